@@ -1,0 +1,123 @@
+// Devices and command queues (TT-Metalium device.hpp, host_api.hpp, command_queue.hpp).
+// A device is one chip of the simulated system (n150 by default; see tensim/host/tensim.hpp).
+// Commands run in order as they are enqueued: a program runs to completion inside
+// EnqueueProgram, so blocking and non-blocking calls behave the same.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <variant>
+#include <vector>
+
+#include "tensim/host/buffer.hpp"
+#include "tensim/host/program.hpp"
+#include "tensim/host/types.hpp"
+
+namespace tensim::host {
+class DeviceImpl;
+}
+
+namespace tt::tt_metal {
+
+class CommandQueue;
+
+class IDevice {
+public:
+    virtual ~IDevice() = default;
+    virtual CommandQueue& command_queue(size_t cq_id = 0) = 0;
+    virtual CoreCoord compute_with_storage_grid_size() const = 0;
+    virtual CoreCoord logical_grid_size() const = 0;
+    virtual CoreCoord worker_core_from_logical_core(const CoreCoord& logical_core) const = 0;
+    virtual std::vector<CoreCoord> worker_cores_from_logical_cores(const std::vector<CoreCoord>& cores) const = 0;
+    virtual tt::ARCH arch() const = 0;
+    virtual chip_id_t id() const = 0;
+    virtual uint32_t num_dram_channels() const = 0;
+    virtual uint32_t l1_size_per_core() const = 0;
+    virtual DeviceAddr dram_size_per_channel() const = 0;
+    virtual int num_hw_cqs() const = 0;
+    virtual bool is_initialized() const = 0;
+    // tensim's side of the device.
+    virtual tensim::host::DeviceImpl& impl() = 0;
+};
+
+class CommandQueue {
+public:
+    explicit CommandQueue(IDevice& device) : m_device(device) {}
+    IDevice* device() { return &m_device; }
+    uint32_t id() const { return 0; }
+
+private:
+    IDevice& m_device;
+};
+
+IDevice* CreateDevice(chip_id_t device_id, uint8_t num_hw_cqs = 1, size_t l1_small_size = 0,
+                      size_t trace_region_size = 0, const DispatchCoreConfig& dispatch_core_config = {},
+                      const std::vector<uint32_t>& l1_bank_remap = {}, size_t worker_l1_size = 0);
+bool CloseDevice(IDevice* device);
+size_t GetNumAvailableDevices();
+size_t GetNumPCIeDevices();
+
+using BufferRef = std::variant<std::reference_wrapper<Buffer>, std::shared_ptr<Buffer>>;
+
+void EnqueueWriteBuffer(CommandQueue& cq, const BufferRef& buffer, const void* src, bool blocking);
+void EnqueueReadBuffer(CommandQueue& cq, const BufferRef& buffer, void* dst, bool blocking);
+void EnqueueWriteSubBuffer(CommandQueue& cq, const BufferRef& buffer, const void* src, DeviceAddr offset,
+                           DeviceAddr size, bool blocking);
+void EnqueueReadSubBuffer(CommandQueue& cq, const BufferRef& buffer, void* dst, DeviceAddr offset, DeviceAddr size,
+                          bool blocking);
+
+namespace detail_enqueue {
+Buffer& deref(const BufferRef& b);
+void check_host_size(const Buffer& b, size_t bytes, const char* call);
+}  // namespace detail_enqueue
+
+template <typename T>
+void EnqueueWriteBuffer(CommandQueue& cq, const BufferRef& buffer, const std::vector<T>& src, bool blocking) {
+    detail_enqueue::check_host_size(detail_enqueue::deref(buffer), src.size() * sizeof(T), "EnqueueWriteBuffer");
+    EnqueueWriteBuffer(cq, buffer, static_cast<const void*>(src.data()), blocking);
+}
+template <typename T>
+void EnqueueWriteBuffer(CommandQueue& cq, const BufferRef& buffer, std::vector<T>& src, bool blocking) {
+    EnqueueWriteBuffer(cq, buffer, static_cast<const std::vector<T>&>(src), blocking);
+}
+template <typename T>
+void EnqueueWriteBuffer(CommandQueue& cq, const BufferRef& buffer, const std::shared_ptr<std::vector<T>>& src,
+                        bool blocking) {
+    EnqueueWriteBuffer(cq, buffer, *src, blocking);
+}
+template <typename T>
+void EnqueueReadBuffer(CommandQueue& cq, const BufferRef& buffer, std::vector<T>& dst, bool blocking) {
+    Buffer& b = detail_enqueue::deref(buffer);
+    dst.resize((b.size() + sizeof(T) - 1) / sizeof(T));
+    EnqueueReadBuffer(cq, buffer, static_cast<void*>(dst.data()), blocking);
+}
+
+void EnqueueProgram(CommandQueue& cq, Program& program, bool blocking);
+void Finish(CommandQueue& cq);
+
+namespace detail {
+template <typename T>
+void WriteToBuffer(Buffer& buffer, const std::vector<T>& host_buffer) {
+    EnqueueWriteBuffer(buffer.device()->command_queue(), std::ref(buffer), host_buffer, true);
+}
+template <typename T>
+void WriteToBuffer(const std::shared_ptr<Buffer>& buffer, const std::vector<T>& host_buffer) {
+    WriteToBuffer(*buffer, host_buffer);
+}
+template <typename T>
+void ReadFromBuffer(Buffer& buffer, std::vector<T>& host_buffer) {
+    EnqueueReadBuffer(buffer.device()->command_queue(), std::ref(buffer), host_buffer, true);
+}
+template <typename T>
+void ReadFromBuffer(const std::shared_ptr<Buffer>& buffer, std::vector<T>& host_buffer) {
+    ReadFromBuffer(*buffer, host_buffer);
+}
+void LaunchProgram(IDevice* device, Program& program, bool wait_until_cores_done = true,
+                   bool force_slow_dispatch = false);
+void CompileProgram(IDevice* device, Program& program, bool force_slow_dispatch = false);
+bool WriteToDeviceL1(IDevice* device, const CoreCoord& logical_core, uint32_t address, std::vector<uint32_t>& host_buffer);
+bool ReadFromDeviceL1(IDevice* device, const CoreCoord& logical_core, uint32_t address, uint32_t size,
+                      std::vector<uint32_t>& host_buffer);
+}  // namespace detail
+
+}  // namespace tt::tt_metal

@@ -1,0 +1,43 @@
+// tensim's own host calls, beside the TT-Metalium API: choosing the simulated system, and what
+// a program run measured.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "tensim/host/device.hpp"
+
+namespace tensim {
+
+// Thread that ran one kernel in the last program, and when.
+struct KernelRunStats {
+    int chip = 0;
+    int core_x = 0, core_y = 0;  // logical
+    std::string risc;            // "BRISC", "NCRISC", ...
+    std::string kernel;          // kernel source path
+    uint64_t start_cycle = 0, end_cycle = 0;  // relative to the program's launch
+};
+
+struct ProgramStats {
+    uint64_t device_cycles = 0;  // launch to the last kernel's end
+    double device_time_us = 0;
+    double clock_mhz = 0;
+    uint64_t launch_cycle = 0;   // absolute simulated cycle of the launch
+    std::vector<KernelRunStats> kernels;
+};
+
+// The system CreateDevice opens: a board name (n150, n300), a chip name, or an architecture JSON
+// file. Default: $TENSIM_SYSTEM, else "n150". Takes effect when no device is open.
+void set_system(const std::string& name_or_file);
+std::string system_name();
+// Simulated cycles a program may run before it is stopped with a report (default 2e9, or
+// $TENSIM_CYCLE_LIMIT).
+void set_cycle_limit(uint64_t cycles);
+
+// Stats of the last program the device ran (after Finish / a blocking EnqueueProgram).
+const ProgramStats& last_program_stats(tt::tt_metal::IDevice* device);
+// Writes the last program's stats, per-thread times, NoC/DRAM counters and the resolved
+// architecture as JSON. Also done after every program when $TENSIM_STATS names a file.
+void write_stats_json(tt::tt_metal::IDevice* device, const std::string& path);
+
+}  // namespace tensim

@@ -1,0 +1,42 @@
+// Small host-side enums and aliases of TT-Metalium (buffer_types.hpp, kernel_types.hpp,
+// base_types.hpp, circular_buffer_constants.h), in the namespaces TT-Metalium puts them.
+#pragma once
+#include <cstdint>
+
+#include "tensim/host/core_coord.hpp"
+#include "tensim/host/data_format.hpp"
+
+namespace tt {
+enum CBIndex : uint8_t {
+    c_0, c_1, c_2, c_3, c_4, c_5, c_6, c_7, c_8, c_9, c_10, c_11, c_12, c_13, c_14, c_15,
+    c_16, c_17, c_18, c_19, c_20, c_21, c_22, c_23, c_24, c_25, c_26, c_27, c_28, c_29, c_30, c_31, SIZE
+};
+enum class ARCH { GRAYSKULL = 1, WORMHOLE_B0 = 3, BLACKHOLE = 4, Invalid = 0xff };
+}  // namespace tt
+
+constexpr uint32_t NUM_CIRCULAR_BUFFERS = 32;
+
+namespace tt::tt_metal {
+
+using chip_id_t = int;
+using ChipId = int;
+using DeviceAddr = uint64_t;
+using KernelHandle = uint32_t;
+using CBHandle = uintptr_t;
+
+enum class BufferType { DRAM, L1, SYSTEM_MEMORY, L1_SMALL, TRACE };
+enum class TensorMemoryLayout { INTERLEAVED, SINGLE_BANK, HEIGHT_SHARDED, WIDTH_SHARDED, BLOCK_SHARDED };
+enum class ShardOrientation { ROW_MAJOR, COL_MAJOR };
+enum class CoreType { WORKER, ETH, PCIE, ARC, DRAM, ACTIVE_ETH, IDLE_ETH, ROUTER_ONLY, TENSIX };
+
+enum class DataMovementProcessor { RISCV_0 = 0, RISCV_1 = 1 };
+enum NOC : uint8_t { RISCV_0_default = 0, RISCV_1_default = 1, NOC_0 = 0, NOC_1 = 1 };
+enum NOC_MODE : uint8_t { DM_DEDICATED_NOC = 0, DM_DYNAMIC_NOC = 1 };
+enum class KernelBuildOptLevel { O1, O2, O3, O0, Os, Ofast, Oz };
+enum class Eth { SENDER = 0, RECEIVER = 1, IDLE = 2 };
+
+struct DispatchCoreConfig {};
+
+}  // namespace tt::tt_metal
+
+// TT-Metalium keeps MathFidelity and UnpackToDestMode global; they come from data_format.hpp.

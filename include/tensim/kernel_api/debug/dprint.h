@@ -1,0 +1,97 @@
+// DPRINT for kernels: `DPRINT << "x=" << x << ENDL();`. Text is collected per RISC thread and
+// printed at ENDL, tagged with chip, core, RISC and cycle.
+#pragma once
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <type_traits>
+
+#include "../tensim_kernel.h"
+
+struct ENDL {};
+struct SETW { int w; explicit SETW(int w_) : w(w_) {} };
+struct SETPRECISION { int p; explicit SETPRECISION(int p_) : p(p_) {} };
+struct FIXED {};
+struct DEFAULTFLOAT {};
+struct HEX {};
+struct DEC {};
+struct OCT {};
+struct BF16 { uint16_t v; explicit BF16(uint16_t v_) : v(v_) {} };
+struct F32 { float v; explicit F32(float v_) : v(v_) {} };
+struct U32 { uint32_t v; explicit U32(uint32_t v_) : v(v_) {} };
+
+namespace tensim::kapi {
+class DebugPrinter {
+public:
+    DebugPrinter& operator<<(const char* s) { return put(s, std::strlen(s)); }
+    DebugPrinter& operator<<(char c) { return put(&c, 1); }
+    DebugPrinter& operator<<(ENDL) { return put("\n", 1); }
+    DebugPrinter& operator<<(SETW w) { m_width = w.w; return *this; }
+    DebugPrinter& operator<<(SETPRECISION p) { m_precision = p.p; return *this; }
+    DebugPrinter& operator<<(FIXED) { m_fixed = true; return *this; }
+    DebugPrinter& operator<<(DEFAULTFLOAT) { m_fixed = false; return *this; }
+    DebugPrinter& operator<<(HEX) { m_base = 16; return *this; }
+    DebugPrinter& operator<<(DEC) { m_base = 10; return *this; }
+    DebugPrinter& operator<<(OCT) { m_base = 8; return *this; }
+    DebugPrinter& operator<<(BF16 b) {
+        uint32_t bits = uint32_t(b.v) << 16;
+        float f;
+        std::memcpy(&f, &bits, 4);
+        return *this << f;
+    }
+    DebugPrinter& operator<<(F32 f) { return *this << f.v; }
+    DebugPrinter& operator<<(U32 u) { return *this << u.v; }
+    DebugPrinter& operator<<(float f) { return *this << double(f); }
+    DebugPrinter& operator<<(double d) {
+        char b[64];
+        int n = m_fixed ? std::snprintf(b, sizeof b, "%*.*f", m_width, m_precision, d)
+                        : std::snprintf(b, sizeof b, "%*.*g", m_width, m_precision, d);
+        return put(b, size_t(n));
+    }
+    template <typename T>
+        requires(std::is_integral_v<T> && !std::is_same_v<T, char>)
+    DebugPrinter& operator<<(T v) {
+        char b[64];
+        const char* fmt = m_base == 16 ? "%*llx" : m_base == 8 ? "%*llo" : (std::is_signed_v<T> ? "%*lld" : "%*llu");
+        int n = std::snprintf(b, sizeof b, fmt, m_width, (long long)v);
+        return put(b, size_t(n));
+    }
+
+private:
+    DebugPrinter& put(const char* s, size_t n) {
+        dprint(s, n);
+        return *this;
+    }
+    int m_width = 0;
+    int m_precision = 6;
+    int m_base = 10;
+    bool m_fixed = false;
+};
+}  // namespace tensim::kapi
+
+#define DPRINT (::tensim::kapi::DebugPrinter())
+#if defined(COMPILE_FOR_BRISC)
+#define DPRINT_DATA0(x) x
+#else
+#define DPRINT_DATA0(x)
+#endif
+#if defined(COMPILE_FOR_NCRISC)
+#define DPRINT_DATA1(x) x
+#else
+#define DPRINT_DATA1(x)
+#endif
+#if defined(TRISC_UNPACK)
+#define DPRINT_UNPACK(x) x
+#else
+#define DPRINT_UNPACK(x)
+#endif
+#if defined(TRISC_MATH)
+#define DPRINT_MATH(x) x
+#else
+#define DPRINT_MATH(x)
+#endif
+#if defined(TRISC_PACK)
+#define DPRINT_PACK(x) x
+#else
+#define DPRINT_PACK(x)
+#endif

@@ -1,0 +1,78 @@
+// The calls a kernel makes into the simulator. Kernel headers (dataflow_api.h, ...) wrap these in
+// TT-Metalium's names; each call acts on the RISC thread that is running. Kernel code never
+// includes SystemC. Line numbers travel with blocking calls so hangs and errors name the line.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <source_location>
+
+#define tt_l1_ptr
+#define tt_reg_ptr
+#define FORCE_INLINE inline __attribute__((always_inline))
+#define ALWI inline __attribute__((always_inline))
+
+// Device-side data formats (TT-Metal's tt::DataFormat values).
+enum class DataFormat : uint8_t {
+    Float32 = 0, Float16 = 1, Bfp8 = 2, Bfp4 = 3, Tf32 = 4, Float16_b = 5, Bfp8_b = 6, Bfp4_b = 7,
+    Int32 = 8, UInt16 = 9, Lf8 = 10, Bfp2 = 11, Int8 = 14, Bfp2_b = 15, UInt32 = 24, Fp8_e4m3 = 0x1A,
+    UInt8 = 30, RawUInt8 = 0xf0, RawUInt16 = 0xf1, RawUInt32 = 0xf2, Invalid = 0xff
+};
+
+namespace tt {
+using ::DataFormat;
+enum CBIndex : uint8_t {
+    c_0, c_1, c_2, c_3, c_4, c_5, c_6, c_7, c_8, c_9, c_10, c_11, c_12, c_13, c_14, c_15,
+    c_16, c_17, c_18, c_19, c_20, c_21, c_22, c_23, c_24, c_25, c_26, c_27, c_28, c_29, c_30, c_31, SIZE
+};
+}  // namespace tt
+
+constexpr uint32_t NUM_CIRCULAR_BUFFERS = 32;
+constexpr uint32_t NUM_NOCS = 2;
+
+namespace tensim::kapi {
+
+using Loc = std::source_location;
+
+uint32_t arg_addr(uint32_t idx, bool common);
+uint32_t logical_x();
+uint32_t logical_y();
+uint8_t* my_x_array();
+uint8_t* my_y_array();
+
+// Circular buffers.
+void cb_reserve_back(uint32_t cb, uint32_t n, const Loc& loc);
+void cb_push_back(uint32_t cb, uint32_t n, const Loc& loc);
+void cb_wait_front(uint32_t cb, uint32_t n, const Loc& loc);
+void cb_pop_front(uint32_t cb, uint32_t n, const Loc& loc);
+bool cb_pages_reservable_at_back(uint32_t cb, uint32_t n);
+bool cb_pages_available_at_front(uint32_t cb, uint32_t n);
+uint32_t cb_write_ptr(uint32_t cb);
+uint32_t cb_read_ptr(uint32_t cb);
+uint32_t cb_page_size(uint32_t cb);
+DataFormat cb_data_format(uint32_t cb);
+
+// NoC.
+enum class Barrier { reads, writes, writes_flushed, atomics, all };
+void noc_read(uint64_t src, uint32_t dst_l1, uint32_t size, uint8_t noc, const Loc& loc);
+void noc_write(uint32_t src_l1, uint64_t dst, uint32_t size, uint8_t noc, const Loc& loc);
+void noc_write_multicast(uint32_t src_l1, uint64_t dst, uint32_t size, uint32_t num_dests, bool loopback_src,
+                         uint8_t noc, const Loc& loc);
+void noc_atomic_inc(uint64_t addr, uint32_t incr, uint8_t noc, const Loc& loc);
+void noc_inline_write(uint64_t addr, uint32_t value, uint8_t noc, const Loc& loc);
+void noc_barrier(Barrier which, uint8_t noc, const Loc& loc);
+uint64_t noc_xy_addr(uint32_t x, uint32_t y, uint32_t addr, uint8_t noc);
+uint64_t noc_multicast_addr(uint32_t x_start, uint32_t y_start, uint32_t x_end, uint32_t y_end, uint32_t addr,
+                            uint8_t noc);
+uint64_t bank_noc_addr(bool dram, uint32_t bank, uint32_t addr, uint8_t noc);
+uint32_t num_banks(bool dram);
+
+// Semaphores.
+uint32_t semaphore_addr(uint32_t id);
+void semaphore_set(volatile uint32_t* addr, uint32_t val);
+void semaphore_wait(volatile uint32_t* addr, uint32_t val, bool at_least, const Loc& loc);
+
+// Debug.
+void dprint(const char* text, size_t len);
+uint64_t cycle_count();
+
+}  // namespace tensim::kapi

@@ -1,0 +1,3 @@
+// Forwarding header: TT-Metalium <tt-metalium/buffer_types.hpp> -> tensim.
+#pragma once
+#include <tt-metalium/host_api.hpp>

@@ -1,0 +1,3 @@
+// Forwarding header: TT-Metalium <tt-metalium/circular_buffer_config.hpp> -> tensim.
+#pragma once
+#include <tt-metalium/host_api.hpp>

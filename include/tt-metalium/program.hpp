@@ -1,0 +1,3 @@
+// Forwarding header: TT-Metalium <tt-metalium/program.hpp> -> tensim.
+#pragma once
+#include <tt-metalium/host_api.hpp>

@@ -1,0 +1,4 @@
+// Forwarding header: TT-Metalium <tt-metalium/tt_backend_api_types.hpp> -> tensim.
+#pragma once
+
+#include <tensim/host/data_format.hpp>

@@ -1,0 +1,265 @@
+#include "chip/arch_loader.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include <fmt/format.h>
+
+#include "common/params.hpp"
+
+namespace tensim {
+
+namespace fs = std::filesystem;
+
+std::string arch_dir() {
+    if (const char* d = std::getenv("TENSIM_ARCH_DIR")) return d;
+    return std::string(TENSIM_SOURCE_DIR) + "/sim/arch";
+}
+
+namespace {
+
+nlohmann::json read_json(const std::string& file) {
+    std::ifstream in(file);
+    if (!in) throw ConfigError(file + ": cannot open");
+    try {
+        return nlohmann::json::parse(in);
+    } catch (const nlohmann::json::exception& e) {
+        throw ConfigError(file + ": not valid JSON: " + e.what());
+    }
+}
+
+std::string resolve(const std::string& name_or_file) {
+    if (fs::exists(name_or_file) && fs::is_regular_file(name_or_file)) return name_or_file;
+    std::string f = arch_dir() + "/" + name_or_file + ".json";
+    if (fs::exists(f)) return f;
+    std::string known;
+    if (fs::exists(arch_dir()))
+        for (const auto& e : fs::directory_iterator(arch_dir()))
+            if (e.path().extension() == ".json") known += " " + e.path().stem().string();
+    throw ConfigError(fmt::format("unknown architecture '{}' (no such file; known:{})",
+                                  name_or_file, known));
+}
+
+std::vector<NocXY> xy_list(const std::vector<std::array<int, 2>>& v) {
+    std::vector<NocXY> out;
+    for (auto [x, y] : v) out.push_back({x, y});
+    return out;
+}
+
+void require(bool ok, const std::string& where, const std::string& what) {
+    if (!ok) throw ConfigError(where + ": " + what);
+}
+
+}  // namespace
+
+ChipConfig load_chip(const nlohmann::json& j, const std::string& path) {
+    ChipConfig c;
+    Params p(j, path);
+    p.value("name", c.name);
+    p.constant("clock_mhz", "MHz", c.clock.freq_mhz);
+    require(c.clock.freq_mhz > 0 && c.clock.freq_mhz <= 10000, path + ".clock_mhz", "must be in (0, 10000]");
+
+    Params g = p.child("grid");
+    std::array<int, 2> size{10, 12};
+    g.constant("size", "tiles", size);
+    c.noc.grid_x = size[0];
+    c.noc.grid_y = size[1];
+    g.constant("tensix_cols", "x", c.tensix_cols);
+    g.constant("tensix_rows", "y", c.tensix_rows);
+    std::vector<std::vector<std::array<int, 2>>> groups;
+    g.constant("dram_groups", "xy", groups);
+    for (auto& grp : groups) c.dram_groups.push_back(xy_list(grp));
+    std::vector<std::array<int, 2>> eth, pcie, arc;
+    g.constant("eth", "xy", eth);
+    g.constant("pcie", "xy", pcie);
+    g.constant("arc", "xy", arc);
+    c.eth = xy_list(eth);
+    c.pcie = xy_list(pcie);
+    c.arc = xy_list(arc);
+    g.finish();
+
+    Params n = p.child("noc");
+    n.constant("flit_bytes", "B", c.noc.flit_bytes);
+    n.constant("max_packet_payload_bytes", "B", c.noc.max_packet_payload_bytes);
+    n.constant("link_bytes_per_cycle", "B/cycle", c.noc.link_bytes_per_cycle);
+    n.constant("router_hop_cycles", "cycles", c.noc.router_hop_cycles);
+    n.constant("niu_latency_cycles", "cycles", c.noc.niu_latency_cycles);
+    n.constant("niu_inject_bytes_per_cycle", "B/cycle", c.noc.niu_inject_bytes_per_cycle);
+    n.constant("niu_absorb_bytes_per_cycle", "B/cycle", c.noc.niu_absorb_bytes_per_cycle);
+    n.constant("l1_alignment_bytes", "B", c.l1_alignment_bytes);
+    n.constant("dram_read_alignment_bytes", "B", c.dram_read_alignment_bytes);
+    n.constant("dram_write_alignment_bytes", "B", c.dram_write_alignment_bytes);
+    n.finish();
+    require(c.noc.flit_bytes > 0 && c.noc.link_bytes_per_cycle > 0 &&
+                c.noc.niu_inject_bytes_per_cycle > 0 && c.noc.niu_absorb_bytes_per_cycle > 0,
+            path + ".noc", "sizes and bandwidths must be positive");
+    require(c.noc.max_packet_payload_bytes >= c.noc.flit_bytes, path + ".noc.max_packet_payload_bytes",
+            "must hold at least one flit");
+
+    Params d = p.child("dram");
+    uint64_t channel_mib = c.dram.channel_size_bytes >> 20;
+    d.constant("channels", "channels", c.dram.channels);
+    d.constant("channel_size_mib", "MiB", channel_mib);
+    c.dram.channel_size_bytes = channel_mib << 20;
+    d.constant("channel_bytes_per_cycle", "B/cycle", c.dram.channel_bytes_per_cycle);
+    d.constant("read_latency_cycles", "cycles", c.dram.read_latency_cycles);
+    d.constant("write_latency_cycles", "cycles", c.dram.write_latency_cycles);
+    d.constant("unreserved_base_bytes", "B", c.dram_unreserved_base_bytes);
+    d.finish();
+    require(c.dram.channels > 0 && c.dram.channels == 2 * static_cast<int>(c.dram_groups.size()),
+            path + ".dram.channels", fmt::format("must be 2 per DRAM group ({} groups in grid.dram_groups)",
+                                                 c.dram_groups.size()));
+    require(c.dram.channel_bytes_per_cycle > 0, path + ".dram.channel_bytes_per_cycle", "must be positive");
+    require(channel_mib >= 1 && channel_mib <= 2048, path + ".dram.channel_size_mib",
+            "must be in [1, 2048] (bank offsets are 32-bit)");
+
+    Params t = p.child("tensix");
+    t.constant("l1_size_kib", "KiB", c.tensix.l1_size_kib);
+    t.constant("l1_unreserved_base_bytes", "B", c.tensix.l1_unreserved_base_bytes);
+    t.constant("l1_access_latency_cycles", "cycles", c.tensix.l1_access_latency_cycles);
+    t.constant("noc_l1_read_bytes_per_cycle", "B/cycle", c.tensix.noc_l1_read_bytes_per_cycle);
+    t.constant("max_kernels_per_core", "kernels", c.tensix.max_kernels_per_core);
+    t.constant("num_circular_buffers", "CBs", c.tensix.num_circular_buffers);
+    t.constant("num_semaphores", "semaphores", c.tensix.num_semaphores);
+    t.constant("max_runtime_args", "words", c.tensix.max_runtime_args);
+    t.finish();
+    require(c.tensix.l1_size_bytes() > c.tensix.l1_unreserved_base_bytes, path + ".tensix.l1_size_kib",
+            fmt::format("L1 of {} KiB leaves no room above the reserved {} B", c.tensix.l1_size_kib,
+                        c.tensix.l1_unreserved_base_bytes));
+    require(c.tensix.l1_size_kib <= 64 * 1024, path + ".tensix.l1_size_kib", "must be at most 64 MiB");
+    require(c.tensix.noc_l1_read_bytes_per_cycle > 0, path + ".tensix.noc_l1_read_bytes_per_cycle",
+            "must be positive");
+    require(c.tensix.num_circular_buffers <= 32 && c.tensix.num_semaphores <= 16 &&
+                c.tensix.max_runtime_args <= 341,
+            path + ".tensix", "tensim's firmware layout holds at most 32 CBs, 16 semaphores, 341 args");
+
+    Params r = p.child("risc");
+    r.constant("noc_cmd_issue_cycles", "cycles", c.risc.noc_cmd_issue_cycles);
+    r.constant("noc_barrier_cycles", "cycles", c.risc.noc_barrier_cycles);
+    r.constant("cb_api_cycles", "cycles", c.risc.cb_api_cycles);
+    r.constant("semaphore_api_cycles", "cycles", c.risc.semaphore_api_cycles);
+    r.constant("kernel_start_cycles", "cycles", c.risc.kernel_start_cycles);
+    r.finish();
+
+    Params e = p.child("eth");
+    e.constant("link_gbytes_per_s", "GB/s", c.eth_link_gbytes_per_s);
+    e.constant("link_latency_ns", "ns", c.eth_link_latency_ns);
+    e.finish();
+    p.finish();
+
+    for (int x : c.tensix_cols) require(x >= 0 && x < c.noc.grid_x, path + ".grid.tensix_cols", "outside the grid");
+    for (int y : c.tensix_rows) require(y >= 0 && y < c.noc.grid_y, path + ".grid.tensix_rows", "outside the grid");
+    for (const auto& grp : c.dram_groups) {
+        require(!grp.empty(), path + ".grid.dram_groups", "a group needs at least one endpoint");
+        for (auto xy : grp)
+            require(xy.x >= 0 && xy.x < c.noc.grid_x && xy.y >= 0 && xy.y < c.noc.grid_y && !c.is_tensix(xy),
+                    path + ".grid.dram_groups",
+                    fmt::format("endpoint {}-{} is outside the grid or on a Tensix tile", xy.x, xy.y));
+    }
+    return c;
+}
+
+bool ChipConfig::is_tensix(NocXY xy) const {
+    return std::find(tensix_cols.begin(), tensix_cols.end(), xy.x) != tensix_cols.end() &&
+           std::find(tensix_rows.begin(), tensix_rows.end(), xy.y) != tensix_rows.end();
+}
+
+std::vector<DramBank> ChipConfig::dram_banks() const {
+    std::vector<DramBank> banks;
+    for (int b = 0; b < dram.channels; ++b) {
+        const auto& grp = dram_groups[b / 2];
+        banks.push_back({b, grp[(b % 2) % grp.size()], static_cast<uint32_t>((b % 2) * dram.channel_size_bytes)});
+    }
+    return banks;
+}
+
+SystemConfig load_system(const std::string& name_or_file) {
+    std::string file = resolve(name_or_file);
+    nlohmann::json j = read_json(file);
+    SystemConfig s;
+    if (!j.contains("chip")) {  // a chip file on its own: the whole Tensix grid, one chip
+        s.chip = load_chip(j, file);
+        s.name = s.chip.name;
+        s.worker_cols = s.chip.tensix_cols;
+        s.worker_rows = s.chip.tensix_rows;
+        return s;
+    }
+    Params p(j, file);
+    p.value("name", s.name);
+    std::string chip;
+    p.value("chip", chip);
+    std::string chip_file = resolve(chip);
+    s.chip = load_chip(read_json(chip_file), chip_file);
+    p.constant("num_chips", "chips", s.num_chips);
+    p.constant("worker_cols", "x", s.worker_cols);
+    p.constant("worker_rows", "y", s.worker_rows);
+    p.constant("eth_links", "chip,port,chip,port", s.eth_links);
+    p.finish();
+    require(s.num_chips >= 1 && s.num_chips <= 64, file + ".num_chips", "must be in [1, 64]");
+    require(!s.worker_cols.empty() && !s.worker_rows.empty(), file + ".worker_cols/rows", "empty worker grid");
+    for (int x : s.worker_cols)
+        for (int y : s.worker_rows)
+            require(s.chip.is_tensix({x, y}), file + ".worker_cols/rows",
+                    fmt::format("worker {}-{} is not a Tensix tile of {}", x, y, s.chip.name));
+    for (const auto& l : s.eth_links)
+        require(l[0] >= 0 && l[0] < s.num_chips && l[2] >= 0 && l[2] < s.num_chips && l[1] >= 0 &&
+                    l[1] < static_cast<int>(s.chip.eth.size()) && l[3] >= 0 &&
+                    l[3] < static_cast<int>(s.chip.eth.size()),
+                file + ".eth_links", "link names a chip or port that does not exist");
+    return s;
+}
+
+nlohmann::json to_json(const SystemConfig& s) {
+    const ChipConfig& c = s.chip;
+    auto xy = [](const std::vector<NocXY>& v) {
+        nlohmann::json a = nlohmann::json::array();
+        for (auto p : v) a.push_back({p.x, p.y});
+        return a;
+    };
+    nlohmann::json groups = nlohmann::json::array();
+    for (const auto& g : c.dram_groups) groups.push_back(xy(g));
+    return {
+        {"system", s.name},
+        {"num_chips", s.num_chips},
+        {"worker_grid", fmt::format("{}x{}", s.grid_x(), s.grid_y())},
+        {"worker_cols", s.worker_cols},
+        {"worker_rows", s.worker_rows},
+        {"eth_links", s.eth_links},
+        {"chip",
+         {{"name", c.name},
+          {"clock_mhz", c.clock.freq_mhz},
+          {"grid", {{"size", {c.noc.grid_x, c.noc.grid_y}}, {"tensix_cols", c.tensix_cols},
+                    {"tensix_rows", c.tensix_rows}, {"dram_groups", groups}, {"eth", xy(c.eth)},
+                    {"pcie", xy(c.pcie)}, {"arc", xy(c.arc)}}},
+          {"noc", {{"flit_bytes", c.noc.flit_bytes}, {"max_packet_payload_bytes", c.noc.max_packet_payload_bytes},
+                   {"link_bytes_per_cycle", c.noc.link_bytes_per_cycle}, {"router_hop_cycles", c.noc.router_hop_cycles},
+                   {"niu_latency_cycles", c.noc.niu_latency_cycles},
+                   {"niu_inject_bytes_per_cycle", c.noc.niu_inject_bytes_per_cycle},
+                   {"niu_absorb_bytes_per_cycle", c.noc.niu_absorb_bytes_per_cycle},
+                   {"l1_alignment_bytes", c.l1_alignment_bytes},
+                   {"dram_read_alignment_bytes", c.dram_read_alignment_bytes},
+                   {"dram_write_alignment_bytes", c.dram_write_alignment_bytes}}},
+          {"dram", {{"channels", c.dram.channels}, {"channel_size_mib", c.dram.channel_size_bytes >> 20},
+                    {"channel_bytes_per_cycle", c.dram.channel_bytes_per_cycle},
+                    {"read_latency_cycles", c.dram.read_latency_cycles},
+                    {"write_latency_cycles", c.dram.write_latency_cycles},
+                    {"unreserved_base_bytes", c.dram_unreserved_base_bytes}}},
+          {"tensix", {{"l1_size_kib", c.tensix.l1_size_kib},
+                      {"l1_unreserved_base_bytes", c.tensix.l1_unreserved_base_bytes},
+                      {"l1_access_latency_cycles", c.tensix.l1_access_latency_cycles},
+                      {"noc_l1_read_bytes_per_cycle", c.tensix.noc_l1_read_bytes_per_cycle},
+                      {"max_kernels_per_core", c.tensix.max_kernels_per_core},
+                      {"num_circular_buffers", c.tensix.num_circular_buffers},
+                      {"num_semaphores", c.tensix.num_semaphores},
+                      {"max_runtime_args", c.tensix.max_runtime_args}}},
+          {"risc", {{"noc_cmd_issue_cycles", c.risc.noc_cmd_issue_cycles},
+                    {"noc_barrier_cycles", c.risc.noc_barrier_cycles}, {"cb_api_cycles", c.risc.cb_api_cycles},
+                    {"semaphore_api_cycles", c.risc.semaphore_api_cycles},
+                    {"kernel_start_cycles", c.risc.kernel_start_cycles}}},
+          {"eth", {{"link_gbytes_per_s", c.eth_link_gbytes_per_s}, {"link_latency_ns", c.eth_link_latency_ns}}}}},
+    };
+}
+
+}  // namespace tensim

@@ -1,0 +1,77 @@
+// Reading configuration JSON into plain config structs, Ramulator-style: each struct reads its
+// own fields from a Params node; keys nobody read are errors that name the key.
+//
+// A leaf constant is written {"value": v, "unit": "...", "source": "..."}; the unit must match the
+// unit the reader expects. Plain values (strings, lists, objects of data) are read as they are.
+#pragma once
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "common/error.hpp"
+
+namespace tensim {
+
+class Params {
+public:
+    // `path` names this node in messages, e.g. "wormhole_b0.noc".
+    Params(nlohmann::json node, std::string path);
+
+    // A leaf constant {"value", "unit", "source"}; the unit must equal `unit`.
+    // Missing keys keep `out` at its default.
+    template <typename T>
+    void constant(const char* key, const char* unit, T& out);
+    // A plain value (string, number, list) read as is.
+    template <typename T>
+    void value(const char* key, T& out);
+    // A child object, itself checked for unread keys when it is destroyed... use `finish()`.
+    Params child(const char* key);
+    bool has(const char* key) const { return m_node.contains(key); }
+    const std::string& path() const { return m_path; }
+    // Throws ConfigError naming the first key that was never read.
+    void finish() const;
+
+private:
+    nlohmann::json m_node;
+    std::string m_path;
+    std::set<std::string> m_read;
+};
+
+template <typename T>
+void Params::constant(const char* key, const char* unit, T& out) {
+    m_read.insert(key);
+    if (!m_node.contains(key)) return;
+    const auto& leaf = m_node.at(key);
+    std::string where = m_path + "." + key;
+    if (!leaf.is_object() || !leaf.contains("value"))
+        throw ConfigError(where + ": expected {\"value\", \"unit\", \"source\"}");
+    for (const auto& [k, _] : leaf.items())
+        if (k != "value" && k != "unit" && k != "source")
+            throw ConfigError(where + ": unknown key '" + k + "'");
+    std::string got = leaf.value("unit", "");
+    if (got != unit)
+        throw ConfigError(where + ": unit is '" + got + "', expected '" + unit + "'");
+    if (!leaf.contains("source") || leaf.at("source").get<std::string>().empty())
+        throw ConfigError(where + ": every constant needs a source");
+    try {
+        out = leaf.at("value").get<T>();
+    } catch (const nlohmann::json::exception& e) {
+        throw ConfigError(where + ": bad value: " + e.what());
+    }
+}
+
+template <typename T>
+void Params::value(const char* key, T& out) {
+    m_read.insert(key);
+    if (!m_node.contains(key)) return;
+    try {
+        out = m_node.at(key).get<T>();
+    } catch (const nlohmann::json::exception& e) {
+        throw ConfigError(m_path + "." + key + ": bad value: " + e.what());
+    }
+}
+
+}  // namespace tensim

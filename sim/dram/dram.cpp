@@ -1,0 +1,103 @@
+#include "dram/dram.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <string>
+
+#include "common/error.hpp"
+
+namespace tensim {
+
+DramChannel::DramChannel(const DramConfig& cfg, int index) : m_cfg(cfg), m_index(index) {
+    if (!(cfg.channel_bytes_per_cycle > 0))
+        throw ConfigError("dram: channel_bytes_per_cycle must be positive");
+    m_chunks.resize((cfg.channel_size_bytes + kChunkBytes - 1) / kChunkBytes);
+}
+
+void DramChannel::check_range(uint64_t addr, size_t n) const {
+    if (n > m_cfg.channel_size_bytes || addr > m_cfg.channel_size_bytes - n)
+        throw InternalError("dram channel " + std::to_string(m_index) + ": access of " +
+                            std::to_string(n) + " B at " + std::to_string(addr) +
+                            " exceeds the channel size " +
+                            std::to_string(m_cfg.channel_size_bytes) + " B");
+}
+
+void DramChannel::read(uint64_t addr, void* dst, size_t n) const {
+    check_range(addr, n);
+    auto* out = static_cast<uint8_t*>(dst);
+    while (n > 0) {
+        const uint64_t off = addr % kChunkBytes;
+        const size_t len = static_cast<size_t>(std::min<uint64_t>(n, kChunkBytes - off));
+        const auto& chunk = m_chunks[addr / kChunkBytes];
+        if (chunk)
+            std::memcpy(out, chunk.get() + off, len);
+        else
+            std::memset(out, 0, len);
+        addr += len;
+        out += len;
+        n -= len;
+    }
+}
+
+void DramChannel::write(uint64_t addr, const void* src, size_t n) {
+    check_range(addr, n);
+    const auto* in = static_cast<const uint8_t*>(src);
+    while (n > 0) {
+        const uint64_t off = addr % kChunkBytes;
+        const size_t len = static_cast<size_t>(std::min<uint64_t>(n, kChunkBytes - off));
+        auto& chunk = m_chunks[addr / kChunkBytes];
+        if (!chunk) chunk = std::make_unique<uint8_t[]>(kChunkBytes);  // zero-filled
+        std::memcpy(chunk.get() + off, in, len);
+        addr += len;
+        in += len;
+        n -= len;
+    }
+}
+
+Cycle DramChannel::access(uint32_t bytes, Cycle t_arrive, bool is_write) {
+    const double ser = static_cast<double>(bytes) * kSubCycles / m_cfg.channel_bytes_per_cycle;
+    const uint64_t ser_sub = static_cast<uint64_t>(std::ceil(ser));
+    const uint64_t start = std::max(t_arrive * kSubCycles, m_busy_until_sub);
+    m_busy_until_sub = start + ser_sub;
+    m_busy_sub += ser_sub;
+    m_accesses += 1;
+    (is_write ? m_bytes_written : m_bytes_read) += bytes;
+    const Cycle end = (m_busy_until_sub + kSubCycles - 1) / kSubCycles;
+    return end + (is_write ? m_cfg.write_latency_cycles : m_cfg.read_latency_cycles);
+}
+
+void DramChannel::dump_stats(nlohmann::json& out) const {
+    out["bytes_read"] = m_bytes_read;
+    out["bytes_written"] = m_bytes_written;
+    out["accesses"] = m_accesses;
+    out["busy_cycles"] = static_cast<double>(m_busy_sub) / kSubCycles;
+}
+
+void DramChannel::reset_stats() {
+    m_bytes_read = 0;
+    m_bytes_written = 0;
+    m_accesses = 0;
+    m_busy_sub = 0;
+}
+
+Dram::Dram(const DramConfig& cfg) {
+    if (cfg.channels <= 0) throw ConfigError("dram: channels must be positive");
+    m_channels.reserve(static_cast<size_t>(cfg.channels));
+    for (int i = 0; i < cfg.channels; ++i) m_channels.emplace_back(cfg, i);
+}
+
+DramChannel& Dram::channel(int i) {
+    if (i < 0 || i >= num_channels()) throw InternalError("dram: no channel " + std::to_string(i));
+    return m_channels[static_cast<size_t>(i)];
+}
+
+void Dram::dump_stats(nlohmann::json& out) const {
+    for (const DramChannel& ch : m_channels) ch.dump_stats(out["ch" + std::to_string(ch.index())]);
+}
+
+void Dram::reset_stats() {
+    for (DramChannel& ch : m_channels) ch.reset_stats();
+}
+
+}  // namespace tensim

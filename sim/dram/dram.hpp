@@ -1,0 +1,77 @@
+// Models the chip's GDDR6 channels: functional byte storage plus, per channel, a first-come
+// server with sustained bandwidth and a fixed latency. Abstracts away banks, rows, refresh,
+// read/write turnaround and the DRAM tile's NIUs. Numbers: wormhole_params.md section 8.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "common/clock.hpp"
+
+namespace tensim {
+
+struct DramConfig {
+    int channels = 12;                         // GDDR6 channels; ISA DRAMTile/README.md
+    uint64_t channel_size_bytes = 1ull << 30;  // B; ISA DRAMTile/README.md
+    double channel_bytes_per_cycle = 22.2;     // B/cycle sustained (24 GB/s peak x ~92 %, ISA
+                                               // DRAMTile/README.md) at the 1 GHz AI clock
+    Cycle read_latency_cycles = 90;            // cycles, placeholder until calibrated
+    Cycle write_latency_cycles = 90;           // cycles, placeholder until calibrated
+};
+
+// Parameters: DramConfig. Stats: bytes_read, bytes_written, accesses, busy_cycles.
+class DramChannel {
+  public:
+    DramChannel(const DramConfig& cfg, int index);
+
+    int index() const { return m_index; }
+
+    // Functional storage, allocated in 1 MiB chunks on first write; untouched bytes read as zero.
+    // Throws InternalError if [addr, addr + n) leaves the channel.
+    void read(uint64_t addr, void* dst, size_t n) const;
+    void write(uint64_t addr, const void* src, size_t n);
+
+    // Serves `bytes` arriving at t_arrive after all earlier arrivals; returns the cycle the data
+    // is ready (read) or committed (write).
+    Cycle access(uint32_t bytes, Cycle t_arrive, bool is_write);
+
+    void dump_stats(nlohmann::json& out) const;
+    void reset_stats();
+
+  private:
+    static constexpr uint64_t kChunkBytes = 1ull << 20;
+    // Service time is kept in 1/65536 cycle so small accesses do not each round up a whole
+    // cycle (a 32 B access would otherwise see 16 B/cycle instead of 22.2).
+    static constexpr uint64_t kSubCycles = 1ull << 16;
+
+    void check_range(uint64_t addr, size_t n) const;
+
+    DramConfig m_cfg;
+    int m_index;
+    std::vector<std::unique_ptr<uint8_t[]>> m_chunks;
+    uint64_t m_busy_until_sub = 0;
+
+    uint64_t m_bytes_read = 0;
+    uint64_t m_bytes_written = 0;
+    uint64_t m_accesses = 0;
+    uint64_t m_busy_sub = 0;
+};
+
+class Dram {
+  public:
+    explicit Dram(const DramConfig& cfg);
+
+    DramChannel& channel(int i);  // throws InternalError for a bad index
+    int num_channels() const { return static_cast<int>(m_channels.size()); }
+
+    // One object per channel, keyed "ch<i>".
+    void dump_stats(nlohmann::json& out) const;
+    void reset_stats();
+
+  private:
+    std::vector<DramChannel> m_channels;
+};
+
+}  // namespace tensim

@@ -1,0 +1,29 @@
+// Future reservations of one shared resource (a NoC link or NIU port) as sorted, disjoint busy
+// intervals. Requests come in simulation order but may reserve far ahead (decoupled threads,
+// multi-hop routes), so a later request may fill a gap before an earlier one (systemc_notes 2.6).
+#pragma once
+#include <cstddef>
+#include <vector>
+
+#include "common/clock.hpp"
+
+namespace tensim {
+
+class BusyIntervals {
+  public:
+    // Reserves the first free gap of `len` cycles starting at or after `t`; returns its start.
+    Cycle reserve(Cycle t, Cycle len);
+    // Forgets intervals that ended at or before `horizon`.
+    void prune(Cycle horizon);
+    // Number of stored intervals (adjacent reservations are merged into one).
+    size_t size() const { return m_spans.size(); }
+
+  private:
+    struct Span {
+        Cycle start;
+        Cycle end;  // exclusive
+    };
+    std::vector<Span> m_spans;  // sorted by start; disjoint, so also sorted by end
+};
+
+}  // namespace tensim

@@ -1,0 +1,206 @@
+#include "noc/noc.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <utility>
+
+#include "common/error.hpp"
+
+namespace tensim {
+
+namespace {
+
+// Requests arrive in roughly nondecreasing t_inject; intervals that ended this long before the
+// latest one can no longer be hit, so they are dropped to keep the lists short.
+constexpr Cycle kPruneMarginCycles = 100000;
+
+Cycle ser_cycles(uint64_t bytes, double bytes_per_cycle) {
+    // The epsilon keeps e.g. 222 / 22.2 from rounding up to 11 through floating-point noise.
+    const double c = std::ceil(static_cast<double>(bytes) / bytes_per_cycle - 1e-9);
+    return std::max<Cycle>(1, static_cast<Cycle>(c));
+}
+
+}  // namespace
+
+Noc::Noc(const NocConfig& cfg, int noc_id, std::string name)
+    : m_cfg(cfg), m_id(noc_id), m_name(std::move(name)) {
+    if (noc_id != 0 && noc_id != 1)
+        throw InternalError(m_name + ": noc_id must be 0 or 1, got " + std::to_string(noc_id));
+    if (cfg.grid_x <= 0 || cfg.grid_y <= 0) throw ConfigError(m_name + ": grid must be positive");
+    if (cfg.flit_bytes == 0) throw ConfigError(m_name + ": flit_bytes must be positive");
+    if (!(cfg.link_bytes_per_cycle > 0) || !(cfg.niu_inject_bytes_per_cycle > 0) ||
+        !(cfg.niu_absorb_bytes_per_cycle > 0))
+        throw ConfigError(m_name + ": bandwidths must be positive");
+    const size_t routers = static_cast<size_t>(cfg.grid_x) * static_cast<size_t>(cfg.grid_y);
+    m_links.resize(routers * 2);
+    m_inject.resize(routers);
+    m_absorb.resize(routers);
+}
+
+int Noc::router(NocXY p) const {
+    if (p.x < 0 || p.x >= m_cfg.grid_x || p.y < 0 || p.y >= m_cfg.grid_y)
+        throw InternalError(m_name + ": tile " + std::to_string(p.x) + "-" + std::to_string(p.y) +
+                            " is outside the grid");
+    return p.y * m_cfg.grid_x + p.x;
+}
+
+int Noc::link_target(int link) const {
+    NocXY p = router_xy(link / 2);
+    const int gx = m_cfg.grid_x, gy = m_cfg.grid_y;
+    const int step = m_id == 0 ? 1 : -1;
+    if (link % 2 == 0)
+        p.x = (p.x + step + gx) % gx;
+    else
+        p.y = (p.y + step + gy) % gy;
+    return router(p);
+}
+
+std::vector<int> Noc::route(NocXY src, NocXY dst) const {
+    router(src);
+    router(dst);
+    const int gx = m_cfg.grid_x, gy = m_cfg.grid_y;
+    std::vector<int> links;
+    NocXY p = src;
+    auto walk_x = [&](int step) {
+        for (int n = ((dst.x - p.x) * step % gx + gx) % gx; n > 0; --n) {
+            links.push_back(router(p) * 2);
+            p.x = (p.x + step + gx) % gx;
+        }
+    };
+    auto walk_y = [&](int step) {
+        for (int n = ((dst.y - p.y) * step % gy + gy) % gy; n > 0; --n) {
+            links.push_back(router(p) * 2 + 1);
+            p.y = (p.y + step + gy) % gy;
+        }
+    };
+    if (m_id == 0) {  // east, then south
+        walk_x(+1);
+        walk_y(+1);
+    } else {  // north, then west
+        walk_y(-1);
+        walk_x(-1);
+    }
+    return links;
+}
+
+std::string Noc::link_name(int link) const {
+    if (link < 0 || static_cast<size_t>(link) >= m_links.size())
+        throw InternalError(m_name + ": no link " + std::to_string(link));
+    static const char* const kDir[2][2] = {{"east", "south"}, {"west", "north"}};
+    const NocXY p = router_xy(link / 2);
+    return m_name + ".link_" + std::to_string(p.x) + "_" + std::to_string(p.y) + "_" +
+           kDir[m_id][link % 2];
+}
+
+Noc::Packet Noc::make_packet(uint32_t payload_bytes) const {
+    if (payload_bytes > m_cfg.max_packet_payload_bytes)
+        throw InternalError(m_name + ": packet payload " + std::to_string(payload_bytes) +
+                            " B exceeds " + std::to_string(m_cfg.max_packet_payload_bytes) + " B");
+    const uint64_t data_flits = (payload_bytes + m_cfg.flit_bytes - 1) / m_cfg.flit_bytes;
+    const uint64_t bytes = (1 + data_flits) * m_cfg.flit_bytes;
+    return {bytes, ser_cycles(bytes, m_cfg.niu_inject_bytes_per_cycle),
+            ser_cycles(bytes, m_cfg.link_bytes_per_cycle),
+            ser_cycles(bytes, m_cfg.niu_absorb_bytes_per_cycle)};
+}
+
+void Noc::note_time(Cycle t_inject) { m_latest_inject = std::max(m_latest_inject, t_inject); }
+
+Cycle Noc::occupy(Resource& res, Cycle t_head, Cycle ser, uint64_t bytes) {
+    if (m_latest_inject > kPruneMarginCycles) res.busy.prune(m_latest_inject - kPruneMarginCycles);
+    const Cycle start = res.busy.reserve(t_head, ser);
+    res.bytes += bytes;
+    res.packets += 1;
+    res.busy_cycles += ser;
+    return start;
+}
+
+// Cut-through timing. `head` is when the head flit reaches the current router, `tail` when the
+// last flit does. An element starts when the head arrives and it is free, and lets the tail out
+// after its own serialisation or after the tail reached it, whichever is later; both then take
+// the element's latency to the next router. Uncontended with equal bandwidths this gives
+// t + 2 * niu_latency + hops * router_hop + ser.
+Noc::Front Noc::inject(int r, const Packet& p, Cycle t_inject) {
+    const Cycle s = occupy(m_inject[r], t_inject, p.ser_inject, p.bytes);
+    return {s + m_cfg.niu_latency_cycles, s + p.ser_inject + m_cfg.niu_latency_cycles};
+}
+
+Noc::Front Noc::cross(int link, const Packet& p, Front at) {
+    const Cycle s = occupy(m_links[link], at.head, p.ser_link, p.bytes);
+    return {s + m_cfg.router_hop_cycles,
+            std::max(s + p.ser_link, at.tail) + m_cfg.router_hop_cycles};
+}
+
+Cycle Noc::absorb(int r, const Packet& p, Front at) {
+    const Cycle s = occupy(m_absorb[r], at.head, p.ser_absorb, p.bytes);
+    return std::max(s + p.ser_absorb, at.tail) + m_cfg.niu_latency_cycles;
+}
+
+Cycle Noc::send(NocXY src, NocXY dst, uint32_t payload_bytes, Cycle t_inject) {
+    const std::vector<int> links = route(src, dst);
+    const Packet p = make_packet(payload_bytes);
+    note_time(t_inject);
+    Front at = inject(router(src), p, t_inject);
+    for (int link : links) at = cross(link, p, at);
+    return absorb(router(dst), p, at);
+}
+
+std::vector<Cycle> Noc::multicast(NocXY src, const std::vector<NocXY>& dsts, uint32_t payload_bytes,
+                                  Cycle t_inject) {
+    std::vector<Cycle> done(dsts.size());
+    if (dsts.empty()) return done;
+    std::vector<std::vector<int>> routes;
+    for (const NocXY& d : dsts) routes.push_back(route(src, d));  // validates before reserving
+    const Packet p = make_packet(payload_bytes);
+    note_time(t_inject);
+
+    // Dimension-order routes from one source form a tree: every router is entered by one link.
+    std::vector<Front> front(m_inject.size());
+    std::vector<bool> reached(m_inject.size(), false);
+    const int rs = router(src);
+    front[rs] = inject(rs, p, t_inject);
+    reached[rs] = true;
+    std::map<int, Cycle> absorbed;  // by router, as dsts may repeat
+    for (size_t i = 0; i < dsts.size(); ++i) {
+        int from = rs;
+        for (int link : routes[i]) {
+            const int to = link_target(link);
+            if (!reached[to]) {
+                front[to] = cross(link, p, front[from]);
+                reached[to] = true;
+            }
+            from = to;
+        }
+        auto [it, fresh] = absorbed.try_emplace(from, 0);
+        if (fresh) it->second = absorb(from, p, front[from]);
+        done[i] = it->second;
+    }
+    return done;
+}
+
+void Noc::dump_resource(const Resource& res, const std::string& key, nlohmann::json& out) {
+    if (res.packets == 0) return;
+    out[key] = {{"bytes", res.bytes}, {"packets", res.packets}, {"busy_cycles", res.busy_cycles}};
+}
+
+void Noc::dump_stats(nlohmann::json& out) const {
+    for (size_t i = 0; i < m_links.size(); ++i)
+        dump_resource(m_links[i], link_name(static_cast<int>(i)), out);
+    for (size_t r = 0; r < m_inject.size(); ++r) {
+        const NocXY p = router_xy(static_cast<int>(r));
+        const std::string niu = m_name + ".niu_" + std::to_string(p.x) + "_" + std::to_string(p.y);
+        dump_resource(m_inject[r], niu + "_inject", out);
+        dump_resource(m_absorb[r], niu + "_absorb", out);
+    }
+}
+
+void Noc::reset_stats() {
+    for (auto* group : {&m_links, &m_inject, &m_absorb})
+        for (Resource& res : *group) {
+            res.bytes = 0;
+            res.packets = 0;
+            res.busy_cycles = 0;
+        }
+}
+
+}  // namespace tensim

@@ -1,0 +1,104 @@
+// Models one Wormhole NoC: a 2D torus of routers with dimension-order routing, cut-through packets
+// (header + data flits) reserving NIU ports and links as busy intervals, unicast and tree
+// multicast. Abstracts away flit-level arbitration, virtual channels, router buffers and
+// backpressure (a head that waits for a link does not hold upstream resources). Numbers:
+// wormhole_params.md sections 2, 3.
+#pragma once
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "common/clock.hpp"
+#include "noc/busy_intervals.hpp"
+
+namespace tensim {
+
+// A tile position, always in NoC0 physical coordinates (also when addressing NoC1).
+struct NocXY {
+    int x = 0;
+    int y = 0;
+    auto operator<=>(const NocXY&) const = default;
+};
+
+struct NocConfig {
+    int grid_x = 10;                           // tiles; UMD wormhole_b0_8x10.yaml
+    int grid_y = 12;                           // tiles; UMD wormhole_b0_8x10.yaml
+    uint32_t flit_bytes = 32;                  // B; ISA NoC/README.md
+    uint32_t max_packet_payload_bytes = 8192;  // B, 256 data flits; ISA NoC/README.md
+    double link_bytes_per_cycle = 32.0;        // B/cycle, 1 flit/cycle; ISA NoC/README.md
+    Cycle router_hop_cycles = 9;               // cycles, router->router; ISA NoC/README.md
+    Cycle niu_latency_cycles = 5;  // cycles, each of NIU->router, router->NIU; ISA NoC/README.md
+    double niu_inject_bytes_per_cycle = 32.0;  // B/cycle NIU->router; ISA NoC/README.md
+    double niu_absorb_bytes_per_cycle = 32.0;  // B/cycle router->NIU; ISA NoC/README.md
+};
+
+// Parameters: NocConfig. Ports: per router an inject and an absorb NIU port and two outgoing
+// links (NoC0: east, south; NoC1: west, north). Stats, per used link and port, keyed
+// "<name>.link_<x>_<y>_<dir>" and "<name>.niu_<x>_<y>_{inject,absorb}": bytes (header flits
+// included), packets, busy_cycles.
+class Noc {
+  public:
+    Noc(const NocConfig& cfg, int noc_id, std::string name);  // noc_id 0 or 1
+
+    int id() const { return m_id; }
+    const std::string& name() const { return m_name; }
+    const NocConfig& config() const { return m_cfg; }
+
+    // Links a unicast packet crosses from src to dst, in order (NoC0: x then y; NoC1: y then x).
+    std::vector<int> route(NocXY src, NocXY dst) const;
+    std::string link_name(int link) const;  // e.g. "noc0.link_3_4_east"
+
+    // One packet from src's NIU to dst's NIU, head leaving no earlier than t_inject; returns the
+    // cycle its last flit has been absorbed. src == dst loops back through the NIU.
+    Cycle send(NocXY src, NocXY dst, uint32_t payload_bytes, Cycle t_inject);
+    // One packet along the union of the unicast routes (a tree), each link reserved once; returns
+    // the tail-absorbed cycle per destination, in the order of dsts.
+    std::vector<Cycle> multicast(NocXY src, const std::vector<NocXY>& dsts, uint32_t payload_bytes,
+                                 Cycle t_inject);
+
+    // Adds one object per used link / port to `out`, keyed by its full name.
+    void dump_stats(nlohmann::json& out) const;
+    void reset_stats();  // counters only; reservations stay
+
+  private:
+    struct Resource {
+        BusyIntervals busy;
+        uint64_t bytes = 0;
+        uint64_t packets = 0;
+        Cycle busy_cycles = 0;
+    };
+    // Serialisation times of one packet on the inject port, a link and the absorb port.
+    struct Packet {
+        uint64_t bytes;
+        Cycle ser_inject;
+        Cycle ser_link;
+        Cycle ser_absorb;
+    };
+    // When a packet's head and tail flits reach a router.
+    struct Front {
+        Cycle head = 0;
+        Cycle tail = 0;
+    };
+
+    int router(NocXY p) const;  // throws InternalError outside the grid
+    NocXY router_xy(int r) const { return {r % m_cfg.grid_x, r / m_cfg.grid_x}; }
+    int link_target(int link) const;  // router a link leads to
+    Packet make_packet(uint32_t payload_bytes) const;
+    void note_time(Cycle t_inject);
+    Cycle occupy(Resource& res, Cycle t_head, Cycle ser, uint64_t bytes);
+    Front inject(int r, const Packet& p, Cycle t_inject);
+    Front cross(int link, const Packet& p, Front at);
+    Cycle absorb(int r, const Packet& p, Front at);
+    static void dump_resource(const Resource& res, const std::string& key, nlohmann::json& out);
+
+    NocConfig m_cfg;
+    int m_id;
+    std::string m_name;
+    std::vector<Resource> m_links;   // index router * 2 + (0: x link, 1: y link)
+    std::vector<Resource> m_inject;  // index router
+    std::vector<Resource> m_absorb;  // index router
+    Cycle m_latest_inject = 0;
+};
+
+}  // namespace tensim

@@ -1,0 +1,115 @@
+#include "system/system.hpp"
+
+#include <fmt/format.h>
+
+#include "common/error.hpp"
+#include "common/scheduler.hpp"
+#include "tensix/l1_map.hpp"
+
+namespace tensim {
+
+namespace {
+
+void start_kernel_once() {
+    static bool started = false;
+    if (started) return;
+    started = true;
+    Scheduler::instance();  // spawns its method before the first sc_start
+    sc_core::sc_start(sc_core::SC_ZERO_TIME);
+}
+
+std::string describe(RiscThread& t) {
+    const WaitInfo& w = t.wait_info();
+    TensixCore& c = t.core();
+    switch (w.kind) {
+        case WaitInfo::cb_reserve:
+        case WaitInfo::cb_wait: {
+            uint32_t rec = c.word(l1_map::cb_received(w.cb)), ack = c.word(l1_map::cb_acked(w.cb));
+            const LocalCb& cb = t.cb(w.cb);
+            return fmt::format("{}({}, {}): CB {} holds {} of {} pages (received {}, acked {})",
+                               w.kind == WaitInfo::cb_reserve ? "cb_reserve_back" : "cb_wait_front", w.cb,
+                               w.count, w.cb, rec - ack, cb.num_pages, rec, ack);
+        }
+        case WaitInfo::semaphore_eq:
+        case WaitInfo::semaphore_min:
+            return fmt::format("{}: semaphore at L1 0x{:x} is {}, waiting for {}{}",
+                               w.kind == WaitInfo::semaphore_eq ? "noc_semaphore_wait" : "noc_semaphore_wait_min",
+                               c.l1_address(w.cb), c.word(w.cb), w.kind == WaitInfo::semaphore_min ? ">= " : "",
+                               w.count);
+        case WaitInfo::read_barrier:
+            return fmt::format("noc_async_read_barrier: {} reads outstanding", t.noc_counters().reads);
+        case WaitInfo::write_barrier:
+            return fmt::format("noc_async_write_barrier: {} writes unacked", t.noc_counters().writes_unacked);
+        case WaitInfo::writes_flushed:
+            return fmt::format("noc_async_writes_flushed: {} writes unsent", t.noc_counters().writes_unsent);
+        case WaitInfo::atomic_barrier:
+            return fmt::format("noc_async_atomic_barrier: {} atomics unacked", t.noc_counters().atomics);
+        case WaitInfo::tile_regs:
+            return "Dst register handshake";
+        default:
+            return "end of kernel: NoC traffic still in flight";
+    }
+}
+
+}  // namespace
+
+System::System(const SystemConfig& cfg) : m_cfg(cfg) {
+    start_kernel_once();
+    for (int i = 0; i < cfg.num_chips; ++i) m_chips.push_back(std::make_unique<Chip>(cfg, i));
+}
+
+System::~System() {
+    for (auto& c : m_chips) c->shutdown_threads();
+    // Let every firmware process observe the shutdown and return before its objects go away.
+    for (int i = 0; i < 100; ++i) {
+        bool all = true;
+        for (auto& c : m_chips) all = all && c->threads_finished();
+        if (all) break;
+        sc_core::sc_start(sc_core::SC_ZERO_TIME);
+    }
+    m_chips.clear();
+}
+
+void System::stop_run() {
+    if (sc_core::sc_is_running()) sc_core::sc_pause();
+}
+
+std::string System::waiting_report() {
+    std::string r;
+    for (auto& chip : m_chips)
+        for (const auto& core : chip->workers())
+            for (int i = 0; i < 5; ++i) {
+                RiscThread& t = core->thread(static_cast<Risc>(i));
+                if (!t.running()) continue;
+                const WaitInfo& w = t.wait_info();
+                r += fmt::format("  {} {} kernel {}{}: {} (since cycle {})\n", core->name(), risc_name(t.risc()),
+                                 t.kernel().kernel_name, w.line ? fmt::format(":{}", w.line) : "", describe(t),
+                                 t.wait_since());
+            }
+    return r;
+}
+
+void System::run_until(const std::function<bool()>& done, Cycle limit_cycles) {
+    const ClockDomain& clk = m_cfg.chip.clock;
+    Cycle deadline = clk.now() + limit_cycles;
+    std::string poked_state;  // the waiting report when every waiter was last woken
+    while (!done()) {
+        Cycle now = clk.now();
+        if (now >= deadline)
+            throw DeadlockError(fmt::format("time limit of {} cycles reached at cycle {}; still running:\n{}",
+                                            limit_cycles, now, waiting_report()));
+        sc_core::sc_start(clk.to_time(deadline - now), sc_core::SC_EXIT_ON_STARVATION);
+        if (done() || sc_core::sc_pending_activity()) continue;
+        // Nothing is scheduled. A kernel may have changed L1 by a plain store that notified no
+        // one: wake every waiter to re-check; if that changes nothing, it is a deadlock.
+        std::string state = waiting_report();
+        if (state == poked_state)
+            throw DeadlockError(fmt::format("deadlock at cycle {}: no thread can make progress:\n{}", clk.now(),
+                                            state));
+        poked_state = state;
+        for (auto& chip : m_chips)
+            for (const auto& core : chip->workers()) core->notify_changed();
+    }
+}
+
+}  // namespace tensim

@@ -1,0 +1,145 @@
+#include "tensix/risc_thread.hpp"
+
+#include <fmt/format.h>
+
+#include "common/error.hpp"
+#include "tensix/tensix_core.hpp"
+
+namespace tensim {
+
+namespace {
+RiscThread* g_current = nullptr;
+
+// Thrown into a blocked kernel to unwind it when its program is abandoned.
+struct KernelAbort {};
+}  // namespace
+
+const char* risc_name(Risc r) {
+    static const char* names[] = {"BRISC", "NCRISC", "TRISC0", "TRISC1", "TRISC2"};
+    return names[static_cast<int>(r)];
+}
+
+RiscThread* RiscThread::current() { return g_current; }
+
+RiscThread::RiscThread(TensixCore& core, Risc risc, const RiscConfig& cfg)
+    : m_core(core), m_risc(risc), m_cfg(cfg) {
+    sc_core::sc_spawn_options opts;
+    opts.set_stack_size(static_cast<int>(cfg.stack_bytes));
+    sc_core::sc_spawn([this] { firmware(); },
+                      sc_core::sc_gen_unique_name(
+                          fmt::format("c{}_{}_{}_{}", core.chip_id(), core.xy().x, core.xy().y,
+                                      risc_name(risc))
+                              .c_str()),
+                      &opts);
+}
+
+RiscThread::~RiscThread() {
+    // The owner (the chip) shuts threads down and lets their processes return before deleting
+    // them; see Chip::~Chip. Nothing can wake this thread after this point.
+    if (g_current == this) g_current = nullptr;
+}
+
+LocalCb& RiscThread::cb(uint32_t index) {
+    if (index >= 32)
+        throw KernelError(fmt::format("{}: CB index {} out of range (0..31)", where(), index));
+    return m_launch.cbs[index];
+}
+
+void RiscThread::launch(KernelLaunch launch, std::function<void()> on_done) {
+    if (m_running) throw InternalError(where() + ": launched while running");
+    m_launch = std::move(launch);
+    m_on_done = std::move(on_done);
+    m_launch_pending = true;
+    m_running = true;
+    m_abort = false;
+    m_error.reset();
+    m_error_is_misuse = false;
+    m_noc = NocCounters{};
+    m_launch_ev.notify(sc_core::SC_ZERO_TIME);
+}
+
+void RiscThread::abort() {
+    if (!m_running) return;
+    m_abort = true;
+    m_core.notify_changed();
+    m_launch_ev.notify(sc_core::SC_ZERO_TIME);
+}
+
+void RiscThread::shutdown() {
+    m_shutdown = true;
+    m_abort = true;
+    m_core.notify_changed();
+    m_launch_ev.notify(sc_core::SC_ZERO_TIME);
+}
+
+Cycle RiscThread::now() const { return m_core.clock().now() + m_local; }
+
+void RiscThread::sync() {
+    if (m_local == 0) return;
+    Cycle c = m_local;
+    m_local = 0;
+    sc_core::wait(m_core.clock().to_time(c));
+    g_current = this;
+    if (m_abort) throw KernelAbort{};
+}
+
+void RiscThread::wait_until(const std::function<bool()>& pred, const WaitInfo& what) {
+    sync();
+    if (pred()) return;
+    m_wait = what;
+    m_wait_since = m_core.clock().now();
+    while (!pred()) {
+        sc_core::wait(m_core.changed_event());
+        g_current = this;
+        if (m_abort) {
+            m_wait = WaitInfo{};
+            throw KernelAbort{};
+        }
+    }
+    m_wait = WaitInfo{};
+}
+
+std::string RiscThread::where(const char* file, uint32_t line) const {
+    std::string s = fmt::format("{} {}", m_core.name(), risc_name(m_risc));
+    if (!m_launch.kernel_name.empty()) s += fmt::format(" kernel {}", m_launch.kernel_name);
+    if (file && line) s += fmt::format(" (line {})", line);
+    return s;
+}
+
+void RiscThread::firmware() {
+    for (;;) {
+        while (!m_launch_pending && !m_shutdown) sc_core::wait(m_launch_ev);
+        if (m_shutdown) {
+            m_finished = true;
+            return;
+        }
+        m_launch_pending = false;
+        g_current = this;
+        m_start = m_core.clock().now();
+        m_local = m_cfg.kernel_start_cycles;
+        try {
+            if (m_abort) throw KernelAbort{};
+            m_launch.entry();
+            // The program is not over until this kernel's NoC traffic has landed.
+            wait_until([this] { return m_noc.idle(); }, WaitInfo{WaitInfo::other});
+        } catch (const KernelAbort&) {
+        } catch (const sc_core::sc_unwind_exception&) {
+            throw;  // SystemC is killing this process; let it.
+        } catch (const KernelError& e) {
+            m_error = e.what();
+            m_error_is_misuse = true;
+        } catch (const std::exception& e) {
+            m_error = fmt::format("{}: {}", where(), e.what());
+        } catch (...) {
+            m_error = where() + ": kernel threw a non-standard exception";
+        }
+        m_local = 0;
+        m_wait = WaitInfo{};
+        m_end = m_core.clock().now();
+        m_running = false;
+        if (g_current == this) g_current = nullptr;
+        if (m_on_done) m_on_done();
+    }
+}
+
+}  // namespace tensim

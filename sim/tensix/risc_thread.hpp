@@ -1,0 +1,145 @@
+// One baby RISC-V of a Tensix core, as a persistent firmware thread: it waits for a launch, runs
+// the kernel's native code, reports done. Modelled: the cost of each kernel-API call (from
+// RiscConfig), blocking on CBs, semaphores and NoC barriers, outstanding NoC transactions.
+// Abstracted: the instructions of the kernel body itself (free, as if the RISC were infinitely
+// fast between API calls). Costs come from sim/arch/*.json "risc".
+#pragma once
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include <systemc>
+
+#include "common/clock.hpp"
+
+namespace tensim {
+
+class TensixCore;
+
+struct RiscConfig {
+    Cycle noc_cmd_issue_cycles = 26;  // cycles per NoC packet issued; calibrated (noc_latencies.yaml)
+    Cycle noc_barrier_cycles = 35;    // cycles to leave a barrier once counters settle; calibrated
+    Cycle cb_api_cycles = 10;         // cycles per CB call; inferred (MMIO >= 7 cycles, ISA)
+    Cycle semaphore_api_cycles = 10;  // cycles per semaphore call; inferred (L1 load >= 8, ISA)
+    Cycle kernel_start_cycles = 100;  // cycles from launch to kernel_main; inferred
+    uint32_t stack_bytes = 1u << 20;  // B per kernel thread (SystemC's 256 KiB overflows silently)
+};
+
+enum class Risc : uint8_t { BRISC = 0, NCRISC = 1, TRISC0 = 2, TRISC1 = 3, TRISC2 = 4 };
+const char* risc_name(Risc r);
+
+// The local view a RISC keeps of one circular buffer (TT-Metal's LocalCBInterface).
+struct LocalCb {
+    bool configured = false;
+    uint32_t fifo_addr = 0;  // L1 offset of the first page
+    uint32_t fifo_size = 0;  // B
+    uint32_t page_size = 0;  // B
+    uint32_t num_pages = 0;
+    uint32_t rd_ptr = 0;  // L1 offset of the front
+    uint32_t wr_ptr = 0;  // L1 offset of the back
+    uint8_t data_format = 0xff;
+};
+
+// What a kernel is doing when it blocks; formatted only when a deadlock report needs it.
+struct WaitInfo {
+    enum Kind { none, cb_reserve, cb_wait, semaphore_eq, semaphore_min, read_barrier, write_barrier,
+                writes_flushed, atomic_barrier, tile_regs, other };
+    Kind kind = none;
+    uint32_t cb = 0;      // CB index, or semaphore L1 offset
+    uint32_t count = 0;   // pages, or semaphore value waited for
+    const char* file = nullptr;
+    uint32_t line = 0;
+};
+
+// Outstanding NoC work of one RISC, decremented by completion callbacks.
+struct NocCounters {
+    uint32_t reads = 0;          // reads whose data has not landed
+    uint32_t writes_unacked = 0; // non-posted writes without ack
+    uint32_t writes_unsent = 0;  // writes whose data has not left the core
+    uint32_t atomics = 0;        // atomics without ack
+    bool idle() const { return reads == 0 && writes_unacked == 0 && writes_unsent == 0 && atomics == 0; }
+};
+
+// What one launch of a kernel on this RISC needs.
+struct KernelLaunch {
+    std::function<void()> entry;  // the kernel's compiled entry point
+    std::string kernel_name;      // path of the kernel source, for messages
+    uint8_t noc = 0;              // default NoC (noc_index)
+    uint32_t num_runtime_args = 0;
+    uint32_t num_common_runtime_args = 0;
+    std::array<LocalCb, 32> cbs{};  // this core's CBs as the firmware sets them up
+};
+
+class RiscThread {
+public:
+    RiscThread(TensixCore& core, Risc risc, const RiscConfig& cfg);
+    ~RiscThread();
+    RiscThread(const RiscThread&) = delete;
+    RiscThread& operator=(const RiscThread&) = delete;
+
+    // The thread whose kernel code is running now (set whenever a kernel thread resumes).
+    static RiscThread* current();
+
+    // Host side: start `launch` at the current simulated time; `on_done` runs when the kernel has
+    // returned and its NoC traffic has settled (or it failed/aborted).
+    void launch(KernelLaunch launch, std::function<void()> on_done);
+    // Unblocks a running kernel by unwinding it (after an error elsewhere, or a deadlock).
+    void abort();
+    // Ends the firmware process (after aborting any kernel); finished() once it has returned.
+    void shutdown();
+    bool finished() const { return m_finished; }
+    bool running() const { return m_running; }
+    bool waiting() const { return m_wait.kind != WaitInfo::none; }
+    const WaitInfo& wait_info() const { return m_wait; }
+    Cycle wait_since() const { return m_wait_since; }
+    Cycle start_cycle() const { return m_start; }
+    Cycle end_cycle() const { return m_end; }
+    // A kernel failure (typed message), cleared at the next launch.
+    const std::optional<std::string>& error() const { return m_error; }
+    bool error_is_kernel_misuse() const { return m_error_is_misuse; }
+
+    // ---- used by the kernel API implementation, on this thread ----
+    TensixCore& core() { return m_core; }
+    Risc risc() const { return m_risc; }
+    const RiscConfig& config() const { return m_cfg; }
+    const KernelLaunch& kernel() const { return m_launch; }
+    LocalCb& cb(uint32_t index);
+    NocCounters& noc_counters() { return m_noc; }
+    // Adds private work to local time; sync() makes it visible before anything others observe.
+    void advance(Cycle cycles) { m_local += cycles; }
+    void sync();
+    Cycle now() const;  // simulated cycle including local time
+    // Blocks until pred() holds, re-checking whenever this core's state changes.
+    void wait_until(const std::function<bool()>& pred, const WaitInfo& what);
+    std::string& dprint_buffer() { return m_dprint; }  // text of the DPRINT line being built
+    // "core (x,y) BRISC kernel k.cpp:42": where a kernel error happened.
+    std::string where(const char* file = nullptr, uint32_t line = 0) const;
+
+private:
+    void firmware();
+    void finish_launch();
+
+    TensixCore& m_core;
+    Risc m_risc;
+    RiscConfig m_cfg;
+    sc_core::sc_event m_launch_ev;
+    bool m_launch_pending = false;
+    bool m_running = false;
+    bool m_abort = false;
+    bool m_shutdown = false;
+    bool m_finished = false;  // the firmware process has returned
+    KernelLaunch m_launch;
+    std::function<void()> m_on_done;
+    NocCounters m_noc;
+    Cycle m_local = 0;
+    Cycle m_start = 0, m_end = 0;
+    WaitInfo m_wait;
+    Cycle m_wait_since = 0;
+    std::optional<std::string> m_error;
+    std::string m_dprint;
+    bool m_error_is_misuse = false;
+};
+
+}  // namespace tensim

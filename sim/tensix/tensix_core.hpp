@@ -1,0 +1,97 @@
+// One Tensix core: L1 as real bytes, five RISC-V firmware threads, CB counters and semaphores in
+// L1. Abstracted here: L1 bank conflicts (one NoC read port modelled as a busy-until server).
+// Numbers: sim/arch/*.json "tensix" (ISA TensixTile/L1.md, TT-Metal dev_mem_map.h).
+#pragma once
+#include <array>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <string>
+
+#include <systemc>
+
+#include "common/clock.hpp"
+#include "noc/noc.hpp"
+#include "tensix/noc_port.hpp"
+#include "tensix/risc_thread.hpp"
+
+namespace tensim {
+
+struct TensixConfig {
+    uint32_t l1_size_kib = 1464;                // KiB; ISA TensixTile/L1.md
+    uint32_t l1_unreserved_base_bytes = 97248;  // B; TT-Metal dev_mem_map.h (first free address)
+    Cycle l1_access_latency_cycles = 20;        // cycles NIU<->L1 at a target; calibrated
+    double noc_l1_read_bytes_per_cycle = 28.1;  // B/cycle L1 read into the NoC; tt-npe, calibrated
+    uint32_t max_kernels_per_core = 3;          // TT-Metal MaxNumKernels
+    uint32_t num_circular_buffers = 32;         // TT-Metal NUM_CIRCULAR_BUFFERS
+    uint32_t num_semaphores = 16;               // TT-Metal NUM_SEMAPHORES
+    uint32_t max_runtime_args = 341;            // words per core per kernel
+    uint32_t l1_size_bytes() const { return l1_size_kib * 1024; }
+};
+
+// Where every core's L1 lives in host memory: one window per core, all below 4 GiB, so that a
+// 32-bit L1 address a kernel gets from the API (get_write_ptr, get_semaphore) is also a valid
+// host pointer. Address v maps to L1 offset (v - base) % stride for v >= base; plain offsets
+// (v < l1 size, as the host hands out) are accepted as they are.
+struct L1Window {
+    uint32_t base = 0;    // host address of the first core's window
+    uint32_t stride = 0;  // B between windows
+    uint32_t count = 0;   // windows (cores) in the region
+};
+
+class TensixCore {
+public:
+    TensixCore(const TensixConfig& cfg, const RiscConfig& risc_cfg, const ClockDomain& clock,
+               int chip_id, NocXY xy, int logical_x, int logical_y, uint8_t* l1, L1Window window);
+
+    const TensixConfig& config() const { return m_cfg; }
+    const ClockDomain& clock() const { return m_clock; }
+    int chip_id() const { return m_chip_id; }
+    NocXY xy() const { return m_xy; }
+    int logical_x() const { return m_logical_x; }
+    int logical_y() const { return m_logical_y; }
+    std::string name() const;  // "chip0 core (lx,ly) [x-y]"
+
+    // ---- L1 ----
+    uint8_t* l1() { return m_l1; }
+    uint32_t l1_size() const { return m_cfg.l1_size_bytes(); }
+    // The address a kernel on this core uses for L1 offset `off`.
+    uint32_t l1_address(uint32_t off) const { return m_window_addr + off; }
+    // L1 offset of a kernel/host address (windowed or plain); nullopt when outside L1.
+    std::optional<uint32_t> l1_offset(uint64_t addr, uint32_t size) const;
+    uint32_t& word(uint32_t off) { return *reinterpret_cast<uint32_t*>(m_l1 + off); }
+    void clear_firmware_state();  // zeroes CB counters, semaphores, args (before each launch)
+
+    // Reserves the L1 read port feeding the NoC: returns when `bytes` have been read out.
+    Cycle l1_noc_read(Cycle t, uint32_t bytes);
+
+    // The chip's NoCs as this core's NIU sees them.
+    void set_noc_port(NocPort* port);
+    // This core's coordinates in each NoC's own system (TT-Metal's my_x[noc], my_y[noc]).
+    uint8_t* my_x() { return m_my_x; }
+    uint8_t* my_y() { return m_my_y; }
+    NocPort& noc_port() { return *m_port; }
+
+    // ---- threads and wake-ups ----
+    RiscThread& thread(Risc r) { return *m_threads[static_cast<int>(r)]; }
+    // Any change a waiting thread may care about (CB counter, semaphore, NoC delivery/ack).
+    void notify_changed() { m_changed.notify(sc_core::SC_ZERO_TIME); }
+    sc_core::sc_event& changed_event() { return m_changed; }
+
+private:
+    TensixConfig m_cfg;
+    ClockDomain m_clock;
+    int m_chip_id;
+    NocXY m_xy;
+    int m_logical_x, m_logical_y;
+    uint8_t* m_l1;
+    L1Window m_window;
+    uint32_t m_window_addr;
+    Cycle m_l1_read_free = 0;
+    NocPort* m_port = nullptr;
+    uint8_t m_my_x[2] = {0, 0}, m_my_y[2] = {0, 0};
+    sc_core::sc_event m_changed;
+    std::array<std::unique_ptr<RiscThread>, 5> m_threads;
+};
+
+}  // namespace tensim

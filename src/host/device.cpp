@@ -1,0 +1,354 @@
+// Devices, the process-wide cluster behind them, buffers and the command queue.
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "chip/arch_loader.hpp"
+#include "common/error.hpp"
+#include "host/device_impl.hpp"
+
+namespace tensim::host {
+
+namespace {
+
+uint64_t g_cycle_limit = 0;
+
+std::string default_system() {
+    const char* s = std::getenv("TENSIM_SYSTEM");
+    return s && *s ? s : "n150";
+}
+
+class Device final : public tt::tt_metal::IDevice {
+public:
+    Device(System& sys, int id) : m_impl(sys, id), m_cq(*this) {}
+    tt::tt_metal::CommandQueue& command_queue(size_t cq_id) override {
+        if (cq_id != 0) throw HostError(fmt::format("device {}: command queue {} does not exist (one queue)", id(), cq_id));
+        return m_cq;
+    }
+    CoreCoord compute_with_storage_grid_size() const override { return logical_grid_size(); }
+    CoreCoord logical_grid_size() const override {
+        const auto& c = m_impl_c().system().config();
+        return {static_cast<size_t>(c.grid_x()), static_cast<size_t>(c.grid_y())};
+    }
+    CoreCoord worker_core_from_logical_core(const CoreCoord& lc) const override {
+        NocXY xy = m_impl_c().chip().worker(static_cast<int>(lc.x), static_cast<int>(lc.y)).xy();
+        return {static_cast<size_t>(xy.x), static_cast<size_t>(xy.y)};
+    }
+    std::vector<CoreCoord> worker_cores_from_logical_cores(const std::vector<CoreCoord>& cores) const override {
+        std::vector<CoreCoord> out;
+        for (const auto& c : cores) out.push_back(worker_core_from_logical_core(c));
+        return out;
+    }
+    tt::ARCH arch() const override { return tt::ARCH::WORMHOLE_B0; }
+    tt::tt_metal::chip_id_t id() const override { return m_impl_c().chip_id(); }
+    uint32_t num_dram_channels() const override {
+        return static_cast<uint32_t>(m_impl_c().system().config().chip.dram.channels);
+    }
+    uint32_t l1_size_per_core() const override { return m_impl_c().system().config().chip.tensix.l1_size_bytes(); }
+    tt::tt_metal::DeviceAddr dram_size_per_channel() const override {
+        return m_impl_c().system().config().chip.dram.channel_size_bytes;
+    }
+    int num_hw_cqs() const override { return 1; }
+    bool is_initialized() const override { return true; }
+    DeviceImpl& impl() override { return m_impl; }
+
+private:
+    DeviceImpl& m_impl_c() const { return const_cast<DeviceImpl&>(m_impl); }
+    DeviceImpl m_impl;
+    tt::tt_metal::CommandQueue m_cq;
+};
+
+// The simulated system and the devices open on it. Built at the first CreateDevice, torn down
+// when the last device closes, so the next CreateDevice may choose another system.
+struct Cluster {
+    std::string requested = default_system();
+    std::unique_ptr<System> system;
+    std::map<int, std::unique_ptr<Device>> devices;
+};
+
+Cluster& cluster() {
+    static Cluster c;
+    return c;
+}
+
+}  // namespace
+
+uint64_t cycle_limit() {
+    if (g_cycle_limit) return g_cycle_limit;
+    if (const char* s = std::getenv("TENSIM_CYCLE_LIMIT")) return std::strtoull(s, nullptr, 10);
+    return 2'000'000'000ull;
+}
+
+DeviceImpl::DeviceImpl(System& system, int chip_id) : m_system(system), m_chip_id(chip_id) {
+    static uint64_t next_serial = 1;
+    m_serial = next_serial++;
+    const ChipConfig& c = system.config().chip;
+    m_dram = std::make_unique<BankAllocator>(fmt::format("chip{} DRAM", chip_id), c.dram_unreserved_base_bytes,
+                                             c.dram.channel_size_bytes, c.dram_read_alignment_bytes, false);
+    m_l1 = std::make_unique<BankAllocator>(fmt::format("chip{} L1", chip_id), c.tensix.l1_unreserved_base_bytes,
+                                           c.tensix.l1_size_bytes(), c.l1_alignment_bytes, true);
+}
+
+BankAllocator& DeviceImpl::allocator(tt::tt_metal::BufferType type) {
+    switch (type) {
+        case tt::tt_metal::BufferType::DRAM: return *m_dram;
+        case tt::tt_metal::BufferType::L1:
+        case tt::tt_metal::BufferType::L1_SMALL: return *m_l1;
+        default: throw HostError("buffers of this type (system memory, trace) are not modelled");
+    }
+}
+
+uint32_t DeviceImpl::num_banks(tt::tt_metal::BufferType type) {
+    return chip().num_banks(type == tt::tt_metal::BufferType::DRAM);
+}
+
+uint64_t DeviceImpl::alignment(tt::tt_metal::BufferType type) const {
+    const ChipConfig& c = m_system.config().chip;
+    return type == tt::tt_metal::BufferType::DRAM ? c.dram_read_alignment_bytes : c.l1_alignment_bytes;
+}
+
+template <typename Fn>
+void DeviceImpl::for_each_page_piece(const tt::tt_metal::Buffer& b, uint64_t offset, uint64_t size, Fn&& fn) {
+    if (offset + size > b.size())
+        throw HostError(fmt::format("buffer access [{}, {}) beyond its {} B", offset, offset + size, b.size()));
+    uint64_t page = b.page_size(), banks = b.num_banks();
+    for (uint64_t pos = offset; pos < offset + size;) {
+        uint64_t id = pos / page, in_page = pos % page;
+        uint64_t n = std::min(page - in_page, offset + size - pos);
+        uint64_t bank_addr = b.address() + (id / banks) * b.aligned_page_size() + in_page;
+        fn(static_cast<uint32_t>(id % banks), bank_addr, pos - offset, n);
+        pos += n;
+    }
+}
+
+void DeviceImpl::write_buffer(const tt::tt_metal::Buffer& b, const void* src, uint64_t offset, uint64_t size) {
+    const uint8_t* s = static_cast<const uint8_t*>(src);
+    for_each_page_piece(b, offset, size, [&](uint32_t bank, uint64_t addr, uint64_t pos, uint64_t n) {
+        if (b.is_dram())
+            chip().dram().channel(chip().dram_banks()[bank].channel).write(addr, s + pos, n);
+        else
+            std::memcpy(chip().workers()[bank]->l1() + addr, s + pos, n);
+    });
+}
+
+void DeviceImpl::read_buffer(const tt::tt_metal::Buffer& b, void* dst, uint64_t offset, uint64_t size) {
+    uint8_t* d = static_cast<uint8_t*>(dst);
+    for_each_page_piece(b, offset, size, [&](uint32_t bank, uint64_t addr, uint64_t pos, uint64_t n) {
+        if (b.is_dram())
+            chip().dram().channel(chip().dram_banks()[bank].channel).read(addr, d + pos, n);
+        else
+            std::memcpy(d + pos, chip().workers()[bank]->l1() + addr, n);
+    });
+}
+
+void DeviceImpl::write_l1(const CoreCoord& lc, uint32_t addr, const void* src, size_t n) {
+    TensixCore& c = chip().worker(static_cast<int>(lc.x), static_cast<int>(lc.y));
+    if (uint64_t(addr) + n > c.l1_size()) throw HostError(fmt::format("L1 write [{}, +{}) beyond L1 of {}", addr, n, c.name()));
+    std::memcpy(c.l1() + addr, src, n);
+}
+
+void DeviceImpl::read_l1(const CoreCoord& lc, uint32_t addr, void* dst, size_t n) {
+    TensixCore& c = chip().worker(static_cast<int>(lc.x), static_cast<int>(lc.y));
+    if (uint64_t(addr) + n > c.l1_size()) throw HostError(fmt::format("L1 read [{}, +{}) beyond L1 of {}", addr, n, c.name()));
+    std::memcpy(dst, c.l1() + addr, n);
+}
+
+}  // namespace tensim::host
+
+// ---- tensim.hpp -----------------------------------------------------------------------------------
+
+namespace tensim {
+
+void set_system(const std::string& name_or_file) {
+    auto& c = host::cluster();
+    if (!c.devices.empty()) throw HostError("set_system: close every device first");
+    load_system(name_or_file);  // validate now, so a bad name fails here
+    c.requested = name_or_file;
+}
+
+std::string system_name() { return host::cluster().requested; }
+
+void set_cycle_limit(uint64_t cycles) { host::g_cycle_limit = cycles; }
+
+const ProgramStats& last_program_stats(tt::tt_metal::IDevice* device) {
+    if (!device) throw HostError("last_program_stats: null device");
+    return device->impl().last_stats();
+}
+
+void write_stats_json(tt::tt_metal::IDevice* device, const std::string& path) {
+    if (!device) throw HostError("write_stats_json: null device");
+    std::ofstream out(path);
+    if (!out) throw HostError("write_stats_json: cannot write " + path);
+    out << device->impl().stats_json().dump(2) << "\n";
+}
+
+}  // namespace tensim
+
+// ---- host_api: devices, buffers, queue ---------------------------------------------------------------
+
+namespace tt::tt_metal {
+
+using tensim::HostError;
+
+IDevice* CreateDevice(chip_id_t device_id, uint8_t num_hw_cqs, size_t, size_t, const DispatchCoreConfig&,
+                      const std::vector<uint32_t>&, size_t worker_l1_size) {
+    auto& c = tensim::host::cluster();
+    if (num_hw_cqs != 1) throw HostError(fmt::format("CreateDevice: {} command queues requested; tensim has one", num_hw_cqs));
+    if (!c.system) c.system = std::make_unique<tensim::System>(tensim::load_system(c.requested));
+    int n = c.system->num_chips();
+    if (device_id < 0 || device_id >= n) {
+        bool none_open = c.devices.empty();
+        if (none_open) c.system.reset();
+        throw HostError(fmt::format("CreateDevice({}): system {} has {} device(s)", device_id, c.requested, n));
+    }
+    if (c.devices.count(device_id)) throw HostError(fmt::format("CreateDevice({}): device already open", device_id));
+    if (worker_l1_size && worker_l1_size != c.system->config().chip.tensix.l1_size_bytes())
+        throw HostError("CreateDevice: worker_l1_size differs from the architecture; set tensix.l1_size_kib instead");
+    auto dev = std::make_unique<tensim::host::Device>(*c.system, device_id);
+    IDevice* p = dev.get();
+    c.devices[device_id] = std::move(dev);
+    return p;
+}
+
+bool CloseDevice(IDevice* device) {
+    auto& c = tensim::host::cluster();
+    for (auto it = c.devices.begin(); it != c.devices.end(); ++it)
+        if (it->second.get() == device) {
+            c.devices.erase(it);
+            if (c.devices.empty()) c.system.reset();
+            return true;
+        }
+    return false;
+}
+
+size_t GetNumAvailableDevices() { return static_cast<size_t>(tensim::load_system(tensim::host::cluster().requested).num_chips); }
+size_t GetNumPCIeDevices() { return 1; }
+
+// ---- buffers ----
+
+Buffer::Buffer(Token, const BufferConfig& cfg, std::optional<DeviceAddr> address)
+    : m_device(cfg.device), m_size(cfg.size), m_page_size(cfg.page_size), m_type(cfg.buffer_type),
+      m_layout(cfg.buffer_layout) {
+    if (!m_device) throw HostError("CreateBuffer: config.device is null");
+    if (m_layout != TensorMemoryLayout::INTERLEAVED)
+        throw HostError("CreateBuffer: sharded layouts need ShardedBufferConfig (not modelled yet)");
+    if (m_size == 0 || m_page_size == 0 || m_size % m_page_size != 0)
+        throw HostError(fmt::format("CreateBuffer: size {} B must be a non-zero multiple of page_size {} B", m_size,
+                                    m_page_size));
+    auto& impl = m_device->impl();
+    m_device_serial = impl.serial();
+    auto& alloc = impl.allocator(m_type);
+    m_num_banks = impl.num_banks(m_type);
+    uint64_t align = impl.alignment(m_type);
+    m_aligned_page_size = (m_page_size + align - 1) / align * align;
+    uint64_t pages_per_bank = (num_pages() + m_num_banks - 1) / m_num_banks;
+    uint64_t per_bank = pages_per_bank * m_aligned_page_size;
+    if (address) {
+        // A caller-chosen address (CreateBuffer with an address) is not tracked by the allocator.
+        m_address = *address;
+        if (m_address + per_bank > alloc.limit())
+            throw HostError(fmt::format("CreateBuffer at 0x{:x}: {} B per bank runs past the end of {} ({} B)",
+                                        m_address, per_bank, alloc.name(), alloc.limit()));
+    } else {
+        auto a = alloc.allocate(per_bank);
+        if (!a)
+            throw HostError(fmt::format("CreateBuffer: out of {} memory: {} B per bank ({} B over {} banks) requested, "
+                                        "largest free block {} B",
+                                        alloc.name(), per_bank, m_size, m_num_banks, alloc.largest_free_block()));
+        m_address = *a;
+        m_owns_allocation = true;
+    }
+    m_allocated = true;
+}
+
+Buffer::~Buffer() { deallocate(); }
+
+void Buffer::deallocate() {
+    if (m_allocated && m_owns_allocation) {
+        // The device may already be closed; then its allocator went with it.
+        auto& c = tensim::host::cluster();
+        for (auto& [id, d] : c.devices)
+            if (d.get() == m_device && d->impl().serial() == m_device_serial)
+                d->impl().allocator(m_type).free(m_address);
+    }
+    m_allocated = false;
+}
+
+std::shared_ptr<Buffer> CreateBuffer(const InterleavedBufferConfig& config) {
+    return std::make_shared<Buffer>(Buffer::Token{}, config, std::nullopt);
+}
+
+std::shared_ptr<Buffer> CreateBuffer(const InterleavedBufferConfig& config, DeviceAddr address) {
+    return std::make_shared<Buffer>(Buffer::Token{}, config, address);
+}
+
+void DeallocateBuffer(Buffer& buffer) { buffer.deallocate(); }
+
+// ---- command queue ----
+
+namespace detail_enqueue {
+Buffer& deref(const BufferRef& b) {
+    if (auto r = std::get_if<std::reference_wrapper<Buffer>>(&b)) return r->get();
+    const auto& p = std::get<std::shared_ptr<Buffer>>(b);
+    if (!p) throw HostError("null buffer");
+    return *p;
+}
+void check_host_size(const Buffer& b, size_t bytes, const char* call) {
+    if (bytes < b.size())
+        throw HostError(fmt::format("{}: host data holds {} B but the buffer is {} B", call, bytes, b.size()));
+}
+}  // namespace detail_enqueue
+
+namespace {
+Buffer& checked(CommandQueue& cq, const BufferRef& ref, const char* call) {
+    Buffer& b = detail_enqueue::deref(ref);
+    if (!b.is_allocated()) throw HostError(fmt::format("{}: buffer was deallocated", call));
+    if (b.device() != cq.device())
+        throw HostError(fmt::format("{}: buffer belongs to another device", call));
+    return b;
+}
+}  // namespace
+
+void EnqueueWriteBuffer(CommandQueue& cq, const BufferRef& buffer, const void* src, bool) {
+    Buffer& b = checked(cq, buffer, "EnqueueWriteBuffer");
+    cq.device()->impl().write_buffer(b, src, 0, b.size());
+}
+
+void EnqueueReadBuffer(CommandQueue& cq, const BufferRef& buffer, void* dst, bool) {
+    Buffer& b = checked(cq, buffer, "EnqueueReadBuffer");
+    cq.device()->impl().read_buffer(b, dst, 0, b.size());
+}
+
+void EnqueueWriteSubBuffer(CommandQueue& cq, const BufferRef& buffer, const void* src, DeviceAddr offset,
+                           DeviceAddr size, bool) {
+    cq.device()->impl().write_buffer(checked(cq, buffer, "EnqueueWriteSubBuffer"), src, offset, size);
+}
+
+void EnqueueReadSubBuffer(CommandQueue& cq, const BufferRef& buffer, void* dst, DeviceAddr offset, DeviceAddr size,
+                          bool) {
+    cq.device()->impl().read_buffer(checked(cq, buffer, "EnqueueReadSubBuffer"), dst, offset, size);
+}
+
+void EnqueueProgram(CommandQueue& cq, Program& program, bool) { cq.device()->impl().run_program(program); }
+
+void Finish(CommandQueue&) {}  // every command has completed when its Enqueue call returns
+
+namespace detail {
+void LaunchProgram(IDevice* device, Program& program, bool, bool) { device->impl().run_program(program); }
+void CompileProgram(IDevice*, Program&, bool) {}
+bool WriteToDeviceL1(IDevice* device, const CoreCoord& core, uint32_t address, std::vector<uint32_t>& host_buffer) {
+    device->impl().write_l1(core, address, host_buffer.data(), host_buffer.size() * 4);
+    return true;
+}
+bool ReadFromDeviceL1(IDevice* device, const CoreCoord& core, uint32_t address, uint32_t size,
+                      std::vector<uint32_t>& host_buffer) {
+    host_buffer.resize((size + 3) / 4);
+    device->impl().read_l1(core, address, host_buffer.data(), size);
+    return true;
+}
+}  // namespace detail
+
+}  // namespace tt::tt_metal

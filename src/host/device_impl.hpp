@@ -1,0 +1,52 @@
+// tensim's side of a device: the chip it drives, its allocators, and program launch.
+#pragma once
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "host/allocator.hpp"
+#include "system/system.hpp"
+#include "tensim/host/device.hpp"
+#include "tensim/host/tensim.hpp"
+
+namespace tensim::host {
+
+class DeviceImpl {
+public:
+    DeviceImpl(System& system, int chip_id);
+    System& system() { return m_system; }
+    Chip& chip() { return m_system.chip(m_chip_id); }
+    int chip_id() const { return m_chip_id; }
+    uint64_t serial() const { return m_serial; }  // unique per opened device in this process
+
+    BankAllocator& allocator(tt::tt_metal::BufferType type);
+    uint32_t num_banks(tt::tt_metal::BufferType type);
+    uint64_t alignment(tt::tt_metal::BufferType type) const;
+    // Host copies of a buffer's bytes [offset, offset + size), page by page over its banks.
+    void write_buffer(const tt::tt_metal::Buffer& b, const void* src, uint64_t offset, uint64_t size);
+    void read_buffer(const tt::tt_metal::Buffer& b, void* dst, uint64_t offset, uint64_t size);
+    void write_l1(const CoreCoord& logical, uint32_t addr, const void* src, size_t n);
+    void read_l1(const CoreCoord& logical, uint32_t addr, void* dst, size_t n);
+
+    // Compiles, loads and runs a program to completion (launch.cpp).
+    void run_program(tt::tt_metal::Program& program);
+    const ProgramStats& last_stats() const { return m_last; }
+    nlohmann::json stats_json();
+
+private:
+    template <typename Fn>
+    void for_each_page_piece(const tt::tt_metal::Buffer& b, uint64_t offset, uint64_t size, Fn&& fn);
+
+    System& m_system;
+    int m_chip_id;
+    uint64_t m_serial;
+    std::unique_ptr<BankAllocator> m_dram, m_l1;
+    ProgramStats m_last;
+    nlohmann::json m_last_chip_stats;
+};
+
+// Process-wide cycle limit for one program.
+uint64_t cycle_limit();
+
+}  // namespace tensim::host

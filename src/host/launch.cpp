@@ -1,0 +1,258 @@
+// Launching a program: place its CBs in L1, check what must fit, build its kernels, write runtime
+// args, semaphores and CB state into each core's L1, start the firmware threads and run the
+// simulation until every kernel has ended, failed or hung.
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "chip/arch_loader.hpp"
+#include "common/error.hpp"
+#include "common/scheduler.hpp"
+#include "host/device_impl.hpp"
+#include "host/program_impl.hpp"
+#include "tensix/l1_map.hpp"
+
+namespace tensim::host {
+
+using tt::tt_metal::DataMovementConfig;
+
+namespace {
+
+// One CB index as placed on one core.
+struct PlacedCb {
+    uint32_t address = 0, size = 0, page_size = 0;
+    tt::DataFormat format = tt::DataFormat::Invalid;
+};
+using CoreCbs = std::map<uint32_t, PlacedCb>;  // index -> placement
+
+struct Placement {
+    std::map<CoreCoord, CoreCbs> cbs;
+};
+
+std::string core_str(const CoreCoord& c) { return fmt::format("({},{})", c.x, c.y); }
+
+// CBs grow up from the unreserved base; each config takes the same address on all its cores (the
+// highest free one among them), as TT-Metal allocates them. L1 buffers sit above, allocated top-down.
+Placement place_cbs(ProgramImpl& p, DeviceImpl& dev) {
+    const ChipConfig& cfg = dev.system().config().chip;
+    const uint64_t base = cfg.tensix.l1_unreserved_base_bytes;
+    const uint64_t buffers_start = dev.allocator(tt::tt_metal::BufferType::L1).lowest_allocated();
+    std::map<CoreCoord, uint64_t> top;
+    Placement pl;
+    for (const auto& cb : p.cbs) {
+        const auto& c = cb.config;
+        std::vector<CoreCoord> cores;
+        for (const auto& r : cb.cores.ranges())
+            for (const auto& core : r) cores.push_back(core);
+        uint64_t addr = 0;
+        if (c.globally_allocated_address()) {
+            addr = *c.globally_allocated_address();
+        } else {
+            addr = base;
+            for (const auto& core : cores) addr = std::max(addr, top.count(core) ? top[core] : base);
+            for (const auto& core : cores) top[core] = addr + c.total_size();
+        }
+        bool any = false;
+        for (uint32_t i = 0; i < NUM_CIRCULAR_BUFFERS; ++i) {
+            if (!c.data_formats()[i]) continue;
+            any = true;
+            if (!c.page_sizes()[i])
+                throw HostError(fmt::format("circular buffer {} on {}: no page size (set_page_size)", i, cb.cores.str()));
+            for (const auto& core : cores) {
+                auto& slot = pl.cbs[core];
+                if (slot.count(i))
+                    throw HostError(fmt::format("circular buffer index {} is configured twice on core {}", i,
+                                                core_str(core)));
+                slot[i] = {static_cast<uint32_t>(addr), c.total_size(), *c.page_sizes()[i], *c.data_formats()[i]};
+            }
+        }
+        if (!any) throw HostError(fmt::format("circular buffer on {} has no CB index with a data format", cb.cores.str()));
+    }
+    for (const auto& [core, end] : top) {
+        if (end > cfg.tensix.l1_size_bytes())
+            throw HostError(fmt::format("circular buffers on core {} need L1 up to {} B, beyond its {} B (L1 overflow)",
+                                        core_str(core), end, cfg.tensix.l1_size_bytes()));
+        if (end > buffers_start)
+            throw HostError(fmt::format("circular buffers on core {} end at {} B and overlap L1 buffers starting at {} B",
+                                        core_str(core), end, buffers_start));
+    }
+    return pl;
+}
+
+void check_cores(ProgramImpl& p, DeviceImpl& dev) {
+    const auto& sys = dev.system().config();
+    auto check = [&](const CoreRangeSet& set, const std::string& what) {
+        for (const auto& r : set.ranges())
+            if (r.end_coord.x >= static_cast<size_t>(sys.grid_x()) || r.end_coord.y >= static_cast<size_t>(sys.grid_y()))
+                throw HostError(fmt::format("{} uses cores {} outside the {}x{} worker grid", what, r.str(),
+                                            sys.grid_x(), sys.grid_y()));
+    };
+    std::map<std::pair<CoreCoord, int>, std::string> slots;
+    std::map<CoreCoord, int> count;
+    for (const auto& k : p.kernels) {
+        check(k.cores, "kernel " + k.name);
+        for (const auto& r : k.cores.ranges())
+            for (const auto& c : r) {
+                auto [it, fresh] = slots.emplace(std::make_pair(c, k.risc), k.name);
+                if (!fresh)
+                    throw HostError(fmt::format("core {} gets two kernels on {}: {} and {}", core_str(c),
+                                                risc_name(static_cast<Risc>(k.risc)), it->second, k.name));
+                if (++count[c] > static_cast<int>(sys.chip.tensix.max_kernels_per_core))
+                    throw HostError(fmt::format("core {} gets more than {} kernels", core_str(c),
+                                                sys.chip.tensix.max_kernels_per_core));
+            }
+    }
+    for (const auto& cb : p.cbs) check(cb.cores, "a circular buffer");
+    for (const auto& s : p.semaphores) check(s.cores, "a semaphore");
+}
+
+void build_kernels(ProgramImpl& p, const Placement& pl) {
+    for (auto& k : p.kernels) {
+        const auto& dm = std::get<DataMovementConfig>(k.config);
+        jit::KernelBuildSpec spec;
+        spec.source_path = k.source_path;
+        spec.display_name = k.name;
+        spec.processor = k.risc == 0 ? "brisc" : "ncrisc";
+        spec.noc = static_cast<uint8_t>(dm.noc);
+        spec.noc_mode = static_cast<uint8_t>(dm.noc_mode);
+        spec.compile_args = dm.compile_args;
+        spec.defines = dm.defines;
+        spec.cb_formats.fill(0xff);
+        // The formats TT-Metal bakes into the kernel come from the CBs on its cores.
+        for (const auto& r : k.cores.ranges())
+            for (const auto& c : r)
+                if (auto it = pl.cbs.find(c); it != pl.cbs.end())
+                    for (const auto& [i, cb] : it->second) spec.cb_formats[i] = static_cast<uint8_t>(cb.format);
+        static const char* levels[] = {"-O1", "-O2", "-O3", "-O0", "-Os", "-Ofast", "-Os"};
+        spec.opt_level = levels[static_cast<int>(dm.opt_level)];
+        k.binary = jit::build(spec);
+    }
+}
+
+}  // namespace
+
+void DeviceImpl::run_program(tt::tt_metal::Program& program) {
+    ProgramImpl& p = program.impl();
+    check_cores(p, *this);
+    Placement pl = place_cbs(p, *this);
+    build_kernels(p, pl);
+
+    Chip& ch = chip();
+    ch.reset_stats();
+    const Cycle launch = ch.clock().now();
+
+    // Firmware state in L1 of every core the program touches.
+    std::set<CoreCoord> touched;
+    for (const auto& k : p.kernels)
+        for (const auto& r : k.cores.ranges())
+            for (const auto& c : r) touched.insert(c);
+    for (const auto& [c, _] : pl.cbs) touched.insert(c);
+    for (const auto& s : p.semaphores)
+        for (const auto& r : s.cores.ranges())
+            for (const auto& c : r) touched.insert(c);
+    for (const auto& c : touched) ch.worker(int(c.x), int(c.y)).clear_firmware_state();
+    for (const auto& s : p.semaphores)
+        for (const auto& r : s.cores.ranges())
+            for (const auto& c : r) ch.worker(int(c.x), int(c.y)).word(l1_map::semaphore(s.id)) = s.initial_value;
+
+    struct Running {
+        RiscThread* thread;
+        const KernelDef* kernel;
+        CoreCoord core;
+    };
+    std::vector<Running> running;
+    size_t done = 0;
+    bool failed = false;
+    for (const auto& k : p.kernels)
+        for (const auto& r : k.cores.ranges())
+            for (const auto& c : r) {
+                TensixCore& core = ch.worker(int(c.x), int(c.y));
+                RiscThread& t = core.thread(static_cast<Risc>(k.risc));
+                const auto it = k.args.find(c);
+                uint32_t nargs = it == k.args.end() ? 0 : static_cast<uint32_t>(it->second->view.rt_args_count);
+                if (nargs) std::memcpy(core.l1() + l1_map::rta(k.risc), it->second->words.data(), 4 * nargs);
+                uint32_t ncommon = static_cast<uint32_t>(k.common_args.view.rt_args_count);
+                if (ncommon) std::memcpy(core.l1() + l1_map::crta(k.risc), k.common_args.words.data(), 4 * ncommon);
+                KernelLaunch l;
+                auto bin = k.binary;
+                l.entry = [bin] { bin->run(); };
+                l.kernel_name = k.name;
+                l.noc = static_cast<uint8_t>(std::get<DataMovementConfig>(k.config).noc);
+                l.num_runtime_args = nargs;
+                l.num_common_runtime_args = ncommon;
+                if (auto cbs = pl.cbs.find(c); cbs != pl.cbs.end())
+                    for (const auto& [i, cb] : cbs->second) {
+                        LocalCb& lc = l.cbs[i];
+                        lc.configured = true;
+                        lc.fifo_addr = lc.rd_ptr = lc.wr_ptr = cb.address;
+                        lc.fifo_size = cb.size;
+                        lc.page_size = cb.page_size;
+                        lc.num_pages = cb.size / cb.page_size;
+                        lc.data_format = static_cast<uint8_t>(cb.format);
+                    }
+                running.push_back({&t, &k, c});
+                t.launch(std::move(l), [&done, &failed, &t, &running] {
+                    ++done;
+                    if (t.error()) failed = true;
+                    if (failed || done == running.size()) System::stop_run();
+                });
+            }
+
+    auto all_done = [&] { return done == running.size(); };
+    std::string hang;
+    try {
+        m_system.run_until([&] { return all_done() || failed; }, cycle_limit());
+    } catch (const DeadlockError& e) {
+        hang = e.what();
+    }
+    if (failed || !hang.empty()) {
+        // Unwind every kernel still running, drop the program's NoC traffic in flight, report.
+        for (auto& r : running) r.thread->abort();
+        m_system.run_until(all_done, cycle_limit());
+        Scheduler::instance().cancel(&ch);
+        if (!hang.empty()) throw DeadlockError(hang);
+        for (auto& r : running)
+            if (r.thread->error()) {
+                if (r.thread->error_is_kernel_misuse()) throw KernelError(*r.thread->error());
+                throw KernelError(*r.thread->error());
+            }
+    }
+
+    m_last = ProgramStats{};
+    m_last.clock_mhz = ch.clock().freq_mhz;
+    m_last.launch_cycle = launch;
+    Cycle end = launch;
+    for (auto& r : running) {
+        end = std::max(end, r.thread->end_cycle());
+        m_last.kernels.push_back({ch.id(), int(r.core.x), int(r.core.y), risc_name(r.thread->risc()), r.kernel->name,
+                                  r.thread->start_cycle() - launch, r.thread->end_cycle() - launch});
+    }
+    m_last.device_cycles = end - launch;
+    m_last.device_time_us = ch.clock().cycles_to_us(m_last.device_cycles);
+    m_last_chip_stats = nlohmann::json::object();
+    ch.dump_stats(m_last_chip_stats);
+    if (const char* f = std::getenv("TENSIM_STATS")) {
+        std::ofstream out(f);
+        out << stats_json().dump(2) << "\n";
+    }
+}
+
+nlohmann::json DeviceImpl::stats_json() {
+    nlohmann::json kernels = nlohmann::json::array();
+    for (const auto& k : m_last.kernels)
+        kernels.push_back({{"chip", k.chip}, {"core", {k.core_x, k.core_y}}, {"risc", k.risc}, {"kernel", k.kernel},
+                           {"start_cycle", k.start_cycle}, {"end_cycle", k.end_cycle},
+                           {"busy_cycles", k.end_cycle - k.start_cycle}});
+    return {{"program", {{"device_cycles", m_last.device_cycles}, {"device_time_us", m_last.device_time_us},
+                         {"clock_mhz", m_last.clock_mhz}, {"launch_cycle", m_last.launch_cycle}}},
+            {"kernels", kernels},
+            {"chip", m_last_chip_stats},
+            {"config", to_json(m_system.config())}};
+}
+
+}  // namespace tensim::host

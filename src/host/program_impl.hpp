@@ -1,0 +1,56 @@
+// What a Program holds on the host side until it is launched.
+#pragma once
+#include <array>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "jit/kernel_build.hpp"
+#include "tensim/host/program.hpp"
+
+namespace tensim::host {
+
+// Runtime args of one kernel on one core, at a stable address (RuntimeArgsData points here).
+struct ArgBlock {
+    std::array<uint32_t, 341> words{};
+    tt::tt_metal::RuntimeArgsData view;
+    ArgBlock() { view.rt_args_data = words.data(); }
+};
+
+struct KernelDef {
+    std::string name;         // as given to CreateKernel (or "<string>")
+    std::string source_path;  // resolved
+    CoreRangeSet cores;
+    std::variant<tt::tt_metal::DataMovementConfig, tt::tt_metal::ComputeConfig, tt::tt_metal::EthernetConfig> config;
+    int risc = 0;  // 0 BRISC, 1 NCRISC
+    std::map<CoreCoord, std::unique_ptr<ArgBlock>> args;
+    ArgBlock common_args;
+    std::shared_ptr<const jit::KernelBinary> binary;
+};
+
+struct CbDef {
+    CoreRangeSet cores;
+    tt::tt_metal::CircularBufferConfig config;
+};
+
+struct SemaphoreDef {
+    CoreRangeSet cores;
+    uint32_t id = 0;
+    uint32_t initial_value = 0;
+};
+
+struct ProgramImpl {
+    std::vector<KernelDef> kernels;
+    std::vector<CbDef> cbs;
+    std::vector<SemaphoreDef> semaphores;
+
+    KernelDef& kernel(tt::tt_metal::KernelHandle h, const char* call);
+};
+
+// All cores of a CoreSpec, row-major.
+CoreRangeSet to_range_set(const tt::tt_metal::CoreSpec& spec);
+
+}  // namespace tensim::host

@@ -1,0 +1,54 @@
+// Kernel build: a kernel source becomes a shared object compiled by the host C++ compiler, with
+// compile-time args, defines and the per-CB data formats baked in, as TT-Metal's JIT does. Builds
+// are cached on disk by a hash of the preprocessed source and the flags.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace tensim::jit {
+
+struct KernelBuildSpec {
+    std::string source_path;  // resolved, absolute
+    std::string display_name; // as the user named it, for messages
+    std::string processor;    // "brisc" or "ncrisc"
+    uint8_t noc = 0;
+    uint8_t noc_mode = 0;
+    std::vector<uint32_t> compile_args;
+    std::map<std::string, std::string> defines;
+    std::array<uint8_t, 32> cb_formats{};  // 0xff where no CB is configured
+    std::string opt_level = "-O2";
+};
+
+class KernelBinary {
+public:
+    KernelBinary(void* handle, void (*entry)(), std::string path);
+    ~KernelBinary();
+    KernelBinary(const KernelBinary&) = delete;
+    KernelBinary& operator=(const KernelBinary&) = delete;
+    void run() const { m_entry(); }
+    const std::string& path() const { return m_path; }
+
+private:
+    void* m_handle;
+    void (*m_entry)();
+    std::string m_path;
+};
+
+// Compiles (or finds in the cache) and loads the kernel. Throws KernelCompileError with the
+// compiler's diagnostics, naming the kernel file and line.
+std::shared_ptr<const KernelBinary> build(const KernelBuildSpec& spec);
+
+// TT-Metal's kernel path lookup: as given (absolute or relative to the working directory), then
+// under the root directory ($TT_METAL_HOME, else tensim's source tree), then under each entry of
+// $TT_METAL_KERNEL_PATH. Throws HostError naming every place it looked.
+std::string resolve_kernel_path(const std::string& path);
+
+// Where built kernels are kept: $TENSIM_CACHE, else $XDG_CACHE_HOME/tensim, else ~/.cache/tensim.
+std::string cache_dir();
+
+}  // namespace tensim::jit

@@ -1,0 +1,330 @@
+// The simulator side of the data-movement kernel API (include/tensim/kernel_api/tensim_kernel.h).
+// Every call acts on RiscThread::current(): it charges the RISC's cost for the call, makes its
+// local time visible before anything another agent can observe, and checks for misuse.
+#include <cstdio>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "common/error.hpp"
+#include "noc/noc_address.hpp"
+#include "tensim/kernel_api/tensim_kernel.h"
+#include "tensix/l1_map.hpp"
+#include "tensix/tensix_core.hpp"
+
+namespace tensim::kapi {
+
+namespace {
+
+RiscThread& self() {
+    RiscThread* t = RiscThread::current();
+    if (!t) throw InternalError("kernel API called outside a kernel thread");
+    return *t;
+}
+
+[[noreturn]] void misuse(RiscThread& t, const Loc& loc, const std::string& what) {
+    throw KernelError(fmt::format("{}: {}", t.where(loc.file_name(), loc.line()), what));
+}
+
+WaitInfo wait_info(WaitInfo::Kind kind, uint32_t a, uint32_t b, const Loc& loc) {
+    WaitInfo w;
+    w.kind = kind;
+    w.cb = a;
+    w.count = b;
+    w.file = loc.file_name();
+    w.line = loc.line();
+    return w;
+}
+
+LocalCb& configured_cb(RiscThread& t, uint32_t cb, const Loc& loc, const char* call) {
+    if (cb >= l1_map::kMaxCbs) misuse(t, loc, fmt::format("{}: CB index {} out of range (0..31)", call, cb));
+    LocalCb& c = t.cb(cb);
+    if (!c.configured)
+        misuse(t, loc, fmt::format("{}: CB {} is not configured on this core (CreateCircularBuffer)", call, cb));
+    return c;
+}
+
+uint32_t& received(RiscThread& t, uint32_t cb) { return t.core().word(l1_map::cb_received(cb)); }
+uint32_t& acked(RiscThread& t, uint32_t cb) { return t.core().word(l1_map::cb_acked(cb)); }
+uint32_t occupied(RiscThread& t, uint32_t cb) { return received(t, cb) - acked(t, cb); }
+
+void check_pages(RiscThread& t, const LocalCb& c, uint32_t cb, uint32_t n, const Loc& loc, const char* call) {
+    if (n > c.num_pages)
+        misuse(t, loc, fmt::format("{}(cb {}, {}): the CB holds only {} pages; this would wait forever", call, cb,
+                                   n, c.num_pages));
+}
+
+// Moves a FIFO pointer by n pages; it wraps only on hitting the end exactly, as on TT-Metal.
+uint32_t advance_ptr(RiscThread& t, const LocalCb& c, uint32_t ptr, uint32_t n, uint32_t cb, const Loc& loc,
+                     const char* call) {
+    uint32_t end = c.fifo_addr + c.fifo_size;
+    ptr += n * c.page_size;
+    if (ptr > end)
+        misuse(t, loc, fmt::format("{}(cb {}, {}): runs past the end of the CB; its {} pages must be a multiple "
+                                   "of the pages moved at once",
+                                   call, cb, n, c.num_pages));
+    return ptr == end ? c.fifo_addr : ptr;
+}
+
+uint32_t local_l1(RiscThread& t, uint32_t addr, uint32_t size, const Loc& loc, const char* what) {
+    auto off = t.core().l1_offset(addr, size);
+    if (!off)
+        misuse(t, loc, fmt::format("{} address 0x{:x} (+{} B) is outside this core's L1 ({} B)", what, addr, size,
+                                   t.core().l1_size()));
+    return *off;
+}
+
+void check_noc(RiscThread& t, uint8_t noc, const Loc& loc) {
+    if (noc > 1) misuse(t, loc, fmt::format("NoC index {} does not exist (0 or 1)", noc));
+}
+
+// Charges the issue cost of `packets` NoC commands after issuing them at the current cycle.
+template <typename Issue>
+void issue(RiscThread& t, Issue&& fn) {
+    t.sync();
+    uint32_t packets = fn(t.core().clock().now());
+    t.advance(static_cast<Cycle>(packets) * t.config().noc_cmd_issue_cycles);
+}
+
+}  // namespace
+
+uint32_t arg_addr(uint32_t idx, bool common) {
+    RiscThread& t = self();
+    uint32_t n = common ? t.kernel().num_common_runtime_args : t.kernel().num_runtime_args;
+    if (idx >= l1_map::kMaxRuntimeArgs)
+        misuse(t, Loc::current(), fmt::format("{}runtime arg index {} beyond the {} the firmware holds",
+                                              common ? "common " : "", idx, l1_map::kMaxRuntimeArgs));
+    (void)n;  // reading past the args the host set returns stale words, as on silicon
+    uint32_t base = common ? l1_map::crta(static_cast<uint32_t>(t.risc())) : l1_map::rta(static_cast<uint32_t>(t.risc()));
+    return t.core().l1_address(base + 4 * idx);
+}
+
+uint32_t logical_x() { return static_cast<uint32_t>(self().core().logical_x()); }
+uint32_t logical_y() { return static_cast<uint32_t>(self().core().logical_y()); }
+
+uint8_t* my_x_array() { return self().core().my_x(); }
+uint8_t* my_y_array() { return self().core().my_y(); }
+
+// ---- circular buffers ----------------------------------------------------------------------------
+
+void cb_reserve_back(uint32_t cb, uint32_t n, const Loc& loc) {
+    RiscThread& t = self();
+    LocalCb& c = configured_cb(t, cb, loc, "cb_reserve_back");
+    check_pages(t, c, cb, n, loc, "cb_reserve_back");
+    t.advance(t.config().cb_api_cycles);
+    t.wait_until([&] { return c.num_pages - occupied(t, cb) >= n; }, wait_info(WaitInfo::cb_reserve, cb, n, loc));
+}
+
+void cb_push_back(uint32_t cb, uint32_t n, const Loc& loc) {
+    RiscThread& t = self();
+    LocalCb& c = configured_cb(t, cb, loc, "cb_push_back");
+    t.advance(t.config().cb_api_cycles);
+    t.sync();
+    if (occupied(t, cb) + n > c.num_pages)
+        misuse(t, loc, fmt::format("cb_push_back(cb {}, {}) beyond reserved pages: the CB already holds {} of {} "
+                                   "pages (reserve with cb_reserve_back first)",
+                                   cb, n, occupied(t, cb), c.num_pages));
+    c.wr_ptr = advance_ptr(t, c, c.wr_ptr, n, cb, loc, "cb_push_back");
+    received(t, cb) += n;
+    t.core().notify_changed();
+}
+
+void cb_wait_front(uint32_t cb, uint32_t n, const Loc& loc) {
+    RiscThread& t = self();
+    LocalCb& c = configured_cb(t, cb, loc, "cb_wait_front");
+    check_pages(t, c, cb, n, loc, "cb_wait_front");
+    t.advance(t.config().cb_api_cycles);
+    t.wait_until([&] { return occupied(t, cb) >= n; }, wait_info(WaitInfo::cb_wait, cb, n, loc));
+}
+
+void cb_pop_front(uint32_t cb, uint32_t n, const Loc& loc) {
+    RiscThread& t = self();
+    LocalCb& c = configured_cb(t, cb, loc, "cb_pop_front");
+    t.advance(t.config().cb_api_cycles);
+    t.sync();
+    if (n > occupied(t, cb))
+        misuse(t, loc, fmt::format("cb_pop_front(cb {}, {}) beyond waited pages: the CB holds only {} pages "
+                                   "(wait with cb_wait_front first)",
+                                   cb, n, occupied(t, cb)));
+    c.rd_ptr = advance_ptr(t, c, c.rd_ptr, n, cb, loc, "cb_pop_front");
+    acked(t, cb) += n;
+    t.core().notify_changed();
+}
+
+bool cb_pages_reservable_at_back(uint32_t cb, uint32_t n) {
+    RiscThread& t = self();
+    LocalCb& c = configured_cb(t, cb, Loc::current(), "cb_pages_reservable_at_back");
+    t.advance(t.config().cb_api_cycles);
+    t.sync();
+    return c.num_pages - occupied(t, cb) >= n;
+}
+
+bool cb_pages_available_at_front(uint32_t cb, uint32_t n) {
+    RiscThread& t = self();
+    configured_cb(t, cb, Loc::current(), "cb_pages_available_at_front");
+    t.advance(t.config().cb_api_cycles);
+    t.sync();
+    return occupied(t, cb) >= n;
+}
+
+uint32_t cb_write_ptr(uint32_t cb) {
+    RiscThread& t = self();
+    return t.core().l1_address(configured_cb(t, cb, Loc::current(), "get_write_ptr").wr_ptr);
+}
+
+uint32_t cb_read_ptr(uint32_t cb) {
+    RiscThread& t = self();
+    return t.core().l1_address(configured_cb(t, cb, Loc::current(), "get_read_ptr").rd_ptr);
+}
+
+uint32_t cb_page_size(uint32_t cb) {
+    RiscThread& t = self();
+    return configured_cb(t, cb, Loc::current(), "get_tile_size").page_size;
+}
+
+DataFormat cb_data_format(uint32_t cb) {
+    RiscThread& t = self();
+    return static_cast<DataFormat>(configured_cb(t, cb, Loc::current(), "get_dataformat").data_format);
+}
+
+// ---- NoC ----------------------------------------------------------------------------------------
+
+void noc_read(uint64_t src, uint32_t dst_l1, uint32_t size, uint8_t noc, const Loc& loc) {
+    RiscThread& t = self();
+    check_noc(t, noc, loc);
+    issue(t, [&](Cycle now) { return t.core().noc_port().read(t, noc, src, dst_l1, size, now); });
+}
+
+void noc_write(uint32_t src_l1, uint64_t dst, uint32_t size, uint8_t noc, const Loc& loc) {
+    RiscThread& t = self();
+    check_noc(t, noc, loc);
+    issue(t, [&](Cycle now) { return t.core().noc_port().write(t, noc, src_l1, dst, size, now); });
+}
+
+void noc_write_multicast(uint32_t src_l1, uint64_t dst, uint32_t size, uint32_t num_dests, bool loopback_src,
+                         uint8_t noc, const Loc& loc) {
+    RiscThread& t = self();
+    check_noc(t, noc, loc);
+    issue(t, [&](Cycle now) {
+        return t.core().noc_port().multicast(t, noc, src_l1, dst, size, num_dests, loopback_src, now);
+    });
+}
+
+void noc_atomic_inc(uint64_t addr, uint32_t incr, uint8_t noc, const Loc& loc) {
+    RiscThread& t = self();
+    check_noc(t, noc, loc);
+    issue(t, [&](Cycle now) {
+        t.core().noc_port().atomic_inc(t, noc, addr, incr, now);
+        return 1u;
+    });
+}
+
+void noc_inline_write(uint64_t addr, uint32_t value, uint8_t noc, const Loc& loc) {
+    RiscThread& t = self();
+    check_noc(t, noc, loc);
+    issue(t, [&](Cycle now) {
+        t.core().noc_port().inline_write(t, noc, addr, value, now);
+        return 1u;
+    });
+}
+
+void noc_barrier(Barrier which, uint8_t noc, const Loc& loc) {
+    RiscThread& t = self();
+    check_noc(t, noc, loc);
+    NocCounters& c = t.noc_counters();
+    // The RISC polls a counter register; leaving the loop costs noc_barrier_cycles.
+    switch (which) {
+        case Barrier::reads:
+            t.wait_until([&] { return c.reads == 0; }, wait_info(WaitInfo::read_barrier, 0, 0, loc));
+            break;
+        case Barrier::writes:
+            t.wait_until([&] { return c.writes_unacked == 0; }, wait_info(WaitInfo::write_barrier, 0, 0, loc));
+            break;
+        case Barrier::writes_flushed:
+            t.wait_until([&] { return c.writes_unsent == 0; }, wait_info(WaitInfo::writes_flushed, 0, 0, loc));
+            break;
+        case Barrier::atomics:
+            t.wait_until([&] { return c.atomics == 0; }, wait_info(WaitInfo::atomic_barrier, 0, 0, loc));
+            break;
+        case Barrier::all:
+            t.wait_until([&] { return c.idle(); }, wait_info(WaitInfo::write_barrier, 0, 0, loc));
+            break;
+    }
+    t.advance(t.config().noc_barrier_cycles);
+}
+
+uint64_t noc_xy_addr(uint32_t x, uint32_t y, uint32_t addr, uint8_t noc) {
+    // Kernels pass NoC0 coordinates (from the host); the address carries the NoC's own.
+    RiscThread& t = self();
+    NocPort& p = t.core().noc_port();
+    return noc_addr::unicast(p.noc_x(noc, x, y), p.noc_y(noc, x, y), addr);
+}
+
+uint64_t noc_multicast_addr(uint32_t x_start, uint32_t y_start, uint32_t x_end, uint32_t y_end, uint32_t addr,
+                            uint8_t noc) {
+    RiscThread& t = self();
+    NocPort& p = t.core().noc_port();
+    return noc_addr::multicast(p.noc_x(noc, x_start, y_start), p.noc_y(noc, x_start, y_start),
+                               p.noc_x(noc, x_end, y_end), p.noc_y(noc, x_end, y_end), addr);
+}
+
+uint64_t bank_noc_addr(bool dram, uint32_t bank, uint32_t addr, uint8_t noc) {
+    RiscThread& t = self();
+    try {
+        return t.core().noc_port().bank_noc_addr(dram, bank, addr, noc);
+    } catch (const KernelError& e) {
+        misuse(t, Loc::current(), e.what());
+    }
+}
+
+uint32_t num_banks(bool dram) { return self().core().noc_port().num_banks(dram); }
+
+// ---- semaphores ---------------------------------------------------------------------------------
+
+uint32_t semaphore_addr(uint32_t id) {
+    RiscThread& t = self();
+    if (id >= t.core().config().num_semaphores)
+        misuse(t, Loc::current(), fmt::format("get_semaphore({}): only {} semaphores per core", id,
+                                              t.core().config().num_semaphores));
+    return t.core().l1_address(l1_map::semaphore(id));
+}
+
+void semaphore_set(volatile uint32_t* addr, uint32_t val) {
+    RiscThread& t = self();
+    uint32_t off = local_l1(t, static_cast<uint32_t>(reinterpret_cast<uintptr_t>(addr)), 4, Loc::current(),
+                            "noc_semaphore_set");
+    t.advance(t.config().semaphore_api_cycles);
+    t.sync();
+    t.core().word(off) = val;
+    t.core().notify_changed();
+}
+
+void semaphore_wait(volatile uint32_t* addr, uint32_t val, bool at_least, const Loc& loc) {
+    RiscThread& t = self();
+    uint32_t off = local_l1(t, static_cast<uint32_t>(reinterpret_cast<uintptr_t>(addr)), 4, loc,
+                            "noc_semaphore_wait");
+    t.advance(t.config().semaphore_api_cycles);
+    uint32_t& w = t.core().word(off);
+    t.wait_until([&] { return at_least ? w >= val : w == val; },
+                 wait_info(at_least ? WaitInfo::semaphore_min : WaitInfo::semaphore_eq, off, val, loc));
+}
+
+// ---- debug --------------------------------------------------------------------------------------
+
+void dprint(const char* text, size_t len) {
+    RiscThread& t = self();
+    std::string& line = t.dprint_buffer();
+    line.append(text, len);
+    size_t nl;
+    while ((nl = line.find('\n')) != std::string::npos) {
+        std::printf("%s\n", fmt::format("[{} {} @{}] {}", t.core().name(), risc_name(t.risc()), t.now(),
+                                         line.substr(0, nl))
+                                .c_str());
+        line.erase(0, nl + 1);
+    }
+    std::fflush(stdout);
+}
+
+uint64_t cycle_count() { return self().now(); }
+
+}  // namespace tensim::kapi

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs the Debian packages tensim needs (when missing), then configures and builds it
+# (Release, all cores) into build/. Idempotent and quiet when there is nothing to do.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(g++ cmake make pkg-config libsystemc-dev libfmt-dev libspdlog-dev libcli11-dev nlohmann-json3-dev
+          libgtest-dev)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" > /dev/null
+fi
+
+if [ ! -f build/CMakeCache.txt ]; then
+  cmake -S . -B build -DCMAKE_BUILD_TYPE=Release > build-configure.log 2>&1 \
+    || { cat build-configure.log; exit 1; }
+  rm -f build-configure.log
+fi
+# Build quietly; show the log only when it fails.
+if ! cmake --build build -j "$(nproc)" > build/build.log 2>&1; then
+  grep -E "error|Error" -A3 build/build.log | head -60
+  echo "setup: build failed; full log in build/build.log"
+  exit 1
+fi

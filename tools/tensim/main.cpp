@@ -1,0 +1,52 @@
+// The tensim command line: `tensim arch show|validate`, `tensim bench ...`.
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "chip/arch_loader.hpp"
+#include "common/error.hpp"
+
+int run_bench(CLI::App& app);  // bench.cpp
+void add_bench(CLI::App& app);
+
+namespace {
+
+int arch_show(const std::string& what) {
+    tensim::SystemConfig cfg = tensim::load_system(what);
+    std::cout << tensim::to_json(cfg).dump(2) << "\n";
+    return 0;
+}
+
+int arch_validate(const std::string& file) {
+    tensim::SystemConfig cfg = tensim::load_system(file);
+    std::cout << file << ": OK (" << cfg.name << ", " << cfg.num_chips << " chip(s), " << cfg.grid_x() << "x"
+              << cfg.grid_y() << " workers, L1 " << cfg.chip.tensix.l1_size_kib << " KiB, " << cfg.chip.dram.channels
+              << " DRAM channels, " << cfg.chip.clock.freq_mhz << " MHz)\n";
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"tensim: a cycle-approximate simulator of Tenstorrent Wormhole chips"};
+    app.require_subcommand(1);
+
+    auto* arch = app.add_subcommand("arch", "Inspect architecture files");
+    arch->require_subcommand(1);
+    std::string show_what = "n150", validate_file;
+    auto* show = arch->add_subcommand("show", "Print the resolved architecture (board or chip name, or a file)");
+    show->add_option("what", show_what, "n150, n300, wormhole_b0 or a JSON file");
+    auto* validate = arch->add_subcommand("validate", "Check an architecture file: keys, units, values");
+    validate->add_option("file", validate_file, "JSON file")->required();
+    add_bench(app);
+
+    CLI11_PARSE(app, argc, argv);
+    try {
+        if (show->parsed()) return arch_show(show_what);
+        if (validate->parsed()) return arch_validate(validate_file);
+        return run_bench(app);
+    } catch (const tensim::Error& e) {
+        std::cerr << "error: " << e.what() << "\n";
+        return 1;
+    }
+}
