@@ -15,6 +15,9 @@ enum class ARCH { GRAYSKULL = 1, WORMHOLE_B0 = 3, BLACKHOLE = 4, Invalid = 0xff 
 }  // namespace tt
 
 constexpr uint32_t NUM_CIRCULAR_BUFFERS = 32;
+// Semaphore values shared by host and kernels (TT-Metalium hostdevcommon/common_values.hpp).
+constexpr static uint32_t INVALID = 0;
+constexpr static uint32_t VALID = 1;
 
 namespace tt::tt_metal {
 
