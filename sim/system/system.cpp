@@ -34,7 +34,7 @@ std::string describe(RiscThread& t) {
         case WaitInfo::semaphore_min:
             return fmt::format("{}: semaphore at L1 0x{:x} is {}, waiting for {}{}",
                                w.kind == WaitInfo::semaphore_eq ? "noc_semaphore_wait" : "noc_semaphore_wait_min",
-                               c.l1_address(w.cb), c.word(w.cb), w.kind == WaitInfo::semaphore_min ? ">= " : "",
+                               w.cb, c.word(w.cb), w.kind == WaitInfo::semaphore_min ? ">= " : "",
                                w.count);
         case WaitInfo::read_barrier:
             return fmt::format("noc_async_read_barrier: {} reads outstanding", t.noc_counters().reads);
@@ -46,8 +46,10 @@ std::string describe(RiscThread& t) {
             return fmt::format("noc_async_atomic_barrier: {} atomics unacked", t.noc_counters().atomics);
         case WaitInfo::tile_regs:
             return "Dst register handshake";
-        default:
+        case WaitInfo::other:
             return "end of kernel: NoC traffic still in flight";
+        default:
+            return "running, not blocked in any wait (a loop that never ends?)";
     }
 }
 
