@@ -1,0 +1,179 @@
+// Block testbench of one chip's NoC path: kernels are plain C++ lambdas launched on the firmware
+// threads, calling the kernel API directly (no JIT), so timings can be checked against the model's
+// own constants.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <functional>
+#include <vector>
+
+#include "chip/arch_loader.hpp"
+#include "noc/noc_address.hpp"
+#include "system/system.hpp"
+#include "tensim/kernel_api/tensim_kernel.h"
+#include "tensix/l1_map.hpp"
+
+namespace {
+
+using namespace tensim;
+using Loc = std::source_location;
+
+class ChipBench : public ::testing::Test {
+protected:
+    void SetUp() override { sys = std::make_unique<System>(load_system("n150")); }
+    void TearDown() override { sys.reset(); }
+
+    Chip& chip() { return sys->chip(0); }
+    const ChipConfig& cfg() { return sys->config().chip; }
+
+    // Runs each (core, body) on that core's BRISC until all return.
+    void run(const std::vector<std::pair<TensixCore*, std::function<void()>>>& kernels) {
+        size_t done = 0;
+        for (auto& [core, body] : kernels) {
+            core->clear_firmware_state();
+            KernelLaunch l;
+            l.entry = body;
+            l.kernel_name = "testbench";
+            core->thread(Risc::BRISC).launch(l, [&] {
+                if (++done == kernels.size()) System::stop_run();
+            });
+        }
+        sys->run_until([&] { return done == kernels.size(); }, 10'000'000);
+        for (auto& [core, body] : kernels) ASSERT_FALSE(core->thread(Risc::BRISC).error()) << *core->thread(Risc::BRISC).error();
+    }
+
+    static uint64_t now() { return kapi::cycle_count(); }
+    uint64_t addr_of(TensixCore& c, uint32_t off) { return noc_addr::unicast(c.xy().x, c.xy().y, off); }
+
+    std::unique_ptr<System> sys;
+    static constexpr uint32_t kBuf = 200 * 1024;  // an L1 offset above the firmware area
+};
+
+TEST_F(ChipBench, SingleReadFromNeighbourTakesTheModelledCycles) {
+    TensixCore& me = chip().worker(0, 0);    // NoC0 1-1
+    TensixCore& peer = chip().worker(1, 0);  // NoC0 2-1, same row
+    for (uint32_t i = 0; i < 8192; ++i) peer.l1()[kBuf + i] = static_cast<uint8_t>(i * 13);
+    uint64_t elapsed = 0;
+    run({{&me, [&] {
+              uint64_t t0 = now();
+              kapi::noc_read(addr_of(peer, kBuf), kBuf, 8192, 0, Loc::current());
+              kapi::noc_barrier(kapi::Barrier::reads, 0, Loc::current());
+              elapsed = now() - t0;
+          }}});
+    EXPECT_EQ(std::memcmp(me.l1() + kBuf, peer.l1() + kBuf, 8192), 0);
+
+    // Expected from the constants: issue, a header-only request (1 hop east), the L1 read at the
+    // peer feeding the response, the response around the torus (9 hops east), the barrier.
+    const auto& n = cfg().noc;
+    const Cycle niu = n.niu_latency_cycles, hop = n.router_hop_cycles;
+    Cycle req = cfg().risc.noc_cmd_issue_cycles + 2 * niu + 1 * hop + 1;
+    Cycle first = req + cfg().tensix.l1_access_latency_cycles;
+    Cycle ready = first + Cycle(std::ceil(8192 / cfg().tensix.noc_l1_read_bytes_per_cycle));
+    Cycle ser = Cycle(std::ceil((8192 + n.flit_bytes) / n.link_bytes_per_cycle));
+    Cycle resp = std::max(first, ready - ser) + 2 * niu + 9 * hop + ser;
+    Cycle expected = resp + cfg().risc.noc_barrier_cycles;
+    EXPECT_NEAR(double(elapsed), double(expected), 3.0);
+    // Silicon: 501 cycles same axis (tt-metal noc_latencies.yaml); the model should be near it.
+    EXPECT_GT(elapsed, 400u);
+    EXPECT_LT(elapsed, 650u);
+}
+
+TEST_F(ChipBench, TwoWritesSharingALinkTakeTwiceAsLong) {
+    // A (1-1) writes to 4-1, B (2-1) writes to 3-1: both cross link 2-1 east on NoC0.
+    TensixCore& a = chip().worker(0, 0);
+    TensixCore& b = chip().worker(1, 0);
+    TensixCore& a_dst = chip().worker(3, 0);
+    TensixCore& b_dst = chip().worker(2, 0);
+    const uint32_t bytes = 64 * 1024;
+    auto writer = [&](TensixCore& dst, uint64_t& elapsed) {
+        return [&, bytes] {
+            uint64_t t0 = now();
+            kapi::noc_write(kBuf, addr_of(dst, kBuf), bytes, 0, Loc::current());
+            kapi::noc_barrier(kapi::Barrier::writes, 0, Loc::current());
+            elapsed = now() - t0;
+        };
+    };
+    uint64_t alone = 0, a_shared = 0, b_shared = 0;
+    run({{&a, writer(a_dst, alone)}});
+    run({{&a, writer(a_dst, a_shared)}, {&b, writer(b_dst, b_shared)}});
+    double ratio = double(std::max(a_shared, b_shared)) / double(alone);
+    EXPECT_GT(ratio, 1.7) << alone << " vs " << a_shared << "/" << b_shared;
+    EXPECT_LT(ratio, 2.3) << alone << " vs " << a_shared << "/" << b_shared;
+}
+
+TEST_F(ChipBench, DisjointWritesDoNotSlowEachOther) {
+    TensixCore& a = chip().worker(0, 0);
+    TensixCore& b = chip().worker(0, 2);
+    uint64_t alone = 0, a2 = 0, b2 = 0;
+    auto writer = [&](TensixCore& dst, uint64_t& elapsed) {
+        return [&] {
+            uint64_t t0 = now();
+            kapi::noc_write(kBuf, addr_of(dst, kBuf), 32768, 0, Loc::current());
+            kapi::noc_barrier(kapi::Barrier::writes, 0, Loc::current());
+            elapsed = now() - t0;
+        };
+    };
+    run({{&a, writer(chip().worker(1, 0), alone)}});
+    run({{&a, writer(chip().worker(1, 0), a2)}, {&b, writer(chip().worker(1, 2), b2)}});
+    EXPECT_EQ(a2, alone);
+    EXPECT_EQ(b2, alone);
+}
+
+TEST_F(ChipBench, MulticastReachesEveryCoreOfTheRectangle) {
+    TensixCore& src = chip().worker(0, 0);
+    for (uint32_t i = 0; i < 2048; ++i) src.l1()[kBuf + i] = static_cast<uint8_t>(i * 7 + 1);
+    // Logical (1,1)..(4,4): NoC0 x 2..6 (skipping the DRAM column 5), y 2..5 -> 16 cores.
+    NocXY p = chip().worker(1, 1).xy(), q = chip().worker(4, 4).xy();
+    uint64_t mcast = noc_addr::multicast(p.x, p.y, q.x, q.y, kBuf);
+    run({{&src, [&] {
+              kapi::noc_write_multicast(kBuf, mcast, 2048, 16, false, 0, Loc::current());
+              kapi::noc_barrier(kapi::Barrier::writes, 0, Loc::current());
+          }}});
+    int reached = 0;
+    for (int y = 0; y < 8; ++y)
+        for (int x = 0; x < 8; ++x) {
+            TensixCore& c = chip().worker(x, y);
+            bool inside = x >= 1 && x <= 4 && y >= 1 && y <= 4;
+            bool has = std::memcmp(c.l1() + kBuf, src.l1() + kBuf, 2048) == 0;
+            if (&c != &src) {
+                EXPECT_EQ(has, inside) << "core " << x << "," << y;
+            }
+            reached += inside && has;
+        }
+    EXPECT_EQ(reached, 16);
+}
+
+TEST_F(ChipBench, AtomicIncrementsLandInTheRemoteSemaphore) {
+    TensixCore& a = chip().worker(0, 0);
+    TensixCore& b = chip().worker(5, 5);
+    uint32_t sem = l1_map::semaphore(3);
+    run({{&a, [&] {
+              for (int i = 0; i < 5; ++i) kapi::noc_atomic_inc(addr_of(b, sem), 2, 0, Loc::current());
+              kapi::noc_barrier(kapi::Barrier::atomics, 0, Loc::current());
+          }}});
+    EXPECT_EQ(b.word(sem), 10u);
+}
+
+TEST_F(ChipBench, DramReadSustainsTheChannelBandwidth) {
+    // One core next to bank 0's endpoint streams 1 MiB from it in 8 KiB reads, 16 in flight per
+    // barrier (128 KiB of L1), as the tt-metal DRAM read benchmarks keep many reads outstanding.
+    TensixCore& me = chip().worker(0, 0);
+    uint64_t elapsed = 0;
+    const uint32_t total = 1 << 20, chunk = 8192;
+    run({{&me, [&] {
+              uint64_t t0 = now();
+              for (uint32_t off = 0; off < total; off += 16 * chunk) {
+                  for (uint32_t k = 0; k < 16; ++k)
+                      kapi::noc_read(kapi::bank_noc_addr(true, 0, off + k * chunk, 0), kBuf + k * chunk, chunk, 0,
+                                     Loc::current());
+                  kapi::noc_barrier(kapi::Barrier::reads, 0, Loc::current());
+              }
+              elapsed = now() - t0;
+          }}});
+    double bpc = double(total) / double(elapsed);
+    EXPECT_GT(bpc, 20.0);
+    EXPECT_LT(bpc, 23.0);
+}
+
+}  // namespace

@@ -1,0 +1,112 @@
+// Architecture files: the shipped ones load; unknown keys, wrong units, missing sources and
+// impossible values are ConfigErrors that name the key.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "chip/arch_loader.hpp"
+#include "common/error.hpp"
+
+namespace {
+
+using tensim::ConfigError;
+
+nlohmann::json chip_json() {
+    std::ifstream in(tensim::arch_dir() + "/wormhole_b0.json");
+    return nlohmann::json::parse(in);
+}
+
+std::string config_error(const nlohmann::json& j) {
+    try {
+        tensim::load_chip(j, "test");
+    } catch (const ConfigError& e) {
+        return e.what();
+    }
+    return "no error";
+}
+
+TEST(ArchFiles, ShippedBoardsLoad) {
+    auto n150 = tensim::load_system("n150");
+    EXPECT_EQ(n150.num_chips, 1);
+    EXPECT_EQ(n150.grid_x(), 8);
+    EXPECT_EQ(n150.grid_y(), 8);
+    EXPECT_EQ(n150.chip.tensix.l1_size_kib, 1464u);
+    EXPECT_EQ(n150.chip.dram.channels, 12);
+    EXPECT_EQ(n150.chip.noc.grid_x, 10);
+    EXPECT_EQ(n150.chip.noc.grid_y, 12);
+    EXPECT_DOUBLE_EQ(n150.chip.clock.freq_mhz, 1000.0);
+    auto n300 = tensim::load_system("n300");
+    EXPECT_EQ(n300.num_chips, 2);
+    ASSERT_EQ(n300.eth_links.size(), 2u);
+    EXPECT_EQ(n300.eth_links[0][1], 8);  // left chip E8 <-> right chip E0
+    auto chip = tensim::load_system("wormhole_b0");  // a chip file alone: the whole Tensix grid
+    EXPECT_EQ(chip.grid_x(), 8);
+    EXPECT_EQ(chip.grid_y(), 10);
+}
+
+TEST(ArchFiles, DramBanksFollowTtMetalNumbering) {
+    auto banks = tensim::load_system("n150").chip.dram_banks();
+    ASSERT_EQ(banks.size(), 12u);
+    EXPECT_EQ(banks[0].endpoint, (tensim::NocXY{0, 0}));
+    EXPECT_EQ(banks[0].offset, 0u);
+    EXPECT_EQ(banks[1].endpoint, (tensim::NocXY{0, 1}));
+    EXPECT_EQ(banks[1].offset, 1u << 30);  // the second 1 GiB view of group 0
+    EXPECT_EQ(banks[11].channel, 11);
+    EXPECT_EQ(banks[11].endpoint, (tensim::NocXY{5, 6}));
+}
+
+TEST(ArchFiles, UnknownKeyIsNamed) {
+    auto j = chip_json();
+    j["noc"]["link_bytes_per_cycel"] = {{"value", 32}, {"unit", "B/cycle"}, {"source", "typo"}};
+    EXPECT_NE(config_error(j).find("test.noc: unknown key 'link_bytes_per_cycel'"), std::string::npos)
+        << config_error(j);
+}
+
+TEST(ArchFiles, WrongUnitIsNamed) {
+    auto j = chip_json();
+    j["tensix"]["l1_size_kib"]["unit"] = "MiB";
+    EXPECT_NE(config_error(j).find("test.tensix.l1_size_kib: unit is 'MiB', expected 'KiB'"), std::string::npos)
+        << config_error(j);
+}
+
+TEST(ArchFiles, ConstantWithoutSourceIsRejected) {
+    auto j = chip_json();
+    j["dram"]["channel_bytes_per_cycle"].erase("source");
+    EXPECT_NE(config_error(j).find("test.dram.channel_bytes_per_cycle: every constant needs a source"),
+              std::string::npos)
+        << config_error(j);
+}
+
+TEST(ArchFiles, ImpossibleValuesAreRejected) {
+    auto j = chip_json();
+    j["tensix"]["l1_size_kib"]["value"] = 64;  // below the reserved firmware region
+    EXPECT_NE(config_error(j).find("test.tensix.l1_size_kib"), std::string::npos) << config_error(j);
+    j = chip_json();
+    j["dram"]["channels"]["value"] = 7;  // two channels per DRAM group
+    EXPECT_NE(config_error(j).find("test.dram.channels"), std::string::npos) << config_error(j);
+    j = chip_json();
+    j["clock_mhz"]["value"] = -1;
+    EXPECT_NE(config_error(j).find("test.clock_mhz"), std::string::npos) << config_error(j);
+}
+
+TEST(ArchFiles, UnknownNameListsKnownOnes) {
+    try {
+        tensim::load_system("n151");
+        FAIL();
+    } catch (const ConfigError& e) {
+        EXPECT_NE(std::string(e.what()).find("unknown architecture 'n151'"), std::string::npos);
+        EXPECT_NE(std::string(e.what()).find("n150"), std::string::npos);
+    }
+}
+
+TEST(ArchFiles, ResolvedConfigRoundTripsItsNumbers) {
+    auto j = tensim::to_json(tensim::load_system("n150"));
+    EXPECT_EQ(j["worker_grid"], "8x8");
+    EXPECT_EQ(j["chip"]["noc"]["router_hop_cycles"], 9);
+    EXPECT_EQ(j["chip"]["tensix"]["l1_size_kib"], 1464);
+}
+
+}  // namespace
