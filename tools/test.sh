@@ -3,5 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./tools/setup.sh
+# Kernels built by the tests are cached inside the build tree, not in the user's cache.
+export TENSIM_CACHE="$PWD/build/kernel-cache"
 cd build
 ctest --output-on-failure -j "$(nproc)" "$@"

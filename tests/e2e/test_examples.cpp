@@ -2,14 +2,12 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
-#include <cstdlib>
 #include <string>
 
 namespace {
 
 std::string run_example(const std::string& name, int& status) {
-    const char* bin = std::getenv("TENSIM_EXAMPLES_BIN");
-    std::string cmd = std::string(bin ? bin : "bin") + "/" + name + " 2>&1";
+    std::string cmd = std::string(TENSIM_BIN_DIR) + "/" + name + " 2>&1";
     std::string out;
     FILE* p = popen(cmd.c_str(), "r");
     if (!p) return "cannot run " + cmd;
