@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./tools/setup.sh
 export SC_COPYRIGHT_MESSAGE=DISABLE
-for ex in loopback add_2_integers_in_riscv noc_tile_transfer multicast; do
+for ex in loopback loopback_mesh add_2_integers_in_riscv noc_tile_transfer multicast; do
   echo "== $ex"
   ./build/bin/$ex
 done

@@ -10,4 +10,5 @@
 #include <tensim/host/kernel_config.hpp>
 #include <tensim/host/program.hpp>
 #include <tensim/host/tensim.hpp>
+#include <tensim/host/tensor_accessor_args.hpp>
 #include <tensim/host/types.hpp>

@@ -17,7 +17,8 @@ void kernel_main() {
         cb_reserve_back(cb_id, transactions_per_batch);
         uint32_t l1_addr = get_write_ptr(cb_id);
         for (uint32_t i = 0; i < transactions_per_batch; ++i) {
-            noc_async_read(get_noc_addr_from_bank_id<true>(bank_id, bank_addr), l1_addr, transaction_bytes);
+            noc_async_read(get_noc_addr_from_bank_id<true>(bank_id, bank_addr), l1_addr,
+                           transaction_bytes);
             bank_addr += transaction_bytes;
             l1_addr += transaction_bytes;
         }

@@ -7,7 +7,8 @@
 #include "dataflow_api.h"
 
 void kernel_main() {
-    const uint32_t peer_x = get_arg_val<uint32_t>(0);  // NoC0 x of the peer core, or the DRAM bank id
+    const uint32_t peer_x =
+        get_arg_val<uint32_t>(0);  // NoC0 x of the peer core, or the DRAM bank id
     const uint32_t peer_y = get_arg_val<uint32_t>(1);  // NoC0 y of the peer core (unused for DRAM)
     const uint32_t peer_addr = get_arg_val<uint32_t>(2);
     const uint32_t local_addr = get_arg_val<uint32_t>(3);

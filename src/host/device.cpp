@@ -271,7 +271,7 @@ void Buffer::deallocate() {
         // The device may already be closed; then its allocator went with it.
         auto& c = tensim::host::cluster();
         for (auto& [id, d] : c.devices)
-            if (d.get() == m_device && d->impl().serial() == m_device_serial)
+            if (d->impl().serial() == m_device_serial)
                 d->impl().allocator(m_type).free(m_address);
     }
     m_allocated = false;
@@ -306,7 +306,7 @@ namespace {
 Buffer& checked(CommandQueue& cq, const BufferRef& ref, const char* call) {
     Buffer& b = detail_enqueue::deref(ref);
     if (!b.is_allocated()) throw HostError(fmt::format("{}: buffer was deallocated", call));
-    if (b.device() != cq.device())
+    if (&b.device()->impl() != &cq.device()->impl())
         throw HostError(fmt::format("{}: buffer belongs to another device", call));
     return b;
 }

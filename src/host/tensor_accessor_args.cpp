@@ -13,7 +13,8 @@ using tensim::HostError;
 
 TensorAccessorArgs::TensorAccessorArgs(const Buffer& buffer) {
     if (buffer.buffer_layout() != TensorMemoryLayout::INTERLEAVED)
-        throw HostError("TensorAccessorArgs: sharded buffers are not supported yet (interleaved only)");
+        throw HostError(
+            "TensorAccessorArgs: sharded buffers are not supported yet (interleaved only)");
     m_args_config = buffer.is_dram() ? kIsDram : 0;
     m_aligned_page_size = static_cast<uint32_t>(buffer.aligned_page_size());
 }
@@ -21,7 +22,8 @@ TensorAccessorArgs::TensorAccessorArgs(const Buffer& buffer) {
 TensorAccessorArgs::TensorAccessorArgs(const Buffer* buffer)
     : TensorAccessorArgs(buffer ? *buffer : throw HostError("TensorAccessorArgs: null buffer")) {}
 
-TensorAccessorArgs::TensorAccessorArgs(const std::shared_ptr<Buffer>& buffer) : TensorAccessorArgs(buffer.get()) {}
+TensorAccessorArgs::TensorAccessorArgs(const std::shared_ptr<Buffer>& buffer)
+    : TensorAccessorArgs(buffer.get()) {}
 
 // Every device of a mesh holds its shard at the same address with the same layout, so the
 // reference buffer describes them all.
@@ -29,14 +31,16 @@ TensorAccessorArgs::TensorAccessorArgs(const distributed::MeshBuffer& buffer)
     : TensorAccessorArgs(buffer.get_reference_buffer()) {}
 
 TensorAccessorArgs::TensorAccessorArgs(const std::shared_ptr<distributed::MeshBuffer>& buffer)
-    : TensorAccessorArgs(buffer ? *buffer : throw HostError("TensorAccessorArgs: null mesh buffer")) {}
+    : TensorAccessorArgs(buffer ? *buffer
+                                : throw HostError("TensorAccessorArgs: null mesh buffer")) {}
 
 void TensorAccessorArgs::append_to(std::vector<uint32_t>& compile_time_args) const {
     compile_time_args.push_back(m_args_config);
     compile_time_args.push_back(m_aligned_page_size);
 }
 
-void TensorAccessorArgs::append_to(std::vector<uint32_t>& compile_time_args, std::vector<uint32_t>&) const {
+void TensorAccessorArgs::append_to(std::vector<uint32_t>& compile_time_args,
+                                   std::vector<uint32_t>&) const {
     append_to(compile_time_args);
 }
 

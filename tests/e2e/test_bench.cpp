@@ -3,6 +3,8 @@
 // (noc_latencies.yaml) behind shared/calibration/noc_latency.json.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 #include "../../tools/tensim/bench.hpp"
 
 using namespace tensim::bench;
@@ -19,7 +21,8 @@ TEST(Bench, DramReadOneMiBFromAdjacentBankSustains20To23BytesPerCycle) {
 
 // Silicon: 501 cycles (same row or column), 589 otherwise.
 TEST(Bench, SingleL1Read8KiBBetweenNeighboursTakes400To700Cycles) {
-    NocLatencyResult r = noc_latency({.transaction_bytes = 8192, .transactions = 1, .same_axis = true});
+    NocLatencyResult r =
+        noc_latency({.transaction_bytes = 8192, .transactions = 1, .same_axis = true});
     EXPECT_EQ(r.peer_noc.y, r.core_noc.y);
     EXPECT_GE(r.latency_cycles, 400u);
     EXPECT_LE(r.latency_cycles, 700u);
@@ -27,7 +30,8 @@ TEST(Bench, SingleL1Read8KiBBetweenNeighboursTakes400To700Cycles) {
 
 // Silicon: 205 cycles for 64-128 B on one axis.
 TEST(Bench, SameAxisL1Read64BTakes150To260Cycles) {
-    NocLatencyResult r = noc_latency({.transaction_bytes = 64, .transactions = 1, .same_axis = true});
+    NocLatencyResult r =
+        noc_latency({.transaction_bytes = 64, .transactions = 1, .same_axis = true});
     EXPECT_GE(r.latency_cycles, 150u);
     EXPECT_LE(r.latency_cycles, 260u);
 }
@@ -41,7 +45,8 @@ TEST(Bench, TwoReadersThroughASharedLinkTakeAboutTwiceAsLong) {
 
 // Silicon: 256 x 64 B reads in 6674 cycles, ~26 per read: the RISC's issue cost, not the NoC.
 TEST(Bench, BackToBack64BReadsAreIssueBound) {
-    NocLatencyResult r = noc_latency({.transaction_bytes = 64, .transactions = 256, .same_axis = false});
+    NocLatencyResult r =
+        noc_latency({.transaction_bytes = 64, .transactions = 256, .same_axis = false});
     EXPECT_GE(r.cycles_per_transaction, 20.0);
     EXPECT_LE(r.cycles_per_transaction, 35.0);
 }

@@ -30,7 +30,8 @@ TEST_P(Example, PrintsPassAndExitsZero) {
 }
 
 INSTANTIATE_TEST_SUITE_P(DataMovement, Example,
-                         ::testing::Values("loopback", "add_2_integers_in_riscv", "noc_tile_transfer", "multicast"));
+                         ::testing::Values("loopback", "loopback_mesh", "add_2_integers_in_riscv", "noc_tile_transfer",
+                                           "multicast"));
 
 TEST(ExampleOutput, DprintIsTaggedWithCoreThreadAndCycle) {
     int status = -1;

@@ -1,15 +1,16 @@
 // `tensim bench`: data-movement microbenchmarks (see bench.hpp) and their command line.
 #include "bench.hpp"
 
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-
-#include <CLI/CLI.hpp>
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <tt-metalium/host_api.hpp>
 
@@ -35,7 +36,7 @@ CoreCoord coord(Xy c) { return {static_cast<size_t>(c.x), static_cast<size_t>(c.
 
 // One open device, and the architecture it was built from (for placement and kernel_start_cycles).
 class Session {
-public:
+  public:
     Session() : m_cfg(load_system(system_name())), m_device(CreateDevice(0)) {}
     ~Session() { CloseDevice(m_device); }
     Session(const Session&) = delete;
@@ -46,15 +47,17 @@ public:
     uint64_t kernel_start_cycles() const { return m_cfg.chip.risc.kernel_start_cycles; }
 
     Xy noc_xy(Xy logical) const {
-        if (logical.x < 0 || logical.y < 0 || logical.x >= m_cfg.grid_x() || logical.y >= m_cfg.grid_y())
-            throw HostError(fmt::format("bench: core ({},{}) is outside the {}x{} worker grid", logical.x,
-                                        logical.y, m_cfg.grid_x(), m_cfg.grid_y()));
+        if (logical.x < 0 || logical.y < 0 || logical.x >= m_cfg.grid_x() ||
+            logical.y >= m_cfg.grid_y())
+            throw HostError(fmt::format("bench: core ({},{}) is outside the {}x{} worker grid",
+                                        logical.x, logical.y, m_cfg.grid_x(), m_cfg.grid_y()));
         return {m_cfg.worker_cols[logical.x], m_cfg.worker_rows[logical.y]};
     }
     Xy bank_xy(int bank) const {
         const auto banks = m_cfg.chip.dram_banks();
         if (bank < 0 || bank >= static_cast<int>(banks.size()))
-            throw HostError(fmt::format("bench: DRAM bank {} does not exist ({} banks)", bank, banks.size()));
+            throw HostError(
+                fmt::format("bench: DRAM bank {} does not exist ({} banks)", bank, banks.size()));
         return {banks[bank].endpoint.x, banks[bank].endpoint.y};
     }
     int num_banks() const { return static_cast<int>(m_cfg.chip.dram_banks().size()); }
@@ -66,7 +69,8 @@ public:
         for (int y = 0; y < m_cfg.grid_y(); ++y)
             for (int x = 0; x < m_cfg.grid_x(); ++x) {
                 Xy xy = noc_xy({x, y});
-                if (ok(xy) && (!best || distance(xy, to) < distance(noc_xy(*best), to))) best = Xy{x, y};
+                if (ok(xy) && (!best || distance(xy, to) < distance(noc_xy(*best), to)))
+                    best = Xy{x, y};
             }
         if (!best) throw HostError("bench: no worker core fits the requested placement");
         return *best;
@@ -75,7 +79,9 @@ public:
     int nearest_bank(Xy to, Ok ok) const {
         int best = -1;
         for (int b = 0; b < num_banks(); ++b)
-            if (ok(bank_xy(b)) && (best < 0 || distance(bank_xy(b), to) < distance(bank_xy(best), to))) best = b;
+            if (ok(bank_xy(b)) &&
+                (best < 0 || distance(bank_xy(b), to) < distance(bank_xy(best), to)))
+                best = b;
         if (best < 0) throw HostError("bench: no DRAM bank fits the requested placement");
         return best;
     }
@@ -85,10 +91,11 @@ public:
         for (const auto& k : tensim::last_program_stats(m_device).kernels)
             if (k.core_x == core.x && k.core_y == core.y && k.risc == risc)
                 return k.end_cycle - k.start_cycle - kernel_start_cycles();
-        throw InternalError(fmt::format("bench: no {} kernel ran on core ({},{})", risc, core.x, core.y));
+        throw InternalError(
+            fmt::format("bench: no {} kernel ran on core ({},{})", risc, core.x, core.y));
     }
 
-private:
+  private:
     SystemConfig m_cfg;
     IDevice* m_device;
 };
@@ -109,18 +116,22 @@ std::vector<uint64_t> run_streams(Session& s, const std::vector<Stream>& streams
     IDevice* dev = s.device();
     uint32_t max_bytes = 32;
     for (const auto& st : streams) {
-        if (st.bytes == 0 || st.count == 0) throw HostError("bench: transaction size and count must be positive");
+        if (st.bytes == 0 || st.count == 0)
+            throw HostError("bench: transaction size and count must be positive");
         max_bytes = std::max(max_bytes, st.bytes);
     }
     // Interleaved buffers sit at the same address in every bank: one page per core (or channel)
     // gives every core, and every DRAM bank, a private region at one address.
     const uint64_t workers = static_cast<uint64_t>(s.config().grid_x()) * s.config().grid_y();
-    auto l1 = CreateBuffer(InterleavedBufferConfig{
-        .device = dev, .size = max_bytes * workers, .page_size = max_bytes, .buffer_type = BufferType::L1});
-    auto dram = CreateBuffer(InterleavedBufferConfig{.device = dev,
-                                                     .size = uint64_t(max_bytes) * dev->num_dram_channels(),
-                                                     .page_size = max_bytes,
-                                                     .buffer_type = BufferType::DRAM});
+    auto l1 = CreateBuffer(InterleavedBufferConfig{.device = dev,
+                                                   .size = max_bytes * workers,
+                                                   .page_size = max_bytes,
+                                                   .buffer_type = BufferType::L1});
+    auto dram =
+        CreateBuffer(InterleavedBufferConfig{.device = dev,
+                                             .size = uint64_t(max_bytes) * dev->num_dram_channels(),
+                                             .page_size = max_bytes,
+                                             .buffer_type = BufferType::DRAM});
     Program program = CreateProgram();
     for (const auto& st : streams) {
         KernelHandle k = CreateKernel(
@@ -129,9 +140,10 @@ std::vector<uint64_t> run_streams(Session& s, const std::vector<Stream>& streams
                                .noc = NOC::NOC_0,
                                .compile_args = {uint32_t(st.write), uint32_t(st.dram)}});
         Xy peer = st.dram ? Xy{st.bank, 0} : s.noc_xy(st.peer);
-        SetRuntimeArgs(program, k, coord(st.core),
-                       {uint32_t(peer.x), uint32_t(peer.y), st.dram ? dram->address() : l1->address(),
-                        l1->address(), st.bytes, st.count});
+        SetRuntimeArgs(
+            program, k, coord(st.core),
+            {uint32_t(peer.x), uint32_t(peer.y), st.dram ? dram->address() : l1->address(),
+             l1->address(), st.bytes, st.count});
     }
     EnqueueProgram(dev->command_queue(), program, true);
     std::vector<uint64_t> cycles;
@@ -142,8 +154,13 @@ std::vector<uint64_t> run_streams(Session& s, const std::vector<Stream>& streams
 NocLatencyResult noc_latency(Session& s, const NocLatencyOptions& opt) {
     const Xy core{0, 0};
     const Xy at = s.noc_xy(core);
-    auto placement = [&](Xy xy) { return opt.same_axis ? same_axis(at, xy) : at.x != xy.x && at.y != xy.y; };
-    Stream st{.core = core, .write = opt.write, .dram = opt.dram, .bytes = opt.transaction_bytes,
+    auto placement = [&](Xy xy) {
+        return opt.same_axis ? same_axis(at, xy) : at.x != xy.x && at.y != xy.y;
+    };
+    Stream st{.core = core,
+              .write = opt.write,
+              .dram = opt.dram,
+              .bytes = opt.transaction_bytes,
               .count = opt.transactions};
     NocLatencyResult r{.options = opt, .core_noc = at};
     if (opt.dram) {
@@ -164,11 +181,13 @@ DramReadResult dram_read(const DramReadOptions& opt) {
     Session s;
     const uint32_t t = opt.transaction_bytes;
     if (t == 0 || t % s.config().chip.dram_read_alignment_bytes != 0)
-        throw HostError(fmt::format("bench dram-read: transaction size {} B must be a positive multiple of the "
-                                    "{} B DRAM read alignment",
-                                    t, s.config().chip.dram_read_alignment_bytes));
+        throw HostError(
+            fmt::format("bench dram-read: transaction size {} B must be a positive multiple of the "
+                        "{} B DRAM read alignment",
+                        t, s.config().chip.dram_read_alignment_bytes));
     if (opt.bytes == 0 || opt.bytes % t != 0)
-        throw HostError(fmt::format("bench dram-read: {} B is not a whole number of {} B transactions", opt.bytes, t));
+        throw HostError(fmt::format(
+            "bench dram-read: {} B is not a whole number of {} B transactions", opt.bytes, t));
 
     DramReadResult r;
     auto anywhere = [](Xy) { return true; };
@@ -200,18 +219,20 @@ DramReadResult dram_read(const DramReadOptions& opt) {
     const CoreCoord c = coord(r.core);
     // Two batches of room: the sink frees one while the reader fills the other.
     const uint32_t cb_pages = r.transactions_per_batch * std::min<uint32_t>(2, batches);
-    CreateCircularBuffer(program, c,
-                         CircularBufferConfig(cb_pages * t, {{tt::CBIndex::c_0, tt::DataFormat::RawUInt8}})
-                             .set_page_size(tt::CBIndex::c_0, t));
-    KernelHandle reader = CreateKernel(
-        program, "kernels/bench/dram_reader.cpp", c,
-        DataMovementConfig{.processor = DataMovementProcessor::RISCV_1,
-                           .noc = NOC::NOC_0,
-                           .compile_args = {t, r.transactions_per_batch}});
-    KernelHandle sink = CreateKernel(program, "kernels/bench/cb_sink.cpp", c,
-                                     DataMovementConfig{.processor = DataMovementProcessor::RISCV_0,
-                                                        .noc = NOC::NOC_1,
-                                                        .compile_args = {r.transactions_per_batch}});
+    CreateCircularBuffer(
+        program, c,
+        CircularBufferConfig(cb_pages * t, {{tt::CBIndex::c_0, tt::DataFormat::RawUInt8}})
+            .set_page_size(tt::CBIndex::c_0, t));
+    KernelHandle reader =
+        CreateKernel(program, "kernels/bench/dram_reader.cpp", c,
+                     DataMovementConfig{.processor = DataMovementProcessor::RISCV_1,
+                                        .noc = NOC::NOC_0,
+                                        .compile_args = {t, r.transactions_per_batch}});
+    KernelHandle sink =
+        CreateKernel(program, "kernels/bench/cb_sink.cpp", c,
+                     DataMovementConfig{.processor = DataMovementProcessor::RISCV_0,
+                                        .noc = NOC::NOC_1,
+                                        .compile_args = {r.transactions_per_batch}});
     SetRuntimeArgs(program, reader, c, {uint32_t(r.bank), src->address(), batches});
     SetRuntimeArgs(program, sink, c, {batches});
     EnqueueProgram(dev->command_queue(), program, true);
@@ -227,9 +248,13 @@ NocLatencyResult noc_latency(const NocLatencyOptions& opt) {
 
 NocBandwidthResult noc_bandwidth(const NocBandwidthOptions& opt) {
     Session s;
-    const Stream st{.core = {0, 0}, .write = opt.write, .peer = {1, 0}, .bytes = opt.transaction_bytes,
+    const Stream st{.core = {0, 0},
+                    .write = opt.write,
+                    .peer = {1, 0},
+                    .bytes = opt.transaction_bytes,
                     .count = opt.transactions};
-    NocBandwidthResult r{.options = opt, .core_noc = s.noc_xy(st.core), .peer_noc = s.noc_xy(st.peer)};
+    NocBandwidthResult r{
+        .options = opt, .core_noc = s.noc_xy(st.core), .peer_noc = s.noc_xy(st.peer)};
     r.bytes = uint64_t(opt.transaction_bytes) * opt.transactions;
     r.cycles = run_streams(s, {st}).front();
     r.bytes_per_cycle = double(r.bytes) / r.cycles;
@@ -240,8 +265,10 @@ SharedLinkResult shared_link(uint32_t transaction_bytes, uint32_t transactions) 
     Session s;
     // NoC0 responses run east along row 0: (0,0)->(3,0) and (1,0)->(2,0) share exactly the link
     // leaving (1,0) eastwards.
-    const Stream far{.core = {3, 0}, .peer = {0, 0}, .bytes = transaction_bytes, .count = transactions};
-    const Stream near{.core = {2, 0}, .peer = {1, 0}, .bytes = transaction_bytes, .count = transactions};
+    const Stream far{
+        .core = {3, 0}, .peer = {0, 0}, .bytes = transaction_bytes, .count = transactions};
+    const Stream near{
+        .core = {2, 0}, .peer = {1, 0}, .bytes = transaction_bytes, .count = transactions};
     SharedLinkResult r{.transaction_bytes = transaction_bytes, .transactions = transactions};
     const Xy link_from = s.noc_xy(near.peer);
     r.shared_link = fmt::format("noc0.link_{}_{}_east", link_from.x, link_from.y);
@@ -308,7 +335,8 @@ Xy parse_xy(const std::string& s) {
 // bench kernels are resolved in.
 std::string default_calibration_file() {
     namespace fs = std::filesystem;
-    fs::path kernel = fs::absolute(tensim::jit::resolve_kernel_path("kernels/bench/noc_transactions.cpp"));
+    fs::path kernel =
+        fs::absolute(tensim::jit::resolve_kernel_path(tensim::bench::kTransactionsKernel));
     fs::path root = kernel.parent_path().parent_path().parent_path();
     return (root / "../shared/calibration/noc_latency.json").lexically_normal().string();
 }
@@ -337,10 +365,11 @@ int run_dram_read(const CLI::App& cmd, bool as_json) {
                          .dump()
                   << "\n";
     } else {
-        fmt::print("dram-read: core ({},{}) [noc0 {}-{}] <- DRAM bank {} [noc0 {}-{}]\n", r.core.x, r.core.y,
-                   r.core_noc.x, r.core_noc.y, r.bank, r.bank_noc.x, r.bank_noc.y);
-        fmt::print("  {} B in {} B reads, {} per barrier: {} cycles, {:.2f} B/cycle\n", r.bytes, r.transaction_bytes,
-                   r.transactions_per_batch, r.kernel_cycles, r.bytes_per_cycle);
+        fmt::print("dram-read: core ({},{}) [noc0 {}-{}] <- DRAM bank {} [noc0 {}-{}]\n", r.core.x,
+                   r.core.y, r.core_noc.x, r.core_noc.y, r.bank, r.bank_noc.x, r.bank_noc.y);
+        fmt::print("  {} B in {} B reads, {} per barrier: {} cycles, {:.2f} B/cycle\n", r.bytes,
+                   r.transaction_bytes, r.transactions_per_batch, r.kernel_cycles,
+                   r.bytes_per_cycle);
     }
     return 0;
 }
@@ -370,10 +399,11 @@ int run_noc_latency(const CLI::App& cmd, bool as_json) {
         std::cout << j.dump() << "\n";
     } else {
         fmt::print("noc-latency: {} x {} B {} {} noc0 {}-{} {} noc0 {}-{}{}\n", opt.transactions,
-                   opt.transaction_bytes, mem, dir, r.core_noc.x, r.core_noc.y, opt.write ? "->" : "<-",
-                   r.peer_noc.x, r.peer_noc.y, opt.same_axis ? " (same axis)" : "");
-        fmt::print("  first issue to barrier end: {} cycles ({:.1f} per transaction)\n", r.latency_cycles,
-                   r.cycles_per_transaction);
+                   opt.transaction_bytes, mem, dir, r.core_noc.x, r.core_noc.y,
+                   opt.write ? "->" : "<-", r.peer_noc.x, r.peer_noc.y,
+                   opt.same_axis ? " (same axis)" : "");
+        fmt::print("  first issue to barrier end: {} cycles ({:.1f} per transaction)\n",
+                   r.latency_cycles, r.cycles_per_transaction);
     }
     return 0;
 }
@@ -398,8 +428,9 @@ int run_noc_bandwidth(const CLI::App& cmd, bool as_json) {
                          .dump()
                   << "\n";
     } else {
-        fmt::print("noc-bandwidth: {} noc0 {}-{} {} noc0 {}-{}, {} x {} B\n", pattern, r.core_noc.x, r.core_noc.y,
-                   opt.write ? "->" : "<-", r.peer_noc.x, r.peer_noc.y, opt.transactions, opt.transaction_bytes);
+        fmt::print("noc-bandwidth: {} noc0 {}-{} {} noc0 {}-{}, {} x {} B\n", pattern, r.core_noc.x,
+                   r.core_noc.y, opt.write ? "->" : "<-", r.peer_noc.x, r.peer_noc.y,
+                   opt.transactions, opt.transaction_bytes);
         fmt::print("  {} B in {} cycles: {:.2f} B/cycle\n", r.bytes, r.cycles, r.bytes_per_cycle);
     }
     return 0;
@@ -419,17 +450,17 @@ int run_shared_link(const CLI::App& cmd, bool as_json) {
                          .dump()
                   << "\n";
     } else {
-        fmt::print("shared-link: {} x {} B reads per reader, responses sharing {}\n", r.transactions,
-                   r.transaction_bytes, r.shared_link);
-        fmt::print("  one reader {} cycles, two readers {} cycles: ratio {:.2f}\n", r.one_reader_cycles,
-                   r.two_readers_cycles, r.ratio);
+        fmt::print("shared-link: {} x {} B reads per reader, responses sharing {}\n",
+                   r.transactions, r.transaction_bytes, r.shared_link);
+        fmt::print("  one reader {} cycles, two readers {} cycles: ratio {:.2f}\n",
+                   r.one_reader_cycles, r.two_readers_cycles, r.ratio);
     }
     return 0;
 }
 
 int run_calibrate_noc(const CLI::App& cmd, bool as_json) {
-    const std::string file =
-        cmd.count("--file") ? cmd.get_option("--file")->as<std::string>() : default_calibration_file();
+    const std::string file = cmd.count("--file") ? cmd.get_option("--file")->as<std::string>()
+                                                 : default_calibration_file();
     std::vector<CalibrationRow> rows = calibrate_noc(file);
     double abs_sum = 0;
     for (const auto& r : rows) abs_sum += std::abs(r.error_pct);
@@ -446,20 +477,22 @@ int run_calibrate_noc(const CLI::App& cmd, bool as_json) {
                              {"measured_cycles", r.measured_cycles},
                              {"predicted_cycles", r.predicted_cycles},
                              {"error_pct", r.error_pct}});
-        std::cout << json{{"benchmark", "calibrate_noc"}, {"file", file}, {"cases", cases},
+        std::cout << json{{"benchmark", "calibrate_noc"},
+                          {"file", file},
+                          {"cases", cases},
                           {"mean_abs_error_pct", mean_abs}}
                          .dump()
                   << "\n";
         return 0;
     }
     fmt::print("calibrate-noc: {}\n", file);
-    fmt::print("{:<38} {:<5} {:<4} {:>6} {:>4} {:<4} {:>9} {:>9} {:>8}\n", "case", "dir", "mem", "bytes", "n",
-               "axis", "measured", "tensim", "error");
+    fmt::print("{:<38} {:<5} {:<4} {:>6} {:>4} {:<4} {:>9} {:>9} {:>8}\n", "case", "dir", "mem",
+               "bytes", "n", "axis", "measured", "tensim", "error");
     for (const auto& r : rows)
         fmt::print("{:<38} {:<5} {:<4} {:>6} {:>4} {:<4} {:>9.0f} {:>9} {:>+7.1f}%\n", r.id,
-                   r.options.write ? "write" : "read", r.options.dram ? "dram" : "l1", r.options.transaction_bytes,
-                   r.options.transactions, yes_no(r.options.same_axis), r.measured_cycles, r.predicted_cycles,
-                   r.error_pct);
+                   r.options.write ? "write" : "read", r.options.dram ? "dram" : "l1",
+                   r.options.transaction_bytes, r.options.transactions, yes_no(r.options.same_axis),
+                   r.measured_cycles, r.predicted_cycles, r.error_pct);
     fmt::print("{} cases, mean |error| {:.1f}%\n", rows.size(), mean_abs);
     return 0;
 }
@@ -467,7 +500,9 @@ int run_calibrate_noc(const CLI::App& cmd, bool as_json) {
 }  // namespace
 
 void add_bench(CLI::App& app) {
-    auto* bench = app.add_subcommand("bench", "Data-movement microbenchmarks on the simulated board");
+    const CLI::TypeValidator<uint32_t> kCount("UINT");
+    auto* bench =
+        app.add_subcommand("bench", "Data-movement microbenchmarks on the simulated board");
     bench->require_subcommand(1);
     auto sub = [&](const char* name, const char* what) {
         auto* c = bench->add_subcommand(name, what);
@@ -477,34 +512,59 @@ void add_bench(CLI::App& app) {
 
     const DramReadOptions dr;
     auto* dram = sub("dram-read", "One core streams bytes from one DRAM bank; B/cycle");
-    dram->add_option("--bytes", "Bytes to read")->default_val(dr.bytes);
-    dram->add_option("--transaction-bytes", "Bytes per noc_async_read")->default_val(dr.transaction_bytes);
-    dram->add_option("--batch-bytes", "Bytes read per barrier (CB batch)")->default_val(dr.batch_bytes);
+    dram->add_option("--bytes", "Bytes to read")->default_val(dr.bytes)->check(kCount);
+    dram->add_option("--transaction-bytes", "Bytes per noc_async_read")
+        ->default_val(dr.transaction_bytes)
+        ->check(kCount);
+    dram->add_option("--batch-bytes", "Bytes read per barrier (CB batch)")
+        ->default_val(dr.batch_bytes)
+        ->check(kCount);
     dram->add_option("--core", "Logical core X,Y (default: next to the bank)");
-    dram->add_option("--bank", "DRAM bank (default: the one next to the core, else 0)");
+    dram->add_option("--bank", "DRAM bank (default: the one next to the core, else 0)")
+        ->check(kCount);
 
     const NocLatencyOptions nl;
-    auto* lat = sub("noc-latency", "One core issues N transactions to a peer; cycles to barrier end");
-    lat->add_option("--direction", "read or write")->default_val("read")->check(CLI::IsMember({"read", "write"}));
-    lat->add_option("--memory", "Peer memory: l1 or dram")->default_val("l1")->check(CLI::IsMember({"l1", "dram"}));
-    lat->add_option("--bytes", "Bytes per transaction")->default_val(nl.transaction_bytes);
-    lat->add_option("--transactions", "Number of transactions")->default_val(nl.transactions);
-    lat->add_flag("--same-axis")->description("Peer shares a row with the core (else neither row nor column)");
+    auto* lat =
+        sub("noc-latency", "One core issues N transactions to a peer; cycles to barrier end");
+    lat->add_option("--direction", "read or write")
+        ->default_val("read")
+        ->check(CLI::IsMember({"read", "write"}));
+    lat->add_option("--memory", "Peer memory: l1 or dram")
+        ->default_val("l1")
+        ->check(CLI::IsMember({"l1", "dram"}));
+    lat->add_option("--bytes", "Bytes per transaction")
+        ->default_val(nl.transaction_bytes)
+        ->check(kCount);
+    lat->add_option("--transactions", "Number of transactions")
+        ->default_val(nl.transactions)
+        ->check(kCount);
+    lat->add_flag("--same-axis")
+        ->description("Peer shares a row with the core (else neither row nor column)");
 
     const NocBandwidthOptions nb;
     auto* bw = sub("noc-bandwidth", "Sustained NoC bandwidth between neighbouring cores; B/cycle");
     bw->add_option("--pattern", "one_to_one (write) or one_from_one (read)")
         ->default_val("one_to_one")
         ->check(CLI::IsMember({"one_to_one", "one_from_one"}));
-    bw->add_option("--bytes-per-transaction", "Bytes per transaction")->default_val(nb.transaction_bytes);
-    bw->add_option("--transactions", "Number of transactions")->default_val(nb.transactions);
+    bw->add_option("--bytes-per-transaction", "Bytes per transaction")
+        ->default_val(nb.transaction_bytes)
+        ->check(kCount);
+    bw->add_option("--transactions", "Number of transactions")
+        ->default_val(nb.transactions)
+        ->check(kCount);
 
-    auto* shared = sub("shared-link", "Two readers whose responses share one NoC link vs one reader");
-    shared->add_option("--bytes-per-transaction", "Bytes per read")->default_val(8192);
-    shared->add_option("--transactions", "Reads per reader")->default_val(64);
+    auto* shared =
+        sub("shared-link", "Two readers whose responses share one NoC link vs one reader");
+    shared->add_option("--bytes-per-transaction", "Bytes per read")
+        ->default_val(8192)
+        ->check(kCount);
+    shared->add_option("--transactions", "Reads per reader")->default_val(64)->check(kCount);
 
-    auto* cal = sub("calibrate-noc", "Simulate every noc_latency calibration case; compare with silicon");
-    cal->add_option("--file", "Calibration JSON (default: ../shared/calibration/noc_latency.json from the repo root)");
+    auto* cal =
+        sub("calibrate-noc", "Simulate every noc_latency calibration case; compare with silicon");
+    cal->add_option(
+        "--file",
+        "Calibration JSON (default: ../shared/calibration/noc_latency.json from the repo root)");
 }
 
 int run_bench(CLI::App& app) {

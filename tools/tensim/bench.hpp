@@ -21,7 +21,7 @@ struct DramReadOptions {
     uint64_t bytes = 1 << 20;
     uint32_t transaction_bytes = 8192;
     uint32_t batch_bytes = 128 << 10;
-    std::optional<Xy> core;  // logical; default: the worker nearest the bank's endpoint
+    std::optional<Xy> core;   // logical; default: the worker nearest the bank's endpoint
     std::optional<int> bank;  // default: the bank nearest the core (bank 0 if no core is given)
 };
 struct DramReadResult {
@@ -49,7 +49,7 @@ struct NocLatencyOptions {
 struct NocLatencyResult {
     NocLatencyOptions options;
     Xy core_noc, peer_noc;
-    int bank = -1;  // DRAM peer only
+    int bank = -1;                // DRAM peer only
     uint64_t latency_cycles = 0;  // first issue to barrier end
     double cycles_per_transaction = 0;
 };

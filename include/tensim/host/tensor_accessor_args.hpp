@@ -14,7 +14,7 @@ class MeshBuffer;
 }
 
 class TensorAccessorArgs {
-public:
+  public:
     explicit TensorAccessorArgs(const Buffer& buffer);
     explicit TensorAccessorArgs(const Buffer* buffer);
     explicit TensorAccessorArgs(const std::shared_ptr<Buffer>& buffer);
@@ -23,11 +23,12 @@ public:
 
     void append_to(std::vector<uint32_t>& compile_time_args) const;
     // Interleaved buffers need no common runtime args, so nothing goes to the second vector.
-    void append_to(std::vector<uint32_t>& compile_time_args, std::vector<uint32_t>& common_runtime_args) const;
+    void append_to(std::vector<uint32_t>& compile_time_args,
+                   std::vector<uint32_t>& common_runtime_args) const;
     std::vector<uint32_t> get_compile_time_args() const;
     std::vector<uint32_t> get_common_runtime_args() const { return {}; }
 
-private:
+  private:
     // Bits of args_config as the device side (api/tensor/tensor_accessor.h) decodes them.
     static constexpr uint32_t kSharded = 1u << 0;
     static constexpr uint32_t kIsDram = 1u << 1;
