@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -38,7 +39,12 @@ Chip::Chip(const SystemConfig& sys, int chip_id)
         for (auto xy : m_cfg.dram_groups[g]) m_dram_group_of[xy] = static_cast<int>(g);
 }
 
-Chip::~Chip() { Scheduler::instance().cancel(this); }
+Chip::~Chip() { cancel_in_flight(); }
+
+void Chip::cancel_in_flight() {
+    Scheduler::instance().cancel(this);
+    m_pending.clear();
+}
 
 TensixCore& Chip::worker(int lx, int ly) {
     if (lx < 0 || ly < 0 || lx >= m_grid_x || ly >= m_grid_y)
@@ -144,44 +150,68 @@ uint32_t packets_for(uint32_t size, uint32_t max_payload) {
 }
 }  // namespace
 
+void Chip::arbitrate(RiscThread& t, std::function<void()> reserve) {
+    m_pending.push_back({t.core().logical_y(), t.core().logical_x(), static_cast<int>(t.risc()), m_pending_seq++,
+                         std::move(reserve)});
+    if (m_pending.size() == 1) deliver(clock().now(), [this] { run_pending(); });
+}
+
+void Chip::run_pending() {
+    // Requests issued in the same cycle claim links, ports and DRAM channels in the order of their
+    // source (core, RISC), never in the order SystemC happened to run the threads.
+    std::vector<PendingIssue> batch;
+    batch.swap(m_pending);
+    std::sort(batch.begin(), batch.end(), [](const PendingIssue& a, const PendingIssue& b) {
+        return std::tie(a.core_y, a.core_x, a.risc, a.seq) < std::tie(b.core_y, b.core_x, b.risc, b.seq);
+    });
+    for (auto& p : batch) p.reserve();
+}
+
+Cycle Chip::serialisation(uint32_t bytes, double bytes_per_cycle) const {
+    return static_cast<Cycle>(std::ceil((bytes + m_cfg.noc.flit_bytes) / bytes_per_cycle));
+}
+
 uint32_t Chip::read(RiscThread& t, int noc, uint64_t src_addr, uint32_t dst_l1, uint32_t size, Cycle t0) {
     uint32_t dst_off = l1_offset_or_throw(t, dst_l1, size, "read destination");
     NocTarget src = decode(noc, src_addr, size, t.where());
     check_alignment(t, src.offset, dst_off, src.channel ? m_cfg.dram_read_alignment_bytes : m_cfg.l1_alignment_bytes,
                     "NoC read");
-    TensixCore& me = t.core();
-    Noc& n = *m_nocs[noc];
+    // The data is taken now and lands at the requester when its response arrives.
+    auto data = std::make_shared<std::vector<uint8_t>>(size);
+    if (src.core)
+        std::memcpy(data->data(), src.core->l1() + src.offset, size);
+    else
+        src.channel->read(src.offset, data->data(), size);
     const uint32_t max_payload = m_cfg.noc.max_packet_payload_bytes;
     const uint32_t packets = packets_for(size, max_payload);
-    for (uint32_t k = 0; k < packets; ++k) {
-        uint32_t bytes = std::min(max_payload, size - k * max_payload);
-        uint64_t off = k * static_cast<uint64_t>(max_payload);
-        Cycle inject = t0 + (k + 1) * t.config().noc_cmd_issue_cycles;
-        Cycle req_arrive = n.send(me.xy(), src.xy, 0, inject);
-        // Data streams out as it is read: the response leaves when its tail can follow at link rate.
-        Cycle ser = static_cast<Cycle>(std::ceil((bytes + m_cfg.noc.flit_bytes) / m_cfg.noc.link_bytes_per_cycle));
-        Cycle first, ready;
-        std::vector<uint8_t> data(bytes);
-        if (src.core) {
-            first = req_arrive + m_cfg.tensix.l1_access_latency_cycles;
-            ready = src.core->l1_noc_read(first, bytes);
-            std::memcpy(data.data(), src.core->l1() + src.offset + off, bytes);
-        } else {
-            first = req_arrive + m_cfg.dram.read_latency_cycles;
-            ready = src.channel->access(bytes, req_arrive, false);
-            src.channel->read(src.offset + off, data.data(), bytes);
+    t.noc_counters().reads += packets;
+    m_noc_bytes_read += size;
+    arbitrate(t, [this, &t, noc, src, dst_off, size, t0, data, packets, max_payload] {
+        TensixCore& me = t.core();
+        Noc& n = *m_nocs[noc];
+        for (uint32_t k = 0; k < packets; ++k) {
+            uint32_t bytes = std::min(max_payload, size - k * max_payload);
+            uint32_t off = k * max_payload;
+            Cycle inject = t0 + (k + 1) * t.config().noc_cmd_issue_cycles;
+            Cycle req_arrive = n.send(me.xy(), src.xy, 0, inject);
+            // Data streams out as it is read: the response leaves when its tail can follow at link rate.
+            Cycle ser = serialisation(bytes, m_cfg.noc.link_bytes_per_cycle);
+            Cycle first, ready;
+            if (src.core) {
+                first = req_arrive + m_cfg.tensix.l1_access_latency_cycles;
+                ready = src.core->l1_noc_read(first, bytes);
+            } else {
+                first = req_arrive + m_cfg.dram.read_latency_cycles;
+                ready = src.channel->access(bytes, req_arrive, false);
+            }
+            Cycle arrive = n.send(src.xy, me.xy(), bytes, std::max(first, ready > ser ? ready - ser : 0));
+            deliver(arrive, [&t, &me, data, dst_off, off, bytes] {
+                std::memcpy(me.l1() + dst_off + off, data->data() + off, bytes);
+                t.noc_counters().reads--;
+                me.notify_changed();
+            });
         }
-        Cycle resp_inject = std::max(first, ready > ser ? ready - ser : 0);
-        Cycle arrive = n.send(src.xy, me.xy(), bytes, resp_inject);
-        t.noc_counters().reads++;
-        m_noc_bytes_read += bytes;
-        uint8_t* dst = me.l1() + dst_off + off;
-        deliver(arrive, [&t, &me, dst, data = std::move(data)] {
-            std::memcpy(dst, data.data(), data.size());
-            t.noc_counters().reads--;
-            me.notify_changed();
-        });
-    }
+    });
     return packets;
 }
 
@@ -191,49 +221,41 @@ uint32_t Chip::write(RiscThread& t, int noc, uint32_t src_l1, uint64_t dst_addr,
     check_alignment(t, src_off, dst.offset, dst.channel ? m_cfg.dram_write_alignment_bytes : m_cfg.l1_alignment_bytes,
                     "NoC write");
     TensixCore& me = t.core();
-    Noc& n = *m_nocs[noc];
+    auto data = std::make_shared<std::vector<uint8_t>>(me.l1() + src_off, me.l1() + src_off + size);
     const uint32_t max_payload = m_cfg.noc.max_packet_payload_bytes;
     const uint32_t packets = packets_for(size, max_payload);
-    for (uint32_t k = 0; k < packets; ++k) {
-        uint32_t bytes = std::min(max_payload, size - k * max_payload);
-        uint64_t off = k * static_cast<uint64_t>(max_payload);
-        Cycle inject = t0 + (k + 1) * t.config().noc_cmd_issue_cycles;
-        std::vector<uint8_t> data(me.l1() + src_off + off, me.l1() + src_off + off + bytes);
-        Cycle sent = inject + static_cast<Cycle>(std::ceil((bytes + m_cfg.noc.flit_bytes) /
-                                                           m_cfg.noc.niu_inject_bytes_per_cycle));
-        Cycle arrive = in_order(t, noc, dst.xy, n.send(me.xy(), dst.xy, bytes, inject));
-        Cycle committed, ack_from;
-        if (dst.core) {
-            committed = arrive + m_cfg.tensix.l1_access_latency_cycles;
-            ack_from = committed;
-        } else {
-            committed = arrive;
-            ack_from = dst.channel->access(bytes, arrive, true);
+    t.noc_counters().writes_unsent += packets;
+    t.noc_counters().writes_unacked += packets;
+    m_noc_bytes_written += size;
+    arbitrate(t, [this, &t, &me, noc, dst, size, t0, data, packets, max_payload] {
+        Noc& n = *m_nocs[noc];
+        for (uint32_t k = 0; k < packets; ++k) {
+            uint32_t bytes = std::min(max_payload, size - k * max_payload);
+            uint32_t off = k * max_payload;
+            Cycle inject = t0 + (k + 1) * t.config().noc_cmd_issue_cycles;
+            Cycle sent = inject + serialisation(bytes, m_cfg.noc.niu_inject_bytes_per_cycle);
+            Cycle arrive = in_order(t, noc, dst.xy, n.send(me.xy(), dst.xy, bytes, inject));
+            Cycle committed = dst.core ? arrive + m_cfg.tensix.l1_access_latency_cycles : arrive;
+            Cycle ack_from = dst.core ? committed : dst.channel->access(bytes, arrive, true);
+            Cycle acked = n.send(dst.xy, me.xy(), 0, ack_from);
+            deliver(sent, [&t, &me] {
+                t.noc_counters().writes_unsent--;
+                me.notify_changed();
+            });
+            deliver(committed, [dst, data, off, bytes] {
+                if (dst.core) {
+                    std::memcpy(dst.core->l1() + dst.offset + off, data->data() + off, bytes);
+                    dst.core->notify_changed();
+                } else {
+                    dst.channel->write(dst.offset + off, data->data() + off, bytes);
+                }
+            });
+            deliver(acked, [&t, &me] {
+                t.noc_counters().writes_unacked--;
+                me.notify_changed();
+            });
         }
-        Cycle acked = n.send(dst.xy, me.xy(), 0, ack_from);
-        t.noc_counters().writes_unsent++;
-        t.noc_counters().writes_unacked++;
-        m_noc_bytes_written += bytes;
-        deliver(sent, [&t, &me] {
-            t.noc_counters().writes_unsent--;
-            me.notify_changed();
-        });
-        TensixCore* dcore = dst.core;
-        DramChannel* dch = dst.channel;
-        uint64_t doff = dst.offset + off;
-        deliver(committed, [dcore, dch, doff, data = std::move(data)] {
-            if (dcore) {
-                std::memcpy(dcore->l1() + doff, data.data(), data.size());
-                dcore->notify_changed();
-            } else {
-                dch->write(doff, data.data(), data.size());
-            }
-        });
-        deliver(acked, [&t, &me] {
-            t.noc_counters().writes_unacked--;
-            me.notify_changed();
-        });
-    }
+    });
     return packets;
 }
 
@@ -262,42 +284,42 @@ uint32_t Chip::multicast(RiscThread& t, int noc, uint32_t src_l1, uint64_t mcast
     if (!dst_off)
         throw KernelError(fmt::format("{}: multicast destination 0x{:x} (+{} B) is outside L1", t.where(), local, size));
     check_alignment(t, src_off, *dst_off, m_cfg.l1_alignment_bytes, "NoC multicast");
-    std::vector<NocXY> xys;
-    for (auto* c : dests) xys.push_back(c->xy());
-    Noc& n = *m_nocs[noc];
+    auto data = std::make_shared<std::vector<uint8_t>>(me.l1() + src_off, me.l1() + src_off + size);
     const uint32_t max_payload = m_cfg.noc.max_packet_payload_bytes;
     const uint32_t packets = packets_for(size, max_payload);
-    for (uint32_t k = 0; k < packets; ++k) {
-        uint32_t bytes = std::min(max_payload, size - k * max_payload);
-        uint64_t off = k * static_cast<uint64_t>(max_payload);
-        Cycle inject = t0 + (k + 1) * t.config().noc_cmd_issue_cycles;
-        auto data = std::make_shared<std::vector<uint8_t>>(me.l1() + src_off + off, me.l1() + src_off + off + bytes);
-        Cycle sent = inject + static_cast<Cycle>(std::ceil((bytes + m_cfg.noc.flit_bytes) /
-                                                           m_cfg.noc.niu_inject_bytes_per_cycle));
-        std::vector<Cycle> arrivals = n.multicast(me.xy(), xys, bytes, inject);
-        Cycle last_ack = 0;
-        for (size_t i = 0; i < dests.size(); ++i) {
-            TensixCore* d = dests[i];
-            Cycle committed = in_order(t, noc, d->xy(), arrivals[i]) + m_cfg.tensix.l1_access_latency_cycles;
-            last_ack = std::max(last_ack, n.send(d->xy(), me.xy(), 0, committed));
-            uint8_t* dst = d->l1() + *dst_off + off;
-            deliver(committed, [d, dst, data] {
-                std::memcpy(dst, data->data(), data->size());
-                d->notify_changed();
+    t.noc_counters().writes_unsent += packets;
+    t.noc_counters().writes_unacked += packets;
+    m_noc_bytes_written += static_cast<uint64_t>(size) * dests.size();
+    arbitrate(t, [this, &t, &me, noc, dests, off0 = *dst_off, size, t0, data, packets, max_payload] {
+        Noc& n = *m_nocs[noc];
+        std::vector<NocXY> xys;
+        for (auto* c : dests) xys.push_back(c->xy());
+        for (uint32_t k = 0; k < packets; ++k) {
+            uint32_t bytes = std::min(max_payload, size - k * max_payload);
+            uint32_t off = k * max_payload;
+            Cycle inject = t0 + (k + 1) * t.config().noc_cmd_issue_cycles;
+            Cycle sent = inject + serialisation(bytes, m_cfg.noc.niu_inject_bytes_per_cycle);
+            std::vector<Cycle> arrivals = n.multicast(me.xy(), xys, bytes, inject);
+            Cycle last_ack = 0;
+            for (size_t i = 0; i < dests.size(); ++i) {
+                TensixCore* d = dests[i];
+                Cycle committed = in_order(t, noc, d->xy(), arrivals[i]) + m_cfg.tensix.l1_access_latency_cycles;
+                last_ack = std::max(last_ack, n.send(d->xy(), me.xy(), 0, committed));
+                deliver(committed, [d, data, off0, off, bytes] {
+                    std::memcpy(d->l1() + off0 + off, data->data() + off, bytes);
+                    d->notify_changed();
+                });
+            }
+            deliver(sent, [&t, &me] {
+                t.noc_counters().writes_unsent--;
+                me.notify_changed();
+            });
+            deliver(last_ack, [&t, &me] {
+                t.noc_counters().writes_unacked--;
+                me.notify_changed();
             });
         }
-        t.noc_counters().writes_unsent++;
-        t.noc_counters().writes_unacked++;
-        m_noc_bytes_written += static_cast<uint64_t>(bytes) * dests.size();
-        deliver(sent, [&t, &me] {
-            t.noc_counters().writes_unsent--;
-            me.notify_changed();
-        });
-        deliver(last_ack, [&t, &me] {
-            t.noc_counters().writes_unacked--;
-            me.notify_changed();
-        });
-    }
+    });
     return packets;
 }
 
@@ -309,22 +331,24 @@ void Chip::word_op(RiscThread& t, int noc, uint64_t addr, const char* what, uint
     if (dst.offset % 4)
         throw KernelError(fmt::format("{}: misaligned NoC {}: L1 offset 0x{:x} is not 4-byte aligned", t.where(),
                                       what, dst.offset));
-    TensixCore& me = t.core();
-    Noc& n = *m_nocs[noc];
-    Cycle inject = t0 + t.config().noc_cmd_issue_cycles;
-    Cycle arrive = in_order(t, noc, dst.xy, n.send(me.xy(), dst.xy, 0, inject));
-    Cycle done = arrive + m_cfg.tensix.l1_access_latency_cycles;
-    Cycle acked = n.send(dst.xy, me.xy(), 0, done);
     counter++;
-    TensixCore* d = dst.core;
-    uint32_t off = static_cast<uint32_t>(dst.offset);
-    deliver(done, [d, off, apply = std::move(apply)] {
-        apply(d->word(off));
-        d->notify_changed();
-    });
-    deliver(acked, [&counter, &me] {
-        counter--;
-        me.notify_changed();
+    arbitrate(t, [this, &t, noc, dst, &counter, apply = std::move(apply), t0] {
+        TensixCore& me = t.core();
+        Noc& n = *m_nocs[noc];
+        Cycle inject = t0 + t.config().noc_cmd_issue_cycles;
+        Cycle arrive = in_order(t, noc, dst.xy, n.send(me.xy(), dst.xy, 0, inject));
+        Cycle done = arrive + m_cfg.tensix.l1_access_latency_cycles;
+        Cycle acked = n.send(dst.xy, me.xy(), 0, done);
+        TensixCore* d = dst.core;
+        uint32_t off = static_cast<uint32_t>(dst.offset);
+        deliver(done, [d, off, apply] {
+            apply(d->word(off));
+            d->notify_changed();
+        });
+        deliver(acked, [&counter, &me] {
+            counter--;
+            me.notify_changed();
+        });
     });
 }
 

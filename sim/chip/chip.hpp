@@ -63,6 +63,9 @@ public:
     NocXY to_noc0(int noc, NocXY xy) const;
     NocXY from_noc0(int noc, NocXY xy) const { return to_noc0(noc, xy); }  // the map is an involution
 
+    // Drops the NoC traffic still in flight (after a program was aborted).
+    void cancel_in_flight();
+
     // ---- threads ----
     void shutdown_threads();
     bool threads_finished() const;
@@ -72,6 +75,10 @@ public:
 
 private:
     void deliver(Cycle at, std::function<void()> fn);
+    // Defers the timing of a request issued now to a same-cycle arbitration step (run_pending).
+    void arbitrate(RiscThread& t, std::function<void()> reserve);
+    void run_pending();
+    Cycle serialisation(uint32_t payload_bytes, double bytes_per_cycle) const;
     Cycle in_order(RiscThread& t, int noc, NocXY dst, Cycle arrival);
     // One single-flit packet to a Tensix L1 word, applied by `apply` and acked back; counted in `counter`.
     void word_op(RiscThread& t, int noc, uint64_t addr, const char* what, uint32_t& counter,
@@ -91,6 +98,13 @@ private:
     // Writes from one NIU to one destination on one NoC arrive in order (same VC): last arrival.
     std::map<std::tuple<const TensixCore*, int, NocXY>, Cycle> m_last_arrival;
     uint64_t m_noc_bytes_read = 0, m_noc_bytes_written = 0;
+    struct PendingIssue {
+        int core_y, core_x, risc;
+        uint64_t seq;
+        std::function<void()> reserve;
+    };
+    std::vector<PendingIssue> m_pending;
+    uint64_t m_pending_seq = 0;
 };
 
 }  // namespace tensim

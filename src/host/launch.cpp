@@ -12,7 +12,6 @@
 
 #include "chip/arch_loader.hpp"
 #include "common/error.hpp"
-#include "common/scheduler.hpp"
 #include "host/device_impl.hpp"
 #include "host/program_impl.hpp"
 #include "tensix/l1_map.hpp"
@@ -214,7 +213,7 @@ void DeviceImpl::run_program(tt::tt_metal::Program& program) {
         // Unwind every kernel still running, drop the program's NoC traffic in flight, report.
         for (auto& r : running) r.thread->abort();
         m_system.run_until(all_done, cycle_limit());
-        Scheduler::instance().cancel(&ch);
+        ch.cancel_in_flight();
         if (!hang.empty()) throw DeadlockError(hang);
         for (auto& r : running)
             if (r.thread->error()) {

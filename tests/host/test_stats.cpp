@@ -1,0 +1,135 @@
+// What a program run leaves behind: device time, per-kernel times, the stats JSON; and the
+// systems a process can open (n150, n300) and kernel path lookup.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+#include <tt-metalium/host_api.hpp>
+
+#include "common/error.hpp"
+
+using namespace tt;
+using namespace tt::tt_metal;
+
+namespace {
+
+const char* kReader = R"(#include "dataflow_api.h"
+void kernel_main() {
+    InterleavedAddrGenFast<true> s{get_arg_val<uint32_t>(0), 2048, DataFormat::Float16_b};
+    for (uint32_t i = 0; i < get_arg_val<uint32_t>(1); ++i) {
+        cb_reserve_back(0, 1);
+        noc_async_read_tile(i, s, get_write_ptr(0));
+        noc_async_read_barrier();
+        cb_push_back(0, 1);
+    }
+})";
+const char* kSink = R"(#include "dataflow_api.h"
+void kernel_main() {
+    for (uint32_t i = 0; i < get_arg_val<uint32_t>(0); ++i) { cb_wait_front(0, 1); cb_pop_front(0, 1); }
+})";
+
+// Two cores each stream `tiles` DRAM tiles through a CB to a second RISC.
+void run_streams(IDevice* d, uint32_t tiles) {
+    auto buf = CreateBuffer(InterleavedBufferConfig{d, tiles * 2048, 2048, BufferType::DRAM});
+    Program p = CreateProgram();
+    CoreRange cores({0, 0}, {1, 0});
+    CreateCircularBuffer(p, cores, CircularBufferConfig(4096, {{CBIndex::c_0, tt::DataFormat::Float16_b}}).set_page_size(CBIndex::c_0, 2048));
+    KernelHandle r = CreateKernelFromString(p, kReader, cores, ReaderDataMovementConfig{});
+    KernelHandle s = CreateKernelFromString(p, kSink, cores, WriterDataMovementConfig{});
+    SetRuntimeArgs(p, r, cores, {buf->address(), tiles});
+    SetRuntimeArgs(p, s, cores, {tiles});
+    EnqueueProgram(d->command_queue(), p, true);
+}
+
+TEST(ProgramStats, DeviceTimeIsTheLastKernelEnd) {
+    IDevice* d = CreateDevice(0);
+    run_streams(d, 16);
+    const auto& st = tensim::last_program_stats(d);
+    ASSERT_EQ(st.kernels.size(), 4u);
+    uint64_t last = 0;
+    for (const auto& k : st.kernels) {
+        EXPECT_LE(k.start_cycle, k.end_cycle);
+        last = std::max(last, k.end_cycle);
+    }
+    EXPECT_EQ(st.device_cycles, last);
+    EXPECT_DOUBLE_EQ(st.device_time_us, st.device_cycles / 1000.0);  // 1 GHz
+    // 16 tiles of 2 KiB, one read in flight at a time: at least the DRAM time of 32 KiB.
+    EXPECT_GT(st.device_cycles, 32768 / 22.2);
+    CloseDevice(d);
+}
+
+TEST(ProgramStats, LongerWorkTakesLonger) {
+    IDevice* d = CreateDevice(0);
+    run_streams(d, 8);
+    uint64_t eight = tensim::last_program_stats(d).device_cycles;
+    run_streams(d, 32);
+    uint64_t thirty_two = tensim::last_program_stats(d).device_cycles;
+    EXPECT_GT(thirty_two, 3 * eight);
+    EXPECT_LT(thirty_two, 5 * eight);
+    CloseDevice(d);
+}
+
+TEST(ProgramStats, JsonHasProgramKernelsNocDramAndConfig) {
+    IDevice* d = CreateDevice(0);
+    run_streams(d, 8);
+    std::string path = (std::filesystem::temp_directory_path() / "tensim_stats_test.json").string();
+    tensim::write_stats_json(d, path);
+    std::ifstream in(path);
+    auto j = nlohmann::json::parse(in);
+    EXPECT_EQ(j["program"]["device_cycles"], tensim::last_program_stats(d).device_cycles);
+    EXPECT_EQ(j["kernels"].size(), 4u);
+    for (const auto& k : j["kernels"]) EXPECT_LE(k["busy_cycles"].get<uint64_t>(), j["program"]["device_cycles"].get<uint64_t>());
+    // 8 tiles x 2 KiB per core were read out of DRAM by two cores.
+    uint64_t dram_read = 0;
+    for (const auto& [name, ch] : j["chip"]["dram"].items()) dram_read += ch["bytes_read"].get<uint64_t>();
+    EXPECT_EQ(dram_read, 2u * 8 * 2048);
+    EXPECT_EQ(j["chip"]["noc_bytes_read"], 2u * 8 * 2048);
+    EXPECT_EQ(j["config"]["system"], "n150");
+    EXPECT_EQ(j["config"]["chip"]["tensix"]["l1_size_kib"], 1464);
+    CloseDevice(d);
+    std::filesystem::remove(path);
+}
+
+TEST(Systems, N300HasTwoIndependentDevices) {
+    tensim::set_system("n300");
+    EXPECT_EQ(GetNumAvailableDevices(), 2u);
+    IDevice* d0 = CreateDevice(0);
+    IDevice* d1 = CreateDevice(1);
+    EXPECT_EQ(d1->id(), 1);
+    run_streams(d1, 4);
+    EXPECT_GT(tensim::last_program_stats(d1).device_cycles, 0u);
+    run_streams(d0, 4);
+    EXPECT_EQ(tensim::last_program_stats(d0).device_cycles, tensim::last_program_stats(d1).device_cycles);
+    EXPECT_THROW(tensim::set_system("n150"), tensim::HostError);  // devices still open
+    CloseDevice(d0);
+    CloseDevice(d1);
+    tensim::set_system("n150");
+    EXPECT_EQ(GetNumAvailableDevices(), 1u);
+    EXPECT_THROW(tensim::set_system("no_such_board"), tensim::ConfigError);
+}
+
+TEST(KernelPaths, ResolveLikeTtMetal) {
+    namespace fs = std::filesystem;
+    IDevice* d = CreateDevice(0);
+    // Relative to the root (the source tree when TT_METAL_HOME is unset).
+    Program p1 = CreateProgram();
+    EXPECT_NO_THROW(CreateKernel(p1, "examples/loopback/kernels/loopback_dram_copy.cpp", CoreCoord{0, 0}, DataMovementConfig{}));
+    // Through TT_METAL_KERNEL_PATH.
+    fs::path dir = fs::temp_directory_path() / "tensim_kernel_path_test";
+    fs::create_directories(dir / "sub");
+    std::ofstream(dir / "sub" / "k.cpp") << "#include \"dataflow_api.h\"\nvoid kernel_main() {}\n";
+    setenv("TT_METAL_KERNEL_PATH", dir.c_str(), 1);
+    Program p2 = CreateProgram();
+    EXPECT_NO_THROW(CreateKernel(p2, "sub/k.cpp", CoreCoord{0, 0}, DataMovementConfig{}));
+    EXPECT_NO_THROW(EnqueueProgram(d->command_queue(), p2, true));
+    unsetenv("TT_METAL_KERNEL_PATH");
+    Program p3 = CreateProgram();
+    EXPECT_THROW(CreateKernel(p3, "sub/k.cpp", CoreCoord{0, 0}, DataMovementConfig{}), tensim::HostError);
+    fs::remove_all(dir);
+    CloseDevice(d);
+}
+
+}  // namespace
