@@ -69,6 +69,22 @@ void kernel_main() {
     expect_device_still_works();
 }
 
+TEST_F(DeviceTest, ErrorWithNocTrafficInFlightLeavesNothingBehind) {
+    // The failing kernel leaves reads in flight; the next program's barriers must not see them.
+    const char* src = R"(#include "dataflow_api.h"
+void kernel_main() {
+    for (int i = 0; i < 4; ++i) noc_async_read(get_noc_addr(3, 3, 0x20000), get_write_ptr(0), 2048);
+    if (get_arg_val<uint32_t>(0)) cb_pop_front(0, 1);
+    noc_async_read_barrier();
+})";
+    Program bad = program_with(src, {1});
+    std::string msg = error_of<tensim::KernelError>(bad);
+    EXPECT_NE(msg.find("beyond waited pages"), std::string::npos) << msg;
+    Program good = program_with(src, {0});
+    EXPECT_NO_THROW(EnqueueProgram(device->command_queue(), good, true));
+    EXPECT_LT(tensim::last_program_stats(device).device_cycles, 5000u);
+}
+
 TEST_F(DeviceTest, PopBeyondWaitedPages) {
     Program p = program_with(R"(#include "dataflow_api.h"
 void kernel_main() { cb_pop_front(0, 1); })");
