@@ -42,8 +42,13 @@ Chip::Chip(const SystemConfig& sys, int chip_id)
 Chip::~Chip() { cancel_in_flight(); }
 
 void Chip::cancel_in_flight() {
+    // Dropped packets release what they reserved, so the next program starts on an idle chip.
     Scheduler::instance().cancel(this);
     m_pending.clear();
+    m_last_arrival.clear();
+    for (auto& n : m_nocs) n->clear_reservations();
+    for (int i = 0; i < m_dram->num_channels(); ++i) m_dram->channel(i).clear_reservations();
+    for (auto& c : m_workers) c->clear_reservations();
 }
 
 TensixCore& Chip::worker(int lx, int ly) {
@@ -145,9 +150,6 @@ void check_alignment(RiscThread& t, uint64_t a, uint64_t b, uint32_t align, cons
         throw KernelError(fmt::format("{}: misaligned {}: addresses 0x{:x} and 0x{:x} differ modulo {} B",
                                       t.where(), what, a, b, align));
 }
-uint32_t packets_for(uint32_t size, uint32_t max_payload) {
-    return size == 0 ? 0 : (size + max_payload - 1) / max_payload;
-}
 }  // namespace
 
 void Chip::arbitrate(RiscThread& t, std::function<void()> reserve) {
@@ -171,6 +173,19 @@ Cycle Chip::serialisation(uint32_t bytes, double bytes_per_cycle) const {
     return static_cast<Cycle>(std::ceil((bytes + m_cfg.noc.flit_bytes) / bytes_per_cycle));
 }
 
+template <typename Fn>
+void Chip::for_each_packet(RiscThread& t, uint32_t size, Cycle t0, Fn&& fn) const {
+    // The RISC programs one command per packet of at most max_packet_payload_bytes.
+    const uint32_t max_payload = m_cfg.noc.max_packet_payload_bytes;
+    for (uint32_t k = 0, off = 0; off < size; ++k, off += max_payload)
+        fn(std::min(max_payload, size - off), off, t0 + (k + 1) * t.config().noc_cmd_issue_cycles);
+}
+
+uint32_t Chip::packets_for(uint32_t size) const {
+    const uint32_t max_payload = m_cfg.noc.max_packet_payload_bytes;
+    return (size + max_payload - 1) / max_payload;
+}
+
 uint32_t Chip::read(RiscThread& t, int noc, uint64_t src_addr, uint32_t dst_l1, uint32_t size, Cycle t0) {
     uint32_t dst_off = l1_offset_or_throw(t, dst_l1, size, "read destination");
     NocTarget src = decode(noc, src_addr, size, t.where());
@@ -182,37 +197,67 @@ uint32_t Chip::read(RiscThread& t, int noc, uint64_t src_addr, uint32_t dst_l1, 
         std::memcpy(data->data(), src.core->l1() + src.offset, size);
     else
         src.channel->read(src.offset, data->data(), size);
-    const uint32_t max_payload = m_cfg.noc.max_packet_payload_bytes;
-    const uint32_t packets = packets_for(size, max_payload);
-    t.noc_counters().reads += packets;
+    t.noc_counters(noc).reads += packets_for(size);
     m_noc_bytes_read += size;
-    arbitrate(t, [this, &t, noc, src, dst_off, size, t0, data, packets, max_payload] {
+    arbitrate(t, [this, &t, noc, src, dst_off, size, t0, data] {
         TensixCore& me = t.core();
         Noc& n = *m_nocs[noc];
-        for (uint32_t k = 0; k < packets; ++k) {
-            uint32_t bytes = std::min(max_payload, size - k * max_payload);
-            uint32_t off = k * max_payload;
-            Cycle inject = t0 + (k + 1) * t.config().noc_cmd_issue_cycles;
+        for_each_packet(t, size, t0, [&](uint32_t bytes, uint32_t off, Cycle inject) {
             Cycle req_arrive = n.send(me.xy(), src.xy, 0, inject);
-            // Data streams out as it is read: the response leaves when its tail can follow at link rate.
-            Cycle ser = serialisation(bytes, m_cfg.noc.link_bytes_per_cycle);
-            Cycle first, ready;
-            if (src.core) {
-                first = req_arrive + m_cfg.tensix.l1_access_latency_cycles;
-                ready = src.core->l1_noc_read(first, bytes);
-            } else {
-                first = req_arrive + m_cfg.dram.read_latency_cycles;
-                ready = src.channel->access(bytes, req_arrive, false);
-            }
-            Cycle arrive = n.send(src.xy, me.xy(), bytes, std::max(first, ready > ser ? ready - ser : 0));
-            deliver(arrive, [&t, &me, data, dst_off, off, bytes] {
-                std::memcpy(me.l1() + dst_off + off, data->data() + off, bytes);
-                t.noc_counters().reads--;
-                me.notify_changed();
+            // The target serves requests in the order they arrive: decide its timing then.
+            deliver(req_arrive, [this, &t, &me, &n, src, dst_off, data, bytes, off, req_arrive] {
+                Cycle first, ready;
+                if (src.core) {
+                    first = req_arrive + m_cfg.tensix.l1_access_latency_cycles;
+                    ready = src.core->l1_noc_read(first, bytes);
+                } else {
+                    first = req_arrive + m_cfg.dram.read_latency_cycles;
+                    ready = src.channel->access(bytes, req_arrive, false);
+                }
+                // Data streams out as it is read: the response leaves when its tail can follow.
+                Cycle ser = serialisation(bytes, m_cfg.noc.link_bytes_per_cycle);
+                Cycle arrive = n.send(src.xy, me.xy(), bytes, std::max(first, ready > ser ? ready - ser : 0));
+                int noc_id = n.id();
+                deliver(arrive, [&t, &me, data, dst_off, off, bytes, noc_id] {
+                    std::memcpy(me.l1() + dst_off + off, data->data() + off, bytes);
+                    t.noc_counters(noc_id).reads--;
+                    me.notify_changed();
+                });
             });
-        }
+        });
     });
-    return packets;
+    return packets_for(size);
+}
+
+void Chip::send_write(RiscThread& t, int noc, NocTarget dst, Cycle arrive, std::shared_ptr<std::vector<uint8_t>> data,
+                      uint32_t off, uint32_t bytes, std::function<void(Cycle)> acked) {
+    // At the target: commit the data, then the ack goes back to the writer.
+    Cycle at = dst.core ? arrive + m_cfg.tensix.l1_access_latency_cycles : arrive;
+    deliver(at, [this, &t, noc, dst, data, off, bytes, at, acked = std::move(acked)] {
+        Cycle ack_from = at;
+        if (dst.core) {
+            std::memcpy(dst.core->l1() + dst.offset + off, data->data() + off, bytes);
+            dst.core->notify_changed();
+        } else {
+            dst.channel->write(dst.offset + off, data->data() + off, bytes);
+            ack_from = dst.channel->access(bytes, at, true);
+        }
+        acked(m_nocs[noc]->send(dst.xy, t.core().xy(), 0, ack_from));
+    });
+}
+
+void Chip::count_write_done(RiscThread& t, int noc, Cycle sent, Cycle acked) {
+    TensixCore& me = t.core();
+    if (sent)
+        deliver(sent, [&t, &me, noc] {
+            t.noc_counters(noc).writes_unsent--;
+            me.notify_changed();
+        });
+    if (acked)
+        deliver(acked, [&t, &me, noc] {
+            t.noc_counters(noc).writes_unacked--;
+            me.notify_changed();
+        });
 }
 
 uint32_t Chip::write(RiscThread& t, int noc, uint32_t src_l1, uint64_t dst_addr, uint32_t size, Cycle t0) {
@@ -222,41 +267,17 @@ uint32_t Chip::write(RiscThread& t, int noc, uint32_t src_l1, uint64_t dst_addr,
                     "NoC write");
     TensixCore& me = t.core();
     auto data = std::make_shared<std::vector<uint8_t>>(me.l1() + src_off, me.l1() + src_off + size);
-    const uint32_t max_payload = m_cfg.noc.max_packet_payload_bytes;
-    const uint32_t packets = packets_for(size, max_payload);
-    t.noc_counters().writes_unsent += packets;
-    t.noc_counters().writes_unacked += packets;
+    t.noc_counters(noc).writes_unsent += packets_for(size);
+    t.noc_counters(noc).writes_unacked += packets_for(size);
     m_noc_bytes_written += size;
-    arbitrate(t, [this, &t, &me, noc, dst, size, t0, data, packets, max_payload] {
-        Noc& n = *m_nocs[noc];
-        for (uint32_t k = 0; k < packets; ++k) {
-            uint32_t bytes = std::min(max_payload, size - k * max_payload);
-            uint32_t off = k * max_payload;
-            Cycle inject = t0 + (k + 1) * t.config().noc_cmd_issue_cycles;
-            Cycle sent = inject + serialisation(bytes, m_cfg.noc.niu_inject_bytes_per_cycle);
-            Cycle arrive = in_order(t, noc, dst.xy, n.send(me.xy(), dst.xy, bytes, inject));
-            Cycle committed = dst.core ? arrive + m_cfg.tensix.l1_access_latency_cycles : arrive;
-            Cycle ack_from = dst.core ? committed : dst.channel->access(bytes, arrive, true);
-            Cycle acked = n.send(dst.xy, me.xy(), 0, ack_from);
-            deliver(sent, [&t, &me] {
-                t.noc_counters().writes_unsent--;
-                me.notify_changed();
-            });
-            deliver(committed, [dst, data, off, bytes] {
-                if (dst.core) {
-                    std::memcpy(dst.core->l1() + dst.offset + off, data->data() + off, bytes);
-                    dst.core->notify_changed();
-                } else {
-                    dst.channel->write(dst.offset + off, data->data() + off, bytes);
-                }
-            });
-            deliver(acked, [&t, &me] {
-                t.noc_counters().writes_unacked--;
-                me.notify_changed();
-            });
-        }
+    arbitrate(t, [this, &t, &me, noc, dst, size, t0, data] {
+        for_each_packet(t, size, t0, [&](uint32_t bytes, uint32_t off, Cycle inject) {
+            Cycle arrive = in_order(t, noc, dst.xy, m_nocs[noc]->send(me.xy(), dst.xy, bytes, inject));
+            count_write_done(t, noc, inject + serialisation(bytes, m_cfg.noc.niu_inject_bytes_per_cycle), 0);
+            send_write(t, noc, dst, arrive, data, off, bytes, [this, &t, noc](Cycle acked) { count_write_done(t, noc, 0, acked); });
+        });
     });
-    return packets;
+    return packets_for(size);
 }
 
 uint32_t Chip::multicast(RiscThread& t, int noc, uint32_t src_l1, uint64_t mcast_addr, uint32_t size,
@@ -264,6 +285,7 @@ uint32_t Chip::multicast(RiscThread& t, int noc, uint32_t src_l1, uint64_t mcast
     uint32_t src_off = l1_offset_or_throw(t, src_l1, size, "multicast source");
     TensixCore& me = t.core();
     auto [a, b] = noc_addr::rect(mcast_addr);
+    // Kernels on NoC1 pass the corners swapped; either order names the same rectangle.
     NocXY p = to_noc0(noc, a), q = to_noc0(noc, b);
     int x0 = std::min(p.x, q.x), x1 = std::max(p.x, q.x), y0 = std::min(p.y, q.y), y1 = std::max(p.y, q.y);
     uint64_t local = noc_addr::local(mcast_addr);
@@ -274,8 +296,8 @@ uint32_t Chip::multicast(RiscThread& t, int noc, uint32_t src_l1, uint64_t mcast
         if (c.get() == &me && !loopback_src) continue;
         dests.push_back(c.get());
     }
-    bool count_ok = num_dests == dests.size() || (loopback_src && num_dests + 1 == dests.size());
-    if (dests.empty() || !count_ok)
+    // On silicon a wrong count either ends the barrier early or hangs it.
+    if (dests.empty() || num_dests != dests.size())
         throw KernelError(fmt::format("{}: multicast to rectangle {}-{}..{}-{} (noc0) reaches {} cores{} but "
                                       "num_dests is {}",
                                       t.where(), x0, y0, x1, y1, dests.size(),
@@ -285,42 +307,28 @@ uint32_t Chip::multicast(RiscThread& t, int noc, uint32_t src_l1, uint64_t mcast
         throw KernelError(fmt::format("{}: multicast destination 0x{:x} (+{} B) is outside L1", t.where(), local, size));
     check_alignment(t, src_off, *dst_off, m_cfg.l1_alignment_bytes, "NoC multicast");
     auto data = std::make_shared<std::vector<uint8_t>>(me.l1() + src_off, me.l1() + src_off + size);
-    const uint32_t max_payload = m_cfg.noc.max_packet_payload_bytes;
-    const uint32_t packets = packets_for(size, max_payload);
-    t.noc_counters().writes_unsent += packets;
-    t.noc_counters().writes_unacked += packets;
+    t.noc_counters(noc).writes_unsent += packets_for(size);
+    t.noc_counters(noc).writes_unacked += packets_for(size);
     m_noc_bytes_written += static_cast<uint64_t>(size) * dests.size();
-    arbitrate(t, [this, &t, &me, noc, dests, off0 = *dst_off, size, t0, data, packets, max_payload] {
-        Noc& n = *m_nocs[noc];
+    arbitrate(t, [this, &t, &me, noc, dests, off0 = *dst_off, size, t0, data] {
         std::vector<NocXY> xys;
         for (auto* c : dests) xys.push_back(c->xy());
-        for (uint32_t k = 0; k < packets; ++k) {
-            uint32_t bytes = std::min(max_payload, size - k * max_payload);
-            uint32_t off = k * max_payload;
-            Cycle inject = t0 + (k + 1) * t.config().noc_cmd_issue_cycles;
-            Cycle sent = inject + serialisation(bytes, m_cfg.noc.niu_inject_bytes_per_cycle);
-            std::vector<Cycle> arrivals = n.multicast(me.xy(), xys, bytes, inject);
-            Cycle last_ack = 0;
+        for_each_packet(t, size, t0, [&](uint32_t bytes, uint32_t off, Cycle inject) {
+            count_write_done(t, noc, inject + serialisation(bytes, m_cfg.noc.niu_inject_bytes_per_cycle), 0);
+            std::vector<Cycle> arrivals = m_nocs[noc]->multicast(me.xy(), xys, bytes, inject);
+            // The barrier counts one ack per packet: the last destination's.
+            auto acks = std::make_shared<std::pair<size_t, Cycle>>(0, 0);
             for (size_t i = 0; i < dests.size(); ++i) {
-                TensixCore* d = dests[i];
-                Cycle committed = in_order(t, noc, d->xy(), arrivals[i]) + m_cfg.tensix.l1_access_latency_cycles;
-                last_ack = std::max(last_ack, n.send(d->xy(), me.xy(), 0, committed));
-                deliver(committed, [d, data, off0, off, bytes] {
-                    std::memcpy(d->l1() + off0 + off, data->data() + off, bytes);
-                    d->notify_changed();
-                });
+                NocTarget d{dests[i], nullptr, dests[i]->xy(), off0};
+                send_write(t, noc, d, in_order(t, noc, d.xy, arrivals[i]), data, off, bytes,
+                           [this, &t, noc, acks, n = dests.size()](Cycle acked) {
+                               acks->second = std::max(acks->second, acked);
+                               if (++acks->first == n) count_write_done(t, noc, 0, acks->second);
+                           });
             }
-            deliver(sent, [&t, &me] {
-                t.noc_counters().writes_unsent--;
-                me.notify_changed();
-            });
-            deliver(last_ack, [&t, &me] {
-                t.noc_counters().writes_unacked--;
-                me.notify_changed();
-            });
-        }
+        });
     });
-    return packets;
+    return packets_for(size);
 }
 
 void Chip::word_op(RiscThread& t, int noc, uint64_t addr, const char* what, uint32_t& counter,
@@ -335,29 +343,25 @@ void Chip::word_op(RiscThread& t, int noc, uint64_t addr, const char* what, uint
     arbitrate(t, [this, &t, noc, dst, &counter, apply = std::move(apply), t0] {
         TensixCore& me = t.core();
         Noc& n = *m_nocs[noc];
-        Cycle inject = t0 + t.config().noc_cmd_issue_cycles;
-        Cycle arrive = in_order(t, noc, dst.xy, n.send(me.xy(), dst.xy, 0, inject));
+        Cycle arrive = in_order(t, noc, dst.xy, n.send(me.xy(), dst.xy, 0, t0 + t.config().noc_cmd_issue_cycles));
         Cycle done = arrive + m_cfg.tensix.l1_access_latency_cycles;
-        Cycle acked = n.send(dst.xy, me.xy(), 0, done);
-        TensixCore* d = dst.core;
-        uint32_t off = static_cast<uint32_t>(dst.offset);
-        deliver(done, [d, off, apply] {
-            apply(d->word(off));
-            d->notify_changed();
-        });
-        deliver(acked, [&counter, &me] {
-            counter--;
-            me.notify_changed();
+        deliver(done, [this, &counter, &me, &n, dst, apply, done] {
+            apply(dst.core->word(static_cast<uint32_t>(dst.offset)));
+            dst.core->notify_changed();
+            deliver(n.send(dst.xy, me.xy(), 0, done), [&counter, &me] {
+                counter--;
+                me.notify_changed();
+            });
         });
     });
 }
 
 void Chip::atomic_inc(RiscThread& t, int noc, uint64_t addr, uint32_t incr, Cycle t0) {
-    word_op(t, noc, addr, "atomic increment", t.noc_counters().atomics, [incr](uint32_t& w) { w += incr; }, t0);
+    word_op(t, noc, addr, "atomic increment", t.noc_counters(noc).atomics, [incr](uint32_t& w) { w += incr; }, t0);
 }
 
 void Chip::inline_write(RiscThread& t, int noc, uint64_t addr, uint32_t value, Cycle t0) {
-    word_op(t, noc, addr, "inline write", t.noc_counters().writes_unacked, [value](uint32_t& w) { w = value; }, t0);
+    word_op(t, noc, addr, "inline write", t.noc_counters(noc).writes_unacked, [value](uint32_t& w) { w = value; }, t0);
 }
 
 void Chip::dump_stats(nlohmann::json& out) const {

@@ -79,6 +79,16 @@ private:
     void arbitrate(RiscThread& t, std::function<void()> reserve);
     void run_pending();
     Cycle serialisation(uint32_t payload_bytes, double bytes_per_cycle) const;
+    uint32_t packets_for(uint32_t size) const;
+    // Calls fn(bytes, offset, inject_cycle) for each packet of a `size`-byte transfer issued at t0.
+    template <typename Fn>
+    void for_each_packet(RiscThread& t, uint32_t size, Cycle t0, Fn&& fn) const;
+    // One write packet arriving at `arrive`: committed at the target, then acked; `acked` gets the
+    // cycle the ack reaches the writer.
+    void send_write(RiscThread& t, int noc, NocTarget dst, Cycle arrive, std::shared_ptr<std::vector<uint8_t>> data,
+                    uint32_t off, uint32_t bytes, std::function<void(Cycle)> acked);
+    // Schedules the decrements of the write counters (0 = none) at those cycles.
+    void count_write_done(RiscThread& t, int noc, Cycle sent, Cycle acked);
     Cycle in_order(RiscThread& t, int noc, NocXY dst, Cycle arrival);
     // One single-flit packet to a Tensix L1 word, applied by `apply` and acked back; counted in `counter`.
     void word_op(RiscThread& t, int noc, uint64_t addr, const char* what, uint32_t& counter,

@@ -39,6 +39,7 @@ class DramChannel {
 
     void dump_stats(nlohmann::json& out) const;
     void reset_stats();
+    void clear_reservations() { m_busy_until_sub = 0; }
 
   private:
     static constexpr uint64_t kChunkBytes = 1ull << 20;

@@ -15,6 +15,7 @@ class BusyIntervals {
     Cycle reserve(Cycle t, Cycle len);
     // Forgets intervals that ended at or before `horizon`.
     void prune(Cycle horizon);
+    void clear() { m_spans.clear(); }
     // Number of stored intervals (adjacent reservations are merged into one).
     size_t size() const { return m_spans.size(); }
 

@@ -204,3 +204,12 @@ void Noc::reset_stats() {
 }
 
 }  // namespace tensim
+
+namespace tensim {
+
+void Noc::clear_reservations() {
+    for (auto* v : {&m_links, &m_inject, &m_absorb})
+        for (auto& r : *v) r.busy.clear();
+}
+
+}  // namespace tensim

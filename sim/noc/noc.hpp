@@ -60,6 +60,8 @@ class Noc {
     // Adds one object per used link / port to `out`, keyed by its full name.
     void dump_stats(nlohmann::json& out) const;
     void reset_stats();  // counters only; reservations stay
+    // Forgets every reservation (the traffic that made them was dropped).
+    void clear_reservations();
 
   private:
     struct Resource {

@@ -37,13 +37,17 @@ std::string describe(RiscThread& t) {
                                w.cb, c.word(w.cb), w.kind == WaitInfo::semaphore_min ? ">= " : "",
                                w.count);
         case WaitInfo::read_barrier:
-            return fmt::format("noc_async_read_barrier: {} reads outstanding", t.noc_counters().reads);
+            return fmt::format("noc_async_read_barrier(noc {}): {} reads outstanding", w.cb, t.noc_counters(w.cb).reads);
         case WaitInfo::write_barrier:
-            return fmt::format("noc_async_write_barrier: {} writes unacked", t.noc_counters().writes_unacked);
+            return fmt::format("noc_async_write_barrier(noc {}): {} writes unacked", w.cb,
+                               t.noc_counters(w.cb).writes_unacked);
         case WaitInfo::writes_flushed:
-            return fmt::format("noc_async_writes_flushed: {} writes unsent", t.noc_counters().writes_unsent);
+            return fmt::format("noc_async_writes_flushed(noc {}): {} writes unsent", w.cb,
+                               t.noc_counters(w.cb).writes_unsent);
         case WaitInfo::atomic_barrier:
-            return fmt::format("noc_async_atomic_barrier: {} atomics unacked", t.noc_counters().atomics);
+            return fmt::format("noc_async_atomic_barrier(noc {}): {} atomics unacked", w.cb, t.noc_counters(w.cb).atomics);
+        case WaitInfo::full_barrier:
+            return fmt::format("noc_async_full_barrier(noc {})", w.cb);
         case WaitInfo::tile_regs:
             return "Dst register handshake";
         case WaitInfo::other:
@@ -84,9 +88,9 @@ std::string System::waiting_report() {
                 RiscThread& t = core->thread(static_cast<Risc>(i));
                 if (!t.running()) continue;
                 const WaitInfo& w = t.wait_info();
+                std::string at = w.file ? fmt::format(" at {}:{}", w.file, w.line) : "";
                 r += fmt::format("  {} {} kernel {}{}: {} (since cycle {})\n", core->name(), risc_name(t.risc()),
-                                 t.kernel().kernel_name, w.line ? fmt::format(":{}", w.line) : "", describe(t),
-                                 t.wait_since());
+                                 t.kernel().kernel_name, at, describe(t), t.wait_since());
             }
     return r;
 }

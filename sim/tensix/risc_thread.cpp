@@ -54,7 +54,7 @@ void RiscThread::launch(KernelLaunch launch, std::function<void()> on_done) {
     m_abort = false;
     m_error.reset();
     m_error_is_misuse = false;
-    m_noc = NocCounters{};
+    m_noc[0] = m_noc[1] = NocCounters{};
     m_launch_ev.notify(sc_core::SC_ZERO_TIME);
 }
 
@@ -121,7 +121,7 @@ void RiscThread::firmware() {
             if (m_abort) throw KernelAbort{};
             m_launch.entry();
             // The program is not over until this kernel's NoC traffic has landed.
-            wait_until([this] { return m_noc.idle(); }, WaitInfo{WaitInfo::other});
+            wait_until([this] { return noc_idle(); }, WaitInfo{WaitInfo::other});
         } catch (const KernelAbort&) {
         } catch (const sc_core::sc_unwind_exception&) {
             throw;  // SystemC is killing this process; let it.

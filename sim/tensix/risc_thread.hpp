@@ -45,9 +45,9 @@ struct LocalCb {
 // What a kernel is doing when it blocks; formatted only when a deadlock report needs it.
 struct WaitInfo {
     enum Kind { none, cb_reserve, cb_wait, semaphore_eq, semaphore_min, read_barrier, write_barrier,
-                writes_flushed, atomic_barrier, tile_regs, other };
+                writes_flushed, atomic_barrier, full_barrier, tile_regs, other };
     Kind kind = none;
-    uint32_t cb = 0;      // CB index, or semaphore L1 offset
+    uint32_t cb = 0;      // CB index, semaphore L1 offset, or NoC of a barrier
     uint32_t count = 0;   // pages, or semaphore value waited for
     const char* file = nullptr;
     uint32_t line = 0;
@@ -106,7 +106,8 @@ public:
     const RiscConfig& config() const { return m_cfg; }
     const KernelLaunch& kernel() const { return m_launch; }
     LocalCb& cb(uint32_t index);
-    NocCounters& noc_counters() { return m_noc; }
+    NocCounters& noc_counters(int noc) { return m_noc[noc]; }
+    bool noc_idle() const { return m_noc[0].idle() && m_noc[1].idle(); }
     // Adds private work to local time; sync() makes it visible before anything others observe.
     void advance(Cycle cycles) { m_local += cycles; }
     void sync();
@@ -119,7 +120,6 @@ public:
 
 private:
     void firmware();
-    void finish_launch();
 
     TensixCore& m_core;
     Risc m_risc;
@@ -132,7 +132,7 @@ private:
     bool m_finished = false;  // the firmware process has returned
     KernelLaunch m_launch;
     std::function<void()> m_on_done;
-    NocCounters m_noc;
+    NocCounters m_noc[2];  // per NoC: barriers wait on their own NoC only
     Cycle m_local = 0;
     Cycle m_start = 0, m_end = 0;
     WaitInfo m_wait;

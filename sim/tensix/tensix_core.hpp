@@ -64,6 +64,7 @@ public:
 
     // Reserves the L1 read port feeding the NoC: returns when `bytes` have been read out.
     Cycle l1_noc_read(Cycle t, uint32_t bytes);
+    void clear_reservations() { m_l1_read_free = 0; }
 
     // The chip's NoCs as this core's NIU sees them.
     void set_noc_port(NocPort* port);

@@ -231,23 +231,23 @@ void noc_inline_write(uint64_t addr, uint32_t value, uint8_t noc, const Loc& loc
 void noc_barrier(Barrier which, uint8_t noc, const Loc& loc) {
     RiscThread& t = self();
     check_noc(t, noc, loc);
-    NocCounters& c = t.noc_counters();
-    // The RISC polls a counter register; leaving the loop costs noc_barrier_cycles.
+    NocCounters& c = t.noc_counters(noc);
+    // The RISC polls its NoC's counter registers; leaving the loop costs noc_barrier_cycles.
     switch (which) {
         case Barrier::reads:
-            t.wait_until([&] { return c.reads == 0; }, wait_info(WaitInfo::read_barrier, 0, 0, loc));
+            t.wait_until([&] { return c.reads == 0; }, wait_info(WaitInfo::read_barrier, noc, 0, loc));
             break;
         case Barrier::writes:
-            t.wait_until([&] { return c.writes_unacked == 0; }, wait_info(WaitInfo::write_barrier, 0, 0, loc));
+            t.wait_until([&] { return c.writes_unacked == 0; }, wait_info(WaitInfo::write_barrier, noc, 0, loc));
             break;
         case Barrier::writes_flushed:
-            t.wait_until([&] { return c.writes_unsent == 0; }, wait_info(WaitInfo::writes_flushed, 0, 0, loc));
+            t.wait_until([&] { return c.writes_unsent == 0; }, wait_info(WaitInfo::writes_flushed, noc, 0, loc));
             break;
         case Barrier::atomics:
-            t.wait_until([&] { return c.atomics == 0; }, wait_info(WaitInfo::atomic_barrier, 0, 0, loc));
+            t.wait_until([&] { return c.atomics == 0; }, wait_info(WaitInfo::atomic_barrier, noc, 0, loc));
             break;
         case Barrier::all:
-            t.wait_until([&] { return c.idle(); }, wait_info(WaitInfo::write_barrier, 0, 0, loc));
+            t.wait_until([&] { return c.idle(); }, wait_info(WaitInfo::full_barrier, noc, 0, loc));
             break;
     }
     t.advance(t.config().noc_barrier_cycles);

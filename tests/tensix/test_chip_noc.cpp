@@ -155,6 +155,32 @@ TEST_F(ChipBench, AtomicIncrementsLandInTheRemoteSemaphore) {
     EXPECT_EQ(b.word(sem), 10u);
 }
 
+TEST_F(ChipBench, DramChannelServesRequestsInArrivalOrder) {
+    // A 64 B read arriving just after a 1 MiB stream started waits for what arrived before it,
+    // not for the whole stream.
+    TensixCore& big = chip().worker(0, 0);
+    TensixCore& small = chip().worker(1, 0);
+    uint64_t small_alone = 0, small_shared = 0, big_cycles = 0;
+    auto small_reader = [&](uint64_t& elapsed) {
+        return [&] {
+            uint64_t t0 = now();
+            kapi::noc_read(kapi::bank_noc_addr(true, 0, 0, 0), kBuf, 64, 0, Loc::current());
+            kapi::noc_barrier(kapi::Barrier::reads, 0, Loc::current());
+            elapsed = now() - t0;
+        };
+    };
+    run({{&small, small_reader(small_alone)}});
+    run({{&big, [&] {
+              uint64_t t0 = now();
+              kapi::noc_read(kapi::bank_noc_addr(true, 0, 0, 0), kBuf, 1 << 20, 0, Loc::current());
+              kapi::noc_barrier(kapi::Barrier::reads, 0, Loc::current());
+              big_cycles = now() - t0;
+          }},
+         {&small, small_reader(small_shared)}});
+    EXPECT_GT(big_cycles, 40000u);
+    EXPECT_LT(small_shared, small_alone + 1500) << small_alone;  // a few 8 KiB services at most
+}
+
 TEST_F(ChipBench, DramReadSustainsTheChannelBandwidth) {
     // One core next to bank 0's endpoint streams 1 MiB from it in 8 KiB reads, 16 in flight per
     // barrier (128 KiB of L1), as the tt-metal DRAM read benchmarks keep many reads outstanding.
