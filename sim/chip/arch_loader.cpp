@@ -89,8 +89,7 @@ ChipConfig load_chip(const nlohmann::json& j, const std::string& path) {
     n.constant("niu_inject_bytes_per_cycle", "B/cycle", c.noc.niu_inject_bytes_per_cycle);
     n.constant("niu_absorb_bytes_per_cycle", "B/cycle", c.noc.niu_absorb_bytes_per_cycle);
     n.constant("l1_alignment_bytes", "B", c.l1_alignment_bytes);
-    n.constant("dram_read_alignment_bytes", "B", c.dram_read_alignment_bytes);
-    n.constant("dram_write_alignment_bytes", "B", c.dram_write_alignment_bytes);
+    n.constant("dram_alignment_bytes", "B", c.dram_alignment_bytes);
     n.finish();
     require(c.noc.flit_bytes > 0 && c.noc.link_bytes_per_cycle > 0 &&
                 c.noc.niu_inject_bytes_per_cycle > 0 && c.noc.niu_absorb_bytes_per_cycle > 0,
@@ -239,8 +238,7 @@ nlohmann::json to_json(const SystemConfig& s) {
                    {"niu_inject_bytes_per_cycle", c.noc.niu_inject_bytes_per_cycle},
                    {"niu_absorb_bytes_per_cycle", c.noc.niu_absorb_bytes_per_cycle},
                    {"l1_alignment_bytes", c.l1_alignment_bytes},
-                   {"dram_read_alignment_bytes", c.dram_read_alignment_bytes},
-                   {"dram_write_alignment_bytes", c.dram_write_alignment_bytes}}},
+                   {"dram_alignment_bytes", c.dram_alignment_bytes}}},
           {"dram", {{"channels", c.dram.channels}, {"channel_size_mib", c.dram.channel_size_bytes >> 20},
                     {"channel_bytes_per_cycle", c.dram.channel_bytes_per_cycle},
                     {"read_latency_cycles", c.dram.read_latency_cycles},

@@ -145,7 +145,7 @@ NocTarget Chip::decode(int noc, uint64_t addr, uint32_t size, const std::string&
 
 namespace {
 void check_alignment(RiscThread& t, uint64_t a, uint64_t b, uint32_t align, const char* what) {
-    // The NoC moves aligned words: source and destination must sit at the same offset in them.
+    // The NoC moves aligned L1 words: source and destination must sit at the same offset in them.
     if (a % align != b % align)
         throw KernelError(fmt::format("{}: misaligned {}: addresses 0x{:x} and 0x{:x} differ modulo {} B",
                                       t.where(), what, a, b, align));
@@ -189,8 +189,7 @@ uint32_t Chip::packets_for(uint32_t size) const {
 uint32_t Chip::read(RiscThread& t, int noc, uint64_t src_addr, uint32_t dst_l1, uint32_t size, Cycle t0) {
     uint32_t dst_off = l1_offset_or_throw(t, dst_l1, size, "read destination");
     NocTarget src = decode(noc, src_addr, size, t.where());
-    check_alignment(t, src.offset, dst_off, src.channel ? m_cfg.dram_read_alignment_bytes : m_cfg.l1_alignment_bytes,
-                    "NoC read");
+    check_alignment(t, src.offset, dst_off, m_cfg.l1_alignment_bytes, "NoC read");
     // The data is taken now and lands at the requester when its response arrives.
     auto data = std::make_shared<std::vector<uint8_t>>(size);
     if (src.core)
@@ -263,8 +262,7 @@ void Chip::count_write_done(RiscThread& t, int noc, Cycle sent, Cycle acked) {
 uint32_t Chip::write(RiscThread& t, int noc, uint32_t src_l1, uint64_t dst_addr, uint32_t size, Cycle t0) {
     uint32_t src_off = l1_offset_or_throw(t, src_l1, size, "write source");
     NocTarget dst = decode(noc, dst_addr, size, t.where());
-    check_alignment(t, src_off, dst.offset, dst.channel ? m_cfg.dram_write_alignment_bytes : m_cfg.l1_alignment_bytes,
-                    "NoC write");
+    check_alignment(t, src_off, dst.offset, m_cfg.l1_alignment_bytes, "NoC write");
     TensixCore& me = t.core();
     auto data = std::make_shared<std::vector<uint8_t>>(me.l1() + src_off, me.l1() + src_off + size);
     t.noc_counters(noc).writes_unsent += packets_for(size);

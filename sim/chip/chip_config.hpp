@@ -31,8 +31,7 @@ struct ChipConfig {
     std::vector<std::vector<NocXY>> dram_groups;    // endpoints per group of 2 channels
     std::vector<NocXY> eth, pcie, arc;
     uint32_t l1_alignment_bytes = 16;       // B
-    uint32_t dram_read_alignment_bytes = 32;   // B
-    uint32_t dram_write_alignment_bytes = 16;  // B
+    uint32_t dram_alignment_bytes = 32;   // B
     uint32_t dram_unreserved_base_bytes = 32;  // B
     double eth_link_gbytes_per_s = 12.5;
     double eth_link_latency_ns = 600;

@@ -20,8 +20,8 @@ public:
     // `path` names this node in messages, e.g. "wormhole_b0.noc".
     Params(nlohmann::json node, std::string path);
 
-    // A leaf constant {"value", "unit", "source"}; the unit must equal `unit`.
-    // Missing keys keep `out` at its default.
+    // A leaf constant {"value", "unit", "source"}; the unit must equal `unit`. Every constant
+    // must be present: a silent fallback would have no unit or source.
     template <typename T>
     void constant(const char* key, const char* unit, T& out);
     // A plain value (string, number, list) read as is.
@@ -43,9 +43,9 @@ private:
 template <typename T>
 void Params::constant(const char* key, const char* unit, T& out) {
     m_read.insert(key);
-    if (!m_node.contains(key)) return;
-    const auto& leaf = m_node.at(key);
     std::string where = m_path + "." + key;
+    if (!m_node.contains(key)) throw ConfigError(where + ": missing");
+    const auto& leaf = m_node.at(key);
     if (!leaf.is_object() || !leaf.contains("value"))
         throw ConfigError(where + ": expected {\"value\", \"unit\", \"source\"}");
     for (const auto& [k, _] : leaf.items())

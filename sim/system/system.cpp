@@ -1,5 +1,7 @@
 #include "system/system.hpp"
 
+#include <cstdio>
+
 #include <fmt/format.h>
 
 #include "common/error.hpp"
@@ -66,12 +68,19 @@ System::System(const SystemConfig& cfg) : m_cfg(cfg) {
 
 System::~System() {
     for (auto& c : m_chips) c->shutdown_threads();
-    // Let every firmware process observe the shutdown and return before its objects go away.
-    for (int i = 0; i < 100; ++i) {
-        bool all = true;
-        for (auto& c : m_chips) all = all && c->threads_finished();
-        if (all) break;
-        sc_core::sc_start(sc_core::SC_ZERO_TIME);
+    // Let every firmware process observe the shutdown and return before its objects go away. A
+    // thread in a timed wait needs simulated time to pass first.
+    auto all_finished = [this] {
+        for (auto& c : m_chips)
+            if (!c->threads_finished()) return false;
+        return true;
+    };
+    for (int i = 0; i < 1000 && !all_finished(); ++i)
+        sc_core::sc_start(sc_core::sc_time(1, sc_core::SC_US), sc_core::SC_EXIT_ON_STARVATION);
+    if (!all_finished()) {
+        // Freeing them would leave SystemC resuming into freed memory; leaking is the safe choice.
+        std::fprintf(stderr, "tensim: firmware threads did not stop; leaking the system\n");
+        for (auto& c : m_chips) (void)c.release();
     }
     m_chips.clear();
 }

@@ -23,6 +23,8 @@ public:
     virtual void inline_write(RiscThread& t, int noc, uint64_t addr, uint32_t value, Cycle t0) = 0;
     // Interleaved banks: DRAM channels, or L1 of the worker cores in logical row-major order.
     virtual uint32_t num_banks(bool dram) const = 0;
+    // Pages of interleaved buffers are placed at this stride alignment (the host allocator's).
+    virtual uint32_t bank_page_alignment(bool dram) const = 0;
     // NoC address (in `noc`'s coordinates) of bank-local address `addr` in bank `bank`.
     virtual uint64_t bank_noc_addr(bool dram, uint32_t bank, uint32_t addr, int noc) const = 0;
     // This core's tile coordinates on `noc`.

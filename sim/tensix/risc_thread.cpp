@@ -52,8 +52,7 @@ void RiscThread::launch(KernelLaunch launch, std::function<void()> on_done) {
     m_launch_pending = true;
     m_running = true;
     m_abort = false;
-    m_error.reset();
-    m_error_is_misuse = false;
+    m_error = nullptr;
     m_noc[0] = m_noc[1] = NocCounters{};
     m_launch_ev.notify(sc_core::SC_ZERO_TIME);
 }
@@ -125,13 +124,12 @@ void RiscThread::firmware() {
         } catch (const KernelAbort&) {
         } catch (const sc_core::sc_unwind_exception&) {
             throw;  // SystemC is killing this process; let it.
-        } catch (const KernelError& e) {
-            m_error = e.what();
-            m_error_is_misuse = true;
+        } catch (const Error&) {
+            m_error = std::current_exception();  // tensim's own errors already say where
         } catch (const std::exception& e) {
-            m_error = fmt::format("{}: {}", where(), e.what());
+            m_error = std::make_exception_ptr(KernelError(fmt::format("{}: kernel threw: {}", where(), e.what())));
         } catch (...) {
-            m_error = where() + ": kernel threw a non-standard exception";
+            m_error = std::make_exception_ptr(KernelError(where() + ": kernel threw a non-standard exception"));
         }
         m_local = 0;
         m_wait = WaitInfo{};

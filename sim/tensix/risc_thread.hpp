@@ -6,6 +6,7 @@
 #pragma once
 #include <array>
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <optional>
 #include <string>
@@ -96,9 +97,8 @@ public:
     Cycle wait_since() const { return m_wait_since; }
     Cycle start_cycle() const { return m_start; }
     Cycle end_cycle() const { return m_end; }
-    // A kernel failure (typed message), cleared at the next launch.
-    const std::optional<std::string>& error() const { return m_error; }
-    bool error_is_kernel_misuse() const { return m_error_is_misuse; }
+    // How the last launch failed (null if it did not), rethrown with its type by the host.
+    std::exception_ptr error() const { return m_error; }
 
     // ---- used by the kernel API implementation, on this thread ----
     TensixCore& core() { return m_core; }
@@ -137,9 +137,8 @@ private:
     Cycle m_start = 0, m_end = 0;
     WaitInfo m_wait;
     Cycle m_wait_since = 0;
-    std::optional<std::string> m_error;
+    std::exception_ptr m_error;
     std::string m_dprint;
-    bool m_error_is_misuse = false;
 };
 
 }  // namespace tensim

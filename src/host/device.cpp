@@ -87,7 +87,7 @@ DeviceImpl::DeviceImpl(System& system, int chip_id) : m_system(system), m_chip_i
     m_serial = next_serial++;
     const ChipConfig& c = system.config().chip;
     m_dram = std::make_unique<BankAllocator>(fmt::format("chip{} DRAM", chip_id), c.dram_unreserved_base_bytes,
-                                             c.dram.channel_size_bytes, c.dram_read_alignment_bytes, false);
+                                             c.dram.channel_size_bytes, c.dram_alignment_bytes, false);
     m_l1 = std::make_unique<BankAllocator>(fmt::format("chip{} L1", chip_id), c.tensix.l1_unreserved_base_bytes,
                                            c.tensix.l1_size_bytes(), c.l1_alignment_bytes, true);
 }
@@ -105,9 +105,8 @@ uint32_t DeviceImpl::num_banks(tt::tt_metal::BufferType type) {
     return chip().num_banks(type == tt::tt_metal::BufferType::DRAM);
 }
 
-uint64_t DeviceImpl::alignment(tt::tt_metal::BufferType type) const {
-    const ChipConfig& c = m_system.config().chip;
-    return type == tt::tt_metal::BufferType::DRAM ? c.dram_read_alignment_bytes : c.l1_alignment_bytes;
+uint64_t DeviceImpl::alignment(tt::tt_metal::BufferType type) {
+    return m_system.chip(m_chip_id).bank_page_alignment(type == tt::tt_metal::BufferType::DRAM);
 }
 
 template <typename Fn>
@@ -247,11 +246,13 @@ Buffer::Buffer(Token, const BufferConfig& cfg, std::optional<DeviceAddr> address
     uint64_t pages_per_bank = (num_pages() + m_num_banks - 1) / m_num_banks;
     uint64_t per_bank = pages_per_bank * m_aligned_page_size;
     if (address) {
-        // A caller-chosen address (CreateBuffer with an address) is not tracked by the allocator.
+        // A caller-chosen address may alias other buffers (a view), as on TT-Metal, but must lie in
+        // the allocatable range, above the firmware's reserved area.
         m_address = *address;
-        if (m_address + per_bank > alloc.limit())
-            throw HostError(fmt::format("CreateBuffer at 0x{:x}: {} B per bank runs past the end of {} ({} B)",
-                                        m_address, per_bank, alloc.name(), alloc.limit()));
+        if (m_address < alloc.base() || m_address + per_bank > alloc.limit() || m_address % align)
+            throw HostError(fmt::format("CreateBuffer at 0x{:x}: {} B per bank must lie {}-aligned in [0x{:x}, 0x{:x}) "
+                                        "of {}",
+                                        m_address, per_bank, align, alloc.base(), alloc.limit(), alloc.name()));
     } else {
         auto a = alloc.allocate(per_bank);
         if (!a)
@@ -306,8 +307,8 @@ namespace {
 Buffer& checked(CommandQueue& cq, const BufferRef& ref, const char* call) {
     Buffer& b = detail_enqueue::deref(ref);
     if (!b.is_allocated()) throw HostError(fmt::format("{}: buffer was deallocated", call));
-    if (&b.device()->impl() != &cq.device()->impl())
-        throw HostError(fmt::format("{}: buffer belongs to another device", call));
+    if (b.device_serial() != cq.device()->impl().serial())
+        throw HostError(fmt::format("{}: buffer belongs to another device, or to a device that was closed", call));
     return b;
 }
 }  // namespace

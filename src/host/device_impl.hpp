@@ -22,7 +22,7 @@ public:
 
     BankAllocator& allocator(tt::tt_metal::BufferType type);
     uint32_t num_banks(tt::tt_metal::BufferType type);
-    uint64_t alignment(tt::tt_metal::BufferType type) const;
+    uint64_t alignment(tt::tt_metal::BufferType type);
     // Host copies of a buffer's bytes [offset, offset + size), page by page over its banks.
     void write_buffer(const tt::tt_metal::Buffer& b, const void* src, uint64_t offset, uint64_t size);
     void read_buffer(const tt::tt_metal::Buffer& b, void* dst, uint64_t offset, uint64_t size);

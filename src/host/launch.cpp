@@ -39,7 +39,8 @@ std::string core_str(const CoreCoord& c) { return fmt::format("({},{})", c.x, c.
 // highest free one among them), as TT-Metal allocates them. L1 buffers sit above, allocated top-down.
 Placement place_cbs(ProgramImpl& p, DeviceImpl& dev) {
     const ChipConfig& cfg = dev.system().config().chip;
-    const uint64_t base = cfg.tensix.l1_unreserved_base_bytes;
+    const uint64_t align = cfg.l1_alignment_bytes;
+    const uint64_t base = (cfg.tensix.l1_unreserved_base_bytes + align - 1) / align * align;
     const uint64_t buffers_start = dev.allocator(tt::tt_metal::BufferType::L1).lowest_allocated();
     std::map<CoreCoord, uint64_t> top;
     Placement pl;
@@ -49,12 +50,18 @@ Placement place_cbs(ProgramImpl& p, DeviceImpl& dev) {
         for (const auto& r : cb.cores.ranges())
             for (const auto& core : r) cores.push_back(core);
         uint64_t addr = 0;
-        if (c.globally_allocated_address()) {
+        if (const tt::tt_metal::Buffer* buf = c.shadow_global_buffer()) {
             addr = *c.globally_allocated_address();
+            uint64_t per_bank = (uint64_t(buf->num_pages()) + buf->num_banks() - 1) / buf->num_banks() * buf->aligned_page_size();
+            if (c.total_size() > per_bank)
+                throw HostError(fmt::format("circular buffer on {} is {} B but its buffer holds {} B per core",
+                                            cb.cores.str(), c.total_size(), per_bank));
         } else {
             addr = base;
             for (const auto& core : cores) addr = std::max(addr, top.count(core) ? top[core] : base);
-            for (const auto& core : cores) top[core] = addr + c.total_size();
+            // Each CB starts aligned, as the NoC moves aligned words (TT-Metal aligns them too).
+            uint64_t end = (addr + c.total_size() + align - 1) / align * align;
+            for (const auto& core : cores) top[core] = end;
         }
         bool any = false;
         for (uint32_t i = 0; i < NUM_CIRCULAR_BUFFERS; ++i) {
@@ -62,6 +69,10 @@ Placement place_cbs(ProgramImpl& p, DeviceImpl& dev) {
             any = true;
             if (!c.page_sizes()[i])
                 throw HostError(fmt::format("circular buffer {} on {}: no page size (set_page_size)", i, cb.cores.str()));
+            if (c.total_size() == 0 || c.total_size() % *c.page_sizes()[i] != 0)
+                throw HostError(fmt::format("circular buffer {} on {}: total size {} B is not a multiple of its page "
+                                            "size {} B",
+                                            i, cb.cores.str(), c.total_size(), *c.page_sizes()[i]));
             for (const auto& core : cores) {
                 auto& slot = pl.cbs[core];
                 if (slot.count(i))
@@ -120,6 +131,7 @@ void build_kernels(ProgramImpl& p, const Placement& pl) {
         spec.noc = static_cast<uint8_t>(dm.noc);
         spec.noc_mode = static_cast<uint8_t>(dm.noc_mode);
         spec.compile_args = dm.compile_args;
+        spec.named_compile_args = {dm.named_compile_args.begin(), dm.named_compile_args.end()};
         spec.defines = dm.defines;
         spec.cb_formats.fill(0xff);
         // The formats TT-Metal bakes into the kernel come from the CBs on its cores.
@@ -164,9 +176,19 @@ void DeviceImpl::run_program(tt::tt_metal::Program& program) {
         const KernelDef* kernel;
         CoreCoord core;
     };
+    // Completion state lives on the heap: a thread's done callback must never see a dead frame.
+    struct State {
+        size_t launched = 0, done = 0;
+        bool failed = false;
+    };
+    auto state = std::make_shared<State>();
     std::vector<Running> running;
-    size_t done = 0;
-    bool failed = false;
+    for (const auto& k : p.kernels)
+        for (const auto& r : k.cores.ranges())
+            for (const auto& c : r)
+                if (ch.worker(int(c.x), int(c.y)).thread(static_cast<Risc>(k.risc)).running())
+                    throw InternalError(fmt::format("core {} {} is still running a kernel", core_str(c),
+                                                    risc_name(static_cast<Risc>(k.risc))));
     for (const auto& k : p.kernels)
         for (const auto& r : k.cores.ranges())
             for (const auto& c : r) {
@@ -195,31 +217,29 @@ void DeviceImpl::run_program(tt::tt_metal::Program& program) {
                         lc.data_format = static_cast<uint8_t>(cb.format);
                     }
                 running.push_back({&t, &k, c});
-                t.launch(std::move(l), [&done, &failed, &t, &running] {
-                    ++done;
-                    if (t.error()) failed = true;
-                    if (failed || done == running.size()) System::stop_run();
+                state->launched++;
+                t.launch(std::move(l), [state, &t] {
+                    ++state->done;
+                    if (t.error()) state->failed = true;
+                    if (state->failed || state->done == state->launched) System::stop_run();
                 });
             }
 
-    auto all_done = [&] { return done == running.size(); };
+    auto all_done = [state] { return state->done == state->launched; };
     std::string hang;
     try {
-        m_system.run_until([&] { return all_done() || failed; }, cycle_limit());
+        m_system.run_until([&] { return all_done() || state->failed; }, cycle_limit());
     } catch (const DeadlockError& e) {
         hang = e.what();
     }
-    if (failed || !hang.empty()) {
+    if (state->failed || !hang.empty()) {
         // Unwind every kernel still running, drop the program's NoC traffic in flight, report.
         for (auto& r : running) r.thread->abort();
         m_system.run_until(all_done, cycle_limit());
         ch.cancel_in_flight();
         if (!hang.empty()) throw DeadlockError(hang);
         for (auto& r : running)
-            if (r.thread->error()) {
-                if (r.thread->error_is_kernel_misuse()) throw KernelError(*r.thread->error());
-                throw KernelError(*r.thread->error());
-            }
+            if (r.thread->error()) std::rethrow_exception(r.thread->error());
     }
 
     m_last = ProgramStats{};

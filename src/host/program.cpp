@@ -7,6 +7,7 @@
 #include "common/error.hpp"
 #include "host/program_impl.hpp"
 #include "jit/kernel_build.hpp"
+#include "tensix/l1_map.hpp"
 
 namespace tt::tt_metal {
 
@@ -123,8 +124,9 @@ uint32_t CreateSemaphore(Program& program, const std::variant<CoreRange, CoreRan
                 break;
             }
     }
-    if (id >= 16)
-        throw HostError(fmt::format("CreateSemaphore on {}: all 16 semaphores of these cores are taken", cores.str()));
+    if (id >= tensim::l1_map::kMaxSemaphores)
+        throw HostError(fmt::format("CreateSemaphore on {}: all {} semaphores of these cores are taken", cores.str(),
+                                    tensim::l1_map::kMaxSemaphores));
     p.semaphores.push_back({cores, id, initial_value});
     return id;
 }
@@ -133,9 +135,9 @@ namespace {
 void set_args(tensim::host::KernelDef& k, const CoreCoord& c, std::span<const uint32_t> args) {
     if (!k.cores.contains(c))
         throw HostError(fmt::format("SetRuntimeArgs: kernel {} does not run on core {}", k.name, c.str()));
-    if (args.size() > 341)
-        throw HostError(fmt::format("SetRuntimeArgs: {} args for kernel {} on core {}; at most 341", args.size(),
-                                    k.name, c.str()));
+    if (args.size() > tensim::l1_map::kMaxRuntimeArgs)
+        throw HostError(fmt::format("SetRuntimeArgs: {} args for kernel {} on core {}; at most {}", args.size(),
+                                    k.name, c.str(), tensim::l1_map::kMaxRuntimeArgs));
     auto& blk = k.args[c];
     if (!blk) blk = std::make_unique<tensim::host::ArgBlock>();
     std::copy(args.begin(), args.end(), blk->words.begin());
@@ -166,8 +168,9 @@ void SetRuntimeArgs(const Program& program, KernelHandle kernel, const std::vect
 
 void SetCommonRuntimeArgs(const Program& program, KernelHandle kernel, std::span<const uint32_t> runtime_args) {
     auto& k = program.impl().kernel(kernel, "SetCommonRuntimeArgs");
-    if (runtime_args.size() > 341)
-        throw HostError(fmt::format("SetCommonRuntimeArgs: {} args for kernel {}; at most 341", runtime_args.size(), k.name));
+    if (runtime_args.size() > tensim::l1_map::kMaxRuntimeArgs)
+        throw HostError(fmt::format("SetCommonRuntimeArgs: {} args for kernel {}; at most {}", runtime_args.size(),
+                                    k.name, tensim::l1_map::kMaxRuntimeArgs));
     std::copy(runtime_args.begin(), runtime_args.end(), k.common_args.words.begin());
     k.common_args.view.rt_args_count = runtime_args.size();
 }

@@ -10,12 +10,13 @@
 
 #include "jit/kernel_build.hpp"
 #include "tensim/host/program.hpp"
+#include "tensix/l1_map.hpp"
 
 namespace tensim::host {
 
 // Runtime args of one kernel on one core, at a stable address (RuntimeArgsData points here).
 struct ArgBlock {
-    std::array<uint32_t, 341> words{};
+    std::array<uint32_t, l1_map::kMaxRuntimeArgs> words{};
     tt::tt_metal::RuntimeArgsData view;
     ArgBlock() { view.rt_args_data = words.data(); }
 };

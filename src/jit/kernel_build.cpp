@@ -56,6 +56,9 @@ std::string wrapper_source(const KernelBuildSpec& s) {
     std::string args;
     for (uint32_t a : s.compile_args) args += std::to_string(a) + "u,";
     w += "#define KERNEL_COMPILE_TIME_ARGS " + args + "\n";
+    std::string named;
+    for (const auto& [k, v] : s.named_compile_args) named += fmt::format("{{\"{}\", {}u}},", k, v);
+    w += "#define KERNEL_COMPILE_TIME_ARG_MAP " + named + "\n";
     std::string fmts;
     for (uint8_t f : s.cb_formats) fmts += std::to_string(f) + ",";
     w += "#define TENSIM_CB_FORMATS " + fmts + "\n";
@@ -120,16 +123,20 @@ std::string resolve_kernel_path(const std::string& path) {
 std::shared_ptr<const KernelBinary> build(const KernelBuildSpec& spec) {
     // In-process cache: the same spec loads once.
     static std::map<std::string, std::weak_ptr<const KernelBinary>> loaded;
+    // Within a process the sources do not change: a spec already built skips even preprocessing.
+    static std::map<uint64_t, std::weak_ptr<const KernelBinary>> by_spec;
     std::string wrapper = wrapper_source(spec);
     std::string flags = compile_flags(spec);
     const char* cxx = std::getenv("TENSIM_CXX") ? std::getenv("TENSIM_CXX") : TENSIM_CXX_COMPILER;
+    uint64_t spec_key = fnv1a(cxx, fnv1a(flags, fnv1a(wrapper)));
+    if (auto it = by_spec.find(spec_key); it != by_spec.end())
+        if (auto bin = it->second.lock()) return bin;
 
     fs::path dir = cache_dir();
     std::error_code ec;
     fs::create_directories(dir / "kernels", ec);
     if (ec) throw HostError(fmt::format("cannot create the kernel cache {}: {}", dir.string(), ec.message()));
-    uint64_t spec_hash = fnv1a(flags, fnv1a(wrapper));
-    fs::path src = dir / "kernels" / fmt::format("{:016x}.cpp", spec_hash);
+    fs::path src = dir / "kernels" / fmt::format("{:016x}.cpp", spec_key);
     {
         std::string tmp = src.string() + fmt::format(".{}", getpid());
         std::ofstream(tmp) << wrapper;
@@ -142,7 +149,7 @@ std::shared_ptr<const KernelBinary> build(const KernelBuildSpec& spec) {
                                              first_error(pre), pre));
     std::string key = fmt::format("{:016x}", fnv1a(cxx, fnv1a(flags, fnv1a(pre))));
     if (auto it = loaded.find(key); it != loaded.end())
-        if (auto bin = it->second.lock()) return bin;
+        if (auto bin = it->second.lock()) return by_spec[spec_key] = bin, bin;
 
     fs::path so = dir / "kernels" / (key + ".so");
     if (!fs::exists(so)) {
@@ -164,6 +171,7 @@ std::shared_ptr<const KernelBinary> build(const KernelBuildSpec& spec) {
     }
     auto bin = std::make_shared<const KernelBinary>(h, entry, spec.source_path);
     loaded[key] = bin;
+    by_spec[spec_key] = bin;
     return bin;
 }
 

@@ -19,6 +19,7 @@ struct KernelBuildSpec {
     uint8_t noc = 0;
     uint8_t noc_mode = 0;
     std::vector<uint32_t> compile_args;
+    std::map<std::string, uint32_t> named_compile_args;
     std::map<std::string, std::string> defines;
     std::array<uint8_t, 32> cb_formats{};  // 0xff where no CB is configured
     std::string opt_level = "-O2";

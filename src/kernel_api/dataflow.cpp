@@ -88,13 +88,13 @@ void issue(RiscThread& t, Issue&& fn) {
 
 }  // namespace
 
-uint32_t arg_addr(uint32_t idx, bool common) {
+uint32_t arg_addr(uint32_t idx, bool common, const Loc& loc) {
     RiscThread& t = self();
     uint32_t n = common ? t.kernel().num_common_runtime_args : t.kernel().num_runtime_args;
-    if (idx >= l1_map::kMaxRuntimeArgs)
-        misuse(t, Loc::current(), fmt::format("{}runtime arg index {} beyond the {} the firmware holds",
-                                              common ? "common " : "", idx, l1_map::kMaxRuntimeArgs));
-    (void)n;  // reading past the args the host set returns stale words, as on silicon
+    // Silicon would return a stale word; a read past what the host set is a bug worth naming.
+    if (idx >= n)
+        misuse(t, loc, fmt::format("{}runtime arg {} read, but the host set {} ({})", common ? "common " : "", idx, n,
+                                   common ? "SetCommonRuntimeArgs" : "SetRuntimeArgs"));
     uint32_t base = common ? l1_map::crta(static_cast<uint32_t>(t.risc())) : l1_map::rta(static_cast<uint32_t>(t.risc()));
     return t.core().l1_address(base + 4 * idx);
 }
@@ -278,6 +278,7 @@ uint64_t bank_noc_addr(bool dram, uint32_t bank, uint32_t addr, uint8_t noc) {
 }
 
 uint32_t num_banks(bool dram) { return self().core().noc_port().num_banks(dram); }
+uint32_t bank_page_alignment(bool dram) { return self().core().noc_port().bank_page_alignment(dram); }
 
 // ---- semaphores ---------------------------------------------------------------------------------
 

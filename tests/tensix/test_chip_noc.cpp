@@ -40,7 +40,8 @@ protected:
             });
         }
         sys->run_until([&] { return done == kernels.size(); }, 10'000'000);
-        for (auto& [core, body] : kernels) ASSERT_FALSE(core->thread(Risc::BRISC).error()) << *core->thread(Risc::BRISC).error();
+        for (auto& [core, body] : kernels)
+            if (auto e = core->thread(Risc::BRISC).error()) std::rethrow_exception(e);
     }
 
     static uint64_t now() { return kapi::cycle_count(); }

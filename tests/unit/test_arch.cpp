@@ -110,3 +110,11 @@ TEST(ArchFiles, ResolvedConfigRoundTripsItsNumbers) {
 }
 
 }  // namespace
+
+namespace {
+TEST(ArchFiles, MissingConstantIsNamed) {
+    auto j = chip_json();
+    j["risc"].erase("noc_barrier_cycles");
+    EXPECT_NE(config_error(j).find("test.risc.noc_barrier_cycles: missing"), std::string::npos) << config_error(j);
+}
+}  // namespace

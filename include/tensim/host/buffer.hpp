@@ -39,6 +39,8 @@ public:
     bool is_allocated() const { return m_allocated; }
     uint32_t num_banks() const { return m_num_banks; }
     void deallocate();
+    // tensim: which opening of a device this buffer belongs to (devices can be reopened).
+    uint64_t device_serial() const { return m_device_serial; }
 
     // tensim: made by CreateBuffer only.
     struct Token {};

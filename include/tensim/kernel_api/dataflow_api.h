@@ -29,17 +29,22 @@ constexpr uint32_t NOC_MAX_BURST_SIZE = 8192;
 #define my_y (::tensim::kapi::my_y_array())
 
 // ---- arguments and identity -------------------------------------------------------------------
-FORCE_INLINE uint32_t get_arg_addr(int arg_idx) { return tensim::kapi::arg_addr(arg_idx, false); }
-FORCE_INLINE uint32_t get_common_arg_addr(int arg_idx) { return tensim::kapi::arg_addr(arg_idx, true); }
-template <typename T>
-FORCE_INLINE T get_arg_val(int arg_idx) {
-    static_assert(sizeof(T) == 4, "runtime args are 32-bit words");
-    return *reinterpret_cast<volatile tt_l1_ptr T*>(uintptr_t(get_arg_addr(arg_idx)));
+FORCE_INLINE uint32_t get_arg_addr(int arg_idx, const tensim::kapi::Loc& loc = tensim::kapi::Loc::current()) {
+    return tensim::kapi::arg_addr(arg_idx, false, loc);
+}
+FORCE_INLINE uint32_t get_common_arg_addr(int arg_idx,
+                                          const tensim::kapi::Loc& loc = tensim::kapi::Loc::current()) {
+    return tensim::kapi::arg_addr(arg_idx, true, loc);
 }
 template <typename T>
-FORCE_INLINE T get_common_arg_val(int arg_idx) {
+FORCE_INLINE T get_arg_val(int arg_idx, const tensim::kapi::Loc& loc = tensim::kapi::Loc::current()) {
     static_assert(sizeof(T) == 4, "runtime args are 32-bit words");
-    return *reinterpret_cast<volatile tt_l1_ptr T*>(uintptr_t(get_common_arg_addr(arg_idx)));
+    return *reinterpret_cast<volatile tt_l1_ptr T*>(uintptr_t(get_arg_addr(arg_idx, loc)));
+}
+template <typename T>
+FORCE_INLINE T get_common_arg_val(int arg_idx, const tensim::kapi::Loc& loc = tensim::kapi::Loc::current()) {
+    static_assert(sizeof(T) == 4, "runtime args are 32-bit words");
+    return *reinterpret_cast<volatile tt_l1_ptr T*>(uintptr_t(get_common_arg_addr(arg_idx, loc)));
 }
 inline uint32_t get_absolute_logical_x() { return tensim::kapi::logical_x(); }
 inline uint32_t get_absolute_logical_y() { return tensim::kapi::logical_y(); }
@@ -121,7 +126,7 @@ namespace tensim::kapi {
 inline uint64_t interleaved_addr(bool dram, uint32_t base, uint32_t page_size, uint32_t id, uint32_t offset,
                                  uint8_t noc) {
     uint32_t banks = num_banks(dram);
-    uint32_t align = dram ? 32 : 16;
+    uint32_t align = bank_page_alignment(dram);  // must match the host allocator's stride
     uint32_t stride = (page_size + align - 1) / align * align;
     return bank_noc_addr(dram, id % banks, base + (id / banks) * stride + offset, noc);
 }

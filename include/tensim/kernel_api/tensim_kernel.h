@@ -33,7 +33,8 @@ namespace tensim::kapi {
 
 using Loc = std::source_location;
 
-uint32_t arg_addr(uint32_t idx, bool common);
+uint32_t arg_addr(uint32_t idx, bool common, const Loc& loc);
+uint32_t bank_page_alignment(bool dram);
 uint32_t logical_x();
 uint32_t logical_y();
 uint8_t* my_x_array();
