@@ -56,6 +56,7 @@ void require(bool ok, const std::string& where, const std::string& what) {
 
 ChipConfig load_chip(const nlohmann::json& j, const std::string& path) {
     ChipConfig c;
+    c.source = j;
     Params p(j, path);
     p.value("name", c.name);
     p.constant("clock_mhz", "MHz", c.clock.freq_mhz);
@@ -187,10 +188,16 @@ SystemConfig load_system(const std::string& name_or_file) {
     }
     Params p(j, file);
     p.value("name", s.name);
-    std::string chip;
-    p.value("chip", chip);
-    std::string chip_file = resolve(chip);
-    s.chip = load_chip(read_json(chip_file), chip_file);
+    // The chip is named (a file in arch_dir or a path) or given inline.
+    if (j.at("chip").is_object()) {
+        s.chip = load_chip(j.at("chip"), file + ".chip");
+        p.child("chip");
+    } else {
+        std::string chip;
+        p.value("chip", chip);
+        std::string chip_file = resolve(chip);
+        s.chip = load_chip(read_json(chip_file), chip_file);
+    }
     p.constant("num_chips", "chips", s.num_chips);
     p.constant("worker_cols", "x", s.worker_cols);
     p.constant("worker_rows", "y", s.worker_rows);
@@ -211,53 +218,14 @@ SystemConfig load_system(const std::string& name_or_file) {
 }
 
 nlohmann::json to_json(const SystemConfig& s) {
-    const ChipConfig& c = s.chip;
-    auto xy = [](const std::vector<NocXY>& v) {
-        nlohmann::json a = nlohmann::json::array();
-        for (auto p : v) a.push_back({p.x, p.y});
-        return a;
-    };
-    nlohmann::json groups = nlohmann::json::array();
-    for (const auto& g : c.dram_groups) groups.push_back(xy(g));
-    return {
-        {"system", s.name},
-        {"num_chips", s.num_chips},
-        {"worker_grid", fmt::format("{}x{}", s.grid_x(), s.grid_y())},
-        {"worker_cols", s.worker_cols},
-        {"worker_rows", s.worker_rows},
-        {"eth_links", s.eth_links},
-        {"chip",
-         {{"name", c.name},
-          {"clock_mhz", c.clock.freq_mhz},
-          {"grid", {{"size", {c.noc.grid_x, c.noc.grid_y}}, {"tensix_cols", c.tensix_cols},
-                    {"tensix_rows", c.tensix_rows}, {"dram_groups", groups}, {"eth", xy(c.eth)},
-                    {"pcie", xy(c.pcie)}, {"arc", xy(c.arc)}}},
-          {"noc", {{"flit_bytes", c.noc.flit_bytes}, {"max_packet_payload_bytes", c.noc.max_packet_payload_bytes},
-                   {"link_bytes_per_cycle", c.noc.link_bytes_per_cycle}, {"router_hop_cycles", c.noc.router_hop_cycles},
-                   {"niu_latency_cycles", c.noc.niu_latency_cycles},
-                   {"niu_inject_bytes_per_cycle", c.noc.niu_inject_bytes_per_cycle},
-                   {"niu_absorb_bytes_per_cycle", c.noc.niu_absorb_bytes_per_cycle},
-                   {"l1_alignment_bytes", c.l1_alignment_bytes},
-                   {"dram_alignment_bytes", c.dram_alignment_bytes}}},
-          {"dram", {{"channels", c.dram.channels}, {"channel_size_mib", c.dram.channel_size_bytes >> 20},
-                    {"channel_bytes_per_cycle", c.dram.channel_bytes_per_cycle},
-                    {"read_latency_cycles", c.dram.read_latency_cycles},
-                    {"write_latency_cycles", c.dram.write_latency_cycles},
-                    {"unreserved_base_bytes", c.dram_unreserved_base_bytes}}},
-          {"tensix", {{"l1_size_kib", c.tensix.l1_size_kib},
-                      {"l1_unreserved_base_bytes", c.tensix.l1_unreserved_base_bytes},
-                      {"l1_access_latency_cycles", c.tensix.l1_access_latency_cycles},
-                      {"noc_l1_read_bytes_per_cycle", c.tensix.noc_l1_read_bytes_per_cycle},
-                      {"max_kernels_per_core", c.tensix.max_kernels_per_core},
-                      {"num_circular_buffers", c.tensix.num_circular_buffers},
-                      {"num_semaphores", c.tensix.num_semaphores},
-                      {"max_runtime_args", c.tensix.max_runtime_args}}},
-          {"risc", {{"noc_cmd_issue_cycles", c.risc.noc_cmd_issue_cycles},
-                    {"noc_barrier_cycles", c.risc.noc_barrier_cycles}, {"cb_api_cycles", c.risc.cb_api_cycles},
-                    {"semaphore_api_cycles", c.risc.semaphore_api_cycles},
-                    {"kernel_start_cycles", c.risc.kernel_start_cycles}}},
-          {"eth", {{"link_gbytes_per_s", c.eth_link_gbytes_per_s}, {"link_latency_ns", c.eth_link_latency_ns}}}}},
-    };
+    // A board file with its chip inline: load_system reads it back to the same configuration.
+    auto c = [](auto v, const char* unit) { return nlohmann::json{{"value", v}, {"unit", unit}, {"source", "resolved"}}; };
+    return {{"name", s.name},
+            {"chip", s.chip.source},
+            {"num_chips", c(s.num_chips, "chips")},
+            {"worker_cols", c(s.worker_cols, "x")},
+            {"worker_rows", c(s.worker_rows, "y")},
+            {"eth_links", c(s.eth_links, "chip,port,chip,port")}};
 }
 
 }  // namespace tensim

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "common/clock.hpp"
 #include "dram/dram.hpp"
 #include "noc/noc.hpp"
@@ -21,6 +23,7 @@ struct DramBank {
 };
 
 struct ChipConfig {
+    nlohmann::json source;  // the architecture JSON this was read from (units and sources included)
     std::string name = "wormhole_b0";
     ClockDomain clock;
     NocConfig noc;

@@ -76,6 +76,12 @@ Cluster& cluster() {
 
 }  // namespace
 
+DeviceImpl* find_device(uint64_t serial) {
+    for (auto& [id, d] : cluster().devices)
+        if (d->impl().serial() == serial) return &d->impl();
+    return nullptr;
+}
+
 uint64_t cycle_limit() {
     if (g_cycle_limit) return g_cycle_limit;
     if (const char* s = std::getenv("TENSIM_CYCLE_LIMIT")) return std::strtoull(s, nullptr, 10);
@@ -225,117 +231,6 @@ bool CloseDevice(IDevice* device) {
 
 size_t GetNumAvailableDevices() { return static_cast<size_t>(tensim::load_system(tensim::host::cluster().requested).num_chips); }
 size_t GetNumPCIeDevices() { return 1; }
-
-// ---- buffers ----
-
-Buffer::Buffer(Token, const BufferConfig& cfg, std::optional<DeviceAddr> address)
-    : m_device(cfg.device), m_size(cfg.size), m_page_size(cfg.page_size), m_type(cfg.buffer_type),
-      m_layout(cfg.buffer_layout) {
-    if (!m_device) throw HostError("CreateBuffer: config.device is null");
-    if (m_layout != TensorMemoryLayout::INTERLEAVED)
-        throw HostError("CreateBuffer: sharded layouts need ShardedBufferConfig (not modelled yet)");
-    if (m_size == 0 || m_page_size == 0 || m_size % m_page_size != 0)
-        throw HostError(fmt::format("CreateBuffer: size {} B must be a non-zero multiple of page_size {} B", m_size,
-                                    m_page_size));
-    auto& impl = m_device->impl();
-    m_device_serial = impl.serial();
-    auto& alloc = impl.allocator(m_type);
-    m_num_banks = impl.num_banks(m_type);
-    uint64_t align = impl.alignment(m_type);
-    m_aligned_page_size = (m_page_size + align - 1) / align * align;
-    uint64_t pages_per_bank = (num_pages() + m_num_banks - 1) / m_num_banks;
-    uint64_t per_bank = pages_per_bank * m_aligned_page_size;
-    if (address) {
-        // A caller-chosen address may alias other buffers (a view), as on TT-Metal, but must lie in
-        // the allocatable range, above the firmware's reserved area.
-        m_address = *address;
-        if (m_address < alloc.base() || m_address + per_bank > alloc.limit() || m_address % align)
-            throw HostError(fmt::format("CreateBuffer at 0x{:x}: {} B per bank must lie {}-aligned in [0x{:x}, 0x{:x}) "
-                                        "of {}",
-                                        m_address, per_bank, align, alloc.base(), alloc.limit(), alloc.name()));
-    } else {
-        auto a = alloc.allocate(per_bank);
-        if (!a)
-            throw HostError(fmt::format("CreateBuffer: out of {} memory: {} B per bank ({} B over {} banks) requested, "
-                                        "largest free block {} B",
-                                        alloc.name(), per_bank, m_size, m_num_banks, alloc.largest_free_block()));
-        m_address = *a;
-        m_owns_allocation = true;
-    }
-    m_allocated = true;
-}
-
-Buffer::~Buffer() { deallocate(); }
-
-void Buffer::deallocate() {
-    if (m_allocated && m_owns_allocation) {
-        // The device may already be closed; then its allocator went with it.
-        auto& c = tensim::host::cluster();
-        for (auto& [id, d] : c.devices)
-            if (d->impl().serial() == m_device_serial)
-                d->impl().allocator(m_type).free(m_address);
-    }
-    m_allocated = false;
-}
-
-std::shared_ptr<Buffer> CreateBuffer(const InterleavedBufferConfig& config) {
-    return std::make_shared<Buffer>(Buffer::Token{}, config, std::nullopt);
-}
-
-std::shared_ptr<Buffer> CreateBuffer(const InterleavedBufferConfig& config, DeviceAddr address) {
-    return std::make_shared<Buffer>(Buffer::Token{}, config, address);
-}
-
-void DeallocateBuffer(Buffer& buffer) { buffer.deallocate(); }
-
-// ---- command queue ----
-
-namespace detail_enqueue {
-Buffer& deref(const BufferRef& b) {
-    if (auto r = std::get_if<std::reference_wrapper<Buffer>>(&b)) return r->get();
-    const auto& p = std::get<std::shared_ptr<Buffer>>(b);
-    if (!p) throw HostError("null buffer");
-    return *p;
-}
-void check_host_size(const Buffer& b, size_t bytes, const char* call) {
-    if (bytes < b.size())
-        throw HostError(fmt::format("{}: host data holds {} B but the buffer is {} B", call, bytes, b.size()));
-}
-}  // namespace detail_enqueue
-
-namespace {
-Buffer& checked(CommandQueue& cq, const BufferRef& ref, const char* call) {
-    Buffer& b = detail_enqueue::deref(ref);
-    if (!b.is_allocated()) throw HostError(fmt::format("{}: buffer was deallocated", call));
-    if (b.device_serial() != cq.device()->impl().serial())
-        throw HostError(fmt::format("{}: buffer belongs to another device, or to a device that was closed", call));
-    return b;
-}
-}  // namespace
-
-void EnqueueWriteBuffer(CommandQueue& cq, const BufferRef& buffer, const void* src, bool) {
-    Buffer& b = checked(cq, buffer, "EnqueueWriteBuffer");
-    cq.device()->impl().write_buffer(b, src, 0, b.size());
-}
-
-void EnqueueReadBuffer(CommandQueue& cq, const BufferRef& buffer, void* dst, bool) {
-    Buffer& b = checked(cq, buffer, "EnqueueReadBuffer");
-    cq.device()->impl().read_buffer(b, dst, 0, b.size());
-}
-
-void EnqueueWriteSubBuffer(CommandQueue& cq, const BufferRef& buffer, const void* src, DeviceAddr offset,
-                           DeviceAddr size, bool) {
-    cq.device()->impl().write_buffer(checked(cq, buffer, "EnqueueWriteSubBuffer"), src, offset, size);
-}
-
-void EnqueueReadSubBuffer(CommandQueue& cq, const BufferRef& buffer, void* dst, DeviceAddr offset, DeviceAddr size,
-                          bool) {
-    cq.device()->impl().read_buffer(checked(cq, buffer, "EnqueueReadSubBuffer"), dst, offset, size);
-}
-
-void EnqueueProgram(CommandQueue& cq, Program& program, bool) { cq.device()->impl().run_program(program); }
-
-void Finish(CommandQueue&) {}  // every command has completed when its Enqueue call returns
 
 namespace detail {
 void LaunchProgram(IDevice* device, Program& program, bool, bool) { device->impl().run_program(program); }

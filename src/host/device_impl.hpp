@@ -46,6 +46,8 @@ private:
     nlohmann::json m_last_chip_stats;
 };
 
+// The open device with this serial, or nullptr once it is closed.
+DeviceImpl* find_device(uint64_t serial);
 // Process-wide cycle limit for one program.
 uint64_t cycle_limit();
 

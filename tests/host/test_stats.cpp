@@ -87,8 +87,8 @@ TEST(ProgramStats, JsonHasProgramKernelsNocDramAndConfig) {
     for (const auto& [name, ch] : j["chip"]["dram"].items()) dram_read += ch["bytes_read"].get<uint64_t>();
     EXPECT_EQ(dram_read, 2u * 8 * 2048);
     EXPECT_EQ(j["chip"]["noc_bytes_read"], 2u * 8 * 2048);
-    EXPECT_EQ(j["config"]["system"], "n150");
-    EXPECT_EQ(j["config"]["chip"]["tensix"]["l1_size_kib"], 1464);
+    EXPECT_EQ(j["config"]["name"], "n150");
+    EXPECT_EQ(j["config"]["chip"]["tensix"]["l1_size_kib"]["value"], 1464);
     CloseDevice(d);
     std::filesystem::remove(path);
 }

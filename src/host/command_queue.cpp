@@ -1,0 +1,58 @@
+// The command queue: every command runs to completion when it is enqueued, in order.
+#include <fmt/format.h>
+
+#include "common/error.hpp"
+#include "host/device_impl.hpp"
+
+namespace tt::tt_metal {
+
+using tensim::HostError;
+
+namespace detail_enqueue {
+Buffer& deref(const BufferRef& b) {
+    if (auto r = std::get_if<std::reference_wrapper<Buffer>>(&b)) return r->get();
+    const auto& p = std::get<std::shared_ptr<Buffer>>(b);
+    if (!p) throw HostError("null buffer");
+    return *p;
+}
+void check_host_size(const Buffer& b, size_t bytes, const char* call) {
+    if (bytes < b.size())
+        throw HostError(fmt::format("{}: host data holds {} B but the buffer is {} B", call, bytes, b.size()));
+}
+}  // namespace detail_enqueue
+
+namespace {
+Buffer& checked(CommandQueue& cq, const BufferRef& ref, const char* call) {
+    Buffer& b = detail_enqueue::deref(ref);
+    if (!b.is_allocated()) throw HostError(fmt::format("{}: buffer was deallocated", call));
+    if (b.device_serial() != cq.device()->impl().serial())
+        throw HostError(fmt::format("{}: buffer belongs to another device, or to a device that was closed", call));
+    return b;
+}
+}  // namespace
+
+void EnqueueWriteBuffer(CommandQueue& cq, const BufferRef& buffer, const void* src, bool) {
+    Buffer& b = checked(cq, buffer, "EnqueueWriteBuffer");
+    cq.device()->impl().write_buffer(b, src, 0, b.size());
+}
+
+void EnqueueReadBuffer(CommandQueue& cq, const BufferRef& buffer, void* dst, bool) {
+    Buffer& b = checked(cq, buffer, "EnqueueReadBuffer");
+    cq.device()->impl().read_buffer(b, dst, 0, b.size());
+}
+
+void EnqueueWriteSubBuffer(CommandQueue& cq, const BufferRef& buffer, const void* src, DeviceAddr offset,
+                           DeviceAddr size, bool) {
+    cq.device()->impl().write_buffer(checked(cq, buffer, "EnqueueWriteSubBuffer"), src, offset, size);
+}
+
+void EnqueueReadSubBuffer(CommandQueue& cq, const BufferRef& buffer, void* dst, DeviceAddr offset, DeviceAddr size,
+                          bool) {
+    cq.device()->impl().read_buffer(checked(cq, buffer, "EnqueueReadSubBuffer"), dst, offset, size);
+}
+
+void EnqueueProgram(CommandQueue& cq, Program& program, bool) { cq.device()->impl().run_program(program); }
+
+void Finish(CommandQueue&) {}  // every command has completed when its Enqueue call returns
+
+}  // namespace tt::tt_metal
