@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "common/params.hpp"
+#include "numerics/sfpu.hpp"
 
 namespace tensim {
 
@@ -142,6 +143,36 @@ ChipConfig load_chip(const nlohmann::json& j, const std::string& path) {
     r.constant("semaphore_api_cycles", "cycles", c.risc.semaphore_api_cycles);
     r.constant("kernel_start_cycles", "cycles", c.risc.kernel_start_cycles);
     r.finish();
+
+    Params cp = p.child("compute");
+    ComputeEngineConfig& k = c.compute;
+    cp.constant("unpack_bytes_per_cycle", "B/cycle", k.unpack_bytes_per_cycle);
+    cp.constant("unpack_slow_bytes_per_cycle", "B/cycle", k.unpack_slow_bytes_per_cycle);
+    cp.constant("unpack_setup_cycles_per_face", "cycles", k.unpack_setup_cycles_per_face);
+    cp.constant("fpu_matmul_cycles_per_phase", "cycles/tile", k.fpu_matmul_cycles_per_phase);
+    cp.constant("fpu_eltwise_cycles", "cycles/tile", k.fpu_eltwise_cycles);
+    cp.constant("fpu_datacopy_cycles", "cycles/tile", k.fpu_datacopy_cycles);
+    cp.constant("fpu_reduce_cycles_per_phase", "cycles/tile", k.fpu_reduce_cycles_per_phase);
+    cp.constant("pack_bytes_per_cycle", "B/cycle", k.pack_bytes_per_cycle);
+    cp.constant("pack_setup_cycles_per_face", "cycles", k.pack_setup_cycles_per_face);
+    cp.constant("pack_l1_acc_cycles_per_write", "cycles", k.pack_l1_acc_cycles_per_write);
+    cp.constant("trisc_api_cycles", "cycles", k.trisc_api_cycles);
+    cp.finish();
+    require(k.unpack_bytes_per_cycle > 0 && k.unpack_slow_bytes_per_cycle > 0 && k.pack_bytes_per_cycle > 0,
+            path + ".compute", "bandwidths must be positive");
+
+    // SFPU cycles per tile, {approx, precise}, per operation name.
+    if (j.contains("sfpu")) {
+        Params sp = p.child("sfpu");
+        for (const auto& [name, _] : j.at("sfpu").items()) {
+            auto op = numerics::parse_sfpu_op(name);
+            if (!op) throw ConfigError(path + ".sfpu: unknown SFPU operation '" + name + "'");
+            std::array<Cycle, 2> cycles{};
+            sp.constant(name.c_str(), "cycles/tile approx,precise", cycles);
+            k.sfpu_cycles[*op] = cycles;
+        }
+        sp.finish();
+    }
 
     Params e = p.child("eth");
     e.constant("link_gbytes_per_s", "GB/s", c.eth_link_gbytes_per_s);

@@ -26,8 +26,8 @@ Chip::Chip(const SystemConfig& sys, int chip_id)
         for (int lx = 0; lx < m_grid_x; ++lx) {
             NocXY xy{sys.worker_cols[lx], sys.worker_rows[ly]};
             uint8_t* l1 = m_l1_memory->data() + m_workers.size() * stride;
-            m_workers.push_back(std::make_unique<TensixCore>(m_cfg.tensix, m_cfg.risc, m_cfg.clock, m_id,
-                                                             xy, lx, ly, l1, window));
+            m_workers.push_back(std::make_unique<TensixCore>(m_cfg.tensix, m_cfg.risc, m_cfg.compute, m_cfg.clock,
+                                                             m_id, xy, lx, ly, l1, window));
             m_workers.back()->set_noc_port(this);
             m_by_xy[xy] = m_workers.back().get();
         }

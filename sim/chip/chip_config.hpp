@@ -10,6 +10,7 @@
 #include "common/clock.hpp"
 #include "dram/dram.hpp"
 #include "noc/noc.hpp"
+#include "tensix/compute_engine.hpp"
 #include "tensix/risc_thread.hpp"
 #include "tensix/tensix_core.hpp"
 
@@ -30,6 +31,7 @@ struct ChipConfig {
     DramConfig dram;
     TensixConfig tensix;
     RiscConfig risc;
+    ComputeEngineConfig compute;
     std::vector<int> tensix_cols, tensix_rows;      // NoC0 x / y of Tensix tiles
     std::vector<std::vector<NocXY>> dram_groups;    // endpoints per group of 2 channels
     std::vector<NocXY> eth, pcie, arc;

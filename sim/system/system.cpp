@@ -50,8 +50,14 @@ std::string describe(RiscThread& t) {
             return fmt::format("noc_async_atomic_barrier(noc {}): {} atomics unacked", w.cb, t.noc_counters(w.cb).atomics);
         case WaitInfo::full_barrier:
             return fmt::format("noc_async_full_barrier(noc {})", w.cb);
-        case WaitInfo::tile_regs:
-            return "Dst register handshake";
+        case WaitInfo::src_free:
+            return "unpack: both SrcA/SrcB banks still hold operands the FPU has not consumed";
+        case WaitInfo::src_full:
+            return "math: waiting for the unpacker to fill a SrcA/SrcB bank";
+        case WaitInfo::dst_free:
+            return "tile_regs_acquire: Dst half still owned by the packer (tile_regs_release)";
+        case WaitInfo::dst_committed:
+            return "tile_regs_wait: math has not committed Dst (tile_regs_commit)";
         case WaitInfo::other:
             return "end of kernel: NoC traffic still in flight";
         default:

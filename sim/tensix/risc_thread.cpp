@@ -54,6 +54,7 @@ void RiscThread::launch(KernelLaunch launch, std::function<void()> on_done) {
     m_abort = false;
     m_error = nullptr;
     m_noc[0] = m_noc[1] = NocCounters{};
+    m_stall.fill(0);
     m_launch_ev.notify(sc_core::SC_ZERO_TIME);
 }
 
@@ -95,6 +96,7 @@ void RiscThread::wait_until(const std::function<bool()>& pred, const WaitInfo& w
             throw KernelAbort{};
         }
     }
+    m_stall[what.kind] += m_core.clock().now() - m_wait_since;
     m_wait = WaitInfo{};
 }
 

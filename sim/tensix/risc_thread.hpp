@@ -40,13 +40,15 @@ struct LocalCb {
     uint32_t num_pages = 0;
     uint32_t rd_ptr = 0;  // L1 offset of the front
     uint32_t wr_ptr = 0;  // L1 offset of the back
+    uint32_t wr_tile_ptr = 0;  // pages packed since the last push (the packer's next position)
     uint8_t data_format = 0xff;
 };
 
 // What a kernel is doing when it blocks; formatted only when a deadlock report needs it.
 struct WaitInfo {
     enum Kind { none, cb_reserve, cb_wait, semaphore_eq, semaphore_min, read_barrier, write_barrier,
-                writes_flushed, atomic_barrier, full_barrier, tile_regs, other };
+                writes_flushed, atomic_barrier, full_barrier, src_free, src_full, dst_free, dst_committed, other,
+                kinds };
     Kind kind = none;
     uint32_t cb = 0;      // CB index, semaphore L1 offset, or NoC of a barrier
     uint32_t count = 0;   // pages, or semaphore value waited for
@@ -95,6 +97,8 @@ public:
     bool waiting() const { return m_wait.kind != WaitInfo::none; }
     const WaitInfo& wait_info() const { return m_wait; }
     Cycle wait_since() const { return m_wait_since; }
+    // Cycles this launch spent blocked, by what it waited for.
+    const std::array<Cycle, WaitInfo::kinds>& stall_cycles() const { return m_stall; }
     Cycle start_cycle() const { return m_start; }
     Cycle end_cycle() const { return m_end; }
     // How the last launch failed (null if it did not), rethrown with its type by the host.
@@ -137,6 +141,7 @@ private:
     Cycle m_start = 0, m_end = 0;
     WaitInfo m_wait;
     Cycle m_wait_since = 0;
+    std::array<Cycle, WaitInfo::kinds> m_stall{};
     std::exception_ptr m_error;
     std::string m_dprint;
 };

@@ -12,6 +12,7 @@
 
 #include "common/clock.hpp"
 #include "noc/noc.hpp"
+#include "tensix/compute_engine.hpp"
 #include "tensix/noc_port.hpp"
 #include "tensix/risc_thread.hpp"
 
@@ -41,8 +42,9 @@ struct L1Window {
 
 class TensixCore {
 public:
-    TensixCore(const TensixConfig& cfg, const RiscConfig& risc_cfg, const ClockDomain& clock,
-               int chip_id, NocXY xy, int logical_x, int logical_y, uint8_t* l1, L1Window window);
+    TensixCore(const TensixConfig& cfg, const RiscConfig& risc_cfg, const ComputeEngineConfig& compute_cfg,
+               const ClockDomain& clock, int chip_id, NocXY xy, int logical_x, int logical_y, uint8_t* l1,
+               L1Window window);
 
     const TensixConfig& config() const { return m_cfg; }
     const ClockDomain& clock() const { return m_clock; }
@@ -73,6 +75,9 @@ public:
     uint8_t* my_y() { return m_my_y; }
     NocPort& noc_port() { return *m_port; }
 
+    // The unpack/math/pack coprocessor the TRISCs drive.
+    ComputeEngine& compute() { return m_compute; }
+
     // ---- threads and wake-ups ----
     RiscThread& thread(Risc r) { return *m_threads[static_cast<int>(r)]; }
     // Any change a waiting thread may care about (CB counter, semaphore, NoC delivery/ack).
@@ -93,6 +98,7 @@ private:
     uint8_t m_my_x[2] = {0, 0}, m_my_y[2] = {0, 0};
     sc_core::sc_event m_changed;
     std::array<std::unique_ptr<RiscThread>, 5> m_threads;
+    ComputeEngine m_compute;
 };
 
 }  // namespace tensim

@@ -3,6 +3,7 @@
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -15,6 +16,7 @@ namespace tensim::host {
 namespace {
 
 uint64_t g_cycle_limit = 0;
+std::optional<NumericsMode> g_numerics;
 
 std::string default_system() {
     const char* s = std::getenv("TENSIM_SYSTEM");
@@ -80,6 +82,12 @@ DeviceImpl* find_device(uint64_t serial) {
     for (auto& [id, d] : cluster().devices)
         if (d->impl().serial() == serial) return &d->impl();
     return nullptr;
+}
+
+NumericsMode numerics_mode() {
+    if (g_numerics) return *g_numerics;
+    const char* s = std::getenv("TENSIM_NUMERICS");
+    return s && *s ? parse_numerics_mode(s) : NumericsMode::faithful;
 }
 
 uint64_t cycle_limit() {
@@ -177,6 +185,9 @@ void set_system(const std::string& name_or_file) {
 std::string system_name() { return host::cluster().requested; }
 
 void set_cycle_limit(uint64_t cycles) { host::g_cycle_limit = cycles; }
+
+void set_numerics(const std::string& mode) { host::g_numerics = parse_numerics_mode(mode); }
+std::string numerics_mode_name() { return numerics_mode_name(host::numerics_mode()); }
 
 const ProgramStats& last_program_stats(tt::tt_metal::IDevice* device) {
     if (!device) throw HostError("last_program_stats: null device");

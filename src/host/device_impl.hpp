@@ -48,6 +48,8 @@ private:
 
 // The open device with this serial, or nullptr once it is closed.
 DeviceImpl* find_device(uint64_t serial);
+// Numerics of compute kernels in this process ($TENSIM_NUMERICS or tensim::set_numerics).
+NumericsMode numerics_mode();
 // Process-wide cycle limit for one program.
 uint64_t cycle_limit();
 

@@ -14,6 +14,7 @@
 #include "common/error.hpp"
 #include "host/device_impl.hpp"
 #include "host/program_impl.hpp"
+#include "numerics/fidelity.hpp"
 #include "tensix/l1_map.hpp"
 
 namespace tensim::host {
@@ -111,7 +112,8 @@ void check_cores(ProgramImpl& p, DeviceImpl& dev) {
                 auto [it, fresh] = slots.emplace(std::make_pair(c, k.risc), k.name);
                 if (!fresh)
                     throw HostError(fmt::format("core {} gets two kernels on {}: {} and {}", core_str(c),
-                                                risc_name(static_cast<Risc>(k.risc)), it->second, k.name));
+                                                k.compute ? "the TRISCs" : risc_name(static_cast<Risc>(k.risc)),
+                                                it->second, k.name));
                 if (++count[c] > static_cast<int>(sys.chip.tensix.max_kernels_per_core))
                     throw HostError(fmt::format("core {} gets more than {} kernels", core_str(c),
                                                 sys.chip.tensix.max_kernels_per_core));
@@ -121,27 +123,48 @@ void check_cores(ProgramImpl& p, DeviceImpl& dev) {
     for (const auto& s : p.semaphores) check(s.cores, "a semaphore");
 }
 
+// What TT-Metal's JIT generates for a compute kernel: its settings as constants (genfiles.cpp).
+void compute_defines(const tt::tt_metal::ComputeConfig& cc, std::map<std::string, std::string>& d) {
+    d["MATH_FIDELITY"] = std::to_string(static_cast<int>(cc.math_fidelity));
+    d["APPROX"] = cc.math_approx_mode ? "true" : "false";
+    d["DST_ACCUM_MODE"] = cc.fp32_dest_acc_en ? "true" : "false";
+    d["DST_SYNC_MODE"] = cc.dst_full_sync_en ? "DstSync::SyncFull" : "DstSync::SyncHalf";
+}
+
 void build_kernels(ProgramImpl& p, const Placement& pl) {
+    static const char* levels[] = {"-O1", "-O2", "-O3", "-O0", "-Os", "-Ofast", "-Os"};
     for (auto& k : p.kernels) {
-        const auto& dm = std::get<DataMovementConfig>(k.config);
         jit::KernelBuildSpec spec;
         spec.source_path = k.source_path;
         spec.display_name = k.name;
-        spec.processor = k.risc == 0 ? "brisc" : "ncrisc";
-        spec.noc = static_cast<uint8_t>(dm.noc);
-        spec.noc_mode = static_cast<uint8_t>(dm.noc_mode);
-        spec.compile_args = dm.compile_args;
-        spec.named_compile_args = {dm.named_compile_args.begin(), dm.named_compile_args.end()};
-        spec.defines = dm.defines;
         spec.cb_formats.fill(0xff);
         // The formats TT-Metal bakes into the kernel come from the CBs on its cores.
         for (const auto& r : k.cores.ranges())
             for (const auto& c : r)
                 if (auto it = pl.cbs.find(c); it != pl.cbs.end())
                     for (const auto& [i, cb] : it->second) spec.cb_formats[i] = static_cast<uint8_t>(cb.format);
-        static const char* levels[] = {"-O1", "-O2", "-O3", "-O0", "-Os", "-Ofast", "-Os"};
-        spec.opt_level = levels[static_cast<int>(dm.opt_level)];
-        k.binary = jit::build(spec);
+        std::visit(
+            [&](const auto& cfg) {
+                spec.compile_args = cfg.compile_args;
+                spec.named_compile_args = {cfg.named_compile_args.begin(), cfg.named_compile_args.end()};
+                spec.defines = cfg.defines;
+                spec.opt_level = levels[static_cast<int>(cfg.opt_level)];
+            },
+            k.config);
+        k.binaries.clear();
+        if (k.compute) {
+            compute_defines(std::get<tt::tt_metal::ComputeConfig>(k.config), spec.defines);
+            for (const char* trisc : {"trisc0", "trisc1", "trisc2"}) {
+                spec.processor = trisc;
+                k.binaries.push_back(jit::build(spec));
+            }
+        } else {
+            const auto& dm = std::get<DataMovementConfig>(k.config);
+            spec.processor = k.risc == 0 ? "brisc" : "ncrisc";
+            spec.noc = static_cast<uint8_t>(dm.noc);
+            spec.noc_mode = static_cast<uint8_t>(dm.noc_mode);
+            k.binaries.push_back(jit::build(spec));
+        }
     }
 }
 
@@ -186,43 +209,59 @@ void DeviceImpl::run_program(tt::tt_metal::Program& program) {
     for (const auto& k : p.kernels)
         for (const auto& r : k.cores.ranges())
             for (const auto& c : r)
-                if (ch.worker(int(c.x), int(c.y)).thread(static_cast<Risc>(k.risc)).running())
-                    throw InternalError(fmt::format("core {} {} is still running a kernel", core_str(c),
-                                                    risc_name(static_cast<Risc>(k.risc))));
+                for (int risc : k.riscs())
+                    if (ch.worker(int(c.x), int(c.y)).thread(static_cast<Risc>(risc)).running())
+                        throw InternalError(fmt::format("core {} {} is still running a kernel", core_str(c),
+                                                        risc_name(static_cast<Risc>(risc))));
     for (const auto& k : p.kernels)
         for (const auto& r : k.cores.ranges())
             for (const auto& c : r) {
                 TensixCore& core = ch.worker(int(c.x), int(c.y));
-                RiscThread& t = core.thread(static_cast<Risc>(k.risc));
+                if (k.compute) {
+                    const auto& cc = std::get<tt::tt_metal::ComputeConfig>(k.config);
+                    ComputeSettings s;
+                    s.fidelity_phases = numerics::fidelity_phases(cc.math_fidelity);
+                    s.fp32_dest_acc = cc.fp32_dest_acc_en;
+                    s.dst_full_sync = cc.dst_full_sync_en;
+                    s.approx = cc.math_approx_mode;
+                    s.numerics = numerics_mode();
+                    core.compute().reset(s);
+                }
                 const auto it = k.args.find(c);
                 uint32_t nargs = it == k.args.end() ? 0 : static_cast<uint32_t>(it->second->view.rt_args_count);
-                if (nargs) std::memcpy(core.l1() + l1_map::rta(k.risc), it->second->words.data(), 4 * nargs);
                 uint32_t ncommon = static_cast<uint32_t>(k.common_args.view.rt_args_count);
-                if (ncommon) std::memcpy(core.l1() + l1_map::crta(k.risc), k.common_args.words.data(), 4 * ncommon);
-                KernelLaunch l;
-                auto bin = k.binary;
-                l.entry = [bin] { bin->run(); };
-                l.kernel_name = k.name;
-                l.noc = static_cast<uint8_t>(std::get<DataMovementConfig>(k.config).noc);
-                l.num_runtime_args = nargs;
-                l.num_common_runtime_args = ncommon;
-                if (auto cbs = pl.cbs.find(c); cbs != pl.cbs.end())
-                    for (const auto& [i, cb] : cbs->second) {
-                        LocalCb& lc = l.cbs[i];
-                        lc.configured = true;
-                        lc.fifo_addr = lc.rd_ptr = lc.wr_ptr = cb.address;
-                        lc.fifo_size = cb.size;
-                        lc.page_size = cb.page_size;
-                        lc.num_pages = cb.size / cb.page_size;
-                        lc.data_format = static_cast<uint8_t>(cb.format);
-                    }
-                running.push_back({&t, &k, c});
-                state->launched++;
-                t.launch(std::move(l), [state, &t] {
-                    ++state->done;
-                    if (t.error()) state->failed = true;
-                    if (state->failed || state->done == state->launched) System::stop_run();
-                });
+                std::vector<int> riscs = k.riscs();
+                for (size_t i = 0; i < riscs.size(); ++i) {
+                    int risc = riscs[i];
+                    RiscThread& t = core.thread(static_cast<Risc>(risc));
+                    // Each RISC reads its own copy of the args (the TRISCs share one compute kernel's).
+                    if (nargs) std::memcpy(core.l1() + l1_map::rta(risc), it->second->words.data(), 4 * nargs);
+                    if (ncommon) std::memcpy(core.l1() + l1_map::crta(risc), k.common_args.words.data(), 4 * ncommon);
+                    KernelLaunch l;
+                    auto bin = k.binaries[i];
+                    l.entry = [bin] { bin->run(); };
+                    l.kernel_name = k.name;
+                    if (!k.compute) l.noc = static_cast<uint8_t>(std::get<DataMovementConfig>(k.config).noc);
+                    l.num_runtime_args = nargs;
+                    l.num_common_runtime_args = ncommon;
+                    if (auto cbs = pl.cbs.find(c); cbs != pl.cbs.end())
+                        for (const auto& [idx, cb] : cbs->second) {
+                            LocalCb& lc = l.cbs[idx];
+                            lc.configured = true;
+                            lc.fifo_addr = lc.rd_ptr = lc.wr_ptr = cb.address;
+                            lc.fifo_size = cb.size;
+                            lc.page_size = cb.page_size;
+                            lc.num_pages = cb.size / cb.page_size;
+                            lc.data_format = static_cast<uint8_t>(cb.format);
+                        }
+                    running.push_back({&t, &k, c});
+                    state->launched++;
+                    t.launch(std::move(l), [state, &t] {
+                        ++state->done;
+                        if (t.error()) state->failed = true;
+                        if (state->failed || state->done == state->launched) System::stop_run();
+                    });
+                }
             }
 
     auto all_done = [state] { return state->done == state->launched; };

@@ -55,13 +55,10 @@ KernelHandle CreateKernel(Program& program, const std::string& file_name, const 
     k.source_path = tensim::jit::resolve_kernel_path(file_name);
     k.cores = tensim::host::to_range_set(core_spec);
     k.config = config;
-    if (std::holds_alternative<ComputeConfig>(config))
-        throw HostError(fmt::format("CreateKernel({}): compute kernels are not modelled yet (TRISC threads arrive "
-                                    "with the compute engine)",
-                                    file_name));
     if (std::holds_alternative<EthernetConfig>(config))
         throw HostError(fmt::format("CreateKernel({}): Ethernet kernels are not modelled yet", file_name));
-    k.risc = static_cast<int>(std::get<DataMovementConfig>(config).processor);
+    k.compute = std::holds_alternative<ComputeConfig>(config);
+    k.risc = k.compute ? 2 : static_cast<int>(std::get<DataMovementConfig>(config).processor);
     ProgramImpl& p = program.impl();
     p.kernels.push_back(std::move(k));
     return static_cast<KernelHandle>(p.kernels.size() - 1);

@@ -26,10 +26,13 @@ struct KernelDef {
     std::string source_path;  // resolved
     CoreRangeSet cores;
     std::variant<tt::tt_metal::DataMovementConfig, tt::tt_metal::ComputeConfig, tt::tt_metal::EthernetConfig> config;
-    int risc = 0;  // 0 BRISC, 1 NCRISC
+    bool compute = false;  // a compute kernel runs on TRISC0-2, a data-movement one on `risc`
+    int risc = 0;          // 0 BRISC, 1 NCRISC
     std::map<CoreCoord, std::unique_ptr<ArgBlock>> args;
     ArgBlock common_args;
-    std::shared_ptr<const jit::KernelBinary> binary;
+    std::vector<std::shared_ptr<const jit::KernelBinary>> binaries;  // one per RISC it runs on
+    // The RISCs this kernel occupies on each of its cores.
+    std::vector<int> riscs() const { return compute ? std::vector<int>{2, 3, 4} : std::vector<int>{risc}; }
 };
 
 struct CbDef {

@@ -62,10 +62,26 @@ std::string wrapper_source(const KernelBuildSpec& s) {
     std::string fmts;
     for (uint8_t f : s.cb_formats) fmts += std::to_string(f) + ",";
     w += "#define TENSIM_CB_FORMATS " + fmts + "\n";
-    w += fmt::format("#define NOC_INDEX {}\n#define NOC_MODE {}\n", s.noc, s.noc_mode);
+    if (s.processor.rfind("trisc", 0) != 0)
+        w += fmt::format("#define NOC_INDEX {}\n#define NOC_MODE {}\n", s.noc, s.noc_mode);
     w += "#define KERNEL_BUILD 1\n#define ARCH_WORMHOLE 1\n#define TENSIM 1\n";
-    w += s.processor == "brisc" ? "#define COMPILE_FOR_BRISC 1\n" : "#define COMPILE_FOR_NCRISC 1\n";
     for (const auto& [k, v] : s.defines) w += "#define " + k + " " + v + "\n";
+    if (s.processor.rfind("trisc", 0) == 0) {
+        // One compute source, three builds: TT-Metal's chlkc_{unpack,math,pack} (build.cpp, genfiles.cpp).
+        static const char* part[] = {"UNPACK", "MATH", "PACK"};
+        static const char* ns[] = {"chlkc_unpack", "chlkc_math", "chlkc_pack"};
+        int i = s.processor.back() - '0';
+        w += fmt::format("#define TRISC_{0} 1\n#define UCK_CHLKC_{0} 1\n#define COMPILE_FOR_TRISC {1}\n", part[i], i);
+        w += fmt::format("#define NAMESPACE {}\n#define MAIN tensim_compute_main()\n", ns[i]);
+        // Either entry point may exist: legacy `void MAIN` in NAMESPACE, or [N] `void kernel_main()`.
+        w += "namespace NAMESPACE { __attribute__((weak)) void tensim_compute_main(); }\n";
+        w += "__attribute__((weak)) void kernel_main();\n";
+        w += "#include \"" + s.source_path + "\"\n";
+        w += "extern \"C\" void tensim_kernel_entry() {\n"
+             "    if (NAMESPACE::tensim_compute_main) NAMESPACE::tensim_compute_main(); else kernel_main();\n}\n";
+        return w;
+    }
+    w += s.processor == "brisc" ? "#define COMPILE_FOR_BRISC 1\n" : "#define COMPILE_FOR_NCRISC 1\n";
     w += "#include \"dataflow_api.h\"\n";
     w += "#include \"" + s.source_path + "\"\n";
     w += "extern \"C\" void tensim_kernel_entry() { kernel_main(); }\n";

@@ -125,6 +125,7 @@ void cb_push_back(uint32_t cb, uint32_t n, const Loc& loc) {
                                    "pages (reserve with cb_reserve_back first)",
                                    cb, n, occupied(t, cb), c.num_pages));
     c.wr_ptr = advance_ptr(t, c, c.wr_ptr, n, cb, loc, "cb_push_back");
+    c.wr_tile_ptr = 0;
     received(t, cb) += n;
     t.core().notify_changed();
 }

@@ -30,6 +30,11 @@ struct ProgramStats {
 // file. Default: $TENSIM_SYSTEM, else "n150". Takes effect when no device is open.
 void set_system(const std::string& name_or_file);
 std::string system_name();
+// How compute kernels compute: "faithful" (as silicon: formats, fidelity, Dst precision,
+// packer rounding; the default), "fast" (fp32 everywhere) or "timing" (no tile math). Cycles are
+// the same in all three. Default: $TENSIM_NUMERICS, else faithful. Throws ConfigError.
+void set_numerics(const std::string& mode);
+std::string numerics_mode_name();
 // Simulated cycles a program may run before it is stopped with a report (default 2e9, or
 // $TENSIM_CYCLE_LIMIT).
 void set_cycle_limit(uint64_t cycles);

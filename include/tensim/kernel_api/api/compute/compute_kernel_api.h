@@ -1,0 +1,3 @@
+// TT-Metalium [N] compute header.
+#pragma once
+#include "../../compute_kernel_api.h"

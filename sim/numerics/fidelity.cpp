@@ -1,0 +1,169 @@
+#include "numerics/fidelity.hpp"
+
+#include <bit>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+namespace tensim::numerics {
+
+namespace {
+
+// Masks keeping sign, exponent and the leading mantissa bits of an fp32 pattern.
+constexpr uint32_t kAHiMask = 0xfff80000u;   // SrcA: mantissa bits 1-4
+constexpr uint32_t kAAllMask = 0xffffc000u;  // SrcA: bits 1-9 (bit 10 never reaches the multiplier)
+constexpr uint32_t kBHiMask = 0xfffe0000u;   // SrcB: bits 1-6
+constexpr uint32_t kBAllMask = 0xffffe000u;  // SrcB: bits 1-10
+
+struct Parts {
+    float hi = 0.0f;
+    float lo = 0.0f;
+};
+
+// hi + lo is the operand as the multiplier sees it. Both parts are exact floats: lo is the
+// difference of two patterns with the same exponent. Denormals (exponent field 0) flush to zero.
+Parts split(float x, uint32_t hi_mask, uint32_t all_mask) {
+    const uint32_t u = std::bit_cast<uint32_t>(x);
+    if ((u & 0x7f800000u) == 0) return {};
+    const float hi = std::bit_cast<float>(u & hi_mask);
+    const float all = std::bit_cast<float>(u & all_mask);
+    return {hi, all - hi};
+}
+
+Parts split_a(float a) { return split(a, kAHiMask, kAAllMask); }
+Parts split_b(float b) { return split(b, kBHiMask, kBAllMask); }
+
+// Partial product of one phase: bit 0 of the phase picks A_lo, bit 1 picks B_lo. Each part has
+// at most 7 significant bits, so the product is exact in double. Non-finite operands put their
+// IEEE product in phase 0.
+double phase_product(float a, float b, int phase) {
+    if (!std::isfinite(a) || !std::isfinite(b)) return phase == 0 ? static_cast<double>(a) * b : 0.0;
+    const Parts pa = split_a(a);
+    const Parts pb = split_b(b);
+    return static_cast<double>((phase & 1) ? pa.lo : pa.hi) * ((phase & 2) ? pb.lo : pb.hi);
+}
+
+// Rounds an exact (double) result to the Dst format once. For bf16 the value is first rounded to
+// float with round-to-odd, which keeps the second rounding (to bf16) correct.
+float dst_round(double d, bool dst_fp32) {
+    float f = static_cast<float>(d);
+    if (dst_fp32) return f;
+    if (std::isfinite(f) && static_cast<double>(f) != d) {
+        if (std::fabs(static_cast<double>(f)) > std::fabs(d)) f = std::nextafter(f, 0.0f);
+        f = std::bit_cast<float>(std::bit_cast<uint32_t>(f) | 1u);
+    }
+    return round_to_bf16(f);
+}
+
+void check_phases(const char* fn, int phases) {
+    if (phases < 1 || phases > 4) {
+        throw std::invalid_argument(std::string(fn) + ": fidelity phases must be 1..4, got " +
+                                    std::to_string(phases));
+    }
+}
+
+bool all_finite(const Tile& t) {
+    for (float x : t) {
+        if (!std::isfinite(x)) return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+int fidelity_phases(MathFidelity fidelity) {
+    switch (fidelity) {
+        case MathFidelity::LoFi: return 1;
+        case MathFidelity::HiFi2: return 2;
+        case MathFidelity::HiFi3: return 3;
+        case MathFidelity::HiFi4: return 4;
+        case MathFidelity::Invalid: break;
+    }
+    throw std::invalid_argument("fidelity_phases: invalid MathFidelity " +
+                                std::to_string(static_cast<unsigned>(fidelity)));
+}
+
+float round_to_dst(float x, bool dst_fp32) { return dst_fp32 ? x : round_to_bf16(x); }
+
+float fidelity_mul(float a_srcA, float b_srcB, int phases) {
+    check_phases("fidelity_mul", phases);
+    double sum = 0.0;  // at most 4 terms spanning 20 bits: exact
+    for (int p = 0; p < phases; ++p) sum += phase_product(a_srcA, b_srcB, p);
+    return static_cast<float>(sum);
+}
+
+void matmul_tile(const Tile& in0_srcB, const Tile& in1_srcA, Tile& dst, int phases, bool dst_fp32,
+                 bool transpose_in1) {
+    check_phases("matmul_tile", phases);
+    // Row-major operand parts: a[k][n] from in1 (SrcA), b[m][k] from in0 (SrcB); 28 KiB of stack.
+    // a is kept in double so the inner loop is a plain vectorisable multiply-add; products of
+    // parts are exact in double.
+    double a_part[2][32][32];
+    float b_part[2][32][32];
+    float d[32][32];
+    const bool finite = all_finite(in0_srcB) && all_finite(in1_srcA);
+    for (int r = 0; r < 32; ++r) {
+        for (int c = 0; c < 32; ++c) {
+            const float a = transpose_in1 ? in1_srcA[tile_index(c, r)] : in1_srcA[tile_index(r, c)];
+            const Parts pa = split_a(a);
+            a_part[0][r][c] = pa.hi;
+            a_part[1][r][c] = pa.lo;
+            const Parts pb = split_b(in0_srcB[tile_index(r, c)]);
+            b_part[0][r][c] = pb.hi;
+            b_part[1][r][c] = pb.lo;
+            d[r][c] = dst[tile_index(r, c)];
+        }
+    }
+    for (int p = 0; p < phases; ++p) {
+        const auto& ap = a_part[p & 1];
+        const auto& bp = b_part[(p >> 1) & 1];
+        for (int kh = 0; kh < 2; ++kh) {
+            for (int m = 0; m < 32; ++m) {
+                double s[32] = {};
+                if (finite) {
+                    for (int k = kh * 16; k < kh * 16 + 16; ++k) {
+                        const double b = bp[m][k];
+                        for (int n = 0; n < 32; ++n) s[n] += b * ap[k][n];
+                    }
+                } else {  // rare: inf/NaN operands take the scalar path
+                    for (int k = kh * 16; k < kh * 16 + 16; ++k) {
+                        for (int n = 0; n < 32; ++n) {
+                            const float a = transpose_in1 ? in1_srcA[tile_index(n, k)] : in1_srcA[tile_index(k, n)];
+                            s[n] += phase_product(a, in0_srcB[tile_index(m, k)], p);
+                        }
+                    }
+                }
+                if (dst_fp32) {
+                    for (int n = 0; n < 32; ++n) d[m][n] = static_cast<float>(static_cast<double>(d[m][n]) + s[n]);
+                } else {
+                    for (int n = 0; n < 32; ++n) d[m][n] = dst_round(static_cast<double>(d[m][n]) + s[n], false);
+                }
+            }
+        }
+    }
+    for (int r = 0; r < 32; ++r) {
+        for (int c = 0; c < 32; ++c) dst[tile_index(r, c)] = d[r][c];
+    }
+}
+
+void eltwise_tile(EltwiseOp op, const Tile& a_srcA, const Tile& b_srcB, Tile& dst, int phases, bool dst_fp32,
+                  bool accumulate) {
+    if (op == EltwiseOp::mul) check_phases("eltwise_tile", phases);
+    for (int i = 0; i < 1024; ++i) {
+        const double a = a_srcA[i];
+        const double b = b_srcB[i];
+        double r;
+        switch (op) {
+            case EltwiseOp::add: r = a + b; break;
+            case EltwiseOp::sub: r = a - b; break;
+            case EltwiseOp::mul:
+            default:
+                r = 0.0;
+                for (int p = 0; p < phases; ++p) r += phase_product(a_srcA[i], b_srcB[i], p);
+                break;
+        }
+        dst[i] = dst_round(accumulate ? static_cast<double>(dst[i]) + r : r, dst_fp32);
+    }
+}
+
+}  // namespace tensim::numerics

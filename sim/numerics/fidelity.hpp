@@ -1,0 +1,42 @@
+// Models the FPU's multiply precision (math fidelity phases), Dst rounding, and the order in which
+// a 32x32x32 matmul accumulates into Dst. Abstracts away FPU timing, Src/Dst banking and the
+// internal precision of the 16-term dot products (taken as exact). Numbers: wormhole_params.md
+// section 4 (ISA SrcASrcB.md, MVMUL.md, Dst.md); worked example in docs/numerics.md.
+#pragma once
+
+#include "numerics/formats.hpp"
+#include "tensim/host/data_format.hpp"
+
+namespace tensim::numerics {
+
+// Multiplier passes per fidelity: LoFi 1, HiFi2 2, HiFi3 3, HiFi4 4. Throws std::invalid_argument
+// for MathFidelity::Invalid.
+int fidelity_phases(MathFidelity fidelity);
+
+// Dst holds fp32 (fp32_dest_acc_en) or bf16; bf16 rounds to nearest-even.
+float round_to_dst(float x, bool dst_fp32);
+
+// Src operands are TF32 (hidden bit + 10 mantissa bits); mantissa bits below that are ignored,
+// denormals count as zero. Phase p multiplies these parts (A = SrcA, B = SrcB):
+//   A_hi = hidden + mantissa bits 1-4, A_lo = bits 5-9 (bit 10 is never used),
+//   B_hi = hidden + bits 1-6,          B_lo = bits 7-10,
+//   phase 0: A_hi*B_hi, 1: A_lo*B_hi, 2: A_hi*B_lo, 3: A_lo*B_lo.
+// Returns the exact sum of the first `phases` (1..4) partial products, rounded to float.
+// NaN, inf and zero operands give the IEEE product.
+float fidelity_mul(float a_srcA, float b_srcB, int phases);
+
+// dst += in0 x in1 on 32x32 tiles, all in tile order; in0 sits in SrcB, in1 in SrcA
+// (transpose_in1: in1 is used transposed). Each MVMUL covers K = 16; the fidelity loop is
+// outermost (as LLK issues it, and as ISA Dst.md advises), so for each phase and each K half the
+// 16-term partial sums are added to Dst, which is rounded to its format after every addition.
+void matmul_tile(const Tile& in0_srcB, const Tile& in1_srcA, Tile& dst, int phases, bool dst_fp32,
+                 bool transpose_in1);
+
+enum class EltwiseOp { add, sub, mul };
+
+// dst = a op b (or dst += a op b when accumulate), rounded once to the Dst format. add/sub carry
+// no fidelity; mul is fidelity_mul with `phases`. sub is a - b.
+void eltwise_tile(EltwiseOp op, const Tile& a_srcA, const Tile& b_srcB, Tile& dst, int phases, bool dst_fp32,
+                  bool accumulate);
+
+}  // namespace tensim::numerics

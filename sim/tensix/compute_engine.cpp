@@ -1,0 +1,162 @@
+#include "tensix/compute_engine.hpp"
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "common/error.hpp"
+#include "numerics/formats.hpp"
+#include "numerics/sfpu.hpp"
+#include "tensix/risc_thread.hpp"
+#include "tensix/tensix_core.hpp"
+
+namespace tensim {
+
+const char* numerics_mode_name(NumericsMode m) {
+    switch (m) {
+        case NumericsMode::faithful: return "faithful";
+        case NumericsMode::fast: return "fast";
+        default: return "timing";
+    }
+}
+
+NumericsMode parse_numerics_mode(const std::string& s) {
+    if (s == "faithful") return NumericsMode::faithful;
+    if (s == "fast") return NumericsMode::fast;
+    if (s == "timing") return NumericsMode::timing;
+    throw ConfigError(fmt::format("numerics mode '{}' is not one of faithful, fast, timing", s));
+}
+
+ComputeEngine::ComputeEngine(const ComputeEngineConfig& cfg, TensixCore& core) : m_cfg(cfg), m_core(core) {}
+
+void ComputeEngine::reset(const ComputeSettings& s) {
+    m_set = s;
+    for (auto& b : m_banks) b = SrcBank{};
+    m_unpack_bank = m_math_bank = 0;
+    m_half = {Half::free, Half::free};
+    m_math_half = m_pack_half = 0;
+    packer_l1_acc = false;
+    for (int h = 0; h < 2; ++h) {
+        m_dst[h].assign(dst_capacity(), numerics::Tile{});
+        m_written[h].assign(dst_capacity(), false);
+    }
+}
+
+// ---- Src banks ------------------------------------------------------------------------------------
+
+ComputeEngine::SrcBank& ComputeEngine::unpack_begin(RiscThread& t) {
+    SrcBank& b = m_banks[m_unpack_bank];
+    t.wait_until([&] { return !b.full; }, WaitInfo{WaitInfo::src_free});
+    b.a.clear();
+    b.b.clear();
+    return b;
+}
+
+void ComputeEngine::unpack_end(RiscThread& t, Cycle cost) {
+    m_stats.unpack += cost;
+    t.advance(cost);
+    t.sync();
+    m_banks[m_unpack_bank].full = true;
+    m_unpack_bank ^= 1;
+    m_core.notify_changed();
+}
+
+ComputeEngine::SrcBank& ComputeEngine::math_begin(RiscThread& t) {
+    SrcBank& b = m_banks[m_math_bank];
+    t.wait_until([&] { return b.full; }, WaitInfo{WaitInfo::src_full});
+    return b;
+}
+
+void ComputeEngine::math_end(RiscThread& t, Cycle cost) {
+    m_stats.fpu += cost;
+    t.advance(cost);
+    t.sync();
+    m_banks[m_math_bank].full = false;
+    m_math_bank ^= 1;
+    m_core.notify_changed();
+}
+
+// ---- Dst --------------------------------------------------------------------------------------------
+
+uint32_t ComputeEngine::dst_capacity() const {
+    // 16-bit Dst holds 16 tiles, fp32 Dst 8 (ISA Dst.md); half-sync gives each owner half of it.
+    uint32_t whole = m_set.fp32_dest_acc ? 8 : 16;
+    return m_set.dst_full_sync ? whole : whole / 2;
+}
+
+void ComputeEngine::dst_acquire(RiscThread& t) {
+    if (m_half[m_math_half] == Half::math)
+        throw KernelError(t.where() + ": tile_regs_acquire twice without tile_regs_commit");
+    t.wait_until([&] { return m_half[m_math_half] == Half::free; }, WaitInfo{WaitInfo::dst_free});
+    m_half[m_math_half] = Half::math;
+}
+
+void ComputeEngine::dst_commit(RiscThread& t) {
+    if (m_half[m_math_half] != Half::math)
+        throw KernelError(t.where() + ": tile_regs_commit without tile_regs_acquire");
+    t.sync();
+    m_half[m_math_half] = Half::committed;
+    if (!m_set.dst_full_sync) m_math_half ^= 1;
+    m_core.notify_changed();
+}
+
+void ComputeEngine::dst_wait(RiscThread& t) {
+    t.wait_until([&] { return m_half[m_pack_half] == Half::committed; }, WaitInfo{WaitInfo::dst_committed});
+    m_half[m_pack_half] = Half::pack;
+}
+
+void ComputeEngine::dst_release(RiscThread& t) {
+    if (m_half[m_pack_half] != Half::pack)
+        throw KernelError(t.where() + ": tile_regs_release without tile_regs_wait");
+    t.sync();
+    // The packer clears the half it releases, so math starts from zeros.
+    for (auto& tile : m_dst[m_pack_half]) tile.fill(0.0f);
+    m_written[m_pack_half].assign(dst_capacity(), false);
+    m_half[m_pack_half] = Half::free;
+    if (!m_set.dst_full_sync) m_pack_half ^= 1;
+    m_core.notify_changed();
+}
+
+numerics::Tile& ComputeEngine::dst(RiscThread& t, uint32_t idst, bool& written) {
+    bool math = t.risc() == Risc::TRISC1;
+    int h = math ? m_math_half : m_pack_half;
+    Half want = math ? Half::math : Half::pack;
+    if (m_half[h] != want)
+        throw KernelError(fmt::format("{}: Dst used without {}", t.where(),
+                                      math ? "tile_regs_acquire (or acquire_dst)" : "tile_regs_wait"));
+    if (idst >= dst_capacity())
+        throw KernelError(fmt::format("{}: Dst index {} beyond capacity: {} tiles with {} Dst in {} mode", t.where(),
+                                      idst, dst_capacity(), m_set.fp32_dest_acc ? "fp32" : "16-bit",
+                                      m_set.dst_full_sync ? "full-sync" : "half-sync"));
+    auto ref = m_written[h][idst];
+    written = ref;
+    ref = true;
+    return m_dst[h][idst];
+}
+
+// ---- costs --------------------------------------------------------------------------------------------
+
+Cycle ComputeEngine::unpack_cycles(uint8_t fmt) const {
+    auto f = static_cast<tt::DataFormat>(fmt);
+    bool slow = f == tt::DataFormat::Bfp2_b || f == tt::DataFormat::Bfp2;
+    double rate = slow ? m_cfg.unpack_slow_bytes_per_cycle : m_cfg.unpack_bytes_per_cycle;
+    return 4 * m_cfg.unpack_setup_cycles_per_face + static_cast<Cycle>(std::ceil(numerics::tile_bytes(f) / rate));
+}
+
+Cycle ComputeEngine::pack_cycles(uint8_t fmt) const {
+    auto f = static_cast<tt::DataFormat>(fmt);
+    Cycle c = 4 * m_cfg.pack_setup_cycles_per_face +
+              static_cast<Cycle>(std::ceil(numerics::tile_bytes(f) / m_cfg.pack_bytes_per_cycle));
+    // Accumulating into L1 reads and writes each 16 B word at the slower L1-accumulate rate.
+    if (packer_l1_acc) c += (numerics::tile_bytes(f) / 16) * m_cfg.pack_l1_acc_cycles_per_write;
+    return c;
+}
+
+Cycle ComputeEngine::sfpu_cycles(numerics::SfpuOp op, bool approx) const {
+    auto it = m_cfg.sfpu_cycles.find(op);
+    if (it != m_cfg.sfpu_cycles.end()) return it->second[approx ? 0 : 1];
+    numerics::SfpuCost c = numerics::sfpu_default_cost(op);
+    return approx ? c.approx_cycles : c.precise_cycles;
+}
+
+}  // namespace tensim

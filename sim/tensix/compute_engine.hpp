@@ -1,0 +1,115 @@
+// The Tensix coprocessor of one core as the three TRISC threads see it: two SrcA/SrcB banks
+// between the unpackers and the FPU, Dst in halves (or whole) between math and the packers, and
+// the engines' costs. Modelled: the bank and Dst handshakes, per-tile engine time from the
+// architecture file, real tile data in the numerics mode of the run. Abstracted: instruction-level
+// pipelining inside an engine, Dst read-after-write stalls, L1 bank conflicts with the NoC.
+// Numbers: sim/arch/*.json "compute" and "sfpu" (ISA UNPACR_Regular.md, MatrixUnit.md, Packers).
+#pragma once
+#include <array>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "common/clock.hpp"
+
+namespace tensim::numerics {
+// From numerics/formats.hpp and numerics/sfpu.hpp, declared here so that this header (seen by
+// the kernel-API implementation) does not pull in the host's data-format headers.
+using Tile = std::array<float, 1024>;
+enum class SfpuOp;
+}  // namespace tensim::numerics
+
+namespace tensim {
+
+class RiscThread;
+class TensixCore;
+
+struct ComputeEngineConfig {
+    double unpack_bytes_per_cycle = 64;        // B/cycle, UNPACR x4 (ISA)
+    double unpack_slow_bytes_per_cycle = 16;   // B/cycle for BFP2 (ISA)
+    Cycle unpack_setup_cycles_per_face = 2;    // cycles (ISA)
+    Cycle fpu_matmul_cycles_per_phase = 16;    // cycles/tile (TTM GEMM_FLOPS.md)
+    Cycle fpu_eltwise_cycles = 8;              // cycles/tile (ISA MatrixUnit.md)
+    Cycle fpu_datacopy_cycles = 8;             // cycles/tile, inferred
+    Cycle fpu_reduce_cycles_per_phase = 4;     // cycles/tile (TTM matrix_engine.md)
+    double pack_bytes_per_cycle = 64;          // B/cycle (ISA L1.md)
+    Cycle pack_setup_cycles_per_face = 2;      // cycles, inferred
+    Cycle pack_l1_acc_cycles_per_write = 2;    // cycles per 16 B written (ISA Packers)
+    Cycle trisc_api_cycles = 4;                // cycles per compute API call, inferred
+    std::map<numerics::SfpuOp, std::array<Cycle, 2>> sfpu_cycles;  // per op: {approx, precise}
+};
+
+// How tile data is computed: as silicon does, in fp32 everywhere, or not at all (timing only).
+// Cycle counts are identical in all three.
+enum class NumericsMode { faithful, fast, timing };
+const char* numerics_mode_name(NumericsMode m);
+NumericsMode parse_numerics_mode(const std::string& s);  // throws ConfigError
+
+// Settings of the compute kernel running on this core (TT-Metal ComputeConfig).
+struct ComputeSettings {
+    int fidelity_phases = 4;
+    bool fp32_dest_acc = false;
+    bool dst_full_sync = false;
+    bool approx = false;
+    NumericsMode numerics = NumericsMode::faithful;
+};
+
+class ComputeEngine {
+public:
+    ComputeEngine(const ComputeEngineConfig& cfg, TensixCore& core);
+    void reset(const ComputeSettings& s);  // at each launch
+    const ComputeEngineConfig& config() const { return m_cfg; }
+    const ComputeSettings& settings() const { return m_set; }
+    bool computes() const { return m_set.numerics != NumericsMode::timing; }
+
+    // ---- SrcA/SrcB banks: the unpacker fills one while the FPU drains the other ----
+    struct SrcBank {
+        std::vector<numerics::Tile> a, b;  // operands for SrcA and SrcB
+        bool full = false;
+    };
+    SrcBank& unpack_begin(RiscThread& t);  // waits for a free bank; the caller fills it
+    void unpack_end(RiscThread& t, Cycle cost);  // the unpacker's time, then the bank is full
+    SrcBank& math_begin(RiscThread& t);    // waits for a full bank
+    void math_end(RiscThread& t, Cycle cost);    // the FPU's time, then the bank is free
+
+    // ---- Dst: math and pack own halves in turn (tile_regs_acquire/commit/wait/release) ----
+    uint32_t dst_capacity() const;  // tiles per half (or whole Dst in full-sync mode)
+    void dst_acquire(RiscThread& t);
+    void dst_commit(RiscThread& t);
+    void dst_wait(RiscThread& t);
+    void dst_release(RiscThread& t);
+    // Dst tile `idst` of the half this thread (math or pack) owns; KernelError when not owned or
+    // beyond capacity. `written` tracks tiles written since the half was acquired.
+    numerics::Tile& dst(RiscThread& t, uint32_t idst, bool& written);
+
+    // ---- costs ----
+    Cycle unpack_cycles(uint8_t data_format) const;
+    Cycle pack_cycles(uint8_t data_format) const;
+    Cycle sfpu_cycles(numerics::SfpuOp op, bool approx) const;
+
+    // ---- packer state ----
+    bool packer_l1_acc = false;
+
+    // Busy cycles per engine since the last reset_stats (for utilisation).
+    struct Stats {
+        Cycle unpack = 0, fpu = 0, sfpu = 0, pack = 0;
+    };
+    Stats& stats() { return m_stats; }
+    void reset_stats() { m_stats = Stats{}; }
+
+private:
+    enum class Half { free, math, committed, pack };
+    ComputeEngineConfig m_cfg;
+    TensixCore& m_core;
+    ComputeSettings m_set;
+    std::array<SrcBank, 2> m_banks;
+    int m_unpack_bank = 0, m_math_bank = 0;
+    std::array<Half, 2> m_half{Half::free, Half::free};
+    int m_math_half = 0, m_pack_half = 0;
+    std::array<std::vector<numerics::Tile>, 2> m_dst;
+    std::array<std::vector<bool>, 2> m_written;
+    Stats m_stats;
+};
+
+}  // namespace tensim

@@ -1,0 +1,403 @@
+// The simulator side of the compute kernel API: each function is one TRISC's part of a call
+// (include/tensim/kernel_api/compute_kernel_api.h). Unpack reads tiles from CBs into a Src bank,
+// math runs the FPU or SFPU into Dst, pack writes Dst tiles into a CB; the handshakes and costs
+// live in ComputeEngine, the arithmetic in sim/numerics.
+#include <cmath>
+#include <cstring>
+#include <source_location>
+#include <map>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "common/error.hpp"
+#include "numerics/fidelity.hpp"
+#include "numerics/formats.hpp"
+#include "numerics/sfpu.hpp"
+#include "tensix/compute_engine.hpp"
+#include "tensix/l1_map.hpp"
+#include "tensix/tensix_core.hpp"
+
+namespace tensim::kapi {
+
+// These definitions match the declarations in compute_kernel_api.h, which cannot be included here:
+// its device-side DataFormat clashes with the host's tt::DataFormat. A mismatch shows up as an
+// undefined symbol when a kernel is loaded.
+using Loc = std::source_location;
+enum UnpackFlags : uint32_t { unpack_transpose = 1, unpack_bcast_row = 2, unpack_bcast_col = 4, unpack_bcast_scalar = 8 };
+enum MathOp : uint32_t { op_add, op_sub, op_mul, op_copy, op_matmul, op_reduce_sum, op_reduce_max, op_reduce_min };
+
+namespace {
+
+using numerics::Tile;
+
+RiscThread& self() {
+    RiscThread* t = RiscThread::current();
+    if (!t) throw InternalError("compute API called outside a kernel thread");
+    return *t;
+}
+
+ComputeEngine& engine(RiscThread& t) { return t.core().compute(); }
+
+[[noreturn]] void misuse(RiscThread& t, const Loc& loc, const std::string& what) {
+    throw KernelError(fmt::format("{}: {}", t.where(loc.file_name(), loc.line()), what));
+}
+
+void api_cost(RiscThread& t) { t.advance(engine(t).config().trisc_api_cycles); }
+
+// Element (r, c) of a tile in tile (face) order.
+constexpr uint32_t at(uint32_t r, uint32_t c) { return ((r / 16) * 2 + c / 16) * 256 + (r % 16) * 16 + c % 16; }
+
+const LocalCb& cb_of(RiscThread& t, uint32_t cb, const Loc& loc) {
+    if (cb >= l1_map::kMaxCbs) misuse(t, loc, fmt::format("CB index {} out of range (0..31)", cb));
+    const LocalCb& c = t.cb(cb);
+    if (!c.configured) misuse(t, loc, fmt::format("CB {} is not configured on this core", cb));
+    return c;
+}
+
+// L1 offset of page `index` counted from `ptr`, wrapping at the end of the FIFO.
+uint32_t page_at(const LocalCb& c, uint32_t ptr, uint32_t index) {
+    uint32_t off = ptr - c.fifo_addr + index * c.page_size;
+    return c.fifo_addr + off % c.fifo_size;
+}
+
+uint32_t occupied(RiscThread& t, uint32_t cb) {
+    return t.core().word(l1_map::cb_received(cb)) - t.core().word(l1_map::cb_acked(cb));
+}
+
+// The tile at `index` from the front of `cb`, as the unpacker sees it; checks it was waited for.
+const uint8_t* front_tile(RiscThread& t, uint32_t cb, uint32_t index, const Loc& loc) {
+    const LocalCb& c = cb_of(t, cb, loc);
+    if (index >= occupied(t, cb))
+        misuse(t, loc, fmt::format("tile index {} of CB {} is beyond the {} pages at its front (cb_wait_front first)",
+                                   index, cb, occupied(t, cb)));
+    return t.core().l1() + page_at(c, c.rd_ptr, index);
+}
+
+void decode(RiscThread& t, uint32_t cb, const uint8_t* src, Tile& out) {
+    auto fmt = static_cast<tt::DataFormat>(t.cb(cb).data_format);
+    numerics::decode_tile(fmt, src, out);
+    // Src registers hold TF32 at most: an fp32 operand loses its low 13 mantissa bits.
+    if (engine(t).settings().numerics == NumericsMode::faithful && fmt == tt::DataFormat::Float32)
+        for (float& v : out) v = numerics::round_to_tf32(v);
+}
+
+void transpose(Tile& x) {
+    Tile y;
+    for (uint32_t r = 0; r < 32; ++r)
+        for (uint32_t c = 0; c < 32; ++c) y[at(c, r)] = x[at(r, c)];
+    x = y;
+}
+
+void broadcast(Tile& x, uint32_t flags) {
+    Tile y;
+    for (uint32_t r = 0; r < 32; ++r)
+        for (uint32_t c = 0; c < 32; ++c)
+            y[at(r, c)] = flags & unpack_bcast_row ? x[at(0, c)] : flags & unpack_bcast_col ? x[at(r, 0)] : x[at(0, 0)];
+    x = y;
+}
+
+bool faithful(RiscThread& t) { return engine(t).settings().numerics == NumericsMode::faithful; }
+bool fp32_dst(RiscThread& t) { return engine(t).settings().fp32_dest_acc || !faithful(t); }
+float to_dst(RiscThread& t, float v) { return numerics::round_to_dst(v, fp32_dst(t)); }
+int phases(RiscThread& t) { return faithful(t) ? engine(t).settings().fidelity_phases : 4; }
+
+}  // namespace
+
+void compute_api_call() { api_cost(self()); }
+
+// ---- unpack (TRISC0) ------------------------------------------------------------------------------
+
+void unpack_tiles(const uint32_t* a, uint32_t na, const uint32_t* b, uint32_t nb, uint32_t flags, const Loc& loc) {
+    RiscThread& t = self();
+    api_cost(t);
+    ComputeEngine& e = engine(t);
+    Cycle cost = 0;
+    // Validate and cost before waiting for a bank, so a misuse is reported where it happens.
+    for (uint32_t i = 0; i < na; ++i) cost += e.unpack_cycles(cb_of(t, a[2 * i], loc).data_format);
+    for (uint32_t i = 0; i < nb; ++i) cost += e.unpack_cycles(cb_of(t, b[2 * i], loc).data_format);
+    auto& bank = e.unpack_begin(t);
+    bank.a.resize(na);
+    bank.b.resize(nb);
+    for (uint32_t i = 0; i < na; ++i) {
+        const uint8_t* src = front_tile(t, a[2 * i], a[2 * i + 1], loc);
+        if (!e.computes()) continue;
+        decode(t, a[2 * i], src, bank.a[i]);
+        if (flags & unpack_transpose) transpose(bank.a[i]);
+        if (flags >> 4) broadcast(bank.a[i], flags >> 4);
+    }
+    for (uint32_t i = 0; i < nb; ++i) {
+        const uint8_t* src = front_tile(t, b[2 * i], b[2 * i + 1], loc);
+        if (!e.computes()) continue;
+        decode(t, b[2 * i], src, bank.b[i]);
+        if (flags & (unpack_bcast_row | unpack_bcast_col | unpack_bcast_scalar)) broadcast(bank.b[i], flags);
+    }
+    e.unpack_end(t, cost);
+}
+
+void unpack_tilize(uint32_t cb, uint32_t block_tiles, uint32_t tile, const Loc& loc) {
+    RiscThread& t = self();
+    api_cost(t);
+    ComputeEngine& e = engine(t);
+    const LocalCb& c = cb_of(t, cb, loc);
+    auto fmt = static_cast<tt::DataFormat>(c.data_format);
+    uint32_t datum = tt::datum_size(fmt);
+    if (occupied(t, cb) < block_tiles)
+        misuse(t, loc, fmt::format("tilize_block of {} tiles but CB {} holds {} pages (cb_wait_front first)",
+                                   block_tiles, cb, occupied(t, cb)));
+    auto& bank = e.unpack_begin(t);
+    bank.a.resize(1);
+    bank.b.clear();
+    if (e.computes()) {
+        // The front of the CB holds 32 rows of block_tiles * 32 datums, row-major.
+        const uint8_t* base = t.core().l1() + c.rd_ptr;
+        Tile row_major;
+        uint8_t raw[4096];
+        for (uint32_t r = 0; r < 32; ++r)
+            std::memcpy(raw + r * 32 * datum, base + (r * block_tiles * 32 + tile * 32) * datum, 32 * datum);
+        numerics::decode_tile(fmt, raw, row_major);  // same datum encoding, positions row-major
+        for (uint32_t r = 0; r < 32; ++r)
+            for (uint32_t col = 0; col < 32; ++col) bank.a[0][at(r, col)] = row_major[r * 32 + col];
+    }
+    e.unpack_end(t, e.unpack_cycles(c.data_format));
+}
+
+void unpack_dst_operand(uint32_t cb, uint32_t index, bool into_srca, const Loc& loc) {
+    uint32_t sel[2] = {cb, index};
+    if (into_srca)
+        unpack_tiles(sel, 1, nullptr, 0, 0, loc);
+    else
+        unpack_tiles(nullptr, 0, sel, 1, 0, loc);
+}
+
+// ---- math (TRISC1) -----------------------------------------------------------------------------------
+
+void dst_acquire(const Loc&) {
+    RiscThread& t = self();
+    api_cost(t);
+    engine(t).dst_acquire(t);
+}
+
+void dst_commit(const Loc&) {
+    RiscThread& t = self();
+    api_cost(t);
+    engine(t).dst_commit(t);
+}
+
+void math_fpu(uint32_t op, uint32_t idst, uint32_t a, uint32_t b, uint32_t c, uint32_t, const Loc& loc) {
+    RiscThread& t = self();
+    api_cost(t);
+    ComputeEngine& e = engine(t);
+    const ComputeEngineConfig& cfg = e.config();
+    auto& bank = e.math_begin(t);
+    bool written = false;
+    Cycle cost = 0;
+    switch (op) {
+        case op_matmul: {
+            // a = rt (in0 tiles in SrcB), b = ct (in1 tiles in SrcA); Dst[idst + r*ct + col] += in0[r] x in1[col].
+            uint32_t rt = a, ct = b;
+            for (uint32_t r = 0; r < rt; ++r)
+                for (uint32_t col = 0; col < ct; ++col) {
+                    Tile& d = e.dst(t, idst + r * ct + col, written);
+                    if (e.computes())
+                        numerics::matmul_tile(bank.b[r], bank.a[col], d, phases(t), fp32_dst(t), false);
+                }
+            cost = static_cast<Cycle>(rt) * ct * cfg.fpu_matmul_cycles_per_phase * e.settings().fidelity_phases;
+            (void)c;
+            break;
+        }
+        case op_add:
+        case op_sub:
+        case op_mul: {
+            Tile& d = e.dst(t, idst, written);
+            if (e.computes()) {
+                // Dest reuse: Dst itself is one operand (a = 1: as SrcA, a = 2: as SrcB).
+                Tile dst_copy = d;
+                const Tile& x = a == 1 ? dst_copy : bank.a.at(0);
+                const Tile& y = a == 2 ? dst_copy : bank.b.at(0);
+                auto eop = op == op_add ? numerics::EltwiseOp::add : op == op_sub ? numerics::EltwiseOp::sub
+                                                                                    : numerics::EltwiseOp::mul;
+                numerics::eltwise_tile(eop, x, y, d, op == op_mul ? phases(t) : 1, fp32_dst(t), false);
+            }
+            cost = cfg.fpu_eltwise_cycles * (op == op_mul ? e.settings().fidelity_phases : 1);
+            break;
+        }
+        case op_copy: {
+            Tile& d = e.dst(t, idst, written);
+            if (e.computes())
+                for (uint32_t i = 0; i < 1024; ++i) d[i] = to_dst(t, bank.a.at(0)[i]);
+            cost = cfg.fpu_datacopy_cycles;
+            break;
+        }
+        case op_reduce_sum:
+        case op_reduce_max:
+        case op_reduce_min: {
+            // a = ReduceDim: ROW keeps column 0, COL keeps row 0, SCALAR keeps (0,0). Reductions
+            // accumulate into what Dst already holds (several tiles reduce into one).
+            Tile& d = e.dst(t, idst, written);
+            if (e.computes()) {
+                const Tile& in = bank.a.at(0);
+                float s = bank.b.at(0)[0];
+                uint32_t n = a == 2 ? 1 : 32;
+                for (uint32_t k = 0; k < n; ++k) {
+                    float acc = op == op_reduce_sum ? 0.0f : (op == op_reduce_max ? -INFINITY : INFINITY);
+                    for (uint32_t j = 0; j < (a == 2 ? 1024u : 32u); ++j) {
+                        float v = a == 2 ? in[j] : a == 0 ? in[at(k, j)] : in[at(j, k)];
+                        acc = op == op_reduce_sum ? acc + v : op == op_reduce_max ? std::max(acc, v) : std::min(acc, v);
+                    }
+                    float v = op == op_reduce_sum ? (faithful(t) ? numerics::fidelity_mul(acc, s, phases(t)) : acc * s)
+                                                  : acc * s;
+                    float& out = a == 0 ? d[at(k, 0)] : a == 1 ? d[at(0, k)] : d[0];
+                    float prev = out;
+                    out = to_dst(t, !written ? v
+                                   : op == op_reduce_sum ? prev + v
+                                   : op == op_reduce_max ? std::max(prev, v) : std::min(prev, v));
+                }
+            }
+            cost = cfg.fpu_reduce_cycles_per_phase * (op == op_reduce_sum ? e.settings().fidelity_phases : 1);
+            break;
+        }
+        default:
+            misuse(t, loc, fmt::format("unknown FPU operation {}", op));
+    }
+    e.math_end(t, cost);
+}
+
+namespace {
+numerics::SfpuOp sfpu_op(RiscThread& t, const char* name, const Loc& loc) {
+    static std::map<const char*, numerics::SfpuOp> cache;  // names are string literals
+    auto it = cache.find(name);
+    if (it != cache.end()) return it->second;
+    auto op = numerics::parse_sfpu_op(name);
+    if (!op) misuse(t, loc, fmt::format("SFPU operation '{}' is not modelled", name));
+    return cache[name] = *op;
+}
+}  // namespace
+
+void math_sfpu(const char* name, uint32_t idst, float scalar, uint32_t param, bool approx, const Loc& loc) {
+    RiscThread& t = self();
+    api_cost(t);
+    ComputeEngine& e = engine(t);
+    numerics::SfpuOp op = sfpu_op(t, name, loc);
+    bool written = false;
+    Tile& d = e.dst(t, idst, written);
+    if (e.computes()) {
+        numerics::SfpuArgs args;
+        args.scalar = scalar;
+        args.param = param;
+        numerics::sfpu_unary_tile(op, d.data(), args, faithful(t) && approx);
+        if (faithful(t))
+            for (float& v : d) v = to_dst(t, v);
+    }
+    Cycle cost = e.sfpu_cycles(op, approx);
+    e.stats().sfpu += cost;
+    t.advance(cost);
+}
+
+void math_sfpu_binary(const char* name, uint32_t idst0, uint32_t idst1, uint32_t odst, const Loc& loc) {
+    RiscThread& t = self();
+    api_cost(t);
+    ComputeEngine& e = engine(t);
+    static const std::map<std::string, numerics::SfpuBinaryOp> ops = {
+        {"add", numerics::SfpuBinaryOp::add}, {"sub", numerics::SfpuBinaryOp::sub}, {"mul", numerics::SfpuBinaryOp::mul},
+        {"div", numerics::SfpuBinaryOp::div}, {"rsub", numerics::SfpuBinaryOp::rsub}, {"pow", numerics::SfpuBinaryOp::pow},
+        {"eq", numerics::SfpuBinaryOp::eq}, {"ne", numerics::SfpuBinaryOp::ne}, {"lt", numerics::SfpuBinaryOp::lt},
+        {"gt", numerics::SfpuBinaryOp::gt}, {"le", numerics::SfpuBinaryOp::le}, {"ge", numerics::SfpuBinaryOp::ge},
+        {"max", numerics::SfpuBinaryOp::max}, {"min", numerics::SfpuBinaryOp::min}};
+    auto it = ops.find(name);
+    if (it == ops.end()) misuse(t, loc, fmt::format("binary SFPU operation '{}' is not modelled", name));
+    bool w0, w1, wo;
+    Tile& x = e.dst(t, idst0, w0);
+    Tile& y = e.dst(t, idst1, w1);
+    Tile& o = e.dst(t, odst, wo);
+    if (e.computes())
+        for (uint32_t i = 0; i < 1024; ++i) o[i] = to_dst(t, numerics::sfpu_binary(it->second, x[i], y[i]));
+    // A load of each operand, the operation and a store per 32-datum vector.
+    Cycle cost = e.sfpu_cycles(numerics::SfpuOp::add_scalar, false);
+    e.stats().sfpu += cost;
+    t.advance(cost);
+}
+
+// ---- pack (TRISC2) ---------------------------------------------------------------------------------
+
+void dst_wait(const Loc&) {
+    RiscThread& t = self();
+    api_cost(t);
+    engine(t).dst_wait(t);
+}
+
+void dst_release(const Loc&) {
+    RiscThread& t = self();
+    api_cost(t);
+    engine(t).dst_release(t);
+}
+
+void pack_l1_acc(bool enable) {
+    RiscThread& t = self();
+    api_cost(t);
+    engine(t).packer_l1_acc = enable;
+}
+
+void pack_tile(uint32_t idst, uint32_t cb, uint32_t index, bool out_of_order, const Loc& loc) {
+    RiscThread& t = self();
+    api_cost(t);
+    ComputeEngine& e = engine(t);
+    cb_of(t, cb, loc);
+    LocalCb& c = t.cb(cb);
+    uint32_t pos = out_of_order ? index : c.wr_tile_ptr;
+    uint32_t free = c.num_pages - occupied(t, cb);
+    if (pos >= free)
+        misuse(t, loc, fmt::format("pack_tile to page {} of CB {}, beyond the {} pages free at its back "
+                                   "(cb_reserve_back first)",
+                                   pos, cb, free));
+    if (!out_of_order) c.wr_tile_ptr++;
+    bool written;
+    const Tile& d = e.dst(t, idst, written);
+    auto fmt = static_cast<tt::DataFormat>(c.data_format);
+    uint8_t* dst = t.core().l1() + page_at(c, c.wr_ptr, pos);
+    if (e.computes()) {
+        auto rounding = faithful(t) ? numerics::Rounding::packer : numerics::Rounding::host;
+        if (e.packer_l1_acc) {
+            Tile sum;
+            numerics::decode_tile(fmt, dst, sum);
+            for (uint32_t i = 0; i < 1024; ++i) sum[i] += d[i];
+            numerics::encode_tile(fmt, sum, dst, rounding);
+        } else {
+            numerics::encode_tile(fmt, d, dst, rounding);
+        }
+    }
+    Cycle cost = e.pack_cycles(c.data_format);
+    e.stats().pack += cost;
+    t.advance(cost);
+}
+
+void pack_untilize(uint32_t idst, uint32_t cb, uint32_t block_tiles, uint32_t tile, const Loc& loc) {
+    RiscThread& t = self();
+    api_cost(t);
+    ComputeEngine& e = engine(t);
+    const LocalCb& c = cb_of(t, cb, loc);
+    auto fmt = static_cast<tt::DataFormat>(c.data_format);
+    if (tt::is_block_float(fmt)) misuse(t, loc, fmt::format("untilize into CB {} of block-float format", cb));
+    uint32_t datum = tt::datum_size(fmt);
+    if (c.num_pages - occupied(t, cb) < block_tiles)
+        misuse(t, loc, fmt::format("untilize of {} tiles into CB {} with {} pages free (cb_reserve_back first)",
+                                   block_tiles, cb, c.num_pages - occupied(t, cb)));
+    bool written;
+    const Tile& d = e.dst(t, idst, written);
+    if (e.computes()) {
+        // Tile `tile` becomes columns [32*tile, 32*tile + 32) of 32 row-major rows.
+        Tile row_major;
+        for (uint32_t r = 0; r < 32; ++r)
+            for (uint32_t col = 0; col < 32; ++col) row_major[r * 32 + col] = d[at(r, col)];
+        uint8_t raw[4096];
+        numerics::encode_tile(fmt, row_major, raw, faithful(t) ? numerics::Rounding::packer : numerics::Rounding::host);
+        uint8_t* base = t.core().l1() + c.wr_ptr;
+        for (uint32_t r = 0; r < 32; ++r)
+            std::memcpy(base + (r * block_tiles * 32 + tile * 32) * datum, raw + r * 32 * datum, 32 * datum);
+    }
+    Cycle cost = e.pack_cycles(c.data_format);
+    e.stats().pack += cost;
+    t.advance(cost);
+}
+
+}  // namespace tensim::kapi
