@@ -148,6 +148,7 @@ ChipConfig load_chip(const nlohmann::json& j, const std::string& path) {
     ComputeEngineConfig& k = c.compute;
     cp.constant("unpack_bytes_per_cycle", "B/cycle", k.unpack_bytes_per_cycle);
     cp.constant("unpack_slow_bytes_per_cycle", "B/cycle", k.unpack_slow_bytes_per_cycle);
+    cp.constant("unpack_combined_bytes_per_cycle", "B/cycle", k.unpack_combined_bytes_per_cycle);
     cp.constant("unpack_setup_cycles_per_face", "cycles", k.unpack_setup_cycles_per_face);
     cp.constant("fpu_matmul_cycles_per_phase", "cycles/tile", k.fpu_matmul_cycles_per_phase);
     cp.constant("fpu_eltwise_cycles", "cycles/tile", k.fpu_eltwise_cycles);

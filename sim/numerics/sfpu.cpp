@@ -44,8 +44,8 @@ float exp_approx(float x) {
 // recip, approximate (tensim's approximation): the bit-trick seed 0x7EF311C3 - bits(|x|)
 // (relative error up to ~5 %) refined by two Newton steps y *= 2 - |x|*y in fp32 (~2.6e-3 after
 // one), as a kernel with fewer iterations than the precise one would. Relative error below
-// ~7e-6, about 100x fp32 rounding. Inputs whose
-// reciprocal leaves the normal range (|x| >= 2^125, denormals) take the exact path.
+// ~7e-6, about 100x fp32 rounding. Inputs whose reciprocal leaves the normal range
+// (|x| >= 2^125, denormals) take the exact path.
 float recip_approx(float x) {
     const uint32_t b = bits_of(x);
     const uint32_t mag = b & 0x7fffffffu;
@@ -142,7 +142,7 @@ float sigmoid_approx(float x) {
 // in fp32, so accuracy degrades for large |x| as on any fp32 kernel.
 float reduce_pi(float x, bool& odd) {
     const float q = std::nearbyint(x * (1.0f / kPi));
-    odd = std::fmod(q, 2.0f) != 0.0f;
+    odd = std::fabs(q) < 1e9f && (static_cast<int32_t>(q) & 1) != 0;  // larger q are even
     return x - q * kPi;
 }
 
@@ -317,87 +317,88 @@ float op_ceil(float x, const SfpuArgs&, bool) { return std::ceil(x); }
 // vector's instructions include its SFPLOAD and SFPSTORE and a MAD (latency 2) whose result the
 // next instruction needs counts 2. "inferred" counts come from a plausible kernel, not silicon.
 
+using TileFn = void (*)(float* tile, const SfpuArgs& args, bool approx);
+
+// One loop per op, so the op inlines into it (the tile path runs for every SFPU call).
+template <UnaryFn F>
+void map_tile(float* tile, const SfpuArgs& args, bool approx) {
+    for (int i = 0; i < 1024; ++i) tile[i] = F(tile[i], args, approx);
+}
+
 struct OpInfo {
     SfpuOp op;
     const char* name;
     UnaryFn fn;
+    TileFn tile_fn;
     SfpuCost cost;
 };
 
 #define INF(n) "inferred: " #n " instructions per 32-datum vector x 32 vectors"
 #define INF2(a, p) \
     "inferred: approx " #a ", precise " #p " instructions per 32-datum vector x 32 vectors"
-#define C(n) ((n) * 32)
+#define C(n) ((n)*32)
+#define ROW(op, ...) \
+    { SfpuOp::op, #op, op_##op, map_tile<op_##op>, __VA_ARGS__ }
 
 constexpr OpInfo kOps[] = {
-    {SfpuOp::exp,
-     "exp",
-     op_exp,
-     {96, C(30),
-      "approx: wormhole_params.md s5 (tt-metal SFPU_Exp_Approx report: 3 issue slots per vector, "
-      "clamped path); precise: " INF(30)}},
-    {SfpuOp::log, "log", op_log, {C(17), C(25), INF2(17, 25)}},
-    {SfpuOp::recip, "recip", op_recip, {C(18), C(22), INF2(18, 22)}},
-    {SfpuOp::sqrt, "sqrt", op_sqrt, {C(4), C(26), INF2(4, 26)}},
-    {SfpuOp::rsqrt, "rsqrt", op_rsqrt, {C(12), C(24), INF2(12, 24)}},
-    {SfpuOp::gelu,
-     "gelu",
-     op_gelu,
-     {256, C(28),
-      "approx: calibration/sfpu.json sfpu_gelu_appx_approxno_fp32destno (~256 cycles/tile, LUT "
-      "path); precise: " INF(28)}},
-    {SfpuOp::silu, "silu", op_silu, {C(8), C(54), INF2(8, 54)}},
-    {SfpuOp::sigmoid, "sigmoid", op_sigmoid, {C(7), C(52), INF2(7, 52)}},
-    {SfpuOp::tanh,
-     "tanh",
-     op_tanh,
-     {192, 530,
-      "approx: wormhole_params.md s5 (SFPU_LUT_Retune report, ~192 cycles/tile); precise: "
-      "calibration/sfpu.json sfpu_tanh_approxno_fp32destno (~530 cycles/tile, bf16 Dst)"}},
-    {SfpuOp::relu, "relu", op_relu, {C(4), C(4), INF(4)}},
-    {SfpuOp::relu_max, "relu_max", op_relu_max, {C(6), C(6), INF(6)}},
-    {SfpuOp::relu_min, "relu_min", op_relu_min, {C(4), C(4), INF(4)}},
-    {SfpuOp::leaky_relu, "leaky_relu", op_leaky_relu, {C(6), C(6), INF(6)}},
-    {SfpuOp::abs, "abs", op_abs, {C(3), C(3), INF(3)}},
-    {SfpuOp::square, "square", op_square, {C(4), C(4), INF(4)}},
-    {SfpuOp::power,
-     "power",
-     op_power,
-     {C(8), C(8), INF(8) " (exponent <= 4; ~2 cycles per further multiply)"}},
-    {SfpuOp::sign, "sign", op_sign, {C(7), C(7), INF(7)}},
-    {SfpuOp::exp2, "exp2", op_exp2, {C(4), C(31), INF2(4, 31)}},
-    {SfpuOp::expm1, "expm1", op_expm1, {C(5), C(32), INF2(5, 32)}},
-    {SfpuOp::sin, "sin", op_sin, {C(24), C(28), INF2(24, 28)}},
-    {SfpuOp::cos, "cos", op_cos, {C(24), C(28), INF2(24, 28)}},
-    {SfpuOp::tan, "tan", op_tan, {C(40), C(48), INF2(40, 48)}},
-    {SfpuOp::ltz, "ltz", op_ltz, {C(5), C(5), INF(5)}},
-    {SfpuOp::gtz, "gtz", op_gtz, {C(5), C(5), INF(5)}},
-    {SfpuOp::lez, "lez", op_lez, {C(5), C(5), INF(5)}},
-    {SfpuOp::gez, "gez", op_gez, {C(5), C(5), INF(5)}},
-    {SfpuOp::eqz, "eqz", op_eqz, {C(5), C(5), INF(5)}},
-    {SfpuOp::nez, "nez", op_nez, {C(5), C(5), INF(5)}},
-    {SfpuOp::add_scalar, "add_scalar", op_add_scalar, {C(4), C(4), INF(4)}},
-    {SfpuOp::sub_scalar, "sub_scalar", op_sub_scalar, {C(4), C(4), INF(4)}},
-    {SfpuOp::mul_scalar, "mul_scalar", op_mul_scalar, {C(4), C(4), INF(4)}},
-    {SfpuOp::div_scalar, "div_scalar", op_div_scalar, {C(4), C(4), INF(4)}},
-    {SfpuOp::rsub_scalar, "rsub_scalar", op_rsub_scalar, {C(4), C(4), INF(4)}},
-    {SfpuOp::fill, "fill", op_fill, {C(2), C(2), INF(2) " (no load)"}},
-    {SfpuOp::neg, "neg", op_neg, {C(3), C(3), INF(3)}},
-    {SfpuOp::log1p, "log1p", op_log1p, {C(18), C(26), INF2(18, 26)}},
-    {SfpuOp::erf, "erf", op_erf, {C(28), C(40), INF2(28, 40)}},
-    {SfpuOp::erfc, "erfc", op_erfc, {C(41), C(41), INF(41)}},
-    {SfpuOp::asin, "asin", op_asin, {C(36), C(36), INF(36)}},
-    {SfpuOp::acos, "acos", op_acos, {C(36), C(36), INF(36)}},
-    {SfpuOp::atan, "atan", op_atan, {C(32), C(32), INF(32)}},
-    {SfpuOp::elu, "elu", op_elu, {C(9), C(36), INF2(9, 36)}},
-    {SfpuOp::hardsigmoid, "hardsigmoid", op_hardsigmoid, {C(8), C(8), INF(8)}},
-    {SfpuOp::floor, "floor", op_floor, {C(9), C(9), INF(9)}},
-    {SfpuOp::ceil, "ceil", op_ceil, {C(9), C(9), INF(9)}},
+    ROW(exp, {96, C(30),
+              "approx: wormhole_params.md s5 (tt-metal SFPU_Exp_Approx report: 3 issue slots "
+              "per vector, clamped path); precise: " INF(30)}),
+    ROW(log, {C(17), C(25), INF2(17, 25)}),
+    ROW(recip, {C(18), C(22), INF2(18, 22)}),
+    ROW(sqrt, {C(4), C(26), INF2(4, 26)}),
+    ROW(rsqrt, {C(12), C(24), INF2(12, 24)}),
+    ROW(gelu,
+        {256, C(28),
+         "approx: calibration/sfpu.json sfpu_gelu_appx_approxno_fp32destno (~256 cycles/tile, LUT "
+         "path); precise: " INF(28)}),
+    ROW(silu, {C(8), C(54), INF2(8, 54)}),
+    ROW(sigmoid, {C(7), C(52), INF2(7, 52)}),
+    ROW(tanh, {192, 530,
+               "approx: wormhole_params.md s5 (SFPU_LUT_Retune report, ~192 cycles/tile); precise: "
+               "calibration/sfpu.json sfpu_tanh_approxno_fp32destno (~530 cycles/tile, bf16 Dst)"}),
+    ROW(relu, {C(4), C(4), INF(4)}),
+    ROW(relu_max, {C(6), C(6), INF(6)}),
+    ROW(relu_min, {C(4), C(4), INF(4)}),
+    ROW(leaky_relu, {C(6), C(6), INF(6)}),
+    ROW(abs, {C(3), C(3), INF(3)}),
+    ROW(square, {C(4), C(4), INF(4)}),
+    ROW(power, {C(8), C(8), INF(8) " (exponent <= 4; ~2 cycles per further multiply)"}),
+    ROW(sign, {C(7), C(7), INF(7)}),
+    ROW(exp2, {C(4), C(31), INF2(4, 31)}),
+    ROW(expm1, {C(5), C(32), INF2(5, 32)}),
+    ROW(sin, {C(24), C(28), INF2(24, 28)}),
+    ROW(cos, {C(24), C(28), INF2(24, 28)}),
+    ROW(tan, {C(40), C(48), INF2(40, 48)}),
+    ROW(ltz, {C(5), C(5), INF(5)}),
+    ROW(gtz, {C(5), C(5), INF(5)}),
+    ROW(lez, {C(5), C(5), INF(5)}),
+    ROW(gez, {C(5), C(5), INF(5)}),
+    ROW(eqz, {C(5), C(5), INF(5)}),
+    ROW(nez, {C(5), C(5), INF(5)}),
+    ROW(add_scalar, {C(4), C(4), INF(4)}),
+    ROW(sub_scalar, {C(4), C(4), INF(4)}),
+    ROW(mul_scalar, {C(4), C(4), INF(4)}),
+    ROW(div_scalar, {C(4), C(4), INF(4)}),
+    ROW(rsub_scalar, {C(4), C(4), INF(4)}),
+    ROW(fill, {C(2), C(2), INF(2) " (no load)"}),
+    ROW(neg, {C(3), C(3), INF(3)}),
+    ROW(log1p, {C(18), C(26), INF2(18, 26)}),
+    ROW(erf, {C(28), C(40), INF2(28, 40)}),
+    ROW(erfc, {C(41), C(41), INF(41)}),
+    ROW(asin, {C(36), C(36), INF(36)}),
+    ROW(acos, {C(36), C(36), INF(36)}),
+    ROW(atan, {C(32), C(32), INF(32)}),
+    ROW(elu, {C(9), C(36), INF2(9, 36)}),
+    ROW(hardsigmoid, {C(8), C(8), INF(8)}),
+    ROW(floor, {C(9), C(9), INF(9)}),
+    ROW(ceil, {C(9), C(9), INF(9)}),
 };
 
 #undef INF
 #undef INF2
 #undef C
+#undef ROW
 
 constexpr std::size_t kNumOps = std::size(kOps);
 static_assert(kNumOps == static_cast<std::size_t>(SfpuOp::ceil) + 1, "one table row per SfpuOp");
@@ -425,8 +426,7 @@ float sfpu_unary(SfpuOp op, float x, const SfpuArgs& args, bool approx) {
 }
 
 void sfpu_unary_tile(SfpuOp op, float* tile, const SfpuArgs& args, bool approx) {
-    const UnaryFn fn = info(op).fn;
-    for (int i = 0; i < 1024; ++i) tile[i] = fn(tile[i], args, approx);
+    info(op).tile_fn(tile, args, approx);
 }
 
 float sfpu_binary(SfpuBinaryOp op, float a, float b) {

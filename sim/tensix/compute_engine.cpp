@@ -1,5 +1,6 @@
 #include "tensix/compute_engine.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -136,11 +137,24 @@ numerics::Tile& ComputeEngine::dst(RiscThread& t, uint32_t idst, bool& written) 
 
 // ---- costs --------------------------------------------------------------------------------------------
 
-Cycle ComputeEngine::unpack_cycles(uint8_t fmt) const {
-    auto f = static_cast<tt::DataFormat>(fmt);
-    bool slow = f == tt::DataFormat::Bfp2_b || f == tt::DataFormat::Bfp2;
-    double rate = slow ? m_cfg.unpack_slow_bytes_per_cycle : m_cfg.unpack_bytes_per_cycle;
-    return 4 * m_cfg.unpack_setup_cycles_per_face + static_cast<Cycle>(std::ceil(numerics::tile_bytes(f) / rate));
+Cycle ComputeEngine::unpack_cycles(const std::vector<uint8_t>& a_formats, const std::vector<uint8_t>& b_formats) const {
+    // Each unpacker: per tile, an address setup per face, then its L1 fetch at x4 (x1 for BFP2).
+    double bytes = 0;
+    auto one = [&](const std::vector<uint8_t>& formats) {
+        double cycles = 0;
+        for (uint8_t fmt : formats) {
+            auto f = static_cast<tt::DataFormat>(fmt);
+            bool slow = f == tt::DataFormat::Bfp2_b || f == tt::DataFormat::Bfp2;
+            cycles += 4.0 * m_cfg.unpack_setup_cycles_per_face +
+                      numerics::tile_bytes(f) / (slow ? m_cfg.unpack_slow_bytes_per_cycle : m_cfg.unpack_bytes_per_cycle);
+            bytes += numerics::tile_bytes(f);
+        }
+        return cycles;
+    };
+    double a = one(a_formats), b = one(b_formats);
+    size_t tiles = std::max(a_formats.size(), b_formats.size());
+    double shared = bytes / m_cfg.unpack_combined_bytes_per_cycle + 4.0 * m_cfg.unpack_setup_cycles_per_face * tiles;
+    return static_cast<Cycle>(std::ceil(std::max({a, b, shared})));
 }
 
 Cycle ComputeEngine::pack_cycles(uint8_t fmt) const {

@@ -28,6 +28,7 @@ class TensixCore;
 struct ComputeEngineConfig {
     double unpack_bytes_per_cycle = 64;        // B/cycle, UNPACR x4 (ISA)
     double unpack_slow_bytes_per_cycle = 16;   // B/cycle for BFP2 (ISA)
+    double unpack_combined_bytes_per_cycle = 80;  // B/cycle, both unpackers together (ISA L1.md)
     Cycle unpack_setup_cycles_per_face = 2;    // cycles (ISA)
     Cycle fpu_matmul_cycles_per_phase = 16;    // cycles/tile (TTM GEMM_FLOPS.md)
     Cycle fpu_eltwise_cycles = 8;              // cycles/tile (ISA MatrixUnit.md)
@@ -84,7 +85,8 @@ public:
     numerics::Tile& dst(RiscThread& t, uint32_t idst, bool& written);
 
     // ---- costs ----
-    Cycle unpack_cycles(uint8_t data_format) const;
+    // The two unpackers work in parallel (0 -> SrcA, 1 -> SrcB) within their shared L1 bandwidth.
+    Cycle unpack_cycles(const std::vector<uint8_t>& a_formats, const std::vector<uint8_t>& b_formats) const;
     Cycle pack_cycles(uint8_t data_format) const;
     Cycle sfpu_cycles(numerics::SfpuOp op, bool approx) const;
 

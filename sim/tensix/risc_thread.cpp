@@ -21,6 +21,14 @@ const char* risc_name(Risc r) {
 
 RiscThread* RiscThread::current() { return g_current; }
 
+const char* wait_kind_name(WaitInfo::Kind k) {
+    static const char* names[] = {"none", "cb_reserve", "cb_wait", "semaphore", "semaphore", "noc_read",
+                                  "noc_write", "noc_write", "noc_atomic", "noc_barrier", "src_free", "src_full",
+                                  "dst_free", "dst_committed", "noc_drain"};
+    static_assert(sizeof(names) / sizeof(names[0]) == WaitInfo::kinds);
+    return names[k];
+}
+
 RiscThread::RiscThread(TensixCore& core, Risc risc, const RiscConfig& cfg)
     : m_core(core), m_risc(risc), m_cfg(cfg) {
     sc_core::sc_spawn_options opts;

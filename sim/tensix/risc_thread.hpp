@@ -56,6 +56,9 @@ struct WaitInfo {
     uint32_t line = 0;
 };
 
+// Short name of what a wait is for ("cb_wait", "src_full", ...), for stall statistics.
+const char* wait_kind_name(WaitInfo::Kind k);
+
 // Outstanding NoC work of one RISC, decremented by completion callbacks.
 struct NocCounters {
     uint32_t reads = 0;          // reads whose data has not landed

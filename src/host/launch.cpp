@@ -226,6 +226,7 @@ void DeviceImpl::run_program(tt::tt_metal::Program& program) {
                     s.approx = cc.math_approx_mode;
                     s.numerics = numerics_mode();
                     core.compute().reset(s);
+                    core.compute().reset_stats();
                 }
                 const auto it = k.args.find(c);
                 uint32_t nargs = it == k.args.end() ? 0 : static_cast<uint32_t>(it->second->view.rt_args_count);
@@ -287,10 +288,22 @@ void DeviceImpl::run_program(tt::tt_metal::Program& program) {
     Cycle end = launch;
     for (auto& r : running) {
         end = std::max(end, r.thread->end_cycle());
-        m_last.kernels.push_back({ch.id(), int(r.core.x), int(r.core.y), risc_name(r.thread->risc()), r.kernel->name,
-                                  r.thread->start_cycle() - launch, r.thread->end_cycle() - launch});
+        KernelRunStats k{ch.id(), int(r.core.x), int(r.core.y), risc_name(r.thread->risc()), r.kernel->name,
+                         r.thread->start_cycle() - launch, r.thread->end_cycle() - launch, {}};
+        const auto& stalls = r.thread->stall_cycles();
+        for (int w = 1; w < WaitInfo::kinds; ++w)
+            if (stalls[w]) k.stall_cycles[wait_kind_name(static_cast<WaitInfo::Kind>(w))] += stalls[w];
+        m_last.kernels.push_back(std::move(k));
     }
     m_last.device_cycles = end - launch;
+    for (const auto& k : p.kernels)
+        if (k.compute)
+            for (const auto& r : k.cores.ranges())
+                for (const auto& c : r) {
+                    const auto& e = ch.worker(int(c.x), int(c.y)).compute().stats();
+                    double util = m_last.device_cycles ? double(e.fpu) / double(m_last.device_cycles) : 0.0;
+                    m_last.compute.push_back({ch.id(), int(c.x), int(c.y), e.unpack, e.fpu, e.sfpu, e.pack, util});
+                }
     m_last.device_time_us = ch.clock().cycles_to_us(m_last.device_cycles);
     m_last_chip_stats = nlohmann::json::object();
     ch.dump_stats(m_last_chip_stats);
@@ -305,10 +318,16 @@ nlohmann::json DeviceImpl::stats_json() {
     for (const auto& k : m_last.kernels)
         kernels.push_back({{"chip", k.chip}, {"core", {k.core_x, k.core_y}}, {"risc", k.risc}, {"kernel", k.kernel},
                            {"start_cycle", k.start_cycle}, {"end_cycle", k.end_cycle},
-                           {"busy_cycles", k.end_cycle - k.start_cycle}});
+                           {"busy_cycles", k.end_cycle - k.start_cycle}, {"stall_cycles", k.stall_cycles}});
+    nlohmann::json compute = nlohmann::json::array();
+    for (const auto& c : m_last.compute)
+        compute.push_back({{"chip", c.chip}, {"core", {c.core_x, c.core_y}}, {"unpack_cycles", c.unpack_cycles},
+                           {"fpu_cycles", c.fpu_cycles}, {"sfpu_cycles", c.sfpu_cycles}, {"pack_cycles", c.pack_cycles},
+                           {"fpu_utilization", c.fpu_utilization}});
     return {{"program", {{"device_cycles", m_last.device_cycles}, {"device_time_us", m_last.device_time_us},
                          {"clock_mhz", m_last.clock_mhz}, {"launch_cycle", m_last.launch_cycle}}},
             {"kernels", kernels},
+            {"compute", compute},
             {"chip", m_last_chip_stats},
             {"config", to_json(m_system.config())}};
 }

@@ -112,10 +112,11 @@ void unpack_tiles(const uint32_t* a, uint32_t na, const uint32_t* b, uint32_t nb
     RiscThread& t = self();
     api_cost(t);
     ComputeEngine& e = engine(t);
-    Cycle cost = 0;
     // Validate and cost before waiting for a bank, so a misuse is reported where it happens.
-    for (uint32_t i = 0; i < na; ++i) cost += e.unpack_cycles(cb_of(t, a[2 * i], loc).data_format);
-    for (uint32_t i = 0; i < nb; ++i) cost += e.unpack_cycles(cb_of(t, b[2 * i], loc).data_format);
+    std::vector<uint8_t> a_fmt, b_fmt;
+    for (uint32_t i = 0; i < na; ++i) a_fmt.push_back(cb_of(t, a[2 * i], loc).data_format);
+    for (uint32_t i = 0; i < nb; ++i) b_fmt.push_back(cb_of(t, b[2 * i], loc).data_format);
+    Cycle cost = e.unpack_cycles(a_fmt, b_fmt);
     auto& bank = e.unpack_begin(t);
     bank.a.resize(na);
     bank.b.resize(nb);
@@ -159,7 +160,7 @@ void unpack_tilize(uint32_t cb, uint32_t block_tiles, uint32_t tile, const Loc& 
         for (uint32_t r = 0; r < 32; ++r)
             for (uint32_t col = 0; col < 32; ++col) bank.a[0][at(r, col)] = row_major[r * 32 + col];
     }
-    e.unpack_end(t, e.unpack_cycles(c.data_format));
+    e.unpack_end(t, e.unpack_cycles({c.data_format}, {}));
 }
 
 void unpack_dst_operand(uint32_t cb, uint32_t index, bool into_srca, const Loc& loc) {

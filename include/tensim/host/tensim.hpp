@@ -2,6 +2,7 @@
 // a program run measured.
 #pragma once
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,18 @@ struct KernelRunStats {
     std::string risc;            // "BRISC", "NCRISC", ...
     std::string kernel;          // kernel source path
     uint64_t start_cycle = 0, end_cycle = 0;  // relative to the program's launch
+    // Cycles spent blocked, by what was waited for: "cb_wait", "cb_reserve", "src_full" (math
+    // waiting for the unpacker), "src_free" (unpacker waiting for the FPU), "dst_free",
+    // "dst_committed", "noc_read", "noc_write", "semaphore", ...
+    std::map<std::string, uint64_t> stall_cycles;
+};
+
+// Busy cycles of one core's compute engines during the last program.
+struct ComputeCoreStats {
+    int chip = 0;
+    int core_x = 0, core_y = 0;
+    uint64_t unpack_cycles = 0, fpu_cycles = 0, sfpu_cycles = 0, pack_cycles = 0;
+    double fpu_utilization = 0;  // fpu_cycles / program device cycles
 };
 
 struct ProgramStats {
@@ -24,6 +37,7 @@ struct ProgramStats {
     double clock_mhz = 0;
     uint64_t launch_cycle = 0;   // absolute simulated cycle of the launch
     std::vector<KernelRunStats> kernels;
+    std::vector<ComputeCoreStats> compute;  // cores that ran a compute kernel
 };
 
 // The system CreateDevice opens: a board name (n150, n300), a chip name, or an architecture JSON
