@@ -78,6 +78,10 @@ int main() {
     std::printf("eltwise_binary: %u tiles, max |err| %.3g, PCC %.6f, device time %llu cycles (%.2f us)\n", n_tiles,
                 max_err, pcc, static_cast<unsigned long long>(st.device_cycles), st.device_time_us);
     CloseDevice(device);
+    if (tensim::numerics_mode_name() == "timing") {
+        std::printf("PASS (timing mode: results not checked)\n");
+        return 0;
+    }
     std::printf("%s\n", pass ? "PASS" : "FAIL");
     return pass ? 0 : 1;
 }

@@ -137,6 +137,10 @@ int main(int argc, char** argv) {
     }
     std::printf("  vs fp64: PCC %.6f, max |error| %.4g\n", pcc, max_err);
     CloseDevice(device);
+    if (tensim::numerics_mode_name() == "timing") {
+        std::printf("PASS (timing mode: results not checked)\n");
+        return 0;
+    }
     bool pass = pcc > (fidelity == MathFidelity::LoFi ? 0.99 : 0.999);
     std::printf("%s\n", pass ? "PASS" : "FAIL");
     return pass ? 0 : 1;
