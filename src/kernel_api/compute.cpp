@@ -241,13 +241,17 @@ void math_fpu(uint32_t op, uint32_t idst, uint32_t a, uint32_t b, uint32_t c, ui
                 float s = bank.b.at(0)[0];
                 uint32_t n = a == 2 ? 1 : 32;
                 for (uint32_t k = 0; k < n; ++k) {
+                    // Sum pools multiply each datum by the scaler (with fidelity) and accumulate; max
+                    // and min pick a datum, then scale it.
                     float acc = op == op_reduce_sum ? 0.0f : (op == op_reduce_max ? -INFINITY : INFINITY);
                     for (uint32_t j = 0; j < (a == 2 ? 1024u : 32u); ++j) {
                         float v = a == 2 ? in[j] : a == 0 ? in[at(k, j)] : in[at(j, k)];
-                        acc = op == op_reduce_sum ? acc + v : op == op_reduce_max ? std::max(acc, v) : std::min(acc, v);
+                        if (op == op_reduce_sum)
+                            acc += faithful(t) ? numerics::fidelity_mul(v, s, phases(t)) : v * s;
+                        else
+                            acc = op == op_reduce_max ? std::max(acc, v) : std::min(acc, v);
                     }
-                    float v = op == op_reduce_sum ? (faithful(t) ? numerics::fidelity_mul(acc, s, phases(t)) : acc * s)
-                                                  : acc * s;
+                    float v = op == op_reduce_sum ? acc : acc * s;
                     float& out = a == 0 ? d[at(k, 0)] : a == 1 ? d[at(0, k)] : d[0];
                     float prev = out;
                     out = to_dst(t, !written ? v

@@ -1,0 +1,210 @@
+// Compute API semantics on small L1-resident inputs: transpose, broadcast, reduce along each
+// dimension, tilize/untilize, dest reuse, matmul_block, packer L1 accumulation, out-of-order pack.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <tt-metalium/host_api.hpp>
+
+using namespace tt;
+using namespace tt::tt_metal;
+
+namespace {
+
+constexpr uint32_t kBase = 97248;  // the unreserved base: the first CB's address
+uint32_t at(uint32_t r, uint32_t c) { return ((r / 16) * 2 + c / 16) * 256 + (r % 16) * 16 + c % 16; }
+
+// Runs `compute` on core (0,0) with fp32 input CBs c_0 (n0 tiles) and c_1 (n1 tiles) holding
+// `in0`/`in1` (tile order), and an fp32 output CB c_16 of `nout` tiles; returns c_16's contents.
+std::vector<float> run(const std::string& compute, const std::vector<float>& in0, const std::vector<float>& in1,
+                       uint32_t nout, std::vector<uint32_t> args = {}) {
+    IDevice* d = CreateDevice(0);
+    Program p = CreateProgram();
+    CoreCoord core{0, 0};
+    uint32_t n0 = std::max<uint32_t>(1, in0.size() / 1024), n1 = std::max<uint32_t>(1, in1.size() / 1024);
+    CreateCircularBuffer(p, core, CircularBufferConfig(n0 * 4096, {{CBIndex::c_0, tt::DataFormat::Float32}}).set_page_size(CBIndex::c_0, 4096));
+    CreateCircularBuffer(p, core, CircularBufferConfig(n1 * 4096, {{CBIndex::c_1, tt::DataFormat::Float32}}).set_page_size(CBIndex::c_1, 4096));
+    CreateCircularBuffer(p, core, CircularBufferConfig(nout * 4096, {{CBIndex::c_16, tt::DataFormat::Float32}}).set_page_size(CBIndex::c_16, 4096));
+    auto put = [&](const std::vector<float>& v, uint32_t addr) {
+        std::vector<uint32_t> w(v.size());
+        std::memcpy(w.data(), v.data(), 4 * v.size());
+        if (!w.empty()) detail::WriteToDeviceL1(d, core, addr, w);
+    };
+    put(in0, kBase);
+    put(in1, kBase + n0 * 4096);
+    auto r = CreateKernelFromString(p, R"(#include "dataflow_api.h"
+void kernel_main() {
+    cb_reserve_back(0, get_arg_val<uint32_t>(0)); cb_push_back(0, get_arg_val<uint32_t>(0));
+    cb_reserve_back(1, get_arg_val<uint32_t>(1)); cb_push_back(1, get_arg_val<uint32_t>(1));
+})", core, ReaderDataMovementConfig{});
+    SetRuntimeArgs(p, r, core, {n0, n1});
+    auto c = CreateKernelFromString(p, compute, core, ComputeConfig{.fp32_dest_acc_en = true});
+    if (!args.empty()) SetRuntimeArgs(p, c, core, args);
+    EnqueueProgram(d->command_queue(), p, true);
+    std::vector<uint32_t> raw;
+    detail::ReadFromDeviceL1(d, core, kBase + (n0 + n1) * 4096, nout * 4096, raw);
+    CloseDevice(d);
+    std::vector<float> out(nout * 1024);
+    std::memcpy(out.data(), raw.data(), 4 * out.size());
+    return out;
+}
+
+std::vector<float> ramp(uint32_t tiles, float scale = 1.0f) {
+    std::vector<float> v(tiles * 1024);
+    for (uint32_t t = 0; t < tiles; ++t)
+        for (uint32_t r = 0; r < 32; ++r)
+            for (uint32_t c = 0; c < 32; ++c) v[t * 1024 + at(r, c)] = scale * float(int((r * 32 + c) % 251) - 125 + int(t) * 7);  // exact in SrcA
+    return v;
+}
+
+TEST(ComputeApi, TransposeWh) {
+    auto in = ramp(1);
+    auto out = run(R"(#include "compute_kernel_api/transpose_wh.h"
+void kernel_main() {
+    transpose_wh_init(0, 16);
+    cb_wait_front(0, 1); tile_regs_acquire(); transpose_wh_tile(0, 0, 0); tile_regs_commit();
+    tile_regs_wait(); cb_reserve_back(16, 1); pack_tile(0, 16); cb_push_back(16, 1); tile_regs_release();
+})", in, {}, 1);
+    for (uint32_t r = 0; r < 32; ++r)
+        for (uint32_t c = 0; c < 32; ++c) ASSERT_EQ(out[at(r, c)], in[at(c, r)]) << r << "," << c;
+}
+
+TEST(ComputeApi, BroadcastRowsColsScalar) {
+    auto a = ramp(1), b = ramp(1, 0.5f);
+    for (const char* dim : {"ROW", "COL", "SCALAR"}) {
+        std::string src = std::string(R"(#include "compute_kernel_api/bcast.h"
+void kernel_main() {
+    init_bcast<ELWADD, BroadcastType::)") + dim + R"(>(0, 1, 16);
+    cb_wait_front(0, 1); cb_wait_front(1, 1);
+    tile_regs_acquire(); add_tiles_bcast<BroadcastType::)" + dim + R"(>(0, 1, 0, 0, 0); tile_regs_commit();
+    tile_regs_wait(); cb_reserve_back(16, 1); pack_tile(0, 16); cb_push_back(16, 1); tile_regs_release();
+})";
+        auto out = run(src, a, b, 1);
+        for (uint32_t r = 0; r < 32; ++r)
+            for (uint32_t c = 0; c < 32; ++c) {
+                float bv = std::string(dim) == "ROW" ? b[at(0, c)] : std::string(dim) == "COL" ? b[at(r, 0)] : b[at(0, 0)];
+                ASSERT_FLOAT_EQ(out[at(r, c)], a[at(r, c)] + bv) << dim << " " << r << "," << c;
+            }
+    }
+}
+
+TEST(ComputeApi, ReduceAlongEachDimensionAccumulatesOverTiles) {
+    auto in = ramp(2);
+    std::vector<float> scaler(1024, 1.0f);
+    for (const char* dim : {"REDUCE_ROW", "REDUCE_COL", "REDUCE_SCALAR"})
+        for (const char* pool : {"SUM", "MAX"}) {
+            std::string src = std::string(R"(#include "compute_kernel_api/reduce.h"
+void kernel_main() {
+    reduce_init<PoolType::)") + pool + ", ReduceDim::" + dim + R"(>(0, 1, 16);
+    cb_wait_front(0, 2); cb_wait_front(1, 1);
+    tile_regs_acquire();
+    reduce_tile<PoolType::)" + pool + ", ReduceDim::" + dim + R"(>(0, 1, 0, 0, 0);
+    reduce_tile<PoolType::)" + pool + ", ReduceDim::" + dim + R"(>(0, 1, 1, 0, 0);
+    tile_regs_commit();
+    tile_regs_wait(); cb_reserve_back(16, 1); pack_tile(0, 16); cb_push_back(16, 1); tile_regs_release();
+    reduce_uninit();
+})";
+            auto out = run(src, in, scaler, 1);
+            bool sum = std::string(pool) == "SUM";
+            auto combine = [&](double acc, double v) { return sum ? acc + v : std::max(acc, v); };
+            std::string d = dim;
+            if (d == "REDUCE_SCALAR") {
+                double acc = sum ? 0 : -1e30;
+                for (float v : in) acc = combine(acc, v);
+                EXPECT_NEAR(out[0], acc, std::abs(acc) * 1e-5) << pool;
+                continue;
+            }
+            for (uint32_t k = 0; k < 32; ++k) {
+                double acc = sum ? 0 : -1e30;
+                for (uint32_t t = 0; t < 2; ++t)
+                    for (uint32_t j = 0; j < 32; ++j) acc = combine(acc, in[t * 1024 + (d == "REDUCE_ROW" ? at(k, j) : at(j, k))]);
+                float got = d == "REDUCE_ROW" ? out[at(k, 0)] : out[at(0, k)];
+                EXPECT_NEAR(got, acc, std::abs(acc) * 1e-5 + 1e-5) << pool << " " << dim << " " << k;
+                // Everything else of the output tile stays zero.
+                EXPECT_EQ(d == "REDUCE_ROW" ? out[at(k, 5)] : out[at(5, k)], 0.0f);
+            }
+        }
+}
+
+TEST(ComputeApi, TilizeAndUntilizeBlocks) {
+    // c_0 holds 32 rows of 2 tiles' width, row-major; tilize gives two tiles, untilize restores them.
+    std::vector<float> rm(2048);
+    for (uint32_t i = 0; i < rm.size(); ++i) rm[i] = float(i);
+    auto tiles = run(R"(#include "compute_kernel_api/tilize.h"
+void kernel_main() {
+    tilize_init(0, 2, 16);
+    cb_wait_front(0, 2); cb_reserve_back(16, 2);
+    tilize_block(0, 2, 16);
+    cb_push_back(16, 2); cb_pop_front(0, 2);
+})", rm, {}, 2);
+    for (uint32_t t = 0; t < 2; ++t)
+        for (uint32_t r = 0; r < 32; ++r)
+            for (uint32_t c = 0; c < 32; ++c) ASSERT_EQ(tiles[t * 1024 + at(r, c)], rm[r * 64 + t * 32 + c]);
+    auto back = run(R"(#include "compute_kernel_api/untilize.h"
+void kernel_main() {
+    untilize_init(0, 16);
+    cb_wait_front(0, 2); cb_reserve_back(16, 2);
+    untilize_block(0, 2, 16);
+    cb_push_back(16, 2); cb_pop_front(0, 2);
+})", tiles, {}, 2);
+    EXPECT_EQ(back, rm);
+}
+
+TEST(ComputeApi, DestReuseAndMatmulBlockAndL1Accumulation) {
+    auto a = ramp(2), b = ramp(2, 0.25f);
+    // Dst[0] = a0 (copy), then Dst[0] = Dst[0] * b0 with Dst as SrcA.
+    auto out = run(R"(#include "compute_kernel_api/eltwise_binary.h"
+#include "compute_kernel_api/tile_move_copy.h"
+void kernel_main() {
+    cb_wait_front(0, 2); cb_wait_front(1, 2);
+    tile_regs_acquire();
+    copy_tile_init(0); copy_tile(0, 0, 0);
+    binary_dest_reuse_tiles_init<ELWMUL, EltwiseBinaryReuseDestType::DEST_TO_SRCA>(1);
+    binary_dest_reuse_tiles<ELWMUL, EltwiseBinaryReuseDestType::DEST_TO_SRCA>(1, 0, 0);
+    tile_regs_commit();
+    tile_regs_wait(); cb_reserve_back(16, 1); pack_tile(0, 16); cb_push_back(16, 1); tile_regs_release();
+})", a, b, 1);
+    for (uint32_t i = 0; i < 1024; ++i) ASSERT_NEAR(out[i], a[i] * b[i], std::abs(a[i] * b[i]) * 1e-2 + 1e-3) << i;
+
+    // matmul_block 1x2 (rt=1, ct=2, kt=2): Dst[c] += A[0,k] x B[k,c] for one k step.
+    auto mm = run(R"(#include "compute_kernel_api/matmul.h"
+void kernel_main() {
+    mm_block_init(0, 1, 16, 0, 2, 1, 2);
+    cb_wait_front(0, 2); cb_wait_front(1, 2);
+    tile_regs_acquire();
+    matmul_block(0, 1, 0, 0, 0, false, 2, 1, 2);
+    tile_regs_commit();
+    tile_regs_wait(); cb_reserve_back(16, 2); pack_tile(0, 16); pack_tile(1, 16); cb_push_back(16, 2); tile_regs_release();
+})", a, b, 2);
+    for (uint32_t c = 0; c < 2; ++c)
+        for (uint32_t i : {0u, 7u, 31u})
+            for (uint32_t j : {0u, 16u, 31u}) {
+                double ref = 0;
+                for (uint32_t k = 0; k < 32; ++k) ref += double(a[at(i, k)]) * double(b[c * 1024 + at(k, j)]);
+                EXPECT_NEAR(mm[c * 1024 + at(i, j)], ref, std::abs(ref) * 2e-2 + 0.5) << c << " " << i << "," << j;
+            }
+
+    // Packer L1 accumulation: packing the same tile twice with accumulation on doubles it.
+    auto acc = run(R"(#include "compute_kernel_api/tile_move_copy.h"
+#include "compute_kernel_api/pack.h"
+void kernel_main() {
+    cb_wait_front(0, 1);
+    cb_reserve_back(16, 1);
+    for (int i = 0; i < 2; ++i) {
+        tile_regs_acquire(); copy_tile(0, 0, 0); tile_regs_commit();
+        tile_regs_wait();
+        pack_reconfig_l1_acc(i);
+        pack_tile<true>(0, 16, 0);
+        tile_regs_release();
+    }
+    cb_push_back(16, 1);
+})", ramp(1), {}, 1);
+    auto in = ramp(1);
+    for (uint32_t i = 0; i < 1024; ++i) ASSERT_FLOAT_EQ(acc[i], 2 * in[i]) << i;
+}
+
+}  // namespace
