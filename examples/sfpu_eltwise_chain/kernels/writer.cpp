@@ -1,0 +1,22 @@
+// Writes the result tiles from CB c_16 to DRAM.
+#include <cstdint>
+
+#include "api/dataflow/dataflow_api.h"
+
+void kernel_main() {
+    uint32_t dst_addr = get_arg_val<uint32_t>(0);
+    uint32_t n_tiles = get_arg_val<uint32_t>(1);
+
+    constexpr uint32_t cb_out0 = tt::CBIndex::c_16;
+    const uint32_t tile_size_bytes = get_tile_size(cb_out0);
+
+    constexpr auto dst_args = TensorAccessorArgs<0>();
+    const auto dst = TensorAccessor(dst_args, dst_addr, tile_size_bytes);
+
+    for (uint32_t i = 0; i < n_tiles; i++) {
+        cb_wait_front(cb_out0, 1);
+        noc_async_write_tile(i, dst, get_read_ptr(cb_out0));
+        noc_async_write_barrier();
+        cb_pop_front(cb_out0, 1);
+    }
+}
