@@ -31,7 +31,8 @@ TEST_P(Example, PrintsPassAndExitsZero) {
 
 INSTANTIATE_TEST_SUITE_P(DataMovement, Example,
                          ::testing::Values("loopback", "loopback_mesh", "add_2_integers_in_riscv", "noc_tile_transfer",
-                                           "multicast"));
+                                           "multicast", "add_2_integers_in_compute", "eltwise_sfpu",
+                                           "sfpu_eltwise_chain", "reduce_max", "softmax"));
 
 TEST(ExampleOutput, DprintIsTaggedWithCoreThreadAndCycle) {
     int status = -1;

@@ -164,7 +164,7 @@ ALWI void reduce_uninit(uint32_t = 0) { tensim::kapi::compute_api_call(); }
 
 // ---- moving tiles ----------------------------------------------------------------------------------
 ALWI void copy_tile(uint32_t in_cb_id, uint32_t in_tile_index, uint32_t dst_tile_index, TENSIM_LOC) {
-    uint32_t a[2] = {in_cb_id, in_tile_index};
+    [[maybe_unused]] uint32_t a[2] = {in_cb_id, in_tile_index};
     UNPACK((tensim::kapi::unpack_tiles(a, 1, nullptr, 0, 0, loc)));
     MATH((tensim::kapi::math_fpu(tensim::kapi::op_copy, dst_tile_index, 0, 0, 0, 0, loc)));
 }
@@ -186,7 +186,7 @@ ALWI void copy_block_matmul_partials(uint32_t in_cb_id, uint32_t start_in_tile_i
 // ---- FPU eltwise binary ------------------------------------------------------------------------------
 ALWI void tensim_binary(uint32_t op, uint32_t icb0, uint32_t icb1, uint32_t itile0, uint32_t itile1, uint32_t idst,
                         uint32_t flags, const tensim::kapi::Loc& loc) {
-    uint32_t a[2] = {icb0, itile0}, b[2] = {icb1, itile1};
+    [[maybe_unused]] uint32_t a[2] = {icb0, itile0}, b[2] = {icb1, itile1};
     UNPACK((tensim::kapi::unpack_tiles(a, 1, b, 1, flags, loc)));
     MATH((tensim::kapi::math_fpu(op, idst, 0, 0, 0, 0, loc)));
 }
@@ -212,9 +212,10 @@ ALWI void binary_dest_reuse_tiles(uint32_t in_cb_id, uint32_t in_tile_index, uin
 
 // ---- broadcast: operand B's row 0, column 0 or element (0,0) spread over the tile ------------------
 constexpr uint32_t tensim_bcast_flag(BroadcastType d) {
-    return d == BroadcastType::ROW ? tensim::kapi::unpack_bcast_row
-           : d == BroadcastType::COL ? tensim::kapi::unpack_bcast_col
-           : d == BroadcastType::SCALAR ? tensim::kapi::unpack_bcast_scalar : 0;
+    return d == BroadcastType::ROW      ? uint32_t(tensim::kapi::unpack_bcast_row)
+           : d == BroadcastType::COL    ? uint32_t(tensim::kapi::unpack_bcast_col)
+           : d == BroadcastType::SCALAR ? uint32_t(tensim::kapi::unpack_bcast_scalar)
+                                        : 0u;
 }
 template <EltwiseBinaryType tBcastOp, BroadcastType tBcastDim>
 ALWI void init_bcast(uint32_t, uint32_t, uint32_t = 16) { tensim::kapi::compute_api_call(); }
@@ -260,7 +261,7 @@ template <BroadcastType bcast_type>
 ALWI void unary_bcast_init(uint32_t, uint32_t) { tensim::kapi::compute_api_call(); }
 template <BroadcastType bcast_type>
 ALWI void unary_bcast(uint32_t icb, uint32_t in_tile_index, uint32_t dst_tile_index, TENSIM_LOC) {
-    uint32_t a[2] = {icb, in_tile_index};
+    [[maybe_unused]] uint32_t a[2] = {icb, in_tile_index};
     UNPACK((tensim::kapi::unpack_tiles(a, 1, nullptr, 0, tensim_bcast_flag(bcast_type) * 16, loc)));
     MATH((tensim::kapi::math_fpu(tensim::kapi::op_copy, dst_tile_index, 0, 0, 0, 0, loc)));
 }
@@ -269,7 +270,7 @@ ALWI void unary_bcast(uint32_t icb, uint32_t in_tile_index, uint32_t dst_tile_in
 ALWI void matmul_tiles(uint32_t in0_cb_id, uint32_t in1_cb_id, uint32_t in0_tile_index, uint32_t in1_tile_index,
                        uint32_t idst, const uint32_t transpose = 0, TENSIM_LOC) {
     // in1 goes to SrcA, in0 to SrcB (MVMUL: Dst += SrcB x SrcA).
-    uint32_t a[2] = {in1_cb_id, in1_tile_index}, b[2] = {in0_cb_id, in0_tile_index};
+    [[maybe_unused]] uint32_t a[2] = {in1_cb_id, in1_tile_index}, b[2] = {in0_cb_id, in0_tile_index};
     UNPACK((tensim::kapi::unpack_tiles(a, 1, b, 1, transpose ? tensim::kapi::unpack_transpose : 0, loc)));
     MATH((tensim::kapi::math_fpu(tensim::kapi::op_matmul, idst, 1, 1, 1, 0, loc)));
 }
@@ -277,7 +278,7 @@ ALWI void matmul_block(uint32_t in0_cb_id, uint32_t in1_cb_id, uint32_t in0_tile
                        uint32_t idst, const uint32_t transpose, uint32_t ct_dim, uint32_t rt_dim, uint32_t kt_dim,
                        TENSIM_LOC) {
     // One K step of an rt_dim x ct_dim block: in0 rows stride kt_dim in its CB, in1 columns are adjacent.
-    uint32_t a[2 * 16], b[2 * 16];
+    [[maybe_unused]] uint32_t a[2 * 16], b[2 * 16];
     for (uint32_t c = 0; c < ct_dim && c < 16; ++c) a[2 * c] = in1_cb_id, a[2 * c + 1] = in1_tile_index + c;
     for (uint32_t r = 0; r < rt_dim && r < 16; ++r) b[2 * r] = in0_cb_id, b[2 * r + 1] = in0_tile_index + r * kt_dim;
     UNPACK((tensim::kapi::unpack_tiles(a, ct_dim, b, rt_dim, transpose ? tensim::kapi::unpack_transpose : 0, loc)));
@@ -288,7 +289,7 @@ ALWI void matmul_block(uint32_t in0_cb_id, uint32_t in1_cb_id, uint32_t in0_tile
 template <PoolType reduce_type = REDUCE_OP, ReduceDim reduce_dim = REDUCE_DIM, bool enforce_fp32_accumulation = false>
 ALWI void reduce_tile(uint32_t icb, uint32_t icb_scaler, uint32_t itile, uint32_t itile_scaler, uint32_t idst,
                       TENSIM_LOC) {
-    uint32_t a[2] = {icb, itile}, b[2] = {icb_scaler, itile_scaler};
+    [[maybe_unused]] uint32_t a[2] = {icb, itile}, b[2] = {icb_scaler, itile_scaler};
     UNPACK((tensim::kapi::unpack_tiles(a, 1, b, 1, 0, loc)));
     constexpr uint32_t op = reduce_type == PoolType::MAX   ? tensim::kapi::op_reduce_max
                             : reduce_type == PoolType::MIN ? tensim::kapi::op_reduce_min
@@ -298,7 +299,7 @@ ALWI void reduce_tile(uint32_t icb, uint32_t icb_scaler, uint32_t itile, uint32_
 
 // ---- transpose, tilize, untilize -----------------------------------------------------------------
 ALWI void transpose_wh_tile(uint32_t icb, uint32_t itile, uint32_t idst, TENSIM_LOC) {
-    uint32_t a[2] = {icb, itile};
+    [[maybe_unused]] uint32_t a[2] = {icb, itile};
     UNPACK((tensim::kapi::unpack_tiles(a, 1, nullptr, 0, tensim::kapi::unpack_transpose, loc)));
     MATH((tensim::kapi::math_fpu(tensim::kapi::op_copy, idst, 0, 0, 0, 0, loc)));
 }
