@@ -208,3 +208,31 @@ void kernel_main() {
 }
 
 }  // namespace
+
+namespace {
+TEST(ComputeApi, LegacyReduceInitWithReduceDefines) {
+    // [L] kernels configure the pool with REDUCE_OP/REDUCE_DIM defines and reduce_init<at_start>.
+    auto in = ramp(1);
+    std::vector<float> scaler(1024, 1.0f);
+    auto out = run(R"(#define REDUCE_OP PoolType::MAX
+#define REDUCE_DIM ReduceDim::REDUCE_COL
+#include "compute_kernel_api/reduce.h"
+namespace NAMESPACE {
+void MAIN {
+    reduce_init<true>(0, 1, 16);
+    cb_wait_front(0, 1); cb_wait_front(1, 1);
+    acquire_dst();
+    reduce_tile(0, 1, 0, 0, 0);
+    cb_reserve_back(16, 1); pack_tile(0, 16); cb_push_back(16, 1);
+    release_dst();
+    reduce_revert_delta(16);
+}
+}
+)", in, scaler, 1);
+    for (uint32_t c = 0; c < 32; ++c) {
+        float m = -1e30f;
+        for (uint32_t r = 0; r < 32; ++r) m = std::max(m, in[at(r, c)]);
+        EXPECT_EQ(out[at(0, c)], m) << c;
+    }
+}
+}  // namespace
