@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <map>
 #include <random>
 #include <string>
 #include <vector>
@@ -43,7 +44,7 @@ std::vector<float> from_device(const std::vector<uint32_t>& d, uint32_t rows, ui
 }  // namespace
 
 int main(int argc, char** argv) {
-    uint32_t M = 256, K = 512, N = 256;
+    uint32_t M = 512, K = 512, N = 512;
     MathFidelity fidelity = MathFidelity::HiFi4;
     tt::DataFormat fmt = tt::DataFormat::Float16_b;
     for (int i = 1; i + 1 < argc; i += 2) {
@@ -128,6 +129,17 @@ int main(int argc, char** argv) {
                 : fidelity == MathFidelity::HiFi3 ? "HiFi3" : "HiFi4",
                 static_cast<unsigned long long>(st.device_cycles), st.device_time_us, 100.0 * eng.fpu_utilization,
                 Mt * Kt * Nt, 16 * static_cast<uint32_t>(fidelity == MathFidelity::LoFi ? 1 : static_cast<int>(fidelity)));
+    // Which engine set the pace: math starved for operands while the unpacker itself had its CBs
+    // (unpack-bound), or the unpacker held back by full Src banks (FPU-bound).
+    std::map<std::string, std::map<std::string, uint64_t>> stalls;
+    for (const auto& k : st.kernels) stalls[k.risc] = k.stall_cycles;
+    uint64_t math_starved = stalls["TRISC1"]["src_full"] > stalls["TRISC0"]["cb_wait"]
+                                ? stalls["TRISC1"]["src_full"] - stalls["TRISC0"]["cb_wait"] : 0;
+    uint64_t unpack_held = stalls["TRISC0"]["src_free"];
+    std::printf("  bound by: %s (math waited %llu cycles on the unpacker beyond input fill; the unpacker waited "
+                "%llu cycles on the FPU)\n",
+                math_starved > unpack_held ? "unpacker" : "FPU", static_cast<unsigned long long>(math_starved),
+                static_cast<unsigned long long>(unpack_held));
     for (const auto& k : st.kernels) {
         if (k.risc.rfind("TRISC", 0) != 0) continue;
         std::printf("  %-6s busy %7llu cycles; waited:", k.risc.c_str(),
