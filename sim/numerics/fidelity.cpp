@@ -146,6 +146,24 @@ void matmul_tile(const Tile& in0_srcB, const Tile& in1_srcA, Tile& dst, int phas
     }
 }
 
+void matmul_tile_fp32(const Tile& in0, const Tile& in1, Tile& dst, bool transpose_in1) {
+    // Plain fp32 GEMM on row-major copies, i-k-j order so the inner loop vectorises.
+    alignas(64) float a[32][32], b[32][32], d[32][32];
+    for (int r = 0; r < 32; ++r)
+        for (int c = 0; c < 32; ++c) {
+            a[r][c] = in0[tile_index(r, c)];
+            b[r][c] = transpose_in1 ? in1[tile_index(c, r)] : in1[tile_index(r, c)];
+            d[r][c] = dst[tile_index(r, c)];
+        }
+    for (int m = 0; m < 32; ++m)
+        for (int k = 0; k < 32; ++k) {
+            const float x = a[m][k];
+            for (int n = 0; n < 32; ++n) d[m][n] += x * b[k][n];
+        }
+    for (int r = 0; r < 32; ++r)
+        for (int c = 0; c < 32; ++c) dst[tile_index(r, c)] = d[r][c];
+}
+
 void eltwise_tile(EltwiseOp op, const Tile& a_srcA, const Tile& b_srcB, Tile& dst, int phases, bool dst_fp32,
                   bool accumulate) {
     if (op == EltwiseOp::mul) check_phases("eltwise_tile", phases);

@@ -32,6 +32,9 @@ float fidelity_mul(float a_srcA, float b_srcB, int phases);
 void matmul_tile(const Tile& in0_srcB, const Tile& in1_srcA, Tile& dst, int phases, bool dst_fp32,
                  bool transpose_in1);
 
+// `fast` numerics: dst += in0 x in1 in plain fp32 (no fidelity phases, no Dst rounding).
+void matmul_tile_fp32(const Tile& in0, const Tile& in1, Tile& dst, bool transpose_in1);
+
 enum class EltwiseOp { add, sub, mul };
 
 // dst = a op b (or dst += a op b when accumulate), rounded once to the Dst format. add/sub carry

@@ -200,8 +200,11 @@ void math_fpu(uint32_t op, uint32_t idst, uint32_t a, uint32_t b, uint32_t c, ui
             for (uint32_t r = 0; r < rt; ++r)
                 for (uint32_t col = 0; col < ct; ++col) {
                     Tile& d = e.dst(t, idst + r * ct + col, written);
-                    if (e.computes())
+                    if (!e.computes()) continue;
+                    if (faithful(t))
                         numerics::matmul_tile(bank.b[r], bank.a[col], d, phases(t), fp32_dst(t), false);
+                    else
+                        numerics::matmul_tile_fp32(bank.b[r], bank.a[col], d, false);
                 }
             cost = static_cast<Cycle>(rt) * ct * cfg.fpu_matmul_cycles_per_phase * e.settings().fidelity_phases;
             (void)c;
