@@ -36,7 +36,7 @@ void ComputeEngine::reset(const ComputeSettings& s) {
     m_unpack_bank = m_math_bank = 0;
     m_half = {Half::free, Half::free};
     m_math_half = m_pack_half = 0;
-    packer_l1_acc = false;
+    packer_l1_acc = eltwise_acc = copy_transpose = false;
     for (int h = 0; h < 2; ++h) {
         m_dst[h].assign(dst_capacity(), numerics::Tile{});
         m_written[h].assign(dst_capacity(), false);
@@ -102,6 +102,8 @@ void ComputeEngine::dst_commit(RiscThread& t) {
 }
 
 void ComputeEngine::dst_wait(RiscThread& t) {
+    if (m_half[m_pack_half] == Half::pack)
+        throw KernelError(t.where() + ": tile_regs_wait twice without tile_regs_release");
     t.wait_until([&] { return m_half[m_pack_half] == Half::committed; }, WaitInfo{WaitInfo::dst_committed});
     m_half[m_pack_half] = Half::pack;
 }
@@ -159,11 +161,21 @@ Cycle ComputeEngine::unpack_cycles(const std::vector<uint8_t>& a_formats, const 
 
 Cycle ComputeEngine::pack_cycles(uint8_t fmt) const {
     auto f = static_cast<tt::DataFormat>(fmt);
-    Cycle c = 4 * m_cfg.pack_setup_cycles_per_face +
-              static_cast<Cycle>(std::ceil(numerics::tile_bytes(f) / m_cfg.pack_bytes_per_cycle));
-    // Accumulating into L1 reads and writes each 16 B word at the slower L1-accumulate rate.
-    if (packer_l1_acc) c += (numerics::tile_bytes(f) / 16) * m_cfg.pack_l1_acc_cycles_per_write;
-    return c;
+    // Accumulating into L1 makes each packer's 16 B write take pack_l1_acc_cycles_per_write cycles.
+    double rate = packer_l1_acc ? m_cfg.pack_bytes_per_cycle / m_cfg.pack_l1_acc_cycles_per_write
+                                : m_cfg.pack_bytes_per_cycle;
+    return 4 * m_cfg.pack_setup_cycles_per_face + static_cast<Cycle>(std::ceil(numerics::tile_bytes(f) / rate));
+}
+
+Cycle ComputeEngine::sfpu_binary_cycles(numerics::SfpuBinaryOp op) const {
+    // Built from the unary kernels they resemble: a two-operand op costs one simple op (an extra
+    // load), division a reciprocal and a multiply, power a log, an exp and a multiply.
+    using B = numerics::SfpuBinaryOp;
+    using U = numerics::SfpuOp;
+    Cycle simple = sfpu_cycles(U::add_scalar, false);
+    if (op == B::div) return sfpu_cycles(U::recip, false) + simple;
+    if (op == B::pow) return sfpu_cycles(U::log, false) + sfpu_cycles(U::exp, false) + simple;
+    return simple;
 }
 
 Cycle ComputeEngine::sfpu_cycles(numerics::SfpuOp op, bool approx) const {

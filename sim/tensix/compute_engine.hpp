@@ -18,6 +18,7 @@ namespace tensim::numerics {
 // the kernel-API implementation) does not pull in the host's data-format headers.
 using Tile = std::array<float, 1024>;
 enum class SfpuOp;
+enum class SfpuBinaryOp;
 }  // namespace tensim::numerics
 
 namespace tensim {
@@ -89,9 +90,12 @@ public:
     Cycle unpack_cycles(const std::vector<uint8_t>& a_formats, const std::vector<uint8_t>& b_formats) const;
     Cycle pack_cycles(uint8_t data_format) const;
     Cycle sfpu_cycles(numerics::SfpuOp op, bool approx) const;
+    Cycle sfpu_binary_cycles(numerics::SfpuBinaryOp op) const;
 
-    // ---- packer state ----
-    bool packer_l1_acc = false;
+    // ---- state set by init calls ----
+    bool packer_l1_acc = false;   // pack_reconfig_l1_acc
+    bool eltwise_acc = false;     // add/sub_tiles_init(..., acc_to_dest)
+    bool copy_transpose = false;  // copy_tile_to_dst_init_short(cb, transpose)
 
     // Busy cycles per engine since the last reset_stats (for utilisation).
     struct Stats {

@@ -77,8 +77,12 @@ std::string wrapper_source(const KernelBuildSpec& s) {
         w += "namespace NAMESPACE { __attribute__((weak)) void tensim_compute_main(); }\n";
         w += "__attribute__((weak)) void kernel_main();\n";
         w += "#include \"" + s.source_path + "\"\n";
+        w += "namespace tensim::kapi { [[noreturn]] void kernel_fail(const char*, const std::source_location&); }\n";
         w += "extern \"C\" void tensim_kernel_entry() {\n"
-             "    if (NAMESPACE::tensim_compute_main) NAMESPACE::tensim_compute_main(); else kernel_main();\n}\n";
+             "    void (*legacy)() = NAMESPACE::tensim_compute_main, (*current)() = kernel_main;\n"
+             "    if (legacy) legacy(); else if (current) current();\n"
+             "    else tensim::kapi::kernel_fail(\"compute kernel defines neither `void MAIN` in `namespace NAMESPACE` nor "
+             "`void kernel_main()`\", std::source_location::current());\n}\n";
         return w;
     }
     w += s.processor == "brisc" ? "#define COMPILE_FOR_BRISC 1\n" : "#define COMPILE_FOR_NCRISC 1\n";

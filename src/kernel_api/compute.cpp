@@ -24,7 +24,8 @@ namespace tensim::kapi {
 // its device-side DataFormat clashes with the host's tt::DataFormat. A mismatch shows up as an
 // undefined symbol when a kernel is loaded.
 using Loc = std::source_location;
-enum UnpackFlags : uint32_t { unpack_transpose = 1, unpack_bcast_row = 2, unpack_bcast_col = 4, unpack_bcast_scalar = 8 };
+enum UnpackFlags : uint32_t { unpack_transpose = 1, unpack_bcast_row = 2, unpack_bcast_col = 4, unpack_bcast_scalar = 8,
+                               unpack_copy = 256 };
 enum MathOp : uint32_t { op_add, op_sub, op_mul, op_copy, op_matmul, op_reduce_sum, op_reduce_max, op_reduce_min };
 
 namespace {
@@ -45,8 +46,7 @@ ComputeEngine& engine(RiscThread& t) { return t.core().compute(); }
 
 void api_cost(RiscThread& t) { t.advance(engine(t).config().trisc_api_cycles); }
 
-// Element (r, c) of a tile in tile (face) order.
-constexpr uint32_t at(uint32_t r, uint32_t c) { return ((r / 16) * 2 + c / 16) * 256 + (r % 16) * 16 + c % 16; }
+constexpr uint32_t at(uint32_t r, uint32_t c) { return static_cast<uint32_t>(numerics::tile_index(int(r), int(c))); }
 
 const LocalCb& cb_of(RiscThread& t, uint32_t cb, const Loc& loc) {
     if (cb >= l1_map::kMaxCbs) misuse(t, loc, fmt::format("CB index {} out of range (0..31)", cb));
@@ -59,6 +59,11 @@ const LocalCb& cb_of(RiscThread& t, uint32_t cb, const Loc& loc) {
 uint32_t page_at(const LocalCb& c, uint32_t ptr, uint32_t index) {
     uint32_t off = ptr - c.fifo_addr + index * c.page_size;
     return c.fifo_addr + off % c.fifo_size;
+}
+
+// L1 offset `bytes` past `ptr` in the FIFO, wrapping at its end.
+uint32_t fifo_at(const LocalCb& c, uint32_t ptr, uint32_t bytes) {
+    return c.fifo_addr + (ptr - c.fifo_addr + bytes) % c.fifo_size;
 }
 
 uint32_t occupied(RiscThread& t, uint32_t cb) {
@@ -108,10 +113,12 @@ void compute_api_call() { api_cost(self()); }
 
 // ---- unpack (TRISC0) ------------------------------------------------------------------------------
 
+// Calls that feed an engine charge no TRISC issue cost: the TRISC issues the next instruction while
+// its engine runs the previous one, so the issue hides behind the engine's time.
 void unpack_tiles(const uint32_t* a, uint32_t na, const uint32_t* b, uint32_t nb, uint32_t flags, const Loc& loc) {
     RiscThread& t = self();
-    api_cost(t);
     ComputeEngine& e = engine(t);
+    if ((flags & unpack_copy) && e.copy_transpose) flags |= unpack_transpose;
     // Validate and cost before waiting for a bank, so a misuse is reported where it happens.
     std::vector<uint8_t> a_fmt, b_fmt;
     for (uint32_t i = 0; i < na; ++i) a_fmt.push_back(cb_of(t, a[2 * i], loc).data_format);
@@ -125,7 +132,7 @@ void unpack_tiles(const uint32_t* a, uint32_t na, const uint32_t* b, uint32_t nb
         if (!e.computes()) continue;
         decode(t, a[2 * i], src, bank.a[i]);
         if (flags & unpack_transpose) transpose(bank.a[i]);
-        if (flags >> 4) broadcast(bank.a[i], flags >> 4);
+        if ((flags >> 4) & 0xF) broadcast(bank.a[i], (flags >> 4) & 0xF);  // unary_bcast
     }
     for (uint32_t i = 0; i < nb; ++i) {
         const uint8_t* src = front_tile(t, b[2 * i], b[2 * i + 1], loc);
@@ -138,7 +145,6 @@ void unpack_tiles(const uint32_t* a, uint32_t na, const uint32_t* b, uint32_t nb
 
 void unpack_tilize(uint32_t cb, uint32_t block_tiles, uint32_t tile, const Loc& loc) {
     RiscThread& t = self();
-    api_cost(t);
     ComputeEngine& e = engine(t);
     const LocalCb& c = cb_of(t, cb, loc);
     auto fmt = static_cast<tt::DataFormat>(c.data_format);
@@ -151,11 +157,11 @@ void unpack_tilize(uint32_t cb, uint32_t block_tiles, uint32_t tile, const Loc& 
     bank.b.clear();
     if (e.computes()) {
         // The front of the CB holds 32 rows of block_tiles * 32 datums, row-major.
-        const uint8_t* base = t.core().l1() + c.rd_ptr;
         Tile row_major;
         uint8_t raw[4096];
         for (uint32_t r = 0; r < 32; ++r)
-            std::memcpy(raw + r * 32 * datum, base + (r * block_tiles * 32 + tile * 32) * datum, 32 * datum);
+            std::memcpy(raw + r * 32 * datum,
+                        t.core().l1() + fifo_at(c, c.rd_ptr, (r * block_tiles * 32 + tile * 32) * datum), 32 * datum);
         numerics::decode_tile(fmt, raw, row_major);  // same datum encoding, positions row-major
         for (uint32_t r = 0; r < 32; ++r)
             for (uint32_t col = 0; col < 32; ++col) bank.a[0][at(r, col)] = row_major[r * 32 + col];
@@ -185,12 +191,32 @@ void dst_commit(const Loc&) {
     engine(t).dst_commit(t);
 }
 
-void math_fpu(uint32_t op, uint32_t idst, uint32_t a, uint32_t b, uint32_t c, uint32_t, const Loc& loc) {
+void math_eltwise_acc(bool acc_to_dest) {
     RiscThread& t = self();
     api_cost(t);
+    engine(t).eltwise_acc = acc_to_dest;
+}
+
+void unpack_copy_transpose(bool transpose) {
+    RiscThread& t = self();
+    api_cost(t);
+    engine(t).copy_transpose = transpose;
+}
+
+void kernel_fail(const char* what, const Loc& loc) { misuse(self(), loc, what); }
+
+void math_fpu(uint32_t op, uint32_t idst, uint32_t a, uint32_t b, uint32_t c, uint32_t, const Loc& loc) {
+    RiscThread& t = self();
     ComputeEngine& e = engine(t);
     const ComputeEngineConfig& cfg = e.config();
     auto& bank = e.math_begin(t);
+    // Unpack and math run the same call sequence; if they disagree, the kernel's threads diverged.
+    size_t need_a = op == op_matmul ? b : (op <= op_mul && a == 1) ? 0 : 1;
+    size_t need_b = op == op_matmul ? a : op == op_copy || (op <= op_mul && a == 2) ? 0 : 1;
+    if (bank.a.size() < need_a || bank.b.size() < need_b)
+        misuse(t, loc, fmt::format("math expects {} SrcA and {} SrcB tiles but the unpacker provided {} and {} "
+                                   "(the TRISCs ran different call sequences)",
+                                   need_a, need_b, bank.a.size(), bank.b.size()));
     bool written = false;
     Cycle cost = 0;
     switch (op) {
@@ -215,13 +241,24 @@ void math_fpu(uint32_t op, uint32_t idst, uint32_t a, uint32_t b, uint32_t c, ui
         case op_mul: {
             Tile& d = e.dst(t, idst, written);
             if (e.computes()) {
-                // Dest reuse: Dst itself is one operand (a = 1: as SrcA, a = 2: as SrcB).
+                // Dest reuse: Dst itself is one operand (a = 1: as SrcA, a = 2: as SrcB), moved
+                // into a Src register that holds at most TF32.
                 Tile dst_copy = d;
-                const Tile& x = a == 1 ? dst_copy : bank.a.at(0);
-                const Tile& y = a == 2 ? dst_copy : bank.b.at(0);
-                auto eop = op == op_add ? numerics::EltwiseOp::add : op == op_sub ? numerics::EltwiseOp::sub
-                                                                                    : numerics::EltwiseOp::mul;
-                numerics::eltwise_tile(eop, x, y, d, op == op_mul ? phases(t) : 1, fp32_dst(t), false);
+                if (faithful(t))
+                    for (float& v : dst_copy) v = numerics::round_to_tf32(v);
+                const Tile& x = a == 1 ? dst_copy : bank.a[0];
+                const Tile& y = a == 2 ? dst_copy : bank.b[0];
+                bool acc = e.eltwise_acc && a == 0;
+                if (faithful(t)) {
+                    auto eop = op == op_add ? numerics::EltwiseOp::add : op == op_sub ? numerics::EltwiseOp::sub
+                                                                                        : numerics::EltwiseOp::mul;
+                    numerics::eltwise_tile(eop, x, y, d, op == op_mul ? phases(t) : 1, fp32_dst(t), acc);
+                } else {
+                    for (uint32_t i = 0; i < 1024; ++i) {
+                        float r = op == op_add ? x[i] + y[i] : op == op_sub ? x[i] - y[i] : x[i] * y[i];
+                        d[i] = acc ? d[i] + r : r;
+                    }
+                }
             }
             cost = cfg.fpu_eltwise_cycles * (op == op_mul ? e.settings().fidelity_phases : 1);
             break;
@@ -229,7 +266,7 @@ void math_fpu(uint32_t op, uint32_t idst, uint32_t a, uint32_t b, uint32_t c, ui
         case op_copy: {
             Tile& d = e.dst(t, idst, written);
             if (e.computes())
-                for (uint32_t i = 0; i < 1024; ++i) d[i] = to_dst(t, bank.a.at(0)[i]);
+                for (uint32_t i = 0; i < 1024; ++i) d[i] = to_dst(t, bank.a[0][i]);
             cost = cfg.fpu_datacopy_cycles;
             break;
         }
@@ -240,8 +277,8 @@ void math_fpu(uint32_t op, uint32_t idst, uint32_t a, uint32_t b, uint32_t c, ui
             // accumulate into what Dst already holds (several tiles reduce into one).
             Tile& d = e.dst(t, idst, written);
             if (e.computes()) {
-                const Tile& in = bank.a.at(0);
-                float s = bank.b.at(0)[0];
+                const Tile& in = bank.a[0];
+                float s = bank.b[0][0];
                 uint32_t n = a == 2 ? 1 : 32;
                 for (uint32_t k = 0; k < n; ++k) {
                     // Sum pools multiply each datum by the scaler (with fidelity) and accumulate; max
@@ -273,18 +310,14 @@ void math_fpu(uint32_t op, uint32_t idst, uint32_t a, uint32_t b, uint32_t c, ui
 
 namespace {
 numerics::SfpuOp sfpu_op(RiscThread& t, const char* name, const Loc& loc) {
-    static std::map<const char*, numerics::SfpuOp> cache;  // names are string literals
-    auto it = cache.find(name);
-    if (it != cache.end()) return it->second;
     auto op = numerics::parse_sfpu_op(name);
     if (!op) misuse(t, loc, fmt::format("SFPU operation '{}' is not modelled", name));
-    return cache[name] = *op;
+    return *op;
 }
 }  // namespace
 
 void math_sfpu(const char* name, uint32_t idst, float scalar, uint32_t param, bool approx, const Loc& loc) {
     RiscThread& t = self();
-    api_cost(t);
     ComputeEngine& e = engine(t);
     numerics::SfpuOp op = sfpu_op(t, name, loc);
     bool written = false;
@@ -304,24 +337,16 @@ void math_sfpu(const char* name, uint32_t idst, float scalar, uint32_t param, bo
 
 void math_sfpu_binary(const char* name, uint32_t idst0, uint32_t idst1, uint32_t odst, const Loc& loc) {
     RiscThread& t = self();
-    api_cost(t);
     ComputeEngine& e = engine(t);
-    static const std::map<std::string, numerics::SfpuBinaryOp> ops = {
-        {"add", numerics::SfpuBinaryOp::add}, {"sub", numerics::SfpuBinaryOp::sub}, {"mul", numerics::SfpuBinaryOp::mul},
-        {"div", numerics::SfpuBinaryOp::div}, {"rsub", numerics::SfpuBinaryOp::rsub}, {"pow", numerics::SfpuBinaryOp::pow},
-        {"eq", numerics::SfpuBinaryOp::eq}, {"ne", numerics::SfpuBinaryOp::ne}, {"lt", numerics::SfpuBinaryOp::lt},
-        {"gt", numerics::SfpuBinaryOp::gt}, {"le", numerics::SfpuBinaryOp::le}, {"ge", numerics::SfpuBinaryOp::ge},
-        {"max", numerics::SfpuBinaryOp::max}, {"min", numerics::SfpuBinaryOp::min}};
-    auto it = ops.find(name);
-    if (it == ops.end()) misuse(t, loc, fmt::format("binary SFPU operation '{}' is not modelled", name));
+    auto op = numerics::parse_sfpu_binary_op(name);
+    if (!op) misuse(t, loc, fmt::format("binary SFPU operation '{}' is not modelled", name));
     bool w0, w1, wo;
     Tile& x = e.dst(t, idst0, w0);
     Tile& y = e.dst(t, idst1, w1);
     Tile& o = e.dst(t, odst, wo);
     if (e.computes())
-        for (uint32_t i = 0; i < 1024; ++i) o[i] = to_dst(t, numerics::sfpu_binary(it->second, x[i], y[i]));
-    // A load of each operand, the operation and a store per 32-datum vector.
-    Cycle cost = e.sfpu_cycles(numerics::SfpuOp::add_scalar, false);
+        for (uint32_t i = 0; i < 1024; ++i) o[i] = to_dst(t, numerics::sfpu_binary(*op, x[i], y[i]));
+    Cycle cost = e.sfpu_binary_cycles(*op);
     e.stats().sfpu += cost;
     t.advance(cost);
 }
@@ -348,7 +373,6 @@ void pack_l1_acc(bool enable) {
 
 void pack_tile(uint32_t idst, uint32_t cb, uint32_t index, bool out_of_order, const Loc& loc) {
     RiscThread& t = self();
-    api_cost(t);
     ComputeEngine& e = engine(t);
     cb_of(t, cb, loc);
     LocalCb& c = t.cb(cb);
@@ -379,29 +403,30 @@ void pack_tile(uint32_t idst, uint32_t cb, uint32_t index, bool out_of_order, co
     t.advance(cost);
 }
 
-void pack_untilize(uint32_t idst, uint32_t cb, uint32_t block_tiles, uint32_t tile, const Loc& loc) {
+void pack_untilize(uint32_t idst, uint32_t cb, uint32_t row_tiles, uint32_t row, uint32_t col, const Loc& loc) {
     RiscThread& t = self();
-    api_cost(t);
     ComputeEngine& e = engine(t);
     const LocalCb& c = cb_of(t, cb, loc);
     auto fmt = static_cast<tt::DataFormat>(c.data_format);
     if (tt::is_block_float(fmt)) misuse(t, loc, fmt::format("untilize into CB {} of block-float format", cb));
     uint32_t datum = tt::datum_size(fmt);
-    if (c.num_pages - occupied(t, cb) < block_tiles)
-        misuse(t, loc, fmt::format("untilize of {} tiles into CB {} with {} pages free (cb_reserve_back first)",
-                                   block_tiles, cb, c.num_pages - occupied(t, cb)));
+    uint32_t pages = (row + 1) * row_tiles;  // the output block so far, in tile-sized pages
+    if (c.num_pages - occupied(t, cb) < std::min(pages, c.num_pages))
+        misuse(t, loc, fmt::format("untilize into CB {}: row {} of a {}-tile-wide block needs {} pages, {} are free "
+                                   "(cb_reserve_back first)",
+                                   cb, row, row_tiles, pages, c.num_pages - occupied(t, cb)));
     bool written;
     const Tile& d = e.dst(t, idst, written);
     if (e.computes()) {
-        // Tile `tile` becomes columns [32*tile, 32*tile + 32) of 32 row-major rows.
         Tile row_major;
         for (uint32_t r = 0; r < 32; ++r)
-            for (uint32_t col = 0; col < 32; ++col) row_major[r * 32 + col] = d[at(r, col)];
+            for (uint32_t k = 0; k < 32; ++k) row_major[r * 32 + k] = d[at(r, k)];
         uint8_t raw[4096];
         numerics::encode_tile(fmt, row_major, raw, faithful(t) ? numerics::Rounding::packer : numerics::Rounding::host);
-        uint8_t* base = t.core().l1() + c.wr_ptr;
-        for (uint32_t r = 0; r < 32; ++r)
-            std::memcpy(base + (r * block_tiles * 32 + tile * 32) * datum, raw + r * 32 * datum, 32 * datum);
+        for (uint32_t r = 0; r < 32; ++r) {
+            uint32_t off = ((row * 32 + r) * row_tiles * 32 + col * 32) * datum;
+            std::memcpy(t.core().l1() + fifo_at(c, c.wr_ptr, off), raw + r * 32 * datum, 32 * datum);
+        }
     }
     Cycle cost = e.pack_cycles(c.data_format);
     e.stats().pack += cost;

@@ -236,3 +236,132 @@ void MAIN {
     }
 }
 }  // namespace
+
+namespace {
+
+const char* kUnaryTail = R"(
+    tile_regs_commit();
+    tile_regs_wait(); cb_reserve_back(16, 1); pack_tile(0, 16); cb_push_back(16, 1); tile_regs_release();
+})";
+
+TEST(ComputeApi, DestReuseSubtractsInBothDirections) {
+    auto a = ramp(1), b = ramp(1, 0.25f);
+    for (const char* dir : {"DEST_TO_SRCA", "DEST_TO_SRCB"}) {
+        std::string src = std::string(R"(#include "compute_kernel_api/eltwise_binary.h"
+#include "compute_kernel_api/tile_move_copy.h"
+void kernel_main() {
+    cb_wait_front(0, 1); cb_wait_front(1, 1);
+    tile_regs_acquire();
+    copy_tile(0, 0, 0);
+    binary_dest_reuse_tiles<ELWSUB, EltwiseBinaryReuseDestType::)") + dir + ">(1, 0, 0);" + kUnaryTail;
+        auto out = run(src, a, b, 1);
+        bool dst_is_a = std::string(dir) == "DEST_TO_SRCA";
+        for (uint32_t i = 0; i < 1024; ++i) ASSERT_EQ(out[i], dst_is_a ? a[i] - b[i] : b[i] - a[i]) << dir << " " << i;
+    }
+}
+
+TEST(ComputeApi, AddTilesInitAccumulatesToDest) {
+    auto a = ramp(1), b = ramp(1, 0.5f);
+    auto out = run(std::string(R"(#include "compute_kernel_api/eltwise_binary.h"
+#include "compute_kernel_api/tile_move_copy.h"
+void kernel_main() {
+    cb_wait_front(0, 1); cb_wait_front(1, 1);
+    tile_regs_acquire();
+    copy_tile(1, 0, 0);
+    add_tiles_init(0, 1, true);
+    add_tiles(0, 1, 0, 0, 0);)") + kUnaryTail, a, b, 1);
+    for (uint32_t i = 0; i < 1024; ++i) ASSERT_EQ(out[i], b[i] + (a[i] + b[i])) << i;
+}
+
+TEST(ComputeApi, MatmulBlockTwoByTwoUsesTheKtStride) {
+    // in0 is a 2x2 block of tiles (row-major: [r0k0, r0k1, r1k0, r1k1]), in1 2x2 too; one K step
+    // (k = 1): Dst[r*2 + c] = in0[r*kt + 1] x in1[2 + c].
+    auto a = ramp(4), b = ramp(4, 0.25f);
+    auto out = run(R"(#include "compute_kernel_api/matmul.h"
+void kernel_main() {
+    mm_block_init(0, 1, 16, 0, 2, 2, 2);
+    cb_wait_front(0, 4); cb_wait_front(1, 4);
+    tile_regs_acquire();
+    matmul_block(0, 1, 1, 2, 0, false, 2, 2, 2);
+    tile_regs_commit();
+    tile_regs_wait(); cb_reserve_back(16, 4);
+    for (uint32_t i = 0; i < 4; ++i) pack_tile(i, 16);
+    cb_push_back(16, 4); tile_regs_release();
+})", a, b, 4);
+    for (uint32_t r = 0; r < 2; ++r)
+        for (uint32_t c = 0; c < 2; ++c)
+            for (uint32_t i : {0u, 13u, 31u})
+                for (uint32_t j : {0u, 20u}) {
+                    double ref = 0;
+                    for (uint32_t k = 0; k < 32; ++k)
+                        ref += double(a[(r * 2 + 1) * 1024 + at(i, k)]) * double(b[(2 + c) * 1024 + at(k, j)]);
+                    ASSERT_EQ(out[(r * 2 + c) * 1024 + at(i, j)], float(ref)) << r << c << " " << i << "," << j;
+                }
+}
+
+TEST(ComputeApi, PackUntilizeBlockOfTwoRows) {
+    // Four tiles as a 2x2 block become 64 row-major rows of 64 datums.
+    auto in = ramp(4);
+    auto out = run(R"(#include "compute_kernel_api/pack_untilize.h"
+void kernel_main() {
+    pack_untilize_init<2, 2>(0, 16);
+    cb_wait_front(0, 4); cb_reserve_back(16, 4);
+    pack_untilize_block<2, 2>(0, 2, 16);
+    cb_push_back(16, 4); cb_pop_front(0, 4);
+    pack_untilize_uninit(16);
+})", in, {}, 4);
+    for (uint32_t row = 0; row < 64; ++row)
+        for (uint32_t col = 0; col < 64; ++col) {
+            uint32_t tile = (row / 32) * 2 + col / 32;
+            ASSERT_EQ(out[row * 64 + col], in[tile * 1024 + at(row % 32, col % 32)]) << row << "," << col;
+        }
+}
+
+TEST(ComputeApi, SfpuOpsThroughTheKernelApiWithTheirParameterEncodings) {
+    auto in = ramp(1, 1.0f / 64);  // small values, exact
+    struct Case {
+        const char* call;
+        std::function<double(double)> ref;
+    };
+    std::vector<Case> cases = {
+        {"exp_tile_init(); exp_tile(0);", [](double x) { return std::exp(x); }},
+        {"log_tile_init(); abs_tile(0); add_unary_tile(0, 0x3f800000u); log_tile(0);",
+         [](double x) { return std::log(std::abs(x) + 1.0); }},
+        {"relu_max_tile_init(); relu_max_tile(0, 0x3f000000u);", [](double x) { return std::min(std::max(x, 0.0), 0.5); }},
+        {"div_unary_tile(0, 0x3e800000u);", [](double x) { return x * 0.25; }},  // the host passes 1/4
+        {"power_tile_init(); power_tile(0, 3);", [](double x) { return x * x * x; }},
+    };
+    for (const auto& c : cases) {
+        std::string src = std::string(R"(#include "compute_kernel_api/eltwise_unary/eltwise_unary.h"
+#include "compute_kernel_api/tile_move_copy.h"
+void kernel_main() {
+    init_sfpu(0, 16);
+    cb_wait_front(0, 1);
+    tile_regs_acquire();
+    copy_tile(0, 0, 0);
+    )") + c.call + kUnaryTail;
+        auto out = run(src, in, {}, 1);
+        for (uint32_t i = 0; i < 1024; i += 7) {
+            double ref = c.ref(in[i]);
+            ASSERT_NEAR(out[i], ref, std::abs(ref) * 1e-5 + 1e-6) << c.call << " x=" << in[i];
+        }
+    }
+}
+
+TEST(ComputeApi, FastNumericsMultipliesInFullFp32) {
+    std::vector<float> a(1024, 1.0f + std::ldexp(1.0f, -20)), b = a;
+    const std::string src = std::string(R"(#include "compute_kernel_api/eltwise_binary.h"
+void kernel_main() {
+    cb_wait_front(0, 1); cb_wait_front(1, 1);
+    tile_regs_acquire();
+    mul_tiles_init(0, 1);
+    mul_tiles(0, 1, 0, 0, 0);)") + kUnaryTail;
+    tensim::set_numerics("fast");
+    auto fast = run(src, a, b, 1);
+    tensim::set_numerics("faithful");
+    auto faithful = run(src, a, b, 1);
+    EXPECT_EQ(fast[0], a[0] * b[0]);
+    EXPECT_EQ(faithful[0], 1.0f);  // Src holds TF32: the 2^-20 is gone before the multiply
+}
+
+}  // namespace

@@ -44,7 +44,6 @@ enum class BroadcastType : uint8_t { NONE = 0, COL = 1, ROW = 2, SCALAR = 3 };
 enum PoolType { SUM, AVG, MAX, MIN };
 enum ReduceDim { REDUCE_ROW, REDUCE_COL, REDUCE_SCALAR };
 enum VectorMode { None = 0, R = 1, C = 2, RC = 4, RC_custom = 6, Invalid = 0xFF };
-constexpr bool DST_SYNC_MODE_FULL = false;
 
 #ifndef REDUCE_OP
 #define REDUCE_OP PoolType::SUM
@@ -55,7 +54,8 @@ constexpr bool DST_SYNC_MODE_FULL = false;
 
 namespace tensim::kapi {
 // Unpack: tiles of CBs (index from the CB front) into a SrcA/SrcB bank.
-enum UnpackFlags : uint32_t { unpack_transpose = 1, unpack_bcast_row = 2, unpack_bcast_col = 4, unpack_bcast_scalar = 8 };
+enum UnpackFlags : uint32_t { unpack_transpose = 1, unpack_bcast_row = 2, unpack_bcast_col = 4, unpack_bcast_scalar = 8,
+                               unpack_copy = 256 };
 void unpack_tiles(const uint32_t* a_cb_idx, uint32_t na, const uint32_t* b_cb_idx, uint32_t nb, uint32_t flags,
                   const Loc& loc);
 void unpack_tilize(uint32_t cb, uint32_t block_tiles, uint32_t tile, const Loc& loc);
@@ -71,9 +71,14 @@ void dst_wait(const Loc& loc);
 void dst_release(const Loc& loc);
 // Pack: Dst tiles into a CB in its format (untilize writes row-major rows of a block).
 void pack_tile(uint32_t idst, uint32_t cb, uint32_t index, bool out_of_order, const Loc& loc);
-void pack_untilize(uint32_t idst, uint32_t cb, uint32_t block_tiles, uint32_t tile, const Loc& loc);
+// Dst tile -> columns [32*col, 32*col+32) of rows [32*row, 32*row+32) of a row-major block
+// `row_tiles` tiles wide at the CB's back.
+void pack_untilize(uint32_t idst, uint32_t cb, uint32_t row_tiles, uint32_t row, uint32_t col, const Loc& loc);
 void pack_l1_acc(bool enable);
 void compute_api_call();  // the TRISC's cost of issuing one API call
+void math_eltwise_acc(bool acc_to_dest);   // add/sub_tiles_init(..., acc_to_dest)
+void unpack_copy_transpose(bool transpose);  // copy_tile_to_dst_init_short(cb, transpose)
+[[noreturn]] void kernel_fail(const char* what, const Loc& loc);
 }  // namespace tensim::kapi
 
 #define TENSIM_LOC const tensim::kapi::Loc &loc = tensim::kapi::Loc::current()
@@ -131,15 +136,26 @@ ALWI void pack_reconfig_data_format(uint32_t) { tensim::kapi::compute_api_call()
 ALWI void pack_reconfig_data_format(uint32_t, uint32_t) { tensim::kapi::compute_api_call(); }
 ALWI void pack_reconfig_l1_acc(uint32_t l1_acc_en) { PACK((tensim::kapi::pack_l1_acc(l1_acc_en != 0))); }
 ALWI void copy_tile_init(uint32_t = 0) { tensim::kapi::compute_api_call(); }
-ALWI void copy_tile_to_dst_init_short(uint32_t = 0, uint32_t = 0) { tensim::kapi::compute_api_call(); }
-ALWI void copy_tile_to_dst_init_short_with_dt(uint32_t, uint32_t, uint32_t = 0) { tensim::kapi::compute_api_call(); }
-ALWI void add_tiles_init(uint32_t = 0, uint32_t = 1, bool = false) { tensim::kapi::compute_api_call(); }
-ALWI void sub_tiles_init(uint32_t = 0, uint32_t = 1, bool = false) { tensim::kapi::compute_api_call(); }
-ALWI void mul_tiles_init(uint32_t = 0, uint32_t = 1) { tensim::kapi::compute_api_call(); }
+ALWI void copy_tile_to_dst_init_short(uint32_t = 0, uint32_t transpose = 0) {
+    UNPACK((tensim::kapi::unpack_copy_transpose(transpose != 0)));
+}
+ALWI void copy_tile_to_dst_init_short_with_dt(uint32_t, uint32_t, uint32_t transpose = 0) {
+    UNPACK((tensim::kapi::unpack_copy_transpose(transpose != 0)));
+}
+// acc_to_dest: the result is added to what Dst already holds.
+ALWI void add_tiles_init(uint32_t = 0, uint32_t = 1, bool acc_to_dest = false) {
+    MATH((tensim::kapi::math_eltwise_acc(acc_to_dest)));
+}
+ALWI void sub_tiles_init(uint32_t = 0, uint32_t = 1, bool acc_to_dest = false) {
+    MATH((tensim::kapi::math_eltwise_acc(acc_to_dest)));
+}
+ALWI void mul_tiles_init(uint32_t = 0, uint32_t = 1) { MATH((tensim::kapi::math_eltwise_acc(false))); }
 ALWI void add_tiles_init_nof() { tensim::kapi::compute_api_call(); }
 ALWI void mul_tiles_init_f() { tensim::kapi::compute_api_call(); }
 template <bool full_init, EltwiseBinaryType eltwise_binary_type>
-ALWI void binary_tiles_init(uint32_t, uint32_t, bool = false) { tensim::kapi::compute_api_call(); }
+ALWI void binary_tiles_init(uint32_t, uint32_t, bool acc_to_dest = false) {
+    MATH((tensim::kapi::math_eltwise_acc(acc_to_dest)));
+}
 template <EltwiseBinaryType type = ELWADD, EltwiseBinaryReuseDestType reuse = EltwiseBinaryReuseDestType::DEST_TO_SRCA>
 ALWI void binary_dest_reuse_tiles_init(uint32_t) { tensim::kapi::compute_api_call(); }
 ALWI void transpose_wh_init(uint32_t, uint32_t = 16) { tensim::kapi::compute_api_call(); }
@@ -165,7 +181,7 @@ ALWI void reduce_uninit(uint32_t = 0) { tensim::kapi::compute_api_call(); }
 // ---- moving tiles ----------------------------------------------------------------------------------
 ALWI void copy_tile(uint32_t in_cb_id, uint32_t in_tile_index, uint32_t dst_tile_index, TENSIM_LOC) {
     [[maybe_unused]] uint32_t a[2] = {in_cb_id, in_tile_index};
-    UNPACK((tensim::kapi::unpack_tiles(a, 1, nullptr, 0, 0, loc)));
+    UNPACK((tensim::kapi::unpack_tiles(a, 1, nullptr, 0, tensim::kapi::unpack_copy, loc)));
     MATH((tensim::kapi::math_fpu(tensim::kapi::op_copy, dst_tile_index, 0, 0, 0, 0, loc)));
 }
 template <bool out_of_order_output = false>
@@ -278,6 +294,8 @@ ALWI void matmul_block(uint32_t in0_cb_id, uint32_t in1_cb_id, uint32_t in0_tile
                        uint32_t idst, const uint32_t transpose, uint32_t ct_dim, uint32_t rt_dim, uint32_t kt_dim,
                        TENSIM_LOC) {
     // One K step of an rt_dim x ct_dim block: in0 rows stride kt_dim in its CB, in1 columns are adjacent.
+    if (ct_dim > 16 || rt_dim > 16 || ct_dim * rt_dim == 0)
+        tensim::kapi::kernel_fail("matmul_block: ct_dim and rt_dim must be 1..16 (the block must fit Dst)", loc);
     [[maybe_unused]] uint32_t a[2 * 16], b[2 * 16];
     for (uint32_t c = 0; c < ct_dim && c < 16; ++c) a[2 * c] = in1_cb_id, a[2 * c + 1] = in1_tile_index + c;
     for (uint32_t r = 0; r < rt_dim && r < 16; ++r) b[2 * r] = in0_cb_id, b[2 * r + 1] = in0_tile_index + r * kt_dim;
@@ -319,12 +337,24 @@ ALWI void untilize_block(uint32_t icb, uint32_t block, uint32_t ocb, TENSIM_LOC)
         UNPACK((tensim::kapi::unpack_tiles(a, 1, nullptr, 0, 0, loc)));
         MATH((tensim::kapi::dst_acquire(loc), tensim::kapi::math_fpu(tensim::kapi::op_copy, 0, 0, 0, 0, 0, loc),
               tensim::kapi::dst_commit(loc)));
-        PACK((tensim::kapi::dst_wait(loc), tensim::kapi::pack_untilize(0, ocb, block, t, loc), tensim::kapi::dst_release(loc)));
+        PACK((tensim::kapi::dst_wait(loc), tensim::kapi::pack_untilize(0, ocb, block, 0, t, loc),
+              tensim::kapi::dst_release(loc)));
     }
 }
+// block_rt_dim rows of block_ct_dim tiles from icb become row-major rows full_ct_dim tiles wide in ocb.
 template <uint32_t block_ct_dim = 8, uint32_t full_ct_dim = block_ct_dim>
-ALWI void pack_untilize_block(uint32_t icb, uint32_t block_rt_dim, uint32_t ocb, uint32_t = 0, TENSIM_LOC) {
-    for (uint32_t r = 0; r < block_rt_dim; ++r) untilize_block(icb, block_ct_dim, ocb, loc);
+ALWI void pack_untilize_block(uint32_t icb, uint32_t block_rt_dim, uint32_t ocb, uint32_t block_c_index = 0,
+                              TENSIM_LOC) {
+    for (uint32_t r = 0; r < block_rt_dim; ++r)
+        for (uint32_t c = 0; c < block_ct_dim; ++c) {
+            [[maybe_unused]] uint32_t a[2] = {icb, r * block_ct_dim + c};
+            UNPACK((tensim::kapi::unpack_tiles(a, 1, nullptr, 0, 0, loc)));
+            MATH((tensim::kapi::dst_acquire(loc), tensim::kapi::math_fpu(tensim::kapi::op_copy, 0, 0, 0, 0, 0, loc),
+                  tensim::kapi::dst_commit(loc)));
+            PACK((tensim::kapi::dst_wait(loc),
+                  tensim::kapi::pack_untilize(0, ocb, full_ct_dim, r, block_c_index * block_ct_dim + c, loc),
+                  tensim::kapi::dst_release(loc)));
+        }
 }
 
 // ---- SFPU (math thread, in place on Dst) ------------------------------------------------------------
@@ -391,7 +421,8 @@ ALWI void binop_with_scalar_tile_init() { tensim::kapi::compute_api_call(); }
 TENSIM_SFPU_SCALAR(add_unary_tile, "add_scalar")
 TENSIM_SFPU_SCALAR(sub_unary_tile, "sub_scalar")
 TENSIM_SFPU_SCALAR(mul_unary_tile, "mul_scalar")
-TENSIM_SFPU_SCALAR(div_unary_tile, "div_scalar")
+// TT-Metal's host passes the reciprocal of the divisor; the SFPU multiplies by it.
+TENSIM_SFPU_SCALAR(div_unary_tile, "mul_scalar")
 TENSIM_SFPU_SCALAR(rsub_unary_tile, "rsub_scalar")
 #undef TENSIM_SFPU_SCALAR
 ALWI void fill_tile_init() { tensim::kapi::compute_api_call(); }
