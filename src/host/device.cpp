@@ -127,12 +127,12 @@ template <typename Fn>
 void DeviceImpl::for_each_page_piece(const tt::tt_metal::Buffer& b, uint64_t offset, uint64_t size, Fn&& fn) {
     if (offset + size > b.size())
         throw HostError(fmt::format("buffer access [{}, {}) beyond its {} B", offset, offset + size, b.size()));
-    uint64_t page = b.page_size(), banks = b.num_banks();
+    uint64_t page = b.page_size();
     for (uint64_t pos = offset; pos < offset + size;) {
         uint64_t id = pos / page, in_page = pos % page;
         uint64_t n = std::min(page - in_page, offset + size - pos);
-        uint64_t bank_addr = b.address() + (id / banks) * b.aligned_page_size() + in_page;
-        fn(static_cast<uint32_t>(id % banks), bank_addr, pos - offset, n);
+        auto [bank, addr] = b.page_location(static_cast<uint32_t>(id));
+        fn(bank, addr + in_page, pos - offset, n);
         pos += n;
     }
 }

@@ -53,7 +53,7 @@ Placement place_cbs(ProgramImpl& p, DeviceImpl& dev) {
         uint64_t addr = 0;
         if (const tt::tt_metal::Buffer* buf = c.shadow_global_buffer()) {
             addr = *c.globally_allocated_address();
-            uint64_t per_bank = (uint64_t(buf->num_pages()) + buf->num_banks() - 1) / buf->num_banks() * buf->aligned_page_size();
+            uint64_t per_bank = buf->size_per_bank();
             if (c.total_size() > per_bank)
                 throw HostError(fmt::format("circular buffer on {} is {} B but its buffer holds {} B per core",
                                             cb.cores.str(), c.total_size(), per_bank));

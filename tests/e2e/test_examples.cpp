@@ -30,11 +30,11 @@ TEST_P(Example, PrintsPassAndExitsZero) {
     EXPECT_NE(out.find("cycles"), std::string::npos) << out;
 }
 
-INSTANTIATE_TEST_SUITE_P(DataMovement, Example,
+INSTANTIATE_TEST_SUITE_P(All, Example,
                          ::testing::Values("loopback", "loopback_mesh", "add_2_integers_in_riscv", "noc_tile_transfer",
                                            "multicast", "add_2_integers_in_compute", "eltwise_binary", "eltwise_sfpu",
                                            "sfpu_eltwise_chain", "reduce_max", "softmax", "matmul_single_core",
-                                           "matmul_multi_core", "matmul_multicore_reuse",
+                                           "vecadd_sharding", "matmul_multi_core", "matmul_multicore_reuse",
                                            "matmul_multicore_reuse_mcast"));
 
 // The first "<N> cycles" an example prints: its device time.
@@ -67,7 +67,8 @@ TEST_P(NumericsModes, SameCyclesInEveryMode) {
 
 INSTANTIATE_TEST_SUITE_P(Compute, NumericsModes,
                          ::testing::Values("add_2_integers_in_compute", "eltwise_binary", "eltwise_sfpu",
-                                           "sfpu_eltwise_chain", "reduce_max", "softmax", "matmul_single_core"));
+                                           "sfpu_eltwise_chain", "reduce_max", "softmax", "matmul_single_core",
+                                           "vecadd_sharding", "matmul_multicore_reuse_mcast"));
 
 TEST(ExampleOutput, DprintIsTaggedWithCoreThreadAndCycle) {
     int status = -1;
