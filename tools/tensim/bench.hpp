@@ -8,11 +8,51 @@
 #include <string>
 #include <vector>
 
+#include "chip/arch_loader.hpp"
+
+namespace tt::tt_metal {
+class IDevice;
+}
+
 namespace tensim::bench {
 
 struct Xy {
     int x = 0;
     int y = 0;
+};
+
+int distance(Xy a, Xy b);  // Manhattan, in whatever coordinates both are given
+
+// One open device (the system tensim::set_system chose, n150 by default) and the architecture it
+// was built from, for placing cores and banks and for timing kernels. The benchmarks below open
+// one each; the overloads taking a Session share one across many runs (tensim calibrate).
+class Session {
+  public:
+    Session();
+    ~Session();
+    Session(const Session&) = delete;
+    Session& operator=(const Session&) = delete;
+
+    tt::tt_metal::IDevice* device() const { return m_device; }
+    const SystemConfig& config() const { return m_cfg; }
+    uint64_t kernel_start_cycles() const { return m_cfg.chip.risc.kernel_start_cycles; }
+    double clock_ghz() const { return m_cfg.chip.clock.freq_mhz / 1000.0; }
+
+    Xy noc_xy(Xy logical) const;  // NoC0 tile of a logical worker; throws HostError outside the grid
+    Xy bank_xy(int bank) const;   // NoC0 endpoint of a DRAM bank
+    int num_banks() const;
+    int num_workers() const { return m_cfg.grid_x() * m_cfg.grid_y(); }
+    Xy worker(int index) const { return {index % m_cfg.grid_x(), index / m_cfg.grid_x()}; }  // row-major
+
+    // Cycles from kernel_main's first call to its end for the kernel on `core` run by `risc`
+    // ("BRISC", "NCRISC", "TRISC0".."TRISC2") in the last program.
+    uint64_t kernel_cycles(Xy core, const std::string& risc) const;
+    // First kernel_main call to the last kernel's end, over every kernel of the last program.
+    uint64_t program_cycles() const;
+
+  private:
+    SystemConfig m_cfg;
+    tt::tt_metal::IDevice* m_device;
 };
 
 // One core streams `bytes` from one DRAM bank, `transaction_bytes` per read, one read barrier
@@ -54,6 +94,7 @@ struct NocLatencyResult {
     double cycles_per_transaction = 0;
 };
 NocLatencyResult noc_latency(const NocLatencyOptions& opt);
+NocLatencyResult noc_latency(Session& s, const NocLatencyOptions& opt);
 
 // Sustained bandwidth between logical cores (0,0) and (1,0): one_to_one writes to the neighbour,
 // one_from_one reads from it.
@@ -82,6 +123,72 @@ struct SharedLinkResult {
     double ratio = 0;
 };
 SharedLinkResult shared_link(uint32_t transaction_bytes = 8192, uint32_t transactions = 64);
+
+// Sustained NoC bandwidth patterns of TT-Metal's data-movement tests, seen from one central core
+// (logical (0,0), or for the DRAM patterns the worker next to DRAM bank 0): it issues
+// `transactions` transactions of `transaction_bytes` in total, round-robin over its peers, then
+// waits on one barrier; bytes_per_cycle is the payload it moved over first issue to barrier end.
+enum class NocPattern {
+    one_to_one,            // write to one peer core's L1
+    one_from_one,          // read from one peer core's L1
+    one_to_all_unicast,    // write to each of `peers` cores, one unicast each
+    one_to_all_multicast,  // multicast to a rectangle of `peers` cores (the whole grid: sender included)
+    one_from_all,          // read from each of `peers` cores
+    dram_read,             // read from the DRAM bank next to the core
+    dram_write,            // write to the DRAM bank next to the core
+};
+std::optional<NocPattern> parse_noc_pattern(const std::string& name);
+const char* noc_pattern_name(NocPattern p);
+struct NocPatternOptions {
+    NocPattern pattern = NocPattern::one_to_one;
+    int peers = 1;                      // peer cores (ignored by the DRAM patterns)
+    uint32_t transaction_bytes = 8192;
+    uint32_t transactions = 256;        // in total, over all peers (multicast: one per transaction)
+    int noc = 0;
+    bool same_axis = true;              // one_to_one / one_from_one: the peer shares a row
+};
+struct NocPatternResult {
+    NocPatternOptions options;
+    Xy core, core_noc;  // logical, NoC0
+    int peers = 0;      // cores (or banks) reached
+    uint64_t bytes = 0;
+    uint64_t cycles = 0;
+    double bytes_per_cycle = 0;
+};
+NocPatternResult noc_pattern(Session& s, const NocPatternOptions& opt);
+
+// Many cores streaming from (or to) DRAM at once, each `bytes_per_core` in `transaction_bytes`
+// requests to one bank, one barrier at the end: aggregate bandwidth over the whole program.
+// Placement pairs cores with channels, an equal number per channel (the first cores % channels
+// channels get one more):
+//   adjacent: each channel in turn takes the free worker fewest hops from its endpoint along the
+//             route the data takes on the chosen NoC (bank -> core for reads, core -> bank for
+//             writes), the nearest on the grid among equals;
+//   careful:  likewise, but a worker whose data route would push a NoC link past its bandwidth
+//             (counting each stream at its share of the channel) is taken only if no other is left;
+//   random:   `cores` workers drawn at random (fixed seed), paired with channels at random.
+enum class DramPlacement { adjacent, careful, random };
+std::optional<DramPlacement> parse_dram_placement(const std::string& name);
+const char* dram_placement_name(DramPlacement p);
+struct DramTrafficOptions {
+    bool write = false;
+    int channels = 12;  // banks 0..channels-1
+    int cores = 12;
+    int noc = 0;
+    uint64_t bytes_per_core = 1 << 20;
+    uint32_t transaction_bytes = 8192;
+    DramPlacement placement = DramPlacement::adjacent;
+    uint32_t seed = 1;
+};
+struct DramTrafficResult {
+    DramTrafficOptions options;
+    std::vector<std::pair<Xy, int>> pairs;  // logical core, bank
+    uint64_t bytes = 0;                     // over all cores
+    uint64_t cycles = 0;                    // first kernel start to last kernel end
+    double bytes_per_cycle = 0;
+    double gbytes_per_s = 0;  // at the architecture's clock
+};
+DramTrafficResult dram_traffic(Session& s, const DramTrafficOptions& opt);
 
 // Every noc_latency case of a calibration file (shared/calibration/noc_latency.json format),
 // simulated and compared with its measured value.

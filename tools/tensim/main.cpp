@@ -1,8 +1,9 @@
-// The tensim command line: `tensim arch show|validate`, `tensim bench ...`.
+// The tensim command line: `tensim arch show|validate`, `tensim bench ...`, `tensim calibrate ...`.
 #include <iostream>
 
 #include <CLI/CLI.hpp>
 
+#include "calibrate.hpp"
 #include "chip/arch_loader.hpp"
 #include "common/error.hpp"
 
@@ -39,11 +40,13 @@ int main(int argc, char** argv) {
     auto* validate = arch->add_subcommand("validate", "Check an architecture file: keys, units, values");
     validate->add_option("file", validate_file, "JSON file")->required();
     add_bench(app);
+    tensim::calibrate::add_calibrate(app);
 
     CLI11_PARSE(app, argc, argv);
     try {
         if (show->parsed()) return arch_show(show_what);
         if (validate->parsed()) return arch_validate(validate_file);
+        if (tensim::calibrate::calibrate_requested(app)) return tensim::calibrate::run_calibrate(app);
         return run_bench(app);
     } catch (const tensim::Error& e) {
         std::cerr << "error: " << e.what() << "\n";
