@@ -150,7 +150,9 @@ ChipConfig load_chip(const nlohmann::json& j, const std::string& path) {
     cp.constant("unpack_slow_bytes_per_cycle", "B/cycle", k.unpack_slow_bytes_per_cycle);
     cp.constant("unpack_combined_bytes_per_cycle", "B/cycle", k.unpack_combined_bytes_per_cycle);
     cp.constant("unpack_setup_cycles_per_face", "cycles", k.unpack_setup_cycles_per_face);
+    cp.constant("unpack_call_cycles", "cycles", k.unpack_call_cycles);
     cp.constant("fpu_matmul_cycles_per_phase", "cycles/tile", k.fpu_matmul_cycles_per_phase);
+    cp.constant("fpu_matmul_call_cycles", "cycles", k.fpu_matmul_call_cycles);
     cp.constant("fpu_eltwise_cycles", "cycles/tile", k.fpu_eltwise_cycles);
     cp.constant("fpu_datacopy_cycles", "cycles/tile", k.fpu_datacopy_cycles);
     cp.constant("fpu_reduce_cycles_per_phase", "cycles/tile", k.fpu_reduce_cycles_per_phase);

@@ -156,7 +156,7 @@ Cycle ComputeEngine::unpack_cycles(const std::vector<uint8_t>& a_formats, const 
     double a = one(a_formats), b = one(b_formats);
     size_t tiles = std::max(a_formats.size(), b_formats.size());
     double shared = bytes / m_cfg.unpack_combined_bytes_per_cycle + 4.0 * m_cfg.unpack_setup_cycles_per_face * tiles;
-    return static_cast<Cycle>(std::ceil(std::max({a, b, shared})));
+    return m_cfg.unpack_call_cycles + static_cast<Cycle>(std::ceil(std::max({a, b, shared})));
 }
 
 Cycle ComputeEngine::pack_cycles(uint8_t fmt) const {

@@ -31,7 +31,9 @@ struct ComputeEngineConfig {
     double unpack_slow_bytes_per_cycle = 16;   // B/cycle for BFP2 (ISA)
     double unpack_combined_bytes_per_cycle = 80;  // B/cycle, both unpackers together (ISA L1.md)
     Cycle unpack_setup_cycles_per_face = 2;    // cycles (ISA)
+    Cycle unpack_call_cycles = 13;             // cycles per unpack call (unpacker setup); calibrated
     Cycle fpu_matmul_cycles_per_phase = 16;    // cycles/tile (TTM GEMM_FLOPS.md)
+    Cycle fpu_matmul_call_cycles = 13;         // cycles per matmul call (MOP setup); calibrated
     Cycle fpu_eltwise_cycles = 8;              // cycles/tile (ISA MatrixUnit.md)
     Cycle fpu_datacopy_cycles = 8;             // cycles/tile, inferred
     Cycle fpu_reduce_cycles_per_phase = 4;     // cycles/tile (TTM matrix_engine.md)

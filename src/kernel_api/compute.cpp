@@ -232,7 +232,8 @@ void math_fpu(uint32_t op, uint32_t idst, uint32_t a, uint32_t b, uint32_t c, ui
                     else
                         numerics::matmul_tile_fp32(bank.b[r], bank.a[col], d, false);
                 }
-            cost = static_cast<Cycle>(rt) * ct * cfg.fpu_matmul_cycles_per_phase * e.settings().fidelity_phases;
+            cost = cfg.fpu_matmul_call_cycles +
+                   static_cast<Cycle>(rt) * ct * cfg.fpu_matmul_cycles_per_phase * e.settings().fidelity_phases;
             (void)c;
             break;
         }
