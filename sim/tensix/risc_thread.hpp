@@ -72,7 +72,6 @@ struct NocCounters {
 struct KernelLaunch {
     std::function<void()> entry;  // the kernel's compiled entry point
     std::string kernel_name;      // path of the kernel source, for messages
-    uint8_t noc = 0;              // default NoC (noc_index)
     uint32_t num_runtime_args = 0;
     uint32_t num_common_runtime_args = 0;
     std::array<LocalCb, 32> cbs{};  // this core's CBs as the firmware sets them up

@@ -242,7 +242,6 @@ void DeviceImpl::run_program(tt::tt_metal::Program& program) {
                     auto bin = k.binaries[i];
                     l.entry = [bin] { bin->run(); };
                     l.kernel_name = k.name;
-                    if (!k.compute) l.noc = static_cast<uint8_t>(std::get<DataMovementConfig>(k.config).noc);
                     l.num_runtime_args = nargs;
                     l.num_common_runtime_args = ncommon;
                     if (auto cbs = pl.cbs.find(c); cbs != pl.cbs.end())
