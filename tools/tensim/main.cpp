@@ -9,6 +9,11 @@
 
 int run_bench(CLI::App& app);  // bench.cpp
 void add_bench(CLI::App& app);
+namespace tensim::matmul_cmd {  // matmul_cmd.cpp
+void add(CLI::App& app);
+bool requested(const CLI::App& app);
+int run(const CLI::App& app);
+}  // namespace tensim::matmul_cmd
 
 namespace {
 
@@ -41,12 +46,14 @@ int main(int argc, char** argv) {
     validate->add_option("file", validate_file, "JSON file")->required();
     add_bench(app);
     tensim::calibrate::add_calibrate(app);
+    tensim::matmul_cmd::add(app);
 
     CLI11_PARSE(app, argc, argv);
     try {
         if (show->parsed()) return arch_show(show_what);
         if (validate->parsed()) return arch_validate(validate_file);
         if (tensim::calibrate::calibrate_requested(app)) return tensim::calibrate::run_calibrate(app);
+        if (tensim::matmul_cmd::requested(app)) return tensim::matmul_cmd::run(app);
         return run_bench(app);
     } catch (const tensim::Error& e) {
         std::cerr << "error: " << e.what() << "\n";

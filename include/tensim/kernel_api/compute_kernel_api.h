@@ -126,6 +126,7 @@ ALWI void mm_init_short(uint32_t, uint32_t, uint32_t = 0) { tensim::kapi::comput
 ALWI void mm_init_short_with_dt(uint32_t, uint32_t, uint32_t, uint32_t = 0) { tensim::kapi::compute_api_call(); }
 ALWI void mm_block_init(uint32_t, uint32_t, uint32_t = 16, uint32_t = 0, uint32_t = 1, uint32_t = 1, uint32_t = 1) { tensim::kapi::compute_api_call(); }
 ALWI void mm_block_init_short(uint32_t, uint32_t, uint32_t = 0, uint32_t = 1, uint32_t = 1, uint32_t = 1) { tensim::kapi::compute_api_call(); }
+ALWI void mm_block_init_short_with_dt(uint32_t, uint32_t, uint32_t, uint32_t = 0, uint32_t = 1, uint32_t = 1, uint32_t = 1) { tensim::kapi::compute_api_call(); }
 ALWI void reconfig_data_format(uint32_t, uint32_t) { tensim::kapi::compute_api_call(); }
 ALWI void reconfig_data_format(uint32_t, uint32_t, uint32_t, uint32_t) { tensim::kapi::compute_api_call(); }
 ALWI void reconfig_data_format_srca(uint32_t) { tensim::kapi::compute_api_call(); }

@@ -1,0 +1,167 @@
+// in1 sender and output writer (after TT-NN's reader_bmm_tile_layout_in1_sender_writer_padding.cpp).
+// Reader: for every output block, reads this core's in1 blocks (in0_block_w rows x out_block_w
+// tiles per K step) from the interleaved in1 into CB c_1 and, when in1_mcast_num_dests > 0,
+// multicasts each to a rectangle of receivers with the same semaphore handshake as in0 (wait for
+// every receiver's increment, data, then VALID). Writer: when an output block is done, writes its
+// subblocks from CB c_4 to the interleaved output, or (OUT_SHARDED) waits until the output sits in
+// the core's shard. Tiles past the tensor's last row or column (padding) are neither read nor written.
+#include <stdint.h>
+
+#include "dataflow_api.h"
+#include "hostdevcommon/common_values.hpp"
+
+namespace {
+uint32_t valid_extent(uint32_t core_valid, uint32_t done, uint32_t block) {
+    if (core_valid <= done) return 0;
+    return core_valid - done < block ? core_valid - done : block;
+}
+}  // namespace
+
+void kernel_main() {
+    uint32_t rt = 0;
+    const uint32_t in1_tensor_addr = get_arg_val<uint32_t>(rt++);
+    uint32_t in1_tensor_start_tile_id = get_arg_val<uint32_t>(rt++);
+    const uint32_t in1_tensor_stride_w = get_arg_val<uint32_t>(rt++);
+    const uint32_t in1_tensor_stride_h = get_arg_val<uint32_t>(rt++);
+    const uint32_t in1_tensor_next_inner_dim_block_stride = get_arg_val<uint32_t>(rt++);
+    const uint32_t in1_tensor_next_w_dim_block_stride = get_arg_val<uint32_t>(rt++);
+    const uint32_t in1_block_w = get_arg_val<uint32_t>(rt++);
+    const uint32_t in1_block_h = get_arg_val<uint32_t>(rt++);
+    const uint32_t in1_block_num_tiles = get_arg_val<uint32_t>(rt++);
+    const uint32_t num_blocks_inner_dim = get_arg_val<uint32_t>(rt++);
+    const uint32_t num_blocks_w_dim = get_arg_val<uint32_t>(rt++);
+    const uint32_t num_blocks_h_dim = get_arg_val<uint32_t>(rt++);
+    const uint32_t core_valid_w = get_arg_val<uint32_t>(rt++);
+    const uint32_t in1_mcast_dest_noc_start_x = get_arg_val<uint32_t>(rt++);
+    const uint32_t in1_mcast_dest_noc_start_y = get_arg_val<uint32_t>(rt++);
+    const uint32_t in1_mcast_dest_noc_end_x = get_arg_val<uint32_t>(rt++);
+    const uint32_t in1_mcast_dest_noc_end_y = get_arg_val<uint32_t>(rt++);
+    const uint32_t in1_mcast_num_dests = get_arg_val<uint32_t>(rt++);
+    const uint32_t in1_mcast_sender_semaphore_addr = get_semaphore(get_arg_val<uint32_t>(rt++));
+    const uint32_t in1_mcast_receiver_semaphore_addr = get_semaphore(get_arg_val<uint32_t>(rt++));
+    const uint32_t KtNt = get_arg_val<uint32_t>(rt++);
+    const uint32_t batch = get_arg_val<uint32_t>(rt++);
+    const uint32_t bcast_B = get_arg_val<uint32_t>(rt++);
+    // writer
+    const uint32_t out_tensor_addr = get_arg_val<uint32_t>(rt++);
+    uint32_t out_tensor_start_tile_id = get_arg_val<uint32_t>(rt++);
+    const uint32_t out_tensor_stride_w = get_arg_val<uint32_t>(rt++);
+    const uint32_t out_tensor_stride_h = get_arg_val<uint32_t>(rt++);
+    const uint32_t out_tensor_next_subblock_stride_w = get_arg_val<uint32_t>(rt++);
+    const uint32_t out_tensor_next_subblock_stride_h = get_arg_val<uint32_t>(rt++);
+    const uint32_t out_tensor_next_w_dim_block_stride = get_arg_val<uint32_t>(rt++);
+    const uint32_t out_tensor_next_h_dim_block_stride = get_arg_val<uint32_t>(rt++);
+    const uint32_t out_subblock_w = get_arg_val<uint32_t>(rt++);
+    const uint32_t out_subblock_h = get_arg_val<uint32_t>(rt++);
+    const uint32_t out_subblock_tile_count = get_arg_val<uint32_t>(rt++);
+    const uint32_t out_num_subblocks_w = get_arg_val<uint32_t>(rt++);
+    const uint32_t out_num_subblocks_h = get_arg_val<uint32_t>(rt++);
+    const uint32_t MtNt = get_arg_val<uint32_t>(rt++);
+    const uint32_t core_valid_h = get_arg_val<uint32_t>(rt++);
+
+    constexpr bool in1_is_dram = get_compile_time_arg_val(0) == 1;
+    constexpr bool out_is_dram = get_compile_time_arg_val(1) == 1;
+    constexpr uint32_t cb_id_in1 = 1;
+    constexpr uint32_t cb_id_out0 = 4;
+
+    const uint32_t in1_single_tile_size_bytes = get_tile_size(cb_id_in1);
+    const uint32_t in1_block_size_bytes = in1_block_num_tiles * in1_single_tile_size_bytes;
+    const InterleavedAddrGenFast<in1_is_dram> s1 = {.bank_base_address = in1_tensor_addr,
+                                                    .page_size = in1_single_tile_size_bytes,
+                                                    .data_format = get_dataformat(cb_id_in1)};
+    const uint32_t output_single_tile_size_bytes = get_tile_size(cb_id_out0);
+    [[maybe_unused]] const InterleavedAddrGenFast<out_is_dram> s = {.bank_base_address = out_tensor_addr,
+                                                   .page_size = output_single_tile_size_bytes,
+                                                   .data_format = get_dataformat(cb_id_out0)};
+
+    volatile tt_l1_ptr uint32_t* in1_mcast_receiver_semaphore_addr_ptr =
+        reinterpret_cast<volatile tt_l1_ptr uint32_t*>(in1_mcast_receiver_semaphore_addr);
+    *(in1_mcast_receiver_semaphore_addr_ptr) = VALID;
+    volatile tt_l1_ptr uint32_t* in1_mcast_sender_semaphore_addr_ptr =
+        reinterpret_cast<volatile tt_l1_ptr uint32_t*>(in1_mcast_sender_semaphore_addr);
+    const uint64_t in1_multicast_data_noc = get_noc_multicast_addr(
+        in1_mcast_dest_noc_start_x, in1_mcast_dest_noc_start_y, in1_mcast_dest_noc_end_x, in1_mcast_dest_noc_end_y, 0);
+
+    const uint32_t out_block_h = out_subblock_h * out_num_subblocks_h;
+    for (uint32_t b = 0; b < batch; ++b) {
+        uint32_t out_tensor_current_h_dim_block_tile_id = out_tensor_start_tile_id;
+        for (uint32_t bh = 0; bh < num_blocks_h_dim; ++bh) {
+            [[maybe_unused]] const uint32_t valid_h = valid_extent(core_valid_h, bh * out_block_h, out_block_h);
+            uint32_t in1_tensor_current_w_dim_block_tile_id = in1_tensor_start_tile_id;
+            uint32_t out_tensor_current_w_dim_block_tile_id = out_tensor_current_h_dim_block_tile_id;
+            for (uint32_t bw = 0; bw < num_blocks_w_dim; ++bw) {
+                const uint32_t valid_w = valid_extent(core_valid_w, bw * in1_block_w, in1_block_w);
+                uint32_t in1_tensor_current_inner_dim_block_start_tile_id = in1_tensor_current_w_dim_block_tile_id;
+                for (uint32_t block = 0; block < num_blocks_inner_dim; ++block) {
+                    cb_reserve_back(cb_id_in1, in1_block_num_tiles);
+                    uint32_t l1_write_addr_in1 = get_write_ptr(cb_id_in1);
+                    const uint32_t in1_start_address = l1_write_addr_in1;
+
+                    uint32_t in1_tensor_row_start_tile_id = in1_tensor_current_inner_dim_block_start_tile_id;
+                    for (uint32_t h = 0; h < in1_block_h; ++h) {
+                        uint32_t in1_tensor_tile_id = in1_tensor_row_start_tile_id;
+                        for (uint32_t w = 0; w < in1_block_w; ++w) {
+                            if (w < valid_w) noc_async_read_tile(in1_tensor_tile_id, s1, l1_write_addr_in1);
+                            l1_write_addr_in1 += in1_single_tile_size_bytes;
+                            in1_tensor_tile_id += in1_tensor_stride_w;
+                        }
+                        in1_tensor_row_start_tile_id += in1_tensor_stride_h;
+                    }
+                    in1_tensor_current_inner_dim_block_start_tile_id += in1_tensor_next_inner_dim_block_stride;
+                    noc_async_read_barrier();
+
+                    if (in1_mcast_num_dests > 0) {
+                        noc_semaphore_wait(in1_mcast_sender_semaphore_addr_ptr, in1_mcast_num_dests);
+                        noc_semaphore_set(in1_mcast_sender_semaphore_addr_ptr, 0);
+                        noc_async_write_multicast(in1_start_address, in1_multicast_data_noc | in1_start_address,
+                                                  in1_block_size_bytes, in1_mcast_num_dests, true);
+                        noc_semaphore_set_multicast(in1_mcast_receiver_semaphore_addr,
+                                                    in1_multicast_data_noc | in1_mcast_receiver_semaphore_addr,
+                                                    in1_mcast_num_dests);
+                        noc_async_writes_flushed();
+                    }
+                    cb_push_back(cb_id_in1, in1_block_num_tiles);
+                }
+
+#ifndef OUT_SHARDED
+                // This output block's subblocks, in the order compute packs them.
+                uint32_t out_tensor_sbh_start_tile_id = out_tensor_current_w_dim_block_tile_id;
+                for (uint32_t sbh = 0; sbh < out_num_subblocks_h; ++sbh) {
+                    uint32_t out_tensor_sbw_start_tile_id = out_tensor_sbh_start_tile_id;
+                    for (uint32_t sbw = 0; sbw < out_num_subblocks_w; ++sbw) {
+                        uint32_t out_tensor_sb_row_start_tile_id = out_tensor_sbw_start_tile_id;
+                        cb_wait_front(cb_id_out0, out_subblock_tile_count);
+                        uint32_t l1_read_addr = get_read_ptr(cb_id_out0);
+                        for (uint32_t h = 0; h < out_subblock_h; ++h) {
+                            uint32_t out_tensor_tile_id = out_tensor_sb_row_start_tile_id;
+                            for (uint32_t w = 0; w < out_subblock_w; ++w) {
+                                if (sbh * out_subblock_h + h < valid_h && sbw * out_subblock_w + w < valid_w)
+                                    noc_async_write_tile(out_tensor_tile_id, s, l1_read_addr);
+                                l1_read_addr += output_single_tile_size_bytes;
+                                out_tensor_tile_id += out_tensor_stride_w;
+                            }
+                            out_tensor_sb_row_start_tile_id += out_tensor_stride_h;
+                        }
+                        noc_async_write_barrier();
+                        cb_pop_front(cb_id_out0, out_subblock_tile_count);
+                        out_tensor_sbw_start_tile_id += out_tensor_next_subblock_stride_w;
+                    }
+                    out_tensor_sbh_start_tile_id += out_tensor_next_subblock_stride_h;
+                }
+#endif
+                in1_tensor_current_w_dim_block_tile_id += in1_tensor_next_w_dim_block_stride;
+                out_tensor_current_w_dim_block_tile_id += out_tensor_next_w_dim_block_stride;
+            }
+            out_tensor_current_h_dim_block_tile_id += out_tensor_next_h_dim_block_stride;
+        }
+        if (bcast_B == 0) in1_tensor_start_tile_id += KtNt;
+        out_tensor_start_tile_id += MtNt;
+    }
+#ifdef OUT_SHARDED
+    // The output CB is the core's output shard: done once compute has packed all of it.
+    cb_wait_front(cb_id_out0,
+                  batch * num_blocks_h_dim * num_blocks_w_dim * out_num_subblocks_h * out_num_subblocks_w *
+                      out_subblock_tile_count);
+#endif
+    noc_async_write_barrier();
+}
