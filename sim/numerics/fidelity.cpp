@@ -147,21 +147,29 @@ void matmul_tile(const Tile& in0_srcB, const Tile& in1_srcA, Tile& dst, int phas
 }
 
 void matmul_tile_fp32(const Tile& in0, const Tile& in1, Tile& dst, bool transpose_in1) {
-    // Plain fp32 GEMM on row-major copies, i-k-j order so the inner loop vectorises.
-    alignas(64) float a[32][32], b[32][32], d[32][32];
-    for (int r = 0; r < 32; ++r)
-        for (int c = 0; c < 32; ++c) {
-            a[r][c] = in0[tile_index(r, c)];
-            b[r][c] = transpose_in1 ? in1[tile_index(c, r)] : in1[tile_index(r, c)];
-            d[r][c] = dst[tile_index(r, c)];
-        }
-    for (int m = 0; m < 32; ++m)
+    if (transpose_in1) {
+        Tile t;
+        for (int r = 0; r < 32; ++r)
+            for (int c = 0; c < 32; ++c) t[tile_index(c, r)] = in1[tile_index(r, c)];
+        return matmul_tile_fp32(in0, t, dst, false);
+    }
+    // In tile order a row is two contiguous 16-float runs (faces 0/1 or 2/3), 256 apart. Each
+    // output row accumulates in registers over k; the inner loops vectorise.
+    auto row = [](int r) { return (r / 16) * 512 + (r % 16) * 16; };
+    float* __restrict d = dst.data();
+    const float* __restrict b = in1.data();
+    for (int m = 0; m < 32; ++m) {
+        float* __restrict d0 = d + row(m);
+        float acc[32];
+        for (int n = 0; n < 16; ++n) acc[n] = d0[n], acc[16 + n] = d0[256 + n];
         for (int k = 0; k < 32; ++k) {
-            const float x = a[m][k];
-            for (int n = 0; n < 32; ++n) d[m][n] += x * b[k][n];
+            const float x = in0[tile_index(m, k)];
+            const float* b0 = b + row(k);
+            for (int n = 0; n < 16; ++n) acc[n] += x * b0[n];
+            for (int n = 0; n < 16; ++n) acc[16 + n] += x * b0[256 + n];
         }
-    for (int r = 0; r < 32; ++r)
-        for (int c = 0; c < 32; ++c) dst[tile_index(r, c)] = d[r][c];
+        for (int n = 0; n < 16; ++n) d0[n] = acc[n], d0[256 + n] = acc[16 + n];
+    }
 }
 
 void eltwise_tile(EltwiseOp op, const Tile& a_srcA, const Tile& b_srcB, Tile& dst, int phases, bool dst_fp32,

@@ -36,6 +36,26 @@ json make_case(const std::string& id, const std::string& kind, json params, cons
             {"notes", "test case"}};
 }
 
+// A multi-core matmul case as the public files write them: bf16, HiFi2, DRAM interleaved,
+// defaults for the accumulation flags.
+json matmul_params(int m, int k, int n, int gx, int gy) {
+    return {{"M", m},
+            {"K", k},
+            {"N", n},
+            {"in0_dtype", "bfloat16"},
+            {"in1_dtype", "bfloat16"},
+            {"out_dtype", "bfloat16"},
+            {"math_fidelity", "HiFi2"},
+            {"grid_x", gx},
+            {"grid_y", gy},
+            {"in0_mem", "dram_interleaved"},
+            {"in1_mem", "dram_interleaved"},
+            {"out_mem", "dram_interleaved"},
+            {"fp32_dest_acc", nullptr},
+            {"packer_l1_acc", nullptr},
+            {"program", "2d_mcast"}};
+}
+
 // One case per simulated kind (some twice, to reach defaults and other code paths), cases the
 // simulator cannot express, and kinds it does not simulate.
 json synthetic_cases() {
@@ -173,10 +193,12 @@ json synthetic_cases() {
                                {"packer_l1_acc", false},
                                {"inputs", "l1_resident"}},
                               "cycles", 1000));
+    cases.push_back(make_case("mm_multicore", "matmul", matmul_params(256, 256, 256, 2, 2), "device_time_us", 10));
+    cases.push_back(make_case("mm_huge", "matmul", matmul_params(16384, 16384, 16384, 8, 8), "device_time_us",
+                              94069));
+    cases.push_back(make_case("mm_grid_too_big", "matmul", matmul_params(256, 256, 256, 16, 16), "device_time_us",
+                              10));
     // Kinds not simulated.
-    cases.push_back(make_case("mm_multicore", "matmul",
-                              {{"M", 1024}, {"K", 1024}, {"N", 1024}, {"grid_x", 8}, {"grid_y", 8}},
-                              "device_time_us", 34.3));
     cases.push_back(make_case("allgather", "ccl", {{"op", "all_gather"}, {"num_devices", 2}}, "device_time_us",
                               89.2));
     return cases;
@@ -266,7 +288,7 @@ TEST(CalibrateRun, SimulatesEachKindAndSkipsWhatItCannotExpress) {
     }
 
     for (const char* id : {"lat_read_l1", "xfer_one_to_one", "xfer_mcast_sweep", "dram_rd_careful", "dram_rd_total",
-                           "dram_wr_random", "sfpu_gelu", "mm_spill", "mm_l1acc_fp32"}) {
+                           "dram_wr_random", "sfpu_gelu", "mm_spill", "mm_l1acc_fp32", "mm_multicore"}) {
         const Result& r = find(rs, id);
         ASSERT_FALSE(r.skipped()) << id << ": " << r.skip_reason;
         ASSERT_TRUE(r.predicted && r.error_pct) << id;
@@ -289,6 +311,11 @@ TEST(CalibrateRun, SimulatesEachKindAndSkipsWhatItCannotExpress) {
     EXPECT_TRUE(any_note_has(find(rs, "dram_wr_random"), "seed"));
     EXPECT_TRUE(any_note_has(find(rs, "mm_l1acc_fp32"), "accumulated by the packer"));
     EXPECT_TRUE(any_note_has(find(rs, "mm_spill"), "spilled and reloaded"));
+    // The multi-core matmul ran on the case's grid, with the op layer's defaults reported.
+    EXPECT_TRUE(any_note_has(find(rs, "mm_multicore"), "2d_mcast on 2x2 cores"));
+    EXPECT_TRUE(any_note_has(find(rs, "mm_multicore"), "fp32_dest_acc: false (not stated"));
+    // 8 K tiles in steps of 4 (K / grid columns): two K blocks, so the default turns it off.
+    EXPECT_TRUE(any_note_has(find(rs, "mm_multicore"), "packer_l1_acc: off (not stated; op layer default"));
 
     // What cannot be expressed is listed with the reason.
     auto reason = [&](const std::string& id) {
@@ -302,7 +329,9 @@ TEST(CalibrateRun, SimulatesEachKindAndSkipsWhatItCannotExpress) {
     EXPECT_NE(reason("dram_no_size").find("bytes_per_core"), std::string::npos);
     EXPECT_NE(reason("sfpu_no_tiles").find("tiles"), std::string::npos);
     EXPECT_NE(reason("mm_subblock_too_big").find("Dst"), std::string::npos);
-    EXPECT_NE(reason("mm_multicore").find("op layer"), std::string::npos);
+    EXPECT_EQ(reason("mm_huge"), large_matmul_reason());
+    EXPECT_NE(reason("mm_huge").find("--include-large"), std::string::npos);
+    EXPECT_NE(reason("mm_grid_too_big").find("grid"), std::string::npos);
     EXPECT_NE(reason("allgather").find("not modelled"), std::string::npos);
 }
 
@@ -420,4 +449,15 @@ TEST(CalibrateCli, WritesJsonAndCsvAndExitsZero) {
     std::string header;
     std::getline(cf, header);
     EXPECT_EQ(header, "id,kind,metric,measured,predicted,error_pct,status,detail");
+}
+
+TEST(CalibrateCli, IncludeLargeIsAFlag) {
+    const std::string in = temp_file("cli_large.json", json::array({synthetic_cases()[0]}).dump());
+    CLI::App app;
+    add_calibrate(app);
+    app.parse("calibrate " + in + " --include-large", false);
+    ASSERT_TRUE(calibrate_requested(app));
+    EXPECT_EQ(app.get_subcommand("calibrate")->count("--include-large"), 1u);
+    EXPECT_GT(large_matmul_work(), 8192.0 * 8192 * 8192) << "8192^3 runs by default";
+    EXPECT_LT(large_matmul_work(), 16384.0 * 16384 * 16384) << "16384^3 needs the flag";
 }

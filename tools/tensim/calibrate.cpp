@@ -22,6 +22,8 @@
 #include "bench.hpp"
 #include "common/error.hpp"
 #include "jit/kernel_build.hpp"
+#include "tensim/host/tensim.hpp"
+#include "tensim/ops/matmul.hpp"
 
 namespace tensim::calibrate {
 
@@ -447,13 +449,125 @@ Prediction predict_matmul_single_core(Session& s, const Case& c, const Params& p
     return out;
 }
 
+// ---- matmul ------------------------------------------------------------------------------------
+
+ops::DType dtype_param(const Params& p, const char* key) {
+    const std::string name = p.need<std::string>(key);
+    try {
+        return ops::parse_dtype(name);
+    } catch (const std::invalid_argument&) {
+        throw Skip{fmt::format("params.{}: unknown data type '{}'", key, name)};
+    }
+}
+
+ops::MemoryConfig memory_param(const Params& p, const char* key) {
+    const std::string name = p.need<std::string>(key);
+    try {
+        return ops::parse_memory_config(name);
+    } catch (const std::invalid_argument&) {
+        throw Skip{fmt::format("params.{}: unknown memory config '{}'", key, name)};
+    }
+}
+
+// Block sizes (in tiles) a case may fix, as the TT-NN program config names them; unstated ones
+// are chosen by the planner.
+struct BlockParam {
+    const char* key;
+    uint32_t ops::MatmulConfig::*field;
+};
+constexpr BlockParam kBlockParams[] = {
+    {"in0_block_w", &ops::MatmulConfig::in0_block_w},       {"per_core_M", &ops::MatmulConfig::per_core_M},
+    {"per_core_N", &ops::MatmulConfig::per_core_N},         {"out_block_h", &ops::MatmulConfig::out_block_h},
+    {"out_block_w", &ops::MatmulConfig::out_block_w},       {"out_subblock_h", &ops::MatmulConfig::out_subblock_h},
+    {"out_subblock_w", &ops::MatmulConfig::out_subblock_w},
+};
+
+Prediction predict_matmul(Session& s, const Case& c, const Params& p, bool include_large) {
+    Prediction out;
+    if (c.metric != "device_time_us" && c.metric != "cycles")
+        throw Skip{fmt::format("metric '{}' not simulated for matmul", c.metric)};
+    const uint32_t M = p.need<uint32_t>("M"), K = p.need<uint32_t>("K"), N = p.need<uint32_t>("N");
+    if (M == 0 || K == 0 || N == 0) throw Skip{"an empty matmul"};
+    if (!include_large && double(M) * double(N) * double(K) > large_matmul_work()) throw Skip{large_matmul_reason()};
+
+    // Every key the schema gives the kind, plus the block sizes; anything else is reported unused.
+    static const std::set<std::string> known = {
+        "M",       "K",       "N",       "in0_dtype",     "in1_dtype",     "out_dtype", "math_fidelity", "grid_x",
+        "grid_y",  "in0_mem", "in1_mem", "out_mem",       "fp32_dest_acc", "packer_l1_acc", "program", "mcast_in0"};
+    for (const auto& [key, value] : c.params.items()) {
+        const bool block = std::any_of(std::begin(kBlockParams), std::end(kBlockParams),
+                                       [&](const BlockParam& b) { return key == b.key; });
+        if (!known.count(key) && !block) out.notes.push_back(fmt::format("{} = {}: not used", key, value.dump()));
+    }
+
+    const ops::DType d0 = dtype_param(p, "in0_dtype"), d1 = dtype_param(p, "in1_dtype");
+    ops::MatmulConfig cfg;
+    cfg.out_dtype = dtype_param(p, "out_dtype");
+    cfg.math_fidelity = fidelity_param(p);
+    const std::string program = p.need<std::string>("program");
+    try {
+        cfg.program = ops::parse_program(program);
+    } catch (const std::invalid_argument&) {
+        throw Skip{fmt::format("params.program: unknown matmul program '{}'", program)};
+    }
+    cfg.grid_x = p.need<uint32_t>("grid_x");
+    cfg.grid_y = p.need<uint32_t>("grid_y");
+    if (cfg.grid_x == 0 || cfg.grid_y == 0) throw Skip{fmt::format("an empty {}x{} grid", cfg.grid_x, cfg.grid_y)};
+    const ops::MemoryConfig a_mem = memory_param(p, "in0_mem"), b_mem = memory_param(p, "in1_mem");
+    cfg.out_mem = memory_param(p, "out_mem");
+    cfg.fp32_dest_acc = flag_or_false(p, "fp32_dest_acc", out.notes);
+    cfg.packer_l1_acc = p.get<bool>("packer_l1_acc");  // unset: the op layer's default
+    cfg.mcast_in0 = p.get<bool>("mcast_in0");
+    std::vector<std::string> fixed;
+    for (const auto& b : kBlockParams)
+        if (auto v = p.get<uint32_t>(b.key)) {
+            cfg.*b.field = *v;
+            fixed.push_back(fmt::format("{} {}", b.key, *v));
+        }
+
+    const ops::Shape sa{1, M, K}, sb{1, K, N};
+    ops::MatmulPlan ran;
+    tensim::ProgramStats st;
+    try {
+        // Plan first: it completes the sharded requests (grid, shard shape) the operands need.
+        const ops::MatmulPlan plan = ops::plan_matmul(s.device(), {sa, sb, d0, d1, a_mem, b_mem, false}, cfg);
+        // Cycles do not depend on the values, so the inputs are allocated, not written.
+        const ops::Tensor a = ops::Tensor::allocate(s.device(), sa, d0, plan.a_mem);
+        const ops::Tensor b = ops::Tensor::allocate(s.device(), sb, d1, plan.b_mem);
+        [[maybe_unused]] const ops::Tensor result = ops::matmul(a, b, cfg, &ran);
+        st = tensim::last_program_stats(s.device());
+    } catch (const std::invalid_argument& e) {
+        throw Skip{fmt::format("not expressible: {}", e.what())};
+    }
+    double fpu = 0;
+    for (const auto& cs : st.compute) fpu += cs.fpu_utilization;
+    if (!st.compute.empty()) fpu /= double(st.compute.size());
+
+    if (cfg.program == ops::MatmulProgram::automatic)
+        out.notes.push_back(fmt::format("program auto: the planner chose {}", ops::program_name(ran.program)));
+    if (!fixed.empty()) {
+        std::string list;
+        for (const auto& f : fixed) list += (list.empty() ? "" : ", ") + f;
+        out.notes.push_back(fmt::format("block sizes given: {}", list));
+    }
+    if (!p.stated("packer_l1_acc"))
+        out.notes.push_back(fmt::format("packer_l1_acc: {} (not stated; op layer default: on, off with at most 2 K "
+                                        "blocks)",
+                                        ran.packer_l1_acc ? "on" : "off"));
+    out.notes.push_back(ran.describe());
+    out.notes.push_back(fmt::format("in0 {}, in1 {}, out {}", ops::describe(ran.a_mem), ops::describe(ran.b_mem),
+                                    ops::describe(ran.out_mem)));
+    out.notes.push_back(fmt::format("FPU utilization {:.1f}% (mean over {} cores)", 100 * fpu, st.compute.size()));
+    out.value = c.metric == "cycles" ? double(st.device_cycles) : st.device_time_us;
+    return out;
+}
+
 // Why a kind this runner does not simulate is skipped.
 std::string unsimulated_kind_reason(const std::string& kind) {
-    if (kind == "matmul") return "multi-core matmul: the op layer (tensim::ops::matmul) does not exist yet";
     if (kind == "ccl" || kind == "eth_transfer" || kind == "eth_latency")
         return "multi-chip Ethernet traffic is not modelled yet";
     if (kind == "llm_e2e" || kind == "llm_op" || kind == "model_device")
-        return "whole-model workloads need the op layer, which does not exist yet";
+        return "whole-model workloads are not simulated (no model is built from the op layer yet)";
     return fmt::format("kind '{}' is not simulated by tensim calibrate", kind);
 }
 
@@ -533,9 +647,16 @@ std::vector<Case> load_cases(const std::string& file) {
 }
 
 const std::vector<std::string>& simulated_kinds() {
-    static const std::vector<std::string> kinds = {"noc_latency", "noc_transfer", "dram_read",
-                                                   "dram_write",  "sfpu",         "matmul_single_core"};
+    static const std::vector<std::string> kinds = {"noc_latency", "noc_transfer",       "dram_read", "dram_write",
+                                                   "sfpu",        "matmul_single_core", "matmul"};
     return kinds;
+}
+
+double large_matmul_work() { return std::ldexp(1.0, 40); }
+
+const std::string& large_matmul_reason() {
+    static const std::string reason = "too large for the default run; pass --include-large to simulate";
+    return reason;
 }
 
 // ---- running -----------------------------------------------------------------------------------
@@ -567,8 +688,10 @@ Result Runner::run(const Case& c) {
             pred = predict_dram(session(), c, p);
         else if (c.kind == "sfpu")
             pred = predict_sfpu(session(), c, p);
-        else
+        else if (c.kind == "matmul_single_core")
             pred = predict_matmul_single_core(session(), c, p);
+        else
+            pred = predict_matmul(session(), c, p, m_opt.include_large);
         r.predicted = pred.value;
         r.error_pct = (pred.value / c.measured - 1) * 100;
         r.notes = std::move(pred.notes);
@@ -773,6 +896,9 @@ void add_calibrate(CLI::App& app) {
     cal->add_option("--numerics", "faithful, fast or timing (cycles are the same in all)")
         ->default_val("timing")
         ->check(CLI::IsMember({"faithful", "fast", "timing"}));
+    cal->add_flag("--include-large")->description(
+        fmt::format("Also simulate matmul cases with M*N*K above 2^{} (a 16384^3 matmul takes over a minute)",
+                    std::ilogb(large_matmul_work())));
 }
 
 bool calibrate_requested(const CLI::App& app) {
@@ -797,6 +923,7 @@ int run_calibrate(const CLI::App& app) {
 
     Options opt;
     opt.numerics = cmd.get_option("--numerics")->as<std::string>();
+    opt.include_large = cmd.count("--include-large") > 0;
     fmt::print("tensim calibrate: {} cases from {} file(s), system {}, {} numerics\n", cases.size(), files.size(),
                tensim::system_name(), opt.numerics);
     std::fputs(format_table_header(w).c_str(), stdout);

@@ -1,9 +1,11 @@
 // `tensim calibrate`: simulates the measured cases of the calibration set
 // (shared/calibration/*.json, schema in its README.md) and puts each prediction beside the
 // silicon number. Kinds simulated: noc_latency, noc_transfer, dram_read, dram_write, sfpu,
-// matmul_single_core; every other case is reported as skipped with the reason, as is a case whose
-// parameters the simulator cannot express. Defaults taken for null parameters, and parameters the
-// model ignores, are listed in each result's notes.
+// matmul_single_core, matmul (through the op layer, tensim::ops::matmul); every other case is
+// reported as skipped with the reason, as is a case whose parameters the simulator cannot express
+// and a matmul whose work is above large_matmul_work() unless Options::include_large is set.
+// Defaults taken for null parameters, and parameters the model ignores, are listed in each
+// result's notes.
 #pragma once
 #include <cstddef>
 #include <functional>
@@ -51,7 +53,15 @@ struct Result {
 
 struct Options {
     std::string numerics = "timing";  // faithful | fast | timing (cycles are the same in all)
+    // Simulate matmul cases whose M*N*K exceeds large_matmul_work() (a 16384^3 matmul takes over a
+    // minute of wall time); otherwise they are skipped with large_matmul_reason().
+    bool include_large = false;
 };
+
+// M*N*K above which a matmul case is too large for the default run (2^40: 8192^3 runs, 16384^3
+// does not), and the skip reason then given.
+double large_matmul_work();
+const std::string& large_matmul_reason();
 
 // Simulates cases one by one on one simulated device (opened on first use).
 class Runner {
@@ -100,7 +110,7 @@ std::string format_notes(const std::vector<Result>& results);
 std::string format_summary(const std::vector<Summary>& summaries);
 
 // Command line: `tensim calibrate FILE... [--json OUT] [--csv OUT] [--plot OUT.png]
-// [--numerics M]`.
+// [--numerics M] [--include-large]`.
 void add_calibrate(CLI::App& app);
 bool calibrate_requested(const CLI::App& app);
 int run_calibrate(const CLI::App& app);
