@@ -14,8 +14,8 @@ if ! dpkg-query -W -f='${Status}' libopenblas-dev 2>/dev/null | grep -q "install
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq libopenblas-dev > /dev/null
 fi
 mkdir -p build/bench
-cc -O2 -o build/bench/sgemm_bench tools/sgemm_bench.c -I/usr/include/x86_64-linux-gnu/openblas-pthread \
-  -lopenblas -lm
+cc -O2 -o build/bench/sgemm_bench tools/sgemm_bench.c \
+  -I"/usr/include/$(dpkg-architecture -qDEB_HOST_MULTIARCH)/openblas-pthread" -lopenblas -lm
 # One thread, and OpenBLAS's own choice of kernel for this CPU (see the env notes on CORETYPE).
 blas_s=$(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=1 build/bench/sgemm_bench "$M" "$K" "$N")
 

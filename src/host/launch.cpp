@@ -52,6 +52,10 @@ Placement place_cbs(ProgramImpl& p, DeviceImpl& dev) {
             for (const auto& core : r) cores.push_back(core);
         uint64_t addr = 0;
         if (const tt::tt_metal::Buffer* buf = c.shadow_global_buffer()) {
+            // The config keeps a pointer to the buffer, as TT-Metal's does; it must still be alive.
+            if (!buf->is_allocated())
+                throw HostError(fmt::format("circular buffer on {} sits on a buffer that was deallocated",
+                                            cb.cores.str()));
             addr = *c.globally_allocated_address();
             uint64_t per_bank = buf->size_per_bank();
             if (c.total_size() > per_bank)

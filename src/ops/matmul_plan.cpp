@@ -230,6 +230,8 @@ void Planner::plan_2d(tt::tt_metal::IDevice* dev) {
         cy = div_up(p.Mt, pcM), cx = div_up(p.Nt, pcN);
     }
     if (cx > gx || cy > gy) fail(fmt::format("{}x{} output blocks do not fit the {}x{} grid", cx, cy, gx, gy));
+    if (uint64_t(cx) * pcN < p.Nt || uint64_t(cy) * pcM < p.Mt)
+        fail(fmt::format("{}x{} blocks of {}x{} tiles do not cover the {}x{}-tile output", cx, cy, pcM, pcN, p.Mt, p.Nt));
     p.per_core_M = pcM, p.per_core_N = pcN, p.cores_x = cx, p.cores_y = cy, p.num_cores = cx * cy;
     why.push_back(fmt::format("{}x{} cores: the output's {}x{} tiles in {}x{}-tile blocks over the {}x{} grid", cx, cy,
                               p.Mt, p.Nt, pcM, pcN, gx, gy));
@@ -356,8 +358,8 @@ void Planner::plan_dram_sharded(tt::tt_metal::IDevice* dev) {
         }
         if (p.Kt % s) fail(fmt::format("in0 width-sharded over {} cores needs Kt ({}) divisible by them", s, p.Kt));
         k_limit = p.Kt / s;
-        if (!am.complete())
-            p.a_mem = MemoryConfig::l1_sharded(MemLayout::width_sharded, shard_cores, {p.Mt, k_limit});
+        // A given shard spec must be exactly the K slices the reader expects, in row-major order.
+        p.a_mem = settle(am, MemoryConfig::l1_sharded(MemLayout::width_sharded, shard_cores, {p.Mt, k_limit}), "in0");
         why.push_back(fmt::format("in0 width-sharded: K in {} slices of {} tiles", s, k_limit));
     }
     if (p.out_mem.is_sharded()) {
