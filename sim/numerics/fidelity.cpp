@@ -146,6 +146,8 @@ void matmul_tile(const Tile& in0_srcB, const Tile& in1_srcA, Tile& dst, int phas
     }
 }
 
+// Cloned for AVX2/FMA machines (picked at load time) and a baseline for the rest.
+__attribute__((target_clones("arch=x86-64-v3", "default")))
 void matmul_tile_fp32(const Tile& in0, const Tile& in1, Tile& dst, bool transpose_in1) {
     if (transpose_in1) {
         Tile t;
