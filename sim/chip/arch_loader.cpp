@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <cstdio>
 #include <fstream>
 
 #include <fmt/format.h>
@@ -109,9 +110,10 @@ ChipConfig load_chip(const nlohmann::json& j, const std::string& path) {
     d.constant("write_latency_cycles", "cycles", c.dram.write_latency_cycles);
     d.constant("unreserved_base_bytes", "B", c.dram_unreserved_base_bytes);
     d.finish();
-    require(c.dram.channels > 0 && c.dram.channels == 2 * static_cast<int>(c.dram_groups.size()),
-            path + ".dram.channels", fmt::format("must be 2 per DRAM group ({} groups in grid.dram_groups)",
-                                                 c.dram_groups.size()));
+    // Fewer channels than the groups hold leave the last groups' channels unpopulated.
+    require(c.dram.channels > 0 && c.dram.channels <= 2 * static_cast<int>(c.dram_groups.size()),
+            path + ".dram.channels", fmt::format("must be 1..{} (2 per DRAM group in grid.dram_groups)",
+                                                 2 * c.dram_groups.size()));
     require(c.dram.channel_bytes_per_cycle > 0, path + ".dram.channel_bytes_per_cycle", "must be positive");
     require(channel_mib >= 1 && channel_mib <= 2048, path + ".dram.channel_size_mib",
             "must be in [1, 2048] (bank offsets are 32-bit)");
@@ -209,29 +211,88 @@ std::vector<DramBank> ChipConfig::dram_banks() const {
     return banks;
 }
 
-SystemConfig load_system(const std::string& name_or_file) {
-    std::string file = resolve(name_or_file);
-    nlohmann::json j = read_json(file);
-    SystemConfig s;
-    if (!j.contains("chip")) {  // a chip file on its own: the whole Tensix grid, one chip
-        s.chip = load_chip(j, file);
-        s.name = s.chip.name;
-        s.worker_cols = s.chip.tensix_cols;
-        s.worker_rows = s.chip.tensix_rows;
-        return s;
+namespace {
+
+// A board file with its chip inline, whatever form the file has: a chip file alone becomes a
+// one-chip board of its whole Tensix grid, a named chip is read in.
+nlohmann::json board_with_inline_chip(nlohmann::json j, const std::string& file) {
+    if (!j.contains("chip")) {
+        auto leaf = [&](const char* key, const char* unit) {
+            nlohmann::json v = j.contains("grid") && j["grid"].contains(key) ? j["grid"][key]["value"] : nlohmann::json();
+            return nlohmann::json{{"value", v}, {"unit", unit}, {"source", file + " (its Tensix grid)"}};
+        };
+        nlohmann::json board = {{"name", j.value("name", "chip")},
+                                {"num_chips", {{"value", 1}, {"unit", "chips"}, {"source", "a chip file alone"}}},
+                                {"worker_cols", leaf("tensix_cols", "x")},
+                                {"worker_rows", leaf("tensix_rows", "y")},
+                                {"eth_links", {{"value", nlohmann::json::array()}, {"unit", "chip,port,chip,port"},
+                                               {"source", "a chip file alone"}}}};
+        board["chip"] = std::move(j);
+        return board;
     }
+    if (j["chip"].is_string()) {
+        std::string chip_file = resolve(j["chip"].get<std::string>());
+        j["chip"] = read_json(chip_file);
+    }
+    return j;
+}
+
+// One `key=value` override: `worker_grid=XxY` keeps the first X worker columns and Y rows;
+// `num_chips`, `worker_cols`, `worker_rows` are board keys; any other key is a dotted path to a
+// constant of the chip (`tensix.l1_size_kib`, `clock_mhz`). The value replaces the constant's.
+void apply_override(nlohmann::json& board, const std::string& kv) {
+    auto eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) throw ConfigError("override '" + kv + "': expected key=value");
+    std::string key = kv.substr(0, eq), text = kv.substr(eq + 1);
+    nlohmann::json value;
+    try {
+        value = nlohmann::json::parse(text);
+    } catch (const nlohmann::json::exception&) {
+        value = text;
+    }
+    if (key == "worker_grid") {
+        int gx = 0, gy = 0;
+        if (std::sscanf(text.c_str(), "%dx%d", &gx, &gy) != 2 || gx < 1 || gy < 1)
+            throw ConfigError("override worker_grid=" + text + ": expected XxY, e.g. 4x4");
+        auto& cols = board["worker_cols"]["value"];
+        auto& rows = board["worker_rows"]["value"];
+        if (gx > int(cols.size()) || gy > int(rows.size()))
+            throw ConfigError(fmt::format("override worker_grid={}: the board has {}x{} workers", text, cols.size(),
+                                          rows.size()));
+        cols.erase(cols.begin() + gx, cols.end());
+        rows.erase(rows.begin() + gy, rows.end());
+        board["worker_cols"]["source"] = board["worker_rows"]["source"] = "override worker_grid=" + text;
+        return;
+    }
+    nlohmann::json* node = &board["chip"];
+    if (key == "num_chips" || key == "worker_cols" || key == "worker_rows") node = &board;
+    std::string path;
+    for (size_t start = 0; start <= key.size();) {
+        size_t dot = std::min(key.find('.', start), key.size());
+        std::string part = key.substr(start, dot - start);
+        path += (path.empty() ? "" : ".") + part;
+        if (!node->is_object() || !node->contains(part))
+            throw ConfigError("override " + kv + ": unknown key '" + path + "'");
+        node = &(*node)[part];
+        start = dot + 1;
+    }
+    if (!node->is_object() || !node->contains("value"))
+        throw ConfigError("override " + kv + ": '" + key + "' is a group, not a constant");
+    (*node)["value"] = value;
+    (*node)["source"] = "override " + kv;
+}
+
+}  // namespace
+
+SystemConfig load_system(const std::string& name_or_file, const std::vector<std::string>& overrides) {
+    std::string file = resolve(name_or_file);
+    nlohmann::json j = board_with_inline_chip(read_json(file), file);
+    for (const auto& o : overrides) apply_override(j, o);
+    SystemConfig s;
     Params p(j, file);
     p.value("name", s.name);
-    // The chip is named (a file in arch_dir or a path) or given inline.
-    if (j.at("chip").is_object()) {
-        s.chip = load_chip(j.at("chip"), file + ".chip");
-        p.child("chip");
-    } else {
-        std::string chip;
-        p.value("chip", chip);
-        std::string chip_file = resolve(chip);
-        s.chip = load_chip(read_json(chip_file), chip_file);
-    }
+    s.chip = load_chip(j.at("chip"), file + ".chip");
+    p.child("chip");
     p.constant("num_chips", "chips", s.num_chips);
     p.constant("worker_cols", "x", s.worker_cols);
     p.constant("worker_rows", "y", s.worker_rows);

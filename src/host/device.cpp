@@ -67,6 +67,7 @@ private:
 // when the last device closes, so the next CreateDevice may choose another system.
 struct Cluster {
     std::string requested = default_system();
+    std::vector<std::string> overrides;
     std::unique_ptr<System> system;
     std::map<int, std::unique_ptr<Device>> devices;
 };
@@ -175,11 +176,12 @@ void DeviceImpl::read_l1(const CoreCoord& lc, uint32_t addr, void* dst, size_t n
 
 namespace tensim {
 
-void set_system(const std::string& name_or_file) {
+void set_system(const std::string& name_or_file, const std::vector<std::string>& overrides) {
     auto& c = host::cluster();
     if (!c.devices.empty()) throw HostError("set_system: close every device first");
-    load_system(name_or_file);  // validate now, so a bad name fails here
+    load_system(name_or_file, overrides);  // validate now, so a bad name or key fails here
     c.requested = name_or_file;
+    c.overrides = overrides;
 }
 
 std::string system_name() { return host::cluster().requested; }
@@ -213,7 +215,7 @@ IDevice* CreateDevice(chip_id_t device_id, uint8_t num_hw_cqs, size_t, size_t, c
                       const std::vector<uint32_t>&, size_t worker_l1_size) {
     auto& c = tensim::host::cluster();
     if (num_hw_cqs != 1) throw HostError(fmt::format("CreateDevice: {} command queues requested; tensim has one", num_hw_cqs));
-    if (!c.system) c.system = std::make_unique<tensim::System>(tensim::load_system(c.requested));
+    if (!c.system) c.system = std::make_unique<tensim::System>(tensim::load_system(c.requested, c.overrides));
     int n = c.system->num_chips();
     if (device_id < 0 || device_id >= n) {
         bool none_open = c.devices.empty();
@@ -240,7 +242,10 @@ bool CloseDevice(IDevice* device) {
     return false;
 }
 
-size_t GetNumAvailableDevices() { return static_cast<size_t>(tensim::load_system(tensim::host::cluster().requested).num_chips); }
+size_t GetNumAvailableDevices() {
+    const auto& c = tensim::host::cluster();
+    return static_cast<size_t>(tensim::load_system(c.requested, c.overrides).num_chips);
+}
 size_t GetNumPCIeDevices() { return 1; }
 
 namespace detail {

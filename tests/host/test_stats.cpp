@@ -133,3 +133,19 @@ TEST(KernelPaths, ResolveLikeTtMetal) {
 }
 
 }  // namespace
+
+namespace {
+TEST(Systems, OverriddenL1IsWhatBuffersGet) {
+    // 1 MiB per core fits the standard 1464 KiB L1 but not a 512 KiB one.
+    tensim::set_system("n150", {"tensix.l1_size_kib=512", "worker_grid=2x2"});
+    IDevice* d = CreateDevice(0);
+    EXPECT_EQ(d->l1_size_per_core(), 512u * 1024);
+    EXPECT_EQ(d->compute_with_storage_grid_size(), (CoreCoord{2, 2}));
+    EXPECT_THROW(CreateBuffer(InterleavedBufferConfig{d, 4u << 20, 1u << 20, BufferType::L1}), tensim::HostError);
+    CloseDevice(d);
+    tensim::set_system("n150");
+    d = CreateDevice(0);
+    EXPECT_NO_THROW(CreateBuffer(InterleavedBufferConfig{d, 64u << 20, 1u << 20, BufferType::L1}));
+    CloseDevice(d);
+}
+}  // namespace

@@ -85,7 +85,7 @@ TEST(ArchFiles, ImpossibleValuesAreRejected) {
     j["tensix"]["l1_size_kib"]["value"] = 64;  // below the reserved firmware region
     EXPECT_NE(config_error(j).find("test.tensix.l1_size_kib"), std::string::npos) << config_error(j);
     j = chip_json();
-    j["dram"]["channels"]["value"] = 7;  // two channels per DRAM group
+    j["dram"]["channels"]["value"] = 13;  // at most two channels per DRAM group
     EXPECT_NE(config_error(j).find("test.dram.channels"), std::string::npos) << config_error(j);
     j = chip_json();
     j["clock_mhz"]["value"] = -1;
@@ -123,5 +123,38 @@ TEST(ArchFiles, MissingConstantIsNamed) {
     auto j = chip_json();
     j["risc"].erase("noc_barrier_cycles");
     EXPECT_NE(config_error(j).find("test.risc.noc_barrier_cycles: missing"), std::string::npos) << config_error(j);
+}
+}  // namespace
+
+namespace {
+TEST(ArchOverrides, SetConstantsAndTheWorkerGrid) {
+    auto s = tensim::load_system("n150", {"tensix.l1_size_kib=512", "worker_grid=4x2", "clock_mhz=1200",
+                                          "dram.channels=8", "noc.link_bytes_per_cycle=64"});
+    EXPECT_EQ(s.chip.tensix.l1_size_kib, 512u);
+    EXPECT_EQ(s.grid_x(), 4);
+    EXPECT_EQ(s.grid_y(), 2);
+    EXPECT_DOUBLE_EQ(s.chip.clock.freq_mhz, 1200.0);
+    EXPECT_EQ(s.chip.dram_banks().size(), 8u);
+    EXPECT_DOUBLE_EQ(s.chip.noc.link_bytes_per_cycle, 64.0);
+    // The resolved file records where each overridden value came from, and reloads.
+    auto j = tensim::to_json(s);
+    EXPECT_EQ(j["chip"]["tensix"]["l1_size_kib"]["source"], "override tensix.l1_size_kib=512");
+}
+
+TEST(ArchOverrides, BadOverridesNameTheKey) {
+    auto error = [](std::vector<std::string> o) {
+        try {
+            tensim::load_system("n150", o);
+        } catch (const tensim::ConfigError& e) {
+            return std::string(e.what());
+        }
+        return std::string("no error");
+    };
+    EXPECT_NE(error({"tensix.l1_size_kb=5"}).find("unknown key 'tensix.l1_size_kb'"), std::string::npos);
+    EXPECT_NE(error({"noc=3"}).find("'noc' is a group, not a constant"), std::string::npos);
+    EXPECT_NE(error({"worker_grid=9x9"}).find("the board has 8x8 workers"), std::string::npos);
+    EXPECT_NE(error({"tensix.l1_size_kib=64"}).find("tensix.l1_size_kib"), std::string::npos);  // below reserved
+    EXPECT_NE(error({"dram.channels=13"}).find("dram.channels"), std::string::npos);
+    EXPECT_NE(error({"clock_mhz"}).find("expected key=value"), std::string::npos);
 }
 }  // namespace

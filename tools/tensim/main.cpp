@@ -17,8 +17,8 @@ int run(const CLI::App& app);
 
 namespace {
 
-int arch_show(const std::string& what) {
-    tensim::SystemConfig cfg = tensim::load_system(what);
+int arch_show(const std::string& what, const std::vector<std::string>& set) {
+    tensim::SystemConfig cfg = tensim::load_system(what, set);
     std::cout << tensim::to_json(cfg).dump(2) << "\n";
     return 0;
 }
@@ -42,6 +42,8 @@ int main(int argc, char** argv) {
     std::string show_what = "n150", validate_file;
     auto* show = arch->add_subcommand("show", "Print the resolved architecture (board or chip name, or a file)");
     show->add_option("what", show_what, "n150, n300, wormhole_b0 or a JSON file");
+    std::vector<std::string> show_set;
+    show->add_option("--set", show_set, "Override a constant: key=value (repeatable)");
     auto* validate = arch->add_subcommand("validate", "Check an architecture file: keys, units, values");
     validate->add_option("file", validate_file, "JSON file")->required();
     add_bench(app);
@@ -50,7 +52,7 @@ int main(int argc, char** argv) {
 
     CLI11_PARSE(app, argc, argv);
     try {
-        if (show->parsed()) return arch_show(show_what);
+        if (show->parsed()) return arch_show(show_what, show_set);
         if (validate->parsed()) return arch_validate(validate_file);
         if (tensim::calibrate::calibrate_requested(app)) return tensim::calibrate::run_calibrate(app);
         if (tensim::matmul_cmd::requested(app)) return tensim::matmul_cmd::run(app);

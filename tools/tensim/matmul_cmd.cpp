@@ -27,6 +27,7 @@ struct Options {
     std::string in0_dtype = "bfloat16", in1_dtype = "bfloat16", out_dtype, fidelity, grid, program = "auto";
     std::string in0_mem = "dram_interleaved", in1_mem, out_mem = "dram_interleaved";
     std::string system = "n150", arch, numerics = "faithful";
+    std::vector<std::string> set;  // architecture overrides key=value
     bool json = false, fp32_dest_acc = false, no_packer_l1_acc = false;
     uint32_t in0_block_w = 0, per_core_m = 0, per_core_n = 0, out_subblock_h = 0, out_subblock_w = 0;
     uint32_t out_block_h = 0, out_block_w = 0, seed = 0;
@@ -104,7 +105,7 @@ nlohmann::ordered_json plan_json(const ops::MatmulPlan& p) {
 }
 
 int run_one(const Options& o) {
-    tensim::set_system(o.arch.empty() ? o.system : o.arch);
+    tensim::set_system(o.arch.empty() ? o.system : o.arch, o.set);
     tensim::set_numerics(o.numerics);
     const ops::DType d0 = ops::parse_dtype(o.in0_dtype), d1 = ops::parse_dtype(o.in1_dtype);
     ops::MatmulConfig cfg;
@@ -231,6 +232,8 @@ void add(CLI::App& app) {
     c->add_option("--seed", o.seed, "Seed of the random inputs");
     c->add_option("--system", o.system, "Board: n150 (default), n300");
     c->add_option("--arch", o.arch, "Architecture JSON file (overrides --system)");
+    c->add_option("--set", o.set, "Override an architecture constant: key=value (e.g. tensix.l1_size_kib=512, "
+                                  "worker_grid=4x4, clock_mhz=1200); repeatable");
     o.numerics = tensim::numerics_mode_name();  // $TENSIM_NUMERICS, else faithful
     c->add_option("--numerics", o.numerics, "faithful (default), fast, timing (no tile math, no PCC)")
         ->check(CLI::IsMember({"faithful", "fast", "timing"}));

@@ -42,7 +42,9 @@ struct ProgramStats {
 
 // The system CreateDevice opens: a board name (n150, n300), a chip name, or an architecture JSON
 // file. Default: $TENSIM_SYSTEM, else "n150". Takes effect when no device is open.
-void set_system(const std::string& name_or_file);
+// `overrides` are `key=value` architecture settings (`tensix.l1_size_kib=512`, `worker_grid=4x4`,
+// `clock_mhz=1200`, `dram.channels=8`); an unknown key or impossible value is a ConfigError.
+void set_system(const std::string& name_or_file, const std::vector<std::string>& overrides = {});
 std::string system_name();
 // How compute kernels compute: "faithful" (as silicon: formats, fidelity, Dst precision,
 // packer rounding; the default), "fast" (fp32 everywhere) or "timing" (no tile math). Cycles are
