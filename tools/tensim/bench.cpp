@@ -599,39 +599,6 @@ DramTrafficResult dram_traffic(Session& s, const DramTrafficOptions& opt) {
     return r;
 }
 
-std::vector<CalibrationRow> calibrate_noc(const std::string& file) {
-    std::ifstream in(file);
-    if (!in) throw HostError(fmt::format("bench calibrate-noc: cannot open {}", file));
-    nlohmann::json cases;
-    try {
-        cases = nlohmann::json::parse(in);
-    } catch (const nlohmann::json::exception& e) {
-        throw ConfigError(fmt::format("{}: not valid JSON: {}", file, e.what()));
-    }
-    Session s;
-    std::vector<CalibrationRow> rows;
-    for (const auto& c : cases) {
-        if (c.value("kind", "") != "noc_latency") continue;
-        CalibrationRow row;
-        try {
-            const auto& p = c.at("params");
-            row.id = c.at("id").get<std::string>();
-            row.options = {.write = p.at("direction").get<std::string>() == "write",
-                           .dram = p.at("memory").get<std::string>() == "dram",
-                           .transaction_bytes = p.at("transaction_bytes").get<uint32_t>(),
-                           .transactions = p.at("num_transactions").get<uint32_t>(),
-                           .same_axis = p.at("same_axis").get<bool>()};
-            row.measured_cycles = c.at("measured").get<double>();
-        } catch (const nlohmann::json::exception& e) {
-            throw ConfigError(fmt::format("{}: case {}: {}", file, c.value("id", "?"), e.what()));
-        }
-        row.predicted_cycles = noc_latency(s, row.options).latency_cycles;
-        row.error_pct = (row.predicted_cycles / row.measured_cycles - 1) * 100;
-        rows.push_back(row);
-    }
-    return rows;
-}
-
 }  // namespace tensim::bench
 
 // ---- command line -----------------------------------------------------------------------------
@@ -650,18 +617,6 @@ Xy parse_xy(const std::string& s) {
         throw tensim::HostError(fmt::format("bench: --core expects X,Y, got '{}'", s));
     return v;
 }
-
-// calibrate-noc's default: ../shared/calibration/noc_latency.json from the source root the
-// bench kernels are resolved in.
-std::string default_calibration_file() {
-    namespace fs = std::filesystem;
-    fs::path kernel =
-        fs::absolute(tensim::jit::resolve_kernel_path(tensim::bench::kTransactionsKernel));
-    fs::path root = kernel.parent_path().parent_path().parent_path();
-    return (root / "../shared/calibration/noc_latency.json").lexically_normal().string();
-}
-
-const char* yes_no(bool b) { return b ? "yes" : "no"; }
 
 int run_dram_read(const CLI::App& cmd, bool as_json) {
     DramReadOptions opt;
@@ -778,45 +733,6 @@ int run_shared_link(const CLI::App& cmd, bool as_json) {
     return 0;
 }
 
-int run_calibrate_noc(const CLI::App& cmd, bool as_json) {
-    const std::string file = cmd.count("--file") ? cmd.get_option("--file")->as<std::string>()
-                                                 : default_calibration_file();
-    std::vector<CalibrationRow> rows = calibrate_noc(file);
-    double abs_sum = 0;
-    for (const auto& r : rows) abs_sum += std::abs(r.error_pct);
-    const double mean_abs = rows.empty() ? 0 : abs_sum / rows.size();
-    if (as_json) {
-        json cases = json::array();
-        for (const auto& r : rows)
-            cases.push_back({{"id", r.id},
-                             {"direction", r.options.write ? "write" : "read"},
-                             {"memory", r.options.dram ? "dram" : "l1"},
-                             {"transaction_bytes", r.options.transaction_bytes},
-                             {"num_transactions", r.options.transactions},
-                             {"same_axis", r.options.same_axis},
-                             {"measured_cycles", r.measured_cycles},
-                             {"predicted_cycles", r.predicted_cycles},
-                             {"error_pct", r.error_pct}});
-        std::cout << json{{"benchmark", "calibrate_noc"},
-                          {"file", file},
-                          {"cases", cases},
-                          {"mean_abs_error_pct", mean_abs}}
-                         .dump()
-                  << "\n";
-        return 0;
-    }
-    fmt::print("calibrate-noc: {}\n", file);
-    fmt::print("{:<38} {:<5} {:<4} {:>6} {:>4} {:<4} {:>9} {:>9} {:>8}\n", "case", "dir", "mem",
-               "bytes", "n", "axis", "measured", "tensim", "error");
-    for (const auto& r : rows)
-        fmt::print("{:<38} {:<5} {:<4} {:>6} {:>4} {:<4} {:>9.0f} {:>9} {:>+7.1f}%\n", r.id,
-                   r.options.write ? "write" : "read", r.options.dram ? "dram" : "l1",
-                   r.options.transaction_bytes, r.options.transactions, yes_no(r.options.same_axis),
-                   r.measured_cycles, r.predicted_cycles, r.error_pct);
-    fmt::print("{} cases, mean |error| {:.1f}%\n", rows.size(), mean_abs);
-    return 0;
-}
-
 }  // namespace
 
 void add_bench(CLI::App& app) {
@@ -879,12 +795,6 @@ void add_bench(CLI::App& app) {
         ->default_val(8192)
         ->check(kCount);
     shared->add_option("--transactions", "Reads per reader")->default_val(64)->check(kCount);
-
-    auto* cal =
-        sub("calibrate-noc", "Simulate every noc_latency calibration case; compare with silicon");
-    cal->add_option(
-        "--file",
-        "Calibration JSON (default: ../shared/calibration/noc_latency.json from the repo root)");
 }
 
 int run_bench(CLI::App& app) {
@@ -897,6 +807,5 @@ int run_bench(CLI::App& app) {
     if (name == "noc-latency") return run_noc_latency(cmd, as_json);
     if (name == "noc-bandwidth") return run_noc_bandwidth(cmd, as_json);
     if (name == "shared-link") return run_shared_link(cmd, as_json);
-    if (name == "calibrate-noc") return run_calibrate_noc(cmd, as_json);
     return 0;
 }

@@ -190,15 +190,4 @@ struct DramTrafficResult {
 };
 DramTrafficResult dram_traffic(Session& s, const DramTrafficOptions& opt);
 
-// Every noc_latency case of a calibration file (shared/calibration/noc_latency.json format),
-// simulated and compared with its measured value.
-struct CalibrationRow {
-    std::string id;
-    NocLatencyOptions options;
-    double measured_cycles = 0;
-    uint64_t predicted_cycles = 0;
-    double error_pct = 0;  // (predicted / measured - 1) * 100
-};
-std::vector<CalibrationRow> calibrate_noc(const std::string& file);
-
 }  // namespace tensim::bench
