@@ -1,6 +1,7 @@
 #include "jit/kernel_build.hpp"
 
 #include <dlfcn.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -9,6 +10,7 @@
 #include <fstream>
 #include <mutex>
 #include <regex>
+#include <set>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -108,6 +110,56 @@ std::string first_error(const std::string& out) {
     return "compiler failed";
 }
 
+// The files a preprocessed text was made from, read off its line markers (# 12 "path" ...).
+std::vector<std::string> included_files(const std::string& pre) {
+    std::set<std::string> files;
+    std::istringstream in(pre);
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.size() < 4 || line[0] != '#' || line[1] != ' ' || !std::isdigit(static_cast<unsigned char>(line[2])))
+            continue;
+        size_t q0 = line.find('"'), q1 = line.find('"', q0 + 1);
+        if (q0 == std::string::npos || q1 == std::string::npos) continue;
+        std::string f = line.substr(q0 + 1, q1 - q0 - 1);
+        if (!f.empty() && f[0] != '<') files.insert(f);
+    }
+    return {files.begin(), files.end()};
+}
+
+// "size mtime_ns" of a file, or "" when it is gone.
+std::string file_stamp(const std::string& path) {
+    struct stat st;
+    if (stat(path.c_str(), &st) != 0) return "";
+    return fmt::format("{} {}", st.st_size, uint64_t(st.st_mtim.tv_sec) * 1000000000ull + st.st_mtim.tv_nsec);
+}
+
+// A manifest maps a build spec to the key of its preprocessed text, valid while every file the
+// text came from keeps its size and modification time (ccache's "direct mode"): a second run
+// then neither preprocesses nor compiles. Format: the key, then "stamp\tpath" per file.
+std::string manifest_key(const fs::path& manifest) {
+    std::ifstream in(manifest);
+    std::string key, line;
+    if (!std::getline(in, key) || key.size() != 16) return "";
+    while (std::getline(in, line)) {
+        size_t tab = line.find('\t');
+        if (tab == std::string::npos || file_stamp(line.substr(tab + 1)) != line.substr(0, tab)) return "";
+    }
+    return key;
+}
+
+void write_manifest(const fs::path& manifest, const std::string& key, const std::string& pre) {
+    std::string text = key + "\n";
+    for (const std::string& f : included_files(pre)) {
+        std::string stamp = file_stamp(f);
+        if (stamp.empty()) return;  // a file we cannot stat: always preprocess
+        text += stamp + "\t" + f + "\n";
+    }
+    std::string tmp = manifest.string() + fmt::format(".{}", getpid());
+    std::ofstream(tmp) << text;
+    std::error_code ec;
+    fs::rename(tmp, manifest, ec);
+}
+
 }  // namespace
 
 KernelBinary::KernelBinary(void* handle, void (*entry)(), std::string path)
@@ -141,35 +193,37 @@ std::string resolve_kernel_path(const std::string& path) {
 }
 
 std::shared_ptr<const KernelBinary> build(const KernelBuildSpec& spec) {
-    // In-process cache: the same spec loads once.
+    // In-process cache: the same preprocessed text loads once.
     static std::map<std::string, std::weak_ptr<const KernelBinary>> loaded;
-    // Within a process the sources do not change: a spec already built skips even preprocessing.
-    static std::map<uint64_t, std::weak_ptr<const KernelBinary>> by_spec;
     std::string wrapper = wrapper_source(spec);
     std::string flags = compile_flags(spec);
     const char* cxx = std::getenv("TENSIM_CXX") ? std::getenv("TENSIM_CXX") : TENSIM_CXX_COMPILER;
     uint64_t spec_key = fnv1a(cxx, fnv1a(flags, fnv1a(wrapper)));
-    if (auto it = by_spec.find(spec_key); it != by_spec.end())
-        if (auto bin = it->second.lock()) return bin;
 
     fs::path dir = cache_dir();
     std::error_code ec;
     fs::create_directories(dir / "kernels", ec);
     if (ec) throw HostError(fmt::format("cannot create the kernel cache {}: {}", dir.string(), ec.message()));
     fs::path src = dir / "kernels" / fmt::format("{:016x}.cpp", spec_key);
-    {
+    if (!fs::exists(src)) {  // its name is the hash of its text; left untouched so manifests stay valid
         std::string tmp = src.string() + fmt::format(".{}", getpid());
         std::ofstream(tmp) << wrapper;
         fs::rename(tmp, src);
     }
-    // The key covers everything the compiler sees: the preprocessed text and the flags.
-    std::string pre;
-    if (run(fmt::format("{} {} -E {}", cxx, flags, quote(src.string())), pre) != 0)
-        throw KernelCompileError(fmt::format("kernel {} failed to compile: {}\n{}", spec.display_name,
-                                             first_error(pre), pre));
-    std::string key = fmt::format("{:016x}", fnv1a(cxx, fnv1a(flags, fnv1a(pre))));
+    // The key covers everything the compiler sees: the preprocessed text and the flags. A valid
+    // manifest gives it without preprocessing.
+    const fs::path manifest = dir / "kernels" / fmt::format("{:016x}.manifest", spec_key);
+    std::string key = manifest_key(manifest);
+    if (key.empty() || !fs::exists(dir / "kernels" / (key + ".so"))) {
+        std::string pre;
+        if (run(fmt::format("{} {} -E {}", cxx, flags, quote(src.string())), pre) != 0)
+            throw KernelCompileError(fmt::format("kernel {} failed to compile: {}\n{}", spec.display_name,
+                                                 first_error(pre), pre));
+        key = fmt::format("{:016x}", fnv1a(cxx, fnv1a(flags, fnv1a(pre))));
+        write_manifest(manifest, key, pre);
+    }
     if (auto it = loaded.find(key); it != loaded.end())
-        if (auto bin = it->second.lock()) return by_spec[spec_key] = bin, bin;
+        if (auto bin = it->second.lock()) return bin;
 
     fs::path so = dir / "kernels" / (key + ".so");
     if (!fs::exists(so)) {
@@ -191,7 +245,6 @@ std::shared_ptr<const KernelBinary> build(const KernelBuildSpec& spec) {
     }
     auto bin = std::make_shared<const KernelBinary>(h, entry, spec.source_path);
     loaded[key] = bin;
-    by_spec[spec_key] = bin;
     return bin;
 }
 

@@ -1,6 +1,7 @@
 // Kernel build: a kernel source becomes a shared object compiled by the host C++ compiler, with
 // compile-time args, defines and the per-CB data formats baked in, as TT-Metal's JIT does. Builds
-// are cached on disk by a hash of the preprocessed source and the flags.
+// are cached on disk by a hash of the preprocessed source and the flags; a manifest of the files
+// that text came from (sizes and modification times) lets a later run skip preprocessing too.
 #pragma once
 #include <array>
 #include <cstdint>
