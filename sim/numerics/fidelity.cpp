@@ -4,6 +4,7 @@
 #include <cmath>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace tensim::numerics {
 
@@ -146,8 +147,73 @@ void matmul_tile(const Tile& in0_srcB, const Tile& in1_srcA, Tile& dst, int phas
     }
 }
 
-// Cloned for AVX2/FMA machines (picked at load time) and a baseline for the rest.
-__attribute__((target_clones("arch=x86-64-v3", "default")))
+namespace {
+
+// 16 floats in one vector value: one AVX-512 register, two AVX2 or four SSE registers, as the
+// target of the function it is inlined into allows. aligned(4): tile rows need not be 64 B aligned.
+typedef float v16 __attribute__((vector_size(64), aligned(4)));
+
+// Dst += in0 x in1 with every tile in tile order, where a row is two contiguous 16-float runs
+// (faces 0/1 or 2/3) 256 floats apart. MR output rows at a time accumulate in registers over k:
+// per k, two loads of in1's row and 2 * MR fused multiply-adds.
+template <int MR>
+__attribute__((always_inline)) inline void gemm_tile(const float* __restrict a, const float* __restrict b,
+                                                     float* __restrict d) {
+    auto row = [](int r) { return (r / 16) * 512 + (r % 16) * 16; };  // first float of row r
+    for (int m = 0; m < 32; m += MR) {
+        v16 acc[MR][2];
+        for (int i = 0; i < MR; ++i) {
+            acc[i][0] = *reinterpret_cast<const v16*>(d + row(m + i));
+            acc[i][1] = *reinterpret_cast<const v16*>(d + row(m + i) + 256);
+        }
+        // k in two halves of 16: in0's columns k sit in face 0/2 then 1/3 (256 floats on), in1's
+        // rows k in faces 0/1 then 2/3 (512 floats on).
+        for (int kh = 0; kh < 2; ++kh) {
+            const float* ak = a + row(m) + kh * 256;
+            const float* bk = b + kh * 512;
+#pragma GCC unroll 16
+            for (int kk = 0; kk < 16; ++kk) {
+                const v16 b0 = *reinterpret_cast<const v16*>(bk + kk * 16);
+                const v16 b1 = *reinterpret_cast<const v16*>(bk + kk * 16 + 256);
+                for (int i = 0; i < MR; ++i) {
+                    const float x = ak[i * 16 + kk];  // rows m..m+MR-1 are 16 floats apart (one face)
+                    acc[i][0] += x * b0;
+                    acc[i][1] += x * b1;
+                }
+            }
+        }
+        for (int i = 0; i < MR; ++i) {
+            *reinterpret_cast<v16*>(d + row(m + i)) = acc[i][0];
+            *reinterpret_cast<v16*>(d + row(m + i) + 256) = acc[i][1];
+        }
+    }
+}
+
+// One build per instruction set, with as many rows in flight as its registers hold (AVX-512: 32
+// zmm, 16 accumulators; AVX2 and SSE: 16 registers, 8 accumulators).
+__attribute__((target("avx512f,fma"))) void gemm_tile_avx512(const float* a, const float* b, float* d) {
+    gemm_tile<8>(a, b, d);
+}
+__attribute__((target("avx2,fma"))) void gemm_tile_avx2(const float* a, const float* b, float* d) {
+    gemm_tile<2>(a, b, d);
+}
+void gemm_tile_base(const float* a, const float* b, float* d) { gemm_tile<2>(a, b, d); }
+
+}  // namespace
+
+std::vector<GemmTileVariant> gemm_tile_variants() {
+    __builtin_cpu_init();  // may run from a static initialiser, before libgcc's own
+    std::vector<GemmTileVariant> v;
+    if (__builtin_cpu_supports("avx512f")) v.push_back({"avx512", gemm_tile_avx512});
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) v.push_back({"avx2", gemm_tile_avx2});
+    v.push_back({"base", gemm_tile_base});
+    return v;
+}
+
+namespace {
+const GemmTileVariant::Fn kGemmTile = gemm_tile_variants().front().fn;
+}  // namespace
+
 void matmul_tile_fp32(const Tile& in0, const Tile& in1, Tile& dst, bool transpose_in1) {
     if (transpose_in1) {
         Tile t;
@@ -155,23 +221,7 @@ void matmul_tile_fp32(const Tile& in0, const Tile& in1, Tile& dst, bool transpos
             for (int c = 0; c < 32; ++c) t[tile_index(c, r)] = in1[tile_index(r, c)];
         return matmul_tile_fp32(in0, t, dst, false);
     }
-    // In tile order a row is two contiguous 16-float runs (faces 0/1 or 2/3), 256 apart. Each
-    // output row accumulates in registers over k; the inner loops vectorise.
-    auto row = [](int r) { return (r / 16) * 512 + (r % 16) * 16; };
-    float* __restrict d = dst.data();
-    const float* __restrict b = in1.data();
-    for (int m = 0; m < 32; ++m) {
-        float* __restrict d0 = d + row(m);
-        float acc[32];
-        for (int n = 0; n < 16; ++n) acc[n] = d0[n], acc[16 + n] = d0[256 + n];
-        for (int k = 0; k < 32; ++k) {
-            const float x = in0[tile_index(m, k)];
-            const float* b0 = b + row(k);
-            for (int n = 0; n < 16; ++n) acc[n] += x * b0[n];
-            for (int n = 0; n < 16; ++n) acc[16 + n] += x * b0[256 + n];
-        }
-        for (int n = 0; n < 16; ++n) d0[n] = acc[n], d0[256 + n] = acc[16 + n];
-    }
+    kGemmTile(in0.data(), in1.data(), dst.data());
 }
 
 void eltwise_tile(EltwiseOp op, const Tile& a_srcA, const Tile& b_srcB, Tile& dst, int phases, bool dst_fp32,

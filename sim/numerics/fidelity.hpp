@@ -3,6 +3,7 @@
 // internal precision of the 16-term dot products (taken as exact). Numbers: wormhole_params.md
 // section 4 (ISA SrcASrcB.md, MVMUL.md, Dst.md); worked example in docs/numerics.md.
 #pragma once
+#include <vector>
 
 #include "numerics/formats.hpp"
 #include "tensim/host/data_format.hpp"
@@ -34,6 +35,15 @@ void matmul_tile(const Tile& in0_srcB, const Tile& in1_srcA, Tile& dst, int phas
 
 // `fast` numerics: dst += in0 x in1 in plain fp32 (no fidelity phases, no Dst rounding).
 void matmul_tile_fp32(const Tile& in0, const Tile& in1, Tile& dst, bool transpose_in1);
+
+// The builds of matmul_tile_fp32's kernel (dst += in0 x in1, tile order) this CPU can run, the
+// fastest first (the one used); listed so that tests can check each.
+struct GemmTileVariant {
+    using Fn = void (*)(const float* in0, const float* in1, float* dst);
+    const char* isa;
+    Fn fn;
+};
+std::vector<GemmTileVariant> gemm_tile_variants();
 
 enum class EltwiseOp { add, sub, mul };
 

@@ -48,8 +48,7 @@ void ComputeEngine::reset(const ComputeSettings& s) {
 ComputeEngine::SrcBank& ComputeEngine::unpack_begin(RiscThread& t) {
     SrcBank& b = m_banks[m_unpack_bank];
     t.wait_until([&] { return !b.full; }, WaitInfo{WaitInfo::src_free});
-    b.a.clear();
-    b.b.clear();
+    b.hold(0, 0);
     return b;
 }
 
@@ -113,8 +112,9 @@ void ComputeEngine::dst_release(RiscThread& t) {
         throw KernelError(t.where() + ": tile_regs_release without tile_regs_wait");
     t.sync();
     // The packer clears the half it releases, so math starts from zeros.
-    for (auto& tile : m_dst[m_pack_half]) tile.fill(0.0f);
-    m_written[m_pack_half].assign(dst_capacity(), false);
+    if (computes())
+        for (auto& tile : m_dst[m_pack_half]) tile.fill(0.0f);
+    std::fill(m_written[m_pack_half].begin(), m_written[m_pack_half].end(), false);
     m_half[m_pack_half] = Half::free;
     if (!m_set.dst_full_sync) m_pack_half ^= 1;
     m_core.notify_changed();
@@ -139,10 +139,10 @@ numerics::Tile& ComputeEngine::dst(RiscThread& t, uint32_t idst, bool& written) 
 
 // ---- costs --------------------------------------------------------------------------------------------
 
-Cycle ComputeEngine::unpack_cycles(const std::vector<uint8_t>& a_formats, const std::vector<uint8_t>& b_formats) const {
+Cycle ComputeEngine::unpack_cycles(std::span<const uint8_t> a_formats, std::span<const uint8_t> b_formats) const {
     // Each unpacker: per tile, an address setup per face, then its L1 fetch at x4 (x1 for BFP2).
     double bytes = 0;
-    auto one = [&](const std::vector<uint8_t>& formats) {
+    auto one = [&](std::span<const uint8_t> formats) {
         double cycles = 0;
         for (uint8_t fmt : formats) {
             auto f = static_cast<tt::DataFormat>(fmt);

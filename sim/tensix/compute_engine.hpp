@@ -8,6 +8,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -69,8 +70,16 @@ public:
 
     // ---- SrcA/SrcB banks: the unpacker fills one while the FPU drains the other ----
     struct SrcBank {
-        std::vector<numerics::Tile> a, b;  // operands for SrcA and SrcB
+        std::vector<numerics::Tile> a, b;  // operands for SrcA and SrcB; only the first na / nb are held
+        uint32_t na = 0, nb = 0;
         bool full = false;
+        // Holds na SrcA and nb SrcB tiles from now on. Storage only grows, so the per-call cost
+        // is not an allocation or a fill of tiles that a timing run never reads.
+        void hold(uint32_t a_tiles, uint32_t b_tiles) {
+            if (a.size() < a_tiles) a.resize(a_tiles);
+            if (b.size() < b_tiles) b.resize(b_tiles);
+            na = a_tiles, nb = b_tiles;
+        }
     };
     SrcBank& unpack_begin(RiscThread& t);  // waits for a free bank; the caller fills it
     void unpack_end(RiscThread& t, Cycle cost);  // the unpacker's time, then the bank is full
@@ -89,7 +98,7 @@ public:
 
     // ---- costs ----
     // The two unpackers work in parallel (0 -> SrcA, 1 -> SrcB) within their shared L1 bandwidth.
-    Cycle unpack_cycles(const std::vector<uint8_t>& a_formats, const std::vector<uint8_t>& b_formats) const;
+    Cycle unpack_cycles(std::span<const uint8_t> a_formats, std::span<const uint8_t> b_formats) const;
     Cycle pack_cycles(uint8_t data_format) const;
     Cycle sfpu_cycles(numerics::SfpuOp op, bool approx) const;
     Cycle sfpu_binary_cycles(numerics::SfpuBinaryOp op) const;

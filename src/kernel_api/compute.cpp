@@ -120,13 +120,15 @@ void unpack_tiles(const uint32_t* a, uint32_t na, const uint32_t* b, uint32_t nb
     ComputeEngine& e = engine(t);
     if ((flags & unpack_copy) && e.copy_transpose) flags |= unpack_transpose;
     // Validate and cost before waiting for a bank, so a misuse is reported where it happens.
-    std::vector<uint8_t> a_fmt, b_fmt;
-    for (uint32_t i = 0; i < na; ++i) a_fmt.push_back(cb_of(t, a[2 * i], loc).data_format);
-    for (uint32_t i = 0; i < nb; ++i) b_fmt.push_back(cb_of(t, b[2 * i], loc).data_format);
-    Cycle cost = e.unpack_cycles(a_fmt, b_fmt);
+    // At most a Dst's worth of tiles (16) per operand in one call.
+    std::array<uint8_t, 16> a_fmt, b_fmt;
+    if (na > a_fmt.size() || nb > b_fmt.size())
+        misuse(t, loc, fmt::format("one unpack of {} SrcA and {} SrcB tiles; at most {} each fit", na, nb, a_fmt.size()));
+    for (uint32_t i = 0; i < na; ++i) a_fmt[i] = cb_of(t, a[2 * i], loc).data_format;
+    for (uint32_t i = 0; i < nb; ++i) b_fmt[i] = cb_of(t, b[2 * i], loc).data_format;
+    Cycle cost = e.unpack_cycles({a_fmt.data(), na}, {b_fmt.data(), nb});
     auto& bank = e.unpack_begin(t);
-    bank.a.resize(na);
-    bank.b.resize(nb);
+    bank.hold(na, nb);
     for (uint32_t i = 0; i < na; ++i) {
         const uint8_t* src = front_tile(t, a[2 * i], a[2 * i + 1], loc);
         if (!e.computes()) continue;
@@ -153,8 +155,7 @@ void unpack_tilize(uint32_t cb, uint32_t block_tiles, uint32_t tile, const Loc& 
         misuse(t, loc, fmt::format("tilize_block of {} tiles but CB {} holds {} pages (cb_wait_front first)",
                                    block_tiles, cb, occupied(t, cb)));
     auto& bank = e.unpack_begin(t);
-    bank.a.resize(1);
-    bank.b.clear();
+    bank.hold(1, 0);
     if (e.computes()) {
         // The front of the CB holds 32 rows of block_tiles * 32 datums, row-major.
         Tile row_major;
@@ -166,7 +167,7 @@ void unpack_tilize(uint32_t cb, uint32_t block_tiles, uint32_t tile, const Loc& 
         for (uint32_t r = 0; r < 32; ++r)
             for (uint32_t col = 0; col < 32; ++col) bank.a[0][at(r, col)] = row_major[r * 32 + col];
     }
-    e.unpack_end(t, e.unpack_cycles({c.data_format}, {}));
+    e.unpack_end(t, e.unpack_cycles({&c.data_format, 1}, {}));
 }
 
 void unpack_dst_operand(uint32_t cb, uint32_t index, bool into_srca, const Loc& loc) {
@@ -213,10 +214,10 @@ void math_fpu(uint32_t op, uint32_t idst, uint32_t a, uint32_t b, uint32_t c, ui
     // Unpack and math run the same call sequence; if they disagree, the kernel's threads diverged.
     size_t need_a = op == op_matmul ? b : (op <= op_mul && a == 1) ? 0 : 1;
     size_t need_b = op == op_matmul ? a : op == op_copy || (op <= op_mul && a == 2) ? 0 : 1;
-    if (bank.a.size() < need_a || bank.b.size() < need_b)
+    if (bank.na < need_a || bank.nb < need_b)
         misuse(t, loc, fmt::format("math expects {} SrcA and {} SrcB tiles but the unpacker provided {} and {} "
                                    "(the TRISCs ran different call sequences)",
-                                   need_a, need_b, bank.a.size(), bank.b.size()));
+                                   need_a, need_b, bank.na, bank.nb));
     bool written = false;
     Cycle cost = 0;
     switch (op) {
