@@ -96,16 +96,21 @@ void RiscThread::wait_until(const std::function<bool()>& pred, const WaitInfo& w
     if (pred()) return;
     m_wait = what;
     m_wait_since = m_core.clock().now();
+    m_wait_pred = &pred;
+    struct Clear {  // also when SystemC unwinds this process
+        RiscThread& t;
+        ~Clear() { t.m_wait_pred = nullptr, t.m_wait = WaitInfo{}; }
+    } clear{*this};
     while (!pred()) {
-        sc_core::wait(m_core.changed_event());
+        sc_core::wait(m_wake);
         g_current = this;
-        if (m_abort) {
-            m_wait = WaitInfo{};
-            throw KernelAbort{};
-        }
+        if (m_abort) throw KernelAbort{};
     }
     m_stall[what.kind] += m_core.clock().now() - m_wait_since;
-    m_wait = WaitInfo{};
+}
+
+void RiscThread::wake_if_ready() {
+    if (m_wait_pred && (m_abort || (*m_wait_pred)())) m_wake.notify(sc_core::SC_ZERO_TIME);
 }
 
 std::string RiscThread::where(const char* file, uint32_t line) const {

@@ -118,8 +118,13 @@ public:
     void advance(Cycle cycles) { m_local += cycles; }
     void sync();
     Cycle now() const;  // simulated cycle including local time
-    // Blocks until pred() holds, re-checking whenever this core's state changes.
+    // Blocks until pred() holds, re-checking whenever this core's state changes. pred runs in
+    // whichever context changed the state, so it may only read state, never wait.
     void wait_until(const std::function<bool()>& pred, const WaitInfo& what);
+    // Called on every change of this core's state: resumes the thread (next delta) if it waits
+    // and its condition holds or it was aborted. Waking only those spares a context switch per
+    // waiter and change (most waiters of a core wait for something else).
+    void wake_if_ready();
     std::string& dprint_buffer() { return m_dprint; }  // text of the DPRINT line being built
     // "core (x,y) BRISC kernel k.cpp:42": where a kernel error happened.
     std::string where(const char* file = nullptr, uint32_t line = 0) const;
@@ -143,6 +148,8 @@ private:
     Cycle m_start = 0, m_end = 0;
     WaitInfo m_wait;
     Cycle m_wait_since = 0;
+    const std::function<bool()>* m_wait_pred = nullptr;  // while blocked in wait_until
+    sc_core::sc_event m_wake;
     std::array<Cycle, WaitInfo::kinds> m_stall{};
     std::exception_ptr m_error;
     std::string m_dprint;

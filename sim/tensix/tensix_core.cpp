@@ -18,6 +18,11 @@ TensixCore::TensixCore(const TensixConfig& cfg, const RiscConfig& risc_cfg, cons
         m_threads[r] = std::make_unique<RiscThread>(*this, static_cast<Risc>(r), risc_cfg);
 }
 
+void TensixCore::notify_changed() {
+    for (auto& t : m_threads)
+        if (t) t->wake_if_ready();
+}
+
 std::string TensixCore::name() const {
     return fmt::format("chip{} core ({},{}) [noc0 {}-{}]", m_chip_id, m_logical_x, m_logical_y,
                        m_xy.x, m_xy.y);

@@ -80,9 +80,9 @@ public:
 
     // ---- threads and wake-ups ----
     RiscThread& thread(Risc r) { return *m_threads[static_cast<int>(r)]; }
-    // Any change a waiting thread may care about (CB counter, semaphore, NoC delivery/ack).
-    void notify_changed() { m_changed.notify(sc_core::SC_ZERO_TIME); }
-    sc_core::sc_event& changed_event() { return m_changed; }
+    // Any change a waiting thread may care about (CB counter, semaphore, NoC delivery/ack), made
+    // before the call: wakes the threads of this core whose wait condition now holds.
+    void notify_changed();
 
 private:
     TensixConfig m_cfg;
@@ -96,7 +96,6 @@ private:
     Cycle m_l1_read_free = 0;
     NocPort* m_port = nullptr;
     uint8_t m_my_x[2] = {0, 0}, m_my_y[2] = {0, 0};
-    sc_core::sc_event m_changed;
     std::array<std::unique_ptr<RiscThread>, 5> m_threads;
     ComputeEngine m_compute;
 };
