@@ -9,6 +9,7 @@
 
 #include "common/error.hpp"
 #include "common/scheduler.hpp"
+#include "common/trace.hpp"
 #include "noc/noc_address.hpp"
 
 namespace tensim {
@@ -215,8 +216,10 @@ uint32_t Chip::read(RiscThread& t, int noc, uint64_t src_addr, uint32_t dst_l1, 
                 }
                 // Data streams out as it is read: the response leaves when its tail can follow.
                 Cycle ser = serialisation(bytes, m_cfg.noc.link_bytes_per_cycle);
-                Cycle arrive = n.send(src.xy, me.xy(), bytes, std::max(first, ready > ser ? ready - ser : 0));
+                const Cycle depart = std::max(first, ready > ser ? ready - ser : 0);
+                Cycle arrive = n.send(src.xy, me.xy(), bytes, depart);
                 int noc_id = n.id();
+                trace_transfer(src, depart, NocTarget{&me}, arrive, noc_id, bytes);
                 deliver(arrive, [&t, &me, data, dst_off, off, bytes, noc_id] {
                     std::memcpy(me.l1() + dst_off + off, data->data() + off, bytes);
                     t.noc_counters(noc_id).reads--;
@@ -226,6 +229,18 @@ uint32_t Chip::read(RiscThread& t, int noc, uint64_t src_addr, uint32_t dst_l1, 
         });
     });
     return packets_for(size);
+}
+
+void Chip::trace_transfer(const NocTarget& from, Cycle sent, const NocTarget& to, Cycle arrived, int noc,
+                          uint32_t bytes) const {
+    trace::Sink* sink = trace::sink();
+    if (!sink) return;
+    auto track = [this](const NocTarget& e) {
+        return e.core ? trace::Track{m_id, e.core->logical_x(), e.core->logical_y(), trace::Lane::noc}
+                      : trace::Track{m_id, e.channel->index(), 0, trace::Lane::dram};
+    };
+    const trace::Track a = track(from), b = track(to);
+    if (sink->wants(a) || sink->wants(b)) sink->transfer(a, sent, b, arrived, noc, bytes);
 }
 
 void Chip::send_write(RiscThread& t, int noc, NocTarget dst, Cycle arrive, std::shared_ptr<std::vector<uint8_t>> data,
@@ -271,6 +286,7 @@ uint32_t Chip::write(RiscThread& t, int noc, uint32_t src_l1, uint64_t dst_addr,
     arbitrate(t, [this, &t, &me, noc, dst, size, t0, data] {
         for_each_packet(t, size, t0, [&](uint32_t bytes, uint32_t off, Cycle inject) {
             Cycle arrive = in_order(t, noc, dst.xy, m_nocs[noc]->send(me.xy(), dst.xy, bytes, inject));
+            trace_transfer(NocTarget{&me}, inject, dst, arrive, noc, bytes);
             count_write_done(t, noc, inject + serialisation(bytes, m_cfg.noc.niu_inject_bytes_per_cycle), 0);
             send_write(t, noc, dst, arrive, data, off, bytes, [this, &t, noc](Cycle acked) { count_write_done(t, noc, 0, acked); });
         });
@@ -318,6 +334,7 @@ uint32_t Chip::multicast(RiscThread& t, int noc, uint32_t src_l1, uint64_t mcast
             auto acks = std::make_shared<std::pair<size_t, Cycle>>(0, 0);
             for (size_t i = 0; i < dests.size(); ++i) {
                 NocTarget d{dests[i], nullptr, dests[i]->xy(), off0};
+                trace_transfer(NocTarget{&me}, inject, d, arrivals[i], noc, bytes);
                 send_write(t, noc, d, in_order(t, noc, d.xy, arrivals[i]), data, off, bytes,
                            [this, &t, noc, acks, n = dests.size()](Cycle acked) {
                                acks->second = std::max(acks->second, acked);

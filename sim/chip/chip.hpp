@@ -90,6 +90,9 @@ private:
     // cycle the ack reaches the writer.
     void send_write(RiscThread& t, int noc, NocTarget dst, Cycle arrive, std::shared_ptr<std::vector<uint8_t>> data,
                     uint32_t off, uint32_t bytes, std::function<void(Cycle)> acked);
+    // Reports one packet to the trace sink, if any: `from`/`to` are cores (their NoC lane) or DRAM channels.
+    void trace_transfer(const NocTarget& from, Cycle sent, const NocTarget& to, Cycle arrived, int noc,
+                        uint32_t bytes) const;
     // Schedules the decrements of the write counters (0 = none) at those cycles.
     void count_write_done(RiscThread& t, int noc, Cycle sent, Cycle acked);
     Cycle in_order(RiscThread& t, int noc, NocXY dst, Cycle arrival);

@@ -52,9 +52,21 @@ ComputeEngine::SrcBank& ComputeEngine::unpack_begin(RiscThread& t) {
     return b;
 }
 
-void ComputeEngine::unpack_end(RiscThread& t, Cycle cost) {
-    m_stats.unpack += cost;
+void ComputeEngine::run(RiscThread& t, Unit unit, Cycle cost) {
+    static constexpr trace::Lane lanes[] = {trace::Lane::unpack, trace::Lane::fpu, trace::Lane::sfpu, trace::Lane::pack};
+    static constexpr const char* names[] = {"unpack", "math", "sfpu", "pack"};
+    Cycle Stats::*const counters[] = {&Stats::unpack, &Stats::fpu, &Stats::sfpu, &Stats::pack};
+    const int u = static_cast<int>(unit);
+    m_stats.*counters[u] += cost;
+    if (trace::Sink* sink = trace::sink()) {
+        trace::Track track{m_core.chip_id(), m_core.logical_x(), m_core.logical_y(), lanes[u]};
+        if (cost && sink->wants(track)) sink->zone(track, names[u], t.now(), t.now() + cost, {});
+    }
     t.advance(cost);
+}
+
+void ComputeEngine::unpack_end(RiscThread& t, Cycle cost) {
+    run(t, Unit::unpack, cost);
     t.sync();
     m_banks[m_unpack_bank].full = true;
     m_unpack_bank ^= 1;
@@ -68,8 +80,7 @@ ComputeEngine::SrcBank& ComputeEngine::math_begin(RiscThread& t) {
 }
 
 void ComputeEngine::math_end(RiscThread& t, Cycle cost) {
-    m_stats.fpu += cost;
-    t.advance(cost);
+    run(t, Unit::fpu, cost);
     t.sync();
     m_banks[m_math_bank].full = false;
     m_math_bank ^= 1;

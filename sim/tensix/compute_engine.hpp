@@ -113,6 +113,10 @@ public:
         Cycle unpack = 0, fpu = 0, sfpu = 0, pack = 0;
     };
     Stats& stats() { return m_stats; }
+    enum class Unit { unpack, fpu, sfpu, pack };
+    // `t` drives `unit` for `cost` cycles from its current (local) time: counted in the stats,
+    // shown on the unit's trace lane, added to t's local time.
+    void run(RiscThread& t, Unit unit, Cycle cost);
     void reset_stats() { m_stats = Stats{}; }
 
 private:

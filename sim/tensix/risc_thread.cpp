@@ -63,6 +63,7 @@ void RiscThread::launch(KernelLaunch launch, std::function<void()> on_done) {
     m_error = nullptr;
     m_noc[0] = m_noc[1] = NocCounters{};
     m_stall.fill(0);
+    m_busy = 0;
     m_launch_ev.notify(sc_core::SC_ZERO_TIME);
 }
 
@@ -86,6 +87,7 @@ void RiscThread::sync() {
     if (m_local == 0) return;
     Cycle c = m_local;
     m_local = 0;
+    m_busy += c;
     sc_core::wait(m_core.clock().to_time(c));
     g_current = this;
     if (m_abort) throw KernelAbort{};
@@ -106,7 +108,22 @@ void RiscThread::wait_until(const std::function<bool()>& pred, const WaitInfo& w
         g_current = this;
         if (m_abort) throw KernelAbort{};
     }
-    m_stall[what.kind] += m_core.clock().now() - m_wait_since;
+    const Cycle now = m_core.clock().now();
+    m_stall[what.kind] += now - m_wait_since;
+    if (trace::Sink* sink = trace::sink(); sink && now > m_wait_since && sink->wants(track())) {
+        std::string detail;
+        if (what.kind == WaitInfo::cb_reserve || what.kind == WaitInfo::cb_wait)
+            detail = fmt::format("CB {}, {} pages", what.cb, what.count);
+        else if (what.kind == WaitInfo::semaphore_eq || what.kind == WaitInfo::semaphore_min)
+            detail = fmt::format("semaphore at L1 0x{:x} {} {}", what.cb,
+                                 what.kind == WaitInfo::semaphore_eq ? "==" : ">=", what.count);
+        if (what.file) detail += fmt::format("{}{}:{}", detail.empty() ? "" : " at ", what.file, what.line);
+        sink->zone(track(), wait_kind_name(what.kind), m_wait_since, now, detail);
+    }
+}
+
+trace::Track RiscThread::track() const {
+    return {m_core.chip_id(), m_core.logical_x(), m_core.logical_y(), static_cast<trace::Lane>(m_risc)};
 }
 
 void RiscThread::wake_if_ready() {
@@ -149,6 +166,9 @@ void RiscThread::firmware() {
         m_local = 0;
         m_wait = WaitInfo{};
         m_end = m_core.clock().now();
+        if (trace::Sink* sink = trace::sink(); sink && sink->wants(track()))
+            sink->zone(track(), m_launch.kernel_name.substr(m_launch.kernel_name.find_last_of('/') + 1), m_start,
+                       m_end, m_launch.kernel_name);
         m_running = false;
         if (g_current == this) g_current = nullptr;
         if (m_on_done) m_on_done();

@@ -14,6 +14,7 @@
 #include <systemc>
 
 #include "common/clock.hpp"
+#include "common/trace.hpp"
 
 namespace tensim {
 
@@ -101,6 +102,10 @@ public:
     Cycle wait_since() const { return m_wait_since; }
     // Cycles this launch spent blocked, by what it waited for.
     const std::array<Cycle, WaitInfo::kinds>& stall_cycles() const { return m_stall; }
+    // Cycles this launch spent working (API calls, engine time, kernel start): every cycle from
+    // start to end is either busy or a stall.
+    Cycle busy_cycles() const { return m_busy; }
+    trace::Track track() const;  // this thread's timeline track
     Cycle start_cycle() const { return m_start; }
     Cycle end_cycle() const { return m_end; }
     // How the last launch failed (null if it did not), rethrown with its type by the host.
@@ -151,6 +156,7 @@ private:
     const std::function<bool()>* m_wait_pred = nullptr;  // while blocked in wait_until
     sc_core::sc_event m_wake;
     std::array<Cycle, WaitInfo::kinds> m_stall{};
+    Cycle m_busy = 0;
     std::exception_ptr m_error;
     std::string m_dprint;
 };

@@ -10,6 +10,7 @@
 #include "chip/arch_loader.hpp"
 #include "common/error.hpp"
 #include "host/device_impl.hpp"
+#include "host/program_impl.hpp"
 
 namespace tensim::host {
 
@@ -191,6 +192,8 @@ void set_cycle_limit(uint64_t cycles) { host::g_cycle_limit = cycles; }
 void set_numerics(const std::string& mode) { host::g_numerics = parse_numerics_mode(mode); }
 std::string numerics_mode_name() { return numerics_mode_name(host::numerics_mode()); }
 
+void set_program_name(tt::tt_metal::Program& program, const std::string& name) { program.impl().name = name; }
+
 const ProgramStats& last_program_stats(tt::tt_metal::IDevice* device) {
     if (!device) throw HostError("last_program_stats: null device");
     return device->impl().last_stats();
@@ -237,6 +240,7 @@ bool CloseDevice(IDevice* device) {
         if (it->second.get() == device) {
             c.devices.erase(it);
             if (c.devices.empty()) c.system.reset();
+            tensim::write_run_outputs();
             return true;
         }
     return false;

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "host/allocator.hpp"
+#include "report/run_report.hpp"
 #include "system/system.hpp"
 #include "tensim/host/device.hpp"
 #include "tensim/host/tensim.hpp"
@@ -32,7 +33,7 @@ public:
     // Compiles, loads and runs a program to completion (launch.cpp).
     void run_program(tt::tt_metal::Program& program);
     const ProgramStats& last_stats() const { return m_last; }
-    nlohmann::json stats_json();
+    nlohmann::json stats_json();  // the stats document of the last program
 
 private:
     template <typename Fn>
@@ -43,7 +44,7 @@ private:
     uint64_t m_serial;
     std::unique_ptr<BankAllocator> m_dram, m_l1;
     ProgramStats m_last;
-    nlohmann::json m_last_chip_stats;
+    report::ProgramReport m_last_report;
 };
 
 // The open device with this serial, or nullptr once it is closed.

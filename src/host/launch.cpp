@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
+#include <filesystem>
 #include <map>
 #include <set>
 
@@ -18,6 +18,8 @@
 #include "tensix/l1_map.hpp"
 
 namespace tensim::host {
+
+namespace fs = std::filesystem;
 
 using tt::tt_metal::DataMovementConfig;
 
@@ -286,13 +288,18 @@ void DeviceImpl::run_program(tt::tt_metal::Program& program) {
     }
 
     m_last = ProgramStats{};
+    m_last.name = p.name;
+    if (m_last.name.empty())
+        for (const auto& k : p.kernels)
+            m_last.name += (m_last.name.empty() ? "" : "+") + fs::path(k.name).stem().string();
     m_last.clock_mhz = ch.clock().freq_mhz;
     m_last.launch_cycle = launch;
     Cycle end = launch;
     for (auto& r : running) {
         end = std::max(end, r.thread->end_cycle());
         KernelRunStats k{ch.id(), int(r.core.x), int(r.core.y), risc_name(r.thread->risc()), r.kernel->name,
-                         r.thread->start_cycle() - launch, r.thread->end_cycle() - launch, {}};
+                         r.thread->start_cycle() - launch, r.thread->end_cycle() - launch, {},
+                         r.thread->busy_cycles()};
         const auto& stalls = r.thread->stall_cycles();
         for (int w = 1; w < WaitInfo::kinds; ++w)
             if (stalls[w]) k.stall_cycles[wait_kind_name(static_cast<WaitInfo::Kind>(w))] += stalls[w];
@@ -308,31 +315,14 @@ void DeviceImpl::run_program(tt::tt_metal::Program& program) {
                     m_last.compute.push_back({ch.id(), int(c.x), int(c.y), e.unpack, e.fpu, e.sfpu, e.pack, util});
                 }
     m_last.device_time_us = ch.clock().cycles_to_us(m_last.device_cycles);
-    m_last_chip_stats = nlohmann::json::object();
-    ch.dump_stats(m_last_chip_stats);
-    if (const char* f = std::getenv("TENSIM_STATS")) {
-        std::ofstream out(f);
-        out << stats_json().dump(2) << "\n";
-    }
+    nlohmann::json chip_stats = nlohmann::json::object();
+    ch.dump_stats(chip_stats);
+    m_last_report = report::make_program_report(m_last, ch.id(), chip_stats);
+    report::add_program(m_last_report, to_json(m_system.config()), ch.clock().freq_mhz);
 }
 
 nlohmann::json DeviceImpl::stats_json() {
-    nlohmann::json kernels = nlohmann::json::array();
-    for (const auto& k : m_last.kernels)
-        kernels.push_back({{"chip", k.chip}, {"core", {k.core_x, k.core_y}}, {"risc", k.risc}, {"kernel", k.kernel},
-                           {"start_cycle", k.start_cycle}, {"end_cycle", k.end_cycle},
-                           {"busy_cycles", k.end_cycle - k.start_cycle}, {"stall_cycles", k.stall_cycles}});
-    nlohmann::json compute = nlohmann::json::array();
-    for (const auto& c : m_last.compute)
-        compute.push_back({{"chip", c.chip}, {"core", {c.core_x, c.core_y}}, {"unpack_cycles", c.unpack_cycles},
-                           {"fpu_cycles", c.fpu_cycles}, {"sfpu_cycles", c.sfpu_cycles}, {"pack_cycles", c.pack_cycles},
-                           {"fpu_utilization", c.fpu_utilization}});
-    return {{"program", {{"device_cycles", m_last.device_cycles}, {"device_time_us", m_last.device_time_us},
-                         {"clock_mhz", m_last.clock_mhz}, {"launch_cycle", m_last.launch_cycle}}},
-            {"kernels", kernels},
-            {"compute", compute},
-            {"chip", m_last_chip_stats},
-            {"config", to_json(m_system.config())}};
+    return report::stats_document(to_json(m_system.config()), {m_last_report});
 }
 
 }  // namespace tensim::host

@@ -47,6 +47,7 @@ struct SemaphoreDef {
 };
 
 struct ProgramImpl {
+    std::string name;  // set_program_name; empty: named after its kernels
     std::vector<KernelDef> kernels;
     std::vector<CbDef> cbs;
     std::vector<SemaphoreDef> semaphores;

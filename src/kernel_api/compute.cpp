@@ -333,8 +333,7 @@ void math_sfpu(const char* name, uint32_t idst, float scalar, uint32_t param, bo
             for (float& v : d) v = to_dst(t, v);
     }
     Cycle cost = e.sfpu_cycles(op, approx);
-    e.stats().sfpu += cost;
-    t.advance(cost);
+    e.run(t, ComputeEngine::Unit::sfpu, cost);
 }
 
 void math_sfpu_binary(const char* name, uint32_t idst0, uint32_t idst1, uint32_t odst, const Loc& loc) {
@@ -349,8 +348,7 @@ void math_sfpu_binary(const char* name, uint32_t idst0, uint32_t idst1, uint32_t
     if (e.computes())
         for (uint32_t i = 0; i < 1024; ++i) o[i] = to_dst(t, numerics::sfpu_binary(*op, x[i], y[i]));
     Cycle cost = e.sfpu_binary_cycles(*op);
-    e.stats().sfpu += cost;
-    t.advance(cost);
+    e.run(t, ComputeEngine::Unit::sfpu, cost);
 }
 
 // ---- pack (TRISC2) ---------------------------------------------------------------------------------
@@ -401,8 +399,7 @@ void pack_tile(uint32_t idst, uint32_t cb, uint32_t index, bool out_of_order, co
         }
     }
     Cycle cost = e.pack_cycles(c.data_format);
-    e.stats().pack += cost;
-    t.advance(cost);
+    e.run(t, ComputeEngine::Unit::pack, cost);
 }
 
 void pack_untilize(uint32_t idst, uint32_t cb, uint32_t row_tiles, uint32_t row, uint32_t col, const Loc& loc) {
@@ -431,8 +428,7 @@ void pack_untilize(uint32_t idst, uint32_t cb, uint32_t row_tiles, uint32_t row,
         }
     }
     Cycle cost = e.pack_cycles(c.data_format);
-    e.stats().pack += cost;
-    t.advance(cost);
+    e.run(t, ComputeEngine::Unit::pack, cost);
 }
 
 }  // namespace tensim::kapi

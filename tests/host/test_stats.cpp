@@ -72,21 +72,48 @@ TEST(ProgramStats, LongerWorkTakesLonger) {
     CloseDevice(d);
 }
 
-TEST(ProgramStats, JsonHasProgramKernelsNocDramAndConfig) {
+TEST(ProgramStats, JsonHasProgramThreadsNocDramAndConfig) {
     IDevice* d = CreateDevice(0);
     run_streams(d, 8);
     std::string path = (std::filesystem::temp_directory_path() / "tensim_stats_test.json").string();
     tensim::write_stats_json(d, path);
     std::ifstream in(path);
     auto j = nlohmann::json::parse(in);
-    EXPECT_EQ(j["program"]["device_cycles"], tensim::last_program_stats(d).device_cycles);
-    EXPECT_EQ(j["kernels"].size(), 4u);
-    for (const auto& k : j["kernels"]) EXPECT_LE(k["busy_cycles"].get<uint64_t>(), j["program"]["device_cycles"].get<uint64_t>());
+    ASSERT_EQ(j["programs"].size(), 1u);
+    const auto& prog = j["programs"][0];
+    const auto& st = prog["stats"];
+    const uint64_t cycles = prog["device_cycles"];
+    EXPECT_EQ(cycles, tensim::last_program_stats(d).device_cycles);
+    // Named after its kernels' files (sources given as strings are kept as kernel_<hash>.cpp).
+    EXPECT_EQ(prog["name"].get<std::string>().rfind("kernel_", 0), 0u);
+    EXPECT_NE(prog["name"].get<std::string>().find("+kernel_"), std::string::npos);
+    EXPECT_EQ(prog["cores"], 2);
+    // Every thread's cycles add up: busy + stalls + idle = the program's elapsed cycles.
+    for (const char* t : {"chip0.core_0_0.brisc.", "chip0.core_1_0.ncrisc."}) {
+        uint64_t sum = st[std::string(t) + "busy_cycles"].get<uint64_t>() + st[std::string(t) + "idle_cycles"].get<uint64_t>();
+        for (const auto& [k, v] : st.items())
+            if (k.rfind(std::string(t) + "stall_cycles.", 0) == 0) sum += v.get<uint64_t>();
+        EXPECT_EQ(sum, cycles) << t;
+        EXPECT_GT(st[std::string(t) + "busy_cycles"].get<uint64_t>(), 0u) << t;
+    }
+    // The reader (NCRISC) waited on DRAM, the sink (BRISC) on the reader.
+    EXPECT_GT(st.value("chip0.core_0_0.ncrisc.stall_cycles.noc_read", 0), 0);
+    EXPECT_GT(st.value("chip0.core_0_0.brisc.stall_cycles.cb_wait", 0), 0);
     // 8 tiles x 2 KiB per core were read out of DRAM by two cores.
     uint64_t dram_read = 0;
-    for (const auto& [name, ch] : j["chip"]["dram"].items()) dram_read += ch["bytes_read"].get<uint64_t>();
+    for (const auto& [k, v] : st.items())
+        if (k.rfind("chip0.dram.ch", 0) == 0 && k.size() > 11 && k.ends_with(".bytes_read")) dram_read += v.get<uint64_t>();
     EXPECT_EQ(dram_read, 2u * 8 * 2048);
-    EXPECT_EQ(j["chip"]["noc_bytes_read"], 2u * 8 * 2048);
+    EXPECT_EQ(prog["dram_bytes"], 2u * 8 * 2048);
+    EXPECT_EQ(prog["noc_bytes"], 2u * 8 * 2048);
+    bool link = false;
+    for (const auto& [k, v] : st.items())
+        if (k.rfind("chip0.noc0.link_", 0) == 0 && k.ends_with(".utilization")) {
+            link = true;
+            EXPECT_GE(v.get<double>(), 0.0);
+            EXPECT_LE(v.get<double>(), 1.0);
+        }
+    EXPECT_TRUE(link);
     EXPECT_EQ(j["config"]["name"], "n150");
     EXPECT_EQ(j["config"]["chip"]["tensix"]["l1_size_kib"]["value"], 1464);
     CloseDevice(d);

@@ -6,6 +6,7 @@
 #include "calibrate.hpp"
 #include "chip/arch_loader.hpp"
 #include "common/error.hpp"
+#include "run_outputs.hpp"
 
 int run_bench(CLI::App& app);  // bench.cpp
 void add_bench(CLI::App& app);
@@ -36,6 +37,8 @@ int arch_validate(const std::string& file) {
 int main(int argc, char** argv) {
     CLI::App app{"tensim: a cycle-approximate simulator of Tenstorrent Wormhole chips"};
     app.require_subcommand(1);
+    app.fallthrough();  // the run-output flags may follow the subcommand
+    tensim::cli::add_run_output_flags(app);
 
     auto* arch = app.add_subcommand("arch", "Inspect architecture files");
     arch->require_subcommand(1);
@@ -54,9 +57,13 @@ int main(int argc, char** argv) {
     try {
         if (show->parsed()) return arch_show(show_what, show_set);
         if (validate->parsed()) return arch_validate(validate_file);
-        if (tensim::calibrate::calibrate_requested(app)) return tensim::calibrate::run_calibrate(app);
-        if (tensim::matmul_cmd::requested(app)) return tensim::matmul_cmd::run(app);
-        return run_bench(app);
+        tensim::cli::apply_run_outputs();
+        int rc = 0;
+        if (tensim::calibrate::calibrate_requested(app)) rc = tensim::calibrate::run_calibrate(app);
+        else if (tensim::matmul_cmd::requested(app)) rc = tensim::matmul_cmd::run(app);
+        else rc = run_bench(app);
+        tensim::cli::finish_run_outputs();
+        return rc;
     } catch (const tensim::Error& e) {
         std::cerr << "error: " << e.what() << "\n";
         return 1;

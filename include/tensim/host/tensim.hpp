@@ -8,6 +8,10 @@
 
 #include "tensim/host/device.hpp"
 
+namespace tt::tt_metal {
+class Program;
+}
+
 namespace tensim {
 
 // Thread that ran one kernel in the last program, and when.
@@ -21,6 +25,7 @@ struct KernelRunStats {
     // waiting for the unpacker), "src_free" (unpacker waiting for the FPU), "dst_free",
     // "dst_committed", "noc_read", "noc_write", "semaphore", ...
     std::map<std::string, uint64_t> stall_cycles;
+    uint64_t busy_cycles = 0;  // working (API calls, engine time); busy + stalls = end - start
 };
 
 // Busy cycles of one core's compute engines during the last program.
@@ -32,6 +37,7 @@ struct ComputeCoreStats {
 };
 
 struct ProgramStats {
+    std::string name;            // set_program_name, else the kernels' file names joined by '+'
     uint64_t device_cycles = 0;  // launch to the last kernel's end
     double device_time_us = 0;
     double clock_mhz = 0;
@@ -54,6 +60,28 @@ std::string numerics_mode_name();
 // Simulated cycles a program may run before it is stopped with a report (default 2e9, or
 // $TENSIM_CYCLE_LIMIT).
 void set_cycle_limit(uint64_t cycles);
+
+// Names a program in stats, traces and reports (TT-NN names its ops the same way).
+void set_program_name(tt::tt_metal::Program& program, const std::string& name);
+
+// What runs leave behind, for every program of every device from now on (empty path: not written):
+// - stats: JSON with, per program, flat counters named by block path
+//   ("chip0.core_1_2.trisc1.stall_cycles.cb_wait", "chip0.noc0.link_3_4_east.utilization",
+//   "chip0.dram.ch0.bytes_read") and a summary (device cycles, bound), plus the resolved architecture;
+// - trace: Chrome/Perfetto JSON (ui.perfetto.dev), one track per RISC thread and engine of each
+//   core, DRAM channels, NoC packets as flows, NoC load counters; limited to a rectangle of logical
+//   cores, a window of cycles and a number of events (a capped trace says so);
+// - report: CSV, one row per program (op, cores, device µs, FPU utilization, DRAM and NoC bytes, bound).
+// Files are (re)written by write_run_outputs, at CloseDevice and at exit. Defaults come from
+// $TENSIM_STATS, $TENSIM_TRACE and $TENSIM_REPORT.
+struct RunOutputs {
+    std::string stats_path, trace_path, report_path;
+    int trace_x0 = 0, trace_y0 = 0, trace_x1 = 1 << 30, trace_y1 = 1 << 30;  // logical cores, inclusive
+    uint64_t trace_from_cycle = 0, trace_to_cycle = UINT64_MAX;            // absolute simulated cycles
+    uint64_t trace_max_events = 2'000'000;
+};
+void set_run_outputs(const RunOutputs& outputs);
+void write_run_outputs();
 
 // Stats of the last program the device ran (after Finish / a blocking EnqueueProgram).
 const ProgramStats& last_program_stats(tt::tt_metal::IDevice* device);

@@ -1,0 +1,224 @@
+#include "report/run_report.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <set>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "common/error.hpp"
+#include "report/perfetto_trace.hpp"
+
+namespace tensim::report {
+
+namespace {
+
+struct State {
+    bool configured = false;
+    RunOutputs out;
+    std::unique_ptr<PerfettoTrace> trace;
+    std::vector<ProgramReport> programs;
+    nlohmann::json config;
+    std::unique_ptr<ProgramReport> last;
+    bool exit_hook = false;
+};
+
+State& state() {
+    static State s;
+    return s;
+}
+
+std::string lower(std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+}  // namespace
+
+void configure(const RunOutputs& o) {
+    State& s = state();
+    if (s.trace && trace::sink() == s.trace.get()) trace::set_sink(nullptr);
+    s.out = o;
+    s.configured = true;
+    s.programs.clear();
+    s.trace.reset();
+    if (!o.trace_path.empty()) {
+        s.trace = std::make_unique<PerfettoTrace>(o);
+        trace::set_sink(s.trace.get());
+    }
+    if (!s.exit_hook && (!o.stats_path.empty() || !o.trace_path.empty() || !o.report_path.empty())) {
+        s.exit_hook = true;
+        std::atexit([] {
+            try {
+                write();
+            } catch (const std::exception& e) {
+                std::cerr << "tensim: " << e.what() << "\n";
+            }
+        });
+    }
+}
+
+const RunOutputs& outputs() {
+    State& s = state();
+    if (!s.configured) {
+        RunOutputs o;
+        if (const char* p = std::getenv("TENSIM_STATS")) o.stats_path = p;
+        if (const char* p = std::getenv("TENSIM_TRACE")) o.trace_path = p;
+        if (const char* p = std::getenv("TENSIM_REPORT")) o.report_path = p;
+        configure(o);
+    }
+    return s.out;
+}
+
+ProgramReport make_program_report(const ProgramStats& st, int chip, const nlohmann::json& chip_stats) {
+    ProgramReport r;
+    r.name = st.name;
+    r.chip = chip;
+    r.launch_cycle = st.launch_cycle;
+    r.device_cycles = st.device_cycles;
+    r.device_time_us = st.device_time_us;
+    const double elapsed = std::max<double>(1.0, double(st.device_cycles));
+    const std::string c = fmt::format("chip{}.", chip);
+    nlohmann::json& f = r.stats = nlohmann::json::object();
+
+    std::set<std::pair<int, int>> cores;
+    for (const KernelRunStats& k : st.kernels) {
+        cores.insert({k.core_x, k.core_y});
+        const std::string t = fmt::format("{}core_{}_{}.{}.", c, k.core_x, k.core_y, lower(k.risc));
+        f[t + "busy_cycles"] = k.busy_cycles;
+        uint64_t stalled = 0;
+        for (const auto& [why, n] : k.stall_cycles) f[t + "stall_cycles." + why] = n, stalled += n;
+        f[t + "idle_cycles"] = st.device_cycles - k.busy_cycles - stalled;
+    }
+    r.cores = static_cast<int>(cores.size());
+    double fpu_sum = 0;
+    for (const ComputeCoreStats& e : st.compute) {
+        const std::string p = fmt::format("{}core_{}_{}.", c, e.core_x, e.core_y);
+        f[p + "unpack.busy_cycles"] = e.unpack_cycles;
+        f[p + "fpu.busy_cycles"] = e.fpu_cycles;
+        f[p + "sfpu.busy_cycles"] = e.sfpu_cycles;
+        f[p + "pack.busy_cycles"] = e.pack_cycles;
+        f[p + "fpu.utilization"] = e.fpu_utilization;
+        fpu_sum += e.fpu_utilization;
+        const uint64_t busiest = std::max({e.unpack_cycles, e.fpu_cycles, e.sfpu_cycles, e.pack_cycles});
+        r.compute_util = std::max(r.compute_util, double(busiest) / elapsed);
+    }
+    r.fpu_util = st.compute.empty() ? 0.0 : fpu_sum / double(st.compute.size());
+
+    // NoC links and NIU ports are already keyed by their full path ("chip0.noc0.link_3_4_east").
+    for (const char* noc : {"noc0", "noc1"}) {
+        if (!chip_stats.contains(noc)) continue;
+        for (const auto& [key, v] : chip_stats[noc].items()) {
+            for (const auto& [field, n] : v.items()) f[key + "." + field] = n;
+            const double util = v.value("busy_cycles", 0.0) / elapsed;
+            f[key + ".utilization"] = util;
+            r.noc_util = std::max(r.noc_util, util);
+        }
+    }
+    if (chip_stats.contains("dram"))
+        for (const auto& [ch, v] : chip_stats["dram"].items()) {
+            const std::string p = c + "dram." + ch + ".";
+            for (const auto& [field, n] : v.items()) f[p + field] = n;
+            const double util = v.value("busy_cycles", 0.0) / elapsed;
+            f[p + "utilization"] = util;
+            r.dram_util = std::max(r.dram_util, util);
+            r.dram_bytes += v.value("bytes_read", uint64_t(0)) + v.value("bytes_written", uint64_t(0));
+        }
+    r.noc_bytes = chip_stats.value("noc_bytes_read", uint64_t(0)) + chip_stats.value("noc_bytes_written", uint64_t(0));
+
+    // The resource closest to saturation bounds the program; when none is a quarter busy, the
+    // program is dominated by latencies (start-up, round trips), not by any throughput.
+    const double most = std::max({r.compute_util, r.noc_util, r.dram_util});
+    r.bound = most < 0.25                  ? "latency"
+              : most == r.compute_util ? "compute"
+              : most == r.dram_util    ? "dram"
+                                       : "noc";
+    return r;
+}
+
+void add_program(ProgramReport r, const nlohmann::json& config, double clock_mhz) {
+    State& s = state();
+    const RunOutputs& o = outputs();
+    if (s.trace) s.trace->set_clock_mhz(clock_mhz);
+    if (!o.stats_path.empty() || !o.report_path.empty()) {
+        if (s.config.is_null()) s.config = config;
+        s.programs.push_back(r);
+    }
+    s.last = std::make_unique<ProgramReport>(std::move(r));
+}
+
+const ProgramReport* last_program() { return state().last.get(); }
+
+std::string csv_header() {
+    return "op,program,device_id,core_count,device_cycles,device_us,fpu_util,dram_bytes,noc_bytes,compute_util,"
+           "noc_util,dram_util,bound";
+}
+
+std::string csv_row(const ProgramReport& r, size_t index) {
+    std::string name = r.name;
+    if (name.find_first_of(",\"\n") != std::string::npos) {
+        std::string q = "\"";
+        for (char ch : name) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+        name = q + "\"";
+    }
+    return fmt::format("{},{},{},{},{},{:.3f},{:.4f},{},{},{:.4f},{:.4f},{:.4f},{}", name, index, r.chip, r.cores,
+                       r.device_cycles, r.device_time_us, r.fpu_util, r.dram_bytes, r.noc_bytes, r.compute_util,
+                       r.noc_util, r.dram_util, r.bound);
+}
+
+nlohmann::json to_json(const ProgramReport& r, size_t index) {
+    return {{"index", index},
+            {"name", r.name},
+            {"chip", r.chip},
+            {"launch_cycle", r.launch_cycle},
+            {"device_cycles", r.device_cycles},
+            {"device_time_us", r.device_time_us},
+            {"cores", r.cores},
+            {"fpu_util", r.fpu_util},
+            {"dram_bytes", r.dram_bytes},
+            {"noc_bytes", r.noc_bytes},
+            {"compute_util", r.compute_util},
+            {"noc_util", r.noc_util},
+            {"dram_util", r.dram_util},
+            {"bound", r.bound},
+            {"stats", r.stats}};
+}
+
+nlohmann::json stats_document(const nlohmann::json& config, const std::vector<ProgramReport>& programs) {
+    nlohmann::json list = nlohmann::json::array();
+    for (size_t i = 0; i < programs.size(); ++i) list.push_back(to_json(programs[i], i));
+    return {{"tensim_stats", 1}, {"config", config}, {"programs", list}};
+}
+
+void write() {
+    State& s = state();
+    const RunOutputs& o = outputs();
+    if (!o.stats_path.empty()) {
+        std::ofstream out(o.stats_path);
+        if (!out) throw HostError("stats: cannot write " + o.stats_path);
+        out << stats_document(s.config, s.programs).dump(1) << "\n";
+    }
+    if (!o.report_path.empty()) {
+        std::ofstream out(o.report_path);
+        if (!out) throw HostError("report: cannot write " + o.report_path);
+        out << csv_header() << "\n";
+        for (size_t i = 0; i < s.programs.size(); ++i) out << csv_row(s.programs[i], i) << "\n";
+    }
+    if (s.trace) {
+        std::string warning = s.trace->write(o.trace_path);
+        if (!warning.empty()) std::cerr << "tensim: " << warning << "\n";
+    }
+}
+
+}  // namespace tensim::report
+
+namespace tensim {
+
+void set_run_outputs(const RunOutputs& o) { report::configure(o); }
+void write_run_outputs() { report::write(); }
+
+}  // namespace tensim
