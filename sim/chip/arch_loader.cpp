@@ -74,6 +74,7 @@ ChipConfig load_chip(const nlohmann::json& j, const std::string& path) {
     std::vector<std::vector<std::array<int, 2>>> groups;
     g.constant("dram_groups", "xy", groups);
     for (auto& grp : groups) c.dram_groups.push_back(xy_list(grp));
+    g.constant("dram_bank_endpoints", "endpoint index per noc", c.dram_bank_endpoints);
     std::vector<std::array<int, 2>> eth, pcie, arc;
     g.constant("eth", "xy", eth);
     g.constant("pcie", "xy", pcie);
@@ -91,6 +92,11 @@ ChipConfig load_chip(const nlohmann::json& j, const std::string& path) {
     n.constant("niu_latency_cycles", "cycles", c.noc.niu_latency_cycles);
     n.constant("niu_inject_bytes_per_cycle", "B/cycle", c.noc.niu_inject_bytes_per_cycle);
     n.constant("niu_absorb_bytes_per_cycle", "B/cycle", c.noc.niu_absorb_bytes_per_cycle);
+    PortBufferConfig& pb = c.noc.endpoint_buffer;
+    n.constant("router_vc_reserved_bytes", "B", pb.vc_reserved_bytes);
+    n.constant("router_shared_pool_bytes", "B", pb.shared_pool_bytes);
+    n.constant("router_vc_shared_max_bytes", "B", pb.vc_shared_max_bytes);
+    n.constant("router_exhausted_bytes_per_cycle", "B/cycle", pb.exhausted_bytes_per_cycle);
     n.constant("l1_alignment_bytes", "B", c.l1_alignment_bytes);
     n.constant("dram_alignment_bytes", "B", c.dram_alignment_bytes);
     n.finish();
@@ -99,6 +105,9 @@ ChipConfig load_chip(const nlohmann::json& j, const std::string& path) {
             path + ".noc", "sizes and bandwidths must be positive");
     require(c.noc.max_packet_payload_bytes >= c.noc.flit_bytes, path + ".noc.max_packet_payload_bytes",
             "must hold at least one flit");
+    require(pb.exhausted_bytes_per_cycle > 0, path + ".noc.router_exhausted_bytes_per_cycle", "must be positive");
+    require(pb.vc_shared_max_bytes <= pb.shared_pool_bytes, path + ".noc.router_vc_shared_max_bytes",
+            "must not exceed router_shared_pool_bytes");
 
     Params d = p.child("dram");
     uint64_t channel_mib = c.dram.channel_size_bytes >> 20;
@@ -115,6 +124,13 @@ ChipConfig load_chip(const nlohmann::json& j, const std::string& path) {
             path + ".dram.channels", fmt::format("must be 1..{} (2 per DRAM group in grid.dram_groups)",
                                                  2 * c.dram_groups.size()));
     require(c.dram.channel_bytes_per_cycle > 0, path + ".dram.channel_bytes_per_cycle", "must be positive");
+    require(c.dram_bank_endpoints.size() >= static_cast<size_t>(c.dram.channels), path + ".grid.dram_bank_endpoints",
+            fmt::format("needs an entry for each of the {} DRAM channels", c.dram.channels));
+    for (size_t b = 0; b < c.dram_bank_endpoints.size(); ++b)
+        for (int i : c.dram_bank_endpoints[b])
+            require(b / 2 < c.dram_groups.size() && i >= 0 && static_cast<size_t>(i) < c.dram_groups[b / 2].size(),
+                    path + ".grid.dram_bank_endpoints",
+                    fmt::format("bank {}: endpoint index {} is not an endpoint of DRAM group {}", b, i, b / 2));
     require(channel_mib >= 1 && channel_mib <= 2048, path + ".dram.channel_size_mib",
             "must be in [1, 2048] (bank offsets are 32-bit)");
 
@@ -206,7 +222,9 @@ std::vector<DramBank> ChipConfig::dram_banks() const {
     std::vector<DramBank> banks;
     for (int b = 0; b < dram.channels; ++b) {
         const auto& grp = dram_groups[b / 2];
-        banks.push_back({b, grp[(b % 2) % grp.size()], static_cast<uint32_t>((b % 2) * dram.channel_size_bytes)});
+        const auto& idx = dram_bank_endpoints[static_cast<size_t>(b)];
+        banks.push_back({b, {grp[static_cast<size_t>(idx[0])], grp[static_cast<size_t>(idx[1])]},
+                         static_cast<uint32_t>((b % 2) * dram.channel_size_bytes)});
     }
     return banks;
 }

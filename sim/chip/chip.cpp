@@ -76,7 +76,7 @@ uint32_t Chip::num_banks(bool dram) const {
 uint64_t Chip::bank_noc_addr(bool dram, uint32_t bank, uint32_t addr, int noc) const {
     uint32_t n = num_banks(dram);
     if (bank >= n) throw KernelError(fmt::format("bank id {} out of range ({} {} banks)", bank, n, dram ? "DRAM" : "L1"));
-    NocXY xy = dram ? m_banks[bank].endpoint : m_workers[bank]->xy();
+    NocXY xy = dram ? m_banks[bank].endpoint[noc] : m_workers[bank]->xy();
     uint64_t local = dram ? uint64_t(addr) + m_banks[bank].offset : addr;
     NocXY c = from_noc0(noc, xy);
     return noc_addr::unicast(c.x, c.y, local);
@@ -243,18 +243,26 @@ void Chip::trace_transfer(const NocTarget& from, Cycle sent, const NocTarget& to
     if (sink->wants(a) || sink->wants(b)) sink->transfer(a, sent, b, arrived, noc, bytes);
 }
 
-void Chip::send_write(RiscThread& t, int noc, NocTarget dst, Cycle arrive, std::shared_ptr<std::vector<uint8_t>> data,
-                      uint32_t off, uint32_t bytes, std::function<void(Cycle)> acked) {
+void Chip::send_write(RiscThread& t, int noc, NocVc vc, NocTarget dst, Cycle arrive,
+                      std::shared_ptr<std::vector<uint8_t>> data, uint32_t off, uint32_t bytes,
+                      std::function<void(Cycle)> acked) {
     // At the target: commit the data, then the ack goes back to the writer.
     Cycle at = dst.core ? arrive + m_cfg.tensix.l1_access_latency_cycles : arrive;
-    deliver(at, [this, &t, noc, dst, data, off, bytes, at, acked = std::move(acked)] {
+    deliver(at, [this, &t, noc, vc, dst, data, off, bytes, at, acked = std::move(acked)] {
         Cycle ack_from = at;
         if (dst.core) {
             std::memcpy(dst.core->l1() + dst.offset + off, data->data() + off, bytes);
             dst.core->notify_changed();
         } else {
             dst.channel->write(dst.offset + off, data->data() + off, bytes);
-            ack_from = dst.channel->access(bytes, at, true);
+            // The channel is slower than the link, so write data waits in the endpoint's router
+            // buffer; with dynamic VCs several writers can exhaust its shared pool.
+            Noc& n = *m_nocs[noc];
+            PortBuffer& port = n.endpoint_buffer(dst.xy);
+            const uint64_t key = n.buffer_vc(t.core().xy(), vc);
+            const double feed = port.forward_rate(key, bytes, at);
+            ack_from = dst.channel->access(bytes, at, true, feed);
+            port.hold(key, bytes, dst.channel->busy_until());
         }
         acked(m_nocs[noc]->send(dst.xy, t.core().xy(), 0, ack_from));
     });
@@ -274,7 +282,8 @@ void Chip::count_write_done(RiscThread& t, int noc, Cycle sent, Cycle acked) {
         });
 }
 
-uint32_t Chip::write(RiscThread& t, int noc, uint32_t src_l1, uint64_t dst_addr, uint32_t size, Cycle t0) {
+uint32_t Chip::write(RiscThread& t, int noc, uint32_t src_l1, uint64_t dst_addr, uint32_t size, NocVc vc,
+                     Cycle t0) {
     uint32_t src_off = l1_offset_or_throw(t, src_l1, size, "write source");
     NocTarget dst = decode(noc, dst_addr, size, t.where());
     check_alignment(t, src_off, dst.offset, m_cfg.l1_alignment_bytes, "NoC write");
@@ -283,12 +292,13 @@ uint32_t Chip::write(RiscThread& t, int noc, uint32_t src_l1, uint64_t dst_addr,
     t.noc_counters(noc).writes_unsent += packets_for(size);
     t.noc_counters(noc).writes_unacked += packets_for(size);
     m_noc_bytes_written += size;
-    arbitrate(t, [this, &t, &me, noc, dst, size, t0, data] {
+    arbitrate(t, [this, &t, &me, noc, vc, dst, size, t0, data] {
         for_each_packet(t, size, t0, [&](uint32_t bytes, uint32_t off, Cycle inject) {
             Cycle arrive = in_order(t, noc, dst.xy, m_nocs[noc]->send(me.xy(), dst.xy, bytes, inject));
             trace_transfer(NocTarget{&me}, inject, dst, arrive, noc, bytes);
             count_write_done(t, noc, inject + serialisation(bytes, m_cfg.noc.niu_inject_bytes_per_cycle), 0);
-            send_write(t, noc, dst, arrive, data, off, bytes, [this, &t, noc](Cycle acked) { count_write_done(t, noc, 0, acked); });
+            send_write(t, noc, vc, dst, arrive, data, off, bytes,
+                       [this, &t, noc](Cycle acked) { count_write_done(t, noc, 0, acked); });
         });
     });
     return packets_for(size);
@@ -335,7 +345,7 @@ uint32_t Chip::multicast(RiscThread& t, int noc, uint32_t src_l1, uint64_t mcast
             for (size_t i = 0; i < dests.size(); ++i) {
                 NocTarget d{dests[i], nullptr, dests[i]->xy(), off0};
                 trace_transfer(NocTarget{&me}, inject, d, arrivals[i], noc, bytes);
-                send_write(t, noc, d, in_order(t, noc, d.xy, arrivals[i]), data, off, bytes,
+                send_write(t, noc, NocVc{}, d, in_order(t, noc, d.xy, arrivals[i]), data, off, bytes,
                            [this, &t, noc, acks, n = dests.size()](Cycle acked) {
                                acks->second = std::max(acks->second, acked);
                                if (++acks->first == n) count_write_done(t, noc, 0, acks->second);

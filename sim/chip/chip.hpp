@@ -1,7 +1,8 @@
 // One chip: the NoC grid with Tensix cores (the logical worker grid), DRAM channels behind their
 // endpoints, and the NoC transactions between them (reads as request + response, writes with
-// acks, multicast, atomics). Abstracted: Ethernet, PCIe and ARC tiles (not yet endpoints), VC
-// buffer limits. Numbers come from ChipConfig (sim/arch/*.json).
+// acks, multicast, atomics; DRAM writes back up in the router buffer before their endpoint).
+// Abstracted: Ethernet, PCIe and ARC tiles (not yet endpoints), VC buffer limits anywhere but in
+// front of DRAM endpoints. Numbers come from ChipConfig (sim/arch/*.json).
 #pragma once
 #include <map>
 #include <memory>
@@ -48,7 +49,8 @@ public:
     // later). `noc` selects the NoC; addresses are in that NoC's coordinates, as kernels build them.
     // Each returns the number of packets issued. Errors are KernelErrors naming `t`.
     uint32_t read(RiscThread& t, int noc, uint64_t src_addr, uint32_t dst_l1, uint32_t size, Cycle t0) override;
-    uint32_t write(RiscThread& t, int noc, uint32_t src_l1, uint64_t dst_addr, uint32_t size, Cycle t0) override;
+    uint32_t write(RiscThread& t, int noc, uint32_t src_l1, uint64_t dst_addr, uint32_t size, NocVc vc,
+                   Cycle t0) override;
     uint32_t multicast(RiscThread& t, int noc, uint32_t src_l1, uint64_t mcast_addr, uint32_t size,
                        uint32_t num_dests, bool loopback_src, Cycle t0) override;
     void atomic_inc(RiscThread& t, int noc, uint64_t addr, uint32_t incr, Cycle t0) override;
@@ -86,10 +88,12 @@ private:
     // Calls fn(bytes, offset, inject_cycle) for each packet of a `size`-byte transfer issued at t0.
     template <typename Fn>
     void for_each_packet(RiscThread& t, uint32_t size, Cycle t0, Fn&& fn) const;
-    // One write packet arriving at `arrive`: committed at the target, then acked; `acked` gets the
-    // cycle the ack reaches the writer.
-    void send_write(RiscThread& t, int noc, NocTarget dst, Cycle arrive, std::shared_ptr<std::vector<uint8_t>> data,
-                    uint32_t off, uint32_t bytes, std::function<void(Cycle)> acked);
+    // One write packet on `vc` arriving at `arrive`: committed at the target, then acked; `acked`
+    // gets the cycle the ack reaches the writer. At DRAM the packet waits in the router buffer in
+    // front of the endpoint until the channel takes it, and an exhausted buffer slows the channel.
+    void send_write(RiscThread& t, int noc, NocVc vc, NocTarget dst, Cycle arrive,
+                    std::shared_ptr<std::vector<uint8_t>> data, uint32_t off, uint32_t bytes,
+                    std::function<void(Cycle)> acked);
     // Reports one packet to the trace sink, if any: `from`/`to` are cores (their NoC lane) or DRAM channels.
     void trace_transfer(const NocTarget& from, Cycle sent, const NocTarget& to, Cycle arrived, int noc,
                         uint32_t bytes) const;

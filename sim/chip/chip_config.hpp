@@ -16,10 +16,11 @@
 
 namespace tensim {
 
-// One DRAM bank as TT-Metal numbers them: a 1 GiB channel reached through one NoC endpoint.
+// One DRAM bank as TT-Metal numbers them: a 1 GiB channel reached through one NoC endpoint per
+// NoC (any endpoint of the channel's group reaches it; the firmware's table names one per NoC).
 struct DramBank {
     int channel = 0;
-    NocXY endpoint;
+    std::array<NocXY, 2> endpoint;  // by NoC, in NoC0 coordinates
     uint32_t offset = 0;  // B added to a bank-local address on the NoC (0 or 1 GiB)
 };
 
@@ -34,6 +35,7 @@ struct ChipConfig {
     ComputeEngineConfig compute;
     std::vector<int> tensix_cols, tensix_rows;      // NoC0 x / y of Tensix tiles
     std::vector<std::vector<NocXY>> dram_groups;    // endpoints per group of 2 channels
+    std::vector<std::array<int, 2>> dram_bank_endpoints;  // per bank, per NoC: index into its group
     std::vector<NocXY> eth, pcie, arc;
     uint32_t l1_alignment_bytes = 16;       // B
     uint32_t dram_alignment_bytes = 32;   // B
@@ -41,7 +43,8 @@ struct ChipConfig {
     double eth_link_gbytes_per_s = 12.5;
     double eth_link_latency_ns = 600;
 
-    // Bank b is channel b, reached through endpoint (b % 2) of group b / 2 at offset (b % 2) GiB.
+    // Bank b is channel b, reached on NoC n through endpoint dram_bank_endpoints[b][n] of group
+    // b / 2, at offset (b % 2) GiB.
     std::vector<DramBank> dram_banks() const;
     bool is_tensix(NocXY xy) const;
 };

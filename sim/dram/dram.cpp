@@ -55,8 +55,10 @@ void DramChannel::write(uint64_t addr, const void* src, size_t n) {
     }
 }
 
-Cycle DramChannel::access(uint32_t bytes, Cycle t_arrive, bool is_write) {
-    const double ser = static_cast<double>(bytes) * kSubCycles / m_cfg.channel_bytes_per_cycle;
+Cycle DramChannel::access(uint32_t bytes, Cycle t_arrive, bool is_write, double feed_bytes_per_cycle) {
+    double rate = m_cfg.channel_bytes_per_cycle;
+    if (feed_bytes_per_cycle > 0) rate = std::min(rate, feed_bytes_per_cycle);
+    const double ser = static_cast<double>(bytes) * kSubCycles / rate;
     const uint64_t ser_sub = static_cast<uint64_t>(std::ceil(ser));
     const uint64_t start = std::max(t_arrive * kSubCycles, m_busy_until_sub);
     m_busy_until_sub = start + ser_sub;

@@ -1,6 +1,7 @@
 // Models the chip's GDDR6 channels: functional byte storage plus, per channel, a first-come
-// server with sustained bandwidth and a fixed latency. Abstracts away banks, rows, refresh,
-// read/write turnaround and the DRAM tile's NIUs. Numbers: wormhole_params.md section 8.
+// server with sustained bandwidth and a fixed latency; an access may be slowed further by the
+// NoC port that feeds it (an exhausted router buffer, noc/port_buffer.hpp). Abstracts away banks,
+// rows, refresh, read/write turnaround and the DRAM tile's NIUs. Numbers: wormhole_params.md s8.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -33,9 +34,12 @@ class DramChannel {
     void read(uint64_t addr, void* dst, size_t n) const;
     void write(uint64_t addr, const void* src, size_t n);
 
-    // Serves `bytes` arriving at t_arrive after all earlier arrivals; returns the cycle the data
-    // is ready (read) or committed (write).
-    Cycle access(uint32_t bytes, Cycle t_arrive, bool is_write);
+    // Serves `bytes` arriving at t_arrive after all earlier arrivals, at the channel's bandwidth or
+    // at `feed_bytes_per_cycle` when that is lower (0: no limit); returns the cycle the data is
+    // ready (read) or committed (write).
+    Cycle access(uint32_t bytes, Cycle t_arrive, bool is_write, double feed_bytes_per_cycle = 0);
+    // The cycle the last access has been taken in (its latency not included).
+    Cycle busy_until() const { return (m_busy_until_sub + kSubCycles - 1) / kSubCycles; }
 
     void dump_stats(nlohmann::json& out) const;
     void reset_stats();

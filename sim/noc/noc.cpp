@@ -36,6 +36,12 @@ Noc::Noc(const NocConfig& cfg, int noc_id, std::string name)
     m_links.resize(routers * 2);
     m_inject.resize(routers);
     m_absorb.resize(routers);
+    m_endpoint_buffers.assign(routers, PortBuffer(cfg.endpoint_buffer));
+}
+
+uint64_t Noc::buffer_vc(NocXY src, NocVc vc) const {
+    if (!vc.dynamic) return vc.number;
+    return 256 + static_cast<uint64_t>(router(src));  // above every static VC number
 }
 
 int Noc::router(NocXY p) const {
@@ -191,6 +197,9 @@ void Noc::dump_stats(nlohmann::json& out) const {
         const std::string niu = m_name + ".niu_" + std::to_string(p.x) + "_" + std::to_string(p.y);
         dump_resource(m_inject[r], niu + "_inject", out);
         dump_resource(m_absorb[r], niu + "_absorb", out);
+        const PortBuffer& b = m_endpoint_buffers[r];
+        if (b.packets() > 0)
+            out[niu + "_buffer"] = {{"packets", b.packets()}, {"exhausted_packets", b.exhausted_packets()}};
     }
 }
 
@@ -201,6 +210,7 @@ void Noc::reset_stats() {
             res.packets = 0;
             res.busy_cycles = 0;
         }
+    for (PortBuffer& b : m_endpoint_buffers) b.reset_stats();
 }
 
 }  // namespace tensim
@@ -210,6 +220,7 @@ namespace tensim {
 void Noc::clear_reservations() {
     for (auto* v : {&m_links, &m_inject, &m_absorb})
         for (auto& r : *v) r.busy.clear();
+    for (PortBuffer& b : m_endpoint_buffers) b.clear();
 }
 
 }  // namespace tensim

@@ -1,8 +1,8 @@
 // Models one Wormhole NoC: a 2D torus of routers with dimension-order routing, cut-through packets
 // (header + data flits) reserving NIU ports and links as busy intervals, unicast and tree
-// multicast. Abstracts away flit-level arbitration, virtual channels, router buffers and
-// backpressure (a head that waits for a link does not hold upstream resources). Numbers:
-// wormhole_params.md sections 2, 3.
+// multicast, and the VC buffer of the router port in front of each slow endpoint (PortBuffer).
+// Abstracts away flit-level arbitration, VCs and buffers elsewhere, and backpressure (a head that
+// waits for a link does not hold upstream resources). Numbers: wormhole_params.md sections 2, 3.
 #pragma once
 #include <cstdint>
 #include <nlohmann/json.hpp>
@@ -11,6 +11,8 @@
 
 #include "common/clock.hpp"
 #include "noc/busy_intervals.hpp"
+#include "noc/noc_vc.hpp"
+#include "noc/port_buffer.hpp"
 
 namespace tensim {
 
@@ -31,12 +33,15 @@ struct NocConfig {
     Cycle niu_latency_cycles = 5;  // cycles, each of NIU->router, router->NIU; ISA NoC/README.md
     double niu_inject_bytes_per_cycle = 32.0;  // B/cycle NIU->router; ISA NoC/README.md
     double niu_absorb_bytes_per_cycle = 32.0;  // B/cycle router->NIU; ISA NoC/README.md
+    PortBufferConfig endpoint_buffer;          // router input buffer before a slow endpoint
 };
+
 
 // Parameters: NocConfig. Ports: per router an inject and an absorb NIU port and two outgoing
 // links (NoC0: east, south; NoC1: west, north). Stats, per used link and port, keyed
 // "<name>.link_<x>_<y>_<dir>" and "<name>.niu_<x>_<y>_{inject,absorb}": bytes (header flits
-// included), packets, busy_cycles.
+// included), packets, busy_cycles; per used endpoint buffer "<name>.niu_<x>_<y>_buffer": packets,
+// exhausted_packets.
 class Noc {
   public:
     Noc(const NocConfig& cfg, int noc_id, std::string name);  // noc_id 0 or 1
@@ -56,6 +61,13 @@ class Noc {
     // the tail-absorbed cycle per destination, in the order of dsts.
     std::vector<Cycle> multicast(NocXY src, const std::vector<NocXY>& dsts, uint32_t payload_bytes,
                                  Cycle t_inject);
+
+    // The input buffer of the router port that feeds tile `at`'s NIU (see PortBuffer); endpoints
+    // slower than a link (DRAM) account the packets waiting for them there.
+    PortBuffer& endpoint_buffer(NocXY at) { return m_endpoint_buffers[static_cast<size_t>(router(at))]; }
+    // The VC key a packet from `src` on `vc` holds in a router buffer: the static VC number, or,
+    // with dynamic VCs, a VC of the source's own (a writer's packets follow one another).
+    uint64_t buffer_vc(NocXY src, NocVc vc) const;
 
     // Adds one object per used link / port to `out`, keyed by its full name.
     void dump_stats(nlohmann::json& out) const;
@@ -100,6 +112,7 @@ class Noc {
     std::vector<Resource> m_links;   // index router * 2 + (0: x link, 1: y link)
     std::vector<Resource> m_inject;  // index router
     std::vector<Resource> m_absorb;  // index router
+    std::vector<PortBuffer> m_endpoint_buffers;  // index router
     Cycle m_latest_inject = 0;
 };
 

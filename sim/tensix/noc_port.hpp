@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "common/clock.hpp"
+#include "noc/noc_vc.hpp"
 
 namespace tensim {
 
@@ -13,9 +14,11 @@ class RiscThread;
 class NocPort {
 public:
     virtual ~NocPort() = default;
-    // Each returns the number of packets issued; the first leaves one issue cost after t0.
+    // Each returns the number of packets issued; the first leaves one issue cost after t0. A
+    // write's packets ask for `vc`.
     virtual uint32_t read(RiscThread& t, int noc, uint64_t src_addr, uint32_t dst_l1, uint32_t size, Cycle t0) = 0;
-    virtual uint32_t write(RiscThread& t, int noc, uint32_t src_l1, uint64_t dst_addr, uint32_t size, Cycle t0) = 0;
+    virtual uint32_t write(RiscThread& t, int noc, uint32_t src_l1, uint64_t dst_addr, uint32_t size, NocVc vc,
+                           Cycle t0) = 0;
     virtual uint32_t multicast(RiscThread& t, int noc, uint32_t src_l1, uint64_t mcast_addr, uint32_t size,
                                uint32_t num_dests, bool loopback_src, Cycle t0) = 0;
     virtual void atomic_inc(RiscThread& t, int noc, uint64_t addr, uint32_t incr, Cycle t0) = 0;

@@ -196,10 +196,13 @@ void noc_read(uint64_t src, uint32_t dst_l1, uint32_t size, uint8_t noc, const L
     issue(t, [&](Cycle now) { return t.core().noc_port().read(t, noc, src, dst_l1, size, now); });
 }
 
-void noc_write(uint32_t src_l1, uint64_t dst, uint32_t size, uint8_t noc, const Loc& loc) {
+void noc_write(uint32_t src_l1, uint64_t dst, uint32_t size, uint8_t noc, uint32_t vc, const Loc& loc) {
     RiscThread& t = self();
     check_noc(t, noc, loc);
-    issue(t, [&](Cycle now) { return t.core().noc_port().write(t, noc, src_l1, dst, size, now); });
+    if (vc > kNocDynamicVc)
+        misuse(t, loc, fmt::format("noc_async_write: VC {} out of range (0..15, or NOC_DYNAMIC_VC)", vc));
+    const NocVc v{.dynamic = vc == kNocDynamicVc, .number = static_cast<uint8_t>(vc == kNocDynamicVc ? 0 : vc)};
+    issue(t, [&](Cycle now) { return t.core().noc_port().write(t, noc, src_l1, dst, size, v, now); });
 }
 
 void noc_write_multicast(uint32_t src_l1, uint64_t dst, uint32_t size, uint32_t num_dests, bool loopback_src,

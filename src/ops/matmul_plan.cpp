@@ -54,8 +54,8 @@ DeviceFacts device_facts(tt::tt_metal::IDevice* device) {
         for (uint32_t y = 0; y < f.grid_y; ++y)
             for (uint32_t x = 0; x < f.grid_x; ++x) {
                 if (used[y * f.grid_x + x]) continue;
-                const int dx = std::abs(sys.worker_cols[x] - bank.endpoint.x);
-                const int d = dx + std::abs(sys.worker_rows[y] - bank.endpoint.y);
+                const int dx = std::abs(sys.worker_cols[x] - bank.endpoint[0].x);
+                const int d = dx + std::abs(sys.worker_rows[y] - bank.endpoint[0].y);
                 if (best < 0 || d < best_d || (d == best_d && dx < best_dx))
                     best = int(y * f.grid_x + x), best_d = d, best_dx = dx;
             }

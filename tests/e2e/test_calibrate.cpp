@@ -87,7 +87,7 @@ json synthetic_cases() {
                               {{"dram_channels", 2},
                                {"cores", 4},
                                {"noc", 1},
-                               {"vc", "static"},
+                               {"vc", "dynamic"},
                                {"bytes_per_core", 65536},
                                {"transaction_bytes", nullptr},
                                {"core_placement", "careful"}},
@@ -305,7 +305,7 @@ TEST(CalibrateRun, SimulatesEachKindAndSkipsWhatItCannotExpress) {
     EXPECT_TRUE(any_note_has(find(rs, "xfer_mcast_sweep"), "sweep")) << "null transaction size: a sweep";
     EXPECT_TRUE(any_note_has(find(rs, "xfer_mcast_sweep"), "linked"));
     EXPECT_TRUE(any_note_has(find(rs, "xfer_mcast_sweep"), "noc: 0"));
-    EXPECT_TRUE(any_note_has(find(rs, "dram_rd_careful"), "vc: static not modelled"));
+    EXPECT_TRUE(any_note_has(find(rs, "dram_rd_careful"), "vc: dynamic has no effect on reads"));
     EXPECT_TRUE(any_note_has(find(rs, "dram_rd_total"), "bytes_per_core: 36864"));
     EXPECT_TRUE(any_note_has(find(rs, "dram_rd_total"), "cores: 2"));
     EXPECT_TRUE(any_note_has(find(rs, "dram_wr_random"), "seed"));

@@ -8,6 +8,7 @@
 #include "common/error.hpp"
 #include "noc/busy_intervals.hpp"
 #include "noc/noc.hpp"
+#include "noc/port_buffer.hpp"
 
 namespace tensim {
 namespace {
@@ -237,6 +238,60 @@ TEST(NocTiming, LongRunsKeepResultsWhilePruning) {
     for (Cycle t = 0; t < 2000000; t += 1000)
         ASSERT_EQ(noc.send({1, 1}, {2, 1}, kBig, t), t + alone) << t;
     EXPECT_EQ(noc.send({1, 1}, {2, 1}, kBig, 1999000), 1999000 + 257 + alone);
+}
+
+// ---- router buffer before a slow endpoint --------------------------------------------------------
+
+// Holds `n` backed-up VCs of `bytes` each at cycle 0, leaving at `leave`.
+void back_up(PortBuffer& b, int n, uint32_t bytes, Cycle leave) {
+    for (int vc = 0; vc < n; ++vc) {
+        b.forward_rate(uint64_t(vc), bytes, 0);
+        b.hold(uint64_t(vc), bytes, leave);
+    }
+}
+
+TEST(PortBuffer, OneVcCannotExhaustThePool) {
+    // However much waits on one VC (all writers on static VC 1), it holds at most its reserved
+    // slot plus its 480 B cap of the 1.5 KiB pool.
+    const PortBufferConfig cfg;
+    PortBuffer b(cfg);
+    for (int i = 0; i < 100; ++i) {
+        EXPECT_EQ(b.forward_rate(1, 8192, Cycle(i)), 0.0);
+        b.hold(1, 8192, 1'000'000);
+    }
+    EXPECT_EQ(b.shared_bytes(), cfg.vc_shared_max_bytes);
+    EXPECT_EQ(b.exhausted_packets(), 0u);
+}
+
+TEST(PortBuffer, FourBackedUpVcsExhaustThePool) {
+    // 3 x 480 B fit the 1536 B pool; a fourth backed-up VC overfills it.
+    const PortBufferConfig cfg;
+    PortBuffer b(cfg);
+    back_up(b, 3, 8192, 1000);
+    EXPECT_EQ(b.shared_bytes(), 3u * cfg.vc_shared_max_bytes);
+    EXPECT_EQ(b.exhausted_packets(), 0u);
+    EXPECT_EQ(b.forward_rate(3, 8192, 10), cfg.exhausted_bytes_per_cycle);
+    EXPECT_EQ(b.exhausted_packets(), 1u);
+}
+
+TEST(PortBuffer, SmallPacketsFitTheReservedSlots) {
+    // Packets of one flit per VC use only the reserved 32 B of each VC, never the pool.
+    PortBuffer b{PortBufferConfig{}};
+    back_up(b, 16, 32, 1000);
+    EXPECT_EQ(b.shared_bytes(), 0u);
+    EXPECT_EQ(b.exhausted_packets(), 0u);
+}
+
+TEST(PortBuffer, PoolRecoversWhenTheBacklogLeaves) {
+    const PortBufferConfig cfg;
+    PortBuffer b(cfg);
+    back_up(b, 4, 8192, 500);
+    EXPECT_EQ(b.forward_rate(0, 8192, 499), cfg.exhausted_bytes_per_cycle);
+    b.hold(0, 8192, 600);
+    // At 500 the four first packets have been taken; only VC 0's last one waits.
+    EXPECT_EQ(b.forward_rate(1, 8192, 500), 0.0);
+    b.clear();
+    EXPECT_EQ(b.shared_bytes(), 0u);
 }
 
 }  // namespace

@@ -3,12 +3,17 @@
 // own constants.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <functional>
 #include <vector>
 
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
 #include "chip/arch_loader.hpp"
+#include "common/error.hpp"
 #include "noc/noc_address.hpp"
 #include "system/system.hpp"
 #include "tensim/kernel_api/tensim_kernel.h"
@@ -18,6 +23,7 @@ namespace {
 
 using namespace tensim;
 using Loc = std::source_location;
+using json = nlohmann::json;
 
 class ChipBench : public ::testing::Test {
 protected:
@@ -44,6 +50,10 @@ protected:
             if (auto e = core->thread(Risc::BRISC).error()) std::rethrow_exception(e);
     }
 
+  public:
+    void run_kernels(const std::vector<std::pair<TensixCore*, std::function<void()>>>& kernels) { run(kernels); }
+
+  protected:
     static uint64_t now() { return kapi::cycle_count(); }
     uint64_t addr_of(TensixCore& c, uint32_t off) { return noc_addr::unicast(c.xy().x, c.xy().y, off); }
 
@@ -90,7 +100,7 @@ TEST_F(ChipBench, TwoWritesSharingALinkTakeTwiceAsLong) {
     auto writer = [&](TensixCore& dst, uint64_t& elapsed) {
         return [&, bytes] {
             uint64_t t0 = now();
-            kapi::noc_write(kBuf, addr_of(dst, kBuf), bytes, 0, Loc::current());
+            kapi::noc_write(kBuf, addr_of(dst, kBuf), bytes, 0, 1, Loc::current());
             kapi::noc_barrier(kapi::Barrier::writes, 0, Loc::current());
             elapsed = now() - t0;
         };
@@ -110,7 +120,7 @@ TEST_F(ChipBench, DisjointWritesDoNotSlowEachOther) {
     auto writer = [&](TensixCore& dst, uint64_t& elapsed) {
         return [&] {
             uint64_t t0 = now();
-            kapi::noc_write(kBuf, addr_of(dst, kBuf), 32768, 0, Loc::current());
+            kapi::noc_write(kBuf, addr_of(dst, kBuf), 32768, 0, 1, Loc::current());
             kapi::noc_barrier(kapi::Barrier::writes, 0, Loc::current());
             elapsed = now() - t0;
         };
@@ -201,6 +211,84 @@ TEST_F(ChipBench, DramReadSustainsTheChannelBandwidth) {
     double bpc = double(total) / double(elapsed);
     EXPECT_GT(bpc, 20.0);
     EXPECT_LT(bpc, 23.0);
+}
+
+// Eight cores each write 256 KiB to DRAM bank 0 on NoC0, 8 KiB per write, on static VC 1 or on
+// dynamic VCs; returns the bandwidth into the channel in B/cycle.
+double many_writers_to_one_bank(ChipBench& b, Chip& chip, uint32_t vc, int writers) {
+    const uint32_t per_core = 256 << 10, chunk = 8192;
+    std::vector<std::pair<TensixCore*, std::function<void()>>> kernels;
+    std::vector<uint64_t> start(static_cast<size_t>(writers)), end(static_cast<size_t>(writers));
+    for (int i = 0; i < writers; ++i) {
+        TensixCore* c = &chip.worker(i % 8, 1 + i / 8);
+        kernels.push_back({c, [&, i, vc] {
+                               start[size_t(i)] = kapi::cycle_count();
+                               for (uint32_t off = 0; off < per_core; off += chunk)
+                                   kapi::noc_write(200 * 1024 + off % (128 << 10),
+                                                   kapi::bank_noc_addr(true, 0, uint32_t(i) * per_core + off, 0),
+                                                   chunk, 0, vc, Loc::current());
+                               kapi::noc_barrier(kapi::Barrier::writes, 0, Loc::current());
+                               end[size_t(i)] = kapi::cycle_count();
+                           }});
+    }
+    b.run_kernels(kernels);
+    const uint64_t t0 = *std::min_element(start.begin(), start.end());
+    const uint64_t t1 = *std::max_element(end.begin(), end.end());
+    return double(per_core) * writers / double(t1 - t0);
+}
+
+TEST_F(ChipBench, ManyDynamicVcWritersToOneBankExhaustTheRouterBuffer) {
+    // Static VC: every writer's packets share VC 1, which holds at most 32 + 480 B of the port's
+    // pool, so the channel keeps its bandwidth. Dynamic VCs: each writer's packets hold a VC of
+    // their own and four or more backed-up VCs overfill the 1.5 KiB pool, so the port forwards at
+    // its exhausted rate.
+    const double channel = cfg().dram.channel_bytes_per_cycle;
+    const double exhausted = cfg().noc.endpoint_buffer.exhausted_bytes_per_cycle;
+    const double stat = many_writers_to_one_bank(*this, chip(), 1, 8);
+    const double dyn = many_writers_to_one_bank(*this, chip(), kapi::kNocDynamicVc, 8);
+    EXPECT_GT(stat, 0.9 * channel);
+    EXPECT_LE(stat, channel * 1.001);
+    EXPECT_LT(dyn, 0.5 * stat);
+    EXPECT_NEAR(dyn, exhausted, 0.1 * exhausted);
+    json stats;
+    chip().dump_stats(stats);
+    const NocXY ep = cfg().dram_banks()[0].endpoint[0];
+    const std::string key = fmt::format("chip0.noc0.niu_{}_{}_buffer", ep.x, ep.y);
+    ASSERT_TRUE(stats["noc0"].contains(key)) << stats["noc0"].dump();
+    EXPECT_GT(stats["noc0"][key]["exhausted_packets"].get<uint64_t>(), 0u);
+}
+
+TEST_F(ChipBench, FewDynamicVcWritersKeepTheChannelBandwidth) {
+    // One writer's packets follow one another on one VC, and three backed-up VCs (3 x 480 B) still
+    // fit the 1.5 KiB pool: no collapse below four writers.
+    const double channel = cfg().dram.channel_bytes_per_cycle;
+    EXPECT_GT(many_writers_to_one_bank(*this, chip(), kapi::kNocDynamicVc, 1), 0.9 * channel);
+    EXPECT_GT(many_writers_to_one_bank(*this, chip(), kapi::kNocDynamicVc, 3), 0.9 * channel);
+    EXPECT_LT(many_writers_to_one_bank(*this, chip(), kapi::kNocDynamicVc, 4), 0.5 * channel);
+}
+
+TEST_F(ChipBench, DramBankAddressNamesTheEndpointOfTheChosenNoc) {
+    // A bank's NoC address carries that NoC's endpoint (in that NoC's coordinates), and both
+    // endpoints decode to the bank's channel at the same offset.
+    for (uint32_t bank = 0; bank < 12; ++bank)
+        for (int noc : {0, 1}) {
+            const uint64_t a = chip().bank_noc_addr(true, bank, 4096, noc);
+            const NocXY want = cfg().dram_banks()[bank].endpoint[static_cast<size_t>(noc)];
+            EXPECT_EQ(chip().to_noc0(noc, noc_addr::xy(a)), want) << "bank " << bank << " noc " << noc;
+            const NocTarget t = chip().decode(noc, a, 64, "test");
+            ASSERT_NE(t.channel, nullptr);
+            EXPECT_EQ(t.channel->index(), int(bank));
+            EXPECT_EQ(t.offset, 4096u);
+        }
+}
+
+TEST_F(ChipBench, WriteWithAnOutOfRangeVcIsAKernelError) {
+    TensixCore& me = chip().worker(0, 0);
+    EXPECT_THROW(run({{&me, [&] {
+                           kapi::noc_write(kBuf, kapi::bank_noc_addr(true, 0, 0, 0), 64, 0, kapi::kNocDynamicVc + 1,
+                                           Loc::current());
+                       }}}),
+                 KernelError);
 }
 
 }  // namespace

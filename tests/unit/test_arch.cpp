@@ -2,6 +2,8 @@
 // impossible values are ConfigErrors that name the key.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <fstream>
 #include <string>
 
@@ -50,12 +52,19 @@ TEST(ArchFiles, ShippedBoardsLoad) {
 TEST(ArchFiles, DramBanksFollowTtMetalNumbering) {
     auto banks = tensim::load_system("n150").chip.dram_banks();
     ASSERT_EQ(banks.size(), 12u);
-    EXPECT_EQ(banks[0].endpoint, (tensim::NocXY{0, 0}));
+    // Each bank is reached through an endpoint of its own group (g = bank / 2), on both NoCs.
+    const auto& groups = tensim::load_system("n150").chip.dram_groups;
+    for (size_t b = 0; b < banks.size(); ++b)
+        for (int noc : {0, 1}) {
+            const auto& g = groups[b / 2];
+            EXPECT_NE(std::find(g.begin(), g.end(), banks[b].endpoint[noc]), g.end()) << "bank " << b;
+        }
+    EXPECT_EQ(banks[0].endpoint[0], (tensim::NocXY{0, 1}));
     EXPECT_EQ(banks[0].offset, 0u);
-    EXPECT_EQ(banks[1].endpoint, (tensim::NocXY{0, 1}));
+    EXPECT_EQ(banks[1].endpoint[0], (tensim::NocXY{0, 11}));
     EXPECT_EQ(banks[1].offset, 1u << 30);  // the second 1 GiB view of group 0
     EXPECT_EQ(banks[11].channel, 11);
-    EXPECT_EQ(banks[11].endpoint, (tensim::NocXY{5, 6}));
+    EXPECT_EQ(banks[11].endpoint[1], (tensim::NocXY{5, 7}));
 }
 
 TEST(ArchFiles, UnknownKeyIsNamed) {

@@ -39,12 +39,13 @@ Xy Session::noc_xy(Xy logical) const {
     return {m_cfg.worker_cols[logical.x], m_cfg.worker_rows[logical.y]};
 }
 
-Xy Session::bank_xy(int bank) const {
+Xy Session::bank_xy(int bank, int noc) const {
     const auto banks = m_cfg.chip.dram_banks();
     if (bank < 0 || bank >= static_cast<int>(banks.size()))
         throw HostError(
             fmt::format("bench: DRAM bank {} does not exist ({} banks)", bank, banks.size()));
-    return {banks[bank].endpoint.x, banks[bank].endpoint.y};
+    const NocXY e = banks[bank].endpoint[noc == 1 ? 1 : 0];
+    return {e.x, e.y};
 }
 
 int Session::num_banks() const { return static_cast<int>(m_cfg.chip.dram_banks().size()); }
@@ -429,7 +430,7 @@ NocPatternResult noc_pattern(Session& s, const NocPatternOptions& opt) {
         }
         case NocPattern::dram_read:
         case NocPattern::dram_write:
-            r.core = nearest_worker(s, s.bank_xy(0), [](Xy) { return true; });
+            r.core = nearest_worker(s, s.bank_xy(0, opt.noc), [](Xy) { return true; });
             peer_args = {0, 0};
             op = opt.pattern == NocPattern::dram_read ? 0 : 1;
             dram = true;
@@ -448,7 +449,7 @@ NocPatternResult noc_pattern(Session& s, const NocPatternOptions& opt) {
         program, kPatternKernel, coord(r.core),
         DataMovementConfig{.processor = DataMovementProcessor::RISCV_0,
                            .noc = opt.noc == 0 ? NOC::NOC_0 : NOC::NOC_1,
-                           .compile_args = {op, uint32_t(dram)}});
+                           .compile_args = {op, uint32_t(dram), 0u}});
     std::vector<uint32_t> args = {l1->address(), span, dram ? dram_buf->address() : l1->address(), span, t,
                                   opt.transactions, uint32_t(op == 2 ? 1 : peer_args.size() / 2)};
     args.insert(args.end(), peer_args.begin(), peer_args.end());
@@ -490,7 +491,7 @@ std::vector<std::pair<Xy, int>> place_dram_streams(const Session& s, const DramT
     std::vector<std::vector<std::vector<int>>> routes(static_cast<size_t>(C));  // [channel][worker]
     for (int c = 0; c < C; ++c)
         for (size_t i = 0; i < W; ++i) {
-            const Xy bank = s.bank_xy(c), w = s.noc_xy(s.worker(static_cast<int>(i)));
+            const Xy bank = s.bank_xy(c, opt.noc), w = s.noc_xy(s.worker(static_cast<int>(i)));
             const NocXY a{bank.x, bank.y}, b{w.x, w.y};
             routes[static_cast<size_t>(c)].push_back(opt.write ? plan.route(b, a) : plan.route(a, b));
         }
@@ -507,7 +508,7 @@ std::vector<std::pair<Xy, int>> place_dram_streams(const Session& s, const DramT
         for (int round = 0; static_cast<int>(p.pairs.size()) < opt.cores; ++round) {
             for (int c : order) {
                 if (round >= per_channel(c)) continue;
-                const Xy bank = s.bank_xy(c);
+                const Xy bank = s.bank_xy(c, opt.noc);
                 const double rate = chip.dram.channel_bytes_per_cycle / per_channel(c);
                 size_t best = W;
                 std::tuple<double, size_t, int> best_key;
@@ -586,7 +587,7 @@ DramTrafficResult dram_traffic(Session& s, const DramTrafficOptions& opt) {
             program, kPatternKernel, coord(core),
             DataMovementConfig{.processor = DataMovementProcessor::RISCV_0,
                                .noc = opt.noc == 0 ? NOC::NOC_0 : NOC::NOC_1,
-                               .compile_args = {opt.write ? 1u : 0u, 1u}});
+                               .compile_args = {opt.write ? 1u : 0u, 1u, opt.dynamic_vc ? 1u : 0u}});
         SetRuntimeArgs(program, k, coord(core),
                        {l1->address(), span, uint32_t(dram->address() + slot * opt.bytes_per_core),
                         uint32_t(opt.bytes_per_core), t, uint32_t(transactions), 1u, uint32_t(bank), 0u});

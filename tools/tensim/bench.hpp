@@ -39,7 +39,7 @@ class Session {
     double clock_ghz() const { return m_cfg.chip.clock.freq_mhz / 1000.0; }
 
     Xy noc_xy(Xy logical) const;  // NoC0 tile of a logical worker; throws HostError outside the grid
-    Xy bank_xy(int bank) const;   // NoC0 endpoint of a DRAM bank
+    Xy bank_xy(int bank, int noc = 0) const;  // endpoint (NoC0 coordinates) of a DRAM bank on `noc`
     int num_banks() const;
     int num_workers() const { return m_cfg.grid_x() * m_cfg.grid_y(); }
     Xy worker(int index) const { return {index % m_cfg.grid_x(), index / m_cfg.grid_x()}; }  // row-major
@@ -179,6 +179,7 @@ struct DramTrafficOptions {
     uint32_t transaction_bytes = 8192;
     DramPlacement placement = DramPlacement::adjacent;
     uint32_t seed = 1;
+    bool dynamic_vc = false;  // writes on router-picked VCs (NOC_DYNAMIC_VC) instead of VC 1
 };
 struct DramTrafficResult {
     DramTrafficOptions options;

@@ -212,8 +212,14 @@ Prediction predict_dram(Session& s, const Case& c, const Params& p) {
     }
     if (o.bytes_per_core == 0) throw Skip{"no bytes to move"};
     o.noc = noc_or_default(p, out.notes);
-    if (auto vc = p.get<std::string>("vc"))
-        out.notes.push_back(fmt::format("vc: {} not modelled (the NoC model has no virtual channels)", *vc));
+    if (auto vc = p.get<std::string>("vc")) {
+        if (*vc != "static" && *vc != "dynamic") throw Skip{fmt::format("vc '{}' is neither static nor dynamic", *vc)};
+        o.dynamic_vc = *vc == "dynamic";
+        if (!write && o.dynamic_vc)
+            out.notes.push_back("vc: dynamic has no effect on reads (only write data backs up before DRAM)");
+    } else if (write) {
+        out.notes.push_back("vc: static (not stated; TT-Metal's writes use NOC_UNICAST_WRITE_VC)");
+    }
     if (auto gtps = p.get<double>("dram_speed_gtps"); gtps && *gtps != 12)
         out.notes.push_back(fmt::format("dram_speed_gtps: {} not modelled (channels run at the architecture's rate)",
                                         *gtps));

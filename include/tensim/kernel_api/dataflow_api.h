@@ -22,6 +22,9 @@ constexpr uint8_t DM_DEDICATED_NOC = 0;
 constexpr uint8_t DM_DYNAMIC_NOC = 1;
 constexpr uint32_t NOC_UNICAST_WRITE_VC = 1;
 constexpr uint32_t NOC_MULTICAST_WRITE_VC = 4;
+// tensim extension: passed as `vc`, the write's packets take whatever VC each router has free
+// (a NOC_CTRL command without NOC_CMD_VC_STATIC on silicon; TT-Metal's API always sets it).
+constexpr uint32_t NOC_DYNAMIC_VC = tensim::kapi::kNocDynamicVc;
 constexpr uint32_t NOC_MAX_BURST_SIZE = 8192;
 
 // This core's NoC coordinates, indexed by NoC: my_x[noc_index].
@@ -187,12 +190,14 @@ inline void noc_async_read_one_packet(uint64_t src_noc_addr, uint32_t dst_local_
     tensim::kapi::noc_read(src_noc_addr, dst_local_l1_addr, size, noc, loc);
 }
 inline void noc_async_write(uint32_t src_local_l1_addr, uint64_t dst_noc_addr, uint32_t size,
-                            uint8_t noc = noc_index, const Loc& loc = Loc::current()) {
-    tensim::kapi::noc_write(src_local_l1_addr, dst_noc_addr, size, noc, loc);
+                            uint8_t noc = noc_index, uint32_t vc = NOC_UNICAST_WRITE_VC,
+                            const Loc& loc = Loc::current()) {
+    tensim::kapi::noc_write(src_local_l1_addr, dst_noc_addr, size, noc, vc, loc);
 }
 inline void noc_async_write_one_packet(uint32_t src_local_l1_addr, uint64_t dst_noc_addr, uint32_t size,
-                                       uint8_t noc = noc_index, const Loc& loc = Loc::current()) {
-    tensim::kapi::noc_write(src_local_l1_addr, dst_noc_addr, size, noc, loc);
+                                       uint8_t noc = noc_index, uint32_t vc = NOC_UNICAST_WRITE_VC,
+                                       const Loc& loc = Loc::current()) {
+    tensim::kapi::noc_write(src_local_l1_addr, dst_noc_addr, size, noc, vc, loc);
 }
 inline void noc_async_read_barrier(uint8_t noc = noc_index, const Loc& loc = Loc::current()) {
     tensim::kapi::noc_barrier(tensim::kapi::Barrier::reads, noc, loc);
@@ -219,7 +224,7 @@ template <typename AddrGen>
 inline void noc_async_write_page(uint32_t id, const AddrGen& s, uint32_t src_local_l1_addr, uint32_t size = 0,
                                  uint32_t offset = 0, uint8_t noc = noc_index, const Loc& loc = Loc::current()) {
     tensim::kapi::noc_write(src_local_l1_addr, s.get_noc_addr(id, offset, noc), size ? size : s.page_size, noc,
-                            loc);
+                            NOC_UNICAST_WRITE_VC, loc);
 }
 template <typename AddrGen>
 inline void noc_async_read_tile(uint32_t id, const AddrGen& s, uint32_t dst_local_l1_addr, uint32_t offset = 0,
@@ -229,7 +234,8 @@ inline void noc_async_read_tile(uint32_t id, const AddrGen& s, uint32_t dst_loca
 template <typename AddrGen>
 inline void noc_async_write_tile(uint32_t id, const AddrGen& s, uint32_t src_local_l1_addr,
                                  uint8_t noc = noc_index, const Loc& loc = Loc::current()) {
-    tensim::kapi::noc_write(src_local_l1_addr, s.get_noc_addr(id, 0, noc), s.page_size, noc, loc);
+    tensim::kapi::noc_write(src_local_l1_addr, s.get_noc_addr(id, 0, noc), s.page_size, noc, NOC_UNICAST_WRITE_VC,
+                            loc);
 }
 
 inline void noc_async_write_multicast(uint32_t src_local_l1_addr, uint64_t dst_noc_addr_multicast, uint32_t size,
@@ -269,7 +275,7 @@ inline void noc_semaphore_inc(uint64_t addr, uint32_t incr, uint8_t noc_id = noc
 }
 inline void noc_semaphore_set_remote(uint32_t src_local_l1_addr, uint64_t dst_noc_addr, uint8_t noc = noc_index,
                                      const Loc& loc = Loc::current()) {
-    tensim::kapi::noc_write(src_local_l1_addr, dst_noc_addr, 4, noc, loc);
+    tensim::kapi::noc_write(src_local_l1_addr, dst_noc_addr, 4, noc, NOC_UNICAST_WRITE_VC, loc);
 }
 inline void noc_semaphore_set_multicast(uint32_t src_local_l1_addr, uint64_t dst_noc_addr_multicast,
                                         uint32_t num_dests, bool linked = false, uint8_t noc = noc_index,

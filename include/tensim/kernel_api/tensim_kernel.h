@@ -55,7 +55,9 @@ DataFormat cb_data_format(uint32_t cb);
 // NoC.
 enum class Barrier { reads, writes, writes_flushed, atomics, all };
 void noc_read(uint64_t src, uint32_t dst_l1, uint32_t size, uint8_t noc, const Loc& loc);
-void noc_write(uint32_t src_l1, uint64_t dst, uint32_t size, uint8_t noc, const Loc& loc);
+// `vc`: a static VC number 0..15, or kNocDynamicVc for VCs the routers pick.
+constexpr uint32_t kNocDynamicVc = 16;
+void noc_write(uint32_t src_l1, uint64_t dst, uint32_t size, uint8_t noc, uint32_t vc, const Loc& loc);
 void noc_write_multicast(uint32_t src_l1, uint64_t dst, uint32_t size, uint32_t num_dests, bool loopback_src,
                          uint8_t noc, const Loc& loc);
 void noc_atomic_inc(uint64_t addr, uint32_t incr, uint8_t noc, const Loc& loc);
