@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# tools/plot_run.py on the synthetic tests/e2e/data/sample_stats.json: the three pictures are
+# written, are PNGs of some substance, and the paths are printed; bad choices are usage errors.
+# Exits 77 (skipped) only when Debian's python3 has no matplotlib. Run from the source root.
+set -euo pipefail
+
+PY=/usr/bin/python3
+SCRIPT=tools/plot_run.py
+SAMPLE=tests/e2e/data/sample_stats.json
+
+if ! [ -x "$PY" ] || ! "$PY" -c "import matplotlib" 2>/dev/null; then
+    echo "SKIP: $PY has no matplotlib (Debian: apt-get install python3-matplotlib)"
+    exit 77
+fi
+
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+check_png() {  # path: exists, starts with the PNG signature, is more than a blank canvas
+    [ -f "$1" ] || fail "$1 was not written"
+    [ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ] || fail "$1 is not a PNG"
+    local size
+    size=$(wc -c <"$1")
+    [ "$size" -gt 20000 ] || fail "$1 is only $size bytes"
+}
+
+# The sample keeps its promise: busy + idle + stalls = device cycles for every thread.
+"$PY" - "$SAMPLE" <<'PYEOF' || fail "$SAMPLE breaks the thread-cycle identity"
+import json, re, sys
+for p in json.load(open(sys.argv[1]))["programs"]:
+    total = {}
+    for k, v in p["stats"].items():
+        m = re.match(r"(chip\d+\.core_\d+_\d+\.(brisc|ncrisc|trisc[012]))\.(busy_cycles|idle_cycles|stall_cycles\.)", k)
+        if m:
+            total[m.group(1)] = total.get(m.group(1), 0) + v
+    bad = {t: v for t, v in total.items() if v != p["device_cycles"]}
+    assert total and not bad, bad
+PYEOF
+
+# Defaults: the longest program (the matmul) and the core with the most stalls (0,0).
+out=$("$PY" "$SCRIPT" "$SAMPLE" "$TMP/default") || fail "plot_run.py exited with $?"
+expected="$TMP/default/core_utilization.png
+$TMP/default/noc_links.png
+$TMP/default/timeline_core_0_0.png"
+[ "$out" = "$expected" ] || fail "printed paths differ: got
+$out"
+for f in $expected; do check_png "$f"; done
+
+# A chosen program and core.
+"$PY" "$SCRIPT" "$SAMPLE" "$TMP/chosen" --program 1 --core 3,1 >/dev/null || fail "--program 1 --core 3,1 failed"
+for f in core_utilization.png noc_links.png timeline_core_3_1.png; do check_png "$TMP/chosen/$f"; done
+
+# Usage errors exit with 2: a program that does not exist, a core that ran nothing, a bad core.
+for args in "--program 9" "--program 1 --core 3,3" "--core 3x3"; do
+    rc=0
+    # shellcheck disable=SC2086
+    "$PY" "$SCRIPT" "$SAMPLE" "$TMP/bad" $args >/dev/null 2>&1 || rc=$?
+    [ "$rc" -eq 2 ] || fail "'$args' exited with $rc, expected 2"
+done
+
+echo "PASS: plot_run.py"
