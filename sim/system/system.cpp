@@ -1,5 +1,6 @@
 #include "system/system.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 #include <fmt/format.h>
@@ -110,7 +111,8 @@ std::string System::waiting_report() {
     return r;
 }
 
-void System::run_until(const std::function<bool()>& done, Cycle limit_cycles) {
+void System::run_until(const std::function<bool()>& done, Cycle limit_cycles, const std::function<void()>& tick,
+                       Cycle tick_cycles) {
     const ClockDomain& clk = m_cfg.chip.clock;
     Cycle deadline = clk.now() + limit_cycles;
     std::string poked_state;  // the waiting report when every waiter was last woken
@@ -119,7 +121,9 @@ void System::run_until(const std::function<bool()>& done, Cycle limit_cycles) {
         if (now >= deadline)
             throw DeadlockError(fmt::format("time limit of {} cycles reached at cycle {}; still running:\n{}",
                                             limit_cycles, now, waiting_report()));
-        sc_core::sc_start(clk.to_time(deadline - now), sc_core::SC_EXIT_ON_STARVATION);
+        const Cycle span = tick ? std::min(deadline - now, tick_cycles) : deadline - now;
+        sc_core::sc_start(clk.to_time(span), sc_core::SC_EXIT_ON_STARVATION);
+        if (tick) tick();
         if (done() || sc_core::sc_pending_activity()) continue;
         // Nothing is scheduled. A kernel may have changed L1 by a plain store that notified no
         // one: wake every waiter to re-check; if that changes nothing, it is a deadlock.

@@ -28,7 +28,9 @@ public:
     // Runs the simulation until done() holds; the owner of `done` calls stop_run() when it may
     // have become true. Throws DeadlockError with a report of every waiting thread when nothing
     // can move, or when `limit_cycles` pass first.
-    void run_until(const std::function<bool()>& done, Cycle limit_cycles);
+    // `tick`, when given, is called about every tick_cycles of simulated time (for progress).
+    void run_until(const std::function<bool()>& done, Cycle limit_cycles, const std::function<void()>& tick = {},
+                   Cycle tick_cycles = 100000);
     static void stop_run();  // ask the current run_until to look at done() again
     // One line per waiting thread: chip, core, RISC, kernel line, what it waits on, since when.
     std::string waiting_report();

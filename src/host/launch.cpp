@@ -15,6 +15,7 @@
 #include "host/device_impl.hpp"
 #include "host/program_impl.hpp"
 #include "numerics/fidelity.hpp"
+#include "report/progress.hpp"
 #include "tensix/l1_map.hpp"
 
 namespace tensim::host {
@@ -273,7 +274,8 @@ void DeviceImpl::run_program(tt::tt_metal::Program& program) {
     auto all_done = [state] { return state->done == state->launched; };
     std::string hang;
     try {
-        m_system.run_until([&] { return all_done() || state->failed; }, cycle_limit());
+        m_system.run_until([&] { return all_done() || state->failed; }, cycle_limit(),
+                           [&] { report::progress_tick(ch.clock().now()); });
     } catch (const DeadlockError& e) {
         hang = e.what();
     }
@@ -289,9 +291,12 @@ void DeviceImpl::run_program(tt::tt_metal::Program& program) {
 
     m_last = ProgramStats{};
     m_last.name = p.name;
-    if (m_last.name.empty())
+    if (m_last.name.empty()) {
+        std::set<std::string> seen;
         for (const auto& k : p.kernels)
-            m_last.name += (m_last.name.empty() ? "" : "+") + fs::path(k.name).stem().string();
+            if (std::string stem = fs::path(k.name).stem().string(); seen.insert(stem).second)
+                m_last.name += (m_last.name.empty() ? "" : "+") + stem;
+    }
     m_last.clock_mhz = ch.clock().freq_mhz;
     m_last.launch_cycle = launch;
     Cycle end = launch;
@@ -318,6 +323,8 @@ void DeviceImpl::run_program(tt::tt_metal::Program& program) {
     nlohmann::json chip_stats = nlohmann::json::object();
     ch.dump_stats(chip_stats);
     m_last_report = report::make_program_report(m_last, ch.id(), chip_stats);
+    m_last.bound = m_last_report.bound;
+    report::progress_program_done();
     report::add_program(m_last_report, to_json(m_system.config()), ch.clock().freq_mhz);
 }
 

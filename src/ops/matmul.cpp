@@ -11,6 +11,7 @@
 #include "ops/matmul_internal.hpp"
 #include "tensim/host/device.hpp"
 #include "tensim/host/program.hpp"
+#include "tensim/host/tensim.hpp"
 
 namespace tensim::ops {
 
@@ -427,6 +428,8 @@ Tensor matmul(const Tensor& a, const Tensor& b, const MatmulConfig& config, Matm
         case MatmulProgram::dram_sharded: bld.build_dram_sharded(); break;
         case MatmulProgram::automatic: break;
     }
+    tensim::set_program_name(bld.program, fmt::format("matmul {} {}x{}x{}", program_name(p.program),
+                                                      a.shape().batch * a.shape().rows, a.shape().cols, b.shape().cols));
     EnqueueProgram(dev->command_queue(), bld.program, true);
     if (plan_out) *plan_out = p;
     return out;

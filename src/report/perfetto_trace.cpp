@@ -37,8 +37,8 @@ int tid_of(const trace::Track& t) { return t.lane == trace::Lane::dram ? t.x + 1
 PerfettoTrace::PerfettoTrace(const RunOutputs& filter) : m_filter(filter) {}
 
 bool PerfettoTrace::wants(const trace::Track& t) const {
-    if (m_capped) return false;
-    if (t.lane == trace::Lane::dram) return true;
+    // A DRAM channel is not traced on its own account: its packets are, when their core is.
+    if (m_capped || t.lane == trace::Lane::dram) return false;
     return t.x >= m_filter.trace_x0 && t.x <= m_filter.trace_x1 && t.y >= m_filter.trace_y0 && t.y <= m_filter.trace_y1;
 }
 

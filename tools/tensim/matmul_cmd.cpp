@@ -170,6 +170,7 @@ int run_one(const Options& o) {
                                         {"device_time_us", st.device_time_us},
                                         {"tflops", tflops},
                                         {"fpu_util", fpu},
+                                        {"bound", st.bound},
                                         {"pcc", p ? nlohmann::ordered_json(*p) : nlohmann::ordered_json(nullptr)},
                                         {"wall_s", wall},
                                         {"config", plan_json(ran)}};
@@ -184,6 +185,7 @@ int run_one(const Options& o) {
             std::cout << fmt::format("  device time     {:.3f} us\n", st.device_time_us);
             std::cout << fmt::format("  throughput      {:.2f} TFLOP/s\n", tflops);
             std::cout << fmt::format("  FPU utilization {:.1f}% (mean over {} cores)\n", 100.0 * fpu, st.compute.size());
+            std::cout << fmt::format("  bound by        {}\n", st.bound);
             std::cout << (p ? fmt::format("  PCC             {:.6f} (fp64 reference of the quantized inputs)\n", *p)
                             : std::string("  PCC             not checked (timing numerics)\n"));
             std::cout << fmt::format("  wall            {:.2f} s ({} numerics)\n", wall, o.numerics);

@@ -44,6 +44,9 @@ struct ProgramStats {
     uint64_t launch_cycle = 0;   // absolute simulated cycle of the launch
     std::vector<KernelRunStats> kernels;
     std::vector<ComputeCoreStats> compute;  // cores that ran a compute kernel
+    // What bounded it: "compute", "noc" or "dram" (the busiest engine, link or channel), or
+    // "latency" when none was a quarter busy.
+    std::string bound;
 };
 
 // The system CreateDevice opens: a board name (n150, n300), a chip name, or an architecture JSON
