@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Not python3-matplotlib: pictures (`--plot` of calibrate and sweep) are optional, and tensim says how
+# to get them when it is missing.
 packages=(g++ cmake make pkg-config libsystemc-dev libfmt-dev libspdlog-dev libcli11-dev nlohmann-json3-dev
           libgtest-dev python3-matplotlib)  # matplotlib: the optional pictures (tools/plot_*.py)
 missing=()

@@ -91,13 +91,23 @@ Placement place_cbs(ProgramImpl& p, DeviceImpl& dev) {
         }
         if (!any) throw HostError(fmt::format("circular buffer on {} has no CB index with a data format", cb.cores.str()));
     }
+    // Names the CBs of a core that does not fit: "c_0 65536 B at 98304, c_1 ...".
+    auto listing = [&](const CoreCoord& core) {
+        std::string s;
+        for (const auto& [i, cb] : pl.cbs[core])
+            s += fmt::format("{}c_{} {} B at {}", s.empty() ? "" : ", ", i, cb.size, cb.address);
+        return s;
+    };
     for (const auto& [core, end] : top) {
         if (end > cfg.tensix.l1_size_bytes())
-            throw HostError(fmt::format("circular buffers on core {} need L1 up to {} B, beyond its {} B (L1 overflow)",
-                                        core_str(core), end, cfg.tensix.l1_size_bytes()));
+            throw HostError(fmt::format("circular buffers on core {} need L1 up to {} B, beyond its {} B (L1 overflow; "
+                                        "{} B free above the reserved {} B): {}",
+                                        core_str(core), end, cfg.tensix.l1_size_bytes(),
+                                        cfg.tensix.l1_size_bytes() - base, base, listing(core)));
         if (end > buffers_start)
-            throw HostError(fmt::format("circular buffers on core {} end at {} B and overlap L1 buffers starting at {} B",
-                                        core_str(core), end, buffers_start));
+            throw HostError(fmt::format("circular buffers on core {} end at {} B and overlap L1 buffers starting at {} B: "
+                                        "{}",
+                                        core_str(core), end, buffers_start, listing(core)));
     }
     return pl;
 }

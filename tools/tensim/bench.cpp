@@ -20,6 +20,7 @@
 
 #include "chip/arch_loader.hpp"
 #include "common/error.hpp"
+#include "host/device_impl.hpp"
 #include "jit/kernel_build.hpp"
 #include "noc/noc.hpp"
 
@@ -29,7 +30,8 @@ using namespace tt::tt_metal;
 
 int distance(Xy a, Xy b) { return std::abs(a.x - b.x) + std::abs(a.y - b.y); }
 
-Session::Session() : m_cfg(load_system(system_name())), m_device(CreateDevice(0)) {}
+// The configuration is the open device's, so that overrides (tensim::set_system) are seen too.
+Session::Session() : m_device(CreateDevice(0)) { m_cfg = m_device->impl().system().config(); }
 Session::~Session() { CloseDevice(m_device); }
 
 Xy Session::noc_xy(Xy logical) const {
@@ -744,6 +746,9 @@ void add_bench(CLI::App& app) {
     auto sub = [&](const char* name, const char* what) {
         auto* c = bench->add_subcommand(name, what);
         c->add_flag("--json")->description("Print one JSON object");
+        c->add_option("--set", "Override an architecture constant: key=value (e.g. tensix.l1_size_kib=512, "
+                               "worker_grid=4x4, noc.link_bytes_per_cycle=64); repeatable")
+            ->type_name("KEY=VALUE");
         return c;
     };
 
@@ -803,6 +808,8 @@ int run_bench(CLI::App& app) {
     if (!bench->parsed() || bench->get_subcommands().empty()) return 0;
     const CLI::App& cmd = *bench->get_subcommands().front();
     const bool as_json = cmd.count("--json") > 0;
+    if (cmd.count("--set"))
+        tensim::set_system(tensim::system_name(), cmd.get_option("--set")->as<std::vector<std::string>>());
     const std::string name = cmd.get_name();
     if (name == "dram-read") return run_dram_read(cmd, as_json);
     if (name == "noc-latency") return run_noc_latency(cmd, as_json);

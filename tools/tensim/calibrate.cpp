@@ -15,13 +15,12 @@
 #include <map>
 #include <set>
 
-#include <sys/wait.h>
 #include <unistd.h>
 #include <tt-metalium/host_api.hpp>
 
 #include "bench.hpp"
 #include "common/error.hpp"
-#include "jit/kernel_build.hpp"
+#include "plot.hpp"
 #include "tensim/host/tensim.hpp"
 #include "tensim/ops/matmul.hpp"
 
@@ -851,42 +850,6 @@ void write_file(const std::string& path, const std::string& text) {
     if (!f) throw HostError(fmt::format("calibrate: error writing {}", path));
 }
 
-// Runs tools/plot_calibration.py on a results JSON with Debian's interpreter (which sees
-// python3-matplotlib), else the first python3 on PATH. Returns false (after saying why) when no
-// interpreter with matplotlib was found; throws when the script fails otherwise.
-bool plot(const std::string& json_path, const std::string& png_path) {
-    std::string script;
-    try {
-        script = tensim::jit::resolve_kernel_path("tools/plot_calibration.py");
-    } catch (const tensim::HostError&) {
-        std::cerr << "calibrate: plot skipped: tools/plot_calibration.py not found under the source root\n";
-        return false;
-    }
-    auto quote = [](const std::string& s) {
-        std::string q = "'";
-        for (char ch : s) q += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
-        return q + "'";
-    };
-    std::vector<std::string> pythons;
-    if (std::filesystem::exists("/usr/bin/python3")) pythons.push_back("/usr/bin/python3");
-    pythons.push_back("python3");
-    for (const auto& py : pythons) {
-        // Exit 3: this interpreter has no matplotlib; 127: no interpreter.
-        const std::string cmd =
-            py + " " + quote(script) + " " + quote(json_path) + " " + quote(png_path) + " 2>/dev/null";
-        const int status = std::system(cmd.c_str());
-        const int code = status == -1 ? -1 : WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-        if (code == 0) return true;
-        if (code == 3 || code == 127) continue;
-        // Run again with its messages shown, to say what went wrong.
-        std::system((py + " " + quote(script) + " " + quote(json_path) + " " + quote(png_path)).c_str());
-        throw HostError(fmt::format("calibrate: the plot script failed (exit {}) under {}", code, py));
-    }
-    std::cerr << "calibrate: plot skipped: matplotlib is not installed (Debian package python3-matplotlib: "
-                 "apt-get install python3-matplotlib)\n";
-    return false;
-}
-
 }  // namespace
 
 void add_calibrate(CLI::App& app) {
@@ -902,6 +865,9 @@ void add_calibrate(CLI::App& app) {
     cal->add_option("--numerics", "faithful, fast or timing (cycles are the same in all)")
         ->default_val("timing")
         ->check(CLI::IsMember({"faithful", "fast", "timing"}));
+    cal->add_option("--set", "Override an architecture constant for every case: key=value (e.g. "
+                             "noc.router_hop_cycles=8); repeatable")
+        ->type_name("KEY=VALUE");
     cal->add_flag("--include-large")->description(
         fmt::format("Also simulate matmul cases with M*N*K above 2^{} (a 16384^3 matmul takes over a minute)",
                     std::ilogb(large_matmul_work())));
@@ -927,6 +893,8 @@ int run_calibrate(const CLI::App& app) {
     size_t w = 2;
     for (const auto& c : cases) w = std::max(w, c.id.size());
 
+    if (cmd.count("--set"))
+        tensim::set_system(tensim::system_name(), cmd.get_option("--set")->as<std::vector<std::string>>());
     Options opt;
     opt.numerics = cmd.get_option("--numerics")->as<std::string>();
     opt.include_large = cmd.count("--include-large") > 0;
@@ -959,7 +927,7 @@ int run_calibrate(const CLI::App& app) {
         }
         bool drawn = false;
         try {
-            drawn = plot(json_path.empty() ? tmp : json_path, png);
+            drawn = plot::run_script("plot_calibration.py", {json_path.empty() ? tmp : json_path, png}, "calibrate");
         } catch (...) {
             if (!tmp.empty()) std::filesystem::remove(tmp);
             throw;

@@ -110,7 +110,7 @@ std::string format_notes(const std::vector<Result>& results);
 std::string format_summary(const std::vector<Summary>& summaries);
 
 // Command line: `tensim calibrate FILE... [--json OUT] [--csv OUT] [--plot OUT.png]
-// [--numerics M] [--include-large]`.
+// [--numerics M] [--set KEY=VALUE]... [--include-large]`.
 void add_calibrate(CLI::App& app);
 bool calibrate_requested(const CLI::App& app);
 int run_calibrate(const CLI::App& app);

@@ -7,6 +7,7 @@
 #include "chip/arch_loader.hpp"
 #include "common/error.hpp"
 #include "run_outputs.hpp"
+#include "sweep.hpp"
 
 int run_bench(CLI::App& app);  // bench.cpp
 void add_bench(CLI::App& app);
@@ -52,11 +53,13 @@ int main(int argc, char** argv) {
     add_bench(app);
     tensim::calibrate::add_calibrate(app);
     tensim::matmul_cmd::add(app);
+    tensim::sweep::add(app);
 
     CLI11_PARSE(app, argc, argv);
     try {
         if (show->parsed()) return arch_show(show_what, show_set);
         if (validate->parsed()) return arch_validate(validate_file);
+        if (tensim::sweep::requested(app)) return tensim::sweep::run(app);
         tensim::cli::apply_run_outputs();
         int rc = 0;
         if (tensim::calibrate::calibrate_requested(app)) rc = tensim::calibrate::run_calibrate(app);

@@ -1,9 +1,6 @@
 #include "run_outputs.hpp"
 
-#include <sys/wait.h>
-
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <string>
@@ -11,7 +8,7 @@
 #include <fmt/format.h>
 
 #include "common/error.hpp"
-#include "jit/kernel_build.hpp"
+#include "plot.hpp"
 #include "tensim/host/tensim.hpp"
 
 namespace tensim::cli {
@@ -22,25 +19,6 @@ struct Flags {
     std::string stats, trace, report, pictures, trace_cores, trace_window;
     uint64_t trace_max_events = RunOutputs{}.trace_max_events;
 } g_flags;
-
-std::string quote(const std::string& s) {
-    std::string q = "'";
-    for (char ch : s) q += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
-    return q + "'";
-}
-
-// Draws the pictures of the stats file into `dir` with tools/plot_run.py (Debian's python3, which
-// sees python3-matplotlib). Pictures are optional: a missing matplotlib is a message, not an error.
-void draw_pictures(const std::string& stats, const std::string& dir) {
-    const std::string script = jit::resolve_kernel_path("tools/plot_run.py");
-    const std::string py = std::filesystem::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
-    const int status = std::system((py + " " + quote(script) + " " + quote(stats) + " " + quote(dir)).c_str());
-    const int code = status == -1 ? -1 : WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    if (code == 3 || code == 127)
-        std::cerr << "pictures skipped: matplotlib is not installed (apt-get install python3-matplotlib)\n";
-    else if (code != 0)
-        throw HostError(fmt::format("pictures: tools/plot_run.py failed (exit {})", code));
-}
 
 }  // namespace
 
@@ -89,7 +67,7 @@ void finish_run_outputs() {
         const std::string stats = g_flags.stats.empty()
                                       ? (std::filesystem::path(g_flags.pictures) / "stats.json").string()
                                       : g_flags.stats;
-        draw_pictures(stats, g_flags.pictures);
+        plot::run_script("plot_run.py", {stats, g_flags.pictures}, "pictures");
     }
 }
 
