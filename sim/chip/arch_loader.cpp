@@ -309,7 +309,7 @@ SystemConfig load_system(const std::string& name_or_file, const std::vector<std:
     SystemConfig s;
     Params p(j, file);
     p.value("name", s.name);
-    s.chip = load_chip(j.at("chip"), file + ".chip");
+    s.chip = load_chip(j.at("chip"), file + ": chip");
     p.child("chip");
     p.constant("num_chips", "chips", s.num_chips);
     p.constant("worker_cols", "x", s.worker_cols);

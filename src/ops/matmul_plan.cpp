@@ -195,16 +195,19 @@ struct Planner {
             }
         }
         if (!fallback)
-            fail(fmt::format("no output block of a {}x{}-tile share fits the {} KiB of L1 left for CBs", pcM, pcN,
-                             p.l1_budget / 1024));
+            fail(fmt::format("no output block of a {}x{}-tile share fits the {} KiB of L1 left for CBs (L1 above "
+                             "the reserved {} KiB: {} KiB free, of which this op's L1 tensors take {} KiB per core)",
+                             pcM, pcN, p.l1_budget / 1024, f.l1_cb_base / 1024, f.l1_free / 1024,
+                             m_tensor_bytes / 1024));
         p.out_block_h = (*fallback)[0], p.out_block_w = (*fallback)[1], p.in0_block_w = (*fallback)[2];
         p.l1_bytes_per_core = cb_bytes(p.out_block_h, p.out_block_w, p.in0_block_w, in1_buffers);
     }
 
     void set_budget(tt::tt_metal::IDevice* dev) {
-        const uint64_t t = tensor_bytes(dev);
-        p.l1_budget = f.l1_free > t ? f.l1_free - t : 0;
+        m_tensor_bytes = tensor_bytes(dev);
+        p.l1_budget = f.l1_free > m_tensor_bytes ? f.l1_free - m_tensor_bytes : 0;
     }
+    uint64_t m_tensor_bytes = 0;  // per core, of the operands and output this op places in L1
 
     void plan_2d(tt::tt_metal::IDevice* dev);
     void plan_1d(tt::tt_metal::IDevice* dev);
