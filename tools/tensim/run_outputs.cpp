@@ -64,6 +64,7 @@ void apply_run_outputs() {
 void finish_run_outputs() {
     write_run_outputs();
     if (!g_flags.pictures.empty()) {
+        std::cout.flush();  // the command's own output first
         const std::string stats = g_flags.stats.empty()
                                       ? (std::filesystem::path(g_flags.pictures) / "stats.json").string()
                                       : g_flags.stats;
