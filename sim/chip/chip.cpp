@@ -192,11 +192,11 @@ uint32_t Chip::read(RiscThread& t, int noc, uint64_t src_addr, uint32_t dst_l1, 
     NocTarget src = decode(noc, src_addr, size, t.where());
     check_alignment(t, src.offset, dst_off, m_cfg.l1_alignment_bytes, "NoC read");
     // The data is taken now and lands at the requester when its response arrives.
-    auto data = std::make_shared<std::vector<uint8_t>>(size);
+    std::shared_ptr<uint8_t[]> data(new uint8_t[size]);  // filled below, so not zeroed first
     if (src.core)
-        std::memcpy(data->data(), src.core->l1() + src.offset, size);
+        std::memcpy(data.get(), src.core->l1() + src.offset, size);
     else
-        src.channel->read(src.offset, data->data(), size);
+        src.channel->read(src.offset, data.get(), size);
     t.noc_counters(noc).reads += packets_for(size);
     m_noc_bytes_read += size;
     arbitrate(t, [this, &t, noc, src, dst_off, size, t0, data] {
@@ -221,7 +221,7 @@ uint32_t Chip::read(RiscThread& t, int noc, uint64_t src_addr, uint32_t dst_l1, 
                 int noc_id = n.id();
                 trace_transfer(src, depart, NocTarget{&me}, arrive, noc_id, bytes);
                 deliver(arrive, [&t, &me, data, dst_off, off, bytes, noc_id] {
-                    std::memcpy(me.l1() + dst_off + off, data->data() + off, bytes);
+                    std::memcpy(me.l1() + dst_off + off, data.get() + off, bytes);
                     t.noc_counters(noc_id).reads--;
                     me.notify_changed();
                 });
