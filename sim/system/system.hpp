@@ -30,7 +30,7 @@ public:
     // can move, or when `limit_cycles` pass first.
     // `tick`, when given, is called about every tick_cycles of simulated time (for progress).
     void run_until(const std::function<bool()>& done, Cycle limit_cycles, const std::function<void()>& tick = {},
-                   Cycle tick_cycles = 100000);
+                   Cycle tick_cycles = 10000);
     static void stop_run();  // ask the current run_until to look at done() again
     // One line per waiting thread: chip, core, RISC, kernel line, what it waits on, since when.
     std::string waiting_report();
