@@ -447,8 +447,10 @@ def main(argv):
 
     try:
         data = load(args.stats)
-        ps = ProgramStats(*pick_program(data["programs"], args.program))
-        layout = Layout(data.get("config"))
+        index, program = pick_program(data["programs"], args.program)
+        ps = ProgramStats(index, program)
+        # A program run on another architecture than the file's first carries its own.
+        layout = Layout(program.get("config", data.get("config")))
         core = args.core
         if core is not None and core not in ps.cores:
             raise UsageError(f"core {core[0]},{core[1]} has no stats in program {ps.index}")

@@ -58,11 +58,14 @@ void DramChannel::write(uint64_t addr, const void* src, size_t n) {
 Cycle DramChannel::access(uint32_t bytes, Cycle t_arrive, bool is_write, double feed_bytes_per_cycle) {
     double rate = m_cfg.channel_bytes_per_cycle;
     if (feed_bytes_per_cycle > 0) rate = std::min(rate, feed_bytes_per_cycle);
-    const double ser = static_cast<double>(bytes) * kSubCycles / rate;
-    const uint64_t ser_sub = static_cast<uint64_t>(std::ceil(ser));
+    const uint64_t ser_sub = static_cast<uint64_t>(std::ceil(static_cast<double>(bytes) * kSubCycles / rate));
+    // Busy is the channel's own work; the rest of the time the data took was the feed's fault.
+    const uint64_t own_sub = static_cast<uint64_t>(
+        std::ceil(static_cast<double>(bytes) * kSubCycles / m_cfg.channel_bytes_per_cycle));
     const uint64_t start = std::max(t_arrive * kSubCycles, m_busy_until_sub);
     m_busy_until_sub = start + ser_sub;
-    m_busy_sub += ser_sub;
+    m_busy_sub += own_sub;
+    m_starved_sub += ser_sub - std::min(ser_sub, own_sub);
     m_accesses += 1;
     (is_write ? m_bytes_written : m_bytes_read) += bytes;
     const Cycle end = (m_busy_until_sub + kSubCycles - 1) / kSubCycles;
@@ -74,6 +77,7 @@ void DramChannel::dump_stats(nlohmann::json& out) const {
     out["bytes_written"] = m_bytes_written;
     out["accesses"] = m_accesses;
     out["busy_cycles"] = static_cast<double>(m_busy_sub) / kSubCycles;
+    out["feed_starved_cycles"] = static_cast<double>(m_starved_sub) / kSubCycles;
 }
 
 void DramChannel::reset_stats() {
@@ -81,6 +85,7 @@ void DramChannel::reset_stats() {
     m_bytes_written = 0;
     m_accesses = 0;
     m_busy_sub = 0;
+    m_starved_sub = 0;
 }
 
 Dram::Dram(const DramConfig& cfg) {

@@ -22,7 +22,8 @@ struct DramConfig {
     Cycle write_latency_cycles = 90;           // cycles, placeholder until calibrated
 };
 
-// Parameters: DramConfig. Stats: bytes_read, bytes_written, accesses, busy_cycles.
+// Parameters: DramConfig. Stats: bytes_read, bytes_written, accesses, busy_cycles (at the channel's
+// own rate), feed_starved_cycles (extra time writes took because their router buffer fed them slower).
 class DramChannel {
   public:
     DramChannel(const DramConfig& cfg, int index);
@@ -61,7 +62,8 @@ class DramChannel {
     uint64_t m_bytes_read = 0;
     uint64_t m_bytes_written = 0;
     uint64_t m_accesses = 0;
-    uint64_t m_busy_sub = 0;
+    uint64_t m_busy_sub = 0;     // the channel's own transfer time
+    uint64_t m_starved_sub = 0;  // extra time a slow feed (an exhausted router buffer) added
 };
 
 class Dram {

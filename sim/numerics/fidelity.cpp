@@ -190,7 +190,8 @@ __attribute__((always_inline)) inline void gemm_tile(const float* __restrict a, 
 }
 
 // One build per instruction set, with as many rows in flight as its registers hold (AVX-512: 32
-// zmm, 16 accumulators; AVX2 and SSE: 16 registers, 8 accumulators).
+// zmm, 16 accumulators; AVX2 and SSE: 16 registers, 8 accumulators). The FMA builds fuse each
+// multiply-add, the SSE build rounds twice: fast numerics may differ in the last bit between CPUs.
 __attribute__((target("avx512f,fma"))) void gemm_tile_avx512(const float* a, const float* b, float* d) {
     gemm_tile<8>(a, b, d);
 }
@@ -210,9 +211,6 @@ std::vector<GemmTileVariant> gemm_tile_variants() {
     return v;
 }
 
-namespace {
-const GemmTileVariant::Fn kGemmTile = gemm_tile_variants().front().fn;
-}  // namespace
 
 void matmul_tile_fp32(const Tile& in0, const Tile& in1, Tile& dst, bool transpose_in1) {
     if (transpose_in1) {
@@ -221,7 +219,8 @@ void matmul_tile_fp32(const Tile& in0, const Tile& in1, Tile& dst, bool transpos
             for (int c = 0; c < 32; ++c) t[tile_index(c, r)] = in1[tile_index(r, c)];
         return matmul_tile_fp32(in0, t, dst, false);
     }
-    kGemmTile(in0.data(), in1.data(), dst.data());
+    static const GemmTileVariant::Fn gemm = gemm_tile_variants().front().fn;
+    gemm(in0.data(), in1.data(), dst.data());
 }
 
 void eltwise_tile(EltwiseOp op, const Tile& a_srcA, const Tile& b_srcB, Tile& dst, int phases, bool dst_fp32,

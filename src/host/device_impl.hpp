@@ -45,6 +45,7 @@ private:
     std::unique_ptr<BankAllocator> m_dram, m_l1;
     ProgramStats m_last;
     report::ProgramReport m_last_report;
+    nlohmann::json m_last_chip_stats;  // for write_stats_json
 };
 
 // The open device with this serial, or nullptr once it is closed.

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <set>
 
@@ -195,6 +196,7 @@ void DeviceImpl::run_program(tt::tt_metal::Program& program) {
 
     Chip& ch = chip();
     ch.reset_stats();
+    report::outputs();  // outputs asked for by the environment start with this program (its trace)
     const Cycle launch = ch.clock().now();
 
     // Firmware state in L1 of every core the program touches.
@@ -284,11 +286,13 @@ void DeviceImpl::run_program(tt::tt_metal::Program& program) {
     auto all_done = [state] { return state->done == state->launched; };
     std::string hang;
     try {
-        m_system.run_until([&] { return all_done() || state->failed; }, cycle_limit(),
-                           [&] { report::progress_tick(ch.clock().now()); });
+        std::function<void()> tick;
+        if (report::progress_enabled()) tick = [&] { report::progress_tick(ch.clock().now()); };
+        m_system.run_until([&] { return all_done() || state->failed; }, cycle_limit(), tick);
     } catch (const DeadlockError& e) {
         hang = e.what();
     }
+    report::progress_program_done();
     if (state->failed || !hang.empty()) {
         // Unwind every kernel still running, drop the program's NoC traffic in flight, report.
         for (auto& r : running) r.thread->abort();
@@ -332,14 +336,16 @@ void DeviceImpl::run_program(tt::tt_metal::Program& program) {
     m_last.device_time_us = ch.clock().cycles_to_us(m_last.device_cycles);
     nlohmann::json chip_stats = nlohmann::json::object();
     ch.dump_stats(chip_stats);
-    m_last_report = report::make_program_report(m_last, ch.id(), chip_stats);
+    m_last_chip_stats = chip_stats;
+    m_last_report = report::make_program_report(m_last, ch.id(), chip_stats, report::wanted());
     m_last.bound = m_last_report.bound;
-    report::progress_program_done();
-    report::add_program(m_last_report, to_json(m_system.config()), ch.clock().freq_mhz);
+    report::add_program(m_last_report, m_system.config(), ch.clock().freq_mhz);
 }
 
 nlohmann::json DeviceImpl::stats_json() {
-    return report::stats_document(to_json(m_system.config()), {m_last_report});
+    report::ProgramReport r = report::make_program_report(m_last, chip().id(), m_last_chip_stats, true);
+    r.config = to_json(m_system.config());
+    return report::stats_document({r});
 }
 
 }  // namespace tensim::host

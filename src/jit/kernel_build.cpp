@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <ctime>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -126,11 +127,19 @@ std::vector<std::string> included_files(const std::string& pre) {
     return {files.begin(), files.end()};
 }
 
+uint64_t mtime_ns(const struct stat& st) { return uint64_t(st.st_mtim.tv_sec) * 1000000000ull + st.st_mtim.tv_nsec; }
+
 // "size mtime_ns" of a file, or "" when it is gone.
 std::string file_stamp(const std::string& path) {
     struct stat st;
     if (stat(path.c_str(), &st) != 0) return "";
-    return fmt::format("{} {}", st.st_size, uint64_t(st.st_mtim.tv_sec) * 1000000000ull + st.st_mtim.tv_nsec);
+    return fmt::format("{} {}", st.st_size, mtime_ns(st));
+}
+
+uint64_t now_ns() {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return uint64_t(ts.tv_sec) * 1000000000ull + ts.tv_nsec;
 }
 
 // A manifest maps a build spec to the key of its preprocessed text, valid while every file the
@@ -147,12 +156,19 @@ std::string manifest_key(const fs::path& manifest) {
     return key;
 }
 
-void write_manifest(const fs::path& manifest, const std::string& key, const std::string& pre) {
+// `started`: when preprocessing began. A file modified within a second of that may have changed
+// while it was read, or may change again within the file system's timestamp granularity without
+// its stamp changing: then no manifest is written and the next build preprocesses again (as
+// ccache does). Files in the cache itself are named by their content and never change.
+void write_manifest(const fs::path& manifest, const std::string& key, const std::string& pre, uint64_t started) {
+    const std::string cache = fs::absolute(cache_dir()).lexically_normal().string();
     std::string text = key + "\n";
     for (const std::string& f : included_files(pre)) {
-        std::string stamp = file_stamp(f);
-        if (stamp.empty()) return;  // a file we cannot stat: always preprocess
-        text += stamp + "\t" + f + "\n";
+        struct stat st;
+        if (stat(f.c_str(), &st) != 0) return;  // a file we cannot stat: always preprocess
+        if (mtime_ns(st) + 1000000000ull >= started && fs::absolute(f).lexically_normal().string().rfind(cache, 0) != 0)
+            return;
+        text += fmt::format("{} {}\t{}\n", st.st_size, mtime_ns(st), f);
     }
     std::string tmp = manifest.string() + fmt::format(".{}", getpid());
     std::ofstream(tmp) << text;
@@ -216,11 +232,12 @@ std::shared_ptr<const KernelBinary> build(const KernelBuildSpec& spec) {
     std::string key = manifest_key(manifest);
     if (key.empty() || !fs::exists(dir / "kernels" / (key + ".so"))) {
         std::string pre;
+        const uint64_t started = now_ns();
         if (run(fmt::format("{} {} -E {}", cxx, flags, quote(src.string())), pre) != 0)
             throw KernelCompileError(fmt::format("kernel {} failed to compile: {}\n{}", spec.display_name,
                                                  first_error(pre), pre));
         key = fmt::format("{:016x}", fnv1a(cxx, fnv1a(flags, fnv1a(pre))));
-        write_manifest(manifest, key, pre);
+        write_manifest(manifest, key, pre, started);
     }
     if (auto it = loaded.find(key); it != loaded.end())
         if (auto bin = it->second.lock()) return bin;

@@ -65,7 +65,9 @@ void PerfettoTrace::zone(const trace::Track& track, std::string_view name, Cycle
 
 void PerfettoTrace::transfer(const trace::Track& from, Cycle sent, const trace::Track& to, Cycle arrived, int noc,
                              uint32_t bytes) {
-    if (!admit(sent, arrived)) return;
+    // Both ends must be traced cores (a DRAM channel goes with its core).
+    auto kept = [this](const trace::Track& t) { return t.lane == trace::Lane::dram || wants(t); };
+    if (!kept(from) || !kept(to) || !admit(sent, arrived)) return;
     m_transfers.push_back({from, to, sent, arrived, bytes, noc});
 }
 
@@ -87,6 +89,8 @@ std::string PerfettoTrace::write(const std::string& path) const {
     for (const Transfer& t : m_transfers)
         for (const auto& k : {t.from, t.to}) tracks.emplace(std::pair{pid_of(k), tid_of(k)}, k);
     std::map<int, std::string> processes;
+    for (const Transfer& t : m_transfers)  // the NoC load counters live in the chip's process
+        processes[pid_of({t.from.chip, 0, 0, trace::Lane::dram})] = fmt::format("chip{} DRAM and NoC", t.from.chip);
     for (const auto& [ids, t] : tracks) {
         bool dram = t.lane == trace::Lane::dram;
         processes[ids.first] = dram ? fmt::format("chip{} DRAM and NoC", t.chip)

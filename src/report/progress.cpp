@@ -33,6 +33,8 @@ double seconds(Clock::duration d) { return std::chrono::duration<double>(d).coun
 
 }  // namespace
 
+bool progress_enabled() { return state().enabled; }
+
 void progress_tick(uint64_t cycle) {
     State& s = state();
     if (!s.enabled) return;

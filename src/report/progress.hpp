@@ -6,6 +6,7 @@
 
 namespace tensim::report {
 
+bool progress_enabled();             // stderr is a terminal and progress is not switched off
 void progress_tick(uint64_t cycle);  // during a program, from System::run_until
 void progress_program_done();        // after each program
 

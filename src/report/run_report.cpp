@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "chip/arch_loader.hpp"
 #include "common/error.hpp"
 #include "report/perfetto_trace.hpp"
 
@@ -22,9 +23,9 @@ struct State {
     RunOutputs out;
     std::unique_ptr<PerfettoTrace> trace;
     std::vector<ProgramReport> programs;
-    nlohmann::json config;
     std::unique_ptr<ProgramReport> last;
     bool exit_hook = false;
+    bool dirty = false;  // programs added since the files were last written
 };
 
 State& state() {
@@ -46,6 +47,7 @@ void configure(const RunOutputs& o) {
     s.configured = true;
     s.programs.clear();
     s.trace.reset();
+    s.dirty = false;
     if (!o.trace_path.empty()) {
         s.trace = std::make_unique<PerfettoTrace>(o);
         trace::set_sink(s.trace.get());
@@ -58,6 +60,8 @@ void configure(const RunOutputs& o) {
             } catch (const std::exception& e) {
                 std::cerr << "tensim: " << e.what() << "\n";
             }
+            // Statics destroyed after this (an open device's threads) must not reach the trace.
+            trace::set_sink(nullptr);
         });
     }
 }
@@ -74,7 +78,12 @@ const RunOutputs& outputs() {
     return s.out;
 }
 
-ProgramReport make_program_report(const ProgramStats& st, int chip, const nlohmann::json& chip_stats) {
+bool wanted() {
+    const RunOutputs& o = outputs();
+    return !o.stats_path.empty() || !o.report_path.empty();
+}
+
+ProgramReport make_program_report(const ProgramStats& st, int chip, const nlohmann::json& chip_stats, bool detailed) {
     ProgramReport r;
     r.name = st.name;
     r.chip = chip;
@@ -84,48 +93,59 @@ ProgramReport make_program_report(const ProgramStats& st, int chip, const nlohma
     const double elapsed = std::max<double>(1.0, double(st.device_cycles));
     const std::string c = fmt::format("chip{}.", chip);
     nlohmann::json& f = r.stats = nlohmann::json::object();
+    auto put = [&](const std::string& key, const nlohmann::json& v) {
+        if (detailed) f[key] = v;
+    };
 
     std::set<std::pair<int, int>> cores;
+    r.kernels = nlohmann::json::array();
     for (const KernelRunStats& k : st.kernels) {
         cores.insert({k.core_x, k.core_y});
         const std::string t = fmt::format("{}core_{}_{}.{}.", c, k.core_x, k.core_y, lower(k.risc));
-        f[t + "busy_cycles"] = k.busy_cycles;
+        put(t + "busy_cycles", k.busy_cycles);
         uint64_t stalled = 0;
-        for (const auto& [why, n] : k.stall_cycles) f[t + "stall_cycles." + why] = n, stalled += n;
-        f[t + "idle_cycles"] = st.device_cycles - k.busy_cycles - stalled;
+        for (const auto& [why, n] : k.stall_cycles) put(t + "stall_cycles." + why, n), stalled += n;
+        // Before its start and after its end the thread is idle; in between it is busy or stalled.
+        put(t + "idle_cycles", st.device_cycles - (k.end_cycle - k.start_cycle));
+        if (detailed)
+            r.kernels.push_back({{"core", {k.core_x, k.core_y}}, {"risc", lower(k.risc)}, {"kernel", k.kernel},
+                                 {"start_cycle", k.start_cycle}, {"end_cycle", k.end_cycle}});
     }
     r.cores = static_cast<int>(cores.size());
     double fpu_sum = 0;
     for (const ComputeCoreStats& e : st.compute) {
         const std::string p = fmt::format("{}core_{}_{}.", c, e.core_x, e.core_y);
-        f[p + "unpack.busy_cycles"] = e.unpack_cycles;
-        f[p + "fpu.busy_cycles"] = e.fpu_cycles;
-        f[p + "sfpu.busy_cycles"] = e.sfpu_cycles;
-        f[p + "pack.busy_cycles"] = e.pack_cycles;
-        f[p + "fpu.utilization"] = e.fpu_utilization;
+        put(p + "unpack.busy_cycles", e.unpack_cycles);
+        put(p + "fpu.busy_cycles", e.fpu_cycles);
+        put(p + "sfpu.busy_cycles", e.sfpu_cycles);
+        put(p + "pack.busy_cycles", e.pack_cycles);
+        put(p + "fpu.utilization", e.fpu_utilization);
         fpu_sum += e.fpu_utilization;
         const uint64_t busiest = std::max({e.unpack_cycles, e.fpu_cycles, e.sfpu_cycles, e.pack_cycles});
         r.compute_util = std::max(r.compute_util, double(busiest) / elapsed);
     }
     r.fpu_util = st.compute.empty() ? 0.0 : fpu_sum / double(st.compute.size());
 
-    // NoC links and NIU ports are already keyed by their full path ("chip0.noc0.link_3_4_east").
+    // NoC links, NIU ports and endpoint buffers are keyed by their full path ("chip0.noc0.link_3_4_east").
     for (const char* noc : {"noc0", "noc1"}) {
         if (!chip_stats.contains(noc)) continue;
         for (const auto& [key, v] : chip_stats[noc].items()) {
-            for (const auto& [field, n] : v.items()) f[key + "." + field] = n;
-            const double util = v.value("busy_cycles", 0.0) / elapsed;
-            f[key + ".utilization"] = util;
+            for (const auto& [field, n] : v.items()) put(key + "." + field, n);
+            if (!v.contains("busy_cycles")) continue;
+            const double util = v["busy_cycles"].get<double>() / elapsed;
+            put(key + ".utilization", util);
             r.noc_util = std::max(r.noc_util, util);
         }
     }
     if (chip_stats.contains("dram"))
         for (const auto& [ch, v] : chip_stats["dram"].items()) {
             const std::string p = c + "dram." + ch + ".";
-            for (const auto& [field, n] : v.items()) f[p + field] = n;
+            for (const auto& [field, n] : v.items()) put(p + field, n);
             const double util = v.value("busy_cycles", 0.0) / elapsed;
-            f[p + "utilization"] = util;
+            put(p + "utilization", util);
             r.dram_util = std::max(r.dram_util, util);
+            // Time a channel waited on an exhausted router buffer is the NoC's limit, not DRAM's.
+            r.noc_util = std::max(r.noc_util, v.value("feed_starved_cycles", 0.0) / elapsed);
             r.dram_bytes += v.value("bytes_read", uint64_t(0)) + v.value("bytes_written", uint64_t(0));
         }
     r.noc_bytes = chip_stats.value("noc_bytes_read", uint64_t(0)) + chip_stats.value("noc_bytes_written", uint64_t(0));
@@ -140,14 +160,15 @@ ProgramReport make_program_report(const ProgramStats& st, int chip, const nlohma
     return r;
 }
 
-void add_program(ProgramReport r, const nlohmann::json& config, double clock_mhz) {
+void add_program(ProgramReport r, const SystemConfig& config, double clock_mhz) {
     State& s = state();
-    const RunOutputs& o = outputs();
     if (s.trace) s.trace->set_clock_mhz(clock_mhz);
-    if (!o.stats_path.empty() || !o.report_path.empty()) {
-        if (s.config.is_null()) s.config = config;
+    if (wanted()) {
+        r.config = to_json(config);
         s.programs.push_back(r);
+        s.dirty = true;
     }
+    if (s.trace) s.dirty = true;
     s.last = std::make_unique<ProgramReport>(std::move(r));
 }
 
@@ -185,22 +206,30 @@ nlohmann::json to_json(const ProgramReport& r, size_t index) {
             {"noc_util", r.noc_util},
             {"dram_util", r.dram_util},
             {"bound", r.bound},
+            {"kernels", r.kernels},
             {"stats", r.stats}};
 }
 
-nlohmann::json stats_document(const nlohmann::json& config, const std::vector<ProgramReport>& programs) {
+nlohmann::json stats_document(const std::vector<ProgramReport>& programs) {
+    // The architecture is written once; a program run on another one carries its own.
+    const nlohmann::json config = programs.empty() ? nlohmann::json() : programs.front().config;
     nlohmann::json list = nlohmann::json::array();
-    for (size_t i = 0; i < programs.size(); ++i) list.push_back(to_json(programs[i], i));
+    for (size_t i = 0; i < programs.size(); ++i) {
+        list.push_back(to_json(programs[i], i));
+        if (programs[i].config != config) list.back()["config"] = programs[i].config;
+    }
     return {{"tensim_stats", 1}, {"config", config}, {"programs", list}};
 }
 
 void write() {
     State& s = state();
     const RunOutputs& o = outputs();
+    if (!s.dirty) return;
+    s.dirty = false;
     if (!o.stats_path.empty()) {
         std::ofstream out(o.stats_path);
         if (!out) throw HostError("stats: cannot write " + o.stats_path);
-        out << stats_document(s.config, s.programs).dump(1) << "\n";
+        out << stats_document(s.programs).dump(1) << "\n";
     }
     if (!o.report_path.empty()) {
         std::ofstream out(o.report_path);
@@ -219,6 +248,7 @@ void write() {
 namespace tensim {
 
 void set_run_outputs(const RunOutputs& o) { report::configure(o); }
+const RunOutputs& run_outputs() { return report::outputs(); }
 void write_run_outputs() { report::write(); }
 
 }  // namespace tensim

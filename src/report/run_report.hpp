@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "chip/chip_config.hpp"
 #include "common/clock.hpp"
 #include "tensim/host/tensim.hpp"
 
@@ -27,17 +28,22 @@ struct ProgramReport {
     double noc_util = 0;         // busiest link or NIU port
     double dram_util = 0;        // busiest channel
     std::string bound;           // compute, noc, dram, or latency (nothing above a quarter busy)
-    nlohmann::json stats;        // flat: block path -> number
+    nlohmann::json stats;        // flat: block path -> number (when detailed)
+    nlohmann::json kernels;      // per thread: core, risc, kernel, start and end cycle (when detailed)
+    nlohmann::json config;       // the resolved architecture (when kept for the stats file)
 };
 
-// Builds a program's report from what the launch measured and the chip's counters (Chip::dump_stats).
-ProgramReport make_program_report(const ProgramStats& st, int chip, const nlohmann::json& chip_stats);
+// Builds a program's report from what the launch measured and the chip's counters (Chip::dump_stats):
+// the summary and bound always, the flat stats and the kernel list when `detailed`.
+ProgramReport make_program_report(const ProgramStats& st, int chip, const nlohmann::json& chip_stats, bool detailed);
 
 // The outputs in force: set_run_outputs (configure), else the environment.
 const RunOutputs& outputs();
 void configure(const RunOutputs& o);
-// Adds a program (kept only when stats or a report are wanted). `config` is the resolved architecture.
-void add_program(ProgramReport r, const nlohmann::json& config, double clock_mhz);
+// Whether stats or a report are wanted (so programs need their detailed report).
+bool wanted();
+// Adds a program (kept only when wanted()), run on `config`.
+void add_program(ProgramReport r, const SystemConfig& config, double clock_mhz);
 // The report of the last program added, if any (for the CLI's summary line).
 const ProgramReport* last_program();
 void write();  // writes every requested file now
@@ -46,6 +52,6 @@ void write();  // writes every requested file now
 std::string csv_header();
 std::string csv_row(const ProgramReport& r, size_t index);
 // The stats JSON: {"tensim_stats": 1, "config": ..., "programs": [...]}.
-nlohmann::json stats_document(const nlohmann::json& config, const std::vector<ProgramReport>& programs);
+nlohmann::json stats_document(const std::vector<ProgramReport>& programs);
 
 }  // namespace tensim::report

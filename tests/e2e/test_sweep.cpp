@@ -222,15 +222,17 @@ TEST(SweepRun, ResumeRunsOnlyTheMissingPoints) {
     const std::string cycles_2x2 = rows[3].at("device_cycles");
     ASSERT_FALSE(cycles_2x2.empty());
 
-    // Drop (2x2, 512) and mark (1x1, 512): only the dropped point may run again.
+    // Drop (2x2, 512), mark (1x1, 512), and say (2x2, 100) was killed: only the dropped and the
+    // killed point may run again.
     std::vector<std::string> header;
     table(out, &header);
     std::vector<Row> kept;
     for (const auto& r : rows) {
         if (r.at("worker_grid") == "2x2" && r.at("tensix.l1_size_kib") == "512") continue;
+        const bool killed = r.at("worker_grid") == "2x2" && r.at("tensix.l1_size_kib") == "100";
         Row k{.point = {r.at("worker_grid"), r.at("tensix.l1_size_kib")},
-              .ok = r.at("status") == "ok",
-              .error = r.at("error")};
+              .ok = r.at("status") == "ok" && !killed,
+              .error = killed ? "killed by signal 9 (Killed)" : r.at("error")};
         for (const auto& h : header)
             if (h != "worker_grid" && h != "tensix.l1_size_kib" && h != "status" && h != "error" &&
                 !r.at(h).empty())
@@ -243,12 +245,13 @@ TEST(SweepRun, ResumeRunsOnlyTheMissingPoints) {
     o.resume = true;
     std::ostringstream log2;
     const Summary s = run(o, log2);
-    EXPECT_EQ(s.skipped, 3u);
-    EXPECT_EQ(s.ok + s.failed, 1u);
-    EXPECT_NE(log2.str().find("[1/1] worker_grid=2x2 tensix.l1_size_kib=512"), std::string::npos)
-        << log2.str();
+    EXPECT_EQ(s.skipped, 2u);
+    EXPECT_EQ(s.ok + s.failed, 2u);
+    EXPECT_NE(log2.str().find("worker_grid=2x2 tensix.l1_size_kib=512"), std::string::npos) << log2.str();
+    EXPECT_NE(log2.str().find("worker_grid=2x2 tensix.l1_size_kib=100"), std::string::npos) << log2.str();
     rows = table(out);
     ASSERT_EQ(rows.size(), 4u);
+    EXPECT_EQ(rows[2].at("error").find("killed"), std::string::npos) << "the killed point ran again";
     EXPECT_EQ(rows[1].at("device_cycles"), "-1");        // kept, not re-run
     EXPECT_EQ(rows[3].at("device_cycles"), cycles_2x2);  // re-run: the same deterministic cycles
     EXPECT_EQ(rows[0].at("status"), "error");            // an error row counts as done too

@@ -94,14 +94,24 @@ TEST(ProgramStats, JsonHasProgramThreadsNocDramAndConfig) {
     EXPECT_EQ(prog["name"].get<std::string>().rfind("kernel_", 0), 0u);
     EXPECT_NE(prog["name"].get<std::string>().find("+kernel_"), std::string::npos);
     EXPECT_EQ(prog["cores"], 2);
-    // Every thread's cycles add up: busy + stalls + idle = the program's elapsed cycles.
+    // Every cycle of a thread's run is busy (timed work) or stalled (blocked), each counted where
+    // it happens; before its start and after its end it is idle. So the three add up.
+    for (const auto& k : tensim::last_program_stats(d).kernels) {
+        uint64_t stalled = 0;
+        for (const auto& [why, n] : k.stall_cycles) stalled += n;
+        EXPECT_EQ(k.busy_cycles + stalled, k.end_cycle - k.start_cycle) << k.risc << " of core " << k.core_x;
+        EXPECT_GT(k.busy_cycles, 0u);
+    }
     for (const char* t : {"chip0.core_0_0.brisc.", "chip0.core_1_0.ncrisc."}) {
-        uint64_t sum = st[std::string(t) + "busy_cycles"].get<uint64_t>() + st[std::string(t) + "idle_cycles"].get<uint64_t>();
+        const uint64_t idle = st[std::string(t) + "idle_cycles"];
+        uint64_t sum = st[std::string(t) + "busy_cycles"].get<uint64_t>() + idle;
         for (const auto& [k, v] : st.items())
             if (k.rfind(std::string(t) + "stall_cycles.", 0) == 0) sum += v.get<uint64_t>();
+        EXPECT_LE(idle, cycles) << t;
         EXPECT_EQ(sum, cycles) << t;
-        EXPECT_GT(st[std::string(t) + "busy_cycles"].get<uint64_t>(), 0u) << t;
     }
+    ASSERT_EQ(prog["kernels"].size(), 4u);
+    for (const auto& k : prog["kernels"]) EXPECT_LE(k["end_cycle"].get<uint64_t>(), cycles);
     // The reader (NCRISC) waited on DRAM, the sink (BRISC) on the reader.
     EXPECT_GT(st.value("chip0.core_0_0.ncrisc.stall_cycles.noc_read", 0), 0);
     EXPECT_GT(st.value("chip0.core_0_0.brisc.stall_cycles.cb_wait", 0), 0);
@@ -295,6 +305,27 @@ TEST_F(RunOutputs, TraceKeepsTheChosenCoresAndStopsAtTheCap) {
         if (e["ph"] == "M" && e["name"] == "process_name") processes.insert(e["args"]["name"]);
     EXPECT_TRUE(processes.count("chip0 core (1,0)"));
     EXPECT_FALSE(processes.count("chip0 core (0,0)"));
+
+    // A cycle window keeps what overlaps it.
+    o = paths();
+    const tensim::ProgramStats& prev = tensim::last_program_stats(d);
+    o.trace_from_cycle = prev.launch_cycle + prev.device_cycles + 2000;  // inside the next program
+    o.trace_to_cycle = o.trace_from_cycle + 500;
+    tensim::set_run_outputs(o);
+    run_streams(d, 8, "windowed");
+    ASSERT_GT(tensim::last_program_stats(d).launch_cycle + tensim::last_program_stats(d).device_cycles,
+              o.trace_to_cycle);
+    tensim::write_run_outputs();
+    const json windowed = read_json(dir / "trace.json");
+    size_t zones = 0;
+    for (const json& e : windowed["traceEvents"])
+        if (e["ph"] == "X") {
+            const double begin = e["ts"].get<double>() * 1000, end = begin + e["dur"].get<double>() * 1000;
+            EXPECT_GE(end + 1, double(o.trace_from_cycle)) << e.dump();
+            EXPECT_LE(begin - 1, double(o.trace_to_cycle)) << e.dump();
+            ++zones;
+        }
+    EXPECT_GT(zones, 0u);
 
     o = paths();
     o.trace_max_events = 40;

@@ -290,6 +290,10 @@ TEST(PortBuffer, PoolRecoversWhenTheBacklogLeaves) {
     b.hold(0, 8192, 600);
     // At 500 the four first packets have been taken; only VC 0's last one waits.
     EXPECT_EQ(b.forward_rate(1, 8192, 500), 0.0);
+    // What is left in the pool is VC 0's waiting packet; VC 1's joins it once held.
+    EXPECT_EQ(b.shared_bytes(), cfg.vc_shared_max_bytes);
+    b.hold(1, 8192, 700);
+    EXPECT_EQ(b.shared_bytes(), 2u * cfg.vc_shared_max_bytes);
     b.clear();
     EXPECT_EQ(b.shared_bytes(), 0u);
 }

@@ -59,7 +59,12 @@ int main(int argc, char** argv) {
     try {
         if (show->parsed()) return arch_show(show_what, show_set);
         if (validate->parsed()) return arch_validate(validate_file);
-        if (tensim::sweep::requested(app)) return tensim::sweep::run(app);
+        if (tensim::sweep::requested(app)) {
+            if (tensim::cli::any_run_output_flag())
+                throw tensim::ConfigError("sweep: --stats, --trace, --report and --pictures belong to one run; run "
+                                          "the point to look at on its own");
+            return tensim::sweep::run(app);
+        }
         tensim::cli::apply_run_outputs();
         int rc = 0;
         if (tensim::calibrate::calibrate_requested(app)) rc = tensim::calibrate::run_calibrate(app);

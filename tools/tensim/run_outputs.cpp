@@ -39,11 +39,15 @@ void add_run_output_flags(CLI::App& app) {
         ->group(group);
 }
 
+bool any_run_output_flag() {
+    return !g_flags.stats.empty() || !g_flags.trace.empty() || !g_flags.report.empty() || !g_flags.pictures.empty();
+}
+
 void apply_run_outputs() {
-    RunOutputs o;
-    o.stats_path = g_flags.stats;
-    o.trace_path = g_flags.trace;
-    o.report_path = g_flags.report;
+    RunOutputs o = run_outputs();  // $TENSIM_STATS and the like, unless a flag says otherwise
+    if (!g_flags.stats.empty()) o.stats_path = g_flags.stats;
+    if (!g_flags.trace.empty()) o.trace_path = g_flags.trace;
+    if (!g_flags.report.empty()) o.report_path = g_flags.report;
     o.trace_max_events = g_flags.trace_max_events;
     if (!g_flags.pictures.empty()) {
         std::filesystem::create_directories(g_flags.pictures);

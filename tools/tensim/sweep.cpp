@@ -464,6 +464,14 @@ Summary run(const Options& opt, std::ostream& log) {
                 if (opt.command[i + 1].rfind(k + "=", 0) == 0)
                     throw ConfigError(fmt::format(
                         "sweep: the command sets {}, which the sweep varies", opt.command[i + 1]));
+    for (const auto& w : opt.command)
+        for (const std::string flag : {"--stats", "--trace", "--report", "--pictures"})
+            if (w == flag || w.rfind(flag + "=", 0) == 0 || w.rfind(flag + "-", 0) == 0)
+                throw ConfigError(fmt::format("sweep: {} in the command would have every point write the same "
+                                              "file; run the point to look at on its own",
+                                              w));
+    // Each point is its own run: none inherits run outputs the environment asks for.
+    for (const char* v : {"TENSIM_STATS", "TENSIM_TRACE", "TENSIM_REPORT"}) unsetenv(v);
     const std::vector<Point> points = expand(opt.axes);
     const unsigned jobs = opt.jobs ? opt.jobs : std::max(1u, std::thread::hardware_concurrency());
 
@@ -472,6 +480,9 @@ Summary run(const Options& opt, std::ostream& log) {
     std::set<Point> done;
     if (opt.resume && fs::exists(opt.out)) {
         for (auto& r : read_csv(opt.out, keys)) {
+            // A point whose process was killed (out of memory, a stopped sweep) says nothing
+            // about the point: run it again. Its own errors (e.g. it does not fit) stand.
+            if (!r.ok && r.error.rfind("killed by signal", 0) == 0) continue;
             done.insert(r.point);
             csv.hold(std::move(r));
         }

@@ -84,12 +84,14 @@ struct RunOutputs {
     uint64_t trace_max_events = 2'000'000;
 };
 void set_run_outputs(const RunOutputs& outputs);
+const RunOutputs& run_outputs();  // in force now (the environment's until set_run_outputs)
 void write_run_outputs();
 
 // Stats of the last program the device ran (after Finish / a blocking EnqueueProgram).
 const ProgramStats& last_program_stats(tt::tt_metal::IDevice* device);
-// Writes the last program's stats, per-thread times, NoC/DRAM counters and the resolved
-// architecture as JSON. Also done after every program when $TENSIM_STATS names a file.
+// Writes the last program's stats (the stats JSON of set_run_outputs with this one program: per
+// thread busy/stall/idle cycles and kernel start/end, engines, NoC links, DRAM channels, the
+// resolved architecture).
 void write_stats_json(tt::tt_metal::IDevice* device, const std::string& path);
 
 }  // namespace tensim
