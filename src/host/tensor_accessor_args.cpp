@@ -12,11 +12,19 @@ namespace tt::tt_metal {
 using tensim::HostError;
 
 TensorAccessorArgs::TensorAccessorArgs(const Buffer& buffer) {
-    if (buffer.buffer_layout() != TensorMemoryLayout::INTERLEAVED)
-        throw HostError(
-            "TensorAccessorArgs: sharded buffers are not supported yet (interleaved only)");
-    m_args_config = buffer.is_dram() ? kIsDram : 0;
-    m_aligned_page_size = static_cast<uint32_t>(buffer.aligned_page_size());
+    const uint32_t page = static_cast<uint32_t>(buffer.aligned_page_size());
+    if (!buffer.is_sharded()) {
+        m_args = {buffer.is_dram() ? kIsDram : 0, page};
+        return;
+    }
+    const ShardSpecBuffer& spec = *buffer.shard_spec();
+    const auto [sh, sw] = spec.shape_in_pages();
+    const auto [th, tw] = spec.tensor2d_shape_in_pages;
+    const uint32_t shard_rows = (th + sh - 1) / sh, shard_cols = (tw + sw - 1) / sw;
+    m_args = {kSharded | (buffer.is_dram() ? kIsDram : 0), page, tw, sh, sw, shard_rows * shard_cols};
+    // The bank of each shard is the bank of its first page.
+    for (uint32_t s = 0; s < shard_rows * shard_cols; ++s)
+        m_args.push_back(buffer.page_location((s / shard_cols) * sh * tw + (s % shard_cols) * sw).first);
 }
 
 TensorAccessorArgs::TensorAccessorArgs(const Buffer* buffer)
@@ -35,8 +43,7 @@ TensorAccessorArgs::TensorAccessorArgs(const std::shared_ptr<distributed::MeshBu
                                 : throw HostError("TensorAccessorArgs: null mesh buffer")) {}
 
 void TensorAccessorArgs::append_to(std::vector<uint32_t>& compile_time_args) const {
-    compile_time_args.push_back(m_args_config);
-    compile_time_args.push_back(m_aligned_page_size);
+    compile_time_args.insert(compile_time_args.end(), m_args.begin(), m_args.end());
 }
 
 void TensorAccessorArgs::append_to(std::vector<uint32_t>& compile_time_args,

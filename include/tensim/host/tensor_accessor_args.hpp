@@ -1,6 +1,8 @@
 // Host side of TensorAccessor (TT-Metalium [N] tensor_accessor_args.hpp): the compile-time args a
-// kernel's TensorAccessorArgs<offset> reads to address a buffer's pages. Only interleaved buffers
-// are described, as [args_config (bit0 sharded, bit1 DRAM), aligned page size].
+// kernel's TensorAccessorArgs<offset> reads to address a buffer's pages. Interleaved buffers are
+// [args_config (bit0 sharded, bit1 DRAM), aligned page size], as TT-Metal [N] appends them;
+// sharded ones (2-D page grids: height, width, block) add tensim's own encoding, read only by
+// tensim's device side: [tensor width, shard height, shard width (pages), shards, bank of each shard].
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -22,7 +24,7 @@ class TensorAccessorArgs {
     explicit TensorAccessorArgs(const std::shared_ptr<distributed::MeshBuffer>& buffer);
 
     void append_to(std::vector<uint32_t>& compile_time_args) const;
-    // Interleaved buffers need no common runtime args, so nothing goes to the second vector.
+    // Everything is compile-time, so nothing goes to the second vector.
     void append_to(std::vector<uint32_t>& compile_time_args,
                    std::vector<uint32_t>& common_runtime_args) const;
     std::vector<uint32_t> get_compile_time_args() const;
@@ -33,8 +35,7 @@ class TensorAccessorArgs {
     static constexpr uint32_t kSharded = 1u << 0;
     static constexpr uint32_t kIsDram = 1u << 1;
 
-    uint32_t m_args_config = 0;
-    uint32_t m_aligned_page_size = 0;
+    std::vector<uint32_t> m_args;  // what append_to appends
 };
 
 }  // namespace tt::tt_metal

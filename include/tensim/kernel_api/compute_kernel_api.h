@@ -78,7 +78,6 @@ void pack_l1_acc(bool enable);
 void compute_api_call();  // the TRISC's cost of issuing one API call
 void math_eltwise_acc(bool acc_to_dest);   // add/sub_tiles_init(..., acc_to_dest)
 void unpack_copy_transpose(bool transpose);  // copy_tile_to_dst_init_short(cb, transpose)
-[[noreturn]] void kernel_fail(const char* what, const Loc& loc);
 }  // namespace tensim::kapi
 
 #define TENSIM_LOC const tensim::kapi::Loc &loc = tensim::kapi::Loc::current()

@@ -289,3 +289,16 @@ inline void noc_semaphore_set_multicast_loopback_src(uint32_t src_local_l1_addr,
 }
 
 #include "api/tensor/tensor_accessor.h"
+
+// [N]: one whole shard of a sharded buffer between its bank and L1.
+template <typename Args>
+inline void noc_async_read_shard(uint32_t shard_id, const TensorAccessor<Args>& s, uint32_t dst_local_l1_addr,
+                                 uint8_t noc = noc_index, const Loc& loc = Loc::current()) {
+    tensim::kapi::noc_read(s.get_shard_noc_addr(shard_id, 0, noc), dst_local_l1_addr, s.shard_bytes(), noc, loc);
+}
+template <typename Args>
+inline void noc_async_write_shard(uint32_t shard_id, const TensorAccessor<Args>& s, uint32_t src_local_l1_addr,
+                                  uint8_t noc = noc_index, const Loc& loc = Loc::current()) {
+    tensim::kapi::noc_write(src_local_l1_addr, s.get_shard_noc_addr(shard_id, 0, noc), s.shard_bytes(), noc,
+                            NOC_UNICAST_WRITE_VC, loc);
+}

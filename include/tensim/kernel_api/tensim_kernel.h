@@ -33,6 +33,9 @@ namespace tensim::kapi {
 
 using Loc = std::source_location;
 
+// A kernel misused the API: a KernelError naming the core, RISC and `loc`.
+[[noreturn]] void kernel_fail(const char* what, const Loc& loc = Loc::current());
+
 uint32_t arg_addr(uint32_t idx, bool common, const Loc& loc);
 uint32_t bank_page_alignment(bool dram);
 uint32_t logical_x();
