@@ -44,7 +44,6 @@ private:
     uint64_t m_serial;
     std::unique_ptr<BankAllocator> m_dram, m_l1;
     ProgramStats m_last;
-    report::ProgramReport m_last_report;
     nlohmann::json m_last_chip_stats;  // for write_stats_json
 };
 

@@ -1,6 +1,7 @@
 #include "report/run_report.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -23,7 +24,6 @@ struct State {
     RunOutputs out;
     std::unique_ptr<PerfettoTrace> trace;
     std::vector<ProgramReport> programs;
-    std::unique_ptr<ProgramReport> last;
     bool exit_hook = false;
     bool dirty = false;  // programs added since the files were last written
 };
@@ -42,6 +42,7 @@ std::string lower(std::string s) {
 
 void configure(const RunOutputs& o) {
     State& s = state();
+    if (s.configured) write();  // what the outputs in force still owe
     if (s.trace && trace::sink() == s.trace.get()) trace::set_sink(nullptr);
     s.out = o;
     s.configured = true;
@@ -164,15 +165,12 @@ void add_program(ProgramReport r, const SystemConfig& config, double clock_mhz) 
     State& s = state();
     if (s.trace) s.trace->set_clock_mhz(clock_mhz);
     if (wanted()) {
-        r.config = to_json(config);
-        s.programs.push_back(r);
+        r.config = tensim::to_json(config);
+        s.programs.push_back(std::move(r));
         s.dirty = true;
     }
     if (s.trace) s.dirty = true;
-    s.last = std::make_unique<ProgramReport>(std::move(r));
 }
-
-const ProgramReport* last_program() { return state().last.get(); }
 
 std::string csv_header() {
     return "op,program,device_id,core_count,device_cycles,device_us,fpu_util,dram_bytes,noc_bytes,compute_util,"
@@ -191,7 +189,8 @@ std::string csv_row(const ProgramReport& r, size_t index) {
                        r.noc_util, r.dram_util, r.bound);
 }
 
-nlohmann::json to_json(const ProgramReport& r, size_t index) {
+namespace {
+nlohmann::json program_json(const ProgramReport& r, size_t index) {
     return {{"index", index},
             {"name", r.name},
             {"chip", r.chip},
@@ -209,13 +208,14 @@ nlohmann::json to_json(const ProgramReport& r, size_t index) {
             {"kernels", r.kernels},
             {"stats", r.stats}};
 }
+}  // namespace
 
 nlohmann::json stats_document(const std::vector<ProgramReport>& programs) {
     // The architecture is written once; a program run on another one carries its own.
     const nlohmann::json config = programs.empty() ? nlohmann::json() : programs.front().config;
     nlohmann::json list = nlohmann::json::array();
     for (size_t i = 0; i < programs.size(); ++i) {
-        list.push_back(to_json(programs[i], i));
+        list.push_back(program_json(programs[i], i));
         if (programs[i].config != config) list.back()["config"] = programs[i].config;
     }
     return {{"tensim_stats", 1}, {"config", config}, {"programs", list}};

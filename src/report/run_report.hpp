@@ -44,8 +44,6 @@ void configure(const RunOutputs& o);
 bool wanted();
 // Adds a program (kept only when wanted()), run on `config`.
 void add_program(ProgramReport r, const SystemConfig& config, double clock_mhz);
-// The report of the last program added, if any (for the CLI's summary line).
-const ProgramReport* last_program();
 void write();  // writes every requested file now
 
 // The CSV row of a program (`index` in the run) and its header.
