@@ -1,4 +1,4 @@
-// `tensim calibrate`: simulates the measured cases of the calibration set
+// Calibration (`tensim calibrate`): simulates the measured cases of the calibration set
 // (shared/calibration/*.json, schema in its README.md) and puts each prediction beside the
 // silicon number. Kinds simulated: noc_latency, noc_transfer, dram_read, dram_write, sfpu,
 // matmul_single_core, matmul (through the op layer, tensim::ops::matmul); every other case is
@@ -14,10 +14,6 @@
 #include <optional>
 #include <string>
 #include <vector>
-
-namespace CLI {
-class App;
-}
 
 namespace tensim::bench {
 class Session;
@@ -108,11 +104,5 @@ std::string format_table_header(size_t id_width);
 std::string format_row(const Result& r, size_t id_width);
 std::string format_notes(const std::vector<Result>& results);
 std::string format_summary(const std::vector<Summary>& summaries);
-
-// Command line: `tensim calibrate FILE... [--json OUT] [--csv OUT] [--plot OUT.png]
-// [--numerics M] [--set KEY=VALUE]... [--include-large]`.
-void add_calibrate(CLI::App& app);
-bool calibrate_requested(const CLI::App& app);
-int run_calibrate(const CLI::App& app);
 
 }  // namespace tensim::calibrate

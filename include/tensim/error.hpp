@@ -1,5 +1,6 @@
-// Typed errors. A user mistake (bad kernel, bad config, bad host call) and an internal bug are
-// different types; each carries where it happened so the message can name it.
+// Typed errors: the exceptions tensim raises, part of the public API. A user mistake (bad kernel,
+// bad config, bad host call) and an internal bug are different types; each carries where it
+// happened so the message can name it.
 #pragma once
 #include <stdexcept>
 #include <string>

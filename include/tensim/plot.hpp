@@ -1,3 +1,4 @@
+// Part of the library so that tools, calibrate and sweep draw the same way.
 // Pictures are optional: tensim draws them with a Python script under tools/ and matplotlib, and
 // says so (without failing the run) when no interpreter with matplotlib is installed.
 #pragma once

@@ -12,13 +12,13 @@
 #include <string>
 #include <vector>
 
-#include <CLI/CLI.hpp>
+#include "cli.hpp"
 
 #include "tensim/host/device.hpp"
 #include "tensim/host/tensim.hpp"
 #include "tensim/ops/matmul.hpp"
 
-namespace tensim::matmul_cmd {
+namespace tensim::cli::matmul_cmd {
 
 namespace {
 
@@ -26,14 +26,13 @@ struct Options {
     uint32_t m = 0, k = 0, n = 0, batch = 1;
     std::string in0_dtype = "bfloat16", in1_dtype = "bfloat16", out_dtype, fidelity, grid, program = "auto";
     std::string in0_mem = "dram_interleaved", in1_mem, out_mem = "dram_interleaved";
-    std::string system = "n150", arch, numerics = "faithful";
-    std::vector<std::string> set;  // architecture overrides key=value
-    bool json = false, fp32_dest_acc = false, no_packer_l1_acc = false;
+    std::string arch, numerics = "faithful";
+    Common common;  // --system, --set, --json
+    bool fp32_dest_acc = false, no_packer_l1_acc = false;
     uint32_t in0_block_w = 0, per_core_m = 0, per_core_n = 0, out_subblock_h = 0, out_subblock_w = 0;
     uint32_t out_block_h = 0, out_block_w = 0, seed = 0;
 };
 Options g_opt;
-CLI::App* g_cmd = nullptr;
 
 std::vector<float> random_values(size_t count, std::mt19937& rng) {
     std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
@@ -104,11 +103,9 @@ nlohmann::ordered_json plan_json(const ops::MatmulPlan& p) {
             {"why", p.why}};
 }
 
-int run_one(const Options& o) {
-    tensim::set_system(o.arch.empty() ? o.system : o.arch, o.set);
-    tensim::set_numerics(o.numerics);
-    const ops::DType d0 = ops::parse_dtype(o.in0_dtype), d1 = ops::parse_dtype(o.in1_dtype);
-    ops::MatmulConfig cfg;
+// The op configuration the options ask for; throws std::invalid_argument on a bad value.
+void configure(const Options& o, ops::MatmulConfig& cfg, ops::DType& d0, ops::DType& d1, std::string& in1_mem) {
+    d0 = ops::parse_dtype(o.in0_dtype), d1 = ops::parse_dtype(o.in1_dtype);
     cfg.program = ops::parse_program(o.program);
     cfg.math_fidelity = o.fidelity.empty() ? default_fidelity(d1) : ops::parse_fidelity(o.fidelity);
     cfg.fp32_dest_acc = o.fp32_dest_acc;
@@ -124,10 +121,23 @@ int run_one(const Options& o) {
             throw std::invalid_argument(fmt::format("--grid '{}': expected XxY, e.g. 8x8", o.grid));
         cfg.grid_x = gx, cfg.grid_y = gy;
     }
-    std::string in1_mem = o.in1_mem;
+    in1_mem = o.in1_mem;
     if (in1_mem.empty()) in1_mem = cfg.program == ops::MatmulProgram::dram_sharded ? "dram_sharded" : "dram_interleaved";
-    const ops::Shape sa{o.batch, o.m, o.k}, sb{1, o.k, o.n};
+    // Checked before the device opens.
+    (void)ops::parse_memory_config(o.in0_mem);
+    (void)ops::parse_memory_config(in1_mem);
+}
 
+int run_one(Options& o) {
+    if (!o.arch.empty()) o.common.system = o.arch;
+    o.common.apply_system();
+    tensim::set_numerics(o.numerics);
+    // Everything below up to the device is read from the options: a bad value is bad usage.
+    ops::MatmulConfig cfg;
+    ops::DType d0{}, d1{};
+    std::string in1_mem;
+    as_usage([&] { configure(o, cfg, d0, d1, in1_mem); });
+    const ops::Shape sa{o.batch, o.m, o.k}, sb{1, o.k, o.n};
     tt::tt_metal::IDevice* device = tt::tt_metal::CreateDevice(0);
     int rc = 0;
     try {
@@ -159,8 +169,7 @@ int run_one(const Options& o) {
         if (check)
             p = pcc(reference(a.to_host(), b.to_host(), o.batch * o.m, o.k, o.n), c.to_host());
 
-        if (o.json) {
-            nlohmann::ordered_json j = {{"m", o.m},
+        nlohmann::ordered_json j = {{"m", o.m},
                                         {"k", o.k},
                                         {"n", o.n},
                                         {"batch", o.batch},
@@ -174,8 +183,8 @@ int run_one(const Options& o) {
                                         {"pcc", p ? nlohmann::ordered_json(*p) : nlohmann::ordered_json(nullptr)},
                                         {"wall_s", wall},
                                         {"config", plan_json(ran)}};
-            std::cout << j.dump() << "\n";
-        } else {
+        o.common.emit_json(j);
+        if (!o.common.json_on_stdout()) {
             std::cout << fmt::format("matmul {}{}x{}x{} (M x K x N): {}\n", o.batch > 1 ? fmt::format("{} x ", o.batch) : "",
                                      o.m, o.k, o.n, ran.describe());
             std::cout << fmt::format("  in0 {}, in1 {}, out {}\n", ops::describe(ran.a_mem), ops::describe(ran.b_mem),
@@ -200,10 +209,9 @@ int run_one(const Options& o) {
 
 }  // namespace
 
-void add(CLI::App& app) {
+void add(CLI::App& cmd) {
     Options& o = g_opt;
-    auto* c = app.add_subcommand("matmul", "One matmul through the op layer: device time, TFLOP/s, FPU use, PCC");
-    g_cmd = c;
+    CLI::App* c = &cmd;
     const CLI::TypeValidator<uint32_t> uint("UINT");
     c->add_option("--m", o.m, "Rows of in0 and the output")->required()->check(CLI::PositiveNumber);
     c->add_option("--k", o.k, "Inner dimension")->required()->check(CLI::PositiveNumber);
@@ -232,25 +240,13 @@ void add(CLI::App& app) {
     c->add_option("--out-subblock-h", o.out_subblock_h, "Dst subblock rows")->check(uint);
     c->add_option("--out-subblock-w", o.out_subblock_w, "Dst subblock columns")->check(uint);
     c->add_option("--seed", o.seed, "Seed of the random inputs");
-    c->add_option("--system", o.system, "Board: n150 (default), n300");
-    c->add_option("--arch", o.arch, "Architecture JSON file (overrides --system)");
-    c->add_option("--set", o.set, "Override an architecture constant: key=value (e.g. tensix.l1_size_kib=512, "
-                                  "worker_grid=4x4, clock_mhz=1200); repeatable");
+    c->add_option("--arch", o.arch, "Architecture JSON file (the same as --system FILE)");
+    o.common.add_to(*c);
     o.numerics = tensim::numerics_mode_name();  // $TENSIM_NUMERICS, else faithful
     c->add_option("--numerics", o.numerics, "faithful (default), fast, timing (no tile math, no PCC)")
         ->check(CLI::IsMember({"faithful", "fast", "timing"}));
-    c->add_flag("--json", o.json, "Print one JSON object");
 }
 
-bool requested(const CLI::App&) { return g_cmd && g_cmd->parsed(); }
+int run(CLI::App&) { return run_one(g_opt); }
 
-int run(const CLI::App&) {
-    try {
-        return run_one(g_opt);
-    } catch (const std::exception& e) {
-        std::cerr << "error: " << e.what() << "\n";
-        return 1;
-    }
-}
-
-}  // namespace tensim::matmul_cmd
+}  // namespace tensim::cli::matmul_cmd

@@ -1,4 +1,6 @@
-#include "run_outputs.hpp"
+// The run-output flags of cli.hpp: --stats, --trace (with core and cycle filters and a cap),
+// --report and --pictures.
+#include "cli.hpp"
 
 #include <cstdio>
 #include <filesystem>
@@ -7,8 +9,7 @@
 
 #include <fmt/format.h>
 
-#include "common/error.hpp"
-#include "plot.hpp"
+#include "tensim/plot.hpp"
 #include "tensim/host/tensim.hpp"
 
 namespace tensim::cli {
@@ -55,11 +56,11 @@ void apply_run_outputs() {
     }
     if (!g_flags.trace_cores.empty() &&
         std::sscanf(g_flags.trace_cores.c_str(), "%d,%d-%d,%d", &o.trace_x0, &o.trace_y0, &o.trace_x1, &o.trace_y1) != 4)
-        throw ConfigError(fmt::format("--trace-cores '{}': expected X0,Y0-X1,Y1 (logical cores)", g_flags.trace_cores));
+        throw UsageError(fmt::format("--trace-cores '{}': expected X0,Y0-X1,Y1 (logical cores)", g_flags.trace_cores));
     if (!g_flags.trace_window.empty()) {
         unsigned long long from = 0, to = 0;
         if (std::sscanf(g_flags.trace_window.c_str(), "%llu:%llu", &from, &to) != 2 || from > to)
-            throw ConfigError(fmt::format("--trace-window '{}': expected FROM:TO in cycles", g_flags.trace_window));
+            throw UsageError(fmt::format("--trace-window '{}': expected FROM:TO in cycles", g_flags.trace_window));
         o.trace_from_cycle = from, o.trace_to_cycle = to;
     }
     set_run_outputs(o);
