@@ -1,10 +1,9 @@
 // The architecture a system name or file resolves to, for tools that show or check it without
 // opening a device (`tensim arch show|validate`).
 #pragma once
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace tensim {
 

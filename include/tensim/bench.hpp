@@ -1,13 +1,13 @@
-// Data-movement microbenchmarks (`tensim bench`, and the calibration cases built on them). Each one runs real kernels (kernels/bench/) on a
-// simulated board (n150 by default) through the TT-Metalium host API and times them from the
-// per-kernel start/end cycles of tensim::last_program_stats, minus the firmware's kernel start
-// cost (risc.kernel_start_cycles of the loaded architecture), i.e. "first issue to barrier end".
+// Data-movement microbenchmarks (`tensim bench`, and the calibration cases built on them). Each one
+// runs real kernels (kernels/bench/) on a simulated board (n150 by default) through the TT-Metalium
+// host API and times them from the per-kernel start/end cycles of tensim::last_program_stats, minus
+// the firmware's kernel start cost (risc.kernel_start_cycles of the loaded architecture), i.e.
+// "first issue to barrier end".
 #pragma once
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
-
 
 namespace tensim::bench {
 
@@ -98,7 +98,8 @@ enum class NocPattern {
     one_to_one,            // write to one peer core's L1
     one_from_one,          // read from one peer core's L1
     one_to_all_unicast,    // write to each of `peers` cores, one unicast each
-    one_to_all_multicast,  // multicast to a rectangle of `peers` cores (the whole grid: sender included)
+    one_to_all_multicast,  // multicast to a rectangle of `peers` cores (the whole grid: sender
+                           // included)
     one_from_all,          // read from each of `peers` cores
     dram_read,             // read from the DRAM bank next to the core
     dram_write,            // write to the DRAM bank next to the core
@@ -107,11 +108,11 @@ std::optional<NocPattern> parse_noc_pattern(const std::string& name);
 const char* noc_pattern_name(NocPattern p);
 struct NocPatternOptions {
     NocPattern pattern = NocPattern::one_to_one;
-    int peers = 1;                      // peer cores (ignored by the DRAM patterns)
+    int peers = 1;  // peer cores (ignored by the DRAM patterns)
     uint32_t transaction_bytes = 8192;
-    uint32_t transactions = 256;        // in total, over all peers (multicast: one per transaction)
+    uint32_t transactions = 256;  // in total, over all peers (multicast: one per transaction)
     int noc = 0;
-    bool same_axis = true;              // one_to_one / one_from_one: the peer shares a row
+    bool same_axis = true;  // one_to_one / one_from_one: the peer shares a row
 };
 struct NocPatternResult {
     NocPatternOptions options;

@@ -40,10 +40,10 @@ const std::vector<std::string>& simulated_kinds();
 struct Result {
     std::string id, kind, metric;
     double measured = 0;
-    std::optional<double> predicted;   // in the case's metric; empty when skipped
-    std::optional<double> error_pct;   // (predicted / measured - 1) * 100
-    std::string skip_reason;           // non-empty: not simulated, and why
-    std::vector<std::string> notes;    // defaults used, parameters not modelled, what ran
+    std::optional<double> predicted;  // in the case's metric; empty when skipped
+    std::optional<double> error_pct;  // (predicted / measured - 1) * 100
+    std::string skip_reason;          // non-empty: not simulated, and why
+    std::vector<std::string> notes;   // defaults used, parameters not modelled, what ran
     bool skipped() const { return !skip_reason.empty(); }
 };
 
@@ -61,14 +61,14 @@ const std::string& large_matmul_reason();
 
 // Simulates cases one by one on one simulated device (opened on first use).
 class Runner {
-  public:
+public:
     explicit Runner(const Options& opt = {});
     ~Runner();
     Runner(const Runner&) = delete;
     Runner& operator=(const Runner&) = delete;
     Result run(const Case& c);
 
-  private:
+private:
     bench::Session& session();
     Options m_opt;
     std::unique_ptr<bench::Session> m_session;

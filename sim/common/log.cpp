@@ -1,6 +1,9 @@
 // The loggers of log.hpp, the level spec of tensim/log.hpp, and SystemC's report handler.
 #include "common/log.hpp"
 
+#include <fmt/format.h>
+#include <spdlog/sinks/stdout_sinks.h>
+
 #include <array>
 #include <cstdlib>
 #include <cstring>
@@ -8,10 +11,6 @@
 #include <mutex>
 #include <optional>
 #include <string>
-
-#include <fmt/format.h>
-#include <spdlog/sinks/stdout_sinks.h>
-
 #include <systemc>
 
 #include "common/error.hpp"
@@ -21,14 +20,15 @@ namespace tensim::log {
 
 namespace {
 
-constexpr std::array<const char*, 11> kNames = {"noc",  "dram", "tensix", "chip",   "system", "host",
-                                                "jit",  "ops",  "report", "cli",    "systemc"};
+constexpr std::array<const char*, 11> kNames = {"noc", "dram", "tensix", "chip", "system", "host",
+                                                "jit", "ops",  "report", "cli",  "systemc"};
 
 spdlog::level::level_enum parse_level(const std::string& s) {
     const auto level = spdlog::level::from_str(s);
     // from_str answers `off` for anything it does not know; only "off" itself means off.
     if (level == spdlog::level::off && s != "off")
-        throw ConfigError(fmt::format("log level '{}': expected trace, debug, info, warn, error or off", s));
+        throw ConfigError(
+            fmt::format("log level '{}': expected trace, debug, info, warn, error or off", s));
     return level;
 }
 
@@ -71,9 +71,10 @@ struct Loggers {
             size_t i = 0;
             while (i < kNames.size() && family != kNames[i]) ++i;
             if (i == kNames.size())
-                throw ConfigError(fmt::format("log family '{}': expected one of noc, dram, tensix, chip, system, "
-                                              "host, jit, ops, report, cli, systemc",
-                                              family));
+                throw ConfigError(
+                    fmt::format("log family '{}': expected one of noc, dram, tensix, chip, system, "
+                                "host, jit, ops, report, cli, systemc",
+                                family));
             levels[i] = parse_level(item.substr(eq + 1));
         }
         for (size_t i = 0; i < kNames.size(); ++i)
@@ -95,16 +96,19 @@ void systemc_report(const sc_core::sc_report& report, const sc_core::sc_actions&
         sc_core::sc_report_handler::default_handler(report, actions);
         return;
     }
-    const bool starved = std::strcmp(report.get_msg_type(), sc_core::SC_ID_NO_SC_START_ACTIVITY_) == 0;
+    const bool starved =
+        std::strcmp(report.get_msg_type(), sc_core::SC_ID_NO_SC_START_ACTIVITY_) == 0;
     const auto level =
         severity == sc_core::SC_INFO || starved ? spdlog::level::debug : spdlog::level::warn;
     if (actions & (sc_core::SC_DISPLAY | sc_core::SC_LOG))
         get(Family::systemc).log(level, "{}: {}", report.get_msg_type(), report.get_msg());
-    sc_core::sc_report_handler::default_handler(report, actions & ~(sc_core::SC_DISPLAY | sc_core::SC_LOG));
+    sc_core::sc_report_handler::default_handler(report,
+                                                actions & ~(sc_core::SC_DISPLAY | sc_core::SC_LOG));
 }
 
 // Installed when the library loads, before any SystemC report can be raised.
-[[maybe_unused]] const bool g_systemc_handler = (sc_core::sc_report_handler::set_handler(&systemc_report), true);
+[[maybe_unused]] const bool g_systemc_handler =
+    (sc_core::sc_report_handler::set_handler(&systemc_report), true);
 
 }  // namespace
 

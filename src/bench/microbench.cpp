@@ -7,8 +7,8 @@
 #include <cstdlib>
 #include <numeric>
 #include <random>
-#include <tuple>
 #include <tt-metalium/host_api.hpp>
+#include <tuple>
 
 #include "bench/session.hpp"
 #include "common/error.hpp"
@@ -199,10 +199,9 @@ SharedLinkResult shared_link(uint32_t transaction_bytes, uint32_t transactions) 
 }
 
 std::optional<NocPattern> parse_noc_pattern(const std::string& name) {
-    for (NocPattern p :
-         {NocPattern::one_to_one, NocPattern::one_from_one, NocPattern::one_to_all_unicast,
-          NocPattern::one_to_all_multicast, NocPattern::one_from_all, NocPattern::dram_read,
-          NocPattern::dram_write})
+    for (NocPattern p : {NocPattern::one_to_one, NocPattern::one_from_one,
+                         NocPattern::one_to_all_unicast, NocPattern::one_to_all_multicast,
+                         NocPattern::one_from_all, NocPattern::dram_read, NocPattern::dram_write})
         if (name == noc_pattern_name(p)) return p;
     if (name == "dram_read_adjacent") return NocPattern::dram_read;
     return std::nullopt;
@@ -210,13 +209,20 @@ std::optional<NocPattern> parse_noc_pattern(const std::string& name) {
 
 const char* noc_pattern_name(NocPattern p) {
     switch (p) {
-        case NocPattern::one_to_one: return "one_to_one";
-        case NocPattern::one_from_one: return "one_from_one";
-        case NocPattern::one_to_all_unicast: return "one_to_all_unicast";
-        case NocPattern::one_to_all_multicast: return "one_to_all_multicast";
-        case NocPattern::one_from_all: return "one_from_all";
-        case NocPattern::dram_read: return "dram_read";
-        case NocPattern::dram_write: return "dram_write";
+        case NocPattern::one_to_one:
+            return "one_to_one";
+        case NocPattern::one_from_one:
+            return "one_from_one";
+        case NocPattern::one_to_all_unicast:
+            return "one_to_all_unicast";
+        case NocPattern::one_to_all_multicast:
+            return "one_to_all_multicast";
+        case NocPattern::one_from_all:
+            return "one_from_all";
+        case NocPattern::dram_read:
+            return "dram_read";
+        case NocPattern::dram_write:
+            return "dram_write";
     }
     return "?";
 }
@@ -229,9 +235,12 @@ std::optional<DramPlacement> parse_dram_placement(const std::string& name) {
 
 const char* dram_placement_name(DramPlacement p) {
     switch (p) {
-        case DramPlacement::adjacent: return "adjacent";
-        case DramPlacement::careful: return "careful";
-        case DramPlacement::random: return "random";
+        case DramPlacement::adjacent:
+            return "adjacent";
+        case DramPlacement::careful:
+            return "careful";
+        case DramPlacement::random:
+            return "random";
     }
     return "?";
 }

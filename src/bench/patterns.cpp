@@ -7,8 +7,8 @@
 #include <cstdlib>
 #include <numeric>
 #include <random>
-#include <tuple>
 #include <tt-metalium/host_api.hpp>
+#include <tuple>
 
 #include "bench/session.hpp"
 #include "common/error.hpp"
@@ -51,8 +51,9 @@ void check_transfer(uint32_t bytes, uint64_t transactions, int noc, const char* 
 // The `n` workers nearest `core` (NoC0 distance, row-major on ties), `core` excluded.
 std::vector<Xy> nearest_peers(const Session& s, Xy core, int n) {
     if (n < 1 || n > s.num_workers() - 1)
-        throw HostError(fmt::format("bench: {} peer cores requested; the grid has {} besides the sender", n,
-                                    s.num_workers() - 1));
+        throw HostError(
+            fmt::format("bench: {} peer cores requested; the grid has {} besides the sender", n,
+                        s.num_workers() - 1));
     const Xy at = s.noc_xy(core);
     std::vector<Xy> all;
     for (int i = 0; i < s.num_workers(); ++i)
@@ -108,17 +109,19 @@ NocPatternResult noc_pattern(Session& s, const NocPatternOptions& opt) {
                 int best_h = 0;
                 for (int h = 1; h <= gy; ++h)
                     if (opt.peers % h == 0 && opt.peers / h <= gx - 1 &&
-                        (best_h == 0 || std::abs(opt.peers / h - h) < std::abs(opt.peers / best_h - best_h)))
+                        (best_h == 0 ||
+                         std::abs(opt.peers / h - h) < std::abs(opt.peers / best_h - best_h)))
                         best_h = h;
                 if (opt.peers < 1 || best_h == 0)
-                    throw HostError(fmt::format("{}: {} cores do not form a rectangle beside the sender in the {}x{} "
-                                                "grid",
-                                                what, opt.peers, gx, gy));
+                    throw HostError(fmt::format(
+                        "{}: {} cores do not form a rectangle beside the sender in the {}x{} "
+                        "grid",
+                        what, opt.peers, gx, gy));
                 lo = {1, 0};
                 hi = {opt.peers / best_h, best_h - 1};
             }
             const Xy a = s.noc_xy(lo), b = s.noc_xy(hi);
-            peer_args = {uint32_t(a.x), uint32_t(a.y), uint32_t(b.x),
+            peer_args = {uint32_t(a.x), uint32_t(a.y),       uint32_t(b.x),
                          uint32_t(b.y), uint32_t(opt.peers), uint32_t(loopback)};
             op = 2;
             r.peers = opt.peers;
@@ -141,13 +144,17 @@ NocPatternResult noc_pattern(Session& s, const NocPatternOptions& opt) {
     std::shared_ptr<Buffer> dram_buf;
     if (dram) dram_buf = dram_region(s, span);
     Program program = CreateProgram();
-    KernelHandle k = CreateKernel(
-        program, kPatternKernel, coord(r.core),
-        DataMovementConfig{.processor = DataMovementProcessor::RISCV_0,
-                           .noc = opt.noc == 0 ? NOC::NOC_0 : NOC::NOC_1,
-                           .compile_args = {op, uint32_t(dram), 0u}});
-    std::vector<uint32_t> args = {l1->address(), span, dram ? dram_buf->address() : l1->address(), span, t,
-                                  opt.transactions, uint32_t(op == 2 ? 1 : peer_args.size() / 2)};
+    KernelHandle k = CreateKernel(program, kPatternKernel, coord(r.core),
+                                  DataMovementConfig{.processor = DataMovementProcessor::RISCV_0,
+                                                     .noc = opt.noc == 0 ? NOC::NOC_0 : NOC::NOC_1,
+                                                     .compile_args = {op, uint32_t(dram), 0u}});
+    std::vector<uint32_t> args = {l1->address(),
+                                  span,
+                                  dram ? dram_buf->address() : l1->address(),
+                                  span,
+                                  t,
+                                  opt.transactions,
+                                  uint32_t(op == 2 ? 1 : peer_args.size() / 2)};
     args.insert(args.end(), peer_args.begin(), peer_args.end());
     SetRuntimeArgs(program, k, coord(r.core), args);
     EnqueueProgram(s.device()->command_queue(), program, true);
@@ -160,10 +167,13 @@ NocPatternResult noc_pattern(Session& s, const NocPatternOptions& opt) {
 namespace {
 
 // Links of one NoC of the chip (two per router), the index space of Noc::route.
-size_t plan_links(const ChipConfig& chip) { return static_cast<size_t>(chip.noc.grid_x) * chip.noc.grid_y * 2; }
+size_t plan_links(const ChipConfig& chip) {
+    return static_cast<size_t>(chip.noc.grid_x) * chip.noc.grid_y * 2;
+}
 
 // Core-to-channel pairs for dram_traffic (see DramPlacement).
-std::vector<std::pair<Xy, int>> place_dram_streams(const Session& s, const DramTrafficOptions& opt) {
+std::vector<std::pair<Xy, int>> place_dram_streams(const Session& s,
+                                                   const DramTrafficOptions& opt) {
     const int C = opt.channels;
     auto per_channel = [&](int c) { return opt.cores / C + (c < opt.cores % C ? 1 : 0); };
     std::vector<std::pair<Xy, int>> pairs;
@@ -173,7 +183,8 @@ std::vector<std::pair<Xy, int>> place_dram_streams(const Session& s, const DramT
         std::iota(workers.begin(), workers.end(), 0);
         std::shuffle(workers.begin(), workers.end(), rng);
         std::vector<int> channels;
-        for (int c = 0; c < C; ++c) channels.insert(channels.end(), static_cast<size_t>(per_channel(c)), c);
+        for (int c = 0; c < C; ++c)
+            channels.insert(channels.end(), static_cast<size_t>(per_channel(c)), c);
         std::shuffle(channels.begin(), channels.end(), rng);
         for (int i = 0; i < opt.cores; ++i) pairs.push_back({s.worker(workers[i]), channels[i]});
         return pairs;
@@ -189,7 +200,8 @@ std::vector<std::pair<Xy, int>> place_dram_streams(const Session& s, const DramT
         for (size_t i = 0; i < W; ++i) {
             const Xy bank = s.bank_xy(c, opt.noc), w = s.noc_xy(s.worker(static_cast<int>(i)));
             const NocXY a{bank.x, bank.y}, b{w.x, w.y};
-            routes[static_cast<size_t>(c)].push_back(opt.write ? plan.route(b, a) : plan.route(a, b));
+            routes[static_cast<size_t>(c)].push_back(opt.write ? plan.route(b, a)
+                                                               : plan.route(a, b));
         }
     struct Plan {
         std::vector<std::pair<Xy, int>> pairs;
@@ -214,9 +226,11 @@ std::vector<std::pair<Xy, int>> place_dram_streams(const Session& s, const DramT
                     double over = 0;
                     if (careful)
                         for (int link : route)
-                            over = std::max(over, load[static_cast<size_t>(link)] + rate - chip.noc.link_bytes_per_cycle);
+                            over = std::max(over, load[static_cast<size_t>(link)] + rate -
+                                                      chip.noc.link_bytes_per_cycle);
                     const auto key =
-                        std::make_tuple(over, route.size(), distance(s.noc_xy(s.worker(static_cast<int>(i))), bank));
+                        std::make_tuple(over, route.size(),
+                                        distance(s.noc_xy(s.worker(static_cast<int>(i))), bank));
                     if (best == W || key < best_key) {
                         best = i;
                         best_key = key;
@@ -242,7 +256,8 @@ std::vector<std::pair<Xy, int>> place_dram_streams(const Session& s, const DramT
         for (int attempt = 0; attempt < 64; ++attempt) {
             std::shuffle(order.begin(), order.end(), rng);
             Plan p = greedy(order);
-            if (std::make_pair(p.peak, p.hops) < std::make_pair(best.peak, best.hops)) best = std::move(p);
+            if (std::make_pair(p.peak, p.hops) < std::make_pair(best.peak, best.hops))
+                best = std::move(p);
         }
     }
     return best.pairs;
@@ -255,13 +270,16 @@ DramTrafficResult dram_traffic(Session& s, const DramTrafficOptions& opt) {
     const uint32_t t = opt.transaction_bytes;
     check_transfer(t, opt.bytes_per_core, opt.noc, what);
     if (opt.channels < 1 || opt.channels > s.num_banks())
-        throw HostError(fmt::format("{}: {} channels requested; the chip has {}", what, opt.channels, s.num_banks()));
+        throw HostError(fmt::format("{}: {} channels requested; the chip has {}", what,
+                                    opt.channels, s.num_banks()));
     if (opt.cores < 1 || opt.cores > s.num_workers())
-        throw HostError(fmt::format("{}: {} cores requested; the grid has {}", what, opt.cores, s.num_workers()));
+        throw HostError(fmt::format("{}: {} cores requested; the grid has {}", what, opt.cores,
+                                    s.num_workers()));
     if (t % s.config().chip.dram_alignment_bytes != 0 || opt.bytes_per_core % t != 0)
-        throw HostError(fmt::format("{}: {} B per core is not a whole number of {} B transactions (a multiple of "
-                                    "the {} B DRAM alignment)",
-                                    what, opt.bytes_per_core, t, s.config().chip.dram_alignment_bytes));
+        throw HostError(fmt::format(
+            "{}: {} B per core is not a whole number of {} B transactions (a multiple of "
+            "the {} B DRAM alignment)",
+            what, opt.bytes_per_core, t, s.config().chip.dram_alignment_bytes));
     const uint64_t transactions = opt.bytes_per_core / t;
     if (transactions > UINT32_MAX) throw HostError(fmt::format("{}: too many transactions", what));
 
@@ -279,14 +297,16 @@ DramTrafficResult dram_traffic(Session& s, const DramTrafficOptions& opt) {
     std::fill(on_channel.begin(), on_channel.end(), 0);
     for (const auto& [core, bank] : r.pairs) {
         const int slot = on_channel[static_cast<size_t>(bank)]++;
-        KernelHandle k = CreateKernel(
-            program, kPatternKernel, coord(core),
-            DataMovementConfig{.processor = DataMovementProcessor::RISCV_0,
-                               .noc = opt.noc == 0 ? NOC::NOC_0 : NOC::NOC_1,
-                               .compile_args = {opt.write ? 1u : 0u, 1u, opt.dynamic_vc ? 1u : 0u}});
-        SetRuntimeArgs(program, k, coord(core),
-                       {l1->address(), span, uint32_t(dram->address() + slot * opt.bytes_per_core),
-                        uint32_t(opt.bytes_per_core), t, uint32_t(transactions), 1u, uint32_t(bank), 0u});
+        KernelHandle k =
+            CreateKernel(program, kPatternKernel, coord(core),
+                         DataMovementConfig{
+                             .processor = DataMovementProcessor::RISCV_0,
+                             .noc = opt.noc == 0 ? NOC::NOC_0 : NOC::NOC_1,
+                             .compile_args = {opt.write ? 1u : 0u, 1u, opt.dynamic_vc ? 1u : 0u}});
+        SetRuntimeArgs(
+            program, k, coord(core),
+            {l1->address(), span, uint32_t(dram->address() + slot * opt.bytes_per_core),
+             uint32_t(opt.bytes_per_core), t, uint32_t(transactions), 1u, uint32_t(bank), 0u});
     }
     EnqueueProgram(s.device()->command_queue(), program, true);
     r.bytes = opt.bytes_per_core * r.pairs.size();

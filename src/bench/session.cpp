@@ -1,4 +1,6 @@
 // Session: one open device and its resolved architecture (see session.hpp).
+#include "bench/session.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -6,7 +8,6 @@
 #include <cstdlib>
 #include <tt-metalium/host_api.hpp>
 
-#include "bench/session.hpp"
 #include "common/error.hpp"
 #include "host/device_impl.hpp"
 
@@ -14,17 +15,19 @@ namespace tensim::bench {
 
 using namespace tt::tt_metal;
 
-
 int distance(Xy a, Xy b) { return std::abs(a.x - b.x) + std::abs(a.y - b.y); }
 
 // The configuration is the open device's, so that overrides (tensim::set_system) are seen too.
-Session::Session() : m_device(CreateDevice(0)) { m_cfg = host::impl_of(*m_device).system().config(); }
+Session::Session() : m_device(CreateDevice(0)) {
+    m_cfg = host::impl_of(*m_device).system().config();
+}
 Session::~Session() { CloseDevice(m_device); }
 
 Xy Session::noc_xy(Xy logical) const {
-    if (logical.x < 0 || logical.y < 0 || logical.x >= m_cfg.grid_x() || logical.y >= m_cfg.grid_y())
-        throw HostError(fmt::format("bench: core ({},{}) is outside the {}x{} worker grid", logical.x,
-                                    logical.y, m_cfg.grid_x(), m_cfg.grid_y()));
+    if (logical.x < 0 || logical.y < 0 || logical.x >= m_cfg.grid_x() ||
+        logical.y >= m_cfg.grid_y())
+        throw HostError(fmt::format("bench: core ({},{}) is outside the {}x{} worker grid",
+                                    logical.x, logical.y, m_cfg.grid_x(), m_cfg.grid_y()));
     return {m_cfg.worker_cols[logical.x], m_cfg.worker_rows[logical.y]};
 }
 

@@ -4,7 +4,6 @@
 #pragma once
 #include <optional>
 #include <string>
-
 #include <tt-metalium/host_api.hpp>
 
 #include "chip/arch_loader.hpp"
@@ -17,7 +16,7 @@ namespace tensim::bench {
 // was built from, for placing cores and banks and for timing kernels. The benchmarks below open
 // one each; the overloads taking a Session share one across many runs (tensim calibrate).
 class Session {
-  public:
+public:
     Session();
     ~Session();
     Session(const Session&) = delete;
@@ -28,11 +27,14 @@ class Session {
     uint64_t kernel_start_cycles() const { return m_cfg.chip.risc.kernel_start_cycles; }
     double clock_ghz() const { return m_cfg.chip.clock.freq_mhz / 1000.0; }
 
-    Xy noc_xy(Xy logical) const;  // NoC0 tile of a logical worker; throws HostError outside the grid
+    Xy noc_xy(
+        Xy logical) const;  // NoC0 tile of a logical worker; throws HostError outside the grid
     Xy bank_xy(int bank, int noc = 0) const;  // endpoint (NoC0 coordinates) of a DRAM bank on `noc`
     int num_banks() const;
     int num_workers() const { return m_cfg.grid_x() * m_cfg.grid_y(); }
-    Xy worker(int index) const { return {index % m_cfg.grid_x(), index / m_cfg.grid_x()}; }  // row-major
+    Xy worker(int index) const {
+        return {index % m_cfg.grid_x(), index / m_cfg.grid_x()};
+    }  // row-major
 
     // Cycles from kernel_main's first call to its end for the kernel on `core` run by `risc`
     // ("BRISC", "NCRISC", "TRISC0".."TRISC2") in the last program.
@@ -40,7 +42,7 @@ class Session {
     // First kernel_main call to the last kernel's end, over every kernel of the last program.
     uint64_t program_cycles() const;
 
-  private:
+private:
     SystemConfig m_cfg;
     tt::tt_metal::IDevice* m_device;
 };

@@ -34,7 +34,8 @@ std::string csv_field(const std::string& s) {
 
 // Six significant digits, without switching large counts to exponent form.
 std::string number_text(double v) {
-    return std::abs(v) >= 1e5 && std::abs(v) < 1e15 ? fmt::format("{:.0f}", v) : fmt::format("{:.6g}", v);
+    return std::abs(v) >= 1e5 && std::abs(v) < 1e15 ? fmt::format("{:.0f}", v)
+                                                    : fmt::format("{:.6g}", v);
 }
 
 nlohmann::ordered_json summary_json(const Summary& s) {
@@ -54,7 +55,8 @@ nlohmann::ordered_json summary_json(const Summary& s) {
 // ---- cases -------------------------------------------------------------------------------------
 
 std::vector<Case> parse_cases(const nlohmann::json& cases, const std::string& origin) {
-    if (!cases.is_array()) throw ConfigError(fmt::format("{}: expected a JSON array of case objects", origin));
+    if (!cases.is_array())
+        throw ConfigError(fmt::format("{}: expected a JSON array of case objects", origin));
     std::vector<Case> out;
     for (size_t i = 0; i < cases.size(); ++i) {
         const auto& j = cases[i];
@@ -65,7 +67,8 @@ std::vector<Case> parse_cases(const nlohmann::json& cases, const std::string& or
                 if (required) throw ConfigError(fmt::format("{}: '{}' is missing", where, key));
                 return "";
             }
-            if (!j.at(key).is_string()) throw ConfigError(fmt::format("{}: '{}' is not a string", where, key));
+            if (!j.at(key).is_string())
+                throw ConfigError(fmt::format("{}: '{}' is not a string", where, key));
             return j.at(key).get<std::string>();
         };
         Case c;
@@ -101,15 +104,17 @@ std::vector<Case> load_cases(const std::string& file) {
 }
 
 const std::vector<std::string>& simulated_kinds() {
-    static const std::vector<std::string> kinds = {"noc_latency", "noc_transfer",       "dram_read", "dram_write",
-                                                   "sfpu",        "matmul_single_core", "matmul"};
+    static const std::vector<std::string> kinds = {
+        "noc_latency", "noc_transfer",       "dram_read", "dram_write",
+        "sfpu",        "matmul_single_core", "matmul"};
     return kinds;
 }
 
 double large_matmul_work() { return std::ldexp(1.0, 40); }
 
 const std::string& large_matmul_reason() {
-    static const std::string reason = "too large for the default run; pass --include-large to simulate";
+    static const std::string reason =
+        "too large for the default run; pass --include-large to simulate";
     return reason;
 }
 
@@ -193,7 +198,8 @@ std::vector<Summary> summarize(const std::vector<Result>& results) {
         return s;
     };
     std::vector<Summary> out;
-    for (const auto& k : order) out.push_back(make(k, [&](const Result& r) { return r.kind == k; }));
+    for (const auto& k : order)
+        out.push_back(make(k, [&](const Result& r) { return r.kind == k; }));
     out.push_back(make("overall", [](const Result&) { return true; }));
     return out;
 }
@@ -201,9 +207,12 @@ std::vector<Summary> summarize(const std::vector<Result>& results) {
 nlohmann::ordered_json to_json(const std::vector<Result>& results) {
     nlohmann::ordered_json cases = nlohmann::ordered_json::array();
     for (const auto& r : results) {
-        nlohmann::ordered_json j{{"id", r.id}, {"kind", r.kind}, {"metric", r.metric}, {"measured", r.measured}};
-        j["predicted"] = r.predicted ? nlohmann::ordered_json(*r.predicted) : nlohmann::ordered_json(nullptr);
-        j["error_pct"] = r.error_pct ? nlohmann::ordered_json(*r.error_pct) : nlohmann::ordered_json(nullptr);
+        nlohmann::ordered_json j{
+            {"id", r.id}, {"kind", r.kind}, {"metric", r.metric}, {"measured", r.measured}};
+        j["predicted"] =
+            r.predicted ? nlohmann::ordered_json(*r.predicted) : nlohmann::ordered_json(nullptr);
+        j["error_pct"] =
+            r.error_pct ? nlohmann::ordered_json(*r.error_pct) : nlohmann::ordered_json(nullptr);
         j["status"] = r.skipped() ? "skipped" : "simulated";
         if (r.skipped()) j["reason"] = r.skip_reason;
         j["notes"] = r.notes;
@@ -224,8 +233,9 @@ std::string to_csv(const std::vector<Result>& results) {
     for (const auto& r : results) {
         std::string detail = r.skip_reason;
         for (const auto& n : r.notes) detail += (detail.empty() ? "" : "; ") + n;
-        out += fmt::format("{},{},{},{},{},{},{},{}\n", csv_field(r.id), csv_field(r.kind), csv_field(r.metric),
-                           number_text(r.measured), r.predicted ? number_text(*r.predicted) : "",
+        out += fmt::format("{},{},{},{},{},{},{},{}\n", csv_field(r.id), csv_field(r.kind),
+                           csv_field(r.metric), number_text(r.measured),
+                           r.predicted ? number_text(*r.predicted) : "",
                            r.error_pct ? fmt::format("{:.2f}", *r.error_pct) : "",
                            r.skipped() ? "skipped" : "simulated", csv_field(detail));
     }
@@ -233,16 +243,17 @@ std::string to_csv(const std::vector<Result>& results) {
 }
 
 std::string format_table_header(size_t w) {
-    return fmt::format("{:<{}}  {:<18}  {:>12}  {:>12}  {:>8}\n", "id", w, "kind", "measured", "predicted", "error") +
+    return fmt::format("{:<{}}  {:<18}  {:>12}  {:>12}  {:>8}\n", "id", w, "kind", "measured",
+                       "predicted", "error") +
            std::string(w + 60, '-') + "\n";
 }
 
 std::string format_row(const Result& r, size_t w) {
     if (r.skipped())
-        return fmt::format("{:<{}}  {:<18}  {:>12}  {:>12}  skipped: {}\n", r.id, w, r.kind, number_text(r.measured),
-                           "-", r.skip_reason);
-    return fmt::format("{:<{}}  {:<18}  {:>12}  {:>12}  {:>+7.1f}%\n", r.id, w, r.kind, number_text(r.measured),
-                       number_text(*r.predicted), *r.error_pct);
+        return fmt::format("{:<{}}  {:<18}  {:>12}  {:>12}  skipped: {}\n", r.id, w, r.kind,
+                           number_text(r.measured), "-", r.skip_reason);
+    return fmt::format("{:<{}}  {:<18}  {:>12}  {:>12}  {:>+7.1f}%\n", r.id, w, r.kind,
+                       number_text(r.measured), number_text(*r.predicted), *r.error_pct);
 }
 
 std::string format_notes(const std::vector<Result>& results) {
@@ -260,9 +271,10 @@ std::string format_summary(const std::vector<Summary>& summaries) {
     std::string out = "summary (|error| = |predicted / measured - 1|):\n";
     for (const auto& s : summaries) {
         if (s.count)
-            out += fmt::format("  {:<20} {:>4} cases  median |error| {:>6.1f}%  p90 |error| {:>6.1f}%{}\n", s.kind,
-                               s.count, s.median_abs_error_pct, s.p90_abs_error_pct,
-                               s.skipped ? fmt::format("  ({} skipped)", s.skipped) : "");
+            out += fmt::format(
+                "  {:<20} {:>4} cases  median |error| {:>6.1f}%  p90 |error| {:>6.1f}%{}\n", s.kind,
+                s.count, s.median_abs_error_pct, s.p90_abs_error_pct,
+                s.skipped ? fmt::format("  ({} skipped)", s.skipped) : "");
         else
             out += fmt::format("  {:<20} {:>4} cases  ({} skipped)\n", s.kind, 0, s.skipped);
     }

@@ -3,6 +3,7 @@
 #include "calibrate/predict.hpp"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -14,8 +15,6 @@
 #include <iostream>
 #include <map>
 #include <set>
-
-#include <unistd.h>
 #include <tt-metalium/host_api.hpp>
 
 #include "bench/session.hpp"
@@ -30,7 +29,6 @@ namespace {
 using namespace tt::tt_metal;
 using bench::Session;
 using bench::Xy;
-
 
 std::string bytes_text(uint64_t b) {
     if (b >= (1u << 20) && b % (1u << 20) == 0) return fmt::format("{} MiB", b >> 20);
@@ -58,10 +56,13 @@ int noc_or_default(const Params& p, std::vector<std::string>& notes) {
 // ---- noc_latency -------------------------------------------------------------------------------
 
 Prediction predict_noc_latency(Session& s, const Case& c, const Params& p) {
-    if (c.metric != "latency_cycles") throw Skip{fmt::format("metric '{}' not simulated for noc_latency", c.metric)};
+    if (c.metric != "latency_cycles")
+        throw Skip{fmt::format("metric '{}' not simulated for noc_latency", c.metric)};
     const std::string dir = p.need<std::string>("direction"), mem = p.need<std::string>("memory");
-    if (dir != "read" && dir != "write") throw Skip{fmt::format("direction '{}' is neither read nor write", dir)};
-    if (mem != "l1" && mem != "dram") throw Skip{fmt::format("memory '{}' is neither l1 nor dram", mem)};
+    if (dir != "read" && dir != "write")
+        throw Skip{fmt::format("direction '{}' is neither read nor write", dir)};
+    if (mem != "l1" && mem != "dram")
+        throw Skip{fmt::format("memory '{}' is neither l1 nor dram", mem)};
     bench::NocLatencyOptions o{.write = dir == "write",
                                .dram = mem == "dram",
                                .transaction_bytes = p.need<uint32_t>("transaction_bytes"),
@@ -88,13 +89,15 @@ Prediction predict_noc_transfer(Session& s, const Case& c, const Params& p) {
     if (!pat) throw Skip{fmt::format("pattern '{}' is not simulated", pattern)};
     bench::NocPatternOptions o{.pattern = *pat, .peers = p.need<int>("cores")};
     o.noc = noc_or_default(p, out.notes);
-    const bool round_robin = *pat == bench::NocPattern::one_to_all_unicast || *pat == bench::NocPattern::one_from_all;
+    const bool round_robin =
+        *pat == bench::NocPattern::one_to_all_unicast || *pat == bench::NocPattern::one_from_all;
     if (*pat == bench::NocPattern::one_to_one || *pat == bench::NocPattern::one_from_one) {
         if (o.peers != 1) throw Skip{fmt::format("{} with {} cores", pattern, o.peers)};
         if (auto sa = p.get<bool>("same_axis"))
             o.same_axis = *sa;
         else
-            out.notes.push_back("same_axis: true (not stated; the peer is the neighbour in the row)");
+            out.notes.push_back(
+                "same_axis: true (not stated; the peer is the neighbour in the row)");
     }
     if (p.get<bool>("linked").value_or(false))
         out.notes.push_back("linked: not modelled (transactions sent unlinked)");
@@ -121,9 +124,12 @@ Prediction predict_noc_transfer(Session& s, const Case& c, const Params& p) {
         }
     }
     if (sizes.size() > 1)
-        out.notes.push_back(fmt::format("transaction_bytes: best of a 256 B..64 KiB sweep, {} ({:.2f} B/cycle)",
-                                        bytes_text(best_size), best));
-    if (!n) out.notes.push_back(fmt::format("num_transactions: {} (not stated; >= 2 MiB moved)", best_n));
+        out.notes.push_back(
+            fmt::format("transaction_bytes: best of a 256 B..64 KiB sweep, {} ({:.2f} B/cycle)",
+                        bytes_text(best_size), best));
+    if (!n)
+        out.notes.push_back(
+            fmt::format("num_transactions: {} (not stated; >= 2 MiB moved)", best_n));
     out.value = bandwidth_in(c.metric, best, s.clock_ghz());
     return out;
 }
@@ -134,7 +140,8 @@ Prediction predict_dram(Session& s, const Case& c, const Params& p) {
     Prediction out;
     const bool write = c.kind == "dram_write";
     if (auto w = p.get<std::string>("workload"))
-        throw Skip{fmt::format("describes a class of ops (workload {}), not one configuration", *w)};
+        throw Skip{
+            fmt::format("describes a class of ops (workload {}), not one configuration", *w)};
     bench::DramTrafficOptions o{.write = write, .channels = p.need<int>("dram_channels")};
     if (o.channels < 1 || o.channels > s.num_banks())
         throw Skip{fmt::format("{} DRAM channels; the chip has {}", o.channels, s.num_banks())};
@@ -151,23 +158,26 @@ Prediction predict_dram(Session& s, const Case& c, const Params& p) {
         o.bytes_per_core = *b;
     } else if (auto total = p.get<uint64_t>("total_bytes")) {
         o.bytes_per_core = (*total / o.cores + align - 1) / align * align;
-        out.notes.push_back(fmt::format("bytes_per_core: {} (not stated; total_bytes / cores)", o.bytes_per_core));
+        out.notes.push_back(
+            fmt::format("bytes_per_core: {} (not stated; total_bytes / cores)", o.bytes_per_core));
     } else {
         throw Skip{"neither bytes_per_core nor total_bytes is stated"};
     }
     if (o.bytes_per_core == 0) throw Skip{"no bytes to move"};
     o.noc = noc_or_default(p, out.notes);
     if (auto vc = p.get<std::string>("vc")) {
-        if (*vc != "static" && *vc != "dynamic") throw Skip{fmt::format("vc '{}' is neither static nor dynamic", *vc)};
+        if (*vc != "static" && *vc != "dynamic")
+            throw Skip{fmt::format("vc '{}' is neither static nor dynamic", *vc)};
         o.dynamic_vc = *vc == "dynamic";
         if (!write && o.dynamic_vc)
-            out.notes.push_back("vc: dynamic has no effect on reads (only write data backs up before DRAM)");
+            out.notes.push_back(
+                "vc: dynamic has no effect on reads (only write data backs up before DRAM)");
     } else if (write) {
         out.notes.push_back("vc: static (not stated; TT-Metal's writes use NOC_UNICAST_WRITE_VC)");
     }
     if (auto gtps = p.get<double>("dram_speed_gtps"); gtps && *gtps != 12)
-        out.notes.push_back(fmt::format("dram_speed_gtps: {} not modelled (channels run at the architecture's rate)",
-                                        *gtps));
+        out.notes.push_back(fmt::format(
+            "dram_speed_gtps: {} not modelled (channels run at the architecture's rate)", *gtps));
     if (auto stated = p.get<uint32_t>("transaction_bytes")) {
         o.transaction_bytes = *stated;
     } else {
@@ -175,14 +185,16 @@ Prediction predict_dram(Session& s, const Case& c, const Params& p) {
         uint32_t t = s.config().chip.noc.max_packet_payload_bytes;
         while (t > align && o.bytes_per_core % t != 0) t /= 2;
         if (o.bytes_per_core % t != 0)
-            throw Skip{fmt::format("{} B per core is not a multiple of the {} B DRAM alignment", o.bytes_per_core,
-                                   align)};
+            throw Skip{fmt::format("{} B per core is not a multiple of the {} B DRAM alignment",
+                                   o.bytes_per_core, align)};
         o.transaction_bytes = t;
-        out.notes.push_back(fmt::format("transaction_bytes: {} (not stated; largest packet dividing the data)", t));
+        out.notes.push_back(
+            fmt::format("transaction_bytes: {} (not stated; largest packet dividing the data)", t));
     }
     if (o.transaction_bytes % align != 0 || o.bytes_per_core % o.transaction_bytes != 0)
-        throw Skip{fmt::format("{} B per core in {} B transactions: not whole, aligned transactions",
-                               o.bytes_per_core, o.transaction_bytes)};
+        throw Skip{
+            fmt::format("{} B per core in {} B transactions: not whole, aligned transactions",
+                        o.bytes_per_core, o.transaction_bytes)};
     if (auto pl = p.get<std::string>("core_placement")) {
         auto parsed = bench::parse_dram_placement(*pl);
         if (!parsed) throw Skip{fmt::format("core_placement '{}' is not simulated", *pl)};
@@ -194,10 +206,12 @@ Prediction predict_dram(Session& s, const Case& c, const Params& p) {
     }
     if (auto test = p.get<std::string>("test")) {
         if (*test == "dram_read_remote_cb_sync")
-            out.notes.push_back("test dram_read_remote_cb_sync: the forwarding to receiver cores is not simulated, "
-                                "only the reader streaming its bank");
+            out.notes.push_back(
+                "test dram_read_remote_cb_sync: the forwarding to receiver cores is not simulated, "
+                "only the reader streaming its bank");
         else if (*test == "dram_read_l1_write_core")
-            out.notes.push_back("test dram_read_l1_write_core: readers stream their banks into their own L1");
+            out.notes.push_back(
+                "test dram_read_l1_write_core: readers stream their banks into their own L1");
     }
     const bench::DramTrafficResult r = bench::dram_traffic(s, o);
     out.value = bandwidth_in(c.metric, r.bytes_per_cycle, s.clock_ghz());
@@ -218,21 +232,25 @@ std::optional<SfpuCall> sfpu_call(const std::string& op, bool approx) {
     if (op == "gelu") return SfpuCall{"gelu_tile_init<" + a + ">()", "gelu_tile<" + a + ">(i)"};
     if (op == "sigmoid_appx")
         return SfpuCall{"sigmoid_tile_init<true>()", "sigmoid_tile<VectorMode::RC, true>(i)"};
-    if (op == "sigmoid") return SfpuCall{"sigmoid_tile_init<" + a + ">()", "sigmoid_tile<VectorMode::RC, " + a + ">(i)"};
+    if (op == "sigmoid")
+        return SfpuCall{"sigmoid_tile_init<" + a + ">()",
+                        "sigmoid_tile<VectorMode::RC, " + a + ">(i)"};
     if (op == "exp") return SfpuCall{"exp_tile_init<" + a + ">()", "exp_tile<" + a + ">(i)"};
     if (op == "rsqrt") return SfpuCall{"rsqrt_tile_init<" + a + ">()", "rsqrt_tile<" + a + ">(i)"};
     if (op == "recip" || op == "reciprocal") return SfpuCall{"recip_tile_init()", "recip_tile(i)"};
-    if (op == "neg" || op == "negative") return SfpuCall{"negative_tile_init()", "negative_tile(i)"};
-    static const std::set<std::string> plain = {"log",  "sqrt", "silu", "relu", "tanh", "abs",  "square",
-                                                "sign", "exp2", "expm1", "sin", "cos",  "tan",  "log1p",
-                                                "erf"};
+    if (op == "neg" || op == "negative")
+        return SfpuCall{"negative_tile_init()", "negative_tile(i)"};
+    static const std::set<std::string> plain = {"log", "sqrt",   "silu", "relu",  "tanh",
+                                                "abs", "square", "sign", "exp2",  "expm1",
+                                                "sin", "cos",    "tan",  "log1p", "erf"};
     if (plain.count(op)) return SfpuCall{op + "_tile_init()", op + "_tile(i)"};
     return std::nullopt;
 }
 
 // Math-thread cycles of one run of kernels/calibrate/sfpu_loop.cpp.
-uint64_t sfpu_math_cycles(Session& s, const SfpuCall& op, bool approx, bool fp32_dest, tt::DataFormat in_fmt,
-                          tt::DataFormat out_fmt, uint32_t tiles, uint32_t repeats) {
+uint64_t sfpu_math_cycles(Session& s, const SfpuCall& op, bool approx, bool fp32_dest,
+                          tt::DataFormat in_fmt, tt::DataFormat out_fmt, uint32_t tiles,
+                          uint32_t repeats) {
     const CoreCoord core{0, 0};
     Program program = CreateProgram();
     const uint32_t in_tile = tt::tile_size(in_fmt), out_tile = tt::tile_size(out_fmt);
@@ -242,15 +260,16 @@ uint64_t sfpu_math_cycles(Session& s, const SfpuCall& op, bool approx, bool fp32
     CreateCircularBuffer(program, core,
                          CircularBufferConfig(tiles * out_tile, {{tt::CBIndex::c_16, out_fmt}})
                              .set_page_size(tt::CBIndex::c_16, out_tile));
-    KernelHandle pub = CreateKernel(program, "kernels/calibrate/publish_inputs.cpp", core,
-                                    DataMovementConfig{.processor = DataMovementProcessor::RISCV_1,
-                                                       .noc = NOC::NOC_0});
+    KernelHandle pub = CreateKernel(
+        program, "kernels/calibrate/publish_inputs.cpp", core,
+        DataMovementConfig{.processor = DataMovementProcessor::RISCV_1, .noc = NOC::NOC_0});
     SetRuntimeArgs(program, pub, core, {tiles, 0u});
-    KernelHandle k = CreateKernel(program, "kernels/calibrate/sfpu_loop.cpp", core,
-                                  ComputeConfig{.fp32_dest_acc_en = fp32_dest,
-                                                .math_approx_mode = approx,
-                                                .compile_args = {tiles},
-                                                .defines = {{"SFPU_OP_INIT()", op.init}, {"SFPU_OP(i)", op.call}}});
+    KernelHandle k = CreateKernel(
+        program, "kernels/calibrate/sfpu_loop.cpp", core,
+        ComputeConfig{.fp32_dest_acc_en = fp32_dest,
+                      .math_approx_mode = approx,
+                      .compile_args = {tiles},
+                      .defines = {{"SFPU_OP_INIT()", op.init}, {"SFPU_OP(i)", op.call}}});
     SetRuntimeArgs(program, k, core, {repeats});
     EnqueueProgram(s.device()->command_queue(), program, true);
     return s.kernel_cycles({0, 0}, "TRISC1");
@@ -279,7 +298,8 @@ Prediction predict_sfpu(Session& s, const Case& c, const Params& p) {
     const std::string op_name = p.need<std::string>("op");
     const bool approx = p.need<bool>("approx");
     const bool fp32_dest = flag_or_false(p, "fp32_dest_acc", out.notes);
-    const tt::DataFormat in_fmt = format_param(p, "in_dtype"), out_fmt = format_param(p, "out_dtype");
+    const tt::DataFormat in_fmt = format_param(p, "in_dtype"),
+                         out_fmt = format_param(p, "out_dtype");
     if (auto scope = p.get<std::string>("scope"); scope && *scope != "math_only")
         throw Skip{fmt::format("scope '{}' is not simulated (only math_only)", *scope)};
     const auto op = sfpu_call(op_name, approx);
@@ -289,7 +309,8 @@ Prediction predict_sfpu(Session& s, const Case& c, const Params& p) {
         tiles = *t;
     } else if (c.metric == "cycles_per_tile") {
         tiles = 128;
-        out.notes.push_back("tiles in the loop: 128 (not stated; the per-tile figure does not depend on it)");
+        out.notes.push_back(
+            "tiles in the loop: 128 (not stated; the per-tile figure does not depend on it)");
     } else {
         throw Skip{"the number of tiles the timed loop covers is not stated"};
     }
@@ -300,11 +321,13 @@ Prediction predict_sfpu(Session& s, const Case& c, const Params& p) {
     uint32_t held = dst_tiles(fp32_dest);
     while (tiles % held != 0) --held;
     const uint32_t repeats = tiles / held;
-    const uint64_t with = sfpu_math_cycles(s, *op, approx, fp32_dest, in_fmt, out_fmt, held, repeats);
+    const uint64_t with =
+        sfpu_math_cycles(s, *op, approx, fp32_dest, in_fmt, out_fmt, held, repeats);
     const uint64_t without = sfpu_math_cycles(s, *op, approx, fp32_dest, in_fmt, out_fmt, held, 0);
     const double loop = double(with) - double(without);
-    out.notes.push_back(fmt::format("{} Dst-resident tiles x {} repeats of {}; math-thread loop cycles", held,
-                                    repeats, op->call));
+    out.notes.push_back(
+        fmt::format("{} Dst-resident tiles x {} repeats of {}; math-thread loop cycles", held,
+                    repeats, op->call));
     out.value = c.metric == "cycles" ? loop : loop / tiles;
     return out;
 }
@@ -322,17 +345,20 @@ MathFidelity fidelity_param(const Params& p) {
 
 uint32_t tiles_of(const Params& p, const char* key) {
     const uint32_t v = p.need<uint32_t>(key);
-    if (v == 0 || v % 32 != 0) throw Skip{fmt::format("params.{} = {} is not a positive multiple of 32", key, v)};
+    if (v == 0 || v % 32 != 0)
+        throw Skip{fmt::format("params.{} = {} is not a positive multiple of 32", key, v)};
     return v / 32;
 }
 
 Prediction predict_matmul_single_core(Session& s, const Case& c, const Params& p) {
     Prediction out;
-    if (c.metric != "cycles") throw Skip{fmt::format("metric '{}' not simulated for matmul_single_core", c.metric)};
+    if (c.metric != "cycles")
+        throw Skip{fmt::format("metric '{}' not simulated for matmul_single_core", c.metric)};
     const uint32_t Mt = tiles_of(p, "M"), Nt = tiles_of(p, "N"), Kb = tiles_of(p, "K_per_block");
     const uint32_t num_blocks = p.need<uint32_t>("num_blocks");
     const uint32_t sh = p.need<uint32_t>("out_subblock_h"), sw = p.need<uint32_t>("out_subblock_w");
-    const tt::DataFormat in0_fmt = format_param(p, "in0_dtype"), in1_fmt = format_param(p, "in1_dtype"),
+    const tt::DataFormat in0_fmt = format_param(p, "in0_dtype"),
+                         in1_fmt = format_param(p, "in1_dtype"),
                          out_fmt = format_param(p, "out_dtype");
     const MathFidelity fidelity = fidelity_param(p);
     const bool fp32_dest = flag_or_false(p, "fp32_dest_acc", out.notes);
@@ -341,10 +367,11 @@ Prediction predict_matmul_single_core(Session& s, const Case& c, const Params& p
         throw Skip{fmt::format("inputs '{}' not simulated (only l1_resident)", *in)};
     if (num_blocks == 0) throw Skip{"num_blocks is 0"};
     if (sh == 0 || sw == 0 || Mt % sh != 0 || Nt % sw != 0)
-        throw Skip{fmt::format("a {}x{} sub-block does not tile the {}x{}-tile output", sh, sw, Mt, Nt)};
+        throw Skip{
+            fmt::format("a {}x{} sub-block does not tile the {}x{}-tile output", sh, sw, Mt, Nt)};
     if (sh * sw > dst_tiles(fp32_dest))
-        throw Skip{fmt::format("a {}x{} sub-block exceeds Dst ({} tiles{})", sh, sw, dst_tiles(fp32_dest),
-                               fp32_dest ? " with fp32 accumulation" : "")};
+        throw Skip{fmt::format("a {}x{} sub-block exceeds Dst ({} tiles{})", sh, sw,
+                               dst_tiles(fp32_dest), fp32_dest ? " with fp32 accumulation" : "")};
 
     // Partials as TT-NN keeps them: fp32 with fp32 Dst, bf16 under packer L1 accumulation, else
     // the output format (then sharing the output's memory).
@@ -359,10 +386,12 @@ Prediction predict_matmul_single_core(Session& s, const Case& c, const Params& p
     const uint64_t interm_bytes = shared ? 0 : uint64_t(out_tiles) * tt::tile_size(interm_fmt);
     const auto& tx = s.config().chip.tensix;
     const uint64_t l1_free = uint64_t(tx.l1_size_kib) * 1024 - tx.l1_unreserved_base_bytes;
-    const uint64_t need = in0_bytes + in1_bytes + out_bytes + interm_bytes + 4 * 32;  // + CB alignment
+    const uint64_t need =
+        in0_bytes + in1_bytes + out_bytes + interm_bytes + 4 * 32;  // + CB alignment
     if (need > l1_free)
-        throw Skip{fmt::format("one K block of in0 and in1 plus the output need {} KiB of L1; {} KiB are free",
-                               need / 1024, l1_free / 1024)};
+        throw Skip{fmt::format(
+            "one K block of in0 and in1 plus the output need {} KiB of L1; {} KiB are free",
+            need / 1024, l1_free / 1024)};
 
     const CoreCoord core{0, 0};
     Program program = CreateProgram();
@@ -379,23 +408,25 @@ Prediction predict_matmul_single_core(Session& s, const Case& c, const Params& p
         cb(out_tiles, {{tt::CBIndex::c_16, out_fmt}});
         cb(out_tiles, {{tt::CBIndex::c_24, interm_fmt}});
     }
-    KernelHandle pub = CreateKernel(program, "kernels/calibrate/publish_inputs.cpp", core,
-                                    DataMovementConfig{.processor = DataMovementProcessor::RISCV_1,
-                                                       .noc = NOC::NOC_0});
+    KernelHandle pub = CreateKernel(
+        program, "kernels/calibrate/publish_inputs.cpp", core,
+        DataMovementConfig{.processor = DataMovementProcessor::RISCV_1, .noc = NOC::NOC_0});
     SetRuntimeArgs(program, pub, core, {in0_tiles, in1_tiles});
     const uint32_t use_block = 1;
     CreateKernel(program, "kernels/calibrate/bmm_large_block_zm.cpp", core,
                  ComputeConfig{.math_fidelity = fidelity,
                                .fp32_dest_acc_en = fp32_dest,
-                               .compile_args = {Kb, Mt / sh, in0_tiles, sh * Kb, Nt / sw, in1_tiles, Nt, num_blocks,
-                                                sh, sw, sh * sw, uint32_t(l1_acc), use_block,
-                                                uint32_t(l1_acc && !shared)}});
+                               .compile_args = {Kb, Mt / sh, in0_tiles, sh * Kb, Nt / sw, in1_tiles,
+                                                Nt, num_blocks, sh, sw, sh * sw, uint32_t(l1_acc),
+                                                use_block, uint32_t(l1_acc && !shared)}});
     EnqueueProgram(s.device()->command_queue(), program, true);
     uint64_t cycles = 0;
-    for (const char* risc : {"TRISC0", "TRISC1", "TRISC2"}) cycles = std::max(cycles, s.kernel_cycles({0, 0}, risc));
-    out.notes.push_back(fmt::format("matmul_block over {}x{} sub-blocks, {} K blocks of {} tiles; partials {} in {}",
-                                    sh, sw, num_blocks, Kb, l1_acc ? "accumulated by the packer" : "spilled and reloaded",
-                                    tensim::data_format_name(interm_fmt)));
+    for (const char* risc : {"TRISC0", "TRISC1", "TRISC2"})
+        cycles = std::max(cycles, s.kernel_cycles({0, 0}, risc));
+    out.notes.push_back(fmt::format(
+        "matmul_block over {}x{} sub-blocks, {} K blocks of {} tiles; partials {} in {}", sh, sw,
+        num_blocks, Kb, l1_acc ? "accumulated by the packer" : "spilled and reloaded",
+        tensim::data_format_name(interm_fmt)));
     out.value = double(cycles);
     return out;
 }
@@ -427,9 +458,12 @@ struct BlockParam {
     uint32_t ops::MatmulConfig::*field;
 };
 constexpr BlockParam kBlockParams[] = {
-    {"in0_block_w", &ops::MatmulConfig::in0_block_w},       {"per_core_M", &ops::MatmulConfig::per_core_M},
-    {"per_core_N", &ops::MatmulConfig::per_core_N},         {"out_block_h", &ops::MatmulConfig::out_block_h},
-    {"out_block_w", &ops::MatmulConfig::out_block_w},       {"out_subblock_h", &ops::MatmulConfig::out_subblock_h},
+    {"in0_block_w", &ops::MatmulConfig::in0_block_w},
+    {"per_core_M", &ops::MatmulConfig::per_core_M},
+    {"per_core_N", &ops::MatmulConfig::per_core_N},
+    {"out_block_h", &ops::MatmulConfig::out_block_h},
+    {"out_block_w", &ops::MatmulConfig::out_block_w},
+    {"out_subblock_h", &ops::MatmulConfig::out_subblock_h},
     {"out_subblock_w", &ops::MatmulConfig::out_subblock_w},
 };
 
@@ -439,16 +473,31 @@ Prediction predict_matmul(Session& s, const Case& c, const Params& p, bool inclu
         throw Skip{fmt::format("metric '{}' not simulated for matmul", c.metric)};
     const uint32_t M = p.need<uint32_t>("M"), K = p.need<uint32_t>("K"), N = p.need<uint32_t>("N");
     if (M == 0 || K == 0 || N == 0) throw Skip{"an empty matmul"};
-    if (!include_large && double(M) * double(N) * double(K) > large_matmul_work()) throw Skip{large_matmul_reason()};
+    if (!include_large && double(M) * double(N) * double(K) > large_matmul_work())
+        throw Skip{large_matmul_reason()};
 
     // Every key the schema gives the kind, plus the block sizes; anything else is reported unused.
-    static const std::set<std::string> known = {
-        "M",       "K",       "N",       "in0_dtype",     "in1_dtype",     "out_dtype", "math_fidelity", "grid_x",
-        "grid_y",  "in0_mem", "in1_mem", "out_mem",       "fp32_dest_acc", "packer_l1_acc", "program", "mcast_in0"};
+    static const std::set<std::string> known = {"M",
+                                                "K",
+                                                "N",
+                                                "in0_dtype",
+                                                "in1_dtype",
+                                                "out_dtype",
+                                                "math_fidelity",
+                                                "grid_x",
+                                                "grid_y",
+                                                "in0_mem",
+                                                "in1_mem",
+                                                "out_mem",
+                                                "fp32_dest_acc",
+                                                "packer_l1_acc",
+                                                "program",
+                                                "mcast_in0"};
     for (const auto& [key, value] : c.params.items()) {
         const bool block = std::any_of(std::begin(kBlockParams), std::end(kBlockParams),
                                        [&](const BlockParam& b) { return key == b.key; });
-        if (!known.count(key) && !block) out.notes.push_back(fmt::format("{} = {}: not used", key, value.dump()));
+        if (!known.count(key) && !block)
+            out.notes.push_back(fmt::format("{} = {}: not used", key, value.dump()));
     }
 
     const ops::DType d0 = dtype_param(p, "in0_dtype"), d1 = dtype_param(p, "in1_dtype");
@@ -463,7 +512,8 @@ Prediction predict_matmul(Session& s, const Case& c, const Params& p, bool inclu
     }
     cfg.grid_x = p.need<uint32_t>("grid_x");
     cfg.grid_y = p.need<uint32_t>("grid_y");
-    if (cfg.grid_x == 0 || cfg.grid_y == 0) throw Skip{fmt::format("an empty {}x{} grid", cfg.grid_x, cfg.grid_y)};
+    if (cfg.grid_x == 0 || cfg.grid_y == 0)
+        throw Skip{fmt::format("an empty {}x{} grid", cfg.grid_x, cfg.grid_y)};
     const ops::MemoryConfig a_mem = memory_param(p, "in0_mem"), b_mem = memory_param(p, "in1_mem");
     cfg.out_mem = memory_param(p, "out_mem");
     cfg.fp32_dest_acc = flag_or_false(p, "fp32_dest_acc", out.notes);
@@ -481,7 +531,8 @@ Prediction predict_matmul(Session& s, const Case& c, const Params& p, bool inclu
     tensim::ProgramStats st;
     try {
         // Plan first: it completes the sharded requests (grid, shard shape) the operands need.
-        const ops::MatmulPlan plan = ops::plan_matmul(s.device(), {sa, sb, d0, d1, a_mem, b_mem, false}, cfg);
+        const ops::MatmulPlan plan =
+            ops::plan_matmul(s.device(), {sa, sb, d0, d1, a_mem, b_mem, false}, cfg);
         // Cycles do not depend on the values, so the inputs are allocated, not written.
         const ops::Tensor a = ops::Tensor::allocate(s.device(), sa, d0, plan.a_mem);
         const ops::Tensor b = ops::Tensor::allocate(s.device(), sb, d1, plan.b_mem);
@@ -495,20 +546,23 @@ Prediction predict_matmul(Session& s, const Case& c, const Params& p, bool inclu
     if (!st.compute.empty()) fpu /= double(st.compute.size());
 
     if (cfg.program == ops::MatmulProgram::automatic)
-        out.notes.push_back(fmt::format("program auto: the planner chose {}", ops::program_name(ran.program)));
+        out.notes.push_back(
+            fmt::format("program auto: the planner chose {}", ops::program_name(ran.program)));
     if (!fixed.empty()) {
         std::string list;
         for (const auto& f : fixed) list += (list.empty() ? "" : ", ") + f;
         out.notes.push_back(fmt::format("block sizes given: {}", list));
     }
     if (!p.stated("packer_l1_acc"))
-        out.notes.push_back(fmt::format("packer_l1_acc: {} (not stated; op layer default: on, off with at most 2 K "
-                                        "blocks)",
-                                        ran.packer_l1_acc ? "on" : "off"));
+        out.notes.push_back(
+            fmt::format("packer_l1_acc: {} (not stated; op layer default: on, off with at most 2 K "
+                        "blocks)",
+                        ran.packer_l1_acc ? "on" : "off"));
     out.notes.push_back(ran.describe());
-    out.notes.push_back(fmt::format("in0 {}, in1 {}, out {}", ops::describe(ran.a_mem), ops::describe(ran.b_mem),
-                                    ops::describe(ran.out_mem)));
-    out.notes.push_back(fmt::format("FPU utilization {:.1f}% (mean over {} cores)", 100 * fpu, st.compute.size()));
+    out.notes.push_back(fmt::format("in0 {}, in1 {}, out {}", ops::describe(ran.a_mem),
+                                    ops::describe(ran.b_mem), ops::describe(ran.out_mem)));
+    out.notes.push_back(
+        fmt::format("FPU utilization {:.1f}% (mean over {} cores)", 100 * fpu, st.compute.size()));
     out.value = c.metric == "cycles" ? double(st.device_cycles) : st.device_time_us;
     return out;
 }

@@ -1,13 +1,13 @@
 // Internal to `tensim calibrate`: how a case's params are read, and the simulation of one case
 // by kind (predict.cpp). A case that cannot be expressed throws Skip with the reason.
 #pragma once
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <type_traits>
 #include <vector>
-
-#include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "bench/session.hpp"
 #include "tensim/calibrate.hpp"
@@ -22,7 +22,7 @@ struct Skip {
 // Typed access to a case's flat params object. A key that is missing or null is "not stated";
 // a value of the wrong type makes the case inexpressible.
 class Params {
-  public:
+public:
     explicit Params(const nlohmann::json& p) : m_p(p) {}
 
     bool stated(const char* key) const { return m_p.contains(key) && !m_p.at(key).is_null(); }
@@ -36,7 +36,8 @@ class Params {
         } else if constexpr (std::is_same_v<T, std::string>) {
             if (v.is_string()) return v.get<std::string>();
         } else if constexpr (std::is_integral_v<T>) {
-            if (v.is_number_integer() && v.get<int64_t>() >= 0) return static_cast<T>(v.get<int64_t>());
+            if (v.is_number_integer() && v.get<int64_t>() >= 0)
+                return static_cast<T>(v.get<int64_t>());
             if (v.is_number_unsigned()) return static_cast<T>(v.get<uint64_t>());
         } else {
             if (v.is_number()) return v.get<T>();
@@ -47,17 +48,22 @@ class Params {
     template <typename T>
     T need(const char* key) const {
         auto v = get<T>(key);
-        if (!v) throw Skip{fmt::format("params.{} is {}", key, m_p.contains(key) ? "null" : "missing")};
+        if (!v)
+            throw Skip{fmt::format("params.{} is {}", key, m_p.contains(key) ? "null" : "missing")};
         return *v;
     }
 
-  private:
+private:
     template <typename T>
     static const char* type_name() {
-        if constexpr (std::is_same_v<T, bool>) return "boolean";
-        else if constexpr (std::is_same_v<T, std::string>) return "string";
-        else if constexpr (std::is_integral_v<T>) return "non-negative integer";
-        else return "number";
+        if constexpr (std::is_same_v<T, bool>)
+            return "boolean";
+        else if constexpr (std::is_same_v<T, std::string>)
+            return "string";
+        else if constexpr (std::is_integral_v<T>)
+            return "non-negative integer";
+        else
+            return "number";
     }
     const nlohmann::json& m_p;
 };

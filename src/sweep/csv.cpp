@@ -1,8 +1,7 @@
 // The sweep's points and its CSV (see tensim/sweep.hpp): axes and their product, a child's
 // outcome as a row, and the file's columns, quoting and reading back for --resume.
-#include <sys/wait.h>
-
 #include <fmt/format.h>
+#include <sys/wait.h>
 
 #include <algorithm>
 #include <map>

@@ -1,23 +1,21 @@
 // The sweep's process pool (see tensim/sweep.hpp): one `tensim` child per point, N at a time,
 // rows appended to the CSV as points finish, SIGINT/SIGTERM ending it with the finished rows kept.
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
-#include <thread>
-
-#include <fmt/format.h>
-
-#include <algorithm>
 #include <map>
 #include <set>
+#include <thread>
 
 #include "common/error.hpp"
 #include "sweep/util.hpp"
@@ -163,9 +161,10 @@ Summary run(const Options& opt, std::ostream& log) {
     for (const auto& w : opt.command)
         for (const std::string flag : {"--stats", "--trace", "--report", "--pictures"})
             if (w == flag || w.rfind(flag + "=", 0) == 0 || w.rfind(flag + "-", 0) == 0)
-                throw ConfigError(fmt::format("sweep: {} in the command would have every point write the same "
-                                              "file; run the point to look at on its own",
-                                              w));
+                throw ConfigError(
+                    fmt::format("sweep: {} in the command would have every point write the same "
+                                "file; run the point to look at on its own",
+                                w));
     // Each point is its own run: none inherits run outputs the environment asks for.
     for (const char* v : {"TENSIM_STATS", "TENSIM_TRACE", "TENSIM_REPORT"}) unsetenv(v);
     const std::vector<Point> points = expand(opt.axes);

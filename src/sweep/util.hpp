@@ -47,7 +47,7 @@ inline const std::vector<std::string>& metric_columns() {
 }
 
 inline void flatten_into(const nlohmann::ordered_json& j, const std::string& prefix,
-                  std::vector<std::pair<std::string, std::string>>& out) {
+                         std::vector<std::pair<std::string, std::string>>& out) {
     for (const auto& [k, v] : j.items()) {
         const std::string name = prefix.empty() ? k : prefix + "." + k;
         if (v.is_object())
@@ -73,6 +73,5 @@ inline std::string read_file(const std::string& path) {
     ss << in.rdbuf();
     return ss.str();
 }
-
 
 }  // namespace tensim::sweep::detail

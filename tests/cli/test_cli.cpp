@@ -17,16 +17,16 @@ using nlohmann::json;
 
 namespace {
 
-struct Run {
+struct Outcome {
     int status = -1;  // exit status
     std::string out;  // stdout
 };
 
 // Runs `env tensim args` with stderr discarded.
-Run tensim(const std::string& args, const std::string& env = "") {
-    const std::string cmd = (env.empty() ? "" : "env " + env + " ") + TENSIM_BIN_DIR + "/tensim " + args +
-                            " 2>/dev/null";
-    Run r;
+Outcome tensim(const std::string& args, const std::string& env = "") {
+    const std::string cmd = (env.empty() ? "" : "env " + env + " ") + TENSIM_BIN_DIR + "/tensim " +
+                            args + " 2>/dev/null";
+    Outcome r;
     FILE* p = popen(cmd.c_str(), "r");
     if (!p) return r;
     char buf[4096];
@@ -37,7 +37,8 @@ Run tensim(const std::string& args, const std::string& env = "") {
 }
 
 fs::path scratch(const std::string& name) {
-    const fs::path dir = fs::temp_directory_path() / ("tensim-test-cli-" + std::to_string(::getpid()));
+    const fs::path dir =
+        fs::temp_directory_path() / ("tensim-test-cli-" + std::to_string(::getpid()));
     fs::create_directories(dir);
     return dir / name;
 }
@@ -47,16 +48,17 @@ const std::string kMatmul = "matmul --m 64 --k 64 --n 64 --numerics timing";
 }  // namespace
 
 TEST(Cli, VersionAndHelp) {
-    const Run v = tensim("--version");
+    const Outcome v = tensim("--version");
     EXPECT_EQ(v.status, 0);
     EXPECT_EQ(v.out.rfind("tensim ", 0), 0u) << v.out;
 
-    const Run h = tensim("help");
+    const Outcome h = tensim("help");
     EXPECT_EQ(h.status, 0);
-    for (const char* word : {"arch", "bench", "calibrate", "matmul", "sweep", "--json", "Exit status", "TENSIM_LOG"})
+    for (const char* word :
+         {"arch", "bench", "calibrate", "matmul", "sweep", "--json", "Exit status", "TENSIM_LOG"})
         EXPECT_NE(h.out.find(word), std::string::npos) << word << "\n" << h.out;
 
-    const Run hm = tensim("help bench dram-read");
+    const Outcome hm = tensim("help bench dram-read");
     EXPECT_EQ(hm.status, 0);
     EXPECT_NE(hm.out.find("--transaction-bytes"), std::string::npos) << hm.out;
     EXPECT_NE(hm.out.find("--system"), std::string::npos) << hm.out;
@@ -64,11 +66,11 @@ TEST(Cli, VersionAndHelp) {
 }
 
 TEST(Cli, BadUsageExitsTwo) {
-    EXPECT_EQ(tensim("").status, 2);                           // no subcommand
-    EXPECT_EQ(tensim("nosuch").status, 2);                     // unknown subcommand
-    EXPECT_EQ(tensim("matmul --k 64 --n 64").status, 2);       // a required option missing
+    EXPECT_EQ(tensim("").status, 2);                            // no subcommand
+    EXPECT_EQ(tensim("nosuch").status, 2);                      // unknown subcommand
+    EXPECT_EQ(tensim("matmul --k 64 --n 64").status, 2);        // a required option missing
     EXPECT_EQ(tensim("matmul --m x --k 64 --n 64").status, 2);  // not a number
-    EXPECT_EQ(tensim(kMatmul + " --grid 8by8").status, 2);     // a bad value found after parsing
+    EXPECT_EQ(tensim(kMatmul + " --grid 8by8").status, 2);      // a bad value found after parsing
     EXPECT_EQ(tensim(kMatmul + " --set nosuch.key=1").status, 2);
     EXPECT_EQ(tensim("bench noc-latency --system nosuch").status, 2);
     EXPECT_EQ(tensim("arch show --log loud").status, 2);
@@ -76,14 +78,18 @@ TEST(Cli, BadUsageExitsTwo) {
 }
 
 TEST(Cli, FailedRunExitsOne) {
-    // Parses, but the matmul cannot be placed on a 1x1 grid with so little L1.
-    const Run r = tensim("matmul --m 2048 --k 2048 --n 2048 --numerics timing --set worker_grid=1x1 --set "
-                         "tensix.l1_size_kib=64");
-    EXPECT_EQ(r.status, 1);
+    // Parses, but the matmul does not fit: in0 alone takes 8 MiB of the single core's L1.
+    EXPECT_EQ(tensim("matmul --m 2048 --k 2048 --n 2048 --numerics timing --set worker_grid=1x1 "
+                     "--in0-mem l1_interleaved")
+                  .status,
+              1);
+    // An override the board cannot take is a bad option value instead.
+    EXPECT_EQ(tensim(kMatmul + " --set tensix.l1_size_kib=64").status, 2);
 }
 
 TEST(Cli, SetIsRepeatable) {
-    const Run r = tensim("arch validate --set tensix.l1_size_kib=512 --set clock_mhz=1200 --json");
+    const Outcome r =
+        tensim("arch validate --set tensix.l1_size_kib=512 --set clock_mhz=1200 --json");
     ASSERT_EQ(r.status, 0) << r.out;
     const json j = json::parse(r.out);  // --json alone: stdout is the JSON and nothing else
     const std::string summary = j.at("summary");
@@ -92,24 +98,26 @@ TEST(Cli, SetIsRepeatable) {
 }
 
 TEST(Cli, SystemFromFlagAndEnvironment) {
-    for (const auto& [args, env] : {std::pair<std::string, std::string>{"--system n300", ""},
-                                    {"", "TENSIM_SYSTEM=n300"}}) {
-        const Run a = tensim("arch validate --json " + args, env);
+    for (const auto& [args, env] :
+         {std::pair<std::string, std::string>{"--system n300", ""}, {"", "TENSIM_SYSTEM=n300"}}) {
+        const Outcome a = tensim("arch validate --json " + args, env);
         ASSERT_EQ(a.status, 0) << args << env;
-        EXPECT_EQ(json::parse(a.out).at("summary").get<std::string>().rfind("n300, 2 chip(s)", 0), 0u) << a.out;
-        const Run m = tensim(kMatmul + " --json " + args, env);
+        EXPECT_EQ(json::parse(a.out).at("summary").get<std::string>().rfind("n300, 2 chip(s)", 0),
+                  0u)
+            << a.out;
+        const Outcome m = tensim(kMatmul + " --json " + args, env);
         ASSERT_EQ(m.status, 0) << args << env;
         EXPECT_EQ(json::parse(m.out).at("system"), "n300") << m.out;
     }
     // The flag wins over the environment.
-    const Run m = tensim(kMatmul + " --json --system n150", "TENSIM_SYSTEM=n300");
+    const Outcome m = tensim(kMatmul + " --json --system n150", "TENSIM_SYSTEM=n300");
     ASSERT_EQ(m.status, 0);
     EXPECT_EQ(json::parse(m.out).at("system"), "n150");
 }
 
 TEST(Cli, JsonToFileKeepsTheHumanText) {
     const fs::path out = scratch("bench.json");
-    const Run r = tensim("bench noc-latency --json " + out.string());
+    const Outcome r = tensim("bench noc-latency --json " + out.string());
     ASSERT_EQ(r.status, 0);
     EXPECT_NE(r.out.find("first issue to barrier end"), std::string::npos) << r.out;
     std::ifstream f(out);
@@ -120,7 +128,8 @@ TEST(Cli, JsonToFileKeepsTheHumanText) {
 
 TEST(Cli, SweepWithAFailedPointExitsOne) {
     const fs::path csv = scratch("failing.csv");
-    const Run r = tensim("sweep -j 2 --over worker_grid=1x1,nonsense --out " + csv.string() + " -- " + kMatmul);
+    const Outcome r = tensim("sweep -j 2 --over worker_grid=1x1,nonsense --out " + csv.string() +
+                             " -- " + kMatmul);
     EXPECT_EQ(r.status, 1);
     std::ifstream f(csv);
     std::stringstream text;
@@ -128,6 +137,8 @@ TEST(Cli, SweepWithAFailedPointExitsOne) {
     EXPECT_NE(text.str().find(",ok,"), std::string::npos) << text.str();
     EXPECT_NE(text.str().find(",error,"), std::string::npos) << text.str();
     // All points fine: exit 0.
-    EXPECT_EQ(tensim("sweep --over worker_grid=1x1 --out " + scratch("fine.csv").string() + " -- " + kMatmul).status,
+    EXPECT_EQ(tensim("sweep --over worker_grid=1x1 --out " + scratch("fine.csv").string() + " -- " +
+                     kMatmul)
+                  .status,
               0);
 }

@@ -51,6 +51,7 @@ TEST(Log, SystemCStarvationWarningIsADebugLine) {
 TEST(Log, OtherSystemCWarningsStayWarnings) {
     tensim::set_log_levels("warn");
     const std::string shown = stderr_of(other_warning);
-    EXPECT_NE(shown.find("tensim[systemc] warning: tensim/test: a warning of SystemC's"), std::string::npos)
+    EXPECT_NE(shown.find("tensim[systemc] warning: tensim/test: a warning of SystemC's"),
+              std::string::npos)
         << shown;
 }

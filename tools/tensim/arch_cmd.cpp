@@ -18,8 +18,10 @@ struct State {
 
 void add(CLI::App& cmd) {
     cmd.require_subcommand(1);
-    g.show = cmd.add_subcommand("show", "Print the resolved architecture (board or chip name, or a file)");
-    g.show->add_option("what", g.what, "n150, n300, wormhole_b0 or a JSON file (default: --system)");
+    g.show = cmd.add_subcommand("show",
+                                "Print the resolved architecture (board or chip name, or a file)");
+    g.show->add_option("what", g.what,
+                       "n150, n300, wormhole_b0 or a JSON file (default: --system)");
     g.show_common.add_to(*g.show);
     g.validate = cmd.add_subcommand("validate", "Check an architecture file: keys, units, values");
     g.validate->add_option("file", g.file, "JSON file (default: --system)");
@@ -31,8 +33,10 @@ int run(CLI::App&) {
         const Common& c = g.show_common;
         const std::string what = g.what.empty() ? c.system_name() : g.what;
         const nlohmann::json j = as_usage([&] { return resolved_architecture(what, c.set); });
-        if (c.json_given && !c.json.empty()) c.emit_json(nlohmann::ordered_json::parse(j.dump()));
-        else std::cout << j.dump(2) << "\n";  // JSON is its human form too
+        if (c.json_given && !c.json.empty())
+            c.emit_json(nlohmann::ordered_json::parse(j.dump()));
+        else
+            std::cout << j.dump(2) << "\n";  // JSON is its human form too
         return kOk;
     }
     const Common& c = g.validate_common;

@@ -1,9 +1,9 @@
 // `tensim bench`: the data-movement microbenchmarks of tensim/bench.hpp, one subcommand each,
 // printing a short report or (--json) one JSON object.
+#include <fmt/format.h>
+
 #include <cstdio>
 #include <iostream>
-
-#include <fmt/format.h>
 
 #include "cli.hpp"
 #include "tensim/bench.hpp"
@@ -36,15 +36,15 @@ int run_dram_read(const CLI::App& cmd) {
     if (cmd.count("--bank")) opt.bank = cmd.get_option("--bank")->as<int>();
     DramReadResult r = dram_read(opt);
     g_common.emit_json(json{{"benchmark", "dram_read"},
-                          {"core", xy_json(r.core)},
-                          {"core_noc0", xy_json(r.core_noc)},
-                          {"bank", r.bank},
-                          {"bank_noc0", xy_json(r.bank_noc)},
-                          {"bytes", r.bytes},
-                          {"transaction_bytes", r.transaction_bytes},
-                          {"transactions_per_barrier", r.transactions_per_batch},
-                          {"kernel_cycles", r.kernel_cycles},
-                          {"bytes_per_cycle", r.bytes_per_cycle}});
+                            {"core", xy_json(r.core)},
+                            {"core_noc0", xy_json(r.core_noc)},
+                            {"bank", r.bank},
+                            {"bank_noc0", xy_json(r.bank_noc)},
+                            {"bytes", r.bytes},
+                            {"transaction_bytes", r.transaction_bytes},
+                            {"transactions_per_barrier", r.transactions_per_batch},
+                            {"kernel_cycles", r.kernel_cycles},
+                            {"bytes_per_cycle", r.bytes_per_cycle}});
     if (!g_common.json_on_stdout()) {
         fmt::print("dram-read: core ({},{}) [noc0 {}-{}] <- DRAM bank {} [noc0 {}-{}]\n", r.core.x,
                    r.core.y, r.core_noc.x, r.core_noc.y, r.bank, r.bank_noc.x, r.bank_noc.y);
@@ -66,17 +66,17 @@ int run_noc_latency(const CLI::App& cmd) {
     const char* dir = opt.write ? "write" : "read";
     const char* mem = opt.dram ? "dram" : "l1";
     json j{{"benchmark", "noc_latency"},
-               {"direction", dir},
-               {"memory", mem},
-               {"transaction_bytes", opt.transaction_bytes},
-               {"num_transactions", opt.transactions},
-               {"same_axis", opt.same_axis},
-               {"core_noc0", xy_json(r.core_noc)},
-               {"peer_noc0", xy_json(r.peer_noc)},
-               {"latency_cycles", r.latency_cycles},
-               {"cycles_per_transaction", r.cycles_per_transaction}};
-        if (opt.dram) j["bank"] = r.bank;
-        g_common.emit_json(j);
+           {"direction", dir},
+           {"memory", mem},
+           {"transaction_bytes", opt.transaction_bytes},
+           {"num_transactions", opt.transactions},
+           {"same_axis", opt.same_axis},
+           {"core_noc0", xy_json(r.core_noc)},
+           {"peer_noc0", xy_json(r.peer_noc)},
+           {"latency_cycles", r.latency_cycles},
+           {"cycles_per_transaction", r.cycles_per_transaction}};
+    if (opt.dram) j["bank"] = r.bank;
+    g_common.emit_json(j);
     if (!g_common.json_on_stdout()) {
         fmt::print("noc-latency: {} x {} B {} {} noc0 {}-{} {} noc0 {}-{}{}\n", opt.transactions,
                    opt.transaction_bytes, mem, dir, r.core_noc.x, r.core_noc.y,
@@ -96,14 +96,14 @@ int run_noc_bandwidth(const CLI::App& cmd) {
     opt.transactions = cmd.get_option("--transactions")->as<uint32_t>();
     NocBandwidthResult r = noc_bandwidth(opt);
     g_common.emit_json(json{{"benchmark", "noc_bandwidth"},
-                          {"pattern", pattern},
-                          {"transaction_bytes", opt.transaction_bytes},
-                          {"num_transactions", opt.transactions},
-                          {"core_noc0", xy_json(r.core_noc)},
-                          {"peer_noc0", xy_json(r.peer_noc)},
-                          {"bytes", r.bytes},
-                          {"cycles", r.cycles},
-                          {"bytes_per_cycle", r.bytes_per_cycle}});
+                            {"pattern", pattern},
+                            {"transaction_bytes", opt.transaction_bytes},
+                            {"num_transactions", opt.transactions},
+                            {"core_noc0", xy_json(r.core_noc)},
+                            {"peer_noc0", xy_json(r.peer_noc)},
+                            {"bytes", r.bytes},
+                            {"cycles", r.cycles},
+                            {"bytes_per_cycle", r.bytes_per_cycle}});
     if (!g_common.json_on_stdout()) {
         fmt::print("noc-bandwidth: {} noc0 {}-{} {} noc0 {}-{}, {} x {} B\n", pattern, r.core_noc.x,
                    r.core_noc.y, opt.write ? "->" : "<-", r.peer_noc.x, r.peer_noc.y,
@@ -117,12 +117,12 @@ int run_shared_link(const CLI::App& cmd) {
     SharedLinkResult r = shared_link(cmd.get_option("--bytes-per-transaction")->as<uint32_t>(),
                                      cmd.get_option("--transactions")->as<uint32_t>());
     g_common.emit_json(json{{"benchmark", "shared_link"},
-                          {"transaction_bytes", r.transaction_bytes},
-                          {"num_transactions", r.transactions},
-                          {"shared_link", r.shared_link},
-                          {"one_reader_cycles", r.one_reader_cycles},
-                          {"two_readers_cycles", r.two_readers_cycles},
-                          {"ratio", r.ratio}});
+                            {"transaction_bytes", r.transaction_bytes},
+                            {"num_transactions", r.transactions},
+                            {"shared_link", r.shared_link},
+                            {"one_reader_cycles", r.one_reader_cycles},
+                            {"two_readers_cycles", r.two_readers_cycles},
+                            {"ratio", r.ratio}});
     if (!g_common.json_on_stdout()) {
         fmt::print("shared-link: {} x {} B reads per reader, responses sharing {}\n",
                    r.transactions, r.transaction_bytes, r.shared_link);

@@ -1,10 +1,10 @@
 // The options every subcommand takes (cli.hpp).
 #include "cli.hpp"
 
+#include <fmt/format.h>
+
 #include <fstream>
 #include <iostream>
-
-#include <fmt/format.h>
 
 #include "tensim/host/tensim.hpp"
 

@@ -2,12 +2,11 @@
 // them take (--system, --set, --json), the usage error that exits with status 2, and the output
 // of a machine-readable result.
 #pragma once
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
 #include <vector>
-
-#include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
 
 #include "tensim/error.hpp"
 
@@ -48,13 +47,13 @@ struct Subcommand {
     bool run_outputs = false;
 };
 const std::vector<Subcommand>& subcommands();  // main.cpp
-CLI::App& root();                               // the whole command line, once built
+CLI::App& root();                              // the whole command line, once built
 
 // The options every subcommand takes.
 struct Common {
-    std::string system;             // --system NAME|FILE; empty: $TENSIM_SYSTEM, else n150
-    std::vector<std::string> set;   // --set KEY=VALUE, repeatable
-    std::string json;               // --json [FILE]
+    std::string system;            // --system NAME|FILE; empty: $TENSIM_SYSTEM, else n150
+    std::vector<std::string> set;  // --set KEY=VALUE, repeatable
+    std::string json;              // --json [FILE]
     bool json_given = false;
 
     void add_to(CLI::App& cmd);
@@ -68,7 +67,8 @@ struct Common {
     void emit_json(const nlohmann::ordered_json& j) const;
 };
 
-// The run-output flags (--stats, --trace..., --pictures) of the top level (subcommands pass them up).
+// The run-output flags (--stats, --trace..., --pictures) of the top level (subcommands pass them
+// up).
 void add_run_output_flags(CLI::App& app);
 bool any_run_output_flag();
 void apply_run_outputs();   // before the run; a malformed filter is a UsageError

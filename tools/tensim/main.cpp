@@ -1,9 +1,8 @@
 // The tensim command line: a table of subcommands, each a pair add/run over the library's
 // modules (arch, bench, calibrate, matmul, sweep) plus `help`; parsing, logging, run outputs and
 // exit statuses are handled here once for all of them.
-#include <iostream>
-
 #include <CLI/CLI.hpp>
+#include <iostream>
 
 #include "cli.hpp"
 #include "tensim/log.hpp"
@@ -72,13 +71,14 @@ Exit status: 0 ok; 1 the run failed (a simulated program failed, a sweep point f
 const std::vector<Subcommand>& subcommands() {
     static const std::vector<Subcommand> table = {
         {"arch", "Inspect architecture files", arch_cmd::add, arch_cmd::run},
-        {"bench", "Data-movement microbenchmarks on the simulated board", bench_cmd::add, bench_cmd::run, true, true},
-        {"calibrate", "Simulate the measured cases of calibration files and compare with silicon", calibrate_cmd::add,
-         calibrate_cmd::run, false, true},
-        {"matmul", "One matmul through the op layer: device time, TFLOP/s, FPU use, PCC", matmul_cmd::add,
-         matmul_cmd::run, true, true},
-        {"sweep", "Run a command over the product of architecture overrides, one CSV row per point", sweep_cmd::add,
-         sweep_cmd::run},
+        {"bench", "Data-movement microbenchmarks on the simulated board", bench_cmd::add,
+         bench_cmd::run, true, true},
+        {"calibrate", "Simulate the measured cases of calibration files and compare with silicon",
+         calibrate_cmd::add, calibrate_cmd::run, false, true},
+        {"matmul", "One matmul through the op layer: device time, TFLOP/s, FPU use, PCC",
+         matmul_cmd::add, matmul_cmd::run, true, true},
+        {"sweep", "Run a command over the product of architecture overrides, one CSV row per point",
+         sweep_cmd::add, sweep_cmd::run},
         {"help", "Describe tensim or one of its subcommands", add_help, run_help},
     };
     return table;
@@ -100,7 +100,8 @@ int main(int argc, char** argv) {
     app.footer(kFooter);
     add_run_output_flags(app);
     std::string log_spec;
-    app.add_option("--log", log_spec, "Log level or per-family levels (noc=debug,jit=info)")->type_name("LEVEL");
+    app.add_option("--log", log_spec, "Log level or per-family levels (noc=debug,jit=info)")
+        ->type_name("LEVEL");
     std::vector<std::pair<const Subcommand*, CLI::App*>> commands;
     for (const Subcommand& s : subcommands()) {
         CLI::App* cmd = app.add_subcommand(s.name, s.description);
@@ -119,8 +120,10 @@ int main(int argc, char** argv) {
             if (!cmd->parsed()) continue;
             if (!s->run_outputs) {
                 if (std::string(s->name) == "sweep" && any_run_output_flag())
-                    throw UsageError("sweep: --stats, --trace, --report and --pictures belong to one run; run the "
-                                     "point to look at on its own");
+                    throw UsageError(
+                        "sweep: --stats, --trace, --report and --pictures belong to one run; run "
+                        "the "
+                        "point to look at on its own");
                 return s->run(*cmd);
             }
             apply_run_outputs();

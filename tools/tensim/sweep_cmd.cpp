@@ -1,9 +1,9 @@
 // `tensim sweep [--over KEY=V1,V2]... --out FILE.csv -- COMMAND...`: one child process per point
 // of the product (tensim/sweep.hpp), one CSV row each.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <iostream>
-
-#include <fmt/format.h>
 
 #include "cli.hpp"
 #include "tensim/sweep.hpp"
@@ -129,14 +129,17 @@ int run(CLI::App&) {
     const std::string name =
         join(std::vector<std::string>(cli.command.begin(), cli.command.begin() + long(words)), " ");
     const auto& table = subcommands();
-    const auto entry = std::find_if(table.begin(), table.end(),
-                                    [&](const Subcommand& s) { return cli.command.front() == s.name; });
+    const auto entry = std::find_if(table.begin(), table.end(), [&](const Subcommand& s) {
+        return cli.command.front() == s.name;
+    });
     const bool leaf = target->get_subcommands([](CLI::App*) { return true; }).empty();
     if (entry == table.end() || !entry->sweepable || !leaf)
-        throw UsageError(fmt::format(
-            "sweep: `tensim {}` cannot be swept: a point must be one run printing one JSON object under --json",
-            name));
-    if (!cli.common.system.empty()) cli.command.insert(cli.command.end(), {"--system", cli.common.system});
+        throw UsageError(
+            fmt::format("sweep: `tensim {}` cannot be swept: a point must be one run printing one "
+                        "JSON object under --json",
+                        name));
+    if (!cli.common.system.empty())
+        cli.command.insert(cli.command.end(), {"--system", cli.common.system});
     for (const auto& kv : cli.common.set) cli.command.insert(cli.command.end(), {"--set", kv});
     Options opt;
     for (const auto& s : cli.over) opt.axes.push_back(as_usage([&] { return parse_axis(s); }));
