@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "common/error.hpp"
+#include "common/log.hpp"
 #include "common/scheduler.hpp"
 #include "tensix/l1_map.hpp"
 
@@ -86,7 +87,7 @@ System::~System() {
         sc_core::sc_start(sc_core::sc_time(1, sc_core::SC_US), sc_core::SC_EXIT_ON_STARVATION);
     if (!all_finished()) {
         // Freeing them would leave SystemC resuming into freed memory; leaking is the safe choice.
-        std::fprintf(stderr, "tensim: firmware threads did not stop; leaking the system\n");
+        log::system().warn("firmware threads did not stop; leaking the system");
         for (auto& c : m_chips) (void)c.release();
     }
     m_chips.clear();

@@ -17,7 +17,7 @@ Buffer::Buffer(Token, const BufferConfig& cfg, std::optional<DeviceAddr> address
     if (m_size == 0 || m_page_size == 0 || m_size % m_page_size != 0)
         throw HostError(fmt::format("CreateBuffer: size {} B must be a non-zero multiple of page_size {} B", m_size,
                                     m_page_size));
-    m_num_banks = m_device->impl().num_banks(m_type);
+    m_num_banks = tensim::host::impl_of(*m_device).num_banks(m_type);
     allocate(address);
 }
 
@@ -48,7 +48,7 @@ Buffer::Buffer(Token, const ShardedBufferConfig& cfg)
     if (shards > m_shard_cores.size())
         throw HostError(fmt::format("CreateBuffer: {} shards but the shard grid {} has {} cores", shards,
                                     sp.grid().str(), m_shard_cores.size()));
-    auto& impl = m_device->impl();
+    auto& impl = tensim::host::impl_of(*m_device);
     m_grid_x = static_cast<uint32_t>(m_device->compute_with_storage_grid_size().x);
     for (const auto& c : m_shard_cores) {
         bool ok = is_dram() ? c.y == 0 && c.x < impl.num_banks(m_type)
@@ -62,7 +62,7 @@ Buffer::Buffer(Token, const ShardedBufferConfig& cfg)
 }
 
 void Buffer::allocate(std::optional<DeviceAddr> address) {
-    auto& impl = m_device->impl();
+    auto& impl = tensim::host::impl_of(*m_device);
     m_device_serial = impl.serial();
     auto& alloc = impl.allocator(m_type);
     uint64_t align = impl.alignment(m_type);

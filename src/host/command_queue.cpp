@@ -25,7 +25,7 @@ namespace {
 Buffer& checked(CommandQueue& cq, const BufferRef& ref, const char* call) {
     Buffer& b = detail_enqueue::deref(ref);
     if (!b.is_allocated()) throw HostError(fmt::format("{}: buffer was deallocated", call));
-    if (b.device_serial() != cq.device()->impl().serial())
+    if (b.device_serial() != tensim::host::impl_of(*cq.device()).serial())
         throw HostError(fmt::format("{}: buffer belongs to another device, or to a device that was closed", call));
     return b;
 }
@@ -33,25 +33,25 @@ Buffer& checked(CommandQueue& cq, const BufferRef& ref, const char* call) {
 
 void EnqueueWriteBuffer(CommandQueue& cq, const BufferRef& buffer, const void* src, bool) {
     Buffer& b = checked(cq, buffer, "EnqueueWriteBuffer");
-    cq.device()->impl().write_buffer(b, src, 0, b.size());
+    tensim::host::impl_of(*cq.device()).write_buffer(b, src, 0, b.size());
 }
 
 void EnqueueReadBuffer(CommandQueue& cq, const BufferRef& buffer, void* dst, bool) {
     Buffer& b = checked(cq, buffer, "EnqueueReadBuffer");
-    cq.device()->impl().read_buffer(b, dst, 0, b.size());
+    tensim::host::impl_of(*cq.device()).read_buffer(b, dst, 0, b.size());
 }
 
 void EnqueueWriteSubBuffer(CommandQueue& cq, const BufferRef& buffer, const void* src, DeviceAddr offset,
                            DeviceAddr size, bool) {
-    cq.device()->impl().write_buffer(checked(cq, buffer, "EnqueueWriteSubBuffer"), src, offset, size);
+    tensim::host::impl_of(*cq.device()).write_buffer(checked(cq, buffer, "EnqueueWriteSubBuffer"), src, offset, size);
 }
 
 void EnqueueReadSubBuffer(CommandQueue& cq, const BufferRef& buffer, void* dst, DeviceAddr offset, DeviceAddr size,
                           bool) {
-    cq.device()->impl().read_buffer(checked(cq, buffer, "EnqueueReadSubBuffer"), dst, offset, size);
+    tensim::host::impl_of(*cq.device()).read_buffer(checked(cq, buffer, "EnqueueReadSubBuffer"), dst, offset, size);
 }
 
-void EnqueueProgram(CommandQueue& cq, Program& program, bool) { cq.device()->impl().run_program(program); }
+void EnqueueProgram(CommandQueue& cq, Program& program, bool) { tensim::host::impl_of(*cq.device()).run_program(program); }
 
 void Finish(CommandQueue&) {}  // every command has completed when its Enqueue call returns
 

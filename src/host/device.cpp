@@ -80,6 +80,8 @@ Cluster& cluster() {
 
 }  // namespace
 
+DeviceImpl& impl_of(tt::tt_metal::IDevice& device) { return device.impl(); }
+
 DeviceImpl* find_device(uint64_t serial) {
     for (auto& [id, d] : cluster().devices)
         if (d->impl().serial() == serial) return &d->impl();
@@ -192,18 +194,18 @@ void set_cycle_limit(uint64_t cycles) { host::g_cycle_limit = cycles; }
 void set_numerics(const std::string& mode) { host::g_numerics = parse_numerics_mode(mode); }
 std::string numerics_mode_name() { return numerics_mode_name(host::numerics_mode()); }
 
-void set_program_name(tt::tt_metal::Program& program, const std::string& name) { program.impl().name = name; }
+void set_program_name(tt::tt_metal::Program& program, const std::string& name) { tensim::host::impl_of(program).name = name; }
 
 const ProgramStats& last_program_stats(tt::tt_metal::IDevice* device) {
     if (!device) throw HostError("last_program_stats: null device");
-    return device->impl().last_stats();
+    return tensim::host::impl_of(*device).last_stats();
 }
 
 void write_stats_json(tt::tt_metal::IDevice* device, const std::string& path) {
     if (!device) throw HostError("write_stats_json: null device");
     std::ofstream out(path);
     if (!out) throw HostError("write_stats_json: cannot write " + path);
-    out << device->impl().stats_json().dump(2) << "\n";
+    out << tensim::host::impl_of(*device).stats_json().dump(2) << "\n";
 }
 
 }  // namespace tensim
@@ -253,16 +255,16 @@ size_t GetNumAvailableDevices() {
 size_t GetNumPCIeDevices() { return 1; }
 
 namespace detail {
-void LaunchProgram(IDevice* device, Program& program, bool, bool) { device->impl().run_program(program); }
+void LaunchProgram(IDevice* device, Program& program, bool, bool) { tensim::host::impl_of(*device).run_program(program); }
 void CompileProgram(IDevice*, Program&, bool) {}
 bool WriteToDeviceL1(IDevice* device, const CoreCoord& core, uint32_t address, std::vector<uint32_t>& host_buffer) {
-    device->impl().write_l1(core, address, host_buffer.data(), host_buffer.size() * 4);
+    tensim::host::impl_of(*device).write_l1(core, address, host_buffer.data(), host_buffer.size() * 4);
     return true;
 }
 bool ReadFromDeviceL1(IDevice* device, const CoreCoord& core, uint32_t address, uint32_t size,
                       std::vector<uint32_t>& host_buffer) {
     host_buffer.resize((size + 3) / 4);
-    device->impl().read_l1(core, address, host_buffer.data(), size);
+    tensim::host::impl_of(*device).read_l1(core, address, host_buffer.data(), size);
     return true;
 }
 }  // namespace detail

@@ -47,6 +47,8 @@ private:
     nlohmann::json m_last_chip_stats;  // for write_stats_json
 };
 
+// impl_of(IDevice&) (tensim/host/device.hpp) is how the library reaches a device's DeviceImpl.
+
 // The open device with this serial, or nullptr once it is closed.
 DeviceImpl* find_device(uint64_t serial);
 // Numerics of compute kernels in this process ($TENSIM_NUMERICS or tensim::set_numerics).

@@ -189,7 +189,7 @@ void build_kernels(ProgramImpl& p, const Placement& pl) {
 }  // namespace
 
 void DeviceImpl::run_program(tt::tt_metal::Program& program) {
-    ProgramImpl& p = program.impl();
+    ProgramImpl& p = tensim::host::impl_of(program);
     check_cores(p, *this);
     Placement pl = place_cbs(p, *this);
     build_kernels(p, pl);

@@ -143,7 +143,7 @@ uint32_t MeshDevice::l1_size_per_core() const { return device().l1_size_per_core
 DeviceAddr MeshDevice::dram_size_per_channel() const { return device().dram_size_per_channel(); }
 int MeshDevice::num_hw_cqs() const { return device().num_hw_cqs(); }
 // So tensim::last_program_stats and write_stats_json accept a MeshDevice*.
-tensim::host::DeviceImpl& MeshDevice::impl() { return device().impl(); }
+tensim::host::DeviceImpl& MeshDevice::impl() { return tensim::host::impl_of(device()); }
 
 // ---- buffers ----
 

@@ -59,7 +59,7 @@ KernelHandle CreateKernel(Program& program, const std::string& file_name, const 
         throw HostError(fmt::format("CreateKernel({}): Ethernet kernels are not modelled yet", file_name));
     k.compute = std::holds_alternative<ComputeConfig>(config);
     k.risc = k.compute ? 2 : static_cast<int>(std::get<DataMovementConfig>(config).processor);
-    ProgramImpl& p = program.impl();
+    ProgramImpl& p = tensim::host::impl_of(program);
     p.kernels.push_back(std::move(k));
     return static_cast<KernelHandle>(p.kernels.size() - 1);
 }
@@ -78,14 +78,14 @@ KernelHandle CreateKernelFromString(Program& program, const std::string& kernel_
 }
 
 CBHandle CreateCircularBuffer(Program& program, const CoreSpec& core_spec, const CircularBufferConfig& config) {
-    ProgramImpl& p = program.impl();
+    ProgramImpl& p = tensim::host::impl_of(program);
     p.cbs.push_back({tensim::host::to_range_set(core_spec), config});
     return static_cast<CBHandle>(p.cbs.size());  // 1-based so that 0 is never a handle
 }
 
 namespace {
 tensim::host::CbDef& cb_def(Program& program, CBHandle h, const char* call) {
-    auto& cbs = program.impl().cbs;
+    auto& cbs = tensim::host::impl_of(program).cbs;
     if (h == 0 || h > cbs.size()) throw HostError(fmt::format("{}: no circular buffer with handle {}", call, h));
     return cbs[h - 1];
 }
@@ -109,7 +109,7 @@ uint32_t CreateSemaphore(Program& program, const std::variant<CoreRange, CoreRan
     if (core_type != CoreType::WORKER) throw HostError("CreateSemaphore: only worker-core semaphores are modelled");
     CoreRangeSet cores = std::holds_alternative<CoreRange>(core_spec) ? CoreRangeSet(std::get<CoreRange>(core_spec))
                                                                       : std::get<CoreRangeSet>(core_spec);
-    ProgramImpl& p = program.impl();
+    ProgramImpl& p = tensim::host::impl_of(program);
     // The smallest id free on every core of the range, as TT-Metal picks it.
     uint32_t id = 0;
     for (bool clash = true; clash; ) {
@@ -144,7 +144,7 @@ void set_args(tensim::host::KernelDef& k, const CoreCoord& c, std::span<const ui
 
 void SetRuntimeArgs(const Program& program, KernelHandle kernel, const CoreSpec& core_spec,
                     std::span<const uint32_t> runtime_args) {
-    auto& k = program.impl().kernel(kernel, "SetRuntimeArgs");
+    auto& k = tensim::host::impl_of(program).kernel(kernel, "SetRuntimeArgs");
     const CoreRangeSet cores = tensim::host::to_range_set(core_spec);
     for (const auto& range : cores.ranges())
         for (const auto& c : range) set_args(k, c, runtime_args);
@@ -159,12 +159,12 @@ void SetRuntimeArgs(const Program& program, KernelHandle kernel, const std::vect
                     const std::vector<std::vector<uint32_t>>& runtime_args) {
     if (cores.size() != runtime_args.size())
         throw HostError(fmt::format("SetRuntimeArgs: {} cores but {} argument lists", cores.size(), runtime_args.size()));
-    auto& k = program.impl().kernel(kernel, "SetRuntimeArgs");
+    auto& k = tensim::host::impl_of(program).kernel(kernel, "SetRuntimeArgs");
     for (size_t i = 0; i < cores.size(); ++i) set_args(k, cores[i], runtime_args[i]);
 }
 
 void SetCommonRuntimeArgs(const Program& program, KernelHandle kernel, std::span<const uint32_t> runtime_args) {
-    auto& k = program.impl().kernel(kernel, "SetCommonRuntimeArgs");
+    auto& k = tensim::host::impl_of(program).kernel(kernel, "SetCommonRuntimeArgs");
     if (runtime_args.size() > tensim::l1_map::kMaxRuntimeArgs)
         throw HostError(fmt::format("SetCommonRuntimeArgs: {} args for kernel {}; at most {}", runtime_args.size(),
                                     k.name, tensim::l1_map::kMaxRuntimeArgs));
@@ -177,7 +177,7 @@ void SetCommonRuntimeArgs(const Program& program, KernelHandle kernel, std::init
 }
 
 RuntimeArgsData& GetRuntimeArgs(const Program& program, KernelHandle kernel, const CoreCoord& core) {
-    auto& k = program.impl().kernel(kernel, "GetRuntimeArgs");
+    auto& k = tensim::host::impl_of(program).kernel(kernel, "GetRuntimeArgs");
     auto it = k.args.find(core);
     if (it == k.args.end())
         throw HostError(fmt::format("GetRuntimeArgs: no runtime args set for kernel {} on core {}", k.name, core.str()));
@@ -185,13 +185,14 @@ RuntimeArgsData& GetRuntimeArgs(const Program& program, KernelHandle kernel, con
 }
 
 RuntimeArgsData& GetCommonRuntimeArgs(const Program& program, KernelHandle kernel) {
-    return program.impl().kernel(kernel, "GetCommonRuntimeArgs").common_args.view;
+    return tensim::host::impl_of(program).kernel(kernel, "GetCommonRuntimeArgs").common_args.view;
 }
 
 }  // namespace tt::tt_metal
 
 namespace tensim::host {
 
+ProgramImpl& impl_of(const tt::tt_metal::Program& program) { return *program.m_impl; }
 
 KernelDef& ProgramImpl::kernel(tt::tt_metal::KernelHandle h, const char* call) {
     if (h >= kernels.size()) throw HostError(fmt::format("{}: no kernel with handle {} in this program", call, h));

@@ -38,7 +38,7 @@ DeviceFacts device_facts(tt::tt_metal::IDevice* device) {
     const CoreCoord g = device->compute_with_storage_grid_size();
     f.grid_x = uint32_t(g.x);
     f.grid_y = uint32_t(g.y);
-    auto& impl = device->impl();
+    auto& impl = tensim::host::impl_of(*device);
     const SystemConfig& sys = impl.system().config();
     f.l1_alignment = sys.chip.l1_alignment_bytes;
     f.l1_cb_base = (sys.chip.tensix.l1_unreserved_base_bytes + f.l1_alignment - 1) / f.l1_alignment * f.l1_alignment;

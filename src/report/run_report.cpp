@@ -13,6 +13,7 @@
 
 #include "chip/arch_loader.hpp"
 #include "common/error.hpp"
+#include "common/log.hpp"
 #include "report/perfetto_trace.hpp"
 
 namespace tensim::report {
@@ -59,7 +60,7 @@ void configure(const RunOutputs& o) {
             try {
                 write();
             } catch (const std::exception& e) {
-                std::cerr << "tensim: " << e.what() << "\n";
+                tensim::log::report().error("writing the run outputs at exit: {}", e.what());
             }
             // Statics destroyed after this (an open device's threads) must not reach the trace.
             trace::set_sink(nullptr);
@@ -239,7 +240,7 @@ void write() {
     }
     if (s.trace) {
         std::string warning = s.trace->write(o.trace_path);
-        if (!warning.empty()) std::cerr << "tensim: " << warning << "\n";
+        if (!warning.empty()) tensim::log::report().warn("{}", warning);
     }
 }
 

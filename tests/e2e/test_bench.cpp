@@ -5,7 +5,7 @@
 
 #include <cstdlib>
 
-#include "../../tools/tensim/bench.hpp"
+#include "tensim/bench.hpp"
 
 using namespace tensim::bench;
 

@@ -18,8 +18,8 @@
 #include <thread>
 #include <vector>
 
-#include "../../tools/tensim/sweep.hpp"
-#include "common/error.hpp"
+#include "tensim/sweep.hpp"
+#include "tensim/error.hpp"
 
 extern char** environ;
 

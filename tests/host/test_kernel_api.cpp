@@ -8,7 +8,7 @@
 
 #include <tt-metalium/host_api.hpp>
 
-#include "common/error.hpp"
+#include "tensim/error.hpp"
 
 using namespace tt;
 using namespace tt::tt_metal;

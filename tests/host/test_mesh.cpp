@@ -10,7 +10,7 @@
 #include <tt-metalium/tensor_accessor_args.hpp>
 #include <vector>
 
-#include "common/error.hpp"
+#include "tensim/error.hpp"
 
 using namespace tt::tt_metal;
 using namespace tt::tt_metal::distributed;

@@ -13,7 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <tt-metalium/host_api.hpp>
 
-#include "common/error.hpp"
+#include "tensim/error.hpp"
 #include "tensim/host/tensim.hpp"
 
 using namespace tt;

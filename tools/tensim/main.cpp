@@ -1,79 +1,142 @@
-// The tensim command line: `tensim arch show|validate`, `tensim bench ...`, `tensim calibrate ...`.
+// The tensim command line: a table of subcommands, each a pair add/run over the library's
+// modules (arch, bench, calibrate, matmul, sweep) plus `help`; parsing, logging, run outputs and
+// exit statuses are handled here once for all of them.
+#include <CLI/CLI.hpp>
 #include <iostream>
 
-#include <CLI/CLI.hpp>
+#include "cli.hpp"
+#include "tensim/log.hpp"
 
-#include "calibrate.hpp"
-#include "chip/arch_loader.hpp"
-#include "common/error.hpp"
-#include "run_outputs.hpp"
-#include "sweep.hpp"
+namespace tensim::cli {
 
-int run_bench(CLI::App& app);  // bench.cpp
-void add_bench(CLI::App& app);
-namespace tensim::matmul_cmd {  // matmul_cmd.cpp
-void add(CLI::App& app);
-bool requested(const CLI::App& app);
-int run(const CLI::App& app);
-}  // namespace tensim::matmul_cmd
+namespace arch_cmd {
+void add(CLI::App& cmd);
+int run(CLI::App& cmd);
+}  // namespace arch_cmd
+namespace bench_cmd {
+void add(CLI::App& cmd);
+int run(CLI::App& cmd);
+}  // namespace bench_cmd
+namespace calibrate_cmd {
+void add(CLI::App& cmd);
+int run(CLI::App& cmd);
+}  // namespace calibrate_cmd
+namespace matmul_cmd {
+void add(CLI::App& cmd);
+int run(CLI::App& cmd);
+}  // namespace matmul_cmd
+namespace sweep_cmd {
+void add(CLI::App& cmd);
+int run(CLI::App& cmd);
+}  // namespace sweep_cmd
 
 namespace {
 
-int arch_show(const std::string& what, const std::vector<std::string>& set) {
-    tensim::SystemConfig cfg = tensim::load_system(what, set);
-    std::cout << tensim::to_json(cfg).dump(2) << "\n";
-    return 0;
+std::vector<std::string> g_help_topic;
+
+void add_help(CLI::App& cmd) {
+    cmd.add_option("subcommand", g_help_topic, "Subcommand to describe, e.g. `bench dram-read`");
 }
 
-int arch_validate(const std::string& file) {
-    tensim::SystemConfig cfg = tensim::load_system(file);
-    std::cout << file << ": OK (" << cfg.name << ", " << cfg.num_chips << " chip(s), " << cfg.grid_x() << "x"
-              << cfg.grid_y() << " workers, L1 " << cfg.chip.tensix.l1_size_kib << " KiB, " << cfg.chip.dram.channels
-              << " DRAM channels, " << cfg.chip.clock.freq_mhz << " MHz)\n";
-    return 0;
+// `tensim help [subcommand...]`: the help of the whole command line or of one subcommand.
+int run_help(CLI::App&) {
+    CLI::App* at = &root();
+    for (const auto& word : g_help_topic) {
+        CLI::App* next = nullptr;
+        for (CLI::App* sub : at->get_subcommands([](CLI::App*) { return true; }))
+            if (sub->get_name() == word) next = sub;
+        if (!next) throw UsageError("help: no subcommand `" + word + "`; see `tensim help`");
+        at = next;
+    }
+    // App::help() of a parsed app describes its parsed subcommand (here: help itself).
+    std::cout << at->get_formatter()->make_help(at, at->get_name(), CLI::AppFormatMode::Normal);
+    return kOk;
 }
+
+const char* const kFooter = R"(
+Every subcommand takes:
+  --system NAME|FILE  the simulated system (default: $TENSIM_SYSTEM, else n150)
+  --set KEY=VALUE     an architecture override, repeatable
+  --json [FILE]       the machine-readable result instead of the human text on stdout;
+                      with FILE, the human text stays on stdout and the JSON goes to FILE
+Logging (stderr): --log LEVEL or $TENSIM_LOG, a level (warn by default, info, debug, ...) or
+  per family: noc=debug,jit=info (families: noc dram tensix chip system host jit ops report cli
+  systemc).
+Exit status: 0 ok; 1 the run failed (a simulated program failed, a sweep point failed, a file
+  could not be written); 2 bad usage (unknown option, bad option value, unknown --set key).
+`tensim help SUBCOMMAND` describes one subcommand.)";
 
 }  // namespace
 
+const std::vector<Subcommand>& subcommands() {
+    static const std::vector<Subcommand> table = {
+        {"arch", "Inspect architecture files", arch_cmd::add, arch_cmd::run},
+        {"bench", "Data-movement microbenchmarks on the simulated board", bench_cmd::add,
+         bench_cmd::run, true, true},
+        {"calibrate", "Simulate the measured cases of calibration files and compare with silicon",
+         calibrate_cmd::add, calibrate_cmd::run, false, true},
+        {"matmul", "One matmul through the op layer: device time, TFLOP/s, FPU use, PCC",
+         matmul_cmd::add, matmul_cmd::run, true, true},
+        {"sweep", "Run a command over the product of architecture overrides, one CSV row per point",
+         sweep_cmd::add, sweep_cmd::run},
+        {"help", "Describe tensim or one of its subcommands", add_help, run_help},
+    };
+    return table;
+}
+
+CLI::App& root() {
+    static CLI::App app{"tensim: a cycle-approximate simulator of Tenstorrent Wormhole chips"};
+    return app;
+}
+
+}  // namespace tensim::cli
+
 int main(int argc, char** argv) {
-    CLI::App app{"tensim: a cycle-approximate simulator of Tenstorrent Wormhole chips"};
+    using namespace tensim::cli;
+    CLI::App& app = root();
+    app.set_version_flag("--version", "tensim " TENSIM_VERSION);
     app.require_subcommand(1);
-    app.fallthrough();  // the run-output flags may follow the subcommand
-    tensim::cli::add_run_output_flags(app);
+    app.fallthrough();  // the run-output and log flags may follow the subcommand
+    app.footer(kFooter);
+    add_run_output_flags(app);
+    std::string log_spec;
+    app.add_option("--log", log_spec, "Log level or per-family levels (noc=debug,jit=info)")
+        ->type_name("LEVEL");
+    std::vector<std::pair<const Subcommand*, CLI::App*>> commands;
+    for (const Subcommand& s : subcommands()) {
+        CLI::App* cmd = app.add_subcommand(s.name, s.description);
+        s.add(*cmd);
+        commands.emplace_back(&s, cmd);
+    }
 
-    auto* arch = app.add_subcommand("arch", "Inspect architecture files");
-    arch->require_subcommand(1);
-    std::string show_what = "n150", validate_file;
-    auto* show = arch->add_subcommand("show", "Print the resolved architecture (board or chip name, or a file)");
-    show->add_option("what", show_what, "n150, n300, wormhole_b0 or a JSON file");
-    std::vector<std::string> show_set;
-    show->add_option("--set", show_set, "Override a constant: key=value (repeatable)");
-    auto* validate = arch->add_subcommand("validate", "Check an architecture file: keys, units, values");
-    validate->add_option("file", validate_file, "JSON file")->required();
-    add_bench(app);
-    tensim::calibrate::add_calibrate(app);
-    tensim::matmul_cmd::add(app);
-    tensim::sweep::add(app);
-
-    CLI11_PARSE(app, argc, argv);
     try {
-        if (show->parsed()) return arch_show(show_what, show_set);
-        if (validate->parsed()) return arch_validate(validate_file);
-        if (tensim::sweep::requested(app)) {
-            if (tensim::cli::any_run_output_flag())
-                throw tensim::ConfigError("sweep: --stats, --trace, --report and --pictures belong to one run; run "
-                                          "the point to look at on its own");
-            return tensim::sweep::run(app);
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e) == 0 ? kOk : kUsage;  // --help and --version are not errors
+    }
+    try {
+        if (!log_spec.empty()) as_usage([&] { tensim::set_log_levels(log_spec); });
+        for (auto [s, cmd] : commands) {
+            if (!cmd->parsed()) continue;
+            if (!s->run_outputs) {
+                if (std::string(s->name) == "sweep" && any_run_output_flag())
+                    throw UsageError(
+                        "sweep: --stats, --trace, --report and --pictures belong to one run; run "
+                        "the "
+                        "point to look at on its own");
+                return s->run(*cmd);
+            }
+            apply_run_outputs();
+            const int rc = s->run(*cmd);
+            finish_run_outputs();
+            return rc;
         }
-        tensim::cli::apply_run_outputs();
-        int rc = 0;
-        if (tensim::calibrate::calibrate_requested(app)) rc = tensim::calibrate::run_calibrate(app);
-        else if (tensim::matmul_cmd::requested(app)) rc = tensim::matmul_cmd::run(app);
-        else rc = run_bench(app);
-        tensim::cli::finish_run_outputs();
-        return rc;
-    } catch (const tensim::Error& e) {
+        return kUsage;
+    } catch (const UsageError& e) {
         std::cerr << "error: " << e.what() << "\n";
-        return 1;
+        return kUsage;
+    } catch (const std::exception& e) {
+        std::cerr << "error: " << e.what() << "\n";
+        return kFailed;
     }
 }

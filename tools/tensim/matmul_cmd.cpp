@@ -12,28 +12,28 @@
 #include <string>
 #include <vector>
 
-#include <CLI/CLI.hpp>
-
+#include "cli.hpp"
 #include "tensim/host/device.hpp"
 #include "tensim/host/tensim.hpp"
 #include "tensim/ops/matmul.hpp"
 
-namespace tensim::matmul_cmd {
+namespace tensim::cli::matmul_cmd {
 
 namespace {
 
 struct Options {
     uint32_t m = 0, k = 0, n = 0, batch = 1;
-    std::string in0_dtype = "bfloat16", in1_dtype = "bfloat16", out_dtype, fidelity, grid, program = "auto";
+    std::string in0_dtype = "bfloat16", in1_dtype = "bfloat16", out_dtype, fidelity, grid,
+                program = "auto";
     std::string in0_mem = "dram_interleaved", in1_mem, out_mem = "dram_interleaved";
-    std::string system = "n150", arch, numerics = "faithful";
-    std::vector<std::string> set;  // architecture overrides key=value
-    bool json = false, fp32_dest_acc = false, no_packer_l1_acc = false;
-    uint32_t in0_block_w = 0, per_core_m = 0, per_core_n = 0, out_subblock_h = 0, out_subblock_w = 0;
+    std::string arch, numerics = "faithful";
+    Common common;  // --system, --set, --json
+    bool fp32_dest_acc = false, no_packer_l1_acc = false;
+    uint32_t in0_block_w = 0, per_core_m = 0, per_core_n = 0, out_subblock_h = 0,
+             out_subblock_w = 0;
     uint32_t out_block_h = 0, out_block_w = 0, seed = 0;
 };
 Options g_opt;
-CLI::App* g_cmd = nullptr;
 
 std::vector<float> random_values(size_t count, std::mt19937& rng) {
     std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
@@ -43,8 +43,8 @@ std::vector<float> random_values(size_t count, std::mt19937& rng) {
 }
 
 // C = A x B in fp64, A [batch][m][k], B [k][n] shared by the batches.
-std::vector<double> reference(const std::vector<float>& a, const std::vector<float>& b, uint32_t rows, uint32_t k,
-                              uint32_t n) {
+std::vector<double> reference(const std::vector<float>& a, const std::vector<float>& b,
+                              uint32_t rows, uint32_t k, uint32_t n) {
     std::vector<double> c(size_t(rows) * n, 0.0);
     std::vector<double> brow(n);
     for (uint32_t kk = 0; kk < k; ++kk) {
@@ -69,9 +69,10 @@ double pcc(const std::vector<double>& ref, const std::vector<float>& got) {
     return den > 0 ? (sxy - sx * sy / cnt) / den : (sxx == syy ? 1.0 : 0.0);
 }
 
-// Rule of thumb for TT-NN's weights (llms.md 1.2): LoFi for bfloat4_b, HiFi2 for bfloat8_b, else HiFi4.
+// Rule of thumb for TT-NN's weights (llms.md 1.2): LoFi for bfloat4_b, HiFi2 for bfloat8_b, else
+// HiFi4.
 MathFidelity default_fidelity(ops::DType in1) {
-    return in1 == ops::DType::bfloat4_b ? MathFidelity::LoFi
+    return in1 == ops::DType::bfloat4_b   ? MathFidelity::LoFi
            : in1 == ops::DType::bfloat8_b ? MathFidelity::HiFi2
                                           : MathFidelity::HiFi4;
 }
@@ -104,11 +105,10 @@ nlohmann::ordered_json plan_json(const ops::MatmulPlan& p) {
             {"why", p.why}};
 }
 
-int run_one(const Options& o) {
-    tensim::set_system(o.arch.empty() ? o.system : o.arch, o.set);
-    tensim::set_numerics(o.numerics);
-    const ops::DType d0 = ops::parse_dtype(o.in0_dtype), d1 = ops::parse_dtype(o.in1_dtype);
-    ops::MatmulConfig cfg;
+// The op configuration the options ask for; throws std::invalid_argument on a bad value.
+void configure(const Options& o, ops::MatmulConfig& cfg, ops::DType& d0, ops::DType& d1,
+               std::string& in1_mem) {
+    d0 = ops::parse_dtype(o.in0_dtype), d1 = ops::parse_dtype(o.in1_dtype);
     cfg.program = ops::parse_program(o.program);
     cfg.math_fidelity = o.fidelity.empty() ? default_fidelity(d1) : ops::parse_fidelity(o.fidelity);
     cfg.fp32_dest_acc = o.fp32_dest_acc;
@@ -124,22 +124,41 @@ int run_one(const Options& o) {
             throw std::invalid_argument(fmt::format("--grid '{}': expected XxY, e.g. 8x8", o.grid));
         cfg.grid_x = gx, cfg.grid_y = gy;
     }
-    std::string in1_mem = o.in1_mem;
-    if (in1_mem.empty()) in1_mem = cfg.program == ops::MatmulProgram::dram_sharded ? "dram_sharded" : "dram_interleaved";
-    const ops::Shape sa{o.batch, o.m, o.k}, sb{1, o.k, o.n};
+    in1_mem = o.in1_mem;
+    if (in1_mem.empty())
+        in1_mem =
+            cfg.program == ops::MatmulProgram::dram_sharded ? "dram_sharded" : "dram_interleaved";
+    // Checked before the device opens.
+    (void)ops::parse_memory_config(o.in0_mem);
+    (void)ops::parse_memory_config(in1_mem);
+}
 
+int run_one(Options& o) {
+    if (!o.arch.empty()) o.common.system = o.arch;
+    o.common.apply_system();
+    tensim::set_numerics(o.numerics);
+    // Everything below up to the device is read from the options: a bad value is bad usage.
+    ops::MatmulConfig cfg;
+    ops::DType d0{}, d1{};
+    std::string in1_mem;
+    as_usage([&] { configure(o, cfg, d0, d1, in1_mem); });
+    const ops::Shape sa{o.batch, o.m, o.k}, sb{1, o.k, o.n};
     tt::tt_metal::IDevice* device = tt::tt_metal::CreateDevice(0);
     int rc = 0;
     try {
         // Plan first: it completes sharded memory requests with the grid and shard shape it needs.
-        const ops::MatmulPlan plan = ops::plan_matmul(
-            device, {sa, sb, d0, d1, ops::parse_memory_config(o.in0_mem), ops::parse_memory_config(in1_mem), false}, cfg);
+        const ops::MatmulPlan plan =
+            ops::plan_matmul(device,
+                             {sa, sb, d0, d1, ops::parse_memory_config(o.in0_mem),
+                              ops::parse_memory_config(in1_mem), false},
+                             cfg);
         // Timing numerics do no tile math, so the inputs' values cannot matter: skip making them.
         const bool check = o.numerics != "timing";
         std::mt19937 rng(o.seed);
         auto make = [&](const ops::Shape& s, ops::DType d, const ops::MemoryConfig& m) {
             if (!check) return ops::Tensor::allocate(device, s, d, m);
-            return ops::Tensor::from_host(device, random_values(size_t(s.batch) * s.rows * s.cols, rng), s, d, m);
+            return ops::Tensor::from_host(
+                device, random_values(size_t(s.batch) * s.rows * s.cols, rng), s, d, m);
         };
         const ops::Tensor a = make(sa, d0, plan.a_mem);
         const ops::Tensor b = make(sb, d1, plan.b_mem);
@@ -147,48 +166,56 @@ int run_one(const Options& o) {
         ops::MatmulPlan ran;
         const auto t0 = std::chrono::steady_clock::now();
         const ops::Tensor c = ops::matmul(a, b, cfg, &ran);
-        const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        const double wall =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         const ProgramStats& st = tensim::last_program_stats(device);
         double fpu = 0;
         for (const auto& cs : st.compute) fpu += cs.fpu_utilization;
         if (!st.compute.empty()) fpu /= double(st.compute.size());
         const double flops = 2.0 * o.batch * o.m * double(o.n) * o.k;
-        const double tflops = st.device_time_us > 0 ? flops / (st.device_time_us * 1e-6) / 1e12 : 0.0;
+        const double tflops =
+            st.device_time_us > 0 ? flops / (st.device_time_us * 1e-6) / 1e12 : 0.0;
 
         std::optional<double> p;
         if (check)
             p = pcc(reference(a.to_host(), b.to_host(), o.batch * o.m, o.k, o.n), c.to_host());
 
-        if (o.json) {
-            nlohmann::ordered_json j = {{"m", o.m},
-                                        {"k", o.k},
-                                        {"n", o.n},
-                                        {"batch", o.batch},
-                                        {"system", tensim::system_name()},
-                                        {"numerics", o.numerics},
-                                        {"device_cycles", st.device_cycles},
-                                        {"device_time_us", st.device_time_us},
-                                        {"tflops", tflops},
-                                        {"fpu_util", fpu},
-                                        {"bound", st.bound},
-                                        {"pcc", p ? nlohmann::ordered_json(*p) : nlohmann::ordered_json(nullptr)},
-                                        {"wall_s", wall},
-                                        {"config", plan_json(ran)}};
-            std::cout << j.dump() << "\n";
-        } else {
-            std::cout << fmt::format("matmul {}{}x{}x{} (M x K x N): {}\n", o.batch > 1 ? fmt::format("{} x ", o.batch) : "",
-                                     o.m, o.k, o.n, ran.describe());
-            std::cout << fmt::format("  in0 {}, in1 {}, out {}\n", ops::describe(ran.a_mem), ops::describe(ran.b_mem),
-                                     ops::describe(ran.out_mem));
+        nlohmann::ordered_json j = {
+            {"m", o.m},
+            {"k", o.k},
+            {"n", o.n},
+            {"batch", o.batch},
+            {"system", tensim::system_name()},
+            {"numerics", o.numerics},
+            {"device_cycles", st.device_cycles},
+            {"device_time_us", st.device_time_us},
+            {"tflops", tflops},
+            {"fpu_util", fpu},
+            {"bound", st.bound},
+            {"pcc", p ? nlohmann::ordered_json(*p) : nlohmann::ordered_json(nullptr)},
+            {"wall_s", wall},
+            {"config", plan_json(ran)}};
+        o.common.emit_json(j);
+        if (!o.common.json_on_stdout()) {
+            std::cout << fmt::format("matmul {}{}x{}x{} (M x K x N): {}\n",
+                                     o.batch > 1 ? fmt::format("{} x ", o.batch) : "", o.m, o.k,
+                                     o.n, ran.describe());
+            std::cout << fmt::format("  in0 {}, in1 {}, out {}\n", ops::describe(ran.a_mem),
+                                     ops::describe(ran.b_mem), ops::describe(ran.out_mem));
             std::cout << fmt::format("  why: {}\n", ran.why);
             std::cout << fmt::format("  device cycles   {}\n", st.device_cycles);
             std::cout << fmt::format("  device time     {:.3f} us\n", st.device_time_us);
             std::cout << fmt::format("  throughput      {:.2f} TFLOP/s\n", tflops);
-            std::cout << fmt::format("  FPU utilization {:.1f}% (mean over {} cores)\n", 100.0 * fpu, st.compute.size());
+            std::cout << fmt::format("  FPU utilization {:.1f}% (mean over {} cores)\n",
+                                     100.0 * fpu, st.compute.size());
             std::cout << fmt::format("  bound by        {}\n", st.bound);
-            std::cout << (p ? fmt::format("  PCC             {:.6f} (fp64 reference of the quantized inputs)\n", *p)
-                            : std::string("  PCC             not checked (timing numerics)\n"));
-            std::cout << fmt::format("  wall            {:.2f} s ({} numerics)\n", wall, o.numerics);
+            std::cout
+                << (p ? fmt::format(
+                            "  PCC             {:.6f} (fp64 reference of the quantized inputs)\n",
+                            *p)
+                      : std::string("  PCC             not checked (timing numerics)\n"));
+            std::cout << fmt::format("  wall            {:.2f} s ({} numerics)\n", wall,
+                                     o.numerics);
         }
     } catch (...) {
         tt::tt_metal::CloseDevice(device);
@@ -200,57 +227,55 @@ int run_one(const Options& o) {
 
 }  // namespace
 
-void add(CLI::App& app) {
+void add(CLI::App& cmd) {
     Options& o = g_opt;
-    auto* c = app.add_subcommand("matmul", "One matmul through the op layer: device time, TFLOP/s, FPU use, PCC");
-    g_cmd = c;
+    CLI::App* c = &cmd;
     const CLI::TypeValidator<uint32_t> uint("UINT");
     c->add_option("--m", o.m, "Rows of in0 and the output")->required()->check(CLI::PositiveNumber);
     c->add_option("--k", o.k, "Inner dimension")->required()->check(CLI::PositiveNumber);
-    c->add_option("--n", o.n, "Columns of in1 and the output")->required()->check(CLI::PositiveNumber);
+    c->add_option("--n", o.n, "Columns of in1 and the output")
+        ->required()
+        ->check(CLI::PositiveNumber);
     c->add_option("--batch", o.batch, "Batches of in0 (in1 is shared)")->check(CLI::PositiveNumber);
     c->add_option("--in0-dtype", o.in0_dtype, "bfloat16, bfloat8_b, bfloat4_b, float32");
     c->add_option("--in1-dtype", o.in1_dtype, "bfloat16, bfloat8_b, bfloat4_b, float32");
     c->add_option("--out-dtype", o.out_dtype, "Output dtype (default: in0's)");
-    c->add_option("--fidelity", o.fidelity, "LoFi, HiFi2, HiFi3, HiFi4 (default: by in1's dtype, LoFi for "
-                                            "bfloat4_b, HiFi2 for bfloat8_b, else HiFi4)");
+    c->add_option("--fidelity", o.fidelity,
+                  "LoFi, HiFi2, HiFi3, HiFi4 (default: by in1's dtype, LoFi for "
+                  "bfloat4_b, HiFi2 for bfloat8_b, else HiFi4)");
     c->add_option("--grid", o.grid, "Compute grid XxY (default: the device's)");
     c->add_option("--program", o.program, "auto, 2d_mcast, 1d_mcast, dram_sharded")
         ->check(CLI::IsMember({"auto", "2d_mcast", "1d_mcast", "dram_sharded"}));
-    const std::string mems = "dram_interleaved, l1_interleaved, l1_sharded, l1_height_sharded, l1_width_sharded, "
-                             "l1_block_sharded, dram_sharded";
+    const std::string mems =
+        "dram_interleaved, l1_interleaved, l1_sharded, l1_height_sharded, l1_width_sharded, "
+        "l1_block_sharded, dram_sharded";
     c->add_option("--in0-mem", o.in0_mem, mems);
-    c->add_option("--in1-mem", o.in1_mem, mems + " (default dram_interleaved; dram_sharded for --program dram_sharded)");
+    c->add_option("--in1-mem", o.in1_mem,
+                  mems + " (default dram_interleaved; dram_sharded for --program dram_sharded)");
     c->add_option("--out-mem", o.out_mem, mems);
     c->add_flag("--fp32-dest-acc", o.fp32_dest_acc, "Accumulate in fp32 in Dst");
-    c->add_flag("--no-packer-l1-acc", o.no_packer_l1_acc, "Reload partial sums instead of accumulating them in L1");
+    c->add_flag("--no-packer-l1-acc", o.no_packer_l1_acc,
+                "Reload partial sums instead of accumulating them in L1");
     c->add_option("--in0-block-w", o.in0_block_w, "K step in tiles (default: chosen)")->check(uint);
-    c->add_option("--per-core-m", o.per_core_m, "Output tile rows per core (default: chosen)")->check(uint);
-    c->add_option("--per-core-n", o.per_core_n, "Output tile columns per core (default: chosen)")->check(uint);
-    c->add_option("--out-block-h", o.out_block_h, "Output block rows held in L1 (2d_mcast)")->check(uint);
-    c->add_option("--out-block-w", o.out_block_w, "Output block columns held in L1 (2d_mcast)")->check(uint);
+    c->add_option("--per-core-m", o.per_core_m, "Output tile rows per core (default: chosen)")
+        ->check(uint);
+    c->add_option("--per-core-n", o.per_core_n, "Output tile columns per core (default: chosen)")
+        ->check(uint);
+    c->add_option("--out-block-h", o.out_block_h, "Output block rows held in L1 (2d_mcast)")
+        ->check(uint);
+    c->add_option("--out-block-w", o.out_block_w, "Output block columns held in L1 (2d_mcast)")
+        ->check(uint);
     c->add_option("--out-subblock-h", o.out_subblock_h, "Dst subblock rows")->check(uint);
     c->add_option("--out-subblock-w", o.out_subblock_w, "Dst subblock columns")->check(uint);
     c->add_option("--seed", o.seed, "Seed of the random inputs");
-    c->add_option("--system", o.system, "Board: n150 (default), n300");
-    c->add_option("--arch", o.arch, "Architecture JSON file (overrides --system)");
-    c->add_option("--set", o.set, "Override an architecture constant: key=value (e.g. tensix.l1_size_kib=512, "
-                                  "worker_grid=4x4, clock_mhz=1200); repeatable");
+    c->add_option("--arch", o.arch, "Architecture JSON file (the same as --system FILE)");
+    o.common.add_to(*c);
     o.numerics = tensim::numerics_mode_name();  // $TENSIM_NUMERICS, else faithful
-    c->add_option("--numerics", o.numerics, "faithful (default), fast, timing (no tile math, no PCC)")
+    c->add_option("--numerics", o.numerics,
+                  "faithful (default), fast, timing (no tile math, no PCC)")
         ->check(CLI::IsMember({"faithful", "fast", "timing"}));
-    c->add_flag("--json", o.json, "Print one JSON object");
 }
 
-bool requested(const CLI::App&) { return g_cmd && g_cmd->parsed(); }
+int run(CLI::App&) { return run_one(g_opt); }
 
-int run(const CLI::App&) {
-    try {
-        return run_one(g_opt);
-    } catch (const std::exception& e) {
-        std::cerr << "error: " << e.what() << "\n";
-        return 1;
-    }
-}
-
-}  // namespace tensim::matmul_cmd
+}  // namespace tensim::cli::matmul_cmd

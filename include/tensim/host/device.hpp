@@ -13,9 +13,14 @@
 #include "tensim/host/program.hpp"
 #include "tensim/host/types.hpp"
 
+namespace tt::tt_metal {
+class IDevice;
+}
 namespace tensim::host {
 class DeviceImpl;
-}
+// Inside the library only (declared for the friend below; defined in src/host/device.cpp).
+DeviceImpl& impl_of(tt::tt_metal::IDevice& device);
+}  // namespace tensim::host
 
 namespace tt::tt_metal {
 
@@ -36,7 +41,11 @@ public:
     virtual DeviceAddr dram_size_per_channel() const = 0;
     virtual int num_hw_cqs() const = 0;
     virtual bool is_initialized() const = 0;
-    // tensim's side of the device.
+
+private:
+    // tensim's side of the device: reached by the library itself (tensim::host::impl_of), never
+    // by programs, ops or tools, which see the device through the API above.
+    friend tensim::host::DeviceImpl& tensim::host::impl_of(IDevice& device);
     virtual tensim::host::DeviceImpl& impl() = 0;
 };
 

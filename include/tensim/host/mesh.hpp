@@ -137,12 +137,12 @@ class MeshDevice : public IDevice {
     DeviceAddr dram_size_per_channel() const override;
     int num_hw_cqs() const override;
     bool is_initialized() const override { return m_device != nullptr; }
-    tensim::host::DeviceImpl& impl() override;
 
     struct Token {};  // made by the create functions only
     MeshDevice(Token, IDevice* device);
 
   private:
+    tensim::host::DeviceImpl& impl() override;
     IDevice& device() const;  // the open device, or a HostError
 
     IDevice* m_device;

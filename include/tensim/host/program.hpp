@@ -13,9 +13,14 @@
 #include "tensim/host/core_coord.hpp"
 #include "tensim/host/kernel_config.hpp"
 
+namespace tt::tt_metal {
+class Program;
+}
 namespace tensim::host {
 struct ProgramImpl;
-}
+// Inside the library only (declared for the friend below; defined in src/host/program.cpp).
+ProgramImpl& impl_of(const tt::tt_metal::Program& program);
+}  // namespace tensim::host
 
 namespace tt::tt_metal {
 
@@ -39,9 +44,9 @@ public:
     Program(const Program&) = delete;
     Program& operator=(const Program&) = delete;
 
-    tensim::host::ProgramImpl& impl() const { return *m_impl; }
-
 private:
+    // What the program holds until it is launched, reached by the library only.
+    friend tensim::host::ProgramImpl& tensim::host::impl_of(const Program& program);
     std::unique_ptr<tensim::host::ProgramImpl> m_impl;
 };
 

@@ -1,18 +1,13 @@
-// `tensim bench`: data-movement microbenchmarks. Each one runs real kernels (kernels/bench/) on a
-// simulated board (n150 by default) through the TT-Metalium host API and times them from the
-// per-kernel start/end cycles of tensim::last_program_stats, minus the firmware's kernel start
-// cost (risc.kernel_start_cycles of the loaded architecture), i.e. "first issue to barrier end".
+// Data-movement microbenchmarks (`tensim bench`, and the calibration cases built on them). Each one
+// runs real kernels (kernels/bench/) on a simulated board (n150 by default) through the TT-Metalium
+// host API and times them from the per-kernel start/end cycles of tensim::last_program_stats, minus
+// the firmware's kernel start cost (risc.kernel_start_cycles of the loaded architecture), i.e.
+// "first issue to barrier end".
 #pragma once
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "chip/arch_loader.hpp"
-
-namespace tt::tt_metal {
-class IDevice;
-}
 
 namespace tensim::bench {
 
@@ -23,37 +18,9 @@ struct Xy {
 
 int distance(Xy a, Xy b);  // Manhattan, in whatever coordinates both are given
 
-// One open device (the system tensim::set_system chose, n150 by default) and the architecture it
-// was built from, for placing cores and banks and for timing kernels. The benchmarks below open
-// one each; the overloads taking a Session share one across many runs (tensim calibrate).
-class Session {
-  public:
-    Session();
-    ~Session();
-    Session(const Session&) = delete;
-    Session& operator=(const Session&) = delete;
-
-    tt::tt_metal::IDevice* device() const { return m_device; }
-    const SystemConfig& config() const { return m_cfg; }
-    uint64_t kernel_start_cycles() const { return m_cfg.chip.risc.kernel_start_cycles; }
-    double clock_ghz() const { return m_cfg.chip.clock.freq_mhz / 1000.0; }
-
-    Xy noc_xy(Xy logical) const;  // NoC0 tile of a logical worker; throws HostError outside the grid
-    Xy bank_xy(int bank, int noc = 0) const;  // endpoint (NoC0 coordinates) of a DRAM bank on `noc`
-    int num_banks() const;
-    int num_workers() const { return m_cfg.grid_x() * m_cfg.grid_y(); }
-    Xy worker(int index) const { return {index % m_cfg.grid_x(), index / m_cfg.grid_x()}; }  // row-major
-
-    // Cycles from kernel_main's first call to its end for the kernel on `core` run by `risc`
-    // ("BRISC", "NCRISC", "TRISC0".."TRISC2") in the last program.
-    uint64_t kernel_cycles(Xy core, const std::string& risc) const;
-    // First kernel_main call to the last kernel's end, over every kernel of the last program.
-    uint64_t program_cycles() const;
-
-  private:
-    SystemConfig m_cfg;
-    tt::tt_metal::IDevice* m_device;
-};
+// The microbenchmarks below open their own device; calibration shares one across many runs
+// through the library's internal Session (src/bench/session.hpp).
+class Session;
 
 // One core streams `bytes` from one DRAM bank, `transaction_bytes` per read, one read barrier
 // per CB batch of `batch_bytes` (the CB holds two batches).
@@ -94,7 +61,6 @@ struct NocLatencyResult {
     double cycles_per_transaction = 0;
 };
 NocLatencyResult noc_latency(const NocLatencyOptions& opt);
-NocLatencyResult noc_latency(Session& s, const NocLatencyOptions& opt);
 
 // Sustained bandwidth between logical cores (0,0) and (1,0): one_to_one writes to the neighbour,
 // one_from_one reads from it.
@@ -132,7 +98,8 @@ enum class NocPattern {
     one_to_one,            // write to one peer core's L1
     one_from_one,          // read from one peer core's L1
     one_to_all_unicast,    // write to each of `peers` cores, one unicast each
-    one_to_all_multicast,  // multicast to a rectangle of `peers` cores (the whole grid: sender included)
+    one_to_all_multicast,  // multicast to a rectangle of `peers` cores (the whole grid: sender
+                           // included)
     one_from_all,          // read from each of `peers` cores
     dram_read,             // read from the DRAM bank next to the core
     dram_write,            // write to the DRAM bank next to the core
@@ -141,11 +108,11 @@ std::optional<NocPattern> parse_noc_pattern(const std::string& name);
 const char* noc_pattern_name(NocPattern p);
 struct NocPatternOptions {
     NocPattern pattern = NocPattern::one_to_one;
-    int peers = 1;                      // peer cores (ignored by the DRAM patterns)
+    int peers = 1;  // peer cores (ignored by the DRAM patterns)
     uint32_t transaction_bytes = 8192;
-    uint32_t transactions = 256;        // in total, over all peers (multicast: one per transaction)
+    uint32_t transactions = 256;  // in total, over all peers (multicast: one per transaction)
     int noc = 0;
-    bool same_axis = true;              // one_to_one / one_from_one: the peer shares a row
+    bool same_axis = true;  // one_to_one / one_from_one: the peer shares a row
 };
 struct NocPatternResult {
     NocPatternOptions options;
@@ -155,7 +122,6 @@ struct NocPatternResult {
     uint64_t cycles = 0;
     double bytes_per_cycle = 0;
 };
-NocPatternResult noc_pattern(Session& s, const NocPatternOptions& opt);
 
 // Many cores streaming from (or to) DRAM at once, each `bytes_per_core` in `transaction_bytes`
 // requests to one bank, one barrier at the end: aggregate bandwidth over the whole program.
@@ -189,6 +155,5 @@ struct DramTrafficResult {
     double bytes_per_cycle = 0;
     double gbytes_per_s = 0;  // at the architecture's clock
 };
-DramTrafficResult dram_traffic(Session& s, const DramTrafficOptions& opt);
 
 }  // namespace tensim::bench

@@ -1,5 +1,6 @@
 // Pictures are optional: tensim draws them with a Python script under tools/ and matplotlib, and
-// says so (without failing the run) when no interpreter with matplotlib is installed.
+// says so (without failing the run) when no interpreter with matplotlib is installed. Part of the
+// library so that the CLI, calibrate and sweep draw the same way.
 #pragma once
 #include <string>
 #include <vector>

@@ -1,5 +1,5 @@
 // Runs the plotting scripts of tools/ (see plot.hpp).
-#include "plot.hpp"
+#include "tensim/plot.hpp"
 
 #include <fmt/format.h>
 #include <sys/wait.h>

@@ -1,4 +1,4 @@
-// `tensim calibrate`: simulates the measured cases of the calibration set
+// Calibration (`tensim calibrate`): simulates the measured cases of the calibration set
 // (shared/calibration/*.json, schema in its README.md) and puts each prediction beside the
 // silicon number. Kinds simulated: noc_latency, noc_transfer, dram_read, dram_write, sfpu,
 // matmul_single_core, matmul (through the op layer, tensim::ops::matmul); every other case is
@@ -14,10 +14,6 @@
 #include <optional>
 #include <string>
 #include <vector>
-
-namespace CLI {
-class App;
-}
 
 namespace tensim::bench {
 class Session;
@@ -44,10 +40,10 @@ const std::vector<std::string>& simulated_kinds();
 struct Result {
     std::string id, kind, metric;
     double measured = 0;
-    std::optional<double> predicted;   // in the case's metric; empty when skipped
-    std::optional<double> error_pct;   // (predicted / measured - 1) * 100
-    std::string skip_reason;           // non-empty: not simulated, and why
-    std::vector<std::string> notes;    // defaults used, parameters not modelled, what ran
+    std::optional<double> predicted;  // in the case's metric; empty when skipped
+    std::optional<double> error_pct;  // (predicted / measured - 1) * 100
+    std::string skip_reason;          // non-empty: not simulated, and why
+    std::vector<std::string> notes;   // defaults used, parameters not modelled, what ran
     bool skipped() const { return !skip_reason.empty(); }
 };
 
@@ -65,14 +61,14 @@ const std::string& large_matmul_reason();
 
 // Simulates cases one by one on one simulated device (opened on first use).
 class Runner {
-  public:
+public:
     explicit Runner(const Options& opt = {});
     ~Runner();
     Runner(const Runner&) = delete;
     Runner& operator=(const Runner&) = delete;
     Result run(const Case& c);
 
-  private:
+private:
     bench::Session& session();
     Options m_opt;
     std::unique_ptr<bench::Session> m_session;
@@ -108,11 +104,5 @@ std::string format_table_header(size_t id_width);
 std::string format_row(const Result& r, size_t id_width);
 std::string format_notes(const std::vector<Result>& results);
 std::string format_summary(const std::vector<Summary>& summaries);
-
-// Command line: `tensim calibrate FILE... [--json OUT] [--csv OUT] [--plot OUT.png]
-// [--numerics M] [--set KEY=VALUE]... [--include-large]`.
-void add_calibrate(CLI::App& app);
-bool calibrate_requested(const CLI::App& app);
-int run_calibrate(const CLI::App& app);
 
 }  // namespace tensim::calibrate

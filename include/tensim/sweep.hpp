@@ -1,6 +1,7 @@
-// `tensim sweep`: runs one tensim command over the cartesian product of architecture overrides,
-// each point a child process (`tensim <command> --set key=value... --json`), N at a time, and
-// collects one CSV row per point: the varied values, the child's JSON scalars, status and error.
+// Sweeps (`tensim sweep`): run one tensim command over the cartesian product of architecture
+// overrides, each point a child process (`tensim <command> --set key=value... --json`), N at a
+// time, and collects one CSV row per point: the varied values, the child's JSON scalars, status and
+// error.
 //
 //   tensim sweep --over worker_grid=2x2,4x4,8x8 --over tensix.l1_size_kib=256,512 [-j N]
 //                --out s.csv [--plot s.png] [--resume] -- matmul --m 2048 --k 2048 --n 2048
@@ -15,10 +16,6 @@
 #include <string>
 #include <utility>
 #include <vector>
-
-namespace CLI {
-class App;
-}
 
 namespace tensim::sweep {
 
@@ -92,10 +89,5 @@ struct Summary {
 // Runs the sweep; progress, one line per finished point, goes to `log`. Throws ConfigError /
 // HostError for a bad sweep (not for a failing point).
 Summary run(const Options& opt, std::ostream& log);
-
-// Command line.
-void add(CLI::App& app);
-bool requested(const CLI::App& app);
-int run(CLI::App& app);
 
 }  // namespace tensim::sweep

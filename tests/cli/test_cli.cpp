@@ -1,0 +1,144 @@
+// The tensim command line as a user runs it (build/bin/tensim): --version, help, exit statuses
+// (0 ok, 1 the run failed, 2 bad usage), --set repeated, --system and $TENSIM_SYSTEM, --json on
+// stdout or into a file, and a sweep whose point fails.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+struct Outcome {
+    int status = -1;  // exit status
+    std::string out;  // stdout
+};
+
+// Runs `env tensim args` with stderr discarded.
+Outcome tensim(const std::string& args, const std::string& env = "") {
+    const std::string cmd = (env.empty() ? "" : "env " + env + " ") + TENSIM_BIN_DIR + "/tensim " +
+                            args + " 2>/dev/null";
+    Outcome r;
+    FILE* p = popen(cmd.c_str(), "r");
+    if (!p) return r;
+    char buf[4096];
+    for (size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) r.out.append(buf, n);
+    const int st = pclose(p);
+    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    return r;
+}
+
+fs::path scratch(const std::string& name) {
+    const fs::path dir =
+        fs::temp_directory_path() / ("tensim-test-cli-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    return dir / name;
+}
+
+const std::string kMatmul = "matmul --m 64 --k 64 --n 64 --numerics timing";
+
+}  // namespace
+
+TEST(Cli, VersionAndHelp) {
+    const Outcome v = tensim("--version");
+    EXPECT_EQ(v.status, 0);
+    EXPECT_EQ(v.out.rfind("tensim ", 0), 0u) << v.out;
+
+    const Outcome h = tensim("help");
+    EXPECT_EQ(h.status, 0);
+    for (const char* word :
+         {"arch", "bench", "calibrate", "matmul", "sweep", "--json", "Exit status", "TENSIM_LOG"})
+        EXPECT_NE(h.out.find(word), std::string::npos) << word << "\n" << h.out;
+
+    const Outcome hm = tensim("help bench dram-read");
+    EXPECT_EQ(hm.status, 0);
+    EXPECT_NE(hm.out.find("--transaction-bytes"), std::string::npos) << hm.out;
+    EXPECT_NE(hm.out.find("--system"), std::string::npos) << hm.out;
+    EXPECT_EQ(tensim("help nosuch").status, 2);
+}
+
+TEST(Cli, BadUsageExitsTwo) {
+    EXPECT_EQ(tensim("").status, 2);                            // no subcommand
+    EXPECT_EQ(tensim("nosuch").status, 2);                      // unknown subcommand
+    EXPECT_EQ(tensim("matmul --k 64 --n 64").status, 2);        // a required option missing
+    EXPECT_EQ(tensim("matmul --m x --k 64 --n 64").status, 2);  // not a number
+    EXPECT_EQ(tensim(kMatmul + " --grid 8by8").status, 2);      // a bad value found after parsing
+    EXPECT_EQ(tensim(kMatmul + " --set nosuch.key=1").status, 2);
+    EXPECT_EQ(tensim("bench noc-latency --system nosuch").status, 2);
+    EXPECT_EQ(tensim("arch show --log loud").status, 2);
+    EXPECT_EQ(tensim(kMatmul + " --trace-cores 1-2").status, 2);
+}
+
+TEST(Cli, FailedRunExitsOne) {
+    // Parses, but the matmul does not fit: in0 alone takes 8 MiB of the single core's L1.
+    EXPECT_EQ(tensim("matmul --m 2048 --k 2048 --n 2048 --numerics timing --set worker_grid=1x1 "
+                     "--in0-mem l1_interleaved")
+                  .status,
+              1);
+    // An override the board cannot take is a bad option value instead.
+    EXPECT_EQ(tensim(kMatmul + " --set tensix.l1_size_kib=64").status, 2);
+}
+
+TEST(Cli, SetIsRepeatable) {
+    const Outcome r =
+        tensim("arch validate --set tensix.l1_size_kib=512 --set clock_mhz=1200 --json");
+    ASSERT_EQ(r.status, 0) << r.out;
+    const json j = json::parse(r.out);  // --json alone: stdout is the JSON and nothing else
+    const std::string summary = j.at("summary");
+    EXPECT_NE(summary.find("L1 512 KiB"), std::string::npos) << summary;
+    EXPECT_NE(summary.find("1200 MHz"), std::string::npos) << summary;
+}
+
+TEST(Cli, SystemFromFlagAndEnvironment) {
+    for (const auto& [args, env] :
+         {std::pair<std::string, std::string>{"--system n300", ""}, {"", "TENSIM_SYSTEM=n300"}}) {
+        const Outcome a = tensim("arch validate --json " + args, env);
+        ASSERT_EQ(a.status, 0) << args << env;
+        EXPECT_EQ(json::parse(a.out).at("summary").get<std::string>().rfind("n300, 2 chip(s)", 0),
+                  0u)
+            << a.out;
+        const Outcome m = tensim(kMatmul + " --json " + args, env);
+        ASSERT_EQ(m.status, 0) << args << env;
+        EXPECT_EQ(json::parse(m.out).at("system"), "n300") << m.out;
+    }
+    // The flag wins over the environment.
+    const Outcome m = tensim(kMatmul + " --json --system n150", "TENSIM_SYSTEM=n300");
+    ASSERT_EQ(m.status, 0);
+    EXPECT_EQ(json::parse(m.out).at("system"), "n150");
+}
+
+TEST(Cli, JsonToFileKeepsTheHumanText) {
+    const fs::path out = scratch("bench.json");
+    const Outcome r = tensim("bench noc-latency --json " + out.string());
+    ASSERT_EQ(r.status, 0);
+    EXPECT_NE(r.out.find("first issue to barrier end"), std::string::npos) << r.out;
+    std::ifstream f(out);
+    const json j = json::parse(f);
+    EXPECT_EQ(j.at("benchmark"), "noc_latency");
+    EXPECT_GT(j.at("latency_cycles").get<int>(), 0);
+}
+
+TEST(Cli, SweepWithAFailedPointExitsOne) {
+    const fs::path csv = scratch("failing.csv");
+    const Outcome r = tensim("sweep -j 2 --over worker_grid=1x1,nonsense --out " + csv.string() +
+                             " -- " + kMatmul);
+    EXPECT_EQ(r.status, 1);
+    std::ifstream f(csv);
+    std::stringstream text;
+    text << f.rdbuf();
+    EXPECT_NE(text.str().find(",ok,"), std::string::npos) << text.str();
+    EXPECT_NE(text.str().find(",error,"), std::string::npos) << text.str();
+    // All points fine: exit 0.
+    EXPECT_EQ(tensim("sweep --over worker_grid=1x1 --out " + scratch("fine.csv").string() + " -- " +
+                     kMatmul)
+                  .status,
+              0);
+}

@@ -1,0 +1,77 @@
+// What every `tensim` subcommand shares: the table entry it registers with, the options all of
+// them take (--system, --set, --json), the usage error that exits with status 2, and the output
+// of a machine-readable result.
+#pragma once
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "tensim/error.hpp"
+
+namespace tensim::cli {
+
+// Exit statuses: 0 ok; 1 the run failed (a simulated program failed, a file could not be
+// written, a sweep point failed); 2 bad usage (parse errors, bad option values).
+enum Exit { kOk = 0, kFailed = 1, kUsage = 2 };
+
+// A bad option value found after parsing (an unknown --set key, a malformed --grid): exit 2.
+class UsageError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// Runs `fn`, turning the errors a bad option value raises (tensim::ConfigError,
+// std::invalid_argument) into UsageError.
+template <typename Fn>
+auto as_usage(Fn&& fn) -> decltype(fn()) {
+    try {
+        return fn();
+    } catch (const std::invalid_argument& e) {
+        throw UsageError(e.what());
+    } catch (const tensim::ConfigError& e) {
+        throw UsageError(e.what());
+    }
+}
+
+// A subcommand: `add` registers its options (and nested subcommands) on `cmd`; `run` runs it once
+// parsed. `sweepable`: prints one JSON object under --json, so `tensim sweep` can run it per point.
+// `run_outputs`: its runs honour --stats/--trace/--report/--pictures.
+struct Subcommand {
+    const char* name;
+    const char* description;
+    void (*add)(CLI::App& cmd);
+    int (*run)(CLI::App& cmd);
+    bool sweepable = false;
+    bool run_outputs = false;
+};
+const std::vector<Subcommand>& subcommands();  // main.cpp
+CLI::App& root();                              // the whole command line, once built
+
+// The options every subcommand takes.
+struct Common {
+    std::string system;            // --system NAME|FILE; empty: $TENSIM_SYSTEM, else n150
+    std::vector<std::string> set;  // --set KEY=VALUE, repeatable
+    std::string json;              // --json [FILE]
+    bool json_given = false;
+
+    void add_to(CLI::App& cmd);
+    // The system to open: --system, else $TENSIM_SYSTEM, else n150.
+    std::string system_name() const;
+    // tensim::set_system(system_name(), set); a bad name or key is a UsageError.
+    void apply_system() const;
+    // --json without a file: the result goes to stdout instead of the human text.
+    bool json_on_stdout() const { return json_given && json.empty(); }
+    // Writes `j` where --json asked (stdout as one line, or FILE indented); nothing without --json.
+    void emit_json(const nlohmann::ordered_json& j) const;
+};
+
+// The run-output flags (--stats, --trace..., --pictures) of the top level (subcommands pass them
+// up).
+void add_run_output_flags(CLI::App& app);
+bool any_run_output_flag();
+void apply_run_outputs();   // before the run; a malformed filter is a UsageError
+void finish_run_outputs();  // after it: writes the files and draws the pictures
+
+}  // namespace tensim::cli
