@@ -22,8 +22,9 @@ Chip::Chip(const SystemConfig& sys, int chip_id)
         for (int lx = 0; lx < m_grid_x; ++lx) {
             NocXY xy{sys.worker_cols[lx], sys.worker_rows[ly]};
             uint8_t* l1 = m_l1_memory->data() + m_workers.size() * stride;
-            m_workers.push_back(std::make_unique<TensixCore>(m_cfg.tensix, m_cfg.risc, m_cfg.compute, m_cfg.clock,
-                                                             m_id, xy, lx, ly, l1, window));
+            m_workers.push_back(std::make_unique<TensixCore>(m_cfg.tensix, m_cfg.risc,
+                                                             m_cfg.compute, m_cfg.clock, m_id, xy,
+                                                             lx, ly, l1, window));
             m_workers.back()->set_noc_port(this);
             m_by_xy[xy] = m_workers.back().get();
             m_niu->place(xy, &m_workers.back()->l1_endpoint(), true);
@@ -33,7 +34,8 @@ Chip::Chip(const SystemConfig& sys, int chip_id)
     m_dram = std::make_unique<Dram>(m_cfg.dram);
     m_banks = m_cfg.dram_banks();
     for (size_t g = 0; g < m_cfg.dram_groups.size(); ++g) {
-        m_dram_tiles.push_back(std::make_unique<DramTile>(*m_dram, m_cfg.dram, static_cast<int>(g), m_id));
+        m_dram_tiles.push_back(
+            std::make_unique<DramTile>(*m_dram, m_cfg.dram, static_cast<int>(g), m_id));
         for (auto xy : m_cfg.dram_groups[g]) m_niu->place(xy, m_dram_tiles.back().get(), false);
     }
 }
@@ -47,8 +49,8 @@ void Chip::cancel_in_flight() {
 
 TensixCore& Chip::worker(int lx, int ly) {
     if (lx < 0 || ly < 0 || lx >= m_grid_x || ly >= m_grid_y)
-        throw HostError(fmt::format("chip{}: logical core ({},{}) is outside the {}x{} worker grid", m_id,
-                                    lx, ly, m_grid_x, m_grid_y));
+        throw HostError(fmt::format("chip{}: logical core ({},{}) is outside the {}x{} worker grid",
+                                    m_id, lx, ly, m_grid_x, m_grid_y));
     return *m_workers[static_cast<size_t>(ly) * m_grid_x + lx];
 }
 
@@ -63,7 +65,9 @@ uint32_t Chip::num_banks(bool dram) const {
 
 uint64_t Chip::bank_noc_addr(bool dram, uint32_t bank, uint32_t addr, int noc) const {
     uint32_t n = num_banks(dram);
-    if (bank >= n) throw KernelError(fmt::format("bank id {} out of range ({} {} banks)", bank, n, dram ? "DRAM" : "L1"));
+    if (bank >= n)
+        throw KernelError(
+            fmt::format("bank id {} out of range ({} {} banks)", bank, n, dram ? "DRAM" : "L1"));
     NocXY xy = dram ? m_banks[bank].endpoint[static_cast<size_t>(noc)] : m_workers[bank]->xy();
     uint64_t local = dram ? uint64_t(addr) + m_banks[bank].offset : addr;
     NocXY c = from_noc0(noc, xy);
@@ -82,17 +86,20 @@ bool Chip::threads_finished() const {
     return true;
 }
 
-uint32_t Chip::read(RiscThread& t, int noc, uint64_t src_addr, uint32_t dst_l1, uint32_t size, Cycle t0) {
+uint32_t Chip::read(RiscThread& t, int noc, uint64_t src_addr, uint32_t dst_l1, uint32_t size,
+                    Cycle t0) {
     return m_niu->read(t.core().initiator(t.risc()), noc, src_addr, dst_l1, size, t0);
 }
 
-uint32_t Chip::write(RiscThread& t, int noc, uint32_t src_l1, uint64_t dst_addr, uint32_t size, NocVc vc, Cycle t0) {
+uint32_t Chip::write(RiscThread& t, int noc, uint32_t src_l1, uint64_t dst_addr, uint32_t size,
+                     NocVc vc, Cycle t0) {
     return m_niu->write(t.core().initiator(t.risc()), noc, src_l1, dst_addr, size, vc, t0);
 }
 
-uint32_t Chip::multicast(RiscThread& t, int noc, uint32_t src_l1, uint64_t mcast_addr, uint32_t size,
-                         uint32_t num_dests, bool loopback_src, Cycle t0) {
-    return m_niu->multicast(t.core().initiator(t.risc()), noc, src_l1, mcast_addr, size, num_dests, loopback_src, t0);
+uint32_t Chip::multicast(RiscThread& t, int noc, uint32_t src_l1, uint64_t mcast_addr,
+                         uint32_t size, uint32_t num_dests, bool loopback_src, Cycle t0) {
+    return m_niu->multicast(t.core().initiator(t.risc()), noc, src_l1, mcast_addr, size, num_dests,
+                            loopback_src, t0);
 }
 
 void Chip::atomic_inc(RiscThread& t, int noc, uint64_t addr, uint32_t incr, Cycle t0) {

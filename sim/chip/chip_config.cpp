@@ -1,9 +1,9 @@
 #include "chip/chip_config.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <set>
-
-#include <fmt/format.h>
 
 namespace tensim {
 
@@ -45,29 +45,41 @@ void ChipConfig::validate(const std::string& path) const {
     // Fewer channels than the groups hold leave the last groups' channels unpopulated.
     const int per_tile = dram.channels_per_tile;
     const size_t max_channels = static_cast<size_t>(per_tile) * dram_groups.size();
-    require(dram.channels > 0 && static_cast<size_t>(dram.channels) <= max_channels, path + ".dram.channels",
-            fmt::format("must be 1..{} ({} per DRAM group in grid.dram_groups)", max_channels, per_tile));
-    require(dram_bank_endpoints.size() >= static_cast<size_t>(dram.channels), path + ".grid.dram_bank_endpoints",
+    require(dram.channels > 0 && static_cast<size_t>(dram.channels) <= max_channels,
+            path + ".dram.channels",
+            fmt::format("must be 1..{} ({} per DRAM group in grid.dram_groups)", max_channels,
+                        per_tile));
+    require(dram_bank_endpoints.size() >= static_cast<size_t>(dram.channels),
+            path + ".grid.dram_bank_endpoints",
             fmt::format("needs an entry for each of the {} DRAM channels", dram.channels));
     for (size_t b = 0; b < dram_bank_endpoints.size(); ++b) {
         const size_t g = b / static_cast<size_t>(per_tile);
         for (int i : dram_bank_endpoints[b])
-            require(g < dram_groups.size() && i >= 0 && static_cast<size_t>(i) < dram_groups[g].size(),
-                    path + ".grid.dram_bank_endpoints",
-                    fmt::format("bank {}: endpoint index {} is not an endpoint of DRAM group {}", b, i, g));
+            require(
+                g < dram_groups.size() && i >= 0 && static_cast<size_t>(i) < dram_groups[g].size(),
+                path + ".grid.dram_bank_endpoints",
+                fmt::format("bank {}: endpoint index {} is not an endpoint of DRAM group {}", b, i,
+                            g));
     }
-    for (int x : tensix_cols) require(x >= 0 && x < noc.grid_x, path + ".grid.tensix_cols", "outside the grid");
-    for (int y : tensix_rows) require(y >= 0 && y < noc.grid_y, path + ".grid.tensix_rows", "outside the grid");
-    auto inside = [&](NocXY xy) { return xy.x >= 0 && xy.x < noc.grid_x && xy.y >= 0 && xy.y < noc.grid_y; };
+    for (int x : tensix_cols)
+        require(x >= 0 && x < noc.grid_x, path + ".grid.tensix_cols", "outside the grid");
+    for (int y : tensix_rows)
+        require(y >= 0 && y < noc.grid_y, path + ".grid.tensix_rows", "outside the grid");
+    auto inside = [&](NocXY xy) {
+        return xy.x >= 0 && xy.x < noc.grid_x && xy.y >= 0 && xy.y < noc.grid_y;
+    };
     std::set<NocXY> taken;
     for (const auto& grp : dram_groups) {
         require(!grp.empty(), path + ".grid.dram_groups", "a group needs at least one endpoint");
         for (auto xy : grp) {
-            require(inside(xy) && !is_tensix(xy) && taken.insert(xy).second, path + ".grid.dram_groups",
-                    fmt::format("endpoint {}-{} is outside the grid, on a Tensix tile or in two groups", xy.x, xy.y));
+            require(
+                inside(xy) && !is_tensix(xy) && taken.insert(xy).second, path + ".grid.dram_groups",
+                fmt::format("endpoint {}-{} is outside the grid, on a Tensix tile or in two groups",
+                            xy.x, xy.y));
         }
     }
-    for (const auto& [key, tiles] : {std::pair<const char*, const std::vector<NocXY>*>{"eth", &eth}, {"pcie", &pcie},
+    for (const auto& [key, tiles] : {std::pair<const char*, const std::vector<NocXY>*>{"eth", &eth},
+                                     {"pcie", &pcie},
                                      {"arc", &arc}})
         for (auto xy : *tiles)
             require(inside(xy) && !is_tensix(xy) && taken.insert(xy).second, path + ".grid." + key,
@@ -85,7 +97,8 @@ std::vector<DramBank> ChipConfig::dram_banks() const {
     for (int b = 0; b < dram.channels; ++b) {
         const auto& grp = dram_groups[static_cast<size_t>(b / per_tile)];
         const auto& idx = dram_bank_endpoints[static_cast<size_t>(b)];
-        banks.push_back({b, {grp[static_cast<size_t>(idx[0])], grp[static_cast<size_t>(idx[1])]},
+        banks.push_back({b,
+                         {grp[static_cast<size_t>(idx[0])], grp[static_cast<size_t>(idx[1])]},
                          static_cast<uint32_t>((b % per_tile) * dram.channel_size_bytes)});
     }
     return banks;

@@ -8,15 +8,18 @@ DramTile::DramTile(Dram& dram, const DramConfig& cfg, int group, int chip_id)
     : m_dram(dram), m_cfg(cfg), m_group(group), m_chip_id(chip_id) {}
 
 DramChannel& DramTile::channel_of(uint64_t offset) const {
-    return m_dram.channel(m_group * m_cfg.channels_per_tile + static_cast<int>(offset / m_cfg.channel_size_bytes));
+    return m_dram.channel(m_group * m_cfg.channels_per_tile +
+                          static_cast<int>(offset / m_cfg.channel_size_bytes));
 }
 
 std::optional<uint64_t> DramTile::resolve(uint64_t local, uint32_t size) const {
     const uint64_t ch_size = m_cfg.channel_size_bytes;
     const uint64_t index = local / ch_size;
     // A range may not run from one channel into the next, nor into a channel not populated.
-    if (index >= static_cast<uint64_t>(m_cfg.channels_per_tile) || local % ch_size + size > ch_size) return std::nullopt;
-    if (m_group * m_cfg.channels_per_tile + static_cast<int>(index) >= m_dram.num_channels()) return std::nullopt;
+    if (index >= static_cast<uint64_t>(m_cfg.channels_per_tile) || local % ch_size + size > ch_size)
+        return std::nullopt;
+    if (m_group * m_cfg.channels_per_tile + static_cast<int>(index) >= m_dram.num_channels())
+        return std::nullopt;
     return local;
 }
 

@@ -38,7 +38,8 @@ public:
     };
     // A read request for `bytes` at `offset` arriving at `t`.
     virtual ReadTiming serve_read(uint64_t offset, uint32_t bytes, Cycle t) = 0;
-    // Cycles from a write packet's arrival until the endpoint commits it (its bytes become visible).
+    // Cycles from a write packet's arrival until the endpoint commits it (its bytes become
+    // visible).
     virtual Cycle write_commit_delay() const = 0;
     // Times a write of `bytes` at `offset` committed at `t` (its bytes already stored); returns the
     // cycle its ack may leave.

@@ -24,12 +24,14 @@ struct NocAddressLayout {
     constexpr uint64_t multicast(uint32_t x_start, uint32_t y_start, uint32_t x_end, uint32_t y_end,
                                  uint64_t local) const {
         return (uint64_t(x_start) << (local_bits + 2 * node_bits)) |
-               (uint64_t(y_start) << (local_bits + 3 * node_bits)) | (uint64_t(x_end) << local_bits) |
-               (uint64_t(y_end) << (local_bits + node_bits)) | local;
+               (uint64_t(y_start) << (local_bits + 3 * node_bits)) |
+               (uint64_t(x_end) << local_bits) | (uint64_t(y_end) << (local_bits + node_bits)) |
+               local;
     }
     constexpr uint64_t local(uint64_t a) const { return a & ((uint64_t(1) << local_bits) - 1); }
     constexpr NocXY xy(uint64_t a) const {
-        return {int((a >> local_bits) & node_mask()), int((a >> (local_bits + node_bits)) & node_mask())};
+        return {int((a >> local_bits) & node_mask()),
+                int((a >> (local_bits + node_bits)) & node_mask())};
     }
     // {start, end} corners of a multicast rectangle.
     constexpr std::pair<NocXY, NocXY> rect(uint64_t a) const {
@@ -45,12 +47,15 @@ namespace noc_addr {
 constexpr uint64_t unicast(uint32_t x, uint32_t y, uint64_t local) {
     return NocAddressLayout::kernel_abi().unicast(x, y, local);
 }
-constexpr uint64_t multicast(uint32_t x_start, uint32_t y_start, uint32_t x_end, uint32_t y_end, uint64_t local) {
+constexpr uint64_t multicast(uint32_t x_start, uint32_t y_start, uint32_t x_end, uint32_t y_end,
+                             uint64_t local) {
     return NocAddressLayout::kernel_abi().multicast(x_start, y_start, x_end, y_end, local);
 }
 constexpr uint64_t local(uint64_t a) { return NocAddressLayout::kernel_abi().local(a); }
 constexpr NocXY xy(uint64_t a) { return NocAddressLayout::kernel_abi().xy(a); }
-constexpr std::pair<NocXY, NocXY> rect(uint64_t a) { return NocAddressLayout::kernel_abi().rect(a); }
+constexpr std::pair<NocXY, NocXY> rect(uint64_t a) {
+    return NocAddressLayout::kernel_abi().rect(a);
+}
 
 }  // namespace noc_addr
 

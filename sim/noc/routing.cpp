@@ -20,12 +20,14 @@ bool register_routing(const std::string& name, RoutingFactory factory) {
 
 bool routing_known(const std::string& name) { return registry().count(name) != 0; }
 
-std::unique_ptr<RoutingPolicy> make_routing(const std::string& name, const NocConfig& cfg, int noc_id) {
+std::unique_ptr<RoutingPolicy> make_routing(const std::string& name, const NocConfig& cfg,
+                                            int noc_id) {
     auto it = registry().find(name);
     if (it == registry().end()) {
         std::string known;
         for (const auto& [n, _] : registry()) known += " " + n;
-        throw ConfigError("noc.routing: unknown routing policy '" + name + "' (known:" + known + ")");
+        throw ConfigError("noc.routing: unknown routing policy '" + name + "' (known:" + known +
+                          ")");
     }
     return it->second(cfg, noc_id);
 }

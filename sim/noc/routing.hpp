@@ -33,13 +33,15 @@ public:
 
 struct NocConfig;
 // Builds the policy for NoC `noc_id` of a chip configured by `cfg`.
-using RoutingFactory = std::function<std::unique_ptr<RoutingPolicy>(const NocConfig& cfg, int noc_id)>;
+using RoutingFactory =
+    std::function<std::unique_ptr<RoutingPolicy>(const NocConfig& cfg, int noc_id)>;
 
 // Registers a policy under `name`; call it from a static initialiser in the policy's file:
 //   static const bool registered = register_routing("name", [](const NocConfig&, int) {...});
 bool register_routing(const std::string& name, RoutingFactory factory);
 // The policy `name` for NoC `noc_id`; ConfigError naming the known policies when there is none.
-std::unique_ptr<RoutingPolicy> make_routing(const std::string& name, const NocConfig& cfg, int noc_id);
+std::unique_ptr<RoutingPolicy> make_routing(const std::string& name, const NocConfig& cfg,
+                                            int noc_id);
 bool routing_known(const std::string& name);
 
 }  // namespace tensim

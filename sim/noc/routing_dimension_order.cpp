@@ -41,9 +41,10 @@ private:
     bool m_x_first;
 };
 
-[[maybe_unused]] const bool registered = register_routing("dimension_order", [](const NocConfig& cfg, int noc_id) {
-    return std::make_unique<DimensionOrder>(cfg.nocs.at(static_cast<size_t>(noc_id)).x_first);
-});
+[[maybe_unused]] const bool registered =
+    register_routing("dimension_order", [](const NocConfig& cfg, int noc_id) {
+        return std::make_unique<DimensionOrder>(cfg.nocs.at(static_cast<size_t>(noc_id)).x_first);
+    });
 
 }  // namespace
 

@@ -21,9 +21,12 @@ enum class Framing { whole_flits, header_and_payload, payload };
 
 constexpr uint64_t framed_bytes(uint64_t payload_bytes, uint32_t flit_bytes, Framing f) {
     switch (f) {
-        case Framing::whole_flits: return (1 + (payload_bytes + flit_bytes - 1) / flit_bytes) * flit_bytes;
-        case Framing::header_and_payload: return payload_bytes + flit_bytes;
-        case Framing::payload: return payload_bytes;
+        case Framing::whole_flits:
+            return (1 + (payload_bytes + flit_bytes - 1) / flit_bytes) * flit_bytes;
+        case Framing::header_and_payload:
+            return payload_bytes + flit_bytes;
+        case Framing::payload:
+            return payload_bytes;
     }
     return payload_bytes;
 }
@@ -35,7 +38,8 @@ inline Cycle serialisation_cycles(uint64_t bytes, double bytes_per_cycle) {
     return std::max<Cycle>(1, static_cast<Cycle>(c));
 }
 
-inline Cycle serialisation_cycles(uint64_t payload_bytes, uint32_t flit_bytes, double bytes_per_cycle, Framing f) {
+inline Cycle serialisation_cycles(uint64_t payload_bytes, uint32_t flit_bytes,
+                                  double bytes_per_cycle, Framing f) {
     return serialisation_cycles(framed_bytes(payload_bytes, flit_bytes, f), bytes_per_cycle);
 }
 

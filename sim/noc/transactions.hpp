@@ -8,11 +8,10 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <tuple>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "noc/endpoint.hpp"
 #include "noc/noc.hpp"
@@ -47,11 +46,12 @@ public:
 
     // ---- transactions, issued at cycle t0 (the first packet leaves one issue cost later) ----
     // Addresses are in `noc`'s coordinates, as kernels build them. Each returns the packets issued.
-    uint32_t read(NocInitiator& from, int noc, uint64_t src_addr, uint32_t dst_local, uint32_t size, Cycle t0);
-    uint32_t write(NocInitiator& from, int noc, uint32_t src_local, uint64_t dst_addr, uint32_t size, NocVc vc,
-                   Cycle t0);
-    uint32_t multicast(NocInitiator& from, int noc, uint32_t src_local, uint64_t mcast_addr, uint32_t size,
-                       uint32_t num_dests, bool loopback_src, Cycle t0);
+    uint32_t read(NocInitiator& from, int noc, uint64_t src_addr, uint32_t dst_local, uint32_t size,
+                  Cycle t0);
+    uint32_t write(NocInitiator& from, int noc, uint32_t src_local, uint64_t dst_addr,
+                   uint32_t size, NocVc vc, Cycle t0);
+    uint32_t multicast(NocInitiator& from, int noc, uint32_t src_local, uint64_t mcast_addr,
+                       uint32_t size, uint32_t num_dests, bool loopback_src, Cycle t0);
     void atomic_inc(NocInitiator& from, int noc, uint64_t addr, uint32_t incr, Cycle t0);
     void inline_write(NocInitiator& from, int noc, uint64_t addr, uint32_t value, Cycle t0);
 
@@ -68,7 +68,8 @@ private:
     uint32_t packets_for(uint32_t size) const;
     template <typename Fn>
     void for_each_packet(NocInitiator& from, uint32_t size, Cycle t0, Fn&& fn) const;
-    uint64_t local_or_throw(NocInitiator& from, uint32_t addr, uint32_t size, const char* what) const;
+    uint64_t local_or_throw(NocInitiator& from, uint32_t addr, uint32_t size,
+                            const char* what) const;
     void send_write(NocInitiator& from, int noc, NocVc vc, Target dst, Cycle arrive,
                     std::shared_ptr<std::vector<uint8_t>> data, uint32_t off, uint32_t bytes,
                     std::function<void(Cycle)> acked);
@@ -76,8 +77,8 @@ private:
                         uint32_t bytes) const;
     void count_write_done(NocInitiator& from, int noc, Cycle sent, Cycle acked);
     Cycle in_order(NocInitiator& from, int noc, NocXY dst, Cycle arrival);
-    void word_op(NocInitiator& from, int noc, uint64_t addr, const char* what, NocInitiator::Counter counter,
-                 std::function<void(uint32_t&)> apply, Cycle t0);
+    void word_op(NocInitiator& from, int noc, uint64_t addr, const char* what,
+                 NocInitiator::Counter counter, std::function<void(uint32_t&)> apply, Cycle t0);
 
     NocConfig m_cfg;
     ClockDomain m_clock;

@@ -1,8 +1,8 @@
 #include "tensix/tensix_endpoint.hpp"
 
-#include <cstring>
-
 #include <fmt/format.h>
+
+#include <cstring>
 
 #include "tensix/tensix_core.hpp"
 
@@ -24,15 +24,21 @@ Cycle L1Endpoint::commit_write(uint64_t, uint32_t, Cycle t, RouterPort) {
     return t;  // L1 takes a packet at link rate: nothing waits in the router buffer
 }
 
-void L1Endpoint::read_bytes(uint64_t offset, void* dst, size_t n) const { std::memcpy(dst, m_core.l1() + offset, n); }
+void L1Endpoint::read_bytes(uint64_t offset, void* dst, size_t n) const {
+    std::memcpy(dst, m_core.l1() + offset, n);
+}
 
-void L1Endpoint::write_bytes(uint64_t offset, const void* src, size_t n) { std::memcpy(m_core.l1() + offset, src, n); }
+void L1Endpoint::write_bytes(uint64_t offset, const void* src, size_t n) {
+    std::memcpy(m_core.l1() + offset, src, n);
+}
 
 uint32_t* L1Endpoint::word(uint64_t offset) { return &m_core.word(static_cast<uint32_t>(offset)); }
 
 void L1Endpoint::changed() { m_core.notify_changed(); }
 
-std::string L1Endpoint::describe() const { return fmt::format("that core's L1 ({} B)", m_core.l1_size()); }
+std::string L1Endpoint::describe() const {
+    return fmt::format("that core's L1 ({} B)", m_core.l1_size());
+}
 
 trace::Track L1Endpoint::track(uint64_t) const {
     return {m_core.chip_id(), m_core.logical_x(), m_core.logical_y(), trace::Lane::noc};

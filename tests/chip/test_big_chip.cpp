@@ -7,9 +7,8 @@
 #include <cstring>
 #include <fstream>
 #include <functional>
-#include <vector>
-
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "chip/arch_loader.hpp"
 #include "system/system.hpp"
@@ -21,7 +20,9 @@ using namespace tensim;
 using Loc = std::source_location;
 using json = nlohmann::json;
 
-json constant(json v, const char* unit) { return {{"value", std::move(v)}, {"unit", unit}, {"source", "test"}}; }
+json constant(json v, const char* unit) {
+    return {{"value", std::move(v)}, {"unit", unit}, {"source", "test"}};
+}
 
 // wormhole_b0.json with a bigger grid: Tensix columns 1-6 and 8-13, rows 1-5 and 7-11; DRAM tiles
 // in columns 0 and 7, three NIUs each, two channels each.
@@ -35,7 +36,8 @@ std::string write_big_chip() {
     g["tensix_rows"] = constant({1, 2, 3, 4, 5, 7, 8, 9, 10, 11}, "y");
     json groups = json::array(), endpoints = json::array();
     for (int col : {0, 7})
-        for (int k = 0; k < 4; ++k) groups.push_back({{col, 3 * k}, {col, 3 * k + 1}, {col, 3 * k + 2}});
+        for (int k = 0; k < 4; ++k)
+            groups.push_back({{col, 3 * k}, {col, 3 * k + 1}, {col, 3 * k + 2}});
     for (int b = 0; b < 16; ++b) endpoints.push_back({b % 3, (b + 1) % 3});
     g["dram_groups"] = constant(groups, "xy");
     g["dram_bank_endpoints"] = constant(endpoints, "endpoint index per noc");
@@ -91,7 +93,9 @@ TEST_F(BigChip, InterleavedBufferRoundTripsOverAllBanksAndMulticastReachesTheRec
     std::vector<uint8_t> want(kPage * kPages);
     for (size_t i = 0; i < want.size(); ++i) want[i] = static_cast<uint8_t>(i * 7 + i / 251);
     for (uint32_t i = 0; i < kPages; ++i)
-        chip().dram().channel(chip().dram_banks()[i % banks].channel)
+        chip()
+            .dram()
+            .channel(chip().dram_banks()[i % banks].channel)
             .write(kSrc + (i / banks) * kPage, want.data() + i * kPage, kPage);
 
     // The far corner core copies every page DRAM -> L1 on NoC0 and back to a second buffer on
@@ -102,34 +106,45 @@ TEST_F(BigChip, InterleavedBufferRoundTripsOverAllBanksAndMulticastReachesTheRec
         for (int lx = 4; lx < 7; ++lx) rect.push_back(&chip().worker(lx, ly));
     run({{&corner, [&] {
               for (uint32_t i = 0; i < kPages; ++i)
-                  kapi::noc_read(kapi::bank_noc_addr(true, i % banks, kSrc + (i / banks) * kPage, 0),
-                                 kBuf + i * kPage, kPage, 0, Loc::current());
+                  kapi::noc_read(
+                      kapi::bank_noc_addr(true, i % banks, kSrc + (i / banks) * kPage, 0),
+                      kBuf + i * kPage, kPage, 0, Loc::current());
               kapi::noc_barrier(kapi::Barrier::reads, 0, Loc::current());
               for (uint32_t i = 0; i < kPages; ++i)
-                  kapi::noc_write(kBuf + i * kPage, kapi::bank_noc_addr(true, i % banks, kDst + (i / banks) * kPage, 1),
-                                  kPage, 1, 1, Loc::current());
+                  kapi::noc_write(
+                      kBuf + i * kPage,
+                      kapi::bank_noc_addr(true, i % banks, kDst + (i / banks) * kPage, 1), kPage, 1,
+                      1, Loc::current());
               kapi::noc_barrier(kapi::Barrier::writes, 1, Loc::current());
               const NocXY a = rect.front()->xy(), b = rect.back()->xy();
-              // On NoC1 the rectangle's corners are given the other way round, as TT-Metal kernels do.
+              // On NoC1 the rectangle's corners are given the other way round, as TT-Metal kernels
+              // do.
               const uint64_t mcast = kapi::noc_multicast_addr(b.x, b.y, a.x, a.y, kBuf, 1);
-              kapi::noc_write_multicast(kBuf, mcast, kPage, static_cast<uint32_t>(rect.size()), false, 1,
-                                        Loc::current());
+              kapi::noc_write_multicast(kBuf, mcast, kPage, static_cast<uint32_t>(rect.size()),
+                                        false, 1, Loc::current());
               kapi::noc_barrier(kapi::Barrier::writes, 1, Loc::current());
           }}});
 
     EXPECT_EQ(std::memcmp(corner.l1() + kBuf, want.data(), want.size()), 0);
     std::vector<uint8_t> got(kPage);
     for (uint32_t i = 0; i < kPages; ++i) {
-        chip().dram().channel(chip().dram_banks()[i % banks].channel).read(kDst + (i / banks) * kPage, got.data(), kPage);
+        chip()
+            .dram()
+            .channel(chip().dram_banks()[i % banks].channel)
+            .read(kDst + (i / banks) * kPage, got.data(), kPage);
         ASSERT_EQ(std::memcmp(got.data(), want.data() + i * kPage, kPage), 0) << "page " << i;
     }
-    for (TensixCore* c : rect) EXPECT_EQ(std::memcmp(c->l1() + kBuf, want.data(), kPage), 0) << c->name();
+    for (TensixCore* c : rect)
+        EXPECT_EQ(std::memcmp(c->l1() + kBuf, want.data(), kPage), 0) << c->name();
     // Every channel served its pages.
     json stats;
     chip().dump_stats(stats);
     for (uint32_t b = 0; b < banks; ++b) {
-        EXPECT_EQ(stats["dram"]["ch" + std::to_string(b)]["bytes_read"].get<uint64_t>(), 3u * kPage) << b;
-        EXPECT_EQ(stats["dram"]["ch" + std::to_string(b)]["bytes_written"].get<uint64_t>(), 3u * kPage) << b;
+        EXPECT_EQ(stats["dram"]["ch" + std::to_string(b)]["bytes_read"].get<uint64_t>(), 3u * kPage)
+            << b;
+        EXPECT_EQ(stats["dram"]["ch" + std::to_string(b)]["bytes_written"].get<uint64_t>(),
+                  3u * kPage)
+            << b;
     }
 }
 

@@ -33,12 +33,13 @@ public:
     }
 };
 
-[[maybe_unused]] const bool registered =
-    register_routing("test_y_first", [](const NocConfig&, int) { return std::make_unique<YFirst>(); });
+[[maybe_unused]] const bool registered = register_routing(
+    "test_y_first", [](const NocConfig&, int) { return std::make_unique<YFirst>(); });
 
 TEST(NocRouting, ARegisteredPolicyIsChosenByName) {
     NocConfig cfg;
-    EXPECT_EQ(Noc(cfg, 0, "noc0").link_name(Noc(cfg, 0, "noc0").route({1, 1}, {3, 4}).front()), "noc0.link_1_1_east");
+    EXPECT_EQ(Noc(cfg, 0, "noc0").link_name(Noc(cfg, 0, "noc0").route({1, 1}, {3, 4}).front()),
+              "noc0.link_1_1_east");
     cfg.routing = "test_y_first";
     Noc noc(cfg, 0, "noc0");
     const std::vector<int> r = noc.route({1, 1}, {3, 4});
