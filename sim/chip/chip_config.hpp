@@ -1,5 +1,6 @@
 // The configuration of one chip and of a system (board) of chips, read from sim/arch/*.json.
-// Plain data; the loader (arch_loader.hpp) checks keys and units.
+// Plain data: each block's struct reads its own section (NocConfig::load, DramConfig::load, ...);
+// the chip reads the grid and checks what spans blocks; load_chip (arch_loader.hpp) assembles.
 #pragma once
 #include <array>
 #include <string>
@@ -8,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/clock.hpp"
+#include "common/params.hpp"
 #include "dram/dram.hpp"
 #include "noc/noc.hpp"
 #include "tensix/compute_engine.hpp"
@@ -36,17 +38,21 @@ struct ChipConfig {
     std::vector<int> tensix_cols, tensix_rows;      // NoC0 x / y of Tensix tiles
     std::vector<std::vector<NocXY>> dram_groups;    // endpoints per group of 2 channels
     std::vector<std::array<int, 2>> dram_bank_endpoints;  // per bank, per NoC: index into its group
-    std::vector<NocXY> eth, pcie, arc;
-    uint32_t l1_alignment_bytes = 16;       // B
-    uint32_t dram_alignment_bytes = 32;   // B
+    std::vector<NocXY> eth, pcie, arc;  // tiles not yet modelled as endpoints (placement only)
+    // Copies of noc.l1_alignment_bytes, noc.dram_alignment_bytes, dram.unreserved_base_bytes for
+    // the host side, which reads them here (set by load_chip).
+    uint32_t l1_alignment_bytes = 16;          // B
+    uint32_t dram_alignment_bytes = 32;        // B
     uint32_t dram_unreserved_base_bytes = 32;  // B
-    double eth_link_gbytes_per_s = 12.5;
-    double eth_link_latency_ns = 600;
 
     // Bank b is channel b, reached on NoC n through endpoint dram_bank_endpoints[b][n] of group
-    // b / 2, at offset (b % 2) GiB.
+    // b / channels_per_tile, at offset (b % channels_per_tile) channel sizes.
     std::vector<DramBank> dram_banks() const;
     bool is_tensix(NocXY xy) const;
+    // Reads the "grid" section (tile positions; the grid size goes to noc.grid_x / grid_y).
+    void load_grid(Params& g);
+    // Checks what spans blocks (tiles inside the grid and apart, banks against DRAM groups).
+    void validate(const std::string& path) const;
 };
 
 struct SystemConfig {

@@ -12,6 +12,12 @@ Params Params::child(const char* key) {
     return Params(m_node.at(key), m_path + "." + key);
 }
 
+std::vector<std::string> Params::keys() const {
+    std::vector<std::string> out;
+    for (const auto& [k, _] : m_node.items()) out.push_back(k);
+    return out;
+}
+
 void Params::finish() const {
     for (const auto& [k, _] : m_node.items()) {
         if (k == "comment" || k == "_comment") continue;

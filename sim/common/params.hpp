@@ -8,6 +8,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -21,18 +22,25 @@ public:
     Params(nlohmann::json node, std::string path);
 
     // A leaf constant {"value", "unit", "source"}; the unit must equal `unit`. Every constant
-    // must be present: a silent fallback would have no unit or source.
+    // must be present: a silent fallback would have no unit or source. A block declares each of
+    // its parameters with one call in its load function: key, unit, the field (whose in-class
+    // initialiser is the default), and `doc`, one line on what it means (quoted when missing).
     template <typename T>
-    void constant(const char* key, const char* unit, T& out);
+    void constant(const char* key, const char* unit, T& out, const char* doc = nullptr);
     // A plain value (string, number, list) read as is.
     template <typename T>
     void value(const char* key, T& out);
     // A child object, itself checked for unread keys when it is destroyed... use `finish()`.
     Params child(const char* key);
     bool has(const char* key) const { return m_node.contains(key); }
+    std::vector<std::string> keys() const;  // of this node, sorted
     const std::string& path() const { return m_path; }
     // Throws ConfigError naming the first key that was never read.
     void finish() const;
+    // Throws ConfigError "<path>.<key>: <what>" unless `ok`.
+    void require(bool ok, const char* key, const std::string& what) const {
+        if (!ok) throw ConfigError(m_path + (key && *key ? std::string(".") + key : std::string()) + ": " + what);
+    }
 
 private:
     nlohmann::json m_node;
@@ -41,10 +49,11 @@ private:
 };
 
 template <typename T>
-void Params::constant(const char* key, const char* unit, T& out) {
+void Params::constant(const char* key, const char* unit, T& out, const char* doc) {
     m_read.insert(key);
     std::string where = m_path + "." + key;
-    if (!m_node.contains(key)) throw ConfigError(where + ": missing");
+    if (!m_node.contains(key))
+        throw ConfigError(where + ": missing" + (doc ? std::string(" (") + unit + ", " + doc + ")" : std::string()));
     const auto& leaf = m_node.at(key);
     if (!leaf.is_object() || !leaf.contains("value"))
         throw ConfigError(where + ": expected {\"value\", \"unit\", \"source\"}");

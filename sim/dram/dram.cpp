@@ -6,8 +6,25 @@
 #include <string>
 
 #include "common/error.hpp"
+#include "common/params.hpp"
 
 namespace tensim {
+
+void DramConfig::load(Params& d) {
+    uint64_t channel_mib = channel_size_bytes >> 20;
+    d.constant("channels", "channels", channels, "GDDR6 channels populated");
+    d.constant("channels_per_tile", "channels", channels_per_tile, "channels every NIU of one DRAM tile reaches");
+    d.constant("channel_size_mib", "MiB", channel_mib, "capacity of one channel (one bank)");
+    d.constant("channel_bytes_per_cycle", "B/cycle", channel_bytes_per_cycle, "sustained bandwidth of a channel");
+    d.constant("read_latency_cycles", "cycles", read_latency_cycles, "added to a read's service time");
+    d.constant("write_latency_cycles", "cycles", write_latency_cycles, "added to a write's service time");
+    d.constant("unreserved_base_bytes", "B", unreserved_base_bytes, "bank addresses below this are never allocated");
+    channel_size_bytes = channel_mib << 20;
+    d.require(channel_bytes_per_cycle > 0, "channel_bytes_per_cycle", "must be positive");
+    d.require(channels_per_tile >= 1, "channels_per_tile", "must be at least 1");
+    d.require(channel_mib >= 1 && channel_mib * static_cast<uint64_t>(channels_per_tile) <= 4096,
+              "channel_size_mib", "must be at least 1, and a tile's channels at most 4 GiB (bank offsets are 32-bit)");
+}
 
 DramChannel::DramChannel(const DramConfig& cfg, int index) : m_cfg(cfg), m_index(index) {
     if (!(cfg.channel_bytes_per_cycle > 0))

@@ -13,13 +13,23 @@
 
 namespace tensim {
 
+class Params;
+
+// Defaults are Wormhole's, equal to sim/arch/wormhole_b0.json (test_arch checks); load() declares
+// each key with its unit and doc.
 struct DramConfig {
     int channels = 12;                         // GDDR6 channels; ISA DRAMTile/README.md
+    int channels_per_tile = 2;                 // channels behind one DRAM tile's NIUs; ISA DRAMTile
     uint64_t channel_size_bytes = 1ull << 30;  // B; ISA DRAMTile/README.md
     double channel_bytes_per_cycle = 22.2;     // B/cycle sustained (24 GB/s peak x ~92 %, ISA
                                                // DRAMTile/README.md) at the 1 GHz AI clock
-    Cycle read_latency_cycles = 90;            // cycles, placeholder until calibrated
-    Cycle write_latency_cycles = 90;           // cycles, placeholder until calibrated
+    Cycle read_latency_cycles = 80;            // cycles; calibrated (noc_latencies.yaml)
+    Cycle write_latency_cycles = 100;          // cycles; calibrated (noc_latencies.yaml)
+    uint32_t unreserved_base_bytes = 32;       // B kept free at address 0 of every bank; inferred
+
+    // Reads the "dram" section of an architecture file.
+    void load(Params& p);
+    bool operator==(const DramConfig&) const = default;
 };
 
 // Parameters: DramConfig. Stats: bytes_read, bytes_written, accesses, busy_cycles (at the channel's

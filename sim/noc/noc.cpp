@@ -15,18 +15,13 @@ namespace {
 // latest one can no longer be hit, so they are dropped to keep the lists short.
 constexpr Cycle kPruneMarginCycles = 100000;
 
-Cycle ser_cycles(uint64_t bytes, double bytes_per_cycle) {
-    // The epsilon keeps e.g. 222 / 22.2 from rounding up to 11 through floating-point noise.
-    const double c = std::ceil(static_cast<double>(bytes) / bytes_per_cycle - 1e-9);
-    return std::max<Cycle>(1, static_cast<Cycle>(c));
-}
-
 }  // namespace
 
 Noc::Noc(const NocConfig& cfg, int noc_id, std::string name)
     : m_cfg(cfg), m_id(noc_id), m_name(std::move(name)) {
-    if (noc_id != 0 && noc_id != 1)
-        throw InternalError(m_name + ": noc_id must be 0 or 1, got " + std::to_string(noc_id));
+    if (noc_id < 0 || noc_id >= cfg.count())
+        throw InternalError(m_name + ": noc_id must be below " + std::to_string(cfg.count()) + ", got " +
+                            std::to_string(noc_id));
     if (cfg.grid_x <= 0 || cfg.grid_y <= 0) throw ConfigError(m_name + ": grid must be positive");
     if (cfg.flit_bytes == 0) throw ConfigError(m_name + ": flit_bytes must be positive");
     if (!(cfg.link_bytes_per_cycle > 0) || !(cfg.niu_inject_bytes_per_cycle > 0) ||
@@ -37,6 +32,17 @@ Noc::Noc(const NocConfig& cfg, int noc_id, std::string name)
     m_inject.resize(routers);
     m_absorb.resize(routers);
     m_endpoint_buffers.assign(routers, PortBuffer(cfg.endpoint_buffer));
+    const NocOrientation& o = cfg.nocs[static_cast<size_t>(noc_id)];
+    m_topo = {cfg.grid_x, cfg.grid_y, o.step_x, o.step_y};
+    m_routing = make_routing(cfg.routing, cfg, noc_id);
+}
+
+Cycle Noc::link_cycles(uint32_t payload_bytes, Framing f) const {
+    return serialisation_cycles(payload_bytes, m_cfg.flit_bytes, m_cfg.link_bytes_per_cycle, f);
+}
+
+Cycle Noc::inject_cycles(uint32_t payload_bytes, Framing f) const {
+    return serialisation_cycles(payload_bytes, m_cfg.flit_bytes, m_cfg.niu_inject_bytes_per_cycle, f);
 }
 
 uint64_t Noc::buffer_vc(NocXY src, NocVc vc) const {
@@ -54,60 +60,35 @@ int Noc::router(NocXY p) const {
 int Noc::link_target(int link) const {
     NocXY p = router_xy(link / 2);
     const int gx = m_cfg.grid_x, gy = m_cfg.grid_y;
-    const int step = m_id == 0 ? 1 : -1;
     if (link % 2 == 0)
-        p.x = (p.x + step + gx) % gx;
+        p.x = (p.x + m_topo.step_x + gx) % gx;
     else
-        p.y = (p.y + step + gy) % gy;
+        p.y = (p.y + m_topo.step_y + gy) % gy;
     return router(p);
 }
 
 std::vector<int> Noc::route(NocXY src, NocXY dst) const {
     router(src);
     router(dst);
-    const int gx = m_cfg.grid_x, gy = m_cfg.grid_y;
-    std::vector<int> links;
-    NocXY p = src;
-    auto walk_x = [&](int step) {
-        for (int n = ((dst.x - p.x) * step % gx + gx) % gx; n > 0; --n) {
-            links.push_back(router(p) * 2);
-            p.x = (p.x + step + gx) % gx;
-        }
-    };
-    auto walk_y = [&](int step) {
-        for (int n = ((dst.y - p.y) * step % gy + gy) % gy; n > 0; --n) {
-            links.push_back(router(p) * 2 + 1);
-            p.y = (p.y + step + gy) % gy;
-        }
-    };
-    if (m_id == 0) {  // east, then south
-        walk_x(+1);
-        walk_y(+1);
-    } else {  // north, then west
-        walk_y(-1);
-        walk_x(-1);
-    }
-    return links;
+    return m_routing->route(m_topo, src, dst);
 }
 
 std::string Noc::link_name(int link) const {
     if (link < 0 || static_cast<size_t>(link) >= m_links.size())
         throw InternalError(m_name + ": no link " + std::to_string(link));
-    static const char* const kDir[2][2] = {{"east", "south"}, {"west", "north"}};
     const NocXY p = router_xy(link / 2);
-    return m_name + ".link_" + std::to_string(p.x) + "_" + std::to_string(p.y) + "_" +
-           kDir[m_id][link % 2];
+    const char* dir = link % 2 == 0 ? (m_topo.step_x > 0 ? "east" : "west") : (m_topo.step_y > 0 ? "south" : "north");
+    return m_name + ".link_" + std::to_string(p.x) + "_" + std::to_string(p.y) + "_" + dir;
 }
 
 Noc::Packet Noc::make_packet(uint32_t payload_bytes) const {
     if (payload_bytes > m_cfg.max_packet_payload_bytes)
         throw InternalError(m_name + ": packet payload " + std::to_string(payload_bytes) +
                             " B exceeds " + std::to_string(m_cfg.max_packet_payload_bytes) + " B");
-    const uint64_t data_flits = (payload_bytes + m_cfg.flit_bytes - 1) / m_cfg.flit_bytes;
-    const uint64_t bytes = (1 + data_flits) * m_cfg.flit_bytes;
-    return {bytes, ser_cycles(bytes, m_cfg.niu_inject_bytes_per_cycle),
-            ser_cycles(bytes, m_cfg.link_bytes_per_cycle),
-            ser_cycles(bytes, m_cfg.niu_absorb_bytes_per_cycle)};
+    const uint64_t bytes = framed_bytes(payload_bytes, m_cfg.flit_bytes, Framing::whole_flits);
+    return {bytes, serialisation_cycles(bytes, m_cfg.niu_inject_bytes_per_cycle),
+            serialisation_cycles(bytes, m_cfg.link_bytes_per_cycle),
+            serialisation_cycles(bytes, m_cfg.niu_absorb_bytes_per_cycle)};
 }
 
 void Noc::note_time(Cycle t_inject) { m_latest_inject = std::max(m_latest_inject, t_inject); }

@@ -5,22 +5,30 @@
 // waits for a link does not hold upstream resources). Numbers: wormhole_params.md sections 2, 3.
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "common/clock.hpp"
 #include "noc/busy_intervals.hpp"
+#include "noc/noc_address.hpp"
 #include "noc/noc_vc.hpp"
+#include "noc/noc_xy.hpp"
 #include "noc/port_buffer.hpp"
+#include "noc/routing.hpp"
+#include "noc/serialisation.hpp"
 
 namespace tensim {
 
-// A tile position, always in NoC0 physical coordinates (also when addressing NoC1).
-struct NocXY {
-    int x = 0;
-    int y = 0;
-    auto operator<=>(const NocXY&) const = default;
+class Params;
+
+// How one NoC of the chip is wired and addressed.
+struct NocOrientation {
+    int step_x = 1, step_y = 1;  // direction of its x and y rings (+1: east / south)
+    bool x_first = true;         // dimension order: x hops before y hops
+    bool mirrored = false;       // its coordinates are NoC0's mirrored in x and y
+    bool operator==(const NocOrientation&) const = default;
 };
 
 struct NocConfig {
@@ -34,6 +42,23 @@ struct NocConfig {
     double niu_inject_bytes_per_cycle = 32.0;  // B/cycle NIU->router; ISA NoC/README.md
     double niu_absorb_bytes_per_cycle = 32.0;  // B/cycle router->NIU; ISA NoC/README.md
     PortBufferConfig endpoint_buffer;          // router input buffer before a slow endpoint
+    // NoCs of the chip, each with its ring directions, dimension order and coordinate mirror;
+    // ISA NoC/README.md (NoC0 east then south, NoC1 north then west, mirrored coordinates).
+    std::vector<NocOrientation> nocs = {{+1, +1, true, false}, {-1, -1, false, true}};
+    std::string routing = "dimension_order";  // a registered RoutingPolicy (noc/routing.hpp)
+    NocAddressLayout address;                 // bit layout of a 64-bit NoC address
+    uint32_t l1_alignment_bytes = 16;         // B; TTM noc_parameters.h
+    uint32_t dram_alignment_bytes = 32;       // B; TTM noc_parameters.h
+
+    int count() const { return static_cast<int>(nocs.size()); }
+    // `xy` (NoC0 coordinates) in NoC `noc`'s own coordinates; the map is its own inverse.
+    NocXY to_noc(int noc, NocXY xy) const {
+        if (!nocs.at(static_cast<size_t>(noc)).mirrored) return xy;
+        return {grid_x - 1 - xy.x, grid_y - 1 - xy.y};
+    }
+    // Reads the "noc" section of an architecture file (grid_x / grid_y come from "grid").
+    void load(Params& noc_section);
+    bool operator==(const NocConfig&) const = default;
 };
 
 
@@ -44,14 +69,17 @@ struct NocConfig {
 // exhausted_packets.
 class Noc {
   public:
-    Noc(const NocConfig& cfg, int noc_id, std::string name);  // noc_id 0 or 1
+    Noc(const NocConfig& cfg, int noc_id, std::string name);  // noc_id < cfg.count()
 
     int id() const { return m_id; }
     const std::string& name() const { return m_name; }
     const NocConfig& config() const { return m_cfg; }
 
-    // Links a unicast packet crosses from src to dst, in order (NoC0: x then y; NoC1: y then x).
+    // Links a unicast packet crosses from src to dst, in order, as the routing policy chooses.
     std::vector<int> route(NocXY src, NocXY dst) const;
+    // Cycles a packet of `payload_bytes` holds this NoC's link (or NIU inject port), framed as `f`.
+    Cycle link_cycles(uint32_t payload_bytes, Framing f) const;
+    Cycle inject_cycles(uint32_t payload_bytes, Framing f) const;
     std::string link_name(int link) const;  // e.g. "noc0.link_3_4_east"
 
     // One packet from src's NIU to dst's NIU, head leaving no earlier than t_inject; returns the
@@ -109,6 +137,8 @@ class Noc {
     NocConfig m_cfg;
     int m_id;
     std::string m_name;
+    NocTopology m_topo;
+    std::unique_ptr<RoutingPolicy> m_routing;
     std::vector<Resource> m_links;   // index router * 2 + (0: x link, 1: y link)
     std::vector<Resource> m_inject;  // index router
     std::vector<Resource> m_absorb;  // index router

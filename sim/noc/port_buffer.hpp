@@ -13,12 +13,16 @@
 
 namespace tensim {
 
+class Params;
+
 struct PortBufferConfig {
     uint32_t vc_reserved_bytes = 32;         // B per VC; ISA DRAMTile/README.md
     uint32_t shared_pool_bytes = 1536;       // B per inbound port; ISA DRAMTile/README.md
     uint32_t vc_shared_max_bytes = 480;      // B of the pool one VC may hold; ISA DRAMTile/README.md
     double exhausted_bytes_per_cycle = 7.8;  // B/cycle forwarded once the pool is exhausted;
                                              // calibrated: dram_write.json (1-channel cases)
+    void load(Params& noc_section);  // the router_* keys of "noc"
+    bool operator==(const PortBufferConfig&) const = default;
 };
 
 // Why a port can collapse: a link brings 32 B/cycle but a DRAM channel takes ~22, so write data

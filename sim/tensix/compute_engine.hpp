@@ -26,6 +26,7 @@ namespace tensim {
 
 class RiscThread;
 class TensixCore;
+class Params;
 
 struct ComputeEngineConfig {
     double unpack_bytes_per_cycle = 64;        // B/cycle, UNPACR x4 (ISA)
@@ -43,6 +44,9 @@ struct ComputeEngineConfig {
     Cycle pack_l1_acc_cycles_per_write = 2;    // cycles per 16 B written (ISA Packers)
     Cycle trisc_api_cycles = 4;                // cycles per compute API call, inferred
     std::map<numerics::SfpuOp, std::array<Cycle, 2>> sfpu_cycles;  // per op: {approx, precise}
+    void load(Params& compute_section);  // tensix_config.cpp
+    void load_sfpu(Params& sfpu_section);
+    bool operator==(const ComputeEngineConfig&) const = default;
 };
 
 // How tile data is computed: as silicon does, in fp32 everywhere, or not at all (timing only).

@@ -1,10 +1,12 @@
 // What the chip's NoCs offer a Tensix core's RISCs: read, write, multicast, atomic increment
 // (completions arrive as counter updates on the issuing thread), plus the interleaved bank map the
-// firmware keeps (TT-Metal's bank_to_noc tables). Implemented by Chip.
+// firmware keeps (TT-Metal's bank_to_noc tables). Implemented by Chip, which forwards the
+// transactions to the NoC's transaction layer (noc/transactions.hpp).
 #pragma once
 #include <cstdint>
 
 #include "common/clock.hpp"
+#include "noc/noc_address.hpp"
 #include "noc/noc_vc.hpp"
 
 namespace tensim {
@@ -33,6 +35,8 @@ public:
     // This core's tile coordinates on `noc`.
     virtual uint32_t noc_x(int noc, uint32_t x0, uint32_t y0) const = 0;
     virtual uint32_t noc_y(int noc, uint32_t x0, uint32_t y0) const = 0;
+    // The bit layout of this chip's NoC addresses (noc.address_*), for building them.
+    virtual NocAddressLayout address_layout() const { return NocAddressLayout::kernel_abi(); }
 };
 
 }  // namespace tensim

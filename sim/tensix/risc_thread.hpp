@@ -19,6 +19,7 @@
 namespace tensim {
 
 class TensixCore;
+class Params;
 
 struct RiscConfig {
     Cycle noc_cmd_issue_cycles = 26;  // cycles per NoC packet issued; calibrated (noc_latencies.yaml)
@@ -27,6 +28,8 @@ struct RiscConfig {
     Cycle semaphore_api_cycles = 10;  // cycles per semaphore call; inferred (L1 load >= 8, ISA)
     Cycle kernel_start_cycles = 100;  // cycles from launch to kernel_main; inferred
     uint32_t stack_bytes = 1u << 20;  // B per kernel thread (SystemC's 256 KiB overflows silently)
+    void load(Params& p);  // tensix_config.cpp
+    bool operator==(const RiscConfig&) const = default;
 };
 
 enum class Risc : uint8_t { BRISC = 0, NCRISC = 1, TRISC0 = 2, TRISC1 = 3, TRISC2 = 4 };

@@ -14,8 +14,10 @@ TensixCore::TensixCore(const TensixConfig& cfg, const RiscConfig& risc_cfg, cons
     : m_cfg(cfg), m_clock(clock), m_chip_id(chip_id), m_xy(xy), m_logical_x(logical_x),
       m_logical_y(logical_y), m_l1(l1), m_window(window),
       m_window_addr(static_cast<uint32_t>(reinterpret_cast<uintptr_t>(l1))), m_compute(compute_cfg, *this) {
-    for (int r = 0; r < 5; ++r)
+    for (int r = 0; r < 5; ++r) {
         m_threads[r] = std::make_unique<RiscThread>(*this, static_cast<Risc>(r), risc_cfg);
+        m_initiators[r] = std::make_unique<RiscInitiator>(*m_threads[r]);
+    }
 }
 
 void TensixCore::notify_changed() {

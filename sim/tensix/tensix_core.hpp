@@ -15,19 +15,25 @@
 #include "tensix/compute_engine.hpp"
 #include "tensix/noc_port.hpp"
 #include "tensix/risc_thread.hpp"
+#include "tensix/tensix_endpoint.hpp"
 
 namespace tensim {
 
+class Params;
+
+// Defaults are Wormhole's, equal to sim/arch/wormhole_b0.json (test_arch checks); load() in
+// tensix_config.cpp declares each key with its unit and doc.
 struct TensixConfig {
     uint32_t l1_size_kib = 1464;                // KiB; ISA TensixTile/L1.md
     uint32_t l1_unreserved_base_bytes = 97248;  // B; TT-Metal dev_mem_map.h (first free address)
     Cycle l1_access_latency_cycles = 20;        // cycles NIU<->L1 at a target; calibrated
     double noc_l1_read_bytes_per_cycle = 28.1;  // B/cycle L1 read into the NoC; tt-npe, calibrated
     uint32_t max_kernels_per_core = 3;          // TT-Metal MaxNumKernels
-    uint32_t num_circular_buffers = 32;         // TT-Metal NUM_CIRCULAR_BUFFERS
     uint32_t num_semaphores = 16;               // TT-Metal NUM_SEMAPHORES
-    uint32_t max_runtime_args = 341;            // words per core per kernel
+    uint32_t riscs = 5;                         // RISC-V cores per Tensix; ISA BabyRISCV/README.md
     uint32_t l1_size_bytes() const { return l1_size_kib * 1024; }
+    void load(Params& p);
+    bool operator==(const TensixConfig&) const = default;
 };
 
 // Where every core's L1 lives in host memory: one window per core, all below 4 GiB, so that a
@@ -68,6 +74,10 @@ public:
     Cycle l1_noc_read(Cycle t, uint32_t bytes);
     void clear_reservations() { m_l1_read_free = 0; }
 
+    // This core on the NoC: its L1 as an endpoint, each RISC as an initiator.
+    Endpoint& l1_endpoint() { return m_l1_endpoint; }
+    NocInitiator& initiator(Risc r) { return *m_initiators[static_cast<int>(r)]; }
+
     // The chip's NoCs as this core's NIU sees them.
     void set_noc_port(NocPort* port);
     // This core's coordinates in each NoC's own system (TT-Metal's my_x[noc], my_y[noc]).
@@ -98,6 +108,8 @@ private:
     uint8_t m_my_x[2] = {0, 0}, m_my_y[2] = {0, 0};
     std::array<std::unique_ptr<RiscThread>, 5> m_threads;
     ComputeEngine m_compute;
+    L1Endpoint m_l1_endpoint{*this};
+    std::array<std::unique_ptr<RiscInitiator>, 5> m_initiators;
 };
 
 }  // namespace tensim

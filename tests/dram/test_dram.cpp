@@ -58,10 +58,11 @@ TEST(DramStorage, OutOfRangeThrows) {
 }
 
 TEST(DramTiming, SingleAccessLatency) {
+    // Wormhole's defaults (wormhole_b0.json): 80 cycles read latency, 100 write.
     DramChannel ch(DramConfig{}, 0);
-    EXPECT_EQ(ch.access(4096, 1000, false), 1000 + 185 + 90);  // ceil(4096 / 22.2) = 185
+    EXPECT_EQ(ch.access(4096, 1000, false), 1000 + 185 + 80);  // ceil(4096 / 22.2) = 185
     // Arriving after the channel went idle starts at once.
-    EXPECT_EQ(ch.access(2220, 5000, true), 5000 + 100 + 90);
+    EXPECT_EQ(ch.access(2220, 5000, true), 5000 + 100 + 100);
 }
 
 TEST(DramTiming, BackToBackReadsSustainBandwidth) {
@@ -69,11 +70,11 @@ TEST(DramTiming, BackToBackReadsSustainBandwidth) {
     const int n = 100;
     Cycle last = 0;
     for (int i = 0; i < n; ++i) last = ch.access(4096, 0, false);
-    EXPECT_NEAR(static_cast<double>(last - 90), n * 4096 / 22.2, 1.0);
+    EXPECT_NEAR(static_cast<double>(last - 80), n * 4096 / 22.2, 1.0);
     // Small accesses also sustain 22.2 B/cycle rather than one cycle each rounded up.
     DramChannel small(DramConfig{}, 1);
     for (int i = 0; i < 1000; ++i) last = small.access(32, 0, false);
-    EXPECT_NEAR(static_cast<double>(last - 90), 1000 * 32 / 22.2, 1.0);
+    EXPECT_NEAR(static_cast<double>(last - 80), 1000 * 32 / 22.2, 1.0);
 }
 
 TEST(DramTiming, ChannelsAreIndependent) {

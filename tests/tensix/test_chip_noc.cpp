@@ -276,9 +276,10 @@ TEST_F(ChipBench, DramBankAddressNamesTheEndpointOfTheChosenNoc) {
             const NocXY want = cfg().dram_banks()[bank].endpoint[static_cast<size_t>(noc)];
             EXPECT_EQ(chip().to_noc0(noc, noc_addr::xy(a)), want) << "bank " << bank << " noc " << noc;
             const NocTarget t = chip().decode(noc, a, 64, "test");
-            ASSERT_NE(t.channel, nullptr);
-            EXPECT_EQ(t.channel->index(), int(bank));
-            EXPECT_EQ(t.offset, 4096u);
+            auto* tile = dynamic_cast<DramTile*>(t.ep);
+            ASSERT_NE(tile, nullptr);
+            EXPECT_EQ(tile->channel_of(t.offset).index(), int(bank));
+            EXPECT_EQ(tile->channel_address(t.offset), 4096u);
         }
 }
 

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "chip/arch_loader.hpp"
+#include "noc/noc.hpp"
 #include "common/error.hpp"
 
 namespace {
@@ -165,5 +166,64 @@ TEST(ArchOverrides, BadOverridesNameTheKey) {
     EXPECT_NE(error({"tensix.l1_size_kib=64"}).find("tensix.l1_size_kib"), std::string::npos);  // below reserved
     EXPECT_NE(error({"dram.channels=13"}).find("dram.channels"), std::string::npos);
     EXPECT_NE(error({"clock_mhz"}).find("expected key=value"), std::string::npos);
+}
+}  // namespace
+
+namespace {
+// Every block's defaults (its config struct's in-class initialisers) are Wormhole's: the code and
+// wormhole_b0.json must not drift apart (docs/architecture.md, "Parameters").
+TEST(ArchDefaults, EveryDeclaredDefaultEqualsWormholeB0) {
+    tensim::ChipConfig c = tensim::load_chip(chip_json(), "wormhole_b0");
+    EXPECT_TRUE(c.noc == tensim::NocConfig{}) << "NocConfig defaults differ from wormhole_b0.json noc/grid";
+    EXPECT_TRUE(c.noc.endpoint_buffer == tensim::PortBufferConfig{});
+    EXPECT_TRUE(c.dram == tensim::DramConfig{}) << "DramConfig defaults differ from wormhole_b0.json dram";
+    EXPECT_TRUE(c.tensix == tensim::TensixConfig{}) << "TensixConfig defaults differ from wormhole_b0.json tensix";
+    EXPECT_TRUE(c.risc == tensim::RiscConfig{}) << "RiscConfig defaults differ from wormhole_b0.json risc";
+    c.compute.sfpu_cycles.clear();  // the SFPU table is data only (numerics::sfpu_default_cost otherwise)
+    EXPECT_TRUE(c.compute == tensim::ComputeEngineConfig{}) << "ComputeEngineConfig defaults differ (compute)";
+    EXPECT_DOUBLE_EQ(c.clock.freq_mhz, tensim::ClockDomain{}.freq_mhz);
+}
+
+TEST(ArchFiles, WormholeStructureComesFromTheFile) {
+    const tensim::ChipConfig c = tensim::load_chip(chip_json(), "test");
+    ASSERT_EQ(c.noc.count(), 2);
+    EXPECT_EQ(c.noc.nocs[1].step_x, -1);
+    EXPECT_FALSE(c.noc.nocs[1].x_first);
+    EXPECT_TRUE(c.noc.nocs[1].mirrored);
+    EXPECT_EQ(c.noc.to_noc(1, {1, 1}), (tensim::NocXY{8, 10}));
+    EXPECT_EQ(c.dram.channels_per_tile, 2);
+    EXPECT_EQ(c.tensix.riscs, 5u);
+    // A different dimension order on NoC0 is read, and changes the routing.
+    auto j = chip_json();
+    j["noc"]["axis_order"]["value"][0] = {"+y", "+x"};
+    const tensim::ChipConfig y_first = tensim::load_chip(j, "test");
+    EXPECT_FALSE(y_first.noc.nocs[0].x_first);
+    const tensim::Noc noc(y_first.noc, 0, "noc0");
+    EXPECT_EQ(noc.link_name(noc.route({1, 1}, {3, 4}).front()), "noc0.link_1_1_south");
+}
+
+TEST(ArchFiles, StructuralKeysAreChecked) {
+    auto j = chip_json();
+    j["noc"]["axis_order"]["value"][1] = {"-y", "-y"};
+    EXPECT_NE(config_error(j).find("test.noc.axis_order"), std::string::npos) << config_error(j);
+    j = chip_json();
+    j["noc"]["routing"]["value"] = "west_first";
+    EXPECT_NE(config_error(j).find("test.noc.routing: unknown routing policy 'west_first'"), std::string::npos)
+        << config_error(j);
+    j = chip_json();
+    j["tensix"]["riscs"]["value"] = 4;
+    EXPECT_NE(config_error(j).find("test.tensix.riscs"), std::string::npos) << config_error(j);
+    j = chip_json();
+    j["noc"]["address_node_bits"]["value"] = 3;  // cannot name x = 9
+    EXPECT_NE(config_error(j).find("test.noc.address_node_bits"), std::string::npos) << config_error(j);
+    j = chip_json();
+    j["dram"]["channels_per_tile"]["value"] = 1;  // 6 tiles of one channel cannot hold 12
+    EXPECT_NE(config_error(j).find("test.dram.channels"), std::string::npos) << config_error(j);
+    j = chip_json();
+    j["eth"] = {{"link_gbytes_per_s", {{"value", 12.5}, {"unit", "GB/s"}, {"source", "x"}}}};
+    EXPECT_NE(config_error(j).find("unknown key 'eth'"), std::string::npos) << config_error(j);
+    j = chip_json();
+    j["grid"]["pcie"]["value"] = {{1, 1}};  // a Tensix tile
+    EXPECT_NE(config_error(j).find("test.grid.pcie"), std::string::npos) << config_error(j);
 }
 }  // namespace
