@@ -17,7 +17,8 @@ class CircularBuffer {
 public:
     // CB `index` of thread `t`. A KernelError at `loc` if the index is out of range or the CB is
     // not configured on this core; `call` names the API call in the message (nullptr: compute).
-    CircularBuffer(RiscThread& t, uint32_t index, const std::source_location& loc, const char* call = nullptr);
+    CircularBuffer(RiscThread& t, uint32_t index, const std::source_location& loc,
+                   const char* call = nullptr);
 
     // ---- the protocol (each charges the RISC's CB call cost) ----
     void reserve_back(uint32_t n);  // waits until n pages are free at the back

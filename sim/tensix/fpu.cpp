@@ -1,9 +1,9 @@
 #include "tensix/fpu.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-
-#include <fmt/format.h>
 
 #include "common/error.hpp"
 #include "numerics/fidelity.hpp"
@@ -15,19 +15,26 @@ namespace tensim {
 
 namespace {
 
-using numerics::Tile;
 using abi::BroadcastType;
+using numerics::Tile;
 using Reuse = abi::EltwiseBinaryReuseDestType;
 
-constexpr uint32_t at(uint32_t r, uint32_t c) { return static_cast<uint32_t>(numerics::tile_index(int(r), int(c))); }
+constexpr uint32_t at(uint32_t r, uint32_t c) {
+    return static_cast<uint32_t>(numerics::tile_index(int(r), int(c)));
+}
 
 const char* eltwise_name(abi::EltwiseBinaryType op) {
     switch (op) {
-        case abi::ELWADD: return "ELWADD";
-        case abi::ELWSUB: return "ELWSUB";
-        case abi::ELWMUL: return "ELWMUL";
-        case abi::ELWDIV: return "ELWDIV";
-        case abi::ELWLESS: return "ELWLESS";
+        case abi::ELWADD:
+            return "ELWADD";
+        case abi::ELWSUB:
+            return "ELWSUB";
+        case abi::ELWMUL:
+            return "ELWMUL";
+        case abi::ELWDIV:
+            return "ELWDIV";
+        case abi::ELWLESS:
+            return "ELWLESS";
     }
     return "?";
 }
@@ -39,19 +46,25 @@ const char* bcast_name(BroadcastType b) {
 
 // The FPU has add, subtract and multiply; other eltwise types run as multiply (as before).
 numerics::EltwiseOp numerics_op(abi::EltwiseBinaryType op) {
-    return op == abi::ELWADD ? numerics::EltwiseOp::add : op == abi::ELWSUB ? numerics::EltwiseOp::sub
-                                                                            : numerics::EltwiseOp::mul;
+    return op == abi::ELWADD   ? numerics::EltwiseOp::add
+           : op == abi::ELWSUB ? numerics::EltwiseOp::sub
+                               : numerics::EltwiseOp::mul;
 }
 
 }  // namespace
 
 const char* math_mode_name(MathMode m) {
     switch (m) {
-        case MathMode::none: return "none";
-        case MathMode::datacopy: return "datacopy";
-        case MathMode::eltwise: return "eltwise binary";
-        case MathMode::matmul: return "matmul";
-        case MathMode::reduce: return "reduce";
+        case MathMode::none:
+            return "none";
+        case MathMode::datacopy:
+            return "datacopy";
+        case MathMode::eltwise:
+            return "eltwise binary";
+        case MathMode::matmul:
+            return "matmul";
+        case MathMode::reduce:
+            return "reduce";
     }
     return "?";
 }
@@ -60,9 +73,11 @@ std::string Fpu::describe(const Config& c) {
     std::string s = fmt::format("math mode {}", math_mode_name(c.mode));
     if (c.mode == MathMode::eltwise) {
         s += fmt::format(" {}", eltwise_name(c.eltwise));
-        if (c.reuse != Reuse::NONE) s += c.reuse == Reuse::DEST_TO_SRCA ? " reusing Dst as SrcA" : " reusing Dst as SrcB";
+        if (c.reuse != Reuse::NONE)
+            s += c.reuse == Reuse::DEST_TO_SRCA ? " reusing Dst as SrcA" : " reusing Dst as SrcB";
     }
-    if ((c.mode == MathMode::eltwise || c.mode == MathMode::datacopy) && c.bcast != BroadcastType::NONE)
+    if ((c.mode == MathMode::eltwise || c.mode == MathMode::datacopy) &&
+        c.bcast != BroadcastType::NONE)
         s += fmt::format(", broadcast {}", bcast_name(c.bcast));
     if (c.mode == MathMode::reduce) {
         static const char* pools[] = {"SUM", "AVG", "MAX", "MIN"};
@@ -82,9 +97,13 @@ void Fpu::init_datacopy(BroadcastType bcast, const InitSite& site) {
     m_site = site;
 }
 
-void Fpu::init_eltwise(abi::EltwiseBinaryType op, BroadcastType bcast, bool acc_to_dest, Reuse reuse,
-                       const InitSite& site) {
-    m_cfg = Config{.mode = MathMode::eltwise, .eltwise = op, .bcast = bcast, .acc_to_dest = acc_to_dest, .reuse = reuse};
+void Fpu::init_eltwise(abi::EltwiseBinaryType op, BroadcastType bcast, bool acc_to_dest,
+                       Reuse reuse, const InitSite& site) {
+    m_cfg = Config{.mode = MathMode::eltwise,
+                   .eltwise = op,
+                   .bcast = bcast,
+                   .acc_to_dest = acc_to_dest,
+                   .reuse = reuse};
     m_site = site;
 }
 
@@ -99,20 +118,24 @@ void Fpu::init_reduce(abi::PoolType pool, abi::ReduceDim dim, const InitSite& si
 }
 
 void Fpu::check(const RiscThread& t, const char* op, const SrcLoc& loc, const Config& need) const {
-    if (init_check_enabled() && !(need == m_cfg)) init_mismatch(t, op, loc, describe(need), describe(m_cfg), m_site);
+    if (init_check_enabled() && !(need == m_cfg))
+        init_mismatch(t, op, loc, describe(need), describe(m_cfg), m_site);
 }
 
 namespace {
 // Unpack and math run the same call sequence; if they disagree, the kernel's threads diverged.
-void check_bank(RiscThread& t, const ComputeEngine::SrcBank& bank, size_t need_a, size_t need_b, const SrcLoc& loc) {
+void check_bank(RiscThread& t, const ComputeEngine::SrcBank& bank, size_t need_a, size_t need_b,
+                const SrcLoc& loc) {
     if (bank.na < need_a || bank.nb < need_b)
-        throw KernelError(fmt::format("{}: math expects {} SrcA and {} SrcB tiles but the unpacker provided {} and {} "
-                                      "(the TRISCs ran different call sequences)",
-                                      t.where(loc.file_name(), loc.line()), need_a, need_b, bank.na, bank.nb));
+        throw KernelError(fmt::format(
+            "{}: math expects {} SrcA and {} SrcB tiles but the unpacker provided {} and {} "
+            "(the TRISCs ran different call sequences)",
+            t.where(loc.file_name(), loc.line()), need_a, need_b, bank.na, bank.nb));
 }
 }  // namespace
 
-void Fpu::matmul(RiscThread& t, uint32_t idst, uint32_t rt, uint32_t ct, const char* op, const SrcLoc& loc) {
+void Fpu::matmul(RiscThread& t, uint32_t idst, uint32_t rt, uint32_t ct, const char* op,
+                 const SrcLoc& loc) {
     ComputeEngine& e = m_engine;
     check(t, op, loc, Config{.mode = MathMode::matmul});
     auto& bank = e.math_begin(t);
@@ -128,11 +151,13 @@ void Fpu::matmul(RiscThread& t, uint32_t idst, uint32_t rt, uint32_t ct, const c
                 numerics::matmul_tile_fp32(bank.b[r], bank.a[col], d, false);
         }
     const auto& cfg = e.config();
-    e.math_end(t, cfg.fpu_matmul_call_cycles +
-                      static_cast<Cycle>(rt) * ct * cfg.fpu_matmul_cycles_per_phase * e.settings().fidelity_phases);
+    e.math_end(t, cfg.fpu_matmul_call_cycles + static_cast<Cycle>(rt) * ct *
+                                                   cfg.fpu_matmul_cycles_per_phase *
+                                                   e.settings().fidelity_phases);
 }
 
-void Fpu::eltwise_math(RiscThread& t, abi::EltwiseBinaryType op, int dst_operand, uint32_t idst, const SrcLoc& loc) {
+void Fpu::eltwise_math(RiscThread& t, abi::EltwiseBinaryType op, int dst_operand, uint32_t idst,
+                       const SrcLoc& loc) {
     ComputeEngine& e = m_engine;
     auto& bank = e.math_begin(t);
     check_bank(t, bank, dst_operand == 1 ? 0 : 1, dst_operand == 2 ? 0 : 1, loc);
@@ -153,7 +178,8 @@ void Fpu::eltwise_math(RiscThread& t, abi::EltwiseBinaryType op, int dst_operand
         const Tile& y = dst_operand == 2 ? dst_copy : bank.b[0];
         const bool acc = configured && m_cfg.acc_to_dest && dst_operand == 0;
         if (e.faithful()) {
-            numerics::eltwise_tile(nop, x, y, d, nop == numerics::EltwiseOp::mul ? e.phases() : 1, e.fp32_dst(), acc);
+            numerics::eltwise_tile(nop, x, y, d, nop == numerics::EltwiseOp::mul ? e.phases() : 1,
+                                   e.fp32_dst(), acc);
         } else {
             for (uint32_t i = 0; i < 1024; ++i) {
                 float r = nop == numerics::EltwiseOp::add   ? x[i] + y[i]
@@ -167,8 +193,8 @@ void Fpu::eltwise_math(RiscThread& t, abi::EltwiseBinaryType op, int dst_operand
                       (nop == numerics::EltwiseOp::mul ? e.settings().fidelity_phases : 1));
 }
 
-void Fpu::eltwise(RiscThread& t, abi::EltwiseBinaryType op, BroadcastType bcast, uint32_t idst, const char* name,
-                  const SrcLoc& loc) {
+void Fpu::eltwise(RiscThread& t, abi::EltwiseBinaryType op, BroadcastType bcast, uint32_t idst,
+                  const char* name, const SrcLoc& loc) {
     Config need = m_cfg;
     if (m_cfg.mode != MathMode::eltwise) need = Config{};
     need.mode = MathMode::eltwise, need.eltwise = op, need.bcast = bcast, need.reuse = Reuse::NONE;
@@ -176,15 +202,18 @@ void Fpu::eltwise(RiscThread& t, abi::EltwiseBinaryType op, BroadcastType bcast,
     eltwise_math(t, op, 0, idst, loc);
 }
 
-void Fpu::dest_reuse(RiscThread& t, abi::EltwiseBinaryType op, Reuse reuse, uint32_t idst, const SrcLoc& loc) {
+void Fpu::dest_reuse(RiscThread& t, abi::EltwiseBinaryType op, Reuse reuse, uint32_t idst,
+                     const SrcLoc& loc) {
     Config need = m_cfg;
     if (m_cfg.mode != MathMode::eltwise) need = Config{};
-    need.mode = MathMode::eltwise, need.eltwise = op, need.bcast = BroadcastType::NONE, need.reuse = reuse;
+    need.mode = MathMode::eltwise, need.eltwise = op, need.bcast = BroadcastType::NONE,
+    need.reuse = reuse;
     check(t, "binary_dest_reuse_tiles", loc, need);
     eltwise_math(t, op, reuse == Reuse::DEST_TO_SRCA ? 1 : 2, idst, loc);
 }
 
-void Fpu::datacopy(RiscThread& t, BroadcastType bcast, uint32_t idst, const char* op, const SrcLoc& loc) {
+void Fpu::datacopy(RiscThread& t, BroadcastType bcast, uint32_t idst, const char* op,
+                   const SrcLoc& loc) {
     ComputeEngine& e = m_engine;
     check(t, op, loc, Config{.mode = MathMode::datacopy, .bcast = bcast});
     auto& bank = e.math_begin(t);
@@ -192,11 +221,13 @@ void Fpu::datacopy(RiscThread& t, BroadcastType bcast, uint32_t idst, const char
     bool written = false;
     Tile& d = e.dst(t, idst, written);
     if (e.computes())
-        for (uint32_t i = 0; i < 1024; ++i) d[i] = numerics::round_to_dst(bank.a[0][i], e.fp32_dst());
+        for (uint32_t i = 0; i < 1024; ++i)
+            d[i] = numerics::round_to_dst(bank.a[0][i], e.fp32_dst());
     e.math_end(t, e.config().fpu_datacopy_cycles);
 }
 
-void Fpu::reduce(RiscThread& t, abi::PoolType pool, abi::ReduceDim dim, uint32_t idst, const SrcLoc& loc) {
+void Fpu::reduce(RiscThread& t, abi::PoolType pool, abi::ReduceDim dim, uint32_t idst,
+                 const SrcLoc& loc) {
     ComputeEngine& e = m_engine;
     check(t, "reduce_tile", loc, Config{.mode = MathMode::reduce, .pool = pool, .dim = dim});
     // Under a reduce configuration the pool and dimension are the ones the init call programmed.
@@ -217,23 +248,28 @@ void Fpu::reduce(RiscThread& t, abi::PoolType pool, abi::ReduceDim dim, uint32_t
             // min pick a datum, then scale it.
             float acc = sum ? 0.0f : (pool == abi::MAX ? -INFINITY : INFINITY);
             for (uint32_t j = 0; j < (dim == abi::REDUCE_SCALAR ? 1024u : 32u); ++j) {
-                float v = dim == abi::REDUCE_SCALAR ? in[j] : dim == abi::REDUCE_ROW ? in[at(k, j)] : in[at(j, k)];
+                float v = dim == abi::REDUCE_SCALAR ? in[j]
+                          : dim == abi::REDUCE_ROW  ? in[at(k, j)]
+                                                    : in[at(j, k)];
                 if (sum)
                     acc += e.faithful() ? numerics::fidelity_mul(v, s, e.phases()) : v * s;
                 else
                     acc = pool == abi::MAX ? std::max(acc, v) : std::min(acc, v);
             }
             float v = sum ? acc : acc * s;
-            float& out = dim == abi::REDUCE_ROW ? d[at(k, 0)] : dim == abi::REDUCE_COL ? d[at(0, k)] : d[0];
+            float& out = dim == abi::REDUCE_ROW   ? d[at(k, 0)]
+                         : dim == abi::REDUCE_COL ? d[at(0, k)]
+                                                  : d[0];
             float prev = out;
-            out = numerics::round_to_dst(!written ? v
-                                         : sum    ? prev + v
+            out = numerics::round_to_dst(!written           ? v
+                                         : sum              ? prev + v
                                          : pool == abi::MAX ? std::max(prev, v)
                                                             : std::min(prev, v),
                                          e.fp32_dst());
         }
     }
-    e.math_end(t, e.config().fpu_reduce_cycles_per_phase * (sum ? e.settings().fidelity_phases : 1));
+    e.math_end(t,
+               e.config().fpu_reduce_cycles_per_phase * (sum ? e.settings().fidelity_phases : 1));
 }
 
 }  // namespace tensim

@@ -33,17 +33,20 @@ public:
 
     // ---- ops (TRISC1): each drains the next full Src bank ----
     // Dst[idst + r*ct + c] += in0[r] x in1[c] for an rt x ct block (in0 in SrcB, in1 in SrcA).
-    void matmul(RiscThread& t, uint32_t idst, uint32_t rt, uint32_t ct, const char* op, const SrcLoc& loc);
+    void matmul(RiscThread& t, uint32_t idst, uint32_t rt, uint32_t ct, const char* op,
+                const SrcLoc& loc);
     // Dst[idst] = SrcA op SrcB (broadcast done by the unpacker).
-    void eltwise(RiscThread& t, abi::EltwiseBinaryType op, abi::BroadcastType bcast, uint32_t idst, const char* name,
-                 const SrcLoc& loc);
+    void eltwise(RiscThread& t, abi::EltwiseBinaryType op, abi::BroadcastType bcast, uint32_t idst,
+                 const char* name, const SrcLoc& loc);
     // Dst[idst] = Dst op Src (DEST_TO_SRCA: Dst is SrcA) or Src op Dst (DEST_TO_SRCB).
-    void dest_reuse(RiscThread& t, abi::EltwiseBinaryType op, abi::EltwiseBinaryReuseDestType reuse, uint32_t idst,
-                    const SrcLoc& loc);
+    void dest_reuse(RiscThread& t, abi::EltwiseBinaryType op, abi::EltwiseBinaryReuseDestType reuse,
+                    uint32_t idst, const SrcLoc& loc);
     // Dst[idst] = SrcA (copy_tile, transpose_wh_tile, unary_bcast, tilize, untilize).
-    void datacopy(RiscThread& t, abi::BroadcastType bcast, uint32_t idst, const char* op, const SrcLoc& loc);
+    void datacopy(RiscThread& t, abi::BroadcastType bcast, uint32_t idst, const char* op,
+                  const SrcLoc& loc);
     // SrcA reduced along `dim`, times the scaler's first element (SrcB), accumulated into Dst.
-    void reduce(RiscThread& t, abi::PoolType pool, abi::ReduceDim dim, uint32_t idst, const SrcLoc& loc);
+    void reduce(RiscThread& t, abi::PoolType pool, abi::ReduceDim dim, uint32_t idst,
+                const SrcLoc& loc);
 
 private:
     struct Config {
@@ -59,7 +62,8 @@ private:
     static std::string describe(const Config& c);
     // Check mode: the op's configuration must be the one the last init call set.
     void check(const RiscThread& t, const char* op, const SrcLoc& loc, const Config& need) const;
-    void eltwise_math(RiscThread& t, abi::EltwiseBinaryType op, int dst_operand, uint32_t idst, const SrcLoc& loc);
+    void eltwise_math(RiscThread& t, abi::EltwiseBinaryType op, int dst_operand, uint32_t idst,
+                      const SrcLoc& loc);
 
     ComputeEngine& m_engine;
     Config m_cfg;

@@ -1,10 +1,10 @@
 #include "tensix/init_state.hpp"
 
+#include <fmt/format.h>
+
 #include <cstdlib>
 #include <optional>
 #include <string_view>
-
-#include <fmt/format.h>
 
 #include "common/error.hpp"
 #include "tensix/risc_thread.hpp"
@@ -48,12 +48,14 @@ void refresh_init_check_from_env() { g_from_env = env_asks_for_init_check(); }
 
 void set_init_check(bool enabled) { g_override = enabled; }
 
-void init_mismatch(const RiscThread& t, const char* op, const SrcLoc& loc, const std::string& expected,
-                   const std::string& configured, const InitSite& site) {
+void init_mismatch(const RiscThread& t, const char* op, const SrcLoc& loc,
+                   const std::string& expected, const std::string& configured,
+                   const InitSite& site) {
     const std::string by = site.set() ? "set by " + site.describe() : "never set by an init call";
-    throw KernelError(fmt::format("{}: {} at {}:{} needs {}, but the engine holds {} ({}) [init check]",
-                                  t.where(loc.file_name(), loc.line()), op, base_name(loc.file_name()), loc.line(),
-                                  expected, configured, by));
+    throw KernelError(
+        fmt::format("{}: {} at {}:{} needs {}, but the engine holds {} ({}) [init check]",
+                    t.where(loc.file_name(), loc.line()), op, base_name(loc.file_name()),
+                    loc.line(), expected, configured, by));
 }
 
 }  // namespace tensim

@@ -21,7 +21,9 @@ struct InitSite {
     bool set() const { return call != nullptr; }
     std::string describe() const;  // "mm_init at k.cpp:18", or "no init call"
 };
-inline InitSite init_site(const char* call, const SrcLoc& loc) { return {call, loc.file_name(), loc.line()}; }
+inline InitSite init_site(const char* call, const SrcLoc& loc) {
+    return {call, loc.file_name(), loc.line()};
+}
 
 // Check mode: an op that runs under state an init call set for a different op (or that no init
 // call set) is a KernelError naming the op's line and the init call's line. Off by default, when
@@ -34,7 +36,8 @@ void refresh_init_check_from_env();
 
 // Raises the check's KernelError: `op` at `loc` needs `expected`, but the engine holds
 // `configured`, set by `site`.
-[[noreturn]] void init_mismatch(const RiscThread& t, const char* op, const SrcLoc& loc, const std::string& expected,
-                                const std::string& configured, const InitSite& site);
+[[noreturn]] void init_mismatch(const RiscThread& t, const char* op, const SrcLoc& loc,
+                                const std::string& expected, const std::string& configured,
+                                const InitSite& site);
 
 }  // namespace tensim

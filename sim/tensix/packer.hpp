@@ -28,11 +28,12 @@ public:
 
     // ---- ops (TRISC2) ----
     // Dst[idst] to page `index` past the CB's write pointer (out of order) or to the next page.
-    void pack_tile(RiscThread& t, uint32_t idst, uint32_t cb, uint32_t index, bool out_of_order, const SrcLoc& loc);
+    void pack_tile(RiscThread& t, uint32_t idst, uint32_t cb, uint32_t index, bool out_of_order,
+                   const SrcLoc& loc);
     // Dst[idst] to columns [32*col, 32*col+32) of rows [32*row, 32*row+32) of a row-major block
     // `row_tiles` tiles wide at the CB's back.
-    void pack_untilize(RiscThread& t, uint32_t idst, uint32_t cb, uint32_t row_tiles, uint32_t row, uint32_t col,
-                       const SrcLoc& loc);
+    void pack_untilize(RiscThread& t, uint32_t idst, uint32_t cb, uint32_t row_tiles, uint32_t row,
+                       uint32_t col, const SrcLoc& loc);
 
 private:
     // The format the packer writes `cb` in: the configured one (stale or not), the CB's own when no

@@ -30,9 +30,10 @@ public:
     // ---- ops (TRISC1) ----
     // `scalar` is the float operand of the *_scalar ops and fill; `param` the uint32 TT-Metalium
     // passes (an exponent, or the fp32 bits of a threshold or slope).
-    void unary(RiscThread& t, abi::SfpuOp op, uint32_t idst, float scalar, uint32_t param, bool approx,
-               const SrcLoc& loc);
-    void binary(RiscThread& t, abi::SfpuBinaryOp op, uint32_t idst0, uint32_t idst1, uint32_t odst, const SrcLoc& loc);
+    void unary(RiscThread& t, abi::SfpuOp op, uint32_t idst, float scalar, uint32_t param,
+               bool approx, const SrcLoc& loc);
+    void binary(RiscThread& t, abi::SfpuBinaryOp op, uint32_t idst0, uint32_t idst1, uint32_t odst,
+                const SrcLoc& loc);
 
     // Whether the op's init programs constants that its kernel depends on (TT-Metal's
     // *_init functions beyond the common SFPU config).

@@ -1,8 +1,8 @@
 #include "tensix/unpacker.hpp"
 
-#include <cstring>
-
 #include <fmt/format.h>
+
+#include <cstring>
 
 #include "common/error.hpp"
 #include "numerics/formats.hpp"
@@ -14,10 +14,12 @@ namespace tensim {
 
 namespace {
 
-using numerics::Tile;
 using abi::BroadcastType;
+using numerics::Tile;
 
-constexpr uint32_t at(uint32_t r, uint32_t c) { return static_cast<uint32_t>(numerics::tile_index(int(r), int(c))); }
+constexpr uint32_t at(uint32_t r, uint32_t c) {
+    return static_cast<uint32_t>(numerics::tile_index(int(r), int(c)));
+}
 
 void transpose(Tile& x) {
     Tile y;
@@ -31,16 +33,22 @@ void broadcast(Tile& x, BroadcastType b) {
     Tile y;
     for (uint32_t r = 0; r < 32; ++r)
         for (uint32_t c = 0; c < 32; ++c)
-            y[at(r, c)] = b == BroadcastType::ROW ? x[at(0, c)] : b == BroadcastType::COL ? x[at(r, 0)] : x[at(0, 0)];
+            y[at(r, c)] = b == BroadcastType::ROW   ? x[at(0, c)]
+                          : b == BroadcastType::COL ? x[at(r, 0)]
+                                                    : x[at(0, 0)];
     x = y;
 }
 
 const char* bcast_name(BroadcastType b) {
     switch (b) {
-        case BroadcastType::NONE: return "NONE";
-        case BroadcastType::COL: return "COL";
-        case BroadcastType::ROW: return "ROW";
-        case BroadcastType::SCALAR: return "SCALAR";
+        case BroadcastType::NONE:
+            return "NONE";
+        case BroadcastType::COL:
+            return "COL";
+        case BroadcastType::ROW:
+            return "ROW";
+        case BroadcastType::SCALAR:
+            return "SCALAR";
     }
     return "?";
 }
@@ -62,12 +70,18 @@ std::string mode_text(UnpackMode m, int transpose, BroadcastType b) {
 
 const char* unpack_mode_name(UnpackMode m) {
     switch (m) {
-        case UnpackMode::none: return "none";
-        case UnpackMode::unary: return "unary (A)";
-        case UnpackMode::binary: return "binary (AB)";
-        case UnpackMode::matmul: return "matmul";
-        case UnpackMode::reduce: return "reduce";
-        case UnpackMode::tilize: return "tilize";
+        case UnpackMode::none:
+            return "none";
+        case UnpackMode::unary:
+            return "unary (A)";
+        case UnpackMode::binary:
+            return "binary (AB)";
+        case UnpackMode::matmul:
+            return "matmul";
+        case UnpackMode::reduce:
+            return "reduce";
+        case UnpackMode::tilize:
+            return "tilize";
     }
     return "?";
 }
@@ -94,23 +108,28 @@ void Unpacker::init(UnpackMode mode, bool transpose, BroadcastType bcast, const 
     m_mode_site = site;
 }
 
-void Unpacker::check_mode(const RiscThread& t, const char* op, const SrcLoc& loc, const Need& need) const {
+void Unpacker::check_mode(const RiscThread& t, const char* op, const SrcLoc& loc,
+                          const Need& need) const {
     if (!init_check_enabled()) return;
-    bool ok = m_mode == need.mode && need.bcast == m_bcast && (need.transpose < 0 || need.transpose == int(m_transpose));
+    bool ok = m_mode == need.mode && need.bcast == m_bcast &&
+              (need.transpose < 0 || need.transpose == int(m_transpose));
     if (!ok)
         init_mismatch(t, op, loc, mode_text(need.mode, need.transpose, need.bcast),
                       mode_text(m_mode, int(m_transpose), m_bcast), m_mode_site);
 }
 
-abi::DataFormat Unpacker::format_for(RiscThread& t, int operand, uint32_t cb, const char* op, const SrcLoc& loc) const {
+abi::DataFormat Unpacker::format_for(RiscThread& t, int operand, uint32_t cb, const char* op,
+                                     const SrcLoc& loc) const {
     CircularBuffer c(t, cb, loc);
     auto own = static_cast<abi::DataFormat>(c.local().data_format);
     abi::DataFormat configured = m_format[operand];
     if (init_check_enabled() && configured != own)
         init_mismatch(t, op, loc,
-                      fmt::format("Src{} reading CB {} in its format {}", operand ? 'B' : 'A', cb, format_name(own)),
+                      fmt::format("Src{} reading CB {} in its format {}", operand ? 'B' : 'A', cb,
+                                  format_name(own)),
                       m_format_site[operand].set()
-                          ? fmt::format("Src{} configured for {}", operand ? 'B' : 'A', format_name(configured))
+                          ? fmt::format("Src{} configured for {}", operand ? 'B' : 'A',
+                                        format_name(configured))
                           : fmt::format("Src{} with no format configured", operand ? 'B' : 'A'),
                       m_format_site[operand]);
     // On silicon the unpacker reads the format it was configured for; with none configured since
@@ -120,15 +139,16 @@ abi::DataFormat Unpacker::format_for(RiscThread& t, int operand, uint32_t cb, co
 
 // Calls that feed an engine charge no TRISC issue cost: the TRISC issues the next instruction while
 // its engine runs the previous one, so the issue hides behind the engine's time.
-void Unpacker::fill(RiscThread& t, std::span<const CbTile> a, std::span<const CbTile> b, const char* op,
-                    const SrcLoc& loc) {
+void Unpacker::fill(RiscThread& t, std::span<const CbTile> a, std::span<const CbTile> b,
+                    const char* op, const SrcLoc& loc) {
     ComputeEngine& e = m_engine;
     // Validate and cost before waiting for a bank, so a misuse is reported where it happens.
     // At most a Dst's worth of tiles (16) per operand in one call.
     std::array<abi::DataFormat, 16> a_fmt, b_fmt;
     if (a.size() > a_fmt.size() || b.size() > b_fmt.size())
-        throw KernelError(fmt::format("{}: one unpack of {} SrcA and {} SrcB tiles; at most {} each fit",
-                                      t.where(loc.file_name(), loc.line()), a.size(), b.size(), a_fmt.size()));
+        throw KernelError(
+            fmt::format("{}: one unpack of {} SrcA and {} SrcB tiles; at most {} each fit",
+                        t.where(loc.file_name(), loc.line()), a.size(), b.size(), a_fmt.size()));
     for (size_t i = 0; i < a.size(); ++i) a_fmt[i] = format_for(t, 0, a[i].cb, op, loc);
     for (size_t i = 0; i < b.size(); ++i) b_fmt[i] = format_for(t, 1, b[i].cb, op, loc);
     Cycle cost = e.unpack_cycles({a_fmt.data(), a.size()}, {b_fmt.data(), b.size()});
@@ -158,13 +178,14 @@ void Unpacker::fill(RiscThread& t, std::span<const CbTile> a, std::span<const Cb
     e.unpack_end(t, cost);
 }
 
-void Unpacker::unary(RiscThread& t, CbTile a, const char* op, bool need_transpose, BroadcastType bcast,
-                     const SrcLoc& loc) {
+void Unpacker::unary(RiscThread& t, CbTile a, const char* op, bool need_transpose,
+                     BroadcastType bcast, const SrcLoc& loc) {
     check_mode(t, op, loc, {UnpackMode::unary, need_transpose ? 1 : -1, bcast});
     fill(t, {&a, 1}, {}, op, loc);
 }
 
-void Unpacker::binary(RiscThread& t, CbTile a, CbTile b, BroadcastType bcast, const char* op, const SrcLoc& loc) {
+void Unpacker::binary(RiscThread& t, CbTile a, CbTile b, BroadcastType bcast, const char* op,
+                      const SrcLoc& loc) {
     check_mode(t, op, loc, {UnpackMode::binary, -1, bcast});
     fill(t, {&a, 1}, {&b, 1}, op, loc);
 }
@@ -178,8 +199,8 @@ void Unpacker::dest_reuse(RiscThread& t, CbTile x, bool into_srca, const SrcLoc&
         fill(t, {}, {&x, 1}, op, loc);
 }
 
-void Unpacker::matmul(RiscThread& t, std::span<const CbTile> in1, std::span<const CbTile> in0, bool transpose,
-                      const char* op, const SrcLoc& loc) {
+void Unpacker::matmul(RiscThread& t, std::span<const CbTile> in1, std::span<const CbTile> in0,
+                      bool transpose, const char* op, const SrcLoc& loc) {
     check_mode(t, op, loc, {UnpackMode::matmul, transpose ? 1 : 0, BroadcastType::NONE});
     fill(t, in1, in0, op, loc);
 }
@@ -189,17 +210,21 @@ void Unpacker::reduce(RiscThread& t, CbTile a, CbTile scaler, const SrcLoc& loc)
     fill(t, {&a, 1}, {&scaler, 1}, "reduce_tile", loc);
 }
 
-void Unpacker::tilize(RiscThread& t, uint32_t cb, uint32_t block_tiles, uint32_t tile, const SrcLoc& loc) {
+void Unpacker::tilize(RiscThread& t, uint32_t cb, uint32_t block_tiles, uint32_t tile,
+                      const SrcLoc& loc) {
     const char* op = "tilize_block";
     ComputeEngine& e = m_engine;
     check_mode(t, op, loc, {UnpackMode::tilize, -1, BroadcastType::NONE});
     CircularBuffer c(t, cb, loc);
     const abi::DataFormat fmt = format_for(t, 0, cb, op, loc);
     const uint32_t datum = abi::datum_bytes(fmt);
-    if (datum == 0) c.fail(fmt::format("tilize_block of CB {} in {}, which has no whole-byte datum", cb, format_name(fmt)));
+    if (datum == 0)
+        c.fail(fmt::format("tilize_block of CB {} in {}, which has no whole-byte datum", cb,
+                           format_name(fmt)));
     if (c.occupied() < block_tiles)
-        c.fail(fmt::format("tilize_block of {} tiles but CB {} holds {} pages (cb_wait_front first)", block_tiles, cb,
-                           c.occupied()));
+        c.fail(
+            fmt::format("tilize_block of {} tiles but CB {} holds {} pages (cb_wait_front first)",
+                        block_tiles, cb, c.occupied()));
     auto& bank = e.unpack_begin(t);
     bank.hold(1, 0);
     if (e.computes()) {
@@ -208,7 +233,8 @@ void Unpacker::tilize(RiscThread& t, uint32_t cb, uint32_t block_tiles, uint32_t
         uint8_t raw[4096];
         const uint32_t rd = c.local().rd_ptr;
         for (uint32_t r = 0; r < 32; ++r)
-            std::memcpy(raw + r * 32 * datum, t.core().l1() + c.fifo_at(rd, (r * block_tiles * 32 + tile * 32) * datum),
+            std::memcpy(raw + r * 32 * datum,
+                        t.core().l1() + c.fifo_at(rd, (r * block_tiles * 32 + tile * 32) * datum),
                         32 * datum);
         numerics::decode_tile(fmt, raw, row_major);  // same datum encoding, positions row-major
         for (uint32_t r = 0; r < 32; ++r)

@@ -36,14 +36,15 @@ public:
     // ---- ops (TRISC0): each fills the next Src bank ----
     // `need_transpose`: the op transposes by definition (transpose_wh_tile) rather than taking
     // what the init call set (copy_tile); `bcast`: the broadcast the op asks for.
-    void unary(RiscThread& t, CbTile a, const char* op, bool need_transpose, abi::BroadcastType bcast,
-               const SrcLoc& loc);
-    void binary(RiscThread& t, CbTile a, CbTile b, abi::BroadcastType bcast, const char* op, const SrcLoc& loc);
+    void unary(RiscThread& t, CbTile a, const char* op, bool need_transpose,
+               abi::BroadcastType bcast, const SrcLoc& loc);
+    void binary(RiscThread& t, CbTile a, CbTile b, abi::BroadcastType bcast, const char* op,
+                const SrcLoc& loc);
     // binary_dest_reuse_tiles: Dst becomes one operand; the CB tile goes to the other Src.
     void dest_reuse(RiscThread& t, CbTile x, bool into_srca, const SrcLoc& loc);
     // in1 tiles go to SrcA, in0 tiles to SrcB (MVMUL: Dst += SrcB x SrcA).
-    void matmul(RiscThread& t, std::span<const CbTile> in1, std::span<const CbTile> in0, bool transpose,
-                const char* op, const SrcLoc& loc);
+    void matmul(RiscThread& t, std::span<const CbTile> in1, std::span<const CbTile> in0,
+                bool transpose, const char* op, const SrcLoc& loc);
     void reduce(RiscThread& t, CbTile a, CbTile scaler, const SrcLoc& loc);
     // Tile `tile` of a row-major block `block_tiles` tiles wide at the front of `cb`.
     void tilize(RiscThread& t, uint32_t cb, uint32_t block_tiles, uint32_t tile, const SrcLoc& loc);
@@ -57,7 +58,8 @@ private:
     void check_mode(const RiscThread& t, const char* op, const SrcLoc& loc, const Need& need) const;
     // The format `operand` reads `cb` as: the configured one (stale or not), the CB's own when no
     // init call configured it. Check mode: they must agree.
-    abi::DataFormat format_for(RiscThread& t, int operand, uint32_t cb, const char* op, const SrcLoc& loc) const;
+    abi::DataFormat format_for(RiscThread& t, int operand, uint32_t cb, const char* op,
+                               const SrcLoc& loc) const;
     void fill(RiscThread& t, std::span<const CbTile> a, std::span<const CbTile> b, const char* op,
               const SrcLoc& loc);
 
@@ -65,8 +67,9 @@ private:
     std::array<abi::DataFormat, 2> m_format{abi::DataFormat::Invalid, abi::DataFormat::Invalid};
     std::array<InitSite, 2> m_format_site;
     UnpackMode m_mode = UnpackMode::none;
-    bool m_transpose = false;                                 // SrcA transposed (within and across faces)
-    abi::BroadcastType m_bcast = abi::BroadcastType::NONE;  // broadcast of the operand (SrcB, or SrcA in unary mode)
+    bool m_transpose = false;  // SrcA transposed (within and across faces)
+    abi::BroadcastType m_bcast =
+        abi::BroadcastType::NONE;  // broadcast of the operand (SrcB, or SrcA in unary mode)
     InitSite m_mode_site;
 };
 

@@ -1,9 +1,8 @@
 // The simulator side of the compute kernel API (include/tensim/kernel_api/tensim_compute.h): each
 // call finds the running TRISC and forwards to its core's engine (sim/tensix unpacker, fpu, sfpu,
 // packer). No state, arithmetic or costs live here.
-#include "tensim/kernel_api/tensim_compute.h"
-
 #include "common/error.hpp"
+#include "tensim/kernel_api/tensim_compute.h"
 #include "tensix/compute_engine.hpp"
 #include "tensix/tensix_core.hpp"
 
@@ -26,14 +25,16 @@ void compute_api_call() {
     t.advance(engine(t).config().trisc_api_cycles);
 }
 
-// ---- init calls ------------------------------------------------------------------------------------
+// ---- init calls
+// ------------------------------------------------------------------------------------
 
 void unpack_configure(int operand, uint32_t cb, const char* call, const Loc& loc) {
     RiscThread& t = self();
     engine(t).unpacker().configure_format(t, operand, cb, init_site(call, loc));
 }
 
-void unpack_init(abi::UnpackMode mode, bool transpose, abi::BroadcastType bcast, const char* call, const Loc& loc) {
+void unpack_init(abi::UnpackMode mode, bool transpose, abi::BroadcastType bcast, const char* call,
+                 const Loc& loc) {
     RiscThread& t = self();
     engine(t).unpacker().init(mode, transpose, bcast, init_site(call, loc));
 }
@@ -84,14 +85,17 @@ void pack_l1_acc(bool enable) {
     engine(t).packer().set_l1_acc(enable);
 }
 
-// ---- unpack (TRISC0) ---------------------------------------------------------------------------------
+// ---- unpack (TRISC0)
+// ---------------------------------------------------------------------------------
 
-void unpack_unary(abi::CbTile a, bool transpose_op, abi::BroadcastType bcast, const char* op, const Loc& loc) {
+void unpack_unary(abi::CbTile a, bool transpose_op, abi::BroadcastType bcast, const char* op,
+                  const Loc& loc) {
     RiscThread& t = self();
     engine(t).unpacker().unary(t, a, op, transpose_op, bcast, loc);
 }
 
-void unpack_binary(abi::CbTile a, abi::CbTile b, abi::BroadcastType bcast, const char* op, const Loc& loc) {
+void unpack_binary(abi::CbTile a, abi::CbTile b, abi::BroadcastType bcast, const char* op,
+                   const Loc& loc) {
     RiscThread& t = self();
     engine(t).unpacker().binary(t, a, b, bcast, op, loc);
 }
@@ -101,8 +105,8 @@ void unpack_dest_reuse(abi::CbTile x, bool into_srca, const Loc& loc) {
     engine(t).unpacker().dest_reuse(t, x, into_srca, loc);
 }
 
-void unpack_matmul(const abi::CbTile* in1, uint32_t ct, const abi::CbTile* in0, uint32_t rt, bool transpose,
-                   const char* op, const Loc& loc) {
+void unpack_matmul(const abi::CbTile* in1, uint32_t ct, const abi::CbTile* in0, uint32_t rt,
+                   bool transpose, const char* op, const Loc& loc) {
     RiscThread& t = self();
     engine(t).unpacker().matmul(t, {in1, ct}, {in0, rt}, transpose, op, loc);
 }
@@ -117,15 +121,16 @@ void unpack_tilize(uint32_t cb, uint32_t block_tiles, uint32_t tile, const Loc& 
     engine(t).unpacker().tilize(t, cb, block_tiles, tile, loc);
 }
 
-// ---- math (TRISC1) -----------------------------------------------------------------------------------
+// ---- math (TRISC1)
+// -----------------------------------------------------------------------------------
 
 void fpu_matmul(uint32_t idst, uint32_t rt, uint32_t ct, const char* op, const Loc& loc) {
     RiscThread& t = self();
     engine(t).fpu().matmul(t, idst, rt, ct, op, loc);
 }
 
-void fpu_eltwise(abi::EltwiseBinaryType op, abi::BroadcastType bcast, uint32_t idst, const char* name,
-                 const Loc& loc) {
+void fpu_eltwise(abi::EltwiseBinaryType op, abi::BroadcastType bcast, uint32_t idst,
+                 const char* name, const Loc& loc) {
     RiscThread& t = self();
     engine(t).fpu().eltwise(t, op, bcast, idst, name, loc);
 }
@@ -146,12 +151,14 @@ void fpu_reduce(abi::PoolType pool, abi::ReduceDim dim, uint32_t idst, const Loc
     engine(t).fpu().reduce(t, pool, dim, idst, loc);
 }
 
-void sfpu_unary(abi::SfpuOp op, uint32_t idst, float scalar, uint32_t param, bool approx, const Loc& loc) {
+void sfpu_unary(abi::SfpuOp op, uint32_t idst, float scalar, uint32_t param, bool approx,
+                const Loc& loc) {
     RiscThread& t = self();
     engine(t).sfpu().unary(t, op, idst, scalar, param, approx, loc);
 }
 
-void sfpu_binary(abi::SfpuBinaryOp op, uint32_t idst0, uint32_t idst1, uint32_t odst, const Loc& loc) {
+void sfpu_binary(abi::SfpuBinaryOp op, uint32_t idst0, uint32_t idst1, uint32_t odst,
+                 const Loc& loc) {
     RiscThread& t = self();
     engine(t).sfpu().binary(t, op, idst0, idst1, odst, loc);
 }
@@ -181,14 +188,16 @@ void dst_release(const Loc&) {
     engine(t).dst_release(t);
 }
 
-// ---- pack (TRISC2) -----------------------------------------------------------------------------------
+// ---- pack (TRISC2)
+// -----------------------------------------------------------------------------------
 
 void pack_tile(uint32_t idst, uint32_t cb, uint32_t index, bool out_of_order, const Loc& loc) {
     RiscThread& t = self();
     engine(t).packer().pack_tile(t, idst, cb, index, out_of_order, loc);
 }
 
-void pack_untilize(uint32_t idst, uint32_t cb, uint32_t row_tiles, uint32_t row, uint32_t col, const Loc& loc) {
+void pack_untilize(uint32_t idst, uint32_t cb, uint32_t row_tiles, uint32_t row, uint32_t col,
+                   const Loc& loc) {
     RiscThread& t = self();
     engine(t).packer().pack_untilize(t, idst, cb, row_tiles, row, col, loc);
 }

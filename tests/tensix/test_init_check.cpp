@@ -6,10 +6,9 @@
 #include <cmath>
 #include <cstring>
 #include <string>
-#include <vector>
-
 #include <tensim/host/tensim.hpp>
 #include <tt-metalium/host_api.hpp>
+#include <vector>
 
 #include "common/error.hpp"
 
@@ -19,7 +18,9 @@ using namespace tt::tt_metal;
 namespace {
 
 constexpr uint32_t kBase = 97248;  // the unreserved base: the first CB's address
-uint32_t at(uint32_t r, uint32_t c) { return ((r / 16) * 2 + c / 16) * 256 + (r % 16) * 16 + c % 16; }
+uint32_t at(uint32_t r, uint32_t c) {
+    return ((r / 16) * 2 + c / 16) * 256 + (r % 16) * 16 + c % 16;
+}
 
 struct Result {
     std::vector<float> out;  // c_16, fp32
@@ -36,10 +37,19 @@ Result run(const std::string& compute, const std::vector<float>& in0, const std:
     Program p = CreateProgram();
     CoreCoord core{0, 0};
     const uint32_t s0 = in0_bf16 ? 2048 : 4096;
-    CreateCircularBuffer(p, core, CircularBufferConfig(s0, {{CBIndex::c_0, in0_bf16 ? DataFormat::Float16_b : DataFormat::Float32}}).set_page_size(CBIndex::c_0, s0));
-    CreateCircularBuffer(p, core, CircularBufferConfig(4096, {{CBIndex::c_1, DataFormat::Float32}}).set_page_size(CBIndex::c_1, 4096));
-    CreateCircularBuffer(p, core, CircularBufferConfig(4096, {{CBIndex::c_16, DataFormat::Float32}}).set_page_size(CBIndex::c_16, 4096));
-    CreateCircularBuffer(p, core, CircularBufferConfig(2048, {{CBIndex::c_17, DataFormat::Float16_b}}).set_page_size(CBIndex::c_17, 2048));
+    CreateCircularBuffer(p, core,
+                         CircularBufferConfig(s0, {{CBIndex::c_0, in0_bf16 ? DataFormat::Float16_b
+                                                                           : DataFormat::Float32}})
+                             .set_page_size(CBIndex::c_0, s0));
+    CreateCircularBuffer(p, core,
+                         CircularBufferConfig(4096, {{CBIndex::c_1, DataFormat::Float32}})
+                             .set_page_size(CBIndex::c_1, 4096));
+    CreateCircularBuffer(p, core,
+                         CircularBufferConfig(4096, {{CBIndex::c_16, DataFormat::Float32}})
+                             .set_page_size(CBIndex::c_16, 4096));
+    CreateCircularBuffer(p, core,
+                         CircularBufferConfig(2048, {{CBIndex::c_17, DataFormat::Float16_b}})
+                             .set_page_size(CBIndex::c_17, 2048));
     std::vector<uint32_t> w0, w1(1024);
     if (in0_bf16) {
         w0.resize(512);
@@ -77,17 +87,21 @@ void kernel_main() { cb_reserve_back(0, 1); cb_push_back(0, 1); cb_reserve_back(
 std::vector<float> ramp(float scale = 1.0f, float offset = 0.0f) {
     std::vector<float> v(1024);
     for (uint32_t r = 0; r < 32; ++r)
-        for (uint32_t c = 0; c < 32; ++c) v[at(r, c)] = scale * float(int((r * 32 + c) % 251) - 125) + offset;
+        for (uint32_t c = 0; c < 32; ++c)
+            v[at(r, c)] = scale * float(int((r * 32 + c) % 251) - 125) + offset;
     return v;
 }
 
 // The body of a compute kernel between tile_regs_acquire and the pack of Dst 0 to `out_cb`.
-std::string kernel(const std::string& init, const std::string& op, const std::string& out_cb = "16") {
-    return "#include \"compute_kernel_api.h\"\n#include \"compute_kernel_api/eltwise_unary/exp.h\"\n"
+std::string kernel(const std::string& init, const std::string& op,
+                   const std::string& out_cb = "16") {
+    return "#include \"compute_kernel_api.h\"\n#include "
+           "\"compute_kernel_api/eltwise_unary/exp.h\"\n"
            "void kernel_main() {\n" +
-           init + "\n    cb_wait_front(0, 1); cb_wait_front(1, 1);\n    tile_regs_acquire();\n" + op +
-           "\n    tile_regs_commit();\n    tile_regs_wait(); cb_reserve_back(" + out_cb + ", 1); pack_tile(0, " +
-           out_cb + "); cb_push_back(" + out_cb + ", 1); tile_regs_release();\n}\n";
+           init + "\n    cb_wait_front(0, 1); cb_wait_front(1, 1);\n    tile_regs_acquire();\n" +
+           op + "\n    tile_regs_commit();\n    tile_regs_wait(); cb_reserve_back(" + out_cb +
+           ", 1); pack_tile(0, " + out_cb + "); cb_push_back(" + out_cb +
+           ", 1); tile_regs_release();\n}\n";
 }
 
 class InitCheck : public ::testing::Test {
@@ -102,14 +116,15 @@ protected:
 };
 
 // Both kernel lines appear in the message: the op's (line `op_line`) and the init call's.
-void expect_names(const std::string& msg, int op_line, const std::string& init_call, int init_line) {
+void expect_names(const std::string& msg, int op_line, const std::string& init_call,
+                  int init_line) {
     EXPECT_NE(msg.find(":" + std::to_string(op_line) + " needs"), std::string::npos) << msg;
-    if (init_line > 0)
+    if (init_line > 0) {
         EXPECT_NE(msg.find(init_call + " at "), std::string::npos) << msg;
-    if (init_line > 0)
         EXPECT_NE(msg.find(":" + std::to_string(init_line) + ")"), std::string::npos) << msg;
-    else
+    } else {
         EXPECT_NE(msg.find("never set by an init call"), std::string::npos) << msg;
+    }
     EXPECT_NE(msg.find("[init check]"), std::string::npos) << msg;
 }
 
@@ -117,7 +132,8 @@ void expect_names(const std::string& msg, int op_line, const std::string& init_c
 constexpr int kInitLine = 4, kOpLine = 7;
 
 TEST_F(InitCheck, CorrectKernelPassesAndMatchesTheUncheckedRun) {
-    const std::string src = kernel("    binary_op_init_common(0, 1, 16); add_tiles_init(0, 1);", "    add_tiles(0, 1, 0, 0, 0);");
+    const std::string src = kernel("    binary_op_init_common(0, 1, 16); add_tiles_init(0, 1);",
+                                   "    add_tiles(0, 1, 0, 0, 0);");
     Result plain = run(src, ramp(), ramp(0.5f, 3.0f));
     Result c = checked(src);
     ASSERT_TRUE(c.error.empty()) << c.error;
@@ -129,7 +145,8 @@ TEST_F(InitCheck, CorrectKernelPassesAndMatchesTheUncheckedRun) {
 
 TEST_F(InitCheck, StaleEltwiseTypeRunsTheConfiguredOperation) {
     // mul_tiles_init programs ELWMUL; add_tiles then multiplies, as the FPU's MOP does on silicon.
-    const std::string src = kernel("    binary_op_init_common(0, 1, 16); mul_tiles_init(0, 1);", "    add_tiles(0, 1, 0, 0, 0);");
+    const std::string src = kernel("    binary_op_init_common(0, 1, 16); mul_tiles_init(0, 1);",
+                                   "    add_tiles(0, 1, 0, 0, 0);");
     Result plain = run(src, ramp(), ramp(0.5f, 3.0f));
     ASSERT_TRUE(plain.error.empty()) << plain.error;
     auto a = ramp(), b = ramp(0.5f, 3.0f);
@@ -145,14 +162,16 @@ TEST_F(InitCheck, StaleOperandFormatDecodesTheWrongFormat) {
     auto a = ramp();
     EXPECT_NE(plain.out, a);
     // Configured for c_0 itself, the copy is exact (the ramp is exact in bf16).
-    Result right = run(kernel("    unary_op_init_common(0, 16);", "    copy_tile(0, 0, 0);"), ramp(), ramp(), true);
+    Result right = run(kernel("    unary_op_init_common(0, 16);", "    copy_tile(0, 0, 0);"),
+                       ramp(), ramp(), true);
     EXPECT_EQ(right.out, a);
     expect_names(checked(src, true).error, kOpLine, "unary_op_init_common", kInitLine);
 }
 
 TEST_F(InitCheck, StalePackFormatIsNamed) {
     // The packer is configured for c_16 (fp32); packing to c_17 (bf16) runs under that format.
-    const std::string src = kernel("    unary_op_init_common(0, 16);", "    copy_tile(0, 0, 0);", "17");
+    const std::string src =
+        kernel("    unary_op_init_common(0, 16);", "    copy_tile(0, 0, 0);", "17");
     Result plain = run(src, ramp(), ramp());
     EXPECT_TRUE(plain.error.empty()) << plain.error;
     std::string msg = checked(src).error;
@@ -165,12 +184,15 @@ TEST_F(InitCheck, MissingSfpuInitGivesNaNAndIsNamed) {
     Result plain = run(src, ramp(0.01f), ramp());
     ASSERT_TRUE(plain.error.empty()) << plain.error;
     EXPECT_TRUE(std::isnan(plain.out[0]));
-    Result with_init = run(kernel("    init_sfpu(0, 16); exp_tile_init();", "    copy_tile(0, 0, 0); exp_tile(0);"),
-                           ramp(0.01f), ramp());
+    Result with_init = run(
+        kernel("    init_sfpu(0, 16); exp_tile_init();", "    copy_tile(0, 0, 0); exp_tile(0);"),
+        ramp(0.01f), ramp());
     EXPECT_NEAR(with_init.out[0], std::exp(ramp(0.01f)[0]), 1e-2);
     expect_names(checked(src).error, kOpLine, "", 0);
     // An init for another op: named.
-    std::string msg = checked(kernel("    init_sfpu(0, 16); log_tile_init();", "    copy_tile(0, 0, 0); exp_tile(0);")).error;
+    std::string msg = checked(kernel("    init_sfpu(0, 16); log_tile_init();",
+                                     "    copy_tile(0, 0, 0); exp_tile(0);"))
+                          .error;
     expect_names(msg, kOpLine, "log_tile_init", kInitLine);
 }
 
@@ -183,15 +205,19 @@ TEST_F(InitCheck, StaleTransposeAndBroadcastAndReduce) {
     EXPECT_EQ(plain.out, a);
     expect_names(checked(src).error, kOpLine, "unary_op_init_common", kInitLine);
     // A COL broadcast under a ROW configuration broadcasts rows.
-    src = kernel("    init_bcast<ELWADD, BroadcastType::ROW>(0, 1, 16);", "    add_tiles_bcast<BroadcastType::COL>(0, 1, 0, 0, 0);");
+    src = kernel("    init_bcast<ELWADD, BroadcastType::ROW>(0, 1, 16);",
+                 "    add_tiles_bcast<BroadcastType::COL>(0, 1, 0, 0, 0);");
     plain = run(src, a, b);
     ASSERT_TRUE(plain.error.empty()) << plain.error;
     for (uint32_t r = 0; r < 32; ++r)
-        for (uint32_t c = 0; c < 32; ++c) ASSERT_FLOAT_EQ(plain.out[at(r, c)], a[at(r, c)] + b[at(0, c)]);
+        for (uint32_t c = 0; c < 32; ++c)
+            ASSERT_FLOAT_EQ(plain.out[at(r, c)], a[at(r, c)] + b[at(0, c)]);
     expect_names(checked(src).error, kOpLine, "init_bcast", kInitLine);
     // A MAX reduce under a SUM configuration sums.
-    src = kernel("    compute_kernel_hw_startup(0, 1, 16); reduce_init<PoolType::SUM, ReduceDim::REDUCE_ROW>(0, 1, 16);",
-                 "    reduce_tile<PoolType::MAX, ReduceDim::REDUCE_ROW>(0, 1, 0, 0, 0);");
+    src = kernel(
+        "    compute_kernel_hw_startup(0, 1, 16); reduce_init<PoolType::SUM, "
+        "ReduceDim::REDUCE_ROW>(0, 1, 16);",
+        "    reduce_tile<PoolType::MAX, ReduceDim::REDUCE_ROW>(0, 1, 0, 0, 0);");
     std::vector<float> ones(1024, 1.0f);
     plain = run(src, a, ones);
     ASSERT_TRUE(plain.error.empty()) << plain.error;

@@ -2,7 +2,8 @@
 // (tensim_kernel.h, compute_kernel_api.h), the host API (tensim/host/data_format.hpp) and the model
 // (sim/tensix, sim/numerics) all include this one header, so a DataFormat or an SFPU op means the
 // same value on both sides. Plain C++: no SystemC, no host headers, no library calls.
-// Values follow TT-Metalium (tt_backend_api_types.hpp, base_types.hpp, llk_defs.h) where it has them.
+// Values follow TT-Metalium (tt_backend_api_types.hpp, base_types.hpp, llk_defs.h) where it has
+// them.
 #pragma once
 #include <cstdint>
 
@@ -54,8 +55,10 @@ constexpr bool is_block_float(DataFormat f) {
         case DataFormat::Bfp4:
         case DataFormat::Bfp4_b:
         case DataFormat::Bfp2:
-        case DataFormat::Bfp2_b: return true;
-        default: return false;
+        case DataFormat::Bfp2_b:
+            return true;
+        default:
+            return false;
     }
 }
 
@@ -65,17 +68,21 @@ constexpr uint32_t datum_bytes(DataFormat f) {
         case DataFormat::Float32:
         case DataFormat::Int32:
         case DataFormat::UInt32:
-        case DataFormat::RawUInt32: return 4;
+        case DataFormat::RawUInt32:
+            return 4;
         case DataFormat::Float16:
         case DataFormat::Float16_b:
         case DataFormat::UInt16:
-        case DataFormat::RawUInt16: return 2;
+        case DataFormat::RawUInt16:
+            return 2;
         case DataFormat::Int8:
         case DataFormat::UInt8:
         case DataFormat::Lf8:
         case DataFormat::Fp8_e4m3:
-        case DataFormat::RawUInt8: return 1;
-        default: return 0;
+        case DataFormat::RawUInt8:
+            return 1;
+        default:
+            return 0;
     }
 }
 
@@ -84,39 +91,64 @@ constexpr uint32_t datum_bytes(DataFormat f) {
 constexpr uint32_t tile_bytes(DataFormat f) {
     switch (f) {
         case DataFormat::Bfp8:
-        case DataFormat::Bfp8_b: return 1024 + 64;
+        case DataFormat::Bfp8_b:
+            return 1024 + 64;
         case DataFormat::Bfp4:
-        case DataFormat::Bfp4_b: return 512 + 64;
+        case DataFormat::Bfp4_b:
+            return 512 + 64;
         case DataFormat::Bfp2:
-        case DataFormat::Bfp2_b: return 256 + 64;
-        default: return 1024 * datum_bytes(f);
+        case DataFormat::Bfp2_b:
+            return 256 + 64;
+        default:
+            return 1024 * datum_bytes(f);
     }
 }
 
 // Enumerator spelling ("Float16_b"); nullptr for a value that is not an enumerator.
 constexpr const char* format_name(DataFormat f) {
     switch (f) {
-        case DataFormat::Float32: return "Float32";
-        case DataFormat::Float16: return "Float16";
-        case DataFormat::Bfp8: return "Bfp8";
-        case DataFormat::Bfp4: return "Bfp4";
-        case DataFormat::Tf32: return "Tf32";
-        case DataFormat::Float16_b: return "Float16_b";
-        case DataFormat::Bfp8_b: return "Bfp8_b";
-        case DataFormat::Bfp4_b: return "Bfp4_b";
-        case DataFormat::Int32: return "Int32";
-        case DataFormat::UInt16: return "UInt16";
-        case DataFormat::Lf8: return "Lf8";
-        case DataFormat::Bfp2: return "Bfp2";
-        case DataFormat::Int8: return "Int8";
-        case DataFormat::Bfp2_b: return "Bfp2_b";
-        case DataFormat::UInt32: return "UInt32";
-        case DataFormat::Fp8_e4m3: return "Fp8_e4m3";
-        case DataFormat::UInt8: return "UInt8";
-        case DataFormat::RawUInt8: return "RawUInt8";
-        case DataFormat::RawUInt16: return "RawUInt16";
-        case DataFormat::RawUInt32: return "RawUInt32";
-        case DataFormat::Invalid: return "Invalid";
+        case DataFormat::Float32:
+            return "Float32";
+        case DataFormat::Float16:
+            return "Float16";
+        case DataFormat::Bfp8:
+            return "Bfp8";
+        case DataFormat::Bfp4:
+            return "Bfp4";
+        case DataFormat::Tf32:
+            return "Tf32";
+        case DataFormat::Float16_b:
+            return "Float16_b";
+        case DataFormat::Bfp8_b:
+            return "Bfp8_b";
+        case DataFormat::Bfp4_b:
+            return "Bfp4_b";
+        case DataFormat::Int32:
+            return "Int32";
+        case DataFormat::UInt16:
+            return "UInt16";
+        case DataFormat::Lf8:
+            return "Lf8";
+        case DataFormat::Bfp2:
+            return "Bfp2";
+        case DataFormat::Int8:
+            return "Int8";
+        case DataFormat::Bfp2_b:
+            return "Bfp2_b";
+        case DataFormat::UInt32:
+            return "UInt32";
+        case DataFormat::Fp8_e4m3:
+            return "Fp8_e4m3";
+        case DataFormat::UInt8:
+            return "UInt8";
+        case DataFormat::RawUInt8:
+            return "RawUInt8";
+        case DataFormat::RawUInt16:
+            return "RawUInt16";
+        case DataFormat::RawUInt32:
+            return "RawUInt32";
+        case DataFormat::Invalid:
+            return "Invalid";
     }
     return nullptr;
 }
@@ -124,16 +156,22 @@ constexpr const char* format_name(DataFormat f) {
 // Multiplier passes per fidelity (LoFi 1 .. HiFi4 4); 0 for Invalid.
 constexpr int fidelity_phases(MathFidelity f) {
     switch (f) {
-        case MathFidelity::LoFi: return 1;
-        case MathFidelity::HiFi2: return 2;
-        case MathFidelity::HiFi3: return 3;
-        case MathFidelity::HiFi4: return 4;
-        default: return 0;
+        case MathFidelity::LoFi:
+            return 1;
+        case MathFidelity::HiFi2:
+            return 2;
+        case MathFidelity::HiFi3:
+            return 3;
+        case MathFidelity::HiFi4:
+            return 4;
+        default:
+            return 0;
     }
 }
 
 // ---- op enums of the compute API (TT-Metal llk_defs.h spellings; the kernel header brings them
-// into the global namespace, where kernels expect them) ----------------------------------------------
+// into the global namespace, where kernels expect them)
+// ----------------------------------------------
 enum class BroadcastType : uint8_t { NONE = 0, COL = 1, ROW = 2, SCALAR = 3 };
 enum PoolType { SUM, AVG, MAX, MIN };
 enum ReduceDim { REDUCE_ROW, REDUCE_COL, REDUCE_SCALAR };
@@ -170,6 +208,21 @@ enum class SfpuOp : uint8_t {
 // clang-format on
 
 // Binary SFPU ops on two Dst tiles (add_binary_tile, ...): result = a op b, where rsub is b - a.
-enum class SfpuBinaryOp : uint8_t { add, sub, mul, div, rsub, pow, eq, ne, lt, gt, le, ge, max, min };
+enum class SfpuBinaryOp : uint8_t {
+    add,
+    sub,
+    mul,
+    div,
+    rsub,
+    pow,
+    eq,
+    ne,
+    lt,
+    gt,
+    le,
+    ge,
+    max,
+    min
+};
 
 }  // namespace tensim::abi

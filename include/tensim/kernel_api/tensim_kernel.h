@@ -24,6 +24,20 @@ enum CBIndex : uint8_t {
 }  // namespace tt
 
 constexpr uint32_t NUM_CIRCULAR_BUFFERS = 32;
+
+// Per-CB formats of the kernel's cores, baked in by the kernel build (TT-Metal's generated
+// format tables), so get_dataformat is constexpr in every kernel kind.
+#ifndef TENSIM_CB_FORMATS
+#define TENSIM_CB_FORMATS
+#endif
+namespace tensim::kapi {
+constexpr uint8_t cb_formats[] = {TENSIM_CB_FORMATS 0xff};
+}  // namespace tensim::kapi
+constexpr DataFormat get_dataformat(int32_t operand) {
+    return operand >= 0 && operand < int32_t(sizeof(tensim::kapi::cb_formats) - 1)
+               ? DataFormat(tensim::kapi::cb_formats[operand])
+               : DataFormat::Invalid;
+}
 constexpr uint32_t NUM_NOCS = 2;
 
 namespace tensim::kapi {
