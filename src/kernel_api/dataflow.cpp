@@ -10,7 +10,7 @@
 #include "noc/noc_address.hpp"
 #include "tensim/kernel_api/tensim_kernel.h"
 #include "tensix/circular_buffer.hpp"
-#include "tensix/l1_map.hpp"
+#include "tensix/semaphore.hpp"
 #include "tensix/tensix_core.hpp"
 
 namespace tensim::kapi {
@@ -27,7 +27,7 @@ RiscThread& self() {
     throw KernelError(fmt::format("{}: {}", t.where(loc.file_name(), loc.line()), what));
 }
 
-// What a semaphore wait or barrier blocks on, for deadlock reports and stall statistics.
+// What a NoC barrier blocks on, for deadlock reports and stall statistics.
 WaitInfo wait_info(WaitInfo::Kind kind, uint32_t a, uint32_t b, const Loc& loc) {
     WaitInfo w;
     w.kind = kind;
@@ -36,14 +36,6 @@ WaitInfo wait_info(WaitInfo::Kind kind, uint32_t a, uint32_t b, const Loc& loc) 
     w.file = loc.file_name();
     w.line = loc.line();
     return w;
-}
-
-uint32_t local_l1(RiscThread& t, uint32_t addr, uint32_t size, const Loc& loc, const char* what) {
-    auto off = t.core().l1_offset(addr, size);
-    if (!off)
-        misuse(t, loc, fmt::format("{} address 0x{:x} (+{} B) is outside this core's L1 ({} B)", what, addr, size,
-                                   t.core().l1_size()));
-    return *off;
 }
 
 void check_noc(RiscThread& t, uint8_t noc, const Loc& loc) {
@@ -64,13 +56,7 @@ void kernel_fail(const char* what, const Loc& loc) { misuse(self(), loc, what); 
 
 uint32_t arg_addr(uint32_t idx, bool common, const Loc& loc) {
     RiscThread& t = self();
-    uint32_t n = common ? t.kernel().num_common_runtime_args : t.kernel().num_runtime_args;
-    // Silicon would return a stale word; a read past what the host set is a bug worth naming.
-    if (idx >= n)
-        misuse(t, loc, fmt::format("{}runtime arg {} read, but the host set {} ({})", common ? "common " : "", idx, n,
-                                   common ? "SetCommonRuntimeArgs" : "SetRuntimeArgs"));
-    uint32_t base = common ? l1_map::crta(static_cast<uint32_t>(t.risc())) : l1_map::rta(static_cast<uint32_t>(t.risc()));
-    return t.core().l1_address(base + 4 * idx);
+    return t.core().l1_address(t.runtime_arg_offset(idx, common, loc.file_name(), loc.line()));
 }
 
 uint32_t logical_x() { return static_cast<uint32_t>(self().core().logical_x()); }
@@ -217,34 +203,16 @@ uint64_t bank_noc_addr(bool dram, uint32_t bank, uint32_t addr, uint8_t noc) {
 uint32_t num_banks(bool dram) { return self().core().noc_port().num_banks(dram); }
 uint32_t bank_page_alignment(bool dram) { return self().core().noc_port().bank_page_alignment(dram); }
 
-// ---- semaphores ---------------------------------------------------------------------------------
+// ---- semaphores: sim/tensix/semaphore ---------------------------------------------------------------------------------
 
-uint32_t semaphore_addr(uint32_t id) {
-    RiscThread& t = self();
-    if (id >= t.core().config().num_semaphores)
-        misuse(t, Loc::current(), fmt::format("get_semaphore({}): only {} semaphores per core", id,
-                                              t.core().config().num_semaphores));
-    return t.core().l1_address(l1_map::semaphore(id));
-}
+uint32_t semaphore_addr(uint32_t id) { return semaphore::address(self(), id, Loc::current()); }
 
 void semaphore_set(volatile uint32_t* addr, uint32_t val) {
-    RiscThread& t = self();
-    uint32_t off = local_l1(t, static_cast<uint32_t>(reinterpret_cast<uintptr_t>(addr)), 4, Loc::current(),
-                            "noc_semaphore_set");
-    t.advance(t.config().semaphore_api_cycles);
-    t.sync();
-    t.core().word(off) = val;
-    t.core().notify_changed();
+    semaphore::set(self(), static_cast<uint32_t>(reinterpret_cast<uintptr_t>(addr)), val, Loc::current());
 }
 
 void semaphore_wait(volatile uint32_t* addr, uint32_t val, bool at_least, const Loc& loc) {
-    RiscThread& t = self();
-    uint32_t off = local_l1(t, static_cast<uint32_t>(reinterpret_cast<uintptr_t>(addr)), 4, loc,
-                            "noc_semaphore_wait");
-    t.advance(t.config().semaphore_api_cycles);
-    uint32_t& w = t.core().word(off);
-    t.wait_until([&] { return at_least ? w >= val : w == val; },
-                 wait_info(at_least ? WaitInfo::semaphore_min : WaitInfo::semaphore_eq, off, val, loc));
+    semaphore::wait(self(), static_cast<uint32_t>(reinterpret_cast<uintptr_t>(addr)), val, at_least, loc);
 }
 
 // ---- debug --------------------------------------------------------------------------------------
