@@ -37,6 +37,9 @@ void kernel_main() {
     constexpr uint32_t in1_cb = tt::CBIndex::c_1;
     constexpr uint32_t out_cb = tt::CBIndex::c_16;
     constexpr uint32_t interm_cb = tt::CBIndex::c_24;
+    // Partials in another format than the result (fp32 Dst, or bf16 under packer L1 accumulation)
+    // need the packer reconfigured between them, as on silicon.
+    constexpr bool pack_formats_differ = get_dataformat(interm_cb) != get_dataformat(out_cb);
 
     if constexpr (use_matmul_block)
         mm_block_init(in0_cb, in1_cb, interm_cb, false, out_subblock_w, out_subblock_h, in0_block_w);
@@ -48,6 +51,8 @@ void kernel_main() {
     bool enable_reload = false;
     for (uint32_t block = 0; block < num_blocks; ++block) {
         const bool last_out = block == num_blocks - 1;
+        if constexpr (pack_formats_differ && !copy_out)
+            if (last_out) PACK((pack_reconfig_data_format(interm_cb, out_cb)));
         if constexpr (packer_l1_acc) {
             // The first block's sums overwrite L1; later blocks add onto them.
             if (block == 0)
@@ -61,14 +66,16 @@ void kernel_main() {
             for (uint32_t in1_subblock = 0; in1_subblock < in1_num_subblocks; ++in1_subblock) {
                 tile_regs_acquire();
                 if (enable_reload) {
-                    copy_tile_to_dst_init_short(interm_cb);
+                    // The partials are unpacked in their own format, then SrcA goes back to in1's.
+                    copy_tile_to_dst_init_short_with_dt(in1_cb, interm_cb);
                     cb_wait_front(interm_cb, out_subblock_num_tiles);
                     for (uint32_t i = 0; i < out_subblock_num_tiles; ++i) copy_tile(interm_cb, i, i);
                     cb_pop_front(interm_cb, out_subblock_num_tiles);
                     if constexpr (use_matmul_block)
-                        mm_block_init_short(in0_cb, in1_cb, false, out_subblock_w, out_subblock_h, in0_block_w);
+                        mm_block_init_short_with_dt(in0_cb, in1_cb, interm_cb, false, out_subblock_w, out_subblock_h,
+                                                    in0_block_w);
                     else
-                        mm_init_short(in0_cb, in1_cb);
+                        mm_init_short_with_dt(in0_cb, in1_cb, interm_cb);
                 }
                 if constexpr (use_matmul_block) {
                     uint32_t in0_index = in0_index_subblock_offset;
@@ -120,7 +127,8 @@ void kernel_main() {
     }
     if constexpr (packer_l1_acc) pack_reconfig_l1_acc(0);
     if constexpr (copy_out) {
-        copy_tile_to_dst_init_short(interm_cb);
+        copy_tile_to_dst_init_short_with_dt(in1_cb, interm_cb);
+        if constexpr (pack_formats_differ) PACK((pack_reconfig_data_format(interm_cb, out_cb)));
         for (uint32_t s = 0; s < in0_num_subblocks * in1_num_subblocks; ++s) {
             tile_regs_acquire();
             cb_wait_front(interm_cb, out_subblock_num_tiles);

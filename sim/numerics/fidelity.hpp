@@ -6,7 +6,6 @@
 #include <vector>
 
 #include "numerics/formats.hpp"
-#include "tensim/host/data_format.hpp"
 
 namespace tensim::numerics {
 

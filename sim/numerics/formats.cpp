@@ -20,7 +20,9 @@ uint32_t bits_of(float x) { return std::bit_cast<uint32_t>(x); }
 float float_of(uint32_t u) { return std::bit_cast<float>(u); }
 
 [[noreturn]] void throw_unsupported(const char* fn, tt::DataFormat fmt) {
-    throw std::invalid_argument(std::string(fn) + ": data format " + tensim::data_format_name(fmt) +
+    const char* name = abi::format_name(fmt);
+    throw std::invalid_argument(std::string(fn) + ": data format " +
+                                (name ? std::string(name) : "DataFormat(" + std::to_string(unsigned(fmt)) + ")") +
                                 " has no tile encoding in tensim");
 }
 
@@ -206,7 +208,10 @@ float round_to_fp16(float x) {
     return y;
 }
 
-uint32_t tile_bytes(tt::DataFormat fmt) { return tt::tile_size(fmt); }
+uint32_t tile_bytes(tt::DataFormat fmt) {
+    if (uint32_t n = abi::tile_bytes(fmt)) return n;
+    throw_unsupported("tile_bytes", fmt);
+}
 
 void decode_tile(tt::DataFormat fmt, const uint8_t* src, Tile& out) {
     using tt::DataFormat;

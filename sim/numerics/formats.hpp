@@ -6,7 +6,7 @@
 #include <array>
 #include <cstdint>
 
-#include "tensim/host/data_format.hpp"
+#include "tensim/kernel_api/tensim_abi.h"
 
 namespace tensim::numerics {
 

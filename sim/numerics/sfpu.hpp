@@ -10,20 +10,13 @@
 #include <span>
 #include <string_view>
 
+#include "tensim/kernel_api/tensim_abi.h"
+
 namespace tensim::numerics {
 
-// Unary SFPU ops, named as the compute-API calls that run them (exp_tile -> exp,
-// add_unary_tile -> add_scalar, negative_tile -> neg).
-// clang-format off
-enum class SfpuOp {
-    exp, log, recip, sqrt, rsqrt, gelu, silu, sigmoid, tanh,
-    relu, relu_max, relu_min, leaky_relu,
-    abs, square, power, sign, exp2, expm1, sin, cos, tan,
-    ltz, gtz, lez, gez, eqz, nez,
-    add_scalar, sub_scalar, mul_scalar, div_scalar, rsub_scalar, fill, neg,
-    log1p, erf, erfc, asin, acos, atan, elu, hardsigmoid, floor, ceil,
-};
-// clang-format on
+// Unary SFPU ops: the kernel ABI's enum (tensim/kernel_api/tensim_abi.h), so a kernel's call
+// reaches the SFPU as a value, not a name.
+using SfpuOp = abi::SfpuOp;
 
 // Operands of a parameterised op. `scalar` is the float operand of the *_scalar ops and fill.
 // `param` carries what TT-Metalium passes as uint32: the power exponent (an integer), and the fp32
@@ -43,7 +36,7 @@ void sfpu_unary_tile(SfpuOp op, float* tile, const SfpuArgs& args, bool approx);
 
 // Binary SFPU ops on two Dst tiles (add_binary_tile, ...): result = a op b, where rsub is b - a.
 // Comparisons give 1.0f or 0.0f.
-enum class SfpuBinaryOp { add, sub, mul, div, rsub, pow, eq, ne, lt, gt, le, ge, max, min };
+using SfpuBinaryOp = abi::SfpuBinaryOp;
 float sfpu_binary(SfpuBinaryOp op, float a, float b);
 // a[i] = a[i] op b[i] over one tile.
 void sfpu_binary_tile(SfpuBinaryOp op, float* a, const float* b);

@@ -36,7 +36,11 @@ void ComputeEngine::reset(const ComputeSettings& s) {
     m_unpack_bank = m_math_bank = 0;
     m_half = {Half::free, Half::free};
     m_math_half = m_pack_half = 0;
-    packer_l1_acc = eltwise_acc = copy_transpose = false;
+    refresh_init_check_from_env();
+    m_unpacker.reset();
+    m_fpu.reset();
+    m_sfpu.reset();
+    m_packer.reset();
     for (int h = 0; h < 2; ++h) {
         m_dst[h].assign(dst_capacity(), numerics::Tile{});
         m_written[h].assign(dst_capacity(), false);
@@ -150,13 +154,13 @@ numerics::Tile& ComputeEngine::dst(RiscThread& t, uint32_t idst, bool& written) 
 
 // ---- costs --------------------------------------------------------------------------------------------
 
-Cycle ComputeEngine::unpack_cycles(std::span<const uint8_t> a_formats, std::span<const uint8_t> b_formats) const {
+Cycle ComputeEngine::unpack_cycles(std::span<const abi::DataFormat> a_formats,
+                                   std::span<const abi::DataFormat> b_formats) const {
     // Each unpacker: per tile, an address setup per face, then its L1 fetch at x4 (x1 for BFP2).
     double bytes = 0;
-    auto one = [&](std::span<const uint8_t> formats) {
+    auto one = [&](std::span<const abi::DataFormat> formats) {
         double cycles = 0;
-        for (uint8_t fmt : formats) {
-            auto f = static_cast<tt::DataFormat>(fmt);
+        for (abi::DataFormat f : formats) {
             bool slow = f == tt::DataFormat::Bfp2_b || f == tt::DataFormat::Bfp2;
             cycles += 4.0 * m_cfg.unpack_setup_cycles_per_face +
                       numerics::tile_bytes(f) / (slow ? m_cfg.unpack_slow_bytes_per_cycle : m_cfg.unpack_bytes_per_cycle);
@@ -170,10 +174,9 @@ Cycle ComputeEngine::unpack_cycles(std::span<const uint8_t> a_formats, std::span
     return m_cfg.unpack_call_cycles + static_cast<Cycle>(std::ceil(std::max({a, b, shared})));
 }
 
-Cycle ComputeEngine::pack_cycles(uint8_t fmt) const {
-    auto f = static_cast<tt::DataFormat>(fmt);
+Cycle ComputeEngine::pack_cycles(abi::DataFormat f, bool l1_acc) const {
     // Accumulating into L1 makes each packer's 16 B write take pack_l1_acc_cycles_per_write cycles.
-    double rate = packer_l1_acc ? m_cfg.pack_bytes_per_cycle / m_cfg.pack_l1_acc_cycles_per_write
+    double rate = l1_acc ? m_cfg.pack_bytes_per_cycle / m_cfg.pack_l1_acc_cycles_per_write
                                 : m_cfg.pack_bytes_per_cycle;
     return 4 * m_cfg.pack_setup_cycles_per_face + static_cast<Cycle>(std::ceil(numerics::tile_bytes(f) / rate));
 }

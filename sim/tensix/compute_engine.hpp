@@ -1,6 +1,7 @@
 // The Tensix coprocessor of one core as the three TRISC threads see it: two SrcA/SrcB banks
-// between the unpackers and the FPU, Dst in halves (or whole) between math and the packers, and
-// the engines' costs. Modelled: the bank and Dst handshakes, per-tile engine time from the
+// between the unpackers and the FPU, Dst in halves (or whole) between math and the packers, the
+// engines' costs, and the engines themselves (Unpacker, Fpu, Sfpu, Packer), each holding the
+// configuration the compute API's init calls set. Modelled: the bank and Dst handshakes, per-tile engine time from the
 // architecture file, real tile data in the numerics mode of the run. Abstracted: instruction-level
 // pipelining inside an engine, Dst read-after-write stalls, L1 bank conflicts with the NoC.
 // Numbers: sim/arch/*.json "compute" and "sfpu" (ISA UNPACR_Regular.md, MatrixUnit.md, Packers).
@@ -13,13 +14,17 @@
 #include <vector>
 
 #include "common/clock.hpp"
+#include "tensim/kernel_api/tensim_abi.h"
+#include "tensix/fpu.hpp"
+#include "tensix/packer.hpp"
+#include "tensix/sfpu.hpp"
+#include "tensix/unpacker.hpp"
 
 namespace tensim::numerics {
-// From numerics/formats.hpp and numerics/sfpu.hpp, declared here so that this header (seen by
-// the kernel-API implementation) does not pull in the host's data-format headers.
+// As in numerics/formats.hpp and numerics/sfpu.hpp.
 using Tile = std::array<float, 1024>;
-enum class SfpuOp;
-enum class SfpuBinaryOp;
+using SfpuOp = abi::SfpuOp;
+using SfpuBinaryOp = abi::SfpuBinaryOp;
 }  // namespace tensim::numerics
 
 namespace tensim {
@@ -71,6 +76,16 @@ public:
     const ComputeEngineConfig& config() const { return m_cfg; }
     const ComputeSettings& settings() const { return m_set; }
     bool computes() const { return m_set.numerics != NumericsMode::timing; }
+    bool faithful() const { return m_set.numerics == NumericsMode::faithful; }
+    bool fp32_dst() const { return m_set.fp32_dest_acc || !faithful(); }  // Dst precision of the math
+    int phases() const { return faithful() ? m_set.fidelity_phases : 4; }   // fidelity of the numerics
+    TensixCore& core() { return m_core; }
+
+    // ---- the engines, each with the state its init calls set ----
+    Unpacker& unpacker() { return m_unpacker; }
+    Fpu& fpu() { return m_fpu; }
+    Sfpu& sfpu() { return m_sfpu; }
+    Packer& packer() { return m_packer; }
 
     // ---- SrcA/SrcB banks: the unpacker fills one while the FPU drains the other ----
     struct SrcBank {
@@ -102,15 +117,10 @@ public:
 
     // ---- costs ----
     // The two unpackers work in parallel (0 -> SrcA, 1 -> SrcB) within their shared L1 bandwidth.
-    Cycle unpack_cycles(std::span<const uint8_t> a_formats, std::span<const uint8_t> b_formats) const;
-    Cycle pack_cycles(uint8_t data_format) const;
+    Cycle unpack_cycles(std::span<const abi::DataFormat> a_formats, std::span<const abi::DataFormat> b_formats) const;
+    Cycle pack_cycles(abi::DataFormat format, bool l1_acc) const;
     Cycle sfpu_cycles(numerics::SfpuOp op, bool approx) const;
     Cycle sfpu_binary_cycles(numerics::SfpuBinaryOp op) const;
-
-    // ---- state set by init calls ----
-    bool packer_l1_acc = false;   // pack_reconfig_l1_acc
-    bool eltwise_acc = false;     // add/sub_tiles_init(..., acc_to_dest)
-    bool copy_transpose = false;  // copy_tile_to_dst_init_short(cb, transpose)
 
     // Busy cycles per engine since the last reset_stats (for utilisation).
     struct Stats {
@@ -135,6 +145,10 @@ private:
     std::array<std::vector<numerics::Tile>, 2> m_dst;
     std::array<std::vector<bool>, 2> m_written;
     Stats m_stats;
+    Unpacker m_unpacker{*this};
+    Fpu m_fpu{*this};
+    Sfpu m_sfpu{*this};
+    Packer m_packer{*this};
 };
 
 }  // namespace tensim

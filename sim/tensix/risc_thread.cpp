@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "common/error.hpp"
+#include "tensix/l1_map.hpp"
 #include "tensix/tensix_core.hpp"
 
 namespace tensim {
@@ -51,6 +52,16 @@ LocalCb& RiscThread::cb(uint32_t index) {
     if (index >= 32)
         throw KernelError(fmt::format("{}: CB index {} out of range (0..31)", where(), index));
     return m_launch.cbs[index];
+}
+
+uint32_t RiscThread::runtime_arg_offset(uint32_t idx, bool common, const char* file, uint32_t line) const {
+    const uint32_t n = common ? m_launch.num_common_runtime_args : m_launch.num_runtime_args;
+    if (idx >= n)
+        throw KernelError(fmt::format("{}: {}runtime arg {} read, but the host set {} ({})", where(file, line),
+                                      common ? "common " : "", idx, n,
+                                      common ? "SetCommonRuntimeArgs" : "SetRuntimeArgs"));
+    const auto r = static_cast<uint32_t>(m_risc);
+    return (common ? l1_map::crta(r) : l1_map::rta(r)) + 4 * idx;
 }
 
 void RiscThread::launch(KernelLaunch launch, std::function<void()> on_done) {

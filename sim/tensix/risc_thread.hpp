@@ -120,6 +120,9 @@ public:
     const RiscConfig& config() const { return m_cfg; }
     const KernelLaunch& kernel() const { return m_launch; }
     LocalCb& cb(uint32_t index);
+    // L1 offset of runtime arg `idx` (common: the kernel's common args); a KernelError naming
+    // file:line past the args the host set (silicon would return a stale word).
+    uint32_t runtime_arg_offset(uint32_t idx, bool common, const char* file, uint32_t line) const;
     NocCounters& noc_counters(int noc) { return m_noc[noc]; }
     bool noc_idle() const { return m_noc[0].idle() && m_noc[1].idle(); }
     // Adds private work to local time; sync() makes it visible before anything others observe.

@@ -9,10 +9,6 @@
 
 namespace {
 
-constexpr uint32_t kTileHw = 32 * 32;
-// One shared exponent byte per 16-element face row: 1024 / 16 = 64 bytes per tile.
-constexpr uint32_t kBfpExponentBytes = kTileHw / 16;
-
 std::string hex_code(tt::DataFormat format) {
     static constexpr char digits[] = "0123456789abcdef";
     const auto v = static_cast<unsigned>(format);
@@ -70,60 +66,19 @@ constexpr std::array kFormatNames{
 
 namespace tt {
 
-bool is_block_float(DataFormat format) {
-    switch (format) {
-        case DataFormat::Bfp8:
-        case DataFormat::Bfp8_b:
-        case DataFormat::Bfp4:
-        case DataFormat::Bfp4_b:
-        case DataFormat::Bfp2:
-        case DataFormat::Bfp2_b: return true;
-        default: return false;
-    }
-}
+bool is_block_float(DataFormat format) { return tensim::abi::is_block_float(format); }
 
 uint32_t datum_size(DataFormat format) {
-    switch (format) {
-        case DataFormat::Float32:
-        case DataFormat::Int32:
-        case DataFormat::UInt32:
-        case DataFormat::RawUInt32: return 4;
-        case DataFormat::Float16:
-        case DataFormat::Float16_b:
-        case DataFormat::UInt16:
-        case DataFormat::RawUInt16: return 2;
-        case DataFormat::Int8:
-        case DataFormat::UInt8:
-        case DataFormat::Lf8:
-        case DataFormat::Fp8_e4m3:
-        case DataFormat::RawUInt8: return 1;
-        case DataFormat::Bfp8:
-        case DataFormat::Bfp8_b:
-        case DataFormat::Bfp4:
-        case DataFormat::Bfp4_b:
-        case DataFormat::Bfp2:
-        case DataFormat::Bfp2_b:
-            throw std::invalid_argument("datum_size: block-float format " + tensim::data_format_name(format) +
-                                        " has no whole-byte datum; use tile_size");
-        case DataFormat::Tf32:
-        case DataFormat::Invalid: break;
-    }
+    if (tensim::abi::is_block_float(format))
+        throw std::invalid_argument("datum_size: block-float format " + tensim::data_format_name(format) +
+                                    " has no whole-byte datum; use tile_size");
+    if (uint32_t n = tensim::abi::datum_bytes(format)) return n;
     throw_unsized(format, "datum_size");
 }
 
 uint32_t tile_size(DataFormat format) {
-    switch (format) {
-        // Mantissa bytes (sign + magnitude bits per element) plus the shared exponents.
-        case DataFormat::Bfp8:
-        case DataFormat::Bfp8_b: return kTileHw * 8 / 8 + kBfpExponentBytes;
-        case DataFormat::Bfp4:
-        case DataFormat::Bfp4_b: return kTileHw * 4 / 8 + kBfpExponentBytes;
-        case DataFormat::Bfp2:
-        case DataFormat::Bfp2_b: return kTileHw * 2 / 8 + kBfpExponentBytes;
-        case DataFormat::Tf32:
-        case DataFormat::Invalid: throw_unsized(format, "tile_size");
-        default: return kTileHw * datum_size(format);
-    }
+    if (uint32_t n = tensim::abi::tile_bytes(format)) return n;
+    throw_unsized(format, "tile_size");
 }
 
 std::ostream& operator<<(std::ostream& os, DataFormat format) { return os << tensim::data_format_name(format); }
@@ -148,30 +103,7 @@ std::ostream& operator<<(std::ostream& os, MathFidelity fidelity) {
 namespace tensim {
 
 std::string data_format_name(tt::DataFormat format) {
-    using tt::DataFormat;
-    switch (format) {
-        case DataFormat::Float32: return "Float32";
-        case DataFormat::Float16: return "Float16";
-        case DataFormat::Bfp8: return "Bfp8";
-        case DataFormat::Bfp4: return "Bfp4";
-        case DataFormat::Tf32: return "Tf32";
-        case DataFormat::Float16_b: return "Float16_b";
-        case DataFormat::Bfp8_b: return "Bfp8_b";
-        case DataFormat::Bfp4_b: return "Bfp4_b";
-        case DataFormat::Int32: return "Int32";
-        case DataFormat::UInt16: return "UInt16";
-        case DataFormat::Lf8: return "Lf8";
-        case DataFormat::Bfp2: return "Bfp2";
-        case DataFormat::Int8: return "Int8";
-        case DataFormat::Bfp2_b: return "Bfp2_b";
-        case DataFormat::UInt32: return "UInt32";
-        case DataFormat::Fp8_e4m3: return "Fp8_e4m3";
-        case DataFormat::UInt8: return "UInt8";
-        case DataFormat::RawUInt8: return "RawUInt8";
-        case DataFormat::RawUInt16: return "RawUInt16";
-        case DataFormat::RawUInt32: return "RawUInt32";
-        case DataFormat::Invalid: return "Invalid";
-    }
+    if (const char* name = abi::format_name(format)) return name;
     return "DataFormat(" + hex_code(format) + ")";
 }
 

@@ -9,7 +9,8 @@
 #include "common/error.hpp"
 #include "noc/noc_address.hpp"
 #include "tensim/kernel_api/tensim_kernel.h"
-#include "tensix/l1_map.hpp"
+#include "tensix/circular_buffer.hpp"
+#include "tensix/semaphore.hpp"
 #include "tensix/tensix_core.hpp"
 
 namespace tensim::kapi {
@@ -26,6 +27,7 @@ RiscThread& self() {
     throw KernelError(fmt::format("{}: {}", t.where(loc.file_name(), loc.line()), what));
 }
 
+// What a NoC barrier blocks on, for deadlock reports and stall statistics.
 WaitInfo wait_info(WaitInfo::Kind kind, uint32_t a, uint32_t b, const Loc& loc) {
     WaitInfo w;
     w.kind = kind;
@@ -34,44 +36,6 @@ WaitInfo wait_info(WaitInfo::Kind kind, uint32_t a, uint32_t b, const Loc& loc) 
     w.file = loc.file_name();
     w.line = loc.line();
     return w;
-}
-
-LocalCb& configured_cb(RiscThread& t, uint32_t cb, const Loc& loc, const char* call) {
-    if (cb >= l1_map::kMaxCbs) misuse(t, loc, fmt::format("{}: CB index {} out of range (0..31)", call, cb));
-    LocalCb& c = t.cb(cb);
-    if (!c.configured)
-        misuse(t, loc, fmt::format("{}: CB {} is not configured on this core (CreateCircularBuffer)", call, cb));
-    return c;
-}
-
-uint32_t& received(RiscThread& t, uint32_t cb) { return t.core().word(l1_map::cb_received(cb)); }
-uint32_t& acked(RiscThread& t, uint32_t cb) { return t.core().word(l1_map::cb_acked(cb)); }
-uint32_t occupied(RiscThread& t, uint32_t cb) { return received(t, cb) - acked(t, cb); }
-
-void check_pages(RiscThread& t, const LocalCb& c, uint32_t cb, uint32_t n, const Loc& loc, const char* call) {
-    if (n > c.num_pages)
-        misuse(t, loc, fmt::format("{}(cb {}, {}): the CB holds only {} pages; this would wait forever", call, cb,
-                                   n, c.num_pages));
-}
-
-// Moves a FIFO pointer by n pages; it wraps only on hitting the end exactly, as on TT-Metal.
-uint32_t advance_ptr(RiscThread& t, const LocalCb& c, uint32_t ptr, uint32_t n, uint32_t cb, const Loc& loc,
-                     const char* call) {
-    uint32_t end = c.fifo_addr + c.fifo_size;
-    ptr += n * c.page_size;
-    if (ptr > end)
-        misuse(t, loc, fmt::format("{}(cb {}, {}): runs past the end of the CB; its {} pages must be a multiple "
-                                   "of the pages moved at once",
-                                   call, cb, n, c.num_pages));
-    return ptr == end ? c.fifo_addr : ptr;
-}
-
-uint32_t local_l1(RiscThread& t, uint32_t addr, uint32_t size, const Loc& loc, const char* what) {
-    auto off = t.core().l1_offset(addr, size);
-    if (!off)
-        misuse(t, loc, fmt::format("{} address 0x{:x} (+{} B) is outside this core's L1 ({} B)", what, addr, size,
-                                   t.core().l1_size()));
-    return *off;
 }
 
 void check_noc(RiscThread& t, uint8_t noc, const Loc& loc) {
@@ -88,15 +52,11 @@ void issue(RiscThread& t, Issue&& fn) {
 
 }  // namespace
 
+void kernel_fail(const char* what, const Loc& loc) { misuse(self(), loc, what); }
+
 uint32_t arg_addr(uint32_t idx, bool common, const Loc& loc) {
     RiscThread& t = self();
-    uint32_t n = common ? t.kernel().num_common_runtime_args : t.kernel().num_runtime_args;
-    // Silicon would return a stale word; a read past what the host set is a bug worth naming.
-    if (idx >= n)
-        misuse(t, loc, fmt::format("{}runtime arg {} read, but the host set {} ({})", common ? "common " : "", idx, n,
-                                   common ? "SetCommonRuntimeArgs" : "SetRuntimeArgs"));
-    uint32_t base = common ? l1_map::crta(static_cast<uint32_t>(t.risc())) : l1_map::rta(static_cast<uint32_t>(t.risc()));
-    return t.core().l1_address(base + 4 * idx);
+    return t.core().l1_address(t.runtime_arg_offset(idx, common, loc.file_name(), loc.line()));
 }
 
 uint32_t logical_x() { return static_cast<uint32_t>(self().core().logical_x()); }
@@ -105,87 +65,46 @@ uint32_t logical_y() { return static_cast<uint32_t>(self().core().logical_y()); 
 uint8_t* my_x_array() { return self().core().my_x(); }
 uint8_t* my_y_array() { return self().core().my_y(); }
 
-// ---- circular buffers ----------------------------------------------------------------------------
+// ---- circular buffers: the protocol lives in sim/tensix/circular_buffer ------------------------------
 
 void cb_reserve_back(uint32_t cb, uint32_t n, const Loc& loc) {
-    RiscThread& t = self();
-    LocalCb& c = configured_cb(t, cb, loc, "cb_reserve_back");
-    check_pages(t, c, cb, n, loc, "cb_reserve_back");
-    t.advance(t.config().cb_api_cycles);
-    t.wait_until([&] { return c.num_pages - occupied(t, cb) >= n; }, wait_info(WaitInfo::cb_reserve, cb, n, loc));
+    CircularBuffer(self(), cb, loc, "cb_reserve_back").reserve_back(n);
 }
 
 void cb_push_back(uint32_t cb, uint32_t n, const Loc& loc) {
-    RiscThread& t = self();
-    LocalCb& c = configured_cb(t, cb, loc, "cb_push_back");
-    t.advance(t.config().cb_api_cycles);
-    t.sync();
-    if (occupied(t, cb) + n > c.num_pages)
-        misuse(t, loc, fmt::format("cb_push_back(cb {}, {}) beyond reserved pages: the CB already holds {} of {} "
-                                   "pages (reserve with cb_reserve_back first)",
-                                   cb, n, occupied(t, cb), c.num_pages));
-    c.wr_ptr = advance_ptr(t, c, c.wr_ptr, n, cb, loc, "cb_push_back");
-    c.wr_tile_ptr = 0;
-    received(t, cb) += n;
-    t.core().notify_changed();
+    CircularBuffer(self(), cb, loc, "cb_push_back").push_back(n);
 }
 
 void cb_wait_front(uint32_t cb, uint32_t n, const Loc& loc) {
-    RiscThread& t = self();
-    LocalCb& c = configured_cb(t, cb, loc, "cb_wait_front");
-    check_pages(t, c, cb, n, loc, "cb_wait_front");
-    t.advance(t.config().cb_api_cycles);
-    t.wait_until([&] { return occupied(t, cb) >= n; }, wait_info(WaitInfo::cb_wait, cb, n, loc));
+    CircularBuffer(self(), cb, loc, "cb_wait_front").wait_front(n);
 }
 
 void cb_pop_front(uint32_t cb, uint32_t n, const Loc& loc) {
-    RiscThread& t = self();
-    LocalCb& c = configured_cb(t, cb, loc, "cb_pop_front");
-    t.advance(t.config().cb_api_cycles);
-    t.sync();
-    if (n > occupied(t, cb))
-        misuse(t, loc, fmt::format("cb_pop_front(cb {}, {}) beyond waited pages: the CB holds only {} pages "
-                                   "(wait with cb_wait_front first)",
-                                   cb, n, occupied(t, cb)));
-    c.rd_ptr = advance_ptr(t, c, c.rd_ptr, n, cb, loc, "cb_pop_front");
-    acked(t, cb) += n;
-    t.core().notify_changed();
+    CircularBuffer(self(), cb, loc, "cb_pop_front").pop_front(n);
 }
 
 bool cb_pages_reservable_at_back(uint32_t cb, uint32_t n) {
-    RiscThread& t = self();
-    LocalCb& c = configured_cb(t, cb, Loc::current(), "cb_pages_reservable_at_back");
-    t.advance(t.config().cb_api_cycles);
-    t.sync();
-    return c.num_pages - occupied(t, cb) >= n;
+    return CircularBuffer(self(), cb, Loc::current(), "cb_pages_reservable_at_back").pages_reservable_at_back(n);
 }
 
 bool cb_pages_available_at_front(uint32_t cb, uint32_t n) {
-    RiscThread& t = self();
-    configured_cb(t, cb, Loc::current(), "cb_pages_available_at_front");
-    t.advance(t.config().cb_api_cycles);
-    t.sync();
-    return occupied(t, cb) >= n;
+    return CircularBuffer(self(), cb, Loc::current(), "cb_pages_available_at_front").pages_available_at_front(n);
 }
 
 uint32_t cb_write_ptr(uint32_t cb) {
     RiscThread& t = self();
-    return t.core().l1_address(configured_cb(t, cb, Loc::current(), "get_write_ptr").wr_ptr);
+    return t.core().l1_address(CircularBuffer(t, cb, Loc::current(), "get_write_ptr").local().wr_ptr);
 }
 
 uint32_t cb_read_ptr(uint32_t cb) {
     RiscThread& t = self();
-    return t.core().l1_address(configured_cb(t, cb, Loc::current(), "get_read_ptr").rd_ptr);
+    return t.core().l1_address(CircularBuffer(t, cb, Loc::current(), "get_read_ptr").local().rd_ptr);
 }
 
-uint32_t cb_page_size(uint32_t cb) {
-    RiscThread& t = self();
-    return configured_cb(t, cb, Loc::current(), "get_tile_size").page_size;
-}
+uint32_t cb_page_size(uint32_t cb) { return CircularBuffer(self(), cb, Loc::current(), "get_tile_size").local().page_size; }
 
 DataFormat cb_data_format(uint32_t cb) {
-    RiscThread& t = self();
-    return static_cast<DataFormat>(configured_cb(t, cb, Loc::current(), "get_dataformat").data_format);
+    return static_cast<DataFormat>(CircularBuffer(self(), cb, Loc::current(), "get_dataformat").local().data_format);
 }
 
 // ---- NoC ----------------------------------------------------------------------------------------
@@ -284,34 +203,16 @@ uint64_t bank_noc_addr(bool dram, uint32_t bank, uint32_t addr, uint8_t noc) {
 uint32_t num_banks(bool dram) { return self().core().noc_port().num_banks(dram); }
 uint32_t bank_page_alignment(bool dram) { return self().core().noc_port().bank_page_alignment(dram); }
 
-// ---- semaphores ---------------------------------------------------------------------------------
+// ---- semaphores: sim/tensix/semaphore ---------------------------------------------------------------------------------
 
-uint32_t semaphore_addr(uint32_t id) {
-    RiscThread& t = self();
-    if (id >= t.core().config().num_semaphores)
-        misuse(t, Loc::current(), fmt::format("get_semaphore({}): only {} semaphores per core", id,
-                                              t.core().config().num_semaphores));
-    return t.core().l1_address(l1_map::semaphore(id));
-}
+uint32_t semaphore_addr(uint32_t id) { return semaphore::address(self(), id, Loc::current()); }
 
 void semaphore_set(volatile uint32_t* addr, uint32_t val) {
-    RiscThread& t = self();
-    uint32_t off = local_l1(t, static_cast<uint32_t>(reinterpret_cast<uintptr_t>(addr)), 4, Loc::current(),
-                            "noc_semaphore_set");
-    t.advance(t.config().semaphore_api_cycles);
-    t.sync();
-    t.core().word(off) = val;
-    t.core().notify_changed();
+    semaphore::set(self(), static_cast<uint32_t>(reinterpret_cast<uintptr_t>(addr)), val, Loc::current());
 }
 
 void semaphore_wait(volatile uint32_t* addr, uint32_t val, bool at_least, const Loc& loc) {
-    RiscThread& t = self();
-    uint32_t off = local_l1(t, static_cast<uint32_t>(reinterpret_cast<uintptr_t>(addr)), 4, loc,
-                            "noc_semaphore_wait");
-    t.advance(t.config().semaphore_api_cycles);
-    uint32_t& w = t.core().word(off);
-    t.wait_until([&] { return at_least ? w >= val : w == val; },
-                 wait_info(at_least ? WaitInfo::semaphore_min : WaitInfo::semaphore_eq, off, val, loc));
+    semaphore::wait(self(), static_cast<uint32_t>(reinterpret_cast<uintptr_t>(addr)), val, at_least, loc);
 }
 
 // ---- debug --------------------------------------------------------------------------------------

@@ -13,11 +13,14 @@
 #include <stdexcept>
 #include <tt-metalium/bfloat4.hpp>
 #include <tt-metalium/bfloat8.hpp>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "numerics/fidelity.hpp"
 #include "numerics/formats.hpp"
+#include "tensim/host/data_format.hpp"
+#include "tensim/kernel_api/tensim_abi.h"
 
 namespace {
 
@@ -181,6 +184,30 @@ TEST(Formats, UnsupportedThrowsNamingFormat) {
     EXPECT_EQ(tile_bytes(DataFormat::Bfp8_b), 1088u);
     EXPECT_EQ(tile_bytes(DataFormat::Bfp4_b), 576u);
     EXPECT_EQ(tile_bytes(DataFormat::Bfp2_b), 320u);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The kernel ABI: host, kernels and model share one DataFormat and one MathFidelity, and the ABI's
+// sizes are the host's.
+
+static_assert(std::is_same_v<tt::DataFormat, tensim::abi::DataFormat>);
+static_assert(tensim::abi::tile_bytes(DataFormat::Bfp8_b) == 1088 && tensim::abi::tile_bytes(DataFormat::Tf32) == 0);
+
+TEST(KernelAbi, SizesAndNamesAgreeWithTheHostApi) {
+    for (int v = 0; v < 256; ++v) {
+        auto f = static_cast<DataFormat>(v);
+        const char* name = tensim::abi::format_name(f);
+        if (!name) continue;
+        EXPECT_EQ(tensim::data_format_name(f), name);
+        EXPECT_EQ(tt::is_block_float(f), tensim::abi::is_block_float(f)) << name;
+        if (uint32_t n = tensim::abi::tile_bytes(f)) {
+            EXPECT_EQ(tt::tile_size(f), n) << name;
+            EXPECT_EQ(tile_bytes(f), n) << name;
+        } else {
+            EXPECT_THROW(tt::tile_size(f), std::invalid_argument) << name;
+        }
+    }
+    EXPECT_EQ(tensim::abi::fidelity_phases(MathFidelity::HiFi3), fidelity_phases(MathFidelity::HiFi3));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -8,32 +8,12 @@
 #include <string>
 #include <string_view>
 
+#include "tensim/kernel_api/tensim_abi.h"
+
 namespace tt {
 
-// Values are the hardware encodings used in the unpacker/packer config registers.
-enum class DataFormat : uint8_t {
-    Float32 = 0,
-    Float16 = 1,
-    Bfp8 = 2,
-    Bfp4 = 3,
-    Tf32 = 4,
-    Float16_b = 5,
-    Bfp8_b = 6,
-    Bfp4_b = 7,
-    Int32 = 8,
-    UInt16 = 9,
-    Lf8 = 10,
-    Bfp2 = 11,
-    Int8 = 14,
-    Bfp2_b = 15,
-    UInt32 = 24,
-    Fp8_e4m3 = 0x1A,
-    UInt8 = 30,
-    RawUInt8 = 0xf0,
-    RawUInt16 = 0xf1,
-    RawUInt32 = 0xf2,
-    Invalid = 0xff,
-};
+// DataFormat and MathFidelity are the kernel ABI's (tensim/kernel_api/tensim_abi.h): host and
+// kernels share one type.
 
 // Bytes of one 32x32 tile; block-float formats include their 64 shared-exponent bytes.
 // Throws std::invalid_argument for Tf32 (no L1 storage format) and Invalid.
@@ -53,14 +33,6 @@ namespace tt::tt_metal::detail {
 // Older spelling of tt::tile_size.
 uint32_t TileSize(tt::DataFormat format);
 }  // namespace tt::tt_metal::detail
-
-enum class MathFidelity : uint8_t {
-    LoFi = 0,
-    HiFi2 = 2,
-    HiFi3 = 3,
-    HiFi4 = 4,
-    Invalid = 0xff,
-};
 
 enum class UnpackToDestMode : uint8_t {
     UnpackToDestFp32,

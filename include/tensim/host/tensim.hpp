@@ -64,6 +64,14 @@ std::string numerics_mode_name();
 // $TENSIM_CYCLE_LIMIT).
 void set_cycle_limit(uint64_t cycles);
 
+// Init-state check for compute kernels: an op (add_tiles, matmul_tiles, pack_tile, exp_tile, ...)
+// that runs under engine state an init call set for a different op, or that no init call set
+// (operand or pack format, unpack mode, transpose, broadcast, reduce, eltwise type, SFPU op), is a
+// KernelError naming the kernel file and line of the op and of that init call. Off by default
+// (the op runs under the stale state, as on silicon); $TENSIM_CHECK=init turns it on; this call
+// overrides the environment.
+void set_init_check(bool enabled);
+
 // Names a program in stats, traces and reports (TT-NN names its ops the same way).
 void set_program_name(tt::tt_metal::Program& program, const std::string& name);
 

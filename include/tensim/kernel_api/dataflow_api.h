@@ -77,12 +77,9 @@ inline bool cb_pages_available_at_front(int32_t operand, int32_t num_pages) {
 inline uint32_t get_write_ptr(uint32_t operand) { return tensim::kapi::cb_write_ptr(operand); }
 inline uint32_t get_read_ptr(uint32_t operand) { return tensim::kapi::cb_read_ptr(operand); }
 
-// Per-CB formats are baked in by the kernel build, so these are constexpr as on TT-Metal.
-#ifndef TENSIM_CB_FORMATS
-#define TENSIM_CB_FORMATS
-#endif
+// Per-CB formats are baked in by the kernel build (tensim_kernel.h), so these are constexpr as on
+// TT-Metal.
 namespace tensim::kapi {
-constexpr uint8_t cb_formats[] = {TENSIM_CB_FORMATS 0xff};
 constexpr uint32_t tile_size_of(DataFormat f) {
     switch (f) {
         case DataFormat::Float32: case DataFormat::Int32: case DataFormat::UInt32: case DataFormat::Tf32:
@@ -97,11 +94,6 @@ constexpr uint32_t tile_size_of(DataFormat f) {
     }
 }
 }  // namespace tensim::kapi
-constexpr DataFormat get_dataformat(int32_t operand) {
-    return operand >= 0 && operand < int32_t(sizeof(tensim::kapi::cb_formats) - 1)
-               ? DataFormat(tensim::kapi::cb_formats[operand])
-               : DataFormat::Invalid;
-}
 constexpr int32_t get_tile_size(int32_t operand) {
     return int32_t(tensim::kapi::tile_size_of(get_dataformat(operand)));
 }

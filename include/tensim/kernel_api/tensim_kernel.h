@@ -6,20 +6,17 @@
 #include <cstdint>
 #include <source_location>
 
+#include "tensim_abi.h"
+
 #define tt_l1_ptr
 #define tt_reg_ptr
 #define FORCE_INLINE inline __attribute__((always_inline))
 #define ALWI inline __attribute__((always_inline))
 
-// Device-side data formats (TT-Metal's tt::DataFormat values).
-enum class DataFormat : uint8_t {
-    Float32 = 0, Float16 = 1, Bfp8 = 2, Bfp4 = 3, Tf32 = 4, Float16_b = 5, Bfp8_b = 6, Bfp4_b = 7,
-    Int32 = 8, UInt16 = 9, Lf8 = 10, Bfp2 = 11, Int8 = 14, Bfp2_b = 15, UInt32 = 24, Fp8_e4m3 = 0x1A,
-    UInt8 = 30, RawUInt8 = 0xf0, RawUInt16 = 0xf1, RawUInt32 = 0xf2, Invalid = 0xff
-};
+// Data formats are the ABI's tt::DataFormat (tensim_abi.h); kernels also name them unqualified.
+using tt::DataFormat;
 
 namespace tt {
-using ::DataFormat;
 enum CBIndex : uint8_t {
     c_0, c_1, c_2, c_3, c_4, c_5, c_6, c_7, c_8, c_9, c_10, c_11, c_12, c_13, c_14, c_15,
     c_16, c_17, c_18, c_19, c_20, c_21, c_22, c_23, c_24, c_25, c_26, c_27, c_28, c_29, c_30, c_31, SIZE
@@ -27,6 +24,20 @@ enum CBIndex : uint8_t {
 }  // namespace tt
 
 constexpr uint32_t NUM_CIRCULAR_BUFFERS = 32;
+
+// Per-CB formats of the kernel's cores, baked in by the kernel build (TT-Metal's generated
+// format tables), so get_dataformat is constexpr in every kernel kind.
+#ifndef TENSIM_CB_FORMATS
+#define TENSIM_CB_FORMATS
+#endif
+namespace tensim::kapi {
+constexpr uint8_t cb_formats[] = {TENSIM_CB_FORMATS 0xff};
+}  // namespace tensim::kapi
+constexpr DataFormat get_dataformat(int32_t operand) {
+    return operand >= 0 && operand < int32_t(sizeof(tensim::kapi::cb_formats) - 1)
+               ? DataFormat(tensim::kapi::cb_formats[operand])
+               : DataFormat::Invalid;
+}
 constexpr uint32_t NUM_NOCS = 2;
 
 namespace tensim::kapi {

@@ -1,0 +1,149 @@
+#include "tensix/sfpu.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <limits>
+
+#include "numerics/fidelity.hpp"
+#include "numerics/sfpu.hpp"
+#include "tensix/compute_engine.hpp"
+#include "tensix/risc_thread.hpp"
+
+namespace tensim {
+
+namespace {
+const char* binary_name(abi::SfpuBinaryOp op) {
+    static const char* names[] = {"add", "sub", "mul", "div", "rsub", "pow", "eq",
+                                  "ne",  "lt",  "gt",  "le",  "ge",   "max", "min"};
+    return names[static_cast<int>(op)];
+}
+}  // namespace
+
+bool Sfpu::needs_own_init(abi::SfpuOp op) {
+    using O = abi::SfpuOp;
+    switch (op) {
+        case O::exp:
+        case O::log:
+        case O::recip:
+        case O::sqrt:
+        case O::rsqrt:
+        case O::gelu:
+        case O::silu:
+        case O::sigmoid:
+        case O::tanh:
+        case O::power:
+        case O::exp2:
+        case O::expm1:
+        case O::sin:
+        case O::cos:
+        case O::tan:
+        case O::log1p:
+        case O::erf:
+        case O::erfc:
+        case O::asin:
+        case O::acos:
+        case O::atan:
+        case O::elu:
+            return true;
+        default:
+            return false;
+    }
+}
+
+bool Sfpu::needs_own_init(abi::SfpuBinaryOp op) {
+    return op == abi::SfpuBinaryOp::div || op == abi::SfpuBinaryOp::pow;
+}
+
+void Sfpu::reset() {
+    m_kind = Kind::none;
+    m_site = {};
+}
+
+void Sfpu::init(abi::SfpuOp op, const InitSite& site) {
+    m_kind = Kind::unary;
+    m_unary = op;
+    m_site = site;
+}
+
+void Sfpu::init_scalar_ops(const InitSite& site) {
+    m_kind = Kind::scalar_ops;
+    m_site = site;
+}
+
+void Sfpu::init_binary(abi::SfpuBinaryOp op, const InitSite& site) {
+    m_kind = Kind::binary;
+    m_binary = op;
+    m_site = site;
+}
+
+std::string Sfpu::describe() const {
+    switch (m_kind) {
+        case Kind::none:
+            return "no SFPU op";
+        case Kind::unary:
+            return fmt::format("the SFPU set up for {}", numerics::sfpu_op_name(m_unary));
+        case Kind::binary:
+            return fmt::format("the SFPU set up for binary {}", binary_name(m_binary));
+        case Kind::scalar_ops:
+            return "the SFPU set up for scalar ops";
+    }
+    return "?";
+}
+
+void Sfpu::unary(RiscThread& t, abi::SfpuOp op, uint32_t idst, float scalar, uint32_t param,
+                 bool approx, const SrcLoc& loc) {
+    ComputeEngine& e = m_engine;
+    using O = abi::SfpuOp;
+    const bool scalar_op = op == O::add_scalar || op == O::sub_scalar || op == O::mul_scalar ||
+                           op == O::div_scalar || op == O::rsub_scalar;
+    const bool own =
+        (m_kind == Kind::unary && m_unary == op) || (m_kind == Kind::scalar_ops && scalar_op);
+    const char* name = numerics::sfpu_op_name(op);
+    if (!own && init_check_enabled())
+        init_mismatch(
+            t, name, loc,
+            scalar_op ? std::string("the SFPU set up for scalar ops (binop_with_scalar_tile_init)")
+                      : fmt::format("the SFPU set up for {}", name),
+            describe(), m_site);
+    bool written = false;
+    numerics::Tile& d = e.dst(t, idst, written);
+    if (e.computes()) {
+        if (!own && needs_own_init(op)) {
+            d.fill(std::numeric_limits<float>::quiet_NaN());
+        } else {
+            numerics::SfpuArgs args;
+            args.scalar = scalar;
+            args.param = param;
+            numerics::sfpu_unary_tile(op, d.data(), args, e.faithful() && approx);
+            if (e.faithful())
+                for (float& v : d) v = numerics::round_to_dst(v, e.fp32_dst());
+        }
+    }
+    e.run(t, ComputeEngine::Unit::sfpu, e.sfpu_cycles(op, approx));
+}
+
+void Sfpu::binary(RiscThread& t, abi::SfpuBinaryOp op, uint32_t idst0, uint32_t idst1,
+                  uint32_t odst, const SrcLoc& loc) {
+    ComputeEngine& e = m_engine;
+    const bool own = m_kind == Kind::binary && m_binary == op;
+    if (!own && init_check_enabled())
+        init_mismatch(t, binary_name(op), loc,
+                      fmt::format("the SFPU set up for binary {} ({}_binary_tile_init)",
+                                  binary_name(op), binary_name(op)),
+                      describe(), m_site);
+    bool w0, w1, wo;
+    numerics::Tile& x = e.dst(t, idst0, w0);
+    numerics::Tile& y = e.dst(t, idst1, w1);
+    numerics::Tile& o = e.dst(t, odst, wo);
+    if (e.computes()) {
+        const bool poison = !own && needs_own_init(op);
+        for (uint32_t i = 0; i < 1024; ++i)
+            o[i] = poison ? std::numeric_limits<float>::quiet_NaN()
+                          : numerics::round_to_dst(numerics::sfpu_binary(op, x[i], y[i]),
+                                                   e.fp32_dst());
+    }
+    e.run(t, ComputeEngine::Unit::sfpu, e.sfpu_binary_cycles(op));
+}
+
+}  // namespace tensim
