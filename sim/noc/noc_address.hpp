@@ -1,8 +1,8 @@
 // The 64-bit NoC address kernels build (TT-Metal Wormhole encoding, noc_parameters.h): the local
 // address in the low bits, then node ids: unicast x | y, multicast x_end | y_end | x_start |
 // y_start. The bit positions are architecture data (noc.address_local_bits, noc.address_node_bits);
-// the free functions below encode with Wormhole's 36/6, the layout the kernel API builds addresses
-// with today (NocAddressLayout::kernel_abi()).
+// the defaults are Wormhole's 36/6. Kernels build addresses through the kernel API, which asks the
+// chip's layout (NocPort::address_layout), so a chip file with another layout works unchanged.
 #pragma once
 #include <cstdint>
 #include <utility>
@@ -15,7 +15,6 @@ struct NocAddressLayout {
     int local_bits = 36;  // bits; TTM noc_parameters.h NOC_ADDR_LOCAL_BITS
     int node_bits = 6;    // bits per node id; TTM noc_parameters.h NOC_ADDR_NODE_ID_BITS
 
-    static constexpr NocAddressLayout kernel_abi() { return {}; }
     constexpr uint64_t node_mask() const { return (uint64_t(1) << node_bits) - 1; }
     constexpr int max_node() const { return static_cast<int>(node_mask()); }
     constexpr uint64_t unicast(uint32_t x, uint32_t y, uint64_t local) const {
@@ -41,22 +40,5 @@ struct NocAddressLayout {
     }
     constexpr bool operator==(const NocAddressLayout&) const = default;
 };
-
-namespace noc_addr {
-
-constexpr uint64_t unicast(uint32_t x, uint32_t y, uint64_t local) {
-    return NocAddressLayout::kernel_abi().unicast(x, y, local);
-}
-constexpr uint64_t multicast(uint32_t x_start, uint32_t y_start, uint32_t x_end, uint32_t y_end,
-                             uint64_t local) {
-    return NocAddressLayout::kernel_abi().multicast(x_start, y_start, x_end, y_end, local);
-}
-constexpr uint64_t local(uint64_t a) { return NocAddressLayout::kernel_abi().local(a); }
-constexpr NocXY xy(uint64_t a) { return NocAddressLayout::kernel_abi().xy(a); }
-constexpr std::pair<NocXY, NocXY> rect(uint64_t a) {
-    return NocAddressLayout::kernel_abi().rect(a);
-}
-
-}  // namespace noc_addr
 
 }  // namespace tensim

@@ -107,10 +107,6 @@ void NocConfig::load(Params& n) {
               "address_node_bits",
               fmt::format("{} bits cannot name every tile of the {}x{} grid", address.node_bits,
                           grid_x, grid_y));
-    // Kernels build addresses through the kernel API, which encodes with the kernel ABI's layout.
-    n.require(
-        address == NocAddressLayout::kernel_abi(), "address_local_bits",
-        "the kernel API encodes NoC addresses with 36 local and 6 node bits (TT-Metal Wormhole)");
 }
 
 }  // namespace tensim

@@ -4,9 +4,11 @@
 #pragma once
 #include <cstdint>
 
+#include "tensim/kernel_api/tensim_abi.h"
+
 namespace tensim::l1_map {
 
-constexpr uint32_t kMaxCbs = 32;
+constexpr uint32_t kMaxCbs = NUM_CIRCULAR_BUFFERS;
 constexpr uint32_t kMaxSemaphores = 16;
 constexpr uint32_t kNumRiscs = 5;
 constexpr uint32_t kMaxRuntimeArgs = 341;

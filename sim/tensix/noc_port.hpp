@@ -36,7 +36,7 @@ public:
     virtual uint32_t noc_x(int noc, uint32_t x0, uint32_t y0) const = 0;
     virtual uint32_t noc_y(int noc, uint32_t x0, uint32_t y0) const = 0;
     // The bit layout of this chip's NoC addresses (noc.address_*), for building them.
-    virtual NocAddressLayout address_layout() const { return NocAddressLayout::kernel_abi(); }
+    virtual NocAddressLayout address_layout() const = 0;
 };
 
 }  // namespace tensim

@@ -15,6 +15,7 @@
 
 #include "common/clock.hpp"
 #include "common/trace.hpp"
+#include "tensim/kernel_api/tensim_abi.h"
 
 namespace tensim {
 
@@ -78,7 +79,7 @@ struct KernelLaunch {
     std::string kernel_name;      // path of the kernel source, for messages
     uint32_t num_runtime_args = 0;
     uint32_t num_common_runtime_args = 0;
-    std::array<LocalCb, 32> cbs{};  // this core's CBs as the firmware sets them up
+    std::array<LocalCb, NUM_CIRCULAR_BUFFERS> cbs{};  // this core's CBs as the firmware sets them up
 };
 
 class RiscThread {

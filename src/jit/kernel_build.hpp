@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "tensim/kernel_api/tensim_abi.h"
+
 namespace tensim::jit {
 
 struct KernelBuildSpec {
@@ -22,7 +24,7 @@ struct KernelBuildSpec {
     std::vector<uint32_t> compile_args;
     std::map<std::string, uint32_t> named_compile_args;
     std::map<std::string, std::string> defines;
-    std::array<uint8_t, 32> cb_formats{};  // 0xff where no CB is configured
+    std::array<uint8_t, NUM_CIRCULAR_BUFFERS> cb_formats{};  // 0xff where no CB is configured
     std::string opt_level = "-O2";
 };
 

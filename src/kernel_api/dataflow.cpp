@@ -180,14 +180,14 @@ uint64_t noc_xy_addr(uint32_t x, uint32_t y, uint32_t addr, uint8_t noc) {
     // Kernels pass NoC0 coordinates (from the host); the address carries the NoC's own.
     RiscThread& t = self();
     NocPort& p = t.core().noc_port();
-    return noc_addr::unicast(p.noc_x(noc, x, y), p.noc_y(noc, x, y), addr);
+    return p.address_layout().unicast(p.noc_x(noc, x, y), p.noc_y(noc, x, y), addr);
 }
 
 uint64_t noc_multicast_addr(uint32_t x_start, uint32_t y_start, uint32_t x_end, uint32_t y_end, uint32_t addr,
                             uint8_t noc) {
     RiscThread& t = self();
     NocPort& p = t.core().noc_port();
-    return noc_addr::multicast(p.noc_x(noc, x_start, y_start), p.noc_y(noc, x_start, y_start),
+    return p.address_layout().multicast(p.noc_x(noc, x_start, y_start), p.noc_y(noc, x_start, y_start),
                                p.noc_x(noc, x_end, y_end), p.noc_y(noc, x_end, y_end), addr);
 }
 

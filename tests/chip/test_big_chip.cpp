@@ -25,7 +25,7 @@ json constant(json v, const char* unit) {
 }
 
 // wormhole_b0.json with a bigger grid: Tensix columns 1-6 and 8-13, rows 1-5 and 7-11; DRAM tiles
-// in columns 0 and 7, three NIUs each, two channels each.
+// in columns 0 and 7, three NIUs each, two channels each; NoC addresses with 33 local and 4 node bits.
 std::string write_big_chip() {
     std::ifstream in(arch_dir() + "/wormhole_b0.json");
     json j = json::parse(in);
@@ -45,6 +45,9 @@ std::string write_big_chip() {
     g["pcie"] = constant(json::array({{1, 6}}), "xy");
     g["arc"] = constant(json::array({{2, 6}}), "xy");
     j["dram"]["channels"]["value"] = 16;
+    // Another NoC address layout than Wormhole's 36/6: kernels build addresses through the API.
+    j["noc"]["address_local_bits"]["value"] = 33;
+    j["noc"]["address_node_bits"]["value"] = 4;
     const std::string file = ::testing::TempDir() + "/big_chip.json";
     std::ofstream(file) << j.dump(1);
     return file;

@@ -142,3 +142,10 @@ TEST(Cli, SweepWithAFailedPointExitsOne) {
                   .status,
               0);
 }
+
+TEST(Cli, CheckInitIsAcceptedAndValidated) {
+    // The op layer's kernels configure every engine they use, so they pass the init check.
+    EXPECT_EQ(tensim("--check init " + kMatmul).status, 0);
+    EXPECT_EQ(tensim(kMatmul + " --check init").status, 0);
+    EXPECT_EQ(tensim("--check everything " + kMatmul).status, 2);
+}

@@ -222,10 +222,9 @@ void kernel_main() {
     cb_wait_front(0, 1);
 })", cores, ReaderDataMovementConfig{});
     (void)r;
-    auto t0 = std::chrono::steady_clock::now();
     std::string msg = error_of<tensim::DeadlockError>(p);
-    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    EXPECT_LT(secs, 1.0);
+    // Found when nothing can run, not by a time limit (a wall-clock bound fails on a loaded machine).
+    EXPECT_EQ(msg.find("time limit"), std::string::npos) << msg;
     EXPECT_NE(msg.find("deadlock"), std::string::npos) << msg;
     EXPECT_NE(msg.find("chip0 core (0,0)"), std::string::npos) << msg;
     EXPECT_NE(msg.find("chip0 core (1,0)"), std::string::npos) << msg;

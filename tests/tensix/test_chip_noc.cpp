@@ -55,7 +55,7 @@ protected:
 
   protected:
     static uint64_t now() { return kapi::cycle_count(); }
-    uint64_t addr_of(TensixCore& c, uint32_t off) { return noc_addr::unicast(c.xy().x, c.xy().y, off); }
+    uint64_t addr_of(TensixCore& c, uint32_t off) { return NocAddressLayout{}.unicast(c.xy().x, c.xy().y, off); }
 
     std::unique_ptr<System> sys;
     static constexpr uint32_t kBuf = 200 * 1024;  // an L1 offset above the firmware area
@@ -136,7 +136,7 @@ TEST_F(ChipBench, MulticastReachesEveryCoreOfTheRectangle) {
     for (uint32_t i = 0; i < 2048; ++i) src.l1()[kBuf + i] = static_cast<uint8_t>(i * 7 + 1);
     // Logical (1,1)..(4,4): NoC0 x 2..6 (skipping the DRAM column 5), y 2..5 -> 16 cores.
     NocXY p = chip().worker(1, 1).xy(), q = chip().worker(4, 4).xy();
-    uint64_t mcast = noc_addr::multicast(p.x, p.y, q.x, q.y, kBuf);
+    uint64_t mcast = NocAddressLayout{}.multicast(p.x, p.y, q.x, q.y, kBuf);
     run({{&src, [&] {
               kapi::noc_write_multicast(kBuf, mcast, 2048, 16, false, 0, Loc::current());
               kapi::noc_barrier(kapi::Barrier::writes, 0, Loc::current());

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli.hpp"
+#include "tensim/host/tensim.hpp"
 #include "tensim/log.hpp"
 
 namespace tensim::cli {
@@ -59,6 +60,8 @@ Every subcommand takes:
   --set KEY=VALUE     an architecture override, repeatable
   --json [FILE]       the machine-readable result instead of the human text on stdout;
                       with FILE, the human text stays on stdout and the JSON goes to FILE
+Checks: --check init or $TENSIM_CHECK=init makes an op that runs under state an init call set
+  for another op (or never set) an error naming both lines (on silicon it runs with stale state).
 Logging (stderr): --log LEVEL or $TENSIM_LOG, a level (warn by default, info, debug, ...) or
   per family: noc=debug,jit=info (families: noc dram tensix chip system host jit ops report cli
   systemc).
@@ -102,6 +105,10 @@ int main(int argc, char** argv) {
     std::string log_spec;
     app.add_option("--log", log_spec, "Log level or per-family levels (noc=debug,jit=info)")
         ->type_name("LEVEL");
+    std::vector<std::string> checks;
+    app.add_option("--check", checks, "Run-time checks: init (ops under state set for another op)")
+        ->check(CLI::IsMember({"init"}))
+        ->type_name("WHAT");
     std::vector<std::pair<const Subcommand*, CLI::App*>> commands;
     for (const Subcommand& s : subcommands()) {
         CLI::App* cmd = app.add_subcommand(s.name, s.description);
@@ -116,6 +123,7 @@ int main(int argc, char** argv) {
     }
     try {
         if (!log_spec.empty()) as_usage([&] { tensim::set_log_levels(log_spec); });
+        if (!checks.empty()) tensim::set_init_check(true);
         for (auto [s, cmd] : commands) {
             if (!cmd->parsed()) continue;
             if (!s->run_outputs) {
