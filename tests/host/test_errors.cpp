@@ -2,7 +2,6 @@
 // wrong and where, and that the device runs the next program afterwards.
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <string>
 #include <vector>
 

@@ -274,7 +274,7 @@ TEST_F(ChipBench, DramBankAddressNamesTheEndpointOfTheChosenNoc) {
         for (int noc : {0, 1}) {
             const uint64_t a = chip().bank_noc_addr(true, bank, 4096, noc);
             const NocXY want = cfg().dram_banks()[bank].endpoint[static_cast<size_t>(noc)];
-            EXPECT_EQ(chip().to_noc0(noc, noc_addr::xy(a)), want) << "bank " << bank << " noc " << noc;
+            EXPECT_EQ(chip().to_noc0(noc, NocAddressLayout{}.xy(a)), want) << "bank " << bank << " noc " << noc;
             const NocTarget t = chip().decode(noc, a, 64, "test");
             auto* tile = dynamic_cast<DramTile*>(t.ep);
             ASSERT_NE(tile, nullptr);
