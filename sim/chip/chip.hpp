@@ -76,13 +76,15 @@ public:
     void shutdown_threads();
     bool threads_finished() const;
 
-    void dump_stats(nlohmann::json& out) const;
-    void reset_stats();
+    // The chip's stats group ("chip<id>"): its NoCs' and DRAM channels' groups.
+    stats::Group& stats() { return m_stats; }
+    void reset_stats() { m_stats.reset(); }
 
 private:
     int m_id;
     ChipConfig m_cfg;
     int m_grid_x, m_grid_y;
+    stats::Group m_stats;
     std::unique_ptr<LowMemory> m_l1_memory;
     std::vector<std::unique_ptr<TensixCore>> m_workers;  // logical row-major
     std::map<NocXY, TensixCore*> m_by_xy;
