@@ -54,7 +54,7 @@ public:
     void inline_write(RiscThread& t, int noc, uint64_t addr, uint32_t value, Cycle t0) override;
     uint32_t num_banks(bool dram) const override;
     uint32_t bank_page_alignment(bool dram) const override {
-        return dram ? m_cfg.dram_alignment_bytes : m_cfg.l1_alignment_bytes;
+        return dram ? m_cfg.noc.dram_alignment_bytes : m_cfg.noc.l1_alignment_bytes;
     }
     uint64_t bank_noc_addr(bool dram, uint32_t bank, uint32_t addr, int noc) const override;
     uint32_t noc_x(int noc, uint32_t x0, uint32_t y0) const override { return to_noc0(noc, {int(x0), int(y0)}).x; }

@@ -41,7 +41,7 @@ struct Dump {
 // Groups neither copy nor move: they hold the addresses of their block's members, and a parent
 // holds its children's. A child must outlive every dump or reset of its parent.
 class Group {
-  public:
+public:
     explicit Group(std::string path) : m_path(std::move(path)) {}
     Group(const Group&) = delete;
     Group& operator=(const Group&) = delete;
@@ -69,10 +69,10 @@ class Group {
     // Every stat here and below, visible or not: "<path>.<name>" -> {unit, desc}.
     nlohmann::json catalogue() const;
 
-  private:
+private:
     struct Stat {
         std::string name, unit, desc;
-        uint64_t* counter = nullptr;                  // a counter, or
+        uint64_t* counter = nullptr;                   // a counter, or
         std::function<double(const Window&)> formula;  // a formula
         const char* figure = nullptr;
         Fold fold = Fold::sum;

@@ -44,7 +44,7 @@ std::string core_str(const CoreCoord& c) { return fmt::format("({},{})", c.x, c.
 // highest free one among them), as TT-Metal allocates them. L1 buffers sit above, allocated top-down.
 Placement place_cbs(ProgramImpl& p, DeviceImpl& dev) {
     const ChipConfig& cfg = dev.system().config().chip;
-    const uint64_t align = cfg.l1_alignment_bytes;
+    const uint64_t align = cfg.noc.l1_alignment_bytes;
     const uint64_t base = (cfg.tensix.l1_unreserved_base_bytes + align - 1) / align * align;
     const uint64_t buffers_start = dev.allocator(tt::tt_metal::BufferType::L1).lowest_allocated();
     std::map<CoreCoord, uint64_t> top;

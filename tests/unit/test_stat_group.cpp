@@ -18,7 +18,8 @@ struct Link {
             .folds_into(figure::noc_bytes, Fold::sum)
             .counter("busy_cycles", busy_cycles, "cycles", "cycles reserved")
             .formula(
-                "utilization", [this](const Window& w) { return double(busy_cycles) / w.elapsed_cycles; }, "1",
+                "utilization",
+                [this](const Window& w) { return double(busy_cycles) / w.elapsed_cycles; }, "1",
                 "busy / elapsed")
             .folds_into(figure::noc_util, Fold::max);
     }
@@ -54,7 +55,7 @@ TEST(StatGroup, CountersAreReadAndFormulasEvaluatedAtDump) {
     EXPECT_EQ(d.values.size(), 6u);
     EXPECT_DOUBLE_EQ(d.figure(figure::noc_bytes), 160.0);  // sum
     EXPECT_DOUBLE_EQ(d.figure(figure::noc_util), 0.3);     // max
-    EXPECT_EQ(d.figure(figure::dram_util), 0.0);            // nothing folded into it
+    EXPECT_EQ(d.figure(figure::dram_util), 0.0);           // nothing folded into it
 
     // Another window, same counters: the formula follows the window.
     EXPECT_DOUBLE_EQ(chip.dump(Window{600}).values["chip0.b.utilization"].get<double>(), 0.1);
