@@ -71,9 +71,6 @@ ChipConfig load_chip(const nlohmann::json& j, const std::string& path) {
     section("sfpu", [&](Params& s) { c.compute.load_sfpu(s); });
     p.finish();
     c.validate(path);
-    c.l1_alignment_bytes = c.noc.l1_alignment_bytes;
-    c.dram_alignment_bytes = c.noc.dram_alignment_bytes;
-    c.dram_unreserved_base_bytes = c.dram.unreserved_base_bytes;
     return c;
 }
 

@@ -7,8 +7,10 @@
 namespace tensim {
 
 Chip::Chip(const SystemConfig& sys, int chip_id)
-    : m_id(chip_id), m_cfg(sys.chip), m_grid_x(sys.grid_x()), m_grid_y(sys.grid_y()) {
-    m_niu = std::make_unique<NocTransactions>(m_cfg.noc, m_cfg.clock, fmt::format("chip{}", m_id));
+    : m_id(chip_id), m_cfg(sys.chip), m_grid_x(sys.grid_x()), m_grid_y(sys.grid_y()),
+      m_stats(fmt::format("chip{}", chip_id)) {
+    m_niu = std::make_unique<NocTransactions>(m_cfg.noc, m_cfg.clock, m_stats.path());
+    m_stats.add(m_niu->stats());
 
     // Tensix cores of the logical worker grid, their L1 in one window below 4 GiB.
     uint32_t l1_bytes = m_cfg.tensix.l1_size_bytes();
@@ -31,7 +33,8 @@ Chip::Chip(const SystemConfig& sys, int chip_id)
         }
 
     // DRAM tiles: every NIU of a group reaches all the group's channels.
-    m_dram = std::make_unique<Dram>(m_cfg.dram);
+    m_dram = std::make_unique<Dram>(m_cfg.dram, m_stats.path() + ".dram");
+    m_stats.add(m_dram->stats());
     m_banks = m_cfg.dram_banks();
     for (size_t g = 0; g < m_cfg.dram_groups.size(); ++g) {
         m_dram_tiles.push_back(
@@ -108,16 +111,6 @@ void Chip::atomic_inc(RiscThread& t, int noc, uint64_t addr, uint32_t incr, Cycl
 
 void Chip::inline_write(RiscThread& t, int noc, uint64_t addr, uint32_t value, Cycle t0) {
     m_niu->inline_write(t.core().initiator(t.risc()), noc, addr, value, t0);
-}
-
-void Chip::dump_stats(nlohmann::json& out) const {
-    m_niu->dump_stats(out);
-    m_dram->dump_stats(out["dram"]);
-}
-
-void Chip::reset_stats() {
-    m_niu->reset_stats();
-    m_dram->reset_stats();
 }
 
 }  // namespace tensim

@@ -54,7 +54,7 @@ public:
     void inline_write(RiscThread& t, int noc, uint64_t addr, uint32_t value, Cycle t0) override;
     uint32_t num_banks(bool dram) const override;
     uint32_t bank_page_alignment(bool dram) const override {
-        return dram ? m_cfg.dram_alignment_bytes : m_cfg.l1_alignment_bytes;
+        return dram ? m_cfg.noc.dram_alignment_bytes : m_cfg.noc.l1_alignment_bytes;
     }
     uint64_t bank_noc_addr(bool dram, uint32_t bank, uint32_t addr, int noc) const override;
     uint32_t noc_x(int noc, uint32_t x0, uint32_t y0) const override { return to_noc0(noc, {int(x0), int(y0)}).x; }
@@ -76,13 +76,15 @@ public:
     void shutdown_threads();
     bool threads_finished() const;
 
-    void dump_stats(nlohmann::json& out) const;
-    void reset_stats();
+    // The chip's stats group ("chip<id>"): its NoCs' and DRAM channels' groups.
+    stats::Group& stats() { return m_stats; }
+    void reset_stats() { m_stats.reset(); }
 
 private:
     int m_id;
     ChipConfig m_cfg;
     int m_grid_x, m_grid_y;
+    stats::Group m_stats;
     std::unique_ptr<LowMemory> m_l1_memory;
     std::vector<std::unique_ptr<TensixCore>> m_workers;  // logical row-major
     std::map<NocXY, TensixCore*> m_by_xy;

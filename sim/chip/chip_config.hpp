@@ -39,11 +39,6 @@ struct ChipConfig {
     std::vector<std::vector<NocXY>> dram_groups;    // endpoints per group of 2 channels
     std::vector<std::array<int, 2>> dram_bank_endpoints;  // per bank, per NoC: index into its group
     std::vector<NocXY> eth, pcie, arc;  // tiles not yet modelled as endpoints (placement only)
-    // Copies of noc.l1_alignment_bytes, noc.dram_alignment_bytes, dram.unreserved_base_bytes for
-    // the host side, which reads them here (set by load_chip).
-    uint32_t l1_alignment_bytes = 16;          // B
-    uint32_t dram_alignment_bytes = 32;        // B
-    uint32_t dram_unreserved_base_bytes = 32;  // B
 
     // Bank b is channel b, reached on NoC n through endpoint dram_bank_endpoints[b][n] of group
     // b / channels_per_tile, at offset (b % channels_per_tile) channel sizes.

@@ -26,10 +26,39 @@ void DramConfig::load(Params& d) {
               "channel_size_mib", "must be at least 1, and a tile's channels at most 4 GiB (bank offsets are 32-bit)");
 }
 
-DramChannel::DramChannel(const DramConfig& cfg, int index) : m_cfg(cfg), m_index(index) {
+DramChannel::DramChannel(const DramConfig& cfg, int index, const std::string& dram_path)
+    : m_cfg(cfg), m_index(index), m_stats(dram_path + ".ch" + std::to_string(index)) {
     if (!(cfg.channel_bytes_per_cycle > 0))
         throw ConfigError("dram: channel_bytes_per_cycle must be positive");
     m_chunks.resize((cfg.channel_size_bytes + kChunkBytes - 1) / kChunkBytes);
+
+    constexpr double sub = kSubCycles;
+    m_stats.counter("bytes_read", m_bytes_read, "B", "bytes read from the channel")
+        .folds_into(stats::figure::dram_bytes, stats::Fold::sum)
+        .counter("bytes_written", m_bytes_written, "B", "bytes written to the channel")
+        .folds_into(stats::figure::dram_bytes, stats::Fold::sum)
+        .counter("accesses", m_accesses, "accesses", "reads and writes served")
+        .counter("busy_sub", m_busy_sub, "1/65536 cycles", "busy_cycles as kept")
+        .hidden()
+        .counter("starved_sub", m_starved_sub, "1/65536 cycles", "feed_starved_cycles as kept")
+        .hidden()
+        .formula(
+            "busy_cycles", [this](const stats::Window&) { return static_cast<double>(m_busy_sub) / sub; },
+            "cycles", "transfer time at the channel's own bandwidth")
+        .formula(
+            "feed_starved_cycles", [this](const stats::Window&) { return static_cast<double>(m_starved_sub) / sub; },
+            "cycles", "extra time a slow feed (an exhausted router buffer) added")
+        .formula(
+            "utilization",
+            [this](const stats::Window& w) { return static_cast<double>(m_busy_sub) / sub / w.elapsed_cycles; }, "1",
+            "busy_cycles / elapsed cycles")
+        .folds_into(stats::figure::dram_util, stats::Fold::max)
+        .formula(
+            "feed_starved_utilization",
+            [this](const stats::Window& w) { return static_cast<double>(m_starved_sub) / sub / w.elapsed_cycles; },
+            "1", "feed_starved_cycles / elapsed cycles: time the channel waited on the NoC")
+        .hidden()
+        .folds_into(stats::figure::noc_util, stats::Fold::max);
 }
 
 void DramChannel::check_range(uint64_t addr, size_t n) const {
@@ -89,39 +118,18 @@ Cycle DramChannel::access(uint32_t bytes, Cycle t_arrive, bool is_write, double 
     return end + (is_write ? m_cfg.write_latency_cycles : m_cfg.read_latency_cycles);
 }
 
-void DramChannel::dump_stats(nlohmann::json& out) const {
-    out["bytes_read"] = m_bytes_read;
-    out["bytes_written"] = m_bytes_written;
-    out["accesses"] = m_accesses;
-    out["busy_cycles"] = static_cast<double>(m_busy_sub) / kSubCycles;
-    out["feed_starved_cycles"] = static_cast<double>(m_starved_sub) / kSubCycles;
-}
-
-void DramChannel::reset_stats() {
-    m_bytes_read = 0;
-    m_bytes_written = 0;
-    m_accesses = 0;
-    m_busy_sub = 0;
-    m_starved_sub = 0;
-}
-
-Dram::Dram(const DramConfig& cfg) {
+Dram::Dram(const DramConfig& cfg, const std::string& path) : m_stats(path) {
     if (cfg.channels <= 0) throw ConfigError("dram: channels must be positive");
     m_channels.reserve(static_cast<size_t>(cfg.channels));
-    for (int i = 0; i < cfg.channels; ++i) m_channels.emplace_back(cfg, i);
+    for (int i = 0; i < cfg.channels; ++i) {
+        m_channels.push_back(std::make_unique<DramChannel>(cfg, i, path));
+        m_stats.add(m_channels.back()->stats());
+    }
 }
 
 DramChannel& Dram::channel(int i) {
     if (i < 0 || i >= num_channels()) throw InternalError("dram: no channel " + std::to_string(i));
-    return m_channels[static_cast<size_t>(i)];
-}
-
-void Dram::dump_stats(nlohmann::json& out) const {
-    for (const DramChannel& ch : m_channels) ch.dump_stats(out["ch" + std::to_string(ch.index())]);
-}
-
-void Dram::reset_stats() {
-    for (DramChannel& ch : m_channels) ch.reset_stats();
+    return *m_channels[static_cast<size_t>(i)];
 }
 
 }  // namespace tensim

@@ -6,10 +6,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <nlohmann/json.hpp>
+#include <string>
 #include <vector>
 
 #include "common/clock.hpp"
+#include "common/stats.hpp"
 
 namespace tensim {
 
@@ -32,11 +33,13 @@ struct DramConfig {
     bool operator==(const DramConfig&) const = default;
 };
 
-// Parameters: DramConfig. Stats: bytes_read, bytes_written, accesses, busy_cycles (at the channel's
-// own rate), feed_starved_cycles (extra time writes took because their router buffer fed them slower).
+// Parameters: DramConfig. Stats (group "<dram path>.ch<i>"): bytes_read, bytes_written, accesses,
+// busy_cycles (at the channel's own rate), feed_starved_cycles (extra time writes took because
+// their router buffer fed them slower), utilization; folded into dram_bytes, dram_util and, for
+// the feed, noc_util (a starved channel waits on the NoC, not on DRAM).
 class DramChannel {
   public:
-    DramChannel(const DramConfig& cfg, int index);
+    DramChannel(const DramConfig& cfg, int index, const std::string& dram_path = "dram");
 
     int index() const { return m_index; }
 
@@ -52,8 +55,8 @@ class DramChannel {
     // The cycle the last access has been taken in (its latency not included).
     Cycle busy_until() const { return (m_busy_until_sub + kSubCycles - 1) / kSubCycles; }
 
-    void dump_stats(nlohmann::json& out) const;
-    void reset_stats();
+    stats::Group& stats() { return m_stats; }
+    void reset_stats() { m_stats.reset(); }
     void clear_reservations() { m_busy_until_sub = 0; }
 
   private:
@@ -74,21 +77,23 @@ class DramChannel {
     uint64_t m_accesses = 0;
     uint64_t m_busy_sub = 0;     // the channel's own transfer time
     uint64_t m_starved_sub = 0;  // extra time a slow feed (an exhausted router buffer) added
+    stats::Group m_stats;
 };
 
 class Dram {
   public:
-    explicit Dram(const DramConfig& cfg);
+    // `path` names the stats group ("chip0.dram"); each channel's is "<path>.ch<i>".
+    explicit Dram(const DramConfig& cfg, const std::string& path = "dram");
 
     DramChannel& channel(int i);  // throws InternalError for a bad index
     int num_channels() const { return static_cast<int>(m_channels.size()); }
 
-    // One object per channel, keyed "ch<i>".
-    void dump_stats(nlohmann::json& out) const;
-    void reset_stats();
+    stats::Group& stats() { return m_stats; }
+    void reset_stats() { m_stats.reset(); }
 
   private:
-    std::vector<DramChannel> m_channels;
+    stats::Group m_stats;
+    std::vector<std::unique_ptr<DramChannel>> m_channels;  // channels' stats hold their addresses
 };
 
 }  // namespace tensim

@@ -18,7 +18,7 @@ constexpr Cycle kPruneMarginCycles = 100000;
 }  // namespace
 
 Noc::Noc(const NocConfig& cfg, int noc_id, std::string name)
-    : m_cfg(cfg), m_id(noc_id), m_name(std::move(name)) {
+    : m_cfg(cfg), m_id(noc_id), m_name(std::move(name)), m_stats(m_name) {
     if (noc_id < 0 || noc_id >= cfg.count())
         throw InternalError(m_name + ": noc_id must be below " + std::to_string(cfg.count()) + ", got " +
                             std::to_string(noc_id));
@@ -35,6 +35,30 @@ Noc::Noc(const NocConfig& cfg, int noc_id, std::string name)
     const NocOrientation& o = cfg.nocs[static_cast<size_t>(noc_id)];
     m_topo = {cfg.grid_x, cfg.grid_y, o.step_x, o.step_y};
     m_routing = make_routing(cfg.routing, cfg, noc_id);
+
+    for (size_t i = 0; i < m_links.size(); ++i) register_stats(m_links[i], link_name(static_cast<int>(i)));
+    for (size_t r = 0; r < routers; ++r) {
+        const NocXY p = router_xy(static_cast<int>(r));
+        const std::string niu = m_name + ".niu_" + std::to_string(p.x) + "_" + std::to_string(p.y);
+        register_stats(m_inject[r], niu + "_inject");
+        register_stats(m_absorb[r], niu + "_absorb");
+        m_resource_stats.emplace_back(niu + "_buffer");
+        m_endpoint_buffers[r].register_stats(m_resource_stats.back());
+        m_stats.add(m_resource_stats.back());
+    }
+}
+
+void Noc::register_stats(Resource& res, const std::string& path) {
+    stats::Group& g = m_resource_stats.emplace_back(path);
+    g.shown_if(res.packets)
+        .counter("bytes", res.bytes, "B", "bytes carried, header flits included")
+        .counter("packets", res.packets, "packets", "packets carried")
+        .counter("busy_cycles", res.busy_cycles, "cycles", "cycles reserved by packets")
+        .formula(
+            "utilization", [&res](const stats::Window& w) { return static_cast<double>(res.busy_cycles) / w.elapsed_cycles; },
+            "1", "busy_cycles / elapsed cycles")
+        .folds_into(stats::figure::noc_util, stats::Fold::max);
+    m_stats.add(g);
 }
 
 Cycle Noc::link_cycles(uint32_t payload_bytes, Framing f) const {
@@ -164,39 +188,6 @@ std::vector<Cycle> Noc::multicast(NocXY src, const std::vector<NocXY>& dsts, uin
     }
     return done;
 }
-
-void Noc::dump_resource(const Resource& res, const std::string& key, nlohmann::json& out) {
-    if (res.packets == 0) return;
-    out[key] = {{"bytes", res.bytes}, {"packets", res.packets}, {"busy_cycles", res.busy_cycles}};
-}
-
-void Noc::dump_stats(nlohmann::json& out) const {
-    for (size_t i = 0; i < m_links.size(); ++i)
-        dump_resource(m_links[i], link_name(static_cast<int>(i)), out);
-    for (size_t r = 0; r < m_inject.size(); ++r) {
-        const NocXY p = router_xy(static_cast<int>(r));
-        const std::string niu = m_name + ".niu_" + std::to_string(p.x) + "_" + std::to_string(p.y);
-        dump_resource(m_inject[r], niu + "_inject", out);
-        dump_resource(m_absorb[r], niu + "_absorb", out);
-        const PortBuffer& b = m_endpoint_buffers[r];
-        if (b.packets() > 0)
-            out[niu + "_buffer"] = {{"packets", b.packets()}, {"exhausted_packets", b.exhausted_packets()}};
-    }
-}
-
-void Noc::reset_stats() {
-    for (auto* group : {&m_links, &m_inject, &m_absorb})
-        for (Resource& res : *group) {
-            res.bytes = 0;
-            res.packets = 0;
-            res.busy_cycles = 0;
-        }
-    for (PortBuffer& b : m_endpoint_buffers) b.reset_stats();
-}
-
-}  // namespace tensim
-
-namespace tensim {
 
 void Noc::clear_reservations() {
     for (auto* v : {&m_links, &m_inject, &m_absorb})

@@ -5,12 +5,13 @@
 // waits for a link does not hold upstream resources). Numbers: wormhole_params.md sections 2, 3.
 #pragma once
 #include <cstdint>
+#include <deque>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "common/clock.hpp"
+#include "common/stats.hpp"
 #include "noc/busy_intervals.hpp"
 #include "noc/noc_address.hpp"
 #include "noc/noc_vc.hpp"
@@ -63,10 +64,10 @@ struct NocConfig {
 
 
 // Parameters: NocConfig. Ports: per router an inject and an absorb NIU port and two outgoing
-// links (NoC0: east, south; NoC1: west, north). Stats, per used link and port, keyed
-// "<name>.link_<x>_<y>_<dir>" and "<name>.niu_<x>_<y>_{inject,absorb}": bytes (header flits
-// included), packets, busy_cycles; per used endpoint buffer "<name>.niu_<x>_<y>_buffer": packets,
-// exhausted_packets.
+// links (NoC0: east, south; NoC1: west, north). Stats (group "<name>"), per used link and port,
+// groups "<name>.link_<x>_<y>_<dir>" and "<name>.niu_<x>_<y>_{inject,absorb}": bytes (header flits
+// included), packets, busy_cycles, utilization (folded into noc_util); per used endpoint buffer
+// "<name>.niu_<x>_<y>_buffer": packets, exhausted_packets.
 class Noc {
   public:
     Noc(const NocConfig& cfg, int noc_id, std::string name);  // noc_id < cfg.count()
@@ -97,9 +98,8 @@ class Noc {
     // with dynamic VCs, a VC of the source's own (a writer's packets follow one another).
     uint64_t buffer_vc(NocXY src, NocVc vc) const;
 
-    // Adds one object per used link / port to `out`, keyed by its full name.
-    void dump_stats(nlohmann::json& out) const;
-    void reset_stats();  // counters only; reservations stay
+    stats::Group& stats() { return m_stats; }
+    void reset_stats() { m_stats.reset(); }  // counters only; reservations stay
     // Forgets every reservation (the traffic that made them was dropped).
     void clear_reservations();
 
@@ -132,7 +132,7 @@ class Noc {
     Front inject(int r, const Packet& p, Cycle t_inject);
     Front cross(int link, const Packet& p, Front at);
     Cycle absorb(int r, const Packet& p, Front at);
-    static void dump_resource(const Resource& res, const std::string& key, nlohmann::json& out);
+    void register_stats(Resource& res, const std::string& path);
 
     NocConfig m_cfg;
     int m_id;
@@ -144,6 +144,8 @@ class Noc {
     std::vector<Resource> m_absorb;  // index router
     std::vector<PortBuffer> m_endpoint_buffers;  // index router
     Cycle m_latest_inject = 0;
+    stats::Group m_stats;
+    std::deque<stats::Group> m_resource_stats;  // one per link, port and buffer; a deque keeps them put
 };
 
 }  // namespace tensim

@@ -48,6 +48,13 @@ void PortBuffer::hold(uint64_t vc, uint32_t bytes, Cycle leave) {
     m_by_vc[vc] += bytes;
 }
 
+void PortBuffer::register_stats(stats::Group& g) {
+    g.shown_if(m_packets)
+        .counter("packets", m_packets, "packets", "packets that waited in the buffer")
+        .counter("exhausted_packets", m_exhausted_packets, "packets",
+                 "packets forwarded at the exhausted rate (the shared pool was full)");
+}
+
 void PortBuffer::clear() {
     m_held.clear();
     m_by_vc.clear();

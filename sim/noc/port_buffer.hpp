@@ -10,6 +10,7 @@
 #include <map>
 
 #include "common/clock.hpp"
+#include "common/stats.hpp"
 
 namespace tensim {
 
@@ -49,6 +50,8 @@ class PortBuffer {
     uint64_t packets() const { return m_packets; }
     uint64_t exhausted_packets() const { return m_exhausted_packets; }
     void reset_stats() { m_packets = m_exhausted_packets = 0; }
+    // Registers packets and exhausted_packets in `g`, shown once a packet has waited here.
+    void register_stats(stats::Group& g);
     void clear();
 
   private:

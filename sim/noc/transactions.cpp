@@ -14,9 +14,18 @@ using Counter = NocInitiator::Counter;
 
 NocTransactions::NocTransactions(const NocConfig& cfg, const ClockDomain& clock,
                                  const std::string& name)
-    : m_cfg(cfg), m_clock(clock) {
-    for (int i = 0; i < cfg.count(); ++i)
+    : m_cfg(cfg), m_clock(clock), m_stats(name + ".niu") {
+    for (int i = 0; i < cfg.count(); ++i) {
         m_nocs.push_back(std::make_unique<Noc>(cfg, i, fmt::format("{}.noc{}", name, i)));
+        m_stats.add(m_nocs.back()->stats());
+    }
+    // Only the total is reported (noc_bytes); the per-link bytes are in the NoCs' groups.
+    m_stats.counter("noc_bytes_read", m_bytes_read, "B", "data delivered by reads")
+        .hidden()
+        .folds_into(stats::figure::noc_bytes, stats::Fold::sum)
+        .counter("noc_bytes_written", m_bytes_written, "B", "data delivered by writes and multicasts")
+        .hidden()
+        .folds_into(stats::figure::noc_bytes, stats::Fold::sum);
 }
 
 NocTransactions::~NocTransactions() { cancel_in_flight(); }
@@ -306,18 +315,6 @@ void NocTransactions::inline_write(NocInitiator& from, int noc, uint64_t addr, u
     word_op(
         from, noc, addr, "inline write", Counter::writes_unacked,
         [value](uint32_t& w) { w = value; }, t0);
-}
-
-void NocTransactions::dump_stats(nlohmann::json& out) const {
-    for (size_t i = 0; i < m_nocs.size(); ++i)
-        m_nocs[i]->dump_stats(out["noc" + std::to_string(i)]);
-    out["noc_bytes_read"] = m_bytes_read;
-    out["noc_bytes_written"] = m_bytes_written;
-}
-
-void NocTransactions::reset_stats() {
-    for (auto& n : m_nocs) n->reset_stats();
-    m_bytes_read = m_bytes_written = 0;
 }
 
 }  // namespace tensim

@@ -8,7 +8,6 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -19,8 +18,9 @@
 namespace tensim {
 
 // Parameters: NocConfig (also the address layout and coordinate mirrors). Ports: one Endpoint per
-// placed tile, one NocInitiator per issuing RISC. Stats: each NoC's (Noc::dump_stats) under
-// "noc<i>", and noc_bytes_read / noc_bytes_written (data delivered by reads, writes, multicasts).
+// placed tile, one NocInitiator per issuing RISC. Stats: group "<name>.niu" holding each NoC's
+// group ("<name>.noc<i>"), and noc_bytes_read / noc_bytes_written (data delivered by reads,
+// writes, multicasts), kept out of the values and folded into noc_bytes.
 class NocTransactions {
 public:
     NocTransactions(const NocConfig& cfg, const ClockDomain& clock, const std::string& name);
@@ -57,8 +57,8 @@ public:
 
     // Drops the traffic still in flight (after a program was aborted) and its reservations.
     void cancel_in_flight();
-    void dump_stats(nlohmann::json& out) const;
-    void reset_stats();
+    stats::Group& stats() { return m_stats; }
+    void reset_stats() { m_stats.reset(); }
 
 private:
     void deliver(Cycle at, std::function<void()> fn);
@@ -88,6 +88,7 @@ private:
     // Writes from one NIU to one destination on one NoC arrive in order (same VC): last arrival.
     std::map<std::tuple<const Endpoint*, int, NocXY>, Cycle> m_last_arrival;
     uint64_t m_bytes_read = 0, m_bytes_written = 0;
+    stats::Group m_stats;
     struct PendingIssue {
         std::tuple<int, int, int> order;
         uint64_t seq;

@@ -99,11 +99,11 @@ NocLatencyResult noc_latency(Session& s, const NocLatencyOptions& opt) {
 DramReadResult dram_read(const DramReadOptions& opt) {
     Session s;
     const uint32_t t = opt.transaction_bytes;
-    if (t == 0 || t % s.config().chip.dram_alignment_bytes != 0)
+    if (t == 0 || t % s.config().chip.noc.dram_alignment_bytes != 0)
         throw HostError(
             fmt::format("bench dram-read: transaction size {} B must be a positive multiple of the "
                         "{} B DRAM read alignment",
-                        t, s.config().chip.dram_alignment_bytes));
+                        t, s.config().chip.noc.dram_alignment_bytes));
     if (opt.bytes == 0 || opt.bytes % t != 0)
         throw HostError(fmt::format(
             "bench dram-read: {} B is not a whole number of {} B transactions", opt.bytes, t));

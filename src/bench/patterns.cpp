@@ -275,11 +275,11 @@ DramTrafficResult dram_traffic(Session& s, const DramTrafficOptions& opt) {
     if (opt.cores < 1 || opt.cores > s.num_workers())
         throw HostError(fmt::format("{}: {} cores requested; the grid has {}", what, opt.cores,
                                     s.num_workers()));
-    if (t % s.config().chip.dram_alignment_bytes != 0 || opt.bytes_per_core % t != 0)
+    if (t % s.config().chip.noc.dram_alignment_bytes != 0 || opt.bytes_per_core % t != 0)
         throw HostError(fmt::format(
             "{}: {} B per core is not a whole number of {} B transactions (a multiple of "
             "the {} B DRAM alignment)",
-            what, opt.bytes_per_core, t, s.config().chip.dram_alignment_bytes));
+            what, opt.bytes_per_core, t, s.config().chip.noc.dram_alignment_bytes));
     const uint64_t transactions = opt.bytes_per_core / t;
     if (transactions > UINT32_MAX) throw HostError(fmt::format("{}: too many transactions", what));
 

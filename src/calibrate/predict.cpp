@@ -153,7 +153,7 @@ Prediction predict_dram(Session& s, const Case& c, const Params& p) {
     }
     if (o.cores < 1 || o.cores > s.num_workers())
         throw Skip{fmt::format("{} cores; the grid has {}", o.cores, s.num_workers())};
-    const uint32_t align = s.config().chip.dram_alignment_bytes;
+    const uint32_t align = s.config().chip.noc.dram_alignment_bytes;
     if (auto b = p.get<uint64_t>("bytes_per_core")) {
         o.bytes_per_core = *b;
     } else if (auto total = p.get<uint64_t>("total_bytes")) {

@@ -104,10 +104,10 @@ DeviceImpl::DeviceImpl(System& system, int chip_id) : m_system(system), m_chip_i
     static uint64_t next_serial = 1;
     m_serial = next_serial++;
     const ChipConfig& c = system.config().chip;
-    m_dram = std::make_unique<BankAllocator>(fmt::format("chip{} DRAM", chip_id), c.dram_unreserved_base_bytes,
-                                             c.dram.channel_size_bytes, c.dram_alignment_bytes, false);
+    m_dram = std::make_unique<BankAllocator>(fmt::format("chip{} DRAM", chip_id), c.dram.unreserved_base_bytes,
+                                             c.dram.channel_size_bytes, c.noc.dram_alignment_bytes, false);
     m_l1 = std::make_unique<BankAllocator>(fmt::format("chip{} L1", chip_id), c.tensix.l1_unreserved_base_bytes,
-                                           c.tensix.l1_size_bytes(), c.l1_alignment_bytes, true);
+                                           c.tensix.l1_size_bytes(), c.noc.l1_alignment_bytes, true);
 }
 
 BankAllocator& DeviceImpl::allocator(tt::tt_metal::BufferType type) {

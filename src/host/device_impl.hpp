@@ -44,7 +44,7 @@ private:
     uint64_t m_serial;
     std::unique_ptr<BankAllocator> m_dram, m_l1;
     ProgramStats m_last;
-    nlohmann::json m_last_chip_stats;  // for write_stats_json
+    stats::Dump m_last_chip_stats;  // for write_stats_json
 };
 
 // impl_of(IDevice&) (tensim/host/device.hpp) is how the library reaches a device's DeviceImpl.

@@ -44,7 +44,7 @@ std::string core_str(const CoreCoord& c) { return fmt::format("({},{})", c.x, c.
 // highest free one among them), as TT-Metal allocates them. L1 buffers sit above, allocated top-down.
 Placement place_cbs(ProgramImpl& p, DeviceImpl& dev) {
     const ChipConfig& cfg = dev.system().config().chip;
-    const uint64_t align = cfg.l1_alignment_bytes;
+    const uint64_t align = cfg.noc.l1_alignment_bytes;
     const uint64_t base = (cfg.tensix.l1_unreserved_base_bytes + align - 1) / align * align;
     const uint64_t buffers_start = dev.allocator(tt::tt_metal::BufferType::L1).lowest_allocated();
     std::map<CoreCoord, uint64_t> top;
@@ -334,8 +334,7 @@ void DeviceImpl::run_program(tt::tt_metal::Program& program) {
                     m_last.compute.push_back({ch.id(), int(c.x), int(c.y), e.unpack, e.fpu, e.sfpu, e.pack, util});
                 }
     m_last.device_time_us = ch.clock().cycles_to_us(m_last.device_cycles);
-    m_last_chip_stats = nlohmann::json::object();
-    ch.dump_stats(m_last_chip_stats);
+    m_last_chip_stats = ch.stats().dump(report::program_window(m_last));
     report::ProgramReport r = report::make_program_report(m_last, ch.id(), m_last_chip_stats, report::wanted());
     m_last.bound = r.bound;
     report::add_program(std::move(r), m_system.config(), ch.clock().freq_mhz);

@@ -40,7 +40,7 @@ DeviceFacts device_facts(tt::tt_metal::IDevice* device) {
     f.grid_y = uint32_t(g.y);
     auto& impl = tensim::host::impl_of(*device);
     const SystemConfig& sys = impl.system().config();
-    f.l1_alignment = sys.chip.l1_alignment_bytes;
+    f.l1_alignment = sys.chip.noc.l1_alignment_bytes;
     f.l1_cb_base = (sys.chip.tensix.l1_unreserved_base_bytes + f.l1_alignment - 1) / f.l1_alignment * f.l1_alignment;
     const uint64_t lowest = impl.allocator(BufferType::L1).lowest_allocated();
     f.l1_free = lowest > f.l1_cb_base ? lowest - f.l1_cb_base : 0;

@@ -85,14 +85,16 @@ bool wanted() {
     return !o.stats_path.empty() || !o.report_path.empty();
 }
 
-ProgramReport make_program_report(const ProgramStats& st, int chip, const nlohmann::json& chip_stats, bool detailed) {
+stats::Window program_window(const ProgramStats& st) { return {std::max<double>(1.0, double(st.device_cycles))}; }
+
+ProgramReport make_program_report(const ProgramStats& st, int chip, const stats::Dump& chip_stats, bool detailed) {
     ProgramReport r;
     r.name = st.name;
     r.chip = chip;
     r.launch_cycle = st.launch_cycle;
     r.device_cycles = st.device_cycles;
     r.device_time_us = st.device_time_us;
-    const double elapsed = std::max<double>(1.0, double(st.device_cycles));
+    const double elapsed = program_window(st).elapsed_cycles;
     const std::string c = fmt::format("chip{}.", chip);
     nlohmann::json& f = r.stats = nlohmann::json::object();
     auto put = [&](const std::string& key, const nlohmann::json& v) {
@@ -128,29 +130,13 @@ ProgramReport make_program_report(const ProgramStats& st, int chip, const nlohma
     }
     r.fpu_util = st.compute.empty() ? 0.0 : fpu_sum / double(st.compute.size());
 
-    // NoC links, NIU ports and endpoint buffers are keyed by their full path ("chip0.noc0.link_3_4_east").
-    for (const char* noc : {"noc0", "noc1"}) {
-        if (!chip_stats.contains(noc)) continue;
-        for (const auto& [key, v] : chip_stats[noc].items()) {
-            for (const auto& [field, n] : v.items()) put(key + "." + field, n);
-            if (!v.contains("busy_cycles")) continue;
-            const double util = v["busy_cycles"].get<double>() / elapsed;
-            put(key + ".utilization", util);
-            r.noc_util = std::max(r.noc_util, util);
-        }
-    }
-    if (chip_stats.contains("dram"))
-        for (const auto& [ch, v] : chip_stats["dram"].items()) {
-            const std::string p = c + "dram." + ch + ".";
-            for (const auto& [field, n] : v.items()) put(p + field, n);
-            const double util = v.value("busy_cycles", 0.0) / elapsed;
-            put(p + "utilization", util);
-            r.dram_util = std::max(r.dram_util, util);
-            // Time a channel waited on an exhausted router buffer is the NoC's limit, not DRAM's.
-            r.noc_util = std::max(r.noc_util, v.value("feed_starved_cycles", 0.0) / elapsed);
-            r.dram_bytes += v.value("bytes_read", uint64_t(0)) + v.value("bytes_written", uint64_t(0));
-        }
-    r.noc_bytes = chip_stats.value("noc_bytes_read", uint64_t(0)) + chip_stats.value("noc_bytes_written", uint64_t(0));
+    // The blocks' stats, dumped over this program's window: the values as they are, the summary
+    // from the figures the blocks fold their stats into.
+    if (detailed) f.update(chip_stats.values);
+    r.noc_util = chip_stats.figure(stats::figure::noc_util);
+    r.dram_util = chip_stats.figure(stats::figure::dram_util);
+    r.noc_bytes = static_cast<uint64_t>(chip_stats.figure(stats::figure::noc_bytes));
+    r.dram_bytes = static_cast<uint64_t>(chip_stats.figure(stats::figure::dram_bytes));
 
     // The resource closest to saturation bounds the program; when none is a quarter busy, the
     // program is dominated by latencies (start-up, round trips), not by any throughput.

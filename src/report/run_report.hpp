@@ -10,6 +10,7 @@
 
 #include "chip/chip_config.hpp"
 #include "common/clock.hpp"
+#include "common/stats.hpp"
 #include "tensim/host/tensim.hpp"
 
 namespace tensim::report {
@@ -33,9 +34,11 @@ struct ProgramReport {
     nlohmann::json config;       // the resolved architecture (when kept for the stats file)
 };
 
-// Builds a program's report from what the launch measured and the chip's counters (Chip::dump_stats):
-// the summary and bound always, the flat stats and the kernel list when `detailed`.
-ProgramReport make_program_report(const ProgramStats& st, int chip, const nlohmann::json& chip_stats, bool detailed);
+// The window a program's stats are dumped over: its device cycles (at least one).
+stats::Window program_window(const ProgramStats& st);
+// Builds a program's report from what the launch measured and the chip's stats groups dumped over
+// program_window: the summary and bound always, the flat stats and the kernel list when `detailed`.
+ProgramReport make_program_report(const ProgramStats& st, int chip, const stats::Dump& chip_stats, bool detailed);
 
 // The outputs in force: set_run_outputs (configure), else the environment.
 const RunOutputs& outputs();

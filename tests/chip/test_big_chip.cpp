@@ -140,12 +140,11 @@ TEST_F(BigChip, InterleavedBufferRoundTripsOverAllBanksAndMulticastReachesTheRec
     for (TensixCore* c : rect)
         EXPECT_EQ(std::memcmp(c->l1() + kBuf, want.data(), kPage), 0) << c->name();
     // Every channel served its pages.
-    json stats;
-    chip().dump_stats(stats);
+    json stats = chip().stats().dump({}).grouped();
     for (uint32_t b = 0; b < banks; ++b) {
-        EXPECT_EQ(stats["dram"]["ch" + std::to_string(b)]["bytes_read"].get<uint64_t>(), 3u * kPage)
+        EXPECT_EQ(stats["chip0.dram.ch" + std::to_string(b)]["bytes_read"].get<uint64_t>(), 3u * kPage)
             << b;
-        EXPECT_EQ(stats["dram"]["ch" + std::to_string(b)]["bytes_written"].get<uint64_t>(),
+        EXPECT_EQ(stats["chip0.dram.ch" + std::to_string(b)]["bytes_written"].get<uint64_t>(),
                   3u * kPage)
             << b;
     }

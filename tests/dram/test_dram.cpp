@@ -90,20 +90,18 @@ TEST(DramStats, CountsAndReset) {
     dram.channel(2).access(4096, 0, false);
     dram.channel(2).access(4096, 0, false);
     dram.channel(2).access(1110, 0, true);
-    nlohmann::json s;
-    dram.dump_stats(s);
+    nlohmann::json s = dram.stats().dump({}).grouped();
     ASSERT_EQ(s.size(), 12u);
-    EXPECT_EQ(s["ch2"]["bytes_read"], 8192);
-    EXPECT_EQ(s["ch2"]["bytes_written"], 1110);
-    EXPECT_EQ(s["ch2"]["accesses"], 3);
-    EXPECT_NEAR(s["ch2"]["busy_cycles"].get<double>(), (8192 + 1110) / 22.2, 0.01);
-    EXPECT_EQ(s["ch0"]["accesses"], 0);
+    EXPECT_EQ(s["dram.ch2"]["bytes_read"], 8192);
+    EXPECT_EQ(s["dram.ch2"]["bytes_written"], 1110);
+    EXPECT_EQ(s["dram.ch2"]["accesses"], 3);
+    EXPECT_NEAR(s["dram.ch2"]["busy_cycles"].get<double>(), (8192 + 1110) / 22.2, 0.01);
+    EXPECT_EQ(s["dram.ch0"]["accesses"], 0);
 
     dram.reset_stats();
-    nlohmann::json r;
-    dram.dump_stats(r);
-    EXPECT_EQ(r["ch2"]["accesses"], 0);
-    EXPECT_EQ(r["ch2"]["busy_cycles"].get<double>(), 0.0);
+    nlohmann::json r = dram.stats().dump({}).grouped();
+    EXPECT_EQ(r["dram.ch2"]["accesses"], 0);
+    EXPECT_EQ(r["dram.ch2"]["busy_cycles"].get<double>(), 0.0);
     // The channel is still busy with the earlier work after a stats reset.
     EXPECT_GT(dram.channel(2).access(32, 0, false), 400u);
 }

@@ -144,8 +144,7 @@ TEST(NocTiming, NiuInjectLimit) {
     const Cycle one = noc.send({1, 1}, {3, 1}, kBig, 0);
     EXPECT_EQ(one, kFixed + 2 * 9 + ser);
     EXPECT_EQ(noc.send({1, 1}, {3, 1}, kBig, 0), one + ser);
-    nlohmann::json s;
-    noc.dump_stats(s);
+    nlohmann::json s = noc.stats().dump({}).grouped();
     EXPECT_EQ(s["noc0.niu_1_1_inject"]["busy_cycles"], 2 * ser);
     EXPECT_EQ(s["noc0.link_1_1_east"]["busy_cycles"], 2 * kSerBig);
 }
@@ -172,8 +171,7 @@ TEST(NocMulticast, TreeLinksReservedOnce) {
     EXPECT_LT(t[1], t[2]);
     EXPECT_LT(t[2], t[0]);
 
-    nlohmann::json s;
-    noc.dump_stats(s);
+    nlohmann::json s = noc.stats().dump({}).grouped();
     const uint64_t bytes = 8192 + 32;
     for (const char* link : {"noc0.link_1_1_east", "noc0.link_2_1_east", "noc0.link_3_1_south",
                              "noc0.link_3_2_south"}) {
@@ -192,8 +190,7 @@ TEST(NocMulticast, IncludesSourceAndRepeats) {
     const std::vector<Cycle> t = noc.multicast({4, 4}, {{4, 4}, {4, 3}, {4, 3}}, kBig, 0);
     EXPECT_EQ(t,
               (std::vector<Cycle>{kFixed + kSerBig, kFixed + 9 + kSerBig, kFixed + 9 + kSerBig}));
-    nlohmann::json s;
-    noc.dump_stats(s);
+    nlohmann::json s = noc.stats().dump({}).grouped();
     EXPECT_EQ(s["noc1.niu_4_3_absorb"]["packets"], 1);
     EXPECT_EQ(s["noc1.link_4_4_north"]["packets"], 1);
 }
@@ -202,17 +199,14 @@ TEST(NocStats, CountHeaderFlitsAndReset) {
     Noc noc(NocConfig{}, 0, "chip0.noc0");
     noc.send({1, 1}, {2, 1}, 64, 0);
     noc.send({1, 1}, {2, 1}, 64, 0);
-    nlohmann::json s;
-    noc.dump_stats(s);
+    nlohmann::json s = noc.stats().dump({}).grouped();
     EXPECT_EQ(s["chip0.noc0.link_1_1_east"]["bytes"], 2 * 96);
     EXPECT_EQ(s["chip0.noc0.link_1_1_east"]["packets"], 2);
     EXPECT_EQ(s["chip0.noc0.link_1_1_east"]["busy_cycles"], 2 * 3);
     EXPECT_EQ(s.size(), 3u);
 
     noc.reset_stats();
-    nlohmann::json empty = nlohmann::json::object();
-    noc.dump_stats(empty);
-    EXPECT_TRUE(empty.empty());
+    EXPECT_TRUE(noc.stats().dump({}).values.empty());
     // Reservations survive a reset: the inject port is still busy for 0..6.
     EXPECT_EQ(noc.send({1, 1}, {2, 1}, 64, 0), 6 + kFixed + 9 + 3);
 }
