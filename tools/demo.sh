@@ -8,8 +8,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./tools/setup.sh
 export SC_COPYRIGHT_MESSAGE=DISABLE
-for ex in loopback loopback_mesh add_2_integers_in_riscv noc_tile_transfer multicast \
-          add_2_integers_in_compute eltwise_binary eltwise_sfpu sfpu_eltwise_chain reduce_max softmax; do
+# Every example (examples/*/), the matmuls after the others with more to say.
+examples=$(ls -d examples/*/ | xargs -n1 basename)
+for ex in $(echo "$examples" | grep -v '^matmul_\|^vecadd_'); do
   echo "== $ex"
   ./build/bin/$ex | tail -3
 done
@@ -17,7 +18,7 @@ echo "== matmul_single_core, HiFi4 bf16 (FPU-bound)"
 ./build/bin/matmul_single_core
 echo "== matmul_single_core, LoFi bfp8_b (unpack-bound)"
 ./build/bin/matmul_single_core --fidelity LoFi --dtype bfloat8_b
-for ex in vecadd_sharding matmul_multi_core matmul_multicore_reuse matmul_multicore_reuse_mcast; do
+for ex in $(echo "$examples" | grep '^matmul_multi\|^vecadd_'); do
   echo "== $ex"
   ./build/bin/$ex | tail -2
 done

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# tools/plot_run.py on the synthetic tests/e2e/data/sample_stats.json: the three pictures are
+# tools/plot_run.py on the synthetic tests/tools/data/sample_stats.json: the three pictures are
 # written, are PNGs of some substance, and the paths are printed; bad choices are usage errors.
 # Exits 77 (skipped) only when Debian's python3 has no matplotlib. Run from the source root.
 set -euo pipefail
 
 PY=/usr/bin/python3
 SCRIPT=tools/plot_run.py
-SAMPLE=tests/e2e/data/sample_stats.json
+SAMPLE=tests/tools/data/sample_stats.json
 
 if ! [ -x "$PY" ] || ! "$PY" -c "import matplotlib" 2>/dev/null; then
     echo "SKIP: $PY has no matplotlib (Debian: apt-get install python3-matplotlib)"

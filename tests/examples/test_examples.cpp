@@ -1,10 +1,24 @@
-// End to end: every example binary verifies its own output; here each must exit 0 and print PASS.
+// End to end: every example binary verifies its own output; here each must exit 0 and print PASS,
+// take the same cycles in every numerics mode, and pass the init-state check (TENSIM_CHECK=init)
+// with the cycles of an unchecked run. The lists come from the glob in examples/CMakeLists.txt.
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <sstream>
 #include <string>
+#include <vector>
 
 namespace {
+
+std::vector<std::string> names(const std::string& csv) {
+    std::vector<std::string> out;
+    std::stringstream in(csv);
+    for (std::string name; std::getline(in, name, ',');) out.push_back(name);
+    return out;
+}
+const std::vector<std::string> kExamples = names(TENSIM_EXAMPLES);
+const std::vector<std::string> kComputeExamples = names(TENSIM_COMPUTE_EXAMPLES);
+std::string param_name(const ::testing::TestParamInfo<std::string>& info) { return info.param; }
 
 // Runs build/bin/<name> (or, with in_bin_dir = false, the command as given); returns its output.
 std::string run_example(const std::string& name, int& status, bool in_bin_dir = true) {
@@ -20,7 +34,7 @@ std::string run_example(const std::string& name, int& status, bool in_bin_dir = 
     return out;
 }
 
-class Example : public ::testing::TestWithParam<const char*> {};
+class Example : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(Example, PrintsPassAndExitsZero) {
     int status = -1;
@@ -30,12 +44,7 @@ TEST_P(Example, PrintsPassAndExitsZero) {
     EXPECT_NE(out.find("cycles"), std::string::npos) << out;
 }
 
-INSTANTIATE_TEST_SUITE_P(All, Example,
-                         ::testing::Values("loopback", "loopback_mesh", "add_2_integers_in_riscv", "noc_tile_transfer",
-                                           "multicast", "add_2_integers_in_compute", "eltwise_binary", "eltwise_sfpu",
-                                           "sfpu_eltwise_chain", "reduce_max", "softmax", "matmul_single_core",
-                                           "vecadd_sharding", "matmul_multi_core", "matmul_multicore_reuse",
-                                           "matmul_multicore_reuse_mcast"));
+INSTANTIATE_TEST_SUITE_P(All, Example, ::testing::ValuesIn(kExamples), param_name);
 
 // The first "<N> cycles" an example prints: its device time.
 uint64_t device_cycles(const std::string& out) {
@@ -45,7 +54,7 @@ uint64_t device_cycles(const std::string& out) {
     return std::stoull(out.substr(b + 1, p - b - 1));
 }
 
-class NumericsModes : public ::testing::TestWithParam<const char*> {};
+class NumericsModes : public ::testing::TestWithParam<std::string> {};
 
 // Faithful and fast must pass; timing skips the check; all three take the same cycles.
 TEST_P(NumericsModes, SameCyclesInEveryMode) {
@@ -65,10 +74,26 @@ TEST_P(NumericsModes, SameCyclesInEveryMode) {
     EXPECT_EQ(cycles[0], cycles[2]);
 }
 
-INSTANTIATE_TEST_SUITE_P(Compute, NumericsModes,
-                         ::testing::Values("add_2_integers_in_compute", "eltwise_binary", "eltwise_sfpu",
-                                           "sfpu_eltwise_chain", "reduce_max", "softmax", "matmul_single_core",
-                                           "vecadd_sharding", "matmul_multicore_reuse_mcast"));
+INSTANTIATE_TEST_SUITE_P(Compute, NumericsModes, ::testing::ValuesIn(kComputeExamples), param_name);
+
+class ExampleInitCheck : public ::testing::TestWithParam<std::string> {};
+
+// Every compute kernel configures the engines for each op it runs, and the check costs no cycles.
+TEST_P(ExampleInitCheck, PassesWithTheSameCycles) {
+    int plain_status = -1, checked_status = -1;
+    std::string plain = run_example("env TENSIM_CHECK= " + std::string(TENSIM_BIN_DIR) + "/" + GetParam(),
+                                    plain_status, false);
+    std::string checked = run_example("env TENSIM_CHECK=init " + std::string(TENSIM_BIN_DIR) + "/" + GetParam(),
+                                      checked_status, false);
+    EXPECT_EQ(checked_status, 0) << checked;
+    EXPECT_NE(checked.find("PASS"), std::string::npos) << checked;
+    EXPECT_EQ(checked.find("[init check]"), std::string::npos) << checked;
+    EXPECT_EQ(plain_status, 0) << plain;
+    EXPECT_GT(device_cycles(checked), 0u) << checked;
+    EXPECT_EQ(device_cycles(plain), device_cycles(checked));
+}
+
+INSTANTIATE_TEST_SUITE_P(Compute, ExampleInitCheck, ::testing::ValuesIn(kComputeExamples), param_name);
 
 TEST(ExampleOutput, DprintIsTaggedWithCoreThreadAndCycle) {
     int status = -1;
