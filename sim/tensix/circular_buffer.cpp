@@ -25,17 +25,6 @@ LocalCb& checked(RiscThread& t, uint32_t cb, const std::source_location& loc, co
     return c;
 }
 
-WaitInfo cb_wait_info(WaitInfo::Kind kind, uint32_t cb, uint32_t n,
-                      const std::source_location& loc) {
-    WaitInfo w;
-    w.kind = kind;
-    w.cb = cb;
-    w.count = n;
-    w.file = loc.file_name();
-    w.line = loc.line();
-    return w;
-}
-
 }  // namespace
 
 CircularBuffer::CircularBuffer(RiscThread& t, uint32_t index, const std::source_location& loc,
@@ -72,7 +61,7 @@ void CircularBuffer::reserve_back(uint32_t n) {
     check_pages(n, "cb_reserve_back");
     m_t.advance(m_t.config().cb_api_cycles);
     m_t.wait_until([&] { return free_pages() >= n; },
-                   cb_wait_info(WaitInfo::cb_reserve, m_index, n, m_loc));
+                   WaitInfo::at(WaitInfo::cb_reserve, m_index, n, m_loc));
 }
 
 void CircularBuffer::push_back(uint32_t n) {
@@ -93,7 +82,7 @@ void CircularBuffer::wait_front(uint32_t n) {
     check_pages(n, "cb_wait_front");
     m_t.advance(m_t.config().cb_api_cycles);
     m_t.wait_until([&] { return occupied() >= n; },
-                   cb_wait_info(WaitInfo::cb_wait, m_index, n, m_loc));
+                   WaitInfo::at(WaitInfo::cb_wait, m_index, n, m_loc));
 }
 
 void CircularBuffer::pop_front(uint32_t n) {

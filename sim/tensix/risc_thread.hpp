@@ -9,6 +9,7 @@
 #include <exception>
 #include <functional>
 #include <optional>
+#include <source_location>
 #include <string>
 
 #include <systemc>
@@ -59,6 +60,10 @@ struct WaitInfo {
     uint32_t count = 0;   // pages, or semaphore value waited for
     const char* file = nullptr;
     uint32_t line = 0;
+    // A wait of `kind` on `cb` for `count`, blocked at the kernel line `loc`.
+    static WaitInfo at(Kind kind, uint32_t cb, uint32_t count, const std::source_location& loc) {
+        return {kind, cb, count, loc.file_name(), loc.line()};
+    }
 };
 
 // Short name of what a wait is for ("cb_wait", "src_full", ...), for stall statistics.

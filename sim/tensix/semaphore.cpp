@@ -46,13 +46,8 @@ void wait(RiscThread& t, uint32_t addr, uint32_t value, bool at_least,
     const uint32_t off = word_offset(t, addr, loc, "noc_semaphore_wait");
     t.advance(t.config().semaphore_api_cycles);
     uint32_t& w = t.core().word(off);
-    WaitInfo what;
-    what.kind = at_least ? WaitInfo::semaphore_min : WaitInfo::semaphore_eq;
-    what.cb = off;
-    what.count = value;
-    what.file = loc.file_name();
-    what.line = loc.line();
-    t.wait_until([&] { return at_least ? w >= value : w == value; }, what);
+    t.wait_until([&] { return at_least ? w >= value : w == value; },
+                 WaitInfo::at(at_least ? WaitInfo::semaphore_min : WaitInfo::semaphore_eq, off, value, loc));
 }
 
 }  // namespace tensim::semaphore

@@ -27,17 +27,6 @@ RiscThread& self() {
     throw KernelError(fmt::format("{}: {}", t.where(loc.file_name(), loc.line()), what));
 }
 
-// What a NoC barrier blocks on, for deadlock reports and stall statistics.
-WaitInfo wait_info(WaitInfo::Kind kind, uint32_t a, uint32_t b, const Loc& loc) {
-    WaitInfo w;
-    w.kind = kind;
-    w.cb = a;
-    w.count = b;
-    w.file = loc.file_name();
-    w.line = loc.line();
-    return w;
-}
-
 void check_noc(RiscThread& t, uint8_t noc, const Loc& loc) {
     if (noc > 1) misuse(t, loc, fmt::format("NoC index {} does not exist (0 or 1)", noc));
 }
@@ -158,19 +147,19 @@ void noc_barrier(Barrier which, uint8_t noc, const Loc& loc) {
     // The RISC polls its NoC's counter registers; leaving the loop costs noc_barrier_cycles.
     switch (which) {
         case Barrier::reads:
-            t.wait_until([&] { return c.reads == 0; }, wait_info(WaitInfo::read_barrier, noc, 0, loc));
+            t.wait_until([&] { return c.reads == 0; }, WaitInfo::at(WaitInfo::read_barrier, noc, 0, loc));
             break;
         case Barrier::writes:
-            t.wait_until([&] { return c.writes_unacked == 0; }, wait_info(WaitInfo::write_barrier, noc, 0, loc));
+            t.wait_until([&] { return c.writes_unacked == 0; }, WaitInfo::at(WaitInfo::write_barrier, noc, 0, loc));
             break;
         case Barrier::writes_flushed:
-            t.wait_until([&] { return c.writes_unsent == 0; }, wait_info(WaitInfo::writes_flushed, noc, 0, loc));
+            t.wait_until([&] { return c.writes_unsent == 0; }, WaitInfo::at(WaitInfo::writes_flushed, noc, 0, loc));
             break;
         case Barrier::atomics:
-            t.wait_until([&] { return c.atomics == 0; }, wait_info(WaitInfo::atomic_barrier, noc, 0, loc));
+            t.wait_until([&] { return c.atomics == 0; }, WaitInfo::at(WaitInfo::atomic_barrier, noc, 0, loc));
             break;
         case Barrier::all:
-            t.wait_until([&] { return c.idle(); }, wait_info(WaitInfo::full_barrier, noc, 0, loc));
+            t.wait_until([&] { return c.idle(); }, WaitInfo::at(WaitInfo::full_barrier, noc, 0, loc));
             break;
     }
     t.advance(t.config().noc_barrier_cycles);
