@@ -12,7 +12,8 @@ static double now(void) {
 }
 
 int main(int argc, char** argv) {
-    int m = argc > 1 ? atoi(argv[1]) : 2048, k = argc > 2 ? atoi(argv[2]) : 2048, n = argc > 3 ? atoi(argv[3]) : 2048;
+    int m = argc > 1 ? atoi(argv[1]) : 2048, k = argc > 2 ? atoi(argv[2]) : 2048,
+        n = argc > 3 ? atoi(argv[3]) : 2048;
     float* a = malloc(sizeof(float) * m * k);
     float* b = malloc(sizeof(float) * k * n);
     float* c = malloc(sizeof(float) * m * n);
@@ -21,7 +22,8 @@ int main(int argc, char** argv) {
     double best = 1e30;
     for (int r = 0; r < 3; ++r) {
         double t0 = now();
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.0f, a, k, b, n, 0.0f, c, n);
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.0f, a, k, b, n, 0.0f, c,
+                    n);
         double t = now() - t0;
         if (t < best) best = t;
     }

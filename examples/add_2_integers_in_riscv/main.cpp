@@ -1,9 +1,8 @@
 // add_2_integers_in_riscv: one data-movement kernel reads two integers from DRAM, adds them on
 // the RISC-V and writes the sum back.
 #include <cstdio>
-#include <vector>
-
 #include <tt-metalium/host_api.hpp>
+#include <vector>
 
 using namespace tt;
 using namespace tt::tt_metal;
@@ -15,8 +14,10 @@ int main() {
     constexpr CoreCoord core = {0, 0};
 
     constexpr uint32_t single_tile_size = 2 * 1024;
-    InterleavedBufferConfig dram_config{
-        .device = device, .size = single_tile_size, .page_size = single_tile_size, .buffer_type = BufferType::DRAM};
+    InterleavedBufferConfig dram_config{.device = device,
+                                        .size = single_tile_size,
+                                        .page_size = single_tile_size,
+                                        .buffer_type = BufferType::DRAM};
     auto src0_dram_buffer = CreateBuffer(dram_config);
     auto src1_dram_buffer = CreateBuffer(dram_config);
     auto dst_dram_buffer = CreateBuffer(dram_config);
@@ -35,9 +36,11 @@ int main() {
 
     KernelHandle binary_reader_kernel_id = CreateKernel(
         program, "examples/add_2_integers_in_riscv/kernels/reader_writer_add_in_riscv.cpp", core,
-        DataMovementConfig{.processor = DataMovementProcessor::RISCV_0, .noc = NOC::RISCV_0_default});
+        DataMovementConfig{.processor = DataMovementProcessor::RISCV_0,
+                           .noc = NOC::RISCV_0_default});
 
-    std::vector<uint32_t> src0_vec(single_tile_size / sizeof(uint32_t), 0), src1_vec(src0_vec.size(), 0);
+    std::vector<uint32_t> src0_vec(single_tile_size / sizeof(uint32_t), 0),
+        src1_vec(src0_vec.size(), 0);
     src0_vec[0] = 14;
     src1_vec[0] = 7;
     EnqueueWriteBuffer(cq, src0_dram_buffer, src0_vec, false);
@@ -45,7 +48,8 @@ int main() {
 
     // Each single-page buffer lives in bank 0.
     SetRuntimeArgs(program, binary_reader_kernel_id, core,
-                   {src0_dram_buffer->address(), src1_dram_buffer->address(), dst_dram_buffer->address(), 0, 0, 0});
+                   {src0_dram_buffer->address(), src1_dram_buffer->address(),
+                    dst_dram_buffer->address(), 0, 0, 0});
     EnqueueProgram(cq, program, false);
     Finish(cq);
 

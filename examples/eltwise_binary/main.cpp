@@ -3,10 +3,9 @@
 #include <cmath>
 #include <cstdio>
 #include <random>
-#include <vector>
-
 #include <tt-metalium/bfloat16.hpp>
 #include <tt-metalium/host_api.hpp>
+#include <vector>
 
 using namespace tt;
 using namespace tt::tt_metal;
@@ -40,19 +39,24 @@ int main() {
 
     constexpr uint32_t tiles_per_cb = 2;
     for (tt::CBIndex cb : {CBIndex::c_0, CBIndex::c_1, CBIndex::c_16})
-        CreateCircularBuffer(program, core,
-                             CircularBufferConfig(tiles_per_cb * tile_size_bytes, {{cb, tt::DataFormat::Float16_b}})
-                                 .set_page_size(cb, tile_size_bytes));
+        CreateCircularBuffer(
+            program, core,
+            CircularBufferConfig(tiles_per_cb * tile_size_bytes, {{cb, tt::DataFormat::Float16_b}})
+                .set_page_size(cb, tile_size_bytes));
 
     auto reader = CreateKernel(program, "examples/eltwise_binary/kernels/reader_binary.cpp", core,
-                               DataMovementConfig{.processor = DataMovementProcessor::RISCV_1, .noc = NOC::RISCV_1_default});
+                               DataMovementConfig{.processor = DataMovementProcessor::RISCV_1,
+                                                  .noc = NOC::RISCV_1_default});
     auto writer = CreateKernel(program, "examples/eltwise_binary/kernels/writer_unary.cpp", core,
-                               DataMovementConfig{.processor = DataMovementProcessor::RISCV_0, .noc = NOC::RISCV_0_default});
-    auto compute = CreateKernel(program, "examples/eltwise_binary/kernels/eltwise_binary.cpp", core,
-                                ComputeConfig{.math_fidelity = MathFidelity::HiFi4,
-                                              .defines = {{"ELTWISE_OP", "add_tiles"},
-                                                          {"ELTWISE_OP_TYPE", "EltwiseBinaryType::ELWADD"}}});
-    SetRuntimeArgs(program, reader, core, {src0_dram_buffer->address(), src1_dram_buffer->address(), n_tiles});
+                               DataMovementConfig{.processor = DataMovementProcessor::RISCV_0,
+                                                  .noc = NOC::RISCV_0_default});
+    auto compute =
+        CreateKernel(program, "examples/eltwise_binary/kernels/eltwise_binary.cpp", core,
+                     ComputeConfig{.math_fidelity = MathFidelity::HiFi4,
+                                   .defines = {{"ELTWISE_OP", "add_tiles"},
+                                               {"ELTWISE_OP_TYPE", "EltwiseBinaryType::ELWADD"}}});
+    SetRuntimeArgs(program, reader, core,
+                   {src0_dram_buffer->address(), src1_dram_buffer->address(), n_tiles});
     SetRuntimeArgs(program, writer, core, {dst_dram_buffer->address(), n_tiles});
     SetRuntimeArgs(program, compute, core, {n_tiles});
 
@@ -75,8 +79,10 @@ int main() {
                  std::sqrt((sum_xx - sum_x * sum_x / n) * (sum_yy - sum_y * sum_y / n));
     bool pass = max_err <= 2.0 * std::ldexp(1.0, -8) && pcc > 0.9999;
     const auto& st = tensim::last_program_stats(device);
-    std::printf("eltwise_binary: %u tiles, max |err| %.3g, PCC %.6f, device time %llu cycles (%.2f us)\n", n_tiles,
-                max_err, pcc, static_cast<unsigned long long>(st.device_cycles), st.device_time_us);
+    std::printf(
+        "eltwise_binary: %u tiles, max |err| %.3g, PCC %.6f, device time %llu cycles (%.2f us)\n",
+        n_tiles, max_err, pcc, static_cast<unsigned long long>(st.device_cycles),
+        st.device_time_us);
     CloseDevice(device);
     if (tensim::numerics_mode_name() == "timing") {
         std::printf("PASS (timing mode: results not checked)\n");

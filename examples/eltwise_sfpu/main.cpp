@@ -6,10 +6,9 @@
 #include <map>
 #include <random>
 #include <string>
-#include <vector>
-
 #include <tt-metalium/bfloat16.hpp>
 #include <tt-metalium/host_api.hpp>
+#include <vector>
 
 using namespace tt;
 using namespace tt::tt_metal;
@@ -26,8 +25,10 @@ int main() {
     constexpr uint32_t dram_buffer_size = single_tile_size * num_tiles;
 
     // Input and output each live in one DRAM bank as a single page; the kernels walk it by tiles.
-    InterleavedBufferConfig dram_config{
-        .device = device, .size = dram_buffer_size, .page_size = dram_buffer_size, .buffer_type = BufferType::DRAM};
+    InterleavedBufferConfig dram_config{.device = device,
+                                        .size = dram_buffer_size,
+                                        .page_size = dram_buffer_size,
+                                        .buffer_type = BufferType::DRAM};
     std::shared_ptr<Buffer> src0_dram_buffer = CreateBuffer(dram_config);
     std::shared_ptr<Buffer> dst_dram_buffer = CreateBuffer(dram_config);
 
@@ -35,22 +36,26 @@ int main() {
     constexpr uint32_t src0_cb_index = CBIndex::c_0;
     constexpr uint32_t num_input_tiles = 2;
     CircularBufferConfig cb_src0_config =
-        CircularBufferConfig(num_input_tiles * single_tile_size, {{src0_cb_index, tt::DataFormat::Float16_b}})
+        CircularBufferConfig(num_input_tiles * single_tile_size,
+                             {{src0_cb_index, tt::DataFormat::Float16_b}})
             .set_page_size(src0_cb_index, single_tile_size);
     CreateCircularBuffer(program, core, cb_src0_config);
     constexpr uint32_t output_cb_index = CBIndex::c_16;
     constexpr uint32_t num_output_tiles = 2;
     CircularBufferConfig cb_output_config =
-        CircularBufferConfig(num_output_tiles * single_tile_size, {{output_cb_index, tt::DataFormat::Float16_b}})
+        CircularBufferConfig(num_output_tiles * single_tile_size,
+                             {{output_cb_index, tt::DataFormat::Float16_b}})
             .set_page_size(output_cb_index, single_tile_size);
     CreateCircularBuffer(program, core, cb_output_config);
 
     KernelHandle unary_reader_kernel_id =
         CreateKernel(program, "examples/eltwise_sfpu/kernels/reader_unary.cpp", core,
-                     DataMovementConfig{.processor = DataMovementProcessor::RISCV_1, .noc = NOC::RISCV_1_default});
+                     DataMovementConfig{.processor = DataMovementProcessor::RISCV_1,
+                                        .noc = NOC::RISCV_1_default});
     KernelHandle unary_writer_kernel_id =
         CreateKernel(program, "examples/eltwise_sfpu/kernels/writer_unary.cpp", core,
-                     DataMovementConfig{.processor = DataMovementProcessor::RISCV_0, .noc = NOC::RISCV_0_default});
+                     DataMovementConfig{.processor = DataMovementProcessor::RISCV_0,
+                                        .noc = NOC::RISCV_0_default});
 
     // per_core_block_cnt tiles of per_core_block_dim = 1 tile each.
     std::vector<uint32_t> compute_kernel_args = {num_tiles, 1};
@@ -69,8 +74,10 @@ int main() {
     for (auto& v : src0_vec) v = bfloat16(dist(rng));
     EnqueueWriteBuffer(cq, src0_dram_buffer, src0_vec, false);
 
-    SetRuntimeArgs(program, unary_reader_kernel_id, core, {src0_dram_buffer->address(), 0, num_tiles});
-    SetRuntimeArgs(program, unary_writer_kernel_id, core, {dst_dram_buffer->address(), 0, num_tiles});
+    SetRuntimeArgs(program, unary_reader_kernel_id, core,
+                   {src0_dram_buffer->address(), 0, num_tiles});
+    SetRuntimeArgs(program, unary_writer_kernel_id, core,
+                   {dst_dram_buffer->address(), 0, num_tiles});
 
     EnqueueProgram(cq, program, false);
     Finish(cq);
@@ -83,7 +90,8 @@ int main() {
     CloseDevice(device);
 
     if (tensim::numerics_mode_name() == "timing") {
-        std::printf("eltwise_sfpu (exp): %u tiles, device time %llu cycles (%.2f us)\n", num_tiles, cycles, us);
+        std::printf("eltwise_sfpu (exp): %u tiles, device time %llu cycles (%.2f us)\n", num_tiles,
+                    cycles, us);
         std::printf("PASS (timing mode: results not checked)\n");
         return 0;
     }
@@ -103,9 +111,10 @@ int main() {
     double n = double(src0_vec.size());
     double pcc = (sxy - sx * sy / n) / std::sqrt((sxx - sx * sx / n) * (syy - sy * sy / n));
     pass = pass && max_rel <= rel_tol && pcc > 0.9999;
-    std::printf("eltwise_sfpu (exp): %u tiles, device time %llu cycles (%.2f us), max |err| %.3g "
-                "(max relative %.3g), PCC %.6f\n",
-                num_tiles, cycles, us, max_err, max_rel, pcc);
+    std::printf(
+        "eltwise_sfpu (exp): %u tiles, device time %llu cycles (%.2f us), max |err| %.3g "
+        "(max relative %.3g), PCC %.6f\n",
+        num_tiles, cycles, us, max_err, max_rel, pcc);
     std::printf("%s\n", pass ? "PASS" : "FAIL");
     return pass ? 0 : 1;
 }

@@ -1,10 +1,9 @@
 // loopback: DRAM -> L1 -> DRAM on one core, 50 bf16 tiles interleaved over the DRAM banks.
 #include <cstdio>
 #include <random>
-#include <vector>
-
 #include <tt-metalium/bfloat16.hpp>
 #include <tt-metalium/host_api.hpp>
+#include <vector>
 
 using namespace tt;
 using namespace tt::tt_metal;
@@ -15,14 +14,17 @@ int main() {
     Program program = CreateProgram();
     constexpr CoreCoord core = {0, 0};
 
-    KernelHandle dram_copy_kernel_id = CreateKernel(
-        program, "examples/loopback/kernels/loopback_dram_copy.cpp", core,
-        DataMovementConfig{.processor = DataMovementProcessor::RISCV_0, .noc = NOC::RISCV_0_default});
+    KernelHandle dram_copy_kernel_id =
+        CreateKernel(program, "examples/loopback/kernels/loopback_dram_copy.cpp", core,
+                     DataMovementConfig{.processor = DataMovementProcessor::RISCV_0,
+                                        .noc = NOC::RISCV_0_default});
 
     constexpr uint32_t num_tiles = 50;
     constexpr uint32_t tile_size_bytes = 32 * 32 * sizeof(bfloat16);
-    InterleavedBufferConfig l1_config{
-        .device = device, .size = tile_size_bytes, .page_size = tile_size_bytes, .buffer_type = BufferType::L1};
+    InterleavedBufferConfig l1_config{.device = device,
+                                      .size = tile_size_bytes,
+                                      .page_size = tile_size_bytes,
+                                      .buffer_type = BufferType::L1};
     InterleavedBufferConfig dram_config{.device = device,
                                         .size = num_tiles * tile_size_bytes,
                                         .page_size = tile_size_bytes,
@@ -38,14 +40,16 @@ int main() {
     EnqueueWriteBuffer(cq, input_dram_buffer, input, false);
 
     SetRuntimeArgs(program, dram_copy_kernel_id, core,
-                   {l1_buffer->address(), input_dram_buffer->address(), output_dram_buffer->address(), num_tiles});
+                   {l1_buffer->address(), input_dram_buffer->address(),
+                    output_dram_buffer->address(), num_tiles});
     EnqueueProgram(cq, program, false);
     Finish(cq);
 
     std::vector<bfloat16> result;
     EnqueueReadBuffer(cq, output_dram_buffer, result, true);
     bool pass = result.size() == input.size();
-    for (size_t i = 0; pass && i < input.size(); ++i) pass = result[i].to_uint16() == input[i].to_uint16();
+    for (size_t i = 0; pass && i < input.size(); ++i)
+        pass = result[i].to_uint16() == input[i].to_uint16();
 
     const auto& stats = tensim::last_program_stats(device);
     std::printf("loopback: %u tiles, device time %llu cycles (%.2f us)\n", num_tiles,

@@ -11,14 +11,13 @@
 #include <map>
 #include <stdexcept>
 #include <string>
-#include <tuple>
-#include <vector>
-
 #include <tt-metalium/bfloat16.hpp>
 #include <tt-metalium/constants.hpp>
 #include <tt-metalium/host_api.hpp>
 #include <tt-metalium/tilize_utils.hpp>
 #include <tt-metalium/work_split.hpp>
+#include <tuple>
+#include <vector>
 
 using namespace tt;
 using namespace tt::constants;
@@ -56,7 +55,8 @@ std::vector<int> get_possible_products(std::vector<int> factors) {
         std::vector<int> new_products;
         if (!std::count(products.begin(), products.end(), fac)) new_products.push_back(fac);
         for (int& prod : products) {
-            if (!std::count(products.begin(), products.end(), fac * prod)) new_products.push_back(fac * prod);
+            if (!std::count(products.begin(), products.end(), fac * prod))
+                new_products.push_back(fac * prod);
         }
         products.insert(products.end(), new_products.begin(), new_products.end());
     }
@@ -71,7 +71,8 @@ int get_maximum_block_dim(int block_dim, int in0_block_w) {
 
 // {per_core_M, per_core_N, out_subblock_h, out_subblock_w}, or zeros if no blocking fits the grid.
 std::tuple<uint32_t, uint32_t, uint32_t, uint32_t> get_large_matmul_params(uint32_t Mt, uint32_t Nt,
-                                                                           uint32_t num_cores_y, uint32_t num_cores_x,
+                                                                           uint32_t num_cores_y,
+                                                                           uint32_t num_cores_x,
                                                                            uint32_t in0_block_w) {
     auto Nt_fac = prime_factors(Nt);
     auto Mt_fac = prime_factors(Mt);
@@ -103,22 +104,28 @@ std::tuple<uint32_t, uint32_t, uint32_t, uint32_t> get_large_matmul_params(uint3
         auto Npc_choices = get_possible_products(Nt_fac);
         auto Npc_max = get_maximum_block_dim(Mpc_min, in0_block_w);
         for (auto& ele : Npc_choices) {
-            if (ele * int(Npc_min) <= Npc_max) Npc = ele * Npc_min;
-            else break;
+            if (ele * int(Npc_min) <= Npc_max)
+                Npc = ele * Npc_min;
+            else
+                break;
         }
         if (Mt / Mpc > num_cores_y || Nt / Npc > num_cores_x) return {0, 0, 0, 0};
         for (auto& [subblock_h, subblock_w] : SUBBLOCK_HW_CHOICES)
-            if (Mpc % subblock_h == 0 && Npc % subblock_w == 0) return {Mpc, Npc, subblock_h, subblock_w};
+            if (Mpc % subblock_h == 0 && Npc % subblock_w == 0)
+                return {Mpc, Npc, subblock_h, subblock_w};
     } else if (Npc_min > 1) {
         auto Mpc_choices = get_possible_products(Mt_fac);
         auto Mpc_max = get_maximum_block_dim(Npc_min, in0_block_w);
         for (auto& ele : Mpc_choices) {
-            if (ele * int(Mpc_min) <= Mpc_max) Mpc = ele * Mpc_min;
-            else break;
+            if (ele * int(Mpc_min) <= Mpc_max)
+                Mpc = ele * Mpc_min;
+            else
+                break;
         }
         if (Mt / Mpc > num_cores_y || Nt / Npc > num_cores_x) return {0, 0, 0, 0};
         for (auto& [subblock_h, subblock_w] : SUBBLOCK_HW_CHOICES)
-            if (Mpc % subblock_h == 0 && Npc % subblock_w == 0) return {Mpc, Npc, subblock_h, subblock_w};
+            if (Mpc % subblock_h == 0 && Npc % subblock_w == 0)
+                return {Mpc, Npc, subblock_h, subblock_w};
     } else {
         auto Mpc_choices = get_possible_products(Mt_fac);
         auto Npc_choices = get_possible_products(Nt_fac);
@@ -139,8 +146,8 @@ std::tuple<uint32_t, uint32_t, uint32_t, uint32_t> get_large_matmul_params(uint3
 }  // namespace bmm_op_utils
 
 // C = A x B in fp64 over the bf16 inputs (row major).
-std::vector<double> golden_matmul(const std::vector<bfloat16>& a, const std::vector<bfloat16>& b, uint32_t M,
-                                  uint32_t N, uint32_t K) {
+std::vector<double> golden_matmul(const std::vector<bfloat16>& a, const std::vector<bfloat16>& b,
+                                  uint32_t M, uint32_t N, uint32_t K) {
     std::vector<double> c(size_t(M) * N, 0.0);
     for (uint32_t i = 0; i < M; ++i) {
         double* crow = &c[size_t(i) * N];
@@ -165,8 +172,8 @@ double pcc(const std::vector<double>& ref, const std::vector<bfloat16>& got) {
 
 // Returns the blocking it chose, for the result line.
 std::string matmul_multicore_reuse(const std::vector<bfloat16>& a, const std::vector<bfloat16>& b,
-                            std::vector<bfloat16>& output, bool bcast_batch, uint32_t M, uint32_t N, uint32_t K,
-                            uint32_t B, IDevice* device) {
+                                   std::vector<bfloat16>& output, bool bcast_batch, uint32_t M,
+                                   uint32_t N, uint32_t K, uint32_t B, IDevice* device) {
     CommandQueue& cq = device->command_queue();
     Program program = CreateProgram();
 
@@ -202,7 +209,8 @@ std::string matmul_multicore_reuse(const std::vector<bfloat16>& a, const std::ve
     // Compute kernel compile time args
     uint32_t num_blocks_y = Mt / per_core_M;
     uint32_t num_blocks_x = Nt / per_core_N;
-    CoreRangeSet all_cores(num_cores_to_corerangeset(num_blocks_x * num_blocks_y, compute_with_storage_grid_size, true));
+    CoreRangeSet all_cores(num_cores_to_corerangeset(num_blocks_x * num_blocks_y,
+                                                     compute_with_storage_grid_size, true));
 
     uint32_t in0_num_subblocks = (per_core_M / out_subblock_h);
     uint32_t in0_block_num_tiles = out_subblock_h * in0_block_w * in0_num_subblocks;
@@ -235,24 +243,32 @@ std::string matmul_multicore_reuse(const std::vector<bfloat16>& a, const std::ve
     uint32_t dram_buffer_A_size = single_tile_size * Mt * Kt;
     uint32_t dram_buffer_B_size = single_tile_size * Nt * Kt;
     uint32_t dram_buffer_C_size = single_tile_size * Mt * Nt;
-    InterleavedBufferConfig dram_config_A{
-        .device = device, .size = dram_buffer_A_size, .page_size = single_tile_size, .buffer_type = BufferType::DRAM};
-    InterleavedBufferConfig dram_config_B{
-        .device = device, .size = dram_buffer_B_size, .page_size = single_tile_size, .buffer_type = BufferType::DRAM};
-    InterleavedBufferConfig dram_config_C{
-        .device = device, .size = dram_buffer_C_size, .page_size = single_tile_size, .buffer_type = BufferType::DRAM};
+    InterleavedBufferConfig dram_config_A{.device = device,
+                                          .size = dram_buffer_A_size,
+                                          .page_size = single_tile_size,
+                                          .buffer_type = BufferType::DRAM};
+    InterleavedBufferConfig dram_config_B{.device = device,
+                                          .size = dram_buffer_B_size,
+                                          .page_size = single_tile_size,
+                                          .buffer_type = BufferType::DRAM};
+    InterleavedBufferConfig dram_config_C{.device = device,
+                                          .size = dram_buffer_C_size,
+                                          .page_size = single_tile_size,
+                                          .buffer_type = BufferType::DRAM};
     auto src0_dram_buffer = CreateBuffer(dram_config_A);
     auto src1_dram_buffer = CreateBuffer(dram_config_B);
     auto dst_dram_buffer = CreateBuffer(dram_config_C);
 
     uint32_t src0_cb_index = CBIndex::c_0;
-    CircularBufferConfig cb_src0_config = CircularBufferConfig(in0_CB_size, {{src0_cb_index, cb_data_format}})
-                                              .set_page_size(src0_cb_index, single_tile_size);
+    CircularBufferConfig cb_src0_config =
+        CircularBufferConfig(in0_CB_size, {{src0_cb_index, cb_data_format}})
+            .set_page_size(src0_cb_index, single_tile_size);
     CreateCircularBuffer(program, all_cores, cb_src0_config);
 
     uint32_t src1_cb_index = CBIndex::c_1;
-    CircularBufferConfig cb_src1_config = CircularBufferConfig(in1_CB_size, {{src1_cb_index, cb_data_format}})
-                                              .set_page_size(src1_cb_index, single_tile_size);
+    CircularBufferConfig cb_src1_config =
+        CircularBufferConfig(in1_CB_size, {{src1_cb_index, cb_data_format}})
+            .set_page_size(src1_cb_index, single_tile_size);
     CreateCircularBuffer(program, all_cores, cb_src1_config);
 
     // The intermediate (partial sums) and the output share one region of L1.
@@ -260,29 +276,32 @@ std::string matmul_multicore_reuse(const std::vector<bfloat16>& a, const std::ve
     uint32_t interm0_cb_index = CBIndex::c_24;
     std::map<uint8_t, tt::DataFormat> output_cb_data_format_spec{
         {output_cb_index, cb_data_format}, {interm0_cb_index, cb_data_format}};
-    CircularBufferConfig cb_output_config = CircularBufferConfig(out_CB_size, output_cb_data_format_spec)
-                                                .set_page_size(output_cb_index, single_tile_size)
-                                                .set_page_size(interm0_cb_index, single_tile_size);
+    CircularBufferConfig cb_output_config =
+        CircularBufferConfig(out_CB_size, output_cb_data_format_spec)
+            .set_page_size(output_cb_index, single_tile_size)
+            .set_page_size(interm0_cb_index, single_tile_size);
     CreateCircularBuffer(program, all_cores, cb_output_config);
 
     bool src0_is_dram = src0_dram_buffer->buffer_type() == BufferType::DRAM;
     bool src1_is_dram = src1_dram_buffer->buffer_type() == BufferType::DRAM;
-    std::vector<uint32_t> reader_compile_time_args = {(uint32_t)src0_is_dram, (uint32_t)src1_is_dram};
+    std::vector<uint32_t> reader_compile_time_args = {(uint32_t)src0_is_dram,
+                                                      (uint32_t)src1_is_dram};
     bool dst_is_dram = dst_dram_buffer->buffer_type() == BufferType::DRAM;
     std::vector<uint32_t> writer_compile_time_args = {(uint32_t)dst_is_dram};
 
-    auto reader_id = CreateKernel(program, "examples/matmul_multicore_reuse/kernels/reader_bmm_tile_layout.cpp",
-                                  all_cores,
-                                  DataMovementConfig{.processor = DataMovementProcessor::RISCV_1,
-                                                     .noc = NOC::RISCV_1_default,
-                                                     .compile_args = reader_compile_time_args});
-    auto writer_id = CreateKernel(program, "examples/matmul_multicore_reuse/kernels/writer_bmm_tile_layout.cpp",
-                                  all_cores,
-                                  DataMovementConfig{.processor = DataMovementProcessor::RISCV_0,
-                                                     .noc = NOC::RISCV_0_default,
-                                                     .compile_args = writer_compile_time_args});
-    CreateKernel(program, "examples/matmul_multicore_reuse/kernels/bmm_large_block_zm.cpp", all_cores,
-                 ComputeConfig{.math_fidelity = math_fidelity, .compile_args = compute_kernel_args});
+    auto reader_id = CreateKernel(
+        program, "examples/matmul_multicore_reuse/kernels/reader_bmm_tile_layout.cpp", all_cores,
+        DataMovementConfig{.processor = DataMovementProcessor::RISCV_1,
+                           .noc = NOC::RISCV_1_default,
+                           .compile_args = reader_compile_time_args});
+    auto writer_id = CreateKernel(
+        program, "examples/matmul_multicore_reuse/kernels/writer_bmm_tile_layout.cpp", all_cores,
+        DataMovementConfig{.processor = DataMovementProcessor::RISCV_0,
+                           .noc = NOC::RISCV_0_default,
+                           .compile_args = writer_compile_time_args});
+    CreateKernel(
+        program, "examples/matmul_multicore_reuse/kernels/bmm_large_block_zm.cpp", all_cores,
+        ComputeConfig{.math_fidelity = math_fidelity, .compile_args = compute_kernel_args});
 
     uint32_t num_blocks_read = 0;
     for (uint32_t output_idx_y = 0; output_idx_y < num_blocks_y; output_idx_y++) {
@@ -321,18 +340,20 @@ std::string matmul_multicore_reuse(const std::vector<bfloat16>& a, const std::ve
             };
 
             std::vector<uint32_t> writer_args = {
-                (std::uint32_t)dst_dram_buffer->address(),                                  // out_buffer_addr
-                (std::uint32_t)output_idx_x * per_core_N + output_idx_y * per_core_M * Nt,  // out_tensor_start_tile_id
-                (std::uint32_t)1,                                                           // out_tensor_stride_w
-                (std::uint32_t)Nt,                                                          // out_tensor_stride_h
+                (std::uint32_t)dst_dram_buffer->address(),  // out_buffer_addr
+                (std::uint32_t)output_idx_x * per_core_N +
+                    output_idx_y * per_core_M * Nt,  // out_tensor_start_tile_id
+                (std::uint32_t)1,                    // out_tensor_stride_w
+                (std::uint32_t)Nt,                   // out_tensor_stride_h
                 (std::uint32_t)out_subblock_w,       // out_tensor_next_subblock_stride_w
                 (std::uint32_t)out_subblock_h * Nt,  // out_tensor_next_subblock_stride_h
 
-                (std::uint32_t)out_subblock_w,                     // out_subblock_w
-                (std::uint32_t)out_subblock_h,                     // out_subblock_h
-                (std::uint32_t)(out_subblock_w * out_subblock_h),  // out_subblocks_w * out_subblocks_h
-                (std::uint32_t)(per_core_N / out_subblock_w),      // out_num_subblocks_w
-                (std::uint32_t)(per_core_M / out_subblock_h),      // out_num_subblocks_h
+                (std::uint32_t)out_subblock_w,  // out_subblock_w
+                (std::uint32_t)out_subblock_h,  // out_subblock_h
+                (std::uint32_t)(out_subblock_w *
+                                out_subblock_h),               // out_subblocks_w * out_subblocks_h
+                (std::uint32_t)(per_core_N / out_subblock_w),  // out_num_subblocks_w
+                (std::uint32_t)(per_core_M / out_subblock_h),  // out_num_subblocks_h
 
                 (std::uint32_t)Mt * Nt,  // MtNt
                 (std::uint32_t)B         // batch
@@ -349,8 +370,10 @@ std::string matmul_multicore_reuse(const std::vector<bfloat16>& a, const std::ve
     EnqueueProgram(cq, program, false);
     EnqueueReadBuffer(cq, dst_dram_buffer, output.data(), true);
     char blocking[128];
-    std::snprintf(blocking, sizeof blocking, "%ux%u blocks of %ux%u tiles, in0_block_w %u, subblock %ux%u",
-                  num_blocks_y, num_blocks_x, per_core_M, per_core_N, in0_block_w, out_subblock_h, out_subblock_w);
+    std::snprintf(blocking, sizeof blocking,
+                  "%ux%u blocks of %ux%u tiles, in0_block_w %u, subblock %ux%u", num_blocks_y,
+                  num_blocks_x, per_core_M, per_core_N, in0_block_w, out_subblock_h,
+                  out_subblock_w);
     return blocking;
 }
 
@@ -360,9 +383,12 @@ int main(int argc, char** argv) {
     uint32_t M = 640, K = 640, N = 640;
     for (int i = 1; i + 1 < argc; i += 2) {
         std::string k = argv[i], v = argv[i + 1];
-        if (k == "--m") M = std::stoul(v);
-        else if (k == "--k") K = std::stoul(v);
-        else if (k == "--n") N = std::stoul(v);
+        if (k == "--m")
+            M = std::stoul(v);
+        else if (k == "--k")
+            K = std::stoul(v);
+        else if (k == "--n")
+            N = std::stoul(v);
         else {
             std::fprintf(stderr, "unknown option %s\n", k.c_str());
             return 2;
@@ -375,8 +401,10 @@ int main(int argc, char** argv) {
     constexpr uint32_t B = 1;
     IDevice* device = CreateDevice(0);
 
-    std::vector<bfloat16> src0_vec = create_random_vector_of_bfloat16_native(M * K * sizeof(bfloat16), 1, 123, -0.5);
-    std::vector<bfloat16> src1_vec = create_random_vector_of_bfloat16_native(K * N * sizeof(bfloat16), 1, 12522, -0.5);
+    std::vector<bfloat16> src0_vec =
+        create_random_vector_of_bfloat16_native(M * K * sizeof(bfloat16), 1, 123, -0.5);
+    std::vector<bfloat16> src1_vec =
+        create_random_vector_of_bfloat16_native(K * N * sizeof(bfloat16), 1, 12522, -0.5);
     const bool check = tensim::numerics_mode_name() != "timing";
     std::vector<double> golden_vec;
     if (check) golden_vec = golden_matmul(src0_vec, src1_vec, M, N, K);
@@ -386,7 +414,8 @@ int main(int argc, char** argv) {
     std::vector<bfloat16> result_vec(size_t(M) * N);
     std::string blocking;
     try {
-        blocking = matmul_multicore_reuse(src0_vec, src1_vec, result_vec, false, M, N, K, B, device);
+        blocking =
+            matmul_multicore_reuse(src0_vec, src1_vec, result_vec, false, M, N, K, B, device);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "matmul_multicore_reuse: %s\n", e.what());
         CloseDevice(device);
@@ -400,12 +429,16 @@ int main(int argc, char** argv) {
     if (!st.compute.empty()) fpu /= double(st.compute.size());
     double p = check ? pcc(golden_vec, result_vec) : 0.0;
     char pcc_text[32];
-    if (check) std::snprintf(pcc_text, sizeof pcc_text, "%.6f", p);
-    else std::snprintf(pcc_text, sizeof pcc_text, "not checked");
-    std::printf("matmul_multicore_reuse %ux%ux%u bf16 HiFi4 on %zu cores (%s): %llu cycles (%.2f us), FPU "
-                "utilization %.1f%% (mean over cores), PCC %s\n",
-                M, K, N, st.compute.size(), blocking.c_str(), static_cast<unsigned long long>(st.device_cycles),
-                st.device_time_us, 100.0 * fpu, pcc_text);
+    if (check)
+        std::snprintf(pcc_text, sizeof pcc_text, "%.6f", p);
+    else
+        std::snprintf(pcc_text, sizeof pcc_text, "not checked");
+    std::printf(
+        "matmul_multicore_reuse %ux%ux%u bf16 HiFi4 on %zu cores (%s): %llu cycles (%.2f us), FPU "
+        "utilization %.1f%% (mean over cores), PCC %s\n",
+        M, K, N, st.compute.size(), blocking.c_str(),
+        static_cast<unsigned long long>(st.device_cycles), st.device_time_us, 100.0 * fpu,
+        pcc_text);
     CloseDevice(device);
 
     if (!check) {

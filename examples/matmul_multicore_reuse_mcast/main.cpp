@@ -12,14 +12,13 @@
 #include <map>
 #include <stdexcept>
 #include <string>
-#include <tuple>
-#include <vector>
-
 #include <tt-metalium/bfloat16.hpp>
 #include <tt-metalium/constants.hpp>
 #include <tt-metalium/host_api.hpp>
 #include <tt-metalium/tilize_utils.hpp>
 #include <tt-metalium/work_split.hpp>
+#include <tuple>
+#include <vector>
 
 using namespace tt;
 using namespace tt::constants;
@@ -57,7 +56,8 @@ std::vector<int> get_possible_products(std::vector<int> factors) {
         std::vector<int> new_products;
         if (!std::count(products.begin(), products.end(), fac)) new_products.push_back(fac);
         for (int& prod : products) {
-            if (!std::count(products.begin(), products.end(), fac * prod)) new_products.push_back(fac * prod);
+            if (!std::count(products.begin(), products.end(), fac * prod))
+                new_products.push_back(fac * prod);
         }
         products.insert(products.end(), new_products.begin(), new_products.end());
     }
@@ -72,7 +72,8 @@ int get_maximum_block_dim(int block_dim, int in0_block_w) {
 
 // {per_core_M, per_core_N, out_subblock_h, out_subblock_w}, or zeros if no blocking fits the grid.
 std::tuple<uint32_t, uint32_t, uint32_t, uint32_t> get_large_matmul_params(uint32_t Mt, uint32_t Nt,
-                                                                           uint32_t num_cores_y, uint32_t num_cores_x,
+                                                                           uint32_t num_cores_y,
+                                                                           uint32_t num_cores_x,
                                                                            uint32_t in0_block_w) {
     auto Nt_fac = prime_factors(Nt);
     auto Mt_fac = prime_factors(Mt);
@@ -104,22 +105,28 @@ std::tuple<uint32_t, uint32_t, uint32_t, uint32_t> get_large_matmul_params(uint3
         auto Npc_choices = get_possible_products(Nt_fac);
         auto Npc_max = get_maximum_block_dim(Mpc_min, in0_block_w);
         for (auto& ele : Npc_choices) {
-            if (ele * int(Npc_min) <= Npc_max) Npc = ele * Npc_min;
-            else break;
+            if (ele * int(Npc_min) <= Npc_max)
+                Npc = ele * Npc_min;
+            else
+                break;
         }
         if (Mt / Mpc > num_cores_y || Nt / Npc > num_cores_x) return {0, 0, 0, 0};
         for (auto& [subblock_h, subblock_w] : SUBBLOCK_HW_CHOICES)
-            if (Mpc % subblock_h == 0 && Npc % subblock_w == 0) return {Mpc, Npc, subblock_h, subblock_w};
+            if (Mpc % subblock_h == 0 && Npc % subblock_w == 0)
+                return {Mpc, Npc, subblock_h, subblock_w};
     } else if (Npc_min > 1) {
         auto Mpc_choices = get_possible_products(Mt_fac);
         auto Mpc_max = get_maximum_block_dim(Npc_min, in0_block_w);
         for (auto& ele : Mpc_choices) {
-            if (ele * int(Mpc_min) <= Mpc_max) Mpc = ele * Mpc_min;
-            else break;
+            if (ele * int(Mpc_min) <= Mpc_max)
+                Mpc = ele * Mpc_min;
+            else
+                break;
         }
         if (Mt / Mpc > num_cores_y || Nt / Npc > num_cores_x) return {0, 0, 0, 0};
         for (auto& [subblock_h, subblock_w] : SUBBLOCK_HW_CHOICES)
-            if (Mpc % subblock_h == 0 && Npc % subblock_w == 0) return {Mpc, Npc, subblock_h, subblock_w};
+            if (Mpc % subblock_h == 0 && Npc % subblock_w == 0)
+                return {Mpc, Npc, subblock_h, subblock_w};
     } else {
         auto Mpc_choices = get_possible_products(Mt_fac);
         auto Npc_choices = get_possible_products(Nt_fac);
@@ -140,8 +147,8 @@ std::tuple<uint32_t, uint32_t, uint32_t, uint32_t> get_large_matmul_params(uint3
 }  // namespace bmm_op_utils
 
 // C = A x B in fp64 over the bf16 inputs (row major).
-std::vector<double> golden_matmul(const std::vector<bfloat16>& a, const std::vector<bfloat16>& b, uint32_t M,
-                                  uint32_t N, uint32_t K) {
+std::vector<double> golden_matmul(const std::vector<bfloat16>& a, const std::vector<bfloat16>& b,
+                                  uint32_t M, uint32_t N, uint32_t K) {
     std::vector<double> c(size_t(M) * N, 0.0);
     for (uint32_t i = 0; i < M; ++i) {
         double* crow = &c[size_t(i) * N];
@@ -165,9 +172,11 @@ double pcc(const std::vector<double>& ref, const std::vector<bfloat16>& got) {
 }
 
 // Returns the blocking it chose, for the result line.
-std::string matmul_multicore_reuse_mcast(const std::vector<bfloat16>& a, const std::vector<bfloat16>& b,
-                                         std::vector<bfloat16>& output, bool bcast_batch, uint32_t M, uint32_t N,
-                                         uint32_t K, uint32_t B, IDevice* device) {
+std::string matmul_multicore_reuse_mcast(const std::vector<bfloat16>& a,
+                                         const std::vector<bfloat16>& b,
+                                         std::vector<bfloat16>& output, bool bcast_batch,
+                                         uint32_t M, uint32_t N, uint32_t K, uint32_t B,
+                                         IDevice* device) {
     CommandQueue& cq = device->command_queue();
     Program program = CreateProgram();
 
@@ -238,42 +247,57 @@ std::string matmul_multicore_reuse_mcast(const std::vector<bfloat16>& a, const s
     uint32_t num_cores_c = num_blocks_x;
     uint32_t num_cores_r = num_blocks_y;
     if (num_cores_c < 2 || num_cores_r < 2)
-        throw std::runtime_error("the multicast program needs at least 2x2 output blocks (a sender and a receiver "
-                                 "in each row and column)");
+        throw std::runtime_error(
+            "the multicast program needs at least 2x2 output blocks (a sender and a receiver "
+            "in each row and column)");
     uint32_t start_core_x = 0;
     uint32_t start_core_y = 0;
 
-    CoreRange all_cores({start_core_x, start_core_y}, {start_core_x + num_cores_c - 1, start_core_y + num_cores_r - 1});
-    CoreRange left_column({start_core_x, start_core_y}, {start_core_x, start_core_y + num_cores_r - 1});
-    CoreRange all_except_left_column({start_core_x + 1, start_core_y},
-                                     {start_core_x + num_cores_c - 1, start_core_y + num_cores_r - 1});
+    CoreRange all_cores({start_core_x, start_core_y},
+                        {start_core_x + num_cores_c - 1, start_core_y + num_cores_r - 1});
+    CoreRange left_column({start_core_x, start_core_y},
+                          {start_core_x, start_core_y + num_cores_r - 1});
+    CoreRange all_except_left_column(
+        {start_core_x + 1, start_core_y},
+        {start_core_x + num_cores_c - 1, start_core_y + num_cores_r - 1});
     CoreRange in0_sender_in1_sender({start_core_x, start_core_y}, {start_core_x, start_core_y});
-    CoreRange in0_sender_in1_receiver({start_core_x, start_core_y + 1}, {start_core_x, start_core_y + num_cores_r - 1});
-    CoreRange in0_receiver_in1_sender({start_core_x + 1, start_core_y}, {start_core_x + num_cores_c - 1, start_core_y});
-    CoreRange in0_receiver_in1_receiver({start_core_x + 1, start_core_y + 1},
-                                        {start_core_x + num_cores_c - 1, start_core_y + num_cores_r - 1});
+    CoreRange in0_sender_in1_receiver({start_core_x, start_core_y + 1},
+                                      {start_core_x, start_core_y + num_cores_r - 1});
+    CoreRange in0_receiver_in1_sender({start_core_x + 1, start_core_y},
+                                      {start_core_x + num_cores_c - 1, start_core_y});
+    CoreRange in0_receiver_in1_receiver(
+        {start_core_x + 1, start_core_y + 1},
+        {start_core_x + num_cores_c - 1, start_core_y + num_cores_r - 1});
 
     uint32_t dram_buffer_A_size = single_tile_size * Mt * Kt;
     uint32_t dram_buffer_B_size = single_tile_size * Nt * Kt;
     uint32_t dram_buffer_C_size = single_tile_size * Mt * Nt;
-    InterleavedBufferConfig dram_config_A{
-        .device = device, .size = dram_buffer_A_size, .page_size = single_tile_size, .buffer_type = BufferType::DRAM};
-    InterleavedBufferConfig dram_config_B{
-        .device = device, .size = dram_buffer_B_size, .page_size = single_tile_size, .buffer_type = BufferType::DRAM};
-    InterleavedBufferConfig dram_config_C{
-        .device = device, .size = dram_buffer_C_size, .page_size = single_tile_size, .buffer_type = BufferType::DRAM};
+    InterleavedBufferConfig dram_config_A{.device = device,
+                                          .size = dram_buffer_A_size,
+                                          .page_size = single_tile_size,
+                                          .buffer_type = BufferType::DRAM};
+    InterleavedBufferConfig dram_config_B{.device = device,
+                                          .size = dram_buffer_B_size,
+                                          .page_size = single_tile_size,
+                                          .buffer_type = BufferType::DRAM};
+    InterleavedBufferConfig dram_config_C{.device = device,
+                                          .size = dram_buffer_C_size,
+                                          .page_size = single_tile_size,
+                                          .buffer_type = BufferType::DRAM};
     auto src0_dram_buffer = CreateBuffer(dram_config_A);
     auto src1_dram_buffer = CreateBuffer(dram_config_B);
     auto dst_dram_buffer = CreateBuffer(dram_config_C);
 
     uint32_t src0_cb_index = CBIndex::c_0;
-    CircularBufferConfig cb_src0_config = CircularBufferConfig(in0_CB_size, {{src0_cb_index, cb_data_format}})
-                                              .set_page_size(src0_cb_index, single_tile_size);
+    CircularBufferConfig cb_src0_config =
+        CircularBufferConfig(in0_CB_size, {{src0_cb_index, cb_data_format}})
+            .set_page_size(src0_cb_index, single_tile_size);
     CreateCircularBuffer(program, all_cores, cb_src0_config);
 
     uint32_t src1_cb_index = CBIndex::c_1;
-    CircularBufferConfig cb_src1_config = CircularBufferConfig(in1_CB_size, {{src1_cb_index, cb_data_format}})
-                                              .set_page_size(src1_cb_index, single_tile_size);
+    CircularBufferConfig cb_src1_config =
+        CircularBufferConfig(in1_CB_size, {{src1_cb_index, cb_data_format}})
+            .set_page_size(src1_cb_index, single_tile_size);
     CreateCircularBuffer(program, all_cores, cb_src1_config);
 
     // The intermediate (partial sums) and the output share one region of L1.
@@ -281,37 +305,42 @@ std::string matmul_multicore_reuse_mcast(const std::vector<bfloat16>& a, const s
     uint32_t interm0_cb_index = CBIndex::c_24;
     std::map<uint8_t, tt::DataFormat> output_cb_data_format_spec{
         {output_cb_index, cb_data_format}, {interm0_cb_index, cb_data_format}};
-    CircularBufferConfig cb_output_config = CircularBufferConfig(out_CB_size, output_cb_data_format_spec)
-                                                .set_page_size(output_cb_index, single_tile_size)
-                                                .set_page_size(interm0_cb_index, single_tile_size);
+    CircularBufferConfig cb_output_config =
+        CircularBufferConfig(out_CB_size, output_cb_data_format_spec)
+            .set_page_size(output_cb_index, single_tile_size)
+            .set_page_size(interm0_cb_index, single_tile_size);
     CreateCircularBuffer(program, all_cores, cb_output_config);
 
     bool src0_is_dram = src0_dram_buffer->buffer_type() == BufferType::DRAM;
     bool src1_is_dram = src1_dram_buffer->buffer_type() == BufferType::DRAM;
-    std::vector<uint32_t> reader_compile_time_args = {(uint32_t)src0_is_dram, (uint32_t)src1_is_dram};
+    std::vector<uint32_t> reader_compile_time_args = {(uint32_t)src0_is_dram,
+                                                      (uint32_t)src1_is_dram};
     bool dst_is_dram = dst_dram_buffer->buffer_type() == BufferType::DRAM;
     std::vector<uint32_t> writer_compile_time_args = {(uint32_t)dst_is_dram};
 
-    // Create reader and writer kernels per core group: readers on NCRISC over NOC 0, writers on BRISC
-    // over NOC 1.
+    // Create reader and writer kernels per core group: readers on NCRISC over NOC 0, writers on
+    // BRISC over NOC 1.
     const std::string dir = "examples/matmul_multicore_reuse_mcast/kernels/";
-    auto mm_reader_kernel_in0_sender_in1_sender_id =
-        CreateKernel(program, dir + "reader_bmm_tile_layout_in0_sender_in1_sender.cpp", in0_sender_in1_sender,
-                     DataMovementConfig{.processor = DataMovementProcessor::RISCV_1,
-                                        .noc = NOC::RISCV_0_default,
-                                        .compile_args = reader_compile_time_args});
+    auto mm_reader_kernel_in0_sender_in1_sender_id = CreateKernel(
+        program, dir + "reader_bmm_tile_layout_in0_sender_in1_sender.cpp", in0_sender_in1_sender,
+        DataMovementConfig{.processor = DataMovementProcessor::RISCV_1,
+                           .noc = NOC::RISCV_0_default,
+                           .compile_args = reader_compile_time_args});
     auto mm_reader_kernel_in0_sender_in1_receiver_id =
-        CreateKernel(program, dir + "reader_bmm_tile_layout_in0_sender_in1_receiver.cpp", in0_sender_in1_receiver,
+        CreateKernel(program, dir + "reader_bmm_tile_layout_in0_sender_in1_receiver.cpp",
+                     in0_sender_in1_receiver,
                      DataMovementConfig{.processor = DataMovementProcessor::RISCV_1,
                                         .noc = NOC::RISCV_0_default,
                                         .compile_args = reader_compile_time_args});
     auto mm_reader_kernel_in0_receiver_in1_sender_id =
-        CreateKernel(program, dir + "reader_bmm_tile_layout_in0_receiver_in1_sender.cpp", in0_receiver_in1_sender,
+        CreateKernel(program, dir + "reader_bmm_tile_layout_in0_receiver_in1_sender.cpp",
+                     in0_receiver_in1_sender,
                      DataMovementConfig{.processor = DataMovementProcessor::RISCV_1,
                                         .noc = NOC::RISCV_0_default,
                                         .compile_args = reader_compile_time_args});
     auto mm_reader_kernel_in0_receiver_in1_receiver_id =
-        CreateKernel(program, dir + "reader_bmm_tile_layout_in0_receiver_in1_receiver.cpp", in0_receiver_in1_receiver,
+        CreateKernel(program, dir + "reader_bmm_tile_layout_in0_receiver_in1_receiver.cpp",
+                     in0_receiver_in1_receiver,
                      DataMovementConfig{.processor = DataMovementProcessor::RISCV_1,
                                         .noc = NOC::RISCV_0_default,
                                         .compile_args = reader_compile_time_args});
@@ -325,8 +354,9 @@ std::string matmul_multicore_reuse_mcast(const std::vector<bfloat16>& a, const s
                      DataMovementConfig{.processor = DataMovementProcessor::RISCV_0,
                                         .noc = NOC::RISCV_1_default,
                                         .compile_args = writer_compile_time_args});
-    CreateKernel(program, dir + "bmm_large_block_zm.cpp", all_cores,
-                 ComputeConfig{.math_fidelity = math_fidelity, .compile_args = compute_kernel_args});
+    CreateKernel(
+        program, dir + "bmm_large_block_zm.cpp", all_cores,
+        ComputeConfig{.math_fidelity = math_fidelity, .compile_args = compute_kernel_args});
 
     // Semaphores: each sender counts its receivers' "ready" increments in its sender semaphore, and
     // multicasts VALID into the receivers' receiver semaphore behind the data.
@@ -347,10 +377,12 @@ std::string matmul_multicore_reuse_mcast(const std::vector<bfloat16>& a, const s
             CoreCoord bottom_core = {core.x, start_core_y + num_cores_r - 1};
 
             auto left_core_physical = device->worker_core_from_logical_core(left_core);
-            auto left_core_plus_one_physical = device->worker_core_from_logical_core(left_core_plus_one);
+            auto left_core_plus_one_physical =
+                device->worker_core_from_logical_core(left_core_plus_one);
             auto right_core_physical = device->worker_core_from_logical_core(right_core);
             auto top_core_physical = device->worker_core_from_logical_core(top_core);
-            auto top_core_plus_one_physical = device->worker_core_from_logical_core(top_core_plus_one);
+            auto top_core_plus_one_physical =
+                device->worker_core_from_logical_core(top_core_plus_one);
             auto bottom_core_physical = device->worker_core_from_logical_core(bottom_core);
 
             std::vector<uint32_t> mm_reader_args = {
@@ -403,34 +435,40 @@ std::string matmul_multicore_reuse_mcast(const std::vector<bfloat16>& a, const s
             };
 
             std::vector<uint32_t> writer_args = {
-                (std::uint32_t)dst_dram_buffer->address(),                              // out_buffer_addr
-                (std::uint32_t)core_idx_x * per_core_N + core_idx_y * per_core_M * Nt,  // out_buffer_start_tile_id
-                (std::uint32_t)1,                                                       // out_buffer_stride_w
-                (std::uint32_t)Nt,                                                      // out_buffer_stride_h
+                (std::uint32_t)dst_dram_buffer->address(),  // out_buffer_addr
+                (std::uint32_t)core_idx_x * per_core_N +
+                    core_idx_y * per_core_M * Nt,    // out_buffer_start_tile_id
+                (std::uint32_t)1,                    // out_buffer_stride_w
+                (std::uint32_t)Nt,                   // out_buffer_stride_h
                 (std::uint32_t)out_subblock_w,       // out_buffer_next_subblock_stride_w
                 (std::uint32_t)out_subblock_h * Nt,  // out_buffer_next_subblock_stride_h
 
-                (std::uint32_t)out_subblock_w,                     // out_subblock_w
-                (std::uint32_t)out_subblock_h,                     // out_subblock_h
-                (std::uint32_t)(out_subblock_w * out_subblock_h),  // out_subblocks_w * out_subblocks_h
-                (std::uint32_t)(per_core_N / out_subblock_w),      // out_num_subblocks_w
-                (std::uint32_t)(per_core_M / out_subblock_h),      // out_num_subblocks_h
+                (std::uint32_t)out_subblock_w,  // out_subblock_w
+                (std::uint32_t)out_subblock_h,  // out_subblock_h
+                (std::uint32_t)(out_subblock_w *
+                                out_subblock_h),               // out_subblocks_w * out_subblocks_h
+                (std::uint32_t)(per_core_N / out_subblock_w),  // out_num_subblocks_w
+                (std::uint32_t)(per_core_M / out_subblock_h),  // out_num_subblocks_h
 
                 (std::uint32_t)Mt * Nt,  // MtNt
                 (std::uint32_t)B         // batch
             };
 
             if (core_idx_x == 0 && core_idx_y == 0) {
-                SetRuntimeArgs(program, mm_reader_kernel_in0_sender_in1_sender_id, core, mm_reader_args);
+                SetRuntimeArgs(program, mm_reader_kernel_in0_sender_in1_sender_id, core,
+                               mm_reader_args);
                 SetRuntimeArgs(program, unary_writer_kernel_noc1_id, core, writer_args);
             } else if (core_idx_x == 0 && core_idx_y != 0) {
-                SetRuntimeArgs(program, mm_reader_kernel_in0_sender_in1_receiver_id, core, mm_reader_args);
+                SetRuntimeArgs(program, mm_reader_kernel_in0_sender_in1_receiver_id, core,
+                               mm_reader_args);
                 SetRuntimeArgs(program, unary_writer_kernel_noc1_id, core, writer_args);
             } else if (core_idx_x != 0 && core_idx_y == 0) {
-                SetRuntimeArgs(program, mm_reader_kernel_in0_receiver_in1_sender_id, core, mm_reader_args);
+                SetRuntimeArgs(program, mm_reader_kernel_in0_receiver_in1_sender_id, core,
+                               mm_reader_args);
                 SetRuntimeArgs(program, unary_writer_kernel_noc0_id, core, writer_args);
             } else {
-                SetRuntimeArgs(program, mm_reader_kernel_in0_receiver_in1_receiver_id, core, mm_reader_args);
+                SetRuntimeArgs(program, mm_reader_kernel_in0_receiver_in1_receiver_id, core,
+                               mm_reader_args);
                 SetRuntimeArgs(program, unary_writer_kernel_noc0_id, core, writer_args);
             }
         }
@@ -441,8 +479,10 @@ std::string matmul_multicore_reuse_mcast(const std::vector<bfloat16>& a, const s
     EnqueueProgram(cq, program, false);
     EnqueueReadBuffer(cq, dst_dram_buffer, output.data(), true);
     char blocking[128];
-    std::snprintf(blocking, sizeof blocking, "%ux%u blocks of %ux%u tiles, in0_block_w %u, subblock %ux%u",
-                  num_blocks_y, num_blocks_x, per_core_M, per_core_N, in0_block_w, out_subblock_h, out_subblock_w);
+    std::snprintf(blocking, sizeof blocking,
+                  "%ux%u blocks of %ux%u tiles, in0_block_w %u, subblock %ux%u", num_blocks_y,
+                  num_blocks_x, per_core_M, per_core_N, in0_block_w, out_subblock_h,
+                  out_subblock_w);
     return blocking;
 }
 
@@ -452,9 +492,12 @@ int main(int argc, char** argv) {
     uint32_t M = 640, K = 640, N = 640;
     for (int i = 1; i + 1 < argc; i += 2) {
         std::string k = argv[i], v = argv[i + 1];
-        if (k == "--m") M = std::stoul(v);
-        else if (k == "--k") K = std::stoul(v);
-        else if (k == "--n") N = std::stoul(v);
+        if (k == "--m")
+            M = std::stoul(v);
+        else if (k == "--k")
+            K = std::stoul(v);
+        else if (k == "--n")
+            N = std::stoul(v);
         else {
             std::fprintf(stderr, "unknown option %s\n", k.c_str());
             return 2;
@@ -467,8 +510,10 @@ int main(int argc, char** argv) {
     constexpr uint32_t B = 1;
     IDevice* device = CreateDevice(0);
 
-    std::vector<bfloat16> src0_vec = create_random_vector_of_bfloat16_native(M * K * sizeof(bfloat16), 1, 123, -0.5);
-    std::vector<bfloat16> src1_vec = create_random_vector_of_bfloat16_native(K * N * sizeof(bfloat16), 1, 12522, -0.5);
+    std::vector<bfloat16> src0_vec =
+        create_random_vector_of_bfloat16_native(M * K * sizeof(bfloat16), 1, 123, -0.5);
+    std::vector<bfloat16> src1_vec =
+        create_random_vector_of_bfloat16_native(K * N * sizeof(bfloat16), 1, 12522, -0.5);
     const bool check = tensim::numerics_mode_name() != "timing";
     std::vector<double> golden_vec;
     if (check) golden_vec = golden_matmul(src0_vec, src1_vec, M, N, K);
@@ -478,7 +523,8 @@ int main(int argc, char** argv) {
     std::vector<bfloat16> result_vec(size_t(M) * N);
     std::string blocking;
     try {
-        blocking = matmul_multicore_reuse_mcast(src0_vec, src1_vec, result_vec, false, M, N, K, B, device);
+        blocking =
+            matmul_multicore_reuse_mcast(src0_vec, src1_vec, result_vec, false, M, N, K, B, device);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "matmul_multicore_reuse_mcast: %s\n", e.what());
         CloseDevice(device);
@@ -492,12 +538,17 @@ int main(int argc, char** argv) {
     if (!st.compute.empty()) fpu /= double(st.compute.size());
     double p = check ? pcc(golden_vec, result_vec) : 0.0;
     char pcc_text[32];
-    if (check) std::snprintf(pcc_text, sizeof pcc_text, "%.6f", p);
-    else std::snprintf(pcc_text, sizeof pcc_text, "not checked");
-    std::printf("matmul_multicore_reuse_mcast %ux%ux%u bf16 HiFi4 on %zu cores (%s): %llu cycles (%.2f us), FPU "
-                "utilization %.1f%% (mean over cores), PCC %s\n",
-                M, K, N, st.compute.size(), blocking.c_str(), static_cast<unsigned long long>(st.device_cycles),
-                st.device_time_us, 100.0 * fpu, pcc_text);
+    if (check)
+        std::snprintf(pcc_text, sizeof pcc_text, "%.6f", p);
+    else
+        std::snprintf(pcc_text, sizeof pcc_text, "not checked");
+    std::printf(
+        "matmul_multicore_reuse_mcast %ux%ux%u bf16 HiFi4 on %zu cores (%s): %llu cycles (%.2f "
+        "us), FPU "
+        "utilization %.1f%% (mean over cores), PCC %s\n",
+        M, K, N, st.compute.size(), blocking.c_str(),
+        static_cast<unsigned long long>(st.device_cycles), st.device_time_us, 100.0 * fpu,
+        pcc_text);
     CloseDevice(device);
 
     if (!check) {

@@ -1,5 +1,6 @@
 // matmul_single_core: C = A x B on one Tensix core, checked against fp64.
-//   matmul_single_core [--m M --k K --n N] [--fidelity LoFi|HiFi2|HiFi3|HiFi4] [--dtype bfloat16|bfloat8_b]
+//   matmul_single_core [--m M --k K --n N] [--fidelity LoFi|HiFi2|HiFi3|HiFi4] [--dtype
+//   bfloat16|bfloat8_b]
 // Reports device cycles, FPU utilisation, what each thread waited for, PCC and max error. The
 // reader keeps all of B and one row of A in L1, so the FPU (HiFi4 bf16) or the unpacker (LoFi
 // bfp8) limits the pace, not DRAM.
@@ -9,13 +10,12 @@
 #include <map>
 #include <random>
 #include <string>
-#include <vector>
-
 #include <tt-metalium/bfloat16.hpp>
 #include <tt-metalium/bfloat8.hpp>
 #include <tt-metalium/host_api.hpp>
 #include <tt-metalium/tensor_accessor_args.hpp>
 #include <tt-metalium/tilize_utils.hpp>
+#include <vector>
 
 using namespace tt;
 using namespace tt::tt_metal;
@@ -23,7 +23,8 @@ using namespace tt::tt_metal;
 namespace {
 
 // A row-major float matrix as the device stores it: tilized, in bf16 or bfp8_b.
-std::vector<uint32_t> to_device(const std::vector<float>& m, uint32_t rows, uint32_t cols, tt::DataFormat f) {
+std::vector<uint32_t> to_device(const std::vector<float>& m, uint32_t rows, uint32_t cols,
+                                tt::DataFormat f) {
     std::vector<float> tiled = tilize_nfaces(m, rows, cols);
     if (f == tt::DataFormat::Bfp8_b) return pack_fp32_vec_as_bfp8_tiles(tiled, false, false);
     std::vector<bfloat16> bf(tiled.begin(), tiled.end());
@@ -31,7 +32,8 @@ std::vector<uint32_t> to_device(const std::vector<float>& m, uint32_t rows, uint
 }
 
 // What the device holds, back as row-major floats.
-std::vector<float> from_device(const std::vector<uint32_t>& d, uint32_t rows, uint32_t cols, tt::DataFormat f) {
+std::vector<float> from_device(const std::vector<uint32_t>& d, uint32_t rows, uint32_t cols,
+                               tt::DataFormat f) {
     std::vector<float> tiled;
     if (f == tt::DataFormat::Bfp8_b) {
         tiled = unpack_bfp8_tiles_into_float_vec(d, false, false);
@@ -49,13 +51,19 @@ int main(int argc, char** argv) {
     tt::DataFormat fmt = tt::DataFormat::Float16_b;
     for (int i = 1; i + 1 < argc; i += 2) {
         std::string k = argv[i], v = argv[i + 1];
-        if (k == "--m") M = std::stoul(v);
-        else if (k == "--k") K = std::stoul(v);
-        else if (k == "--n") N = std::stoul(v);
+        if (k == "--m")
+            M = std::stoul(v);
+        else if (k == "--k")
+            K = std::stoul(v);
+        else if (k == "--n")
+            N = std::stoul(v);
         else if (k == "--fidelity")
-            fidelity = v == "LoFi" ? MathFidelity::LoFi : v == "HiFi2" ? MathFidelity::HiFi2
-                       : v == "HiFi3" ? MathFidelity::HiFi3 : MathFidelity::HiFi4;
-        else if (k == "--dtype") fmt = tensim::parse_data_format(v);
+            fidelity = v == "LoFi"    ? MathFidelity::LoFi
+                       : v == "HiFi2" ? MathFidelity::HiFi2
+                       : v == "HiFi3" ? MathFidelity::HiFi3
+                                      : MathFidelity::HiFi4;
+        else if (k == "--dtype")
+            fmt = tensim::parse_data_format(v);
         else {
             std::fprintf(stderr, "unknown option %s\n", k.c_str());
             return 2;
@@ -68,11 +76,14 @@ int main(int argc, char** argv) {
     Program program = CreateProgram();
     const CoreCoord core = {0, 0};
 
-    const uint32_t in_tile = tt::tile_size(fmt), out_tile = tt::tile_size(tt::DataFormat::Float16_b);
+    const uint32_t in_tile = tt::tile_size(fmt),
+                   out_tile = tt::tile_size(tt::DataFormat::Float16_b);
     auto make = [&](uint32_t tiles, uint32_t tile_bytes) {
-        return CreateBuffer(InterleavedBufferConfig{device, uint64_t(tiles) * tile_bytes, tile_bytes, BufferType::DRAM});
+        return CreateBuffer(InterleavedBufferConfig{device, uint64_t(tiles) * tile_bytes,
+                                                    tile_bytes, BufferType::DRAM});
     };
-    auto a_buf = make(Mt * Kt, in_tile), b_buf = make(Kt * Nt, in_tile), c_buf = make(Mt * Nt, out_tile);
+    auto a_buf = make(Mt * Kt, in_tile), b_buf = make(Kt * Nt, in_tile),
+         c_buf = make(Mt * Nt, out_tile);
 
     std::mt19937 rng(7);
     std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
@@ -86,9 +97,16 @@ int main(int argc, char** argv) {
     a = from_device(a_dev, M, K, fmt);
     b = from_device(b_dev, K, N, fmt);
 
-    CreateCircularBuffer(program, core, CircularBufferConfig(Kt * in_tile, {{CBIndex::c_0, fmt}}).set_page_size(CBIndex::c_0, in_tile));
-    CreateCircularBuffer(program, core, CircularBufferConfig(Kt * Nt * in_tile, {{CBIndex::c_1, fmt}}).set_page_size(CBIndex::c_1, in_tile));
-    CreateCircularBuffer(program, core, CircularBufferConfig(2 * out_tile, {{CBIndex::c_16, tt::DataFormat::Float16_b}}).set_page_size(CBIndex::c_16, out_tile));
+    CreateCircularBuffer(program, core,
+                         CircularBufferConfig(Kt * in_tile, {{CBIndex::c_0, fmt}})
+                             .set_page_size(CBIndex::c_0, in_tile));
+    CreateCircularBuffer(program, core,
+                         CircularBufferConfig(Kt * Nt * in_tile, {{CBIndex::c_1, fmt}})
+                             .set_page_size(CBIndex::c_1, in_tile));
+    CreateCircularBuffer(
+        program, core,
+        CircularBufferConfig(2 * out_tile, {{CBIndex::c_16, tt::DataFormat::Float16_b}})
+            .set_page_size(CBIndex::c_16, out_tile));
 
     std::vector<uint32_t> reader_args = {Mt, Kt, Nt};
     TensorAccessorArgs(*a_buf).append_to(reader_args);
@@ -96,9 +114,12 @@ int main(int argc, char** argv) {
     std::vector<uint32_t> writer_args;
     TensorAccessorArgs(*c_buf).append_to(writer_args);
     const std::string dir = "examples/matmul_single_core/kernels/";
-    auto reader = CreateKernel(program, dir + "reader_mm_reuse.cpp", core, ReaderDataMovementConfig(reader_args));
-    auto writer = CreateKernel(program, dir + "writer_mm.cpp", core, WriterDataMovementConfig(writer_args));
-    CreateKernel(program, dir + "mm.cpp", core, ComputeConfig{.math_fidelity = fidelity, .compile_args = {Mt, Kt, Nt}});
+    auto reader = CreateKernel(program, dir + "reader_mm_reuse.cpp", core,
+                               ReaderDataMovementConfig(reader_args));
+    auto writer =
+        CreateKernel(program, dir + "writer_mm.cpp", core, WriterDataMovementConfig(writer_args));
+    CreateKernel(program, dir + "mm.cpp", core,
+                 ComputeConfig{.math_fidelity = fidelity, .compile_args = {Mt, Kt, Nt}});
     SetRuntimeArgs(program, reader, core, {a_buf->address(), b_buf->address()});
     SetRuntimeArgs(program, writer, core, {c_buf->address(), Mt * Nt});
 
@@ -122,29 +143,39 @@ int main(int argc, char** argv) {
 
     const auto& st = tensim::last_program_stats(device);
     const auto& eng = st.compute.at(0);
-    std::printf("matmul_single_core %ux%ux%u %s %s: %llu cycles (%.2f us), FPU utilization %.1f%% "
-                "(ideal %u tile matmuls x %u cycles)\n",
-                M, K, N, tensim::data_format_name(fmt).c_str(),
-                fidelity == MathFidelity::LoFi ? "LoFi" : fidelity == MathFidelity::HiFi2 ? "HiFi2"
-                : fidelity == MathFidelity::HiFi3 ? "HiFi3" : "HiFi4",
-                static_cast<unsigned long long>(st.device_cycles), st.device_time_us, 100.0 * eng.fpu_utilization,
-                Mt * Kt * Nt, 16 * static_cast<uint32_t>(fidelity == MathFidelity::LoFi ? 1 : static_cast<int>(fidelity)));
+    std::printf(
+        "matmul_single_core %ux%ux%u %s %s: %llu cycles (%.2f us), FPU utilization %.1f%% "
+        "(ideal %u tile matmuls x %u cycles)\n",
+        M, K, N, tensim::data_format_name(fmt).c_str(),
+        fidelity == MathFidelity::LoFi    ? "LoFi"
+        : fidelity == MathFidelity::HiFi2 ? "HiFi2"
+        : fidelity == MathFidelity::HiFi3 ? "HiFi3"
+                                          : "HiFi4",
+        static_cast<unsigned long long>(st.device_cycles), st.device_time_us,
+        100.0 * eng.fpu_utilization, Mt * Kt * Nt,
+        16 *
+            static_cast<uint32_t>(fidelity == MathFidelity::LoFi ? 1 : static_cast<int>(fidelity)));
     // Which engine set the pace: math starved for operands while the unpacker itself had its CBs
     // (unpack-bound), or the unpacker held back by full Src banks (FPU-bound).
     std::map<std::string, std::map<std::string, uint64_t>> stalls;
     for (const auto& k : st.kernels) stalls[k.risc] = k.stall_cycles;
     uint64_t math_starved = stalls["TRISC1"]["src_full"] > stalls["TRISC0"]["cb_wait"]
-                                ? stalls["TRISC1"]["src_full"] - stalls["TRISC0"]["cb_wait"] : 0;
+                                ? stalls["TRISC1"]["src_full"] - stalls["TRISC0"]["cb_wait"]
+                                : 0;
     uint64_t unpack_held = stalls["TRISC0"]["src_free"];
-    std::printf("  bound by: %s (math waited %llu cycles on the unpacker beyond input fill; the unpacker waited "
-                "%llu cycles on the FPU)\n",
-                math_starved > unpack_held ? "unpacker" : "FPU", static_cast<unsigned long long>(math_starved),
-                static_cast<unsigned long long>(unpack_held));
+    std::printf(
+        "  bound by: %s (math waited %llu cycles on the unpacker beyond input fill; the unpacker "
+        "waited "
+        "%llu cycles on the FPU)\n",
+        math_starved > unpack_held ? "unpacker" : "FPU",
+        static_cast<unsigned long long>(math_starved),
+        static_cast<unsigned long long>(unpack_held));
     for (const auto& k : st.kernels) {
         if (k.risc.rfind("TRISC", 0) != 0) continue;
         std::printf("  %-6s busy %7llu cycles; waited:", k.risc.c_str(),
                     static_cast<unsigned long long>(k.end_cycle - k.start_cycle));
-        for (const auto& [why, cycles] : k.stall_cycles) std::printf(" %s %llu", why.c_str(), static_cast<unsigned long long>(cycles));
+        for (const auto& [why, cycles] : k.stall_cycles)
+            std::printf(" %s %llu", why.c_str(), static_cast<unsigned long long>(cycles));
         std::printf("\n");
     }
     std::printf("  vs fp64: PCC %.6f, max |error| %.4g\n", pcc, max_err);

@@ -8,20 +8,20 @@
 #include <cstdio>
 #include <limits>
 #include <random>
-#include <vector>
-
 #include <tt-metalium/bfloat16.hpp>
 #include <tt-metalium/constants.hpp>
 #include <tt-metalium/distributed.hpp>
 #include <tt-metalium/host_api.hpp>
 #include <tt-metalium/tensor_accessor_args.hpp>
 #include <tt-metalium/tilize_utils.hpp>
+#include <vector>
 
 using namespace tt;
 using namespace tt::tt_metal;
 
 int main() {
-    std::shared_ptr<distributed::MeshDevice> mesh_device = distributed::MeshDevice::create_unit_mesh(0);
+    std::shared_ptr<distributed::MeshDevice> mesh_device =
+        distributed::MeshDevice::create_unit_mesh(0);
     distributed::MeshCommandQueue& cq = mesh_device->mesh_command_queue();
     distributed::MeshWorkload workload;
     distributed::MeshCoordinateRange device_range(mesh_device->shape());
@@ -33,16 +33,20 @@ int main() {
     constexpr uint32_t elements_per_tile = constants::TILE_WIDTH * constants::TILE_HEIGHT;
     constexpr uint32_t tile_size_bytes = sizeof(bfloat16) * elements_per_tile;
 
-    distributed::DeviceLocalBufferConfig dram_config{.page_size = tile_size_bytes, .buffer_type = BufferType::DRAM};
+    distributed::DeviceLocalBufferConfig dram_config{.page_size = tile_size_bytes,
+                                                     .buffer_type = BufferType::DRAM};
     auto src_buffer = distributed::MeshBuffer::create(
-        distributed::ReplicatedBufferConfig{.size = Ht * Wt * tile_size_bytes}, dram_config, mesh_device.get());
+        distributed::ReplicatedBufferConfig{.size = Ht * Wt * tile_size_bytes}, dram_config,
+        mesh_device.get());
     auto dst_buffer = distributed::MeshBuffer::create(
-        distributed::ReplicatedBufferConfig{.size = Ht * tile_size_bytes}, dram_config, mesh_device.get());
+        distributed::ReplicatedBufferConfig{.size = Ht * tile_size_bytes}, dram_config,
+        mesh_device.get());
 
     // Rows of three kinds: mixed signs in [-10, 10], all negative in [-60, -0.5], and all negative
     // with a tiny spread near -1000 (bf16 spacing there is 4).
     std::mt19937 rng(5);
-    std::uniform_real_distribution<float> mixed(-10.0f, 10.0f), negative(-60.0f, -0.5f), far(-1040.0f, -1000.0f);
+    std::uniform_real_distribution<float> mixed(-10.0f, 10.0f), negative(-60.0f, -0.5f),
+        far(-1040.0f, -1000.0f);
     std::vector<bfloat16> src_vec(M * N);
     for (uint32_t r = 0; r < M; ++r)
         for (uint32_t c = 0; c < N; ++c) {
@@ -53,9 +57,10 @@ int main() {
     distributed::EnqueueWriteMeshBuffer(cq, src_buffer, src_tiled, false);
 
     auto make_cb = [&](tt::CBIndex cb, uint32_t tiles) {
-        CreateCircularBuffer(program, core,
-                             CircularBufferConfig(tiles * tile_size_bytes, {{cb, tt::DataFormat::Float16_b}})
-                                 .set_page_size(cb, tile_size_bytes));
+        CreateCircularBuffer(
+            program, core,
+            CircularBufferConfig(tiles * tile_size_bytes, {{cb, tt::DataFormat::Float16_b}})
+                .set_page_size(cb, tile_size_bytes));
     };
     make_cb(CBIndex::c_0, 2);   // input, double-buffered
     make_cb(CBIndex::c_2, 1);   // reduce scaler
@@ -89,7 +94,8 @@ int main() {
     bool pass = mesh_device->close();
 
     if (tensim::numerics_mode_name() == "timing") {
-        std::printf("reduce_max: %ux%u row max, device time %llu cycles (%.2f us)\n", M, N, cycles, us);
+        std::printf("reduce_max: %ux%u row max, device time %llu cycles (%.2f us)\n", M, N, cycles,
+                    us);
         std::printf("%s\n", pass ? "PASS (timing mode: results not checked)" : "FAIL");
         return pass ? 0 : 1;
     }
@@ -108,12 +114,14 @@ int main() {
     }
     double pcc = (sxy - sx * sy / M) / std::sqrt((sxx - sx * sx / M) * (syy - sy * sy / M));
     pass = pass && wrong == 0 && max_err == 0.0 && pcc > 0.99999;
-    std::printf("reduce_max: %ux%u row max, device time %llu cycles (%.2f us), max |err| %.3g, PCC %.6f, "
-                "%u of %u rows exact\n",
-                M, N, cycles, us, max_err, pcc, M - wrong, M);
+    std::printf(
+        "reduce_max: %ux%u row max, device time %llu cycles (%.2f us), max |err| %.3g, PCC %.6f, "
+        "%u of %u rows exact\n",
+        M, N, cycles, us, max_err, pcc, M - wrong, M);
     if (wrong) {
         double ref = -std::numeric_limits<double>::infinity();
-        for (uint32_t c = 0; c < N; ++c) ref = std::max(ref, double(float(src_vec[first_wrong * N + c])));
+        for (uint32_t c = 0; c < N; ++c)
+            ref = std::max(ref, double(float(src_vec[first_wrong * N + c])));
         std::printf("  first wrong row %u: got %g, expected %g\n", first_wrong,
                     float(result[first_wrong * constants::TILE_WIDTH]), ref);
     }

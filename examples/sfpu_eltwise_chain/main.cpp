@@ -4,20 +4,20 @@
 #include <cmath>
 #include <cstdio>
 #include <random>
-#include <vector>
-
 #include <tt-metalium/bfloat16.hpp>
 #include <tt-metalium/constants.hpp>
 #include <tt-metalium/distributed.hpp>
 #include <tt-metalium/host_api.hpp>
 #include <tt-metalium/tensor_accessor_args.hpp>
 #include <tt-metalium/tilize_utils.hpp>
+#include <vector>
 
 using namespace tt;
 using namespace tt::tt_metal;
 
 int main() {
-    std::shared_ptr<distributed::MeshDevice> mesh_device = distributed::MeshDevice::create_unit_mesh(0);
+    std::shared_ptr<distributed::MeshDevice> mesh_device =
+        distributed::MeshDevice::create_unit_mesh(0);
     distributed::MeshCommandQueue& cq = mesh_device->mesh_command_queue();
     distributed::MeshWorkload workload;
     distributed::MeshCoordinateRange device_range(mesh_device->shape());
@@ -30,12 +30,16 @@ int main() {
     constexpr uint32_t n_tiles = (M * N) / elements_per_tile;
     constexpr uint32_t tile_size_bytes = sizeof(bfloat16) * elements_per_tile;
 
-    distributed::DeviceLocalBufferConfig dram_config{.page_size = tile_size_bytes, .buffer_type = BufferType::DRAM};
+    distributed::DeviceLocalBufferConfig dram_config{.page_size = tile_size_bytes,
+                                                     .buffer_type = BufferType::DRAM};
     distributed::ReplicatedBufferConfig src_buffer_config{.size = n_tiles * tile_size_bytes};
     distributed::ReplicatedBufferConfig ones_buffer_config{.size = tile_size_bytes};
-    auto src_dram_buffer = distributed::MeshBuffer::create(src_buffer_config, dram_config, mesh_device.get());
-    auto ones_dram_buffer = distributed::MeshBuffer::create(ones_buffer_config, dram_config, mesh_device.get());
-    auto dst_dram_buffer = distributed::MeshBuffer::create(src_buffer_config, dram_config, mesh_device.get());
+    auto src_dram_buffer =
+        distributed::MeshBuffer::create(src_buffer_config, dram_config, mesh_device.get());
+    auto ones_dram_buffer =
+        distributed::MeshBuffer::create(ones_buffer_config, dram_config, mesh_device.get());
+    auto dst_dram_buffer =
+        distributed::MeshBuffer::create(src_buffer_config, dram_config, mesh_device.get());
 
     // Inputs in [-4, 4].
     std::mt19937 rng(17);
@@ -50,9 +54,10 @@ int main() {
 
     for (tt::CBIndex cb : {CBIndex::c_0, CBIndex::c_1, CBIndex::c_16}) {
         const uint32_t tiles = cb == CBIndex::c_1 ? 1 : 2;
-        CreateCircularBuffer(program, core,
-                             CircularBufferConfig(tiles * tile_size_bytes, {{cb, tt::DataFormat::Float16_b}})
-                                 .set_page_size(cb, tile_size_bytes));
+        CreateCircularBuffer(
+            program, core,
+            CircularBufferConfig(tiles * tile_size_bytes, {{cb, tt::DataFormat::Float16_b}})
+                .set_page_size(cb, tile_size_bytes));
     }
 
     std::vector<uint32_t> reader_compile_time_args;
@@ -60,15 +65,18 @@ int main() {
     TensorAccessorArgs(*ones_dram_buffer).append_to(reader_compile_time_args);
     std::vector<uint32_t> writer_compile_time_args;
     TensorAccessorArgs(*dst_dram_buffer).append_to(writer_compile_time_args);
-    KernelHandle reader_id = CreateKernel(program, "examples/sfpu_eltwise_chain/kernels/reader.cpp", core,
-                                          ReaderDataMovementConfig(reader_compile_time_args));
-    KernelHandle writer_id = CreateKernel(program, "examples/sfpu_eltwise_chain/kernels/writer.cpp", core,
-                                          WriterDataMovementConfig(writer_compile_time_args));
-    KernelHandle compute_id = CreateKernel(
-        program, "examples/sfpu_eltwise_chain/kernels/compute.cpp", core,
-        ComputeConfig{.math_fidelity = MathFidelity::HiFi4, .fp32_dest_acc_en = false, .math_approx_mode = false});
+    KernelHandle reader_id = CreateKernel(program, "examples/sfpu_eltwise_chain/kernels/reader.cpp",
+                                          core, ReaderDataMovementConfig(reader_compile_time_args));
+    KernelHandle writer_id = CreateKernel(program, "examples/sfpu_eltwise_chain/kernels/writer.cpp",
+                                          core, WriterDataMovementConfig(writer_compile_time_args));
+    KernelHandle compute_id =
+        CreateKernel(program, "examples/sfpu_eltwise_chain/kernels/compute.cpp", core,
+                     ComputeConfig{.math_fidelity = MathFidelity::HiFi4,
+                                   .fp32_dest_acc_en = false,
+                                   .math_approx_mode = false});
 
-    SetRuntimeArgs(program, reader_id, core, {src_dram_buffer->address(), ones_dram_buffer->address(), n_tiles});
+    SetRuntimeArgs(program, reader_id, core,
+                   {src_dram_buffer->address(), ones_dram_buffer->address(), n_tiles});
     SetRuntimeArgs(program, writer_id, core, {dst_dram_buffer->address(), n_tiles});
     SetRuntimeArgs(program, compute_id, core, {n_tiles});
 
@@ -84,15 +92,16 @@ int main() {
     bool pass = mesh_device->close();
 
     if (tensim::numerics_mode_name() == "timing") {
-        std::printf("sfpu_eltwise_chain (softplus): %ux%u, %u tiles, device time %llu cycles (%.2f us)\n", M, N,
-                    n_tiles, cycles, us);
+        std::printf(
+            "sfpu_eltwise_chain (softplus): %ux%u, %u tiles, device time %llu cycles (%.2f us)\n",
+            M, N, n_tiles, cycles, us);
         std::printf("%s\n", pass ? "PASS (timing mode: results not checked)" : "FAIL");
         return pass ? 0 : 1;
     }
 
     // Each SFPU step leaves a bf16 value in Dst (relative 2^-9): exp(x) and 1 + exp(x) are rounded
-    // before the log, which turns a relative error e into an absolute one of about e, and the output
-    // is rounded to bf16 once more. Allow |err| <= 0.01 + 1% of |softplus(x)|.
+    // before the log, which turns a relative error e into an absolute one of about e, and the
+    // output is rounded to bf16 once more. Allow |err| <= 0.01 + 1% of |softplus(x)|.
     std::vector<bfloat16> result = untilize_nfaces(result_tiled, M, N);
     double max_err = 0, sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
     bool within = result.size() == src_vec.size();
@@ -108,9 +117,10 @@ int main() {
     double n = double(src_vec.size());
     double pcc = (sxy - sx * sy / n) / std::sqrt((sxx - sx * sx / n) * (syy - sy * sy / n));
     pass = pass && within && pcc > 0.9999;
-    std::printf("sfpu_eltwise_chain (softplus): %ux%u, %u tiles, device time %llu cycles (%.2f us), "
-                "max |err| %.3g, PCC %.6f\n",
-                M, N, n_tiles, cycles, us, max_err, pcc);
+    std::printf(
+        "sfpu_eltwise_chain (softplus): %ux%u, %u tiles, device time %llu cycles (%.2f us), "
+        "max |err| %.3g, PCC %.6f\n",
+        M, N, n_tiles, cycles, us, max_err, pcc);
     std::printf("%s\n", pass ? "PASS" : "FAIL");
     return pass ? 0 : 1;
 }

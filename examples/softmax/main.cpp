@@ -5,20 +5,20 @@
 #include <cmath>
 #include <cstdio>
 #include <random>
-#include <vector>
-
 #include <tt-metalium/bfloat16.hpp>
 #include <tt-metalium/constants.hpp>
 #include <tt-metalium/distributed.hpp>
 #include <tt-metalium/host_api.hpp>
 #include <tt-metalium/tensor_accessor_args.hpp>
 #include <tt-metalium/tilize_utils.hpp>
+#include <vector>
 
 using namespace tt;
 using namespace tt::tt_metal;
 
 int main() {
-    std::shared_ptr<distributed::MeshDevice> mesh_device = distributed::MeshDevice::create_unit_mesh(0);
+    std::shared_ptr<distributed::MeshDevice> mesh_device =
+        distributed::MeshDevice::create_unit_mesh(0);
     distributed::MeshCommandQueue& cq = mesh_device->mesh_command_queue();
     distributed::MeshWorkload workload;
     distributed::MeshCoordinateRange device_range(mesh_device->shape());
@@ -30,10 +30,13 @@ int main() {
     constexpr uint32_t elements_per_tile = constants::TILE_WIDTH * constants::TILE_HEIGHT;
     constexpr uint32_t tile_size_bytes = sizeof(bfloat16) * elements_per_tile;
 
-    distributed::DeviceLocalBufferConfig dram_config{.page_size = tile_size_bytes, .buffer_type = BufferType::DRAM};
+    distributed::DeviceLocalBufferConfig dram_config{.page_size = tile_size_bytes,
+                                                     .buffer_type = BufferType::DRAM};
     distributed::ReplicatedBufferConfig buffer_config{.size = Ht * Wt * tile_size_bytes};
-    auto src_buffer = distributed::MeshBuffer::create(buffer_config, dram_config, mesh_device.get());
-    auto dst_buffer = distributed::MeshBuffer::create(buffer_config, dram_config, mesh_device.get());
+    auto src_buffer =
+        distributed::MeshBuffer::create(buffer_config, dram_config, mesh_device.get());
+    auto dst_buffer =
+        distributed::MeshBuffer::create(buffer_config, dram_config, mesh_device.get());
 
     // Logits with a per-row offset (some rows entirely negative or large) and a spread of +-4.
     std::mt19937 rng(31);
@@ -47,9 +50,10 @@ int main() {
     distributed::EnqueueWriteMeshBuffer(cq, src_buffer, src_tiled, false);
 
     auto make_cb = [&](tt::CBIndex cb, uint32_t tiles) {
-        CreateCircularBuffer(program, core,
-                             CircularBufferConfig(tiles * tile_size_bytes, {{cb, tt::DataFormat::Float16_b}})
-                                 .set_page_size(cb, tile_size_bytes));
+        CreateCircularBuffer(
+            program, core,
+            CircularBufferConfig(tiles * tile_size_bytes, {{cb, tt::DataFormat::Float16_b}})
+                .set_page_size(cb, tile_size_bytes));
     };
     make_cb(CBIndex::c_0, 2 * Wt);  // input rows, double-buffered
     make_cb(CBIndex::c_2, 1);       // reduce scaler
@@ -62,12 +66,13 @@ int main() {
     TensorAccessorArgs(*src_buffer).append_to(reader_args);
     std::vector<uint32_t> writer_args;
     TensorAccessorArgs(*dst_buffer).append_to(writer_args);
-    KernelHandle reader =
-        CreateKernel(program, "examples/softmax/kernels/reader.cpp", core, ReaderDataMovementConfig(reader_args));
-    KernelHandle writer =
-        CreateKernel(program, "examples/softmax/kernels/writer.cpp", core, WriterDataMovementConfig(writer_args));
+    KernelHandle reader = CreateKernel(program, "examples/softmax/kernels/reader.cpp", core,
+                                       ReaderDataMovementConfig(reader_args));
+    KernelHandle writer = CreateKernel(program, "examples/softmax/kernels/writer.cpp", core,
+                                       WriterDataMovementConfig(writer_args));
     CreateKernel(program, "examples/softmax/kernels/softmax.cpp", core,
-                 ComputeConfig{.math_fidelity = MathFidelity::HiFi4, .math_approx_mode = false,
+                 ComputeConfig{.math_fidelity = MathFidelity::HiFi4,
+                               .math_approx_mode = false,
                                .compile_args = {Ht, Wt}});
 
     const uint16_t one = bfloat16(1.0f).to_uint16();
@@ -111,8 +116,8 @@ int main() {
     double n = double(M) * N;
     double pcc = (sxy - sx * sy / n) / std::sqrt((sxx - sx * sx / n) * (syy - sy * sy / n));
     pass = pass && max_err < 0.01 && pcc > 0.999;
-    std::printf("softmax: %ux%u, device time %llu cycles (%.2f us), max |err| %.3g, PCC %.6f\n", M, N, cycles, us,
-                max_err, pcc);
+    std::printf("softmax: %ux%u, device time %llu cycles (%.2f us), max |err| %.3g, PCC %.6f\n", M,
+                N, cycles, us, max_err, pcc);
     std::printf("%s\n", pass ? "PASS" : "FAIL");
     return pass ? 0 : 1;
 }

@@ -5,10 +5,9 @@
 #include <cstdio>
 #include <random>
 #include <string>
-#include <vector>
-
 #include <tt-metalium/bfloat16.hpp>
 #include <tt-metalium/host_api.hpp>
+#include <vector>
 
 using namespace tt;
 using namespace tt::tt_metal;
@@ -50,11 +49,13 @@ int main(int argc, char** argv) {
     detail::WriteToBuffer(a, va);
     detail::WriteToBuffer(b, vb);
 
-    for (auto [cb, buf] : {std::pair{CBIndex::c_0, a}, std::pair{CBIndex::c_1, b}, std::pair{CBIndex::c_16, c}})
-        CreateCircularBuffer(program, cores,
-                             CircularBufferConfig(tiles_per_core * tile_bytes, {{cb, tt::DataFormat::Float16_b}})
-                                 .set_page_size(cb, tile_bytes)
-                                 .set_globally_allocated_address(*buf));
+    for (auto [cb, buf] :
+         {std::pair{CBIndex::c_0, a}, std::pair{CBIndex::c_1, b}, std::pair{CBIndex::c_16, c}})
+        CreateCircularBuffer(
+            program, cores,
+            CircularBufferConfig(tiles_per_core * tile_bytes, {{cb, tt::DataFormat::Float16_b}})
+                .set_page_size(cb, tile_bytes)
+                .set_globally_allocated_address(*buf));
     CreateKernel(program, "examples/vecadd_sharding/kernels/add_sharding.cpp", cores,
                  ComputeConfig{.compile_args = {tiles_per_core}});
     detail::LaunchProgram(device, program);
@@ -63,15 +64,19 @@ int main(int argc, char** argv) {
     detail::ReadFromBuffer(c, vc);
     double max_err = 0;
     for (size_t i = 0; i < va.size(); ++i)
-        max_err = std::max(max_err, std::abs(double(float(vc[i])) - (double(float(va[i])) + double(float(vb[i])))));
-    std::printf("vecadd_sharding (%s): 16 tiles on 4 cores, device time %llu cycles, max |err| %.4g\n", mode.c_str(),
-                static_cast<unsigned long long>(tensim::last_program_stats(device).device_cycles), max_err);
+        max_err = std::max(max_err, std::abs(double(float(vc[i])) -
+                                             (double(float(va[i])) + double(float(vb[i])))));
+    std::printf(
+        "vecadd_sharding (%s): 16 tiles on 4 cores, device time %llu cycles, max |err| %.4g\n",
+        mode.c_str(),
+        static_cast<unsigned long long>(tensim::last_program_stats(device).device_cycles), max_err);
     CloseDevice(device);
     if (tensim::numerics_mode_name() == "timing") {
         std::printf("PASS (timing mode: results not checked)\n");
         return 0;
     }
-    bool pass = vc.size() == va.size() && max_err <= 1.0 / 32;  // one bf16 rounding of values below 8
+    bool pass =
+        vc.size() == va.size() && max_err <= 1.0 / 32;  // one bf16 rounding of values below 8
     std::printf("%s\n", pass ? "PASS" : "FAIL");
     return pass ? 0 : 1;
 }

@@ -11,7 +11,8 @@ void kernel_main() {
     constexpr uint32_t op = get_compile_time_arg_val(0);  // 0 read, 1 write, 2 multicast
     constexpr bool peer_is_dram = get_compile_time_arg_val(1) != 0;
     // Writes on a static VC (TT-Metal's NOC_UNICAST_WRITE_VC) or on VCs the routers pick.
-    constexpr uint32_t write_vc = get_compile_time_arg_val(2) != 0 ? NOC_DYNAMIC_VC : NOC_UNICAST_WRITE_VC;
+    constexpr uint32_t write_vc =
+        get_compile_time_arg_val(2) != 0 ? NOC_DYNAMIC_VC : NOC_UNICAST_WRITE_VC;
     constexpr uint32_t kMaxPeers = 160;
     const uint32_t local_addr = get_arg_val<uint32_t>(0);
     const uint32_t local_span = get_arg_val<uint32_t>(1);

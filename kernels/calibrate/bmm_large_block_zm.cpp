@@ -18,8 +18,9 @@ void kernel_main() {
     constexpr uint32_t in0_block_w = get_compile_time_arg_val(0);        // K tiles per block
     constexpr uint32_t in0_num_subblocks = get_compile_time_arg_val(1);  // Mt / out_subblock_h
     constexpr uint32_t in0_block_num_tiles = get_compile_time_arg_val(2);
-    constexpr uint32_t in0_subblock_num_tiles = get_compile_time_arg_val(3);  // out_subblock_h * in0_block_w
-    constexpr uint32_t in1_num_subblocks = get_compile_time_arg_val(4);       // Nt / out_subblock_w
+    constexpr uint32_t in0_subblock_num_tiles =
+        get_compile_time_arg_val(3);  // out_subblock_h * in0_block_w
+    constexpr uint32_t in1_num_subblocks = get_compile_time_arg_val(4);  // Nt / out_subblock_w
     constexpr uint32_t in1_block_num_tiles = get_compile_time_arg_val(5);
     constexpr uint32_t in1_per_core_w = get_compile_time_arg_val(6);  // Nt
     constexpr uint32_t num_blocks = get_compile_time_arg_val(7);
@@ -31,7 +32,8 @@ void kernel_main() {
     // Packer L1 accumulation with the result in another format than the partials: the last block
     // also accumulates into c_24, then one pass copies the sums to c_16 in its format.
     constexpr bool copy_out = packer_l1_acc && get_compile_time_arg_val(13) != 0;
-    constexpr uint32_t out_block_num_tiles = in0_num_subblocks * in1_num_subblocks * out_subblock_num_tiles;
+    constexpr uint32_t out_block_num_tiles =
+        in0_num_subblocks * in1_num_subblocks * out_subblock_num_tiles;
 
     constexpr uint32_t in0_cb = tt::CBIndex::c_0;
     constexpr uint32_t in1_cb = tt::CBIndex::c_1;
@@ -42,7 +44,8 @@ void kernel_main() {
     constexpr bool pack_formats_differ = get_dataformat(interm_cb) != get_dataformat(out_cb);
 
     if constexpr (use_matmul_block)
-        mm_block_init(in0_cb, in1_cb, interm_cb, false, out_subblock_w, out_subblock_h, in0_block_w);
+        mm_block_init(in0_cb, in1_cb, interm_cb, false, out_subblock_w, out_subblock_h,
+                      in0_block_w);
     else
         mm_init(in0_cb, in1_cb, interm_cb);
     cb_wait_front(in0_cb, in0_block_num_tiles);
@@ -69,11 +72,12 @@ void kernel_main() {
                     // The partials are unpacked in their own format, then SrcA goes back to in1's.
                     copy_tile_to_dst_init_short_with_dt(in1_cb, interm_cb);
                     cb_wait_front(interm_cb, out_subblock_num_tiles);
-                    for (uint32_t i = 0; i < out_subblock_num_tiles; ++i) copy_tile(interm_cb, i, i);
+                    for (uint32_t i = 0; i < out_subblock_num_tiles; ++i)
+                        copy_tile(interm_cb, i, i);
                     cb_pop_front(interm_cb, out_subblock_num_tiles);
                     if constexpr (use_matmul_block)
-                        mm_block_init_short_with_dt(in0_cb, in1_cb, interm_cb, false, out_subblock_w, out_subblock_h,
-                                                    in0_block_w);
+                        mm_block_init_short_with_dt(in0_cb, in1_cb, interm_cb, false,
+                                                    out_subblock_w, out_subblock_h, in0_block_w);
                     else
                         mm_init_short_with_dt(in0_cb, in1_cb, interm_cb);
                 }
@@ -93,9 +97,11 @@ void kernel_main() {
                         for (uint32_t w = 0; w < out_subblock_w; ++w) {
                             uint32_t in1_index_inner_dim_offset = 0;
                             for (uint32_t k = 0; k < in0_block_w; ++k) {
-                                matmul_tiles(in0_cb, in1_cb, in0_index_subblock_offset + in0_index_h_offset + k,
-                                             in1_index_subblock_offset + in1_index_inner_dim_offset + w, dst_index,
-                                             false);
+                                matmul_tiles(
+                                    in0_cb, in1_cb,
+                                    in0_index_subblock_offset + in0_index_h_offset + k,
+                                    in1_index_subblock_offset + in1_index_inner_dim_offset + w,
+                                    dst_index, false);
                                 in1_index_inner_dim_offset += in1_per_core_w;
                             }
                             dst_index++;
@@ -116,7 +122,8 @@ void kernel_main() {
             in0_index_subblock_offset += in0_subblock_num_tiles;
         }
         if constexpr (packer_l1_acc) {
-            // The sums stay where they were packed: free the pages so the next block packs onto them.
+            // The sums stay where they were packed: free the pages so the next block packs onto
+            // them.
             if (!last_out) {
                 cb_wait_front(interm_cb, out_block_num_tiles);
                 cb_pop_front(interm_cb, out_block_num_tiles);

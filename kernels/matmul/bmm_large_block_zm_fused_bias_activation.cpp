@@ -21,8 +21,9 @@
 namespace NAMESPACE {
 
 // Partial sums of one subblock back into Dst; then the unpacker is set up for matmul again.
-inline void reload_from_cb_to_dst(uint32_t in0_cb_id, uint32_t in1_cb_id, uint32_t mm_partials_cb_id,
-                                  uint32_t out_subblock_num_tiles, uint32_t out_subblock_w, uint32_t out_subblock_h,
+inline void reload_from_cb_to_dst(uint32_t in0_cb_id, uint32_t in1_cb_id,
+                                  uint32_t mm_partials_cb_id, uint32_t out_subblock_num_tiles,
+                                  uint32_t out_subblock_w, uint32_t out_subblock_h,
                                   uint32_t in0_block_w) {
     copy_tile_to_dst_init_short_with_dt(in1_cb_id, mm_partials_cb_id);
     cb_wait_front(mm_partials_cb_id, out_subblock_num_tiles);
@@ -35,16 +36,21 @@ inline void reload_from_cb_to_dst(uint32_t in0_cb_id, uint32_t in1_cb_id, uint32
 }
 
 void MAIN {
-    constexpr uint32_t in0_block_w = get_compile_time_arg_val(0);             // K tiles per step
-    constexpr uint32_t in0_num_subblocks = get_compile_time_arg_val(1);       // out_block_h / out_subblock_h
-    constexpr uint32_t in0_block_num_tiles = get_compile_time_arg_val(2);     // out_block_h * in0_block_w
-    constexpr uint32_t in0_subblock_num_tiles = get_compile_time_arg_val(3);  // out_subblock_h * in0_block_w
-    constexpr uint32_t in1_num_subblocks = get_compile_time_arg_val(4);       // out_block_w / out_subblock_w
-    constexpr uint32_t in1_block_num_tiles = get_compile_time_arg_val(5);     // in0_block_w * out_block_w
-    constexpr uint32_t in1_per_core_w = get_compile_time_arg_val(6);          // out_block_w
-    constexpr uint32_t num_blocks_inner_dim = get_compile_time_arg_val(7);    // K steps
-    constexpr uint32_t num_blocks_w_dim = get_compile_time_arg_val(8);        // output blocks across
-    constexpr uint32_t num_blocks_h_dim = get_compile_time_arg_val(9);        // output blocks down
+    constexpr uint32_t in0_block_w = get_compile_time_arg_val(0);  // K tiles per step
+    constexpr uint32_t in0_num_subblocks =
+        get_compile_time_arg_val(1);  // out_block_h / out_subblock_h
+    constexpr uint32_t in0_block_num_tiles =
+        get_compile_time_arg_val(2);  // out_block_h * in0_block_w
+    constexpr uint32_t in0_subblock_num_tiles =
+        get_compile_time_arg_val(3);  // out_subblock_h * in0_block_w
+    constexpr uint32_t in1_num_subblocks =
+        get_compile_time_arg_val(4);  // out_block_w / out_subblock_w
+    constexpr uint32_t in1_block_num_tiles =
+        get_compile_time_arg_val(5);                                  // in0_block_w * out_block_w
+    constexpr uint32_t in1_per_core_w = get_compile_time_arg_val(6);  // out_block_w
+    constexpr uint32_t num_blocks_inner_dim = get_compile_time_arg_val(7);  // K steps
+    constexpr uint32_t num_blocks_w_dim = get_compile_time_arg_val(8);      // output blocks across
+    constexpr uint32_t num_blocks_h_dim = get_compile_time_arg_val(9);      // output blocks down
     constexpr uint32_t out_subblock_h = get_compile_time_arg_val(10);
     constexpr uint32_t out_subblock_w = get_compile_time_arg_val(11);
     constexpr uint32_t out_subblock_num_tiles = get_compile_time_arg_val(12);
@@ -58,7 +64,8 @@ void MAIN {
 
     constexpr bool spill = num_blocks_inner_dim > 1;
 
-    mm_block_init(in0_cb_id, in1_cb_id, mm_partials_cb_id, false, out_subblock_w, out_subblock_h, in0_block_w);
+    mm_block_init(in0_cb_id, in1_cb_id, mm_partials_cb_id, false, out_subblock_w, out_subblock_h,
+                  in0_block_w);
     for (uint32_t b = 0; b < batch; b++) {
         for (uint32_t bh = 0; bh < num_blocks_h_dim; bh++) {
             for (uint32_t bw = 0; bw < num_blocks_w_dim; bw++) {
@@ -72,22 +79,27 @@ void MAIN {
                     cb_wait_front(in1_cb_id, in1_block_num_tiles);
 
                     uint32_t in0_index_subblock_offset = 0;
-                    for (uint32_t in0_subblock = 0; in0_subblock < in0_num_subblocks; in0_subblock++) {
+                    for (uint32_t in0_subblock = 0; in0_subblock < in0_num_subblocks;
+                         in0_subblock++) {
                         uint32_t in1_index_subblock_offset = 0;
-                        for (uint32_t in1_subblock = 0; in1_subblock < in1_num_subblocks; in1_subblock++) {
+                        for (uint32_t in1_subblock = 0; in1_subblock < in1_num_subblocks;
+                             in1_subblock++) {
                             tile_regs_acquire();
                             if (enable_reload) {
-                                reload_from_cb_to_dst(in0_cb_id, in1_cb_id, mm_partials_cb_id, out_subblock_num_tiles,
-                                                      out_subblock_w, out_subblock_h, in0_block_w);
+                                reload_from_cb_to_dst(in0_cb_id, in1_cb_id, mm_partials_cb_id,
+                                                      out_subblock_num_tiles, out_subblock_w,
+                                                      out_subblock_h, in0_block_w);
                             }
 
-                            // Accumulate the subblock over this K step: one matmul_block per K tile.
+                            // Accumulate the subblock over this K step: one matmul_block per K
+                            // tile.
                             uint32_t dst_index = 0;
                             uint32_t in0_index = in0_index_subblock_offset;
                             uint32_t in1_index = in1_index_subblock_offset;
-                            for (uint32_t inner_dim_idx = 0; inner_dim_idx < in0_block_w; ++inner_dim_idx) {
-                                matmul_block(in0_cb_id, in1_cb_id, in0_index, in1_index, dst_index, false,
-                                             out_subblock_w, out_subblock_h, in0_block_w);
+                            for (uint32_t inner_dim_idx = 0; inner_dim_idx < in0_block_w;
+                                 ++inner_dim_idx) {
+                                matmul_block(in0_cb_id, in1_cb_id, in0_index, in1_index, dst_index,
+                                             false, out_subblock_w, out_subblock_h, in0_block_w);
                                 in0_index++;
                                 in1_index += in1_per_core_w;
                             }
@@ -108,7 +120,8 @@ void MAIN {
                             } else {
                                 tile_regs_commit();
                                 // The partials may share L1 with the output: wait until the writer
-                                // has drained the previous output block from the pages about to be used.
+                                // has drained the previous output block from the pages about to be
+                                // used.
                                 if (block == 0) {
                                     cb_reserve_back(out_cb_id, out_num_tiles_to_wait);
                                     out_num_tiles_to_wait += out_subblock_num_tiles;

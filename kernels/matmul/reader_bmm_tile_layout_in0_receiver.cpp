@@ -23,8 +23,8 @@ void kernel_main() {
 
     volatile tt_l1_ptr uint32_t* in0_mcast_receiver_semaphore_addr_ptr =
         reinterpret_cast<volatile tt_l1_ptr uint32_t*>(in0_mcast_receiver_semaphore_addr);
-    const uint64_t in0_mcast_sender_semaphore_noc_addr =
-        get_noc_addr(in0_mcast_sender_noc_x, in0_mcast_sender_noc_y, in0_mcast_sender_semaphore_addr);
+    const uint64_t in0_mcast_sender_semaphore_noc_addr = get_noc_addr(
+        in0_mcast_sender_noc_x, in0_mcast_sender_noc_y, in0_mcast_sender_semaphore_addr);
 
     const uint32_t num_blocks = batch * num_blocks_h_dim * num_blocks_w_dim * num_blocks_inner_dim;
     for (uint32_t block = 0; block < num_blocks; ++block) {

@@ -1,13 +1,14 @@
-// in0 from L1 shards (after TT-NN's reader_bmm_tile_layout_in0_sender_receiver_padding_block_sharded.cpp).
-// Every core of a multicast group runs this kernel; the group's cores hold in0 as shards of
-// in0_block_h tile rows by shard_width_in_tiles K tiles (the K slices in order, one per shard
-// core). For each K step the core whose shard holds it is the sender: it waits until every other
-// core of the group has room (they increment its sender semaphore), multicasts the block with
-// loopback into every group core's CB c_0 (itself included) and multicasts VALID behind it. When
-// the block is narrower than the shard, its rows are not contiguous: the sender first gathers them
-// into its CB with local NoC reads. A group of one core just copies its blocks into its CB.
-// A core that computes nothing (is_worker 0) frees each block at once, so its CB pointers keep
-// step with the workers' (a sender writes at its own pointer on every core).
+// in0 from L1 shards (after TT-NN's
+// reader_bmm_tile_layout_in0_sender_receiver_padding_block_sharded.cpp). Every core of a multicast
+// group runs this kernel; the group's cores hold in0 as shards of in0_block_h tile rows by
+// shard_width_in_tiles K tiles (the K slices in order, one per shard core). For each K step the
+// core whose shard holds it is the sender: it waits until every other core of the group has room
+// (they increment its sender semaphore), multicasts the block with loopback into every group core's
+// CB c_0 (itself included) and multicasts VALID behind it. When the block is narrower than the
+// shard, its rows are not contiguous: the sender first gathers them into its CB with local NoC
+// reads. A group of one core just copies its blocks into its CB. A core that computes nothing
+// (is_worker 0) frees each block at once, so its CB pointers keep step with the workers' (a sender
+// writes at its own pointer on every core).
 #include <stdint.h>
 
 #include "dataflow_api.h"
@@ -27,7 +28,8 @@ void kernel_main() {
     const uint32_t in0_mcast_dest_noc_start_y = get_arg_val<uint32_t>(rt++);
     const uint32_t in0_mcast_dest_noc_end_x = get_arg_val<uint32_t>(rt++);
     const uint32_t in0_mcast_dest_noc_end_y = get_arg_val<uint32_t>(rt++);
-    const uint32_t in0_mcast_num_cores = get_arg_val<uint32_t>(rt++);  // the group, this core included
+    const uint32_t in0_mcast_num_cores =
+        get_arg_val<uint32_t>(rt++);  // the group, this core included
     const uint32_t in0_mcast_sender_semaphore_addr = get_semaphore(get_arg_val<uint32_t>(rt++));
     const uint32_t in0_mcast_receiver_semaphore_addr = get_semaphore(get_arg_val<uint32_t>(rt++));
     const bool is_worker = get_arg_val<uint32_t>(rt++) != 0;
@@ -46,8 +48,9 @@ void kernel_main() {
     noc_semaphore_set(in0_mcast_receiver_semaphore_addr_ptr, VALID);
     volatile tt_l1_ptr uint32_t* in0_mcast_sender_semaphore_addr_ptr =
         reinterpret_cast<volatile tt_l1_ptr uint32_t*>(in0_mcast_sender_semaphore_addr);
-    const uint64_t in0_multicast_data_noc = get_noc_multicast_addr(
-        in0_mcast_dest_noc_start_x, in0_mcast_dest_noc_start_y, in0_mcast_dest_noc_end_x, in0_mcast_dest_noc_end_y, 0);
+    const uint64_t in0_multicast_data_noc =
+        get_noc_multicast_addr(in0_mcast_dest_noc_start_x, in0_mcast_dest_noc_start_y,
+                               in0_mcast_dest_noc_end_x, in0_mcast_dest_noc_end_y, 0);
 
     for (uint32_t block = 0; block < num_blocks_inner_dim; ++block) {
         const uint32_t sender = block / num_blocks_per_shard;
@@ -69,11 +72,13 @@ void kernel_main() {
             if (in0_mcast_num_cores > 1) {
                 noc_semaphore_wait(in0_mcast_sender_semaphore_addr_ptr, in0_mcast_num_cores - 1);
                 noc_semaphore_set(in0_mcast_sender_semaphore_addr_ptr, 0);
-                noc_async_write_multicast_loopback_src(src, in0_multicast_data_noc | l1_write_addr_in0,
-                                                       in0_block_size_bytes, in0_mcast_num_cores, true);
-                noc_semaphore_set_multicast_loopback_src(in0_mcast_receiver_semaphore_addr,
-                                                         in0_multicast_data_noc | in0_mcast_receiver_semaphore_addr,
-                                                         in0_mcast_num_cores);
+                noc_async_write_multicast_loopback_src(
+                    src, in0_multicast_data_noc | l1_write_addr_in0, in0_block_size_bytes,
+                    in0_mcast_num_cores, true);
+                noc_semaphore_set_multicast_loopback_src(
+                    in0_mcast_receiver_semaphore_addr,
+                    in0_multicast_data_noc | in0_mcast_receiver_semaphore_addr,
+                    in0_mcast_num_cores);
                 noc_async_writes_flushed();
             }
         } else {

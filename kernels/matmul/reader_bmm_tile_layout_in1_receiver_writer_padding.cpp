@@ -1,8 +1,9 @@
-// in1 receiver and output writer (after TT-NN's reader_bmm_tile_layout_in1_receiver_writer_padding.cpp).
-// Receives the in1 blocks the top core of its column (or the 1D sender) multicasts: make room in
-// CB c_1, mark the receiver semaphore INVALID, increment the sender's semaphore, wait for VALID.
-// Writes each finished output block from CB c_4 to the interleaved output, or (OUT_SHARDED) waits
-// until the output sits in the core's shard. Padding tiles are not written.
+// in1 receiver and output writer (after TT-NN's
+// reader_bmm_tile_layout_in1_receiver_writer_padding.cpp). Receives the in1 blocks the top core of
+// its column (or the 1D sender) multicasts: make room in CB c_1, mark the receiver semaphore
+// INVALID, increment the sender's semaphore, wait for VALID. Writes each finished output block from
+// CB c_4 to the interleaved output, or (OUT_SHARDED) waits until the output sits in the core's
+// shard. Padding tiles are not written.
 #include <stdint.h>
 
 #include "dataflow_api.h"
@@ -49,24 +50,28 @@ void kernel_main() {
     constexpr uint32_t cb_id_out0 = 4;
 
     const uint32_t output_single_tile_size_bytes = get_tile_size(cb_id_out0);
-    [[maybe_unused]] const InterleavedAddrGenFast<out_is_dram> s = {.bank_base_address = out_tensor_addr,
-                                                                    .page_size = output_single_tile_size_bytes,
-                                                                    .data_format = get_dataformat(cb_id_out0)};
+    [[maybe_unused]] const InterleavedAddrGenFast<out_is_dram> s = {
+        .bank_base_address = out_tensor_addr,
+        .page_size = output_single_tile_size_bytes,
+        .data_format = get_dataformat(cb_id_out0)};
 
     volatile tt_l1_ptr uint32_t* in1_mcast_receiver_semaphore_addr_ptr =
         reinterpret_cast<volatile tt_l1_ptr uint32_t*>(in1_mcast_receiver_semaphore_addr);
-    const uint64_t in1_mcast_sender_semaphore_noc_addr =
-        get_noc_addr(in1_mcast_sender_noc_x, in1_mcast_sender_noc_y, in1_mcast_sender_semaphore_addr);
+    const uint64_t in1_mcast_sender_semaphore_noc_addr = get_noc_addr(
+        in1_mcast_sender_noc_x, in1_mcast_sender_noc_y, in1_mcast_sender_semaphore_addr);
 
     const uint32_t out_block_h = out_subblock_h * out_num_subblocks_h;
     const uint32_t out_block_w = out_subblock_w * out_num_subblocks_w;
     for (uint32_t b = 0; b < batch; ++b) {
         uint32_t out_tensor_current_h_dim_block_tile_id = out_tensor_start_tile_id;
         for (uint32_t bh = 0; bh < num_blocks_h_dim; ++bh) {
-            [[maybe_unused]] const uint32_t valid_h = valid_extent(core_valid_h, bh * out_block_h, out_block_h);
-            uint32_t out_tensor_current_w_dim_block_tile_id = out_tensor_current_h_dim_block_tile_id;
+            [[maybe_unused]] const uint32_t valid_h =
+                valid_extent(core_valid_h, bh * out_block_h, out_block_h);
+            uint32_t out_tensor_current_w_dim_block_tile_id =
+                out_tensor_current_h_dim_block_tile_id;
             for (uint32_t bw = 0; bw < num_blocks_w_dim; ++bw) {
-                [[maybe_unused]] const uint32_t valid_w = valid_extent(core_valid_w, bw * out_block_w, out_block_w);
+                [[maybe_unused]] const uint32_t valid_w =
+                    valid_extent(core_valid_w, bw * out_block_w, out_block_w);
                 for (uint32_t block = 0; block < num_blocks_inner_dim; ++block) {
                     cb_reserve_back(cb_id_in1, in1_block_num_tiles);
                     noc_semaphore_set(in1_mcast_receiver_semaphore_addr_ptr, INVALID);
@@ -86,7 +91,8 @@ void kernel_main() {
                         for (uint32_t h = 0; h < out_subblock_h; ++h) {
                             uint32_t out_tensor_tile_id = out_tensor_sb_row_start_tile_id;
                             for (uint32_t w = 0; w < out_subblock_w; ++w) {
-                                if (sbh * out_subblock_h + h < valid_h && sbw * out_subblock_w + w < valid_w)
+                                if (sbh * out_subblock_h + h < valid_h &&
+                                    sbw * out_subblock_w + w < valid_w)
                                     noc_async_write_tile(out_tensor_tile_id, s, l1_read_addr);
                                 l1_read_addr += output_single_tile_size_bytes;
                                 out_tensor_tile_id += out_tensor_stride_w;
@@ -107,9 +113,8 @@ void kernel_main() {
         out_tensor_start_tile_id += MtNt;
     }
 #ifdef OUT_SHARDED
-    cb_wait_front(cb_id_out0,
-                  batch * num_blocks_h_dim * num_blocks_w_dim * out_num_subblocks_h * out_num_subblocks_w *
-                      out_subblock_tile_count);
+    cb_wait_front(cb_id_out0, batch * num_blocks_h_dim * num_blocks_w_dim * out_num_subblocks_h *
+                                  out_num_subblocks_w * out_subblock_tile_count);
 #endif
     noc_async_write_barrier();
 }

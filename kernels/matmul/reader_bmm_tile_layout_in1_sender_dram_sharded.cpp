@@ -39,8 +39,8 @@ void kernel_main() {
     for (uint32_t block = 0; block < num_blocks_inner_dim; ++block) {
         cb_reserve_back(cb_id_in1, in1_block_num_tiles);
         const uint32_t l1_write_addr_in1 = get_write_ptr(cb_id_in1);
-        noc_async_read(get_noc_addr_from_bank_id<true>(dram_bank_id, in1_read_addr), l1_write_addr_in1,
-                       in1_block_size_bytes);
+        noc_async_read(get_noc_addr_from_bank_id<true>(dram_bank_id, in1_read_addr),
+                       l1_write_addr_in1, in1_block_size_bytes);
         in1_read_addr += in1_block_size_bytes;
         noc_async_read_barrier();
         cb_push_back(cb_id_in1, in1_block_num_tiles);
@@ -61,7 +61,8 @@ void kernel_main() {
             for (uint32_t h = 0; h < out_subblock_h; ++h) {
                 uint32_t out_tensor_tile_id = out_tensor_sb_row_start_tile_id;
                 for (uint32_t w = 0; w < out_subblock_w; ++w) {
-                    if (sbh * out_subblock_h + h < core_valid_h && sbw * out_subblock_w + w < core_valid_w)
+                    if (sbh * out_subblock_h + h < core_valid_h &&
+                        sbw * out_subblock_w + w < core_valid_w)
                         noc_async_write_tile(out_tensor_tile_id, s, l1_read_addr);
                     l1_read_addr += output_single_tile_size_bytes;
                     out_tensor_tile_id += out_tensor_stride_w;

@@ -1,10 +1,11 @@
-// in1 sender and output writer (after TT-NN's reader_bmm_tile_layout_in1_sender_writer_padding.cpp).
-// Reader: for every output block, reads this core's in1 blocks (in0_block_w rows x out_block_w
-// tiles per K step) from the interleaved in1 into CB c_1 and, when in1_mcast_num_dests > 0,
-// multicasts each to a rectangle of receivers with the same semaphore handshake as in0 (wait for
-// every receiver's increment, data, then VALID). Writer: when an output block is done, writes its
-// subblocks from CB c_4 to the interleaved output, or (OUT_SHARDED) waits until the output sits in
-// the core's shard. Tiles past the tensor's last row or column (padding) are neither read nor written.
+// in1 sender and output writer (after TT-NN's
+// reader_bmm_tile_layout_in1_sender_writer_padding.cpp). Reader: for every output block, reads this
+// core's in1 blocks (in0_block_w rows x out_block_w tiles per K step) from the interleaved in1 into
+// CB c_1 and, when in1_mcast_num_dests > 0, multicasts each to a rectangle of receivers with the
+// same semaphore handshake as in0 (wait for every receiver's increment, data, then VALID). Writer:
+// when an output block is done, writes its subblocks from CB c_4 to the interleaved output, or
+// (OUT_SHARDED) waits until the output sits in the core's shard. Tiles past the tensor's last row
+// or column (padding) are neither read nor written.
 #include <stdint.h>
 
 #include "dataflow_api.h"
@@ -70,54 +71,65 @@ void kernel_main() {
                                                     .page_size = in1_single_tile_size_bytes,
                                                     .data_format = get_dataformat(cb_id_in1)};
     const uint32_t output_single_tile_size_bytes = get_tile_size(cb_id_out0);
-    [[maybe_unused]] const InterleavedAddrGenFast<out_is_dram> s = {.bank_base_address = out_tensor_addr,
-                                                   .page_size = output_single_tile_size_bytes,
-                                                   .data_format = get_dataformat(cb_id_out0)};
+    [[maybe_unused]] const InterleavedAddrGenFast<out_is_dram> s = {
+        .bank_base_address = out_tensor_addr,
+        .page_size = output_single_tile_size_bytes,
+        .data_format = get_dataformat(cb_id_out0)};
 
     volatile tt_l1_ptr uint32_t* in1_mcast_receiver_semaphore_addr_ptr =
         reinterpret_cast<volatile tt_l1_ptr uint32_t*>(in1_mcast_receiver_semaphore_addr);
     *(in1_mcast_receiver_semaphore_addr_ptr) = VALID;
     volatile tt_l1_ptr uint32_t* in1_mcast_sender_semaphore_addr_ptr =
         reinterpret_cast<volatile tt_l1_ptr uint32_t*>(in1_mcast_sender_semaphore_addr);
-    const uint64_t in1_multicast_data_noc = get_noc_multicast_addr(
-        in1_mcast_dest_noc_start_x, in1_mcast_dest_noc_start_y, in1_mcast_dest_noc_end_x, in1_mcast_dest_noc_end_y, 0);
+    const uint64_t in1_multicast_data_noc =
+        get_noc_multicast_addr(in1_mcast_dest_noc_start_x, in1_mcast_dest_noc_start_y,
+                               in1_mcast_dest_noc_end_x, in1_mcast_dest_noc_end_y, 0);
 
     const uint32_t out_block_h = out_subblock_h * out_num_subblocks_h;
     for (uint32_t b = 0; b < batch; ++b) {
         uint32_t out_tensor_current_h_dim_block_tile_id = out_tensor_start_tile_id;
         for (uint32_t bh = 0; bh < num_blocks_h_dim; ++bh) {
-            [[maybe_unused]] const uint32_t valid_h = valid_extent(core_valid_h, bh * out_block_h, out_block_h);
+            [[maybe_unused]] const uint32_t valid_h =
+                valid_extent(core_valid_h, bh * out_block_h, out_block_h);
             uint32_t in1_tensor_current_w_dim_block_tile_id = in1_tensor_start_tile_id;
-            uint32_t out_tensor_current_w_dim_block_tile_id = out_tensor_current_h_dim_block_tile_id;
+            uint32_t out_tensor_current_w_dim_block_tile_id =
+                out_tensor_current_h_dim_block_tile_id;
             for (uint32_t bw = 0; bw < num_blocks_w_dim; ++bw) {
                 const uint32_t valid_w = valid_extent(core_valid_w, bw * in1_block_w, in1_block_w);
-                uint32_t in1_tensor_current_inner_dim_block_start_tile_id = in1_tensor_current_w_dim_block_tile_id;
+                uint32_t in1_tensor_current_inner_dim_block_start_tile_id =
+                    in1_tensor_current_w_dim_block_tile_id;
                 for (uint32_t block = 0; block < num_blocks_inner_dim; ++block) {
                     cb_reserve_back(cb_id_in1, in1_block_num_tiles);
                     uint32_t l1_write_addr_in1 = get_write_ptr(cb_id_in1);
                     const uint32_t in1_start_address = l1_write_addr_in1;
 
-                    uint32_t in1_tensor_row_start_tile_id = in1_tensor_current_inner_dim_block_start_tile_id;
+                    uint32_t in1_tensor_row_start_tile_id =
+                        in1_tensor_current_inner_dim_block_start_tile_id;
                     for (uint32_t h = 0; h < in1_block_h; ++h) {
                         uint32_t in1_tensor_tile_id = in1_tensor_row_start_tile_id;
                         for (uint32_t w = 0; w < in1_block_w; ++w) {
-                            if (w < valid_w) noc_async_read_tile(in1_tensor_tile_id, s1, l1_write_addr_in1);
+                            if (w < valid_w)
+                                noc_async_read_tile(in1_tensor_tile_id, s1, l1_write_addr_in1);
                             l1_write_addr_in1 += in1_single_tile_size_bytes;
                             in1_tensor_tile_id += in1_tensor_stride_w;
                         }
                         in1_tensor_row_start_tile_id += in1_tensor_stride_h;
                     }
-                    in1_tensor_current_inner_dim_block_start_tile_id += in1_tensor_next_inner_dim_block_stride;
+                    in1_tensor_current_inner_dim_block_start_tile_id +=
+                        in1_tensor_next_inner_dim_block_stride;
                     noc_async_read_barrier();
 
                     if (in1_mcast_num_dests > 0) {
-                        noc_semaphore_wait(in1_mcast_sender_semaphore_addr_ptr, in1_mcast_num_dests);
+                        noc_semaphore_wait(in1_mcast_sender_semaphore_addr_ptr,
+                                           in1_mcast_num_dests);
                         noc_semaphore_set(in1_mcast_sender_semaphore_addr_ptr, 0);
-                        noc_async_write_multicast(in1_start_address, in1_multicast_data_noc | in1_start_address,
+                        noc_async_write_multicast(in1_start_address,
+                                                  in1_multicast_data_noc | in1_start_address,
                                                   in1_block_size_bytes, in1_mcast_num_dests, true);
-                        noc_semaphore_set_multicast(in1_mcast_receiver_semaphore_addr,
-                                                    in1_multicast_data_noc | in1_mcast_receiver_semaphore_addr,
-                                                    in1_mcast_num_dests);
+                        noc_semaphore_set_multicast(
+                            in1_mcast_receiver_semaphore_addr,
+                            in1_multicast_data_noc | in1_mcast_receiver_semaphore_addr,
+                            in1_mcast_num_dests);
                         noc_async_writes_flushed();
                     }
                     cb_push_back(cb_id_in1, in1_block_num_tiles);
@@ -135,7 +147,8 @@ void kernel_main() {
                         for (uint32_t h = 0; h < out_subblock_h; ++h) {
                             uint32_t out_tensor_tile_id = out_tensor_sb_row_start_tile_id;
                             for (uint32_t w = 0; w < out_subblock_w; ++w) {
-                                if (sbh * out_subblock_h + h < valid_h && sbw * out_subblock_w + w < valid_w)
+                                if (sbh * out_subblock_h + h < valid_h &&
+                                    sbw * out_subblock_w + w < valid_w)
                                     noc_async_write_tile(out_tensor_tile_id, s, l1_read_addr);
                                 l1_read_addr += output_single_tile_size_bytes;
                                 out_tensor_tile_id += out_tensor_stride_w;
@@ -159,9 +172,8 @@ void kernel_main() {
     }
 #ifdef OUT_SHARDED
     // The output CB is the core's output shard: done once compute has packed all of it.
-    cb_wait_front(cb_id_out0,
-                  batch * num_blocks_h_dim * num_blocks_w_dim * out_num_subblocks_h * out_num_subblocks_w *
-                      out_subblock_tile_count);
+    cb_wait_front(cb_id_out0, batch * num_blocks_h_dim * num_blocks_w_dim * out_num_subblocks_h *
+                                  out_num_subblocks_w * out_subblock_tile_count);
 #endif
     noc_async_write_barrier();
 }

@@ -1,12 +1,12 @@
 #include "chip/arch_loader.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <cstdio>
 #include <fstream>
-
-#include <fmt/format.h>
 
 #include "common/params.hpp"
 
@@ -39,8 +39,8 @@ std::string resolve(const std::string& name_or_file) {
     if (fs::exists(arch_dir()))
         for (const auto& e : fs::directory_iterator(arch_dir()))
             if (e.path().extension() == ".json") known += " " + e.path().stem().string();
-    throw ConfigError(fmt::format("unknown architecture '{}' (no such file; known:{})",
-                                  name_or_file, known));
+    throw ConfigError(
+        fmt::format("unknown architecture '{}' (no such file; known:{})", name_or_file, known));
 }
 
 void require(bool ok, const std::string& where, const std::string& what) {
@@ -56,7 +56,8 @@ ChipConfig load_chip(const nlohmann::json& j, const std::string& path) {
     Params p(j, path);
     p.value("name", c.name);
     p.constant("clock_mhz", "MHz", c.clock.freq_mhz, "the AI clock every block counts cycles of");
-    p.require(c.clock.freq_mhz > 0 && c.clock.freq_mhz <= 10000, "clock_mhz", "must be in (0, 10000]");
+    p.require(c.clock.freq_mhz > 0 && c.clock.freq_mhz <= 10000, "clock_mhz",
+              "must be in (0, 10000]");
     auto section = [&](const char* key, auto&& load) {
         Params s = p.child(key);
         load(s);
@@ -81,15 +82,21 @@ namespace {
 nlohmann::json board_with_inline_chip(nlohmann::json j, const std::string& file) {
     if (!j.contains("chip")) {
         auto leaf = [&](const char* key, const char* unit) {
-            nlohmann::json v = j.contains("grid") && j["grid"].contains(key) ? j["grid"][key]["value"] : nlohmann::json();
-            return nlohmann::json{{"value", v}, {"unit", unit}, {"source", file + " (its Tensix grid)"}};
+            nlohmann::json v = j.contains("grid") && j["grid"].contains(key)
+                                   ? j["grid"][key]["value"]
+                                   : nlohmann::json();
+            return nlohmann::json{
+                {"value", v}, {"unit", unit}, {"source", file + " (its Tensix grid)"}};
         };
-        nlohmann::json board = {{"name", j.value("name", "chip")},
-                                {"num_chips", {{"value", 1}, {"unit", "chips"}, {"source", "a chip file alone"}}},
-                                {"worker_cols", leaf("tensix_cols", "x")},
-                                {"worker_rows", leaf("tensix_rows", "y")},
-                                {"eth_links", {{"value", nlohmann::json::array()}, {"unit", "chip,port,chip,port"},
-                                               {"source", "a chip file alone"}}}};
+        nlohmann::json board = {
+            {"name", j.value("name", "chip")},
+            {"num_chips", {{"value", 1}, {"unit", "chips"}, {"source", "a chip file alone"}}},
+            {"worker_cols", leaf("tensix_cols", "x")},
+            {"worker_rows", leaf("tensix_rows", "y")},
+            {"eth_links",
+             {{"value", nlohmann::json::array()},
+              {"unit", "chip,port,chip,port"},
+              {"source", "a chip file alone"}}}};
         board["chip"] = std::move(j);
         return board;
     }
@@ -105,7 +112,8 @@ nlohmann::json board_with_inline_chip(nlohmann::json j, const std::string& file)
 // constant of the chip (`tensix.l1_size_kib`, `clock_mhz`). The value replaces the constant's.
 void apply_override(nlohmann::json& board, const std::string& kv) {
     auto eq = kv.find('=');
-    if (eq == std::string::npos || eq == 0) throw ConfigError("override '" + kv + "': expected key=value");
+    if (eq == std::string::npos || eq == 0)
+        throw ConfigError("override '" + kv + "': expected key=value");
     std::string key = kv.substr(0, eq), text = kv.substr(eq + 1);
     nlohmann::json value;
     try {
@@ -120,11 +128,12 @@ void apply_override(nlohmann::json& board, const std::string& kv) {
         auto& cols = board["worker_cols"]["value"];
         auto& rows = board["worker_rows"]["value"];
         if (gx > int(cols.size()) || gy > int(rows.size()))
-            throw ConfigError(fmt::format("override worker_grid={}: the board has {}x{} workers", text, cols.size(),
-                                          rows.size()));
+            throw ConfigError(fmt::format("override worker_grid={}: the board has {}x{} workers",
+                                          text, cols.size(), rows.size()));
         cols.erase(cols.begin() + gx, cols.end());
         rows.erase(rows.begin() + gy, rows.end());
-        board["worker_cols"]["source"] = board["worker_rows"]["source"] = "override worker_grid=" + text;
+        board["worker_cols"]["source"] = board["worker_rows"]["source"] =
+            "override worker_grid=" + text;
         return;
     }
     nlohmann::json* node = &board["chip"];
@@ -147,7 +156,8 @@ void apply_override(nlohmann::json& board, const std::string& kv) {
 
 }  // namespace
 
-SystemConfig load_system(const std::string& name_or_file, const std::vector<std::string>& overrides) {
+SystemConfig load_system(const std::string& name_or_file,
+                         const std::vector<std::string>& overrides) {
     std::string file = resolve(name_or_file);
     nlohmann::json j = board_with_inline_chip(read_json(file), file);
     for (const auto& o : overrides) apply_override(j, o);
@@ -162,7 +172,8 @@ SystemConfig load_system(const std::string& name_or_file, const std::vector<std:
     p.constant("eth_links", "chip,port,chip,port", s.eth_links);
     p.finish();
     require(s.num_chips >= 1 && s.num_chips <= 64, file + ".num_chips", "must be in [1, 64]");
-    require(!s.worker_cols.empty() && !s.worker_rows.empty(), file + ".worker_cols/rows", "empty worker grid");
+    require(!s.worker_cols.empty() && !s.worker_rows.empty(), file + ".worker_cols/rows",
+            "empty worker grid");
     for (int x : s.worker_cols)
         for (int y : s.worker_rows)
             require(s.chip.is_tensix({x, y}), file + ".worker_cols/rows",
@@ -177,7 +188,9 @@ SystemConfig load_system(const std::string& name_or_file, const std::vector<std:
 
 nlohmann::json to_json(const SystemConfig& s) {
     // A board file with its chip inline: load_system reads it back to the same configuration.
-    auto c = [](auto v, const char* unit) { return nlohmann::json{{"value", v}, {"unit", unit}, {"source", "resolved"}}; };
+    auto c = [](auto v, const char* unit) {
+        return nlohmann::json{{"value", v}, {"unit", unit}, {"source", "resolved"}};
+    };
     return {{"name", s.name},
             {"chip", s.chip.source},
             {"num_chips", c(s.num_chips, "chips")},

@@ -1,9 +1,8 @@
 // Loading architecture and board files (sim/arch/*.json) into SystemConfig, with validation.
 #pragma once
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "chip/chip_config.hpp"
 
@@ -15,7 +14,8 @@ std::string arch_dir();
 // grid), or a path to a JSON file of either kind. `overrides` are `key=value` settings applied
 // first: `tensix.l1_size_kib=512`, `clock_mhz=1200`, `worker_grid=4x4`, `dram.channels=8`.
 // Throws ConfigError naming the bad key.
-SystemConfig load_system(const std::string& name_or_file, const std::vector<std::string>& overrides = {});
+SystemConfig load_system(const std::string& name_or_file,
+                         const std::vector<std::string>& overrides = {});
 ChipConfig load_chip(const nlohmann::json& j, const std::string& path);
 // The resolved configuration as JSON, written beside every run's stats.
 nlohmann::json to_json(const SystemConfig& cfg);

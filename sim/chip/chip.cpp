@@ -7,7 +7,10 @@
 namespace tensim {
 
 Chip::Chip(const SystemConfig& sys, int chip_id)
-    : m_id(chip_id), m_cfg(sys.chip), m_grid_x(sys.grid_x()), m_grid_y(sys.grid_y()),
+    : m_id(chip_id),
+      m_cfg(sys.chip),
+      m_grid_x(sys.grid_x()),
+      m_grid_y(sys.grid_y()),
       m_stats(fmt::format("chip{}", chip_id)) {
     m_niu = std::make_unique<NocTransactions>(m_cfg.noc, m_cfg.clock, m_stats.path());
     m_stats.add(m_niu->stats());

@@ -6,10 +6,9 @@
 #pragma once
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "chip/chip_config.hpp"
 #include "common/low_memory.hpp"
@@ -43,11 +42,12 @@ public:
     const std::vector<DramBank>& dram_banks() const { return m_banks; }
 
     // ---- NoC transactions, issued by `t` at cycle t0 (its first packet leaves one issue cost
-    // later). `noc` selects the NoC; addresses are in that NoC's coordinates, as kernels build them.
-    // Each returns the number of packets issued. Errors are KernelErrors naming `t`.
-    uint32_t read(RiscThread& t, int noc, uint64_t src_addr, uint32_t dst_l1, uint32_t size, Cycle t0) override;
-    uint32_t write(RiscThread& t, int noc, uint32_t src_l1, uint64_t dst_addr, uint32_t size, NocVc vc,
-                   Cycle t0) override;
+    // later). `noc` selects the NoC; addresses are in that NoC's coordinates, as kernels build
+    // them. Each returns the number of packets issued. Errors are KernelErrors naming `t`.
+    uint32_t read(RiscThread& t, int noc, uint64_t src_addr, uint32_t dst_l1, uint32_t size,
+                  Cycle t0) override;
+    uint32_t write(RiscThread& t, int noc, uint32_t src_l1, uint64_t dst_addr, uint32_t size,
+                   NocVc vc, Cycle t0) override;
     uint32_t multicast(RiscThread& t, int noc, uint32_t src_l1, uint64_t mcast_addr, uint32_t size,
                        uint32_t num_dests, bool loopback_src, Cycle t0) override;
     void atomic_inc(RiscThread& t, int noc, uint64_t addr, uint32_t incr, Cycle t0) override;
@@ -57,8 +57,12 @@ public:
         return dram ? m_cfg.noc.dram_alignment_bytes : m_cfg.noc.l1_alignment_bytes;
     }
     uint64_t bank_noc_addr(bool dram, uint32_t bank, uint32_t addr, int noc) const override;
-    uint32_t noc_x(int noc, uint32_t x0, uint32_t y0) const override { return to_noc0(noc, {int(x0), int(y0)}).x; }
-    uint32_t noc_y(int noc, uint32_t x0, uint32_t y0) const override { return to_noc0(noc, {int(x0), int(y0)}).y; }
+    uint32_t noc_x(int noc, uint32_t x0, uint32_t y0) const override {
+        return to_noc0(noc, {int(x0), int(y0)}).x;
+    }
+    uint32_t noc_y(int noc, uint32_t x0, uint32_t y0) const override {
+        return to_noc0(noc, {int(x0), int(y0)}).y;
+    }
     NocAddressLayout address_layout() const override { return m_cfg.noc.address; }
 
     // Resolves a unicast NoC address of `size` bytes; throws KernelError (prefixed by `who`).

@@ -3,10 +3,9 @@
 // the chip reads the grid and checks what spans blocks; load_chip (arch_loader.hpp) assembles.
 #pragma once
 #include <array>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "common/clock.hpp"
 #include "common/params.hpp"
@@ -23,7 +22,7 @@ namespace tensim {
 struct DramBank {
     int channel = 0;
     std::array<NocXY, 2> endpoint;  // by NoC, in NoC0 coordinates
-    uint32_t offset = 0;  // B added to a bank-local address on the NoC (0 or 1 GiB)
+    uint32_t offset = 0;            // B added to a bank-local address on the NoC (0 or 1 GiB)
 };
 
 struct ChipConfig {
@@ -35,8 +34,8 @@ struct ChipConfig {
     TensixConfig tensix;
     RiscConfig risc;
     ComputeEngineConfig compute;
-    std::vector<int> tensix_cols, tensix_rows;      // NoC0 x / y of Tensix tiles
-    std::vector<std::vector<NocXY>> dram_groups;    // endpoints per group of 2 channels
+    std::vector<int> tensix_cols, tensix_rows;            // NoC0 x / y of Tensix tiles
+    std::vector<std::vector<NocXY>> dram_groups;          // endpoints per group of 2 channels
     std::vector<std::array<int, 2>> dram_bank_endpoints;  // per bank, per NoC: index into its group
     std::vector<NocXY> eth, pcie, arc;  // tiles not yet modelled as endpoints (placement only)
 
@@ -55,7 +54,7 @@ struct SystemConfig {
     ChipConfig chip;
     int num_chips = 1;
     std::vector<int> worker_cols, worker_rows;  // NoC0 x / y of the logical worker grid
-    std::vector<std::array<int, 4>> eth_links;   // chip, port, chip, port
+    std::vector<std::array<int, 4>> eth_links;  // chip, port, chip, port
     int grid_x() const { return static_cast<int>(worker_cols.size()); }
     int grid_y() const { return static_cast<int>(worker_rows.size()); }
 };

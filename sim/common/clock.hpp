@@ -2,7 +2,6 @@
 // Internals speak cycles of a named domain; nothing here ticks.
 #pragma once
 #include <cstdint>
-
 #include <systemc>
 
 namespace tensim {

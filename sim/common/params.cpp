@@ -2,7 +2,8 @@
 
 namespace tensim {
 
-Params::Params(nlohmann::json node, std::string path) : m_node(std::move(node)), m_path(std::move(path)) {
+Params::Params(nlohmann::json node, std::string path)
+    : m_node(std::move(node)), m_path(std::move(path)) {
     if (!m_node.is_object()) throw ConfigError(m_path + ": expected an object");
 }
 

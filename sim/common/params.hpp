@@ -6,11 +6,10 @@
 #pragma once
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "common/error.hpp"
 
@@ -39,7 +38,9 @@ public:
     void finish() const;
     // Throws ConfigError "<path>.<key>: <what>" unless `ok`.
     void require(bool ok, const char* key, const std::string& what) const {
-        if (!ok) throw ConfigError(m_path + (key && *key ? std::string(".") + key : std::string()) + ": " + what);
+        if (!ok)
+            throw ConfigError(m_path + (key && *key ? std::string(".") + key : std::string()) +
+                              ": " + what);
     }
 
 private:
@@ -53,7 +54,8 @@ void Params::constant(const char* key, const char* unit, T& out, const char* doc
     m_read.insert(key);
     std::string where = m_path + "." + key;
     if (!m_node.contains(key))
-        throw ConfigError(where + ": missing" + (doc ? std::string(" (") + unit + ", " + doc + ")" : std::string()));
+        throw ConfigError(where + ": missing" +
+                          (doc ? std::string(" (") + unit + ", " + doc + ")" : std::string()));
     const auto& leaf = m_node.at(key);
     if (!leaf.is_object() || !leaf.contains("value"))
         throw ConfigError(where + ": expected {\"value\", \"unit\", \"source\"}");
@@ -61,8 +63,7 @@ void Params::constant(const char* key, const char* unit, T& out, const char* doc
         if (k != "value" && k != "unit" && k != "source")
             throw ConfigError(where + ": unknown key '" + k + "'");
     std::string got = leaf.value("unit", "");
-    if (got != unit)
-        throw ConfigError(where + ": unit is '" + got + "', expected '" + unit + "'");
+    if (got != unit) throw ConfigError(where + ": unit is '" + got + "', expected '" + unit + "'");
     if (!leaf.contains("source") || leaf.at("source").get<std::string>().empty())
         throw ConfigError(where + ": every constant needs a source");
     try {

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 extern "C" __attribute__((weak)) int sc_main(int, char**) {
-    std::fprintf(stderr, "tensim: this program has no sc_main; host programs use their own main()\n");
+    std::fprintf(stderr,
+                 "tensim: this program has no sc_main; host programs use their own main()\n");
     return 1;
 }

@@ -43,8 +43,8 @@ void Scheduler::renotify() {
     if (m_queue.empty()) return;
     uint64_t now_ps = sc_core::sc_time_stamp().value();
     uint64_t head = m_queue.begin()->first.time_ps;
-    m_head_event.notify(sc_core::sc_time(static_cast<double>(head > now_ps ? head - now_ps : 0),
-                                         sc_core::SC_PS));
+    m_head_event.notify(
+        sc_core::sc_time(static_cast<double>(head > now_ps ? head - now_ps : 0), sc_core::SC_PS));
 }
 
 }  // namespace tensim

@@ -6,9 +6,8 @@
 #include <cstdint>
 #include <functional>
 #include <map>
-#include <utility>
-
 #include <systemc>
+#include <utility>
 
 #include "common/clock.hpp"
 

@@ -10,7 +10,19 @@
 namespace tensim::trace {
 
 // The lanes of one Tensix core, and the track of a DRAM channel.
-enum class Lane : uint8_t { brisc, ncrisc, trisc0, trisc1, trisc2, unpack, fpu, sfpu, pack, noc, dram };
+enum class Lane : uint8_t {
+    brisc,
+    ncrisc,
+    trisc0,
+    trisc1,
+    trisc2,
+    unpack,
+    fpu,
+    sfpu,
+    pack,
+    noc,
+    dram
+};
 const char* lane_name(Lane l);
 
 struct Track {
@@ -22,12 +34,16 @@ struct Track {
 class Sink {
 public:
     virtual ~Sink() = default;
-    // Whether anything on this track is recorded; callers skip building names and details otherwise.
+    // Whether anything on this track is recorded; callers skip building names and details
+    // otherwise.
     virtual bool wants(const Track& t) const = 0;
-    // [begin, end) on `track`: `name` is what ran or was waited for; `detail` says more (may be empty).
-    virtual void zone(const Track& track, std::string_view name, Cycle begin, Cycle end, std::string_view detail) = 0;
+    // [begin, end) on `track`: `name` is what ran or was waited for; `detail` says more (may be
+    // empty).
+    virtual void zone(const Track& track, std::string_view name, Cycle begin, Cycle end,
+                      std::string_view detail) = 0;
     // `bytes` left `from` at `sent` and arrived at `to` at `arrived`, on NoC `noc`.
-    virtual void transfer(const Track& from, Cycle sent, const Track& to, Cycle arrived, int noc, uint32_t bytes) = 0;
+    virtual void transfer(const Track& from, Cycle sent, const Track& to, Cycle arrived, int noc,
+                          uint32_t bytes) = 0;
 };
 
 // The sink of this process (none by default).

@@ -13,17 +13,23 @@ namespace tensim {
 void DramConfig::load(Params& d) {
     uint64_t channel_mib = channel_size_bytes >> 20;
     d.constant("channels", "channels", channels, "GDDR6 channels populated");
-    d.constant("channels_per_tile", "channels", channels_per_tile, "channels every NIU of one DRAM tile reaches");
+    d.constant("channels_per_tile", "channels", channels_per_tile,
+               "channels every NIU of one DRAM tile reaches");
     d.constant("channel_size_mib", "MiB", channel_mib, "capacity of one channel (one bank)");
-    d.constant("channel_bytes_per_cycle", "B/cycle", channel_bytes_per_cycle, "sustained bandwidth of a channel");
-    d.constant("read_latency_cycles", "cycles", read_latency_cycles, "added to a read's service time");
-    d.constant("write_latency_cycles", "cycles", write_latency_cycles, "added to a write's service time");
-    d.constant("unreserved_base_bytes", "B", unreserved_base_bytes, "bank addresses below this are never allocated");
+    d.constant("channel_bytes_per_cycle", "B/cycle", channel_bytes_per_cycle,
+               "sustained bandwidth of a channel");
+    d.constant("read_latency_cycles", "cycles", read_latency_cycles,
+               "added to a read's service time");
+    d.constant("write_latency_cycles", "cycles", write_latency_cycles,
+               "added to a write's service time");
+    d.constant("unreserved_base_bytes", "B", unreserved_base_bytes,
+               "bank addresses below this are never allocated");
     channel_size_bytes = channel_mib << 20;
     d.require(channel_bytes_per_cycle > 0, "channel_bytes_per_cycle", "must be positive");
     d.require(channels_per_tile >= 1, "channels_per_tile", "must be at least 1");
     d.require(channel_mib >= 1 && channel_mib * static_cast<uint64_t>(channels_per_tile) <= 4096,
-              "channel_size_mib", "must be at least 1, and a tile's channels at most 4 GiB (bank offsets are 32-bit)");
+              "channel_size_mib",
+              "must be at least 1, and a tile's channels at most 4 GiB (bank offsets are 32-bit)");
 }
 
 DramChannel::DramChannel(const DramConfig& cfg, int index, const std::string& dram_path)
@@ -43,19 +49,25 @@ DramChannel::DramChannel(const DramConfig& cfg, int index, const std::string& dr
         .counter("starved_sub", m_starved_sub, "1/65536 cycles", "feed_starved_cycles as kept")
         .hidden()
         .formula(
-            "busy_cycles", [this](const stats::Window&) { return static_cast<double>(m_busy_sub) / sub; },
+            "busy_cycles",
+            [this](const stats::Window&) { return static_cast<double>(m_busy_sub) / sub; },
             "cycles", "transfer time at the channel's own bandwidth")
         .formula(
-            "feed_starved_cycles", [this](const stats::Window&) { return static_cast<double>(m_starved_sub) / sub; },
+            "feed_starved_cycles",
+            [this](const stats::Window&) { return static_cast<double>(m_starved_sub) / sub; },
             "cycles", "extra time a slow feed (an exhausted router buffer) added")
         .formula(
             "utilization",
-            [this](const stats::Window& w) { return static_cast<double>(m_busy_sub) / sub / w.elapsed_cycles; }, "1",
-            "busy_cycles / elapsed cycles")
+            [this](const stats::Window& w) {
+                return static_cast<double>(m_busy_sub) / sub / w.elapsed_cycles;
+            },
+            "1", "busy_cycles / elapsed cycles")
         .folds_into(stats::figure::dram_util, stats::Fold::max)
         .formula(
             "feed_starved_utilization",
-            [this](const stats::Window& w) { return static_cast<double>(m_starved_sub) / sub / w.elapsed_cycles; },
+            [this](const stats::Window& w) {
+                return static_cast<double>(m_starved_sub) / sub / w.elapsed_cycles;
+            },
             "1", "feed_starved_cycles / elapsed cycles: time the channel waited on the NoC")
         .hidden()
         .folds_into(stats::figure::noc_util, stats::Fold::max);
@@ -101,10 +113,12 @@ void DramChannel::write(uint64_t addr, const void* src, size_t n) {
     }
 }
 
-Cycle DramChannel::access(uint32_t bytes, Cycle t_arrive, bool is_write, double feed_bytes_per_cycle) {
+Cycle DramChannel::access(uint32_t bytes, Cycle t_arrive, bool is_write,
+                          double feed_bytes_per_cycle) {
     double rate = m_cfg.channel_bytes_per_cycle;
     if (feed_bytes_per_cycle > 0) rate = std::min(rate, feed_bytes_per_cycle);
-    const uint64_t ser_sub = static_cast<uint64_t>(std::ceil(static_cast<double>(bytes) * kSubCycles / rate));
+    const uint64_t ser_sub =
+        static_cast<uint64_t>(std::ceil(static_cast<double>(bytes) * kSubCycles / rate));
     // Busy is the channel's own work; the rest of the time the data took was the feed's fault.
     const uint64_t own_sub = static_cast<uint64_t>(
         std::ceil(static_cast<double>(bytes) * kSubCycles / m_cfg.channel_bytes_per_cycle));

@@ -38,7 +38,7 @@ struct DramConfig {
 // their router buffer fed them slower), utilization; folded into dram_bytes, dram_util and, for
 // the feed, noc_util (a starved channel waits on the NoC, not on DRAM).
 class DramChannel {
-  public:
+public:
     DramChannel(const DramConfig& cfg, int index, const std::string& dram_path = "dram");
 
     int index() const { return m_index; }
@@ -59,7 +59,7 @@ class DramChannel {
     void reset_stats() { m_stats.reset(); }
     void clear_reservations() { m_busy_until_sub = 0; }
 
-  private:
+private:
     static constexpr uint64_t kChunkBytes = 1ull << 20;
     // Service time is kept in 1/65536 cycle so small accesses do not each round up a whole
     // cycle (a 32 B access would otherwise see 16 B/cycle instead of 22.2).
@@ -81,7 +81,7 @@ class DramChannel {
 };
 
 class Dram {
-  public:
+public:
     // `path` names the stats group ("chip0.dram"); each channel's is "<path>.ch<i>".
     explicit Dram(const DramConfig& cfg, const std::string& path = "dram");
 
@@ -91,7 +91,7 @@ class Dram {
     stats::Group& stats() { return m_stats; }
     void reset_stats() { m_stats.reset(); }
 
-  private:
+private:
     stats::Group m_stats;
     std::vector<std::unique_ptr<DramChannel>> m_channels;  // channels' stats hold their addresses
 };

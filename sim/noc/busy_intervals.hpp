@@ -10,7 +10,7 @@
 namespace tensim {
 
 class BusyIntervals {
-  public:
+public:
     // Reserves the first free gap of `len` cycles starting at or after `t`; returns its start.
     Cycle reserve(Cycle t, Cycle len);
     // Forgets intervals that ended at or before `horizon`.
@@ -19,7 +19,7 @@ class BusyIntervals {
     // Number of stored intervals (adjacent reservations are merged into one).
     size_t size() const { return m_spans.size(); }
 
-  private:
+private:
     struct Span {
         Cycle start;
         Cycle end;  // exclusive

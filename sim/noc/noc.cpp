@@ -20,8 +20,8 @@ constexpr Cycle kPruneMarginCycles = 100000;
 Noc::Noc(const NocConfig& cfg, int noc_id, std::string name)
     : m_cfg(cfg), m_id(noc_id), m_name(std::move(name)), m_stats(m_name) {
     if (noc_id < 0 || noc_id >= cfg.count())
-        throw InternalError(m_name + ": noc_id must be below " + std::to_string(cfg.count()) + ", got " +
-                            std::to_string(noc_id));
+        throw InternalError(m_name + ": noc_id must be below " + std::to_string(cfg.count()) +
+                            ", got " + std::to_string(noc_id));
     if (cfg.grid_x <= 0 || cfg.grid_y <= 0) throw ConfigError(m_name + ": grid must be positive");
     if (cfg.flit_bytes == 0) throw ConfigError(m_name + ": flit_bytes must be positive");
     if (!(cfg.link_bytes_per_cycle > 0) || !(cfg.niu_inject_bytes_per_cycle > 0) ||
@@ -36,7 +36,8 @@ Noc::Noc(const NocConfig& cfg, int noc_id, std::string name)
     m_topo = {cfg.grid_x, cfg.grid_y, o.step_x, o.step_y};
     m_routing = make_routing(cfg.routing, cfg, noc_id);
 
-    for (size_t i = 0; i < m_links.size(); ++i) register_stats(m_links[i], link_name(static_cast<int>(i)));
+    for (size_t i = 0; i < m_links.size(); ++i)
+        register_stats(m_links[i], link_name(static_cast<int>(i)));
     for (size_t r = 0; r < routers; ++r) {
         const NocXY p = router_xy(static_cast<int>(r));
         const std::string niu = m_name + ".niu_" + std::to_string(p.x) + "_" + std::to_string(p.y);
@@ -55,7 +56,10 @@ void Noc::register_stats(Resource& res, const std::string& path) {
         .counter("packets", res.packets, "packets", "packets carried")
         .counter("busy_cycles", res.busy_cycles, "cycles", "cycles reserved by packets")
         .formula(
-            "utilization", [&res](const stats::Window& w) { return static_cast<double>(res.busy_cycles) / w.elapsed_cycles; },
+            "utilization",
+            [&res](const stats::Window& w) {
+                return static_cast<double>(res.busy_cycles) / w.elapsed_cycles;
+            },
             "1", "busy_cycles / elapsed cycles")
         .folds_into(stats::figure::noc_util, stats::Fold::max);
     m_stats.add(g);
@@ -66,7 +70,8 @@ Cycle Noc::link_cycles(uint32_t payload_bytes, Framing f) const {
 }
 
 Cycle Noc::inject_cycles(uint32_t payload_bytes, Framing f) const {
-    return serialisation_cycles(payload_bytes, m_cfg.flit_bytes, m_cfg.niu_inject_bytes_per_cycle, f);
+    return serialisation_cycles(payload_bytes, m_cfg.flit_bytes, m_cfg.niu_inject_bytes_per_cycle,
+                                f);
 }
 
 uint64_t Noc::buffer_vc(NocXY src, NocVc vc) const {
@@ -101,7 +106,8 @@ std::string Noc::link_name(int link) const {
     if (link < 0 || static_cast<size_t>(link) >= m_links.size())
         throw InternalError(m_name + ": no link " + std::to_string(link));
     const NocXY p = router_xy(link / 2);
-    const char* dir = link % 2 == 0 ? (m_topo.step_x > 0 ? "east" : "west") : (m_topo.step_y > 0 ? "south" : "north");
+    const char* dir = link % 2 == 0 ? (m_topo.step_x > 0 ? "east" : "west")
+                                    : (m_topo.step_y > 0 ? "south" : "north");
     return m_name + ".link_" + std::to_string(p.x) + "_" + std::to_string(p.y) + "_" + dir;
 }
 

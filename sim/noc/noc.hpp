@@ -62,14 +62,13 @@ struct NocConfig {
     bool operator==(const NocConfig&) const = default;
 };
 
-
 // Parameters: NocConfig. Ports: per router an inject and an absorb NIU port and two outgoing
 // links (NoC0: east, south; NoC1: west, north). Stats (group "<name>"), per used link and port,
 // groups "<name>.link_<x>_<y>_<dir>" and "<name>.niu_<x>_<y>_{inject,absorb}": bytes (header flits
 // included), packets, busy_cycles, utilization (folded into noc_util); per used endpoint buffer
 // "<name>.niu_<x>_<y>_buffer": packets, exhausted_packets.
 class Noc {
-  public:
+public:
     Noc(const NocConfig& cfg, int noc_id, std::string name);  // noc_id < cfg.count()
 
     int id() const { return m_id; }
@@ -93,7 +92,9 @@ class Noc {
 
     // The input buffer of the router port that feeds tile `at`'s NIU (see PortBuffer); endpoints
     // slower than a link (DRAM) account the packets waiting for them there.
-    PortBuffer& endpoint_buffer(NocXY at) { return m_endpoint_buffers[static_cast<size_t>(router(at))]; }
+    PortBuffer& endpoint_buffer(NocXY at) {
+        return m_endpoint_buffers[static_cast<size_t>(router(at))];
+    }
     // The VC key a packet from `src` on `vc` holds in a router buffer: the static VC number, or,
     // with dynamic VCs, a VC of the source's own (a writer's packets follow one another).
     uint64_t buffer_vc(NocXY src, NocVc vc) const;
@@ -103,7 +104,7 @@ class Noc {
     // Forgets every reservation (the traffic that made them was dropped).
     void clear_reservations();
 
-  private:
+private:
     struct Resource {
         BusyIntervals busy;
         uint64_t bytes = 0;
@@ -139,13 +140,14 @@ class Noc {
     std::string m_name;
     NocTopology m_topo;
     std::unique_ptr<RoutingPolicy> m_routing;
-    std::vector<Resource> m_links;   // index router * 2 + (0: x link, 1: y link)
-    std::vector<Resource> m_inject;  // index router
-    std::vector<Resource> m_absorb;  // index router
+    std::vector<Resource> m_links;               // index router * 2 + (0: x link, 1: y link)
+    std::vector<Resource> m_inject;              // index router
+    std::vector<Resource> m_absorb;              // index router
     std::vector<PortBuffer> m_endpoint_buffers;  // index router
     Cycle m_latest_inject = 0;
     stats::Group m_stats;
-    std::deque<stats::Group> m_resource_stats;  // one per link, port and buffer; a deque keeps them put
+    std::deque<stats::Group>
+        m_resource_stats;  // one per link, port and buffer; a deque keeps them put
 };
 
 }  // namespace tensim

@@ -17,7 +17,8 @@ void PortBuffer::drop_left(Cycle t) {
 uint64_t PortBuffer::shared_of(uint64_t vc_bytes) const {
     // A VC fills its reserved slot first, then takes from the pool up to its cap; what does not fit
     // waits upstream and still keeps this VC's share of the pool full.
-    const uint64_t over = vc_bytes > m_cfg.vc_reserved_bytes ? vc_bytes - m_cfg.vc_reserved_bytes : 0;
+    const uint64_t over =
+        vc_bytes > m_cfg.vc_reserved_bytes ? vc_bytes - m_cfg.vc_reserved_bytes : 0;
     return std::min<uint64_t>(over, m_cfg.vc_shared_max_bytes);
 }
 

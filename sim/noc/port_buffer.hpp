@@ -17,12 +17,12 @@ namespace tensim {
 class Params;
 
 struct PortBufferConfig {
-    uint32_t vc_reserved_bytes = 32;         // B per VC; ISA DRAMTile/README.md
-    uint32_t shared_pool_bytes = 1536;       // B per inbound port; ISA DRAMTile/README.md
-    uint32_t vc_shared_max_bytes = 480;      // B of the pool one VC may hold; ISA DRAMTile/README.md
+    uint32_t vc_reserved_bytes = 32;     // B per VC; ISA DRAMTile/README.md
+    uint32_t shared_pool_bytes = 1536;   // B per inbound port; ISA DRAMTile/README.md
+    uint32_t vc_shared_max_bytes = 480;  // B of the pool one VC may hold; ISA DRAMTile/README.md
     double exhausted_bytes_per_cycle = 7.8;  // B/cycle forwarded once the pool is exhausted;
                                              // calibrated: dram_write.json (1-channel cases)
-    void load(Params& noc_section);  // the router_* keys of "noc"
+    void load(Params& noc_section);          // the router_* keys of "noc"
     bool operator==(const PortBufferConfig&) const = default;
 };
 
@@ -35,7 +35,7 @@ struct PortBufferConfig {
 // Use: for each packet, in nondecreasing arrival order, ask forward_rate(), then hold() it until
 // the endpoint has taken it. Stats: packets, exhausted_packets (those forwarded at the low rate).
 class PortBuffer {
-  public:
+public:
     explicit PortBuffer(const PortBufferConfig& cfg = {}) : m_cfg(cfg) {}
 
     // B/cycle at which the port can forward a packet of `bytes` on VC `vc` arriving at `t`:
@@ -54,7 +54,7 @@ class PortBuffer {
     void register_stats(stats::Group& g);
     void clear();
 
-  private:
+private:
     struct Held {
         uint64_t vc;
         uint32_t bytes;

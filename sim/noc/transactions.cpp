@@ -23,7 +23,8 @@ NocTransactions::NocTransactions(const NocConfig& cfg, const ClockDomain& clock,
     m_stats.counter("noc_bytes_read", m_bytes_read, "B", "data delivered by reads")
         .hidden()
         .folds_into(stats::figure::noc_bytes, stats::Fold::sum)
-        .counter("noc_bytes_written", m_bytes_written, "B", "data delivered by writes and multicasts")
+        .counter("noc_bytes_written", m_bytes_written, "B",
+                 "data delivered by writes and multicasts")
         .hidden()
         .folds_into(stats::figure::noc_bytes, stats::Fold::sum);
 }

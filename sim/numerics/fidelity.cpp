@@ -38,7 +38,8 @@ Parts split_b(float b) { return split(b, kBHiMask, kBAllMask); }
 // at most 7 significant bits, so the product is exact in double. Non-finite operands put their
 // IEEE product in phase 0.
 double phase_product(float a, float b, int phase) {
-    if (!std::isfinite(a) || !std::isfinite(b)) return phase == 0 ? static_cast<double>(a) * b : 0.0;
+    if (!std::isfinite(a) || !std::isfinite(b))
+        return phase == 0 ? static_cast<double>(a) * b : 0.0;
     const Parts pa = split_a(a);
     const Parts pb = split_b(b);
     return static_cast<double>((phase & 1) ? pa.lo : pa.hi) * ((phase & 2) ? pb.lo : pb.hi);
@@ -74,11 +75,16 @@ bool all_finite(const Tile& t) {
 
 int fidelity_phases(MathFidelity fidelity) {
     switch (fidelity) {
-        case MathFidelity::LoFi: return 1;
-        case MathFidelity::HiFi2: return 2;
-        case MathFidelity::HiFi3: return 3;
-        case MathFidelity::HiFi4: return 4;
-        case MathFidelity::Invalid: break;
+        case MathFidelity::LoFi:
+            return 1;
+        case MathFidelity::HiFi2:
+            return 2;
+        case MathFidelity::HiFi3:
+            return 3;
+        case MathFidelity::HiFi4:
+            return 4;
+        case MathFidelity::Invalid:
+            break;
     }
     throw std::invalid_argument("fidelity_phases: invalid MathFidelity " +
                                 std::to_string(static_cast<unsigned>(fidelity)));
@@ -129,15 +135,18 @@ void matmul_tile(const Tile& in0_srcB, const Tile& in1_srcA, Tile& dst, int phas
                 } else {  // rare: inf/NaN operands take the scalar path
                     for (int k = kh * 16; k < kh * 16 + 16; ++k) {
                         for (int n = 0; n < 32; ++n) {
-                            const float a = transpose_in1 ? in1_srcA[tile_index(n, k)] : in1_srcA[tile_index(k, n)];
+                            const float a = transpose_in1 ? in1_srcA[tile_index(n, k)]
+                                                          : in1_srcA[tile_index(k, n)];
                             s[n] += phase_product(a, in0_srcB[tile_index(m, k)], p);
                         }
                     }
                 }
                 if (dst_fp32) {
-                    for (int n = 0; n < 32; ++n) d[m][n] = static_cast<float>(static_cast<double>(d[m][n]) + s[n]);
+                    for (int n = 0; n < 32; ++n)
+                        d[m][n] = static_cast<float>(static_cast<double>(d[m][n]) + s[n]);
                 } else {
-                    for (int n = 0; n < 32; ++n) d[m][n] = dst_round(static_cast<double>(d[m][n]) + s[n], false);
+                    for (int n = 0; n < 32; ++n)
+                        d[m][n] = dst_round(static_cast<double>(d[m][n]) + s[n], false);
                 }
             }
         }
@@ -157,7 +166,8 @@ typedef float v16 __attribute__((vector_size(64), aligned(4)));
 // (faces 0/1 or 2/3) 256 floats apart. MR output rows at a time accumulate in registers over k:
 // per k, two loads of in1's row and 2 * MR fused multiply-adds.
 template <int MR>
-__attribute__((always_inline)) inline void gemm_tile(const float* __restrict a, const float* __restrict b,
+__attribute__((always_inline)) inline void gemm_tile(const float* __restrict a,
+                                                     const float* __restrict b,
                                                      float* __restrict d) {
     auto row = [](int r) { return (r / 16) * 512 + (r % 16) * 16; };  // first float of row r
     for (int m = 0; m < 32; m += MR) {
@@ -176,7 +186,8 @@ __attribute__((always_inline)) inline void gemm_tile(const float* __restrict a, 
                 const v16 b0 = *reinterpret_cast<const v16*>(bk + kk * 16);
                 const v16 b1 = *reinterpret_cast<const v16*>(bk + kk * 16 + 256);
                 for (int i = 0; i < MR; ++i) {
-                    const float x = ak[i * 16 + kk];  // rows m..m+MR-1 are 16 floats apart (one face)
+                    const float x =
+                        ak[i * 16 + kk];  // rows m..m+MR-1 are 16 floats apart (one face)
                     acc[i][0] += x * b0;
                     acc[i][1] += x * b1;
                 }
@@ -192,7 +203,8 @@ __attribute__((always_inline)) inline void gemm_tile(const float* __restrict a, 
 // One build per instruction set, with as many rows in flight as its registers hold (AVX-512: 32
 // zmm, 16 accumulators; AVX2 and SSE: 16 registers, 8 accumulators). The FMA builds fuse each
 // multiply-add, the SSE build rounds twice: fast numerics may differ in the last bit between CPUs.
-__attribute__((target("avx512f,fma"))) void gemm_tile_avx512(const float* a, const float* b, float* d) {
+__attribute__((target("avx512f,fma"))) void gemm_tile_avx512(const float* a, const float* b,
+                                                             float* d) {
     gemm_tile<8>(a, b, d);
 }
 __attribute__((target("avx2,fma"))) void gemm_tile_avx2(const float* a, const float* b, float* d) {
@@ -206,11 +218,11 @@ std::vector<GemmTileVariant> gemm_tile_variants() {
     __builtin_cpu_init();  // may run from a static initialiser, before libgcc's own
     std::vector<GemmTileVariant> v;
     if (__builtin_cpu_supports("avx512f")) v.push_back({"avx512", gemm_tile_avx512});
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) v.push_back({"avx2", gemm_tile_avx2});
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+        v.push_back({"avx2", gemm_tile_avx2});
     v.push_back({"base", gemm_tile_base});
     return v;
 }
-
 
 void matmul_tile_fp32(const Tile& in0, const Tile& in1, Tile& dst, bool transpose_in1) {
     if (transpose_in1) {
@@ -223,16 +235,20 @@ void matmul_tile_fp32(const Tile& in0, const Tile& in1, Tile& dst, bool transpos
     gemm(in0.data(), in1.data(), dst.data());
 }
 
-void eltwise_tile(EltwiseOp op, const Tile& a_srcA, const Tile& b_srcB, Tile& dst, int phases, bool dst_fp32,
-                  bool accumulate) {
+void eltwise_tile(EltwiseOp op, const Tile& a_srcA, const Tile& b_srcB, Tile& dst, int phases,
+                  bool dst_fp32, bool accumulate) {
     if (op == EltwiseOp::mul) check_phases("eltwise_tile", phases);
     for (int i = 0; i < 1024; ++i) {
         const double a = a_srcA[i];
         const double b = b_srcB[i];
         double r;
         switch (op) {
-            case EltwiseOp::add: r = a + b; break;
-            case EltwiseOp::sub: r = a - b; break;
+            case EltwiseOp::add:
+                r = a + b;
+                break;
+            case EltwiseOp::sub:
+                r = a - b;
+                break;
             case EltwiseOp::mul:
             default:
                 r = 0.0;

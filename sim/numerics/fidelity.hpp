@@ -48,7 +48,7 @@ enum class EltwiseOp { add, sub, mul };
 
 // dst = a op b (or dst += a op b when accumulate), rounded once to the Dst format. add/sub carry
 // no fidelity; mul is fidelity_mul with `phases`. sub is a - b.
-void eltwise_tile(EltwiseOp op, const Tile& a_srcA, const Tile& b_srcB, Tile& dst, int phases, bool dst_fp32,
-                  bool accumulate);
+void eltwise_tile(EltwiseOp op, const Tile& a_srcA, const Tile& b_srcB, Tile& dst, int phases,
+                  bool dst_fp32, bool accumulate);
 
 }  // namespace tensim::numerics

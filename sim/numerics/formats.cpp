@@ -12,7 +12,7 @@ namespace tensim::numerics {
 
 namespace {
 
-constexpr int kRows = 64;        // 16-datum rows per tile; one shared exponent each
+constexpr int kRows = 64;  // 16-datum rows per tile; one shared exponent each
 constexpr int kRowDatums = 16;
 constexpr int kExpBytes = kRows;  // block float: exponent section before the datums
 
@@ -21,9 +21,10 @@ float float_of(uint32_t u) { return std::bit_cast<float>(u); }
 
 [[noreturn]] void throw_unsupported(const char* fn, tt::DataFormat fmt) {
     const char* name = abi::format_name(fmt);
-    throw std::invalid_argument(std::string(fn) + ": data format " +
-                                (name ? std::string(name) : "DataFormat(" + std::to_string(unsigned(fmt)) + ")") +
-                                " has no tile encoding in tensim");
+    throw std::invalid_argument(
+        std::string(fn) + ": data format " +
+        (name ? std::string(name) : "DataFormat(" + std::to_string(unsigned(fmt)) + ")") +
+        " has no tile encoding in tensim");
 }
 
 // --- block float -----------------------------------------------------------------------------
@@ -39,13 +40,26 @@ struct BfpSpec {
 bool bfp_spec(tt::DataFormat fmt, BfpSpec& spec) {
     using tt::DataFormat;
     switch (fmt) {
-        case DataFormat::Bfp8_b: spec = {7, false}; return true;
-        case DataFormat::Bfp4_b: spec = {3, false}; return true;
-        case DataFormat::Bfp2_b: spec = {1, false}; return true;
-        case DataFormat::Bfp8: spec = {7, true}; return true;
-        case DataFormat::Bfp4: spec = {3, true}; return true;
-        case DataFormat::Bfp2: spec = {1, true}; return true;
-        default: return false;
+        case DataFormat::Bfp8_b:
+            spec = {7, false};
+            return true;
+        case DataFormat::Bfp4_b:
+            spec = {3, false};
+            return true;
+        case DataFormat::Bfp2_b:
+            spec = {1, false};
+            return true;
+        case DataFormat::Bfp8:
+            spec = {7, true};
+            return true;
+        case DataFormat::Bfp4:
+            spec = {3, true};
+            return true;
+        case DataFormat::Bfp2:
+            spec = {1, true};
+            return true;
+        default:
+            return false;
     }
 }
 
@@ -95,7 +109,8 @@ void encode_bfp(bool exp_a, const Tile& in, uint8_t* dst, Rounding rounding) {
             // Significand unit 2^(e-23-bias); stored magnitude unit 2^(shared-(MagBits-1)-bias).
             uint32_t mag;
             if (rounding == Rounding::host) {
-                mag = round_shifted(sig[i], shared - exp[i] + 24 - MagBits, true, (1u << MagBits) - 1);
+                mag = round_shifted(sig[i], shared - exp[i] + 24 - MagBits, true,
+                                    (1u << MagBits) - 1);
             } else {
                 const uint32_t mag8 = round_shifted(sig[i], shared - exp[i] + 17, false, 127);
                 mag = mag8 >> (7 - MagBits);
@@ -104,7 +119,8 @@ void encode_bfp(bool exp_a, const Tile& in, uint8_t* dst, Rounding rounding) {
             const uint32_t sign = bits_of(in[row * kRowDatums + i]) >> 31;
             const uint32_t code = (sign << MagBits) | mag;
             const int idx = row * kRowDatums + i;
-            data[idx / per_byte] |= static_cast<uint8_t>(code << ((idx % per_byte) * (MagBits + 1)));
+            data[idx / per_byte] |=
+                static_cast<uint8_t>(code << ((idx % per_byte) * (MagBits + 1)));
         }
     }
 }
@@ -218,13 +234,21 @@ void decode_tile(tt::DataFormat fmt, const uint8_t* src, Tile& out) {
     BfpSpec spec;
     if (bfp_spec(fmt, spec)) {
         switch (spec.mag_bits) {
-            case 7: decode_bfp<7>(spec.exp_a, src, out); return;
-            case 3: decode_bfp<3>(spec.exp_a, src, out); return;
-            default: decode_bfp<1>(spec.exp_a, src, out); return;
+            case 7:
+                decode_bfp<7>(spec.exp_a, src, out);
+                return;
+            case 3:
+                decode_bfp<3>(spec.exp_a, src, out);
+                return;
+            default:
+                decode_bfp<1>(spec.exp_a, src, out);
+                return;
         }
     }
     switch (fmt) {
-        case DataFormat::Float32: std::memcpy(out.data(), src, 4096); return;
+        case DataFormat::Float32:
+            std::memcpy(out.data(), src, 4096);
+            return;
         case DataFormat::Float16_b:  // the top half of an fp32 pattern: a shift, which vectorises
             for (int i = 0; i < 1024; ++i) {
                 uint16_t h;
@@ -241,14 +265,25 @@ void decode_tile(tt::DataFormat fmt, const uint8_t* src, Tile& out) {
             }
             return;
         case DataFormat::UInt32:
-        case DataFormat::RawUInt32: decode_int<uint32_t>(src, out); return;
-        case DataFormat::Int32: decode_int<int32_t>(src, out); return;
+        case DataFormat::RawUInt32:
+            decode_int<uint32_t>(src, out);
+            return;
+        case DataFormat::Int32:
+            decode_int<int32_t>(src, out);
+            return;
         case DataFormat::UInt16:
-        case DataFormat::RawUInt16: decode_int<uint16_t>(src, out); return;
+        case DataFormat::RawUInt16:
+            decode_int<uint16_t>(src, out);
+            return;
         case DataFormat::UInt8:
-        case DataFormat::RawUInt8: decode_int<uint8_t>(src, out); return;
-        case DataFormat::Int8: decode_int<int8_t>(src, out); return;
-        default: throw_unsupported("decode_tile", fmt);
+        case DataFormat::RawUInt8:
+            decode_int<uint8_t>(src, out);
+            return;
+        case DataFormat::Int8:
+            decode_int<int8_t>(src, out);
+            return;
+        default:
+            throw_unsupported("decode_tile", fmt);
     }
 }
 
@@ -257,13 +292,21 @@ void encode_tile(tt::DataFormat fmt, const Tile& in, uint8_t* dst, Rounding r) {
     BfpSpec spec;
     if (bfp_spec(fmt, spec)) {
         switch (spec.mag_bits) {
-            case 7: encode_bfp<7>(spec.exp_a, in, dst, r); return;
-            case 3: encode_bfp<3>(spec.exp_a, in, dst, r); return;
-            default: encode_bfp<1>(spec.exp_a, in, dst, r); return;
+            case 7:
+                encode_bfp<7>(spec.exp_a, in, dst, r);
+                return;
+            case 3:
+                encode_bfp<3>(spec.exp_a, in, dst, r);
+                return;
+            default:
+                encode_bfp<1>(spec.exp_a, in, dst, r);
+                return;
         }
     }
     switch (fmt) {
-        case DataFormat::Float32: std::memcpy(dst, in.data(), 4096); return;
+        case DataFormat::Float32:
+            std::memcpy(dst, in.data(), 4096);
+            return;
         case DataFormat::Float16_b:
             for (int i = 0; i < 1024; ++i) {
                 const uint16_t h = bf16_rne(in[i]);
@@ -277,14 +320,25 @@ void encode_tile(tt::DataFormat fmt, const Tile& in, uint8_t* dst, Rounding r) {
             }
             return;
         case DataFormat::UInt32:
-        case DataFormat::RawUInt32: encode_int<uint32_t>(in, dst); return;
-        case DataFormat::Int32: encode_int<int32_t>(in, dst); return;
+        case DataFormat::RawUInt32:
+            encode_int<uint32_t>(in, dst);
+            return;
+        case DataFormat::Int32:
+            encode_int<int32_t>(in, dst);
+            return;
         case DataFormat::UInt16:
-        case DataFormat::RawUInt16: encode_int<uint16_t>(in, dst); return;
+        case DataFormat::RawUInt16:
+            encode_int<uint16_t>(in, dst);
+            return;
         case DataFormat::UInt8:
-        case DataFormat::RawUInt8: encode_int<uint8_t>(in, dst); return;
-        case DataFormat::Int8: encode_int<int8_t>(in, dst); return;
-        default: throw_unsupported("encode_tile", fmt);
+        case DataFormat::RawUInt8:
+            encode_int<uint8_t>(in, dst);
+            return;
+        case DataFormat::Int8:
+            encode_int<int8_t>(in, dst);
+            return;
+        default:
+            throw_unsupported("encode_tile", fmt);
     }
 }
 

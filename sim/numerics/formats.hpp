@@ -14,7 +14,9 @@ namespace tensim::numerics {
 // bottom-left, bottom-right), each row-major. Element (r, c) is at tile_index(r, c).
 using Tile = std::array<float, 1024>;
 
-constexpr int tile_index(int r, int c) { return ((r / 16) * 2 + c / 16) * 256 + (r % 16) * 16 + c % 16; }
+constexpr int tile_index(int r, int c) {
+    return ((r / 16) * 2 + c / 16) * 256 + (r % 16) * 16 + c % 16;
+}
 
 // --- scalar roundings ---------------------------------------------------------------------------
 
@@ -30,7 +32,8 @@ float round_to_tf32(float x);
 // flush to signed zero (Tensix flushes denormals). A NaN input stays NaN so bugs stay visible.
 float round_to_fp16(float x);
 
-// --- tiles ----------------------------------------------------------------------------------------
+// --- tiles
+// ----------------------------------------------------------------------------------------
 
 // Who converts a tile into block float; the two round differently (wormhole_params.md section 7).
 enum class Rounding {

@@ -485,9 +485,10 @@ namespace tensim::numerics {
 
 std::optional<SfpuBinaryOp> parse_sfpu_binary_op(std::string_view name) {
     static constexpr std::pair<std::string_view, SfpuBinaryOp> names[] = {
-        {"add", SfpuBinaryOp::add}, {"sub", SfpuBinaryOp::sub}, {"mul", SfpuBinaryOp::mul}, {"div", SfpuBinaryOp::div},
-        {"rsub", SfpuBinaryOp::rsub}, {"pow", SfpuBinaryOp::pow}, {"eq", SfpuBinaryOp::eq}, {"ne", SfpuBinaryOp::ne},
-        {"lt", SfpuBinaryOp::lt}, {"gt", SfpuBinaryOp::gt}, {"le", SfpuBinaryOp::le}, {"ge", SfpuBinaryOp::ge},
+        {"add", SfpuBinaryOp::add}, {"sub", SfpuBinaryOp::sub},   {"mul", SfpuBinaryOp::mul},
+        {"div", SfpuBinaryOp::div}, {"rsub", SfpuBinaryOp::rsub}, {"pow", SfpuBinaryOp::pow},
+        {"eq", SfpuBinaryOp::eq},   {"ne", SfpuBinaryOp::ne},     {"lt", SfpuBinaryOp::lt},
+        {"gt", SfpuBinaryOp::gt},   {"le", SfpuBinaryOp::le},     {"ge", SfpuBinaryOp::ge},
         {"max", SfpuBinaryOp::max}, {"min", SfpuBinaryOp::min}};
     for (const auto& [n, op] : names)
         if (n == name) return op;

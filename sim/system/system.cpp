@@ -1,9 +1,9 @@
 #include "system/system.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstdio>
-
-#include <fmt/format.h>
 
 #include "common/error.hpp"
 #include "common/log.hpp"
@@ -31,17 +31,18 @@ std::string describe(RiscThread& t) {
             uint32_t rec = c.word(l1_map::cb_received(w.cb)), ack = c.word(l1_map::cb_acked(w.cb));
             const LocalCb& cb = t.cb(w.cb);
             return fmt::format("{}({}, {}): CB {} holds {} of {} pages (received {}, acked {})",
-                               w.kind == WaitInfo::cb_reserve ? "cb_reserve_back" : "cb_wait_front", w.cb,
-                               w.count, w.cb, rec - ack, cb.num_pages, rec, ack);
+                               w.kind == WaitInfo::cb_reserve ? "cb_reserve_back" : "cb_wait_front",
+                               w.cb, w.count, w.cb, rec - ack, cb.num_pages, rec, ack);
         }
         case WaitInfo::semaphore_eq:
         case WaitInfo::semaphore_min:
-            return fmt::format("{}: semaphore at L1 0x{:x} is {}, waiting for {}{}",
-                               w.kind == WaitInfo::semaphore_eq ? "noc_semaphore_wait" : "noc_semaphore_wait_min",
-                               w.cb, c.word(w.cb), w.kind == WaitInfo::semaphore_min ? ">= " : "",
-                               w.count);
+            return fmt::format(
+                "{}: semaphore at L1 0x{:x} is {}, waiting for {}{}",
+                w.kind == WaitInfo::semaphore_eq ? "noc_semaphore_wait" : "noc_semaphore_wait_min",
+                w.cb, c.word(w.cb), w.kind == WaitInfo::semaphore_min ? ">= " : "", w.count);
         case WaitInfo::read_barrier:
-            return fmt::format("noc_async_read_barrier(noc {}): {} reads outstanding", w.cb, t.noc_counters(w.cb).reads);
+            return fmt::format("noc_async_read_barrier(noc {}): {} reads outstanding", w.cb,
+                               t.noc_counters(w.cb).reads);
         case WaitInfo::write_barrier:
             return fmt::format("noc_async_write_barrier(noc {}): {} writes unacked", w.cb,
                                t.noc_counters(w.cb).writes_unacked);
@@ -49,7 +50,8 @@ std::string describe(RiscThread& t) {
             return fmt::format("noc_async_writes_flushed(noc {}): {} writes unsent", w.cb,
                                t.noc_counters(w.cb).writes_unsent);
         case WaitInfo::atomic_barrier:
-            return fmt::format("noc_async_atomic_barrier(noc {}): {} atomics unacked", w.cb, t.noc_counters(w.cb).atomics);
+            return fmt::format("noc_async_atomic_barrier(noc {}): {} atomics unacked", w.cb,
+                               t.noc_counters(w.cb).atomics);
         case WaitInfo::full_barrier:
             return fmt::format("noc_async_full_barrier(noc {})", w.cb);
         case WaitInfo::src_free:
@@ -106,22 +108,24 @@ std::string System::waiting_report() {
                 if (!t.running()) continue;
                 const WaitInfo& w = t.wait_info();
                 std::string at = w.file ? fmt::format(" at {}:{}", w.file, w.line) : "";
-                r += fmt::format("  {} {} kernel {}{}: {} (since cycle {})\n", core->name(), risc_name(t.risc()),
-                                 t.kernel().kernel_name, at, describe(t), t.wait_since());
+                r += fmt::format("  {} {} kernel {}{}: {} (since cycle {})\n", core->name(),
+                                 risc_name(t.risc()), t.kernel().kernel_name, at, describe(t),
+                                 t.wait_since());
             }
     return r;
 }
 
-void System::run_until(const std::function<bool()>& done, Cycle limit_cycles, const std::function<void()>& tick,
-                       Cycle tick_cycles) {
+void System::run_until(const std::function<bool()>& done, Cycle limit_cycles,
+                       const std::function<void()>& tick, Cycle tick_cycles) {
     const ClockDomain& clk = m_cfg.chip.clock;
     Cycle deadline = clk.now() + limit_cycles;
     std::string poked_state;  // the waiting report when every waiter was last woken
     while (!done()) {
         Cycle now = clk.now();
         if (now >= deadline)
-            throw DeadlockError(fmt::format("time limit of {} cycles reached at cycle {}; still running:\n{}",
-                                            limit_cycles, now, waiting_report()));
+            throw DeadlockError(
+                fmt::format("time limit of {} cycles reached at cycle {}; still running:\n{}",
+                            limit_cycles, now, waiting_report()));
         const Cycle span = tick ? std::min(deadline - now, tick_cycles) : deadline - now;
         sc_core::sc_start(clk.to_time(span), sc_core::SC_EXIT_ON_STARVATION);
         if (tick) tick();
@@ -130,8 +134,8 @@ void System::run_until(const std::function<bool()>& done, Cycle limit_cycles, co
         // one: wake every waiter to re-check; if that changes nothing, it is a deadlock.
         std::string state = waiting_report();
         if (state == poked_state)
-            throw DeadlockError(fmt::format("deadlock at cycle {}: no thread can make progress:\n{}", clk.now(),
-                                            state));
+            throw DeadlockError(fmt::format(
+                "deadlock at cycle {}: no thread can make progress:\n{}", clk.now(), state));
         poked_state = state;
         for (auto& chip : m_chips)
             for (const auto& core : chip->workers()) core->notify_changed();

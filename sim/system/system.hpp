@@ -29,8 +29,8 @@ public:
     // have become true. Throws DeadlockError with a report of every waiting thread when nothing
     // can move, or when `limit_cycles` pass first.
     // `tick`, when given, is called about every tick_cycles of simulated time (for progress).
-    void run_until(const std::function<bool()>& done, Cycle limit_cycles, const std::function<void()>& tick = {},
-                   Cycle tick_cycles = 10000);
+    void run_until(const std::function<bool()>& done, Cycle limit_cycles,
+                   const std::function<void()>& tick = {}, Cycle tick_cycles = 10000);
     static void stop_run();  // ask the current run_until to look at done() again
     // One line per waiting thread: chip, core, RISC, kernel line, what it waits on, since when.
     std::string waiting_report();

@@ -15,7 +15,8 @@ LocalCb& checked(RiscThread& t, uint32_t cb, const std::source_location& loc, co
         throw KernelError(fmt::format("{}: {}", t.where(loc.file_name(), loc.line()), what));
     };
     if (cb >= l1_map::kMaxCbs)
-        fail(call ? fmt::format("{}: CB index {} out of range (0..{})", call, cb, l1_map::kMaxCbs - 1)
+        fail(call ? fmt::format("{}: CB index {} out of range (0..{})", call, cb,
+                                l1_map::kMaxCbs - 1)
                   : fmt::format("CB index {} out of range (0..{})", cb, l1_map::kMaxCbs - 1));
     LocalCb& c = t.cb(cb);
     if (!c.configured)

@@ -1,9 +1,9 @@
 #include "tensix/compute_engine.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-
-#include <fmt/format.h>
 
 #include "common/error.hpp"
 #include "numerics/formats.hpp"
@@ -15,9 +15,12 @@ namespace tensim {
 
 const char* numerics_mode_name(NumericsMode m) {
     switch (m) {
-        case NumericsMode::faithful: return "faithful";
-        case NumericsMode::fast: return "fast";
-        default: return "timing";
+        case NumericsMode::faithful:
+            return "faithful";
+        case NumericsMode::fast:
+            return "fast";
+        default:
+            return "timing";
     }
 }
 
@@ -28,7 +31,8 @@ NumericsMode parse_numerics_mode(const std::string& s) {
     throw ConfigError(fmt::format("numerics mode '{}' is not one of faithful, fast, timing", s));
 }
 
-ComputeEngine::ComputeEngine(const ComputeEngineConfig& cfg, TensixCore& core) : m_cfg(cfg), m_core(core) {}
+ComputeEngine::ComputeEngine(const ComputeEngineConfig& cfg, TensixCore& core)
+    : m_cfg(cfg), m_core(core) {}
 
 void ComputeEngine::reset(const ComputeSettings& s) {
     m_set = s;
@@ -47,7 +51,8 @@ void ComputeEngine::reset(const ComputeSettings& s) {
     }
 }
 
-// ---- Src banks ------------------------------------------------------------------------------------
+// ---- Src banks
+// ------------------------------------------------------------------------------------
 
 ComputeEngine::SrcBank& ComputeEngine::unpack_begin(RiscThread& t) {
     SrcBank& b = m_banks[m_unpack_bank];
@@ -57,7 +62,8 @@ ComputeEngine::SrcBank& ComputeEngine::unpack_begin(RiscThread& t) {
 }
 
 void ComputeEngine::run(RiscThread& t, Unit unit, Cycle cost) {
-    static constexpr trace::Lane lanes[] = {trace::Lane::unpack, trace::Lane::fpu, trace::Lane::sfpu, trace::Lane::pack};
+    static constexpr trace::Lane lanes[] = {trace::Lane::unpack, trace::Lane::fpu,
+                                            trace::Lane::sfpu, trace::Lane::pack};
     static constexpr const char* names[] = {"unpack", "math", "sfpu", "pack"};
     Cycle Stats::*const counters[] = {&Stats::unpack, &Stats::fpu, &Stats::sfpu, &Stats::pack};
     const int u = static_cast<int>(unit);
@@ -91,7 +97,8 @@ void ComputeEngine::math_end(RiscThread& t, Cycle cost) {
     m_core.notify_changed();
 }
 
-// ---- Dst --------------------------------------------------------------------------------------------
+// ---- Dst
+// --------------------------------------------------------------------------------------------
 
 uint32_t ComputeEngine::dst_capacity() const {
     // 16-bit Dst holds 16 tiles, fp32 Dst 8 (ISA Dst.md); half-sync gives each owner half of it.
@@ -118,7 +125,8 @@ void ComputeEngine::dst_commit(RiscThread& t) {
 void ComputeEngine::dst_wait(RiscThread& t) {
     if (m_half[m_pack_half] == Half::pack)
         throw KernelError(t.where() + ": tile_regs_wait twice without tile_regs_release");
-    t.wait_until([&] { return m_half[m_pack_half] == Half::committed; }, WaitInfo{WaitInfo::dst_committed});
+    t.wait_until([&] { return m_half[m_pack_half] == Half::committed; },
+                 WaitInfo{WaitInfo::dst_committed});
     m_half[m_pack_half] = Half::pack;
 }
 
@@ -140,19 +148,22 @@ numerics::Tile& ComputeEngine::dst(RiscThread& t, uint32_t idst, bool& written) 
     int h = math ? m_math_half : m_pack_half;
     Half want = math ? Half::math : Half::pack;
     if (m_half[h] != want)
-        throw KernelError(fmt::format("{}: Dst used without {}", t.where(),
-                                      math ? "tile_regs_acquire (or acquire_dst)" : "tile_regs_wait"));
+        throw KernelError(
+            fmt::format("{}: Dst used without {}", t.where(),
+                        math ? "tile_regs_acquire (or acquire_dst)" : "tile_regs_wait"));
     if (idst >= dst_capacity())
-        throw KernelError(fmt::format("{}: Dst index {} beyond capacity: {} tiles with {} Dst in {} mode", t.where(),
-                                      idst, dst_capacity(), m_set.fp32_dest_acc ? "fp32" : "16-bit",
-                                      m_set.dst_full_sync ? "full-sync" : "half-sync"));
+        throw KernelError(
+            fmt::format("{}: Dst index {} beyond capacity: {} tiles with {} Dst in {} mode",
+                        t.where(), idst, dst_capacity(), m_set.fp32_dest_acc ? "fp32" : "16-bit",
+                        m_set.dst_full_sync ? "full-sync" : "half-sync"));
     auto ref = m_written[h][idst];
     written = ref;
     ref = true;
     return m_dst[h][idst];
 }
 
-// ---- costs --------------------------------------------------------------------------------------------
+// ---- costs
+// --------------------------------------------------------------------------------------------
 
 Cycle ComputeEngine::unpack_cycles(std::span<const abi::DataFormat> a_formats,
                                    std::span<const abi::DataFormat> b_formats) const {
@@ -163,22 +174,25 @@ Cycle ComputeEngine::unpack_cycles(std::span<const abi::DataFormat> a_formats,
         for (abi::DataFormat f : formats) {
             bool slow = f == tt::DataFormat::Bfp2_b || f == tt::DataFormat::Bfp2;
             cycles += 4.0 * m_cfg.unpack_setup_cycles_per_face +
-                      numerics::tile_bytes(f) / (slow ? m_cfg.unpack_slow_bytes_per_cycle : m_cfg.unpack_bytes_per_cycle);
+                      numerics::tile_bytes(f) /
+                          (slow ? m_cfg.unpack_slow_bytes_per_cycle : m_cfg.unpack_bytes_per_cycle);
             bytes += numerics::tile_bytes(f);
         }
         return cycles;
     };
     double a = one(a_formats), b = one(b_formats);
     size_t tiles = std::max(a_formats.size(), b_formats.size());
-    double shared = bytes / m_cfg.unpack_combined_bytes_per_cycle + 4.0 * m_cfg.unpack_setup_cycles_per_face * tiles;
+    double shared = bytes / m_cfg.unpack_combined_bytes_per_cycle +
+                    4.0 * m_cfg.unpack_setup_cycles_per_face * tiles;
     return m_cfg.unpack_call_cycles + static_cast<Cycle>(std::ceil(std::max({a, b, shared})));
 }
 
 Cycle ComputeEngine::pack_cycles(abi::DataFormat f, bool l1_acc) const {
     // Accumulating into L1 makes each packer's 16 B write take pack_l1_acc_cycles_per_write cycles.
     double rate = l1_acc ? m_cfg.pack_bytes_per_cycle / m_cfg.pack_l1_acc_cycles_per_write
-                                : m_cfg.pack_bytes_per_cycle;
-    return 4 * m_cfg.pack_setup_cycles_per_face + static_cast<Cycle>(std::ceil(numerics::tile_bytes(f) / rate));
+                         : m_cfg.pack_bytes_per_cycle;
+    return 4 * m_cfg.pack_setup_cycles_per_face +
+           static_cast<Cycle>(std::ceil(numerics::tile_bytes(f) / rate));
 }
 
 Cycle ComputeEngine::sfpu_binary_cycles(numerics::SfpuBinaryOp op) const {

@@ -1,10 +1,11 @@
 // The Tensix coprocessor of one core as the three TRISC threads see it: two SrcA/SrcB banks
 // between the unpackers and the FPU, Dst in halves (or whole) between math and the packers, the
 // engines' costs, and the engines themselves (Unpacker, Fpu, Sfpu, Packer), each holding the
-// configuration the compute API's init calls set. Modelled: the bank and Dst handshakes, per-tile engine time from the
-// architecture file, real tile data in the numerics mode of the run. Abstracted: instruction-level
-// pipelining inside an engine, Dst read-after-write stalls, L1 bank conflicts with the NoC.
-// Numbers: sim/arch/*.json "compute" and "sfpu" (ISA UNPACR_Regular.md, MatrixUnit.md, Packers).
+// configuration the compute API's init calls set. Modelled: the bank and Dst handshakes, per-tile
+// engine time from the architecture file, real tile data in the numerics mode of the run.
+// Abstracted: instruction-level pipelining inside an engine, Dst read-after-write stalls, L1 bank
+// conflicts with the NoC. Numbers: sim/arch/*.json "compute" and "sfpu" (ISA UNPACR_Regular.md,
+// MatrixUnit.md, Packers).
 #pragma once
 #include <array>
 #include <cstdint>
@@ -34,22 +35,22 @@ class TensixCore;
 class Params;
 
 struct ComputeEngineConfig {
-    double unpack_bytes_per_cycle = 64;        // B/cycle, UNPACR x4 (ISA)
-    double unpack_slow_bytes_per_cycle = 16;   // B/cycle for BFP2 (ISA)
+    double unpack_bytes_per_cycle = 64;           // B/cycle, UNPACR x4 (ISA)
+    double unpack_slow_bytes_per_cycle = 16;      // B/cycle for BFP2 (ISA)
     double unpack_combined_bytes_per_cycle = 80;  // B/cycle, both unpackers together (ISA L1.md)
-    Cycle unpack_setup_cycles_per_face = 2;    // cycles (ISA)
-    Cycle unpack_call_cycles = 13;             // cycles per unpack call (unpacker setup); calibrated
-    Cycle fpu_matmul_cycles_per_phase = 16;    // cycles/tile (TTM GEMM_FLOPS.md)
-    Cycle fpu_matmul_call_cycles = 13;         // cycles per matmul call (MOP setup); calibrated
-    Cycle fpu_eltwise_cycles = 8;              // cycles/tile (ISA MatrixUnit.md)
-    Cycle fpu_datacopy_cycles = 8;             // cycles/tile, inferred
-    Cycle fpu_reduce_cycles_per_phase = 4;     // cycles/tile (TTM matrix_engine.md)
-    double pack_bytes_per_cycle = 64;          // B/cycle (ISA L1.md)
-    Cycle pack_setup_cycles_per_face = 2;      // cycles, inferred
-    Cycle pack_l1_acc_cycles_per_write = 2;    // cycles per 16 B written (ISA Packers)
-    Cycle trisc_api_cycles = 4;                // cycles per compute API call, inferred
+    Cycle unpack_setup_cycles_per_face = 2;       // cycles (ISA)
+    Cycle unpack_call_cycles = 13;           // cycles per unpack call (unpacker setup); calibrated
+    Cycle fpu_matmul_cycles_per_phase = 16;  // cycles/tile (TTM GEMM_FLOPS.md)
+    Cycle fpu_matmul_call_cycles = 13;       // cycles per matmul call (MOP setup); calibrated
+    Cycle fpu_eltwise_cycles = 8;            // cycles/tile (ISA MatrixUnit.md)
+    Cycle fpu_datacopy_cycles = 8;           // cycles/tile, inferred
+    Cycle fpu_reduce_cycles_per_phase = 4;   // cycles/tile (TTM matrix_engine.md)
+    double pack_bytes_per_cycle = 64;        // B/cycle (ISA L1.md)
+    Cycle pack_setup_cycles_per_face = 2;    // cycles, inferred
+    Cycle pack_l1_acc_cycles_per_write = 2;  // cycles per 16 B written (ISA Packers)
+    Cycle trisc_api_cycles = 4;              // cycles per compute API call, inferred
     std::map<numerics::SfpuOp, std::array<Cycle, 2>> sfpu_cycles;  // per op: {approx, precise}
-    void load(Params& compute_section);  // tensix_config.cpp
+    void load(Params& compute_section);                            // tensix_config.cpp
     void load_sfpu(Params& sfpu_section);
     bool operator==(const ComputeEngineConfig&) const = default;
 };
@@ -77,8 +78,12 @@ public:
     const ComputeSettings& settings() const { return m_set; }
     bool computes() const { return m_set.numerics != NumericsMode::timing; }
     bool faithful() const { return m_set.numerics == NumericsMode::faithful; }
-    bool fp32_dst() const { return m_set.fp32_dest_acc || !faithful(); }  // Dst precision of the math
-    int phases() const { return faithful() ? m_set.fidelity_phases : 4; }   // fidelity of the numerics
+    bool fp32_dst() const {
+        return m_set.fp32_dest_acc || !faithful();
+    }  // Dst precision of the math
+    int phases() const {
+        return faithful() ? m_set.fidelity_phases : 4;
+    }  // fidelity of the numerics
     TensixCore& core() { return m_core; }
 
     // ---- the engines, each with the state its init calls set ----
@@ -89,7 +94,8 @@ public:
 
     // ---- SrcA/SrcB banks: the unpacker fills one while the FPU drains the other ----
     struct SrcBank {
-        std::vector<numerics::Tile> a, b;  // operands for SrcA and SrcB; only the first na / nb are held
+        std::vector<numerics::Tile> a,
+            b;  // operands for SrcA and SrcB; only the first na / nb are held
         uint32_t na = 0, nb = 0;
         bool full = false;
         // Holds na SrcA and nb SrcB tiles from now on. Storage only grows, so the per-call cost
@@ -100,9 +106,9 @@ public:
             na = a_tiles, nb = b_tiles;
         }
     };
-    SrcBank& unpack_begin(RiscThread& t);  // waits for a free bank; the caller fills it
+    SrcBank& unpack_begin(RiscThread& t);        // waits for a free bank; the caller fills it
     void unpack_end(RiscThread& t, Cycle cost);  // the unpacker's time, then the bank is full
-    SrcBank& math_begin(RiscThread& t);    // waits for a full bank
+    SrcBank& math_begin(RiscThread& t);          // waits for a full bank
     void math_end(RiscThread& t, Cycle cost);    // the FPU's time, then the bank is free
 
     // ---- Dst: math and pack own halves in turn (tile_regs_acquire/commit/wait/release) ----
@@ -117,7 +123,8 @@ public:
 
     // ---- costs ----
     // The two unpackers work in parallel (0 -> SrcA, 1 -> SrcB) within their shared L1 bandwidth.
-    Cycle unpack_cycles(std::span<const abi::DataFormat> a_formats, std::span<const abi::DataFormat> b_formats) const;
+    Cycle unpack_cycles(std::span<const abi::DataFormat> a_formats,
+                        std::span<const abi::DataFormat> b_formats) const;
     Cycle pack_cycles(abi::DataFormat format, bool l1_acc) const;
     Cycle sfpu_cycles(numerics::SfpuOp op, bool approx) const;
     Cycle sfpu_binary_cycles(numerics::SfpuBinaryOp op) const;

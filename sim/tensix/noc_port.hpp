@@ -18,11 +18,12 @@ public:
     virtual ~NocPort() = default;
     // Each returns the number of packets issued; the first leaves one issue cost after t0. A
     // write's packets ask for `vc`.
-    virtual uint32_t read(RiscThread& t, int noc, uint64_t src_addr, uint32_t dst_l1, uint32_t size, Cycle t0) = 0;
-    virtual uint32_t write(RiscThread& t, int noc, uint32_t src_l1, uint64_t dst_addr, uint32_t size, NocVc vc,
-                           Cycle t0) = 0;
-    virtual uint32_t multicast(RiscThread& t, int noc, uint32_t src_l1, uint64_t mcast_addr, uint32_t size,
-                               uint32_t num_dests, bool loopback_src, Cycle t0) = 0;
+    virtual uint32_t read(RiscThread& t, int noc, uint64_t src_addr, uint32_t dst_l1, uint32_t size,
+                          Cycle t0) = 0;
+    virtual uint32_t write(RiscThread& t, int noc, uint32_t src_l1, uint64_t dst_addr,
+                           uint32_t size, NocVc vc, Cycle t0) = 0;
+    virtual uint32_t multicast(RiscThread& t, int noc, uint32_t src_l1, uint64_t mcast_addr,
+                               uint32_t size, uint32_t num_dests, bool loopback_src, Cycle t0) = 0;
     virtual void atomic_inc(RiscThread& t, int noc, uint64_t addr, uint32_t incr, Cycle t0) = 0;
     // A write whose 32-bit payload travels in the packet (noc_inline_dw_write).
     virtual void inline_write(RiscThread& t, int noc, uint64_t addr, uint32_t value, Cycle t0) = 0;

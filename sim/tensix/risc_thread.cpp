@@ -23,9 +23,10 @@ const char* risc_name(Risc r) {
 RiscThread* RiscThread::current() { return g_current; }
 
 const char* wait_kind_name(WaitInfo::Kind k) {
-    static const char* names[] = {"none", "cb_reserve", "cb_wait", "semaphore", "semaphore", "noc_read",
-                                  "noc_write", "noc_write", "noc_atomic", "noc_barrier", "src_free", "src_full",
-                                  "dst_free", "dst_committed", "noc_drain"};
+    static const char* names[] = {"none",       "cb_reserve",    "cb_wait",   "semaphore",
+                                  "semaphore",  "noc_read",      "noc_write", "noc_write",
+                                  "noc_atomic", "noc_barrier",   "src_free",  "src_full",
+                                  "dst_free",   "dst_committed", "noc_drain"};
     static_assert(sizeof(names) / sizeof(names[0]) == WaitInfo::kinds);
     return names[k];
 }
@@ -34,12 +35,12 @@ RiscThread::RiscThread(TensixCore& core, Risc risc, const RiscConfig& cfg)
     : m_core(core), m_risc(risc), m_cfg(cfg) {
     sc_core::sc_spawn_options opts;
     opts.set_stack_size(static_cast<int>(cfg.stack_bytes));
-    sc_core::sc_spawn([this] { firmware(); },
-                      sc_core::sc_gen_unique_name(
-                          fmt::format("c{}_{}_{}_{}", core.chip_id(), core.xy().x, core.xy().y,
-                                      risc_name(risc))
-                              .c_str()),
-                      &opts);
+    sc_core::sc_spawn(
+        [this] { firmware(); },
+        sc_core::sc_gen_unique_name(
+            fmt::format("c{}_{}_{}_{}", core.chip_id(), core.xy().x, core.xy().y, risc_name(risc))
+                .c_str()),
+        &opts);
 }
 
 RiscThread::~RiscThread() {
@@ -54,11 +55,12 @@ LocalCb& RiscThread::cb(uint32_t index) {
     return m_launch.cbs[index];
 }
 
-uint32_t RiscThread::runtime_arg_offset(uint32_t idx, bool common, const char* file, uint32_t line) const {
+uint32_t RiscThread::runtime_arg_offset(uint32_t idx, bool common, const char* file,
+                                        uint32_t line) const {
     const uint32_t n = common ? m_launch.num_common_runtime_args : m_launch.num_runtime_args;
     if (idx >= n)
-        throw KernelError(fmt::format("{}: {}runtime arg {} read, but the host set {} ({})", where(file, line),
-                                      common ? "common " : "", idx, n,
+        throw KernelError(fmt::format("{}: {}runtime arg {} read, but the host set {} ({})",
+                                      where(file, line), common ? "common " : "", idx, n,
                                       common ? "SetCommonRuntimeArgs" : "SetRuntimeArgs"));
     const auto r = static_cast<uint32_t>(m_risc);
     return (common ? l1_map::crta(r) : l1_map::rta(r)) + 4 * idx;
@@ -128,13 +130,15 @@ void RiscThread::wait_until(const std::function<bool()>& pred, const WaitInfo& w
         else if (what.kind == WaitInfo::semaphore_eq || what.kind == WaitInfo::semaphore_min)
             detail = fmt::format("semaphore at L1 0x{:x} {} {}", what.cb,
                                  what.kind == WaitInfo::semaphore_eq ? "==" : ">=", what.count);
-        if (what.file) detail += fmt::format("{}{}:{}", detail.empty() ? "" : " at ", what.file, what.line);
+        if (what.file)
+            detail += fmt::format("{}{}:{}", detail.empty() ? "" : " at ", what.file, what.line);
         sink->zone(track(), wait_kind_name(what.kind), m_wait_since, now, detail);
     }
 }
 
 trace::Track RiscThread::track() const {
-    return {m_core.chip_id(), m_core.logical_x(), m_core.logical_y(), static_cast<trace::Lane>(m_risc)};
+    return {m_core.chip_id(), m_core.logical_x(), m_core.logical_y(),
+            static_cast<trace::Lane>(m_risc)};
 }
 
 void RiscThread::wake_if_ready() {
@@ -170,16 +174,19 @@ void RiscThread::firmware() {
         } catch (const Error&) {
             m_error = std::current_exception();  // tensim's own errors already say where
         } catch (const std::exception& e) {
-            m_error = std::make_exception_ptr(KernelError(fmt::format("{}: kernel threw: {}", where(), e.what())));
+            m_error = std::make_exception_ptr(
+                KernelError(fmt::format("{}: kernel threw: {}", where(), e.what())));
         } catch (...) {
-            m_error = std::make_exception_ptr(KernelError(where() + ": kernel threw a non-standard exception"));
+            m_error = std::make_exception_ptr(
+                KernelError(where() + ": kernel threw a non-standard exception"));
         }
         m_local = 0;
         m_wait = WaitInfo{};
         m_end = m_core.clock().now();
         if (trace::Sink* sink = trace::sink(); sink && sink->wants(track()))
-            sink->zone(track(), m_launch.kernel_name.substr(m_launch.kernel_name.find_last_of('/') + 1), m_start,
-                       m_end, m_launch.kernel_name);
+            sink->zone(track(),
+                       m_launch.kernel_name.substr(m_launch.kernel_name.find_last_of('/') + 1),
+                       m_start, m_end, m_launch.kernel_name);
         m_running = false;
         if (g_current == this) g_current = nullptr;
         if (m_on_done) m_on_done();

@@ -11,7 +11,6 @@
 #include <optional>
 #include <source_location>
 #include <string>
-
 #include <systemc>
 
 #include "common/clock.hpp"
@@ -24,13 +23,14 @@ class TensixCore;
 class Params;
 
 struct RiscConfig {
-    Cycle noc_cmd_issue_cycles = 26;  // cycles per NoC packet issued; calibrated (noc_latencies.yaml)
-    Cycle noc_barrier_cycles = 35;    // cycles to leave a barrier once counters settle; calibrated
-    Cycle cb_api_cycles = 10;         // cycles per CB call; inferred (MMIO >= 7 cycles, ISA)
+    Cycle noc_cmd_issue_cycles =
+        26;                         // cycles per NoC packet issued; calibrated (noc_latencies.yaml)
+    Cycle noc_barrier_cycles = 35;  // cycles to leave a barrier once counters settle; calibrated
+    Cycle cb_api_cycles = 10;       // cycles per CB call; inferred (MMIO >= 7 cycles, ISA)
     Cycle semaphore_api_cycles = 10;  // cycles per semaphore call; inferred (L1 load >= 8, ISA)
     Cycle kernel_start_cycles = 100;  // cycles from launch to kernel_main; inferred
     uint32_t stack_bytes = 1u << 20;  // B per kernel thread (SystemC's 256 KiB overflows silently)
-    void load(Params& p);  // tensix_config.cpp
+    void load(Params& p);             // tensix_config.cpp
     bool operator==(const RiscConfig&) const = default;
 };
 
@@ -44,20 +44,35 @@ struct LocalCb {
     uint32_t fifo_size = 0;  // B
     uint32_t page_size = 0;  // B
     uint32_t num_pages = 0;
-    uint32_t rd_ptr = 0;  // L1 offset of the front
-    uint32_t wr_ptr = 0;  // L1 offset of the back
+    uint32_t rd_ptr = 0;       // L1 offset of the front
+    uint32_t wr_ptr = 0;       // L1 offset of the back
     uint32_t wr_tile_ptr = 0;  // pages packed since the last push (the packer's next position)
     uint8_t data_format = 0xff;
 };
 
 // What a kernel is doing when it blocks; formatted only when a deadlock report needs it.
 struct WaitInfo {
-    enum Kind { none, cb_reserve, cb_wait, semaphore_eq, semaphore_min, read_barrier, write_barrier,
-                writes_flushed, atomic_barrier, full_barrier, src_free, src_full, dst_free, dst_committed, other,
-                kinds };
+    enum Kind {
+        none,
+        cb_reserve,
+        cb_wait,
+        semaphore_eq,
+        semaphore_min,
+        read_barrier,
+        write_barrier,
+        writes_flushed,
+        atomic_barrier,
+        full_barrier,
+        src_free,
+        src_full,
+        dst_free,
+        dst_committed,
+        other,
+        kinds
+    };
     Kind kind = none;
-    uint32_t cb = 0;      // CB index, semaphore L1 offset, or NoC of a barrier
-    uint32_t count = 0;   // pages, or semaphore value waited for
+    uint32_t cb = 0;     // CB index, semaphore L1 offset, or NoC of a barrier
+    uint32_t count = 0;  // pages, or semaphore value waited for
     const char* file = nullptr;
     uint32_t line = 0;
     // A wait of `kind` on `cb` for `count`, blocked at the kernel line `loc`.
@@ -71,11 +86,13 @@ const char* wait_kind_name(WaitInfo::Kind k);
 
 // Outstanding NoC work of one RISC, decremented by completion callbacks.
 struct NocCounters {
-    uint32_t reads = 0;          // reads whose data has not landed
-    uint32_t writes_unacked = 0; // non-posted writes without ack
-    uint32_t writes_unsent = 0;  // writes whose data has not left the core
-    uint32_t atomics = 0;        // atomics without ack
-    bool idle() const { return reads == 0 && writes_unacked == 0 && writes_unsent == 0 && atomics == 0; }
+    uint32_t reads = 0;           // reads whose data has not landed
+    uint32_t writes_unacked = 0;  // non-posted writes without ack
+    uint32_t writes_unsent = 0;   // writes whose data has not left the core
+    uint32_t atomics = 0;         // atomics without ack
+    bool idle() const {
+        return reads == 0 && writes_unacked == 0 && writes_unsent == 0 && atomics == 0;
+    }
 };
 
 // What one launch of a kernel on this RISC needs.
@@ -84,7 +101,8 @@ struct KernelLaunch {
     std::string kernel_name;      // path of the kernel source, for messages
     uint32_t num_runtime_args = 0;
     uint32_t num_common_runtime_args = 0;
-    std::array<LocalCb, NUM_CIRCULAR_BUFFERS> cbs{};  // this core's CBs as the firmware sets them up
+    std::array<LocalCb, NUM_CIRCULAR_BUFFERS>
+        cbs{};  // this core's CBs as the firmware sets them up
 };
 
 class RiscThread {

@@ -46,8 +46,9 @@ void wait(RiscThread& t, uint32_t addr, uint32_t value, bool at_least,
     const uint32_t off = word_offset(t, addr, loc, "noc_semaphore_wait");
     t.advance(t.config().semaphore_api_cycles);
     uint32_t& w = t.core().word(off);
-    t.wait_until([&] { return at_least ? w >= value : w == value; },
-                 WaitInfo::at(at_least ? WaitInfo::semaphore_min : WaitInfo::semaphore_eq, off, value, loc));
+    t.wait_until(
+        [&] { return at_least ? w >= value : w == value; },
+        WaitInfo::at(at_least ? WaitInfo::semaphore_min : WaitInfo::semaphore_eq, off, value, loc));
 }
 
 }  // namespace tensim::semaphore

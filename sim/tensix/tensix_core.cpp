@@ -1,19 +1,27 @@
 #include "tensix/tensix_core.hpp"
 
-#include <cmath>
-
 #include <fmt/format.h>
+
+#include <cmath>
 
 #include "tensix/l1_map.hpp"
 
 namespace tensim {
 
-TensixCore::TensixCore(const TensixConfig& cfg, const RiscConfig& risc_cfg, const ComputeEngineConfig& compute_cfg,
-                       const ClockDomain& clock, int chip_id, NocXY xy, int logical_x, int logical_y, uint8_t* l1,
+TensixCore::TensixCore(const TensixConfig& cfg, const RiscConfig& risc_cfg,
+                       const ComputeEngineConfig& compute_cfg, const ClockDomain& clock,
+                       int chip_id, NocXY xy, int logical_x, int logical_y, uint8_t* l1,
                        L1Window window)
-    : m_cfg(cfg), m_clock(clock), m_chip_id(chip_id), m_xy(xy), m_logical_x(logical_x),
-      m_logical_y(logical_y), m_l1(l1), m_window(window),
-      m_window_addr(static_cast<uint32_t>(reinterpret_cast<uintptr_t>(l1))), m_compute(compute_cfg, *this) {
+    : m_cfg(cfg),
+      m_clock(clock),
+      m_chip_id(chip_id),
+      m_xy(xy),
+      m_logical_x(logical_x),
+      m_logical_y(logical_y),
+      m_l1(l1),
+      m_window(window),
+      m_window_addr(static_cast<uint32_t>(reinterpret_cast<uintptr_t>(l1))),
+      m_compute(compute_cfg, *this) {
     for (int r = 0; r < 5; ++r) {
         m_threads[r] = std::make_unique<RiscThread>(*this, static_cast<Risc>(r), risc_cfg);
         m_initiators[r] = std::make_unique<RiscInitiator>(*m_threads[r]);
@@ -52,7 +60,8 @@ void TensixCore::clear_firmware_state() {
 
 Cycle TensixCore::l1_noc_read(Cycle t, uint32_t bytes) {
     Cycle start = std::max(t, m_l1_read_free);
-    m_l1_read_free = start + static_cast<Cycle>(std::ceil(bytes / m_cfg.noc_l1_read_bytes_per_cycle));
+    m_l1_read_free =
+        start + static_cast<Cycle>(std::ceil(bytes / m_cfg.noc_l1_read_bytes_per_cycle));
     return m_l1_read_free;
 }
 

@@ -7,7 +7,6 @@
 #include <cstring>
 #include <memory>
 #include <string>
-
 #include <systemc>
 
 #include "common/clock.hpp"
@@ -48,9 +47,9 @@ struct L1Window {
 
 class TensixCore {
 public:
-    TensixCore(const TensixConfig& cfg, const RiscConfig& risc_cfg, const ComputeEngineConfig& compute_cfg,
-               const ClockDomain& clock, int chip_id, NocXY xy, int logical_x, int logical_y, uint8_t* l1,
-               L1Window window);
+    TensixCore(const TensixConfig& cfg, const RiscConfig& risc_cfg,
+               const ComputeEngineConfig& compute_cfg, const ClockDomain& clock, int chip_id,
+               NocXY xy, int logical_x, int logical_y, uint8_t* l1, L1Window window);
 
     const TensixConfig& config() const { return m_cfg; }
     const ClockDomain& clock() const { return m_clock; }

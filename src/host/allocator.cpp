@@ -4,9 +4,13 @@
 
 namespace tensim::host {
 
-BankAllocator::BankAllocator(std::string name, uint64_t base, uint64_t limit, uint64_t alignment, bool top_down)
-    : m_name(std::move(name)), m_base((base + alignment - 1) / alignment * alignment), m_limit(limit),
-      m_align(alignment), m_top_down(top_down) {}
+BankAllocator::BankAllocator(std::string name, uint64_t base, uint64_t limit, uint64_t alignment,
+                             bool top_down)
+    : m_name(std::move(name)),
+      m_base((base + alignment - 1) / alignment * alignment),
+      m_limit(limit),
+      m_align(alignment),
+      m_top_down(top_down) {}
 
 std::optional<uint64_t> BankAllocator::allocate(uint64_t size) {
     size = std::max<uint64_t>(m_align, (size + m_align - 1) / m_align * m_align);
@@ -45,7 +49,9 @@ bool BankAllocator::allocate_at(uint64_t addr, uint64_t size) {
 
 void BankAllocator::free(uint64_t addr) { m_used.erase(addr); }
 
-uint64_t BankAllocator::lowest_allocated() const { return m_used.empty() ? m_limit : m_used.begin()->first; }
+uint64_t BankAllocator::lowest_allocated() const {
+    return m_used.empty() ? m_limit : m_used.begin()->first;
+}
 
 uint64_t BankAllocator::free_bytes() const {
     uint64_t used = 0;

@@ -11,7 +11,8 @@ namespace tensim::host {
 
 class BankAllocator {
 public:
-    BankAllocator(std::string name, uint64_t base, uint64_t limit, uint64_t alignment, bool top_down);
+    BankAllocator(std::string name, uint64_t base, uint64_t limit, uint64_t alignment,
+                  bool top_down);
     // Returns the address of `size` bytes per bank; nullopt when they do not fit.
     std::optional<uint64_t> allocate(uint64_t size);
     // Reserves [addr, addr + size) at a caller-chosen address; false if it overlaps.

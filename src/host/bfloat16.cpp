@@ -41,29 +41,32 @@ void draw_bfloat16(std::size_t count, float rand_max_float, int seed, float offs
     for (std::size_t i = 0; i < count; ++i) sink(bfloat16(dist(gen) + offset));
 }
 
-std::vector<uint32_t> packed_random(uint32_t num_bytes, float rand_max_float, int seed, float offset) {
+std::vector<uint32_t> packed_random(uint32_t num_bytes, float rand_max_float, int seed,
+                                    float offset) {
     std::vector<uint32_t> out;
     out.reserve(num_bytes / sizeof(uint32_t));
     std::size_t i = 0;
     uint16_t low = 0;
-    draw_bfloat16((num_bytes / sizeof(uint32_t)) * 2, rand_max_float, seed, offset, [&](bfloat16 v) {
-        if (i++ % 2 == 0) {
-            low = v.to_uint16();
-        } else {
-            out.push_back(pack_two_bfloat16_into_uint32({bfloat16(low), v}));
-        }
-    });
+    draw_bfloat16((num_bytes / sizeof(uint32_t)) * 2, rand_max_float, seed, offset,
+                  [&](bfloat16 v) {
+                      if (i++ % 2 == 0) {
+                          low = v.to_uint16();
+                      } else {
+                          out.push_back(pack_two_bfloat16_into_uint32({bfloat16(low), v}));
+                      }
+                  });
     return out;
 }
 
 }  // namespace
 
-std::vector<uint32_t> create_random_vector_of_bfloat16(uint32_t num_bytes, int rand_max_float, int seed,
-                                                       float offset) {
+std::vector<uint32_t> create_random_vector_of_bfloat16(uint32_t num_bytes, int rand_max_float,
+                                                       int seed, float offset) {
     return packed_random(num_bytes, static_cast<float>(rand_max_float), seed, offset);
 }
 
-std::vector<bfloat16> create_random_vector_of_bfloat16_native(uint32_t num_bytes, float rand_max_float, int seed,
+std::vector<bfloat16> create_random_vector_of_bfloat16_native(uint32_t num_bytes,
+                                                              float rand_max_float, int seed,
                                                               float offset) {
     std::vector<bfloat16> out;
     out.reserve(num_bytes / bfloat16::SIZEOF);
@@ -82,7 +85,8 @@ std::vector<uint32_t> create_random_vector_of_bfloat16_0_2(uint32_t num_bytes, i
 
 std::vector<uint32_t> create_constant_vector_of_bfloat16(uint32_t num_bytes, float value) {
     const bfloat16 v(value);
-    return std::vector<uint32_t>(num_bytes / sizeof(uint32_t), pack_two_bfloat16_into_uint32({v, v}));
+    return std::vector<uint32_t>(num_bytes / sizeof(uint32_t),
+                                 pack_two_bfloat16_into_uint32({v, v}));
 }
 
 uint32_t pack_two_bfloat16_into_uint32(std::pair<bfloat16, bfloat16> two_bfloats) {
@@ -91,7 +95,8 @@ uint32_t pack_two_bfloat16_into_uint32(std::pair<bfloat16, bfloat16> two_bfloats
 }
 
 std::pair<bfloat16, bfloat16> unpack_two_bfloat16_from_uint32(uint32_t uint32_data) {
-    return {bfloat16(static_cast<uint16_t>(uint32_data & 0xffffu)), bfloat16(static_cast<uint16_t>(uint32_data >> 16))};
+    return {bfloat16(static_cast<uint16_t>(uint32_data & 0xffffu)),
+            bfloat16(static_cast<uint16_t>(uint32_data >> 16))};
 }
 
 std::vector<uint32_t> pack_bfloat16_vec_into_uint32_vec(const std::vector<bfloat16>& data) {
@@ -134,8 +139,9 @@ bool is_close(float a, float b, float rtol, float atol) {
 
 float check_bfloat16_vector_pcc(const std::vector<bfloat16>& a, const std::vector<bfloat16>& b) {
     if (a.size() != b.size()) {
-        throw std::invalid_argument("check_bfloat16_vector_pcc: size mismatch (" + std::to_string(a.size()) +
-                                    " vs " + std::to_string(b.size()) + ")");
+        throw std::invalid_argument("check_bfloat16_vector_pcc: size mismatch (" +
+                                    std::to_string(a.size()) + " vs " + std::to_string(b.size()) +
+                                    ")");
     }
     const std::size_t n = a.size();
     bool identical = true;
@@ -162,8 +168,10 @@ float check_bfloat16_vector_pcc(const std::vector<bfloat16>& a, const std::vecto
     return static_cast<float>(cov / std::sqrt(var_a * var_b));
 }
 
-bool packed_uint32_t_vector_comparison(const std::vector<uint32_t>& vec_a, const std::vector<uint32_t>& vec_b,
-                                       const std::function<bool(float, float)>& compare, int* argfail) {
+bool packed_uint32_t_vector_comparison(const std::vector<uint32_t>& vec_a,
+                                       const std::vector<uint32_t>& vec_b,
+                                       const std::function<bool(float, float)>& compare,
+                                       int* argfail) {
     if (vec_a.size() != vec_b.size()) {
         if (argfail) *argfail = -1;
         return false;

@@ -9,34 +9,45 @@ namespace tt::tt_metal {
 using tensim::HostError;
 
 Buffer::Buffer(Token, const BufferConfig& cfg, std::optional<DeviceAddr> address)
-    : m_device(cfg.device), m_size(cfg.size), m_page_size(cfg.page_size), m_type(cfg.buffer_type),
+    : m_device(cfg.device),
+      m_size(cfg.size),
+      m_page_size(cfg.page_size),
+      m_type(cfg.buffer_type),
       m_layout(cfg.buffer_layout) {
     if (!m_device) throw HostError("CreateBuffer: config.device is null");
     if (m_layout != TensorMemoryLayout::INTERLEAVED)
         throw HostError("CreateBuffer: a sharded layout needs a ShardedBufferConfig");
     if (m_size == 0 || m_page_size == 0 || m_size % m_page_size != 0)
-        throw HostError(fmt::format("CreateBuffer: size {} B must be a non-zero multiple of page_size {} B", m_size,
-                                    m_page_size));
+        throw HostError(
+            fmt::format("CreateBuffer: size {} B must be a non-zero multiple of page_size {} B",
+                        m_size, m_page_size));
     m_num_banks = tensim::host::impl_of(*m_device).num_banks(m_type);
     allocate(address);
 }
 
 Buffer::Buffer(Token, const ShardedBufferConfig& cfg)
-    : m_device(cfg.device), m_size(cfg.size), m_page_size(cfg.page_size), m_type(cfg.buffer_type),
-      m_layout(cfg.buffer_layout), m_shard(cfg.shard_parameters) {
+    : m_device(cfg.device),
+      m_size(cfg.size),
+      m_page_size(cfg.page_size),
+      m_type(cfg.buffer_type),
+      m_layout(cfg.buffer_layout),
+      m_shard(cfg.shard_parameters) {
     if (!m_device) throw HostError("CreateBuffer: config.device is null");
     if (m_layout == TensorMemoryLayout::INTERLEAVED || m_layout == TensorMemoryLayout::SINGLE_BANK)
-        throw HostError("CreateBuffer(ShardedBufferConfig): layout must be HEIGHT, WIDTH or BLOCK_SHARDED");
+        throw HostError(
+            "CreateBuffer(ShardedBufferConfig): layout must be HEIGHT, WIDTH or BLOCK_SHARDED");
     const ShardSpecBuffer& sp = *m_shard;
     auto [sh, sw] = sp.shape_in_pages();
     auto [th, tw] = sp.tensor2d_shape_in_pages;
     if (sp.page_shape[0] == 0 || sp.page_shape[1] == 0 || sh == 0 || sw == 0 ||
         sp.shape()[0] % sp.page_shape[0] || sp.shape()[1] % sp.page_shape[1])
-        throw HostError(fmt::format("CreateBuffer: shard shape {}x{} is not a whole number of {}x{} pages", sp.shape()[0],
-                                    sp.shape()[1], sp.page_shape[0], sp.page_shape[1]));
+        throw HostError(
+            fmt::format("CreateBuffer: shard shape {}x{} is not a whole number of {}x{} pages",
+                        sp.shape()[0], sp.shape()[1], sp.page_shape[0], sp.page_shape[1]));
     if (uint64_t(th) * tw * m_page_size != m_size)
-        throw HostError(fmt::format("CreateBuffer: {}x{} pages of {} B do not make the buffer's {} B", th, tw,
-                                    m_page_size, m_size));
+        throw HostError(
+            fmt::format("CreateBuffer: {}x{} pages of {} B do not make the buffer's {} B", th, tw,
+                        m_page_size, m_size));
     if (m_layout == TensorMemoryLayout::HEIGHT_SHARDED && sw != tw)
         throw HostError("CreateBuffer: a HEIGHT_SHARDED shard must span the full width");
     if (m_layout == TensorMemoryLayout::WIDTH_SHARDED && sh != th)
@@ -44,10 +55,11 @@ Buffer::Buffer(Token, const ShardedBufferConfig& cfg)
     uint32_t shards = ((th + sh - 1) / sh) * ((tw + sw - 1) / sw);
     // Cores take shards in row-major shard order, enumerated row by row (ROW_MAJOR) or column by
     // column (COL_MAJOR).
-    m_shard_cores = corerange_to_cores(sp.grid(), std::nullopt, sp.orientation() == ShardOrientation::ROW_MAJOR);
+    m_shard_cores = corerange_to_cores(sp.grid(), std::nullopt,
+                                       sp.orientation() == ShardOrientation::ROW_MAJOR);
     if (shards > m_shard_cores.size())
-        throw HostError(fmt::format("CreateBuffer: {} shards but the shard grid {} has {} cores", shards,
-                                    sp.grid().str(), m_shard_cores.size()));
+        throw HostError(fmt::format("CreateBuffer: {} shards but the shard grid {} has {} cores",
+                                    shards, sp.grid().str(), m_shard_cores.size()));
     auto& impl = tensim::host::impl_of(*m_device);
     m_grid_x = static_cast<uint32_t>(m_device->compute_with_storage_grid_size().x);
     for (const auto& c : m_shard_cores) {
@@ -67,7 +79,8 @@ void Buffer::allocate(std::optional<DeviceAddr> address) {
     auto& alloc = impl.allocator(m_type);
     uint64_t align = impl.alignment(m_type);
     m_aligned_page_size = (m_page_size + align - 1) / align * align;
-    uint64_t pages_per_bank = m_shard ? m_shard->num_pages() : (num_pages() + m_num_banks - 1) / m_num_banks;
+    uint64_t pages_per_bank =
+        m_shard ? m_shard->num_pages() : (num_pages() + m_num_banks - 1) / m_num_banks;
     m_size_per_bank = pages_per_bank * m_aligned_page_size;
     const uint64_t per_bank = m_size_per_bank;
     if (address) {
@@ -75,16 +88,18 @@ void Buffer::allocate(std::optional<DeviceAddr> address) {
         // the allocatable range, above the firmware's reserved area.
         m_address = *address;
         if (m_address < alloc.base() || m_address + per_bank > alloc.limit() || m_address % align)
-            throw HostError(fmt::format("CreateBuffer at 0x{:x}: {} B per bank must lie {}-aligned in [0x{:x}, 0x{:x}) "
-                                        "of {}",
-                                        m_address, per_bank, align, alloc.base(), alloc.limit(), alloc.name()));
+            throw HostError(fmt::format(
+                "CreateBuffer at 0x{:x}: {} B per bank must lie {}-aligned in [0x{:x}, 0x{:x}) "
+                "of {}",
+                m_address, per_bank, align, alloc.base(), alloc.limit(), alloc.name()));
     } else {
         // Lockstep over all banks, even for shards on a few cores: addresses stay uniform.
         auto a = alloc.allocate(per_bank);
         if (!a)
-            throw HostError(fmt::format("CreateBuffer: out of {} memory: {} B per bank ({} B over {} banks) requested, "
-                                        "largest free block {} B",
-                                        alloc.name(), per_bank, m_size, m_num_banks, alloc.largest_free_block()));
+            throw HostError(fmt::format(
+                "CreateBuffer: out of {} memory: {} B per bank ({} B over {} banks) requested, "
+                "largest free block {} B",
+                alloc.name(), per_bank, m_size, m_num_banks, alloc.largest_free_block()));
         m_address = *a;
         m_owns_allocation = true;
     }
@@ -92,14 +107,16 @@ void Buffer::allocate(std::optional<DeviceAddr> address) {
 }
 
 std::pair<uint32_t, DeviceAddr> Buffer::page_location(uint32_t page) const {
-    if (!m_shard) return {page % m_num_banks, m_address + (page / m_num_banks) * m_aligned_page_size};
+    if (!m_shard)
+        return {page % m_num_banks, m_address + (page / m_num_banks) * m_aligned_page_size};
     auto [sh, sw] = m_shard->shape_in_pages();
     uint32_t tw = m_shard->tensor2d_shape_in_pages[1];
     uint32_t pr = page / tw, pc = page % tw;
     uint32_t shard_cols = (tw + sw - 1) / sw;
     uint32_t shard = (pr / sh) * shard_cols + pc / sw;
     const CoreCoord& c = m_shard_cores.at(shard);
-    uint32_t bank = is_dram() ? static_cast<uint32_t>(c.x) : static_cast<uint32_t>(c.y * m_grid_x + c.x);
+    uint32_t bank =
+        is_dram() ? static_cast<uint32_t>(c.x) : static_cast<uint32_t>(c.y * m_grid_x + c.x);
     return {bank, m_address + ((pr % sh) * sw + pc % sw) * m_aligned_page_size};
 }
 
@@ -108,7 +125,8 @@ Buffer::~Buffer() { deallocate(); }
 void Buffer::deallocate() {
     if (m_allocated && m_owns_allocation) {
         // The device may already be closed; then its allocator went with it.
-        if (auto* d = tensim::host::find_device(m_device_serial)) d->allocator(m_type).free(m_address);
+        if (auto* d = tensim::host::find_device(m_device_serial))
+            d->allocator(m_type).free(m_address);
     }
     m_allocated = false;
 }

@@ -10,13 +10,15 @@ using tensim::HostError;
 
 namespace {
 void check_index(uint8_t i, const char* call) {
-    if (i >= NUM_CIRCULAR_BUFFERS) throw HostError(fmt::format("{}: CB index {} out of range (0..31)", call, i));
+    if (i >= NUM_CIRCULAR_BUFFERS)
+        throw HostError(fmt::format("{}: CB index {} out of range (0..31)", call, i));
 }
 }  // namespace
 
 CircularBufferConfig::CircularBufferConfig(uint32_t total_size) : m_total_size(total_size) {}
 
-CircularBufferConfig::CircularBufferConfig(uint32_t total_size, const std::map<uint8_t, tt::DataFormat>& spec)
+CircularBufferConfig::CircularBufferConfig(uint32_t total_size,
+                                           const std::map<uint8_t, tt::DataFormat>& spec)
     : m_total_size(total_size) {
     for (const auto& [i, f] : spec) {
         check_index(i, "CircularBufferConfig");
@@ -24,7 +26,8 @@ CircularBufferConfig::CircularBufferConfig(uint32_t total_size, const std::map<u
     }
 }
 
-CircularBufferConfig::CircularBufferConfig(uint32_t total_size, const std::map<uint8_t, tt::DataFormat>& spec,
+CircularBufferConfig::CircularBufferConfig(uint32_t total_size,
+                                           const std::map<uint8_t, tt::DataFormat>& spec,
                                            const Buffer& buffer)
     : CircularBufferConfig(total_size, spec) {
     set_globally_allocated_address(buffer);
@@ -33,10 +36,12 @@ CircularBufferConfig::CircularBufferConfig(uint32_t total_size, const std::map<u
 CircularBufferConfig& CircularBufferConfig::set_page_size(uint8_t i, uint32_t page_size) {
     check_index(i, "set_page_size");
     if (!m_formats[i])
-        throw HostError(fmt::format("set_page_size: CB index {} has no data format in this config", i));
+        throw HostError(
+            fmt::format("set_page_size: CB index {} has no data format in this config", i));
     if (page_size == 0 || m_total_size % page_size != 0)
-        throw HostError(fmt::format("set_page_size: total size {} B of CB {} is not a multiple of the page size {} B",
-                                    m_total_size, i, page_size));
+        throw HostError(fmt::format(
+            "set_page_size: total size {} B of CB {} is not a multiple of the page size {} B",
+            m_total_size, i, page_size));
     m_page_sizes[i] = page_size;
     return *this;
 }
@@ -48,7 +53,8 @@ CircularBufferConfig& CircularBufferConfig::set_total_size(uint32_t total_size) 
 
 CircularBufferConfig& CircularBufferConfig::set_globally_allocated_address(const Buffer& buffer) {
     if (!buffer.is_l1())
-        throw HostError("set_globally_allocated_address: a circular buffer can only sit on an L1 buffer");
+        throw HostError(
+            "set_globally_allocated_address: a circular buffer can only sit on an L1 buffer");
     m_global_address = buffer.address();
     m_global_buffer = &buffer;
     return *this;

@@ -17,7 +17,8 @@ Buffer& deref(const BufferRef& b) {
 }
 void check_host_size(const Buffer& b, size_t bytes, const char* call) {
     if (bytes < b.size())
-        throw HostError(fmt::format("{}: host data holds {} B but the buffer is {} B", call, bytes, b.size()));
+        throw HostError(
+            fmt::format("{}: host data holds {} B but the buffer is {} B", call, bytes, b.size()));
 }
 }  // namespace detail_enqueue
 
@@ -26,7 +27,8 @@ Buffer& checked(CommandQueue& cq, const BufferRef& ref, const char* call) {
     Buffer& b = detail_enqueue::deref(ref);
     if (!b.is_allocated()) throw HostError(fmt::format("{}: buffer was deallocated", call));
     if (b.device_serial() != tensim::host::impl_of(*cq.device()).serial())
-        throw HostError(fmt::format("{}: buffer belongs to another device, or to a device that was closed", call));
+        throw HostError(fmt::format(
+            "{}: buffer belongs to another device, or to a device that was closed", call));
     return b;
 }
 }  // namespace
@@ -41,17 +43,21 @@ void EnqueueReadBuffer(CommandQueue& cq, const BufferRef& buffer, void* dst, boo
     tensim::host::impl_of(*cq.device()).read_buffer(b, dst, 0, b.size());
 }
 
-void EnqueueWriteSubBuffer(CommandQueue& cq, const BufferRef& buffer, const void* src, DeviceAddr offset,
-                           DeviceAddr size, bool) {
-    tensim::host::impl_of(*cq.device()).write_buffer(checked(cq, buffer, "EnqueueWriteSubBuffer"), src, offset, size);
+void EnqueueWriteSubBuffer(CommandQueue& cq, const BufferRef& buffer, const void* src,
+                           DeviceAddr offset, DeviceAddr size, bool) {
+    tensim::host::impl_of(*cq.device())
+        .write_buffer(checked(cq, buffer, "EnqueueWriteSubBuffer"), src, offset, size);
 }
 
-void EnqueueReadSubBuffer(CommandQueue& cq, const BufferRef& buffer, void* dst, DeviceAddr offset, DeviceAddr size,
-                          bool) {
-    tensim::host::impl_of(*cq.device()).read_buffer(checked(cq, buffer, "EnqueueReadSubBuffer"), dst, offset, size);
+void EnqueueReadSubBuffer(CommandQueue& cq, const BufferRef& buffer, void* dst, DeviceAddr offset,
+                          DeviceAddr size, bool) {
+    tensim::host::impl_of(*cq.device())
+        .read_buffer(checked(cq, buffer, "EnqueueReadSubBuffer"), dst, offset, size);
 }
 
-void EnqueueProgram(CommandQueue& cq, Program& program, bool) { tensim::host::impl_of(*cq.device()).run_program(program); }
+void EnqueueProgram(CommandQueue& cq, Program& program, bool) {
+    tensim::host::impl_of(*cq.device()).run_program(program);
+}
 
 void Finish(CommandQueue&) {}  // every command has completed when its Enqueue call returns
 

@@ -4,7 +4,9 @@
 #include <ostream>
 #include <stdexcept>
 
-std::string tt_xy_pair::str() const { return "(x=" + std::to_string(x) + ",y=" + std::to_string(y) + ")"; }
+std::string tt_xy_pair::str() const {
+    return "(x=" + std::to_string(x) + ",y=" + std::to_string(y) + ")";
+}
 
 std::ostream& operator<<(std::ostream& os, const tt_xy_pair& coord) { return os << coord.str(); }
 
@@ -12,14 +14,17 @@ std::ostream& operator<<(std::ostream& os, const tt_xy_pair& coord) { return os 
 
 CoreRange::CoreRange(const CoreCoord& point) : start_coord(point), end_coord(point) {}
 
-CoreRange::CoreRange(const CoreCoord& start, const CoreCoord& end) : start_coord(start), end_coord(end) {
+CoreRange::CoreRange(const CoreCoord& start, const CoreCoord& end)
+    : start_coord(start), end_coord(end) {
     if (end.x < start.x || end.y < start.y) {
-        throw std::invalid_argument("CoreRange: end " + end.str() + " precedes start " + start.str());
+        throw std::invalid_argument("CoreRange: end " + end.str() + " precedes start " +
+                                    start.str());
     }
 }
 
 bool CoreRange::contains(const CoreCoord& core) const {
-    return core.x >= start_coord.x && core.x <= end_coord.x && core.y >= start_coord.y && core.y <= end_coord.y;
+    return core.x >= start_coord.x && core.x <= end_coord.x && core.y >= start_coord.y &&
+           core.y <= end_coord.y;
 }
 
 bool CoreRange::contains(const CoreRange& other) const {
@@ -33,8 +38,10 @@ bool CoreRange::intersects(const CoreRange& other) const {
 
 std::optional<CoreRange> CoreRange::intersection(const CoreRange& other) const {
     if (!intersects(other)) return std::nullopt;
-    return CoreRange({std::max(start_coord.x, other.start_coord.x), std::max(start_coord.y, other.start_coord.y)},
-                     {std::min(end_coord.x, other.end_coord.x), std::min(end_coord.y, other.end_coord.y)});
+    return CoreRange(
+        {std::max(start_coord.x, other.start_coord.x),
+         std::max(start_coord.y, other.start_coord.y)},
+        {std::min(end_coord.x, other.end_coord.x), std::min(end_coord.y, other.end_coord.y)});
 }
 
 bool CoreRange::adjacent(const CoreRange& other) const {
@@ -47,15 +54,19 @@ bool CoreRange::adjacent(const CoreRange& other) const {
 }
 
 std::optional<CoreRange> CoreRange::merge(const CoreRange& other) const {
-    const CoreRange box({std::min(start_coord.x, other.start_coord.x), std::min(start_coord.y, other.start_coord.y)},
-                        {std::max(end_coord.x, other.end_coord.x), std::max(end_coord.y, other.end_coord.y)});
+    const CoreRange box(
+        {std::min(start_coord.x, other.start_coord.x),
+         std::min(start_coord.y, other.start_coord.y)},
+        {std::max(end_coord.x, other.end_coord.x), std::max(end_coord.y, other.end_coord.y)});
     const auto overlap = intersection(other);
     const std::size_t union_size = size() + other.size() - (overlap ? overlap->size() : 0);
     if (union_size != box.size()) return std::nullopt;
     return box;
 }
 
-std::string CoreRange::str() const { return "[" + start_coord.str() + " - " + end_coord.str() + "]"; }
+std::string CoreRange::str() const {
+    return "[" + start_coord.str() + " - " + end_coord.str() + "]";
+}
 
 std::ostream& operator<<(std::ostream& os, const CoreRange& range) { return os << range.str(); }
 
@@ -67,7 +78,8 @@ namespace {
 // row-major order: from the first free core, take the widest run in its row, then grow it down
 // while the rows below are free across the same width. Works on a grid compressed to the range
 // edges, so its cost depends on the number of ranges, not on their extent.
-std::vector<CoreRange> decompose(const std::vector<CoreRange>& include, const std::vector<CoreRange>& exclude) {
+std::vector<CoreRange> decompose(const std::vector<CoreRange>& include,
+                                 const std::vector<CoreRange>& exclude) {
     std::vector<std::size_t> xs, ys;
     for (const auto* list : {&include, &exclude}) {
         for (const auto& r : *list) {
@@ -87,7 +99,8 @@ std::vector<CoreRange> decompose(const std::vector<CoreRange>& include, const st
     // free_cell: covered by include, not by exclude, not yet emitted.
     std::vector<char> free_cell(nx * ny, 0);
     auto covered = [](const std::vector<CoreRange>& list, const CoreCoord& c) {
-        return std::any_of(list.begin(), list.end(), [&](const CoreRange& r) { return r.contains(c); });
+        return std::any_of(list.begin(), list.end(),
+                           [&](const CoreRange& r) { return r.contains(c); });
     };
     for (std::size_t j = 0; j < ny; ++j) {
         for (std::size_t i = 0; i < nx; ++i) {
@@ -111,9 +124,11 @@ std::vector<CoreRange> decompose(const std::vector<CoreRange>& include, const st
             };
             while (j_end + 1 < ny && row_free(j_end + 1)) ++j_end;
             for (std::size_t row = j; row <= j_end; ++row) {
-                std::fill_n(free_cell.begin() + static_cast<std::ptrdiff_t>(row * nx + i), i_end - i + 1, 0);
+                std::fill_n(free_cell.begin() + static_cast<std::ptrdiff_t>(row * nx + i),
+                            i_end - i + 1, 0);
             }
-            out.emplace_back(CoreCoord{xs[i], ys[j]}, CoreCoord{xs[i_end + 1] - 1, ys[j_end + 1] - 1});
+            out.emplace_back(CoreCoord{xs[i], ys[j]},
+                             CoreCoord{xs[i_end + 1] - 1, ys[j_end + 1] - 1});
         }
     }
     return out;
@@ -123,11 +138,16 @@ std::vector<CoreRange> decompose(const std::vector<CoreRange>& include, const st
 
 CoreRangeSet::CoreRangeSet(const CoreRange& range) : m_ranges{range} {}
 
-CoreRangeSet::CoreRangeSet(std::initializer_list<CoreRange> ranges) : m_ranges(ranges) { validate_no_overlap(); }
+CoreRangeSet::CoreRangeSet(std::initializer_list<CoreRange> ranges) : m_ranges(ranges) {
+    validate_no_overlap();
+}
 
-CoreRangeSet::CoreRangeSet(const std::vector<CoreRange>& ranges) : m_ranges(ranges) { validate_no_overlap(); }
+CoreRangeSet::CoreRangeSet(const std::vector<CoreRange>& ranges) : m_ranges(ranges) {
+    validate_no_overlap();
+}
 
-CoreRangeSet::CoreRangeSet(const std::set<CoreRange>& ranges) : m_ranges(ranges.begin(), ranges.end()) {
+CoreRangeSet::CoreRangeSet(const std::set<CoreRange>& ranges)
+    : m_ranges(ranges.begin(), ranges.end()) {
     validate_no_overlap();
 }
 
@@ -135,8 +155,8 @@ void CoreRangeSet::validate_no_overlap() const {
     for (std::size_t i = 0; i < m_ranges.size(); ++i) {
         for (std::size_t j = i + 1; j < m_ranges.size(); ++j) {
             if (m_ranges[i].intersects(m_ranges[j])) {
-                throw std::invalid_argument("CoreRangeSet: core ranges " + m_ranges[i].str() + " and " +
-                                            m_ranges[j].str() + " overlap");
+                throw std::invalid_argument("CoreRangeSet: core ranges " + m_ranges[i].str() +
+                                            " and " + m_ranges[j].str() + " overlap");
             }
         }
     }
@@ -149,7 +169,8 @@ uint32_t CoreRangeSet::num_cores() const {
 }
 
 CoreRange CoreRangeSet::bounding_box() const {
-    if (m_ranges.empty()) throw std::invalid_argument("CoreRangeSet::bounding_box: the set is empty");
+    if (m_ranges.empty())
+        throw std::invalid_argument("CoreRangeSet::bounding_box: the set is empty");
     CoreCoord lo = m_ranges.front().start_coord, hi = m_ranges.front().end_coord;
     for (const auto& r : m_ranges) {
         lo = {std::min(lo.x, r.start_coord.x), std::min(lo.y, r.start_coord.y)};
@@ -159,7 +180,8 @@ CoreRange CoreRangeSet::bounding_box() const {
 }
 
 bool CoreRangeSet::contains(const CoreCoord& core) const {
-    return std::any_of(m_ranges.begin(), m_ranges.end(), [&](const CoreRange& r) { return r.contains(core); });
+    return std::any_of(m_ranges.begin(), m_ranges.end(),
+                       [&](const CoreRange& r) { return r.contains(core); });
 }
 
 bool CoreRangeSet::contains(const CoreRange& range) const {
@@ -177,7 +199,8 @@ bool CoreRangeSet::contains(const CoreRangeSet& other) const {
 }
 
 bool CoreRangeSet::intersects(const CoreRange& range) const {
-    return std::any_of(m_ranges.begin(), m_ranges.end(), [&](const CoreRange& r) { return r.intersects(range); });
+    return std::any_of(m_ranges.begin(), m_ranges.end(),
+                       [&](const CoreRange& r) { return r.intersects(range); });
 }
 
 bool CoreRangeSet::intersects(const CoreRangeSet& other) const {
@@ -226,7 +249,8 @@ std::ostream& operator<<(std::ostream& os, const CoreRangeSet& set) { return os 
 
 // --- core lists ------------------------------------------------------------------------------
 
-std::vector<CoreCoord> corerange_to_cores(const CoreRangeSet& crs, std::optional<uint32_t> max_cores, bool row_wise) {
+std::vector<CoreCoord> corerange_to_cores(const CoreRangeSet& crs,
+                                          std::optional<uint32_t> max_cores, bool row_wise) {
     const std::size_t limit = max_cores ? *max_cores : crs.num_cores();
     std::vector<CoreCoord> cores;
     cores.reserve(std::min<std::size_t>(limit, crs.num_cores()));
@@ -245,15 +269,18 @@ std::vector<CoreCoord> corerange_to_cores(const CoreRangeSet& crs, std::optional
     return cores;
 }
 
-std::vector<CoreCoord> grid_to_cores(uint32_t num_cores, uint32_t grid_x, uint32_t grid_y, bool row_wise) {
+std::vector<CoreCoord> grid_to_cores(uint32_t num_cores, uint32_t grid_x, uint32_t grid_y,
+                                     bool row_wise) {
     if (static_cast<uint64_t>(num_cores) > static_cast<uint64_t>(grid_x) * grid_y) {
-        throw std::invalid_argument("grid_to_cores: " + std::to_string(num_cores) + " cores do not fit in a " +
-                                    std::to_string(grid_x) + "x" + std::to_string(grid_y) + " grid");
+        throw std::invalid_argument("grid_to_cores: " + std::to_string(num_cores) +
+                                    " cores do not fit in a " + std::to_string(grid_x) + "x" +
+                                    std::to_string(grid_y) + " grid");
     }
     std::vector<CoreCoord> cores;
     cores.reserve(num_cores);
     for (uint32_t i = 0; i < num_cores; ++i) {
-        cores.push_back(row_wise ? CoreCoord{i % grid_x, i / grid_x} : CoreCoord{i / grid_y, i % grid_y});
+        cores.push_back(row_wise ? CoreCoord{i % grid_x, i / grid_x}
+                                 : CoreCoord{i / grid_y, i % grid_y});
     }
     return cores;
 }

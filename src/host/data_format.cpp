@@ -16,8 +16,8 @@ std::string hex_code(tt::DataFormat format) {
 }
 
 [[noreturn]] void throw_unsized(tt::DataFormat format, const char* what) {
-    throw std::invalid_argument(std::string(what) + ": data format " + tensim::data_format_name(format) +
-                                " has no defined size");
+    throw std::invalid_argument(std::string(what) + ": data format " +
+                                tensim::data_format_name(format) + " has no defined size");
 }
 
 struct FormatName {
@@ -70,7 +70,8 @@ bool is_block_float(DataFormat format) { return tensim::abi::is_block_float(form
 
 uint32_t datum_size(DataFormat format) {
     if (tensim::abi::is_block_float(format))
-        throw std::invalid_argument("datum_size: block-float format " + tensim::data_format_name(format) +
+        throw std::invalid_argument("datum_size: block-float format " +
+                                    tensim::data_format_name(format) +
                                     " has no whole-byte datum; use tile_size");
     if (uint32_t n = tensim::abi::datum_bytes(format)) return n;
     throw_unsized(format, "datum_size");
@@ -81,7 +82,9 @@ uint32_t tile_size(DataFormat format) {
     throw_unsized(format, "tile_size");
 }
 
-std::ostream& operator<<(std::ostream& os, DataFormat format) { return os << tensim::data_format_name(format); }
+std::ostream& operator<<(std::ostream& os, DataFormat format) {
+    return os << tensim::data_format_name(format);
+}
 
 }  // namespace tt
 
@@ -91,11 +94,16 @@ uint32_t TileSize(tt::DataFormat format) { return tt::tile_size(format); }
 
 std::ostream& operator<<(std::ostream& os, MathFidelity fidelity) {
     switch (fidelity) {
-        case MathFidelity::LoFi: return os << "LoFi";
-        case MathFidelity::HiFi2: return os << "HiFi2";
-        case MathFidelity::HiFi3: return os << "HiFi3";
-        case MathFidelity::HiFi4: return os << "HiFi4";
-        case MathFidelity::Invalid: return os << "Invalid";
+        case MathFidelity::LoFi:
+            return os << "LoFi";
+        case MathFidelity::HiFi2:
+            return os << "HiFi2";
+        case MathFidelity::HiFi3:
+            return os << "HiFi3";
+        case MathFidelity::HiFi4:
+            return os << "HiFi4";
+        case MathFidelity::Invalid:
+            return os << "Invalid";
     }
     return os << "MathFidelity(" << static_cast<unsigned>(fidelity) << ")";
 }
@@ -120,8 +128,9 @@ tt::DataFormat parse_data_format(std::string_view name) {
     for (const auto& entry : kFormatNames) {
         if (entry.name == key) return entry.format;
     }
-    throw std::invalid_argument("unknown data format '" + std::string(name) +
-                                "' (expected e.g. bfloat16, float16_b, bfloat8_b, bfp8_b, float32, uint32)");
+    throw std::invalid_argument(
+        "unknown data format '" + std::string(name) +
+        "' (expected e.g. bfloat16, float16_b, bfloat8_b, bfp8_b, float32, uint32)");
 }
 
 }  // namespace tensim

@@ -1,11 +1,11 @@
 // Devices, the process-wide cluster behind them, buffers and the command queue.
+#include <fmt/format.h>
+
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <map>
 #include <optional>
-
-#include <fmt/format.h>
 
 #include "chip/arch_loader.hpp"
 #include "common/error.hpp"
@@ -28,7 +28,9 @@ class Device final : public tt::tt_metal::IDevice {
 public:
     Device(System& sys, int id) : m_impl(sys, id), m_cq(*this) {}
     tt::tt_metal::CommandQueue& command_queue(size_t cq_id) override {
-        if (cq_id != 0) throw HostError(fmt::format("device {}: command queue {} does not exist (one queue)", id(), cq_id));
+        if (cq_id != 0)
+            throw HostError(
+                fmt::format("device {}: command queue {} does not exist (one queue)", id(), cq_id));
         return m_cq;
     }
     CoreCoord compute_with_storage_grid_size() const override { return logical_grid_size(); }
@@ -40,7 +42,8 @@ public:
         NocXY xy = m_impl_c().chip().worker(static_cast<int>(lc.x), static_cast<int>(lc.y)).xy();
         return {static_cast<size_t>(xy.x), static_cast<size_t>(xy.y)};
     }
-    std::vector<CoreCoord> worker_cores_from_logical_cores(const std::vector<CoreCoord>& cores) const override {
+    std::vector<CoreCoord> worker_cores_from_logical_cores(
+        const std::vector<CoreCoord>& cores) const override {
         std::vector<CoreCoord> out;
         for (const auto& c : cores) out.push_back(worker_core_from_logical_core(c));
         return out;
@@ -50,7 +53,9 @@ public:
     uint32_t num_dram_channels() const override {
         return static_cast<uint32_t>(m_impl_c().system().config().chip.dram.channels);
     }
-    uint32_t l1_size_per_core() const override { return m_impl_c().system().config().chip.tensix.l1_size_bytes(); }
+    uint32_t l1_size_per_core() const override {
+        return m_impl_c().system().config().chip.tensix.l1_size_bytes();
+    }
     tt::tt_metal::DeviceAddr dram_size_per_channel() const override {
         return m_impl_c().system().config().chip.dram.channel_size_bytes;
     }
@@ -104,18 +109,23 @@ DeviceImpl::DeviceImpl(System& system, int chip_id) : m_system(system), m_chip_i
     static uint64_t next_serial = 1;
     m_serial = next_serial++;
     const ChipConfig& c = system.config().chip;
-    m_dram = std::make_unique<BankAllocator>(fmt::format("chip{} DRAM", chip_id), c.dram.unreserved_base_bytes,
-                                             c.dram.channel_size_bytes, c.noc.dram_alignment_bytes, false);
-    m_l1 = std::make_unique<BankAllocator>(fmt::format("chip{} L1", chip_id), c.tensix.l1_unreserved_base_bytes,
-                                           c.tensix.l1_size_bytes(), c.noc.l1_alignment_bytes, true);
+    m_dram = std::make_unique<BankAllocator>(
+        fmt::format("chip{} DRAM", chip_id), c.dram.unreserved_base_bytes,
+        c.dram.channel_size_bytes, c.noc.dram_alignment_bytes, false);
+    m_l1 = std::make_unique<BankAllocator>(
+        fmt::format("chip{} L1", chip_id), c.tensix.l1_unreserved_base_bytes,
+        c.tensix.l1_size_bytes(), c.noc.l1_alignment_bytes, true);
 }
 
 BankAllocator& DeviceImpl::allocator(tt::tt_metal::BufferType type) {
     switch (type) {
-        case tt::tt_metal::BufferType::DRAM: return *m_dram;
+        case tt::tt_metal::BufferType::DRAM:
+            return *m_dram;
         case tt::tt_metal::BufferType::L1:
-        case tt::tt_metal::BufferType::L1_SMALL: return *m_l1;
-        default: throw HostError("buffers of this type (system memory, trace) are not modelled");
+        case tt::tt_metal::BufferType::L1_SMALL:
+            return *m_l1;
+        default:
+            throw HostError("buffers of this type (system memory, trace) are not modelled");
     }
 }
 
@@ -128,9 +138,11 @@ uint64_t DeviceImpl::alignment(tt::tt_metal::BufferType type) {
 }
 
 template <typename Fn>
-void DeviceImpl::for_each_page_piece(const tt::tt_metal::Buffer& b, uint64_t offset, uint64_t size, Fn&& fn) {
+void DeviceImpl::for_each_page_piece(const tt::tt_metal::Buffer& b, uint64_t offset, uint64_t size,
+                                     Fn&& fn) {
     if (offset + size > b.size())
-        throw HostError(fmt::format("buffer access [{}, {}) beyond its {} B", offset, offset + size, b.size()));
+        throw HostError(
+            fmt::format("buffer access [{}, {}) beyond its {} B", offset, offset + size, b.size()));
     uint64_t page = b.page_size();
     for (uint64_t pos = offset; pos < offset + size;) {
         uint64_t id = pos / page, in_page = pos % page;
@@ -141,41 +153,48 @@ void DeviceImpl::for_each_page_piece(const tt::tt_metal::Buffer& b, uint64_t off
     }
 }
 
-void DeviceImpl::write_buffer(const tt::tt_metal::Buffer& b, const void* src, uint64_t offset, uint64_t size) {
+void DeviceImpl::write_buffer(const tt::tt_metal::Buffer& b, const void* src, uint64_t offset,
+                              uint64_t size) {
     const uint8_t* s = static_cast<const uint8_t*>(src);
-    for_each_page_piece(b, offset, size, [&](uint32_t bank, uint64_t addr, uint64_t pos, uint64_t n) {
-        if (b.is_dram())
-            chip().dram().channel(chip().dram_banks()[bank].channel).write(addr, s + pos, n);
-        else
-            std::memcpy(chip().workers()[bank]->l1() + addr, s + pos, n);
-    });
+    for_each_page_piece(
+        b, offset, size, [&](uint32_t bank, uint64_t addr, uint64_t pos, uint64_t n) {
+            if (b.is_dram())
+                chip().dram().channel(chip().dram_banks()[bank].channel).write(addr, s + pos, n);
+            else
+                std::memcpy(chip().workers()[bank]->l1() + addr, s + pos, n);
+        });
 }
 
-void DeviceImpl::read_buffer(const tt::tt_metal::Buffer& b, void* dst, uint64_t offset, uint64_t size) {
+void DeviceImpl::read_buffer(const tt::tt_metal::Buffer& b, void* dst, uint64_t offset,
+                             uint64_t size) {
     uint8_t* d = static_cast<uint8_t*>(dst);
-    for_each_page_piece(b, offset, size, [&](uint32_t bank, uint64_t addr, uint64_t pos, uint64_t n) {
-        if (b.is_dram())
-            chip().dram().channel(chip().dram_banks()[bank].channel).read(addr, d + pos, n);
-        else
-            std::memcpy(d + pos, chip().workers()[bank]->l1() + addr, n);
-    });
+    for_each_page_piece(
+        b, offset, size, [&](uint32_t bank, uint64_t addr, uint64_t pos, uint64_t n) {
+            if (b.is_dram())
+                chip().dram().channel(chip().dram_banks()[bank].channel).read(addr, d + pos, n);
+            else
+                std::memcpy(d + pos, chip().workers()[bank]->l1() + addr, n);
+        });
 }
 
 void DeviceImpl::write_l1(const CoreCoord& lc, uint32_t addr, const void* src, size_t n) {
     TensixCore& c = chip().worker(static_cast<int>(lc.x), static_cast<int>(lc.y));
-    if (uint64_t(addr) + n > c.l1_size()) throw HostError(fmt::format("L1 write [{}, +{}) beyond L1 of {}", addr, n, c.name()));
+    if (uint64_t(addr) + n > c.l1_size())
+        throw HostError(fmt::format("L1 write [{}, +{}) beyond L1 of {}", addr, n, c.name()));
     std::memcpy(c.l1() + addr, src, n);
 }
 
 void DeviceImpl::read_l1(const CoreCoord& lc, uint32_t addr, void* dst, size_t n) {
     TensixCore& c = chip().worker(static_cast<int>(lc.x), static_cast<int>(lc.y));
-    if (uint64_t(addr) + n > c.l1_size()) throw HostError(fmt::format("L1 read [{}, +{}) beyond L1 of {}", addr, n, c.name()));
+    if (uint64_t(addr) + n > c.l1_size())
+        throw HostError(fmt::format("L1 read [{}, +{}) beyond L1 of {}", addr, n, c.name()));
     std::memcpy(dst, c.l1() + addr, n);
 }
 
 }  // namespace tensim::host
 
-// ---- tensim.hpp -----------------------------------------------------------------------------------
+// ---- tensim.hpp
+// -----------------------------------------------------------------------------------
 
 namespace tensim {
 
@@ -194,7 +213,9 @@ void set_cycle_limit(uint64_t cycles) { host::g_cycle_limit = cycles; }
 void set_numerics(const std::string& mode) { host::g_numerics = parse_numerics_mode(mode); }
 std::string numerics_mode_name() { return numerics_mode_name(host::numerics_mode()); }
 
-void set_program_name(tt::tt_metal::Program& program, const std::string& name) { tensim::host::impl_of(program).name = name; }
+void set_program_name(tt::tt_metal::Program& program, const std::string& name) {
+    tensim::host::impl_of(program).name = name;
+}
 
 const ProgramStats& last_program_stats(tt::tt_metal::IDevice* device) {
     if (!device) throw HostError("last_program_stats: null device");
@@ -210,26 +231,35 @@ void write_stats_json(tt::tt_metal::IDevice* device, const std::string& path) {
 
 }  // namespace tensim
 
-// ---- host_api: devices, buffers, queue ---------------------------------------------------------------
+// ---- host_api: devices, buffers, queue
+// ---------------------------------------------------------------
 
 namespace tt::tt_metal {
 
 using tensim::HostError;
 
-IDevice* CreateDevice(chip_id_t device_id, uint8_t num_hw_cqs, size_t, size_t, const DispatchCoreConfig&,
-                      const std::vector<uint32_t>&, size_t worker_l1_size) {
+IDevice* CreateDevice(chip_id_t device_id, uint8_t num_hw_cqs, size_t, size_t,
+                      const DispatchCoreConfig&, const std::vector<uint32_t>&,
+                      size_t worker_l1_size) {
     auto& c = tensim::host::cluster();
-    if (num_hw_cqs != 1) throw HostError(fmt::format("CreateDevice: {} command queues requested; tensim has one", num_hw_cqs));
-    if (!c.system) c.system = std::make_unique<tensim::System>(tensim::load_system(c.requested, c.overrides));
+    if (num_hw_cqs != 1)
+        throw HostError(
+            fmt::format("CreateDevice: {} command queues requested; tensim has one", num_hw_cqs));
+    if (!c.system)
+        c.system = std::make_unique<tensim::System>(tensim::load_system(c.requested, c.overrides));
     int n = c.system->num_chips();
     if (device_id < 0 || device_id >= n) {
         bool none_open = c.devices.empty();
         if (none_open) c.system.reset();
-        throw HostError(fmt::format("CreateDevice({}): system {} has {} device(s)", device_id, c.requested, n));
+        throw HostError(
+            fmt::format("CreateDevice({}): system {} has {} device(s)", device_id, c.requested, n));
     }
-    if (c.devices.count(device_id)) throw HostError(fmt::format("CreateDevice({}): device already open", device_id));
+    if (c.devices.count(device_id))
+        throw HostError(fmt::format("CreateDevice({}): device already open", device_id));
     if (worker_l1_size && worker_l1_size != c.system->config().chip.tensix.l1_size_bytes())
-        throw HostError("CreateDevice: worker_l1_size differs from the architecture; set tensix.l1_size_kib instead");
+        throw HostError(
+            "CreateDevice: worker_l1_size differs from the architecture; set tensix.l1_size_kib "
+            "instead");
     auto dev = std::make_unique<tensim::host::Device>(*c.system, device_id);
     IDevice* p = dev.get();
     c.devices[device_id] = std::move(dev);
@@ -255,10 +285,14 @@ size_t GetNumAvailableDevices() {
 size_t GetNumPCIeDevices() { return 1; }
 
 namespace detail {
-void LaunchProgram(IDevice* device, Program& program, bool, bool) { tensim::host::impl_of(*device).run_program(program); }
+void LaunchProgram(IDevice* device, Program& program, bool, bool) {
+    tensim::host::impl_of(*device).run_program(program);
+}
 void CompileProgram(IDevice*, Program&, bool) {}
-bool WriteToDeviceL1(IDevice* device, const CoreCoord& core, uint32_t address, std::vector<uint32_t>& host_buffer) {
-    tensim::host::impl_of(*device).write_l1(core, address, host_buffer.data(), host_buffer.size() * 4);
+bool WriteToDeviceL1(IDevice* device, const CoreCoord& core, uint32_t address,
+                     std::vector<uint32_t>& host_buffer) {
+    tensim::host::impl_of(*device).write_l1(core, address, host_buffer.data(),
+                                            host_buffer.size() * 4);
     return true;
 }
 bool ReadFromDeviceL1(IDevice* device, const CoreCoord& core, uint32_t address, uint32_t size,

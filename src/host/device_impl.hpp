@@ -1,9 +1,8 @@
 // tensim's side of a device: the chip it drives, its allocators, and program launch.
 #pragma once
 #include <memory>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "host/allocator.hpp"
 #include "report/run_report.hpp"
@@ -25,7 +24,8 @@ public:
     uint32_t num_banks(tt::tt_metal::BufferType type);
     uint64_t alignment(tt::tt_metal::BufferType type);
     // Host copies of a buffer's bytes [offset, offset + size), page by page over its banks.
-    void write_buffer(const tt::tt_metal::Buffer& b, const void* src, uint64_t offset, uint64_t size);
+    void write_buffer(const tt::tt_metal::Buffer& b, const void* src, uint64_t offset,
+                      uint64_t size);
     void read_buffer(const tt::tt_metal::Buffer& b, void* dst, uint64_t offset, uint64_t size);
     void write_l1(const CoreCoord& logical, uint32_t addr, const void* src, size_t n);
     void read_l1(const CoreCoord& logical, uint32_t addr, void* dst, size_t n);
@@ -37,7 +37,8 @@ public:
 
 private:
     template <typename Fn>
-    void for_each_page_piece(const tt::tt_metal::Buffer& b, uint64_t offset, uint64_t size, Fn&& fn);
+    void for_each_page_piece(const tt::tt_metal::Buffer& b, uint64_t offset, uint64_t size,
+                             Fn&& fn);
 
     System& m_system;
     int m_chip_id;

@@ -1,6 +1,8 @@
 // Launching a program: place its CBs in L1, check what must fit, build its kernels, write runtime
 // args, semaphores and CB state into each core's L1, start the firmware threads and run the
 // simulation until every kernel has ended, failed or hung.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
@@ -8,8 +10,6 @@
 #include <functional>
 #include <map>
 #include <set>
-
-#include <fmt/format.h>
 
 #include "chip/arch_loader.hpp"
 #include "common/error.hpp"
@@ -41,7 +41,8 @@ struct Placement {
 std::string core_str(const CoreCoord& c) { return fmt::format("({},{})", c.x, c.y); }
 
 // CBs grow up from the unreserved base; each config takes the same address on all its cores (the
-// highest free one among them), as TT-Metal allocates them. L1 buffers sit above, allocated top-down.
+// highest free one among them), as TT-Metal allocates them. L1 buffers sit above, allocated
+// top-down.
 Placement place_cbs(ProgramImpl& p, DeviceImpl& dev) {
     const ChipConfig& cfg = dev.system().config().chip;
     const uint64_t align = cfg.noc.l1_alignment_bytes;
@@ -58,16 +59,18 @@ Placement place_cbs(ProgramImpl& p, DeviceImpl& dev) {
         if (const tt::tt_metal::Buffer* buf = c.shadow_global_buffer()) {
             // The config keeps a pointer to the buffer, as TT-Metal's does; it must still be alive.
             if (!buf->is_allocated())
-                throw HostError(fmt::format("circular buffer on {} sits on a buffer that was deallocated",
-                                            cb.cores.str()));
+                throw HostError(fmt::format(
+                    "circular buffer on {} sits on a buffer that was deallocated", cb.cores.str()));
             addr = *c.globally_allocated_address();
             uint64_t per_bank = buf->size_per_bank();
             if (c.total_size() > per_bank)
-                throw HostError(fmt::format("circular buffer on {} is {} B but its buffer holds {} B per core",
-                                            cb.cores.str(), c.total_size(), per_bank));
+                throw HostError(
+                    fmt::format("circular buffer on {} is {} B but its buffer holds {} B per core",
+                                cb.cores.str(), c.total_size(), per_bank));
         } else {
             addr = base;
-            for (const auto& core : cores) addr = std::max(addr, top.count(core) ? top[core] : base);
+            for (const auto& core : cores)
+                addr = std::max(addr, top.count(core) ? top[core] : base);
             // Each CB starts aligned, as the NoC moves aligned words (TT-Metal aligns them too).
             uint64_t end = (addr + c.total_size() + align - 1) / align * align;
             for (const auto& core : cores) top[core] = end;
@@ -77,20 +80,26 @@ Placement place_cbs(ProgramImpl& p, DeviceImpl& dev) {
             if (!c.data_formats()[i]) continue;
             any = true;
             if (!c.page_sizes()[i])
-                throw HostError(fmt::format("circular buffer {} on {}: no page size (set_page_size)", i, cb.cores.str()));
+                throw HostError(fmt::format(
+                    "circular buffer {} on {}: no page size (set_page_size)", i, cb.cores.str()));
             if (c.total_size() == 0 || c.total_size() % *c.page_sizes()[i] != 0)
-                throw HostError(fmt::format("circular buffer {} on {}: total size {} B is not a multiple of its page "
-                                            "size {} B",
-                                            i, cb.cores.str(), c.total_size(), *c.page_sizes()[i]));
+                throw HostError(fmt::format(
+                    "circular buffer {} on {}: total size {} B is not a multiple of its page "
+                    "size {} B",
+                    i, cb.cores.str(), c.total_size(), *c.page_sizes()[i]));
             for (const auto& core : cores) {
                 auto& slot = pl.cbs[core];
                 if (slot.count(i))
-                    throw HostError(fmt::format("circular buffer index {} is configured twice on core {}", i,
-                                                core_str(core)));
-                slot[i] = {static_cast<uint32_t>(addr), c.total_size(), *c.page_sizes()[i], *c.data_formats()[i]};
+                    throw HostError(
+                        fmt::format("circular buffer index {} is configured twice on core {}", i,
+                                    core_str(core)));
+                slot[i] = {static_cast<uint32_t>(addr), c.total_size(), *c.page_sizes()[i],
+                           *c.data_formats()[i]};
             }
         }
-        if (!any) throw HostError(fmt::format("circular buffer on {} has no CB index with a data format", cb.cores.str()));
+        if (!any)
+            throw HostError(fmt::format("circular buffer on {} has no CB index with a data format",
+                                        cb.cores.str()));
     }
     // Names the CBs of a core that does not fit: "c_0 65536 B at 98304, c_1 ...".
     auto listing = [&](const CoreCoord& core) {
@@ -101,14 +110,16 @@ Placement place_cbs(ProgramImpl& p, DeviceImpl& dev) {
     };
     for (const auto& [core, end] : top) {
         if (end > cfg.tensix.l1_size_bytes())
-            throw HostError(fmt::format("circular buffers on core {} need L1 up to {} B, beyond its {} B (L1 overflow; "
-                                        "{} B free above the reserved {} B): {}",
-                                        core_str(core), end, cfg.tensix.l1_size_bytes(),
-                                        cfg.tensix.l1_size_bytes() - base, base, listing(core)));
+            throw HostError(fmt::format(
+                "circular buffers on core {} need L1 up to {} B, beyond its {} B (L1 overflow; "
+                "{} B free above the reserved {} B): {}",
+                core_str(core), end, cfg.tensix.l1_size_bytes(), cfg.tensix.l1_size_bytes() - base,
+                base, listing(core)));
         if (end > buffers_start)
-            throw HostError(fmt::format("circular buffers on core {} end at {} B and overlap L1 buffers starting at {} B: "
-                                        "{}",
-                                        core_str(core), end, buffers_start, listing(core)));
+            throw HostError(fmt::format(
+                "circular buffers on core {} end at {} B and overlap L1 buffers starting at {} B: "
+                "{}",
+                core_str(core), end, buffers_start, listing(core)));
     }
     return pl;
 }
@@ -117,9 +128,10 @@ void check_cores(ProgramImpl& p, DeviceImpl& dev) {
     const auto& sys = dev.system().config();
     auto check = [&](const CoreRangeSet& set, const std::string& what) {
         for (const auto& r : set.ranges())
-            if (r.end_coord.x >= static_cast<size_t>(sys.grid_x()) || r.end_coord.y >= static_cast<size_t>(sys.grid_y()))
-                throw HostError(fmt::format("{} uses cores {} outside the {}x{} worker grid", what, r.str(),
-                                            sys.grid_x(), sys.grid_y()));
+            if (r.end_coord.x >= static_cast<size_t>(sys.grid_x()) ||
+                r.end_coord.y >= static_cast<size_t>(sys.grid_y()))
+                throw HostError(fmt::format("{} uses cores {} outside the {}x{} worker grid", what,
+                                            r.str(), sys.grid_x(), sys.grid_y()));
     };
     std::map<std::pair<CoreCoord, int>, std::string> slots;
     std::map<CoreCoord, int> count;
@@ -129,9 +141,10 @@ void check_cores(ProgramImpl& p, DeviceImpl& dev) {
             for (const auto& c : r) {
                 auto [it, fresh] = slots.emplace(std::make_pair(c, k.risc), k.name);
                 if (!fresh)
-                    throw HostError(fmt::format("core {} gets two kernels on {}: {} and {}", core_str(c),
-                                                k.compute ? "the TRISCs" : risc_name(static_cast<Risc>(k.risc)),
-                                                it->second, k.name));
+                    throw HostError(
+                        fmt::format("core {} gets two kernels on {}: {} and {}", core_str(c),
+                                    k.compute ? "the TRISCs" : risc_name(static_cast<Risc>(k.risc)),
+                                    it->second, k.name));
                 if (++count[c] > static_cast<int>(sys.chip.tensix.max_kernels_per_core))
                     throw HostError(fmt::format("core {} gets more than {} kernels", core_str(c),
                                                 sys.chip.tensix.max_kernels_per_core));
@@ -160,11 +173,13 @@ void build_kernels(ProgramImpl& p, const Placement& pl) {
         for (const auto& r : k.cores.ranges())
             for (const auto& c : r)
                 if (auto it = pl.cbs.find(c); it != pl.cbs.end())
-                    for (const auto& [i, cb] : it->second) spec.cb_formats[i] = static_cast<uint8_t>(cb.format);
+                    for (const auto& [i, cb] : it->second)
+                        spec.cb_formats[i] = static_cast<uint8_t>(cb.format);
         std::visit(
             [&](const auto& cfg) {
                 spec.compile_args = cfg.compile_args;
-                spec.named_compile_args = {cfg.named_compile_args.begin(), cfg.named_compile_args.end()};
+                spec.named_compile_args = {cfg.named_compile_args.begin(),
+                                           cfg.named_compile_args.end()};
                 spec.defines = cfg.defines;
                 spec.opt_level = levels[static_cast<int>(cfg.opt_level)];
             },
@@ -211,7 +226,8 @@ void DeviceImpl::run_program(tt::tt_metal::Program& program) {
     for (const auto& c : touched) ch.worker(int(c.x), int(c.y)).clear_firmware_state();
     for (const auto& s : p.semaphores)
         for (const auto& r : s.cores.ranges())
-            for (const auto& c : r) ch.worker(int(c.x), int(c.y)).word(l1_map::semaphore(s.id)) = s.initial_value;
+            for (const auto& c : r)
+                ch.worker(int(c.x), int(c.y)).word(l1_map::semaphore(s.id)) = s.initial_value;
 
     struct Running {
         RiscThread* thread;
@@ -230,7 +246,8 @@ void DeviceImpl::run_program(tt::tt_metal::Program& program) {
             for (const auto& c : r)
                 for (int risc : k.riscs())
                     if (ch.worker(int(c.x), int(c.y)).thread(static_cast<Risc>(risc)).running())
-                        throw InternalError(fmt::format("core {} {} is still running a kernel", core_str(c),
+                        throw InternalError(fmt::format("core {} {} is still running a kernel",
+                                                        core_str(c),
                                                         risc_name(static_cast<Risc>(risc))));
     for (const auto& k : p.kernels)
         for (const auto& r : k.cores.ranges())
@@ -248,15 +265,21 @@ void DeviceImpl::run_program(tt::tt_metal::Program& program) {
                     core.compute().reset_stats();
                 }
                 const auto it = k.args.find(c);
-                uint32_t nargs = it == k.args.end() ? 0 : static_cast<uint32_t>(it->second->view.rt_args_count);
+                uint32_t nargs =
+                    it == k.args.end() ? 0 : static_cast<uint32_t>(it->second->view.rt_args_count);
                 uint32_t ncommon = static_cast<uint32_t>(k.common_args.view.rt_args_count);
                 std::vector<int> riscs = k.riscs();
                 for (size_t i = 0; i < riscs.size(); ++i) {
                     int risc = riscs[i];
                     RiscThread& t = core.thread(static_cast<Risc>(risc));
-                    // Each RISC reads its own copy of the args (the TRISCs share one compute kernel's).
-                    if (nargs) std::memcpy(core.l1() + l1_map::rta(risc), it->second->words.data(), 4 * nargs);
-                    if (ncommon) std::memcpy(core.l1() + l1_map::crta(risc), k.common_args.words.data(), 4 * ncommon);
+                    // Each RISC reads its own copy of the args (the TRISCs share one compute
+                    // kernel's).
+                    if (nargs)
+                        std::memcpy(core.l1() + l1_map::rta(risc), it->second->words.data(),
+                                    4 * nargs);
+                    if (ncommon)
+                        std::memcpy(core.l1() + l1_map::crta(risc), k.common_args.words.data(),
+                                    4 * ncommon);
                     KernelLaunch l;
                     auto bin = k.binaries[i];
                     l.entry = [bin] { bin->run(); };
@@ -316,12 +339,19 @@ void DeviceImpl::run_program(tt::tt_metal::Program& program) {
     Cycle end = launch;
     for (auto& r : running) {
         end = std::max(end, r.thread->end_cycle());
-        KernelRunStats k{ch.id(), int(r.core.x), int(r.core.y), risc_name(r.thread->risc()), r.kernel->name,
-                         r.thread->start_cycle() - launch, r.thread->end_cycle() - launch, {},
+        KernelRunStats k{ch.id(),
+                         int(r.core.x),
+                         int(r.core.y),
+                         risc_name(r.thread->risc()),
+                         r.kernel->name,
+                         r.thread->start_cycle() - launch,
+                         r.thread->end_cycle() - launch,
+                         {},
                          r.thread->busy_cycles()};
         const auto& stalls = r.thread->stall_cycles();
         for (int w = 1; w < WaitInfo::kinds; ++w)
-            if (stalls[w]) k.stall_cycles[wait_kind_name(static_cast<WaitInfo::Kind>(w))] += stalls[w];
+            if (stalls[w])
+                k.stall_cycles[wait_kind_name(static_cast<WaitInfo::Kind>(w))] += stalls[w];
         m_last.kernels.push_back(std::move(k));
     }
     m_last.device_cycles = end - launch;
@@ -330,18 +360,22 @@ void DeviceImpl::run_program(tt::tt_metal::Program& program) {
             for (const auto& r : k.cores.ranges())
                 for (const auto& c : r) {
                     const auto& e = ch.worker(int(c.x), int(c.y)).compute().stats();
-                    double util = m_last.device_cycles ? double(e.fpu) / double(m_last.device_cycles) : 0.0;
-                    m_last.compute.push_back({ch.id(), int(c.x), int(c.y), e.unpack, e.fpu, e.sfpu, e.pack, util});
+                    double util =
+                        m_last.device_cycles ? double(e.fpu) / double(m_last.device_cycles) : 0.0;
+                    m_last.compute.push_back(
+                        {ch.id(), int(c.x), int(c.y), e.unpack, e.fpu, e.sfpu, e.pack, util});
                 }
     m_last.device_time_us = ch.clock().cycles_to_us(m_last.device_cycles);
     m_last_chip_stats = ch.stats().dump(report::program_window(m_last));
-    report::ProgramReport r = report::make_program_report(m_last, ch.id(), m_last_chip_stats, report::wanted());
+    report::ProgramReport r =
+        report::make_program_report(m_last, ch.id(), m_last_chip_stats, report::wanted());
     m_last.bound = r.bound;
     report::add_program(std::move(r), m_system.config(), ch.clock().freq_mhz);
 }
 
 nlohmann::json DeviceImpl::stats_json() {
-    report::ProgramReport r = report::make_program_report(m_last, chip().id(), m_last_chip_stats, true);
+    report::ProgramReport r =
+        report::make_program_report(m_last, chip().id(), m_last_chip_stats, true);
     r.config = to_json(m_system.config());
     return report::stats_document({r});
 }

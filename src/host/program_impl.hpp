@@ -25,14 +25,18 @@ struct KernelDef {
     std::string name;         // as given to CreateKernel (or "<string>")
     std::string source_path;  // resolved
     CoreRangeSet cores;
-    std::variant<tt::tt_metal::DataMovementConfig, tt::tt_metal::ComputeConfig, tt::tt_metal::EthernetConfig> config;
+    std::variant<tt::tt_metal::DataMovementConfig, tt::tt_metal::ComputeConfig,
+                 tt::tt_metal::EthernetConfig>
+        config;
     bool compute = false;  // a compute kernel runs on TRISC0-2, a data-movement one on `risc`
     int risc = 0;          // 0 BRISC, 1 NCRISC
     std::map<CoreCoord, std::unique_ptr<ArgBlock>> args;
     ArgBlock common_args;
     std::vector<std::shared_ptr<const jit::KernelBinary>> binaries;  // one per RISC it runs on
     // The RISCs this kernel occupies on each of its cores.
-    std::vector<int> riscs() const { return compute ? std::vector<int>{2, 3, 4} : std::vector<int>{risc}; }
+    std::vector<int> riscs() const {
+        return compute ? std::vector<int>{2, 3, 4} : std::vector<int>{risc};
+    }
 };
 
 struct CbDef {

@@ -21,10 +21,12 @@ TensorAccessorArgs::TensorAccessorArgs(const Buffer& buffer) {
     const auto [sh, sw] = spec.shape_in_pages();
     const auto [th, tw] = spec.tensor2d_shape_in_pages;
     const uint32_t shard_rows = (th + sh - 1) / sh, shard_cols = (tw + sw - 1) / sw;
-    m_args = {kSharded | (buffer.is_dram() ? kIsDram : 0), page, tw, sh, sw, shard_rows * shard_cols};
+    m_args = {
+        kSharded | (buffer.is_dram() ? kIsDram : 0), page, tw, sh, sw, shard_rows * shard_cols};
     // The bank of each shard is the bank of its first page.
     for (uint32_t s = 0; s < shard_rows * shard_cols; ++s)
-        m_args.push_back(buffer.page_location((s / shard_cols) * sh * tw + (s % shard_cols) * sw).first);
+        m_args.push_back(
+            buffer.page_location((s / shard_cols) * sh * tw + (s % shard_cols) * sw).first);
 }
 
 TensorAccessorArgs::TensorAccessorArgs(const Buffer* buffer)

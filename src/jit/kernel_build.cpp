@@ -1,20 +1,19 @@
 #include "jit/kernel_build.hpp"
 
 #include <dlfcn.h>
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
-#include <ctime>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <regex>
 #include <set>
 #include <sstream>
-
-#include <fmt/format.h>
 
 #include "common/error.hpp"
 
@@ -29,7 +28,9 @@ std::string source_root() {
     return TENSIM_SOURCE_DIR;
 }
 
-std::string kernel_api_dir() { return std::string(TENSIM_SOURCE_DIR) + "/include/tensim/kernel_api"; }
+std::string kernel_api_dir() {
+    return std::string(TENSIM_SOURCE_DIR) + "/include/tensim/kernel_api";
+}
 
 uint64_t fnv1a(const std::string& s, uint64_t h = 1469598103934665603ull) {
     for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
@@ -70,25 +71,32 @@ std::string wrapper_source(const KernelBuildSpec& s) {
     w += "#define KERNEL_BUILD 1\n#define ARCH_WORMHOLE 1\n#define TENSIM 1\n";
     for (const auto& [k, v] : s.defines) w += "#define " + k + " " + v + "\n";
     if (s.processor.rfind("trisc", 0) == 0) {
-        // One compute source, three builds: TT-Metal's chlkc_{unpack,math,pack} (build.cpp, genfiles.cpp).
+        // One compute source, three builds: TT-Metal's chlkc_{unpack,math,pack} (build.cpp,
+        // genfiles.cpp).
         static const char* part[] = {"UNPACK", "MATH", "PACK"};
         static const char* ns[] = {"chlkc_unpack", "chlkc_math", "chlkc_pack"};
         int i = s.processor.back() - '0';
-        w += fmt::format("#define TRISC_{0} 1\n#define UCK_CHLKC_{0} 1\n#define COMPILE_FOR_TRISC {1}\n", part[i], i);
+        w += fmt::format(
+            "#define TRISC_{0} 1\n#define UCK_CHLKC_{0} 1\n#define COMPILE_FOR_TRISC {1}\n",
+            part[i], i);
         w += fmt::format("#define NAMESPACE {}\n#define MAIN tensim_compute_main()\n", ns[i]);
-        // Either entry point may exist: legacy `void MAIN` in NAMESPACE, or [N] `void kernel_main()`.
+        // Either entry point may exist: legacy `void MAIN` in NAMESPACE, or [N] `void
+        // kernel_main()`.
         w += "namespace NAMESPACE { __attribute__((weak)) void tensim_compute_main(); }\n";
         w += "__attribute__((weak)) void kernel_main();\n";
         w += "#include \"" + s.source_path + "\"\n";
-        w += "namespace tensim::kapi { [[noreturn]] void kernel_fail(const char*, const std::source_location&); }\n";
+        w += "namespace tensim::kapi { [[noreturn]] void kernel_fail(const char*, const "
+             "std::source_location&); }\n";
         w += "extern \"C\" void tensim_kernel_entry() {\n"
              "    void (*legacy)() = NAMESPACE::tensim_compute_main, (*current)() = kernel_main;\n"
              "    if (legacy) legacy(); else if (current) current();\n"
-             "    else tensim::kapi::kernel_fail(\"compute kernel defines neither `void MAIN` in `namespace NAMESPACE` nor "
+             "    else tensim::kapi::kernel_fail(\"compute kernel defines neither `void MAIN` in "
+             "`namespace NAMESPACE` nor "
              "`void kernel_main()`\", std::source_location::current());\n}\n";
         return w;
     }
-    w += s.processor == "brisc" ? "#define COMPILE_FOR_BRISC 1\n" : "#define COMPILE_FOR_NCRISC 1\n";
+    w +=
+        s.processor == "brisc" ? "#define COMPILE_FOR_BRISC 1\n" : "#define COMPILE_FOR_NCRISC 1\n";
     w += "#include \"dataflow_api.h\"\n";
     w += "#include \"" + s.source_path + "\"\n";
     w += "extern \"C\" void tensim_kernel_entry() { kernel_main(); }\n";
@@ -96,7 +104,8 @@ std::string wrapper_source(const KernelBuildSpec& s) {
 }
 
 std::string compile_flags(const KernelBuildSpec& s) {
-    return fmt::format("-std=c++20 {} -fPIC -shared -w -I{} -I{}", s.opt_level, quote(kernel_api_dir()),
+    return fmt::format("-std=c++20 {} -fPIC -shared -w -I{} -I{}", s.opt_level,
+                       quote(kernel_api_dir()),
                        quote(fs::path(s.source_path).parent_path().string()));
 }
 
@@ -107,7 +116,8 @@ std::string first_error(const std::string& out) {
     std::regex re(R"(^(.*):(\d+):(\d+): (fatal )?error: (.*)$)");
     std::smatch m;
     while (std::getline(in, line))
-        if (std::regex_match(line, m, re)) return fmt::format("{}:{}: {}", m[1].str(), m[2].str(), m[5].str());
+        if (std::regex_match(line, m, re))
+            return fmt::format("{}:{}: {}", m[1].str(), m[2].str(), m[5].str());
     return "compiler failed";
 }
 
@@ -117,7 +127,8 @@ std::vector<std::string> included_files(const std::string& pre) {
     std::istringstream in(pre);
     std::string line;
     while (std::getline(in, line)) {
-        if (line.size() < 4 || line[0] != '#' || line[1] != ' ' || !std::isdigit(static_cast<unsigned char>(line[2])))
+        if (line.size() < 4 || line[0] != '#' || line[1] != ' ' ||
+            !std::isdigit(static_cast<unsigned char>(line[2])))
             continue;
         size_t q0 = line.find('"'), q1 = line.find('"', q0 + 1);
         if (q0 == std::string::npos || q1 == std::string::npos) continue;
@@ -127,7 +138,9 @@ std::vector<std::string> included_files(const std::string& pre) {
     return {files.begin(), files.end()};
 }
 
-uint64_t mtime_ns(const struct stat& st) { return uint64_t(st.st_mtim.tv_sec) * 1000000000ull + st.st_mtim.tv_nsec; }
+uint64_t mtime_ns(const struct stat& st) {
+    return uint64_t(st.st_mtim.tv_sec) * 1000000000ull + st.st_mtim.tv_nsec;
+}
 
 // "size mtime_ns" of a file, or "" when it is gone.
 std::string file_stamp(const std::string& path) {
@@ -151,7 +164,8 @@ std::string manifest_key(const fs::path& manifest) {
     if (!std::getline(in, key) || key.size() != 16) return "";
     while (std::getline(in, line)) {
         size_t tab = line.find('\t');
-        if (tab == std::string::npos || file_stamp(line.substr(tab + 1)) != line.substr(0, tab)) return "";
+        if (tab == std::string::npos || file_stamp(line.substr(tab + 1)) != line.substr(0, tab))
+            return "";
     }
     return key;
 }
@@ -160,13 +174,15 @@ std::string manifest_key(const fs::path& manifest) {
 // while it was read, or may change again within the file system's timestamp granularity without
 // its stamp changing: then no manifest is written and the next build preprocesses again (as
 // ccache does). Files in the cache itself are named by their content and never change.
-void write_manifest(const fs::path& manifest, const std::string& key, const std::string& pre, uint64_t started) {
+void write_manifest(const fs::path& manifest, const std::string& key, const std::string& pre,
+                    uint64_t started) {
     const std::string cache = fs::absolute(cache_dir()).lexically_normal().string();
     std::string text = key + "\n";
     for (const std::string& f : included_files(pre)) {
         struct stat st;
         if (stat(f.c_str(), &st) != 0) return;  // a file we cannot stat: always preprocess
-        if (mtime_ns(st) + 1000000000ull >= started && fs::absolute(f).lexically_normal().string().rfind(cache, 0) != 0)
+        if (mtime_ns(st) + 1000000000ull >= started &&
+            fs::absolute(f).lexically_normal().string().rfind(cache, 0) != 0)
             return;
         text += fmt::format("{} {}\t{}\n", st.st_size, mtime_ns(st), f);
     }
@@ -219,9 +235,12 @@ std::shared_ptr<const KernelBinary> build(const KernelBuildSpec& spec) {
     fs::path dir = cache_dir();
     std::error_code ec;
     fs::create_directories(dir / "kernels", ec);
-    if (ec) throw HostError(fmt::format("cannot create the kernel cache {}: {}", dir.string(), ec.message()));
+    if (ec)
+        throw HostError(
+            fmt::format("cannot create the kernel cache {}: {}", dir.string(), ec.message()));
     fs::path src = dir / "kernels" / fmt::format("{:016x}.cpp", spec_key);
-    if (!fs::exists(src)) {  // its name is the hash of its text; left untouched so manifests stay valid
+    if (!fs::exists(
+            src)) {  // its name is the hash of its text; left untouched so manifests stay valid
         std::string tmp = src.string() + fmt::format(".{}", getpid());
         std::ofstream(tmp) << wrapper;
         fs::rename(tmp, src);
@@ -234,8 +253,8 @@ std::shared_ptr<const KernelBinary> build(const KernelBuildSpec& spec) {
         std::string pre;
         const uint64_t started = now_ns();
         if (run(fmt::format("{} {} -E {}", cxx, flags, quote(src.string())), pre) != 0)
-            throw KernelCompileError(fmt::format("kernel {} failed to compile: {}\n{}", spec.display_name,
-                                                 first_error(pre), pre));
+            throw KernelCompileError(fmt::format("kernel {} failed to compile: {}\n{}",
+                                                 spec.display_name, first_error(pre), pre));
         key = fmt::format("{:016x}", fnv1a(cxx, fnv1a(flags, fnv1a(pre))));
         write_manifest(manifest, key, pre, started);
     }
@@ -246,15 +265,18 @@ std::shared_ptr<const KernelBinary> build(const KernelBuildSpec& spec) {
     if (!fs::exists(so)) {
         std::string tmp = so.string() + fmt::format(".tmp{}", getpid());
         std::string out;
-        if (run(fmt::format("{} {} {} -o {}", cxx, flags, quote(src.string()), quote(tmp)), out) != 0) {
+        if (run(fmt::format("{} {} {} -o {}", cxx, flags, quote(src.string()), quote(tmp)), out) !=
+            0) {
             fs::remove(tmp, ec);
-            throw KernelCompileError(fmt::format("kernel {} failed to compile: {}\n{}", spec.display_name,
-                                                 first_error(out), out));
+            throw KernelCompileError(fmt::format("kernel {} failed to compile: {}\n{}",
+                                                 spec.display_name, first_error(out), out));
         }
         fs::rename(tmp, so);  // atomic: concurrent builds of the same key agree
     }
     void* h = dlopen(so.c_str(), RTLD_NOW | RTLD_LOCAL);
-    if (!h) throw KernelCompileError(fmt::format("kernel {}: cannot load {}: {}", spec.display_name, so.string(), dlerror()));
+    if (!h)
+        throw KernelCompileError(fmt::format("kernel {}: cannot load {}: {}", spec.display_name,
+                                             so.string(), dlerror()));
     auto entry = reinterpret_cast<void (*)()>(dlsym(h, "tensim_kernel_entry"));
     if (!entry) {
         dlclose(h);

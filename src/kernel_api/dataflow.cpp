@@ -1,10 +1,10 @@
 // The simulator side of the data-movement kernel API (include/tensim/kernel_api/tensim_kernel.h).
 // Every call acts on RiscThread::current(): it charges the RISC's cost for the call, makes its
 // local time visible before anything another agent can observe, and checks for misuse.
+#include <fmt/format.h>
+
 #include <cstdio>
 #include <string>
-
-#include <fmt/format.h>
 
 #include "common/error.hpp"
 #include "noc/noc_address.hpp"
@@ -54,7 +54,8 @@ uint32_t logical_y() { return static_cast<uint32_t>(self().core().logical_y()); 
 uint8_t* my_x_array() { return self().core().my_x(); }
 uint8_t* my_y_array() { return self().core().my_y(); }
 
-// ---- circular buffers: the protocol lives in sim/tensix/circular_buffer ------------------------------
+// ---- circular buffers: the protocol lives in sim/tensix/circular_buffer
+// ------------------------------
 
 void cb_reserve_back(uint32_t cb, uint32_t n, const Loc& loc) {
     CircularBuffer(self(), cb, loc, "cb_reserve_back").reserve_back(n);
@@ -73,27 +74,34 @@ void cb_pop_front(uint32_t cb, uint32_t n, const Loc& loc) {
 }
 
 bool cb_pages_reservable_at_back(uint32_t cb, uint32_t n) {
-    return CircularBuffer(self(), cb, Loc::current(), "cb_pages_reservable_at_back").pages_reservable_at_back(n);
+    return CircularBuffer(self(), cb, Loc::current(), "cb_pages_reservable_at_back")
+        .pages_reservable_at_back(n);
 }
 
 bool cb_pages_available_at_front(uint32_t cb, uint32_t n) {
-    return CircularBuffer(self(), cb, Loc::current(), "cb_pages_available_at_front").pages_available_at_front(n);
+    return CircularBuffer(self(), cb, Loc::current(), "cb_pages_available_at_front")
+        .pages_available_at_front(n);
 }
 
 uint32_t cb_write_ptr(uint32_t cb) {
     RiscThread& t = self();
-    return t.core().l1_address(CircularBuffer(t, cb, Loc::current(), "get_write_ptr").local().wr_ptr);
+    return t.core().l1_address(
+        CircularBuffer(t, cb, Loc::current(), "get_write_ptr").local().wr_ptr);
 }
 
 uint32_t cb_read_ptr(uint32_t cb) {
     RiscThread& t = self();
-    return t.core().l1_address(CircularBuffer(t, cb, Loc::current(), "get_read_ptr").local().rd_ptr);
+    return t.core().l1_address(
+        CircularBuffer(t, cb, Loc::current(), "get_read_ptr").local().rd_ptr);
 }
 
-uint32_t cb_page_size(uint32_t cb) { return CircularBuffer(self(), cb, Loc::current(), "get_tile_size").local().page_size; }
+uint32_t cb_page_size(uint32_t cb) {
+    return CircularBuffer(self(), cb, Loc::current(), "get_tile_size").local().page_size;
+}
 
 DataFormat cb_data_format(uint32_t cb) {
-    return static_cast<DataFormat>(CircularBuffer(self(), cb, Loc::current(), "get_dataformat").local().data_format);
+    return static_cast<DataFormat>(
+        CircularBuffer(self(), cb, Loc::current(), "get_dataformat").local().data_format);
 }
 
 // ---- NoC ----------------------------------------------------------------------------------------
@@ -104,21 +112,26 @@ void noc_read(uint64_t src, uint32_t dst_l1, uint32_t size, uint8_t noc, const L
     issue(t, [&](Cycle now) { return t.core().noc_port().read(t, noc, src, dst_l1, size, now); });
 }
 
-void noc_write(uint32_t src_l1, uint64_t dst, uint32_t size, uint8_t noc, uint32_t vc, const Loc& loc) {
+void noc_write(uint32_t src_l1, uint64_t dst, uint32_t size, uint8_t noc, uint32_t vc,
+               const Loc& loc) {
     RiscThread& t = self();
     check_noc(t, noc, loc);
     if (vc > kNocDynamicVc)
-        misuse(t, loc, fmt::format("noc_async_write: VC {} out of range (0..15, or NOC_DYNAMIC_VC)", vc));
-    const NocVc v{.dynamic = vc == kNocDynamicVc, .number = static_cast<uint8_t>(vc == kNocDynamicVc ? 0 : vc)};
-    issue(t, [&](Cycle now) { return t.core().noc_port().write(t, noc, src_l1, dst, size, v, now); });
+        misuse(t, loc,
+               fmt::format("noc_async_write: VC {} out of range (0..15, or NOC_DYNAMIC_VC)", vc));
+    const NocVc v{.dynamic = vc == kNocDynamicVc,
+                  .number = static_cast<uint8_t>(vc == kNocDynamicVc ? 0 : vc)};
+    issue(t,
+          [&](Cycle now) { return t.core().noc_port().write(t, noc, src_l1, dst, size, v, now); });
 }
 
-void noc_write_multicast(uint32_t src_l1, uint64_t dst, uint32_t size, uint32_t num_dests, bool loopback_src,
-                         uint8_t noc, const Loc& loc) {
+void noc_write_multicast(uint32_t src_l1, uint64_t dst, uint32_t size, uint32_t num_dests,
+                         bool loopback_src, uint8_t noc, const Loc& loc) {
     RiscThread& t = self();
     check_noc(t, noc, loc);
     issue(t, [&](Cycle now) {
-        return t.core().noc_port().multicast(t, noc, src_l1, dst, size, num_dests, loopback_src, now);
+        return t.core().noc_port().multicast(t, noc, src_l1, dst, size, num_dests, loopback_src,
+                                             now);
     });
 }
 
@@ -147,19 +160,24 @@ void noc_barrier(Barrier which, uint8_t noc, const Loc& loc) {
     // The RISC polls its NoC's counter registers; leaving the loop costs noc_barrier_cycles.
     switch (which) {
         case Barrier::reads:
-            t.wait_until([&] { return c.reads == 0; }, WaitInfo::at(WaitInfo::read_barrier, noc, 0, loc));
+            t.wait_until([&] { return c.reads == 0; },
+                         WaitInfo::at(WaitInfo::read_barrier, noc, 0, loc));
             break;
         case Barrier::writes:
-            t.wait_until([&] { return c.writes_unacked == 0; }, WaitInfo::at(WaitInfo::write_barrier, noc, 0, loc));
+            t.wait_until([&] { return c.writes_unacked == 0; },
+                         WaitInfo::at(WaitInfo::write_barrier, noc, 0, loc));
             break;
         case Barrier::writes_flushed:
-            t.wait_until([&] { return c.writes_unsent == 0; }, WaitInfo::at(WaitInfo::writes_flushed, noc, 0, loc));
+            t.wait_until([&] { return c.writes_unsent == 0; },
+                         WaitInfo::at(WaitInfo::writes_flushed, noc, 0, loc));
             break;
         case Barrier::atomics:
-            t.wait_until([&] { return c.atomics == 0; }, WaitInfo::at(WaitInfo::atomic_barrier, noc, 0, loc));
+            t.wait_until([&] { return c.atomics == 0; },
+                         WaitInfo::at(WaitInfo::atomic_barrier, noc, 0, loc));
             break;
         case Barrier::all:
-            t.wait_until([&] { return c.idle(); }, WaitInfo::at(WaitInfo::full_barrier, noc, 0, loc));
+            t.wait_until([&] { return c.idle(); },
+                         WaitInfo::at(WaitInfo::full_barrier, noc, 0, loc));
             break;
     }
     t.advance(t.config().noc_barrier_cycles);
@@ -172,12 +190,13 @@ uint64_t noc_xy_addr(uint32_t x, uint32_t y, uint32_t addr, uint8_t noc) {
     return p.address_layout().unicast(p.noc_x(noc, x, y), p.noc_y(noc, x, y), addr);
 }
 
-uint64_t noc_multicast_addr(uint32_t x_start, uint32_t y_start, uint32_t x_end, uint32_t y_end, uint32_t addr,
-                            uint8_t noc) {
+uint64_t noc_multicast_addr(uint32_t x_start, uint32_t y_start, uint32_t x_end, uint32_t y_end,
+                            uint32_t addr, uint8_t noc) {
     RiscThread& t = self();
     NocPort& p = t.core().noc_port();
-    return p.address_layout().multicast(p.noc_x(noc, x_start, y_start), p.noc_y(noc, x_start, y_start),
-                               p.noc_x(noc, x_end, y_end), p.noc_y(noc, x_end, y_end), addr);
+    return p.address_layout().multicast(p.noc_x(noc, x_start, y_start),
+                                        p.noc_y(noc, x_start, y_start), p.noc_x(noc, x_end, y_end),
+                                        p.noc_y(noc, x_end, y_end), addr);
 }
 
 uint64_t bank_noc_addr(bool dram, uint32_t bank, uint32_t addr, uint8_t noc) {
@@ -190,18 +209,23 @@ uint64_t bank_noc_addr(bool dram, uint32_t bank, uint32_t addr, uint8_t noc) {
 }
 
 uint32_t num_banks(bool dram) { return self().core().noc_port().num_banks(dram); }
-uint32_t bank_page_alignment(bool dram) { return self().core().noc_port().bank_page_alignment(dram); }
+uint32_t bank_page_alignment(bool dram) {
+    return self().core().noc_port().bank_page_alignment(dram);
+}
 
-// ---- semaphores: sim/tensix/semaphore ---------------------------------------------------------------------------------
+// ---- semaphores: sim/tensix/semaphore
+// ---------------------------------------------------------------------------------
 
 uint32_t semaphore_addr(uint32_t id) { return semaphore::address(self(), id, Loc::current()); }
 
 void semaphore_set(volatile uint32_t* addr, uint32_t val) {
-    semaphore::set(self(), static_cast<uint32_t>(reinterpret_cast<uintptr_t>(addr)), val, Loc::current());
+    semaphore::set(self(), static_cast<uint32_t>(reinterpret_cast<uintptr_t>(addr)), val,
+                   Loc::current());
 }
 
 void semaphore_wait(volatile uint32_t* addr, uint32_t val, bool at_least, const Loc& loc) {
-    semaphore::wait(self(), static_cast<uint32_t>(reinterpret_cast<uintptr_t>(addr)), val, at_least, loc);
+    semaphore::wait(self(), static_cast<uint32_t>(reinterpret_cast<uintptr_t>(addr)), val, at_least,
+                    loc);
 }
 
 // ---- debug --------------------------------------------------------------------------------------
@@ -212,8 +236,8 @@ void dprint(const char* text, size_t len) {
     line.append(text, len);
     size_t nl;
     while ((nl = line.find('\n')) != std::string::npos) {
-        std::printf("%s\n", fmt::format("[{} {} @{}] {}", t.core().name(), risc_name(t.risc()), t.now(),
-                                         line.substr(0, nl))
+        std::printf("%s\n", fmt::format("[{} {} @{}] {}", t.core().name(), risc_name(t.risc()),
+                                        t.now(), line.substr(0, nl))
                                 .c_str());
         line.erase(0, nl + 1);
     }

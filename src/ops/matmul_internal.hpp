@@ -13,11 +13,11 @@ class IDevice;
 namespace tensim::ops::detail {
 
 struct DeviceFacts {
-    uint32_t grid_x = 0, grid_y = 0;       // compute grid
-    uint64_t l1_cb_base = 0;               // first byte CBs may use
-    uint64_t l1_free = 0;                  // bytes between that and the lowest L1 buffer now
+    uint32_t grid_x = 0, grid_y = 0;  // compute grid
+    uint64_t l1_cb_base = 0;          // first byte CBs may use
+    uint64_t l1_free = 0;             // bytes between that and the lowest L1 buffer now
     uint32_t num_dram_banks = 0;
-    std::vector<CoreCoord> bank_workers;   // logical worker next to each DRAM bank, by bank
+    std::vector<CoreCoord> bank_workers;  // logical worker next to each DRAM bank, by bank
     uint32_t l1_alignment = 16;
 };
 DeviceFacts device_facts(tt::tt_metal::IDevice* device);

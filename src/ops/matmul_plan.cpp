@@ -26,9 +26,11 @@ std::vector<uint32_t> divisors(uint32_t n) {
 
 CoreRangeSet row_major_cores(uint32_t count, uint32_t rect_w) {
     std::vector<CoreRange> ranges;
-    if (count >= rect_w) ranges.emplace_back(CoreCoord{0, 0}, CoreCoord{rect_w - 1, count / rect_w - 1});
+    if (count >= rect_w)
+        ranges.emplace_back(CoreCoord{0, 0}, CoreCoord{rect_w - 1, count / rect_w - 1});
     if (count % rect_w)
-        ranges.emplace_back(CoreCoord{0, count / rect_w}, CoreCoord{count % rect_w - 1, count / rect_w});
+        ranges.emplace_back(CoreCoord{0, count / rect_w},
+                            CoreCoord{count % rect_w - 1, count / rect_w});
     return CoreRangeSet(ranges);
 }
 
@@ -41,7 +43,8 @@ DeviceFacts device_facts(tt::tt_metal::IDevice* device) {
     auto& impl = tensim::host::impl_of(*device);
     const SystemConfig& sys = impl.system().config();
     f.l1_alignment = sys.chip.noc.l1_alignment_bytes;
-    f.l1_cb_base = (sys.chip.tensix.l1_unreserved_base_bytes + f.l1_alignment - 1) / f.l1_alignment * f.l1_alignment;
+    f.l1_cb_base = (sys.chip.tensix.l1_unreserved_base_bytes + f.l1_alignment - 1) /
+                   f.l1_alignment * f.l1_alignment;
     const uint64_t lowest = impl.allocator(BufferType::L1).lowest_allocated();
     f.l1_free = lowest > f.l1_cb_base ? lowest - f.l1_cb_base : 0;
     // Each DRAM bank gets the nearest free worker (NoC0 hops from the bank's endpoint), ties going
@@ -99,7 +102,8 @@ struct Planner {
     // L1 the CBs of one core take (output CB counted only when it is not the output's shard).
     uint64_t cb_bytes(uint32_t oh, uint32_t ow, uint32_t bw, uint32_t in1_buffers) const {
         const bool out_on_shard = p.out_mem.is_sharded() && p.out_mem.is_l1();
-        uint64_t b = 2ull * oh * bw * tb(p.in0_dtype) + uint64_t(in1_buffers) * bw * ow * tb(p.in1_dtype);
+        uint64_t b =
+            2ull * oh * bw * tb(p.in0_dtype) + uint64_t(in1_buffers) * bw * ow * tb(p.in1_dtype);
         if (!out_on_shard) b += uint64_t(oh) * ow * tb(p.out_dtype);
         if (p.interm_dtype != p.out_dtype) b += uint64_t(oh) * ow * tb(p.interm_dtype);
         return b + 4 * f.l1_alignment;  // each CB starts aligned
@@ -110,31 +114,38 @@ struct Planner {
         Shape out{p.batch, p.Mt * 32, p.Nt * 32};
         uint64_t b = l1_bytes_per_core(dev, out, p.out_dtype, p.out_mem);
         if (!ops.allocated)
-            b += l1_bytes_per_core(dev, ops.a, p.in0_dtype, p.a_mem) + l1_bytes_per_core(dev, ops.b, p.in1_dtype, p.b_mem);
+            b += l1_bytes_per_core(dev, ops.a, p.in0_dtype, p.a_mem) +
+                 l1_bytes_per_core(dev, ops.b, p.in1_dtype, p.b_mem);
         return b;
     }
 
     // A sharded request the plan completes, or a complete config that must be what the plan needs.
-    MemoryConfig settle(const MemoryConfig& given, const MemoryConfig& wanted, const char* which) const {
+    MemoryConfig settle(const MemoryConfig& given, const MemoryConfig& wanted,
+                        const char* which) const {
         if (!given.is_sharded()) return given;
         if (!given.complete()) {
             if (given.layout != MemLayout::sharded && given.layout != wanted.layout)
-                fail(fmt::format("{} cannot be {} here; this program shards it as: {}", which, describe(given),
-                                 describe(wanted)));
+                fail(fmt::format("{} cannot be {} here; this program shards it as: {}", which,
+                                 describe(given), describe(wanted)));
             return wanted;
         }
         if (given.layout != wanted.layout || given.shard_grid != wanted.shard_grid ||
             given.shard_tiles != wanted.shard_tiles || given.orientation != wanted.orientation ||
             given.buffer_type != wanted.buffer_type)
-            fail(fmt::format("{} is {}; this program needs {}", which, describe(given), describe(wanted)));
+            fail(fmt::format("{} is {}; this program needs {}", which, describe(given),
+                             describe(wanted)));
         return given;
     }
 
     void choose_subblock(uint32_t oh, uint32_t ow, bool out_row_major) {
         if (cfg.out_subblock_h || cfg.out_subblock_w) {
-            const uint32_t h = cfg.out_subblock_h ? cfg.out_subblock_h : 1, w = cfg.out_subblock_w ? cfg.out_subblock_w : 1;
-            if (oh % h || ow % w) fail(fmt::format("subblock {}x{} does not divide the {}x{} output block", h, w, oh, ow));
-            if (h * w > dst_tiles()) fail(fmt::format("subblock {}x{} exceeds Dst ({} tiles)", h, w, dst_tiles()));
+            const uint32_t h = cfg.out_subblock_h ? cfg.out_subblock_h : 1,
+                           w = cfg.out_subblock_w ? cfg.out_subblock_w : 1;
+            if (oh % h || ow % w)
+                fail(fmt::format("subblock {}x{} does not divide the {}x{} output block", h, w, oh,
+                                 ow));
+            if (h * w > dst_tiles())
+                fail(fmt::format("subblock {}x{} exceeds Dst ({} tiles)", h, w, dst_tiles()));
             if (out_row_major && h > 1 && w != ow)
                 fail("a sharded output needs out_subblock_h 1 or out_subblock_w = per_core_N");
             p.out_subblock_h = h, p.out_subblock_w = w;
@@ -147,20 +158,24 @@ struct Planner {
                 if (h * w > bh * bwid || (h * w == bh * bwid && w > bwid)) bh = h, bwid = w;
             }
         p.out_subblock_h = bh, p.out_subblock_w = bwid;
-        why.push_back(fmt::format("subblock {}x{}: the largest that divides the block and fits Dst ({} tiles){}", bh,
-                                  bwid, dst_tiles(), out_row_major ? ", one row or full width (sharded output)" : ""));
+        why.push_back(fmt::format(
+            "subblock {}x{}: the largest that divides the block and fits Dst ({} tiles){}", bh,
+            bwid, dst_tiles(), out_row_major ? ", one row or full width (sharded output)" : ""));
     }
 
     // Output block and K step. k_limit: what in0_block_w must divide (Kt or the in0 shard width);
     // bw_cap: the largest K step wanted. Larger output blocks first (less input traffic), each with
     // the largest K step that fits L1; a block is taken once its K step reaches min(4, cap).
-    void choose_blocks(uint32_t pcM, uint32_t pcN, uint32_t k_limit, uint32_t bw_cap, bool allow_split,
-                       uint32_t in1_buffers) {
+    void choose_blocks(uint32_t pcM, uint32_t pcN, uint32_t k_limit, uint32_t bw_cap,
+                       bool allow_split, uint32_t in1_buffers) {
         std::vector<std::pair<uint32_t, uint32_t>> outs;
         if (cfg.out_block_h || cfg.out_block_w) {
-            const uint32_t oh = cfg.out_block_h ? cfg.out_block_h : pcM, ow = cfg.out_block_w ? cfg.out_block_w : pcN;
-            if (pcM % oh || pcN % ow) fail(fmt::format("output block {}x{} does not divide {}x{}", oh, ow, pcM, pcN));
-            if (!allow_split && (oh != pcM || ow != pcN)) fail("this program computes a core's whole output at once");
+            const uint32_t oh = cfg.out_block_h ? cfg.out_block_h : pcM,
+                           ow = cfg.out_block_w ? cfg.out_block_w : pcN;
+            if (pcM % oh || pcN % ow)
+                fail(fmt::format("output block {}x{} does not divide {}x{}", oh, ow, pcM, pcN));
+            if (!allow_split && (oh != pcM || ow != pcN))
+                fail("this program computes a core's whole output at once");
             outs.push_back({oh, ow});
         } else if (!allow_split) {
             outs.push_back({pcM, pcN});
@@ -168,13 +183,15 @@ struct Planner {
             for (uint32_t h : divisors(pcM))
                 for (uint32_t w : divisors(pcN)) outs.push_back({h, w});
             std::sort(outs.begin(), outs.end(), [](auto a, auto b) {
-                if (a.first * a.second != b.first * b.second) return a.first * a.second > b.first * b.second;
+                if (a.first * a.second != b.first * b.second)
+                    return a.first * a.second > b.first * b.second;
                 return std::min(a.first, a.second) > std::min(b.first, b.second);
             });
         }
         std::vector<uint32_t> bws;
         if (cfg.in0_block_w) {
-            if (k_limit % cfg.in0_block_w) fail(fmt::format("in0_block_w {} does not divide {}", cfg.in0_block_w, k_limit));
+            if (k_limit % cfg.in0_block_w)
+                fail(fmt::format("in0_block_w {} does not divide {}", cfg.in0_block_w, k_limit));
             bws.push_back(cfg.in0_block_w);
         } else {
             for (uint32_t d : divisors(k_limit))
@@ -195,11 +212,15 @@ struct Planner {
             }
         }
         if (!fallback)
-            fail(fmt::format("no output block of a {}x{}-tile share fits the {} KiB of L1 left for CBs (L1 above "
-                             "the reserved {} KiB: {} KiB free, of which this op's L1 tensors take {} KiB per core)",
-                             pcM, pcN, p.l1_budget / 1024, f.l1_cb_base / 1024, f.l1_free / 1024,
-                             m_tensor_bytes / 1024));
-        p.out_block_h = (*fallback)[0], p.out_block_w = (*fallback)[1], p.in0_block_w = (*fallback)[2];
+            fail(
+                fmt::format("no output block of a {}x{}-tile share fits the {} KiB of L1 left for "
+                            "CBs (L1 above "
+                            "the reserved {} KiB: {} KiB free, of which this op's L1 tensors take "
+                            "{} KiB per core)",
+                            pcM, pcN, p.l1_budget / 1024, f.l1_cb_base / 1024, f.l1_free / 1024,
+                            m_tensor_bytes / 1024));
+        p.out_block_h = (*fallback)[0], p.out_block_w = (*fallback)[1],
+        p.in0_block_w = (*fallback)[2];
         p.l1_bytes_per_core = cb_bytes(p.out_block_h, p.out_block_w, p.in0_block_w, in1_buffers);
     }
 
@@ -232,32 +253,41 @@ void Planner::plan_2d(tt::tt_metal::IDevice* dev) {
         if (!pcN) pcN = div_up(p.Nt, gx);
         cy = div_up(p.Mt, pcM), cx = div_up(p.Nt, pcN);
     }
-    if (cx > gx || cy > gy) fail(fmt::format("{}x{} output blocks do not fit the {}x{} grid", cx, cy, gx, gy));
+    if (cx > gx || cy > gy)
+        fail(fmt::format("{}x{} output blocks do not fit the {}x{} grid", cx, cy, gx, gy));
     if (uint64_t(cx) * pcN < p.Nt || uint64_t(cy) * pcM < p.Mt)
-        fail(fmt::format("{}x{} blocks of {}x{} tiles do not cover the {}x{}-tile output", cx, cy, pcM, pcN, p.Mt, p.Nt));
+        fail(fmt::format("{}x{} blocks of {}x{} tiles do not cover the {}x{}-tile output", cx, cy,
+                         pcM, pcN, p.Mt, p.Nt));
     p.per_core_M = pcM, p.per_core_N = pcN, p.cores_x = cx, p.cores_y = cy, p.num_cores = cx * cy;
-    why.push_back(fmt::format("{}x{} cores: the output's {}x{} tiles in {}x{}-tile blocks over the {}x{} grid", cx, cy,
-                              p.Mt, p.Nt, pcM, pcN, gx, gy));
+    why.push_back(fmt::format(
+        "{}x{} cores: the output's {}x{} tiles in {}x{}-tile blocks over the {}x{} grid", cx, cy,
+        p.Mt, p.Nt, pcM, pcN, gx, gy));
     const CoreRangeSet grid(CoreRange({0, 0}, {cx - 1, cy - 1}));
     uint32_t k_limit = p.Kt;
     if (in0_sharded) {
-        if (p.Kt % cx) fail(fmt::format("in0 block-sharded over {} columns needs Kt ({}) divisible by them", cx, p.Kt));
+        if (p.Kt % cx)
+            fail(fmt::format("in0 block-sharded over {} columns needs Kt ({}) divisible by them",
+                             cx, p.Kt));
         if (p.batch > 1) fail("a sharded in0 takes no batch loop (fold the batch into M)");
         k_limit = p.Kt / cx;
-        p.a_mem = settle(am, MemoryConfig::l1_sharded(MemLayout::block_sharded, grid, {pcM, k_limit}), "in0");
+        p.a_mem = settle(
+            am, MemoryConfig::l1_sharded(MemLayout::block_sharded, grid, {pcM, k_limit}), "in0");
     }
     if (p.out_mem.is_sharded()) {
         if (p.out_mem.is_dram()) fail("the output cannot be DRAM-sharded");
         if (p.batch > 1) fail("a sharded output takes no batch loop");
-        p.out_mem = settle(p.out_mem, MemoryConfig::l1_sharded(MemLayout::block_sharded, grid, {pcM, pcN}), "output");
+        p.out_mem =
+            settle(p.out_mem, MemoryConfig::l1_sharded(MemLayout::block_sharded, grid, {pcM, pcN}),
+                   "output");
     }
     set_budget(dev);
     // K step: up to a core column's share of K (Kt / cores_x), as the tuned GEMM configs use.
     const uint32_t cap = std::max(1u, p.Kt / cx);
     choose_blocks(pcM, pcN, k_limit, cap, !in0_sharded && !p.out_mem.is_sharded(), 2);
-    why.push_back(fmt::format("output block {}x{}, in0_block_w {}: the largest that fit {} KiB of L1 (K step up to "
-                              "Kt/cores_x = {})",
-                              p.out_block_h, p.out_block_w, p.in0_block_w, p.l1_budget / 1024, cap));
+    why.push_back(fmt::format(
+        "output block {}x{}, in0_block_w {}: the largest that fit {} KiB of L1 (K step up to "
+        "Kt/cores_x = {})",
+        p.out_block_h, p.out_block_w, p.in0_block_w, p.l1_budget / 1024, cap));
     choose_subblock(p.out_block_h, p.out_block_w, p.out_mem.is_sharded());
 }
 
@@ -265,10 +295,14 @@ void Planner::plan_1d(tt::tt_metal::IDevice* dev) {
     const MemoryConfig& am = ops.a_mem;
     if (ops.b_mem.is_sharded()) fail("in1 must be interleaved (DRAM or L1)");
     if (am.is_sharded() && am.is_dram()) fail("in0 cannot be DRAM-sharded");
-    if (cfg.mcast_in0) p.mcast_in0 = *cfg.mcast_in0;
-    else if (am.layout == MemLayout::height_sharded) p.mcast_in0 = false;
-    else if (am.layout == MemLayout::width_sharded) p.mcast_in0 = true;
-    else p.mcast_in0 = !(p.Mt >= 2 * p.Nt);
+    if (cfg.mcast_in0)
+        p.mcast_in0 = *cfg.mcast_in0;
+    else if (am.layout == MemLayout::height_sharded)
+        p.mcast_in0 = false;
+    else if (am.layout == MemLayout::width_sharded)
+        p.mcast_in0 = true;
+    else
+        p.mcast_in0 = !(p.Mt >= 2 * p.Nt);
     const uint32_t avail = gx * gy;
     uint32_t pcM = 0, pcN = 0, n = 0;
     const bool given = am.is_sharded() && am.complete();
@@ -303,25 +337,32 @@ void Planner::plan_1d(tt::tt_metal::IDevice* dev) {
     if (am.is_sharded()) {
         if (p.batch > 1) fail("a sharded in0 takes no batch loop (fold the batch into M)");
         if (p.mcast_in0) {
-            if (p.Kt % n) fail(fmt::format("in0 width-sharded over {} cores needs Kt ({}) divisible by them", n, p.Kt));
+            if (p.Kt % n)
+                fail(fmt::format("in0 width-sharded over {} cores needs Kt ({}) divisible by them",
+                                 n, p.Kt));
             k_limit = p.Kt / n;
-            p.a_mem = settle(am, MemoryConfig::l1_sharded(MemLayout::width_sharded, used, {p.Mt, k_limit}), "in0");
+            p.a_mem = settle(
+                am, MemoryConfig::l1_sharded(MemLayout::width_sharded, used, {p.Mt, k_limit}),
+                "in0");
         } else {
-            p.a_mem = settle(am, MemoryConfig::l1_sharded(MemLayout::height_sharded, used, {pcM, p.Kt}), "in0");
+            p.a_mem = settle(
+                am, MemoryConfig::l1_sharded(MemLayout::height_sharded, used, {pcM, p.Kt}), "in0");
         }
     }
     if (p.out_mem.is_sharded()) {
         if (p.out_mem.is_dram()) fail("the output cannot be DRAM-sharded");
         if (p.batch > 1) fail("a sharded output takes no batch loop");
-        p.out_mem = settle(p.out_mem,
-                           p.mcast_in0 ? MemoryConfig::l1_sharded(MemLayout::width_sharded, used, {p.Mt, pcN})
-                                       : MemoryConfig::l1_sharded(MemLayout::height_sharded, used, {pcM, p.Nt}),
-                           "output");
+        p.out_mem = settle(
+            p.out_mem,
+            p.mcast_in0 ? MemoryConfig::l1_sharded(MemLayout::width_sharded, used, {p.Mt, pcN})
+                        : MemoryConfig::l1_sharded(MemLayout::height_sharded, used, {pcM, p.Nt}),
+            "output");
     }
     set_budget(dev);
     const uint32_t cap = am.is_sharded() ? k_limit : std::min(8u, p.Kt);
     choose_blocks(pcM, pcN, k_limit, cap, false, 2);
-    why.push_back(fmt::format("in0_block_w {}: the largest that fits L1, up to {}", p.in0_block_w, cap));
+    why.push_back(
+        fmt::format("in0_block_w {}: the largest that fits L1, up to {}", p.in0_block_w, cap));
     choose_subblock(p.out_block_h, p.out_block_w, p.out_mem.is_sharded());
 }
 
@@ -330,11 +371,16 @@ void Planner::plan_dram_sharded(tt::tt_metal::IDevice* dev) {
     if (f.bank_workers.size() < banks) fail("the grid has fewer cores than DRAM banks");
     if (p.batch > 1) fail("in1 cannot be batched (fold the batch into M)");
     const MemoryConfig& bm = ops.b_mem;
-    if (!bm.is_sharded() || !bm.is_dram() || (bm.layout != MemLayout::width_sharded && bm.layout != MemLayout::sharded))
+    if (!bm.is_sharded() || !bm.is_dram() ||
+        (bm.layout != MemLayout::width_sharded && bm.layout != MemLayout::sharded))
         fail("in1 must be width-sharded over the DRAM banks (dram_sharded)");
-    const uint32_t pcN = bm.complete() ? bm.shard_tiles[1] : cfg.per_core_N ? cfg.per_core_N : div_up(p.Nt, banks);
+    const uint32_t pcN = bm.complete()    ? bm.shard_tiles[1]
+                         : cfg.per_core_N ? cfg.per_core_N
+                                          : div_up(p.Nt, banks);
     if (cfg.per_core_N && cfg.per_core_N != pcN) fail("per_core_N must be in1's shard width");
-    if (div_up(p.Nt, pcN) > banks) fail(fmt::format("{} tiles of N in shards of {} need more than {} banks", p.Nt, pcN, banks));
+    if (div_up(p.Nt, pcN) > banks)
+        fail(
+            fmt::format("{} tiles of N in shards of {} need more than {} banks", p.Nt, pcN, banks));
     p.b_mem = settle(bm, MemoryConfig::dram_width_sharded(banks, p.Kt, pcN), "in1");
     p.per_core_M = p.Mt, p.per_core_N = pcN, p.num_cores = banks, p.cores_x = banks, p.cores_y = 1;
     p.mcast_in0 = true;
@@ -344,73 +390,90 @@ void Planner::plan_dram_sharded(tt::tt_metal::IDevice* dev) {
     uint32_t k_limit = p.Kt;
     CoreRange rect = detail::dram_sharded_rect(f, {});
     if (am.is_sharded()) {
-        if (am.is_dram() || (am.layout != MemLayout::width_sharded && am.layout != MemLayout::sharded))
+        if (am.is_dram() ||
+            (am.layout != MemLayout::width_sharded && am.layout != MemLayout::sharded))
             fail("in0 must be interleaved or width-sharded in L1");
         uint32_t s = 0;
         CoreRangeSet shard_cores;
         if (am.complete()) {
             s = am.shard_grid->num_cores();
             shard_cores = *am.shard_grid;
-            rect = detail::dram_sharded_rect(f, corerange_to_cores(shard_cores, std::nullopt, true));
+            rect =
+                detail::dram_sharded_rect(f, corerange_to_cores(shard_cores, std::nullopt, true));
         } else {
             for (uint32_t d : divisors(p.Kt))
                 if (d <= rect.size()) s = d;
             std::vector<CoreRange> ranges;
-            for (const auto& c : corerange_to_cores(CoreRangeSet(rect), s, true)) ranges.emplace_back(c);
+            for (const auto& c : corerange_to_cores(CoreRangeSet(rect), s, true))
+                ranges.emplace_back(c);
             shard_cores = CoreRangeSet(ranges);
         }
-        if (p.Kt % s) fail(fmt::format("in0 width-sharded over {} cores needs Kt ({}) divisible by them", s, p.Kt));
+        if (p.Kt % s)
+            fail(fmt::format("in0 width-sharded over {} cores needs Kt ({}) divisible by them", s,
+                             p.Kt));
         k_limit = p.Kt / s;
         // A given shard spec must be exactly the K slices the reader expects, in row-major order.
-        p.a_mem = settle(am, MemoryConfig::l1_sharded(MemLayout::width_sharded, shard_cores, {p.Mt, k_limit}), "in0");
+        p.a_mem = settle(
+            am, MemoryConfig::l1_sharded(MemLayout::width_sharded, shard_cores, {p.Mt, k_limit}),
+            "in0");
         why.push_back(fmt::format("in0 width-sharded: K in {} slices of {} tiles", s, k_limit));
     }
     if (p.out_mem.is_sharded()) {
         if (p.out_mem.is_dram()) fail("the output cannot be DRAM-sharded");
         std::vector<CoreRange> ranges(f.bank_workers.begin(), f.bank_workers.begin() + banks);
-        p.out_mem = settle(p.out_mem,
-                           MemoryConfig::l1_sharded(MemLayout::width_sharded, CoreRangeSet(ranges), {p.Mt, pcN}),
-                           "output");
+        p.out_mem = settle(
+            p.out_mem,
+            MemoryConfig::l1_sharded(MemLayout::width_sharded, CoreRangeSet(ranges), {p.Mt, pcN}),
+            "output");
     }
-    why.push_back(fmt::format("{} workers, one next to each DRAM bank, {} tiles of N each; in0 multicast to the {}x{} "
-                              "cores around them",
-                              banks, pcN, rect.grid_size().x, rect.grid_size().y));
+    why.push_back(fmt::format(
+        "{} workers, one next to each DRAM bank, {} tiles of N each; in0 multicast to the {}x{} "
+        "cores around them",
+        banks, pcN, rect.grid_size().x, rect.grid_size().y));
     set_budget(dev);
     const uint32_t cap = am.is_sharded() ? k_limit : std::min(8u, p.Kt);
     choose_blocks(p.Mt, pcN, k_limit, cap, false, 3);
-    why.push_back(fmt::format("in0_block_w {}: the largest that fits L1 with three in1 blocks in flight, up to {}",
-                              p.in0_block_w, cap));
+    why.push_back(fmt::format(
+        "in0_block_w {}: the largest that fits L1 with three in1 blocks in flight, up to {}",
+        p.in0_block_w, cap));
     choose_subblock(p.out_block_h, p.out_block_w, p.out_mem.is_sharded());
 }
 
 }  // namespace
 
-MatmulPlan plan_matmul(tt::tt_metal::IDevice* device, const MatmulOperands& ops, const MatmulConfig& cfg) {
+MatmulPlan plan_matmul(tt::tt_metal::IDevice* device, const MatmulOperands& ops,
+                       const MatmulConfig& cfg) {
     const detail::DeviceFacts f = detail::device_facts(device);
     MatmulPlan p;
     Planner pl{f, ops, cfg, p};
     if (ops.a.cols != ops.b.rows)
-        throw std::invalid_argument(fmt::format("matmul: in0 is [{}, {}] but in1 is [{}, {}]: K differs", ops.a.rows,
-                                                ops.a.cols, ops.b.rows, ops.b.cols));
+        throw std::invalid_argument(
+            fmt::format("matmul: in0 is [{}, {}] but in1 is [{}, {}]: K differs", ops.a.rows,
+                        ops.a.cols, ops.b.rows, ops.b.cols));
     if (ops.b.batch > 1) {
         if (ops.a.batch != ops.b.batch)
-            throw std::invalid_argument(fmt::format("matmul: in0 has batch {}, in1 batch {}", ops.a.batch, ops.b.batch));
+            throw std::invalid_argument(
+                fmt::format("matmul: in0 has batch {}, in1 batch {}", ops.a.batch, ops.b.batch));
         p.batch = ops.b.batch, p.bcast_b = false, p.Mt = ops.a.rows_tiles();
     } else {
         p.Mt = ops.a.batch * ops.a.rows_tiles();  // a shared in1: the batches are more rows
     }
     p.Kt = ops.a.cols_tiles(), p.Nt = ops.b.cols_tiles();
-    p.in0_dtype = ops.a_dtype, p.in1_dtype = ops.b_dtype, p.out_dtype = cfg.out_dtype.value_or(ops.a_dtype);
+    p.in0_dtype = ops.a_dtype, p.in1_dtype = ops.b_dtype,
+    p.out_dtype = cfg.out_dtype.value_or(ops.a_dtype);
     p.math_fidelity = cfg.math_fidelity, p.fp32_dest_acc = cfg.fp32_dest_acc;
     p.packer_l1_acc = cfg.packer_l1_acc.value_or(true);
     // Partials: fp32 with fp32 Dst; bf16 under packer L1 accumulation; else the output format.
-    p.interm_dtype = p.fp32_dest_acc ? DType::float32 : p.packer_l1_acc ? DType::bfloat16 : p.out_dtype;
+    p.interm_dtype = p.fp32_dest_acc   ? DType::float32
+                     : p.packer_l1_acc ? DType::bfloat16
+                                       : p.out_dtype;
     p.a_mem = ops.a_mem, p.b_mem = ops.b_mem, p.out_mem = cfg.out_mem;
     pl.gx = cfg.grid_x ? cfg.grid_x : f.grid_x;
     pl.gy = cfg.grid_y ? cfg.grid_y : f.grid_y;
     if (pl.gx > f.grid_x || pl.gy > f.grid_y || pl.gx == 0 || pl.gy == 0)
-        throw std::invalid_argument(fmt::format("matmul: grid {}x{} is not inside the device's {}x{} compute grid", pl.gx,
-                                                pl.gy, f.grid_x, f.grid_y));
+        throw std::invalid_argument(
+            fmt::format("matmul: grid {}x{} is not inside the device's {}x{} compute grid", pl.gx,
+                        pl.gy, f.grid_x, f.grid_y));
     p.grid_x = pl.gx, p.grid_y = pl.gy;
 
     p.program = cfg.program;
@@ -427,21 +490,30 @@ MatmulPlan plan_matmul(tt::tt_metal::IDevice* device, const MatmulOperands& ops,
             pl.why.push_back("1d_mcast: in0 is height- or width-sharded");
         } else if (p.Mt < pl.gy && p.Nt >= 2 * p.Mt) {
             p.program = MatmulProgram::mcast_1d;
-            pl.why.push_back(fmt::format("1d_mcast: {} tile rows cannot fill {} grid rows and N is wide", p.Mt, pl.gy));
+            pl.why.push_back(fmt::format(
+                "1d_mcast: {} tile rows cannot fill {} grid rows and N is wide", p.Mt, pl.gy));
         } else if (p.Nt < pl.gx && p.Mt >= 2 * p.Nt) {
             p.program = MatmulProgram::mcast_1d;
-            pl.why.push_back(fmt::format("1d_mcast: {} tile columns cannot fill {} grid columns and M is tall", p.Nt,
-                                         pl.gx));
+            pl.why.push_back(
+                fmt::format("1d_mcast: {} tile columns cannot fill {} grid columns and M is tall",
+                            p.Nt, pl.gx));
         } else {
             p.program = MatmulProgram::mcast_2d;
             pl.why.push_back("2d_mcast: the output fills the grid both ways");
         }
     }
     switch (p.program) {
-        case MatmulProgram::mcast_2d: pl.plan_2d(device); break;
-        case MatmulProgram::mcast_1d: pl.plan_1d(device); break;
-        case MatmulProgram::dram_sharded: pl.plan_dram_sharded(device); break;
-        case MatmulProgram::automatic: break;
+        case MatmulProgram::mcast_2d:
+            pl.plan_2d(device);
+            break;
+        case MatmulProgram::mcast_1d:
+            pl.plan_1d(device);
+            break;
+        case MatmulProgram::dram_sharded:
+            pl.plan_dram_sharded(device);
+            break;
+        case MatmulProgram::automatic:
+            break;
     }
     if (p.packer_l1_acc && p.num_k_blocks() <= 2) {
         // TT-NN enables it only with more than two K blocks: with fewer nothing accumulates in L1.
@@ -457,12 +529,14 @@ MatmulPlan plan_matmul(tt::tt_metal::IDevice* device, const MatmulOperands& ops,
 
 std::string MatmulPlan::describe() const {
     return fmt::format(
-        "{} on {}x{} cores: per core {}x{} tiles in {}x{} blocks, in0_block_w {} ({} K blocks), subblock {}x{}; "
+        "{} on {}x{} cores: per core {}x{} tiles in {}x{} blocks, in0_block_w {} ({} K blocks), "
+        "subblock {}x{}; "
         "{} x {} -> {} ({} partials), {}{}{}",
-        program_name(program), cores_x, cores_y, per_core_M, per_core_N, out_block_h, out_block_w, in0_block_w,
-        num_k_blocks(), out_subblock_h, out_subblock_w, dtype_name(in0_dtype), dtype_name(in1_dtype),
-        dtype_name(out_dtype), dtype_name(interm_dtype), fidelity_name(math_fidelity),
-        fp32_dest_acc ? ", fp32 Dst" : "", packer_l1_acc ? ", packer L1 acc" : "");
+        program_name(program), cores_x, cores_y, per_core_M, per_core_N, out_block_h, out_block_w,
+        in0_block_w, num_k_blocks(), out_subblock_h, out_subblock_w, dtype_name(in0_dtype),
+        dtype_name(in1_dtype), dtype_name(out_dtype), dtype_name(interm_dtype),
+        fidelity_name(math_fidelity), fp32_dest_acc ? ", fp32 Dst" : "",
+        packer_l1_acc ? ", packer L1 acc" : "");
 }
 
 }  // namespace tensim::ops

@@ -29,10 +29,14 @@ std::string lower(std::string_view s) {
 
 TensorMemoryLayout buffer_layout(MemLayout l) {
     switch (l) {
-        case MemLayout::height_sharded: return TensorMemoryLayout::HEIGHT_SHARDED;
-        case MemLayout::width_sharded: return TensorMemoryLayout::WIDTH_SHARDED;
-        case MemLayout::block_sharded: return TensorMemoryLayout::BLOCK_SHARDED;
-        default: return TensorMemoryLayout::INTERLEAVED;
+        case MemLayout::height_sharded:
+            return TensorMemoryLayout::HEIGHT_SHARDED;
+        case MemLayout::width_sharded:
+            return TensorMemoryLayout::WIDTH_SHARDED;
+        case MemLayout::block_sharded:
+            return TensorMemoryLayout::BLOCK_SHARDED;
+        default:
+            return TensorMemoryLayout::INTERLEAVED;
     }
 }
 
@@ -43,37 +47,45 @@ std::vector<float> tilize_padded(const std::vector<float>& data, const Shape& s)
     std::vector<float> padded(size_t(s.batch) * rp * cp, 0.0f);
     for (uint32_t b = 0; b < s.batch; ++b)
         for (uint32_t r = 0; r < s.rows; ++r)
-            std::copy_n(&data[(size_t(b) * s.rows + r) * s.cols], s.cols, &padded[(size_t(b) * rp + r) * cp]);
+            std::copy_n(&data[(size_t(b) * s.rows + r) * s.cols], s.cols,
+                        &padded[(size_t(b) * rp + r) * cp]);
     return tilize_nfaces(padded, s.batch * rp, cp);
 }
 
 std::vector<uint32_t> encode(const std::vector<float>& tiled, DType d) {
     switch (d) {
-        case DType::bfloat8_b: return pack_fp32_vec_as_bfp8_tiles(tiled, false, false);
-        case DType::bfloat4_b: return pack_fp32_vec_as_bfp4_tiles(tiled, false, false);
+        case DType::bfloat8_b:
+            return pack_fp32_vec_as_bfp8_tiles(tiled, false, false);
+        case DType::bfloat4_b:
+            return pack_fp32_vec_as_bfp4_tiles(tiled, false, false);
         case DType::float32: {
             std::vector<uint32_t> out(tiled.size());
             for (size_t i = 0; i < tiled.size(); ++i) out[i] = std::bit_cast<uint32_t>(tiled[i]);
             return out;
         }
-        case DType::bfloat16: break;
+        case DType::bfloat16:
+            break;
     }
     std::vector<uint32_t> out(tiled.size() / 2);
     for (size_t i = 0; i < out.size(); ++i)  // little-endian: element 2i in the low half
-        out[i] = uint32_t(bfloat16(tiled[2 * i]).to_uint16()) | (uint32_t(bfloat16(tiled[2 * i + 1]).to_uint16()) << 16);
+        out[i] = uint32_t(bfloat16(tiled[2 * i]).to_uint16()) |
+                 (uint32_t(bfloat16(tiled[2 * i + 1]).to_uint16()) << 16);
     return out;
 }
 
 std::vector<float> decode(const std::vector<uint32_t>& words, DType d) {
     switch (d) {
-        case DType::bfloat8_b: return unpack_bfp8_tiles_into_float_vec(words, false, false);
-        case DType::bfloat4_b: return unpack_bfp4_tiles_into_float_vec(words, false, false);
+        case DType::bfloat8_b:
+            return unpack_bfp8_tiles_into_float_vec(words, false, false);
+        case DType::bfloat4_b:
+            return unpack_bfp4_tiles_into_float_vec(words, false, false);
         case DType::float32: {
             std::vector<float> out(words.size());
             for (size_t i = 0; i < words.size(); ++i) out[i] = std::bit_cast<float>(words[i]);
             return out;
         }
-        case DType::bfloat16: break;
+        case DType::bfloat16:
+            break;
     }
     std::vector<float> out(words.size() * 2);
     for (size_t i = 0; i < words.size(); ++i) {
@@ -87,10 +99,14 @@ std::vector<float> decode(const std::vector<uint32_t>& words, DType d) {
 
 tt::DataFormat data_format(DType d) {
     switch (d) {
-        case DType::bfloat8_b: return tt::DataFormat::Bfp8_b;
-        case DType::bfloat4_b: return tt::DataFormat::Bfp4_b;
-        case DType::float32: return tt::DataFormat::Float32;
-        case DType::bfloat16: break;
+        case DType::bfloat8_b:
+            return tt::DataFormat::Bfp8_b;
+        case DType::bfloat4_b:
+            return tt::DataFormat::Bfp4_b;
+        case DType::float32:
+            return tt::DataFormat::Float32;
+        case DType::bfloat16:
+            break;
     }
     return tt::DataFormat::Float16_b;
 }
@@ -99,10 +115,14 @@ uint32_t tile_bytes(DType d) { return tt::tile_size(data_format(d)); }
 
 std::string dtype_name(DType d) {
     switch (d) {
-        case DType::bfloat8_b: return "bfloat8_b";
-        case DType::bfloat4_b: return "bfloat4_b";
-        case DType::float32: return "float32";
-        case DType::bfloat16: break;
+        case DType::bfloat8_b:
+            return "bfloat8_b";
+        case DType::bfloat4_b:
+            return "bfloat4_b";
+        case DType::float32:
+            return "float32";
+        case DType::bfloat16:
+            break;
     }
     return "bfloat16";
 }
@@ -113,7 +133,8 @@ DType parse_dtype(std::string_view name) {
     if (n == "bfloat8_b" || n == "bfp8_b" || n == "bfp8") return DType::bfloat8_b;
     if (n == "bfloat4_b" || n == "bfp4_b" || n == "bfp4") return DType::bfloat4_b;
     if (n == "float32" || n == "fp32") return DType::float32;
-    throw std::invalid_argument(fmt::format("unknown dtype '{}' (bfloat16, bfloat8_b, bfloat4_b, float32)", name));
+    throw std::invalid_argument(
+        fmt::format("unknown dtype '{}' (bfloat16, bfloat8_b, bfloat4_b, float32)", name));
 }
 
 bool MemoryConfig::complete() const {
@@ -129,7 +150,8 @@ MemoryConfig MemoryConfig::l1_interleaved() {
     return m;
 }
 
-MemoryConfig MemoryConfig::l1_sharded(MemLayout layout, const CoreRangeSet& grid, std::array<uint32_t, 2> shard_tiles,
+MemoryConfig MemoryConfig::l1_sharded(MemLayout layout, const CoreRangeSet& grid,
+                                      std::array<uint32_t, 2> shard_tiles,
                                       tt::tt_metal::ShardOrientation o) {
     MemoryConfig m;
     m.buffer_type = BufferType::L1;
@@ -140,7 +162,8 @@ MemoryConfig MemoryConfig::l1_sharded(MemLayout layout, const CoreRangeSet& grid
     return m;
 }
 
-MemoryConfig MemoryConfig::dram_width_sharded(uint32_t num_banks, uint32_t rows_tiles, uint32_t shard_w_tiles) {
+MemoryConfig MemoryConfig::dram_width_sharded(uint32_t num_banks, uint32_t rows_tiles,
+                                              uint32_t shard_w_tiles) {
     MemoryConfig m;
     m.layout = MemLayout::width_sharded;
     m.shard_grid = CoreRangeSet(CoreRange({0, 0}, {num_banks - 1, 0}));
@@ -158,15 +181,20 @@ MemoryConfig parse_memory_config(std::string_view name) {
     }
     m.buffer_type = BufferType::L1;
     if (n == "l1_interleaved") return m;
-    if (n == "l1_sharded") m.layout = MemLayout::sharded;
-    else if (n == "l1_height_sharded") m.layout = MemLayout::height_sharded;
-    else if (n == "l1_width_sharded") m.layout = MemLayout::width_sharded;
-    else if (n == "l1_block_sharded") m.layout = MemLayout::block_sharded;
+    if (n == "l1_sharded")
+        m.layout = MemLayout::sharded;
+    else if (n == "l1_height_sharded")
+        m.layout = MemLayout::height_sharded;
+    else if (n == "l1_width_sharded")
+        m.layout = MemLayout::width_sharded;
+    else if (n == "l1_block_sharded")
+        m.layout = MemLayout::block_sharded;
     else
-        throw std::invalid_argument(fmt::format(
-            "unknown memory config '{}' (dram_interleaved, l1_interleaved, l1_sharded, l1_height_sharded, "
-            "l1_width_sharded, l1_block_sharded, dram_sharded)",
-            name));
+        throw std::invalid_argument(
+            fmt::format("unknown memory config '{}' (dram_interleaved, l1_interleaved, l1_sharded, "
+                        "l1_height_sharded, "
+                        "l1_width_sharded, l1_block_sharded, dram_sharded)",
+                        name));
     return m;
 }
 
@@ -180,19 +208,22 @@ std::string describe(const MemoryConfig& m) {
     if (!m.is_sharded() || !m.shard_grid) return fmt::format("{} {}", where, how);
     const CoreRange box = m.shard_grid->bounding_box();
     if (m.is_dram())
-        return fmt::format("DRAM {} over {} banks, shard {}x{} tiles", how, m.shard_grid->num_cores(), m.shard_tiles[0],
-                           m.shard_tiles[1]);
-    return fmt::format("L1 {} on {}x{} cores, shard {}x{} tiles", how, box.grid_size().x, box.grid_size().y,
-                       m.shard_tiles[0], m.shard_tiles[1]);
+        return fmt::format("DRAM {} over {} banks, shard {}x{} tiles", how,
+                           m.shard_grid->num_cores(), m.shard_tiles[0], m.shard_tiles[1]);
+    return fmt::format("L1 {} on {}x{} cores, shard {}x{} tiles", how, box.grid_size().x,
+                       box.grid_size().y, m.shard_tiles[0], m.shard_tiles[1]);
 }
 
-Tensor Tensor::allocate(tt::tt_metal::IDevice* device, Shape shape, DType dtype, const MemoryConfig& mem) {
+Tensor Tensor::allocate(tt::tt_metal::IDevice* device, Shape shape, DType dtype,
+                        const MemoryConfig& mem) {
     if (!device) throw std::invalid_argument("Tensor: device is null");
     if (shape.batch == 0 || shape.rows == 0 || shape.cols == 0)
-        throw std::invalid_argument(fmt::format("Tensor: empty shape [{}, {}, {}]", shape.batch, shape.rows, shape.cols));
+        throw std::invalid_argument(
+            fmt::format("Tensor: empty shape [{}, {}, {}]", shape.batch, shape.rows, shape.cols));
     if (!mem.complete())
-        throw std::invalid_argument("Tensor: a sharded memory config needs its layout, shard grid and shard shape ("
-                                    "let plan_matmul complete it)");
+        throw std::invalid_argument(
+            "Tensor: a sharded memory config needs its layout, shard grid and shard shape ("
+            "let plan_matmul complete it)");
     Tensor t;
     t.m_device = device;
     t.m_shape = shape;
@@ -201,23 +232,25 @@ Tensor Tensor::allocate(tt::tt_metal::IDevice* device, Shape shape, DType dtype,
     const uint32_t page = tile_bytes(dtype);
     const uint64_t size = uint64_t(t.num_tiles()) * page;
     if (!mem.is_sharded()) {
-        t.m_buffer = tt::tt_metal::CreateBuffer(
-            tt::tt_metal::InterleavedBufferConfig{device, size, page, mem.buffer_type, TensorMemoryLayout::INTERLEAVED});
+        t.m_buffer = tt::tt_metal::CreateBuffer(tt::tt_metal::InterleavedBufferConfig{
+            device, size, page, mem.buffer_type, TensorMemoryLayout::INTERLEAVED});
         return t;
     }
     const std::array<uint32_t, 2> pages = {shape.batch * shape.rows_tiles(), shape.cols_tiles()};
-    tt::tt_metal::ShardSpecBuffer spec(*mem.shard_grid, {mem.shard_tiles[0] * 32, mem.shard_tiles[1] * 32},
+    tt::tt_metal::ShardSpecBuffer spec(*mem.shard_grid,
+                                       {mem.shard_tiles[0] * 32, mem.shard_tiles[1] * 32},
                                        mem.orientation, {32, 32}, pages);
     t.m_buffer = tt::tt_metal::CreateBuffer(tt::tt_metal::ShardedBufferConfig{
         device, size, page, mem.buffer_type, buffer_layout(mem.layout), spec});
     return t;
 }
 
-Tensor Tensor::from_host(tt::tt_metal::IDevice* device, const std::vector<float>& data, Shape shape, DType dtype,
-                         const MemoryConfig& mem) {
+Tensor Tensor::from_host(tt::tt_metal::IDevice* device, const std::vector<float>& data, Shape shape,
+                         DType dtype, const MemoryConfig& mem) {
     if (data.size() != size_t(shape.batch) * shape.rows * shape.cols)
-        throw std::invalid_argument(fmt::format("Tensor::from_host: {} values given for shape [{}, {}, {}]", data.size(),
-                                                shape.batch, shape.rows, shape.cols));
+        throw std::invalid_argument(
+            fmt::format("Tensor::from_host: {} values given for shape [{}, {}, {}]", data.size(),
+                        shape.batch, shape.rows, shape.cols));
     Tensor t = allocate(device, shape, dtype, mem);
     std::vector<uint32_t> words = encode(tilize_padded(data, shape), dtype);
     tt::tt_metal::EnqueueWriteBuffer(device->command_queue(), t.m_buffer, words, true);
@@ -245,7 +278,8 @@ void Tensor::deallocate() {
     m_buffer.reset();
 }
 
-uint64_t l1_bytes_per_core(tt::tt_metal::IDevice* device, const Shape& shape, DType dtype, const MemoryConfig& mem) {
+uint64_t l1_bytes_per_core(tt::tt_metal::IDevice* device, const Shape& shape, DType dtype,
+                           const MemoryConfig& mem) {
     if (mem.is_dram()) return 0;
     const uint64_t page = tile_bytes(dtype);
     if (mem.is_sharded()) return uint64_t(mem.shard_tiles[0]) * mem.shard_tiles[1] * page;

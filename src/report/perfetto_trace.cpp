@@ -1,10 +1,10 @@
 #include "report/perfetto_trace.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
-
-#include <fmt/format.h>
 
 #include "common/error.hpp"
 
@@ -18,9 +18,12 @@ std::string escaped(std::string_view s) {
     std::string o;
     o.reserve(s.size());
     for (char c : s) {
-        if (c == '"' || c == '\\') o += '\\', o += c;
-        else if (static_cast<unsigned char>(c) < 0x20) o += fmt::format("\\u{:04x}", c);
-        else o += c;
+        if (c == '"' || c == '\\')
+            o += '\\', o += c;
+        else if (static_cast<unsigned char>(c) < 0x20)
+            o += fmt::format("\\u{:04x}", c);
+        else
+            o += c;
     }
     return o;
 }
@@ -30,7 +33,9 @@ int pid_of(const trace::Track& t) {
     if (t.lane == trace::Lane::dram) return t.chip * 100000 + 99999;
     return t.chip * 100000 + t.y * 100 + t.x + 1;
 }
-int tid_of(const trace::Track& t) { return t.lane == trace::Lane::dram ? t.x + 1 : static_cast<int>(t.lane) + 1; }
+int tid_of(const trace::Track& t) {
+    return t.lane == trace::Lane::dram ? t.x + 1 : static_cast<int>(t.lane) + 1;
+}
 
 }  // namespace
 
@@ -39,7 +44,8 @@ PerfettoTrace::PerfettoTrace(const RunOutputs& filter) : m_filter(filter) {}
 bool PerfettoTrace::wants(const trace::Track& t) const {
     // A DRAM channel is not traced on its own account: its packets are, when their core is.
     if (m_capped || t.lane == trace::Lane::dram) return false;
-    return t.x >= m_filter.trace_x0 && t.x <= m_filter.trace_x1 && t.y >= m_filter.trace_y0 && t.y <= m_filter.trace_y1;
+    return t.x >= m_filter.trace_x0 && t.x <= m_filter.trace_x1 && t.y >= m_filter.trace_y0 &&
+           t.y <= m_filter.trace_y1;
 }
 
 bool PerfettoTrace::admit(Cycle begin, Cycle end) {
@@ -63,8 +69,8 @@ void PerfettoTrace::zone(const trace::Track& track, std::string_view name, Cycle
     m_zones.push_back({track, intern(name), intern(detail), begin, end});
 }
 
-void PerfettoTrace::transfer(const trace::Track& from, Cycle sent, const trace::Track& to, Cycle arrived, int noc,
-                             uint32_t bytes) {
+void PerfettoTrace::transfer(const trace::Track& from, Cycle sent, const trace::Track& to,
+                             Cycle arrived, int noc, uint32_t bytes) {
     // Both ends must be traced cores (a DRAM channel goes with its core).
     auto kept = [this](const trace::Track& t) { return t.lane == trace::Lane::dram || wants(t); };
     if (!kept(from) || !kept(to) || !admit(sent, arrived)) return;
@@ -80,39 +86,53 @@ std::string PerfettoTrace::write(const std::string& path) const {
         out << (first ? "\n" : ",\n") << "{" << body << "}";
         first = false;
     };
-    out << "{\"displayTimeUnit\":\"ns\",\"otherData\":{\"clock_mhz\":" << m_mhz << ",\"capped\":"
-        << (m_capped ? "true" : "false") << "},\"traceEvents\":[";
+    out << "{\"displayTimeUnit\":\"ns\",\"otherData\":{\"clock_mhz\":" << m_mhz
+        << ",\"capped\":" << (m_capped ? "true" : "false") << "},\"traceEvents\":[";
 
     // Names of every process and thread that appears.
     std::map<std::pair<int, int>, trace::Track> tracks;
-    for (const Zone& z : m_zones) tracks.emplace(std::pair{pid_of(z.track), tid_of(z.track)}, z.track);
+    for (const Zone& z : m_zones)
+        tracks.emplace(std::pair{pid_of(z.track), tid_of(z.track)}, z.track);
     for (const Transfer& t : m_transfers)
         for (const auto& k : {t.from, t.to}) tracks.emplace(std::pair{pid_of(k), tid_of(k)}, k);
     std::map<int, std::string> processes;
     for (const Transfer& t : m_transfers)  // the NoC load counters live in the chip's process
-        processes[pid_of({t.from.chip, 0, 0, trace::Lane::dram})] = fmt::format("chip{} DRAM and NoC", t.from.chip);
+        processes[pid_of({t.from.chip, 0, 0, trace::Lane::dram})] =
+            fmt::format("chip{} DRAM and NoC", t.from.chip);
     for (const auto& [ids, t] : tracks) {
         bool dram = t.lane == trace::Lane::dram;
         processes[ids.first] = dram ? fmt::format("chip{} DRAM and NoC", t.chip)
                                     : fmt::format("chip{} core ({},{})", t.chip, t.x, t.y);
         std::string thread = dram ? fmt::format("dram ch{}", t.x) : trace::lane_name(t.lane);
-        event(fmt::format("\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":{},\"tid\":{},\"args\":{{\"name\":\"{}\"}}",
-                          ids.first, ids.second, thread));
-        event(fmt::format("\"ph\":\"M\",\"name\":\"thread_sort_index\",\"pid\":{},\"tid\":{},\"args\":{{\"sort_index\":{}}}",
-                          ids.first, ids.second, ids.second));
+        event(
+            fmt::format("\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":{},\"tid\":{},\"args\":{{"
+                        "\"name\":\"{}\"}}",
+                        ids.first, ids.second, thread));
+        event(
+            fmt::format("\"ph\":\"M\",\"name\":\"thread_sort_index\",\"pid\":{},\"tid\":{},"
+                        "\"args\":{{\"sort_index\":{}}}",
+                        ids.first, ids.second, ids.second));
     }
     for (const auto& [pid, name] : processes) {
-        event(fmt::format("\"ph\":\"M\",\"name\":\"process_name\",\"pid\":{},\"args\":{{\"name\":\"{}\"}}", pid, name));
-        event(fmt::format("\"ph\":\"M\",\"name\":\"process_sort_index\",\"pid\":{},\"args\":{{\"sort_index\":{}}}", pid, pid));
+        event(fmt::format(
+            "\"ph\":\"M\",\"name\":\"process_name\",\"pid\":{},\"args\":{{\"name\":\"{}\"}}", pid,
+            name));
+        event(
+            fmt::format("\"ph\":\"M\",\"name\":\"process_sort_index\",\"pid\":{},\"args\":{{\"sort_"
+                        "index\":{}}}",
+                        pid, pid));
     }
 
     for (const Zone& z : m_zones) {
-        std::string args = m_strings[z.detail].empty()
-                               ? std::string()
-                               : fmt::format(",\"args\":{{\"detail\":\"{}\"}}", escaped(m_strings[z.detail]));
-        event(fmt::format("\"ph\":\"X\",\"name\":\"{}\",\"cat\":\"{}\",\"pid\":{},\"tid\":{},\"ts\":{},\"dur\":{}{}",
-                          escaped(m_strings[z.name]), trace::lane_name(z.track.lane), pid_of(z.track), tid_of(z.track),
-                          us(z.begin), us(z.end - z.begin), args));
+        std::string args =
+            m_strings[z.detail].empty()
+                ? std::string()
+                : fmt::format(",\"args\":{{\"detail\":\"{}\"}}", escaped(m_strings[z.detail]));
+        event(
+            fmt::format("\"ph\":\"X\",\"name\":\"{}\",\"cat\":\"{}\",\"pid\":{},\"tid\":{},\"ts\":{"
+                        "},\"dur\":{}{}",
+                        escaped(m_strings[z.name]), trace::lane_name(z.track.lane), pid_of(z.track),
+                        tid_of(z.track), us(z.begin), us(z.end - z.begin), args));
     }
     // A packet: an instant where it leaves, one where it lands, and a flow arrow between them.
     std::map<std::pair<int, Cycle>, double> load;  // (chip * 2 + noc, bin) -> bytes
@@ -120,14 +140,22 @@ std::string PerfettoTrace::write(const std::string& path) const {
     for (const Transfer& t : m_transfers) {
         ++id;
         std::string what = fmt::format("noc{} {} B", t.noc, t.bytes);
-        event(fmt::format("\"ph\":\"X\",\"name\":\"{} out\",\"cat\":\"noc\",\"pid\":{},\"tid\":{},\"ts\":{},\"dur\":0",
-                          what, pid_of(t.from), tid_of(t.from), us(t.sent)));
-        event(fmt::format("\"ph\":\"s\",\"name\":\"{}\",\"cat\":\"noc\",\"id\":{},\"pid\":{},\"tid\":{},\"ts\":{}", what, id,
-                          pid_of(t.from), tid_of(t.from), us(t.sent)));
-        event(fmt::format("\"ph\":\"X\",\"name\":\"{} in\",\"cat\":\"noc\",\"pid\":{},\"tid\":{},\"ts\":{},\"dur\":0",
-                          what, pid_of(t.to), tid_of(t.to), us(t.arrived)));
-        event(fmt::format("\"ph\":\"f\",\"bp\":\"e\",\"name\":\"{}\",\"cat\":\"noc\",\"id\":{},\"pid\":{},\"tid\":{},\"ts\":{}",
-                          what, id, pid_of(t.to), tid_of(t.to), us(t.arrived)));
+        event(
+            fmt::format("\"ph\":\"X\",\"name\":\"{} "
+                        "out\",\"cat\":\"noc\",\"pid\":{},\"tid\":{},\"ts\":{},\"dur\":0",
+                        what, pid_of(t.from), tid_of(t.from), us(t.sent)));
+        event(
+            fmt::format("\"ph\":\"s\",\"name\":\"{}\",\"cat\":\"noc\",\"id\":{},\"pid\":{},\"tid\":"
+                        "{},\"ts\":{}",
+                        what, id, pid_of(t.from), tid_of(t.from), us(t.sent)));
+        event(
+            fmt::format("\"ph\":\"X\",\"name\":\"{} "
+                        "in\",\"cat\":\"noc\",\"pid\":{},\"tid\":{},\"ts\":{},\"dur\":0",
+                        what, pid_of(t.to), tid_of(t.to), us(t.arrived)));
+        event(
+            fmt::format("\"ph\":\"f\",\"bp\":\"e\",\"name\":\"{}\",\"cat\":\"noc\",\"id\":{},"
+                        "\"pid\":{},\"tid\":{},\"ts\":{}",
+                        what, id, pid_of(t.to), tid_of(t.to), us(t.arrived)));
         load[{t.from.chip * 2 + t.noc, t.arrived / kCounterBin}] += t.bytes;
     }
     // NoC load: bytes landed per cycle, per NoC, in bins of kCounterBin cycles (traced cores only).
@@ -135,19 +163,24 @@ std::string PerfettoTrace::write(const std::string& path) const {
         const auto [key, bin] = it->first;
         const int pid = (key / 2) * 100000 + 99999;
         auto sample = [&](Cycle b, double v) {
-            event(fmt::format("\"ph\":\"C\",\"name\":\"noc{} B/cycle\",\"pid\":{},\"ts\":{},\"args\":{{\"value\":{:.3f}}}",
-                              key % 2, pid, us(b * kCounterBin), v));
+            event(
+                fmt::format("\"ph\":\"C\",\"name\":\"noc{} "
+                            "B/cycle\",\"pid\":{},\"ts\":{},\"args\":{{\"value\":{:.3f}}}",
+                            key % 2, pid, us(b * kCounterBin), v));
         };
         sample(bin, it->second / kCounterBin);
         auto next = std::next(it);
-        if (next == load.end() || next->first.first != key || next->first.second != bin + 1) sample(bin + 1, 0);
+        if (next == load.end() || next->first.first != key || next->first.second != bin + 1)
+            sample(bin + 1, 0);
     }
     out << "\n]}\n";
     if (!out) throw HostError("trace: failed writing " + path);
     if (!m_capped) return "";
-    return fmt::format("trace {} capped at {} events (cycle {}): narrow it with a core range or a cycle window, or "
-                       "raise the cap",
-                       path, m_filter.trace_max_events, m_capped_at);
+    return fmt::format(
+        "trace {} capped at {} events (cycle {}): narrow it with a core range or a cycle window, "
+        "or "
+        "raise the cap",
+        path, m_filter.trace_max_events, m_capped_at);
 }
 
 }  // namespace tensim::report

@@ -18,9 +18,10 @@ public:
     explicit PerfettoTrace(const RunOutputs& filter);
 
     bool wants(const trace::Track& t) const override;
-    void zone(const trace::Track& track, std::string_view name, Cycle begin, Cycle end, std::string_view detail) override;
-    void transfer(const trace::Track& from, Cycle sent, const trace::Track& to, Cycle arrived, int noc,
-                  uint32_t bytes) override;
+    void zone(const trace::Track& track, std::string_view name, Cycle begin, Cycle end,
+              std::string_view detail) override;
+    void transfer(const trace::Track& from, Cycle sent, const trace::Track& to, Cycle arrived,
+                  int noc, uint32_t bytes) override;
 
     void set_clock_mhz(double mhz) { m_mhz = mhz; }
     // Writes the JSON; returns a warning when events were dropped at the cap ("" otherwise).

@@ -39,9 +39,11 @@ void progress_tick(uint64_t cycle) {
     State& s = state();
     if (!s.enabled) return;
     const Clock::time_point now = Clock::now();
-    if (seconds(now - s.start) < 2.0 || (s.line_shown && seconds(now - s.last_print) < 0.25)) return;
-    std::fprintf(stderr, "\r\033[K[tensim] cycle %llu, %llu program%s done, %.1f s", (unsigned long long)cycle,
-                 (unsigned long long)s.programs_done, s.programs_done == 1 ? "" : "s", seconds(now - s.start));
+    if (seconds(now - s.start) < 2.0 || (s.line_shown && seconds(now - s.last_print) < 0.25))
+        return;
+    std::fprintf(stderr, "\r\033[K[tensim] cycle %llu, %llu program%s done, %.1f s",
+                 (unsigned long long)cycle, (unsigned long long)s.programs_done,
+                 s.programs_done == 1 ? "" : "s", seconds(now - s.start));
     std::fflush(stderr);
     s.line_shown = true;
     s.last_print = now;

@@ -1,5 +1,7 @@
 #include "report/run_report.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
@@ -8,8 +10,6 @@
 #include <memory>
 #include <set>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "chip/arch_loader.hpp"
 #include "common/error.hpp"
@@ -54,7 +54,8 @@ void configure(const RunOutputs& o) {
         s.trace = std::make_unique<PerfettoTrace>(o);
         trace::set_sink(s.trace.get());
     }
-    if (!s.exit_hook && (!o.stats_path.empty() || !o.trace_path.empty() || !o.report_path.empty())) {
+    if (!s.exit_hook &&
+        (!o.stats_path.empty() || !o.trace_path.empty() || !o.report_path.empty())) {
         s.exit_hook = true;
         std::atexit([] {
             try {
@@ -85,9 +86,12 @@ bool wanted() {
     return !o.stats_path.empty() || !o.report_path.empty();
 }
 
-stats::Window program_window(const ProgramStats& st) { return {std::max<double>(1.0, double(st.device_cycles))}; }
+stats::Window program_window(const ProgramStats& st) {
+    return {std::max<double>(1.0, double(st.device_cycles))};
+}
 
-ProgramReport make_program_report(const ProgramStats& st, int chip, const stats::Dump& chip_stats, bool detailed) {
+ProgramReport make_program_report(const ProgramStats& st, int chip, const stats::Dump& chip_stats,
+                                  bool detailed) {
     ProgramReport r;
     r.name = st.name;
     r.chip = chip;
@@ -112,8 +116,11 @@ ProgramReport make_program_report(const ProgramStats& st, int chip, const stats:
         // Before its start and after its end the thread is idle; in between it is busy or stalled.
         put(t + "idle_cycles", st.device_cycles - (k.end_cycle - k.start_cycle));
         if (detailed)
-            r.kernels.push_back({{"core", {k.core_x, k.core_y}}, {"risc", lower(k.risc)}, {"kernel", k.kernel},
-                                 {"start_cycle", k.start_cycle}, {"end_cycle", k.end_cycle}});
+            r.kernels.push_back({{"core", {k.core_x, k.core_y}},
+                                 {"risc", lower(k.risc)},
+                                 {"kernel", k.kernel},
+                                 {"start_cycle", k.start_cycle},
+                                 {"end_cycle", k.end_cycle}});
     }
     r.cores = static_cast<int>(cores.size());
     double fpu_sum = 0;
@@ -125,7 +132,8 @@ ProgramReport make_program_report(const ProgramStats& st, int chip, const stats:
         put(p + "pack.busy_cycles", e.pack_cycles);
         put(p + "fpu.utilization", e.fpu_utilization);
         fpu_sum += e.fpu_utilization;
-        const uint64_t busiest = std::max({e.unpack_cycles, e.fpu_cycles, e.sfpu_cycles, e.pack_cycles});
+        const uint64_t busiest =
+            std::max({e.unpack_cycles, e.fpu_cycles, e.sfpu_cycles, e.pack_cycles});
         r.compute_util = std::max(r.compute_util, double(busiest) / elapsed);
     }
     r.fpu_util = st.compute.empty() ? 0.0 : fpu_sum / double(st.compute.size());
@@ -141,7 +149,7 @@ ProgramReport make_program_report(const ProgramStats& st, int chip, const stats:
     // The resource closest to saturation bounds the program; when none is a quarter busy, the
     // program is dominated by latencies (start-up, round trips), not by any throughput.
     const double most = std::max({r.compute_util, r.noc_util, r.dram_util});
-    r.bound = most < 0.25                  ? "latency"
+    r.bound = most < 0.25              ? "latency"
               : most == r.compute_util ? "compute"
               : most == r.dram_util    ? "dram"
                                        : "noc";
@@ -160,7 +168,8 @@ void add_program(ProgramReport r, const SystemConfig& config, double clock_mhz) 
 }
 
 std::string csv_header() {
-    return "op,program,device_id,core_count,device_cycles,device_us,fpu_util,dram_bytes,noc_bytes,compute_util,"
+    return "op,program,device_id,core_count,device_cycles,device_us,fpu_util,dram_bytes,noc_bytes,"
+           "compute_util,"
            "noc_util,dram_util,bound";
 }
 
@@ -171,9 +180,9 @@ std::string csv_row(const ProgramReport& r, size_t index) {
         for (char ch : name) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
         name = q + "\"";
     }
-    return fmt::format("{},{},{},{},{},{:.3f},{:.4f},{},{},{:.4f},{:.4f},{:.4f},{}", name, index, r.chip, r.cores,
-                       r.device_cycles, r.device_time_us, r.fpu_util, r.dram_bytes, r.noc_bytes, r.compute_util,
-                       r.noc_util, r.dram_util, r.bound);
+    return fmt::format("{},{},{},{},{},{:.3f},{:.4f},{},{},{:.4f},{:.4f},{:.4f},{}", name, index,
+                       r.chip, r.cores, r.device_cycles, r.device_time_us, r.fpu_util, r.dram_bytes,
+                       r.noc_bytes, r.compute_util, r.noc_util, r.dram_util, r.bound);
 }
 
 namespace {

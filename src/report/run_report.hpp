@@ -3,10 +3,9 @@
 // the process and written on request, at CloseDevice and at exit.
 #pragma once
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "chip/chip_config.hpp"
 #include "common/clock.hpp"
@@ -21,24 +20,25 @@ struct ProgramReport {
     int chip = 0;
     Cycle launch_cycle = 0, device_cycles = 0;
     double device_time_us = 0;
-    int cores = 0;               // cores that ran a kernel
-    double fpu_util = 0;         // mean over the cores that ran a compute kernel
-    uint64_t dram_bytes = 0;     // read + written
-    uint64_t noc_bytes = 0;      // delivered by reads, writes and multicasts
-    double compute_util = 0;     // busiest engine of the busiest core, / device cycles
-    double noc_util = 0;         // busiest link or NIU port
-    double dram_util = 0;        // busiest channel
-    std::string bound;           // compute, noc, dram, or latency (nothing above a quarter busy)
-    nlohmann::json stats;        // flat: block path -> number (when detailed)
-    nlohmann::json kernels;      // per thread: core, risc, kernel, start and end cycle (when detailed)
-    nlohmann::json config;       // the resolved architecture (when kept for the stats file)
+    int cores = 0;            // cores that ran a kernel
+    double fpu_util = 0;      // mean over the cores that ran a compute kernel
+    uint64_t dram_bytes = 0;  // read + written
+    uint64_t noc_bytes = 0;   // delivered by reads, writes and multicasts
+    double compute_util = 0;  // busiest engine of the busiest core, / device cycles
+    double noc_util = 0;      // busiest link or NIU port
+    double dram_util = 0;     // busiest channel
+    std::string bound;        // compute, noc, dram, or latency (nothing above a quarter busy)
+    nlohmann::json stats;     // flat: block path -> number (when detailed)
+    nlohmann::json kernels;   // per thread: core, risc, kernel, start and end cycle (when detailed)
+    nlohmann::json config;    // the resolved architecture (when kept for the stats file)
 };
 
 // The window a program's stats are dumped over: its device cycles (at least one).
 stats::Window program_window(const ProgramStats& st);
 // Builds a program's report from what the launch measured and the chip's stats groups dumped over
 // program_window: the summary and bound always, the flat stats and the kernel list when `detailed`.
-ProgramReport make_program_report(const ProgramStats& st, int chip, const stats::Dump& chip_stats, bool detailed);
+ProgramReport make_program_report(const ProgramStats& st, int chip, const stats::Dump& chip_stats,
+                                  bool detailed);
 
 // The outputs in force: set_run_outputs (configure), else the environment.
 const RunOutputs& outputs();

@@ -2,6 +2,8 @@
 // skipped (and why), the summary statistics on known numbers, and the JSON / CSV shapes. The
 // predicted values themselves are the model's business; only their plumbing is checked here.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <filesystem>
@@ -12,9 +14,6 @@
 #include <string>
 #include <vector>
 
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include "tensim/calibrate.hpp"
 #include "tensim/error.hpp"
 
@@ -23,8 +22,8 @@ using nlohmann::json;
 
 namespace {
 
-json make_case(const std::string& id, const std::string& kind, json params, const std::string& metric,
-               double measured) {
+json make_case(const std::string& id, const std::string& kind, json params,
+               const std::string& metric, double measured) {
     return {{"id", id},
             {"kind", kind},
             {"system", "wormhole_b0"},
@@ -193,22 +192,23 @@ json synthetic_cases() {
                                {"packer_l1_acc", false},
                                {"inputs", "l1_resident"}},
                               "cycles", 1000));
-    cases.push_back(make_case("mm_multicore", "matmul", matmul_params(256, 256, 256, 2, 2), "device_time_us", 10));
-    cases.push_back(make_case("mm_huge", "matmul", matmul_params(16384, 16384, 16384, 8, 8), "device_time_us",
-                              94069));
-    cases.push_back(make_case("mm_grid_too_big", "matmul", matmul_params(256, 256, 256, 16, 16), "device_time_us",
-                              10));
+    cases.push_back(make_case("mm_multicore", "matmul", matmul_params(256, 256, 256, 2, 2),
+                              "device_time_us", 10));
+    cases.push_back(make_case("mm_huge", "matmul", matmul_params(16384, 16384, 16384, 8, 8),
+                              "device_time_us", 94069));
+    cases.push_back(make_case("mm_grid_too_big", "matmul", matmul_params(256, 256, 256, 16, 16),
+                              "device_time_us", 10));
     // Kinds not simulated.
-    cases.push_back(make_case("allgather", "ccl", {{"op", "all_gather"}, {"num_devices", 2}}, "device_time_us",
-                              89.2));
+    cases.push_back(make_case("allgather", "ccl", {{"op", "all_gather"}, {"num_devices", 2}},
+                              "device_time_us", 89.2));
     return cases;
 }
 
 // A directory of this process's own, removed at exit.
 const std::filesystem::path& temp_dir() {
     struct Dir {
-        std::filesystem::path path =
-            std::filesystem::temp_directory_path() / ("tensim_test_calibrate_" + std::to_string(::getpid()));
+        std::filesystem::path path = std::filesystem::temp_directory_path() /
+                                     ("tensim_test_calibrate_" + std::to_string(::getpid()));
         Dir() { std::filesystem::create_directories(path); }
         ~Dir() {
             std::error_code ec;
@@ -237,7 +237,8 @@ bool any_note_has(const Result& r, const std::string& text) {
     return false;
 }
 
-Result simulated(const std::string& id, const std::string& kind, double measured, double predicted) {
+Result simulated(const std::string& id, const std::string& kind, double measured,
+                 double predicted) {
     Result r{.id = id, .kind = kind, .metric = "cycles", .measured = measured};
     r.predicted = predicted;
     r.error_pct = (predicted / measured - 1) * 100;
@@ -277,7 +278,8 @@ TEST(CalibrateParse, MalformedFilesAreConfigErrors) {
 TEST(CalibrateRun, SimulatesEachKindAndSkipsWhatItCannotExpress) {
     const std::vector<Case> cases = parse_cases(synthetic_cases(), "synthetic");
     std::vector<std::string> seen;
-    const std::vector<Result> rs = run_cases(cases, {.numerics = "timing"}, [&](const Result& r) { seen.push_back(r.id); });
+    const std::vector<Result> rs =
+        run_cases(cases, {.numerics = "timing"}, [&](const Result& r) { seen.push_back(r.id); });
     ASSERT_EQ(rs.size(), cases.size());
     ASSERT_EQ(seen.size(), cases.size());
     for (size_t i = 0; i < cases.size(); ++i) {
@@ -287,8 +289,9 @@ TEST(CalibrateRun, SimulatesEachKindAndSkipsWhatItCannotExpress) {
         EXPECT_DOUBLE_EQ(rs[i].measured, cases[i].measured);
     }
 
-    for (const char* id : {"lat_read_l1", "xfer_one_to_one", "xfer_mcast_sweep", "dram_rd_careful", "dram_rd_total",
-                           "dram_wr_random", "sfpu_gelu", "mm_spill", "mm_l1acc_fp32", "mm_multicore"}) {
+    for (const char* id :
+         {"lat_read_l1", "xfer_one_to_one", "xfer_mcast_sweep", "dram_rd_careful", "dram_rd_total",
+          "dram_wr_random", "sfpu_gelu", "mm_spill", "mm_l1acc_fp32", "mm_multicore"}) {
         const Result& r = find(rs, id);
         ASSERT_FALSE(r.skipped()) << id << ": " << r.skip_reason;
         ASSERT_TRUE(r.predicted && r.error_pct) << id;
@@ -302,7 +305,8 @@ TEST(CalibrateRun, SimulatesEachKindAndSkipsWhatItCannotExpress) {
     for (const auto& k : simulated_kinds()) EXPECT_GT(simulated[k], 0) << k;
 
     // Defaults and unmodelled parameters are reported, not hidden.
-    EXPECT_TRUE(any_note_has(find(rs, "xfer_mcast_sweep"), "sweep")) << "null transaction size: a sweep";
+    EXPECT_TRUE(any_note_has(find(rs, "xfer_mcast_sweep"), "sweep"))
+        << "null transaction size: a sweep";
     EXPECT_TRUE(any_note_has(find(rs, "xfer_mcast_sweep"), "linked"));
     EXPECT_TRUE(any_note_has(find(rs, "xfer_mcast_sweep"), "noc: 0"));
     EXPECT_TRUE(any_note_has(find(rs, "dram_rd_careful"), "vc: dynamic has no effect on reads"));
@@ -315,7 +319,8 @@ TEST(CalibrateRun, SimulatesEachKindAndSkipsWhatItCannotExpress) {
     EXPECT_TRUE(any_note_has(find(rs, "mm_multicore"), "2d_mcast on 2x2 cores"));
     EXPECT_TRUE(any_note_has(find(rs, "mm_multicore"), "fp32_dest_acc: false (not stated"));
     // 8 K tiles in steps of 4 (K / grid columns): two K blocks, so the default turns it off.
-    EXPECT_TRUE(any_note_has(find(rs, "mm_multicore"), "packer_l1_acc: off (not stated; op layer default"));
+    EXPECT_TRUE(
+        any_note_has(find(rs, "mm_multicore"), "packer_l1_acc: off (not stated; op layer default"));
 
     // What cannot be expressed is listed with the reason.
     auto reason = [&](const std::string& id) {
@@ -348,7 +353,8 @@ TEST(CalibrateSummary, PercentilesInterpolateBetweenRanks) {
 TEST(CalibrateSummary, PerKindAndOverallOnAbsoluteErrors) {
     std::vector<Result> rs;
     // |errors| of kind sfpu: 10, 20, 5, 40, 0; of noc_latency: 100.
-    for (double e : {-10.0, 20.0, 5.0, -40.0, 0.0}) rs.push_back(simulated("s" + std::to_string(rs.size()), "sfpu", 100, 100 + e));
+    for (double e : {-10.0, 20.0, 5.0, -40.0, 0.0})
+        rs.push_back(simulated("s" + std::to_string(rs.size()), "sfpu", 100, 100 + e));
     rs.push_back(simulated("n", "noc_latency", 50, 100));
     Result skipped{.id = "m", .kind = "matmul", .metric = "device_time_us", .measured = 3};
     skipped.skip_reason = "not simulated";
@@ -392,7 +398,8 @@ TEST(CalibrateOutput, JsonAndCsvShapes) {
     ASSERT_TRUE(j.contains("summary"));
     ASSERT_EQ(j["cases"].size(), 3u);
     for (const auto& c : j["cases"])
-        for (const char* key : {"id", "kind", "measured", "predicted", "error_pct", "metric", "status", "notes"})
+        for (const char* key :
+             {"id", "kind", "measured", "predicted", "error_pct", "metric", "status", "notes"})
             EXPECT_TRUE(c.contains(key)) << key;
     EXPECT_EQ(j["cases"][0]["id"], "a");
     EXPECT_EQ(j["cases"][0]["status"], "simulated");
@@ -406,7 +413,8 @@ TEST(CalibrateOutput, JsonAndCsvShapes) {
     const json& sum = j["summary"];
     EXPECT_EQ(sum["kinds"]["sfpu"]["count"], 2);
     EXPECT_NEAR(sum["kinds"]["sfpu"]["median_abs_error_pct"].get<double>(), 17.5, 1e-9);
-    EXPECT_NEAR(sum["kinds"]["sfpu"]["p90_abs_error_pct"].get<double>(), 23.5, 1e-9);  // 10 + 0.9 * 15
+    EXPECT_NEAR(sum["kinds"]["sfpu"]["p90_abs_error_pct"].get<double>(), 23.5,
+                1e-9);  // 10 + 0.9 * 15
     EXPECT_EQ(sum["kinds"]["ccl"]["count"], 0);
     EXPECT_EQ(sum["kinds"]["ccl"]["skipped"], 1);
     EXPECT_TRUE(sum["kinds"]["ccl"]["median_abs_error_pct"].is_null());
@@ -430,7 +438,8 @@ TEST(CalibrateOutput, JsonAndCsvShapes) {
 
 // The command line runs the built binary: files in, JSON and CSV out, exit status 0.
 int run_tensim(const std::string& args) {
-    const int status = std::system((std::string(TENSIM_BIN_DIR) + "/tensim " + args + " >/dev/null").c_str());
+    const int status =
+        std::system((std::string(TENSIM_BIN_DIR) + "/tensim " + args + " >/dev/null").c_str());
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
@@ -439,8 +448,11 @@ TEST(CalibrateCli, WritesJsonAndCsvAndExitsZero) {
     cases.push_back(synthetic_cases()[0]);
     cases.push_back(synthetic_cases()[synthetic_cases().size() - 1]);
     const std::string in = temp_file("cli_cases.json", cases.dump());
-    const std::string out_json = temp_file("cli_out.json", ""), out_csv = temp_file("cli_out.csv", "");
-    ASSERT_EQ(run_tensim("calibrate " + in + " --json " + out_json + " --csv " + out_csv + " --numerics timing"), 0);
+    const std::string out_json = temp_file("cli_out.json", ""),
+                      out_csv = temp_file("cli_out.csv", "");
+    ASSERT_EQ(run_tensim("calibrate " + in + " --json " + out_json + " --csv " + out_csv +
+                         " --numerics timing"),
+              0);
     std::ifstream jf(out_json);
     const json j = json::parse(jf);
     ASSERT_EQ(j["cases"].size(), 2u);

@@ -22,7 +22,8 @@ std::string param_name(const ::testing::TestParamInfo<std::string>& info) { retu
 
 // Runs build/bin/<name> (or, with in_bin_dir = false, the command as given); returns its output.
 std::string run_example(const std::string& name, int& status, bool in_bin_dir = true) {
-    std::string cmd = (in_bin_dir ? std::string(TENSIM_BIN_DIR) + "/" : std::string()) + name + " 2>&1";
+    std::string cmd =
+        (in_bin_dir ? std::string(TENSIM_BIN_DIR) + "/" : std::string()) + name + " 2>&1";
     std::string out;
     FILE* p = popen(cmd.c_str(), "r");
     if (!p) return "cannot run " + cmd;
@@ -62,8 +63,8 @@ TEST_P(NumericsModes, SameCyclesInEveryMode) {
     const char* modes[] = {"faithful", "fast", "timing"};
     for (int m = 0; m < 3; ++m) {
         int status = -1;
-        std::string out = run_example(std::string("env TENSIM_NUMERICS=") + modes[m] + " " + TENSIM_BIN_DIR + "/" +
-                                          GetParam(),
+        std::string out = run_example(std::string("env TENSIM_NUMERICS=") + modes[m] + " " +
+                                          TENSIM_BIN_DIR + "/" + GetParam(),
                                       status, false);
         EXPECT_EQ(status, 0) << modes[m] << "\n" << out;
         EXPECT_NE(out.find("PASS"), std::string::npos) << modes[m] << "\n" << out;
@@ -81,10 +82,11 @@ class ExampleInitCheck : public ::testing::TestWithParam<std::string> {};
 // Every compute kernel configures the engines for each op it runs, and the check costs no cycles.
 TEST_P(ExampleInitCheck, PassesWithTheSameCycles) {
     int plain_status = -1, checked_status = -1;
-    std::string plain = run_example("env TENSIM_CHECK= " + std::string(TENSIM_BIN_DIR) + "/" + GetParam(),
-                                    plain_status, false);
-    std::string checked = run_example("env TENSIM_CHECK=init " + std::string(TENSIM_BIN_DIR) + "/" + GetParam(),
-                                      checked_status, false);
+    std::string plain = run_example(
+        "env TENSIM_CHECK= " + std::string(TENSIM_BIN_DIR) + "/" + GetParam(), plain_status, false);
+    std::string checked =
+        run_example("env TENSIM_CHECK=init " + std::string(TENSIM_BIN_DIR) + "/" + GetParam(),
+                    checked_status, false);
     EXPECT_EQ(checked_status, 0) << checked;
     EXPECT_NE(checked.find("PASS"), std::string::npos) << checked;
     EXPECT_EQ(checked.find("[init check]"), std::string::npos) << checked;
@@ -93,7 +95,8 @@ TEST_P(ExampleInitCheck, PassesWithTheSameCycles) {
     EXPECT_EQ(device_cycles(plain), device_cycles(checked));
 }
 
-INSTANTIATE_TEST_SUITE_P(Compute, ExampleInitCheck, ::testing::ValuesIn(kComputeExamples), param_name);
+INSTANTIATE_TEST_SUITE_P(Compute, ExampleInitCheck, ::testing::ValuesIn(kComputeExamples),
+                         param_name);
 
 TEST(ExampleOutput, DprintIsTaggedWithCoreThreadAndCycle) {
     int status = -1;

@@ -9,18 +9,18 @@ using tensim::host::BankAllocator;
 
 TEST(BankAllocator, BottomUpFirstFitAligned) {
     BankAllocator a("dram", 32, 1024, 32, false);
-    EXPECT_EQ(a.allocate(100), 32u);   // rounded to 128
+    EXPECT_EQ(a.allocate(100), 32u);  // rounded to 128
     EXPECT_EQ(a.allocate(32), 160u);
     a.free(32);
-    EXPECT_EQ(a.allocate(64), 32u);    // reuses the first gap
+    EXPECT_EQ(a.allocate(64), 32u);  // reuses the first gap
     EXPECT_EQ(a.allocate(64), 96u);
     EXPECT_EQ(a.allocate(2000), std::nullopt);
 }
 
 TEST(BankAllocator, TopDownFromTheEnd) {
     BankAllocator a("l1", 1000, 2000, 16, true);
-    EXPECT_EQ(a.base(), 1008u);        // base rounded up to the alignment
-    EXPECT_EQ(a.allocate(100), 1888u); // 2000 - 112
+    EXPECT_EQ(a.base(), 1008u);         // base rounded up to the alignment
+    EXPECT_EQ(a.allocate(100), 1888u);  // 2000 - 112
     EXPECT_EQ(a.allocate(16), 1872u);
     EXPECT_EQ(a.lowest_allocated(), 1872u);
     a.free(1872);

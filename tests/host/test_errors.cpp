@@ -3,9 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <string>
-#include <vector>
-
 #include <tt-metalium/host_api.hpp>
+#include <vector>
 
 #include "tensim/error.hpp"
 
@@ -22,7 +21,9 @@ protected:
     // A one-core program running `src` as a BRISC kernel, with a 2-page CB c_0 of 2 KiB pages.
     Program program_with(const std::string& src, std::vector<uint32_t> args = {}) {
         Program p = CreateProgram();
-        CreateCircularBuffer(p, core, CircularBufferConfig(4096, {{CBIndex::c_0, tt::DataFormat::Float16_b}}).set_page_size(CBIndex::c_0, 2048));
+        CreateCircularBuffer(p, core,
+                             CircularBufferConfig(4096, {{CBIndex::c_0, tt::DataFormat::Float16_b}})
+                                 .set_page_size(CBIndex::c_0, 2048));
         KernelHandle k = CreateKernelFromString(p, src, core, DataMovementConfig{});
         SetRuntimeArgs(p, k, core, args);
         return p;
@@ -135,19 +136,28 @@ void kernel_main() {
 
 TEST_F(DeviceTest, CircularBuffersOverflowL1) {
     Program p = CreateProgram();
-    CreateCircularBuffer(p, core, CircularBufferConfig(2u << 20, {{CBIndex::c_0, tt::DataFormat::Float16_b}}).set_page_size(CBIndex::c_0, 2048));
-    CreateKernelFromString(p, "#include \"dataflow_api.h\"\nvoid kernel_main() {}\n", core, DataMovementConfig{});
+    CreateCircularBuffer(p, core,
+                         CircularBufferConfig(2u << 20, {{CBIndex::c_0, tt::DataFormat::Float16_b}})
+                             .set_page_size(CBIndex::c_0, 2048));
+    CreateKernelFromString(p, "#include \"dataflow_api.h\"\nvoid kernel_main() {}\n", core,
+                           DataMovementConfig{});
     std::string msg = error_of<tensim::HostError>(p);
     EXPECT_NE(msg.find("L1 overflow"), std::string::npos) << msg;
     expect_device_still_works();
 }
 
 TEST_F(DeviceTest, CircularBuffersOverlapL1Buffer) {
-    // A large L1 buffer (allocated from the top) leaves little room for CBs (growing from the bottom).
-    auto big = CreateBuffer(InterleavedBufferConfig{device, 64ull * 1300 * 1024, 1300 * 1024, BufferType::L1});
+    // A large L1 buffer (allocated from the top) leaves little room for CBs (growing from the
+    // bottom).
+    auto big = CreateBuffer(
+        InterleavedBufferConfig{device, 64ull * 1300 * 1024, 1300 * 1024, BufferType::L1});
     Program p = CreateProgram();
-    CreateCircularBuffer(p, core, CircularBufferConfig(256 * 1024, {{CBIndex::c_0, tt::DataFormat::Float16_b}}).set_page_size(CBIndex::c_0, 2048));
-    CreateKernelFromString(p, "#include \"dataflow_api.h\"\nvoid kernel_main() {}\n", core, DataMovementConfig{});
+    CreateCircularBuffer(
+        p, core,
+        CircularBufferConfig(256 * 1024, {{CBIndex::c_0, tt::DataFormat::Float16_b}})
+            .set_page_size(CBIndex::c_0, 2048));
+    CreateKernelFromString(p, "#include \"dataflow_api.h\"\nvoid kernel_main() {}\n", core,
+                           DataMovementConfig{});
     std::string msg = error_of<tensim::HostError>(p);
     EXPECT_NE(msg.find("overlap L1 buffers"), std::string::npos) << msg;
     big.reset();
@@ -159,13 +169,15 @@ TEST_F(DeviceTest, BufferBeyondCapacity) {
         CreateBuffer(InterleavedBufferConfig{device, 64ull << 30, 2048, BufferType::DRAM});
         FAIL() << "a 64 GiB buffer fit in 12 GiB of DRAM";
     } catch (const tensim::HostError& e) {
-        EXPECT_NE(std::string(e.what()).find("out of chip0 DRAM memory"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("out of chip0 DRAM memory"), std::string::npos)
+            << e.what();
     }
     try {
         CreateBuffer(InterleavedBufferConfig{device, 64ull * 2 << 20, 2 << 20, BufferType::L1});
         FAIL() << "a 2 MiB-per-core L1 buffer fit";
     } catch (const tensim::HostError& e) {
-        EXPECT_NE(std::string(e.what()).find("out of chip0 L1 memory"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("out of chip0 L1 memory"), std::string::npos)
+            << e.what();
     }
     expect_device_still_works();
 }
@@ -176,12 +188,14 @@ TEST_F(DeviceTest, MissingKernelFile) {
         CreateKernel(p, "kernels/does_not_exist.cpp", core, DataMovementConfig{});
         FAIL();
     } catch (const tensim::HostError& e) {
-        EXPECT_NE(std::string(e.what()).find("does_not_exist.cpp doesn't exist"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("does_not_exist.cpp doesn't exist"), std::string::npos)
+            << e.what();
     }
 }
 
 TEST_F(DeviceTest, CompileErrorNamesFileAndLine) {
-    Program p = program_with("#include \"dataflow_api.h\"\nvoid kernel_main() {\n    undeclared_thing();\n}\n");
+    Program p = program_with(
+        "#include \"dataflow_api.h\"\nvoid kernel_main() {\n    undeclared_thing();\n}\n");
     std::string msg = error_of<tensim::KernelCompileError>(p);
     EXPECT_NE(msg.find(".cpp:3:"), std::string::npos) << msg;
     EXPECT_NE(msg.find("undeclared_thing"), std::string::npos) << msg;
@@ -190,16 +204,18 @@ TEST_F(DeviceTest, CompileErrorNamesFileAndLine) {
 
 TEST_F(DeviceTest, TwoKernelsOnOneRisc) {
     Program p = CreateProgram();
-    CreateKernelFromString(p, "#include \"dataflow_api.h\"\nvoid kernel_main() {}\n", core, DataMovementConfig{});
-    CreateKernelFromString(p, "#include \"dataflow_api.h\"\nvoid kernel_main() { }\n", CoreRange({0, 0}, {1, 1}),
+    CreateKernelFromString(p, "#include \"dataflow_api.h\"\nvoid kernel_main() {}\n", core,
                            DataMovementConfig{});
+    CreateKernelFromString(p, "#include \"dataflow_api.h\"\nvoid kernel_main() { }\n",
+                           CoreRange({0, 0}, {1, 1}), DataMovementConfig{});
     std::string msg = error_of<tensim::HostError>(p);
     EXPECT_NE(msg.find("two kernels on BRISC"), std::string::npos) << msg;
 }
 
 TEST_F(DeviceTest, CoresOutsideTheGrid) {
     Program p = CreateProgram();
-    CreateKernelFromString(p, "#include \"dataflow_api.h\"\nvoid kernel_main() {}\n", CoreCoord{8, 0}, DataMovementConfig{});
+    CreateKernelFromString(p, "#include \"dataflow_api.h\"\nvoid kernel_main() {}\n",
+                           CoreCoord{8, 0}, DataMovementConfig{});
     std::string msg = error_of<tensim::HostError>(p);
     EXPECT_NE(msg.find("outside the 8x8 worker grid"), std::string::npos) << msg;
 }
@@ -208,21 +224,26 @@ TEST_F(DeviceTest, DeadlockReportNamesEveryWaiter) {
     // Two cores each wait for a semaphore only the other would set after its own wait.
     Program p = CreateProgram();
     CoreRange cores({0, 0}, {1, 0});
-    CreateCircularBuffer(p, cores, CircularBufferConfig(4096, {{CBIndex::c_0, tt::DataFormat::Float16_b}}).set_page_size(CBIndex::c_0, 2048));
+    CreateCircularBuffer(p, cores,
+                         CircularBufferConfig(4096, {{CBIndex::c_0, tt::DataFormat::Float16_b}})
+                             .set_page_size(CBIndex::c_0, 2048));
     uint32_t sem = CreateSemaphore(p, cores, 0);
     KernelHandle w = CreateKernelFromString(p, R"(#include "dataflow_api.h"
 void kernel_main() {
     volatile uint32_t* s = (volatile uint32_t*)get_semaphore(get_arg_val<uint32_t>(0));
     noc_semaphore_wait(s, 1);
-})", cores, DataMovementConfig{});
+})",
+                                            cores, DataMovementConfig{});
     SetRuntimeArgs(p, w, cores, {sem});
     KernelHandle r = CreateKernelFromString(p, R"(#include "dataflow_api.h"
 void kernel_main() {
     cb_wait_front(0, 1);
-})", cores, ReaderDataMovementConfig{});
+})",
+                                            cores, ReaderDataMovementConfig{});
     (void)r;
     std::string msg = error_of<tensim::DeadlockError>(p);
-    // Found when nothing can run, not by a time limit (a wall-clock bound fails on a loaded machine).
+    // Found when nothing can run, not by a time limit (a wall-clock bound fails on a loaded
+    // machine).
     EXPECT_EQ(msg.find("time limit"), std::string::npos) << msg;
     EXPECT_NE(msg.find("deadlock"), std::string::npos) << msg;
     EXPECT_NE(msg.find("chip0 core (0,0)"), std::string::npos) << msg;
@@ -252,8 +273,12 @@ TEST(DeviceLifetime, OpenRunCloseManyTimes) {
         IDevice* d = CreateDevice(0);
         Program p = CreateProgram();
         CoreCoord c{1, 1};
-        CreateCircularBuffer(p, c, CircularBufferConfig(2048, {{CBIndex::c_0, tt::DataFormat::Float16_b}}).set_page_size(CBIndex::c_0, 2048));
-        CreateKernelFromString(p, "#include \"dataflow_api.h\"\nvoid kernel_main() { cb_reserve_back(0, 1); cb_push_back(0, 1); }\n",
+        CreateCircularBuffer(p, c,
+                             CircularBufferConfig(2048, {{CBIndex::c_0, tt::DataFormat::Float16_b}})
+                                 .set_page_size(CBIndex::c_0, 2048));
+        CreateKernelFromString(p,
+                               "#include \"dataflow_api.h\"\nvoid kernel_main() { "
+                               "cb_reserve_back(0, 1); cb_push_back(0, 1); }\n",
                                c, DataMovementConfig{});
         EnqueueProgram(d->command_queue(), p, true);
         uint64_t cycles = tensim::last_program_stats(d).device_cycles;
@@ -270,13 +295,16 @@ TEST(DeviceLifetime, SameProgramSameCycles) {
         auto buf = CreateBuffer(InterleavedBufferConfig{d, 8 * 2048, 2048, BufferType::DRAM});
         Program p = CreateProgram();
         CoreCoord c{2, 3};
-        CreateCircularBuffer(p, c, CircularBufferConfig(4096, {{CBIndex::c_0, tt::DataFormat::Float16_b}}).set_page_size(CBIndex::c_0, 2048));
+        CreateCircularBuffer(p, c,
+                             CircularBufferConfig(4096, {{CBIndex::c_0, tt::DataFormat::Float16_b}})
+                                 .set_page_size(CBIndex::c_0, 2048));
         KernelHandle k = CreateKernelFromString(p, R"(#include "dataflow_api.h"
 void kernel_main() {
     InterleavedAddrGenFast<true> s{get_arg_val<uint32_t>(0), 2048, DataFormat::Float16_b};
     for (uint32_t i = 0; i < 8; ++i) { noc_async_read_tile(i, s, get_write_ptr(0)); }
     noc_async_read_barrier();
-})", c, DataMovementConfig{});
+})",
+                                                c, DataMovementConfig{});
         SetRuntimeArgs(p, k, c, {buf->address()});
         EnqueueProgram(d->command_queue(), p, true);
         uint64_t cycles = tensim::last_program_stats(d).device_cycles;

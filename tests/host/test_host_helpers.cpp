@@ -95,7 +95,8 @@ TEST(DataFormat, NamesAndParsing) {
                    DataFormat::RawUInt32, DataFormat::Lf8}) {
         EXPECT_EQ(tensim::parse_data_format(tensim::data_format_name(f)), f);
     }
-    EXPECT_NE(thrown_message([] { tensim::parse_data_format("bfloat17"); }).find("'bfloat17'"), std::string::npos);
+    EXPECT_NE(thrown_message([] { tensim::parse_data_format("bfloat17"); }).find("'bfloat17'"),
+              std::string::npos);
 }
 
 TEST(Constants, TileGeometry) {
@@ -250,8 +251,10 @@ TEST(Bfloat16, Tolerances) {
     EXPECT_TRUE(equal_within_n_sig_figs(-3.0f, -3.0f, 5));
     int fail = -2;
     const std::vector<uint32_t> x{0x40003F80u, 0x3F803F80u}, y{0x40003F80u, 0x40003F80u};
-    EXPECT_TRUE(packed_uint32_t_vector_comparison(x, x, [](float a, float b) { return a == b; }, &fail));
-    EXPECT_FALSE(packed_uint32_t_vector_comparison(x, y, [](float a, float b) { return a == b; }, &fail));
+    EXPECT_TRUE(packed_uint32_t_vector_comparison(
+        x, x, [](float a, float b) { return a == b; }, &fail));
+    EXPECT_FALSE(packed_uint32_t_vector_comparison(
+        x, y, [](float a, float b) { return a == b; }, &fail));
     EXPECT_EQ(fail, 3);
 }
 
@@ -285,15 +288,16 @@ TEST(Tilize, FacesOf32x64) {
     ASSERT_EQ(tiled.size(), 2048u);
     for (uint32_t r = 0; r < 32; ++r) {
         for (uint32_t c = 0; c < 64; ++c) {
-            const uint32_t pos = (c / 32) * 1024 + ((r / 16) * 2 + (c % 32) / 16) * 256 + (r % 16) * 16 + c % 16;
+            const uint32_t pos =
+                (c / 32) * 1024 + ((r / 16) * 2 + (c % 32) / 16) * 256 + (r % 16) * 16 + c % 16;
             ASSERT_EQ(tiled[pos], r * 64 + c) << "r=" << r << " c=" << c;
         }
     }
     // Spot checks worked by hand.
-    EXPECT_EQ(tiled[16], 64u);     // face 0, row 1, col 0 is element (1, 0)
-    EXPECT_EQ(tiled[256], 16u);    // face 1 starts at element (0, 16)
-    EXPECT_EQ(tiled[512], 1024u);  // face 2 starts at element (16, 0)
-    EXPECT_EQ(tiled[1024], 32u);   // tile 1 starts at element (0, 32)
+    EXPECT_EQ(tiled[16], 64u);              // face 0, row 1, col 0 is element (1, 0)
+    EXPECT_EQ(tiled[256], 16u);             // face 1 starts at element (0, 16)
+    EXPECT_EQ(tiled[512], 1024u);           // face 2 starts at element (16, 0)
+    EXPECT_EQ(tiled[1024], 32u);            // tile 1 starts at element (0, 32)
     EXPECT_EQ(tiled[1560], 17u * 64 + 40);  // (17, 40): tile 1, face 2, row 1, col 8
     EXPECT_EQ(tiled[2047], 2047u);          // (31, 63) is last in both layouts
     EXPECT_EQ(untilize_nfaces(tiled, 32, 64), rm);
@@ -314,8 +318,8 @@ TEST(Tilize, TileOrderIsRowMajor) {
 TEST(Tilize, Swizzled) {
     const auto rm = iota_matrix(32, 64);
     const auto tiled = tilize_swizzled(rm, 32, 64);
-    EXPECT_EQ(tiled[16], 16u);                  // no faces: row 0 continues to col 16
-    EXPECT_EQ(tiled[1576], 17u * 64 + 40);      // (17, 40): tile 1, 17 * 32 + 8
+    EXPECT_EQ(tiled[16], 16u);              // no faces: row 0 continues to col 16
+    EXPECT_EQ(tiled[1576], 17u * 64 + 40);  // (17, 40): tile 1, 17 * 32 + 8
     EXPECT_EQ(untilize_swizzled(tiled, 32, 64), rm);
 }
 
@@ -386,12 +390,14 @@ TEST(CoreRange, RejectsReversedCorners) {
 
 TEST(CoreRangeSet, OverlapIsAnError) {
     const std::string msg = thrown_message([] {
-        CoreRangeSet s(std::vector<CoreRange>{CoreRange({0, 0}, {2, 2}), CoreRange({2, 2}, {3, 3})});
+        CoreRangeSet s(
+            std::vector<CoreRange>{CoreRange({0, 0}, {2, 2}), CoreRange({2, 2}, {3, 3})});
     });
     EXPECT_NE(msg.find("[(x=0,y=0) - (x=2,y=2)]"), std::string::npos) << msg;
     EXPECT_NE(msg.find("[(x=2,y=2) - (x=3,y=3)]"), std::string::npos) << msg;
-    EXPECT_THROW(CoreRangeSet(std::set<CoreRange>{CoreRange({0, 0}, {1, 1}), CoreRange({1, 0}, {1, 0})}),
-                 std::invalid_argument);
+    EXPECT_THROW(
+        CoreRangeSet(std::set<CoreRange>{CoreRange({0, 0}, {1, 1}), CoreRange({1, 0}, {1, 0})}),
+        std::invalid_argument);
     EXPECT_NO_THROW(CoreRangeSet({CoreRange({0, 0}, {1, 1}), CoreRange({2, 0}, {2, 1})}));
 }
 
@@ -408,7 +414,8 @@ TEST(CoreRangeSet, Queries) {
     EXPECT_FALSE(s.intersects(CoreRange({4, 0}, {4, 4})));
     EXPECT_TRUE(s.contains(CoreRangeSet(CoreRange({1, 1}, {3, 1}))));
     EXPECT_EQ(s.ranges().front(), CoreRange({0, 0}, {1, 1}));  // given order is kept
-    EXPECT_EQ(s.str(), "{[(x=0,y=0) - (x=1,y=1)], [(x=2,y=0) - (x=3,y=1)], [(x=5,y=5) - (x=5,y=5)]}");
+    EXPECT_EQ(s.str(),
+              "{[(x=0,y=0) - (x=1,y=1)], [(x=2,y=0) - (x=3,y=1)], [(x=5,y=5) - (x=5,y=5)]}");
     EXPECT_TRUE(CoreRangeSet().empty());
     EXPECT_THROW(CoreRangeSet().bounding_box(), std::invalid_argument);
 }
@@ -423,17 +430,20 @@ TEST(CoreRangeSet, MergeAndSubtract) {
     // Greedy decomposition: from the first free core take the widest run in its row, then grow
     // it down while the rows below are free. (0,0): run x0-1, grows to y1. (2,1): run x2, grows to
     // y2. (1,2) is left alone.
-    EXPECT_EQ(overlapping.ranges(), (std::vector<CoreRange>{CoreRange({0, 0}, {1, 1}), CoreRange({2, 1}, {2, 2}),
-                                                            CoreRange({1, 2}, {1, 2})}));
+    EXPECT_EQ(overlapping.ranges(),
+              (std::vector<CoreRange>{CoreRange({0, 0}, {1, 1}), CoreRange({2, 1}, {2, 2}),
+                                      CoreRange({1, 2}, {1, 2})}));
 
     // A 4x4 grid without its 2x2 centre: top row, then the side columns grow down to the
     // bottom row, leaving its middle two cores.
     const auto ring = CoreRangeSet(CoreRange({0, 0}, {3, 3})).subtract(CoreRange({1, 1}, {2, 2}));
     EXPECT_EQ(ring.num_cores(), 12u);
-    EXPECT_EQ(ring.ranges(), (std::vector<CoreRange>{CoreRange({0, 0}, {3, 0}), CoreRange({0, 1}, {0, 3}),
-                                                     CoreRange({3, 1}, {3, 3}), CoreRange({1, 3}, {2, 3})}));
+    EXPECT_EQ(ring.ranges(),
+              (std::vector<CoreRange>{CoreRange({0, 0}, {3, 0}), CoreRange({0, 1}, {0, 3}),
+                                      CoreRange({3, 1}, {3, 3}), CoreRange({1, 3}, {2, 3})}));
     EXPECT_FALSE(ring.contains(CoreCoord(1, 1)));
-    EXPECT_TRUE(CoreRangeSet(CoreRange({0, 0}, {1, 1})).subtract(CoreRange({0, 0}, {5, 5})).empty());
+    EXPECT_TRUE(
+        CoreRangeSet(CoreRange({0, 0}, {1, 1})).subtract(CoreRange({0, 0}, {5, 5})).empty());
 
     const auto inter = ring.intersection(CoreRange({0, 0}, {1, 1}));
     EXPECT_EQ(inter.num_cores(), 3u);
@@ -446,10 +456,13 @@ TEST(CoreRangeSet, MergeAndSubtract) {
 TEST(CoreRangeSet, CoreLists) {
     const CoreRangeSet s(CoreRange({0, 0}, {1, 1}));
     EXPECT_EQ(corerange_to_cores(s), (std::vector<CoreCoord>{{0, 0}, {0, 1}, {1, 0}, {1, 1}}));
-    EXPECT_EQ(corerange_to_cores(s, std::nullopt, true), (std::vector<CoreCoord>{{0, 0}, {1, 0}, {0, 1}, {1, 1}}));
+    EXPECT_EQ(corerange_to_cores(s, std::nullopt, true),
+              (std::vector<CoreCoord>{{0, 0}, {1, 0}, {0, 1}, {1, 1}}));
     EXPECT_EQ(corerange_to_cores(s, 3, true), (std::vector<CoreCoord>{{0, 0}, {1, 0}, {0, 1}}));
-    EXPECT_EQ(grid_to_cores(5, 2, 3), (std::vector<CoreCoord>{{0, 0}, {0, 1}, {0, 2}, {1, 0}, {1, 1}}));
-    EXPECT_EQ(grid_to_cores(5, 2, 3, true), (std::vector<CoreCoord>{{0, 0}, {1, 0}, {0, 1}, {1, 1}, {0, 2}}));
+    EXPECT_EQ(grid_to_cores(5, 2, 3),
+              (std::vector<CoreCoord>{{0, 0}, {0, 1}, {0, 2}, {1, 0}, {1, 1}}));
+    EXPECT_EQ(grid_to_cores(5, 2, 3, true),
+              (std::vector<CoreCoord>{{0, 0}, {1, 0}, {0, 1}, {1, 1}, {0, 2}}));
     EXPECT_THROW(grid_to_cores(7, 2, 3), std::invalid_argument);
 }
 
@@ -466,26 +479,33 @@ TEST(WorkSplit, HundredUnitsOn8x8) {
     EXPECT_EQ(units2, 1u);
     EXPECT_EQ(g1.num_cores(), 36u);
     EXPECT_EQ(g2.num_cores(), 28u);
-    EXPECT_EQ(g1.ranges(), (std::vector<CoreRange>{CoreRange({0, 0}, {3, 7}), CoreRange({4, 0}, {4, 3})}));
-    EXPECT_EQ(g2.ranges(), (std::vector<CoreRange>{CoreRange({4, 4}, {4, 7}), CoreRange({5, 0}, {7, 7})}));
+    EXPECT_EQ(g1.ranges(),
+              (std::vector<CoreRange>{CoreRange({0, 0}, {3, 7}), CoreRange({4, 0}, {4, 3})}));
+    EXPECT_EQ(g2.ranges(),
+              (std::vector<CoreRange>{CoreRange({4, 4}, {4, 7}), CoreRange({5, 0}, {7, 7})}));
     EXPECT_EQ(g1.num_cores() * units1 + g2.num_cores() * units2, 100u);
     EXPECT_FALSE(g1.intersects(g2));
 }
 
 TEST(WorkSplit, HundredUnitsOn8x8RowWise) {
-    const auto [num_cores, all, g1, g2, units1, units2] = tt::tt_metal::split_work_to_cores({8, 8}, 100, true);
+    const auto [num_cores, all, g1, g2, units1, units2] =
+        tt::tt_metal::split_work_to_cores({8, 8}, 100, true);
     EXPECT_EQ(num_cores, 64u);
-    EXPECT_EQ(g1.ranges(), (std::vector<CoreRange>{CoreRange({0, 0}, {7, 3}), CoreRange({0, 4}, {3, 4})}));
-    EXPECT_EQ(g2.ranges(), (std::vector<CoreRange>{CoreRange({4, 4}, {7, 4}), CoreRange({0, 5}, {7, 7})}));
+    EXPECT_EQ(g1.ranges(),
+              (std::vector<CoreRange>{CoreRange({0, 0}, {7, 3}), CoreRange({0, 4}, {3, 4})}));
+    EXPECT_EQ(g2.ranges(),
+              (std::vector<CoreRange>{CoreRange({4, 4}, {7, 4}), CoreRange({0, 5}, {7, 7})}));
     EXPECT_EQ(units1, 2u);
     EXPECT_EQ(units2, 1u);
 }
 
 TEST(WorkSplit, FewerUnitsThanCores) {
-    const auto [num_cores, all, g1, g2, units1, units2] = tt::tt_metal::split_work_to_cores({8, 8}, 10);
+    const auto [num_cores, all, g1, g2, units1, units2] =
+        tt::tt_metal::split_work_to_cores({8, 8}, 10);
     EXPECT_EQ(num_cores, 10u);
     // Column 0 (8 cores) then the top two of column 1, one unit each.
-    EXPECT_EQ(all.ranges(), (std::vector<CoreRange>{CoreRange({0, 0}, {0, 7}), CoreRange({1, 0}, {1, 1})}));
+    EXPECT_EQ(all.ranges(),
+              (std::vector<CoreRange>{CoreRange({0, 0}, {0, 7}), CoreRange({1, 0}, {1, 1})}));
     EXPECT_EQ(g1, all);
     EXPECT_TRUE(g2.empty());
     EXPECT_EQ(units1, 1u);
@@ -518,7 +538,8 @@ TEST(WorkSplit, EvenSplitAndCoreRangeSetGrid) {
 
     EXPECT_EQ(tt::tt_metal::num_cores_to_corerangeset(11, CoreCoord(4, 4), true).ranges(),
               (std::vector<CoreRange>{CoreRange({0, 0}, {3, 1}), CoreRange({0, 2}, {2, 2})}));
-    EXPECT_THROW(tt::tt_metal::num_cores_to_corerangeset(17, CoreCoord(4, 4)), std::invalid_argument);
+    EXPECT_THROW(tt::tt_metal::num_cores_to_corerangeset(17, CoreCoord(4, 4)),
+                 std::invalid_argument);
 }
 
 }  // namespace

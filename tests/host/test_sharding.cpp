@@ -2,9 +2,8 @@
 // sharding; and the errors for shard specs that do not fit.
 #include <gtest/gtest.h>
 
-#include <vector>
-
 #include <tt-metalium/host_api.hpp>
+#include <vector>
 
 #include "tensim/error.hpp"
 
@@ -18,10 +17,12 @@ protected:
     void SetUp() override { d = CreateDevice(0); }
     void TearDown() override { CloseDevice(d); }
 
-    // An 4x4-page tensor of 64 B pages (page p holds 16 words equal to p), sharded as given; returns,
-    // per page, the logical core and the offset from the buffer address where it was found.
-    std::shared_ptr<Buffer> make(TensorMemoryLayout layout, const CoreRangeSet& grid, std::array<uint32_t, 2> shard_pages,
-                                 ShardOrientation o, BufferType type = BufferType::L1) {
+    // An 4x4-page tensor of 64 B pages (page p holds 16 words equal to p), sharded as given;
+    // returns, per page, the logical core and the offset from the buffer address where it was
+    // found.
+    std::shared_ptr<Buffer> make(TensorMemoryLayout layout, const CoreRangeSet& grid,
+                                 std::array<uint32_t, 2> shard_pages, ShardOrientation o,
+                                 BufferType type = BufferType::L1) {
         ShardSpecBuffer spec(grid, {shard_pages[0] * 4, shard_pages[1] * 4}, o, {4, 4}, {4, 4});
         auto b = CreateBuffer(ShardedBufferConfig{d, 16 * 64, 64, type, layout, spec});
         std::vector<uint32_t> data(16 * 16);
@@ -43,25 +44,28 @@ protected:
 
 TEST_F(Sharding, HeightShardsGoToCoresInOrder) {
     // 4 cores, one page row (4 pages) each; within a shard pages are row-major.
-    auto b = make(TensorMemoryLayout::HEIGHT_SHARDED, CoreRangeSet(CoreRange({2, 1}, {3, 2})), {1, 4},
-                  ShardOrientation::ROW_MAJOR);
+    auto b = make(TensorMemoryLayout::HEIGHT_SHARDED, CoreRangeSet(CoreRange({2, 1}, {3, 2})),
+                  {1, 4}, ShardOrientation::ROW_MAJOR);
     const CoreCoord order[] = {{2, 1}, {3, 1}, {2, 2}, {3, 2}};
-    for (uint32_t p = 0; p < 16; ++p) EXPECT_EQ(word_at(order[p / 4], b->address() + (p % 4) * 64), p) << p;
+    for (uint32_t p = 0; p < 16; ++p)
+        EXPECT_EQ(word_at(order[p / 4], b->address() + (p % 4) * 64), p) << p;
 }
 
 TEST_F(Sharding, ColumnMajorOrientationEnumeratesCoresByColumn) {
-    auto b = make(TensorMemoryLayout::HEIGHT_SHARDED, CoreRangeSet(CoreRange({2, 1}, {3, 2})), {1, 4},
-                  ShardOrientation::COL_MAJOR);
+    auto b = make(TensorMemoryLayout::HEIGHT_SHARDED, CoreRangeSet(CoreRange({2, 1}, {3, 2})),
+                  {1, 4}, ShardOrientation::COL_MAJOR);
     const CoreCoord order[] = {{2, 1}, {2, 2}, {3, 1}, {3, 2}};
-    for (uint32_t p = 0; p < 16; ++p) EXPECT_EQ(word_at(order[p / 4], b->address() + (p % 4) * 64), p) << p;
+    for (uint32_t p = 0; p < 16; ++p)
+        EXPECT_EQ(word_at(order[p / 4], b->address() + (p % 4) * 64), p) << p;
 }
 
 TEST_F(Sharding, WidthAndBlockShards) {
-    auto w = make(TensorMemoryLayout::WIDTH_SHARDED, CoreRangeSet(CoreRange({0, 0}, {3, 0})), {4, 1},
-                  ShardOrientation::ROW_MAJOR);
-    for (uint32_t p = 0; p < 16; ++p) EXPECT_EQ(word_at({p % 4, 0}, w->address() + (p / 4) * 64), p) << p;
-    auto bl = make(TensorMemoryLayout::BLOCK_SHARDED, CoreRangeSet(CoreRange({0, 0}, {1, 1})), {2, 2},
-                   ShardOrientation::ROW_MAJOR);
+    auto w = make(TensorMemoryLayout::WIDTH_SHARDED, CoreRangeSet(CoreRange({0, 0}, {3, 0})),
+                  {4, 1}, ShardOrientation::ROW_MAJOR);
+    for (uint32_t p = 0; p < 16; ++p)
+        EXPECT_EQ(word_at({p % 4, 0}, w->address() + (p / 4) * 64), p) << p;
+    auto bl = make(TensorMemoryLayout::BLOCK_SHARDED, CoreRangeSet(CoreRange({0, 0}, {1, 1})),
+                   {2, 2}, ShardOrientation::ROW_MAJOR);
     for (uint32_t p = 0; p < 16; ++p) {
         uint32_t r = p / 4, c = p % 4;
         EXPECT_EQ(word_at({c / 2, r / 2}, bl->address() + ((r % 2) * 2 + c % 2) * 64), p) << p;
@@ -70,24 +74,27 @@ TEST_F(Sharding, WidthAndBlockShards) {
 
 TEST_F(Sharding, DramShardsAreBanks) {
     // DRAM shard "cores" are banks (x = bank); the data round-trips through the banks.
-    auto b = make(TensorMemoryLayout::WIDTH_SHARDED, CoreRangeSet(CoreRange({0, 0}, {3, 0})), {4, 1},
-                  ShardOrientation::ROW_MAJOR, BufferType::DRAM);
-    EXPECT_EQ(b->page_location(5).first, 1u);   // column 1 -> bank 1
+    auto b = make(TensorMemoryLayout::WIDTH_SHARDED, CoreRangeSet(CoreRange({0, 0}, {3, 0})),
+                  {4, 1}, ShardOrientation::ROW_MAJOR, BufferType::DRAM);
+    EXPECT_EQ(b->page_location(5).first, 1u);                  // column 1 -> bank 1
     EXPECT_EQ(b->page_location(5).second, b->address() + 64);  // second page of its shard
 }
 
 TEST_F(Sharding, SpecsThatDoNotFitAreErrors) {
-    ShardSpecBuffer too_many(CoreRangeSet(CoreRange({0, 0}, {1, 0})), {4, 16}, ShardOrientation::ROW_MAJOR, {4, 4}, {4, 4});
-    EXPECT_THROW(CreateBuffer(ShardedBufferConfig{d, 16 * 64, 64, BufferType::L1, TensorMemoryLayout::HEIGHT_SHARDED,
-                                                  too_many}),
+    ShardSpecBuffer too_many(CoreRangeSet(CoreRange({0, 0}, {1, 0})), {4, 16},
+                             ShardOrientation::ROW_MAJOR, {4, 4}, {4, 4});
+    EXPECT_THROW(CreateBuffer(ShardedBufferConfig{d, 16 * 64, 64, BufferType::L1,
+                                                  TensorMemoryLayout::HEIGHT_SHARDED, too_many}),
                  tensim::HostError);  // 4 shards on 2 cores
-    ShardSpecBuffer narrow(CoreRangeSet(CoreRange({0, 0}, {3, 0})), {4, 8}, ShardOrientation::ROW_MAJOR, {4, 4}, {4, 4});
-    EXPECT_THROW(CreateBuffer(ShardedBufferConfig{d, 16 * 64, 64, BufferType::L1, TensorMemoryLayout::HEIGHT_SHARDED,
-                                                  narrow}),
+    ShardSpecBuffer narrow(CoreRangeSet(CoreRange({0, 0}, {3, 0})), {4, 8},
+                           ShardOrientation::ROW_MAJOR, {4, 4}, {4, 4});
+    EXPECT_THROW(CreateBuffer(ShardedBufferConfig{d, 16 * 64, 64, BufferType::L1,
+                                                  TensorMemoryLayout::HEIGHT_SHARDED, narrow}),
                  tensim::HostError);  // height shards must span the width
-    ShardSpecBuffer off_grid(CoreRangeSet(CoreRange({7, 7}, {8, 7})), {8, 16}, ShardOrientation::ROW_MAJOR, {4, 4}, {4, 4});
-    EXPECT_THROW(CreateBuffer(ShardedBufferConfig{d, 16 * 64, 64, BufferType::L1, TensorMemoryLayout::HEIGHT_SHARDED,
-                                                  off_grid}),
+    ShardSpecBuffer off_grid(CoreRangeSet(CoreRange({7, 7}, {8, 7})), {8, 16},
+                             ShardOrientation::ROW_MAJOR, {4, 4}, {4, 4});
+    EXPECT_THROW(CreateBuffer(ShardedBufferConfig{d, 16 * 64, 64, BufferType::L1,
+                                                  TensorMemoryLayout::HEIGHT_SHARDED, off_grid}),
                  tensim::HostError);  // core (8,7) is outside the 8x8 grid
 }
 
@@ -97,11 +104,14 @@ namespace {
 
 // A kernel on core (5,5) copies every page of a sharded buffer, found through TensorAccessor, to an
 // interleaved DRAM buffer in page order, then shard 1 as a whole with noc_async_read_shard.
-std::vector<uint32_t> copy_through_accessor(IDevice* d, const std::shared_ptr<Buffer>& src, std::vector<uint32_t>& shard1) {
+std::vector<uint32_t> copy_through_accessor(IDevice* d, const std::shared_ptr<Buffer>& src,
+                                            std::vector<uint32_t>& shard1) {
     auto dst = CreateBuffer(InterleavedBufferConfig{d, src->size(), 64, BufferType::DRAM});
     Program p = CreateProgram();
     CoreCoord core{5, 5};
-    CreateCircularBuffer(p, core, CircularBufferConfig(1024, {{CBIndex::c_0, tt::DataFormat::UInt32}}).set_page_size(CBIndex::c_0, 1024));
+    CreateCircularBuffer(p, core,
+                         CircularBufferConfig(1024, {{CBIndex::c_0, tt::DataFormat::UInt32}})
+                             .set_page_size(CBIndex::c_0, 1024));
     std::vector<uint32_t> cta;
     TensorAccessorArgs(*src).append_to(cta);
     TensorAccessorArgs(*dst).append_to(cta);
@@ -121,8 +131,10 @@ void kernel_main() {
     }
     noc_async_read_shard(1, s, l1);
     noc_async_read_barrier();
-})", core, DataMovementConfig{.compile_args = cta});
-    SetRuntimeArgs(p, k, core, {static_cast<uint32_t>(src->address()), static_cast<uint32_t>(dst->address())});
+})",
+                                            core, DataMovementConfig{.compile_args = cta});
+    SetRuntimeArgs(p, k, core,
+                   {static_cast<uint32_t>(src->address()), static_cast<uint32_t>(dst->address())});
     EnqueueProgram(d->command_queue(), p, true);
     std::vector<uint32_t> out;
     detail::ReadFromBuffer(dst, out);
@@ -141,21 +153,36 @@ TEST_F(Sharding, TensorAccessorFindsEveryPageOfEachLayout) {
         BufferType type;
     };
     const Case cases[] = {
-        {TensorMemoryLayout::HEIGHT_SHARDED, CoreRangeSet(CoreRange({2, 1}, {3, 2})), {1, 4}, ShardOrientation::COL_MAJOR, BufferType::L1},
-        {TensorMemoryLayout::BLOCK_SHARDED, CoreRangeSet(CoreRange({0, 0}, {1, 1})), {2, 2}, ShardOrientation::ROW_MAJOR, BufferType::L1},
-        {TensorMemoryLayout::WIDTH_SHARDED, CoreRangeSet(CoreRange({0, 0}, {3, 0})), {4, 1}, ShardOrientation::ROW_MAJOR, BufferType::DRAM},
+        {TensorMemoryLayout::HEIGHT_SHARDED,
+         CoreRangeSet(CoreRange({2, 1}, {3, 2})),
+         {1, 4},
+         ShardOrientation::COL_MAJOR,
+         BufferType::L1},
+        {TensorMemoryLayout::BLOCK_SHARDED,
+         CoreRangeSet(CoreRange({0, 0}, {1, 1})),
+         {2, 2},
+         ShardOrientation::ROW_MAJOR,
+         BufferType::L1},
+        {TensorMemoryLayout::WIDTH_SHARDED,
+         CoreRangeSet(CoreRange({0, 0}, {3, 0})),
+         {4, 1},
+         ShardOrientation::ROW_MAJOR,
+         BufferType::DRAM},
     };
     for (const Case& c : cases) {
         auto b = make(c.layout, c.grid, c.shard, c.o, c.type);
         std::vector<uint32_t> shard1;
         const std::vector<uint32_t> out = copy_through_accessor(d, b, shard1);
         ASSERT_EQ(out.size(), 256u);
-        for (uint32_t p = 0; p < 16; ++p) EXPECT_EQ(out[p * 16], p) << "page " << p << " layout " << int(c.layout);
+        for (uint32_t p = 0; p < 16; ++p)
+            EXPECT_EQ(out[p * 16], p) << "page " << p << " layout " << int(c.layout);
         // Shard 1, row-major within the shard, as the host placed it.
         const auto [sh, sw] = std::array<uint32_t, 2>{c.shard[0], c.shard[1]};
         for (uint32_t i = 0; i < sh * sw; ++i) {
-            const uint32_t shard_cols = 4 / sw, r = (1 / shard_cols) * sh + i / sw, col = (1 % shard_cols) * sw + i % sw;
-            EXPECT_EQ(shard1[i * 16], r * 4 + col) << "shard 1 page " << i << " layout " << int(c.layout);
+            const uint32_t shard_cols = 4 / sw, r = (1 / shard_cols) * sh + i / sw,
+                           col = (1 % shard_cols) * sw + i % sw;
+            EXPECT_EQ(shard1[i * 16], r * 4 + col)
+                << "shard 1 page " << i << " layout " << int(c.layout);
         }
     }
 }

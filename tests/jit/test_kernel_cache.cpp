@@ -2,17 +2,15 @@
 // preprocess (its manifest is left as it was); editing a header the kernel includes, or the
 // kernel, rebuilds it, also within one process and also when the edit keeps the file's size.
 #include <gtest/gtest.h>
-
 #include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
-#include <optional>
 #include <fstream>
+#include <optional>
 #include <string>
-#include <vector>
-
 #include <tt-metalium/host_api.hpp>
+#include <vector>
 
 using namespace tt;
 using namespace tt::tt_metal;
@@ -30,7 +28,9 @@ size_t count(const fs::path& dir, const std::string& ext) {
 uint32_t run_kernel(IDevice* d, const fs::path& path) {
     Program p = CreateProgram();
     CoreCoord core{1, 1};
-    CreateCircularBuffer(p, core, CircularBufferConfig(32, {{CBIndex::c_0, tt::DataFormat::UInt32}}).set_page_size(CBIndex::c_0, 32));
+    CreateCircularBuffer(p, core,
+                         CircularBufferConfig(32, {{CBIndex::c_0, tt::DataFormat::UInt32}})
+                             .set_page_size(CBIndex::c_0, 32));
     CreateKernel(p, path.string(), core, DataMovementConfig{});
     EnqueueProgram(d->command_queue(), p, true);
     std::vector<uint32_t> got;
@@ -50,8 +50,10 @@ protected:
     }
     void TearDown() override {
         CloseDevice(device);
-        if (saved) setenv("TENSIM_CACHE", saved->c_str(), 1);
-        else unsetenv("TENSIM_CACHE");
+        if (saved)
+            setenv("TENSIM_CACHE", saved->c_str(), 1);
+        else
+            unsetenv("TENSIM_CACHE");
         fs::remove_all(root);
     }
     // Writes a file as if it had been saved a while ago (so its stamp is settled).
@@ -73,8 +75,9 @@ protected:
 
 TEST_F(KernelCache, UnchangedKernelsAreReusedAndEditedSourcesRebuild) {
     const fs::path header = root / "kernel" / "value.h", kernel = root / "kernel" / "store.cpp";
-    const std::string body = "#include \"dataflow_api.h\"\n#include \"value.h\"\n"
-                             "void kernel_main() { *(volatile uint32_t*)get_write_ptr(0) = VALUE; }\n";
+    const std::string body =
+        "#include \"dataflow_api.h\"\n#include \"value.h\"\n"
+        "void kernel_main() { *(volatile uint32_t*)get_write_ptr(0) = VALUE; }\n";
     write_old(header, "#define VALUE 11u\n");
     write_old(kernel, body);
 
@@ -85,7 +88,8 @@ TEST_F(KernelCache, UnchangedKernelsAreReusedAndEditedSourcesRebuild) {
 
     EXPECT_EQ(run_kernel(device, kernel), 11u);
     EXPECT_EQ(objects(), 1u);
-    EXPECT_EQ(fs::last_write_time(manifest()), stamp) << "an unchanged kernel was preprocessed again";
+    EXPECT_EQ(fs::last_write_time(manifest()), stamp)
+        << "an unchanged kernel was preprocessed again";
 
     // A header edited just now, to the same size: rebuilt, also within this process.
     std::ofstream(header) << "#define VALUE 12u\n";

@@ -6,9 +6,8 @@
 #include <cstring>
 #include <functional>
 #include <string>
-#include <vector>
-
 #include <tt-metalium/host_api.hpp>
+#include <vector>
 
 using namespace tt;
 using namespace tt::tt_metal;
@@ -16,19 +15,30 @@ using namespace tt::tt_metal;
 namespace {
 
 constexpr uint32_t kBase = 97248;  // the unreserved base: the first CB's address
-uint32_t at(uint32_t r, uint32_t c) { return ((r / 16) * 2 + c / 16) * 256 + (r % 16) * 16 + c % 16; }
+uint32_t at(uint32_t r, uint32_t c) {
+    return ((r / 16) * 2 + c / 16) * 256 + (r % 16) * 16 + c % 16;
+}
 
 // Runs `compute` on core (0,0) with fp32 input CBs c_0 (n0 tiles) and c_1 (n1 tiles) holding
 // `in0`/`in1` (tile order), and an fp32 output CB c_16 of `nout` tiles; returns c_16's contents.
-std::vector<float> run(const std::string& compute, const std::vector<float>& in0, const std::vector<float>& in1,
-                       uint32_t nout, std::vector<uint32_t> args = {}) {
+std::vector<float> run(const std::string& compute, const std::vector<float>& in0,
+                       const std::vector<float>& in1, uint32_t nout,
+                       std::vector<uint32_t> args = {}) {
     IDevice* d = CreateDevice(0);
     Program p = CreateProgram();
     CoreCoord core{0, 0};
-    uint32_t n0 = std::max<uint32_t>(1, in0.size() / 1024), n1 = std::max<uint32_t>(1, in1.size() / 1024);
-    CreateCircularBuffer(p, core, CircularBufferConfig(n0 * 4096, {{CBIndex::c_0, tt::DataFormat::Float32}}).set_page_size(CBIndex::c_0, 4096));
-    CreateCircularBuffer(p, core, CircularBufferConfig(n1 * 4096, {{CBIndex::c_1, tt::DataFormat::Float32}}).set_page_size(CBIndex::c_1, 4096));
-    CreateCircularBuffer(p, core, CircularBufferConfig(nout * 4096, {{CBIndex::c_16, tt::DataFormat::Float32}}).set_page_size(CBIndex::c_16, 4096));
+    uint32_t n0 = std::max<uint32_t>(1, in0.size() / 1024),
+             n1 = std::max<uint32_t>(1, in1.size() / 1024);
+    CreateCircularBuffer(p, core,
+                         CircularBufferConfig(n0 * 4096, {{CBIndex::c_0, tt::DataFormat::Float32}})
+                             .set_page_size(CBIndex::c_0, 4096));
+    CreateCircularBuffer(p, core,
+                         CircularBufferConfig(n1 * 4096, {{CBIndex::c_1, tt::DataFormat::Float32}})
+                             .set_page_size(CBIndex::c_1, 4096));
+    CreateCircularBuffer(
+        p, core,
+        CircularBufferConfig(nout * 4096, {{CBIndex::c_16, tt::DataFormat::Float32}})
+            .set_page_size(CBIndex::c_16, 4096));
     auto put = [&](const std::vector<float>& v, uint32_t addr) {
         std::vector<uint32_t> w(v.size());
         std::memcpy(w.data(), v.data(), 4 * v.size());
@@ -40,7 +50,8 @@ std::vector<float> run(const std::string& compute, const std::vector<float>& in0
 void kernel_main() {
     cb_reserve_back(0, get_arg_val<uint32_t>(0)); cb_push_back(0, get_arg_val<uint32_t>(0));
     cb_reserve_back(1, get_arg_val<uint32_t>(1)); cb_push_back(1, get_arg_val<uint32_t>(1));
-})", core, ReaderDataMovementConfig{});
+})",
+                                    core, ReaderDataMovementConfig{});
     SetRuntimeArgs(p, r, core, {n0, n1});
     auto c = CreateKernelFromString(p, compute, core, ComputeConfig{.fp32_dest_acc_en = true});
     if (!args.empty()) SetRuntimeArgs(p, c, core, args);
@@ -57,7 +68,9 @@ std::vector<float> ramp(uint32_t tiles, float scale = 1.0f) {
     std::vector<float> v(tiles * 1024);
     for (uint32_t t = 0; t < tiles; ++t)
         for (uint32_t r = 0; r < 32; ++r)
-            for (uint32_t c = 0; c < 32; ++c) v[t * 1024 + at(r, c)] = scale * float(int((r * 32 + c) % 251) - 125 + int(t) * 7);  // exact in SrcA
+            for (uint32_t c = 0; c < 32; ++c)
+                v[t * 1024 + at(r, c)] =
+                    scale * float(int((r * 32 + c) % 251) - 125 + int(t) * 7);  // exact in SrcA
     return v;
 }
 
@@ -68,7 +81,8 @@ void kernel_main() {
     transpose_wh_init(0, 16);
     cb_wait_front(0, 1); tile_regs_acquire(); transpose_wh_tile(0, 0, 0); tile_regs_commit();
     tile_regs_wait(); cb_reserve_back(16, 1); pack_tile(0, 16); cb_push_back(16, 1); tile_regs_release();
-})", in, {}, 1);
+})",
+                   in, {}, 1);
     for (uint32_t r = 0; r < 32; ++r)
         for (uint32_t c = 0; c < 32; ++c) ASSERT_EQ(out[at(r, c)], in[at(c, r)]) << r << "," << c;
 }
@@ -78,15 +92,19 @@ TEST(ComputeApi, BroadcastRowsColsScalar) {
     for (const char* dim : {"ROW", "COL", "SCALAR"}) {
         std::string src = std::string(R"(#include "compute_kernel_api/bcast.h"
 void kernel_main() {
-    init_bcast<ELWADD, BroadcastType::)") + dim + R"(>(0, 1, 16);
+    init_bcast<ELWADD, BroadcastType::)") +
+                          dim + R"(>(0, 1, 16);
     cb_wait_front(0, 1); cb_wait_front(1, 1);
-    tile_regs_acquire(); add_tiles_bcast<BroadcastType::)" + dim + R"(>(0, 1, 0, 0, 0); tile_regs_commit();
+    tile_regs_acquire(); add_tiles_bcast<BroadcastType::)" +
+                          dim + R"(>(0, 1, 0, 0, 0); tile_regs_commit();
     tile_regs_wait(); cb_reserve_back(16, 1); pack_tile(0, 16); cb_push_back(16, 1); tile_regs_release();
 })";
         auto out = run(src, a, b, 1);
         for (uint32_t r = 0; r < 32; ++r)
             for (uint32_t c = 0; c < 32; ++c) {
-                float bv = std::string(dim) == "ROW" ? b[at(0, c)] : std::string(dim) == "COL" ? b[at(r, 0)] : b[at(0, 0)];
+                float bv = std::string(dim) == "ROW"   ? b[at(0, c)]
+                           : std::string(dim) == "COL" ? b[at(r, 0)]
+                                                       : b[at(0, 0)];
                 ASSERT_FLOAT_EQ(out[at(r, c)], a[at(r, c)] + bv) << dim << " " << r << "," << c;
             }
     }
@@ -99,11 +117,14 @@ TEST(ComputeApi, ReduceAlongEachDimensionAccumulatesOverTiles) {
         for (const char* pool : {"SUM", "MAX"}) {
             std::string src = std::string(R"(#include "compute_kernel_api/reduce.h"
 void kernel_main() {
-    reduce_init<PoolType::)") + pool + ", ReduceDim::" + dim + R"(>(0, 1, 16);
+    reduce_init<PoolType::)") +
+                              pool + ", ReduceDim::" + dim + R"(>(0, 1, 16);
     cb_wait_front(0, 2); cb_wait_front(1, 1);
     tile_regs_acquire();
-    reduce_tile<PoolType::)" + pool + ", ReduceDim::" + dim + R"(>(0, 1, 0, 0, 0);
-    reduce_tile<PoolType::)" + pool + ", ReduceDim::" + dim + R"(>(0, 1, 1, 0, 0);
+    reduce_tile<PoolType::)" + pool +
+                              ", ReduceDim::" + dim + R"(>(0, 1, 0, 0, 0);
+    reduce_tile<PoolType::)" + pool +
+                              ", ReduceDim::" + dim + R"(>(0, 1, 1, 0, 0);
     tile_regs_commit();
     tile_regs_wait(); cb_reserve_back(16, 1); pack_tile(0, 16); cb_push_back(16, 1); tile_regs_release();
     reduce_uninit();
@@ -121,9 +142,12 @@ void kernel_main() {
             for (uint32_t k = 0; k < 32; ++k) {
                 double acc = sum ? 0 : -1e30;
                 for (uint32_t t = 0; t < 2; ++t)
-                    for (uint32_t j = 0; j < 32; ++j) acc = combine(acc, in[t * 1024 + (d == "REDUCE_ROW" ? at(k, j) : at(j, k))]);
+                    for (uint32_t j = 0; j < 32; ++j)
+                        acc =
+                            combine(acc, in[t * 1024 + (d == "REDUCE_ROW" ? at(k, j) : at(j, k))]);
                 float got = d == "REDUCE_ROW" ? out[at(k, 0)] : out[at(0, k)];
-                EXPECT_NEAR(got, acc, std::abs(acc) * 1e-5 + 1e-5) << pool << " " << dim << " " << k;
+                EXPECT_NEAR(got, acc, std::abs(acc) * 1e-5 + 1e-5)
+                    << pool << " " << dim << " " << k;
                 // Everything else of the output tile stays zero.
                 EXPECT_EQ(d == "REDUCE_ROW" ? out[at(k, 5)] : out[at(5, k)], 0.0f);
             }
@@ -131,7 +155,8 @@ void kernel_main() {
 }
 
 TEST(ComputeApi, TilizeAndUntilizeBlocks) {
-    // c_0 holds 32 rows of 2 tiles' width, row-major; tilize gives two tiles, untilize restores them.
+    // c_0 holds 32 rows of 2 tiles' width, row-major; tilize gives two tiles, untilize restores
+    // them.
     std::vector<float> rm(2048);
     for (uint32_t i = 0; i < rm.size(); ++i) rm[i] = float(i);
     auto tiles = run(R"(#include "compute_kernel_api/tilize.h"
@@ -140,17 +165,20 @@ void kernel_main() {
     cb_wait_front(0, 2); cb_reserve_back(16, 2);
     tilize_block(0, 2, 16);
     cb_push_back(16, 2); cb_pop_front(0, 2);
-})", rm, {}, 2);
+})",
+                     rm, {}, 2);
     for (uint32_t t = 0; t < 2; ++t)
         for (uint32_t r = 0; r < 32; ++r)
-            for (uint32_t c = 0; c < 32; ++c) ASSERT_EQ(tiles[t * 1024 + at(r, c)], rm[r * 64 + t * 32 + c]);
+            for (uint32_t c = 0; c < 32; ++c)
+                ASSERT_EQ(tiles[t * 1024 + at(r, c)], rm[r * 64 + t * 32 + c]);
     auto back = run(R"(#include "compute_kernel_api/untilize.h"
 void kernel_main() {
     untilize_init(0, 16);
     cb_wait_front(0, 2); cb_reserve_back(16, 2);
     untilize_block(0, 2, 16);
     cb_push_back(16, 2); cb_pop_front(0, 2);
-})", tiles, {}, 2);
+})",
+                    tiles, {}, 2);
     EXPECT_EQ(back, rm);
 }
 
@@ -167,8 +195,10 @@ void kernel_main() {
     binary_dest_reuse_tiles<ELWMUL, EltwiseBinaryReuseDestType::DEST_TO_SRCA>(1, 0, 0);
     tile_regs_commit();
     tile_regs_wait(); cb_reserve_back(16, 1); pack_tile(0, 16); cb_push_back(16, 1); tile_regs_release();
-})", a, b, 1);
-    for (uint32_t i = 0; i < 1024; ++i) ASSERT_NEAR(out[i], a[i] * b[i], std::abs(a[i] * b[i]) * 1e-2 + 1e-3) << i;
+})",
+                   a, b, 1);
+    for (uint32_t i = 0; i < 1024; ++i)
+        ASSERT_NEAR(out[i], a[i] * b[i], std::abs(a[i] * b[i]) * 1e-2 + 1e-3) << i;
 
     // matmul_block 1x2 (rt=1, ct=2, kt=2): Dst[c] += A[0,k] x B[k,c] for one k step.
     auto mm = run(R"(#include "compute_kernel_api/matmul.h"
@@ -179,13 +209,16 @@ void kernel_main() {
     matmul_block(0, 1, 0, 0, 0, false, 2, 1, 2);
     tile_regs_commit();
     tile_regs_wait(); cb_reserve_back(16, 2); pack_tile(0, 16); pack_tile(1, 16); cb_push_back(16, 2); tile_regs_release();
-})", a, b, 2);
+})",
+                  a, b, 2);
     for (uint32_t c = 0; c < 2; ++c)
         for (uint32_t i : {0u, 7u, 31u})
             for (uint32_t j : {0u, 16u, 31u}) {
                 double ref = 0;
-                for (uint32_t k = 0; k < 32; ++k) ref += double(a[at(i, k)]) * double(b[c * 1024 + at(k, j)]);
-                EXPECT_NEAR(mm[c * 1024 + at(i, j)], ref, std::abs(ref) * 2e-2 + 0.5) << c << " " << i << "," << j;
+                for (uint32_t k = 0; k < 32; ++k)
+                    ref += double(a[at(i, k)]) * double(b[c * 1024 + at(k, j)]);
+                EXPECT_NEAR(mm[c * 1024 + at(i, j)], ref, std::abs(ref) * 2e-2 + 0.5)
+                    << c << " " << i << "," << j;
             }
 
     // Packer L1 accumulation: packing the same tile twice with accumulation on doubles it.
@@ -202,7 +235,8 @@ void kernel_main() {
         tile_regs_release();
     }
     cb_push_back(16, 1);
-})", ramp(1), {}, 1);
+})",
+                   ramp(1), {}, 1);
     auto in = ramp(1);
     for (uint32_t i = 0; i < 1024; ++i) ASSERT_FLOAT_EQ(acc[i], 2 * in[i]) << i;
 }
@@ -228,7 +262,8 @@ void MAIN {
     reduce_revert_delta(16);
 }
 }
-)", in, scaler, 1);
+)",
+                   in, scaler, 1);
     for (uint32_t c = 0; c < 32; ++c) {
         float m = -1e30f;
         for (uint32_t r = 0; r < 32; ++r) m = std::max(m, in[at(r, c)]);
@@ -253,10 +288,12 @@ void kernel_main() {
     cb_wait_front(0, 1); cb_wait_front(1, 1);
     tile_regs_acquire();
     copy_tile(0, 0, 0);
-    binary_dest_reuse_tiles<ELWSUB, EltwiseBinaryReuseDestType::)") + dir + ">(1, 0, 0);" + kUnaryTail;
+    binary_dest_reuse_tiles<ELWSUB, EltwiseBinaryReuseDestType::)") +
+                          dir + ">(1, 0, 0);" + kUnaryTail;
         auto out = run(src, a, b, 1);
         bool dst_is_a = std::string(dir) == "DEST_TO_SRCA";
-        for (uint32_t i = 0; i < 1024; ++i) ASSERT_EQ(out[i], dst_is_a ? a[i] - b[i] : b[i] - a[i]) << dir << " " << i;
+        for (uint32_t i = 0; i < 1024; ++i)
+            ASSERT_EQ(out[i], dst_is_a ? a[i] - b[i] : b[i] - a[i]) << dir << " " << i;
     }
 }
 
@@ -269,7 +306,9 @@ void kernel_main() {
     tile_regs_acquire();
     copy_tile(1, 0, 0);
     add_tiles_init(0, 1, true);
-    add_tiles(0, 1, 0, 0, 0);)") + kUnaryTail, a, b, 1);
+    add_tiles(0, 1, 0, 0, 0);)") +
+                       kUnaryTail,
+                   a, b, 1);
     for (uint32_t i = 0; i < 1024; ++i) ASSERT_EQ(out[i], b[i] + (a[i] + b[i])) << i;
 }
 
@@ -287,15 +326,18 @@ void kernel_main() {
     tile_regs_wait(); cb_reserve_back(16, 4);
     for (uint32_t i = 0; i < 4; ++i) pack_tile(i, 16);
     cb_push_back(16, 4); tile_regs_release();
-})", a, b, 4);
+})",
+                   a, b, 4);
     for (uint32_t r = 0; r < 2; ++r)
         for (uint32_t c = 0; c < 2; ++c)
             for (uint32_t i : {0u, 13u, 31u})
                 for (uint32_t j : {0u, 20u}) {
                     double ref = 0;
                     for (uint32_t k = 0; k < 32; ++k)
-                        ref += double(a[(r * 2 + 1) * 1024 + at(i, k)]) * double(b[(2 + c) * 1024 + at(k, j)]);
-                    ASSERT_EQ(out[(r * 2 + c) * 1024 + at(i, j)], float(ref)) << r << c << " " << i << "," << j;
+                        ref += double(a[(r * 2 + 1) * 1024 + at(i, k)]) *
+                               double(b[(2 + c) * 1024 + at(k, j)]);
+                    ASSERT_EQ(out[(r * 2 + c) * 1024 + at(i, j)], float(ref))
+                        << r << c << " " << i << "," << j;
                 }
 }
 
@@ -309,11 +351,13 @@ void kernel_main() {
     pack_untilize_block<2, 2>(0, 2, 16);
     cb_push_back(16, 4); cb_pop_front(0, 4);
     pack_untilize_uninit(16);
-})", in, {}, 4);
+})",
+                   in, {}, 4);
     for (uint32_t row = 0; row < 64; ++row)
         for (uint32_t col = 0; col < 64; ++col) {
             uint32_t tile = (row / 32) * 2 + col / 32;
-            ASSERT_EQ(out[row * 64 + col], in[tile * 1024 + at(row % 32, col % 32)]) << row << "," << col;
+            ASSERT_EQ(out[row * 64 + col], in[tile * 1024 + at(row % 32, col % 32)])
+                << row << "," << col;
         }
 }
 
@@ -327,8 +371,10 @@ TEST(ComputeApi, SfpuOpsThroughTheKernelApiWithTheirParameterEncodings) {
         {"exp_tile_init(); exp_tile(0);", [](double x) { return std::exp(x); }},
         {"log_tile_init(); abs_tile(0); add_unary_tile(0, 0x3f800000u); log_tile(0);",
          [](double x) { return std::log(std::abs(x) + 1.0); }},
-        {"relu_max_tile_init(); relu_max_tile(0, 0x3f000000u);", [](double x) { return std::min(std::max(x, 0.0), 0.5); }},
-        {"div_unary_tile(0, 0x3e800000u);", [](double x) { return x * 0.25; }},  // the host passes 1/4
+        {"relu_max_tile_init(); relu_max_tile(0, 0x3f000000u);",
+         [](double x) { return std::min(std::max(x, 0.0), 0.5); }},
+        {"div_unary_tile(0, 0x3e800000u);",
+         [](double x) { return x * 0.25; }},  // the host passes 1/4
         {"power_tile_init(); power_tile(0, 3);", [](double x) { return x * x * x; }},
     };
     for (const auto& c : cases) {
@@ -355,7 +401,8 @@ void kernel_main() {
     cb_wait_front(0, 1); cb_wait_front(1, 1);
     tile_regs_acquire();
     mul_tiles_init(0, 1);
-    mul_tiles(0, 1, 0, 0, 0);)") + kUnaryTail;
+    mul_tiles(0, 1, 0, 0, 0);)") +
+                            kUnaryTail;
     tensim::set_numerics("fast");
     auto fast = run(src, a, b, 1);
     tensim::set_numerics("faithful");

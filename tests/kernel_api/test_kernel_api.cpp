@@ -4,9 +4,8 @@
 
 #include <numeric>
 #include <string>
-#include <vector>
-
 #include <tt-metalium/host_api.hpp>
+#include <vector>
 
 #include "tensim/error.hpp"
 
@@ -25,10 +24,12 @@ protected:
 
 // Copies `pages` pages of `page` bytes from src to dst through a one-page CB, with the generator
 // chosen by the defines: the host wrote src with its own placement and reads dst back the same way.
-void copy_pages(IDevice* device, BufferType src_type, BufferType dst_type, uint32_t page, uint32_t pages,
-                const std::string& generator) {
-    auto src = CreateBuffer(InterleavedBufferConfig{device, uint64_t(page) * pages, page, src_type});
-    auto dst = CreateBuffer(InterleavedBufferConfig{device, uint64_t(page) * pages, page, dst_type});
+void copy_pages(IDevice* device, BufferType src_type, BufferType dst_type, uint32_t page,
+                uint32_t pages, const std::string& generator) {
+    auto src =
+        CreateBuffer(InterleavedBufferConfig{device, uint64_t(page) * pages, page, src_type});
+    auto dst =
+        CreateBuffer(InterleavedBufferConfig{device, uint64_t(page) * pages, page, dst_type});
     std::vector<uint8_t> in(page * pages);
     for (size_t i = 0; i < in.size(); ++i) in[i] = static_cast<uint8_t>(i * 31 + i / 97);
     EnqueueWriteBuffer(device->command_queue(), src, in, true);
@@ -36,11 +37,14 @@ void copy_pages(IDevice* device, BufferType src_type, BufferType dst_type, uint3
     Program p = CreateProgram();
     CoreCoord core{3, 4};
     uint32_t cb_bytes = (page + 31) / 32 * 32;
-    CreateCircularBuffer(p, core, CircularBufferConfig(cb_bytes, {{CBIndex::c_0, tt::DataFormat::UInt8}}).set_page_size(CBIndex::c_0, cb_bytes));
+    CreateCircularBuffer(p, core,
+                         CircularBufferConfig(cb_bytes, {{CBIndex::c_0, tt::DataFormat::UInt8}})
+                             .set_page_size(CBIndex::c_0, cb_bytes));
     std::vector<uint32_t> cta;
     TensorAccessorArgs(*src).append_to(cta);
     TensorAccessorArgs(*dst).append_to(cta);
-    KernelHandle k = CreateKernelFromString(p, R"(#include "dataflow_api.h"
+    KernelHandle k = CreateKernelFromString(
+        p, R"(#include "dataflow_api.h"
 void kernel_main() {
     uint32_t src = get_arg_val<uint32_t>(0), dst = get_arg_val<uint32_t>(1);
     uint32_t page = get_arg_val<uint32_t>(2), pages = get_arg_val<uint32_t>(3);
@@ -60,10 +64,13 @@ void kernel_main() {
         noc_async_write(l1, get_noc_addr(i, d), page);
         noc_async_write_barrier();
     }
-})", core, DataMovementConfig{.compile_args = cta,
-                               .defines = {{"SRC_DRAM", src_type == BufferType::DRAM ? "true" : "false"},
-                                           {"DST_DRAM", dst_type == BufferType::DRAM ? "true" : "false"},
-                                           {generator, "1"}}});
+})",
+        core,
+        DataMovementConfig{
+            .compile_args = cta,
+            .defines = {{"SRC_DRAM", src_type == BufferType::DRAM ? "true" : "false"},
+                        {"DST_DRAM", dst_type == BufferType::DRAM ? "true" : "false"},
+                        {generator, "1"}}});
     SetRuntimeArgs(p, k, core, {src->address(), dst->address(), page, pages});
     EnqueueProgram(device->command_queue(), p, true);
     std::vector<uint8_t> out;
@@ -85,9 +92,13 @@ TEST_F(KernelApi, Noc1MulticastWithSwappedCorners) {
     // A NoC1 kernel passes the rectangle's corners end first, as TT-Metal's NoC1 kernels do.
     Program p = CreateProgram();
     CoreRange all({0, 0}, {2, 2});
-    CreateCircularBuffer(p, all, CircularBufferConfig(1024, {{CBIndex::c_0, tt::DataFormat::UInt32}}).set_page_size(CBIndex::c_0, 1024));
-    CoreCoord start = device->worker_core_from_logical_core({1, 1}), end = device->worker_core_from_logical_core({2, 2});
-    KernelHandle k = CreateKernelFromString(p, R"(#include "dataflow_api.h"
+    CreateCircularBuffer(p, all,
+                         CircularBufferConfig(1024, {{CBIndex::c_0, tt::DataFormat::UInt32}})
+                             .set_page_size(CBIndex::c_0, 1024));
+    CoreCoord start = device->worker_core_from_logical_core({1, 1}),
+              end = device->worker_core_from_logical_core({2, 2});
+    KernelHandle k = CreateKernelFromString(
+        p, R"(#include "dataflow_api.h"
 void kernel_main() {
     uint32_t l1 = get_write_ptr(0);
     uint32_t* p = (uint32_t*)l1;
@@ -96,8 +107,11 @@ void kernel_main() {
                                             get_arg_val<uint32_t>(0), get_arg_val<uint32_t>(1), l1);
     noc_async_write_multicast(l1, mcast, 1024, 4);
     noc_async_write_barrier();
-})", CoreCoord{0, 0}, DataMovementConfig{.processor = DataMovementProcessor::RISCV_1, .noc = NOC::NOC_1});
-    SetRuntimeArgs(p, k, CoreCoord{0, 0}, {uint32_t(start.x), uint32_t(start.y), uint32_t(end.x), uint32_t(end.y)});
+})",
+        CoreCoord{0, 0},
+        DataMovementConfig{.processor = DataMovementProcessor::RISCV_1, .noc = NOC::NOC_1});
+    SetRuntimeArgs(p, k, CoreCoord{0, 0},
+                   {uint32_t(start.x), uint32_t(start.y), uint32_t(end.x), uint32_t(end.y)});
     run(p);
     // Where did c_0 land? At the unreserved base on every core of this program.
     uint32_t cb_addr = 97248;
@@ -116,8 +130,12 @@ TEST_F(KernelApi, CircularBuffersAreAlignedAndDramReadsIntoThemWork) {
     EnqueueWriteBuffer(device->command_queue(), src, in, true);
     Program p = CreateProgram();
     CoreCoord core{0, 0};
-    CreateCircularBuffer(p, core, CircularBufferConfig(48, {{CBIndex::c_1, tt::DataFormat::UInt8}}).set_page_size(CBIndex::c_1, 48));
-    CreateCircularBuffer(p, core, CircularBufferConfig(2048, {{CBIndex::c_0, tt::DataFormat::UInt32}}).set_page_size(CBIndex::c_0, 2048));
+    CreateCircularBuffer(p, core,
+                         CircularBufferConfig(48, {{CBIndex::c_1, tt::DataFormat::UInt8}})
+                             .set_page_size(CBIndex::c_1, 48));
+    CreateCircularBuffer(p, core,
+                         CircularBufferConfig(2048, {{CBIndex::c_0, tt::DataFormat::UInt32}})
+                             .set_page_size(CBIndex::c_0, 2048));
     auto out = CreateBuffer(InterleavedBufferConfig{device, 2048, 2048, BufferType::DRAM});
     KernelHandle k = CreateKernelFromString(p, R"(#include "dataflow_api.h"
 void kernel_main() {
@@ -126,7 +144,8 @@ void kernel_main() {
     noc_async_read_barrier();
     noc_async_write(l1, get_noc_addr_from_bank_id<true>(0, get_arg_val<uint32_t>(1)), 2048);
     noc_async_write_barrier();
-})", core, DataMovementConfig{});
+})",
+                                            core, DataMovementConfig{});
     SetRuntimeArgs(p, k, core, {src->address(), out->address()});
     run(p);
     std::vector<uint32_t> got;
@@ -137,13 +156,17 @@ void kernel_main() {
 TEST_F(KernelApi, NamedCompileTimeArgs) {
     Program p = CreateProgram();
     CoreCoord core{0, 0};
-    CreateCircularBuffer(p, core, CircularBufferConfig(32, {{CBIndex::c_0, tt::DataFormat::UInt32}}).set_page_size(CBIndex::c_0, 32));
-    CreateKernelFromString(p, R"(#include "dataflow_api.h"
+    CreateCircularBuffer(p, core,
+                         CircularBufferConfig(32, {{CBIndex::c_0, tt::DataFormat::UInt32}})
+                             .set_page_size(CBIndex::c_0, 32));
+    CreateKernelFromString(
+        p, R"(#include "dataflow_api.h"
 void kernel_main() {
     constexpr uint32_t a = get_named_compile_time_arg_val("alpha");
     static_assert(a == 7, "named args are compile-time constants");
     *(volatile uint32_t*)get_write_ptr(0) = a * 100 + get_compile_time_arg_val(1);
-})", core, DataMovementConfig{.compile_args = {5, 9}, .named_compile_args = {{"alpha", 7}}});
+})",
+        core, DataMovementConfig{.compile_args = {5, 9}, .named_compile_args = {{"alpha", 7}}});
     run(p);
     std::vector<uint32_t> got;
     detail::ReadFromDeviceL1(device, core, 97248, 4, got);  // c_0 sits at the unreserved base
@@ -153,14 +176,18 @@ void kernel_main() {
 TEST_F(KernelApi, ReadingAnUnsetRuntimeArgIsAnError) {
     Program p = CreateProgram();
     CoreCoord core{0, 0};
-    KernelHandle k = CreateKernelFromString(p, "#include \"dataflow_api.h\"\nvoid kernel_main() {\n  (void)get_arg_val<uint32_t>(2);\n}\n",
-                                            core, DataMovementConfig{});
+    KernelHandle k = CreateKernelFromString(
+        p,
+        "#include \"dataflow_api.h\"\nvoid kernel_main() {\n  (void)get_arg_val<uint32_t>(2);\n}\n",
+        core, DataMovementConfig{});
     SetRuntimeArgs(p, k, core, {1, 2});
     try {
         run(p);
         FAIL() << "no error";
     } catch (const tensim::KernelError& e) {
-        EXPECT_NE(std::string(e.what()).find("runtime arg 2 read, but the host set 2"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("runtime arg 2 read, but the host set 2"),
+                  std::string::npos)
+            << e.what();
         EXPECT_NE(std::string(e.what()).find("line 3"), std::string::npos) << e.what();
     }
 }
@@ -168,7 +195,8 @@ TEST_F(KernelApi, ReadingAnUnsetRuntimeArgIsAnError) {
 TEST(BufferMisuse, UseAfterCloseAndBadFixedAddress) {
     IDevice* d = CreateDevice(0);
     auto buf = CreateBuffer(InterleavedBufferConfig{d, 2048, 2048, BufferType::DRAM});
-    EXPECT_THROW(CreateBuffer(InterleavedBufferConfig{d, 2048, 2048, BufferType::L1}, 0x10000), tensim::HostError);
+    EXPECT_THROW(CreateBuffer(InterleavedBufferConfig{d, 2048, 2048, BufferType::L1}, 0x10000),
+                 tensim::HostError);
     CloseDevice(d);
     IDevice* d2 = CreateDevice(0);
     std::vector<uint32_t> data(512, 1);

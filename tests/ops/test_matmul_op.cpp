@@ -18,8 +18,8 @@ using tt::tt_metal::IDevice;
 namespace {
 
 // A [batch][m][k] x B [k][n] (or [batch][k][n]) in fp64.
-std::vector<double> reference(const std::vector<float>& a, const std::vector<float>& b, const Shape& sa,
-                              const Shape& sb) {
+std::vector<double> reference(const std::vector<float>& a, const std::vector<float>& b,
+                              const Shape& sa, const Shape& sb) {
     std::vector<double> c(size_t(sa.batch) * sa.rows * sb.cols, 0.0);
     for (uint32_t bt = 0; bt < sa.batch; ++bt) {
         const float* A = &a[size_t(bt) * sa.rows * sa.cols];
@@ -28,7 +28,8 @@ std::vector<double> reference(const std::vector<float>& a, const std::vector<flo
         for (uint32_t i = 0; i < sa.rows; ++i)
             for (uint32_t k = 0; k < sa.cols; ++k) {
                 const double aik = A[size_t(i) * sa.cols + k];
-                for (uint32_t j = 0; j < sb.cols; ++j) C[size_t(i) * sb.cols + j] += aik * B[size_t(k) * sb.cols + j];
+                for (uint32_t j = 0; j < sb.cols; ++j)
+                    C[size_t(i) * sb.cols + j] += aik * B[size_t(k) * sb.cols + j];
             }
     }
     return c;
@@ -36,8 +37,8 @@ std::vector<double> reference(const std::vector<float>& a, const std::vector<flo
 
 double pcc(const std::vector<double>& x, const std::vector<float>& y) {
     double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
-    for (size_t i = 0; i < x.size(); ++i) sx += x[i], sy += y[i], sxx += x[i] * x[i], syy += double(y[i]) * y[i],
-                                           sxy += x[i] * y[i];
+    for (size_t i = 0; i < x.size(); ++i)
+        sx += x[i], sy += y[i], sxx += x[i] * x[i], syy += double(y[i]) * y[i], sxy += x[i] * y[i];
     const double n = double(x.size());
     return (sxy - sx * sy / n) / std::sqrt((sxx - sx * sx / n) * (syy - sy * sy / n));
 }
@@ -73,7 +74,8 @@ protected:
         const MatmulPlan want = plan_matmul(dev, {c.a, c.b, c.da, c.db, c.ma, c.mb, false}, c.cfg);
         std::mt19937 rng(7);
         std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
-        std::vector<float> va(size_t(c.a.batch) * c.a.rows * c.a.cols), vb(size_t(c.b.batch) * c.b.rows * c.b.cols);
+        std::vector<float> va(size_t(c.a.batch) * c.a.rows * c.a.cols),
+            vb(size_t(c.b.batch) * c.b.rows * c.b.cols);
         for (float& v : va) v = dist(rng);
         for (float& v : vb) v = dist(rng);
         const Tensor a = Tensor::from_host(dev, va, c.a, c.da, want.a_mem);
@@ -111,7 +113,8 @@ TEST_F(MatmulOp, TwoDOutputBlocksAndPackerAccumulation) {
     // 2x2 tiles per core computed as 1x1 output blocks, K in 4 steps: partials accumulate in L1.
     Case c{{1, 256, 256}, {1, 256, 256}};
     c.cfg = program(MatmulProgram::mcast_2d);
-    c.cfg.grid_x = 4, c.cfg.grid_y = 4, c.cfg.out_block_h = 1, c.cfg.out_block_w = 1, c.cfg.in0_block_w = 2;
+    c.cfg.grid_x = 4, c.cfg.grid_y = 4, c.cfg.out_block_h = 1, c.cfg.out_block_w = 1,
+    c.cfg.in0_block_w = 2;
     Result r = run(c);
     EXPECT_EQ(r.plan.per_core_M, 2u);
     EXPECT_EQ(r.plan.num_k_blocks(), 4u);
@@ -264,8 +267,8 @@ TEST_F(MatmulOp, TimingNumericsGiveFaithfulCycles) {
 
 // ---- the chooser (plans only; nothing runs) ---------------------------------------------------
 
-MatmulPlan plan(IDevice* d, Shape a, Shape b, MatmulConfig cfg = {}, MemoryConfig ma = {}, MemoryConfig mb = {},
-                DType db = DType::bfloat16) {
+MatmulPlan plan(IDevice* d, Shape a, Shape b, MatmulConfig cfg = {}, MemoryConfig ma = {},
+                MemoryConfig mb = {}, DType db = DType::bfloat16) {
     return plan_matmul(d, {a, b, DType::bfloat16, db, ma, mb, false}, cfg);
 }
 
@@ -300,7 +303,8 @@ TEST_F(MatmulOp, ChooserDecodeAndTall) {
     EXPECT_EQ(tall.program, MatmulProgram::mcast_1d);
     EXPECT_FALSE(tall.mcast_in0);
     EXPECT_EQ(tall.per_core_M, 4u);  // 256 tiles over 64 cores
-    MatmulPlan dram = plan(dev, {1, 32, 4096}, {1, 4096, 6144}, {}, {}, mem("dram_sharded"), DType::bfloat8_b);
+    MatmulPlan dram =
+        plan(dev, {1, 32, 4096}, {1, 4096, 6144}, {}, {}, mem("dram_sharded"), DType::bfloat8_b);
     EXPECT_EQ(dram.program, MatmulProgram::dram_sharded);
     EXPECT_EQ(dram.per_core_N, 16u);  // 192 tiles over 12 banks
 }
@@ -323,7 +327,8 @@ TEST_F(MatmulOp, ImpossibleConfigsAreErrors) {
     MatmulConfig big;
     big.out_subblock_h = 4, big.out_subblock_w = 4;  // 16 tiles > Dst
     EXPECT_THROW(plan(dev, {1, 1024, 1024}, {1, 1024, 1024}, big), std::invalid_argument);
-    EXPECT_THROW(plan(dev, {1, 32, 512}, {1, 512, 512}, program(MatmulProgram::dram_sharded)), std::invalid_argument);
+    EXPECT_THROW(plan(dev, {1, 32, 512}, {1, 512, 512}, program(MatmulProgram::dram_sharded)),
+                 std::invalid_argument);
 }
 
 }  // namespace

@@ -6,11 +6,10 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <string>
-#include <set>
 #include <map>
-
 #include <nlohmann/json.hpp>
+#include <set>
+#include <string>
 #include <tt-metalium/host_api.hpp>
 
 #include "tensim/error.hpp"
@@ -42,7 +41,9 @@ void run_streams(IDevice* d, uint32_t tiles, const std::string& name = "") {
     Program p = CreateProgram();
     if (!name.empty()) tensim::set_program_name(p, name);
     CoreRange cores({0, 0}, {1, 0});
-    CreateCircularBuffer(p, cores, CircularBufferConfig(4096, {{CBIndex::c_0, tt::DataFormat::Float16_b}}).set_page_size(CBIndex::c_0, 2048));
+    CreateCircularBuffer(p, cores,
+                         CircularBufferConfig(4096, {{CBIndex::c_0, tt::DataFormat::Float16_b}})
+                             .set_page_size(CBIndex::c_0, 2048));
     KernelHandle r = CreateKernelFromString(p, kReader, cores, ReaderDataMovementConfig{});
     KernelHandle s = CreateKernelFromString(p, kSink, cores, WriterDataMovementConfig{});
     SetRuntimeArgs(p, r, cores, {buf->address(), tiles});
@@ -99,7 +100,8 @@ TEST(ProgramStats, JsonHasProgramThreadsNocDramAndConfig) {
     for (const auto& k : tensim::last_program_stats(d).kernels) {
         uint64_t stalled = 0;
         for (const auto& [why, n] : k.stall_cycles) stalled += n;
-        EXPECT_EQ(k.busy_cycles + stalled, k.end_cycle - k.start_cycle) << k.risc << " of core " << k.core_x;
+        EXPECT_EQ(k.busy_cycles + stalled, k.end_cycle - k.start_cycle)
+            << k.risc << " of core " << k.core_x;
         EXPECT_GT(k.busy_cycles, 0u);
     }
     for (const char* t : {"chip0.core_0_0.brisc.", "chip0.core_1_0.ncrisc."}) {
@@ -118,7 +120,8 @@ TEST(ProgramStats, JsonHasProgramThreadsNocDramAndConfig) {
     // 8 tiles x 2 KiB per core were read out of DRAM by two cores.
     uint64_t dram_read = 0;
     for (const auto& [k, v] : st.items())
-        if (k.rfind("chip0.dram.ch", 0) == 0 && k.size() > 11 && k.ends_with(".bytes_read")) dram_read += v.get<uint64_t>();
+        if (k.rfind("chip0.dram.ch", 0) == 0 && k.size() > 11 && k.ends_with(".bytes_read"))
+            dram_read += v.get<uint64_t>();
     EXPECT_EQ(dram_read, 2u * 8 * 2048);
     EXPECT_EQ(prog["dram_bytes"], 2u * 8 * 2048);
     EXPECT_EQ(prog["noc_bytes"], 2u * 8 * 2048);
@@ -145,7 +148,8 @@ TEST(Systems, N300HasTwoIndependentDevices) {
     run_streams(d1, 4);
     EXPECT_GT(tensim::last_program_stats(d1).device_cycles, 0u);
     run_streams(d0, 4);
-    EXPECT_EQ(tensim::last_program_stats(d0).device_cycles, tensim::last_program_stats(d1).device_cycles);
+    EXPECT_EQ(tensim::last_program_stats(d0).device_cycles,
+              tensim::last_program_stats(d1).device_cycles);
     EXPECT_THROW(tensim::set_system("n150"), tensim::HostError);  // devices still open
     CloseDevice(d0);
     CloseDevice(d1);
@@ -159,7 +163,8 @@ TEST(KernelPaths, ResolveLikeTtMetal) {
     IDevice* d = CreateDevice(0);
     // Relative to the root (the source tree when TT_METAL_HOME is unset).
     Program p1 = CreateProgram();
-    EXPECT_NO_THROW(CreateKernel(p1, "examples/loopback/kernels/loopback_dram_copy.cpp", CoreCoord{0, 0}, DataMovementConfig{}));
+    EXPECT_NO_THROW(CreateKernel(p1, "examples/loopback/kernels/loopback_dram_copy.cpp",
+                                 CoreCoord{0, 0}, DataMovementConfig{}));
     // Through TT_METAL_KERNEL_PATH.
     fs::path dir = fs::temp_directory_path() / "tensim_kernel_path_test";
     fs::create_directories(dir / "sub");
@@ -170,7 +175,8 @@ TEST(KernelPaths, ResolveLikeTtMetal) {
     EXPECT_NO_THROW(EnqueueProgram(d->command_queue(), p2, true));
     unsetenv("TT_METAL_KERNEL_PATH");
     Program p3 = CreateProgram();
-    EXPECT_THROW(CreateKernel(p3, "sub/k.cpp", CoreCoord{0, 0}, DataMovementConfig{}), tensim::HostError);
+    EXPECT_THROW(CreateKernel(p3, "sub/k.cpp", CoreCoord{0, 0}, DataMovementConfig{}),
+                 tensim::HostError);
     fs::remove_all(dir);
     CloseDevice(d);
 }
@@ -184,7 +190,8 @@ TEST(Systems, OverriddenL1IsWhatBuffersGet) {
     IDevice* d = CreateDevice(0);
     EXPECT_EQ(d->l1_size_per_core(), 512u * 1024);
     EXPECT_EQ(d->compute_with_storage_grid_size(), (CoreCoord{2, 2}));
-    EXPECT_THROW(CreateBuffer(InterleavedBufferConfig{d, 4u << 20, 1u << 20, BufferType::L1}), tensim::HostError);
+    EXPECT_THROW(CreateBuffer(InterleavedBufferConfig{d, 4u << 20, 1u << 20, BufferType::L1}),
+                 tensim::HostError);
     CloseDevice(d);
     tensim::set_system("n150");
     d = CreateDevice(0);
@@ -244,26 +251,31 @@ TEST_F(RunOutputs, StatsReportAndTraceCoverEveryProgram) {
     std::getline(csv, header), std::getline(csv, row0), std::getline(csv, row1);
     EXPECT_FALSE(std::getline(csv, extra));
     EXPECT_EQ(header.rfind("op,program,device_id,core_count,device_cycles,device_us,", 0), 0u);
-    EXPECT_EQ(row0.rfind("first,0,0,2," + std::to_string(first.device_cycles) + ",", 0), 0u) << row0;
-    EXPECT_EQ(row1.rfind("second,1,0,2," + std::to_string(second.device_cycles) + ",", 0), 0u) << row1;
+    EXPECT_EQ(row0.rfind("first,0,0,2," + std::to_string(first.device_cycles) + ",", 0), 0u)
+        << row0;
+    EXPECT_EQ(row1.rfind("second,1,0,2," + std::to_string(second.device_cycles) + ",", 0), 0u)
+        << row1;
 
     json trace = read_json(dir / "trace.json");
     const json& events = trace["traceEvents"];
     std::map<std::pair<int, int>, std::string> thread_names;  // (pid, tid) -> name
-    std::map<uint64_t, int> flows;                              // id -> starts - finishes
-    std::map<std::pair<int, int>, double> waited_us;           // (pid, tid) -> wait zones
+    std::map<uint64_t, int> flows;                            // id -> starts - finishes
+    std::map<std::pair<int, int>, double> waited_us;          // (pid, tid) -> wait zones
     std::map<std::pair<int, int>, int> kernel_zones;
     for (const json& e : events) {
         const std::string ph = e.at("ph");
-        if (ph == "M" && e["name"] == "thread_name") thread_names[{e["pid"], e["tid"]}] = e["args"]["name"];
+        if (ph == "M" && e["name"] == "thread_name")
+            thread_names[{e["pid"], e["tid"]}] = e["args"]["name"];
         if (ph == "X") {
             ASSERT_GE(e.at("dur").get<double>(), 0.0);
             ASSERT_GE(e.at("ts").get<double>(), 0.0);
             const std::string cat = e["cat"];
             if ((cat == "brisc" || cat == "ncrisc")) {
                 const std::string name = e["name"];
-                if (name.rfind("kernel_", 0) == 0) ++kernel_zones[{e["pid"], e["tid"]}];
-                else waited_us[{e["pid"], e["tid"]}] += e["dur"].get<double>();
+                if (name.rfind("kernel_", 0) == 0)
+                    ++kernel_zones[{e["pid"], e["tid"]}];
+                else
+                    waited_us[{e["pid"], e["tid"]}] += e["dur"].get<double>();
             }
         }
         if (ph == "s") ++flows[e.at("id")];
@@ -279,11 +291,13 @@ TEST_F(RunOutputs, StatsReportAndTraceCoverEveryProgram) {
     EXPECT_EQ(kernel_zones.size(), 4u);
     ASSERT_FALSE(flows.empty());
     for (const auto& [id, balance] : flows) ASSERT_EQ(balance, 0) << "flow " << id;
-    // The wait zones of each thread add up to its stall cycles in the stats (1 GHz: 1 cycle = 1 ns).
+    // The wait zones of each thread add up to its stall cycles in the stats (1 GHz: 1 cycle = 1
+    // ns).
     uint64_t stalls = 0;
     for (const auto& prog : stats["programs"])
         for (const auto& [key, v] : prog["stats"].items())
-            if (key.find(".brisc.stall_cycles.") != std::string::npos || key.find(".ncrisc.stall_cycles.") != std::string::npos)
+            if (key.find(".brisc.stall_cycles.") != std::string::npos ||
+                key.find(".ncrisc.stall_cycles.") != std::string::npos)
                 stalls += v.get<uint64_t>();
     double waited = 0;
     for (const auto& [k, us] : waited_us) waited += us;
@@ -313,14 +327,16 @@ TEST_F(RunOutputs, TraceKeepsTheChosenCoresAndStopsAtTheCap) {
     o.trace_to_cycle = o.trace_from_cycle + 500;
     tensim::set_run_outputs(o);
     run_streams(d, 8, "windowed");
-    ASSERT_GT(tensim::last_program_stats(d).launch_cycle + tensim::last_program_stats(d).device_cycles,
-              o.trace_to_cycle);
+    ASSERT_GT(
+        tensim::last_program_stats(d).launch_cycle + tensim::last_program_stats(d).device_cycles,
+        o.trace_to_cycle);
     tensim::write_run_outputs();
     const json windowed = read_json(dir / "trace.json");
     size_t zones = 0;
     for (const json& e : windowed["traceEvents"])
         if (e["ph"] == "X") {
-            const double begin = e["ts"].get<double>() * 1000, end = begin + e["dur"].get<double>() * 1000;
+            const double begin = e["ts"].get<double>() * 1000,
+                         end = begin + e["dur"].get<double>() * 1000;
             EXPECT_GE(end + 1, double(o.trace_from_cycle)) << e.dump();
             EXPECT_LE(begin - 1, double(o.trace_to_cycle)) << e.dump();
             ++zones;

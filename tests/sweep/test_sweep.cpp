@@ -18,8 +18,8 @@
 #include <thread>
 #include <vector>
 
-#include "tensim/sweep.hpp"
 #include "tensim/error.hpp"
+#include "tensim/sweep.hpp"
 
 extern char** environ;
 
@@ -182,10 +182,10 @@ TEST(SweepRun, RowsForEveryPointAndErrorRowsForFailures) {
     const auto rows = table(out, &header);
     ASSERT_EQ(rows.size(), 6u);
     ASSERT_GE(header.size(), 9u);
-    EXPECT_EQ(
-        std::vector<std::string>(header.begin(), header.begin() + 9),
-        (std::vector<std::string>{"worker_grid", "tensix.l1_size_kib", "device_cycles",
-                                  "device_time_us", "tflops", "fpu_util", "bound", "status", "error"}));
+    EXPECT_EQ(std::vector<std::string>(header.begin(), header.begin() + 9),
+              (std::vector<std::string>{"worker_grid", "tensix.l1_size_kib", "device_cycles",
+                                        "device_time_us", "tflops", "fpu_util", "bound", "status",
+                                        "error"}));
     // Sorted in the product's order whatever order the points finished in.
     const std::vector<std::pair<std::string, std::string>> order = {
         {"1x1", "100"}, {"1x1", "512"},   {"2x2", "100"},
@@ -247,11 +247,14 @@ TEST(SweepRun, ResumeRunsOnlyTheMissingPoints) {
     const Summary s = run(o, log2);
     EXPECT_EQ(s.skipped, 2u);
     EXPECT_EQ(s.ok + s.failed, 2u);
-    EXPECT_NE(log2.str().find("worker_grid=2x2 tensix.l1_size_kib=512"), std::string::npos) << log2.str();
-    EXPECT_NE(log2.str().find("worker_grid=2x2 tensix.l1_size_kib=100"), std::string::npos) << log2.str();
+    EXPECT_NE(log2.str().find("worker_grid=2x2 tensix.l1_size_kib=512"), std::string::npos)
+        << log2.str();
+    EXPECT_NE(log2.str().find("worker_grid=2x2 tensix.l1_size_kib=100"), std::string::npos)
+        << log2.str();
     rows = table(out);
     ASSERT_EQ(rows.size(), 4u);
-    EXPECT_EQ(rows[2].at("error").find("killed"), std::string::npos) << "the killed point ran again";
+    EXPECT_EQ(rows[2].at("error").find("killed"), std::string::npos)
+        << "the killed point ran again";
     EXPECT_EQ(rows[1].at("device_cycles"), "-1");        // kept, not re-run
     EXPECT_EQ(rows[3].at("device_cycles"), cycles_2x2);  // re-run: the same deterministic cycles
     EXPECT_EQ(rows[0].at("status"), "error");            // an error row counts as done too

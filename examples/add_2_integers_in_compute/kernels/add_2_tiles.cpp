@@ -1,4 +1,5 @@
-// Adds the tile in c_0 to the tile in c_1 on the FPU and packs the sum to c_16 (legacy MAIN dialect).
+// Adds the tile in c_0 to the tile in c_1 on the FPU and packs the sum to c_16 (legacy MAIN
+// dialect).
 #include <cstdint>
 
 #include "compute_kernel_api/eltwise_binary.h"

@@ -29,7 +29,8 @@ void kernel_main() {
     uint32_t* dat0 = (uint32_t*)l1_write_addr_in0;
     uint32_t* dat1 = (uint32_t*)l1_write_addr_in1;
     dat0[0] = dat0[0] + dat1[0];
-    DPRINT << "Adding integers: " << dat0[0] - dat1[0] << " + " << dat1[0] << " = " << dat0[0] << ENDL();
+    DPRINT << "Adding integers: " << dat0[0] - dat1[0] << " + " << dat1[0] << " = " << dat0[0]
+           << ENDL();
 
     noc_async_write(l1_write_addr_in0, dst_dram_noc_addr, ublock_size_bytes_0);
     noc_async_write_barrier();

@@ -1,7 +1,8 @@
 // out = in0 ELTWISE_OP in1, tile by tile (legacy MAIN dialect; the op comes from the defines).
+#include "compute_kernel_api/eltwise_binary.h"
+
 #include <cstdint>
 
-#include "compute_kernel_api/eltwise_binary.h"
 #include "compute_kernel_api/tile_move_copy.h"
 
 namespace NAMESPACE {

@@ -11,10 +11,12 @@ void kernel_main() {
     constexpr uint32_t cb_in0 = tt::CBIndex::c_0;
     constexpr uint32_t cb_in1 = tt::CBIndex::c_1;
     const uint32_t tile_bytes = get_tile_size(cb_in0);
-    const InterleavedAddrGenFast<true> in0 = {
-        .bank_base_address = src0_addr, .page_size = tile_bytes, .data_format = get_dataformat(cb_in0)};
-    const InterleavedAddrGenFast<true> in1 = {
-        .bank_base_address = src1_addr, .page_size = tile_bytes, .data_format = get_dataformat(cb_in1)};
+    const InterleavedAddrGenFast<true> in0 = {.bank_base_address = src0_addr,
+                                              .page_size = tile_bytes,
+                                              .data_format = get_dataformat(cb_in0)};
+    const InterleavedAddrGenFast<true> in1 = {.bank_base_address = src1_addr,
+                                              .page_size = tile_bytes,
+                                              .data_format = get_dataformat(cb_in1)};
 
     for (uint32_t i = 0; i < n_tiles; i++) {
         cb_reserve_back(cb_in0, 1);

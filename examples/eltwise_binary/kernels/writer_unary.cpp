@@ -9,8 +9,9 @@ void kernel_main() {
 
     constexpr uint32_t cb_out0 = tt::CBIndex::c_16;
     const uint32_t tile_bytes = get_tile_size(cb_out0);
-    const InterleavedAddrGenFast<true> out = {
-        .bank_base_address = dst_addr, .page_size = tile_bytes, .data_format = get_dataformat(cb_out0)};
+    const InterleavedAddrGenFast<true> out = {.bank_base_address = dst_addr,
+                                              .page_size = tile_bytes,
+                                              .data_format = get_dataformat(cb_out0)};
 
     for (uint32_t i = 0; i < n_tiles; i++) {
         cb_wait_front(cb_out0, 1);

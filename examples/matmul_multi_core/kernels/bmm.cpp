@@ -1,5 +1,6 @@
 // matmul C=A*B using dims MK*KN = MN (row major order): one output tile at a time, accumulating
-// Kt tile products in Dst 0 (legacy MAIN dialect, acquire_dst/release_dst, 6-argument matmul_tiles).
+// Kt tile products in Dst 0 (legacy MAIN dialect, acquire_dst/release_dst, 6-argument
+// matmul_tiles).
 #include <cstdint>
 
 #include "compute_kernel_api/matmul.h"
@@ -18,9 +19,10 @@ void MAIN {
     mm_init(tt::CBIndex::c_0, tt::CBIndex::c_1, tt::CBIndex::c_16);
 
     // the simplest possible version of outer product blocked matmul
-    // the reader is expected to read the A's and B's tile rows and tile columns for each output tile
+    // the reader is expected to read the A's and B's tile rows and tile columns for each output
+    // tile
     for (uint32_t nb = 0; nb < batch; nb++) {
-        for (uint32_t mt_C = 0; mt_C < Mt; ++mt_C) {    // output tile of C
+        for (uint32_t mt_C = 0; mt_C < Mt; ++mt_C) {      // output tile of C
             for (uint32_t nt_C = 0; nt_C < Nt; ++nt_C) {  // output tile index of C
                 acquire_dst();
                 for (uint32_t kt = 0; kt < Kt; kt++) {

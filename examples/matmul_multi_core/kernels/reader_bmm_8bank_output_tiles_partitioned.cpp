@@ -41,11 +41,13 @@ void kernel_main() {
         itileB += output_tile_start_id / MtNt * KtNt;  // offset into correct batch if not bcasting
     }
 
-    const InterleavedAddrGenFast<src0_is_dram> s0 = {
-        .bank_base_address = src0_addr, .page_size = in0_single_tile_size_bytes, .data_format = in0_data_format};
+    const InterleavedAddrGenFast<src0_is_dram> s0 = {.bank_base_address = src0_addr,
+                                                     .page_size = in0_single_tile_size_bytes,
+                                                     .data_format = in0_data_format};
 
-    const InterleavedAddrGenFast<src1_is_dram> s1 = {
-        .bank_base_address = src1_addr, .page_size = in1_single_tile_size_bytes, .data_format = in1_data_format};
+    const InterleavedAddrGenFast<src1_is_dram> s1 = {.bank_base_address = src1_addr,
+                                                     .page_size = in1_single_tile_size_bytes,
+                                                     .data_format = in1_data_format};
 
     for (uint32_t n = 0; n < num_output_tiles; n++) {
         for (uint32_t kt = 0; kt < Kt; kt++) {
@@ -67,7 +69,7 @@ void kernel_main() {
 
             itileA += 1;   // A is MK
             itileB += Nt;  // B is KN, so to get k++ we stride by Nt
-        }  // Kt loop
+        }                  // Kt loop
         outbatch += 1;
         itileB_batch += 1;
         itileB -= KtNt;  // revert B to previous state before the K loop (to avoid multiplies)

@@ -53,11 +53,13 @@ void kernel_main() {
     uint32_t l1_write_addr_in0;
     uint32_t l1_write_addr_in1;
 
-    const InterleavedAddrGenFast<in0_is_dram> s0 = {
-        .bank_base_address = in0_tensor_addr, .page_size = in0_single_tile_size_bytes, .data_format = in0_data_format};
+    const InterleavedAddrGenFast<in0_is_dram> s0 = {.bank_base_address = in0_tensor_addr,
+                                                    .page_size = in0_single_tile_size_bytes,
+                                                    .data_format = in0_data_format};
 
-    const InterleavedAddrGenFast<in1_is_dram> s1 = {
-        .bank_base_address = in1_tensor_addr, .page_size = in1_single_tile_size_bytes, .data_format = in1_data_format};
+    const InterleavedAddrGenFast<in1_is_dram> s1 = {.bank_base_address = in1_tensor_addr,
+                                                    .page_size = in1_single_tile_size_bytes,
+                                                    .data_format = in1_data_format};
 
     for (uint32_t b = 0; b < batch; b++) {
         uint32_t in0_tensor_current_block_start_tile_id = in0_tensor_start_tile_id;

@@ -31,8 +31,9 @@ void kernel_main() {
     const uint32_t single_tile_size_bytes = get_tile_size(cb_id_out0);
     const DataFormat data_format = get_dataformat(cb_id_out0);
 
-    const InterleavedAddrGenFast<out_is_dram> s = {
-        .bank_base_address = out_tensor_addr, .page_size = single_tile_size_bytes, .data_format = data_format};
+    const InterleavedAddrGenFast<out_is_dram> s = {.bank_base_address = out_tensor_addr,
+                                                   .page_size = single_tile_size_bytes,
+                                                   .data_format = data_format};
 
     for (uint32_t b = 0; b < batch; b++) {
         uint32_t out_tensor_sbh_start_tile_id = out_tensor_start_tile_id;

@@ -9,18 +9,23 @@
 
 namespace NAMESPACE {
 void MAIN {
-    uint32_t in0_block_w = get_compile_time_arg_val(0);              // inner block size in tiles
-    uint32_t in0_num_subblocks = get_compile_time_arg_val(1);        // outer row block size (in inner row blocks)
-    uint32_t in0_block_num_tiles = get_compile_time_arg_val(2);      // out_subblock_h*in0_block_w*in0_num_subblocks;
-    uint32_t in0_subblock_num_tiles = get_compile_time_arg_val(3);   // out_subblock_h*in0_block_w
-    uint32_t in1_num_subblocks = get_compile_time_arg_val(4);        // outer column block size (in inner column blocks)
-    uint32_t in1_block_num_tiles = get_compile_time_arg_val(5);      // out_subblock_w*in0_block_w* in1_num_subblocks;
-    uint32_t in1_per_core_w = get_compile_time_arg_val(6);           // out_subblock_w*in1_num_subblocks
-    uint32_t num_blocks = get_compile_time_arg_val(7);               // outer inner dim (in inner dim blocks)
-    uint32_t out_subblock_h = get_compile_time_arg_val(8);           // inner row block size in tiles
-    uint32_t out_subblock_w = get_compile_time_arg_val(9);           // inner column block size in tiles
-    uint32_t out_subblock_num_tiles = get_compile_time_arg_val(10);  // out_subblock_h * out_subblock_w;
-    uint32_t batch = get_compile_time_arg_val(11);                   // batch dim
+    uint32_t in0_block_w = get_compile_time_arg_val(0);  // inner block size in tiles
+    uint32_t in0_num_subblocks =
+        get_compile_time_arg_val(1);  // outer row block size (in inner row blocks)
+    uint32_t in0_block_num_tiles =
+        get_compile_time_arg_val(2);  // out_subblock_h*in0_block_w*in0_num_subblocks;
+    uint32_t in0_subblock_num_tiles = get_compile_time_arg_val(3);  // out_subblock_h*in0_block_w
+    uint32_t in1_num_subblocks =
+        get_compile_time_arg_val(4);  // outer column block size (in inner column blocks)
+    uint32_t in1_block_num_tiles =
+        get_compile_time_arg_val(5);  // out_subblock_w*in0_block_w* in1_num_subblocks;
+    uint32_t in1_per_core_w = get_compile_time_arg_val(6);  // out_subblock_w*in1_num_subblocks
+    uint32_t num_blocks = get_compile_time_arg_val(7);      // outer inner dim (in inner dim blocks)
+    uint32_t out_subblock_h = get_compile_time_arg_val(8);  // inner row block size in tiles
+    uint32_t out_subblock_w = get_compile_time_arg_val(9);  // inner column block size in tiles
+    uint32_t out_subblock_num_tiles =
+        get_compile_time_arg_val(10);               // out_subblock_h * out_subblock_w;
+    uint32_t batch = get_compile_time_arg_val(11);  // batch dim
 
     mm_init(tt::CBIndex::c_0, tt::CBIndex::c_1, tt::CBIndex::c_16);
 
@@ -57,10 +62,12 @@ void MAIN {
                         for (uint32_t w = 0; w < out_subblock_w; w++) {
                             int in1_index_inner_dim_offset = 0;
                             for (uint32_t inner_dim = 0; inner_dim < in0_block_w; inner_dim++) {
-                                int in0_index = in0_index_subblock_offset + in0_index_h_offset + inner_dim;
-                                int in1_index = in1_index_subblock_offset + in1_index_inner_dim_offset + w;
-                                matmul_tiles(tt::CBIndex::c_0, tt::CBIndex::c_1, in0_index, in1_index, dst_index,
-                                             false /* transpose */);
+                                int in0_index =
+                                    in0_index_subblock_offset + in0_index_h_offset + inner_dim;
+                                int in1_index =
+                                    in1_index_subblock_offset + in1_index_inner_dim_offset + w;
+                                matmul_tiles(tt::CBIndex::c_0, tt::CBIndex::c_1, in0_index,
+                                             in1_index, dst_index, false /* transpose */);
                                 in1_index_inner_dim_offset += in1_per_core_w;
                             }
                             dst_index++;
@@ -76,7 +83,8 @@ void MAIN {
                         }
                         cb_push_back(tt::CBIndex::c_16, out_subblock_num_tiles);
                     } else {
-                        // Wait for tiles in output buffer to be written out since interm and output share memory
+                        // Wait for tiles in output buffer to be written out since interm and output
+                        // share memory
                         if (block == 0) {
                             cb_reserve_back(tt::CBIndex::c_16, out_num_tiles_to_wait);
                             out_num_tiles_to_wait += out_subblock_num_tiles;

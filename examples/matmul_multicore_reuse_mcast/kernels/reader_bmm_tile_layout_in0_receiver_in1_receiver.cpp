@@ -49,11 +49,12 @@ void kernel_main() {
             noc_semaphore_set(in0_mcast_receiver_semaphore_addr_ptr, INVALID);
 
             // Atomic increment source core counter
-            uint64_t in0_mcast_sender_semaphore_noc_addr =
-                get_noc_addr(in0_mcast_sender_noc_x, in0_mcast_sender_noc_y, in0_mcast_sender_semaphore_addr);
+            uint64_t in0_mcast_sender_semaphore_noc_addr = get_noc_addr(
+                in0_mcast_sender_noc_x, in0_mcast_sender_noc_y, in0_mcast_sender_semaphore_addr);
             noc_semaphore_inc(in0_mcast_sender_semaphore_noc_addr, 1);
 
-            // wait on in0 semaphore value to become VALID (set by mcast sender after it multicasts data)
+            // wait on in0 semaphore value to become VALID (set by mcast sender after it multicasts
+            // data)
             noc_semaphore_wait(in0_mcast_receiver_semaphore_addr_ptr, VALID);
 
             // Operand 1
@@ -63,11 +64,12 @@ void kernel_main() {
             noc_semaphore_set(in1_mcast_receiver_semaphore_addr_ptr, INVALID);
 
             // Atomic increment source core counter
-            uint64_t in1_mcast_sender_semaphore_noc_addr =
-                get_noc_addr(in1_mcast_sender_noc_x, in1_mcast_sender_noc_y, in1_mcast_sender_semaphore_addr);
+            uint64_t in1_mcast_sender_semaphore_noc_addr = get_noc_addr(
+                in1_mcast_sender_noc_x, in1_mcast_sender_noc_y, in1_mcast_sender_semaphore_addr);
             noc_semaphore_inc(in1_mcast_sender_semaphore_noc_addr, 1);
 
-            // wait on in1 semaphore value to become VALID (set by mcast sender after it multicasts data)
+            // wait on in1 semaphore value to become VALID (set by mcast sender after it multicasts
+            // data)
             noc_semaphore_wait(in1_mcast_receiver_semaphore_addr_ptr, VALID);
 
             cb_push_back(cb_id_in0, in0_block_num_tiles);

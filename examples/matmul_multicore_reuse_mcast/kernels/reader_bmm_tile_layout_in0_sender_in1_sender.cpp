@@ -79,29 +79,33 @@ void kernel_main() {
     uint32_t l1_write_addr_in0;
     uint32_t l1_write_addr_in1;
 
-    // Set ur local VALID value, to be mcasted to destinations flag address after the data has been mcasted
+    // Set ur local VALID value, to be mcasted to destinations flag address after the data has been
+    // mcasted
     volatile tt_l1_ptr uint32_t* in0_mcast_receiver_semaphore_addr_ptr =
         reinterpret_cast<volatile tt_l1_ptr uint32_t*>(in0_mcast_receiver_semaphore_addr);
     *(in0_mcast_receiver_semaphore_addr_ptr) = VALID;
-    // local address that will be atomically incremented by mcast receivers, to know when all receivers are ready
-    // to receive the mcast
+    // local address that will be atomically incremented by mcast receivers, to know when all
+    // receivers are ready to receive the mcast
     volatile tt_l1_ptr uint32_t* in0_mcast_sender_semaphore_addr_ptr =
         reinterpret_cast<volatile tt_l1_ptr uint32_t*>(in0_mcast_sender_semaphore_addr);
 
-    // Set ur local VALID value, to be mcasted to destinations flag address after the data has been mcasted
+    // Set ur local VALID value, to be mcasted to destinations flag address after the data has been
+    // mcasted
     volatile tt_l1_ptr uint32_t* in1_mcast_receiver_semaphore_addr_ptr =
         reinterpret_cast<volatile tt_l1_ptr uint32_t*>(in1_mcast_receiver_semaphore_addr);
     *(in1_mcast_receiver_semaphore_addr_ptr) = VALID;
-    // local address that will be atomically incremented by mcast receivers, to know when all receivers are ready
-    // to receive the mcast
+    // local address that will be atomically incremented by mcast receivers, to know when all
+    // receivers are ready to receive the mcast
     volatile tt_l1_ptr uint32_t* in1_mcast_sender_semaphore_addr_ptr =
         reinterpret_cast<volatile tt_l1_ptr uint32_t*>(in1_mcast_sender_semaphore_addr);
 
-    const InterleavedAddrGenFast<in0_is_dram> s0 = {
-        .bank_base_address = in0_tensor_addr, .page_size = in0_single_tile_size_bytes, .data_format = in0_data_format};
+    const InterleavedAddrGenFast<in0_is_dram> s0 = {.bank_base_address = in0_tensor_addr,
+                                                    .page_size = in0_single_tile_size_bytes,
+                                                    .data_format = in0_data_format};
 
-    const InterleavedAddrGenFast<in1_is_dram> s1 = {
-        .bank_base_address = in1_tensor_addr, .page_size = in1_single_tile_size_bytes, .data_format = in1_data_format};
+    const InterleavedAddrGenFast<in1_is_dram> s1 = {.bank_base_address = in1_tensor_addr,
+                                                    .page_size = in1_single_tile_size_bytes,
+                                                    .data_format = in1_data_format};
 
     for (uint32_t b = 0; b < batch; b++) {
         uint32_t in0_tensor_current_block_start_tile_id = in0_tensor_start_tile_id;
@@ -111,7 +115,8 @@ void kernel_main() {
             cb_reserve_back(cb_id_in0, in0_block_num_tiles);
             l1_write_addr_in0 = get_write_ptr(cb_id_in0);
 
-            uint32_t in0_start_address = l1_write_addr_in0;  // copy start address of block, to be used for mcasting
+            uint32_t in0_start_address =
+                l1_write_addr_in0;  // copy start address of block, to be used for mcasting
 
             // Copy in0 block into CB, as the default kernel
             uint32_t in0_tensor_row_start_tile_id = in0_tensor_current_block_start_tile_id;
@@ -129,41 +134,38 @@ void kernel_main() {
             // Barrier! make sure the reads are done
             noc_async_read_barrier();
 
-            // wait until all in0 mcast destinations have atomically incremented the in0 semaphore_addr (i.e. its value
-            // should be in0_mcast_num_dests), then reset the semaphore_addr value back to zero for the next block
+            // wait until all in0 mcast destinations have atomically incremented the in0
+            // semaphore_addr (i.e. its value should be in0_mcast_num_dests), then reset the
+            // semaphore_addr value back to zero for the next block
             noc_semaphore_wait(in0_mcast_sender_semaphore_addr_ptr, in0_mcast_num_dests);
             noc_semaphore_set(in0_mcast_sender_semaphore_addr_ptr, 0);
 
             // Now we have the block in the CB address, we can mcast to dests!
             uint64_t in0_multicast_data_addr = get_noc_multicast_addr(
-                in0_mcast_dest_noc_end_x,
-                in0_mcast_dest_noc_end_y,
-                in0_mcast_dest_noc_start_x,
-                in0_mcast_dest_noc_start_y,
-                in0_start_address);
+                in0_mcast_dest_noc_end_x, in0_mcast_dest_noc_end_y, in0_mcast_dest_noc_start_x,
+                in0_mcast_dest_noc_start_y, in0_start_address);
             // num_dests must not include source, since we are NOT really doing a local copy!
-            noc_async_write_multicast(
-                in0_start_address, in0_multicast_data_addr, in0_block_size_bytes, in0_mcast_num_dests);
+            noc_async_write_multicast(in0_start_address, in0_multicast_data_addr,
+                                      in0_block_size_bytes, in0_mcast_num_dests);
 
-            // Note: no need for write barrier, since these two multicasts are done on the same noc id, same vc, same
-            // cmd_buf Also, this only works because we are setting VCs statically (using NOC_CMD_STATIC_VC).
+            // Note: no need for write barrier, since these two multicasts are done on the same noc
+            // id, same vc, same cmd_buf Also, this only works because we are setting VCs statically
+            // (using NOC_CMD_STATIC_VC).
 
             // We should also multicast the flag to destinations
             uint64_t in0_mcast_receiver_semaphore_noc_addr = get_noc_multicast_addr(
-                in0_mcast_dest_noc_end_x,
-                in0_mcast_dest_noc_end_y,
-                in0_mcast_dest_noc_start_x,
-                in0_mcast_dest_noc_start_y,
-                in0_mcast_receiver_semaphore_addr);
+                in0_mcast_dest_noc_end_x, in0_mcast_dest_noc_end_y, in0_mcast_dest_noc_start_x,
+                in0_mcast_dest_noc_start_y, in0_mcast_receiver_semaphore_addr);
             // num_dests must not include source, since we are NOT really doing a local copy!
-            noc_semaphore_set_multicast(
-                in0_mcast_receiver_semaphore_addr, in0_mcast_receiver_semaphore_noc_addr, in0_mcast_num_dests);
+            noc_semaphore_set_multicast(in0_mcast_receiver_semaphore_addr,
+                                        in0_mcast_receiver_semaphore_noc_addr, in0_mcast_num_dests);
 
             // Operand 1
             cb_reserve_back(cb_id_in1, in1_block_num_tiles);
             l1_write_addr_in1 = get_write_ptr(cb_id_in1);
 
-            uint32_t in1_start_address = l1_write_addr_in1;  // copy start address of block, to be used for mcasting
+            uint32_t in1_start_address =
+                l1_write_addr_in1;  // copy start address of block, to be used for mcasting
 
             // Copy in1 block into CB, as the default kernel
             uint32_t in1_tensor_row_start_tile_id = in1_tensor_current_block_start_tile_id;
@@ -181,37 +183,34 @@ void kernel_main() {
             // Barrier! make sure the reads are done
             noc_async_read_barrier();
 
-            // wait until all in1 mcast destinations have atomically incremented the in1 semaphore_addr (i.e. its value
-            // should be in1_mcast_num_dests), then reset the semaphore_addr value back to zero for the next block
+            // wait until all in1 mcast destinations have atomically incremented the in1
+            // semaphore_addr (i.e. its value should be in1_mcast_num_dests), then reset the
+            // semaphore_addr value back to zero for the next block
             noc_semaphore_wait(in1_mcast_sender_semaphore_addr_ptr, in1_mcast_num_dests);
             noc_semaphore_set(in1_mcast_sender_semaphore_addr_ptr, 0);
 
             // Now we have the block in the CB address, we can mcast to dests!
             uint64_t in1_multicast_data_addr = get_noc_multicast_addr(
-                in1_mcast_dest_noc_end_x,
-                in1_mcast_dest_noc_end_y,
-                in1_mcast_dest_noc_start_x,
-                in1_mcast_dest_noc_start_y,
-                in1_start_address);
+                in1_mcast_dest_noc_end_x, in1_mcast_dest_noc_end_y, in1_mcast_dest_noc_start_x,
+                in1_mcast_dest_noc_start_y, in1_start_address);
             // num_dests must not include source, since we are NOT really doing a local copy!
-            noc_async_write_multicast(
-                in1_start_address, in1_multicast_data_addr, in1_block_size_bytes, in1_mcast_num_dests);
+            noc_async_write_multicast(in1_start_address, in1_multicast_data_addr,
+                                      in1_block_size_bytes, in1_mcast_num_dests);
 
-            // Note: no need for write barrier, since these two multicasts are done on the same noc id, same vc, same
-            // cmd_buf Also, this only works because we are setting VCs statically (using NOC_CMD_STATIC_VC).
+            // Note: no need for write barrier, since these two multicasts are done on the same noc
+            // id, same vc, same cmd_buf Also, this only works because we are setting VCs statically
+            // (using NOC_CMD_STATIC_VC).
 
             // We should also multicast the flag to destinations
             uint64_t in1_mcast_receiver_semaphore_noc_addr = get_noc_multicast_addr(
-                in1_mcast_dest_noc_end_x,
-                in1_mcast_dest_noc_end_y,
-                in1_mcast_dest_noc_start_x,
-                in1_mcast_dest_noc_start_y,
-                in1_mcast_receiver_semaphore_addr);
+                in1_mcast_dest_noc_end_x, in1_mcast_dest_noc_end_y, in1_mcast_dest_noc_start_x,
+                in1_mcast_dest_noc_start_y, in1_mcast_receiver_semaphore_addr);
             // num_dests must not include source, since we are NOT really doing a local copy!
-            noc_semaphore_set_multicast(
-                in1_mcast_receiver_semaphore_addr, in1_mcast_receiver_semaphore_noc_addr, in1_mcast_num_dests);
+            noc_semaphore_set_multicast(in1_mcast_receiver_semaphore_addr,
+                                        in1_mcast_receiver_semaphore_noc_addr, in1_mcast_num_dests);
 
-            // The multicasts read from this core's CB pages: they must have left L1 before compute may free them.
+            // The multicasts read from this core's CB pages: they must have left L1 before compute
+            // may free them.
             noc_async_writes_flushed();
 
             cb_push_back(cb_id_in0, in0_block_num_tiles);

@@ -20,14 +20,16 @@ void kernel_main() {
 
     cb_reserve_back(cb_in1, Kt * Nt);
     uint32_t l1 = get_write_ptr(cb_in1);
-    for (uint32_t t = 0; t < Kt * Nt; ++t, l1 += get_tile_size(cb_in1)) noc_async_read_page(t, in1, l1);
+    for (uint32_t t = 0; t < Kt * Nt; ++t, l1 += get_tile_size(cb_in1))
+        noc_async_read_page(t, in1, l1);
     noc_async_read_barrier();
     cb_push_back(cb_in1, Kt * Nt);
 
     for (uint32_t mt = 0; mt < Mt; ++mt) {
         cb_reserve_back(cb_in0, Kt);
         l1 = get_write_ptr(cb_in0);
-        for (uint32_t kt = 0; kt < Kt; ++kt, l1 += get_tile_size(cb_in0)) noc_async_read_page(mt * Kt + kt, in0, l1);
+        for (uint32_t kt = 0; kt < Kt; ++kt, l1 += get_tile_size(cb_in0))
+            noc_async_read_page(mt * Kt + kt, in0, l1);
         noc_async_read_barrier();
         cb_push_back(cb_in0, Kt);
     }

@@ -16,23 +16,27 @@ void kernel_main() {
 
     constexpr uint32_t cb_id = tt::CBIndex::c_0;
     const uint32_t tile_bytes = get_tile_size(cb_id);
-    const InterleavedAddrGenFast<true> src = {
-        .bank_base_address = src_addr, .page_size = tile_bytes, .data_format = get_dataformat(cb_id)};
+    const InterleavedAddrGenFast<true> src = {.bank_base_address = src_addr,
+                                              .page_size = tile_bytes,
+                                              .data_format = get_dataformat(cb_id)};
 
     uint32_t l1_addr = get_write_ptr(cb_id);
     noc_async_read_tile(0, src, l1_addr);
     noc_async_read_barrier();
 
-    volatile tt_l1_ptr uint32_t* ready = reinterpret_cast<volatile tt_l1_ptr uint32_t*>(get_semaphore(ready_sem_id));
+    volatile tt_l1_ptr uint32_t* ready =
+        reinterpret_cast<volatile tt_l1_ptr uint32_t*>(get_semaphore(ready_sem_id));
     noc_semaphore_wait(ready, num_dests);
 
     uint64_t tile_mcast = get_noc_multicast_addr(start_x, start_y, end_x, end_y, l1_addr);
     noc_async_write_multicast(l1_addr, tile_mcast, tile_bytes, num_dests);
 
     // The go flag travels behind the tile on the same NoC path, so it arrives after it.
-    volatile tt_l1_ptr uint32_t* go = reinterpret_cast<volatile tt_l1_ptr uint32_t*>(get_semaphore(go_sem_id));
+    volatile tt_l1_ptr uint32_t* go =
+        reinterpret_cast<volatile tt_l1_ptr uint32_t*>(get_semaphore(go_sem_id));
     *go = VALID;
-    uint64_t go_mcast = get_noc_multicast_addr(start_x, start_y, end_x, end_y, get_semaphore(go_sem_id));
+    uint64_t go_mcast =
+        get_noc_multicast_addr(start_x, start_y, end_x, end_y, get_semaphore(go_sem_id));
     noc_semaphore_set_multicast(get_semaphore(go_sem_id), go_mcast, num_dests);
     noc_async_write_barrier();
     DPRINT << "multicast one tile to " << num_dests << " cores" << ENDL();

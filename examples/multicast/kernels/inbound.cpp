@@ -13,7 +13,8 @@ void kernel_main() {
 
     cb_reserve_back(cb_id, 1);
     noc_semaphore_inc(get_noc_addr(coord_x, coord_y, get_semaphore(ready_sem_id)), 1);
-    volatile tt_l1_ptr uint32_t* go = reinterpret_cast<volatile tt_l1_ptr uint32_t*>(get_semaphore(go_sem_id));
+    volatile tt_l1_ptr uint32_t* go =
+        reinterpret_cast<volatile tt_l1_ptr uint32_t*>(get_semaphore(go_sem_id));
     noc_semaphore_wait(go, VALID);
     cb_push_back(cb_id, 1);
     noc_async_atomic_barrier();

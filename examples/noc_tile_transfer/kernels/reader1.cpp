@@ -13,7 +13,8 @@ void kernel_main() {
 
     cb_reserve_back(cb_id, 1);
     noc_semaphore_inc(get_noc_addr(sender_x, sender_y, get_semaphore(ready_sem_id)), 1);
-    volatile tt_l1_ptr uint32_t* data_sem = reinterpret_cast<volatile tt_l1_ptr uint32_t*>(get_semaphore(data_sem_id));
+    volatile tt_l1_ptr uint32_t* data_sem =
+        reinterpret_cast<volatile tt_l1_ptr uint32_t*>(get_semaphore(data_sem_id));
     noc_semaphore_wait(data_sem, 1);
     noc_semaphore_set(data_sem, 0);
     cb_push_back(cb_id, 1);

@@ -12,7 +12,8 @@ void kernel_main() {
     constexpr uint32_t cb_id = tt::CBIndex::c_0;
     const uint32_t tile_bytes = get_tile_size(cb_id);
 
-    volatile tt_l1_ptr uint32_t* ready_sem = reinterpret_cast<volatile tt_l1_ptr uint32_t*>(get_semaphore(ready_sem_id));
+    volatile tt_l1_ptr uint32_t* ready_sem =
+        reinterpret_cast<volatile tt_l1_ptr uint32_t*>(get_semaphore(ready_sem_id));
     cb_wait_front(cb_id, 1);
     noc_semaphore_wait(ready_sem, 1);
     noc_semaphore_set(ready_sem, 0);

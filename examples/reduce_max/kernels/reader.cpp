@@ -8,7 +8,8 @@
 // copies of it are packed in `scaler` (as ttnn's generate_reduce_scaler does).
 FORCE_INLINE void generate_reduce_scaler(const uint32_t cb_id, const uint32_t scaler) {
     cb_reserve_back(cb_id, 1);
-    volatile tt_l1_ptr uint32_t* ptr = reinterpret_cast<volatile tt_l1_ptr uint32_t*>(get_write_ptr(cb_id));
+    volatile tt_l1_ptr uint32_t* ptr =
+        reinterpret_cast<volatile tt_l1_ptr uint32_t*>(get_write_ptr(cb_id));
     const uint32_t num_words = get_tile_size(cb_id) / sizeof(uint32_t);
     for (uint32_t i = 0; i < num_words; ++i) ptr[i] = 0;
     if (scaler != 0) {

@@ -28,12 +28,12 @@ public:
     // and host code relies on it to rebuild values read back from a device).
     constexpr bfloat16(uint16_t raw_bits) : m_bits(raw_bits) {}
 
-    // Every other arithmetic type converts by value, rounding to nearest-even. This is TT-Metalium's
-    // newest behaviour; older releases also had raw-bit constructors for uint32_t and int, which
-    // would turn bfloat16(1) into a denormal. Those are deliberately not reproduced.
+    // Every other arithmetic type converts by value, rounding to nearest-even. This is
+    // TT-Metalium's newest behaviour; older releases also had raw-bit constructors for uint32_t and
+    // int, which would turn bfloat16(1) into a denormal. Those are deliberately not reproduced.
     template <tensim::detail::Bf16Arithmetic T>
-        requires(!std::is_same_v<T, uint16_t>)
-    constexpr bfloat16(T value) : m_bits(from_value(value)) {}
+    requires(!std::is_same_v<T, uint16_t>) constexpr bfloat16(T value)
+        : m_bits(from_value(value)) {}
 
     // The older host conversion: drops the low 16 bits of the fp32 pattern. A NaN stays a NaN.
     static bfloat16 truncate(float value);
@@ -52,10 +52,18 @@ public:
     friend bool operator>=(bfloat16 a, bfloat16 b) { return a.to_float() >= b.to_float(); }
 
     // bf16 op bf16 is computed in float and rounded back to nearest-even.
-    friend bfloat16 operator+(bfloat16 a, bfloat16 b) { return bfloat16(a.to_float() + b.to_float()); }
-    friend bfloat16 operator-(bfloat16 a, bfloat16 b) { return bfloat16(a.to_float() - b.to_float()); }
-    friend bfloat16 operator*(bfloat16 a, bfloat16 b) { return bfloat16(a.to_float() * b.to_float()); }
-    friend bfloat16 operator/(bfloat16 a, bfloat16 b) { return bfloat16(a.to_float() / b.to_float()); }
+    friend bfloat16 operator+(bfloat16 a, bfloat16 b) {
+        return bfloat16(a.to_float() + b.to_float());
+    }
+    friend bfloat16 operator-(bfloat16 a, bfloat16 b) {
+        return bfloat16(a.to_float() - b.to_float());
+    }
+    friend bfloat16 operator*(bfloat16 a, bfloat16 b) {
+        return bfloat16(a.to_float() * b.to_float());
+    }
+    friend bfloat16 operator/(bfloat16 a, bfloat16 b) {
+        return bfloat16(a.to_float() / b.to_float());
+    }
     bfloat16 operator-() const { return bfloat16(static_cast<uint16_t>(m_bits ^ 0x8000u)); }
     bfloat16 operator+() const { return *this; }
 
@@ -68,39 +76,73 @@ public:
     // bf16 operator (converting 1.0f) and the built-in float one (converting x). Like the usual
     // arithmetic conversions, the result is the wider type: float.
     template <tensim::detail::Bf16Arithmetic T>
-    friend float operator+(bfloat16 a, T b) { return a.to_float() + static_cast<float>(b); }
+    friend float operator+(bfloat16 a, T b) {
+        return a.to_float() + static_cast<float>(b);
+    }
     template <tensim::detail::Bf16Arithmetic T>
-    friend float operator+(T a, bfloat16 b) { return static_cast<float>(a) + b.to_float(); }
+    friend float operator+(T a, bfloat16 b) {
+        return static_cast<float>(a) + b.to_float();
+    }
     template <tensim::detail::Bf16Arithmetic T>
-    friend float operator-(bfloat16 a, T b) { return a.to_float() - static_cast<float>(b); }
+    friend float operator-(bfloat16 a, T b) {
+        return a.to_float() - static_cast<float>(b);
+    }
     template <tensim::detail::Bf16Arithmetic T>
-    friend float operator-(T a, bfloat16 b) { return static_cast<float>(a) - b.to_float(); }
+    friend float operator-(T a, bfloat16 b) {
+        return static_cast<float>(a) - b.to_float();
+    }
     template <tensim::detail::Bf16Arithmetic T>
-    friend float operator*(bfloat16 a, T b) { return a.to_float() * static_cast<float>(b); }
+    friend float operator*(bfloat16 a, T b) {
+        return a.to_float() * static_cast<float>(b);
+    }
     template <tensim::detail::Bf16Arithmetic T>
-    friend float operator*(T a, bfloat16 b) { return static_cast<float>(a) * b.to_float(); }
+    friend float operator*(T a, bfloat16 b) {
+        return static_cast<float>(a) * b.to_float();
+    }
     template <tensim::detail::Bf16Arithmetic T>
-    friend float operator/(bfloat16 a, T b) { return a.to_float() / static_cast<float>(b); }
+    friend float operator/(bfloat16 a, T b) {
+        return a.to_float() / static_cast<float>(b);
+    }
     template <tensim::detail::Bf16Arithmetic T>
-    friend float operator/(T a, bfloat16 b) { return static_cast<float>(a) / b.to_float(); }
+    friend float operator/(T a, bfloat16 b) {
+        return static_cast<float>(a) / b.to_float();
+    }
     template <tensim::detail::Bf16Arithmetic T>
-    friend bool operator==(bfloat16 a, T b) { return a.to_float() == static_cast<float>(b); }
+    friend bool operator==(bfloat16 a, T b) {
+        return a.to_float() == static_cast<float>(b);
+    }
     template <tensim::detail::Bf16Arithmetic T>
-    friend bool operator<(bfloat16 a, T b) { return a.to_float() < static_cast<float>(b); }
+    friend bool operator<(bfloat16 a, T b) {
+        return a.to_float() < static_cast<float>(b);
+    }
     template <tensim::detail::Bf16Arithmetic T>
-    friend bool operator<(T a, bfloat16 b) { return static_cast<float>(a) < b.to_float(); }
+    friend bool operator<(T a, bfloat16 b) {
+        return static_cast<float>(a) < b.to_float();
+    }
     template <tensim::detail::Bf16Arithmetic T>
-    friend bool operator>(bfloat16 a, T b) { return a.to_float() > static_cast<float>(b); }
+    friend bool operator>(bfloat16 a, T b) {
+        return a.to_float() > static_cast<float>(b);
+    }
     template <tensim::detail::Bf16Arithmetic T>
-    friend bool operator>(T a, bfloat16 b) { return static_cast<float>(a) > b.to_float(); }
+    friend bool operator>(T a, bfloat16 b) {
+        return static_cast<float>(a) > b.to_float();
+    }
     template <tensim::detail::Bf16Arithmetic T>
-    friend bool operator<=(bfloat16 a, T b) { return a.to_float() <= static_cast<float>(b); }
+    friend bool operator<=(bfloat16 a, T b) {
+        return a.to_float() <= static_cast<float>(b);
+    }
     template <tensim::detail::Bf16Arithmetic T>
-    friend bool operator<=(T a, bfloat16 b) { return static_cast<float>(a) <= b.to_float(); }
+    friend bool operator<=(T a, bfloat16 b) {
+        return static_cast<float>(a) <= b.to_float();
+    }
     template <tensim::detail::Bf16Arithmetic T>
-    friend bool operator>=(bfloat16 a, T b) { return a.to_float() >= static_cast<float>(b); }
+    friend bool operator>=(bfloat16 a, T b) {
+        return a.to_float() >= static_cast<float>(b);
+    }
     template <tensim::detail::Bf16Arithmetic T>
-    friend bool operator>=(T a, bfloat16 b) { return static_cast<float>(a) >= b.to_float(); }
+    friend bool operator>=(T a, bfloat16 b) {
+        return static_cast<float>(a) >= b.to_float();
+    }
 
 private:
     // Round-to-nearest-even on the fp32 pattern: add 0x7fff plus the lowest kept bit, then drop
@@ -108,7 +150,8 @@ private:
     static constexpr uint16_t round_from_float(float value) {
         const uint32_t bits = std::bit_cast<uint32_t>(value);
         if ((bits & 0x7fffffffu) > 0x7f800000u) {
-            return static_cast<uint16_t>((bits >> 16) | 0x0040u);  // NaN: keep sign, force quiet bit
+            return static_cast<uint16_t>((bits >> 16) |
+                                         0x0040u);  // NaN: keep sign, force quiet bit
         }
         const uint32_t lsb = (bits >> 16) & 1u;
         return static_cast<uint16_t>((bits + 0x7fffu + lsb) >> 16);
@@ -136,12 +179,14 @@ std::ostream& operator<<(std::ostream& os, const bfloat16& value);
 
 // num_bytes / 4 words, each holding two bf16 (first element in the low half). Values are drawn
 // uniformly from [offset, offset + rand_max_float) with std::mt19937(seed), then rounded to bf16.
-std::vector<uint32_t> create_random_vector_of_bfloat16(uint32_t num_bytes, int rand_max_float, int seed,
-                                                       float offset = 0.0f);
+std::vector<uint32_t> create_random_vector_of_bfloat16(uint32_t num_bytes, int rand_max_float,
+                                                       int seed, float offset = 0.0f);
 // Same draw sequence as above, returned as num_bytes / 2 unpacked values.
-std::vector<bfloat16> create_random_vector_of_bfloat16_native(uint32_t num_bytes, float rand_max_float, int seed,
+std::vector<bfloat16> create_random_vector_of_bfloat16_native(uint32_t num_bytes,
+                                                              float rand_max_float, int seed,
                                                               float offset = 0.0f);
-std::vector<uint32_t> create_random_vector_of_bfloat16_1_1(uint32_t num_bytes, int seed);  // [-1, 1)
+std::vector<uint32_t> create_random_vector_of_bfloat16_1_1(uint32_t num_bytes,
+                                                           int seed);  // [-1, 1)
 std::vector<uint32_t> create_random_vector_of_bfloat16_0_2(uint32_t num_bytes, int seed);  // [0, 2)
 std::vector<uint32_t> create_constant_vector_of_bfloat16(uint32_t num_bytes, float value);
 
@@ -161,5 +206,7 @@ bool is_close(float a, float b, float rtol = 0.01f, float atol = 0.001f);
 float check_bfloat16_vector_pcc(const std::vector<bfloat16>& a, const std::vector<bfloat16>& b);
 // Applies `compare` to every bf16 pair of two packed vectors; on the first failure stores the
 // failing bf16 index in *argfail (if given) and returns false.
-bool packed_uint32_t_vector_comparison(const std::vector<uint32_t>& vec_a, const std::vector<uint32_t>& vec_b,
-                                       const std::function<bool(float, float)>& compare, int* argfail = nullptr);
+bool packed_uint32_t_vector_comparison(const std::vector<uint32_t>& vec_a,
+                                       const std::vector<uint32_t>& vec_b,
+                                       const std::function<bool(float, float)>& compare,
+                                       int* argfail = nullptr);

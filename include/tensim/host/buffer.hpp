@@ -44,11 +44,14 @@ struct ShardSpecBuffer {
     ShardSpecBuffer(const CoreRangeSet& core_sets, const std::array<uint32_t, 2>& shard_shape,
                     ShardOrientation shard_orientation, const std::array<uint32_t, 2>& page_shape_,
                     const std::array<uint32_t, 2>& tensor2d_shape_in_pages_)
-        : tensor_shard_spec(core_sets, shard_shape, shard_orientation), page_shape(page_shape_),
+        : tensor_shard_spec(core_sets, shard_shape, shard_orientation),
+          page_shape(page_shape_),
           tensor2d_shape_in_pages(tensor2d_shape_in_pages_) {}
     ShardSpecBuffer(const ShardSpec& spec, const std::array<uint32_t, 2>& page_shape_,
                     const std::array<uint32_t, 2>& tensor2d_shape_in_pages_)
-        : tensor_shard_spec(spec), page_shape(page_shape_), tensor2d_shape_in_pages(tensor2d_shape_in_pages_) {}
+        : tensor_shard_spec(spec),
+          page_shape(page_shape_),
+          tensor2d_shape_in_pages(tensor2d_shape_in_pages_) {}
     const CoreRangeSet& grid() const { return tensor_shard_spec.grid; }
     const std::array<uint32_t, 2>& shape() const { return tensor_shard_spec.shape; }
     ShardOrientation orientation() const { return tensor_shard_spec.orientation; }
@@ -78,7 +81,9 @@ public:
     uint32_t address() const { return static_cast<uint32_t>(m_address); }
     DeviceAddr size() const { return m_size; }
     DeviceAddr page_size() const { return m_page_size; }
-    uint32_t num_pages() const { return static_cast<uint32_t>(m_page_size ? (m_size + m_page_size - 1) / m_page_size : 0); }
+    uint32_t num_pages() const {
+        return static_cast<uint32_t>(m_page_size ? (m_size + m_page_size - 1) / m_page_size : 0);
+    }
     DeviceAddr aligned_page_size() const { return m_aligned_page_size; }
     BufferType buffer_type() const { return m_type; }
     TensorMemoryLayout buffer_layout() const { return m_layout; }
@@ -88,8 +93,8 @@ public:
     uint32_t num_banks() const { return m_num_banks; }
     bool is_sharded() const { return m_shard.has_value(); }
     const std::optional<ShardSpecBuffer>& shard_spec() const { return m_shard; }
-    // tensim: where page `page` lives: {bank, bank-local address}. A bank is a DRAM bank, or a worker
-    // core's index in the logical grid (row-major). Interleaved and sharded alike.
+    // tensim: where page `page` lives: {bank, bank-local address}. A bank is a DRAM bank, or a
+    // worker core's index in the logical grid (row-major). Interleaved and sharded alike.
     std::pair<uint32_t, DeviceAddr> page_location(uint32_t page) const;
     DeviceAddr size_per_bank() const { return m_size_per_bank; }
     // tensim: the cores (or DRAM banks, as x) that hold the shards, in shard order.

@@ -20,8 +20,10 @@ struct Tile {
 class CircularBufferConfig {
 public:
     explicit CircularBufferConfig(uint32_t total_size);
-    CircularBufferConfig(uint32_t total_size, const std::map<uint8_t, tt::DataFormat>& data_format_spec);
-    CircularBufferConfig(uint32_t total_size, const std::map<uint8_t, tt::DataFormat>& data_format_spec,
+    CircularBufferConfig(uint32_t total_size,
+                         const std::map<uint8_t, tt::DataFormat>& data_format_spec);
+    CircularBufferConfig(uint32_t total_size,
+                         const std::map<uint8_t, tt::DataFormat>& data_format_spec,
                          const Buffer& buffer);
 
     CircularBufferConfig& set_page_size(uint8_t buffer_index, uint32_t page_size);
@@ -44,8 +46,12 @@ public:
     Builder index(uint8_t buffer_index) { return Builder(*this, buffer_index); }
 
     uint32_t total_size() const { return m_total_size; }
-    const std::array<std::optional<tt::DataFormat>, NUM_CIRCULAR_BUFFERS>& data_formats() const { return m_formats; }
-    const std::array<std::optional<uint32_t>, NUM_CIRCULAR_BUFFERS>& page_sizes() const { return m_page_sizes; }
+    const std::array<std::optional<tt::DataFormat>, NUM_CIRCULAR_BUFFERS>& data_formats() const {
+        return m_formats;
+    }
+    const std::array<std::optional<uint32_t>, NUM_CIRCULAR_BUFFERS>& page_sizes() const {
+        return m_page_sizes;
+    }
     std::optional<uint32_t> globally_allocated_address() const { return m_global_address; }
     const Buffer* shadow_global_buffer() const { return m_global_buffer; }
 

@@ -43,7 +43,9 @@ struct CoreRange {
     CoreRange(const CoreCoord& start, const CoreCoord& end);
 
     std::size_t size() const { return grid_size().x * grid_size().y; }
-    CoreCoord grid_size() const { return {end_coord.x - start_coord.x + 1, end_coord.y - start_coord.y + 1}; }
+    CoreCoord grid_size() const {
+        return {end_coord.x - start_coord.x + 1, end_coord.y - start_coord.y + 1};
+    }
 
     bool contains(const CoreCoord& core) const;
     bool contains(const CoreRange& other) const;
@@ -84,7 +86,9 @@ struct CoreRange {
             ++*this;
             return before;
         }
-        friend bool operator==(const CoreIterator& a, const CoreIterator& b) { return a.m_current == b.m_current; }
+        friend bool operator==(const CoreIterator& a, const CoreIterator& b) {
+            return a.m_current == b.m_current;
+        }
 
     private:
         CoreCoord m_current;
@@ -93,7 +97,9 @@ struct CoreRange {
     };
 
     CoreIterator begin() const { return {start_coord, start_coord.x, end_coord.x}; }
-    CoreIterator end() const { return {{start_coord.x, end_coord.y + 1}, start_coord.x, end_coord.x}; }
+    CoreIterator end() const {
+        return {{start_coord.x, end_coord.y + 1}, start_coord.x, end_coord.x};
+    }
 
     // Ordered by start_coord, then end_coord.
     friend bool operator==(const CoreRange&, const CoreRange&) = default;
@@ -149,19 +155,22 @@ std::ostream& operator<<(std::ostream& os, const CoreRangeSet& set);
 
 // The cores of crs, range by range in ranges() order; inside a range row-major (y outer) when
 // row_wise, else column-major (x outer). Stops after max_cores cores if given.
-std::vector<CoreCoord> corerange_to_cores(const CoreRangeSet& crs, std::optional<uint32_t> max_cores = std::nullopt,
+std::vector<CoreCoord> corerange_to_cores(const CoreRangeSet& crs,
+                                          std::optional<uint32_t> max_cores = std::nullopt,
                                           bool row_wise = false);
 
 // The first num_cores cores of a grid_x by grid_y grid starting at (0,0), row-major when row_wise,
 // else column-major. Throws std::invalid_argument if the grid is too small.
-std::vector<CoreCoord> grid_to_cores(uint32_t num_cores, uint32_t grid_x, uint32_t grid_y, bool row_wise = false);
+std::vector<CoreCoord> grid_to_cores(uint32_t num_cores, uint32_t grid_x, uint32_t grid_y,
+                                     bool row_wise = false);
 // Every core of the inclusive rectangle [start, end].
 std::vector<CoreCoord> grid_to_cores(CoreCoord start, CoreCoord end, bool row_wise = false);
 
 template <>
 struct std::hash<tt_xy_pair> {
     std::size_t operator()(const tt_xy_pair& c) const noexcept {
-        return std::hash<std::size_t>{}(c.x) ^ (std::hash<std::size_t>{}(c.y) * 0x9e3779b97f4a7c15ull);
+        return std::hash<std::size_t>{}(c.x) ^
+               (std::hash<std::size_t>{}(c.y) * 0x9e3779b97f4a7c15ull);
     }
 };
 

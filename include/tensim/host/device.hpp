@@ -33,7 +33,8 @@ public:
     virtual CoreCoord compute_with_storage_grid_size() const = 0;
     virtual CoreCoord logical_grid_size() const = 0;
     virtual CoreCoord worker_core_from_logical_core(const CoreCoord& logical_core) const = 0;
-    virtual std::vector<CoreCoord> worker_cores_from_logical_cores(const std::vector<CoreCoord>& cores) const = 0;
+    virtual std::vector<CoreCoord> worker_cores_from_logical_cores(
+        const std::vector<CoreCoord>& cores) const = 0;
     virtual tt::ARCH arch() const = 0;
     virtual chip_id_t id() const = 0;
     virtual uint32_t num_dram_channels() const = 0;
@@ -60,7 +61,8 @@ private:
 };
 
 IDevice* CreateDevice(chip_id_t device_id, uint8_t num_hw_cqs = 1, size_t l1_small_size = 0,
-                      size_t trace_region_size = 0, const DispatchCoreConfig& dispatch_core_config = {},
+                      size_t trace_region_size = 0,
+                      const DispatchCoreConfig& dispatch_core_config = {},
                       const std::vector<uint32_t>& l1_bank_remap = {}, size_t worker_l1_size = 0);
 bool CloseDevice(IDevice* device);
 size_t GetNumAvailableDevices();
@@ -70,10 +72,10 @@ using BufferRef = std::variant<std::reference_wrapper<Buffer>, std::shared_ptr<B
 
 void EnqueueWriteBuffer(CommandQueue& cq, const BufferRef& buffer, const void* src, bool blocking);
 void EnqueueReadBuffer(CommandQueue& cq, const BufferRef& buffer, void* dst, bool blocking);
-void EnqueueWriteSubBuffer(CommandQueue& cq, const BufferRef& buffer, const void* src, DeviceAddr offset,
-                           DeviceAddr size, bool blocking);
-void EnqueueReadSubBuffer(CommandQueue& cq, const BufferRef& buffer, void* dst, DeviceAddr offset, DeviceAddr size,
-                          bool blocking);
+void EnqueueWriteSubBuffer(CommandQueue& cq, const BufferRef& buffer, const void* src,
+                           DeviceAddr offset, DeviceAddr size, bool blocking);
+void EnqueueReadSubBuffer(CommandQueue& cq, const BufferRef& buffer, void* dst, DeviceAddr offset,
+                          DeviceAddr size, bool blocking);
 
 namespace detail_enqueue {
 Buffer& deref(const BufferRef& b);
@@ -81,21 +83,25 @@ void check_host_size(const Buffer& b, size_t bytes, const char* call);
 }  // namespace detail_enqueue
 
 template <typename T>
-void EnqueueWriteBuffer(CommandQueue& cq, const BufferRef& buffer, const std::vector<T>& src, bool blocking) {
-    detail_enqueue::check_host_size(detail_enqueue::deref(buffer), src.size() * sizeof(T), "EnqueueWriteBuffer");
+void EnqueueWriteBuffer(CommandQueue& cq, const BufferRef& buffer, const std::vector<T>& src,
+                        bool blocking) {
+    detail_enqueue::check_host_size(detail_enqueue::deref(buffer), src.size() * sizeof(T),
+                                    "EnqueueWriteBuffer");
     EnqueueWriteBuffer(cq, buffer, static_cast<const void*>(src.data()), blocking);
 }
 template <typename T>
-void EnqueueWriteBuffer(CommandQueue& cq, const BufferRef& buffer, std::vector<T>& src, bool blocking) {
+void EnqueueWriteBuffer(CommandQueue& cq, const BufferRef& buffer, std::vector<T>& src,
+                        bool blocking) {
     EnqueueWriteBuffer(cq, buffer, static_cast<const std::vector<T>&>(src), blocking);
 }
 template <typename T>
-void EnqueueWriteBuffer(CommandQueue& cq, const BufferRef& buffer, const std::shared_ptr<std::vector<T>>& src,
-                        bool blocking) {
+void EnqueueWriteBuffer(CommandQueue& cq, const BufferRef& buffer,
+                        const std::shared_ptr<std::vector<T>>& src, bool blocking) {
     EnqueueWriteBuffer(cq, buffer, *src, blocking);
 }
 template <typename T>
-void EnqueueReadBuffer(CommandQueue& cq, const BufferRef& buffer, std::vector<T>& dst, bool blocking) {
+void EnqueueReadBuffer(CommandQueue& cq, const BufferRef& buffer, std::vector<T>& dst,
+                       bool blocking) {
     Buffer& b = detail_enqueue::deref(buffer);
     dst.resize((b.size() + sizeof(T) - 1) / sizeof(T));
     EnqueueReadBuffer(cq, buffer, static_cast<void*>(dst.data()), blocking);
@@ -124,9 +130,10 @@ void ReadFromBuffer(const std::shared_ptr<Buffer>& buffer, std::vector<T>& host_
 void LaunchProgram(IDevice* device, Program& program, bool wait_until_cores_done = true,
                    bool force_slow_dispatch = false);
 void CompileProgram(IDevice* device, Program& program, bool force_slow_dispatch = false);
-bool WriteToDeviceL1(IDevice* device, const CoreCoord& logical_core, uint32_t address, std::vector<uint32_t>& host_buffer);
-bool ReadFromDeviceL1(IDevice* device, const CoreCoord& logical_core, uint32_t address, uint32_t size,
-                      std::vector<uint32_t>& host_buffer);
+bool WriteToDeviceL1(IDevice* device, const CoreCoord& logical_core, uint32_t address,
+                     std::vector<uint32_t>& host_buffer);
+bool ReadFromDeviceL1(IDevice* device, const CoreCoord& logical_core, uint32_t address,
+                      uint32_t size, std::vector<uint32_t>& host_buffer);
 }  // namespace detail
 
 }  // namespace tt::tt_metal

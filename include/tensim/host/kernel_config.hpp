@@ -22,13 +22,15 @@ struct DataMovementConfig {
 
 // RISCV_1 on NOC_0, the preferred DRAM-read NoC on Wormhole.
 struct ReaderDataMovementConfig : DataMovementConfig {
-    ReaderDataMovementConfig(std::vector<uint32_t> compile_args = {}, std::map<std::string, std::string> defines = {},
+    ReaderDataMovementConfig(std::vector<uint32_t> compile_args = {},
+                             std::map<std::string, std::string> defines = {},
                              KernelBuildOptLevel opt_level = KernelBuildOptLevel::O2);
 };
 
 // RISCV_0 on NOC_1.
 struct WriterDataMovementConfig : DataMovementConfig {
-    WriterDataMovementConfig(std::vector<uint32_t> compile_args = {}, std::map<std::string, std::string> defines = {},
+    WriterDataMovementConfig(std::vector<uint32_t> compile_args = {},
+                             std::map<std::string, std::string> defines = {},
                              KernelBuildOptLevel opt_level = KernelBuildOptLevel::O2);
 };
 

@@ -27,19 +27,19 @@ namespace tt::tt_metal::distributed {
 // ---- coordinates (mesh_coord.hpp) ----
 
 class MeshShape {
-  public:
+public:
     MeshShape(uint32_t num_rows, uint32_t num_cols) : m_dims{num_rows, num_cols} {}
     size_t dims() const { return 2; }
     uint32_t operator[](size_t dim) const { return m_dims.at(dim); }
     size_t mesh_size() const { return size_t{m_dims[0]} * m_dims[1]; }
     friend bool operator==(const MeshShape&, const MeshShape&) = default;
 
-  private:
+private:
     std::array<uint32_t, 2> m_dims;
 };
 
 class MeshCoordinate {
-  public:
+public:
     MeshCoordinate(uint32_t row, uint32_t col) : m_coords{row, col} {}
     size_t dims() const { return 2; }
     uint32_t operator[](size_t dim) const { return m_coords.at(dim); }
@@ -47,13 +47,13 @@ class MeshCoordinate {
     friend bool operator==(const MeshCoordinate&, const MeshCoordinate&) = default;
     friend auto operator<=>(const MeshCoordinate&, const MeshCoordinate&) = default;
 
-  private:
+private:
     std::array<uint32_t, 2> m_coords;
 };
 
 // An inclusive rectangle of mesh coordinates.
 class MeshCoordinateRange {
-  public:
+public:
     MeshCoordinateRange(const MeshCoordinate& start, const MeshCoordinate& end);
     explicit MeshCoordinateRange(const MeshShape& shape);  // the whole mesh
     const MeshCoordinate& start_coord() const { return m_start; }
@@ -63,7 +63,7 @@ class MeshCoordinateRange {
     bool intersects(const MeshCoordinateRange& other) const;
     friend bool operator==(const MeshCoordinateRange&, const MeshCoordinateRange&) = default;
 
-  private:
+private:
     MeshCoordinate m_start, m_end;
 };
 
@@ -72,27 +72,27 @@ class MeshCoordinateRange {
 class MeshDevice;
 
 class MeshCommandQueue {
-  public:
+public:
     MeshCommandQueue(MeshDevice& device, uint32_t id) : m_device(device), m_id(id) {}
     MeshDevice* device() const { return &m_device; }
     uint32_t id() const { return m_id; }
 
-  private:
+private:
     MeshDevice& m_device;
     uint32_t m_id;
 };
 
 class MeshDeviceConfig {
-  public:
+public:
     explicit MeshDeviceConfig(const MeshShape& mesh_shape) : m_shape(mesh_shape) {}
     const MeshShape& mesh_shape() const { return m_shape; }
 
-  private:
+private:
     MeshShape m_shape;
 };
 
 class MeshDevice : public IDevice {
-  public:
+public:
     // Opens device `device_id` as a 1x1 mesh. The sizes are accepted for compatibility; as with
     // CreateDevice, only one command queue exists.
     static std::shared_ptr<MeshDevice> create_unit_mesh(
@@ -141,7 +141,7 @@ class MeshDevice : public IDevice {
     struct Token {};  // made by the create functions only
     MeshDevice(Token, IDevice* device);
 
-  private:
+private:
     tensim::host::DeviceImpl& impl() override;
     IDevice& device() const;  // the open device, or a HostError
 
@@ -164,7 +164,7 @@ struct ReplicatedBufferConfig {
 };
 
 class MeshBuffer {
-  public:
+public:
     static std::shared_ptr<MeshBuffer> create(const ReplicatedBufferConfig& global_config,
                                               const DeviceLocalBufferConfig& device_local_config,
                                               MeshDevice* mesh_device,
@@ -190,7 +190,7 @@ class MeshBuffer {
                const DeviceLocalBufferConfig& device_local_config, MeshDevice* mesh_device,
                std::optional<DeviceAddr> address);
 
-  private:
+private:
     MeshDevice* m_device;
     ReplicatedBufferConfig m_global;
     DeviceLocalBufferConfig m_local;
@@ -201,14 +201,14 @@ class MeshBuffer {
 
 // Programs, each bound to the range of mesh coordinates it runs on.
 class MeshWorkload {
-  public:
+public:
     void add_program(const MeshCoordinateRange& device_range, Program&& program);
     std::vector<std::pair<MeshCoordinateRange, Program>>& get_programs() { return m_programs; }
     const std::vector<std::pair<MeshCoordinateRange, Program>>& get_programs() const {
         return m_programs;
     }
 
-  private:
+private:
     std::vector<std::pair<MeshCoordinateRange, Program>> m_programs;
 };
 

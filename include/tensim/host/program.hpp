@@ -54,15 +54,19 @@ using CoreSpec = std::variant<CoreCoord, CoreRange, CoreRangeSet>;
 
 Program CreateProgram();
 
-KernelHandle CreateKernel(Program& program, const std::string& file_name, const CoreSpec& core_spec,
-                          const std::variant<DataMovementConfig, ComputeConfig, EthernetConfig>& config);
-KernelHandle CreateKernelFromString(Program& program, const std::string& kernel_src_code, const CoreSpec& core_spec,
-                                    const std::variant<DataMovementConfig, ComputeConfig, EthernetConfig>& config);
+KernelHandle CreateKernel(
+    Program& program, const std::string& file_name, const CoreSpec& core_spec,
+    const std::variant<DataMovementConfig, ComputeConfig, EthernetConfig>& config);
+KernelHandle CreateKernelFromString(
+    Program& program, const std::string& kernel_src_code, const CoreSpec& core_spec,
+    const std::variant<DataMovementConfig, ComputeConfig, EthernetConfig>& config);
 
-CBHandle CreateCircularBuffer(Program& program, const CoreSpec& core_spec, const CircularBufferConfig& config);
+CBHandle CreateCircularBuffer(Program& program, const CoreSpec& core_spec,
+                              const CircularBufferConfig& config);
 const CircularBufferConfig& GetCircularBufferConfig(Program& program, CBHandle cb_handle);
 void UpdateCircularBufferTotalSize(Program& program, CBHandle cb_handle, uint32_t total_size);
-void UpdateCircularBufferPageSize(Program& program, CBHandle cb_handle, uint8_t buffer_index, uint32_t page_size);
+void UpdateCircularBufferPageSize(Program& program, CBHandle cb_handle, uint8_t buffer_index,
+                                  uint32_t page_size);
 void UpdateDynamicCircularBufferAddress(Program& program, CBHandle cb_handle, const Buffer& buffer);
 
 uint32_t CreateSemaphore(Program& program, const std::variant<CoreRange, CoreRangeSet>& core_spec,
@@ -72,11 +76,15 @@ void SetRuntimeArgs(const Program& program, KernelHandle kernel, const CoreSpec&
                     std::span<const uint32_t> runtime_args);
 void SetRuntimeArgs(const Program& program, KernelHandle kernel, const CoreSpec& core_spec,
                     std::initializer_list<uint32_t> runtime_args);
-void SetRuntimeArgs(const Program& program, KernelHandle kernel, const std::vector<CoreCoord>& core_spec,
+void SetRuntimeArgs(const Program& program, KernelHandle kernel,
+                    const std::vector<CoreCoord>& core_spec,
                     const std::vector<std::vector<uint32_t>>& runtime_args);
-void SetCommonRuntimeArgs(const Program& program, KernelHandle kernel, std::span<const uint32_t> runtime_args);
-void SetCommonRuntimeArgs(const Program& program, KernelHandle kernel, std::initializer_list<uint32_t> runtime_args);
-RuntimeArgsData& GetRuntimeArgs(const Program& program, KernelHandle kernel, const CoreCoord& logical_core);
+void SetCommonRuntimeArgs(const Program& program, KernelHandle kernel,
+                          std::span<const uint32_t> runtime_args);
+void SetCommonRuntimeArgs(const Program& program, KernelHandle kernel,
+                          std::initializer_list<uint32_t> runtime_args);
+RuntimeArgsData& GetRuntimeArgs(const Program& program, KernelHandle kernel,
+                                const CoreCoord& logical_core);
 RuntimeArgsData& GetCommonRuntimeArgs(const Program& program, KernelHandle kernel);
 
 }  // namespace tt::tt_metal

@@ -17,9 +17,9 @@ namespace tensim {
 // Thread that ran one kernel in the last program, and when.
 struct KernelRunStats {
     int chip = 0;
-    int core_x = 0, core_y = 0;  // logical
-    std::string risc;            // "BRISC", "NCRISC", ...
-    std::string kernel;          // kernel source path
+    int core_x = 0, core_y = 0;               // logical
+    std::string risc;                         // "BRISC", "NCRISC", ...
+    std::string kernel;                       // kernel source path
     uint64_t start_cycle = 0, end_cycle = 0;  // relative to the program's launch
     // Cycles spent blocked, by what was waited for: "cb_wait", "cb_reserve", "src_full" (math
     // waiting for the unpacker), "src_free" (unpacker waiting for the FPU), "dst_free",
@@ -41,7 +41,7 @@ struct ProgramStats {
     uint64_t device_cycles = 0;  // launch to the last kernel's end
     double device_time_us = 0;
     double clock_mhz = 0;
-    uint64_t launch_cycle = 0;   // absolute simulated cycle of the launch
+    uint64_t launch_cycle = 0;  // absolute simulated cycle of the launch
     std::vector<KernelRunStats> kernels;
     std::vector<ComputeCoreStats> compute;  // cores that ran a compute kernel
     // What bounded it: "compute", "noc" or "dram" (the busiest engine, link or channel), or
@@ -78,17 +78,19 @@ void set_program_name(tt::tt_metal::Program& program, const std::string& name);
 // What runs leave behind, for every program of every device from now on (empty path: not written):
 // - stats: JSON with, per program, flat counters named by block path
 //   ("chip0.core_1_2.trisc1.stall_cycles.cb_wait", "chip0.noc0.link_3_4_east.utilization",
-//   "chip0.dram.ch0.bytes_read") and a summary (device cycles, bound), plus the resolved architecture;
+//   "chip0.dram.ch0.bytes_read") and a summary (device cycles, bound), plus the resolved
+//   architecture;
 // - trace: Chrome/Perfetto JSON (ui.perfetto.dev), one track per RISC thread and engine of each
 //   core, DRAM channels, NoC packets as flows, NoC load counters; limited to a rectangle of logical
 //   cores, a window of cycles and a number of events (a capped trace says so);
-// - report: CSV, one row per program (op, cores, device µs, FPU utilization, DRAM and NoC bytes, bound).
-// Files are (re)written by write_run_outputs, at CloseDevice and at exit. Defaults come from
-// $TENSIM_STATS, $TENSIM_TRACE and $TENSIM_REPORT.
+// - report: CSV, one row per program (op, cores, device µs, FPU utilization, DRAM and NoC bytes,
+// bound). Files are (re)written by write_run_outputs, at CloseDevice and at exit. Defaults come
+// from $TENSIM_STATS, $TENSIM_TRACE and $TENSIM_REPORT.
 struct RunOutputs {
     std::string stats_path, trace_path, report_path;
-    int trace_x0 = 0, trace_y0 = 0, trace_x1 = 1 << 30, trace_y1 = 1 << 30;  // logical cores, inclusive
-    uint64_t trace_from_cycle = 0, trace_to_cycle = UINT64_MAX;            // absolute simulated cycles
+    int trace_x0 = 0, trace_y0 = 0, trace_x1 = 1 << 30,
+        trace_y1 = 1 << 30;                                      // logical cores, inclusive
+    uint64_t trace_from_cycle = 0, trace_to_cycle = UINT64_MAX;  // absolute simulated cycles
     uint64_t trace_max_events = 2'000'000;
 };
 void set_run_outputs(const RunOutputs& outputs);

@@ -2,7 +2,8 @@
 // kernel's TensorAccessorArgs<offset> reads to address a buffer's pages. Interleaved buffers are
 // [args_config (bit0 sharded, bit1 DRAM), aligned page size], as TT-Metal [N] appends them;
 // sharded ones (2-D page grids: height, width, block) add tensim's own encoding, read only by
-// tensim's device side: [tensor width, shard height, shard width (pages), shards, bank of each shard].
+// tensim's device side: [tensor width, shard height, shard width (pages), shards, bank of each
+// shard].
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -16,7 +17,7 @@ class MeshBuffer;
 }
 
 class TensorAccessorArgs {
-  public:
+public:
     explicit TensorAccessorArgs(const Buffer& buffer);
     explicit TensorAccessorArgs(const Buffer* buffer);
     explicit TensorAccessorArgs(const std::shared_ptr<Buffer>& buffer);
@@ -30,7 +31,7 @@ class TensorAccessorArgs {
     std::vector<uint32_t> get_compile_time_args() const;
     std::vector<uint32_t> get_common_runtime_args() const { return {}; }
 
-  private:
+private:
     // Bits of args_config as the device side (api/tensor/tensor_accessor.h) decodes them.
     static constexpr uint32_t kSharded = 1u << 0;
     static constexpr uint32_t kIsDram = 1u << 1;

@@ -15,12 +15,13 @@ namespace tensim::detail {
 inline void check_tilize_shape(const char* fn, std::size_t size, uint32_t m, uint32_t n) {
     using namespace tt::constants;
     if (m % TILE_HEIGHT != 0 || n % TILE_WIDTH != 0) {
-        throw std::invalid_argument(std::string(fn) + ": " + std::to_string(m) + "x" + std::to_string(n) +
-                                    " is not a whole number of 32x32 tiles");
+        throw std::invalid_argument(std::string(fn) + ": " + std::to_string(m) + "x" +
+                                    std::to_string(n) + " is not a whole number of 32x32 tiles");
     }
     if (size != static_cast<std::size_t>(m) * n) {
-        throw std::invalid_argument(std::string(fn) + ": " + std::to_string(size) + " elements given for a " +
-                                    std::to_string(m) + "x" + std::to_string(n) + " matrix");
+        throw std::invalid_argument(std::string(fn) + ": " + std::to_string(size) +
+                                    " elements given for a " + std::to_string(m) + "x" +
+                                    std::to_string(n) + " matrix");
     }
 }
 
@@ -30,7 +31,8 @@ inline void check_tilize_shape(const char* fn, std::size_t size, uint32_t m, uin
 // swizzled layout, the 32x32 tile as one row-major block.
 inline std::size_t tiled_index(uint32_t r, uint32_t c, uint32_t n, bool faces) {
     using namespace tt::constants;
-    const std::size_t tile = static_cast<std::size_t>(r / TILE_HEIGHT) * (n / TILE_WIDTH) + c / TILE_WIDTH;
+    const std::size_t tile =
+        static_cast<std::size_t>(r / TILE_HEIGHT) * (n / TILE_WIDTH) + c / TILE_WIDTH;
     const uint32_t tr = r % TILE_HEIGHT, tc = c % TILE_WIDTH;
     const uint32_t in_tile = faces ? ((tr / FACE_HEIGHT) * 2 + tc / FACE_WIDTH) * FACE_HW +
                                          (tr % FACE_HEIGHT) * FACE_WIDTH + tc % FACE_WIDTH
@@ -39,8 +41,8 @@ inline std::size_t tiled_index(uint32_t r, uint32_t c, uint32_t n, bool faces) {
 }
 
 template <typename T>
-std::vector<T> relayout(const char* fn, const std::vector<T>& data, uint32_t m, uint32_t n, bool faces,
-                        bool to_tiled) {
+std::vector<T> relayout(const char* fn, const std::vector<T>& data, uint32_t m, uint32_t n,
+                        bool faces, bool to_tiled) {
     check_tilize_shape(fn, data.size(), m, n);
     std::vector<T> out(data.size());
     for (uint32_t r = 0; r < m; ++r) {

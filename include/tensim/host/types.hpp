@@ -23,7 +23,13 @@ using KernelHandle = uint32_t;
 using CBHandle = uintptr_t;
 
 enum class BufferType { DRAM, L1, SYSTEM_MEMORY, L1_SMALL, TRACE };
-enum class TensorMemoryLayout { INTERLEAVED, SINGLE_BANK, HEIGHT_SHARDED, WIDTH_SHARDED, BLOCK_SHARDED };
+enum class TensorMemoryLayout {
+    INTERLEAVED,
+    SINGLE_BANK,
+    HEIGHT_SHARDED,
+    WIDTH_SHARDED,
+    BLOCK_SHARDED
+};
 enum class ShardOrientation { ROW_MAJOR, COL_MAJOR };
 enum class CoreType { WORKER, ETH, PCIE, ARC, DRAM, ACTIVE_ETH, IDLE_ETH, ROUTER_ONLY, TENSIX };
 

@@ -13,7 +13,8 @@ namespace tt::tt_metal {
 // The first target_num_cores cores of a grid_size grid starting at (0,0), in column-major order
 // (down each column first) or row-major order when row_wise, as rectangles: a block of full
 // columns (rows) followed by the partial one. Throws std::invalid_argument if they do not fit.
-CoreRangeSet num_cores_to_corerangeset(uint32_t target_num_cores, const CoreCoord grid_size, bool row_wise = false);
+CoreRangeSet num_cores_to_corerangeset(uint32_t target_num_cores, const CoreCoord grid_size,
+                                       bool row_wise = false);
 // The same over an arbitrary set, taking cores in corerange_to_cores order.
 CoreRangeSet num_cores_to_corerangeset(uint32_t target_num_cores, const CoreRangeSet& core_grid,
                                        bool row_wise = false);
@@ -22,9 +23,11 @@ CoreRangeSet num_cores_to_corerangeset(uint32_t target_num_cores, const CoreRang
 // units_per_core_group_2}. num_cores = min(units, cores in the grid). When the units divide
 // evenly every core is in group 1 and group 2 is empty with 0 units; otherwise the first
 // units % num_cores cores (in enumeration order) take one unit more than the rest.
-std::tuple<uint32_t, CoreRangeSet, CoreRangeSet, CoreRangeSet, uint32_t, uint32_t> split_work_to_cores(
-    const CoreCoord grid_size, const uint32_t units_to_divide, const bool row_wise = false);
-std::tuple<uint32_t, CoreRangeSet, CoreRangeSet, CoreRangeSet, uint32_t, uint32_t> split_work_to_cores(
-    const CoreRangeSet& core_grid, const uint32_t units_to_divide, const bool row_wise = false);
+std::tuple<uint32_t, CoreRangeSet, CoreRangeSet, CoreRangeSet, uint32_t, uint32_t>
+split_work_to_cores(const CoreCoord grid_size, const uint32_t units_to_divide,
+                    const bool row_wise = false);
+std::tuple<uint32_t, CoreRangeSet, CoreRangeSet, CoreRangeSet, uint32_t, uint32_t>
+split_work_to_cores(const CoreRangeSet& core_grid, const uint32_t units_to_divide,
+                    const bool row_wise = false);
 
 }  // namespace tt::tt_metal

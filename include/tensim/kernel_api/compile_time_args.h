@@ -15,7 +15,8 @@ constexpr uint32_t compile_time_args[] = {KERNEL_COMPILE_TIME_ARGS 0u};
 constexpr uint32_t num_compile_time_args = sizeof(compile_time_args) / sizeof(uint32_t) - 1;
 constexpr uint32_t compile_time_arg(uint32_t i) {
     // Reading past the arguments the host passed is a compile error, as on TT-Metal.
-    return i < num_compile_time_args ? compile_time_args[i] : throw "compile-time arg index out of range";
+    return i < num_compile_time_args ? compile_time_args[i]
+                                     : throw "compile-time arg index out of range";
 }
 struct NamedArg {
     std::string_view name;

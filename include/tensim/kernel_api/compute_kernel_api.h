@@ -39,23 +39,23 @@
 #endif
 
 // The op enums are the kernel ABI's (tensim_abi.h), named where TT-Metal kernels expect them.
+using tensim::abi::AVG;
 using tensim::abi::BroadcastType;
 using tensim::abi::EltwiseBinaryReuseDestType;
 using tensim::abi::EltwiseBinaryType;
-using tensim::abi::PoolType;
-using tensim::abi::ReduceDim;
 using tensim::abi::ELWADD;
 using tensim::abi::ELWDIV;
 using tensim::abi::ELWLESS;
 using tensim::abi::ELWMUL;
 using tensim::abi::ELWSUB;
-using tensim::abi::SUM;
-using tensim::abi::AVG;
 using tensim::abi::MAX;
 using tensim::abi::MIN;
-using tensim::abi::REDUCE_ROW;
+using tensim::abi::PoolType;
 using tensim::abi::REDUCE_COL;
+using tensim::abi::REDUCE_ROW;
 using tensim::abi::REDUCE_SCALAR;
+using tensim::abi::ReduceDim;
+using tensim::abi::SUM;
 enum class DstSync : uint8_t { SyncHalf = 0, SyncFull = 1 };
 enum VectorMode { None = 0, R = 1, C = 2, RC = 4, RC_custom = 6, Invalid = 0xFF };
 
@@ -66,7 +66,7 @@ enum VectorMode { None = 0, R = 1, C = 2, RC = 4, RC_custom = 6, Invalid = 0xFF 
 #define REDUCE_DIM ReduceDim::REDUCE_ROW
 #endif
 
-#define TENSIM_LOC const tensim::kapi::Loc &loc = tensim::kapi::Loc::current()
+#define TENSIM_LOC const tensim::kapi::Loc& loc = tensim::kapi::Loc::current()
 
 // ---- arguments ----------------------------------------------------------------------------------
 template <typename T>
@@ -79,7 +79,9 @@ inline T get_common_arg_val(int arg_idx, TENSIM_LOC) {
     static_assert(sizeof(T) == 4, "runtime args are 32-bit words");
     return *reinterpret_cast<volatile T*>(uintptr_t(tensim::kapi::arg_addr(arg_idx, true, loc)));
 }
-inline uint32_t get_arg_addr(int arg_idx, TENSIM_LOC) { return tensim::kapi::arg_addr(arg_idx, false, loc); }
+inline uint32_t get_arg_addr(int arg_idx, TENSIM_LOC) {
+    return tensim::kapi::arg_addr(arg_idx, false, loc);
+}
 inline uint32_t get_absolute_logical_x() { return tensim::kapi::logical_x(); }
 inline uint32_t get_absolute_logical_y() { return tensim::kapi::logical_y(); }
 inline uint32_t get_relative_logical_x() { return tensim::kapi::logical_x(); }
@@ -94,24 +96,41 @@ using tensim::abi::SfpuOp;
 using tensim::abi::UnpackMode;
 
 // ---- circular buffers: the unpacker consumes, the packer produces -------------------------------
-ALWI void cb_wait_front(uint32_t cbid, uint32_t ntiles, TENSIM_LOC) { UNPACK((tk::cb_wait_front(cbid, ntiles, loc))); }
-ALWI void cb_pop_front(uint32_t cbid, uint32_t ntiles, TENSIM_LOC) { UNPACK((tk::cb_pop_front(cbid, ntiles, loc))); }
-ALWI void cb_reserve_back(uint32_t cbid, uint32_t ntiles, TENSIM_LOC) { PACK((tk::cb_reserve_back(cbid, ntiles, loc))); }
-ALWI void cb_push_back(uint32_t cbid, uint32_t ntiles, TENSIM_LOC) { PACK((tk::cb_push_back(cbid, ntiles, loc))); }
+ALWI void cb_wait_front(uint32_t cbid, uint32_t ntiles, TENSIM_LOC) {
+    UNPACK((tk::cb_wait_front(cbid, ntiles, loc)));
+}
+ALWI void cb_pop_front(uint32_t cbid, uint32_t ntiles, TENSIM_LOC) {
+    UNPACK((tk::cb_pop_front(cbid, ntiles, loc)));
+}
+ALWI void cb_reserve_back(uint32_t cbid, uint32_t ntiles, TENSIM_LOC) {
+    PACK((tk::cb_reserve_back(cbid, ntiles, loc)));
+}
+ALWI void cb_push_back(uint32_t cbid, uint32_t ntiles, TENSIM_LOC) {
+    PACK((tk::cb_push_back(cbid, ntiles, loc)));
+}
 
-// ---- Dst handshake --------------------------------------------------------------------------------
+// ---- Dst handshake
+// --------------------------------------------------------------------------------
 ALWI void tile_regs_acquire(TENSIM_LOC) { MATH((tk::dst_acquire(loc))); }
 ALWI void tile_regs_commit(TENSIM_LOC) { MATH((tk::dst_commit(loc))); }
 ALWI void tile_regs_wait(TENSIM_LOC) { PACK((tk::dst_wait(loc))); }
 ALWI void tile_regs_release(TENSIM_LOC) { PACK((tk::dst_release(loc))); }
-ALWI void acquire_dst(TENSIM_LOC) { MATH((tk::dst_acquire(loc))); PACK((tk::dst_wait(loc))); }
-ALWI void release_dst(TENSIM_LOC) { MATH((tk::dst_commit(loc))); PACK((tk::dst_release(loc))); }
+ALWI void acquire_dst(TENSIM_LOC) {
+    MATH((tk::dst_acquire(loc)));
+    PACK((tk::dst_wait(loc)));
+}
+ALWI void release_dst(TENSIM_LOC) {
+    MATH((tk::dst_commit(loc)));
+    PACK((tk::dst_release(loc)));
+}
 
-// ---- initialisation: each thread's part sets its engine's state ----------------------------------
-// Where a call charges its issue cost: compute_api_call() unguarded charges all three TRISCs.
-// Unpacker formats: SrcA reads `a`'s format, SrcB `b`'s (hardware configure / reconfig).
+// ---- initialisation: each thread's part sets its engine's state
+// ---------------------------------- Where a call charges its issue cost: compute_api_call()
+// unguarded charges all three TRISCs. Unpacker formats: SrcA reads `a`'s format, SrcB `b`'s
+// (hardware configure / reconfig).
 ALWI void tensim_unpack_formats([[maybe_unused]] uint32_t a, [[maybe_unused]] uint32_t b,
-                                [[maybe_unused]] const char* call, [[maybe_unused]] const tk::Loc& loc) {
+                                [[maybe_unused]] const char* call,
+                                [[maybe_unused]] const tk::Loc& loc) {
     UNPACK((tk::unpack_configure(0, a, call, loc), tk::unpack_configure(1, b, call, loc)));
 }
 ALWI void tensim_pack_format([[maybe_unused]] uint32_t cb, [[maybe_unused]] const char* call,
@@ -120,21 +139,26 @@ ALWI void tensim_pack_format([[maybe_unused]] uint32_t cb, [[maybe_unused]] cons
 }
 // The unpacker and FPU set up for one op class (an "init_short").
 ALWI void tensim_unpack_mode([[maybe_unused]] UnpackMode mode, [[maybe_unused]] bool transpose,
-                             [[maybe_unused]] BroadcastType bcast, [[maybe_unused]] const char* call,
+                             [[maybe_unused]] BroadcastType bcast,
+                             [[maybe_unused]] const char* call,
                              [[maybe_unused]] const tk::Loc& loc) {
     UNPACK((tk::unpack_init(mode, transpose, bcast, call, loc)));
 }
-ALWI void tensim_datacopy_init([[maybe_unused]] bool transpose, [[maybe_unused]] BroadcastType bcast,
-                               [[maybe_unused]] const char* call, [[maybe_unused]] const tk::Loc& loc) {
+ALWI void tensim_datacopy_init([[maybe_unused]] bool transpose,
+                               [[maybe_unused]] BroadcastType bcast,
+                               [[maybe_unused]] const char* call,
+                               [[maybe_unused]] const tk::Loc& loc) {
     tensim_unpack_mode(UnpackMode::unary, transpose, bcast, call, loc);
     MATH((tk::math_init_datacopy(bcast, call, loc)));
 }
-ALWI void tensim_matmul_init(bool transpose, [[maybe_unused]] const char* call, [[maybe_unused]] const tk::Loc& loc) {
+ALWI void tensim_matmul_init(bool transpose, [[maybe_unused]] const char* call,
+                             [[maybe_unused]] const tk::Loc& loc) {
     tensim_unpack_mode(UnpackMode::matmul, transpose, BroadcastType::NONE, call, loc);
     MATH((tk::math_init_matmul(call, loc)));
 }
-ALWI void tensim_eltwise_init(bool unpack_too, [[maybe_unused]] EltwiseBinaryType op, BroadcastType bcast,
-                              [[maybe_unused]] bool acc, [[maybe_unused]] const char* call,
+ALWI void tensim_eltwise_init(bool unpack_too, [[maybe_unused]] EltwiseBinaryType op,
+                              BroadcastType bcast, [[maybe_unused]] bool acc,
+                              [[maybe_unused]] const char* call,
                               [[maybe_unused]] const tk::Loc& loc) {
     if (unpack_too) tensim_unpack_mode(UnpackMode::binary, false, bcast, call, loc);
     MATH((tk::math_init_eltwise(op, bcast, acc, EltwiseBinaryReuseDestType::NONE, call, loc)));
@@ -143,7 +167,8 @@ ALWI void tensim_eltwise_init(bool unpack_too, [[maybe_unused]] EltwiseBinaryTyp
 ALWI void binary_op_init_common(uint32_t icb0, uint32_t icb1, uint32_t ocb = 16, TENSIM_LOC) {
     tk::compute_api_call();
     tensim_unpack_formats(icb0, icb1, "binary_op_init_common", loc);
-    tensim_unpack_mode(UnpackMode::binary, false, BroadcastType::NONE, "binary_op_init_common", loc);
+    tensim_unpack_mode(UnpackMode::binary, false, BroadcastType::NONE, "binary_op_init_common",
+                       loc);
     tensim_pack_format(ocb, "binary_op_init_common", loc);
 }
 ALWI void compute_kernel_hw_startup(uint32_t icb0, uint32_t icb1, uint32_t ocb, TENSIM_LOC) {
@@ -167,7 +192,8 @@ ALWI void init_sfpu(uint32_t icb, uint32_t ocb, TENSIM_LOC) {
     tensim_pack_format(ocb, "init_sfpu", loc);
 }
 // Matmul unpacks in1 into SrcA and in0 into SrcB.
-ALWI void mm_init(uint32_t in0, uint32_t in1, uint32_t out = 16, uint32_t transpose = 0, TENSIM_LOC) {
+ALWI void mm_init(uint32_t in0, uint32_t in1, uint32_t out = 16, uint32_t transpose = 0,
+                  TENSIM_LOC) {
     tk::compute_api_call();
     tensim_unpack_formats(in1, in0, "mm_init", loc);
     tensim_matmul_init(transpose != 0, "mm_init", loc);
@@ -177,25 +203,27 @@ ALWI void mm_init_short(uint32_t, uint32_t, uint32_t transpose = 0, TENSIM_LOC) 
     tk::compute_api_call();
     tensim_matmul_init(transpose != 0, "mm_init_short", loc);
 }
-ALWI void mm_init_short_with_dt(uint32_t, [[maybe_unused]] uint32_t in1, uint32_t, uint32_t transpose = 0, TENSIM_LOC) {
+ALWI void mm_init_short_with_dt(uint32_t, [[maybe_unused]] uint32_t in1, uint32_t,
+                                uint32_t transpose = 0, TENSIM_LOC) {
     tk::compute_api_call();
     UNPACK((tk::unpack_configure(0, in1, "mm_init_short_with_dt", loc)));
     tensim_matmul_init(transpose != 0, "mm_init_short_with_dt", loc);
 }
-ALWI void mm_block_init(uint32_t in0, uint32_t in1, uint32_t out = 16, uint32_t transpose = 0, uint32_t = 1,
-                        uint32_t = 1, uint32_t = 1, TENSIM_LOC) {
+ALWI void mm_block_init(uint32_t in0, uint32_t in1, uint32_t out = 16, uint32_t transpose = 0,
+                        uint32_t = 1, uint32_t = 1, uint32_t = 1, TENSIM_LOC) {
     tk::compute_api_call();
     tensim_unpack_formats(in1, in0, "mm_block_init", loc);
     tensim_matmul_init(transpose != 0, "mm_block_init", loc);
     tensim_pack_format(out, "mm_block_init", loc);
 }
-ALWI void mm_block_init_short(uint32_t, uint32_t, uint32_t transpose = 0, uint32_t = 1, uint32_t = 1, uint32_t = 1,
-                              TENSIM_LOC) {
+ALWI void mm_block_init_short(uint32_t, uint32_t, uint32_t transpose = 0, uint32_t = 1,
+                              uint32_t = 1, uint32_t = 1, TENSIM_LOC) {
     tk::compute_api_call();
     tensim_matmul_init(transpose != 0, "mm_block_init_short", loc);
 }
-ALWI void mm_block_init_short_with_dt(uint32_t, [[maybe_unused]] uint32_t in1, uint32_t, uint32_t transpose = 0,
-                                      uint32_t = 1, uint32_t = 1, uint32_t = 1, TENSIM_LOC) {
+ALWI void mm_block_init_short_with_dt(uint32_t, [[maybe_unused]] uint32_t in1, uint32_t,
+                                      uint32_t transpose = 0, uint32_t = 1, uint32_t = 1,
+                                      uint32_t = 1, TENSIM_LOC) {
     tk::compute_api_call();
     UNPACK((tk::unpack_configure(0, in1, "mm_block_init_short_with_dt", loc)));
     tensim_matmul_init(transpose != 0, "mm_block_init_short_with_dt", loc);
@@ -204,7 +232,8 @@ ALWI void reconfig_data_format(uint32_t srca_new, uint32_t srcb_new, TENSIM_LOC)
     tk::compute_api_call();
     tensim_unpack_formats(srca_new, srcb_new, "reconfig_data_format", loc);
 }
-ALWI void reconfig_data_format(uint32_t, uint32_t srca_new, uint32_t, uint32_t srcb_new, TENSIM_LOC) {
+ALWI void reconfig_data_format(uint32_t, uint32_t srca_new, uint32_t, uint32_t srcb_new,
+                               TENSIM_LOC) {
     tk::compute_api_call();
     tensim_unpack_formats(srca_new, srcb_new, "reconfig_data_format", loc);
 }
@@ -212,17 +241,23 @@ ALWI void reconfig_data_format_srca([[maybe_unused]] uint32_t srca_new, TENSIM_L
     tk::compute_api_call();
     UNPACK((tk::unpack_configure(0, srca_new, "reconfig_data_format_srca", loc)));
 }
-ALWI void reconfig_data_format_srca(uint32_t, uint32_t srca_new, TENSIM_LOC) { reconfig_data_format_srca(srca_new, loc); }
+ALWI void reconfig_data_format_srca(uint32_t, uint32_t srca_new, TENSIM_LOC) {
+    reconfig_data_format_srca(srca_new, loc);
+}
 ALWI void reconfig_data_format_srcb([[maybe_unused]] uint32_t srcb_new, TENSIM_LOC) {
     tk::compute_api_call();
     UNPACK((tk::unpack_configure(1, srcb_new, "reconfig_data_format_srcb", loc)));
 }
-ALWI void reconfig_data_format_srcb(uint32_t, uint32_t srcb_new, TENSIM_LOC) { reconfig_data_format_srcb(srcb_new, loc); }
+ALWI void reconfig_data_format_srcb(uint32_t, uint32_t srcb_new, TENSIM_LOC) {
+    reconfig_data_format_srcb(srcb_new, loc);
+}
 ALWI void pack_reconfig_data_format(uint32_t new_cb, TENSIM_LOC) {
     tk::compute_api_call();
     tensim_pack_format(new_cb, "pack_reconfig_data_format", loc);
 }
-ALWI void pack_reconfig_data_format(uint32_t, uint32_t new_cb, TENSIM_LOC) { pack_reconfig_data_format(new_cb, loc); }
+ALWI void pack_reconfig_data_format(uint32_t, uint32_t new_cb, TENSIM_LOC) {
+    pack_reconfig_data_format(new_cb, loc);
+}
 ALWI void pack_reconfig_l1_acc([[maybe_unused]] uint32_t l1_acc_en) {
     PACK((tk::compute_api_call(), tk::pack_l1_acc(l1_acc_en != 0)));
 }
@@ -234,10 +269,12 @@ ALWI void copy_tile_to_dst_init_short(uint32_t = 0, uint32_t transpose = 0, TENS
     UNPACK((tk::compute_api_call()));
     tensim_datacopy_init(transpose != 0, BroadcastType::NONE, "copy_tile_to_dst_init_short", loc);
 }
-ALWI void copy_tile_to_dst_init_short_with_dt(uint32_t, [[maybe_unused]] uint32_t new_cb, uint32_t transpose = 0,
-                                              TENSIM_LOC) {
-    UNPACK((tk::compute_api_call(), tk::unpack_configure(0, new_cb, "copy_tile_to_dst_init_short_with_dt", loc)));
-    tensim_datacopy_init(transpose != 0, BroadcastType::NONE, "copy_tile_to_dst_init_short_with_dt", loc);
+ALWI void copy_tile_to_dst_init_short_with_dt(uint32_t, [[maybe_unused]] uint32_t new_cb,
+                                              uint32_t transpose = 0, TENSIM_LOC) {
+    UNPACK((tk::compute_api_call(),
+            tk::unpack_configure(0, new_cb, "copy_tile_to_dst_init_short_with_dt", loc)));
+    tensim_datacopy_init(transpose != 0, BroadcastType::NONE, "copy_tile_to_dst_init_short_with_dt",
+                         loc);
 }
 // acc_to_dest: the result is added to what Dst already holds.
 ALWI void add_tiles_init(uint32_t = 0, uint32_t = 1, bool acc_to_dest = false, TENSIM_LOC) {
@@ -264,13 +301,17 @@ ALWI void mul_tiles_init_f(TENSIM_LOC) {
 template <bool full_init, EltwiseBinaryType eltwise_binary_type>
 ALWI void binary_tiles_init(uint32_t, uint32_t, bool acc_to_dest = false, TENSIM_LOC) {
     MATH((tk::compute_api_call()));
-    tensim_eltwise_init(full_init, eltwise_binary_type, BroadcastType::NONE, acc_to_dest, "binary_tiles_init", loc);
+    tensim_eltwise_init(full_init, eltwise_binary_type, BroadcastType::NONE, acc_to_dest,
+                        "binary_tiles_init", loc);
 }
-template <EltwiseBinaryType type = ELWADD, EltwiseBinaryReuseDestType reuse = EltwiseBinaryReuseDestType::DEST_TO_SRCA>
+template <EltwiseBinaryType type = ELWADD,
+          EltwiseBinaryReuseDestType reuse = EltwiseBinaryReuseDestType::DEST_TO_SRCA>
 ALWI void binary_dest_reuse_tiles_init(uint32_t, TENSIM_LOC) {
     tk::compute_api_call();
-    tensim_unpack_mode(UnpackMode::unary, false, BroadcastType::NONE, "binary_dest_reuse_tiles_init", loc);
-    MATH((tk::math_init_eltwise(type, BroadcastType::NONE, false, reuse, "binary_dest_reuse_tiles_init", loc)));
+    tensim_unpack_mode(UnpackMode::unary, false, BroadcastType::NONE,
+                       "binary_dest_reuse_tiles_init", loc);
+    MATH((tk::math_init_eltwise(type, BroadcastType::NONE, false, reuse,
+                                "binary_dest_reuse_tiles_init", loc)));
 }
 ALWI void transpose_wh_init(uint32_t icb, uint32_t ocb = 16, TENSIM_LOC) {
     tk::compute_api_call();
@@ -323,8 +364,8 @@ ALWI void pack_untilize_init(uint32_t icb, uint32_t ocb, TENSIM_LOC) {
     tensim_pack_format(ocb, "pack_untilize_init", loc);
 }
 ALWI void pack_untilize_uninit(uint32_t = 16) { tk::compute_api_call(); }
-ALWI void tensim_reduce_init([[maybe_unused]] PoolType type, [[maybe_unused]] ReduceDim dim, const char* call,
-                             const tk::Loc& loc) {
+ALWI void tensim_reduce_init([[maybe_unused]] PoolType type, [[maybe_unused]] ReduceDim dim,
+                             const char* call, const tk::Loc& loc) {
     tensim_unpack_mode(UnpackMode::reduce, false, BroadcastType::NONE, call, loc);
     MATH((tk::math_init_reduce(type, dim, call, loc)));
 }
@@ -342,7 +383,8 @@ ALWI void reduce_init(uint32_t, uint32_t, uint32_t, TENSIM_LOC) {
     tk::compute_api_call();
     tensim_reduce_init(reduce_type, reduce_dim, "reduce_init", loc);
 }
-template <bool at_start = false, PoolType reduce_type = REDUCE_OP, ReduceDim reduce_dim = REDUCE_DIM>
+template <bool at_start = false, PoolType reduce_type = REDUCE_OP,
+          ReduceDim reduce_dim = REDUCE_DIM>
 ALWI void reduce_init_delta(uint32_t = 16, uint32_t = 0, uint32_t = 2, TENSIM_LOC) {
     tk::compute_api_call();
     tensim_reduce_init(reduce_type, reduce_dim, "reduce_init_delta", loc);
@@ -350,9 +392,12 @@ ALWI void reduce_init_delta(uint32_t = 16, uint32_t = 0, uint32_t = 2, TENSIM_LO
 ALWI void reduce_revert_delta(uint32_t = 16) { tk::compute_api_call(); }
 ALWI void reduce_uninit(uint32_t = 0) { tk::compute_api_call(); }
 
-// ---- moving tiles ----------------------------------------------------------------------------------
-ALWI void copy_tile(uint32_t in_cb_id, uint32_t in_tile_index, uint32_t dst_tile_index, TENSIM_LOC) {
-    UNPACK((tk::unpack_unary(CbTile{in_cb_id, in_tile_index}, false, BroadcastType::NONE, "copy_tile", loc)));
+// ---- moving tiles
+// ----------------------------------------------------------------------------------
+ALWI void copy_tile(uint32_t in_cb_id, uint32_t in_tile_index, uint32_t dst_tile_index,
+                    TENSIM_LOC) {
+    UNPACK((tk::unpack_unary(CbTile{in_cb_id, in_tile_index}, false, BroadcastType::NONE,
+                             "copy_tile", loc)));
     MATH((tk::fpu_datacopy(BroadcastType::NONE, dst_tile_index, "copy_tile", loc)));
 }
 template <bool out_of_order_output = false>
@@ -365,30 +410,38 @@ ALWI void matmul_pack_tile(uint32_t ifrom_dst, uint32_t icb, uint32_t ntiles, TE
 ALWI void pack_tile_block(uint32_t ifrom_dst, uint32_t icb, uint32_t ntiles, TENSIM_LOC) {
     matmul_pack_tile(ifrom_dst, icb, ntiles, loc);
 }
-ALWI void copy_block_matmul_partials(uint32_t in_cb_id, uint32_t start_in_tile_idx, uint32_t start_dst_tile_idx,
-                                     uint32_t ntiles, TENSIM_LOC) {
-    for (uint32_t i = 0; i < ntiles; ++i) copy_tile(in_cb_id, start_in_tile_idx + i, start_dst_tile_idx + i, loc);
+ALWI void copy_block_matmul_partials(uint32_t in_cb_id, uint32_t start_in_tile_idx,
+                                     uint32_t start_dst_tile_idx, uint32_t ntiles, TENSIM_LOC) {
+    for (uint32_t i = 0; i < ntiles; ++i)
+        copy_tile(in_cb_id, start_in_tile_idx + i, start_dst_tile_idx + i, loc);
 }
 
-// ---- FPU eltwise binary (broadcast: operand B's row 0, column 0 or element (0,0) over the tile) ----
+// ---- FPU eltwise binary (broadcast: operand B's row 0, column 0 or element (0,0) over the tile)
+// ----
 template <EltwiseBinaryType op, BroadcastType bcast>
-ALWI void tensim_binary([[maybe_unused]] const char* name, uint32_t icb0, uint32_t icb1, uint32_t itile0,
-                        uint32_t itile1, [[maybe_unused]] uint32_t idst, [[maybe_unused]] const tk::Loc& loc) {
+ALWI void tensim_binary([[maybe_unused]] const char* name, uint32_t icb0, uint32_t icb1,
+                        uint32_t itile0, uint32_t itile1, [[maybe_unused]] uint32_t idst,
+                        [[maybe_unused]] const tk::Loc& loc) {
     [[maybe_unused]] CbTile a{icb0, itile0}, b{icb1, itile1};
     UNPACK((tk::unpack_binary(a, b, bcast, name, loc)));
     MATH((tk::fpu_eltwise(op, bcast, idst, name, loc)));
 }
-ALWI void add_tiles(uint32_t icb0, uint32_t icb1, uint32_t itile0, uint32_t itile1, uint32_t idst, TENSIM_LOC) {
+ALWI void add_tiles(uint32_t icb0, uint32_t icb1, uint32_t itile0, uint32_t itile1, uint32_t idst,
+                    TENSIM_LOC) {
     tensim_binary<ELWADD, BroadcastType::NONE>("add_tiles", icb0, icb1, itile0, itile1, idst, loc);
 }
-ALWI void sub_tiles(uint32_t icb0, uint32_t icb1, uint32_t itile0, uint32_t itile1, uint32_t idst, TENSIM_LOC) {
+ALWI void sub_tiles(uint32_t icb0, uint32_t icb1, uint32_t itile0, uint32_t itile1, uint32_t idst,
+                    TENSIM_LOC) {
     tensim_binary<ELWSUB, BroadcastType::NONE>("sub_tiles", icb0, icb1, itile0, itile1, idst, loc);
 }
-ALWI void mul_tiles(uint32_t icb0, uint32_t icb1, uint32_t itile0, uint32_t itile1, uint32_t idst, TENSIM_LOC) {
+ALWI void mul_tiles(uint32_t icb0, uint32_t icb1, uint32_t itile0, uint32_t itile1, uint32_t idst,
+                    TENSIM_LOC) {
     tensim_binary<ELWMUL, BroadcastType::NONE>("mul_tiles", icb0, icb1, itile0, itile1, idst, loc);
 }
-template <EltwiseBinaryType type = ELWADD, EltwiseBinaryReuseDestType reuse = EltwiseBinaryReuseDestType::DEST_TO_SRCA>
-ALWI void binary_dest_reuse_tiles(uint32_t in_cb_id, uint32_t in_tile_index, uint32_t dst_tile_index, TENSIM_LOC) {
+template <EltwiseBinaryType type = ELWADD,
+          EltwiseBinaryReuseDestType reuse = EltwiseBinaryReuseDestType::DEST_TO_SRCA>
+ALWI void binary_dest_reuse_tiles(uint32_t in_cb_id, uint32_t in_tile_index,
+                                  uint32_t dst_tile_index, TENSIM_LOC) {
     // Dst moves into one Src register; the CB tile is unpacked into the other.
     constexpr bool dst_to_a = reuse == EltwiseBinaryReuseDestType::DEST_TO_SRCA;
     UNPACK((tk::unpack_dest_reuse(CbTile{in_cb_id, in_tile_index}, !dst_to_a, loc)));
@@ -403,27 +456,32 @@ ALWI void init_bcast(uint32_t icb0, uint32_t icb1, uint32_t ocb = 16, TENSIM_LOC
     tensim_pack_format(ocb, "init_bcast", loc);
 }
 template <EltwiseBinaryType tBcastOp, BroadcastType tBcastDim>
-ALWI void any_tiles_bcast(uint32_t icb0, uint32_t icb1, uint32_t itile0, uint32_t itile1, uint32_t idst, TENSIM_LOC) {
+ALWI void any_tiles_bcast(uint32_t icb0, uint32_t icb1, uint32_t itile0, uint32_t itile1,
+                          uint32_t idst, TENSIM_LOC) {
     constexpr const char* name = tBcastOp == ELWADD   ? "add_tiles_bcast"
                                  : tBcastOp == ELWSUB ? "sub_tiles_bcast"
                                                       : "mul_tiles_bcast";
     tensim_binary<tBcastOp, tBcastDim>(name, icb0, icb1, itile0, itile1, idst, loc);
 }
 template <BroadcastType tBcastDim>
-ALWI void add_tiles_bcast(uint32_t icb0, uint32_t icb1, uint32_t itile0, uint32_t itile1, uint32_t idst, TENSIM_LOC) {
+ALWI void add_tiles_bcast(uint32_t icb0, uint32_t icb1, uint32_t itile0, uint32_t itile1,
+                          uint32_t idst, TENSIM_LOC) {
     any_tiles_bcast<ELWADD, tBcastDim>(icb0, icb1, itile0, itile1, idst, loc);
 }
 template <BroadcastType tBcastDim>
-ALWI void sub_tiles_bcast(uint32_t icb0, uint32_t icb1, uint32_t itile0, uint32_t itile1, uint32_t idst, TENSIM_LOC) {
+ALWI void sub_tiles_bcast(uint32_t icb0, uint32_t icb1, uint32_t itile0, uint32_t itile1,
+                          uint32_t idst, TENSIM_LOC) {
     any_tiles_bcast<ELWSUB, tBcastDim>(icb0, icb1, itile0, itile1, idst, loc);
 }
 template <BroadcastType tBcastDim>
-ALWI void mul_tiles_bcast(uint32_t icb0, uint32_t icb1, uint32_t itile0, uint32_t itile1, uint32_t idst, TENSIM_LOC) {
+ALWI void mul_tiles_bcast(uint32_t icb0, uint32_t icb1, uint32_t itile0, uint32_t itile1,
+                          uint32_t idst, TENSIM_LOC) {
     any_tiles_bcast<ELWMUL, tBcastDim>(icb0, icb1, itile0, itile1, idst, loc);
 }
-#define TENSIM_BCAST_FN(name, op, dim)                                                                        \
-    ALWI void name(uint32_t icb0, uint32_t icb1, uint32_t itile0, uint32_t itile1, uint32_t idst, TENSIM_LOC) { \
-        any_tiles_bcast<op, dim>(icb0, icb1, itile0, itile1, idst, loc);                                     \
+#define TENSIM_BCAST_FN(name, op, dim)                                                            \
+    ALWI void name(uint32_t icb0, uint32_t icb1, uint32_t itile0, uint32_t itile1, uint32_t idst, \
+                   TENSIM_LOC) {                                                                  \
+        any_tiles_bcast<op, dim>(icb0, icb1, itile0, itile1, idst, loc);                          \
     }
 TENSIM_BCAST_FN(add_tiles_bcast_rows, ELWADD, BroadcastType::ROW)
 TENSIM_BCAST_FN(add_tiles_bcast_cols, ELWADD, BroadcastType::COL)
@@ -435,10 +493,10 @@ TENSIM_BCAST_FN(mul_tiles_bcast_rows, ELWMUL, BroadcastType::ROW)
 TENSIM_BCAST_FN(mul_tiles_bcast_cols, ELWMUL, BroadcastType::COL)
 TENSIM_BCAST_FN(mul_tiles_bcast_scalar, ELWMUL, BroadcastType::SCALAR)
 #undef TENSIM_BCAST_FN
-#define TENSIM_BCAST_INIT(name, op, dim)                                  \
-    ALWI void name(uint32_t = 0, uint32_t = 1, TENSIM_LOC) {              \
-        tk::compute_api_call();                                           \
-        tensim_eltwise_init(true, op, dim, false, #name, loc);            \
+#define TENSIM_BCAST_INIT(name, op, dim)                       \
+    ALWI void name(uint32_t = 0, uint32_t = 1, TENSIM_LOC) {   \
+        tk::compute_api_call();                                \
+        tensim_eltwise_init(true, op, dim, false, #name, loc); \
     }
 TENSIM_BCAST_INIT(add_bcast_rows_init_short, ELWADD, BroadcastType::ROW)
 TENSIM_BCAST_INIT(add_bcast_cols_init_short, ELWADD, BroadcastType::COL)
@@ -462,68 +520,84 @@ ALWI void unary_bcast(uint32_t icb, uint32_t in_tile_index, uint32_t dst_tile_in
     MATH((tk::fpu_datacopy(bcast_type, dst_tile_index, "unary_bcast", loc)));
 }
 
-// ---- matmul: Dst[idst] += in0 x in1 ----------------------------------------------------------------
-ALWI void matmul_tiles(uint32_t in0_cb_id, uint32_t in1_cb_id, uint32_t in0_tile_index, uint32_t in1_tile_index,
-                       uint32_t idst, const uint32_t transpose = 0, TENSIM_LOC) {
+// ---- matmul: Dst[idst] += in0 x in1
+// ----------------------------------------------------------------
+ALWI void matmul_tiles(uint32_t in0_cb_id, uint32_t in1_cb_id, uint32_t in0_tile_index,
+                       uint32_t in1_tile_index, uint32_t idst, const uint32_t transpose = 0,
+                       TENSIM_LOC) {
     // in1 goes to SrcA, in0 to SrcB (MVMUL: Dst += SrcB x SrcA).
     [[maybe_unused]] CbTile a{in1_cb_id, in1_tile_index}, b{in0_cb_id, in0_tile_index};
     UNPACK((tk::unpack_matmul(&a, 1, &b, 1, transpose != 0, "matmul_tiles", loc)));
     MATH((tk::fpu_matmul(idst, 1, 1, "matmul_tiles", loc)));
 }
-ALWI void matmul_block(uint32_t in0_cb_id, uint32_t in1_cb_id, uint32_t in0_tile_index, uint32_t in1_tile_index,
-                       uint32_t idst, const uint32_t transpose, uint32_t ct_dim, uint32_t rt_dim, uint32_t kt_dim,
-                       TENSIM_LOC) {
-    // One K step of an rt_dim x ct_dim block: in0 rows stride kt_dim in its CB, in1 columns are adjacent.
+ALWI void matmul_block(uint32_t in0_cb_id, uint32_t in1_cb_id, uint32_t in0_tile_index,
+                       uint32_t in1_tile_index, uint32_t idst, const uint32_t transpose,
+                       uint32_t ct_dim, uint32_t rt_dim, uint32_t kt_dim, TENSIM_LOC) {
+    // One K step of an rt_dim x ct_dim block: in0 rows stride kt_dim in its CB, in1 columns are
+    // adjacent.
     if (ct_dim > 16 || rt_dim > 16 || ct_dim * rt_dim == 0)
-        tk::kernel_fail("matmul_block: ct_dim and rt_dim must be 1..16 (the block must fit Dst)", loc);
+        tk::kernel_fail("matmul_block: ct_dim and rt_dim must be 1..16 (the block must fit Dst)",
+                        loc);
     [[maybe_unused]] CbTile a[16], b[16];
     for (uint32_t c = 0; c < ct_dim && c < 16; ++c) a[c] = CbTile{in1_cb_id, in1_tile_index + c};
-    for (uint32_t r = 0; r < rt_dim && r < 16; ++r) b[r] = CbTile{in0_cb_id, in0_tile_index + r * kt_dim};
+    for (uint32_t r = 0; r < rt_dim && r < 16; ++r)
+        b[r] = CbTile{in0_cb_id, in0_tile_index + r * kt_dim};
     UNPACK((tk::unpack_matmul(a, ct_dim, b, rt_dim, transpose != 0, "matmul_block", loc)));
     MATH((tk::fpu_matmul(idst, rt_dim, ct_dim, "matmul_block", loc)));
 }
 
-// ---- reduce: operand A reduced along a dimension, times the scaler tile's first element ----------
-template <PoolType reduce_type = REDUCE_OP, ReduceDim reduce_dim = REDUCE_DIM, bool enforce_fp32_accumulation = false>
-ALWI void reduce_tile(uint32_t icb, uint32_t icb_scaler, uint32_t itile, uint32_t itile_scaler, uint32_t idst,
-                      TENSIM_LOC) {
+// ---- reduce: operand A reduced along a dimension, times the scaler tile's first element
+// ----------
+template <PoolType reduce_type = REDUCE_OP, ReduceDim reduce_dim = REDUCE_DIM,
+          bool enforce_fp32_accumulation = false>
+ALWI void reduce_tile(uint32_t icb, uint32_t icb_scaler, uint32_t itile, uint32_t itile_scaler,
+                      uint32_t idst, TENSIM_LOC) {
     UNPACK((tk::unpack_reduce(CbTile{icb, itile}, CbTile{icb_scaler, itile_scaler}, loc)));
     MATH((tk::fpu_reduce(reduce_type, reduce_dim, idst, loc)));
 }
 
-// ---- transpose, tilize, untilize -----------------------------------------------------------------
+// ---- transpose, tilize, untilize
+// -----------------------------------------------------------------
 ALWI void transpose_wh_tile(uint32_t icb, uint32_t itile, uint32_t idst, TENSIM_LOC) {
-    UNPACK((tk::unpack_unary(CbTile{icb, itile}, true, BroadcastType::NONE, "transpose_wh_tile", loc)));
+    UNPACK((
+        tk::unpack_unary(CbTile{icb, itile}, true, BroadcastType::NONE, "transpose_wh_tile", loc)));
     MATH((tk::fpu_datacopy(BroadcastType::NONE, idst, "transpose_wh_tile", loc)));
 }
 // Each tile passes through Dst 0 with its own handshake, as TT-Metal's LLK does inside the call.
-ALWI void tilize_block(uint32_t icb, uint32_t block, uint32_t ocb, uint32_t = 0, uint32_t = 0, TENSIM_LOC) {
+ALWI void tilize_block(uint32_t icb, uint32_t block, uint32_t ocb, uint32_t = 0, uint32_t = 0,
+                       TENSIM_LOC) {
     for (uint32_t t = 0; t < block; ++t) {
         UNPACK((tk::unpack_tilize(icb, block, t, loc)));
-        MATH((tk::dst_acquire(loc), tk::fpu_datacopy(BroadcastType::NONE, 0, "tilize_block", loc), tk::dst_commit(loc)));
+        MATH((tk::dst_acquire(loc), tk::fpu_datacopy(BroadcastType::NONE, 0, "tilize_block", loc),
+              tk::dst_commit(loc)));
         PACK((tk::dst_wait(loc), tk::pack_tile(0, ocb, 0, false, loc), tk::dst_release(loc)));
     }
 }
 template <uint32_t N = 1>
 ALWI void untilize_block(uint32_t icb, uint32_t block, uint32_t ocb, TENSIM_LOC) {
     for (uint32_t t = 0; t < block; ++t) {
-        UNPACK((tk::unpack_unary(CbTile{icb, t}, false, BroadcastType::NONE, "untilize_block", loc)));
+        UNPACK(
+            (tk::unpack_unary(CbTile{icb, t}, false, BroadcastType::NONE, "untilize_block", loc)));
         MATH((tk::dst_acquire(loc), tk::fpu_datacopy(BroadcastType::NONE, 0, "untilize_block", loc),
               tk::dst_commit(loc)));
-        PACK((tk::dst_wait(loc), tk::pack_untilize(0, ocb, block, 0, t, loc), tk::dst_release(loc)));
+        PACK(
+            (tk::dst_wait(loc), tk::pack_untilize(0, ocb, block, 0, t, loc), tk::dst_release(loc)));
     }
 }
-// block_rt_dim rows of block_ct_dim tiles from icb become row-major rows full_ct_dim tiles wide in ocb.
+// block_rt_dim rows of block_ct_dim tiles from icb become row-major rows full_ct_dim tiles wide in
+// ocb.
 template <uint32_t block_ct_dim = 8, uint32_t full_ct_dim = block_ct_dim>
-ALWI void pack_untilize_block(uint32_t icb, uint32_t block_rt_dim, uint32_t ocb, uint32_t block_c_index = 0,
-                              TENSIM_LOC) {
+ALWI void pack_untilize_block(uint32_t icb, uint32_t block_rt_dim, uint32_t ocb,
+                              uint32_t block_c_index = 0, TENSIM_LOC) {
     for (uint32_t r = 0; r < block_rt_dim; ++r)
         for (uint32_t c = 0; c < block_ct_dim; ++c) {
             UNPACK((tk::unpack_unary(CbTile{icb, r * block_ct_dim + c}, false, BroadcastType::NONE,
                                      "pack_untilize_block", loc)));
-            MATH((tk::dst_acquire(loc), tk::fpu_datacopy(BroadcastType::NONE, 0, "pack_untilize_block", loc),
+            MATH((tk::dst_acquire(loc),
+                  tk::fpu_datacopy(BroadcastType::NONE, 0, "pack_untilize_block", loc),
                   tk::dst_commit(loc)));
-            PACK((tk::dst_wait(loc), tk::pack_untilize(0, ocb, full_ct_dim, r, block_c_index * block_ct_dim + c, loc),
+            PACK((tk::dst_wait(loc),
+                  tk::pack_untilize(0, ocb, full_ct_dim, r, block_c_index * block_ct_dim + c, loc),
                   tk::dst_release(loc)));
         }
 }

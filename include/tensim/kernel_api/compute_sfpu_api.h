@@ -6,16 +6,19 @@
 
 namespace ckernel {
 
-// ---- SFPU (math thread, in place on Dst); each op crosses to the simulator as an SfpuOp ------------
+// ---- SFPU (math thread, in place on Dst); each op crosses to the simulator as an SfpuOp
+// ------------
 ALWI float tensim_bits_to_float(uint32_t bits) { return __builtin_bit_cast(float, bits); }
 ALWI void tensim_sfpu_init([[maybe_unused]] SfpuOp op, [[maybe_unused]] const char* call,
                            [[maybe_unused]] const tk::Loc& loc) {
     tk::compute_api_call();
     MATH((tk::sfpu_init(op, call, loc)));
 }
-#define TENSIM_SFPU(name, op)                                                                        \
-    ALWI void name##_init(TENSIM_LOC) { tensim_sfpu_init(SfpuOp::op, #name "_init", loc); }          \
-    ALWI void name(uint32_t idst, TENSIM_LOC) { MATH((tk::sfpu_unary(SfpuOp::op, idst, 0, 0, APPROX, loc))); }
+#define TENSIM_SFPU(name, op)                                                               \
+    ALWI void name##_init(TENSIM_LOC) { tensim_sfpu_init(SfpuOp::op, #name "_init", loc); } \
+    ALWI void name(uint32_t idst, TENSIM_LOC) {                                             \
+        MATH((tk::sfpu_unary(SfpuOp::op, idst, 0, 0, APPROX, loc)));                        \
+    }
 TENSIM_SFPU(log_tile, log)
 TENSIM_SFPU(sqrt_tile, sqrt)
 TENSIM_SFPU(silu_tile, silu)
@@ -40,29 +43,49 @@ TENSIM_SFPU(log1p_tile, log1p)
 TENSIM_SFPU(erf_tile, erf)
 #undef TENSIM_SFPU
 template <bool approx = false>
-ALWI void exp_tile_init(TENSIM_LOC) { tensim_sfpu_init(SfpuOp::exp, "exp_tile_init", loc); }
+ALWI void exp_tile_init(TENSIM_LOC) {
+    tensim_sfpu_init(SfpuOp::exp, "exp_tile_init", loc);
+}
 template <bool approx = false, bool = true, bool = false, bool = false>
-ALWI void exp_tile(uint32_t idst, int = 0, uint16_t = 0, TENSIM_LOC) { MATH((tk::sfpu_unary(SfpuOp::exp, idst, 0, 0, approx, loc))); }
+ALWI void exp_tile(uint32_t idst, int = 0, uint16_t = 0, TENSIM_LOC) {
+    MATH((tk::sfpu_unary(SfpuOp::exp, idst, 0, 0, approx, loc)));
+}
 template <bool fast_and_approx = true>
-ALWI void gelu_tile_init(TENSIM_LOC) { tensim_sfpu_init(SfpuOp::gelu, "gelu_tile_init", loc); }
+ALWI void gelu_tile_init(TENSIM_LOC) {
+    tensim_sfpu_init(SfpuOp::gelu, "gelu_tile_init", loc);
+}
 template <bool fast_and_approx = true>
-ALWI void gelu_tile(uint32_t idst, TENSIM_LOC) { MATH((tk::sfpu_unary(SfpuOp::gelu, idst, 0, 0, fast_and_approx, loc))); }
+ALWI void gelu_tile(uint32_t idst, TENSIM_LOC) {
+    MATH((tk::sfpu_unary(SfpuOp::gelu, idst, 0, 0, fast_and_approx, loc)));
+}
 template <bool fast_and_approx = false>
-ALWI void sigmoid_tile_init(TENSIM_LOC) { tensim_sfpu_init(SfpuOp::sigmoid, "sigmoid_tile_init", loc); }
+ALWI void sigmoid_tile_init(TENSIM_LOC) {
+    tensim_sfpu_init(SfpuOp::sigmoid, "sigmoid_tile_init", loc);
+}
 template <int vec_mode = VectorMode::RC, bool fast_and_approx = false>
-ALWI void sigmoid_tile(uint32_t idst, TENSIM_LOC) { MATH((tk::sfpu_unary(SfpuOp::sigmoid, idst, 0, 0, fast_and_approx, loc))); }
+ALWI void sigmoid_tile(uint32_t idst, TENSIM_LOC) {
+    MATH((tk::sfpu_unary(SfpuOp::sigmoid, idst, 0, 0, fast_and_approx, loc)));
+}
 template <bool fast_and_approx = false>
-ALWI void rsqrt_tile_init(TENSIM_LOC) { tensim_sfpu_init(SfpuOp::rsqrt, "rsqrt_tile_init", loc); }
+ALWI void rsqrt_tile_init(TENSIM_LOC) {
+    tensim_sfpu_init(SfpuOp::rsqrt, "rsqrt_tile_init", loc);
+}
 template <bool fast_and_approx = false>
-ALWI void rsqrt_tile(uint32_t idst, TENSIM_LOC) { MATH((tk::sfpu_unary(SfpuOp::rsqrt, idst, 0, 0, fast_and_approx, loc))); }
+ALWI void rsqrt_tile(uint32_t idst, TENSIM_LOC) {
+    MATH((tk::sfpu_unary(SfpuOp::rsqrt, idst, 0, 0, fast_and_approx, loc)));
+}
 template <bool legacy_compat = true>
-ALWI void recip_tile_init(TENSIM_LOC) { tensim_sfpu_init(SfpuOp::recip, "recip_tile_init", loc); }
+ALWI void recip_tile_init(TENSIM_LOC) {
+    tensim_sfpu_init(SfpuOp::recip, "recip_tile_init", loc);
+}
 template <bool legacy_compat = true>
-ALWI void recip_tile(uint32_t idst, int = VectorMode::RC, TENSIM_LOC) { MATH((tk::sfpu_unary(SfpuOp::recip, idst, 0, 0, APPROX, loc))); }
-#define TENSIM_SFPU_PARAM(name, op, scalar_of)                                                        \
-    ALWI void name##_init(TENSIM_LOC) { tensim_sfpu_init(SfpuOp::op, #name "_init", loc); }           \
-    ALWI void name(uint32_t idst, uint32_t param0, TENSIM_LOC) {                                     \
-        MATH((tk::sfpu_unary(SfpuOp::op, idst, scalar_of(param0), param0, APPROX, loc)));            \
+ALWI void recip_tile(uint32_t idst, int = VectorMode::RC, TENSIM_LOC) {
+    MATH((tk::sfpu_unary(SfpuOp::recip, idst, 0, 0, APPROX, loc)));
+}
+#define TENSIM_SFPU_PARAM(name, op, scalar_of)                                              \
+    ALWI void name##_init(TENSIM_LOC) { tensim_sfpu_init(SfpuOp::op, #name "_init", loc); } \
+    ALWI void name(uint32_t idst, uint32_t param0, TENSIM_LOC) {                            \
+        MATH((tk::sfpu_unary(SfpuOp::op, idst, scalar_of(param0), param0, APPROX, loc)));   \
     }
 #define TENSIM_AS_FLOAT(p) float(p)
 TENSIM_SFPU_PARAM(relu_max_tile, relu_max, tensim_bits_to_float)
@@ -76,9 +99,10 @@ ALWI void binop_with_scalar_tile_init(TENSIM_LOC) {
     tk::compute_api_call();
     MATH((tk::sfpu_init_scalar_ops("binop_with_scalar_tile_init", loc)));
 }
-#define TENSIM_SFPU_SCALAR(name, op)                                                                 \
-    ALWI void name(uint32_t idst, uint32_t param0, TENSIM_LOC) {                                    \
-        MATH((tk::sfpu_unary(SfpuOp::op, idst, tensim_bits_to_float(param0), param0, APPROX, loc))); \
+#define TENSIM_SFPU_SCALAR(name, op)                                                               \
+    ALWI void name(uint32_t idst, uint32_t param0, TENSIM_LOC) {                                   \
+        MATH((                                                                                     \
+            tk::sfpu_unary(SfpuOp::op, idst, tensim_bits_to_float(param0), param0, APPROX, loc))); \
     }
 TENSIM_SFPU_SCALAR(add_unary_tile, add_scalar)
 TENSIM_SFPU_SCALAR(sub_unary_tile, sub_scalar)
@@ -88,22 +112,24 @@ TENSIM_SFPU_SCALAR(div_unary_tile, mul_scalar)
 TENSIM_SFPU_SCALAR(rsub_unary_tile, rsub_scalar)
 #undef TENSIM_SFPU_SCALAR
 ALWI void fill_tile_init(TENSIM_LOC) { tensim_sfpu_init(SfpuOp::fill, "fill_tile_init", loc); }
-ALWI void fill_tile(uint32_t idst, float value, TENSIM_LOC) { MATH((tk::sfpu_unary(SfpuOp::fill, idst, value, 0, APPROX, loc))); }
+ALWI void fill_tile(uint32_t idst, float value, TENSIM_LOC) {
+    MATH((tk::sfpu_unary(SfpuOp::fill, idst, value, 0, APPROX, loc)));
+}
 ALWI void fill_tile_bitcast(uint32_t idst, uint32_t bits, TENSIM_LOC) {
     MATH((tk::sfpu_unary(SfpuOp::fill, idst, tensim_bits_to_float(bits), bits, APPROX, loc)));
 }
 
 // Binary SFPU on two Dst tiles: [L] writes idst0; [N] takes an output index.
-#define TENSIM_SFPU_BINARY(name, op)                                                                  \
-    ALWI void name##_init(TENSIM_LOC) {                                                              \
-        tk::compute_api_call();                                                                      \
-        MATH((tk::sfpu_init_binary(SfpuBinaryOp::op, #name "_init", loc)));                          \
-    }                                                                                                \
-    ALWI void name(uint32_t idst0, uint32_t idst1, TENSIM_LOC) {                                     \
-        MATH((tk::sfpu_binary(SfpuBinaryOp::op, idst0, idst1, idst0, loc)));                         \
-    }                                                                                                \
-    ALWI void name(uint32_t idst0, uint32_t idst1, uint32_t odst, TENSIM_LOC) {                      \
-        MATH((tk::sfpu_binary(SfpuBinaryOp::op, idst0, idst1, odst, loc)));                          \
+#define TENSIM_SFPU_BINARY(name, op)                                            \
+    ALWI void name##_init(TENSIM_LOC) {                                         \
+        tk::compute_api_call();                                                 \
+        MATH((tk::sfpu_init_binary(SfpuBinaryOp::op, #name "_init", loc)));     \
+    }                                                                           \
+    ALWI void name(uint32_t idst0, uint32_t idst1, TENSIM_LOC) {                \
+        MATH((tk::sfpu_binary(SfpuBinaryOp::op, idst0, idst1, idst0, loc)));    \
+    }                                                                           \
+    ALWI void name(uint32_t idst0, uint32_t idst1, uint32_t odst, TENSIM_LOC) { \
+        MATH((tk::sfpu_binary(SfpuBinaryOp::op, idst0, idst1, odst, loc)));     \
     }
 TENSIM_SFPU_BINARY(add_binary_tile, add)
 TENSIM_SFPU_BINARY(sub_binary_tile, sub)

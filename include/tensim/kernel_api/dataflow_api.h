@@ -32,20 +32,23 @@ constexpr uint32_t NOC_MAX_BURST_SIZE = 8192;
 #define my_y (::tensim::kapi::my_y_array())
 
 // ---- arguments and identity -------------------------------------------------------------------
-FORCE_INLINE uint32_t get_arg_addr(int arg_idx, const tensim::kapi::Loc& loc = tensim::kapi::Loc::current()) {
+FORCE_INLINE uint32_t get_arg_addr(int arg_idx,
+                                   const tensim::kapi::Loc& loc = tensim::kapi::Loc::current()) {
     return tensim::kapi::arg_addr(arg_idx, false, loc);
 }
-FORCE_INLINE uint32_t get_common_arg_addr(int arg_idx,
-                                          const tensim::kapi::Loc& loc = tensim::kapi::Loc::current()) {
+FORCE_INLINE uint32_t
+get_common_arg_addr(int arg_idx, const tensim::kapi::Loc& loc = tensim::kapi::Loc::current()) {
     return tensim::kapi::arg_addr(arg_idx, true, loc);
 }
 template <typename T>
-FORCE_INLINE T get_arg_val(int arg_idx, const tensim::kapi::Loc& loc = tensim::kapi::Loc::current()) {
+FORCE_INLINE T get_arg_val(int arg_idx,
+                           const tensim::kapi::Loc& loc = tensim::kapi::Loc::current()) {
     static_assert(sizeof(T) == 4, "runtime args are 32-bit words");
     return *reinterpret_cast<volatile tt_l1_ptr T*>(uintptr_t(get_arg_addr(arg_idx, loc)));
 }
 template <typename T>
-FORCE_INLINE T get_common_arg_val(int arg_idx, const tensim::kapi::Loc& loc = tensim::kapi::Loc::current()) {
+FORCE_INLINE T get_common_arg_val(int arg_idx,
+                                  const tensim::kapi::Loc& loc = tensim::kapi::Loc::current()) {
     static_assert(sizeof(T) == 4, "runtime args are 32-bit words");
     return *reinterpret_cast<volatile tt_l1_ptr T*>(uintptr_t(get_common_arg_addr(arg_idx, loc)));
 }
@@ -82,15 +85,31 @@ inline uint32_t get_read_ptr(uint32_t operand) { return tensim::kapi::cb_read_pt
 namespace tensim::kapi {
 constexpr uint32_t tile_size_of(DataFormat f) {
     switch (f) {
-        case DataFormat::Float32: case DataFormat::Int32: case DataFormat::UInt32: case DataFormat::Tf32:
+        case DataFormat::Float32:
+        case DataFormat::Int32:
+        case DataFormat::UInt32:
+        case DataFormat::Tf32:
             return 4096;
-        case DataFormat::Float16: case DataFormat::Float16_b: case DataFormat::UInt16: return 2048;
-        case DataFormat::Bfp8: case DataFormat::Bfp8_b: return 1088;
-        case DataFormat::Bfp4: case DataFormat::Bfp4_b: return 576;
-        case DataFormat::Bfp2: case DataFormat::Bfp2_b: return 320;
-        case DataFormat::Int8: case DataFormat::UInt8: case DataFormat::Lf8: case DataFormat::Fp8_e4m3:
+        case DataFormat::Float16:
+        case DataFormat::Float16_b:
+        case DataFormat::UInt16:
+            return 2048;
+        case DataFormat::Bfp8:
+        case DataFormat::Bfp8_b:
+            return 1088;
+        case DataFormat::Bfp4:
+        case DataFormat::Bfp4_b:
+            return 576;
+        case DataFormat::Bfp2:
+        case DataFormat::Bfp2_b:
+            return 320;
+        case DataFormat::Int8:
+        case DataFormat::UInt8:
+        case DataFormat::Lf8:
+        case DataFormat::Fp8_e4m3:
             return 1024;
-        default: return 0;
+        default:
+            return 0;
     }
 }
 }  // namespace tensim::kapi
@@ -101,25 +120,29 @@ constexpr uint32_t get_tile_hw(int32_t) { return 1024; }
 constexpr uint32_t get_tile_num_faces(int32_t) { return 4; }
 
 // ---- NoC addresses ------------------------------------------------------------------------------
-inline uint64_t get_noc_addr(uint32_t noc_x, uint32_t noc_y, uint32_t addr, uint8_t noc = noc_index) {
+inline uint64_t get_noc_addr(uint32_t noc_x, uint32_t noc_y, uint32_t addr,
+                             uint8_t noc = noc_index) {
     return tensim::kapi::noc_xy_addr(noc_x, noc_y, addr, noc);
 }
 inline uint64_t get_noc_addr(uint32_t addr, uint8_t noc = noc_index) {
     return tensim::kapi::noc_xy_addr(my_x[0], my_y[0], addr, noc);
 }
-inline uint64_t get_noc_multicast_addr(uint32_t noc_x_start, uint32_t noc_y_start, uint32_t noc_x_end,
-                                       uint32_t noc_y_end, uint32_t addr, uint8_t noc = noc_index) {
-    return tensim::kapi::noc_multicast_addr(noc_x_start, noc_y_start, noc_x_end, noc_y_end, addr, noc);
+inline uint64_t get_noc_multicast_addr(uint32_t noc_x_start, uint32_t noc_y_start,
+                                       uint32_t noc_x_end, uint32_t noc_y_end, uint32_t addr,
+                                       uint8_t noc = noc_index) {
+    return tensim::kapi::noc_multicast_addr(noc_x_start, noc_y_start, noc_x_end, noc_y_end, addr,
+                                            noc);
 }
 template <bool DRAM>
-inline uint64_t get_noc_addr_from_bank_id(uint32_t bank_id, uint32_t bank_address_offset, uint8_t noc = noc_index) {
+inline uint64_t get_noc_addr_from_bank_id(uint32_t bank_id, uint32_t bank_address_offset,
+                                          uint8_t noc = noc_index) {
     return tensim::kapi::bank_noc_addr(DRAM, bank_id, bank_address_offset, noc);
 }
 
 namespace tensim::kapi {
 // Interleaved placement: page id lives in bank id % banks, at base + (id / banks) * aligned page.
-inline uint64_t interleaved_addr(bool dram, uint32_t base, uint32_t page_size, uint32_t id, uint32_t offset,
-                                 uint8_t noc) {
+inline uint64_t interleaved_addr(bool dram, uint32_t base, uint32_t page_size, uint32_t id,
+                                 uint32_t offset, uint8_t noc) {
     uint32_t banks = num_banks(dram);
     uint32_t align = bank_page_alignment(dram);  // must match the host allocator's stride
     uint32_t stride = (page_size + align - 1) / align * align;
@@ -151,8 +174,8 @@ struct InterleavedPow2AddrGen {
     uint32_t bank_base_address;
     uint32_t log_base_2_of_page_size;
     uint64_t get_noc_addr(uint32_t id, uint32_t offset = 0, uint8_t noc = noc_index) const {
-        return tensim::kapi::interleaved_addr(DRAM, bank_base_address, 1u << log_base_2_of_page_size, id, offset,
-                                              noc);
+        return tensim::kapi::interleaved_addr(DRAM, bank_base_address,
+                                              1u << log_base_2_of_page_size, id, offset, noc);
     }
 };
 
@@ -161,14 +184,15 @@ struct InterleavedPow2AddrGenFast {
     uint32_t bank_base_address;
     uint32_t log_base_2_of_page_size;
     uint64_t get_noc_addr(uint32_t id, uint32_t offset = 0, uint8_t noc = noc_index) const {
-        return tensim::kapi::interleaved_addr(DRAM, bank_base_address, 1u << log_base_2_of_page_size, id, offset,
-                                              noc);
+        return tensim::kapi::interleaved_addr(DRAM, bank_base_address,
+                                              1u << log_base_2_of_page_size, id, offset, noc);
     }
 };
 
 template <typename AddrGen>
-    requires requires(const AddrGen& g) { g.get_noc_addr(0u, 0u, uint8_t(0)); }
-inline uint64_t get_noc_addr(uint32_t id, const AddrGen& s, uint32_t offset = 0, uint8_t noc = noc_index) {
+requires requires(const AddrGen& g) { g.get_noc_addr(0u, 0u, uint8_t(0)); }
+inline uint64_t get_noc_addr(uint32_t id, const AddrGen& s, uint32_t offset = 0,
+                             uint8_t noc = noc_index) {
     return s.get_noc_addr(id, offset, noc);
 }
 
@@ -177,8 +201,9 @@ inline void noc_async_read(uint64_t src_noc_addr, uint32_t dst_local_l1_addr, ui
                            uint8_t noc = noc_index, const Loc& loc = Loc::current()) {
     tensim::kapi::noc_read(src_noc_addr, dst_local_l1_addr, size, noc, loc);
 }
-inline void noc_async_read_one_packet(uint64_t src_noc_addr, uint32_t dst_local_l1_addr, uint32_t size,
-                                      uint8_t noc = noc_index, const Loc& loc = Loc::current()) {
+inline void noc_async_read_one_packet(uint64_t src_noc_addr, uint32_t dst_local_l1_addr,
+                                      uint32_t size, uint8_t noc = noc_index,
+                                      const Loc& loc = Loc::current()) {
     tensim::kapi::noc_read(src_noc_addr, dst_local_l1_addr, size, noc, loc);
 }
 inline void noc_async_write(uint32_t src_local_l1_addr, uint64_t dst_noc_addr, uint32_t size,
@@ -186,8 +211,9 @@ inline void noc_async_write(uint32_t src_local_l1_addr, uint64_t dst_noc_addr, u
                             const Loc& loc = Loc::current()) {
     tensim::kapi::noc_write(src_local_l1_addr, dst_noc_addr, size, noc, vc, loc);
 }
-inline void noc_async_write_one_packet(uint32_t src_local_l1_addr, uint64_t dst_noc_addr, uint32_t size,
-                                       uint8_t noc = noc_index, uint32_t vc = NOC_UNICAST_WRITE_VC,
+inline void noc_async_write_one_packet(uint32_t src_local_l1_addr, uint64_t dst_noc_addr,
+                                       uint32_t size, uint8_t noc = noc_index,
+                                       uint32_t vc = NOC_UNICAST_WRITE_VC,
                                        const Loc& loc = Loc::current()) {
     tensim::kapi::noc_write(src_local_l1_addr, dst_noc_addr, size, noc, vc, loc);
 }
@@ -208,40 +234,48 @@ inline void noc_async_full_barrier(uint8_t noc = noc_index, const Loc& loc = Loc
 }
 
 template <typename AddrGen>
-inline void noc_async_read_page(uint32_t id, const AddrGen& s, uint32_t dst_local_l1_addr, uint32_t offset = 0,
-                                uint8_t noc = noc_index, const Loc& loc = Loc::current()) {
-    tensim::kapi::noc_read(s.get_noc_addr(id, offset, noc), dst_local_l1_addr, s.page_size - offset, noc, loc);
+inline void noc_async_read_page(uint32_t id, const AddrGen& s, uint32_t dst_local_l1_addr,
+                                uint32_t offset = 0, uint8_t noc = noc_index,
+                                const Loc& loc = Loc::current()) {
+    tensim::kapi::noc_read(s.get_noc_addr(id, offset, noc), dst_local_l1_addr, s.page_size - offset,
+                           noc, loc);
 }
 template <typename AddrGen>
-inline void noc_async_write_page(uint32_t id, const AddrGen& s, uint32_t src_local_l1_addr, uint32_t size = 0,
-                                 uint32_t offset = 0, uint8_t noc = noc_index, const Loc& loc = Loc::current()) {
-    tensim::kapi::noc_write(src_local_l1_addr, s.get_noc_addr(id, offset, noc), size ? size : s.page_size, noc,
-                            NOC_UNICAST_WRITE_VC, loc);
+inline void noc_async_write_page(uint32_t id, const AddrGen& s, uint32_t src_local_l1_addr,
+                                 uint32_t size = 0, uint32_t offset = 0, uint8_t noc = noc_index,
+                                 const Loc& loc = Loc::current()) {
+    tensim::kapi::noc_write(src_local_l1_addr, s.get_noc_addr(id, offset, noc),
+                            size ? size : s.page_size, noc, NOC_UNICAST_WRITE_VC, loc);
 }
 template <typename AddrGen>
-inline void noc_async_read_tile(uint32_t id, const AddrGen& s, uint32_t dst_local_l1_addr, uint32_t offset = 0,
-                                uint8_t noc = noc_index, const Loc& loc = Loc::current()) {
+inline void noc_async_read_tile(uint32_t id, const AddrGen& s, uint32_t dst_local_l1_addr,
+                                uint32_t offset = 0, uint8_t noc = noc_index,
+                                const Loc& loc = Loc::current()) {
     noc_async_read_page(id, s, dst_local_l1_addr, offset, noc, loc);
 }
 template <typename AddrGen>
 inline void noc_async_write_tile(uint32_t id, const AddrGen& s, uint32_t src_local_l1_addr,
                                  uint8_t noc = noc_index, const Loc& loc = Loc::current()) {
-    tensim::kapi::noc_write(src_local_l1_addr, s.get_noc_addr(id, 0, noc), s.page_size, noc, NOC_UNICAST_WRITE_VC,
-                            loc);
+    tensim::kapi::noc_write(src_local_l1_addr, s.get_noc_addr(id, 0, noc), s.page_size, noc,
+                            NOC_UNICAST_WRITE_VC, loc);
 }
 
-inline void noc_async_write_multicast(uint32_t src_local_l1_addr, uint64_t dst_noc_addr_multicast, uint32_t size,
-                                      uint32_t num_dests, bool linked = false, uint8_t noc = noc_index,
-                                      const Loc& loc = Loc::current()) {
-    tensim::kapi::noc_write_multicast(src_local_l1_addr, dst_noc_addr_multicast, size, num_dests, false, noc, loc);
+inline void noc_async_write_multicast(uint32_t src_local_l1_addr, uint64_t dst_noc_addr_multicast,
+                                      uint32_t size, uint32_t num_dests, bool linked = false,
+                                      uint8_t noc = noc_index, const Loc& loc = Loc::current()) {
+    tensim::kapi::noc_write_multicast(src_local_l1_addr, dst_noc_addr_multicast, size, num_dests,
+                                      false, noc, loc);
 }
-inline void noc_async_write_multicast_loopback_src(uint32_t src_local_l1_addr, uint64_t dst_noc_addr_multicast,
-                                                   uint32_t size, uint32_t num_dests, bool linked = false,
-                                                   uint8_t noc = noc_index, const Loc& loc = Loc::current()) {
-    tensim::kapi::noc_write_multicast(src_local_l1_addr, dst_noc_addr_multicast, size, num_dests, true, noc, loc);
+inline void noc_async_write_multicast_loopback_src(uint32_t src_local_l1_addr,
+                                                   uint64_t dst_noc_addr_multicast, uint32_t size,
+                                                   uint32_t num_dests, bool linked = false,
+                                                   uint8_t noc = noc_index,
+                                                   const Loc& loc = Loc::current()) {
+    tensim::kapi::noc_write_multicast(src_local_l1_addr, dst_noc_addr_multicast, size, num_dests,
+                                      true, noc, loc);
 }
-inline void noc_inline_dw_write(uint64_t addr, uint32_t val, uint8_t be = 0xF, uint8_t noc = noc_index,
-                                const Loc& loc = Loc::current()) {
+inline void noc_inline_dw_write(uint64_t addr, uint32_t val, uint8_t be = 0xF,
+                                uint8_t noc = noc_index, const Loc& loc = Loc::current()) {
     tensim::kapi::noc_inline_write(addr, val, noc, loc);
 }
 
@@ -254,7 +288,8 @@ inline uint32_t get_semaphore(uint32_t semaphore_id) {
 inline void noc_semaphore_set(volatile tt_l1_ptr uint32_t* sem_addr, uint32_t val) {
     tensim::kapi::semaphore_set(sem_addr, val);
 }
-inline void noc_semaphore_wait(volatile tt_l1_ptr uint32_t* sem_addr, uint32_t val, const Loc& loc = Loc::current()) {
+inline void noc_semaphore_wait(volatile tt_l1_ptr uint32_t* sem_addr, uint32_t val,
+                               const Loc& loc = Loc::current()) {
     tensim::kapi::semaphore_wait(sem_addr, val, false, loc);
 }
 inline void noc_semaphore_wait_min(volatile tt_l1_ptr uint32_t* sem_addr, uint32_t val,
@@ -265,32 +300,39 @@ inline void noc_semaphore_inc(uint64_t addr, uint32_t incr, uint8_t noc_id = noc
                               uint8_t vc = NOC_UNICAST_WRITE_VC, const Loc& loc = Loc::current()) {
     tensim::kapi::noc_atomic_inc(addr, incr, noc_id, loc);
 }
-inline void noc_semaphore_set_remote(uint32_t src_local_l1_addr, uint64_t dst_noc_addr, uint8_t noc = noc_index,
-                                     const Loc& loc = Loc::current()) {
+inline void noc_semaphore_set_remote(uint32_t src_local_l1_addr, uint64_t dst_noc_addr,
+                                     uint8_t noc = noc_index, const Loc& loc = Loc::current()) {
     tensim::kapi::noc_write(src_local_l1_addr, dst_noc_addr, 4, noc, NOC_UNICAST_WRITE_VC, loc);
 }
 inline void noc_semaphore_set_multicast(uint32_t src_local_l1_addr, uint64_t dst_noc_addr_multicast,
-                                        uint32_t num_dests, bool linked = false, uint8_t noc = noc_index,
-                                        const Loc& loc = Loc::current()) {
-    tensim::kapi::noc_write_multicast(src_local_l1_addr, dst_noc_addr_multicast, 4, num_dests, false, noc, loc);
+                                        uint32_t num_dests, bool linked = false,
+                                        uint8_t noc = noc_index, const Loc& loc = Loc::current()) {
+    tensim::kapi::noc_write_multicast(src_local_l1_addr, dst_noc_addr_multicast, 4, num_dests,
+                                      false, noc, loc);
 }
-inline void noc_semaphore_set_multicast_loopback_src(uint32_t src_local_l1_addr, uint64_t dst_noc_addr_multicast,
+inline void noc_semaphore_set_multicast_loopback_src(uint32_t src_local_l1_addr,
+                                                     uint64_t dst_noc_addr_multicast,
                                                      uint32_t num_dests, bool linked = false,
-                                                     uint8_t noc = noc_index, const Loc& loc = Loc::current()) {
-    tensim::kapi::noc_write_multicast(src_local_l1_addr, dst_noc_addr_multicast, 4, num_dests, true, noc, loc);
+                                                     uint8_t noc = noc_index,
+                                                     const Loc& loc = Loc::current()) {
+    tensim::kapi::noc_write_multicast(src_local_l1_addr, dst_noc_addr_multicast, 4, num_dests, true,
+                                      noc, loc);
 }
 
 #include "api/tensor/tensor_accessor.h"
 
 // [N]: one whole shard of a sharded buffer between its bank and L1.
 template <typename Args>
-inline void noc_async_read_shard(uint32_t shard_id, const TensorAccessor<Args>& s, uint32_t dst_local_l1_addr,
-                                 uint8_t noc = noc_index, const Loc& loc = Loc::current()) {
-    tensim::kapi::noc_read(s.get_shard_noc_addr(shard_id, 0, noc), dst_local_l1_addr, s.shard_bytes(), noc, loc);
+inline void noc_async_read_shard(uint32_t shard_id, const TensorAccessor<Args>& s,
+                                 uint32_t dst_local_l1_addr, uint8_t noc = noc_index,
+                                 const Loc& loc = Loc::current()) {
+    tensim::kapi::noc_read(s.get_shard_noc_addr(shard_id, 0, noc), dst_local_l1_addr,
+                           s.shard_bytes(), noc, loc);
 }
 template <typename Args>
-inline void noc_async_write_shard(uint32_t shard_id, const TensorAccessor<Args>& s, uint32_t src_local_l1_addr,
-                                  uint8_t noc = noc_index, const Loc& loc = Loc::current()) {
-    tensim::kapi::noc_write(src_local_l1_addr, s.get_shard_noc_addr(shard_id, 0, noc), s.shard_bytes(), noc,
-                            NOC_UNICAST_WRITE_VC, loc);
+inline void noc_async_write_shard(uint32_t shard_id, const TensorAccessor<Args>& s,
+                                  uint32_t src_local_l1_addr, uint8_t noc = noc_index,
+                                  const Loc& loc = Loc::current()) {
+    tensim::kapi::noc_write(src_local_l1_addr, s.get_shard_noc_addr(shard_id, 0, noc),
+                            s.shard_bytes(), noc, NOC_UNICAST_WRITE_VC, loc);
 }

@@ -16,7 +16,6 @@
 // Data formats are the ABI's tt::DataFormat (tensim_abi.h); kernels also name them unqualified.
 using tt::DataFormat;
 
-
 // Per-CB formats of the kernel's cores, baked in by the kernel build (TT-Metal's generated
 // format tables), so get_dataformat is constexpr in every kernel kind.
 #ifndef TENSIM_CB_FORMATS
@@ -63,15 +62,16 @@ enum class Barrier { reads, writes, writes_flushed, atomics, all };
 void noc_read(uint64_t src, uint32_t dst_l1, uint32_t size, uint8_t noc, const Loc& loc);
 // `vc`: a static VC number 0..15, or kNocDynamicVc for VCs the routers pick.
 constexpr uint32_t kNocDynamicVc = 16;
-void noc_write(uint32_t src_l1, uint64_t dst, uint32_t size, uint8_t noc, uint32_t vc, const Loc& loc);
-void noc_write_multicast(uint32_t src_l1, uint64_t dst, uint32_t size, uint32_t num_dests, bool loopback_src,
-                         uint8_t noc, const Loc& loc);
+void noc_write(uint32_t src_l1, uint64_t dst, uint32_t size, uint8_t noc, uint32_t vc,
+               const Loc& loc);
+void noc_write_multicast(uint32_t src_l1, uint64_t dst, uint32_t size, uint32_t num_dests,
+                         bool loopback_src, uint8_t noc, const Loc& loc);
 void noc_atomic_inc(uint64_t addr, uint32_t incr, uint8_t noc, const Loc& loc);
 void noc_inline_write(uint64_t addr, uint32_t value, uint8_t noc, const Loc& loc);
 void noc_barrier(Barrier which, uint8_t noc, const Loc& loc);
 uint64_t noc_xy_addr(uint32_t x, uint32_t y, uint32_t addr, uint8_t noc);
-uint64_t noc_multicast_addr(uint32_t x_start, uint32_t y_start, uint32_t x_end, uint32_t y_end, uint32_t addr,
-                            uint8_t noc);
+uint64_t noc_multicast_addr(uint32_t x_start, uint32_t y_start, uint32_t x_end, uint32_t y_end,
+                            uint32_t addr, uint8_t noc);
 uint64_t bank_noc_addr(bool dram, uint32_t bank, uint32_t addr, uint8_t noc);
 uint32_t num_banks(bool dram);
 

@@ -39,7 +39,8 @@ struct MatmulConfig {
     std::optional<bool> mcast_in0;  // mcast_1d: true splits N and multicasts in0
     MathFidelity math_fidelity = MathFidelity::HiFi4;
     bool fp32_dest_acc = false;
-    // Packer L1 accumulation of partial sums across K blocks; unset = on (tuned TT-NN configs use it).
+    // Packer L1 accumulation of partial sums across K blocks; unset = on (tuned TT-NN configs use
+    // it).
     std::optional<bool> packer_l1_acc;
     std::optional<DType> out_dtype;  // unset = in0's dtype
     // Output memory; a sharded request without a grid gets the layout the program produces.
@@ -58,12 +59,13 @@ struct MatmulOperands {
 // Every choice made: what the program that runs looks like.
 struct MatmulPlan {
     MatmulProgram program = MatmulProgram::mcast_2d;
-    uint32_t batch = 1;       // batches run by the kernels (in1 batched); folded into Mt otherwise
-    bool bcast_b = true;      // in1 shared by every batch
+    uint32_t batch = 1;   // batches run by the kernels (in1 batched); folded into Mt otherwise
+    bool bcast_b = true;  // in1 shared by every batch
     uint32_t Mt = 0, Kt = 0, Nt = 0;  // tiles (Mt includes folded batches)
     uint32_t grid_x = 0, grid_y = 0;  // device grid considered
-    uint32_t cores_x = 0, cores_y = 0;  // cores that compute (mcast_2d: a cores_x x cores_y rectangle)
-    uint32_t num_cores = 0;           // compute cores
+    uint32_t cores_x = 0,
+             cores_y = 0;    // cores that compute (mcast_2d: a cores_x x cores_y rectangle)
+    uint32_t num_cores = 0;  // compute cores
     uint32_t per_core_M = 0, per_core_N = 0, in0_block_w = 0;
     uint32_t out_block_h = 0, out_block_w = 0, out_subblock_h = 0, out_subblock_w = 0;
     bool mcast_in0 = true;
@@ -83,11 +85,13 @@ struct MatmulPlan {
 // Chooses (or checks) a program for A[batch, M, K] x B[K, N] (B may also carry the batch). Throws
 // std::invalid_argument when the operands do not fit each other or the config is impossible
 // (the message says which rule failed).
-MatmulPlan plan_matmul(tt::tt_metal::IDevice* device, const MatmulOperands& operands, const MatmulConfig& config);
+MatmulPlan plan_matmul(tt::tt_metal::IDevice* device, const MatmulOperands& operands,
+                       const MatmulConfig& config);
 
 // Runs the matmul and returns C in plan.out_mem with plan.out_dtype. The operands' memory configs
 // must be what the plan wants (plan first with MatmulOperands to learn them); an operand stored
 // otherwise is an std::invalid_argument. `plan_out`, if given, receives the plan that ran.
-Tensor matmul(const Tensor& a, const Tensor& b, const MatmulConfig& config = {}, MatmulPlan* plan_out = nullptr);
+Tensor matmul(const Tensor& a, const Tensor& b, const MatmulConfig& config = {},
+              MatmulPlan* plan_out = nullptr);
 
 }  // namespace tensim::ops

@@ -3,15 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <string>
 
-#include <nlohmann/json.hpp>
-
 #include "chip/arch_loader.hpp"
-#include "noc/noc.hpp"
 #include "common/error.hpp"
+#include "noc/noc.hpp"
 
 namespace {
 
@@ -44,7 +42,7 @@ TEST(ArchFiles, ShippedBoardsLoad) {
     auto n300 = tensim::load_system("n300");
     EXPECT_EQ(n300.num_chips, 2);
     ASSERT_EQ(n300.eth_links.size(), 2u);
-    EXPECT_EQ(n300.eth_links[0][1], 8);  // left chip E8 <-> right chip E0
+    EXPECT_EQ(n300.eth_links[0][1], 8);              // left chip E8 <-> right chip E0
     auto chip = tensim::load_system("wormhole_b0");  // a chip file alone: the whole Tensix grid
     EXPECT_EQ(chip.grid_x(), 8);
     EXPECT_EQ(chip.grid_y(), 10);
@@ -58,7 +56,8 @@ TEST(ArchFiles, DramBanksFollowTtMetalNumbering) {
     for (size_t b = 0; b < banks.size(); ++b)
         for (int noc : {0, 1}) {
             const auto& g = groups[b / 2];
-            EXPECT_NE(std::find(g.begin(), g.end(), banks[b].endpoint[noc]), g.end()) << "bank " << b;
+            EXPECT_NE(std::find(g.begin(), g.end(), banks[b].endpoint[noc]), g.end())
+                << "bank " << b;
         }
     EXPECT_EQ(banks[0].endpoint[0], (tensim::NocXY{0, 1}));
     EXPECT_EQ(banks[0].offset, 0u);
@@ -71,29 +70,33 @@ TEST(ArchFiles, DramBanksFollowTtMetalNumbering) {
 TEST(ArchFiles, UnknownKeyIsNamed) {
     auto j = chip_json();
     j["noc"]["link_bytes_per_cycel"] = {{"value", 32}, {"unit", "B/cycle"}, {"source", "typo"}};
-    EXPECT_NE(config_error(j).find("test.noc: unknown key 'link_bytes_per_cycel'"), std::string::npos)
+    EXPECT_NE(config_error(j).find("test.noc: unknown key 'link_bytes_per_cycel'"),
+              std::string::npos)
         << config_error(j);
 }
 
 TEST(ArchFiles, WrongUnitIsNamed) {
     auto j = chip_json();
     j["tensix"]["l1_size_kib"]["unit"] = "MiB";
-    EXPECT_NE(config_error(j).find("test.tensix.l1_size_kib: unit is 'MiB', expected 'KiB'"), std::string::npos)
+    EXPECT_NE(config_error(j).find("test.tensix.l1_size_kib: unit is 'MiB', expected 'KiB'"),
+              std::string::npos)
         << config_error(j);
 }
 
 TEST(ArchFiles, ConstantWithoutSourceIsRejected) {
     auto j = chip_json();
     j["dram"]["channel_bytes_per_cycle"].erase("source");
-    EXPECT_NE(config_error(j).find("test.dram.channel_bytes_per_cycle: every constant needs a source"),
-              std::string::npos)
+    EXPECT_NE(
+        config_error(j).find("test.dram.channel_bytes_per_cycle: every constant needs a source"),
+        std::string::npos)
         << config_error(j);
 }
 
 TEST(ArchFiles, ImpossibleValuesAreRejected) {
     auto j = chip_json();
     j["tensix"]["l1_size_kib"]["value"] = 64;  // below the reserved firmware region
-    EXPECT_NE(config_error(j).find("test.tensix.l1_size_kib"), std::string::npos) << config_error(j);
+    EXPECT_NE(config_error(j).find("test.tensix.l1_size_kib"), std::string::npos)
+        << config_error(j);
     j = chip_json();
     j["dram"]["channels"]["value"] = 13;  // at most two channels per DRAM group
     EXPECT_NE(config_error(j).find("test.dram.channels"), std::string::npos) << config_error(j);
@@ -132,14 +135,16 @@ namespace {
 TEST(ArchFiles, MissingConstantIsNamed) {
     auto j = chip_json();
     j["risc"].erase("noc_barrier_cycles");
-    EXPECT_NE(config_error(j).find("test.risc.noc_barrier_cycles: missing"), std::string::npos) << config_error(j);
+    EXPECT_NE(config_error(j).find("test.risc.noc_barrier_cycles: missing"), std::string::npos)
+        << config_error(j);
 }
 }  // namespace
 
 namespace {
 TEST(ArchOverrides, SetConstantsAndTheWorkerGrid) {
-    auto s = tensim::load_system("n150", {"tensix.l1_size_kib=512", "worker_grid=4x2", "clock_mhz=1200",
-                                          "dram.channels=8", "noc.link_bytes_per_cycle=64"});
+    auto s =
+        tensim::load_system("n150", {"tensix.l1_size_kib=512", "worker_grid=4x2", "clock_mhz=1200",
+                                     "dram.channels=8", "noc.link_bytes_per_cycle=64"});
     EXPECT_EQ(s.chip.tensix.l1_size_kib, 512u);
     EXPECT_EQ(s.grid_x(), 4);
     EXPECT_EQ(s.grid_y(), 2);
@@ -160,10 +165,12 @@ TEST(ArchOverrides, BadOverridesNameTheKey) {
         }
         return std::string("no error");
     };
-    EXPECT_NE(error({"tensix.l1_size_kb=5"}).find("unknown key 'tensix.l1_size_kb'"), std::string::npos);
+    EXPECT_NE(error({"tensix.l1_size_kb=5"}).find("unknown key 'tensix.l1_size_kb'"),
+              std::string::npos);
     EXPECT_NE(error({"noc=3"}).find("'noc' is a group, not a constant"), std::string::npos);
     EXPECT_NE(error({"worker_grid=9x9"}).find("the board has 8x8 workers"), std::string::npos);
-    EXPECT_NE(error({"tensix.l1_size_kib=64"}).find("tensix.l1_size_kib"), std::string::npos);  // below reserved
+    EXPECT_NE(error({"tensix.l1_size_kib=64"}).find("tensix.l1_size_kib"),
+              std::string::npos);  // below reserved
     EXPECT_NE(error({"dram.channels=13"}).find("dram.channels"), std::string::npos);
     EXPECT_NE(error({"clock_mhz"}).find("expected key=value"), std::string::npos);
 }
@@ -174,13 +181,19 @@ namespace {
 // wormhole_b0.json must not drift apart (docs/architecture.md, "Parameters").
 TEST(ArchDefaults, EveryDeclaredDefaultEqualsWormholeB0) {
     tensim::ChipConfig c = tensim::load_chip(chip_json(), "wormhole_b0");
-    EXPECT_TRUE(c.noc == tensim::NocConfig{}) << "NocConfig defaults differ from wormhole_b0.json noc/grid";
+    EXPECT_TRUE(c.noc == tensim::NocConfig{})
+        << "NocConfig defaults differ from wormhole_b0.json noc/grid";
     EXPECT_TRUE(c.noc.endpoint_buffer == tensim::PortBufferConfig{});
-    EXPECT_TRUE(c.dram == tensim::DramConfig{}) << "DramConfig defaults differ from wormhole_b0.json dram";
-    EXPECT_TRUE(c.tensix == tensim::TensixConfig{}) << "TensixConfig defaults differ from wormhole_b0.json tensix";
-    EXPECT_TRUE(c.risc == tensim::RiscConfig{}) << "RiscConfig defaults differ from wormhole_b0.json risc";
-    c.compute.sfpu_cycles.clear();  // the SFPU table is data only (numerics::sfpu_default_cost otherwise)
-    EXPECT_TRUE(c.compute == tensim::ComputeEngineConfig{}) << "ComputeEngineConfig defaults differ (compute)";
+    EXPECT_TRUE(c.dram == tensim::DramConfig{})
+        << "DramConfig defaults differ from wormhole_b0.json dram";
+    EXPECT_TRUE(c.tensix == tensim::TensixConfig{})
+        << "TensixConfig defaults differ from wormhole_b0.json tensix";
+    EXPECT_TRUE(c.risc == tensim::RiscConfig{})
+        << "RiscConfig defaults differ from wormhole_b0.json risc";
+    c.compute.sfpu_cycles
+        .clear();  // the SFPU table is data only (numerics::sfpu_default_cost otherwise)
+    EXPECT_TRUE(c.compute == tensim::ComputeEngineConfig{})
+        << "ComputeEngineConfig defaults differ (compute)";
     EXPECT_DOUBLE_EQ(c.clock.freq_mhz, tensim::ClockDomain{}.freq_mhz);
 }
 
@@ -208,14 +221,16 @@ TEST(ArchFiles, StructuralKeysAreChecked) {
     EXPECT_NE(config_error(j).find("test.noc.axis_order"), std::string::npos) << config_error(j);
     j = chip_json();
     j["noc"]["routing"]["value"] = "west_first";
-    EXPECT_NE(config_error(j).find("test.noc.routing: unknown routing policy 'west_first'"), std::string::npos)
+    EXPECT_NE(config_error(j).find("test.noc.routing: unknown routing policy 'west_first'"),
+              std::string::npos)
         << config_error(j);
     j = chip_json();
     j["tensix"]["riscs"]["value"] = 4;
     EXPECT_NE(config_error(j).find("test.tensix.riscs"), std::string::npos) << config_error(j);
     j = chip_json();
     j["noc"]["address_node_bits"]["value"] = 3;  // cannot name x = 9
-    EXPECT_NE(config_error(j).find("test.noc.address_node_bits"), std::string::npos) << config_error(j);
+    EXPECT_NE(config_error(j).find("test.noc.address_node_bits"), std::string::npos)
+        << config_error(j);
     j = chip_json();
     j["dram"]["channels_per_tile"]["value"] = 1;  // 6 tiles of one channel cannot hold 12
     EXPECT_NE(config_error(j).find("test.dram.channels"), std::string::npos) << config_error(j);

@@ -25,7 +25,8 @@ json constant(json v, const char* unit) {
 }
 
 // wormhole_b0.json with a bigger grid: Tensix columns 1-6 and 8-13, rows 1-5 and 7-11; DRAM tiles
-// in columns 0 and 7, three NIUs each, two channels each; NoC addresses with 33 local and 4 node bits.
+// in columns 0 and 7, three NIUs each, two channels each; NoC addresses with 33 local and 4 node
+// bits.
 std::string write_big_chip() {
     std::ifstream in(arch_dir() + "/wormhole_b0.json");
     json j = json::parse(in);
@@ -142,7 +143,8 @@ TEST_F(BigChip, InterleavedBufferRoundTripsOverAllBanksAndMulticastReachesTheRec
     // Every channel served its pages.
     json stats = chip().stats().dump({}).grouped();
     for (uint32_t b = 0; b < banks; ++b) {
-        EXPECT_EQ(stats["chip0.dram.ch" + std::to_string(b)]["bytes_read"].get<uint64_t>(), 3u * kPage)
+        EXPECT_EQ(stats["chip0.dram.ch" + std::to_string(b)]["bytes_read"].get<uint64_t>(),
+                  3u * kPage)
             << b;
         EXPECT_EQ(stats["chip0.dram.ch" + std::to_string(b)]["bytes_written"].get<uint64_t>(),
                   3u * kPage)

@@ -1,16 +1,15 @@
 // Block testbench of one chip's NoC path: kernels are plain C++ lambdas launched on the firmware
 // threads, calling the kernel API directly (no JIT), so timings can be checked against the model's
 // own constants.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <functional>
-#include <vector>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "chip/arch_loader.hpp"
 #include "common/error.hpp"
@@ -50,12 +49,16 @@ protected:
             if (auto e = core->thread(Risc::BRISC).error()) std::rethrow_exception(e);
     }
 
-  public:
-    void run_kernels(const std::vector<std::pair<TensixCore*, std::function<void()>>>& kernels) { run(kernels); }
+public:
+    void run_kernels(const std::vector<std::pair<TensixCore*, std::function<void()>>>& kernels) {
+        run(kernels);
+    }
 
-  protected:
+protected:
     static uint64_t now() { return kapi::cycle_count(); }
-    uint64_t addr_of(TensixCore& c, uint32_t off) { return NocAddressLayout{}.unicast(c.xy().x, c.xy().y, off); }
+    uint64_t addr_of(TensixCore& c, uint32_t off) {
+        return NocAddressLayout{}.unicast(c.xy().x, c.xy().y, off);
+    }
 
     std::unique_ptr<System> sys;
     static constexpr uint32_t kBuf = 200 * 1024;  // an L1 offset above the firmware area
@@ -160,7 +163,8 @@ TEST_F(ChipBench, AtomicIncrementsLandInTheRemoteSemaphore) {
     TensixCore& b = chip().worker(5, 5);
     uint32_t sem = l1_map::semaphore(3);
     run({{&a, [&] {
-              for (int i = 0; i < 5; ++i) kapi::noc_atomic_inc(addr_of(b, sem), 2, 0, Loc::current());
+              for (int i = 0; i < 5; ++i)
+                  kapi::noc_atomic_inc(addr_of(b, sem), 2, 0, Loc::current());
               kapi::noc_barrier(kapi::Barrier::atomics, 0, Loc::current());
           }}});
     EXPECT_EQ(b.word(sem), 10u);
@@ -181,7 +185,8 @@ TEST_F(ChipBench, DramChannelServesRequestsInArrivalOrder) {
         };
     };
     run({{&small, small_reader(small_alone)}});
-    run({{&big, [&] {
+    run({{&big,
+          [&] {
               uint64_t t0 = now();
               kapi::noc_read(kapi::bank_noc_addr(true, 0, 0, 0), kBuf, 1 << 20, 0, Loc::current());
               kapi::noc_barrier(kapi::Barrier::reads, 0, Loc::current());
@@ -202,8 +207,8 @@ TEST_F(ChipBench, DramReadSustainsTheChannelBandwidth) {
               uint64_t t0 = now();
               for (uint32_t off = 0; off < total; off += 16 * chunk) {
                   for (uint32_t k = 0; k < 16; ++k)
-                      kapi::noc_read(kapi::bank_noc_addr(true, 0, off + k * chunk, 0), kBuf + k * chunk, chunk, 0,
-                                     Loc::current());
+                      kapi::noc_read(kapi::bank_noc_addr(true, 0, off + k * chunk, 0),
+                                     kBuf + k * chunk, chunk, 0, Loc::current());
                   kapi::noc_barrier(kapi::Barrier::reads, 0, Loc::current());
               }
               elapsed = now() - t0;
@@ -221,15 +226,16 @@ double many_writers_to_one_bank(ChipBench& b, Chip& chip, uint32_t vc, int write
     std::vector<uint64_t> start(static_cast<size_t>(writers)), end(static_cast<size_t>(writers));
     for (int i = 0; i < writers; ++i) {
         TensixCore* c = &chip.worker(i % 8, 1 + i / 8);
-        kernels.push_back({c, [&, i, vc] {
-                               start[size_t(i)] = kapi::cycle_count();
-                               for (uint32_t off = 0; off < per_core; off += chunk)
-                                   kapi::noc_write(200 * 1024 + off % (128 << 10),
-                                                   kapi::bank_noc_addr(true, 0, uint32_t(i) * per_core + off, 0),
-                                                   chunk, 0, vc, Loc::current());
-                               kapi::noc_barrier(kapi::Barrier::writes, 0, Loc::current());
-                               end[size_t(i)] = kapi::cycle_count();
-                           }});
+        kernels.push_back(
+            {c, [&, i, vc] {
+                 start[size_t(i)] = kapi::cycle_count();
+                 for (uint32_t off = 0; off < per_core; off += chunk)
+                     kapi::noc_write(200 * 1024 + off % (128 << 10),
+                                     kapi::bank_noc_addr(true, 0, uint32_t(i) * per_core + off, 0),
+                                     chunk, 0, vc, Loc::current());
+                 kapi::noc_barrier(kapi::Barrier::writes, 0, Loc::current());
+                 end[size_t(i)] = kapi::cycle_count();
+             }});
     }
     b.run_kernels(kernels);
     const uint64_t t0 = *std::min_element(start.begin(), start.end());
@@ -273,7 +279,8 @@ TEST_F(ChipBench, DramBankAddressNamesTheEndpointOfTheChosenNoc) {
         for (int noc : {0, 1}) {
             const uint64_t a = chip().bank_noc_addr(true, bank, 4096, noc);
             const NocXY want = cfg().dram_banks()[bank].endpoint[static_cast<size_t>(noc)];
-            EXPECT_EQ(chip().to_noc0(noc, NocAddressLayout{}.xy(a)), want) << "bank " << bank << " noc " << noc;
+            EXPECT_EQ(chip().to_noc0(noc, NocAddressLayout{}.xy(a)), want)
+                << "bank " << bank << " noc " << noc;
             const NocTarget t = chip().decode(noc, a, 64, "test");
             auto* tile = dynamic_cast<DramTile*>(t.ep);
             ASSERT_NE(tile, nullptr);
@@ -284,9 +291,10 @@ TEST_F(ChipBench, DramBankAddressNamesTheEndpointOfTheChosenNoc) {
 
 TEST_F(ChipBench, WriteWithAnOutOfRangeVcIsAKernelError) {
     TensixCore& me = chip().worker(0, 0);
-    EXPECT_THROW(run({{&me, [&] {
-                           kapi::noc_write(kBuf, kapi::bank_noc_addr(true, 0, 0, 0), 64, 0, kapi::kNocDynamicVc + 1,
-                                           Loc::current());
+    EXPECT_THROW(run({{&me,
+                       [&] {
+                           kapi::noc_write(kBuf, kapi::bank_noc_addr(true, 0, 0, 0), 64, 0,
+                                           kapi::kNocDynamicVc + 1, Loc::current());
                        }}}),
                  KernelError);
 }

@@ -84,8 +84,8 @@ TEST(Scalar, Tf32RoundToNearestEven) {
 }
 
 TEST(Scalar, Fp16RangeAndRounding) {
-    EXPECT_EQ(round_to_fp16(1.0f + 0x1p-10f), 1.0f + 0x1p-10f);  // 10 mantissa bits kept
-    EXPECT_EQ(round_to_fp16(1.0f + 0x1p-11f), 1.0f);             // tie, to even
+    EXPECT_EQ(round_to_fp16(1.0f + 0x1p-10f), 1.0f + 0x1p-10f);     // 10 mantissa bits kept
+    EXPECT_EQ(round_to_fp16(1.0f + 0x1p-11f), 1.0f);                // tie, to even
     EXPECT_EQ(round_to_fp16(1.0f + 3 * 0x1p-11f), 1.0f + 0x1p-9f);  // tie, odd -> up
     EXPECT_EQ(round_to_fp16(65504.0f), 65504.0f);
     EXPECT_EQ(round_to_fp16(65519.0f), 65504.0f);  // ulp 32 there: nearest is 65504
@@ -103,12 +103,12 @@ TEST(Scalar, Fp16RangeAndRounding) {
 
 TEST(Formats, Float16Bits) {
     Tile t = filled(0.0f);
-    t[0] = 1.0f;        // 0x3C00
-    t[1] = -2.0f;       // 0xC000
-    t[2] = 65504.0f;    // 0x7BFF
-    t[3] = 0x1p-14f;    // 0x0400
-    t[4] = 1.0f / 3.0f; // 0x3555 = 1.0101010101b * 2^-2 = 0.333251953125 (rounded down)
-    t[5] = 1e9f;        // saturates: 0x7BFF
+    t[0] = 1.0f;         // 0x3C00
+    t[1] = -2.0f;        // 0xC000
+    t[2] = 65504.0f;     // 0x7BFF
+    t[3] = 0x1p-14f;     // 0x0400
+    t[4] = 1.0f / 3.0f;  // 0x3555 = 1.0101010101b * 2^-2 = 0.333251953125 (rounded down)
+    t[5] = 1e9f;         // saturates: 0x7BFF
     const auto b = encode(DataFormat::Float16, t, Rounding::host);
     const uint16_t expect[] = {0x3C00, 0xC000, 0x7BFF, 0x0400, 0x3555, 0x7BFF};
     for (int i = 0; i < 6; ++i) {
@@ -191,7 +191,8 @@ TEST(Formats, UnsupportedThrowsNamingFormat) {
 // sizes are the host's.
 
 static_assert(std::is_same_v<tt::DataFormat, tensim::abi::DataFormat>);
-static_assert(tensim::abi::tile_bytes(DataFormat::Bfp8_b) == 1088 && tensim::abi::tile_bytes(DataFormat::Tf32) == 0);
+static_assert(tensim::abi::tile_bytes(DataFormat::Bfp8_b) == 1088 &&
+              tensim::abi::tile_bytes(DataFormat::Tf32) == 0);
 
 TEST(KernelAbi, SizesAndNamesAgreeWithTheHostApi) {
     for (int v = 0; v < 256; ++v) {
@@ -207,7 +208,8 @@ TEST(KernelAbi, SizesAndNamesAgreeWithTheHostApi) {
             EXPECT_THROW(tt::tile_size(f), std::invalid_argument) << name;
         }
     }
-    EXPECT_EQ(tensim::abi::fidelity_phases(MathFidelity::HiFi3), fidelity_phases(MathFidelity::HiFi3));
+    EXPECT_EQ(tensim::abi::fidelity_phases(MathFidelity::HiFi3),
+              fidelity_phases(MathFidelity::HiFi3));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -249,7 +251,7 @@ TEST(BlockFloat, Bfp8HostRoundingMixedExponents) {
     for (int i = 0; i < 16; ++i) EXPECT_EQ(b[64 + i], expect[i]) << "datum " << i;
     const Tile d = decode(DataFormat::Bfp8_b, b);
     const float values[16] = {3.0f, 1.0f, -0.6875f, 0.0625f, -0.0625f, 0.125f, 3.96875f, 0.0f,
-                              0.0f, 0.0f, 0.0f, 0.0f, -1.5f, 2.5f, 0.03125f, 1.0f};
+                              0.0f, 0.0f, 0.0f,     0.0f,    -1.5f,    2.5f,   0.03125f, 1.0f};
     for (int i = 0; i < 16; ++i) EXPECT_EQ(d[i], values[i]) << "datum " << i;
 }
 
@@ -260,10 +262,10 @@ TEST(BlockFloat, Bfp8PackerRoundsTiesAwayFromZero) {
                                 0x00, 0x00, 0x00, 0x01, 0xB0, 0x50, 0x01, 0x21};
     for (int i = 0; i < 16; ++i) EXPECT_EQ(b[64 + i], expect[i]) << "datum " << i;
     const Tile d = decode(DataFormat::Bfp8_b, b);
-    EXPECT_EQ(d[3], 0.09375f);    // 3/32
+    EXPECT_EQ(d[3], 0.09375f);  // 3/32
     EXPECT_EQ(d[4], -0.09375f);
-    EXPECT_EQ(d[11], 0.03125f);   // 1/32
-    EXPECT_EQ(d[15], 1.03125f);   // 33/32
+    EXPECT_EQ(d[11], 0.03125f);  // 1/32
+    EXPECT_EQ(d[15], 1.03125f);  // 33/32
 }
 
 TEST(BlockFloat, Bfp4PackerTruncatesBfp8HostRounds) {
@@ -351,13 +353,15 @@ TEST(BlockFloat, Bfp4AndBfp2NibbleOrder) {
 
 TEST(BlockFloat, RepresentableValuesRoundTripExactly) {
     std::mt19937 gen(11);
-    for (const auto& [fmt, mag_bits] : {std::pair{DataFormat::Bfp8_b, 7}, std::pair{DataFormat::Bfp4_b, 3},
-                                        std::pair{DataFormat::Bfp2_b, 1}, std::pair{DataFormat::Bfp8, 7}}) {
+    for (const auto& [fmt, mag_bits] :
+         {std::pair{DataFormat::Bfp8_b, 7}, std::pair{DataFormat::Bfp4_b, 3},
+          std::pair{DataFormat::Bfp2_b, 1}, std::pair{DataFormat::Bfp8, 7}}) {
         const bool exp_a = fmt == DataFormat::Bfp8;
         Tile t;
         for (int row = 0; row < 64; ++row) {
             // exp_a: from 7 up, so that even magnitude 1 (2^(shared-21)) is inside the 5-bit range.
-            const int shared = exp_a ? 7 + static_cast<int>(gen() % 25) : 100 + static_cast<int>(gen() % 50);
+            const int shared =
+                exp_a ? 7 + static_cast<int>(gen() % 25) : 100 + static_cast<int>(gen() % 50);
             const int bias = exp_a ? 15 : 127;
             for (int i = 0; i < 16; ++i) {
                 const int mag = static_cast<int>(gen() % (1u << mag_bits));
@@ -368,7 +372,8 @@ TEST(BlockFloat, RepresentableValuesRoundTripExactly) {
         for (Rounding r : {Rounding::host, Rounding::packer}) {
             Tile q = t;
             quantize_tile(fmt, q, r);
-            for (int i = 0; i < 1024; ++i) ASSERT_EQ(q[i], t[i]) << tensim::data_format_name(fmt) << " datum " << i;
+            for (int i = 0; i < 1024; ++i)
+                ASSERT_EQ(q[i], t[i]) << tensim::data_format_name(fmt) << " datum " << i;
         }
     }
 }
@@ -378,7 +383,7 @@ TEST(BlockFloat, ExpAVariantUsesFiveBitExponent) {
     t[0] = 3.0f;   // biased 128 -> 5-bit 128-127+15 = 16; magnitude 96 * 2^(16-15-6)
     t[16] = 1e6f;  // beyond fp16 range: largest value 127 * 2^(31-15-6) = 130048
     t[17] = 1.0f;
-    t[32] = 1e-6f; // below the 5-bit range: zero
+    t[32] = 1e-6f;  // below the 5-bit range: zero
     const auto b = encode(DataFormat::Bfp8, t, Rounding::host);
     EXPECT_EQ(b[0], 16);
     EXPECT_EQ(b[1], 31);
@@ -405,10 +410,10 @@ TEST(Fidelity, PhasesOfAKnownProduct) {
     const float a = from_bits(0x3FC50000), b = from_bits(0x3F830000);
     ASSERT_EQ(a, 1.0f + 0x1p-1f + 0x1p-5f + 0x1p-7f);
     ASSERT_EQ(b, 1.0f + 0x1p-6f + 0x1p-7f);
-    const float lofi = 1.0f + 0x1p-1f + 0x1p-6f + 0x1p-7f;                 // 0x3FC30000
-    const float hifi2 = 1.0f + 0x1p-1f + 0x1p-4f + 0x1p-11f + 0x1p-13f;    // 0x3FC81400
-    const float hifi3 = hifi2 + 0x1p-7f + 0x1p-8f;                          // 0x3FC99400
-    const float hifi4 = hifi3 + 0x1p-12f + 0x1p-14f;                        // 0x3FC99E00
+    const float lofi = 1.0f + 0x1p-1f + 0x1p-6f + 0x1p-7f;               // 0x3FC30000
+    const float hifi2 = 1.0f + 0x1p-1f + 0x1p-4f + 0x1p-11f + 0x1p-13f;  // 0x3FC81400
+    const float hifi3 = hifi2 + 0x1p-7f + 0x1p-8f;                       // 0x3FC99400
+    const float hifi4 = hifi3 + 0x1p-12f + 0x1p-14f;                     // 0x3FC99E00
     EXPECT_EQ(bits(fidelity_mul(a, b, 1)), 0x3FC30000u);
     EXPECT_EQ(bits(fidelity_mul(a, b, 2)), 0x3FC81400u);
     EXPECT_EQ(bits(fidelity_mul(a, b, 3)), 0x3FC99400u);
@@ -509,7 +514,8 @@ TEST(Matmul, MatchesPhaseByPhaseReference) {
         Tile got = filled(0.25f), want = filled(0.25f);
         matmul_tile(in0, in1, got, phases, true, false);
         reference_matmul(in0, in1, want, phases, true);
-        for (int i = 0; i < 1024; ++i) ASSERT_EQ(got[i], want[i]) << "phases " << phases << " datum " << i;
+        for (int i = 0; i < 1024; ++i)
+            ASSERT_EQ(got[i], want[i]) << "phases " << phases << " datum " << i;
     }
     // bf16 Dst: the reference rounds through float first (double rounding possible in rare ties).
     Tile got = filled(0.0f), want = filled(0.0f);
@@ -610,8 +616,12 @@ TEST(HostBfp, PackMatchesEncodeTileAndRoundTrips) {
             std::copy(tiled.begin() + n * 1024, tiled.begin() + (n + 1) * 1024, t.begin());
             const auto e8 = encode(f8, t, Rounding::host);
             const auto e4 = encode(f4, t, Rounding::host);
-            EXPECT_EQ(std::memcmp(e8.data(), reinterpret_cast<const uint8_t*>(p8.data()) + n * 1088, 1088), 0);
-            EXPECT_EQ(std::memcmp(e4.data(), reinterpret_cast<const uint8_t*>(p4.data()) + n * 576, 576), 0);
+            EXPECT_EQ(std::memcmp(e8.data(), reinterpret_cast<const uint8_t*>(p8.data()) + n * 1088,
+                                  1088),
+                      0);
+            EXPECT_EQ(
+                std::memcmp(e4.data(), reinterpret_cast<const uint8_t*>(p4.data()) + n * 576, 576),
+                0);
         }
         // Unpacking gives the quantized values; packing those again gives the same bytes.
         const auto u8 = unpack_bfp8_tiles_into_float_vec(p8, false, exp_a);
@@ -641,18 +651,22 @@ TEST(HostBfp, RowMajorConvertsToFaceOrder) {
 }
 
 TEST(HostBfp, ErrorsAndConstants) {
-    EXPECT_THROW(pack_fp32_vec_as_bfp8_tiles(std::vector<float>(1000), false, false), std::invalid_argument);
-    EXPECT_THROW(unpack_bfp4_tiles_into_float_vec(std::vector<uint32_t>(100), false, false), std::invalid_argument);
-    EXPECT_THROW(pack_fp32_vec_as_bfp8_tiles(std::vector<float>(1024), false, false, tt::tt_metal::Tile({16, 32})),
+    EXPECT_THROW(pack_fp32_vec_as_bfp8_tiles(std::vector<float>(1000), false, false),
                  std::invalid_argument);
-    EXPECT_NO_THROW(pack_fp32_vec_as_bfp8_tiles(std::vector<float>(1024), false, false, tt::tt_metal::Tile()));
+    EXPECT_THROW(unpack_bfp4_tiles_into_float_vec(std::vector<uint32_t>(100), false, false),
+                 std::invalid_argument);
+    EXPECT_THROW(pack_fp32_vec_as_bfp8_tiles(std::vector<float>(1024), false, false,
+                                             tt::tt_metal::Tile({16, 32})),
+                 std::invalid_argument);
+    EXPECT_NO_THROW(
+        pack_fp32_vec_as_bfp8_tiles(std::vector<float>(1024), false, false, tt::tt_metal::Tile()));
     // 1.0 everywhere: exponent 127, magnitude 64 (1.0 = 64 * 2^(127-133)).
     const auto c = create_constant_vector_of_bfp8(1088, 1.0f, false);
     ASSERT_EQ(c.size(), 272u);
     EXPECT_EQ(c[0], 0x7F7F7F7Fu);
     EXPECT_EQ(c[16], 0x40404040u);
-    const auto r = unpack_bfp8_tiles_into_float_vec(create_random_vector_of_bfp8(2176, false, 2, 1, -1.0f), false,
-                                                    false);
+    const auto r = unpack_bfp8_tiles_into_float_vec(
+        create_random_vector_of_bfp8(2176, false, 2, 1, -1.0f), false, false);
     ASSERT_EQ(r.size(), 2048u);
     for (float x : r) EXPECT_TRUE(x >= -1.0f && x <= 1.0f) << x;
 }
@@ -673,8 +687,10 @@ TEST(FastMatmul, MatchesPlainLoopsInTileOrder) {
             for (int c = 0; c < 32; ++c) {
                 double want = d0[tile_index(r, c)];
                 for (int k = 0; k < 32; ++k)
-                    want += double(a[tile_index(r, k)]) * (transpose ? b[tile_index(c, k)] : b[tile_index(k, c)]);
-                ASSERT_NEAR(d[tile_index(r, c)], want, 1e-4) << isa << " row " << r << " col " << c << " transpose " << transpose;
+                    want += double(a[tile_index(r, k)]) *
+                            (transpose ? b[tile_index(c, k)] : b[tile_index(k, c)]);
+                ASSERT_NEAR(d[tile_index(r, c)], want, 1e-4)
+                    << isa << " row " << r << " col " << c << " transpose " << transpose;
             }
     };
     for (bool transpose : {false, true}) {

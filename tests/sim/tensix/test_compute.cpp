@@ -8,11 +8,10 @@
 #include <map>
 #include <random>
 #include <string>
-#include <vector>
-
 #include <tt-metalium/bfloat16.hpp>
 #include <tt-metalium/bfloat8.hpp>
 #include <tt-metalium/host_api.hpp>
+#include <vector>
 
 #include "chip/arch_loader.hpp"
 #include "common/error.hpp"
@@ -66,9 +65,15 @@ MatmulRun run_matmul(uint32_t Mt, uint32_t Kt, uint32_t Nt, tt::DataFormat fmt, 
     Program p = CreateProgram();
     CoreCoord core{0, 0};
     uint32_t tile = tt::tile_size(fmt);
-    CreateCircularBuffer(p, core, CircularBufferConfig(Mt * Kt * tile, {{CBIndex::c_0, fmt}}).set_page_size(CBIndex::c_0, tile));
-    CreateCircularBuffer(p, core, CircularBufferConfig(Kt * Nt * tile, {{CBIndex::c_1, fmt}}).set_page_size(CBIndex::c_1, tile));
-    CreateCircularBuffer(p, core, CircularBufferConfig(2 * 4096, {{CBIndex::c_16, tt::DataFormat::Float32}}).set_page_size(CBIndex::c_16, 4096));
+    CreateCircularBuffer(p, core,
+                         CircularBufferConfig(Mt * Kt * tile, {{CBIndex::c_0, fmt}})
+                             .set_page_size(CBIndex::c_0, tile));
+    CreateCircularBuffer(p, core,
+                         CircularBufferConfig(Kt * Nt * tile, {{CBIndex::c_1, fmt}})
+                             .set_page_size(CBIndex::c_1, tile));
+    CreateCircularBuffer(p, core,
+                         CircularBufferConfig(2 * 4096, {{CBIndex::c_16, tt::DataFormat::Float32}})
+                             .set_page_size(CBIndex::c_16, 4096));
     if (a && b) {
         // Place the operands (already tile-ordered, one tile each) where the CBs will be.
         std::vector<uint32_t> wa = pack_fp32_vec_as_bfp8_tiles(*a, false, false), wb;
@@ -84,7 +89,10 @@ MatmulRun run_matmul(uint32_t Mt, uint32_t Kt, uint32_t Nt, tt::DataFormat fmt, 
     }
     auto r = CreateKernelFromString(p, kPublish, core, ReaderDataMovementConfig{});
     auto w = CreateKernelFromString(p, kDrain, core, WriterDataMovementConfig{});
-    CreateKernelFromString(p, kMatmul, core, ComputeConfig{.math_fidelity = fid, .fp32_dest_acc_en = true, .compile_args = {Mt, Kt, Nt}});
+    CreateKernelFromString(
+        p, kMatmul, core,
+        ComputeConfig{
+            .math_fidelity = fid, .fp32_dest_acc_en = true, .compile_args = {Mt, Kt, Nt}});
     SetRuntimeArgs(p, r, core, {Mt * Kt, Kt * Nt});
     SetRuntimeArgs(p, w, core, {Mt * Nt});
     EnqueueProgram(d->command_queue(), p, true);
@@ -117,9 +125,11 @@ TEST(ComputeTiming, HiFi4Bf16MatmulIsFpuBound) {
     MatmulRun r = run_matmul(Mt, Kt, Nt, tt::DataFormat::Float16_b, MathFidelity::HiFi4);
     const double fpu = Mt * Kt * Nt * fpu_per_call(4);
     EXPECT_GT(double(r.cycles), fpu);
-    EXPECT_LT(double(r.cycles), fpu * 1.15) << "about Mt*Kt*Nt*(64 + per-call) FPU cycles plus fill";
+    EXPECT_LT(double(r.cycles), fpu * 1.15)
+        << "about Mt*Kt*Nt*(64 + per-call) FPU cycles plus fill";
     EXPECT_GT(r.fpu_util, 0.85);
-    // The unpacker runs ahead and waits for the FPU to free a Src bank; math never starves for long.
+    // The unpacker runs ahead and waits for the FPU to free a Src bank; math never starves for
+    // long.
     EXPECT_GT(r.unpack_stalls["src_free"], r.math_stalls["src_full"]);
 }
 
@@ -134,7 +144,8 @@ TEST(ComputeTiming, LoFiBfp8MatmulIsUnpackBound) {
 
 TEST(ComputeTiming, FidelityMattersOnlyWhereTheFpuIsTheBottleneck) {
     // matmul_tiles unpacks both bf16 operands per call (~73 cycles with both unpackers): HiFi4
-    // (77 FPU cycles with the per-call cost) is FPU-bound, LoFi and HiFi2 wait for the unpacker alike.
+    // (77 FPU cycles with the per-call cost) is FPU-bound, LoFi and HiFi2 wait for the unpacker
+    // alike.
     MatmulRun lofi = run_matmul(2, 8, 2, tt::DataFormat::Float16_b, MathFidelity::LoFi);
     MatmulRun hifi2 = run_matmul(2, 8, 2, tt::DataFormat::Float16_b, MathFidelity::HiFi2);
     MatmulRun hifi4 = run_matmul(2, 8, 2, tt::DataFormat::Float16_b, MathFidelity::HiFi4);
@@ -164,7 +175,9 @@ TEST(ComputeNumerics, ModesComputeDifferentlyInTheSameCycles) {
         for (int j = 0; j < 32; ++j) {
             double ref = 0;
             for (int k = 0; k < 32; ++k) {
-                auto at = [](int r, int c) { return ((r / 16) * 2 + c / 16) * 256 + (r % 16) * 16 + c % 16; };
+                auto at = [](int r, int c) {
+                    return ((r / 16) * 2 + c / 16) * 256 + (r % 16) * 16 + c % 16;
+                };
                 ref += double(a[at(i, k)]) * double(b[at(k, j)]);
             }
             int o = ((i / 16) * 2 + j / 16) * 256 + (i % 16) * 16 + j % 16;
@@ -183,8 +196,13 @@ protected:
     std::string error_of(const std::string& compute_src, bool fp32_dest = false) {
         Program p = CreateProgram();
         CoreCoord core{0, 0};
-        CreateCircularBuffer(p, core, CircularBufferConfig(4096, {{CBIndex::c_0, tt::DataFormat::Float16_b}}).set_page_size(CBIndex::c_0, 2048));
-        CreateCircularBuffer(p, core, CircularBufferConfig(4096, {{CBIndex::c_16, tt::DataFormat::Float16_b}}).set_page_size(CBIndex::c_16, 2048));
+        CreateCircularBuffer(p, core,
+                             CircularBufferConfig(4096, {{CBIndex::c_0, tt::DataFormat::Float16_b}})
+                                 .set_page_size(CBIndex::c_0, 2048));
+        CreateCircularBuffer(
+            p, core,
+            CircularBufferConfig(4096, {{CBIndex::c_16, tt::DataFormat::Float16_b}})
+                .set_page_size(CBIndex::c_16, 2048));
         CreateKernelFromString(p, kPublishOne, core, ReaderDataMovementConfig{});
         CreateKernelFromString(p, compute_src, core, ComputeConfig{.fp32_dest_acc_en = fp32_dest});
         try {
@@ -207,11 +225,15 @@ void kernel_main() {
 })";
     // Half-sync: 8 tiles at 16 bit, 4 with fp32 Dst.
     std::string msg = error_of(std::string("#define DST_INDEX 8\n") + src);
-    EXPECT_NE(msg.find("Dst index 8 beyond capacity: 8 tiles with 16-bit Dst in half-sync mode"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("Dst index 8 beyond capacity: 8 tiles with 16-bit Dst in half-sync mode"),
+              std::string::npos)
+        << msg;
     EXPECT_NE(msg.find("TRISC1"), std::string::npos) << msg;
     msg = error_of(std::string("#define DST_INDEX 4\n") + src, true);
-    EXPECT_NE(msg.find("Dst index 4 beyond capacity: 4 tiles with fp32 Dst"), std::string::npos) << msg;
-    EXPECT_EQ(error_of(std::string("#define DST_INDEX 3\n") + src, true).find("capacity"), std::string::npos);
+    EXPECT_NE(msg.find("Dst index 4 beyond capacity: 4 tiles with fp32 Dst"), std::string::npos)
+        << msg;
+    EXPECT_EQ(error_of(std::string("#define DST_INDEX 3\n") + src, true).find("capacity"),
+              std::string::npos);
 }
 
 TEST_F(ComputeErrors, DstUsedWithoutAcquire) {
@@ -228,7 +250,9 @@ void kernel_main() {
     copy_tile(0, 1, 0);
     tile_regs_commit();
 })");
-    EXPECT_NE(msg.find("tile index 1 of CB 0 is beyond the 1 pages at its front"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("tile index 1 of CB 0 is beyond the 1 pages at its front"),
+              std::string::npos)
+        << msg;
     EXPECT_NE(msg.find("TRISC0"), std::string::npos) << msg;
 }
 

@@ -9,16 +9,31 @@
 #include "../tensim_kernel.h"
 
 struct ENDL {};
-struct SETW { int w; explicit SETW(int w_) : w(w_) {} };
-struct SETPRECISION { int p; explicit SETPRECISION(int p_) : p(p_) {} };
+struct SETW {
+    int w;
+    explicit SETW(int w_) : w(w_) {}
+};
+struct SETPRECISION {
+    int p;
+    explicit SETPRECISION(int p_) : p(p_) {}
+};
 struct FIXED {};
 struct DEFAULTFLOAT {};
 struct HEX {};
 struct DEC {};
 struct OCT {};
-struct BF16 { uint16_t v; explicit BF16(uint16_t v_) : v(v_) {} };
-struct F32 { float v; explicit F32(float v_) : v(v_) {} };
-struct U32 { uint32_t v; explicit U32(uint32_t v_) : v(v_) {} };
+struct BF16 {
+    uint16_t v;
+    explicit BF16(uint16_t v_) : v(v_) {}
+};
+struct F32 {
+    float v;
+    explicit F32(float v_) : v(v_) {}
+};
+struct U32 {
+    uint32_t v;
+    explicit U32(uint32_t v_) : v(v_) {}
+};
 
 namespace tensim::kapi {
 class DebugPrinter {
@@ -26,13 +41,34 @@ public:
     DebugPrinter& operator<<(const char* s) { return put(s, std::strlen(s)); }
     DebugPrinter& operator<<(char c) { return put(&c, 1); }
     DebugPrinter& operator<<(ENDL) { return put("\n", 1); }
-    DebugPrinter& operator<<(SETW w) { m_width = w.w; return *this; }
-    DebugPrinter& operator<<(SETPRECISION p) { m_precision = p.p; return *this; }
-    DebugPrinter& operator<<(FIXED) { m_fixed = true; return *this; }
-    DebugPrinter& operator<<(DEFAULTFLOAT) { m_fixed = false; return *this; }
-    DebugPrinter& operator<<(HEX) { m_base = 16; return *this; }
-    DebugPrinter& operator<<(DEC) { m_base = 10; return *this; }
-    DebugPrinter& operator<<(OCT) { m_base = 8; return *this; }
+    DebugPrinter& operator<<(SETW w) {
+        m_width = w.w;
+        return *this;
+    }
+    DebugPrinter& operator<<(SETPRECISION p) {
+        m_precision = p.p;
+        return *this;
+    }
+    DebugPrinter& operator<<(FIXED) {
+        m_fixed = true;
+        return *this;
+    }
+    DebugPrinter& operator<<(DEFAULTFLOAT) {
+        m_fixed = false;
+        return *this;
+    }
+    DebugPrinter& operator<<(HEX) {
+        m_base = 16;
+        return *this;
+    }
+    DebugPrinter& operator<<(DEC) {
+        m_base = 10;
+        return *this;
+    }
+    DebugPrinter& operator<<(OCT) {
+        m_base = 8;
+        return *this;
+    }
     DebugPrinter& operator<<(BF16 b) {
         uint32_t bits = uint32_t(b.v) << 16;
         float f;
@@ -49,10 +85,11 @@ public:
         return put(b, size_t(n));
     }
     template <typename T>
-        requires(std::is_integral_v<T> && !std::is_same_v<T, char>)
-    DebugPrinter& operator<<(T v) {
+    requires(std::is_integral_v<T> && !std::is_same_v<T, char>) DebugPrinter& operator<<(T v) {
         char b[64];
-        const char* fmt = m_base == 16 ? "%*llx" : m_base == 8 ? "%*llo" : (std::is_signed_v<T> ? "%*lld" : "%*llu");
+        const char* fmt = m_base == 16  ? "%*llx"
+                          : m_base == 8 ? "%*llo"
+                                        : (std::is_signed_v<T> ? "%*lld" : "%*llu");
         int n = std::snprintf(b, sizeof b, fmt, m_width, (long long)v);
         return put(b, size_t(n));
     }
