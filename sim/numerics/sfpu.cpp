@@ -310,8 +310,7 @@ float op_hardsigmoid(float x, const SfpuArgs&, bool) {
 float op_floor(float x, const SfpuArgs&, bool) { return std::floor(x); }
 float op_ceil(float x, const SfpuArgs&, bool) { return std::ceil(x); }
 
-// ---- the op table: names, functions, costs
-// ---------------------------------------------------------
+// ---- the op table: names, functions, costs ------------------------------------------------------
 //
 // Costs are cycles per 32x32 tile = instructions per 32-datum vector x 32 vectors, where a
 // vector's instructions include its SFPLOAD and SFPSTORE and a MAD (latency 2) whose result the

@@ -51,8 +51,7 @@ void ComputeEngine::reset(const ComputeSettings& s) {
     }
 }
 
-// ---- Src banks
-// ------------------------------------------------------------------------------------
+// ---- Src banks ----------------------------------------------------------------------------------
 
 ComputeEngine::SrcBank& ComputeEngine::unpack_begin(RiscThread& t) {
     SrcBank& b = m_banks[m_unpack_bank];
@@ -97,8 +96,7 @@ void ComputeEngine::math_end(RiscThread& t, Cycle cost) {
     m_core.notify_changed();
 }
 
-// ---- Dst
-// --------------------------------------------------------------------------------------------
+// ---- Dst ----------------------------------------------------------------------------------------
 
 uint32_t ComputeEngine::dst_capacity() const {
     // 16-bit Dst holds 16 tiles, fp32 Dst 8 (ISA Dst.md); half-sync gives each owner half of it.
@@ -162,8 +160,7 @@ numerics::Tile& ComputeEngine::dst(RiscThread& t, uint32_t idst, bool& written) 
     return m_dst[h][idst];
 }
 
-// ---- costs
-// --------------------------------------------------------------------------------------------
+// ---- costs --------------------------------------------------------------------------------------
 
 Cycle ComputeEngine::unpack_cycles(std::span<const abi::DataFormat> a_formats,
                                    std::span<const abi::DataFormat> b_formats) const {

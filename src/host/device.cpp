@@ -193,8 +193,7 @@ void DeviceImpl::read_l1(const CoreCoord& lc, uint32_t addr, void* dst, size_t n
 
 }  // namespace tensim::host
 
-// ---- tensim.hpp
-// -----------------------------------------------------------------------------------
+// ---- tensim.hpp ---------------------------------------------------------------------------------
 
 namespace tensim {
 
@@ -231,8 +230,7 @@ void write_stats_json(tt::tt_metal::IDevice* device, const std::string& path) {
 
 }  // namespace tensim
 
-// ---- host_api: devices, buffers, queue
-// ---------------------------------------------------------------
+// ---- host_api: devices, buffers, queue ----------------------------------------------------------
 
 namespace tt::tt_metal {
 

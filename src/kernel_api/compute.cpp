@@ -25,8 +25,7 @@ void compute_api_call() {
     t.advance(engine(t).config().trisc_api_cycles);
 }
 
-// ---- init calls
-// ------------------------------------------------------------------------------------
+// ---- init calls ---------------------------------------------------------------------------------
 
 void unpack_configure(int operand, uint32_t cb, const char* call, const Loc& loc) {
     RiscThread& t = self();
@@ -85,8 +84,7 @@ void pack_l1_acc(bool enable) {
     engine(t).packer().set_l1_acc(enable);
 }
 
-// ---- unpack (TRISC0)
-// ---------------------------------------------------------------------------------
+// ---- unpack (TRISC0) ----------------------------------------------------------------------------
 
 void unpack_unary(abi::CbTile a, bool transpose_op, abi::BroadcastType bcast, const char* op,
                   const Loc& loc) {
@@ -121,8 +119,7 @@ void unpack_tilize(uint32_t cb, uint32_t block_tiles, uint32_t tile, const Loc& 
     engine(t).unpacker().tilize(t, cb, block_tiles, tile, loc);
 }
 
-// ---- math (TRISC1)
-// -----------------------------------------------------------------------------------
+// ---- math (TRISC1) ------------------------------------------------------------------------------
 
 void fpu_matmul(uint32_t idst, uint32_t rt, uint32_t ct, const char* op, const Loc& loc) {
     RiscThread& t = self();
@@ -188,8 +185,7 @@ void dst_release(const Loc&) {
     engine(t).dst_release(t);
 }
 
-// ---- pack (TRISC2)
-// -----------------------------------------------------------------------------------
+// ---- pack (TRISC2) ------------------------------------------------------------------------------
 
 void pack_tile(uint32_t idst, uint32_t cb, uint32_t index, bool out_of_order, const Loc& loc) {
     RiscThread& t = self();

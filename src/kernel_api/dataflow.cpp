@@ -54,8 +54,7 @@ uint32_t logical_y() { return static_cast<uint32_t>(self().core().logical_y()); 
 uint8_t* my_x_array() { return self().core().my_x(); }
 uint8_t* my_y_array() { return self().core().my_y(); }
 
-// ---- circular buffers: the protocol lives in sim/tensix/circular_buffer
-// ------------------------------
+// ---- circular buffers: the protocol lives in sim/tensix/circular_buffer -------------------------
 
 void cb_reserve_back(uint32_t cb, uint32_t n, const Loc& loc) {
     CircularBuffer(self(), cb, loc, "cb_reserve_back").reserve_back(n);
@@ -213,8 +212,7 @@ uint32_t bank_page_alignment(bool dram) {
     return self().core().noc_port().bank_page_alignment(dram);
 }
 
-// ---- semaphores: sim/tensix/semaphore
-// ---------------------------------------------------------------------------------
+// ---- semaphores: sim/tensix/semaphore -----------------------------------------------------------
 
 uint32_t semaphore_addr(uint32_t id) { return semaphore::address(self(), id, Loc::current()); }
 

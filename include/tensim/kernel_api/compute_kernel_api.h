@@ -109,8 +109,7 @@ ALWI void cb_push_back(uint32_t cbid, uint32_t ntiles, TENSIM_LOC) {
     PACK((tk::cb_push_back(cbid, ntiles, loc)));
 }
 
-// ---- Dst handshake
-// --------------------------------------------------------------------------------
+// ---- Dst handshake ------------------------------------------------------------------------------
 ALWI void tile_regs_acquire(TENSIM_LOC) { MATH((tk::dst_acquire(loc))); }
 ALWI void tile_regs_commit(TENSIM_LOC) { MATH((tk::dst_commit(loc))); }
 ALWI void tile_regs_wait(TENSIM_LOC) { PACK((tk::dst_wait(loc))); }
@@ -124,8 +123,8 @@ ALWI void release_dst(TENSIM_LOC) {
     PACK((tk::dst_release(loc)));
 }
 
-// ---- initialisation: each thread's part sets its engine's state
-// ---------------------------------- Where a call charges its issue cost: compute_api_call()
+// ---- initialisation: each thread's part sets its engine's state ---------------------------------
+// Where a call charges its issue cost: compute_api_call()
 // unguarded charges all three TRISCs. Unpacker formats: SrcA reads `a`'s format, SrcB `b`'s
 // (hardware configure / reconfig).
 ALWI void tensim_unpack_formats([[maybe_unused]] uint32_t a, [[maybe_unused]] uint32_t b,
@@ -392,8 +391,7 @@ ALWI void reduce_init_delta(uint32_t = 16, uint32_t = 0, uint32_t = 2, TENSIM_LO
 ALWI void reduce_revert_delta(uint32_t = 16) { tk::compute_api_call(); }
 ALWI void reduce_uninit(uint32_t = 0) { tk::compute_api_call(); }
 
-// ---- moving tiles
-// ----------------------------------------------------------------------------------
+// ---- moving tiles -------------------------------------------------------------------------------
 ALWI void copy_tile(uint32_t in_cb_id, uint32_t in_tile_index, uint32_t dst_tile_index,
                     TENSIM_LOC) {
     UNPACK((tk::unpack_unary(CbTile{in_cb_id, in_tile_index}, false, BroadcastType::NONE,
@@ -417,7 +415,6 @@ ALWI void copy_block_matmul_partials(uint32_t in_cb_id, uint32_t start_in_tile_i
 }
 
 // ---- FPU eltwise binary (broadcast: operand B's row 0, column 0 or element (0,0) over the tile)
-// ----
 template <EltwiseBinaryType op, BroadcastType bcast>
 ALWI void tensim_binary([[maybe_unused]] const char* name, uint32_t icb0, uint32_t icb1,
                         uint32_t itile0, uint32_t itile1, [[maybe_unused]] uint32_t idst,
@@ -520,8 +517,7 @@ ALWI void unary_bcast(uint32_t icb, uint32_t in_tile_index, uint32_t dst_tile_in
     MATH((tk::fpu_datacopy(bcast_type, dst_tile_index, "unary_bcast", loc)));
 }
 
-// ---- matmul: Dst[idst] += in0 x in1
-// ----------------------------------------------------------------
+// ---- matmul: Dst[idst] += in0 x in1 -------------------------------------------------------------
 ALWI void matmul_tiles(uint32_t in0_cb_id, uint32_t in1_cb_id, uint32_t in0_tile_index,
                        uint32_t in1_tile_index, uint32_t idst, const uint32_t transpose = 0,
                        TENSIM_LOC) {
@@ -546,8 +542,7 @@ ALWI void matmul_block(uint32_t in0_cb_id, uint32_t in1_cb_id, uint32_t in0_tile
     MATH((tk::fpu_matmul(idst, rt_dim, ct_dim, "matmul_block", loc)));
 }
 
-// ---- reduce: operand A reduced along a dimension, times the scaler tile's first element
-// ----------
+// ---- reduce: operand A reduced along a dimension, times the scaler tile's first element ---------
 template <PoolType reduce_type = REDUCE_OP, ReduceDim reduce_dim = REDUCE_DIM,
           bool enforce_fp32_accumulation = false>
 ALWI void reduce_tile(uint32_t icb, uint32_t icb_scaler, uint32_t itile, uint32_t itile_scaler,
@@ -556,54 +551,9 @@ ALWI void reduce_tile(uint32_t icb, uint32_t icb_scaler, uint32_t itile, uint32_
     MATH((tk::fpu_reduce(reduce_type, reduce_dim, idst, loc)));
 }
 
-// ---- transpose, tilize, untilize
-// -----------------------------------------------------------------
-ALWI void transpose_wh_tile(uint32_t icb, uint32_t itile, uint32_t idst, TENSIM_LOC) {
-    UNPACK((
-        tk::unpack_unary(CbTile{icb, itile}, true, BroadcastType::NONE, "transpose_wh_tile", loc)));
-    MATH((tk::fpu_datacopy(BroadcastType::NONE, idst, "transpose_wh_tile", loc)));
-}
-// Each tile passes through Dst 0 with its own handshake, as TT-Metal's LLK does inside the call.
-ALWI void tilize_block(uint32_t icb, uint32_t block, uint32_t ocb, uint32_t = 0, uint32_t = 0,
-                       TENSIM_LOC) {
-    for (uint32_t t = 0; t < block; ++t) {
-        UNPACK((tk::unpack_tilize(icb, block, t, loc)));
-        MATH((tk::dst_acquire(loc), tk::fpu_datacopy(BroadcastType::NONE, 0, "tilize_block", loc),
-              tk::dst_commit(loc)));
-        PACK((tk::dst_wait(loc), tk::pack_tile(0, ocb, 0, false, loc), tk::dst_release(loc)));
-    }
-}
-template <uint32_t N = 1>
-ALWI void untilize_block(uint32_t icb, uint32_t block, uint32_t ocb, TENSIM_LOC) {
-    for (uint32_t t = 0; t < block; ++t) {
-        UNPACK(
-            (tk::unpack_unary(CbTile{icb, t}, false, BroadcastType::NONE, "untilize_block", loc)));
-        MATH((tk::dst_acquire(loc), tk::fpu_datacopy(BroadcastType::NONE, 0, "untilize_block", loc),
-              tk::dst_commit(loc)));
-        PACK(
-            (tk::dst_wait(loc), tk::pack_untilize(0, ocb, block, 0, t, loc), tk::dst_release(loc)));
-    }
-}
-// block_rt_dim rows of block_ct_dim tiles from icb become row-major rows full_ct_dim tiles wide in
-// ocb.
-template <uint32_t block_ct_dim = 8, uint32_t full_ct_dim = block_ct_dim>
-ALWI void pack_untilize_block(uint32_t icb, uint32_t block_rt_dim, uint32_t ocb,
-                              uint32_t block_c_index = 0, TENSIM_LOC) {
-    for (uint32_t r = 0; r < block_rt_dim; ++r)
-        for (uint32_t c = 0; c < block_ct_dim; ++c) {
-            UNPACK((tk::unpack_unary(CbTile{icb, r * block_ct_dim + c}, false, BroadcastType::NONE,
-                                     "pack_untilize_block", loc)));
-            MATH((tk::dst_acquire(loc),
-                  tk::fpu_datacopy(BroadcastType::NONE, 0, "pack_untilize_block", loc),
-                  tk::dst_commit(loc)));
-            PACK((tk::dst_wait(loc),
-                  tk::pack_untilize(0, ocb, full_ct_dim, r, block_c_index * block_ct_dim + c, loc),
-                  tk::dst_release(loc)));
-        }
-}
-
 }  // namespace ckernel
 
+#include "compute_layout_api.h"
 #include "compute_sfpu_api.h"
 
 using namespace ckernel;

@@ -6,8 +6,7 @@
 
 namespace ckernel {
 
-// ---- SFPU (math thread, in place on Dst); each op crosses to the simulator as an SfpuOp
-// ------------
+// ---- SFPU (math thread, in place on Dst); each op crosses to the simulator as an SfpuOp ---------
 ALWI float tensim_bits_to_float(uint32_t bits) { return __builtin_bit_cast(float, bits); }
 ALWI void tensim_sfpu_init([[maybe_unused]] SfpuOp op, [[maybe_unused]] const char* call,
                            [[maybe_unused]] const tk::Loc& loc) {

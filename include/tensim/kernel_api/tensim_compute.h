@@ -31,8 +31,7 @@ void sfpu_init_binary(abi::SfpuBinaryOp op, const char* call, const Loc& loc);
 void pack_configure(uint32_t cb, const char* call, const Loc& loc);
 void pack_l1_acc(bool enable);
 
-// ---- unpack (TRISC0): tiles of CBs into the next SrcA/SrcB bank
-// ----------------------------------
+// ---- unpack (TRISC0): tiles of CBs into the next SrcA/SrcB bank ---------------------------------
 void unpack_unary(abi::CbTile a, bool transpose_op, abi::BroadcastType bcast, const char* op,
                   const Loc& loc);
 void unpack_binary(abi::CbTile a, abi::CbTile b, abi::BroadcastType bcast, const char* op,
@@ -44,8 +43,7 @@ void unpack_matmul(const abi::CbTile* in1, uint32_t ct, const abi::CbTile* in0, 
 void unpack_reduce(abi::CbTile a, abi::CbTile scaler, const Loc& loc);
 void unpack_tilize(uint32_t cb, uint32_t block_tiles, uint32_t tile, const Loc& loc);
 
-// ---- math (TRISC1): the FPU on the bank the unpacker filled, the SFPU on Dst
-// ----------------------
+// ---- math (TRISC1): the FPU on the bank the unpacker filled, the SFPU on Dst --------------------
 void fpu_matmul(uint32_t idst, uint32_t rt, uint32_t ct, const char* op, const Loc& loc);
 void fpu_eltwise(abi::EltwiseBinaryType op, abi::BroadcastType bcast, uint32_t idst,
                  const char* name, const Loc& loc);
@@ -62,8 +60,7 @@ void dst_commit(const Loc& loc);
 void dst_wait(const Loc& loc);
 void dst_release(const Loc& loc);
 
-// ---- pack (TRISC2): Dst tiles into a CB
-// --------------------------------------------------------------
+// ---- pack (TRISC2): Dst tiles into a CB ---------------------------------------------------------
 void pack_tile(uint32_t idst, uint32_t cb, uint32_t index, bool out_of_order, const Loc& loc);
 // Dst tile -> columns [32*col, 32*col+32) of rows [32*row, 32*row+32) of a row-major block
 // `row_tiles` tiles wide at the CB's back.

@@ -234,8 +234,7 @@ TEST(NocTiming, LongRunsKeepResultsWhilePruning) {
     EXPECT_EQ(noc.send({1, 1}, {2, 1}, kBig, 1999000), 1999000 + 257 + alone);
 }
 
-// ---- router buffer before a slow endpoint
-// --------------------------------------------------------
+// ---- router buffer before a slow endpoint -------------------------------------------------------
 
 // Holds `n` backed-up VCs of `bytes` each at cycle 0, leaving at `leave`.
 void back_up(PortBuffer& b, int n, uint32_t bytes, Cycle leave) {
