@@ -166,10 +166,11 @@ SystemConfig load_system(const std::string& name_or_file,
     p.value("name", s.name);
     s.chip = load_chip(j.at("chip"), file + ": chip");
     p.child("chip");
-    p.constant("num_chips", "chips", s.num_chips);
-    p.constant("worker_cols", "x", s.worker_cols);
-    p.constant("worker_rows", "y", s.worker_rows);
-    p.constant("eth_links", "chip,port,chip,port", s.eth_links);
+    p.constant("num_chips", "chips", s.num_chips, "chips on the board");
+    p.constant("worker_cols", "x", s.worker_cols, "NoC0 x of the logical worker grid columns");
+    p.constant("worker_rows", "y", s.worker_rows, "NoC0 y of the logical worker grid rows");
+    p.constant("eth_links", "chip,port,chip,port", s.eth_links,
+               "Ethernet links: chip, port, chip, port");
     p.finish();
     require(s.num_chips >= 1 && s.num_chips <= 64, file + ".num_chips", "must be in [1, 64]");
     require(!s.worker_cols.empty() && !s.worker_rows.empty(), file + ".worker_cols/rows",

@@ -31,7 +31,6 @@ public:
     void value(const char* key, T& out);
     // A child object, itself checked for unread keys when it is destroyed... use `finish()`.
     Params child(const char* key);
-    bool has(const char* key) const { return m_node.contains(key); }
     std::vector<std::string> keys() const;  // of this node, sorted
     const std::string& path() const { return m_path; }
     // Throws ConfigError naming the first key that was never read.

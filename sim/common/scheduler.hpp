@@ -24,7 +24,6 @@ public:
     // closing device can cancel what it left behind.
     void schedule(const ClockDomain& clock, Cycle at, const void* owner, Callback fn);
     void cancel(const void* owner);
-    size_t pending() const { return m_queue.size(); }
 
 private:
     Scheduler();

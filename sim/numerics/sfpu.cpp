@@ -479,19 +479,3 @@ std::span<const SfpuOp> all_sfpu_ops() { return kAllOps; }
 SfpuCost sfpu_default_cost(SfpuOp op) { return info(op).cost; }
 
 }  // namespace tensim::numerics
-
-namespace tensim::numerics {
-
-std::optional<SfpuBinaryOp> parse_sfpu_binary_op(std::string_view name) {
-    static constexpr std::pair<std::string_view, SfpuBinaryOp> names[] = {
-        {"add", SfpuBinaryOp::add}, {"sub", SfpuBinaryOp::sub},   {"mul", SfpuBinaryOp::mul},
-        {"div", SfpuBinaryOp::div}, {"rsub", SfpuBinaryOp::rsub}, {"pow", SfpuBinaryOp::pow},
-        {"eq", SfpuBinaryOp::eq},   {"ne", SfpuBinaryOp::ne},     {"lt", SfpuBinaryOp::lt},
-        {"gt", SfpuBinaryOp::gt},   {"le", SfpuBinaryOp::le},     {"ge", SfpuBinaryOp::ge},
-        {"max", SfpuBinaryOp::max}, {"min", SfpuBinaryOp::min}};
-    for (const auto& [n, op] : names)
-        if (n == name) return op;
-    return std::nullopt;
-}
-
-}  // namespace tensim::numerics

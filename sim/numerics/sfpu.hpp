@@ -43,8 +43,6 @@ void sfpu_binary_tile(SfpuBinaryOp op, float* a, const float* b);
 
 const char* sfpu_op_name(SfpuOp op);
 std::optional<SfpuOp> parse_sfpu_op(std::string_view name);
-// "add", "sub", "mul", "div", "rsub", "pow", "eq", "ne", "lt", "gt", "le", "ge", "max", "min".
-std::optional<SfpuBinaryOp> parse_sfpu_binary_op(std::string_view name);
 // Every unary op, in declaration order.
 std::span<const SfpuOp> all_sfpu_ops();
 

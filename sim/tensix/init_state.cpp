@@ -5,8 +5,10 @@
 #include <cstdlib>
 #include <optional>
 #include <string_view>
+#include <utility>
 
 #include "common/error.hpp"
+#include "common/log.hpp"
 #include "tensix/risc_thread.hpp"
 
 namespace tensim {
@@ -22,7 +24,11 @@ bool env_asks_for_init_check() {
     std::string_view s(v);
     while (!s.empty()) {
         size_t comma = s.find(',');
-        if (s.substr(0, comma) == "init") return true;
+        const std::string_view entry = s.substr(0, comma);
+        if (entry == "init") return true;
+        static bool warned = false;  // the variable is read at every launch: say it once
+        if (!std::exchange(warned, true))
+            log::tensix().warn("TENSIM_CHECK: unknown check '{}' (known: init)", entry);
         if (comma == std::string_view::npos) break;
         s.remove_prefix(comma + 1);
     }

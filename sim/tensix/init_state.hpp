@@ -7,10 +7,18 @@
 #include <source_location>
 #include <string>
 
+#include "tensim/kernel_api/tensim_abi.h"
+
 namespace tensim {
 
 class RiscThread;
 using SrcLoc = std::source_location;
+
+// A data format's name for init-check messages ("Float16_b", or "an unknown format").
+inline const char* format_name(tt::DataFormat f) {
+    const char* n = abi::format_name(f);
+    return n ? n : "an unknown format";
+}
 
 // The init call that last set a piece of engine state: its API name and kernel line. Unset
 // (call == nullptr) when no init call has set it since the launch.

@@ -8,16 +8,10 @@
 #include "numerics/formats.hpp"
 #include "tensix/circular_buffer.hpp"
 #include "tensix/compute_engine.hpp"
+#include "tensix/l1_map.hpp"
 #include "tensix/tensix_core.hpp"
 
 namespace tensim {
-
-namespace {
-const char* format_name(abi::DataFormat f) {
-    const char* n = abi::format_name(f);
-    return n ? n : "an unknown format";
-}
-}  // namespace
 
 void Packer::reset() {
     m_format = abi::DataFormat::Invalid;
@@ -26,7 +20,7 @@ void Packer::reset() {
 }
 
 void Packer::configure_format(RiscThread& t, uint32_t cb, const InitSite& site) {
-    if (cb >= 32 || !t.cb(cb).configured) return;
+    if (cb >= l1_map::kMaxCbs || !t.cb(cb).configured) return;
     m_format = static_cast<abi::DataFormat>(t.cb(cb).data_format);
     m_format_site = site;
 }

@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "noc/serialisation.hpp"
 #include "tensix/l1_map.hpp"
 
 namespace tensim {
@@ -61,7 +62,7 @@ void TensixCore::clear_firmware_state() {
 Cycle TensixCore::l1_noc_read(Cycle t, uint32_t bytes) {
     Cycle start = std::max(t, m_l1_read_free);
     m_l1_read_free =
-        start + static_cast<Cycle>(std::ceil(bytes / m_cfg.noc_l1_read_bytes_per_cycle));
+        start + serialisation_cycles(bytes, 0, m_cfg.noc_l1_read_bytes_per_cycle, Framing::payload);
     return m_l1_read_free;
 }
 

@@ -8,6 +8,7 @@
 #include "numerics/formats.hpp"
 #include "tensix/circular_buffer.hpp"
 #include "tensix/compute_engine.hpp"
+#include "tensix/l1_map.hpp"
 #include "tensix/tensix_core.hpp"
 
 namespace tensim {
@@ -53,11 +54,6 @@ const char* bcast_name(BroadcastType b) {
     return "?";
 }
 
-const char* format_name(abi::DataFormat f) {
-    const char* n = abi::format_name(f);
-    return n ? n : "an unknown format";
-}
-
 std::string mode_text(UnpackMode m, int transpose, BroadcastType b) {
     std::string s = fmt::format("unpack mode {}", unpack_mode_name(m));
     if (transpose == 1) s += ", transposed";
@@ -96,7 +92,7 @@ void Unpacker::reset() {
 }
 
 void Unpacker::configure_format(RiscThread& t, int operand, uint32_t cb, const InitSite& site) {
-    if (cb >= 32 || !t.cb(cb).configured) return;
+    if (cb >= l1_map::kMaxCbs || !t.cb(cb).configured) return;
     m_format[operand] = static_cast<abi::DataFormat>(t.cb(cb).data_format);
     m_format_site[operand] = site;
 }

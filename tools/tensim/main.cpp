@@ -2,6 +2,7 @@
 // modules (arch, bench, calibrate, matmul, sweep) plus `help`; parsing, logging, run outputs and
 // exit statuses are handled here once for all of them.
 #include <CLI/CLI.hpp>
+#include <cstdlib>
 #include <iostream>
 
 #include "cli.hpp"
@@ -122,8 +123,15 @@ int main(int argc, char** argv) {
         return app.exit(e) == 0 ? kOk : kUsage;  // --help and --version are not errors
     }
     try {
-        if (!log_spec.empty()) as_usage([&] { tensim::set_log_levels(log_spec); });
-        if (!checks.empty()) tensim::set_init_check(true);
+        // Also exported, so the child runs of `tensim sweep` inherit them.
+        if (!log_spec.empty()) {
+            as_usage([&] { tensim::set_log_levels(log_spec); });
+            ::setenv("TENSIM_LOG", log_spec.c_str(), 1);
+        }
+        if (!checks.empty()) {
+            tensim::set_init_check(true);
+            ::setenv("TENSIM_CHECK", "init", 1);
+        }
         for (auto [s, cmd] : commands) {
             if (!cmd->parsed()) continue;
             if (!s->run_outputs) {

@@ -44,8 +44,8 @@ public:
     virtual bool is_initialized() const = 0;
 
 private:
-    // tensim's side of the device: reached by the library itself (tensim::host::impl_of), never
-    // by programs, ops or tools, which see the device through the API above.
+    // tensim's side of the device: reached only inside the library (host, ops and bench through
+    // tensim::host::impl_of); programs and tools see the device through the API above.
     friend tensim::host::DeviceImpl& tensim::host::impl_of(IDevice& device);
     virtual tensim::host::DeviceImpl& impl() = 0;
 };
