@@ -43,10 +43,6 @@ std::string resolve(const std::string& name_or_file) {
         fmt::format("unknown architecture '{}' (no such file; known:{})", name_or_file, known));
 }
 
-void require(bool ok, const std::string& where, const std::string& what) {
-    if (!ok) throw ConfigError(where + ": " + what);
-}
-
 }  // namespace
 
 ChipConfig load_chip(const nlohmann::json& j, const std::string& path) {

@@ -13,9 +13,6 @@ std::vector<NocXY> xy_list(const std::vector<std::array<int, 2>>& v) {
     for (auto [x, y] : v) out.push_back({x, y});
     return out;
 }
-void require(bool ok, const std::string& where, const std::string& what) {
-    if (!ok) throw ConfigError(where + ": " + what);
-}
 }  // namespace
 
 void ChipConfig::load_grid(Params& g) {

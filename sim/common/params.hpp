@@ -15,6 +15,12 @@
 
 namespace tensim {
 
+// Throws ConfigError "<where>: <what>" unless `ok` (checks that span sections; within one
+// section, Params::require names the key).
+inline void require(bool ok, const std::string& where, const std::string& what) {
+    if (!ok) throw ConfigError(where + ": " + what);
+}
+
 class Params {
 public:
     // `path` names this node in messages, e.g. "wormhole_b0.noc".

@@ -1,6 +1,7 @@
 // `tensim sweep [--over KEY=V1,V2]... --out FILE.csv -- COMMAND...`: one child process per point
 // of the product (tensim/sweep.hpp), one CSV row each.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <iostream>
@@ -13,12 +14,6 @@ namespace tensim::cli::sweep_cmd {
 using namespace tensim::sweep;
 
 namespace {
-
-std::string join(const std::vector<std::string>& v, const std::string& sep) {
-    std::string out;
-    for (size_t i = 0; i < v.size(); ++i) out += (i ? sep : "") + v[i];
-    return out;
-}
 
 struct Cli {
     CLI::App* cmd = nullptr;
@@ -127,7 +122,7 @@ int run(CLI::App&) {
             fmt::format("sweep: `{}` is not a tensim command to sweep", cli.command.front()));
     take_trailing_options(cli, *target);
     const std::string name =
-        join(std::vector<std::string>(cli.command.begin(), cli.command.begin() + long(words)), " ");
+        fmt::format("{}", fmt::join(cli.command.begin(), cli.command.begin() + long(words), " "));
     const auto& table = subcommands();
     const auto entry = std::find_if(table.begin(), table.end(), [&](const Subcommand& s) {
         return cli.command.front() == s.name;
