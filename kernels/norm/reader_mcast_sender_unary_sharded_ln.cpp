@@ -33,6 +33,7 @@ void kernel_main() {
     const uint32_t worker_rows = get_arg_val<uint32_t>(a++);  // 0: not a worker
     const uint32_t num_workers = get_arg_val<uint32_t>(a++);
     const uint32_t rows_per_worker = get_arg_val<uint32_t>(a++);
+    const uint32_t shard_tiles = get_arg_val<uint32_t>(a++);
     const uint32_t cores_xy = a;  // num_cores (x, y) NoC pairs; the workers are the first ones
 
     constexpr uint32_t cb_ex_partial = 8, cb_ex_external = 9, cb_ex2pe = 11, cb_ex_global = 12;
@@ -43,6 +44,9 @@ void kernel_main() {
     const uint64_t sender_partial = get_noc_addr(sender_x, sender_y, sem_partial);
     const uint64_t sender_done = get_noc_addr(sender_x, sender_y, sem_done);
 
+    // The input shard is c_0 itself: announce it.
+    cb_reserve_back(0, shard_tiles);
+    cb_push_back(0, shard_tiles);
     for (uint32_t round = 0; round < rounds; ++round) {
         cb_wait_front(cb_ex_partial, block_h);
 #ifdef SENDER

@@ -199,7 +199,8 @@ void build_sharded(Program& prog, const NormPlan& p, const NormConfig& cfg, cons
                                    worker ? i * p.rows_per_worker : 0u,
                                    worker ? p.rows_per_worker : 0u,
                                    p.num_workers,
-                                   p.rows_per_worker};
+                                   p.rows_per_worker,
+                                   shard};
         r.insert(r.end(), xy.begin(), xy.end());
         SetRuntimeArgs(prog, i == 0 ? k_send : k_recv, cores[i], r);
         std::vector<uint32_t> w = {detail::bf16_pair(scaler),

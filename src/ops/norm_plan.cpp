@@ -118,27 +118,48 @@ void plan_interleaved(tt::tt_metal::IDevice* dev, const NormOperands& o, const N
     p.rows_per_core = split.per_core;
     p.num_cores = split.cores;
     p.cols_per_core = p.Wt;
-    p.block_w = cfg.block_w ? cfg.block_w : largest_divisor(p.Wt, cfg.fp32_dest_acc ? 4 : 8);
-    if (p.Wt % p.block_w || p.block_w > (cfg.fp32_dest_acc ? 4u : 8u))
+    const uint32_t cap = cfg.fp32_dest_acc ? 4 : 8;
+    if (cfg.block_w && (p.Wt % cfg.block_w || cfg.block_w > cap))
         throw std::invalid_argument(fmt::format(
-            "norm: block_w {} must divide the row's {} tiles and fit Dst", p.block_w, p.Wt));
+            "norm: block_w {} must divide the row's {} tiles and fit Dst", cfg.block_w, p.Wt));
     p.out_mem = cfg.out_mem ? *cfg.out_mem : o.x_mem;
     if (p.out_mem.is_sharded())
         throw std::invalid_argument("norm: the interleaved program writes an interleaved output");
     const DType f = cfg.fp32_dest_acc ? DType::float32 : DType::bfloat16;
-    const uint64_t blk = p.block_w;
-    uint64_t fixed = 2 * tb(DType::bfloat16) + 4 * tb(f) + 2 * blk * tb(p.out_dtype) +
+    // CBs of a block size: scalers, statistics, out (2 blocks), squares/intermediates, gamma/beta.
+    auto fixed = [&](uint64_t blk) {
+        uint64_t b = 2 * tb(DType::bfloat16) + 4 * tb(f) + 2 * blk * tb(p.out_dtype) +
                      blk * tb(f) * (p.rms ? 2 : 4);
-    if (p.gamma) fixed += 2 * blk * tb(DType::bfloat16);
-    if (p.beta) fixed += 2 * blk * tb(DType::bfloat16);
+        if (p.gamma) b += 2 * blk * tb(DType::bfloat16);
+        if (p.beta) b += 2 * blk * tb(DType::bfloat16);
+        return b;
+    };
     const uint64_t budget = detail::l1_budget(dev, 0);
     p.l1_budget = budget;
-    const uint64_t whole = fixed + uint64_t(p.Wt) * tb(p.in_dtype);
-    p.row_in_l1 = passes <= 1 || whole <= budget;
-    p.l1_bytes_per_core = p.row_in_l1 ? whole : fixed + 2 * blk * tb(p.in_dtype);
+    // Largest block first; the row held in L1 beats any block size (it is read once, not once per
+    // pass); else the largest block whose streaming CBs fit.
+    std::vector<uint32_t> blocks;
+    for (uint32_t d : detail::divisors(p.Wt))
+        if (d <= cap && (!cfg.block_w || d == cfg.block_w)) blocks.insert(blocks.begin(), d);
+    p.block_w = blocks.front();
+    p.row_in_l1 = false;
+    for (uint32_t b : blocks)
+        if (passes > 1 && fixed(b) + uint64_t(p.Wt) * tb(p.in_dtype) <= budget) {
+            p.block_w = b, p.row_in_l1 = true;
+            break;
+        }
+    if (!p.row_in_l1)
+        for (uint32_t b : blocks)
+            if (fixed(b) + 2 * b * tb(p.in_dtype) <= budget) {
+                p.block_w = b;
+                break;
+            }
+    const uint64_t whole = fixed(p.block_w) + uint64_t(p.Wt) * tb(p.in_dtype);
+    p.l1_bytes_per_core =
+        p.row_in_l1 ? whole : fixed(p.block_w) + 2 * uint64_t(p.block_w) * tb(p.in_dtype);
     p.why += fmt::format(
         "interleaved: {} tile rows over {} of {} cores ({} each); block of {} tiles (largest "
-        "divisor of the row within Dst); {} ({} KiB of {} KiB free); ",
+        "divisor of the row within Dst whose CBs fit); {} ({} KiB of {} KiB free); ",
         p.Mt, p.num_cores, p.grid_x * p.grid_y, p.rows_per_core, p.block_w,
         p.row_in_l1 ? "the row stays in L1 for every pass" : "the row is re-read for each pass",
         whole / 1024, budget / 1024);

@@ -102,6 +102,7 @@ TEST_F(EltwiseOp, ResidualAddShardedInPlace) {
 
 TEST_F(EltwiseOp, InterleavedAllOps) {
     all_modes(BinaryOp::sub, {2, 64, 320}, MemoryConfig::dram_interleaved(), {});
+    open("faithful");
     BinaryConfig relu;
     relu.input_a_activation = "relu";
     EXPECT_GT(run(BinaryOp::add, {1, 96, 256}, MemoryConfig::dram_interleaved(), relu).pcc, 0.99);

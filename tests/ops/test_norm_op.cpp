@@ -55,7 +55,7 @@ protected:
 
     // Runs rms_norm or layer_norm on random x (and gamma/beta) and compares with the reference.
     Outcome run(bool rms, Shape s, const MemoryConfig& mem, bool gamma, bool beta,
-            NormConfig cfg = {}) {
+                NormConfig cfg = {}) {
         const auto vx = random(size_t(s.batch) * s.rows * s.cols, 1);
         const auto vg = gamma ? random(s.cols, 2, 0.5f, 1.5f) : std::vector<float>{};
         const auto vb = beta ? random(s.cols, 3) : std::vector<float>{};
@@ -99,6 +99,7 @@ protected:
 TEST_F(NormOp, RmsNormShardedDecodeForm) {
     // [32, 512] width-sharded on 4x2 cores, 2 tiles each: one tile row, one combining worker.
     all_modes(true, {1, 32, 512}, width_sharded(4, 2, 1, 2), true, false);
+    open("faithful");
     const Outcome r = run(true, {1, 32, 512}, width_sharded(4, 2, 1, 2), true, false);
     EXPECT_EQ(r.plan.program, NormProgram::sharded);
     EXPECT_EQ(r.plan.num_cores, 8u);
@@ -124,6 +125,7 @@ TEST_F(NormOp, RmsNormShardedOutputOnAnotherGrid) {
 
 TEST_F(NormOp, InterleavedPrefillForm) {
     all_modes(true, {1, 128, 256}, MemoryConfig::dram_interleaved(), true, false);
+    open("faithful");
     const Outcome r = run(false, {2, 64, 512}, MemoryConfig::dram_interleaved(), true, true);
     EXPECT_EQ(r.plan.program, NormProgram::interleaved);
     EXPECT_EQ(r.plan.num_cores, 4u);  // 4 tile rows (batches folded), one per core
