@@ -144,14 +144,14 @@ void MAIN {
             reduce_rows<MAX>(cb_qk, Sq, Sk, cb_cur_max, kc > 0);
             // P = exp((QK - max) * scale), in place.
             cb_wait_front(cb_cur_max, Sq);
+            reconfig_data_format(cb_qk, cb_cur_max);
+            sub_bcast_cols_init_short(cb_qk, cb_cur_max);
+            exp_tile_init<kApprox>();  // the SFPU's state; the FPU's stays sub-bcast
             for (uint32_t i = 0; i < Sq; ++i)
                 for (uint32_t j = 0; j < Sk; ++j) {
-                    reconfig_data_format(cb_qk, cb_cur_max);
-                    sub_bcast_cols_init_short(cb_qk, cb_cur_max);
                     cb_wait_front(cb_qk, 1);
                     tile_regs_acquire();
                     sub_tiles_bcast_cols(cb_qk, cb_cur_max, 0, i, 0);
-                    exp_tile_init<kApprox>();
                     exp_tile<kApprox, true, true>(0, VectorMode::RC, scale_bf16);
                     cb_pop_front(cb_qk, 1);
                     cb_reserve_back(cb_qk, 1);

@@ -207,12 +207,12 @@ void MAIN {
             // P = exp((QK - max) * scale), in place.
             reconfig_data_format(cb_qk, cb_cur_max);
             cb_wait_front(cb_cur_max, 1);
+            sub_bcast_cols_init_short(cb_qk, cb_cur_max);
+            exp_tile_init<kApprox>();  // the SFPU's state; the FPU's stays sub-bcast
             for (uint32_t j = 0; j < Sk; ++j) {
-                sub_bcast_cols_init_short(cb_qk, cb_cur_max);
                 cb_wait_front(cb_qk, 1);
                 tile_regs_acquire();
                 sub_tiles_bcast_cols(cb_qk, cb_cur_max, 0, 0, 0);
-                exp_tile_init<kApprox>();
                 exp_tile<kApprox, true, true>(0, VectorMode::RC, scale_bf16);
                 cb_pop_front(cb_qk, 1);
                 cb_reserve_back(cb_qk, 1);

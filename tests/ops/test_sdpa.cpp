@@ -97,4 +97,23 @@ TEST_F(SdpaOp, LowHighPairingAndTypedErrors) {
         std::invalid_argument);  // chunk does not divide S
 }
 
+// Llama-3.1-8B prefill on n150 (32 Q / 8 KV heads, head_dim 128) in timing numerics: device
+// time and FPU use. Slow at 2048; run by hand with --gtest_also_run_disabled_tests.
+TEST_F(SdpaOp, DISABLED_Llama8BFigures) {
+    tensim::set_numerics("timing");
+    for (uint32_t s : {128u, 2048u}) {
+        auto mem = MemoryConfig::dram_interleaved();
+        Tensor q = Tensor::allocate(dev, {32, s, 128}, DType::bfloat8_b, mem);
+        Tensor k = Tensor::allocate(dev, {8, s, 128}, DType::bfloat8_b, mem);
+        Tensor v = Tensor::allocate(dev, {8, s, 128}, DType::bfloat8_b, mem);
+        SdpaPlan p;
+        sdpa(q, k, v, SdpaConfig{.n_q_heads = 32}, &p);
+        const auto& st = tensim::last_program_stats(dev);
+        // Causal FLOPs: 2 matmuls of 2 * S * S * d, halved.
+        const double flops = 32.0 * 2 * 2 * double(s) * s * 128 / 2;
+        std::printf("S %u: %.1f us, %s-bound, %.1f TFLOP/s; %s\n", s, st.device_time_us,
+                    st.bound.c_str(), flops / (st.device_time_us * 1e6), p.describe().c_str());
+    }
+}
+
 }  // namespace
