@@ -75,6 +75,10 @@ uint32_t fused_heads(const std::string& op, const Tensor& fused, const HeadsConf
 
 }  // namespace
 
+std::string HeadsPlan::describe() const {
+    return fmt::format("{} cores, {} each", num_cores, work_per_core);
+}
+
 QkvHeads nlp_create_qkv_heads(const Tensor& fused, const HeadsConfig& cfg, HeadsPlan* plan) {
     const std::string op = "nlp_create_qkv_heads";
     const uint32_t Wt = fused_heads(op, fused, cfg);

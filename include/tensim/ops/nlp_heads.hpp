@@ -29,6 +29,7 @@ struct QkvHeads {
 struct HeadsPlan {
     uint32_t num_cores = 0, work_per_core = 0;
     std::string why;
+    std::string describe() const;  // "N cores, M items each"
 };
 
 // Each throws std::invalid_argument when the widths do not divide into the heads.
