@@ -186,7 +186,10 @@ using UnaryFn = float (*)(float x, const SfpuArgs& args, bool approx);
 double d(float x) { return static_cast<double>(x); }
 float bool_f(bool b) { return b ? 1.0f : 0.0f; }
 
-float op_exp(float x, const SfpuArgs&, bool approx) {
+// exp_tile<.., scale_en>(idst, mode, scale): param 1 marks the scale as given; the SFPU
+// multiplies the input by it (fp32) before the exponential.
+float op_exp(float x, const SfpuArgs& args, bool approx) {
+    if (args.param) x *= args.scalar;
     return approx ? exp_approx(x) : f32(std::exp(d(x)));
 }
 float op_log(float x, const SfpuArgs&, bool approx) {

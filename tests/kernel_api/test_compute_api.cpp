@@ -412,3 +412,45 @@ void kernel_main() {
 }
 
 }  // namespace
+
+namespace {
+
+// exp_tile<approx, fast_and_approx, scale_en>(i, mode, scale) multiplies by its bf16 scale before
+// the exponential (TT-NN's SDPA folds 1/sqrt(d) in this way); a transpose asked for at
+// mm_init gives A x B^T (issue 12 saw both ignored).
+TEST(ComputeApi, ExpTileScaleAndTransposeAtMatmulInit) {
+    auto in = ramp(1, 1.0f / 128);
+    auto out = run(std::string(R"(#include "compute_kernel_api/eltwise_unary/exp.h"
+#include "compute_kernel_api/tile_move_copy.h"
+void kernel_main() {
+    init_sfpu(0, 16);
+    cb_wait_front(0, 1);
+    tile_regs_acquire();
+    copy_tile(0, 0, 0);
+    exp_tile_init();
+    exp_tile<false, true, true>(0, VectorMode::RC, 0x4000);)") +
+                       kUnaryTail,
+                   in, {}, 1);
+    for (uint32_t i = 0; i < 1024; i += 5)
+        ASSERT_NEAR(out[i], std::exp(2.0 * in[i]), std::exp(2.0 * in[i]) * 1e-5) << in[i];
+
+    auto a = ramp(1, 0.25f), b = ramp(1, 0.5f);
+    auto mm = run(R"(#include "compute_kernel_api/matmul.h"
+void kernel_main() {
+    mm_init(0, 1, 16, 1);
+    cb_wait_front(0, 1); cb_wait_front(1, 1);
+    tile_regs_acquire();
+    matmul_tiles(0, 1, 0, 0, 0, 1);
+    tile_regs_commit();
+    tile_regs_wait(); cb_reserve_back(16, 1); pack_tile(0, 16); cb_push_back(16, 1); tile_regs_release();
+})",
+                  a, b, 1);
+    for (uint32_t i : {0u, 5u, 17u, 31u})
+        for (uint32_t j : {0u, 9u, 16u, 30u}) {
+            double ref = 0;  // (A B^T)[i][j] = sum_k A[i][k] B[j][k]
+            for (uint32_t k = 0; k < 32; ++k) ref += double(a[at(i, k)]) * double(b[at(j, k)]);
+            EXPECT_NEAR(mm[at(i, j)], ref, std::abs(ref) * 2e-2 + 0.5) << i << "," << j;
+        }
+}
+
+}  // namespace

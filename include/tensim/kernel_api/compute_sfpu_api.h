@@ -45,9 +45,12 @@ template <bool approx = false>
 ALWI void exp_tile_init(TENSIM_LOC) {
     tensim_sfpu_init(SfpuOp::exp, "exp_tile_init", loc);
 }
-template <bool approx = false, bool = true, bool = false, bool = false>
-ALWI void exp_tile(uint32_t idst, int = 0, uint16_t = 0, TENSIM_LOC) {
-    MATH((tk::sfpu_unary(SfpuOp::exp, idst, 0, 0, approx, loc)));
+// scale_en: the input is multiplied by `scale` (bf16 bits) first (TT-NN's SDPA folds its
+// 1/sqrt(d) in this way).
+template <bool approx = false, bool fast_and_approx = true, bool scale_en = false, bool = false>
+ALWI void exp_tile(uint32_t idst, int = 0, uint16_t scale = 0x3F80, TENSIM_LOC) {
+    [[maybe_unused]] const float s = tensim_bits_to_float(uint32_t(scale) << 16);
+    MATH((tk::sfpu_unary(SfpuOp::exp, idst, scale_en ? s : 0.0f, scale_en ? 1u : 0u, approx, loc)));
 }
 template <bool fast_and_approx = true>
 ALWI void gelu_tile_init(TENSIM_LOC) {
