@@ -34,6 +34,82 @@ CoreRangeSet row_major_cores(uint32_t count, uint32_t rect_w) {
     return CoreRangeSet(ranges);
 }
 
+namespace {
+
+// TT-Metal's "optimal DRAM bank to logical worker" placement on Wormhole (tt_metal/common/
+// core_assignment.cpp, get_optimal_dram_to_physical_worker_assignment): each bank's reader is the
+// core right of the bank's NoC0 endpoint (x + 1, same row), so its read responses take one hop
+// east on NoC0. Banks are grouped by DRAM column; in each group, taken bottom row first then top
+// down, a reader on a row outside the compute grid (or on a row another bank of its column also
+// uses) moves to the nearest free grid row, searching up from the bottom for rows at or past
+// banks - 1 and down from the top otherwise, and 3, 2, 1 columns further right for the 1st, 2nd,
+// 3rd moved reader of its column. A reader that lands outside the grid or on a taken core (small
+// grids an architect sets) gets the nearest free core instead (fewest NoC0 hops, ties to the
+// one with fewer column hops).
+std::vector<CoreCoord> dram_bank_workers(const SystemConfig& sys, uint32_t gx, uint32_t gy) {
+    const auto banks = sys.chip.dram_banks();
+    const int n = int(banks.size()), grid_rows = sys.chip.noc.grid_y;
+    std::vector<int> cols(sys.worker_cols.begin(), sys.worker_cols.begin() + gx),
+        rows(sys.worker_rows.begin(), sys.worker_rows.begin() + gy);
+    auto is_row = [&](int y) { return std::find(rows.begin(), rows.end(), y) != rows.end(); };
+    std::vector<NocXY> xy;
+    for (const auto& b : banks) xy.push_back({b.endpoint[0].x + 1, b.endpoint[0].y});
+    std::vector<std::vector<int>> groups(2);  // bank indices, by DRAM column
+    for (int i = 0; i < n; ++i) groups[xy[i].x == xy[0].x ? 0 : 1].push_back(i);
+    for (auto& g : groups) {
+        if (g.empty()) continue;
+        std::vector<int> ys;
+        for (int i : g) ys.push_back(xy[i].y);
+        std::stable_sort(g.begin(), g.end(), [&](int a, int b) { return xy[a].y < xy[b].y; });
+        std::rotate(g.begin(), g.end() - 1, g.end());
+        int x_step = 3;
+        for (int i : g) {
+            const int y = xy[i].y;
+            if (is_row(y) && std::count(ys.begin(), ys.end(), y) < 2) continue;
+            const bool up = y >= n - 1;
+            auto search = [&](bool need_unused) {
+                for (int k = 0; k < grid_rows; ++k) {
+                    const int j = up ? grid_rows - 1 - k : k;
+                    if (is_row(j) && (!need_unused || std::count(ys.begin(), ys.end(), j) == 0)) {
+                        xy[i].y = j;
+                        xy[i].x += x_step--;
+                        return true;
+                    }
+                }
+                return false;
+            };
+            if (!search(true)) search(false);
+        }
+    }
+    std::vector<bool> used(size_t(gx) * gy, false);
+    std::vector<CoreCoord> out;
+    for (int i = 0; i < n; ++i) {
+        auto cx = std::find(cols.begin(), cols.end(), xy[i].x);
+        auto cy = std::find(rows.begin(), rows.end(), xy[i].y);
+        int best = -1;
+        if (cx != cols.end() && cy != rows.end())
+            best = int(cy - rows.begin()) * int(gx) + int(cx - cols.begin());
+        if (best < 0 || used[size_t(best)]) {
+            best = -1;
+            int best_d = 0, best_dx = 0;
+            for (uint32_t y = 0; y < gy; ++y)
+                for (uint32_t x = 0; x < gx; ++x) {
+                    if (used[y * gx + x]) continue;
+                    const int dx = std::abs(cols[x] - banks[size_t(i)].endpoint[0].x);
+                    const int d = dx + std::abs(rows[y] - banks[size_t(i)].endpoint[0].y);
+                    if (best < 0 || d < best_d || (d == best_d && dx < best_dx))
+                        best = int(y * gx + x), best_d = d, best_dx = dx;
+                }
+        }
+        if (best < 0) break;  // fewer cores than banks
+        used[size_t(best)] = true;
+        out.push_back({uint32_t(best) % gx, uint32_t(best) / gx});
+    }
+    return out;
+}
+
+}  // namespace
+
 DeviceFacts device_facts(tt::tt_metal::IDevice* device) {
     if (!device) throw std::invalid_argument("matmul: device is null");
     DeviceFacts f;
@@ -47,25 +123,8 @@ DeviceFacts device_facts(tt::tt_metal::IDevice* device) {
                    f.l1_alignment * f.l1_alignment;
     const uint64_t lowest = impl.allocator(BufferType::L1).lowest_allocated();
     f.l1_free = lowest > f.l1_cb_base ? lowest - f.l1_cb_base : 0;
-    // Each DRAM bank gets the nearest free worker (NoC0 hops from the bank's endpoint), ties going
-    // to the worker in the column next to the DRAM column: TT-Metal's "optimal" DRAM readers.
-    const auto banks = sys.chip.dram_banks();
-    f.num_dram_banks = uint32_t(banks.size());
-    std::vector<bool> used(size_t(f.grid_x) * f.grid_y, false);
-    for (const auto& bank : banks) {
-        int best = -1, best_d = 0, best_dx = 0;
-        for (uint32_t y = 0; y < f.grid_y; ++y)
-            for (uint32_t x = 0; x < f.grid_x; ++x) {
-                if (used[y * f.grid_x + x]) continue;
-                const int dx = std::abs(sys.worker_cols[x] - bank.endpoint[0].x);
-                const int d = dx + std::abs(sys.worker_rows[y] - bank.endpoint[0].y);
-                if (best < 0 || d < best_d || (d == best_d && dx < best_dx))
-                    best = int(y * f.grid_x + x), best_d = d, best_dx = dx;
-            }
-        if (best < 0) break;
-        used[best] = true;
-        f.bank_workers.push_back({uint32_t(best) % f.grid_x, uint32_t(best) / f.grid_x});
-    }
+    f.num_dram_banks = uint32_t(sys.chip.dram_banks().size());
+    f.bank_workers = dram_bank_workers(sys, f.grid_x, f.grid_y);
     return f;
 }
 
@@ -477,6 +536,7 @@ MatmulPlan plan_matmul(tt::tt_metal::IDevice* device, const MatmulOperands& ops,
     p.grid_x = pl.gx, p.grid_y = pl.gy;
 
     p.program = cfg.program;
+    bool by_shape = false;  // the family was picked by the output's shape alone
     if (p.program == MatmulProgram::automatic) {
         const MemLayout al = ops.a_mem.layout;
         if (ops.b_mem.is_sharded() && ops.b_mem.is_dram()) {
@@ -492,11 +552,13 @@ MatmulPlan plan_matmul(tt::tt_metal::IDevice* device, const MatmulOperands& ops,
             p.program = MatmulProgram::mcast_1d;
             pl.why.push_back(fmt::format(
                 "1d_mcast: {} tile rows cannot fill {} grid rows and N is wide", p.Mt, pl.gy));
+            by_shape = true;
         } else if (p.Nt < pl.gx && p.Mt >= 2 * p.Nt) {
             p.program = MatmulProgram::mcast_1d;
             pl.why.push_back(
                 fmt::format("1d_mcast: {} tile columns cannot fill {} grid columns and M is tall",
                             p.Nt, pl.gx));
+            by_shape = true;
         } else {
             p.program = MatmulProgram::mcast_2d;
             pl.why.push_back("2d_mcast: the output fills the grid both ways");
@@ -507,7 +569,26 @@ MatmulPlan plan_matmul(tt::tt_metal::IDevice* device, const MatmulOperands& ops,
             pl.plan_2d(device);
             break;
         case MatmulProgram::mcast_1d:
-            pl.plan_1d(device);
+            if (!by_shape) {
+                pl.plan_1d(device);
+                break;
+            }
+            // The 1D program computes a core's whole share at once; when that share does not fit
+            // L1 (small grids, small L1), the 2D program, which splits shares into output blocks,
+            // still runs.
+            {
+                const MatmulPlan before = p;
+                const size_t reasons = pl.why.size();
+                try {
+                    pl.plan_1d(device);
+                } catch (const std::invalid_argument& e) {
+                    p = before;
+                    pl.why.resize(reasons);
+                    pl.why.push_back(fmt::format("2d_mcast instead: {}", e.what()));
+                    p.program = MatmulProgram::mcast_2d;
+                    pl.plan_2d(device);
+                }
+            }
             break;
         case MatmulProgram::dram_sharded:
             pl.plan_dram_sharded(device);
