@@ -268,17 +268,17 @@ inline void reset_noc_trid_barrier_counter(uint32_t = 0, uint8_t = noc_index) {}
 // their offset to.
 template <bool use_vc>
 inline uint32_t noc_async_read_tile_dram_sharded_set_state(uint32_t bank_base_address,
-                                                           uint32_t page_size,
-                                                           uint32_t bank_id = 0,
+                                                           uint32_t page_size, uint32_t bank_id = 0,
                                                            const uint32_t vc = 0,
                                                            uint8_t noc = noc_index,
                                                            const Loc& loc = Loc::current()) {
     if (page_size > NOC_MAX_BURST_SIZE)
-        tensim::kapi::kernel_fail("noc_async_read_tile_dram_sharded_set_state: page size over "
-                                  "NOC_MAX_BURST_SIZE (one packet)",
-                                  loc);
-    return tensim::kapi::noc_read_set_state(bank_base_address, page_size, bank_id,
-                                            use_vc ? vc : 0, noc, loc);
+        tensim::kapi::kernel_fail(
+            "noc_async_read_tile_dram_sharded_set_state: page size over "
+            "NOC_MAX_BURST_SIZE (one packet)",
+            loc);
+    return tensim::kapi::noc_read_set_state(bank_base_address, page_size, bank_id, use_vc ? vc : 0,
+                                            noc, loc);
 }
 inline void noc_async_read_tile_dram_sharded_with_state(uint32_t src_base_addr, uint32_t src_addr,
                                                         uint32_t dest_addr, uint32_t trid = 0,
@@ -296,9 +296,8 @@ inline void noc_async_read_tile_dram_sharded_with_state_with_trid(
     tensim::kapi::noc_read_with_state(src_base_addr, src_addr, dest_addr, noc, loc);
 }
 template <bool update_counter = true, bool posted = false>
-inline void noc_async_write_one_packet_with_trid(uint32_t src_local_l1_addr,
-                                                 uint64_t dst_noc_addr, uint32_t size,
-                                                 uint32_t trid, uint8_t cmd_buf = 0,
+inline void noc_async_write_one_packet_with_trid(uint32_t src_local_l1_addr, uint64_t dst_noc_addr,
+                                                 uint32_t size, uint32_t trid, uint8_t cmd_buf = 0,
                                                  uint8_t noc = noc_index,
                                                  uint8_t vc = NOC_UNICAST_WRITE_VC,
                                                  const Loc& loc = Loc::current()) {
