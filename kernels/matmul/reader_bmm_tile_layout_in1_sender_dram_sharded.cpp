@@ -2,8 +2,10 @@
 // reader_bmm_tile_layout_in1_sender_dram_sharded.cpp). in1 is width-sharded over the DRAM banks:
 // bank b holds a Kt x shard_w-tile slice, rows contiguous, at the buffer's address. This core sits
 // next to its bank and streams one K step (in0_block_w full rows of the slice, contiguous bytes)
-// per CB c_1 block; CB c_1 holds several blocks, so reads run ahead of compute. TT-NN keeps up to
-// three blocks in flight with NoC transaction ids; without them this waits for each block.
+// per CB c_1 block, as packets of in1_page_size bytes through the DRAM-sharded read state (bank,
+// page size, VC programmed once). c_1 holds three blocks: block i goes to slot i % 3 tagged with
+// transaction id i % 3 + 1, so up to three blocks are in flight while compute drains the oldest,
+// and each block is pushed once the barrier on its own id returns (not on every read).
 // Writer: as in the 2D program (interleaved output, or OUT_SHARDED: the output CB is the shard).
 #include <stdint.h>
 
@@ -13,6 +15,9 @@ void kernel_main() {
     uint32_t rt = 0;
     const uint32_t in1_tensor_addr = get_arg_val<uint32_t>(rt++);
     const uint32_t dram_bank_id = get_arg_val<uint32_t>(rt++);
+    const uint32_t vc = get_arg_val<uint32_t>(rt++);
+    const uint32_t in1_page_size = get_arg_val<uint32_t>(rt++);
+    const uint32_t in1_num_pages = get_arg_val<uint32_t>(rt++);  // per block
     const uint32_t in1_block_num_tiles = get_arg_val<uint32_t>(rt++);
     const uint32_t num_blocks_inner_dim = get_arg_val<uint32_t>(rt++);
     // writer
@@ -33,17 +38,39 @@ void kernel_main() {
     constexpr bool out_is_dram = get_compile_time_arg_val(1) == 1;
     constexpr uint32_t cb_id_in1 = 1;
     constexpr uint32_t cb_id_out0 = 4;
+    constexpr uint32_t num_slots = 3;  // blocks c_1 holds, and transaction ids 1..3 in use
 
     const uint32_t in1_block_size_bytes = in1_block_num_tiles * get_tile_size(cb_id_in1);
-    uint32_t in1_read_addr = in1_tensor_addr;
-    for (uint32_t block = 0; block < num_blocks_inner_dim; ++block) {
-        cb_reserve_back(cb_id_in1, in1_block_num_tiles);
-        const uint32_t l1_write_addr_in1 = get_write_ptr(cb_id_in1);
-        noc_async_read(get_noc_addr_from_bank_id<true>(dram_bank_id, in1_read_addr),
-                       l1_write_addr_in1, in1_block_size_bytes);
-        in1_read_addr += in1_block_size_bytes;
-        noc_async_read_barrier();
+    const uint32_t in1_base = noc_async_read_tile_dram_sharded_set_state<true>(
+        in1_tensor_addr, in1_page_size, dram_bank_id, vc);
+    const uint32_t slots_addr = get_write_ptr(cb_id_in1);  // slot 0: c_1 starts empty
+    uint32_t in1_read_offset = 0;
+    uint32_t issued = 0, pushed = 0;
+    while (pushed < num_blocks_inner_dim) {
+        // Issue the next block when a slot is free: block until one is when nothing is in flight,
+        // else only if compute has already freed the slot (otherwise wait for the oldest block).
+        const uint32_t in_flight = issued - pushed;
+        const bool can_issue =
+            issued < num_blocks_inner_dim && in_flight < num_slots &&
+            (in_flight == 0 ||
+             cb_pages_reservable_at_back(cb_id_in1, (in_flight + 1) * in1_block_num_tiles));
+        if (can_issue) {
+            if (in_flight == 0) cb_reserve_back(cb_id_in1, in1_block_num_tiles);
+            const uint32_t trid = issued % num_slots + 1;
+            uint32_t l1_write_addr = slots_addr + (issued % num_slots) * in1_block_size_bytes;
+            for (uint32_t page = 0; page < in1_num_pages; ++page) {
+                noc_async_read_tile_dram_sharded_with_state_with_trid(in1_base, in1_read_offset,
+                                                                      l1_write_addr, trid);
+                in1_read_offset += in1_page_size;
+                l1_write_addr += in1_page_size;
+            }
+            ++issued;
+            continue;
+        }
+        noc_async_read_barrier_with_trid(pushed % num_slots + 1);
+        if (in_flight > 1) cb_reserve_back(cb_id_in1, in_flight * in1_block_num_tiles);
         cb_push_back(cb_id_in1, in1_block_num_tiles);
+        ++pushed;
     }
 
 #ifndef OUT_SHARDED

@@ -78,6 +78,13 @@ public:
     virtual Cycle issue_cycles() const = 0;  // per packet programmed
     // Outstanding work: +n when issued, -1 at each completion (which wakes waiters).
     virtual void count(int noc, Counter c, int delta) = 0;
+    // NoC transaction ids (Wormhole NIU: 16 per NoC, NOC_MAX_TRANSACTION_ID 0xF in TT-Metal's
+    // noc_parameters.h). The id the initiator's read (`reads`) or write (`writes_unacked`)
+    // command buffer tags its requests with now, and the per-id outstanding count it keeps; the
+    // NIU decrements the id's count before the plain one, so a barrier on the id sees it first.
+    // Initiators without ids (the default) tag everything 0 and count nothing per id.
+    virtual uint32_t trid(int noc, Counter c) const { return 0; }
+    virtual void count_trid(int noc, Counter c, uint32_t trid, int delta) {}
     // "core (x,y) BRISC kernel k.cpp": where a transaction error happened.
     virtual std::string where() const = 0;
 };

@@ -138,15 +138,18 @@ uint32_t NocTransactions::read(NocInitiator& from, int noc, uint64_t src_addr, u
     // The data is taken now and lands at the requester when its response arrives.
     std::shared_ptr<uint8_t[]> data(new uint8_t[size]);  // filled below, so not zeroed first
     src.ep->read_bytes(src.offset, data.get(), size);
+    const uint32_t trid = from.trid(noc, Counter::reads);
+    from.count_trid(noc, Counter::reads, trid, static_cast<int>(packets_for(size)));
     from.count(noc, Counter::reads, static_cast<int>(packets_for(size)));
     m_bytes_read += size;
-    arbitrate(from, [this, &from, noc, src, dst_off, size, t0, data] {
+    arbitrate(from, [this, &from, noc, src, dst_off, size, t0, data, trid] {
         Noc& n = *m_nocs[static_cast<size_t>(noc)];
         const NocXY me = from.xy();
         for_each_packet(from, size, t0, [&](uint32_t bytes, uint32_t off, Cycle inject) {
             Cycle req_arrive = n.send(me, src.xy, 0, inject);
             // The target serves requests in the order they arrive: decide its timing then.
-            deliver(req_arrive, [this, &from, &n, me, src, dst_off, data, bytes, off, req_arrive] {
+            deliver(req_arrive, [this, &from, &n, me, src, dst_off, data, bytes, off, req_arrive,
+                                 trid] {
                 const Endpoint::ReadTiming rt = src.ep->serve_read(src.offset, bytes, req_arrive);
                 // Data streams out as it is read: the response leaves when its tail can follow.
                 const Cycle ser = n.link_cycles(bytes, Framing::header_and_payload);
@@ -155,8 +158,9 @@ uint32_t NocTransactions::read(NocInitiator& from, int noc, uint64_t src_addr, u
                 const int noc_id = n.id();
                 trace_transfer(src, depart, Target{&from.local(), me, dst_off}, arrive, noc_id,
                                bytes);
-                deliver(arrive, [&from, data, dst_off, off, bytes, noc_id] {
+                deliver(arrive, [&from, data, dst_off, off, bytes, noc_id, trid] {
                     from.local().write_bytes(dst_off + off, data.get() + off, bytes);
+                    from.count_trid(noc_id, Counter::reads, trid, -1);
                     from.count(noc_id, Counter::reads, -1);
                 });
             });
@@ -189,9 +193,14 @@ void NocTransactions::send_write(NocInitiator& from, int noc, NocVc vc, Target d
     });
 }
 
-void NocTransactions::count_write_done(NocInitiator& from, int noc, Cycle sent, Cycle acked) {
+void NocTransactions::count_write_done(NocInitiator& from, int noc, Cycle sent, Cycle acked,
+                                       uint32_t trid) {
     if (sent) deliver(sent, [&from, noc] { from.count(noc, Counter::writes_unsent, -1); });
-    if (acked) deliver(acked, [&from, noc] { from.count(noc, Counter::writes_unacked, -1); });
+    if (acked)
+        deliver(acked, [&from, noc, trid] {
+            from.count_trid(noc, Counter::writes_unacked, trid, -1);
+            from.count(noc, Counter::writes_unacked, -1);
+        });
 }
 
 uint32_t NocTransactions::write(NocInitiator& from, int noc, uint32_t src_local, uint64_t dst_addr,
@@ -201,10 +210,12 @@ uint32_t NocTransactions::write(NocInitiator& from, int noc, uint32_t src_local,
     check_alignment(from, src_off, dst.offset, m_cfg.l1_alignment_bytes, "NoC write");
     auto data = std::make_shared<std::vector<uint8_t>>(size);
     from.local().read_bytes(src_off, data->data(), size);
+    const uint32_t trid = from.trid(noc, Counter::writes_unacked);
     from.count(noc, Counter::writes_unsent, static_cast<int>(packets_for(size)));
+    from.count_trid(noc, Counter::writes_unacked, trid, static_cast<int>(packets_for(size)));
     from.count(noc, Counter::writes_unacked, static_cast<int>(packets_for(size)));
     m_bytes_written += size;
-    arbitrate(from, [this, &from, noc, vc, dst, src_off, size, t0, data] {
+    arbitrate(from, [this, &from, noc, vc, dst, src_off, size, t0, data, trid] {
         Noc& n = *m_nocs[static_cast<size_t>(noc)];
         const Target me{&from.local(), from.xy(), src_off};
         for_each_packet(from, size, t0, [&](uint32_t bytes, uint32_t off, Cycle inject) {
@@ -213,7 +224,9 @@ uint32_t NocTransactions::write(NocInitiator& from, int noc, uint32_t src_local,
             count_write_done(from, noc,
                              inject + n.inject_cycles(bytes, Framing::header_and_payload), 0);
             send_write(from, noc, vc, dst, arrive, data, off, bytes,
-                       [this, &from, noc](Cycle acked) { count_write_done(from, noc, 0, acked); });
+                       [this, &from, noc, trid](Cycle acked) {
+                           count_write_done(from, noc, 0, acked, trid);
+                       });
         });
     });
     return packets_for(size);
@@ -250,10 +263,12 @@ uint32_t NocTransactions::multicast(NocInitiator& from, int noc, uint32_t src_lo
     for (Target& d : dests) d.offset = *dst_off;
     auto data = std::make_shared<std::vector<uint8_t>>(size);
     from.local().read_bytes(src_off, data->data(), size);
+    const uint32_t trid = from.trid(noc, Counter::writes_unacked);
     from.count(noc, Counter::writes_unsent, static_cast<int>(packets_for(size)));
+    from.count_trid(noc, Counter::writes_unacked, trid, static_cast<int>(packets_for(size)));
     from.count(noc, Counter::writes_unacked, static_cast<int>(packets_for(size)));
     m_bytes_written += static_cast<uint64_t>(size) * dests.size();
-    arbitrate(from, [this, &from, noc, dests, src_off, size, t0, data] {
+    arbitrate(from, [this, &from, noc, dests, src_off, size, t0, data, trid] {
         Noc& n = *m_nocs[static_cast<size_t>(noc)];
         const Target me{&from.local(), from.xy(), src_off};
         std::vector<NocXY> xys;
@@ -268,10 +283,10 @@ uint32_t NocTransactions::multicast(NocInitiator& from, int noc, uint32_t src_lo
                 trace_transfer(me, inject, dests[i], arrivals[i], noc, bytes);
                 send_write(from, noc, NocVc{}, dests[i],
                            in_order(from, noc, dests[i].xy, arrivals[i]), data, off, bytes,
-                           [this, &from, noc, acks, cnt = dests.size()](Cycle acked) {
+                           [this, &from, noc, acks, cnt = dests.size(), trid](Cycle acked) {
                                acks->second = std::max(acks->second, acked);
                                if (++acks->first == cnt)
-                                   count_write_done(from, noc, 0, acks->second);
+                                   count_write_done(from, noc, 0, acks->second, trid);
                            });
             }
         });
@@ -289,17 +304,21 @@ void NocTransactions::word_op(NocInitiator& from, int noc, uint64_t addr, const 
         throw KernelError(
             fmt::format("{}: misaligned NoC {}: L1 offset 0x{:x} is not 4-byte aligned",
                         from.where(), what, dst.offset));
+    const uint32_t trid = from.trid(noc, counter);
+    from.count_trid(noc, counter, trid, +1);
     from.count(noc, counter, +1);
-    arbitrate(from, [this, &from, noc, dst, counter, apply = std::move(apply), t0] {
+    arbitrate(from, [this, &from, noc, dst, counter, apply = std::move(apply), t0, trid] {
         Noc& n = *m_nocs[static_cast<size_t>(noc)];
         const NocXY me = from.xy();
         Cycle arrive = in_order(from, noc, dst.xy, n.send(me, dst.xy, 0, t0 + from.issue_cycles()));
         Cycle done = arrive + dst.ep->write_commit_delay();
-        deliver(done, [this, &from, &n, noc, me, dst, counter, apply, done] {
+        deliver(done, [this, &from, &n, noc, me, dst, counter, apply, done, trid] {
             apply(*dst.ep->word(dst.offset));
             dst.ep->changed();
-            deliver(n.send(dst.xy, me, 0, done),
-                    [&from, noc, counter] { from.count(noc, counter, -1); });
+            deliver(n.send(dst.xy, me, 0, done), [&from, noc, counter, trid] {
+                from.count_trid(noc, counter, trid, -1);
+                from.count(noc, counter, -1);
+            });
         });
     });
 }

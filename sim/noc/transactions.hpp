@@ -2,7 +2,9 @@
 // Modelled: reads as header-only request + data response (the target's endpoint times the read),
 // writes with acks (committed by the target endpoint; data for slow endpoints waits in the router
 // buffer in front of them), tree multicast to Tensix L1, atomic increment and inline write (one
-// header flit each), arrival in order per destination (one VC), same-cycle arbitration by source.
+// header flit each), arrival in order per destination (one VC), same-cycle arbitration by source,
+// and transaction ids: each read / non-posted write carries the id its initiator's command buffer
+// is tagged with, and completes under it (NocInitiator::trid / count_trid).
 // Abstracted: the NIU's command buffers and credits. Numbers: NocConfig and the endpoints' own.
 #pragma once
 #include <functional>
@@ -75,7 +77,8 @@ private:
                     std::function<void(Cycle)> acked);
     void trace_transfer(const Target& from, Cycle sent, const Target& to, Cycle arrived, int noc,
                         uint32_t bytes) const;
-    void count_write_done(NocInitiator& from, int noc, Cycle sent, Cycle acked);
+    // Completion of a write's packet: sent (data left the core) and/or acked, under `trid`.
+    void count_write_done(NocInitiator& from, int noc, Cycle sent, Cycle acked, uint32_t trid = 0);
     Cycle in_order(NocInitiator& from, int noc, NocXY dst, Cycle arrival);
     void word_op(NocInitiator& from, int noc, uint64_t addr, const char* what,
                  NocInitiator::Counter counter, std::function<void(uint32_t&)> apply, Cycle t0);

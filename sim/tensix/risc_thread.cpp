@@ -75,6 +75,7 @@ void RiscThread::launch(KernelLaunch launch, std::function<void()> on_done) {
     m_abort = false;
     m_error = nullptr;
     m_noc[0] = m_noc[1] = NocCounters{};
+    m_cmd_bufs[0] = m_cmd_bufs[1] = NocCmdBufs{};  // firmware's noc_init at each launch
     m_stall.fill(0);
     m_busy = 0;
     m_launch_ev.notify(sc_core::SC_ZERO_TIME);

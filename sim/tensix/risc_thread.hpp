@@ -84,15 +84,32 @@ struct WaitInfo {
 // Short name of what a wait is for ("cb_wait", "src_full", ...), for stall statistics.
 const char* wait_kind_name(WaitInfo::Kind k);
 
+// NoC transaction ids per NoC (NOC_MAX_TRANSACTION_ID = 0xF, TT-Metal noc_parameters.h).
+constexpr uint32_t kNocTrids = 16;
+
 // Outstanding NoC work of one RISC, decremented by completion callbacks.
 struct NocCounters {
     uint32_t reads = 0;           // reads whose data has not landed
     uint32_t writes_unacked = 0;  // non-posted writes without ack
     uint32_t writes_unsent = 0;   // writes whose data has not left the core
     uint32_t atomics = 0;         // atomics without ack
+    // The same reads and non-posted writes by the transaction id they were tagged with (the
+    // NIU's NIU_MST_REQS_OUTSTANDING_ID / write-ack counters per id).
+    std::array<uint32_t, kNocTrids> reads_by_trid{};
+    std::array<uint32_t, kNocTrids> writes_unacked_by_trid{};
     bool idle() const {
         return reads == 0 && writes_unacked == 0 && writes_unsent == 0 && atomics == 0;
     }
+};
+
+// What the RISC last programmed into its NoC command buffers and that later commands reuse, as
+// the NIU registers keep it: the packet tag (transaction id) of the read and the write buffer,
+// and the DRAM-sharded read state (bank address, page size, VC) that *_with_state reads take.
+struct NocCmdBufs {
+    uint32_t read_trid = 0, write_trid = 0;
+    uint64_t read_state_addr = 0;  // NoC address of the bank's local address 0
+    uint32_t read_state_size = 0;  // bytes per *_with_state read; 0: no state set
+    uint32_t read_state_vc = 0;    // request VC (not timed: the NoC model has no VCs on reads)
 };
 
 // What one launch of a kernel on this RISC needs.
@@ -148,6 +165,8 @@ public:
     // file:line past the args the host set (silicon would return a stale word).
     uint32_t runtime_arg_offset(uint32_t idx, bool common, const char* file, uint32_t line) const;
     NocCounters& noc_counters(int noc) { return m_noc[noc]; }
+    NocCmdBufs& noc_cmd_bufs(int noc) { return m_cmd_bufs[noc]; }
+    const NocCmdBufs& noc_cmd_bufs(int noc) const { return m_cmd_bufs[noc]; }
     bool noc_idle() const { return m_noc[0].idle() && m_noc[1].idle(); }
     // Adds private work to local time; sync() makes it visible before anything others observe.
     void advance(Cycle cycles) { m_local += cycles; }
@@ -179,6 +198,7 @@ private:
     KernelLaunch m_launch;
     std::function<void()> m_on_done;
     NocCounters m_noc[2];  // per NoC: barriers wait on their own NoC only
+    NocCmdBufs m_cmd_bufs[2];
     Cycle m_local = 0;
     Cycle m_start = 0, m_end = 0;
     WaitInfo m_wait;

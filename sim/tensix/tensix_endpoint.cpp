@@ -66,6 +66,19 @@ void RiscInitiator::count(int noc, Counter c, int delta) {
     if (delta < 0) m_t.core().notify_changed();  // a completion: waiters may proceed
 }
 
+uint32_t RiscInitiator::trid(int noc, Counter c) const {
+    const NocCmdBufs& b = m_t.noc_cmd_bufs(noc);
+    return c == Counter::reads ? b.read_trid : c == Counter::writes_unacked ? b.write_trid : 0;
+}
+
+void RiscInitiator::count_trid(int noc, Counter c, uint32_t trid, int delta) {
+    NocCounters& n = m_t.noc_counters(noc);
+    if (c == Counter::reads)
+        n.reads_by_trid.at(trid) += static_cast<uint32_t>(delta);
+    else if (c == Counter::writes_unacked)
+        n.writes_unacked_by_trid.at(trid) += static_cast<uint32_t>(delta);
+}
+
 std::string RiscInitiator::where() const { return m_t.where(); }
 
 }  // namespace tensim

@@ -38,6 +38,8 @@ public:
     std::tuple<int, int, int> order() const override;
     Cycle issue_cycles() const override;
     void count(int noc, Counter c, int delta) override;
+    uint32_t trid(int noc, Counter c) const override;
+    void count_trid(int noc, Counter c, uint32_t trid, int delta) override;
     std::string where() const override;
 
 private:

@@ -182,6 +182,64 @@ void noc_barrier(Barrier which, uint8_t noc, const Loc& loc) {
     t.advance(t.config().noc_barrier_cycles);
 }
 
+void noc_set_trid(bool write, uint32_t trid, uint8_t noc, const Loc& loc) {
+    RiscThread& t = self();
+    check_noc(t, noc, loc);
+    if (trid >= kNocTrids)
+        misuse(t, loc, fmt::format("transaction id {} out of range (0..{})", trid, kNocTrids - 1));
+    NocCmdBufs& b = t.noc_cmd_bufs(noc);
+    (write ? b.write_trid : b.read_trid) = trid;  // a register write: within the issue cost
+}
+
+void noc_barrier_trid(Barrier which, uint32_t trid, uint8_t noc, const Loc& loc) {
+    RiscThread& t = self();
+    check_noc(t, noc, loc);
+    if (trid >= kNocTrids)
+        misuse(t, loc, fmt::format("transaction id {} out of range (0..{})", trid, kNocTrids - 1));
+    NocCounters& c = t.noc_counters(noc);
+    // The RISC polls the NIU's per-id counter (NIU_MST_REQS_OUTSTANDING_ID / write acks by id).
+    if (which == Barrier::reads)
+        t.wait_until([&] { return c.reads_by_trid[trid] == 0; },
+                     WaitInfo::at(WaitInfo::read_barrier, noc, trid, loc));
+    else
+        t.wait_until([&] { return c.writes_unacked_by_trid[trid] == 0; },
+                     WaitInfo::at(WaitInfo::write_barrier, noc, trid, loc));
+    t.advance(t.config().noc_barrier_cycles);
+}
+
+uint32_t noc_read_set_state(uint32_t bank_base, uint32_t page_size, uint32_t bank, uint32_t vc,
+                            uint8_t noc, const Loc& loc) {
+    RiscThread& t = self();
+    check_noc(t, noc, loc);
+    if (vc > 15) misuse(t, loc, fmt::format("VC {} out of range (0..15)", vc));
+    if (page_size == 0) misuse(t, loc, "DRAM-sharded read state: page size 0");
+    NocCmdBufs& b = t.noc_cmd_bufs(noc);
+    try {
+        b.read_state_addr = t.core().noc_port().bank_noc_addr(true, bank, 0, noc);
+    } catch (const KernelError& e) {
+        misuse(t, loc, e.what());
+    }
+    b.read_state_size = page_size;
+    b.read_state_vc = vc;
+    t.advance(t.config().noc_cmd_issue_cycles);
+    return bank_base;
+}
+
+void noc_read_with_state(uint32_t src_base, uint32_t src_offset, uint32_t dst_l1, uint8_t noc,
+                         const Loc& loc) {
+    RiscThread& t = self();
+    check_noc(t, noc, loc);
+    const NocCmdBufs& b = t.noc_cmd_bufs(noc);
+    if (!b.read_state_size)
+        misuse(t, loc,
+               "noc_async_read_tile_dram_sharded_with_state before "
+               "noc_async_read_tile_dram_sharded_set_state on this NoC");
+    const uint64_t src = b.read_state_addr + src_base + src_offset;
+    issue(t, [&](Cycle now) {
+        return t.core().noc_port().read(t, noc, src, dst_l1, b.read_state_size, now);
+    });
+}
+
 uint64_t noc_xy_addr(uint32_t x, uint32_t y, uint32_t addr, uint8_t noc) {
     // Kernels pass NoC0 coordinates (from the host); the address carries the NoC's own.
     RiscThread& t = self();

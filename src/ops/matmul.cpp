@@ -67,6 +67,7 @@ std::string fidelity_name(MathFidelity f) {
 namespace {
 
 const std::string kDir = "kernels/matmul/";
+constexpr uint32_t kNocMaxBurstBytes = 8192;  // NOC_MAX_BURST_SIZE (TT-Metal dataflow_api.h)
 constexpr uint32_t kNotASender = 0xffffffffu;
 
 uint32_t clamp_valid(uint32_t total, uint32_t start, uint32_t share) {
@@ -527,9 +528,24 @@ void Builder::build_dram_sharded() {
     const KernelHandle k_in1 =
         CreateKernel(program, kDir + "reader_bmm_tile_layout_in1_sender_dram_sharded.cpp",
                      worker_set, dm(DataMovementProcessor::RISCV_0, in1_noc, in1_ct(), true));
+    // Reads of at most one packet that tile the block (TT-NN's get_max_page_size_and_num_pages).
+    const uint32_t t1 = tile_bytes(p.in1_dtype), block_tiles = bw() * p.per_core_N;
+    uint32_t page = std::max(1u, kNocMaxBurstBytes / t1) * t1;
+    while (page > t1 && (uint64_t(block_tiles) * t1) % page) page -= t1;
+    const uint32_t pages = block_tiles * t1 / page;
     for (uint32_t bank = 0; bank < p.num_cores; ++bank) {
+        // Readers sharing a row take different VCs: bank & 3, moved on by one when an earlier
+        // reader of the row has the same bank & 3 (TT-NN's DRAM-sharded factory). Not timed: the
+        // NoC model keeps no VCs on reads.
+        uint32_t vc = bank & 3;
+        for (uint32_t j = 0; j < bank; ++j)
+            if (workers[j].y == workers[bank].y && (j & 3) == (bank & 3)) {
+                vc = (vc + 1) & 3;
+                break;
+            }
         const uint32_t col0 = bank * p.per_core_N;
-        std::vector<uint32_t> v = {b.buffer().address(), bank, bw() * p.per_core_N, p.Kt / bw()};
+        std::vector<uint32_t> v = {b.buffer().address(), bank,       vc, page, pages,
+                                   block_tiles,          p.Kt / bw()};
         const auto w = writer_args(0, col0);
         v.insert(v.end(), w.begin(), w.begin() + 6);       // address .. subblock stride h
         v.insert(v.end(), w.begin() + 8, w.begin() + 13);  // subblock shape and counts

@@ -9,6 +9,9 @@
 namespace tt::tt_metal {
 class IDevice;
 }
+namespace tensim {
+struct SystemConfig;
+}
 
 namespace tensim::ops::detail {
 
@@ -21,6 +24,10 @@ struct DeviceFacts {
     uint32_t l1_alignment = 16;
 };
 DeviceFacts device_facts(tt::tt_metal::IDevice* device);
+
+// The logical core reading each DRAM bank in the DRAM-sharded program, by bank, on the first
+// gx x gy workers of `sys` (matmul_placement.cpp).
+std::vector<CoreCoord> dram_bank_workers(const SystemConfig& sys, uint32_t gx, uint32_t gy);
 
 // Divisors of n in increasing order.
 std::vector<uint32_t> divisors(uint32_t n);

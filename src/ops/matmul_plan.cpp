@@ -47,25 +47,8 @@ DeviceFacts device_facts(tt::tt_metal::IDevice* device) {
                    f.l1_alignment * f.l1_alignment;
     const uint64_t lowest = impl.allocator(BufferType::L1).lowest_allocated();
     f.l1_free = lowest > f.l1_cb_base ? lowest - f.l1_cb_base : 0;
-    // Each DRAM bank gets the nearest free worker (NoC0 hops from the bank's endpoint), ties going
-    // to the worker in the column next to the DRAM column: TT-Metal's "optimal" DRAM readers.
-    const auto banks = sys.chip.dram_banks();
-    f.num_dram_banks = uint32_t(banks.size());
-    std::vector<bool> used(size_t(f.grid_x) * f.grid_y, false);
-    for (const auto& bank : banks) {
-        int best = -1, best_d = 0, best_dx = 0;
-        for (uint32_t y = 0; y < f.grid_y; ++y)
-            for (uint32_t x = 0; x < f.grid_x; ++x) {
-                if (used[y * f.grid_x + x]) continue;
-                const int dx = std::abs(sys.worker_cols[x] - bank.endpoint[0].x);
-                const int d = dx + std::abs(sys.worker_rows[y] - bank.endpoint[0].y);
-                if (best < 0 || d < best_d || (d == best_d && dx < best_dx))
-                    best = int(y * f.grid_x + x), best_d = d, best_dx = dx;
-            }
-        if (best < 0) break;
-        used[best] = true;
-        f.bank_workers.push_back({uint32_t(best) % f.grid_x, uint32_t(best) / f.grid_x});
-    }
+    f.num_dram_banks = uint32_t(sys.chip.dram_banks().size());
+    f.bank_workers = dram_bank_workers(sys, f.grid_x, f.grid_y);
     return f;
 }
 
@@ -477,6 +460,7 @@ MatmulPlan plan_matmul(tt::tt_metal::IDevice* device, const MatmulOperands& ops,
     p.grid_x = pl.gx, p.grid_y = pl.gy;
 
     p.program = cfg.program;
+    bool by_shape = false;  // the family was picked by the output's shape alone
     if (p.program == MatmulProgram::automatic) {
         const MemLayout al = ops.a_mem.layout;
         if (ops.b_mem.is_sharded() && ops.b_mem.is_dram()) {
@@ -492,11 +476,13 @@ MatmulPlan plan_matmul(tt::tt_metal::IDevice* device, const MatmulOperands& ops,
             p.program = MatmulProgram::mcast_1d;
             pl.why.push_back(fmt::format(
                 "1d_mcast: {} tile rows cannot fill {} grid rows and N is wide", p.Mt, pl.gy));
+            by_shape = true;
         } else if (p.Nt < pl.gx && p.Mt >= 2 * p.Nt) {
             p.program = MatmulProgram::mcast_1d;
             pl.why.push_back(
                 fmt::format("1d_mcast: {} tile columns cannot fill {} grid columns and M is tall",
                             p.Nt, pl.gx));
+            by_shape = true;
         } else {
             p.program = MatmulProgram::mcast_2d;
             pl.why.push_back("2d_mcast: the output fills the grid both ways");
@@ -507,7 +493,26 @@ MatmulPlan plan_matmul(tt::tt_metal::IDevice* device, const MatmulOperands& ops,
             pl.plan_2d(device);
             break;
         case MatmulProgram::mcast_1d:
-            pl.plan_1d(device);
+            if (!by_shape) {
+                pl.plan_1d(device);
+                break;
+            }
+            // The 1D program computes a core's whole share at once; when that share does not fit
+            // L1 (small grids, small L1), the 2D program, which splits shares into output blocks,
+            // still runs.
+            {
+                const MatmulPlan before = p;
+                const size_t reasons = pl.why.size();
+                try {
+                    pl.plan_1d(device);
+                } catch (const std::invalid_argument& e) {
+                    p = before;
+                    pl.why.resize(reasons);
+                    pl.why.push_back(fmt::format("2d_mcast instead: {}", e.what()));
+                    p.program = MatmulProgram::mcast_2d;
+                    pl.plan_2d(device);
+                }
+            }
             break;
         case MatmulProgram::dram_sharded:
             pl.plan_dram_sharded(device);

@@ -322,6 +322,45 @@ TEST_F(MatmulOp, ChooserRespectsDstAndShardedOutput) {
     EXPECT_TRUE(q.out_subblock_h == 1 || q.out_subblock_w == q.per_core_N);
 }
 
+TEST_F(MatmulOp, DramShardedReadersSitRightOfTheirBanks) {
+    // TT-Metal's placement: the reader of a bank is the core right of the bank's NoC0 endpoint
+    // (Wormhole's DRAM columns are x = 0 and 5, so readers at x = 1 and 6), except the banks
+    // whose endpoint row is outside the 8x8 compute grid (rows 10, 11), which move.
+    MatmulConfig c;
+    c.out_mem = mem("l1_sharded");
+    MatmulPlan p = plan(dev, {1, 32, 4096}, {1, 4096, 6144}, c, mem("l1_sharded"),
+                        mem("dram_sharded"), DType::bfloat8_b);
+    ASSERT_TRUE(p.out_mem.shard_grid.has_value());
+    const auto workers = corerange_to_cores(*p.out_mem.shard_grid, std::nullopt, true);
+    ASSERT_EQ(workers.size(), 12u);
+    uint32_t next_to_dram = 0;
+    for (const auto& w : workers) {
+        const auto n = dev->worker_core_from_logical_core(w);
+        next_to_dram += n.x == 1 || n.x == 6;
+    }
+    EXPECT_GE(next_to_dram, 10u);
+}
+
+TEST(MatmulPlanner, SmallGridAndL1FallBackTo2D) {
+    // 2x2 cores with 512 KiB of L1: the 1D program's 1x112-tile share does not fit, the 2D
+    // program's output blocks do; the plan says why.
+    tensim::set_system("n150", {"worker_grid=2x2", "tensix.l1_size_kib=512"});
+    tensim::set_numerics("timing");
+    IDevice* dev = tt::tt_metal::CreateDevice(0);
+    const Tensor a =
+        Tensor::allocate(dev, {1, 32, 64}, DType::bfloat16, MemoryConfig::dram_interleaved());
+    const Tensor b =
+        Tensor::allocate(dev, {1, 64, 14336}, DType::bfloat16, MemoryConfig::dram_interleaved());
+    MatmulPlan p;
+    const Tensor out = matmul(a, b, {}, &p);
+    EXPECT_EQ(p.program, MatmulProgram::mcast_2d);
+    EXPECT_NE(p.why.find("2d_mcast instead"), std::string::npos) << p.why;
+    EXPECT_GT(tensim::last_program_stats(dev).device_cycles, 0u);
+    tt::tt_metal::CloseDevice(dev);
+    tensim::set_numerics("faithful");
+    tensim::set_system("n150");
+}
+
 TEST_F(MatmulOp, ImpossibleConfigsAreErrors) {
     EXPECT_THROW(plan(dev, {1, 64, 128}, {1, 96, 64}), std::invalid_argument);  // K differs
     MatmulConfig big;

@@ -233,6 +233,82 @@ inline void noc_async_full_barrier(uint8_t noc = noc_index, const Loc& loc = Loc
     tensim::kapi::noc_barrier(tensim::kapi::Barrier::all, noc, loc);
 }
 
+// ---- transaction ids and the DRAM-sharded read state ------------------------------------------
+// As TT-Metal's (tt_metal/hw/inc/dataflow_api.h): the NIU counts reads and non-posted writes per
+// transaction id (0..NOC_MAX_TRANSACTION_ID), so a barrier on one id waits for that id's
+// transactions only; an id set on a command buffer stays until changed, and reads or writes
+// issued without one carry it too (as the NOC_PACKET_TAG register does).
+constexpr uint32_t NOC_MAX_TRANSACTION_ID = 0xF;
+
+inline void noc_async_read_tile_dram_sharded_set_trid(uint32_t trid = 0, uint8_t noc = noc_index,
+                                                      const Loc& loc = Loc::current()) {
+    tensim::kapi::noc_set_trid(false, trid, noc, loc);
+}
+inline void noc_async_read_set_trid(uint32_t trid = 0, uint8_t noc = noc_index,
+                                    const Loc& loc = Loc::current()) {
+    tensim::kapi::noc_set_trid(false, trid, noc, loc);
+}
+inline void noc_async_write_set_trid(uint32_t trid = 0, uint8_t noc = noc_index,
+                                     const Loc& loc = Loc::current()) {
+    tensim::kapi::noc_set_trid(true, trid, noc, loc);
+}
+inline void noc_async_read_barrier_with_trid(uint32_t trid, uint8_t noc = noc_index,
+                                             const Loc& loc = Loc::current()) {
+    tensim::kapi::noc_barrier_trid(tensim::kapi::Barrier::reads, trid, noc, loc);
+}
+inline void noc_async_write_barrier_with_trid(uint32_t trid, uint8_t noc = noc_index,
+                                              const Loc& loc = Loc::current()) {
+    tensim::kapi::noc_barrier_trid(tensim::kapi::Barrier::writes, trid, noc, loc);
+}
+// Unused on tensim's NIU (reset_noc_trid_barrier_counter clears counters a launch starts clear).
+inline void reset_noc_trid_barrier_counter(uint32_t = 0, uint8_t = noc_index) {}
+
+// Programs the read command buffer for bank `bank_id`'s reads of `page_size` bytes (at most one
+// packet, NOC_MAX_BURST_SIZE) on VC `vc` when use_vc; returns the base the *_with_state reads add
+// their offset to.
+template <bool use_vc>
+inline uint32_t noc_async_read_tile_dram_sharded_set_state(uint32_t bank_base_address,
+                                                           uint32_t page_size, uint32_t bank_id = 0,
+                                                           const uint32_t vc = 0,
+                                                           uint8_t noc = noc_index,
+                                                           const Loc& loc = Loc::current()) {
+    if (page_size > NOC_MAX_BURST_SIZE)
+        tensim::kapi::kernel_fail(
+            "noc_async_read_tile_dram_sharded_set_state: page size over "
+            "NOC_MAX_BURST_SIZE (one packet)",
+            loc);
+    return tensim::kapi::noc_read_set_state(bank_base_address, page_size, bank_id, use_vc ? vc : 0,
+                                            noc, loc);
+}
+inline void noc_async_read_tile_dram_sharded_with_state(uint32_t src_base_addr, uint32_t src_addr,
+                                                        uint32_t dest_addr, uint32_t trid = 0,
+                                                        uint8_t noc = noc_index,
+                                                        const Loc& loc = Loc::current()) {
+    tensim::kapi::noc_read_with_state(src_base_addr, src_addr, dest_addr, noc, loc);
+}
+// Tags the read with `trid` (writes the packet tag, as TT-Metal's
+// ncrisc_noc_fast_read_with_transaction_id does) and issues it.
+template <bool skip_ptr_update = false>
+inline void noc_async_read_tile_dram_sharded_with_state_with_trid(
+    uint32_t src_base_addr, uint32_t src_addr, uint32_t dest_addr, uint32_t trid = 0,
+    uint8_t noc = noc_index, const Loc& loc = Loc::current()) {
+    tensim::kapi::noc_set_trid(false, trid, noc, loc);
+    tensim::kapi::noc_read_with_state(src_base_addr, src_addr, dest_addr, noc, loc);
+}
+template <bool update_counter = true, bool posted = false>
+inline void noc_async_write_one_packet_with_trid(uint32_t src_local_l1_addr, uint64_t dst_noc_addr,
+                                                 uint32_t size, uint32_t trid, uint8_t cmd_buf = 0,
+                                                 uint8_t noc = noc_index,
+                                                 uint8_t vc = NOC_UNICAST_WRITE_VC,
+                                                 const Loc& loc = Loc::current()) {
+    static_assert(update_counter && !posted, "tensim models non-posted, counted writes only");
+    if (size > NOC_MAX_BURST_SIZE)
+        tensim::kapi::kernel_fail("noc_async_write_one_packet_with_trid: size over one packet",
+                                  loc);
+    tensim::kapi::noc_set_trid(true, trid, noc, loc);
+    tensim::kapi::noc_write(src_local_l1_addr, dst_noc_addr, size, noc, vc, loc);
+}
+
 template <typename AddrGen>
 inline void noc_async_read_page(uint32_t id, const AddrGen& s, uint32_t dst_local_l1_addr,
                                 uint32_t offset = 0, uint8_t noc = noc_index,

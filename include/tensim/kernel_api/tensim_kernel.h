@@ -69,6 +69,16 @@ void noc_write_multicast(uint32_t src_l1, uint64_t dst, uint32_t size, uint32_t 
 void noc_atomic_inc(uint64_t addr, uint32_t incr, uint8_t noc, const Loc& loc);
 void noc_inline_write(uint64_t addr, uint32_t value, uint8_t noc, const Loc& loc);
 void noc_barrier(Barrier which, uint8_t noc, const Loc& loc);
+// Transaction ids: tag the read (`write` false) or write command buffer of `noc` with `trid`
+// (0..15; kept for later commands), and wait for the reads / non-posted writes tagged `trid`.
+void noc_set_trid(bool write, uint32_t trid, uint8_t noc, const Loc& loc);
+void noc_barrier_trid(Barrier which, uint32_t trid, uint8_t noc, const Loc& loc);
+// DRAM-sharded read state: later noc_read_with_state reads `page_size` bytes from DRAM bank
+// `bank` at (returned base + offset); `vc` is the requests' static VC.
+uint32_t noc_read_set_state(uint32_t bank_base, uint32_t page_size, uint32_t bank, uint32_t vc,
+                            uint8_t noc, const Loc& loc);
+void noc_read_with_state(uint32_t src_base, uint32_t src_offset, uint32_t dst_l1, uint8_t noc,
+                         const Loc& loc);
 uint64_t noc_xy_addr(uint32_t x, uint32_t y, uint32_t addr, uint8_t noc);
 uint64_t noc_multicast_addr(uint32_t x_start, uint32_t y_start, uint32_t x_end, uint32_t y_end,
                             uint32_t addr, uint8_t noc);
