@@ -8,21 +8,6 @@
 
 namespace tensim::ops::reference {
 
-double pcc(const std::vector<double>& x, const std::vector<float>& y) {
-    const size_t n = std::min(x.size(), y.size());
-    double mx = 0, my = 0;
-    for (size_t i = 0; i < n; ++i) mx += x[i], my += y[i];
-    mx /= double(n), my /= double(n);
-    double sxx = 0, syy = 0, sxy = 0;
-    for (size_t i = 0; i < n; ++i) {
-        const double a = x[i] - mx, b = double(y[i]) - my;
-        sxx += a * a, syy += b * b, sxy += a * b;
-    }
-    if (sxx == 0 && syy == 0) return 1.0;
-    if (sxx == 0 || syy == 0) return 0.0;
-    return sxy / std::sqrt(sxx * syy);
-}
-
 namespace {
 
 // One query row against rows [0, len) of a K and V head (row-major [s][dh]).

@@ -6,11 +6,9 @@
 #include <cstdint>
 #include <vector>
 
-namespace tensim::ops::reference {
+#include "ops/reference.hpp"  // pcc
 
-// Pearson correlation of two equally long vectors (TT-NN's comp_pcc); 1 for two constants that
-// agree.
-double pcc(const std::vector<double>& expected, const std::vector<float>& got);
+namespace tensim::ops::reference {
 
 // Decode attention of one new token per user. q [users][nq][dh]; k, v [users][nkv][s][dh];
 // user u attends to cache rows 0..cur_pos[u]; Q head i reads KV head i / (nq / nkv).

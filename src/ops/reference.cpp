@@ -92,12 +92,19 @@ std::vector<double> embedding(const std::vector<uint32_t>& ids, const std::vecto
 
 double pcc(const std::vector<double>& x, const std::vector<float>& y) {
     if (x.size() != y.size() || x.empty()) return 0.0;
-    double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
-    for (size_t i = 0; i < x.size(); ++i)
-        sx += x[i], sy += y[i], sxx += x[i] * x[i], syy += double(y[i]) * y[i], sxy += x[i] * y[i];
     const double n = double(x.size());
-    const double den = std::sqrt((sxx - sx * sx / n) * (syy - sy * sy / n));
-    return den > 0 ? (sxy - sx * sy / n) / den : 0.0;
+    double mx = 0, my = 0;
+    for (size_t i = 0; i < x.size(); ++i) mx += x[i], my += y[i];
+    mx /= n, my /= n;
+    // Two passes: the one-pass sums cancel badly when the mean is large against the spread.
+    double sxx = 0, syy = 0, sxy = 0;
+    for (size_t i = 0; i < x.size(); ++i) {
+        const double a = x[i] - mx, b = double(y[i]) - my;
+        sxx += a * a, syy += b * b, sxy += a * b;
+    }
+    if (sxx == 0 && syy == 0) return 1.0;  // two constants
+    if (sxx == 0 || syy == 0) return 0.0;
+    return sxy / std::sqrt(sxx * syy);
 }
 
 }  // namespace tensim::ops::reference

@@ -31,7 +31,8 @@ std::vector<uint32_t> argmax(const std::vector<float>& x, uint32_t cols);
 std::vector<double> embedding(const std::vector<uint32_t>& ids, const std::vector<float>& table,
                               uint32_t cols);
 
-// Pearson correlation of a device result with the reference.
+// Pearson correlation of a device result with the reference (TT-NN's comp_pcc): 1 for two
+// equal constants, 0 when the sizes differ.
 double pcc(const std::vector<double>& ref, const std::vector<float>& got);
 
 }  // namespace tensim::ops::reference
