@@ -34,7 +34,7 @@ struct EthConfig {
     double rx_l1_write_bytes_per_cycle = 32.0;     // B/cycle the RX port writes into L1
     uint32_t tx_queues = 2;                        // TX queues per port
     uint32_t rx_queues = 2;                        // RX queues per port
-    Cycle cmd_issue_cycles = 26;                   // cycles for an ERISC to program one TX command
+    Cycle cmd_issue_cycles = 16;                   // cycles for an ERISC to program one TX command
     uint32_t l1_size_kib = 256;                    // KiB of ERISC L1
     uint32_t l1_unreserved_base_bytes = 98304;     // B: first address user kernels may use
     uint32_t l1_unreserved_end_bytes = 262112;     // B: end of the user region (barrier above)

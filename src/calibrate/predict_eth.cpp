@@ -3,9 +3,10 @@
 // the structure of TT-Metal's ethernet microbenchmarks (test_all_ethernet_links_*): the sender
 // streams packets into `slots` buffer slots of the receiver's L1, each followed by its slot's
 // 16 B handshake word; the receiver (optionally forwarding each packet to a worker's L1 over the
-// NoC first) clears the word and sends it back, which frees the slot. Latency = one packet with
-// one slot, timed on the sender until the handshake returns; bandwidth = bytes / time per
-// direction. Fabric paths belong to the fabric (later work) and are skipped.
+// NoC first, the slot reusable once the data has left its L1) clears the word and sends it back,
+// which frees the slot. Latency = one packet with one slot, timed on the sender until the handshake
+// returns; bandwidth = bytes / time per direction. Fabric paths belong to the fabric (later work)
+// and are skipped.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -77,7 +78,8 @@ StreamResult stream(uint32_t bytes, uint32_t packets, uint32_t slots, bool bi, b
                     if (to_worker) {
                         kapi::noc_write(core.l1_address(kData + (rbase + s) * padded), worker_addr,
                                         padded, 0, 1, Loc::current());
-                        kapi::noc_barrier(kapi::Barrier::writes, 0, Loc::current());
+                        // The slot is free once the data has left this L1 (writes flushed).
+                        kapi::noc_barrier(kapi::Barrier::writes_flushed, 0, Loc::current());
                     }
                     word(rbase + s) = 0;
                     kapi::eth_send(kSync + 16 * (rbase + s), kSync + 16 * s, 16, Loc::current());
