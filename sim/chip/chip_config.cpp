@@ -58,8 +58,6 @@ void ChipConfig::validate(const std::string& path) const {
                 fmt::format("bank {}: endpoint index {} is not an endpoint of DRAM group {}", b, i,
                             g));
     }
-    require(eth_tiles.size() == eth.tiles, path + ".eth.tiles",
-            fmt::format("{} Ethernet tiles, but grid.eth places {}", eth.tiles, eth_tiles.size()));
     for (int x : tensix_cols)
         require(x >= 0 && x < noc.grid_x, path + ".grid.tensix_cols", "outside the grid");
     for (int y : tensix_rows)

@@ -39,7 +39,6 @@ void EthConfig::load(Params& e) {
                "default fabric packet payload");
     e.constant("fabric_max_payload_bytes", "B", fabric_max_payload_bytes,
                "largest fabric packet payload");
-    e.constant("tiles", "tiles", tiles, "Ethernet tiles per chip");
     e.require(line_bytes_per_cycle > 0, "line_bytes_per_cycle", "must be positive");
     e.require(rx_l1_write_bytes_per_cycle > 0, "rx_l1_write_bytes_per_cycle", "must be positive");
     e.require(max_packet_bytes >= 16, "max_packet_bytes", "must be at least 16 B");

@@ -41,7 +41,6 @@ struct EthConfig {
     uint32_t fabric_header_bytes = 48;             // B per 1D fabric packet header
     uint32_t fabric_default_payload_bytes = 4352;  // B default fabric packet payload
     uint32_t fabric_max_payload_bytes = 7616;      // B largest fabric packet payload
-    uint32_t tiles = 16;                           // Ethernet tiles per chip (must match grid.eth)
 
     uint32_t l1_size_bytes() const { return l1_size_kib * 1024; }
     // Cycles one wire packet carrying `payload` bytes holds the line.

@@ -288,9 +288,6 @@ TEST(ArchFiles, StructuralKeysAreChecked) {
     EXPECT_NE(config_error(j).find("unknown key 'link_gbytes_per_s'"), std::string::npos)
         << config_error(j);
     j = chip_json();
-    j["eth"]["tiles"]["value"] = 8;  // grid.eth places 16
-    EXPECT_NE(config_error(j).find("test.eth.tiles"), std::string::npos) << config_error(j);
-    j = chip_json();
     j["grid"]["pcie"]["value"] = {{1, 1}};  // a Tensix tile
     EXPECT_NE(config_error(j).find("test.grid.pcie"), std::string::npos) << config_error(j);
 }
