@@ -77,5 +77,7 @@ struct Prediction {
 // Simulates one case of a simulated kind on the session's device: its value in the case's metric
 // and the notes. Throws Skip (or HostError) when the case cannot be expressed.
 Prediction predict(bench::Session& s, const Case& c, bool include_large);
+// eth_latency / eth_transfer on the raw ERISC paths, on an n300 of its own (predict_eth.cpp).
+Prediction predict_eth(const Case& c, const Params& p);
 
 }  // namespace tensim::calibrate

@@ -29,6 +29,7 @@ struct KernelDef {
                  tt::tt_metal::EthernetConfig>
         config;
     bool compute = false;  // a compute kernel runs on TRISC0-2, a data-movement one on `risc`
+    bool eth = false;      // an Ethernet kernel: `cores` are logical Ethernet cores, its ERISCs
     int risc = 0;          // 0 BRISC, 1 NCRISC
     std::map<CoreCoord, std::unique_ptr<ArgBlock>> args;
     ArgBlock common_args;

@@ -198,6 +198,28 @@ json synthetic_cases() {
                               "device_time_us", 94069));
     cases.push_back(make_case("mm_grid_too_big", "matmul", matmul_params(256, 256, 256, 16, 16),
                               "device_time_us", 10));
+    // Raw ERISC paths over an n300 link; the fabric path is skipped with its reason.
+    cases.push_back(make_case("eth_ping", "eth_latency",
+                              {{"packet_bytes", 1024},
+                               {"num_packets", 1},
+                               {"path", "erisc_to_erisc"},
+                               {"latency_type", "sender_measured"},
+                               {"hops", 1}},
+                              "latency_ns", 1245));
+    cases.push_back(make_case("eth_stream", "eth_transfer",
+                              {{"packet_bytes", 4096},
+                               {"num_packets", 32},
+                               {"num_buffer_slots", 4},
+                               {"direction", "uni"},
+                               {"path", "erisc_to_erisc"},
+                               {"num_links", 1}},
+                              "gbytes_per_s", 11.8));
+    cases.push_back(make_case("eth_fabric", "eth_latency",
+                              {{"packet_bytes", 0},
+                               {"num_packets", 1},
+                               {"path", "fabric_1d"},
+                               {"latency_type", "per_hop"}},
+                              "latency_ns", 711));
     // Kinds not simulated.
     cases.push_back(make_case("allgather", "ccl", {{"op", "all_gather"}, {"num_devices", 2}},
                               "device_time_us", 89.2));
@@ -337,7 +359,12 @@ TEST(CalibrateRun, SimulatesEachKindAndSkipsWhatItCannotExpress) {
     EXPECT_EQ(reason("mm_huge"), large_matmul_reason());
     EXPECT_NE(reason("mm_huge").find("--include-large"), std::string::npos);
     EXPECT_NE(reason("mm_grid_too_big").find("grid"), std::string::npos);
-    EXPECT_NE(reason("allgather").find("not modelled"), std::string::npos);
+    EXPECT_NE(reason("allgather").find("later work"), std::string::npos);
+    EXPECT_NE(reason("eth_fabric").find("fabric"), std::string::npos);
+    // A stream cannot beat the line rate less its framing (wormhole_b0.json eth: 12.5 B/cycle,
+    // 50 B per packet of at most 1500 B).
+    EXPECT_LT(*find(rs, "eth_stream").predicted, 12.5 * 1500 / (1500 + 50));
+    EXPECT_GT(*find(rs, "eth_stream").predicted, 0.5 * 12.5);
 }
 
 TEST(CalibrateSummary, PercentilesInterpolateBetweenRanks) {
