@@ -12,6 +12,7 @@
 #include "common/error.hpp"
 #include "host/device_impl.hpp"
 #include "host/program_impl.hpp"
+#include "tensim/host/mesh.hpp"
 
 namespace tensim::host {
 
@@ -77,6 +78,7 @@ struct Cluster {
     std::vector<std::string> overrides;
     std::unique_ptr<System> system;
     std::map<int, std::unique_ptr<Device>> devices;
+    std::optional<SystemConfig> config;  // of `requested`, loaded while no device is open
 };
 
 Cluster& cluster() {
@@ -98,6 +100,13 @@ NumericsMode numerics_mode() {
     if (g_numerics) return *g_numerics;
     const char* s = std::getenv("TENSIM_NUMERICS");
     return s && *s ? parse_numerics_mode(s) : NumericsMode::faithful;
+}
+
+const SystemConfig& system_config() {
+    auto& c = cluster();
+    if (c.system) return c.system->config();
+    if (!c.config) c.config = load_system(c.requested, c.overrides);
+    return *c.config;
 }
 
 uint64_t cycle_limit() {
@@ -208,6 +217,7 @@ void set_system(const std::string& name_or_file, const std::vector<std::string>&
     load_system(name_or_file, overrides);  // validate now, so a bad name or key fails here
     c.requested = name_or_file;
     c.overrides = overrides;
+    c.config.reset();
 }
 
 std::string system_name() { return host::cluster().requested; }
@@ -223,6 +233,8 @@ void set_program_name(tt::tt_metal::Program& program, const std::string& name) {
 
 const ProgramStats& last_program_stats(tt::tt_metal::IDevice* device) {
     if (!device) throw HostError("last_program_stats: null device");
+    if (auto* mesh = dynamic_cast<tt::tt_metal::distributed::MeshDevice*>(device))
+        return last_program_stats(mesh);  // the span of its last workload (mesh.hpp)
     return tensim::host::impl_of(*device).last_stats();
 }
 

@@ -69,5 +69,9 @@ DeviceImpl* find_device(uint64_t serial);
 NumericsMode numerics_mode();
 // Process-wide cycle limit for one program.
 uint64_t cycle_limit();
+// The configuration of the system devices open on (or the next CreateDevice opens), for meshes.
+const SystemConfig& system_config();
+// Whether a program is queued on this device and not yet launched (launch.cpp).
+bool program_queued(const DeviceImpl& device);
 
 }  // namespace tensim::host

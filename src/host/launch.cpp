@@ -511,6 +511,12 @@ void DeviceImpl::enqueue_program(tt::tt_metal::Program& program, bool blocking) 
     if (blocking) flush_programs();
 }
 
+bool program_queued(const DeviceImpl& device) {
+    for (const auto& pp : queued())
+        if (pp->serial == device.serial()) return true;
+    return false;
+}
+
 void flush_programs() {
     // Taken out first, so that an error leaves nothing queued behind it.
     std::vector<std::unique_ptr<Prepared>> batch = std::move(queued());

@@ -1,75 +1,51 @@
 // The TT-Metalium [N] mesh (distributed) host API: MeshDevice, MeshBuffer, MeshWorkload and the
-// mesh command queue (tt-metalium/{distributed,mesh_device,mesh_buffer,mesh_workload,mesh_coord,
-// mesh_command_queue}.hpp). Only unit (1x1) meshes are modelled: a mesh is one device from
-// CreateDevice plus one queue, and every mesh call forwards to the single-device API. Commands
-// complete inside their Enqueue call, so `blocking` makes no difference and Finish has nothing to
-// do.
+// mesh command queue (tt-metalium/{distributed,mesh_device,mesh_buffer,mesh_workload,
+// mesh_command_queue}.hpp). A mesh is a rectangle of the simulated system's chips, each an IDevice
+// from CreateDevice with its own command queue; a mesh shape maps onto the system's chip mesh as
+// tt-metal's SystemMesh maps it (below). Mesh buffers are allocated in lock-step: the same address
+// on every chip. A workload queues its programs on their chips and launches them together, at one
+// cycle (launch.cpp): programs of different chips run concurrently. Transfers complete inside
+// their Enqueue call, so `blocking` only decides whether queued programs launch first.
 #pragma once
-#include <array>
-#include <compare>
 #include <cstddef>
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
 #include <span>
+#include <string>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "tensim/host/buffer.hpp"
 #include "tensim/host/device.hpp"
+#include "tensim/host/mesh_coord.hpp"
 #include "tensim/host/program.hpp"
+#include "tensim/host/tensim.hpp"
 #include "tensim/host/tensor_accessor_args.hpp"
 #include "tensim/host/types.hpp"
 
 namespace tt::tt_metal::distributed {
-
-// ---- coordinates (mesh_coord.hpp) ----
-
-class MeshShape {
-public:
-    MeshShape(uint32_t num_rows, uint32_t num_cols) : m_dims{num_rows, num_cols} {}
-    size_t dims() const { return 2; }
-    uint32_t operator[](size_t dim) const { return m_dims.at(dim); }
-    size_t mesh_size() const { return size_t{m_dims[0]} * m_dims[1]; }
-    friend bool operator==(const MeshShape&, const MeshShape&) = default;
-
-private:
-    std::array<uint32_t, 2> m_dims;
-};
-
-class MeshCoordinate {
-public:
-    MeshCoordinate(uint32_t row, uint32_t col) : m_coords{row, col} {}
-    size_t dims() const { return 2; }
-    uint32_t operator[](size_t dim) const { return m_coords.at(dim); }
-    std::span<const uint32_t> coords() const { return m_coords; }
-    friend bool operator==(const MeshCoordinate&, const MeshCoordinate&) = default;
-    friend auto operator<=>(const MeshCoordinate&, const MeshCoordinate&) = default;
-
-private:
-    std::array<uint32_t, 2> m_coords;
-};
-
-// An inclusive rectangle of mesh coordinates.
-class MeshCoordinateRange {
-public:
-    MeshCoordinateRange(const MeshCoordinate& start, const MeshCoordinate& end);
-    explicit MeshCoordinateRange(const MeshShape& shape);  // the whole mesh
-    const MeshCoordinate& start_coord() const { return m_start; }
-    const MeshCoordinate& end_coord() const { return m_end; }
-    MeshShape shape() const;
-    bool contains(const MeshCoordinate& coord) const;
-    bool intersects(const MeshCoordinateRange& other) const;
-    friend bool operator==(const MeshCoordinateRange&, const MeshCoordinateRange&) = default;
-
-private:
-    MeshCoordinate m_start, m_end;
-};
-
-// ---- devices (mesh_device.hpp, mesh_command_queue.hpp) ----
-
 class MeshDevice;
+class MeshWorkload;
+class MeshCommandQueue;
+void EnqueueMeshWorkload(MeshCommandQueue& cq, MeshWorkload& workload, bool blocking);
+}  // namespace tt::tt_metal::distributed
+
+namespace tensim {
+// The last workload the mesh ran, as one program spanning its chips: launch_cycle is the earliest
+// chip launch, device_cycles run from there to the last kernel's end on any chip, kernels and
+// compute cores are every chip's (KernelRunStats::chip tells them apart; their cycles are relative
+// to that launch), bound is the bound of the chip that ended last, name joins the programs'
+// names. Before any workload, the same span over the chips' last programs. Per-chip stats:
+// last_program_stats(mesh->get_device(coord)). Also reached through last_program_stats(IDevice*).
+const ProgramStats& last_program_stats(tt::tt_metal::distributed::MeshDevice* mesh);
+}  // namespace tensim
+
+namespace tt::tt_metal::distributed {
+
+// ---- devices (mesh_config.hpp, mesh_device.hpp, mesh_command_queue.hpp) ----
 
 class MeshCommandQueue {
 public:
@@ -82,16 +58,30 @@ private:
     uint32_t m_id;
 };
 
+// A mesh shape, where it starts in the system's mesh, or the chips to use (row-major).
 class MeshDeviceConfig {
 public:
-    explicit MeshDeviceConfig(const MeshShape& mesh_shape) : m_shape(mesh_shape) {}
+    explicit MeshDeviceConfig(const MeshShape& mesh_shape,
+                              std::optional<MeshCoordinate> offset = std::nullopt,
+                              std::vector<chip_id_t> physical_device_ids = {})
+        : m_shape(mesh_shape), m_offset(offset), m_ids(std::move(physical_device_ids)) {}
     const MeshShape& mesh_shape() const { return m_shape; }
+    const std::optional<MeshCoordinate>& offset() const { return m_offset; }
+    const std::vector<chip_id_t>& physical_device_ids() const { return m_ids; }
 
 private:
     MeshShape m_shape;
+    std::optional<MeshCoordinate> m_offset;
+    std::vector<chip_id_t> m_ids;
 };
 
-class MeshDevice : public IDevice {
+// The system's chip mesh (SystemConfig). Which shapes it holds, as tt-metal's SystemMesh decides
+// (system_mesh.cpp): a line (1xN or Nx1) of up to every chip, snaking row by row through the
+// system's mesh; any other shape must fit in the system's mesh as it is or turned by 90 degrees
+// (then mesh (r, c) is system (c, r)), at the config's offset.
+MeshShape system_mesh_shape();
+
+class MeshDevice : public IDevice, public std::enable_shared_from_this<MeshDevice> {
 public:
     // Opens device `device_id` as a 1x1 mesh. The sizes are accepted for compatibility; as with
     // CreateDevice, only one command queue exists.
@@ -103,7 +93,8 @@ public:
         const std::vector<int>& device_ids, size_t l1_small_size = 0, size_t trace_region_size = 0,
         size_t num_command_queues = 1, const DispatchCoreConfig& dispatch_core_config = {},
         std::span<const uint32_t> l1_bank_remap = {}, size_t worker_l1_size = 0);
-    // A mesh of the configured shape over devices 0.. ; only 1x1 is modelled.
+    // Opens the chips of a mesh of the configured shape. A shape the system cannot hold, or a chip
+    // already open, is a HostError and leaves nothing open.
     static std::shared_ptr<MeshDevice> create(
         const MeshDeviceConfig& config, size_t l1_small_size = 0, size_t trace_region_size = 0,
         size_t num_command_queues = 1, const DispatchCoreConfig& dispatch_core_config = {},
@@ -113,17 +104,36 @@ public:
     MeshDevice(const MeshDevice&) = delete;
     MeshDevice& operator=(const MeshDevice&) = delete;
 
-    // Closes the device; later calls that need it are HostErrors. Closing twice is harmless.
+    // Closes the chips (a submesh only lets go of its parent's); later calls that need them are
+    // HostErrors. Closing twice is harmless.
     bool close();
     const MeshShape& shape() const { return m_shape; }
     size_t num_rows() const { return m_shape[0]; }
     size_t num_cols() const { return m_shape[1]; }
     size_t num_devices() const { return m_shape.mesh_size(); }
     MeshCommandQueue& mesh_command_queue(std::optional<uint8_t> cq_id = std::nullopt) const;
-    IDevice* get_device(const MeshCoordinate& coord) const;
-    std::vector<IDevice*> get_devices() const;
 
-    // IDevice, forwarded to the device at (0, 0).
+    // The chips, each an IDevice with its own command queue and allocators.
+    IDevice* get_device(const MeshCoordinate& coord) const;
+    IDevice* get_device(size_t row, size_t col) const {
+        return get_device(MeshCoordinate(static_cast<uint32_t>(row), static_cast<uint32_t>(col)));
+    }
+    IDevice* get_device(chip_id_t physical_device_id) const;
+    std::vector<IDevice*> get_devices() const;  // row-major
+    std::vector<int> get_device_ids() const;
+    bool is_local(const MeshCoordinate& coord) const;  // true inside the mesh (one host)
+    std::string to_string() const;
+
+    // A mesh over a rectangle of this one's chips (at `offset`, default (0, 0)); it keeps this
+    // mesh alive and closes no chips. create_submeshes tiles the whole mesh.
+    std::shared_ptr<MeshDevice> create_submesh(const MeshShape& submesh_shape,
+                                               const std::optional<MeshCoordinate>& offset = {});
+    std::vector<std::shared_ptr<MeshDevice>> create_submeshes(const MeshShape& submesh_shape);
+    std::vector<std::shared_ptr<MeshDevice>> get_submeshes() const;
+    bool is_parent_mesh() const { return m_parent == nullptr; }
+
+    // IDevice, answered by the chip at (0, 0): every chip of a mesh is the same architecture.
+    // command_queue() exists on unit meshes only (use mesh_command_queue, or a chip's queue).
     CommandQueue& command_queue(size_t cq_id = 0) override;
     CoreCoord compute_with_storage_grid_size() const override;
     CoreCoord logical_grid_size() const override;
@@ -131,23 +141,32 @@ public:
     std::vector<CoreCoord> worker_cores_from_logical_cores(
         const std::vector<CoreCoord>& cores) const override;
     tt::ARCH arch() const override;
-    chip_id_t id() const override;
+    chip_id_t id() const override;  // the id of the chip at (0, 0)
     uint32_t num_dram_channels() const override;
     uint32_t l1_size_per_core() const override;
     DeviceAddr dram_size_per_channel() const override;
     int num_hw_cqs() const override;
-    bool is_initialized() const override { return m_device != nullptr; }
+    bool is_initialized() const override;
 
     struct Token {};  // made by the create functions only
-    MeshDevice(Token, IDevice* device);
+    MeshDevice(Token, const MeshShape& shape, std::vector<IDevice*> devices,
+               std::shared_ptr<MeshDevice> parent);
 
 private:
+    friend void EnqueueMeshWorkload(MeshCommandQueue&, MeshWorkload&, bool);
+    friend const tensim::ProgramStats& tensim::last_program_stats(MeshDevice*);
     tensim::host::DeviceImpl& impl() override;
-    IDevice& device() const;  // the open device, or a HostError
+    IDevice& reference() const;  // the open chip at (0, 0), or a HostError
+    void check_open() const;
 
-    IDevice* m_device;
-    MeshShape m_shape{1, 1};
+    MeshShape m_shape;
+    std::vector<IDevice*> m_devices;  // row-major; owned (closed by close()) unless a submesh
+    std::shared_ptr<MeshDevice> m_parent;
+    std::vector<std::weak_ptr<MeshDevice>> m_submeshes;
+    bool m_open = true;
     std::unique_ptr<MeshCommandQueue> m_cq;
+    std::vector<MeshCoordinate> m_last_workload;  // chips of the last workload, for its stats
+    tensim::ProgramStats m_stats;
 };
 
 // ---- buffers (mesh_buffer.hpp) ----
@@ -163,43 +182,81 @@ struct ReplicatedBufferConfig {
     DeviceAddr size = 0;
 };
 
+// A global 2-D buffer (global_buffer_shape elements of global_size / (height x width) bytes each)
+// cut into shards of shard_shape; shards go to the chips in row-major shard order, filling mesh
+// rows (ROW_MAJOR) or columns (COL_MAJOR). A shard dimension of 0 spans the global one and
+// replicates each shard along the other mesh axis (both 0: every chip holds the whole buffer).
+struct ShardedBufferConfig {
+    DeviceAddr global_size = 0;
+    Shape2D global_buffer_shape = {0, 0};
+    Shape2D shard_shape = {0, 0};
+    ShardOrientation shard_orientation = ShardOrientation::ROW_MAJOR;
+
+    uint32_t compute_datum_size_bytes() const;
+    std::pair<bool, bool> replicated_dims() const;  // {height, width} replicated
+    Shape2D physical_shard_shape() const;           // zeros replaced by the global dims
+};
+
+enum class MeshBufferLayout : uint8_t { REPLICATED, SHARDED };
+using MeshBufferConfig = std::variant<ReplicatedBufferConfig, ShardedBufferConfig>;
+
 class MeshBuffer {
 public:
-    static std::shared_ptr<MeshBuffer> create(const ReplicatedBufferConfig& global_config,
+    // One device buffer per chip, at the same address on every chip: the address chip (0, 0)'s
+    // allocator gives, if free on every other chip, else the next one that is (a HostError when
+    // none is). With `address`, views at that address on every chip (nothing is allocated).
+    static std::shared_ptr<MeshBuffer> create(const MeshBufferConfig& config,
                                               const DeviceLocalBufferConfig& device_local_config,
                                               MeshDevice* mesh_device,
                                               std::optional<DeviceAddr> address = std::nullopt);
+    ~MeshBuffer();
+    MeshBuffer(const MeshBuffer&) = delete;
+    MeshBuffer& operator=(const MeshBuffer&) = delete;
 
     // 32-bit like Buffer::address(), so it goes into runtime args without a cast.
-    uint32_t address() const { return m_buffer->address(); }
-    DeviceAddr size() const { return m_global.size; }
+    uint32_t address() const { return m_address; }
+    DeviceAddr size() const;  // the global size
+    DeviceAddr device_local_size() const { return m_local_size; }
     DeviceAddr page_size() const { return m_local.page_size; }
+    uint32_t num_pages() const { return static_cast<uint32_t>(m_local_size / m_local.page_size); }
     MeshDevice* device() const { return m_device; }
     const DeviceLocalBufferConfig& device_local_config() const { return m_local; }
-    const ReplicatedBufferConfig& global_config() const { return m_global; }
-    bool is_allocated() const { return m_buffer->is_allocated(); }
-    void deallocate() { m_buffer->deallocate(); }
+    const MeshBufferConfig& global_config() const { return m_config; }
+    MeshBufferLayout global_layout() const;
+    const ShardedBufferConfig& global_shard_spec() const;  // sharded buffers only
+    uint32_t datum_size_bytes() const { return global_shard_spec().compute_datum_size_bytes(); }
+    Shape2D physical_shard_shape() const { return global_shard_spec().physical_shard_shape(); }
+    std::pair<bool, bool> replicated_dims() const { return global_shard_spec().replicated_dims(); }
+    bool is_allocated() const { return m_allocated; }
+    void deallocate();
 
-    // The per-device buffers; on a unit mesh all three are the same buffer.
-    Buffer* get_backing_buffer() const { return m_buffer.get(); }
-    Buffer* get_reference_buffer() const { return m_buffer.get(); }
+    // The chip's buffer at `coord` (same address everywhere). The backing buffer owns chip
+    // (0, 0)'s allocation (null when created at an address); the reference buffer is chip (0, 0)'s.
     Buffer* get_device_buffer(const MeshCoordinate& coord) const;
+    Buffer* get_backing_buffer() const { return m_backing.get(); }
+    Buffer* get_reference_buffer() const { return m_buffers.at(0).get(); }
 
     struct Token {};  // made by create only
-    MeshBuffer(Token, const ReplicatedBufferConfig& global_config,
-               const DeviceLocalBufferConfig& device_local_config, MeshDevice* mesh_device,
-               std::optional<DeviceAddr> address);
+    MeshBuffer(Token, const MeshBufferConfig& config, const DeviceLocalBufferConfig& local,
+               MeshDevice* mesh_device, std::optional<DeviceAddr> address);
 
 private:
+    void allocate_lockstep(const BufferConfig& cfg);
+
     MeshDevice* m_device;
-    ReplicatedBufferConfig m_global;
+    MeshBufferConfig m_config;
     DeviceLocalBufferConfig m_local;
-    std::shared_ptr<Buffer> m_buffer;
+    DeviceAddr m_local_size = 0;
+    uint32_t m_address = 0;
+    bool m_allocated = false;
+    std::shared_ptr<Buffer> m_backing;               // owns chip (0, 0)'s allocation
+    std::vector<std::shared_ptr<Buffer>> m_buffers;  // row-major over the mesh
+    std::vector<uint64_t> m_reserved;  // serials of the other chips whose allocators hold it
 };
 
 // ---- workloads (mesh_workload.hpp) ----
 
-// Programs, each bound to the range of mesh coordinates it runs on.
+// Programs, each bound to the range of mesh coordinates it runs on (ranges may not overlap).
 class MeshWorkload {
 public:
     void add_program(const MeshCoordinateRange& device_range, Program&& program);
@@ -212,52 +269,64 @@ private:
     std::vector<std::pair<MeshCoordinateRange, Program>> m_programs;
 };
 
+MeshWorkload CreateMeshWorkload();
+void AddProgramToMeshWorkload(MeshWorkload& workload, Program&& program,
+                              const MeshCoordinateRange& device_range);
+
 // ---- commands (distributed.hpp) ----
 
 namespace detail_mesh {
 // Untyped cores of the templates below; they check the queue, buffer, coordinate and sizes.
+void write_mesh_buffer(MeshCommandQueue& cq, const std::shared_ptr<MeshBuffer>& buffer,
+                       const void* src, size_t bytes);
+void read_mesh_buffer(MeshCommandQueue& cq, void* dst, const std::shared_ptr<MeshBuffer>& buffer);
 void write_shard(MeshCommandQueue& cq, const std::shared_ptr<MeshBuffer>& buffer, const void* src,
-                 size_t bytes, const MeshCoordinate& coord, const char* call);
+                 size_t bytes, const MeshCoordinate& coord);
 void read_shard(MeshCommandQueue& cq, void* dst, const std::shared_ptr<MeshBuffer>& buffer,
-                const MeshCoordinate& coord, const char* call);
-DeviceAddr size_of(const std::shared_ptr<MeshBuffer>& buffer, const char* call);
+                const MeshCoordinate& coord);
+// The buffer's global size, or with `local` one chip's size; a HostError for a null buffer.
+DeviceAddr size_of(const std::shared_ptr<MeshBuffer>& buffer, bool local, const char* call);
 }  // namespace detail_mesh
 
-// Runs each program on every device of its range, in the order they were added.
+// Launches each program on every chip of its range, all at the same cycle (programs already
+// queued on those chips run first); `blocking` waits for them.
 void EnqueueMeshWorkload(MeshCommandQueue& cq, MeshWorkload& workload, bool blocking);
 
-// Writes the whole host vector (at least the buffer's size) to the buffer on every device.
+// Replicated: the first size() bytes of src to every chip. Sharded: the global buffer in src
+// (row-major, global_buffer_shape) cut into shards, each sent to its chip(s). src must hold at
+// least size() bytes.
 template <typename T>
 void EnqueueWriteMeshBuffer(MeshCommandQueue& cq, const std::shared_ptr<MeshBuffer>& buffer,
                             const std::vector<T>& src, bool /*blocking*/ = false) {
-    auto* mesh = cq.device();
-    for (uint32_t r = 0; r < mesh->num_rows(); ++r)
-        for (uint32_t c = 0; c < mesh->num_cols(); ++c)
-            detail_mesh::write_shard(cq, buffer, src.data(), src.size() * sizeof(T),
-                                     MeshCoordinate(r, c), "EnqueueWriteMeshBuffer");
+    detail_mesh::write_mesh_buffer(cq, buffer, src.data(), src.size() * sizeof(T));
 }
 
-// Reads a replicated buffer (from device (0, 0); the copies are equal) into dst, resized to fit.
+// Sharded: assembles the global buffer from the chips' shards (not for buffers replicated along
+// an axis). Replicated: reads the copy of a unit mesh; on larger meshes use ReadShard, as
+// tt-metal requires. dst is resized to size() bytes.
 template <typename T>
 void EnqueueReadMeshBuffer(MeshCommandQueue& cq, std::vector<T>& dst,
                            const std::shared_ptr<MeshBuffer>& buffer, bool /*blocking*/ = true) {
-    dst.resize((detail_mesh::size_of(buffer, "EnqueueReadMeshBuffer") + sizeof(T) - 1) / sizeof(T));
-    detail_mesh::read_shard(cq, dst.data(), buffer, MeshCoordinate(0, 0), "EnqueueReadMeshBuffer");
+    dst.resize((detail_mesh::size_of(buffer, false, "EnqueueReadMeshBuffer") + sizeof(T) - 1) /
+               sizeof(T));
+    detail_mesh::read_mesh_buffer(cq, dst.data(), buffer);
 }
 
+// One chip's buffer (device_local_size() bytes) from / into a host vector.
 template <typename T>
 void WriteShard(MeshCommandQueue& cq, const std::shared_ptr<MeshBuffer>& buffer,
                 const std::vector<T>& src, const MeshCoordinate& coord, bool /*blocking*/ = false) {
-    detail_mesh::write_shard(cq, buffer, src.data(), src.size() * sizeof(T), coord, "WriteShard");
+    detail_mesh::write_shard(cq, buffer, src.data(), src.size() * sizeof(T), coord);
 }
 
 template <typename T>
 void ReadShard(MeshCommandQueue& cq, std::vector<T>& dst, const std::shared_ptr<MeshBuffer>& buffer,
                const MeshCoordinate& coord, bool /*blocking*/ = true) {
-    dst.resize((detail_mesh::size_of(buffer, "ReadShard") + sizeof(T) - 1) / sizeof(T));
-    detail_mesh::read_shard(cq, dst.data(), buffer, coord, "ReadShard");
+    dst.resize((detail_mesh::size_of(buffer, true, "ReadShard") + sizeof(T) - 1) / sizeof(T));
+    detail_mesh::read_shard(cq, dst.data(), buffer, coord);
 }
 
+// Runs every queued program (of every chip) to its end.
 void Finish(MeshCommandQueue& cq);
 
 }  // namespace tt::tt_metal::distributed
