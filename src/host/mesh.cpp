@@ -97,9 +97,12 @@ struct SystemMesh {
 
 SystemMesh system_mesh() {
     const tensim::SystemConfig& cfg = tensim::host::system_config();
-    // Until SystemConfig places its chips in a mesh, they form one row in id order.
-    SystemMesh m{cfg.name, MeshShape(1, static_cast<uint32_t>(cfg.num_chips)), {}};
-    for (int i = 0; i < cfg.num_chips; ++i) m.chips.push_back(i);
+    const uint32_t rows = static_cast<uint32_t>(cfg.mesh_shape[0]),
+                   cols = static_cast<uint32_t>(cfg.mesh_shape[1]);
+    SystemMesh m{cfg.name, MeshShape(rows, cols), {}};
+    for (uint32_t r = 0; r < rows; ++r)
+        for (uint32_t c = 0; c < cols; ++c)
+            m.chips.push_back(cfg.chip_at(static_cast<int>(r), static_cast<int>(c)));
     return m;
 }
 
