@@ -29,6 +29,9 @@ struct KernelDef {
                  tt::tt_metal::EthernetConfig>
         config;
     bool compute = false;  // a compute kernel runs on TRISC0-2, a data-movement one on `risc`
+    // A persistent kernel (a fabric router) serves the others: the program ends when its other
+    // kernels have, and it is then stopped, as TT-Metal's persistent fabric outlives each op.
+    bool persistent = false;
     int risc = 0;          // 0 BRISC, 1 NCRISC
     std::map<CoreCoord, std::unique_ptr<ArgBlock>> args;
     ArgBlock common_args;
