@@ -18,4 +18,9 @@ nlohmann::json resolved_architecture(const std::string& name_or_file,
 std::string architecture_summary(const std::string& name_or_file,
                                  const std::vector<std::string>& overrides = {});
 
+// The chips of a system as a picture of its mesh (chip ids at their places) and its Ethernet
+// links, one per line: "chip 0 E8 <-> chip 1 E0 (dispatch)". Throws ConfigError as above.
+std::string system_topology(const std::string& name_or_file,
+                            const std::vector<std::string>& overrides = {});
+
 }  // namespace tensim

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 #include "common/params.hpp"
 
@@ -65,6 +66,7 @@ ChipConfig load_chip(const nlohmann::json& j, const std::string& path) {
     section("tensix", [&](Params& s) { c.tensix.load(s); });
     section("risc", [&](Params& s) { c.risc.load(s); });
     section("compute", [&](Params& s) { c.compute.load(s); });
+    section("eth", [&](Params& s) { c.eth.load(s); });
     section("sfpu", [&](Params& s) { c.compute.load_sfpu(s); });
     p.finish();
     c.validate(path);
@@ -89,6 +91,10 @@ nlohmann::json board_with_inline_chip(nlohmann::json j, const std::string& file)
             {"num_chips", {{"value", 1}, {"unit", "chips"}, {"source", "a chip file alone"}}},
             {"worker_cols", leaf("tensix_cols", "x")},
             {"worker_rows", leaf("tensix_rows", "y")},
+            {"mesh_shape",
+             {{"value", {1, 1}}, {"unit", "rows,cols"}, {"source", "a chip file alone"}}},
+            {"mesh_coords",
+             {{"value", {{0, 0}}}, {"unit", "row,col per chip"}, {"source", "a chip file alone"}}},
             {"eth_links",
              {{"value", nlohmann::json::array()},
               {"unit", "chip,port,chip,port"},
@@ -150,6 +156,71 @@ void apply_override(nlohmann::json& board, const std::string& kv) {
     (*node)["source"] = "override " + kv;
 }
 
+// One link: [chip, port, chip, port], or {"ports": [[chip, port], [chip, port]], "dispatch": bool,
+// "line_bytes_per_cycle": B/cycle, "link_latency_cycles": cycles} (docs/systems.md).
+std::vector<EthLinkSpec> parse_links(const nlohmann::json& v, const std::string& where,
+                                     const SystemConfig& s) {
+    require(v.is_array(), where, "expected a list of links");
+    std::vector<EthLinkSpec> out;
+    std::set<std::pair<int, int>> used;
+    for (size_t i = 0; i < v.size(); ++i) {
+        const auto& l = v[i];
+        const std::string at = fmt::format("{}[{}]", where, i);
+        EthLinkSpec spec;
+        try {
+            if (l.is_array()) {
+                require(l.size() == 4, at, "expected [chip, port, chip, port]");
+                spec.chips = {l[0].get<int>(), l[2].get<int>()};
+                spec.channels = {l[1].get<int>(), l[3].get<int>()};
+            } else {
+                require(l.is_object() && l.contains("ports"), at,
+                        "expected [chip, port, chip, port] or an object with \"ports\"");
+                for (const auto& [k, _] : l.items())
+                    require(k == "ports" || k == "dispatch" || k == "line_bytes_per_cycle" ||
+                                k == "link_latency_cycles",
+                            at, "unknown key '" + k + "'");
+                const auto& p = l.at("ports");
+                require(p.is_array() && p.size() == 2 && p[0].size() == 2 && p[1].size() == 2, at,
+                        "\"ports\" is [[chip, port], [chip, port]]");
+                spec.chips = {p[0][0].get<int>(), p[1][0].get<int>()};
+                spec.channels = {p[0][1].get<int>(), p[1][1].get<int>()};
+                spec.dispatch = l.value("dispatch", false);
+                if (l.contains("line_bytes_per_cycle"))
+                    spec.line_bytes_per_cycle = l["line_bytes_per_cycle"].get<double>();
+                if (l.contains("link_latency_cycles"))
+                    spec.link_latency_cycles = l["link_latency_cycles"].get<Cycle>();
+            }
+        } catch (const nlohmann::json::exception& e) {
+            throw ConfigError(at + ": bad value: " + e.what());
+        }
+        for (int side = 0; side < 2; ++side) {
+            const int chip = spec.chips[side], ch = spec.channels[side];
+            require(chip >= 0 && chip < s.num_chips && ch >= 0 &&
+                        ch < static_cast<int>(s.chip.eth_tiles.size()),
+                    at, fmt::format("port (chip {}, E{}) does not exist", chip, ch));
+            require(used.insert({chip, ch}).second, at,
+                    fmt::format("port (chip {}, E{}) is wired twice", chip, ch));
+        }
+        require(spec.chips[0] != spec.chips[1], at, "a link joins two different chips");
+        require(!spec.line_bytes_per_cycle || *spec.line_bytes_per_cycle > 0, at,
+                "line_bytes_per_cycle must be positive");
+        out.push_back(spec);
+    }
+    return out;
+}
+
+nlohmann::json links_json(const std::vector<EthLinkSpec>& links) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& l : links) {
+        nlohmann::json j = {{"ports", {{l.chips[0], l.channels[0]}, {l.chips[1], l.channels[1]}}},
+                            {"dispatch", l.dispatch}};
+        if (l.line_bytes_per_cycle) j["line_bytes_per_cycle"] = *l.line_bytes_per_cycle;
+        if (l.link_latency_cycles) j["link_latency_cycles"] = *l.link_latency_cycles;
+        out.push_back(j);
+    }
+    return out;
+}
+
 }  // namespace
 
 SystemConfig load_system(const std::string& name_or_file,
@@ -165,8 +236,11 @@ SystemConfig load_system(const std::string& name_or_file,
     p.constant("num_chips", "chips", s.num_chips, "chips on the board");
     p.constant("worker_cols", "x", s.worker_cols, "NoC0 x of the logical worker grid columns");
     p.constant("worker_rows", "y", s.worker_rows, "NoC0 y of the logical worker grid rows");
-    p.constant("eth_links", "chip,port,chip,port", s.eth_links,
-               "Ethernet links: chip, port, chip, port");
+    p.constant("mesh_shape", "rows,cols", s.mesh_shape, "rows and columns of the chip mesh");
+    p.constant("mesh_coords", "row,col per chip", s.mesh_coords, "each chip's place in the mesh");
+    nlohmann::json links;
+    p.constant("eth_links", "chip,port,chip,port", links,
+               "Ethernet links: [chip, port, chip, port] or an object with overrides");
     p.finish();
     require(s.num_chips >= 1 && s.num_chips <= 64, file + ".num_chips", "must be in [1, 64]");
     require(!s.worker_cols.empty() && !s.worker_rows.empty(), file + ".worker_cols/rows",
@@ -175,11 +249,17 @@ SystemConfig load_system(const std::string& name_or_file,
         for (int y : s.worker_rows)
             require(s.chip.is_tensix({x, y}), file + ".worker_cols/rows",
                     fmt::format("worker {}-{} is not a Tensix tile of {}", x, y, s.chip.name));
-    for (const auto& l : s.eth_links)
-        require(l[0] >= 0 && l[0] < s.num_chips && l[2] >= 0 && l[2] < s.num_chips && l[1] >= 0 &&
-                    l[1] < static_cast<int>(s.chip.eth.size()) && l[3] >= 0 &&
-                    l[3] < static_cast<int>(s.chip.eth.size()),
-                file + ".eth_links", "link names a chip or port that does not exist");
+    require(s.mesh_coords.size() == static_cast<size_t>(s.num_chips), file + ".mesh_coords",
+            fmt::format("needs one [row, col] per chip ({})", s.num_chips));
+    for (size_t i = 0; i < s.mesh_coords.size(); ++i) {
+        const auto [r, c] = s.mesh_coords[i];
+        require(r >= 0 && r < s.mesh_shape[0] && c >= 0 && c < s.mesh_shape[1] &&
+                    s.chip_at(r, c) == static_cast<int>(i),
+                file + ".mesh_coords",
+                fmt::format("chip {} at [{}, {}] is outside the {}x{} mesh or shares its place", i,
+                            r, c, s.mesh_shape[0], s.mesh_shape[1]));
+    }
+    s.eth_links = parse_links(links, file + ".eth_links", s);
     return s;
 }
 
@@ -193,7 +273,9 @@ nlohmann::json to_json(const SystemConfig& s) {
             {"num_chips", c(s.num_chips, "chips")},
             {"worker_cols", c(s.worker_cols, "x")},
             {"worker_rows", c(s.worker_rows, "y")},
-            {"eth_links", c(s.eth_links, "chip,port,chip,port")}};
+            {"mesh_shape", c(s.mesh_shape, "rows,cols")},
+            {"mesh_coords", c(s.mesh_coords, "row,col per chip")},
+            {"eth_links", c(links_json(s.eth_links), "chip,port,chip,port")}};
 }
 
 }  // namespace tensim

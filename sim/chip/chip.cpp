@@ -44,12 +44,47 @@ Chip::Chip(const SystemConfig& sys, int chip_id)
             std::make_unique<DramTile>(*m_dram, m_cfg.dram, static_cast<int>(g), m_id));
         for (auto xy : m_cfg.dram_groups[g]) m_niu->place(xy, m_dram_tiles.back().get(), false);
     }
+
+    // Ethernet tiles: ERISC L1 in its own window below 4 GiB; multicast does not reach them.
+    const uint32_t eth_bytes = m_cfg.eth.l1_size_bytes();
+    uint32_t eth_stride = 1;
+    while (eth_stride < eth_bytes) eth_stride <<= 1;
+    const size_t n_eth = m_cfg.eth_tiles.size();
+    if (n_eth) {
+        m_eth_memory = std::make_unique<LowMemory>(n_eth * eth_stride);
+        L1Window eth_window{
+            static_cast<uint32_t>(reinterpret_cast<uintptr_t>(m_eth_memory->data())), eth_stride,
+            static_cast<uint32_t>(n_eth)};
+        for (size_t ch = 0; ch < n_eth; ++ch) {
+            m_eth.push_back(std::make_unique<EthTile>(
+                m_cfg.eth, m_cfg.tensix, m_cfg.risc, m_cfg.compute, m_cfg.clock, m_id,
+                static_cast<int>(ch), m_cfg.eth_tiles[ch], m_eth_memory->data() + ch * eth_stride,
+                eth_window));
+            m_eth.back()->core().set_noc_port(this);
+            m_niu->place(m_cfg.eth_tiles[ch], &m_eth.back()->core().l1_endpoint(), false);
+        }
+    }
+}
+
+EthTile& Chip::eth(int channel) {
+    if (channel < 0 || channel >= num_eth())
+        throw HostError(fmt::format("chip{}: Ethernet channel {} does not exist (E0..E{})", m_id,
+                                    channel, num_eth() - 1));
+    return *m_eth[static_cast<size_t>(channel)];
+}
+
+std::vector<TensixCore*> Chip::cores() {
+    std::vector<TensixCore*> out;
+    for (auto& c : m_workers) out.push_back(c.get());
+    for (auto& e : m_eth) out.push_back(&e->core());
+    return out;
 }
 
 Chip::~Chip() { cancel_in_flight(); }
 
 void Chip::cancel_in_flight() {
     m_niu->cancel_in_flight();
+    for (auto& e : m_eth) e->cancel_in_flight();
     for (int i = 0; i < m_dram->num_channels(); ++i) m_dram->channel(i).clear_reservations();
 }
 
@@ -81,13 +116,13 @@ uint64_t Chip::bank_noc_addr(bool dram, uint32_t bank, uint32_t addr, int noc) c
 }
 
 void Chip::shutdown_threads() {
-    for (auto& c : m_workers)
-        for (int r = 0; r < 5; ++r) c->thread(static_cast<Risc>(r)).shutdown();
+    for (TensixCore* c : cores())
+        for (uint32_t r = 0; r < c->config().riscs; ++r) c->thread(static_cast<Risc>(r)).shutdown();
 }
 
 bool Chip::threads_finished() const {
-    for (const auto& c : m_workers)
-        for (int r = 0; r < 5; ++r)
+    for (TensixCore* c : const_cast<Chip*>(this)->cores())
+        for (uint32_t r = 0; r < c->config().riscs; ++r)
             if (!c->thread(static_cast<Risc>(r)).finished()) return false;
     return true;
 }

@@ -14,6 +14,7 @@
 #include "common/low_memory.hpp"
 #include "dram/dram.hpp"
 #include "dram/dram_tile.hpp"
+#include "eth/eth_tile.hpp"
 #include "noc/noc.hpp"
 #include "noc/transactions.hpp"
 #include "tensix/noc_port.hpp"
@@ -39,6 +40,10 @@ public:
     const std::vector<std::unique_ptr<TensixCore>>& workers() const { return m_workers; }
     Noc& noc(int i) { return m_niu->noc(i); }
     Dram& dram() { return *m_dram; }
+    // Ethernet tile E<channel> (its ERISC core, L1 and port); links are wired by the System.
+    int num_eth() const { return static_cast<int>(m_eth.size()); }
+    EthTile& eth(int channel);
+    const std::vector<std::unique_ptr<EthTile>>& eth_tiles() const { return m_eth; }
     const std::vector<DramBank>& dram_banks() const { return m_banks; }
 
     // ---- NoC transactions, issued by `t` at cycle t0 (its first packet leaves one issue cost
@@ -77,6 +82,8 @@ public:
     void cancel_in_flight();
 
     // ---- threads ----
+    // Every core whose threads may run kernels: the workers, then the Ethernet tiles' cores.
+    std::vector<TensixCore*> cores();
     void shutdown_threads();
     bool threads_finished() const;
 
@@ -94,6 +101,8 @@ private:
     std::map<NocXY, TensixCore*> m_by_xy;
     std::unique_ptr<Dram> m_dram;
     std::vector<std::unique_ptr<DramTile>> m_dram_tiles;  // one per DRAM group
+    std::unique_ptr<LowMemory> m_eth_memory;
+    std::vector<std::unique_ptr<EthTile>> m_eth;  // by channel
     std::vector<DramBank> m_banks;
     // Last, so that it goes first: its pending deliveries refer to the endpoints above.
     std::unique_ptr<NocTransactions> m_niu;

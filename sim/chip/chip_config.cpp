@@ -32,7 +32,7 @@ void ChipConfig::load_grid(Params& g) {
     g.constant("eth", "xy", e, "Ethernet tiles (ports E0..)");
     g.constant("pcie", "xy", p, "PCIe tiles");
     g.constant("arc", "xy", a, "ARC tiles");
-    eth = xy_list(e);
+    eth_tiles = xy_list(e);
     pcie = xy_list(p);
     arc = xy_list(a);
     g.require(noc.grid_x > 0 && noc.grid_y > 0, "size", "must be positive");
@@ -58,6 +58,8 @@ void ChipConfig::validate(const std::string& path) const {
                 fmt::format("bank {}: endpoint index {} is not an endpoint of DRAM group {}", b, i,
                             g));
     }
+    require(eth_tiles.size() == eth.tiles, path + ".eth.tiles",
+            fmt::format("{} Ethernet tiles, but grid.eth places {}", eth.tiles, eth_tiles.size()));
     for (int x : tensix_cols)
         require(x >= 0 && x < noc.grid_x, path + ".grid.tensix_cols", "outside the grid");
     for (int y : tensix_rows)
@@ -75,12 +77,33 @@ void ChipConfig::validate(const std::string& path) const {
                             xy.x, xy.y));
         }
     }
-    for (const auto& [key, tiles] : {std::pair<const char*, const std::vector<NocXY>*>{"eth", &eth},
-                                     {"pcie", &pcie},
-                                     {"arc", &arc}})
+    for (const auto& [key, tiles] :
+         {std::pair<const char*, const std::vector<NocXY>*>{"eth", &eth_tiles},
+          {"pcie", &pcie},
+          {"arc", &arc}})
         for (auto xy : *tiles)
             require(inside(xy) && !is_tensix(xy) && taken.insert(xy).second, path + ".grid." + key,
                     fmt::format("tile {}-{} is outside the grid or on another tile", xy.x, xy.y));
+}
+
+EthConfig EthLinkSpec::config(const EthConfig& chip) const {
+    EthConfig c = chip;
+    if (line_bytes_per_cycle) c.line_bytes_per_cycle = *line_bytes_per_cycle;
+    if (link_latency_cycles) c.link_latency_cycles = *link_latency_cycles;
+    return c;
+}
+
+const EthLinkSpec* SystemConfig::link_at(int chip, int channel) const {
+    for (const auto& l : eth_links)
+        for (int side = 0; side < 2; ++side)
+            if (l.chips[side] == chip && l.channels[side] == channel) return &l;
+    return nullptr;
+}
+
+int SystemConfig::chip_at(int row, int col) const {
+    for (size_t i = 0; i < mesh_coords.size(); ++i)
+        if (mesh_coords[i] == std::array<int, 2>{row, col}) return static_cast<int>(i);
+    return -1;
 }
 
 bool ChipConfig::is_tensix(NocXY xy) const {

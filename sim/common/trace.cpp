@@ -7,8 +7,9 @@ Sink* g_sink = nullptr;
 }
 
 const char* lane_name(Lane l) {
-    static const char* names[] = {"brisc", "ncrisc", "trisc0", "trisc1", "trisc2", "unpack",
-                                  "fpu",   "sfpu",   "pack",   "noc",    "dram"};
+    static const char* names[] = {"brisc",  "ncrisc", "trisc0",  "trisc1",  "trisc2",
+                                  "unpack", "fpu",    "sfpu",    "pack",    "noc",
+                                  "dram",   "erisc",  "eth_noc", "eth_link"};
     return names[static_cast<int>(l)];
 }
 

@@ -21,13 +21,16 @@ enum class Lane : uint8_t {
     sfpu,
     pack,
     noc,
-    dram
+    dram,
+    erisc,    // an Ethernet tile's ERISC (x is the channel)
+    eth_noc,  // NoC traffic into an Ethernet tile's L1 (x is the channel)
+    eth_link  // the sending direction of an Ethernet port (x is the channel)
 };
 const char* lane_name(Lane l);
 
 struct Track {
     int chip = 0;
-    int x = 0, y = 0;  // logical core; for Lane::dram, x is the channel and y is 0
+    int x = 0, y = 0;  // logical core; for Lane::dram and the Ethernet lanes, x is the channel
     Lane lane = Lane::brisc;
 };
 

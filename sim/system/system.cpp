@@ -64,6 +64,10 @@ std::string describe(RiscThread& t) {
             return "tile_regs_wait: math has not committed Dst (tile_regs_commit)";
         case WaitInfo::other:
             return "end of kernel: NoC traffic still in flight";
+        case WaitInfo::eth:
+            return fmt::format("Ethernet wait: L1 word 0x{:x} is {}, waiting for {}{}", w.cb,
+                               c.word(w.cb), w.count == 0xffffffffu ? "a change" : "",
+                               w.count == 0xffffffffu ? "" : std::to_string(w.count));
         default:
             return "running, not blocked in any wait (a loop that never ends?)";
     }
@@ -74,6 +78,16 @@ std::string describe(RiscThread& t) {
 System::System(const SystemConfig& cfg) : m_cfg(cfg) {
     start_kernel_once();
     for (int i = 0; i < cfg.num_chips; ++i) m_chips.push_back(std::make_unique<Chip>(cfg, i));
+    // Each link is two independent directions, each owned by its sending port.
+    for (const auto& l : cfg.eth_links) {
+        const EthConfig link = l.config(cfg.chip.eth);
+        for (int side = 0; side < 2; ++side) {
+            Chip& from = chip(l.chips[side]);
+            EthTile& tx = from.eth(l.channels[side]);
+            tx.connect(chip(l.chips[1 - side]).eth(l.channels[1 - side]), link, l.dispatch);
+            from.stats().add(tx.tx()->stats());
+        }
+    }
 }
 
 System::~System() {
@@ -101,17 +115,22 @@ void System::stop_run() {
 
 std::string System::waiting_report() {
     std::string r;
-    for (auto& chip : m_chips)
-        for (const auto& core : chip->workers())
-            for (int i = 0; i < 5; ++i) {
+    // Chip by chip, so a hang across chips reads as each chip's part of it.
+    for (auto& chip : m_chips) {
+        std::string part;
+        for (TensixCore* core : chip->cores())
+            for (uint32_t i = 0; i < core->config().riscs; ++i) {
                 RiscThread& t = core->thread(static_cast<Risc>(i));
                 if (!t.running()) continue;
                 const WaitInfo& w = t.wait_info();
                 std::string at = w.file ? fmt::format(" at {}:{}", w.file, w.line) : "";
-                r += fmt::format("  {} {} kernel {}{}: {} (since cycle {})\n", core->name(),
-                                 risc_name(t.risc()), t.kernel().kernel_name, at, describe(t),
-                                 t.wait_since());
+                part += fmt::format("  {} {} kernel {}{}: {} (since cycle {})\n", core->name(),
+                                    core->is_eth() ? "ERISC" : risc_name(t.risc()),
+                                    t.kernel().kernel_name, at, describe(t), t.wait_since());
             }
+        if (!part.empty() && m_chips.size() > 1) r += fmt::format(" chip{}:\n", chip->id());
+        r += part;
+    }
     return r;
 }
 
@@ -138,7 +157,7 @@ void System::run_until(const std::function<bool()>& done, Cycle limit_cycles,
                 "deadlock at cycle {}: no thread can make progress:\n{}", clk.now(), state));
         poked_state = state;
         for (auto& chip : m_chips)
-            for (const auto& core : chip->workers()) core->notify_changed();
+            for (TensixCore* core : chip->cores()) core->notify_changed();
     }
 }
 

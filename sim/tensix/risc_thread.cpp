@@ -26,7 +26,7 @@ const char* wait_kind_name(WaitInfo::Kind k) {
     static const char* names[] = {"none",       "cb_reserve",    "cb_wait",   "semaphore",
                                   "semaphore",  "noc_read",      "noc_write", "noc_write",
                                   "noc_atomic", "noc_barrier",   "src_free",  "src_full",
-                                  "dst_free",   "dst_committed", "noc_drain"};
+                                  "dst_free",   "dst_committed", "noc_drain", "eth"};
     static_assert(sizeof(names) / sizeof(names[0]) == WaitInfo::kinds);
     return names[k];
 }
@@ -137,6 +137,7 @@ void RiscThread::wait_until(const std::function<bool()>& pred, const WaitInfo& w
 }
 
 trace::Track RiscThread::track() const {
+    if (m_core.is_eth()) return {m_core.chip_id(), m_core.eth_channel(), 0, trace::Lane::erisc};
     return {m_core.chip_id(), m_core.logical_x(), m_core.logical_y(),
             static_cast<trace::Lane>(m_risc)};
 }
@@ -146,7 +147,8 @@ void RiscThread::wake_if_ready() {
 }
 
 std::string RiscThread::where(const char* file, uint32_t line) const {
-    std::string s = fmt::format("{} {}", m_core.name(), risc_name(m_risc));
+    std::string s =
+        fmt::format("{} {}", m_core.name(), m_core.is_eth() ? "ERISC" : risc_name(m_risc));
     if (!m_launch.kernel_name.empty()) s += fmt::format(" kernel {}", m_launch.kernel_name);
     if (file && line) s += fmt::format(" (line {})", line);
     return s;

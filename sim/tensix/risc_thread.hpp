@@ -68,6 +68,7 @@ struct WaitInfo {
         dst_free,
         dst_committed,
         other,
+        eth,  // an ERISC waiting on an L1 word the link writes (erisc_info, a buffer flag)
         kinds
     };
     Kind kind = none;

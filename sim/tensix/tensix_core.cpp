@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "noc/serialisation.hpp"
@@ -23,18 +24,23 @@ TensixCore::TensixCore(const TensixConfig& cfg, const RiscConfig& risc_cfg,
       m_window(window),
       m_window_addr(static_cast<uint32_t>(reinterpret_cast<uintptr_t>(l1))),
       m_compute(compute_cfg, *this) {
-    for (int r = 0; r < 5; ++r) {
+    // A Tensix tile has five RISCs; an Ethernet tile's core has one (the ERISC).
+    for (int r = 0; r < static_cast<int>(std::min<uint32_t>(cfg.riscs, 5)); ++r) {
         m_threads[r] = std::make_unique<RiscThread>(*this, static_cast<Risc>(r), risc_cfg);
         m_initiators[r] = std::make_unique<RiscInitiator>(*m_threads[r]);
     }
 }
 
 void TensixCore::notify_changed() {
+    ++m_changes;
     for (auto& t : m_threads)
         if (t) t->wake_if_ready();
 }
 
 std::string TensixCore::name() const {
+    if (m_eth)
+        return fmt::format("chip{} eth core (0,{}) [noc0 {}-{}]", m_chip_id, m_eth_channel, m_xy.x,
+                           m_xy.y);
     return fmt::format("chip{} core ({},{}) [noc0 {}-{}]", m_chip_id, m_logical_x, m_logical_y,
                        m_xy.x, m_xy.y);
 }

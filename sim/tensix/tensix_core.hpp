@@ -19,6 +19,7 @@
 namespace tensim {
 
 class Params;
+class EthTile;
 
 // Defaults are Wormhole's, equal to sim/arch/wormhole_b0.json (test_arch checks); load() in
 // tensix_config.cpp declares each key with its unit and doc.
@@ -59,6 +60,13 @@ public:
     int logical_y() const { return m_logical_y; }
     std::string name() const;  // "chip0 core (lx,ly) [x-y]"
 
+    // The core of an Ethernet tile (sim/eth): its one RISC is the ERISC, its logical coordinates
+    // are TT-Metal's (0, channel), and its tracks go to the chip's Ethernet timeline.
+    void set_eth(EthTile* tile, int channel) { m_eth = tile, m_eth_channel = channel; }
+    EthTile* eth() const { return m_eth; }
+    bool is_eth() const { return m_eth != nullptr; }
+    int eth_channel() const { return m_eth_channel; }
+
     // ---- L1 ----
     uint8_t* l1() { return m_l1; }
     uint32_t l1_size() const { return m_cfg.l1_size_bytes(); }
@@ -92,6 +100,8 @@ public:
     // Any change a waiting thread may care about (CB counter, semaphore, NoC delivery/ack), made
     // before the call: wakes the threads of this core whose wait condition now holds.
     void notify_changed();
+    // Counts notify_changed calls: a kernel polling L1 in a loop waits for the next change.
+    uint64_t changes() const { return m_changes; }
 
 private:
     TensixConfig m_cfg;
@@ -109,6 +119,9 @@ private:
     ComputeEngine m_compute;
     L1Endpoint m_l1_endpoint{*this};
     std::array<std::unique_ptr<RiscInitiator>, 5> m_initiators;
+    EthTile* m_eth = nullptr;
+    int m_eth_channel = -1;
+    uint64_t m_changes = 0;
 };
 
 }  // namespace tensim

@@ -41,6 +41,7 @@ std::string L1Endpoint::describe() const {
 }
 
 trace::Track L1Endpoint::track(uint64_t) const {
+    if (m_core.is_eth()) return {m_core.chip_id(), m_core.eth_channel(), 0, trace::Lane::eth_noc};
     return {m_core.chip_id(), m_core.logical_x(), m_core.logical_y(), trace::Lane::noc};
 }
 

@@ -575,6 +575,7 @@ Prediction predict(bench::Session& s, const Case& c, bool include_large) {
     if (c.kind == "dram_read" || c.kind == "dram_write") return predict_dram(s, c, p);
     if (c.kind == "sfpu") return predict_sfpu(s, c, p);
     if (c.kind == "matmul_single_core") return predict_matmul_single_core(s, c, p);
+    if (c.kind == "eth_latency" || c.kind == "eth_transfer") return predict_eth(c, p);
     return predict_matmul(s, c, p, include_large);
 }
 

@@ -315,4 +315,55 @@ bool ReadFromDeviceL1(IDevice* device, const CoreCoord& core, uint32_t address, 
 }
 }  // namespace detail
 
+// ---- Ethernet cores of any IDevice (a MeshDevice answers for its device at (0, 0)) ----------
+
+namespace {
+tensim::Chip& chip_of(const IDevice& d) {
+    return tensim::host::impl_of(const_cast<IDevice&>(d)).chip();
+}
+// The Ethernet tile of logical Ethernet core (0, channel).
+tensim::EthTile& eth_tile(const IDevice& d, const CoreCoord& lc) {
+    tensim::Chip& ch = chip_of(d);
+    if (lc.x != 0 || lc.y >= static_cast<size_t>(ch.num_eth()))
+        throw HostError(fmt::format("chip{}: ({},{}) is not a logical Ethernet core (0, 0..{})",
+                                    ch.id(), lc.x, lc.y, ch.num_eth() - 1));
+    return ch.eth(static_cast<int>(lc.y));
+}
+}  // namespace
+
+std::unordered_set<CoreCoord> IDevice::get_active_ethernet_cores(bool skip_reserved) const {
+    std::unordered_set<CoreCoord> out;
+    for (const auto& e : chip_of(*this).eth_tiles())
+        if (e->connected() && !(skip_reserved && e->reserved_for_dispatch()))
+            out.insert(CoreCoord(0, static_cast<size_t>(e->channel())));
+    return out;
+}
+
+std::unordered_set<CoreCoord> IDevice::get_inactive_ethernet_cores() const {
+    std::unordered_set<CoreCoord> out;
+    for (const auto& e : chip_of(*this).eth_tiles())
+        if (!e->connected()) out.insert(CoreCoord(0, static_cast<size_t>(e->channel())));
+    return out;
+}
+
+bool IDevice::is_active_ethernet_core(CoreCoord c, bool skip_reserved) const {
+    return get_active_ethernet_cores(skip_reserved).count(c) > 0;
+}
+
+bool IDevice::is_inactive_ethernet_core(CoreCoord c) const {
+    return get_inactive_ethernet_cores().count(c) > 0;
+}
+
+CoreCoord IDevice::ethernet_core_from_logical_core(const CoreCoord& lc) const {
+    const tensim::NocXY xy = eth_tile(*this, lc).xy();
+    return CoreCoord(static_cast<size_t>(xy.x), static_cast<size_t>(xy.y));
+}
+
+std::tuple<chip_id_t, CoreCoord> IDevice::get_connected_ethernet_core(CoreCoord c) const {
+    const tensim::EthTile& e = eth_tile(*this, c);
+    if (!e.connected())
+        throw HostError(fmt::format("chip{}: Ethernet core (0,{}) has no link", e.chip_id(), c.y));
+    return {e.peer()->chip_id(), CoreCoord(0, static_cast<size_t>(e.peer()->channel()))};
+}
+
 }  // namespace tt::tt_metal

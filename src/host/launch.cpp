@@ -124,6 +124,35 @@ Placement place_cbs(ProgramImpl& p, DeviceImpl& dev) {
     return pl;
 }
 
+// An Ethernet kernel's cores: logical Ethernet cores (0, channel) whose tile has a link that is not
+// reserved for dispatch, one kernel each.
+void check_eth_cores(const KernelDef& k, DeviceImpl& dev, std::map<CoreCoord, std::string>& slots) {
+    Chip& ch = dev.chip();
+    for (const auto& r : k.cores.ranges())
+        for (const auto& c : r) {
+            if (c.x != 0 || c.y >= static_cast<size_t>(ch.num_eth()))
+                throw HostError(fmt::format(
+                    "chip{}: Ethernet kernel {} names core {}, not a logical Ethernet core "
+                    "(0, 0..{})",
+                    ch.id(), k.name, core_str(c), ch.num_eth() - 1));
+            const EthTile& e = ch.eth(static_cast<int>(c.y));
+            if (!e.connected())
+                throw HostError(fmt::format(
+                    "chip{}: Ethernet kernel {} on core {} (E{}): that Ethernet core is inactive "
+                    "(no link in system {})",
+                    ch.id(), k.name, core_str(c), c.y, dev.system().config().name));
+            if (e.reserved_for_dispatch())
+                throw HostError(fmt::format(
+                    "chip{}: Ethernet kernel {} on core {} (E{}): its link is reserved for "
+                    "dispatch (get_active_ethernet_cores(true) leaves it out)",
+                    ch.id(), k.name, core_str(c), c.y));
+            auto [it, fresh] = slots.emplace(c, k.name);
+            if (!fresh)
+                throw HostError(fmt::format("chip{}: Ethernet core {} gets two kernels: {} and {}",
+                                            ch.id(), core_str(c), it->second, k.name));
+        }
+}
+
 void check_cores(ProgramImpl& p, DeviceImpl& dev) {
     const auto& sys = dev.system().config();
     auto check = [&](const CoreRangeSet& set, const std::string& what) {
@@ -135,7 +164,12 @@ void check_cores(ProgramImpl& p, DeviceImpl& dev) {
     };
     std::map<std::pair<CoreCoord, int>, std::string> slots;
     std::map<CoreCoord, int> count;
+    std::map<CoreCoord, std::string> eth_slots;
     for (const auto& k : p.kernels) {
+        if (k.eth) {
+            check_eth_cores(k, dev, eth_slots);
+            continue;
+        }
         check(k.cores, "kernel " + k.name);
         for (const auto& r : k.cores.ranges())
             for (const auto& c : r) {
@@ -150,7 +184,7 @@ void check_cores(ProgramImpl& p, DeviceImpl& dev) {
                                                 sys.chip.tensix.max_kernels_per_core));
             }
     }
-    for (const auto& cb : p.cbs) check(cb.cores, "a circular buffer");
+    for (const auto& cb : p.cbs) check(cb.cores, "a circular buffer");  // workers only
     for (const auto& s : p.semaphores) check(s.cores, "a semaphore");
 }
 
@@ -191,6 +225,12 @@ void build_kernels(ProgramImpl& p, const Placement& pl) {
                 spec.processor = trisc;
                 k.binaries.push_back(jit::build(spec));
             }
+        } else if (k.eth) {
+            const auto& ec = std::get<tt::tt_metal::EthernetConfig>(k.config);
+            spec.processor = "erisc";
+            spec.noc = static_cast<uint8_t>(ec.noc);
+            spec.noc_mode = 0;
+            k.binaries.push_back(jit::build(spec));
         } else {
             const auto& dm = std::get<DataMovementConfig>(k.config);
             spec.processor = k.risc == 0 ? "brisc" : "ncrisc";
@@ -220,6 +260,7 @@ struct ThreadStart {
     int risc = 0;
     const std::string* kernel_name = nullptr;  // owned by `Prepared::kernel_names`
     bool compute = false;
+    bool eth = false;          // core is a logical Ethernet core: the kernel runs on its ERISC
     bool persistent = false;   // stopped once the program's other kernels have ended
     ComputeSettings settings;  // compute kernels
     std::shared_ptr<const jit::KernelBinary> binary;
@@ -240,9 +281,15 @@ struct Prepared {
     std::vector<std::string> kernel_names;
     Placement placement;
     std::vector<ThreadStart> threads;
-    std::set<CoreCoord> touched;
+    std::set<CoreCoord> touched;      // worker cores
+    std::set<CoreCoord> eth_touched;  // logical Ethernet cores
     std::vector<SemaphoreInit> semaphores;
 };
+
+// The core a thread of a program runs on: a worker, or an Ethernet tile's ERISC core.
+TensixCore& core_of(Chip& ch, const CoreCoord& c, bool eth) {
+    return eth ? ch.eth(static_cast<int>(c.y)).core() : ch.worker(int(c.x), int(c.y));
+}
 
 std::string program_name(const ProgramImpl& p) {
     if (!p.name.empty()) return p.name;
@@ -266,7 +313,7 @@ std::unique_ptr<Prepared> prepare(ProgramImpl& p, DeviceImpl& dev) {
     for (const auto& k : p.kernels) {
         out->kernel_names.push_back(k.name);
         for (const auto& r : k.cores.ranges())
-            for (const auto& c : r) out->touched.insert(c);
+            for (const auto& c : r) (k.eth ? out->eth_touched : out->touched).insert(c);
     }
     for (const auto& [c, _] : out->placement.cbs) out->touched.insert(c);
     for (const auto& s : p.semaphores)
@@ -300,10 +347,10 @@ std::unique_ptr<Prepared> prepare(ProgramImpl& p, DeviceImpl& dev) {
                                 it->second->words.begin() + it->second->view.rt_args_count);
                 const auto cbs = out->placement.cbs.find(c);
                 for (size_t i = 0; i < riscs.size(); ++i)
-                    out->threads.push_back({c, riscs[i], &out->kernel_names[ki], k.compute,
-                                            k.persistent, settings, k.binaries[i], args, common,
-                                            cbs == out->placement.cbs.end() ? &no_cbs
-                                                                            : &cbs->second});
+                    out->threads.push_back(
+                        {c, riscs[i], &out->kernel_names[ki], k.compute, k.eth, k.persistent,
+                         settings, k.binaries[i], args, common,
+                         cbs == out->placement.cbs.end() || k.eth ? &no_cbs : &cbs->second});
             }
     }
     return out;
@@ -328,16 +375,21 @@ void start(Prepared& pp, const std::shared_ptr<RunState>& state,
            std::vector<RiscThread*>& threads) {
     Chip& ch = pp.dev->chip();
     for (const auto& c : pp.touched) ch.worker(int(c.x), int(c.y)).clear_firmware_state();
+    for (const auto& c : pp.eth_touched) {
+        TensixCore& e = ch.eth(static_cast<int>(c.y)).core();
+        e.clear_firmware_state();
+        std::memset(e.l1() + eth_l1_map::erisc_info, 0, eth_l1_map::erisc_info_bytes);
+    }
     for (const auto& s : pp.semaphores)
         ch.worker(int(s.core.x), int(s.core.y)).word(l1_map::semaphore(s.id)) = s.value;
     for (const auto& ts : pp.threads)
-        if (ch.worker(int(ts.core.x), int(ts.core.y)).thread(static_cast<Risc>(ts.risc)).running())
+        if (core_of(ch, ts.core, ts.eth).thread(static_cast<Risc>(ts.risc)).running())
             throw InternalError(fmt::format("chip {} core {} {} is still running a kernel", ch.id(),
                                             core_str(ts.core),
                                             risc_name(static_cast<Risc>(ts.risc))));
     std::set<CoreCoord> compute_reset;
     for (const auto& ts : pp.threads) {
-        TensixCore& core = ch.worker(int(ts.core.x), int(ts.core.y));
+        TensixCore& core = core_of(ch, ts.core, ts.eth);
         if (ts.compute && compute_reset.insert(ts.core).second) {
             core.compute().reset(ts.settings);
             core.compute().reset_stats();
@@ -396,10 +448,15 @@ ProgramStats collect(const Prepared& pp, const std::vector<RiscThread*>& threads
         const RiscThread& t = *threads[i];
         const ThreadStart& ts = pp.threads[i];
         end = std::max(end, t.end_cycle());
-        KernelRunStats k{
-            ch.id(),         int(ts.core.x),           int(ts.core.y),         risc_name(t.risc()),
-            *ts.kernel_name, t.start_cycle() - launch, t.end_cycle() - launch, {},
-            t.busy_cycles()};
+        KernelRunStats k{ch.id(),
+                         int(ts.core.x),
+                         int(ts.core.y),
+                         ts.eth ? "ERISC" : risc_name(t.risc()),
+                         *ts.kernel_name,
+                         t.start_cycle() - launch,
+                         t.end_cycle() - launch,
+                         {},
+                         t.busy_cycles()};
         const auto& stalls = t.stall_cycles();
         for (int w = 1; w < WaitInfo::kinds; ++w)
             if (stalls[w])

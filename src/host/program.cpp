@@ -59,11 +59,12 @@ KernelHandle CreateKernel(
     k.source_path = tensim::jit::resolve_kernel_path(file_name);
     k.cores = tensim::host::to_range_set(core_spec);
     k.config = config;
-    if (std::holds_alternative<EthernetConfig>(config))
-        throw HostError(
-            fmt::format("CreateKernel({}): Ethernet kernels are not modelled yet", file_name));
     k.compute = std::holds_alternative<ComputeConfig>(config);
-    k.risc = k.compute ? 2 : static_cast<int>(std::get<DataMovementConfig>(config).processor);
+    // An Ethernet kernel runs on the ERISC of each logical Ethernet core (0, channel) it names.
+    k.eth = std::holds_alternative<EthernetConfig>(config);
+    k.risc = k.compute ? 2
+             : k.eth   ? 0
+                       : static_cast<int>(std::get<DataMovementConfig>(config).processor);
     ProgramImpl& p = tensim::host::impl_of(program);
     p.kernels.push_back(std::move(k));
     return static_cast<KernelHandle>(p.kernels.size() - 1);

@@ -29,6 +29,7 @@ struct KernelDef {
                  tt::tt_metal::EthernetConfig>
         config;
     bool compute = false;  // a compute kernel runs on TRISC0-2, a data-movement one on `risc`
+    bool eth = false;      // an Ethernet kernel: `cores` are logical Ethernet cores, its ERISCs
     // A persistent kernel (a fabric router) serves the others: the program ends when its other
     // kernels have, and it is then stopped, as TT-Metal's persistent fabric outlives each op.
     bool persistent = false;

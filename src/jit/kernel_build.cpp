@@ -95,9 +95,14 @@ std::string wrapper_source(const KernelBuildSpec& s) {
              "`void kernel_main()`\", std::source_location::current());\n}\n";
         return w;
     }
-    w +=
-        s.processor == "brisc" ? "#define COMPILE_FOR_BRISC 1\n" : "#define COMPILE_FOR_NCRISC 1\n";
-    w += "#include \"dataflow_api.h\"\n";
+    if (s.processor == "erisc") {
+        // TT-Metal's ERISC build gives Ethernet kernels the ERISC API without an include.
+        w += "#define COMPILE_FOR_ERISC 1\n#include \"ethernet/dataflow_api.h\"\n";
+    } else {
+        w += s.processor == "brisc" ? "#define COMPILE_FOR_BRISC 1\n"
+                                    : "#define COMPILE_FOR_NCRISC 1\n";
+        w += "#include \"dataflow_api.h\"\n";
+    }
     w += "#include \"" + s.source_path + "\"\n";
     w += "extern \"C\" void tensim_kernel_entry() { kernel_main(); }\n";
     return w;

@@ -19,7 +19,7 @@ struct KernelBuildSpec {
     std::string source_path;   // resolved, absolute
     std::string display_name;  // as the user named it, for messages
     std::string
-        processor;  // "brisc", "ncrisc", or "trisc0".."trisc2" for the parts of a compute kernel
+        processor;  // "brisc", "ncrisc", "erisc", or "trisc0".."trisc2" (parts of a compute kernel)
     uint8_t noc = 0;
     uint8_t noc_mode = 0;
     std::vector<uint32_t> compile_args;

@@ -28,12 +28,18 @@ std::string escaped(std::string_view s) {
     return o;
 }
 
-// Process ids: one per core (chip, y, x), one per chip for its DRAM channels and NoC counters.
+bool is_eth(const trace::Track& t) { return t.lane >= trace::Lane::erisc; }
+
+// Process ids: one per core (chip, y, x), one per chip for its DRAM channels and NoC counters,
+// one per chip for its Ethernet tiles (ERISC, NoC and link lanes per channel).
 int pid_of(const trace::Track& t) {
     if (t.lane == trace::Lane::dram) return t.chip * 100000 + 99999;
+    if (is_eth(t)) return t.chip * 100000 + 99998;
     return t.chip * 100000 + t.y * 100 + t.x + 1;
 }
 int tid_of(const trace::Track& t) {
+    if (is_eth(t))
+        return t.x * 3 + static_cast<int>(t.lane) - static_cast<int>(trace::Lane::erisc) + 1;
     return t.lane == trace::Lane::dram ? t.x + 1 : static_cast<int>(t.lane) + 1;
 }
 
@@ -101,9 +107,12 @@ std::string PerfettoTrace::write(const std::string& path) const {
             fmt::format("chip{} DRAM and NoC", t.from.chip);
     for (const auto& [ids, t] : tracks) {
         bool dram = t.lane == trace::Lane::dram;
-        processes[ids.first] = dram ? fmt::format("chip{} DRAM and NoC", t.chip)
-                                    : fmt::format("chip{} core ({},{})", t.chip, t.x, t.y);
-        std::string thread = dram ? fmt::format("dram ch{}", t.x) : trace::lane_name(t.lane);
+        processes[ids.first] = dram        ? fmt::format("chip{} DRAM and NoC", t.chip)
+                               : is_eth(t) ? fmt::format("chip{} Ethernet", t.chip)
+                                           : fmt::format("chip{} core ({},{})", t.chip, t.x, t.y);
+        std::string thread = dram        ? fmt::format("dram ch{}", t.x)
+                             : is_eth(t) ? fmt::format("E{} {}", t.x, trace::lane_name(t.lane))
+                                         : trace::lane_name(t.lane);
         event(
             fmt::format("\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":{},\"tid\":{},\"args\":{{"
                         "\"name\":\"{}\"}}",

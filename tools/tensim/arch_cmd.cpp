@@ -21,7 +21,7 @@ void add(CLI::App& cmd) {
     g.show = cmd.add_subcommand("show",
                                 "Print the resolved architecture (board or chip name, or a file)");
     g.show->add_option("what", g.what,
-                       "n150, n300, wormhole_b0 or a JSON file (default: --system)");
+                       "n150, n300, t3000, galaxy, wormhole_b0 or a JSON file (default: --system)");
     g.show_common.add_to(*g.show);
     g.validate = cmd.add_subcommand("validate", "Check an architecture file: keys, units, values");
     g.validate->add_option("file", g.file, "JSON file (default: --system)");
@@ -35,8 +35,8 @@ int run(CLI::App&) {
         const nlohmann::json j = as_usage([&] { return resolved_architecture(what, c.set); });
         if (c.json_given && !c.json.empty())
             c.emit_json(nlohmann::ordered_json::parse(j.dump()));
-        else
-            std::cout << j.dump(2) << "\n";  // JSON is its human form too
+        else  // the chips, mesh and links, then every constant (JSON is its human form too)
+            std::cout << system_topology(what, c.set) << j.dump(2) << "\n";
         return kOk;
     }
     const Common& c = g.validate_common;

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <tuple>
+#include <unordered_set>
 #include <variant>
 #include <vector>
 
@@ -42,6 +44,21 @@ public:
     virtual DeviceAddr dram_size_per_channel() const = 0;
     virtual int num_hw_cqs() const = 0;
     virtual bool is_initialized() const = 0;
+
+    // ---- Ethernet cores: logical CoreCoord(0, channel), as TT-Metal numbers them ----
+    // (Defined once in device.cpp over the device's chip, so every IDevice has them.)
+    // Cores with a link; `skip_reserved_tunnel_cores` leaves out those of links reserved for
+    // dispatch.
+    virtual std::unordered_set<CoreCoord> get_active_ethernet_cores(
+        bool skip_reserved_tunnel_cores = false) const;
+    virtual std::unordered_set<CoreCoord> get_inactive_ethernet_cores() const;
+    virtual bool is_active_ethernet_core(CoreCoord logical_core,
+                                         bool skip_reserved_tunnel_cores = false) const;
+    virtual bool is_inactive_ethernet_core(CoreCoord logical_core) const;
+    // NoC0 coordinates of a logical Ethernet core.
+    virtual CoreCoord ethernet_core_from_logical_core(const CoreCoord& logical_core) const;
+    // The chip and logical Ethernet core at the other end of this core's link.
+    virtual std::tuple<chip_id_t, CoreCoord> get_connected_ethernet_core(CoreCoord eth_core) const;
 
 private:
     // tensim's side of the device: reached only inside the library (host, ops and bench through

@@ -42,7 +42,18 @@ TEST(ArchFiles, ShippedBoardsLoad) {
     auto n300 = tensim::load_system("n300");
     EXPECT_EQ(n300.num_chips, 2);
     ASSERT_EQ(n300.eth_links.size(), 2u);
-    EXPECT_EQ(n300.eth_links[0][1], 8);              // left chip E8 <-> right chip E0
+    EXPECT_EQ(n300.eth_links[0].channels, (std::array<int, 2>{8, 0}));  // E8 <-> E0
+    EXPECT_TRUE(n300.eth_links[0].dispatch);
+    EXPECT_FALSE(n300.eth_links[1].dispatch);
+    auto t3000 = tensim::load_system("t3000");
+    EXPECT_EQ(t3000.num_chips, 8);
+    EXPECT_EQ(t3000.mesh_shape, (std::array<int, 2>{2, 4}));
+    EXPECT_EQ(t3000.eth_links.size(), 20u);  // two per neighbour pair of the 2x4 mesh
+    auto galaxy = tensim::load_system("galaxy");
+    EXPECT_EQ(galaxy.num_chips, 32);
+    // An inner chip uses all 16 ports, four per neighbour.
+    const int inner = galaxy.chip_at(1, 3);
+    for (int ch = 0; ch < 16; ++ch) EXPECT_NE(galaxy.link_at(inner, ch), nullptr) << ch;
     auto chip = tensim::load_system("wormhole_b0");  // a chip file alone: the whole Tensix grid
     EXPECT_EQ(chip.grid_x(), 8);
     EXPECT_EQ(chip.grid_y(), 10);
@@ -127,6 +138,42 @@ TEST(ArchFiles, ResolvedConfigReloadsToTheSameConfig) {
     EXPECT_EQ(back.num_chips, 2);
     EXPECT_EQ(back.grid_x(), 8);
     EXPECT_EQ(back.chip.dram_banks()[5].endpoint, n300.chip.dram_banks()[5].endpoint);
+    EXPECT_EQ(back.eth_links, n300.eth_links);
+}
+
+TEST(ArchFiles, LinksAreChecked) {
+    auto board = [](nlohmann::json links) {
+        std::ifstream in(tensim::arch_dir() + "/n300.json");
+        nlohmann::json j = nlohmann::json::parse(in);
+        j["eth_links"]["value"] = links;
+        std::string file = ::testing::TempDir() + "/bad_links.json";
+        std::ofstream(file) << j.dump();
+        try {
+            tensim::load_system(file);
+        } catch (const tensim::ConfigError& e) {
+            return std::string(e.what());
+        }
+        return std::string("no error");
+    };
+    EXPECT_NE(board({{0, 8, 1, 0}, {0, 8, 1, 1}}).find("wired twice"), std::string::npos);
+    EXPECT_NE(board({{0, 16, 1, 0}}).find("does not exist"), std::string::npos);
+    EXPECT_NE(board({{{"ports", {{0, 1}, {1, 1}}}, {"speed", 3}}}).find("unknown key 'speed'"),
+              std::string::npos);
+    // Per-link overrides replace the chip's constants for that link only.
+    const std::string file = ::testing::TempDir() + "/slow_link.json";
+    {
+        std::ifstream in(tensim::arch_dir() + "/n300.json");
+        nlohmann::json j = nlohmann::json::parse(in);
+        j["eth_links"]["value"][1] = {{"ports", {{0, 9}, {1, 1}}},
+                                      {"line_bytes_per_cycle", 6.25},
+                                      {"link_latency_cycles", 900}};
+        std::ofstream(file) << j.dump();
+    }
+    const auto s = tensim::load_system(file);
+    const tensim::EthConfig slow = s.eth_links[1].config(s.chip.eth);
+    EXPECT_DOUBLE_EQ(slow.line_bytes_per_cycle, 6.25);
+    EXPECT_EQ(slow.link_latency_cycles, 900u);
+    EXPECT_EQ(s.eth_links[0].config(s.chip.eth), s.chip.eth);
 }
 
 }  // namespace
@@ -194,6 +241,8 @@ TEST(ArchDefaults, EveryDeclaredDefaultEqualsWormholeB0) {
         .clear();  // the SFPU table is data only (numerics::sfpu_default_cost otherwise)
     EXPECT_TRUE(c.compute == tensim::ComputeEngineConfig{})
         << "ComputeEngineConfig defaults differ (compute)";
+    EXPECT_TRUE(c.eth == tensim::EthConfig{})
+        << "EthConfig defaults differ from wormhole_b0.json eth";
     EXPECT_DOUBLE_EQ(c.clock.freq_mhz, tensim::ClockDomain{}.freq_mhz);
 }
 
@@ -235,8 +284,12 @@ TEST(ArchFiles, StructuralKeysAreChecked) {
     j["dram"]["channels_per_tile"]["value"] = 1;  // 6 tiles of one channel cannot hold 12
     EXPECT_NE(config_error(j).find("test.dram.channels"), std::string::npos) << config_error(j);
     j = chip_json();
-    j["eth"] = {{"link_gbytes_per_s", {{"value", 12.5}, {"unit", "GB/s"}, {"source", "x"}}}};
-    EXPECT_NE(config_error(j).find("unknown key 'eth'"), std::string::npos) << config_error(j);
+    j["eth"]["link_gbytes_per_s"] = {{"value", 12.5}, {"unit", "GB/s"}, {"source", "x"}};
+    EXPECT_NE(config_error(j).find("unknown key 'link_gbytes_per_s'"), std::string::npos)
+        << config_error(j);
+    j = chip_json();
+    j["eth"]["tiles"]["value"] = 8;  // grid.eth places 16
+    EXPECT_NE(config_error(j).find("test.eth.tiles"), std::string::npos) << config_error(j);
     j = chip_json();
     j["grid"]["pcie"]["value"] = {{1, 1}};  // a Tensix tile
     EXPECT_NE(config_error(j).find("test.grid.pcie"), std::string::npos) << config_error(j);
