@@ -83,7 +83,8 @@ void kernel_main() {
         }
     }
     noc_async_write_barrier();  // local pages have landed before anyone is told
-    const uint64_t sem_noc = get_noc_addr(waiter_x, waiter_y, sem);
+    // Addresses a router writes for us are plain L1 offsets.
+    const uint64_t sem_noc = get_noc_addr(waiter_x, waiter_y, tensim::kapi::fabric_l1_offset(sem));
     for (uint32_t g = 0; g < num_signals; ++g) {
         const uint32_t start = get_arg_val<uint32_t>(signals_at + 2 * g);
         const uint32_t range = get_arg_val<uint32_t>(signals_at + 2 * g + 1);

@@ -24,7 +24,9 @@ void kernel_main() {
     const InterleavedAddrGen<false> out_l = {.bank_base_address = arg(out_addr), .page_size = page};
     const InterleavedAddrGen<true> tmp = {.bank_base_address = arg(tmp_addr), .page_size = page};
     const InterleavedAddrGen<true> inter = {.bank_base_address = arg(inter_addr), .page_size = page};
-    const uint64_t next_recv = get_noc_addr(arg(self_x), arg(self_y), get_semaphore(arg(recv_sem)));
+    // Addresses a router writes for us are plain L1 offsets.
+    const uint64_t next_recv = get_noc_addr(arg(self_x), arg(self_y),
+                                            tensim::kapi::fabric_l1_offset(get_semaphore(arg(recv_sem))));
     const uint64_t other_tmp = get_noc_addr(arg(other_x), arg(other_y), get_semaphore(arg(tmp_sem)));
     std::size_t fa = steps + step_words * num;
     const bool has_fabric = get_arg_val<uint32_t>(fa++) != 0;

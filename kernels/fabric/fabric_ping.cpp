@@ -26,7 +26,8 @@ void kernel_main() {
     cb_reserve_back(tt::CBIndex::c_0, 1);
     const uint32_t header_addr = get_write_ptr(tt::CBIndex::c_0);
     auto* header = reinterpret_cast<volatile PacketHeader*>(header_addr);
-    const uint64_t peer_sem = get_noc_addr(peer_x, peer_y, ping);
+    // Addresses a router writes for us are plain L1 offsets.
+    const uint64_t peer_sem = get_noc_addr(peer_x, peer_y, tensim::kapi::fabric_l1_offset(ping));
     auto send = [&] {
         fabric.wait_for_empty_write_slot();
         header->to_chip_unicast(static_cast<uint8_t>(hops));

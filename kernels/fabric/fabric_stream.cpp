@@ -20,6 +20,9 @@ void kernel_main() {
     const uint32_t start = get_arg_val<uint32_t>(a++), range = get_arg_val<uint32_t>(a++);
     const uint32_t src = get_arg_val<uint32_t>(a++), dst = get_arg_val<uint32_t>(a++);
     const uint32_t done = get_semaphore(get_arg_val<uint32_t>(a++));
+    // Addresses a router writes for us are plain L1 offsets (tensim's kernel addresses are host
+    // pointers, meaningful only on the core that holds them).
+    const uint32_t done_offset = tensim::kapi::fabric_l1_offset(done);
     const uint32_t rx = get_arg_val<uint32_t>(a++), ry = get_arg_val<uint32_t>(a++);
     if (packets == 0) {
         noc_semaphore_wait(reinterpret_cast<volatile uint32_t*>(done), 1);
@@ -39,7 +42,7 @@ void kernel_main() {
         fabric.send_payload_flush_non_blocking_from_address(header_addr, sizeof(PacketHeader));
     }
     fabric.wait_for_empty_write_slot();
-    header->to_noc_unicast_atomic_inc({get_noc_addr(rx, ry, done), 1});
+    header->to_noc_unicast_atomic_inc({get_noc_addr(rx, ry, done_offset), 1});
     fabric.send_payload_flush_blocking_from_address(header_addr, sizeof(PacketHeader));
     fabric.close();
 }

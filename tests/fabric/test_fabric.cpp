@@ -74,6 +74,11 @@ struct Stream {
     }
 };
 
+void zero(IDevice* d, uint32_t addr, uint32_t bytes) {
+    std::vector<uint32_t> z(bytes / 4, 0);
+    detail::WriteToDeviceL1(d, {0, 0}, addr, z);
+}
+
 std::vector<uint32_t> read(IDevice* d, uint32_t addr, uint32_t bytes) {
     std::vector<uint32_t> v;
     detail::ReadFromDeviceL1(d, {0, 0}, addr, bytes, v);
@@ -108,7 +113,7 @@ TEST_F(T3000, UnicastWriteCrossesThreeChipsAndLands) {
     std::iota(src.begin(), src.end(), 7u);
     detail::WriteToDeviceL1(chain[0], {0, 0}, kSrc, src);
     for (size_t i = 1; i < 4; ++i)
-        detail::WriteToDeviceL1(chain[i], {0, 0}, kDst, std::vector<uint32_t>(payload / 4, 0));
+        zero(chain[i], kDst, payload);
     Stream s(chain, {});
     s.run(3, payload, 3, 1);
     EXPECT_EQ(read(chain[3], kDst, payload), src);
@@ -123,7 +128,7 @@ TEST_F(T3000, MulticastLandsOnEveryChipOfItsRange) {
     std::iota(src.begin(), src.end(), 100u);
     detail::WriteToDeviceL1(chain[0], {0, 0}, kSrc, src);
     for (size_t i = 1; i < 5; ++i)
-        detail::WriteToDeviceL1(chain[i], {0, 0}, kDst, std::vector<uint32_t>(payload / 4, 0));
+        zero(chain[i], kDst, payload);
     Stream s(chain, {});
     s.run(2, payload, 2, 2);  // chips 2 and 3
     EXPECT_EQ(read(chain[2], kDst, payload), src);
@@ -141,7 +146,7 @@ TEST_F(T3000, OneSlotPerChannelStillDeliversEverything) {
     uint64_t cycles[2] = {};
     for (int tight = 0; tight < 2; ++tight) {
         detail::WriteToDeviceL1(chain[0], {0, 0}, kSrc, src);
-        detail::WriteToDeviceL1(chain[2], {0, 0}, kDst, std::vector<uint32_t>(payload / 4, 0));
+        zero(chain[2], kDst, payload);
         FabricConfig cfg;
         if (tight) cfg.sender_slots = cfg.receiver_slots = 1;
         Stream s(chain, cfg);

@@ -22,6 +22,7 @@
 #include "../dataflow_api.h"
 #include "fabric_edm_packet_header.hpp"
 #include "fabric_router_layout.h"
+#include "tensim_fabric.h"
 
 namespace tt::tt_fabric {
 
@@ -52,15 +53,15 @@ struct WorkerToFabricEdmSender {
 
     uint32_t max_payload_bytes() const { return slot_bytes - sizeof(PacketHeader); }
 
-    // Tells the router where to report the slots it frees.
+    // Tells the router where to report the slots it frees: our NoC coordinates and semaphore.
     void open(const tensim::kapi::Loc& loc = tensim::kapi::Loc::current()) {
         const uint32_t info = base + tensim::fabric_layout::producer_info(channel);
-        noc_inline_dw_write(get_noc_addr(edm_noc_x, edm_noc_y, info), my_x[0], 0xF, noc_index, loc);
-        noc_inline_dw_write(get_noc_addr(edm_noc_x, edm_noc_y, info + 4), my_y[0], 0xF, noc_index,
-                            loc);
-        noc_inline_dw_write(get_noc_addr(edm_noc_x, edm_noc_y, info + 8),
-                            static_cast<uint32_t>(reinterpret_cast<uintptr_t>(taken)), 0xF,
-                            noc_index, loc);
+        const uint32_t words[3] = {my_x[0], my_y[0],
+                                   tensim::kapi::fabric_l1_offset(static_cast<uint32_t>(
+                                       reinterpret_cast<uintptr_t>(taken)))};
+        for (uint32_t i = 0; i < 3; ++i)
+            noc_inline_dw_write(get_noc_addr(edm_noc_x, edm_noc_y, info + 4 * i), words[i], 0xF,
+                                noc_index, loc);
     }
     // Waits until the router has taken every packet we sent.
     void close(const tensim::kapi::Loc& loc = tensim::kapi::Loc::current()) {

@@ -22,7 +22,7 @@ constexpr uint32_t kTxCountStage = 32;
 constexpr uint32_t kRxFreedStage = 48;
 // Per sender channel c: packets its producer has written (producers increment over the NoC).
 constexpr uint32_t sender_packets(uint32_t c) { return 64 + 16 * c; }
-// Per sender channel c: its producer's location {noc x, noc y, L1 address of the word where the
+// Per sender channel c: its producer's location {noc x, noc y, L1 offset of the word where the
 // router reports how many packets it has taken}, written when the producer opens the connection.
 constexpr uint32_t producer_info(uint32_t c) { return 144 + 16 * c; }
 // Written by the partner router: packets of ours its forwarding channel has taken.

@@ -12,6 +12,8 @@ namespace tensim::kapi {
 
 // The address a kernel dereferences for L1 offset (or address) `addr` of its own core.
 uint32_t fabric_l1_addr(uint32_t addr, const Loc& loc = Loc::current());
+// The plain L1 offset of a kernel address of its own core (what another core's NoC command names).
+uint32_t fabric_l1_offset(uint32_t addr, const Loc& loc = Loc::current());
 // Adds `cycles` of work to the running RISC's time.
 void fabric_spend_cycles(uint32_t cycles);
 
