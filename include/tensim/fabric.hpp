@@ -39,7 +39,7 @@ struct FabricConfig {
     uint32_t worker_channels = 1;    // sender channels for workers, per router (1..4)
     // ERISC firmware cycles per packet a router sends or handles: reading the counters and the
     // header, programming the command, updating credits. Calibrated (docs/ccl.md).
-    uint32_t router_packet_cycles = 250;
+    uint32_t router_packet_cycles = 20;
 };
 
 class Fabric {

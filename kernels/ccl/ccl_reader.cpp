@@ -24,14 +24,16 @@ void kernel_main() {
         const uint32_t q0 = get_arg_val<uint32_t>(a++), q1 = get_arg_val<uint32_t>(a++);
         for (uint32_t q = q0; q < q1; q += k) {
             const uint32_t n = q1 - q < k ? q1 - q : k;
-            cb_reserve_back(cb, n);
+            // Whole packets of k pages move through the CB (a short last one is padded), so a
+            // packet never wraps round the CB's end.
+            cb_reserve_back(cb, k);
             uint32_t dst = get_write_ptr(cb);
             for (uint32_t j = 0; j < n; ++j, dst += page) {
                 const uint32_t p = (q + j) / cols * in_cols + off + (q + j) % cols;
                 noc_async_read(in_dram ? dram.get_noc_addr(p) : l1.get_noc_addr(p), dst, page);
             }
             noc_async_read_barrier();
-            cb_push_back(cb, n);
+            cb_push_back(cb, k);
         }
     }
 }

@@ -6,7 +6,8 @@
 // destination set with an atomic increment of the op's semaphore on the waiter core, which the
 // router lands after the data; the waiter (expected > 0) then waits for every signal due here.
 // Args: out_addr, out_is_dram, page_bytes, pages_per_packet, num_slices, then per slice
-// {start, range, out_col_offset, slice_cols, out_cols, first_page, end_page}; then num_signals and
+// {start, range, out_col_offset, slice_cols, out_cols, first_page, end_page, also_local}; then
+// num_signals and
 // per signal {start, range}; then waiter_x, waiter_y, semaphore id, expected; then has_fabric and
 // the fabric connection args.
 #include <cstdint>
@@ -25,7 +26,7 @@ void kernel_main() {
     const uint32_t k = get_arg_val<uint32_t>(a++);
     const uint32_t num_slices = get_arg_val<uint32_t>(a++);
     const uint32_t slices_at = a;
-    a += 7 * num_slices;
+    a += 8 * num_slices;
     const uint32_t num_signals = get_arg_val<uint32_t>(a++);
     const uint32_t signals_at = a;
     a += 2 * num_signals;
@@ -49,14 +50,15 @@ void kernel_main() {
     auto out_noc = [&](uint32_t p) { return out_dram ? dram.get_noc_addr(p) : l1.get_noc_addr(p); };
 
     for (uint32_t s = 0; s < num_slices; ++s) {
-        uint32_t b = slices_at + 7 * s;
+        uint32_t b = slices_at + 8 * s;
         const uint32_t start = get_arg_val<uint32_t>(b++), range = get_arg_val<uint32_t>(b++);
         const uint32_t off = get_arg_val<uint32_t>(b++), cols = get_arg_val<uint32_t>(b++);
         const uint32_t out_cols = get_arg_val<uint32_t>(b++);
         const uint32_t q0 = get_arg_val<uint32_t>(b++), q1 = get_arg_val<uint32_t>(b++);
+        const bool local = range == 0 || get_arg_val<uint32_t>(b++) != 0;
         for (uint32_t q = q0; q < q1; q += k) {
             const uint32_t n = q1 - q < k ? q1 - q : k;
-            cb_wait_front(cb, n);
+            cb_wait_front(cb, k);  // whole packets, the last one padded (reader)
             const uint32_t src = get_read_ptr(cb);
             tt::tt_fabric::NocUnicastScatterCommandHeader scatter{};
             for (uint32_t j = 0; j < n; ++j) {
@@ -64,7 +66,7 @@ void kernel_main() {
                 scatter.noc_address[j] = out_noc(p);
                 if (j + 1 < tt::tt_fabric::NOC_SCATTER_WRITE_MAX_CHUNKS)
                     scatter.chunk_size[j] = static_cast<uint16_t>(page);
-                if (range == 0) noc_async_write(src + j * page, scatter.noc_address[j], page);
+                if (local) noc_async_write(src + j * page, scatter.noc_address[j], page);
             }
             if (range > 0) {
                 fabric.wait_for_empty_write_slot();
@@ -79,7 +81,8 @@ void kernel_main() {
             } else {
                 noc_async_writes_flushed();
             }
-            cb_pop_front(cb, n);
+            if (local && range > 0) noc_async_writes_flushed();
+            cb_pop_front(cb, k);
         }
     }
     noc_async_write_barrier();  // local pages have landed before anyone is told

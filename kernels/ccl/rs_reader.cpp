@@ -29,7 +29,9 @@ void kernel_main() {
         const uint32_t arrived_before = arg(b + s_arrival) * per_slice;
         for (uint32_t q = first; q < end; q += k) {
             const uint32_t n = end - q < k ? end - q : k;
-            cb_reserve_back(tt::CBIndex::c_0, n);
+            // Whole packets of k pages move through the CBs (a short last one is padded), so a
+            // packet never wraps round a CB's end.
+            cb_reserve_back(tt::CBIndex::c_0, k);
             uint32_t dst = get_write_ptr(tt::CBIndex::c_0);
             if (from_tmp) noc_semaphore_wait_min(tmp_ready, tmp_read += n);
             for (uint32_t i = 0; i < n; ++i, dst += page) {
@@ -40,10 +42,10 @@ void kernel_main() {
                 noc_async_read(src, dst, page);
             }
             noc_async_read_barrier();
-            cb_push_back(tt::CBIndex::c_0, n);
+            cb_push_back(tt::CBIndex::c_0, k);
             if (!reduce) continue;
             noc_semaphore_wait_min(recv, arrived_before + (q - first) + n);
-            cb_reserve_back(tt::CBIndex::c_1, n);
+            cb_reserve_back(tt::CBIndex::c_1, k);
             dst = get_write_ptr(tt::CBIndex::c_1);
             for (uint32_t i = 0; i < n; ++i, dst += page) {
                 const uint32_t row = (q + i) / Cs, col = (q + i) % Cs;
@@ -51,7 +53,7 @@ void kernel_main() {
                                page);
             }
             noc_async_read_barrier();
-            cb_push_back(tt::CBIndex::c_1, n);
+            cb_push_back(tt::CBIndex::c_1, k);
         }
     }
 }

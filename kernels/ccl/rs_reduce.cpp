@@ -11,7 +11,10 @@ using namespace ccl_rs;
 namespace NAMESPACE {
 void MAIN {
     constexpr auto own = tt::CBIndex::c_0, in = tt::CBIndex::c_1, out = tt::CBIndex::c_2;
-    const uint32_t pages = get_arg_val<uint32_t>(q1) - get_arg_val<uint32_t>(q0);
+    // Whole packets of k pages, the last one padded (the reader's CB protocol).
+    const uint32_t k = get_arg_val<uint32_t>(pages_per_packet);
+    const uint32_t span = get_arg_val<uint32_t>(q1) - get_arg_val<uint32_t>(q0);
+    const uint32_t pages = (span + k - 1) / k * k;
     const uint32_t num = get_arg_val<uint32_t>(num_steps);
     binary_op_init_common(own, in, out);
     for (uint32_t s = 0; s < num; ++s) {

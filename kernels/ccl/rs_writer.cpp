@@ -50,7 +50,7 @@ void kernel_main() {
         uint32_t unsignalled = 0, packets = 0;
         for (uint32_t q = first; q < end; q += k) {
             const uint32_t n = end - q < k ? end - q : k;
-            cb_wait_front(tt::CBIndex::c_2, n);
+            cb_wait_front(tt::CBIndex::c_2, k);  // whole packets, the last one padded
             const uint32_t src = get_read_ptr(tt::CBIndex::c_2);
             tt::tt_fabric::NocUnicastScatterCommandHeader scatter{};
             for (uint32_t i = 0; i < n; ++i) {
@@ -87,7 +87,7 @@ void kernel_main() {
             } else {
                 noc_async_writes_flushed();
             }
-            cb_pop_front(tt::CBIndex::c_2, n);
+            cb_pop_front(tt::CBIndex::c_2, k);
         }
         if (unsignalled) signal(unsignalled);
     }

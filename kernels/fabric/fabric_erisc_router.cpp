@@ -10,7 +10,10 @@
 //   router -> peer:       the router sends the slot, then its packet count, over the link; the
 //                         peer sends back how many receiver slots it has freed;
 //   receiver -> partner:  a forwarded packet goes into the partner's channel W like a worker's.
-// A slot is free again once its bytes have left (the link and NoC copy data at issue).
+// A slot is free again once its bytes are on their way (the link and NoC copy data at issue).
+// On a ring, packets that cross the dateline link (the one closing the ring in each direction)
+// continue on virtual channel 1, with their own receiver and forwarding buffers: no cycle of full
+// buffers can form round the ring (TT-Metal's datelines).
 // Runs until the program's other kernels end (a persistent kernel). Channels are served round
 // robin, one packet per visit; when nothing can move, the router sleeps until its L1 changes.
 #include <cstdint>
@@ -75,58 +78,84 @@ void kernel_main() {
     const uint32_t S = get_arg_val<uint32_t>(kArgSenderSlots);
     const uint32_t R = get_arg_val<uint32_t>(kArgReceiverSlots);
     const uint32_t W = get_arg_val<uint32_t>(kArgWorkerChannels);
+    const uint32_t vcs = get_arg_val<uint32_t>(kArgVcs);
+    const bool dateline = get_arg_val<uint32_t>(kArgDateline) != 0;
     const bool has_partner = get_arg_val<uint32_t>(kArgHasPartner) != 0;
     const uint32_t partner_x = get_arg_val<uint32_t>(kArgPartnerX);
     const uint32_t partner_y = get_arg_val<uint32_t>(kArgPartnerY);
     const uint32_t packet_cycles = get_arg_val<uint32_t>(kArgPacketCycles);
-    const uint32_t channels = W + 1;  // channel W: forwards from the partner
+    const uint32_t channels = W + vcs;  // channel W + v: forwards on VC v from the partner
 
     for (uint32_t off = 0; off < kControlBytes; off += 4) *word(base + off) = 0;
 
     uint32_t taken[kMaxSenderChannels] = {};  // packets taken per sender channel
-    uint32_t tx_sent = 0;                     // packets sent over the link
-    uint32_t rx_done = 0;                     // received packets handled
-    uint32_t fwd_sent = 0;                    // packets handed to the partner
-    volatile uint32_t* rx_sent = word(base + kRxPacketsSent);
-    volatile uint32_t* tx_freed = word(base + kTxPacketsFreed);
-    volatile uint32_t* fwd_freed = word(base + kFwdPacketsFreed);
-    uint32_t next = 0;
+    uint32_t tx_sent[kMaxVcs] = {};           // packets sent over the link, per VC
+    uint32_t rx_done[kMaxVcs] = {};           // received packets handled, per VC
+    uint32_t fwd_sent[kMaxVcs] = {};          // packets handed to the partner, per VC
+    uint32_t next = 0, next_vc = 0;
+    // Counters owed to the peer. They are cumulative, so one send carries every update so far;
+    // they follow the data they count on the same TX queue. The router never waits for the queue
+    // while it has other work (TT-Metal's EDM updates the peer's stream registers the same way,
+    // without stalling on the payload).
+    bool tx_count_due[kMaxVcs] = {}, rx_freed_due[kMaxVcs] = {};
+    auto send_due = [&]() {
+        for (uint32_t v = 0; v < vcs; ++v) {
+            if (tx_count_due[v]) {
+                *word(base + tx_count_stage(v)) = tx_sent[v];
+                send_word(base + tx_count_stage(v), base + rx_packets_sent(v));
+                tx_count_due[v] = false;
+                return true;
+            }
+            if (rx_freed_due[v]) {
+                *word(base + rx_freed_stage(v)) = rx_done[v];
+                send_word(base + rx_freed_stage(v), base + tx_packets_freed(v));
+                rx_freed_due[v] = false;
+                return true;
+            }
+        }
+        return false;
+    };
 
     for (;;) {
         bool moved = false;
-        // One packet from the next sender channel that has one, if the peer has a free slot.
-        if (tx_sent - *tx_freed < R) {
-            for (uint32_t k = 0; k < channels; ++k) {
-                const uint32_t c = (next + k) % channels;
-                if (*word(base + sender_packets(c)) == taken[c]) continue;
-                const uint32_t slot = sender_slot(base, slot_bytes, S, c, taken[c] % S);
-                const auto* h = reinterpret_cast<volatile PacketHeader*>(word(slot));
-                const uint32_t bytes = align16(sizeof(PacketHeader) + h->payload_size_bytes);
-                tensim::kapi::fabric_spend_cycles(packet_cycles);
-                // Link addresses are plain L1 offsets, the same on both ends.
-                internal_::eth_send_packet(
-                    0, slot >> 4, receiver_slot(base, slot_bytes, S, channels, tx_sent % R) >> 4,
-                    bytes >> 4);
-                *word(base + kTxCountStage) = ++tx_sent;
-                send_word(base + kTxCountStage, base + kRxPacketsSent);
-                ++taken[c];
-                // Credits back to the producer: a worker's semaphore, or the partner's word.
-                if (c < W) {
-                    const uint32_t info = base + producer_info(c);
-                    noc_inline_dw_write(get_noc_addr(*word(info), *word(info + 4), *word(info + 8)),
-                                        taken[c]);
-                } else {
-                    noc_inline_dw_write(get_noc_addr(partner_x, partner_y, base + kFwdPacketsFreed),
-                                        taken[c]);
-                }
-                next = c + 1;
-                moved = true;
-                break;
+        if (!eth_txq_is_busy()) moved = send_due();
+        // One packet from the next sender channel that has one and whose VC has a free slot at
+        // the peer. Packets cross the dateline onto VC 1 and stay there.
+        for (uint32_t k = 0; !moved && !eth_txq_is_busy() && k < channels; ++k) {
+            const uint32_t c = (next + k) % channels;
+            if (*word(base + sender_packets(c)) == taken[c]) continue;
+            const uint32_t v = dateline ? vcs - 1 : (c >= W ? c - W : 0);
+            if (tx_sent[v] - *word(base + tx_packets_freed(v)) >= R) continue;
+            const uint32_t slot = sender_slot(base, slot_bytes, S, c, taken[c] % S);
+            const auto* h = reinterpret_cast<volatile PacketHeader*>(word(slot));
+            const uint32_t bytes = align16(sizeof(PacketHeader) + h->payload_size_bytes);
+            tensim::kapi::fabric_spend_cycles(packet_cycles);
+            // Link addresses are plain L1 offsets, the same on both ends.
+            internal_::eth_send_packet(
+                0, slot >> 4,
+                receiver_slot(base, slot_bytes, S, channels, R, v, tx_sent[v] % R) >> 4,
+                bytes >> 4);
+            ++tx_sent[v];
+            tx_count_due[v] = true;
+            ++taken[c];
+            // Credits back to the producer: a worker's semaphore, or the partner's word.
+            if (c < W) {
+                const uint32_t info = base + producer_info(c);
+                noc_inline_dw_write(get_noc_addr(*word(info), *word(info + 4), *word(info + 8)),
+                                    taken[c]);
+            } else {
+                noc_inline_dw_write(
+                    get_noc_addr(partner_x, partner_y, base + fwd_packets_freed(c - W)), taken[c]);
             }
+            next = c + 1;
+            moved = true;
+            break;
         }
-        // The next received packet: delivered here, handed on, or both (multicast).
-        if (*rx_sent != rx_done) {
-            const uint32_t slot = receiver_slot(base, slot_bytes, S, channels, rx_done % R);
+        // The next received packet of a VC: delivered here, handed on, or both (multicast).
+        for (uint32_t k = 0; k < vcs; ++k) {
+            const uint32_t v = (next_vc + k) % vcs;
+            if (*word(base + rx_packets_sent(v)) == rx_done[v]) continue;
+            const uint32_t slot = receiver_slot(base, slot_bytes, S, channels, R, v, rx_done[v] % R);
             auto* h = reinterpret_cast<volatile PacketHeader*>(word(slot));
             const bool multicast = h->chip_send_type == tt::tt_fabric::CHIP_MULTICAST;
             const bool here = h->start_distance == 1;
@@ -135,30 +164,33 @@ void kernel_main() {
                 tensim::kapi::kernel_fail(
                     "fabric packet routed past the end of the line (its hop count is larger than "
                     "the chips in that direction)");
-            if (!onward || fwd_sent - *fwd_freed < S) {
-                tensim::kapi::fabric_spend_cycles(packet_cycles);
-                const uint32_t payload = tensim::kapi::fabric_l1_addr(slot) + sizeof(PacketHeader);
-                if (here) deliver(h, payload);
-                if (onward) {
-                    if (here)
-                        h->range = h->range - 1;  // multicast: the next chip is the new first
-                    else
-                        h->start_distance = h->start_distance - 1;
-                    const uint32_t bytes = align16(sizeof(PacketHeader) + h->payload_size_bytes);
-                    noc_async_write(tensim::kapi::fabric_l1_addr(slot),
-                                    get_noc_addr(partner_x, partner_y,
-                                                 sender_slot(base, slot_bytes, S, W, fwd_sent % S)),
-                                    bytes);
-                    noc_semaphore_inc(get_noc_addr(partner_x, partner_y, base + sender_packets(W)),
-                                      1);
-                    ++fwd_sent;
-                }
-                noc_async_writes_flushed();  // the slot's bytes have left: free it
-                *word(base + kRxFreedStage) = ++rx_done;
-                send_word(base + kRxFreedStage, base + kTxPacketsFreed);
-                moved = true;
+            if (onward && fwd_sent[v] - *word(base + fwd_packets_freed(v)) >= S) continue;
+            tensim::kapi::fabric_spend_cycles(packet_cycles);
+            const uint32_t payload = tensim::kapi::fabric_l1_addr(slot) + sizeof(PacketHeader);
+            if (here) deliver(h, payload);
+            if (onward) {
+                if (here)
+                    h->range = h->range - 1;  // multicast: the next chip is the new first
+                else
+                    h->start_distance = h->start_distance - 1;
+                const uint32_t bytes = align16(sizeof(PacketHeader) + h->payload_size_bytes);
+                noc_async_write(tensim::kapi::fabric_l1_addr(slot),
+                                get_noc_addr(partner_x, partner_y,
+                                             sender_slot(base, slot_bytes, S, W + v, fwd_sent[v] % S)),
+                                bytes);
+                noc_semaphore_inc(get_noc_addr(partner_x, partner_y, base + sender_packets(W + v)), 1);
+                ++fwd_sent[v];
             }
+            // TT-Metal's receiver tags a slot's writes with a transaction id and frees the slot
+            // when they complete, without stalling the next packet; tensim's NoC copies the bytes
+            // when a write issues, so the slot is free now.
+            ++rx_done[v];
+            rx_freed_due[v] = true;
+            next_vc = v + 1;
+            moved = true;
+            break;
         }
-        if (!moved) run_routing();
+        // Nothing else to do: send what is owed (waiting for the queue), else sleep until L1 changes.
+        if (!moved && !send_due()) run_routing();
     }
 }

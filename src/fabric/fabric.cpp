@@ -51,9 +51,9 @@ Fabric::Fabric(std::vector<IDevice*> chain, FabricConfig cfg)
     if (n < 2) throw HostError("a fabric needs at least two chips");
     if (cfg.num_links < 1 || cfg.num_links > 4)
         throw HostError(fmt::format("num_links {} is not in 1..4", cfg.num_links));
-    if (cfg.worker_channels < 1 || cfg.worker_channels + 1 > layout::kMaxSenderChannels)
+    if (cfg.worker_channels < 1 || cfg.worker_channels + layout::kMaxVcs > layout::kMaxSenderChannels)
         throw HostError(fmt::format("worker_channels {} is not in 1..{}", cfg.worker_channels,
-                                    layout::kMaxSenderChannels - 1));
+                                    layout::kMaxSenderChannels - layout::kMaxVcs));
     const EthConfig& eth = eth_of(m_chain[0]);
     m_payload = cfg.max_payload_bytes ? cfg.max_payload_bytes : eth.fabric_default_payload_bytes;
     if (m_payload > eth.fabric_max_payload_bytes)
@@ -64,9 +64,12 @@ Fabric::Fabric(std::vector<IDevice*> chain, FabricConfig cfg)
     // As TT-Metal's builder: fewer slots (halving, receiver first) until the channels fit L1.
     m_sender_slots = cfg.sender_slots;
     m_receiver_slots = cfg.receiver_slots;
+    // A ring needs a second virtual channel (own receiver and forwarding buffers) past its dateline.
+    const uint32_t vcs = cfg.topology == Topology::ring && m_chain.size() > 2 ? 2 : 1;
     auto bytes = [&] {
         return uint64_t(layout::kControlBytes) +
-               uint64_t((cfg.worker_channels + 1) * m_sender_slots + m_receiver_slots) * m_slot;
+               uint64_t((cfg.worker_channels + vcs) * m_sender_slots + vcs * m_receiver_slots) *
+                   m_slot;
     };
     const uint64_t room = eth.l1_unreserved_end_bytes - m_base;
     while (bytes() > room && (m_sender_slots > 2 || m_receiver_slots > 2)) {
@@ -151,6 +154,12 @@ void Fabric::add_routers(const std::vector<tt::tt_metal::Program*>& programs) co
                 args[layout::kArgSenderSlots] = m_sender_slots;
                 args[layout::kArgReceiverSlots] = m_receiver_slots;
                 args[layout::kArgWorkerChannels] = m_cfg.worker_channels;
+                const bool ring = m_cfg.topology == Topology::ring;
+                args[layout::kArgVcs] = ring ? 2 : 1;
+                // The dateline: the link closing the ring, in each direction.
+                const size_t last = m_chain.size() - 1;
+                args[layout::kArgDateline] =
+                    ring && ((d == 0 && i == last) || (d == 1 && i == 0)) ? 1 : 0;
                 args[layout::kArgHasPartner] = partner ? 1 : 0;
                 args[layout::kArgPartnerX] = static_cast<uint32_t>(pxy.x);
                 args[layout::kArgPartnerY] = static_cast<uint32_t>(pxy.y);

@@ -172,7 +172,8 @@ void build_send_op(CclRun& run, const std::vector<Tensor>& in, const std::vector
                         throw InternalError("a CCL slice crosses a chain end");
                     const auto [q0, q1] = share(s.rows * s.cols, L, l);
                     ra.insert(ra.end(), {s.in_off, s.cols, s.in_cols, q0, q1});
-                    wa.insert(wa.end(), {s.start, s.range, s.out_off, s.cols, s.out_cols, q0, q1});
+                    wa.insert(wa.end(), {s.start, s.range, s.out_off, s.cols, s.out_cols, q0, q1,
+                                         s.local_too ? 1u : 0u});
                 }
                 wa.push_back(static_cast<uint32_t>(w.signals.size()));
                 for (auto [st, rg] : w.signals) wa.insert(wa.end(), {st, rg});
@@ -233,14 +234,20 @@ std::vector<Tensor> all_gather(const std::vector<Tensor>& in, const CclConfig& c
         detail::CclWork w;
         const uint32_t i = static_cast<uint32_t>(pos);
         detail::CclSlice sl{0, 0, 0, i * Ct, Ct, Ct, n * Ct, R};
-        if (dir == Direction::forward) w.slices.push_back(sl);  // the local copy
         uint32_t hops = run.fab->has_router(pos, dir) ? run.fab->hops(pos, dir) : 0;
         if (ring) hops = dir == Direction::forward ? ring_forward_hops(n) : n - 1 - ring_forward_hops(n);
+        // The shard's own copy rides with the forward worker's sends (one read of the input);
+        // the backward worker takes it at the line's end, where nothing goes forward.
+        const bool copies = dir == Direction::forward ? hops > 0 || !run.fab->has_router(pos, Direction::backward)
+                                                      : !run.fab->has_router(pos, Direction::forward) || run.fab->hops(pos, Direction::forward) == 0;
         if (hops) {
             sl.start = 1;
             sl.range = hops;
+            sl.local_too = copies;
             w.slices.push_back(sl);
             w.signals.push_back({1, hops});
+        } else if (copies) {
+            w.slices.push_back(sl);
         }
         return w;
     });
@@ -272,7 +279,10 @@ std::vector<Tensor> all_to_all(const std::vector<Tensor>& in, const CclConfig& c
         for (uint32_t j = 0; j < n; ++j) {
             detail::CclSlice sl{0, 0, j * Cs, i * Cs, Cs, Ct, Ct, R};
             if (j == i) {
-                if (dir == Direction::forward) w.slices.push_back(sl);
+                // The local block goes with the direction that sends fewer blocks.
+                const uint32_t ahead = ring ? ring_forward_hops(n) : n - 1 - i;
+                const uint32_t behind = ring ? n - 1 - ahead : i;
+                if ((dir == Direction::forward) == (ahead < behind)) w.slices.push_back(sl);
                 continue;
             }
             // Line: the side j is on; ring: the shorter way (ties forward).

@@ -16,10 +16,11 @@ namespace tensim::ops::detail {
 
 // A run of pages a worker moves: rows x cols tiles taken at column in_off of the input (in_cols
 // wide) and put at column out_off of the output (out_cols wide), on this chip (range 0) or on
-// the chips start .. start+range-1 hops away in the worker's direction.
+// the chips start .. start+range-1 hops away in the worker's direction (and, local_too, here).
 struct CclSlice {
     uint32_t start = 0, range = 0;
     uint32_t in_off = 0, out_off = 0, cols = 0, in_cols = 0, out_cols = 0, rows = 0;
+    bool local_too = false;  // a fabric slice also written to this chip's output (one read)
 };
 struct CclWork {
     std::vector<CclSlice> slices;
