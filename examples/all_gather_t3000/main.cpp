@@ -18,7 +18,8 @@ int main() {
     std::vector<IDevice*> devices;
     for (size_t i = 0; i < tt::tt_metal::GetNumAvailableDevices(); ++i)
         devices.push_back(tt::tt_metal::CreateDevice(static_cast<int>(i)));
-    const auto chain = tensim::fabric::Fabric::find_chain(devices, 8, tensim::fabric::Topology::ring, 1);
+    const auto chain =
+        tensim::fabric::Fabric::find_chain(devices, 8, tensim::fabric::Topology::ring, 1);
 
     const Shape shard{1, 32, 1024};
     // Element (r, c) of chip i's shard: distinct per chip, exact in bfloat16.
@@ -54,7 +55,8 @@ int main() {
         std::printf("FAIL: %zu wrong elements\n", bad);
         return 1;
     }
-    std::printf("PASS: all_gather of 8 x [32 x 1024] bfloat16 on a T3000 ring: %llu cycles (%.2f us)\n",
-                static_cast<unsigned long long>(plan.device_cycles), plan.device_time_us);
+    std::printf(
+        "PASS: all_gather of 8 x [32 x 1024] bfloat16 on a T3000 ring: %llu cycles (%.2f us)\n",
+        static_cast<unsigned long long>(plan.device_cycles), plan.device_time_us);
     return 0;
 }

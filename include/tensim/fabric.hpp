@@ -1,14 +1,15 @@
 // tensim's 1D TT-Fabric on the host side: routers (kernels/fabric/fabric_erisc_router.cpp) on the
 // Ethernet cores joining consecutive chips of a line or ring, and the runtime args that connect a
-// Tensix worker to one of them (the worker side is kernel_api/fabric/edm_fabric_worker_adapters.hpp).
-// Modelled after TT-Metal's FABRIC_1D / FABRIC_1D_RING: per neighbour and link one router on each
-// chip facing it; a packet is unicast to the chip `d` hops away or multicast to a range of chips,
-// forwarded by the routers of the chips in between. Each link is its own routing plane.
-// Numbers (TT-Metal defaults, tt_metal/fabric/builder/fabric_builder_config.hpp and
-// erisc_datamover_builder.cpp; tech_reports/CCLs/CCL_bandwidth.md): 8 sender and 16 receiver
-// buffer slots per channel on Wormhole lines and rings, a 48 B header, the max payload from the
-// chip's eth section (4352 B default, 7616 B max). The router's per-packet firmware cycles are
-// tensim's calibrated figure (docs/ccl.md).
+// Tensix worker to one of them (the worker side is
+// kernel_api/fabric/edm_fabric_worker_adapters.hpp). Modelled after TT-Metal's FABRIC_1D /
+// FABRIC_1D_RING: per neighbour and link one router on each chip facing it; a packet is unicast to
+// the chip `d` hops away or multicast to a range of chips, forwarded by the routers of the chips in
+// between. Each link is its own routing plane. Numbers (TT-Metal defaults,
+// tt_metal/fabric/builder/fabric_builder_config.hpp and erisc_datamover_builder.cpp;
+// tech_reports/CCLs/CCL_bandwidth.md): 8 sender and 16 receiver buffer slots per channel on
+// Wormhole lines and rings, a 48 B header, the max payload from the chip's eth section (4352 B
+// default, 7616 B max). The router's per-packet firmware cycles are tensim's calibrated figure
+// (docs/ccl.md).
 #pragma once
 #include <cstdint>
 #include <string>

@@ -92,8 +92,8 @@ void kernel_main() {
         const uint32_t start = get_arg_val<uint32_t>(signals_at + 2 * g);
         const uint32_t range = get_arg_val<uint32_t>(signals_at + 2 * g + 1);
         fabric.wait_for_empty_write_slot();
-        header->to_chip_multicast(
-            MulticastRoutingCommandHeader{static_cast<uint8_t>(start), static_cast<uint8_t>(range)});
+        header->to_chip_multicast(MulticastRoutingCommandHeader{static_cast<uint8_t>(start),
+                                                                static_cast<uint8_t>(range)});
         header->to_noc_unicast_atomic_inc({sem_noc, 1});
         fabric.send_payload_flush_blocking_from_address(header_addr, sizeof(PacketHeader));
     }

@@ -9,9 +9,30 @@
 
 namespace ccl_rs {
 enum Arg : uint32_t {
-    in_addr, in_dram, out_addr, out_dram, tmp_addr, inter_addr, page, pages_per_packet, in_cols,
-    slice_cols, inter_cols, dir, chips, q0, q1, recv_sem, tmp_sem, self_x, self_y, other_x,
-    other_y, sync_every, num_steps, steps  // then 5 words per step, then the fabric args
+    in_addr,
+    in_dram,
+    out_addr,
+    out_dram,
+    tmp_addr,
+    inter_addr,
+    page,
+    pages_per_packet,
+    in_cols,
+    slice_cols,
+    inter_cols,
+    dir,
+    chips,
+    q0,
+    q1,
+    recv_sem,
+    tmp_sem,
+    self_x,
+    self_y,
+    other_x,
+    other_y,
+    sync_every,
+    num_steps,
+    steps  // then 5 words per step, then the fabric args
 };
 enum StepWord : uint32_t { s_slice, s_own_src, s_recv, s_arrival, s_dst, step_words };
 enum Dst : uint32_t { to_next = 0, to_out = 1, to_tmp = 2 };

@@ -17,7 +17,8 @@ void kernel_main() {
     const InterleavedAddrGen<true> in_d = {.bank_base_address = arg(in_addr), .page_size = page};
     const InterleavedAddrGen<false> in_l = {.bank_base_address = arg(in_addr), .page_size = page};
     const InterleavedAddrGen<true> tmp = {.bank_base_address = arg(tmp_addr), .page_size = page};
-    const InterleavedAddrGen<true> inter = {.bank_base_address = arg(inter_addr), .page_size = page};
+    const InterleavedAddrGen<true> inter = {.bank_base_address = arg(inter_addr),
+                                            .page_size = page};
     auto* recv = reinterpret_cast<volatile uint32_t*>(get_semaphore(arg(recv_sem)));
     auto* tmp_ready = reinterpret_cast<volatile uint32_t*>(get_semaphore(arg(tmp_sem)));
     const uint32_t per_slice = end - first;

@@ -23,11 +23,13 @@ void kernel_main() {
     const InterleavedAddrGen<true> out_d = {.bank_base_address = arg(out_addr), .page_size = page};
     const InterleavedAddrGen<false> out_l = {.bank_base_address = arg(out_addr), .page_size = page};
     const InterleavedAddrGen<true> tmp = {.bank_base_address = arg(tmp_addr), .page_size = page};
-    const InterleavedAddrGen<true> inter = {.bank_base_address = arg(inter_addr), .page_size = page};
+    const InterleavedAddrGen<true> inter = {.bank_base_address = arg(inter_addr),
+                                            .page_size = page};
     // Addresses a router writes for us are plain L1 offsets.
-    const uint64_t next_recv = get_noc_addr(arg(self_x), arg(self_y),
-                                            tensim::kapi::fabric_l1_offset(get_semaphore(arg(recv_sem))));
-    const uint64_t other_tmp = get_noc_addr(arg(other_x), arg(other_y), get_semaphore(arg(tmp_sem)));
+    const uint64_t next_recv = get_noc_addr(
+        arg(self_x), arg(self_y), tensim::kapi::fabric_l1_offset(get_semaphore(arg(recv_sem))));
+    const uint64_t other_tmp =
+        get_noc_addr(arg(other_x), arg(other_y), get_semaphore(arg(tmp_sem)));
     std::size_t fa = steps + step_words * num;
     const bool has_fabric = get_arg_val<uint32_t>(fa++) != 0;
     tt::tt_fabric::WorkerToFabricEdmSender fabric;
@@ -56,7 +58,8 @@ void kernel_main() {
             for (uint32_t i = 0; i < n; ++i) {
                 const uint32_t row = (q + i) / Cs, col = (q + i) % Cs;
                 if (dst == to_next) {
-                    scatter.noc_address[i] = inter.get_noc_addr(row * W + (d * n_chips + j) * Cs + col);
+                    scatter.noc_address[i] =
+                        inter.get_noc_addr(row * W + (d * n_chips + j) * Cs + col);
                     if (i + 1 < tt::tt_fabric::NOC_SCATTER_WRITE_MAX_CHUNKS)
                         scatter.chunk_size[i] = static_cast<uint16_t>(page);
                 } else {

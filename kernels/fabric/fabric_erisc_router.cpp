@@ -155,7 +155,8 @@ void kernel_main() {
         for (uint32_t k = 0; k < vcs; ++k) {
             const uint32_t v = (next_vc + k) % vcs;
             if (*word(base + rx_packets_sent(v)) == rx_done[v]) continue;
-            const uint32_t slot = receiver_slot(base, slot_bytes, S, channels, R, v, rx_done[v] % R);
+            const uint32_t slot =
+                receiver_slot(base, slot_bytes, S, channels, R, v, rx_done[v] % R);
             auto* h = reinterpret_cast<volatile PacketHeader*>(word(slot));
             const bool multicast = h->chip_send_type == tt::tt_fabric::CHIP_MULTICAST;
             const bool here = h->start_distance == 1;
@@ -174,11 +175,13 @@ void kernel_main() {
                 else
                     h->start_distance = h->start_distance - 1;
                 const uint32_t bytes = align16(sizeof(PacketHeader) + h->payload_size_bytes);
-                noc_async_write(tensim::kapi::fabric_l1_addr(slot),
-                                get_noc_addr(partner_x, partner_y,
-                                             sender_slot(base, slot_bytes, S, W + v, fwd_sent[v] % S)),
-                                bytes);
-                noc_semaphore_inc(get_noc_addr(partner_x, partner_y, base + sender_packets(W + v)), 1);
+                noc_async_write(
+                    tensim::kapi::fabric_l1_addr(slot),
+                    get_noc_addr(partner_x, partner_y,
+                                 sender_slot(base, slot_bytes, S, W + v, fwd_sent[v] % S)),
+                    bytes);
+                noc_semaphore_inc(get_noc_addr(partner_x, partner_y, base + sender_packets(W + v)),
+                                  1);
                 ++fwd_sent[v];
             }
             // TT-Metal's receiver tags a slot's writes with a transaction id and frees the slot
@@ -190,7 +193,8 @@ void kernel_main() {
             moved = true;
             break;
         }
-        // Nothing else to do: send what is owed (waiting for the queue), else sleep until L1 changes.
+        // Nothing else to do: send what is owed (waiting for the queue), else sleep until L1
+        // changes.
         if (!moved && !send_due()) run_routing();
     }
 }

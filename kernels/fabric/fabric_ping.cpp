@@ -51,7 +51,6 @@ void kernel_main() {
             send();
         }
     }
-    if (initiator)
-        *result = static_cast<uint32_t>((tensim::kapi::cycle_count() - t0) / iterations);
+    if (initiator) *result = static_cast<uint32_t>((tensim::kapi::cycle_count() - t0) / iterations);
     fabric.close();
 }

@@ -33,8 +33,8 @@ void kernel_main() {
     cb_reserve_back(tt::CBIndex::c_0, 1);
     const uint32_t header_addr = get_write_ptr(tt::CBIndex::c_0);
     auto* header = reinterpret_cast<volatile PacketHeader*>(header_addr);
-    header->to_chip_multicast(MulticastRoutingCommandHeader{static_cast<uint8_t>(start),
-                                                            static_cast<uint8_t>(range)});
+    header->to_chip_multicast(
+        MulticastRoutingCommandHeader{static_cast<uint8_t>(start), static_cast<uint8_t>(range)});
     for (uint32_t i = 0; i < packets; ++i) {
         fabric.wait_for_empty_write_slot();
         fabric.send_payload_without_header_non_blocking_from_address(src, payload);

@@ -104,7 +104,7 @@ std::vector<Case> load_cases(const std::string& file) {
 
 const std::vector<std::string>& simulated_kinds() {
     static const std::vector<std::string> kinds = {
-        "noc_latency",        "noc_transfer", "dram_read",   "dram_write",  "sfpu",
+        "noc_latency",        "noc_transfer", "dram_read",   "dram_write",   "sfpu",
         "matmul_single_core", "matmul",       "eth_latency", "eth_transfer", "ccl"};
     return kinds;
 }

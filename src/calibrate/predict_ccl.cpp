@@ -38,7 +38,8 @@ struct Chips {
 struct Probe {
     fabric::Fabric fab;
     std::vector<Program> programs;
-    Probe(std::vector<IDevice*> chain, fabric::Topology t) : fab(std::move(chain), {.topology = t}) {
+    Probe(std::vector<IDevice*> chain, fabric::Topology t)
+        : fab(std::move(chain), {.topology = t}) {
         for (size_t i = 0; i < fab.size(); ++i) programs.push_back(tt::tt_metal::CreateProgram());
     }
     // A probe kernel on core (0,0) of chain position `pos`, with a 64 B header CB.
@@ -78,8 +79,16 @@ double round_trip(uint32_t n, uint32_t from, uint32_t to, uint32_t payload) {
     }
     const CoreCoord w = pr.fab.device(from)->worker_core_from_logical_core({0, 0});
     auto args = [&](bool init) {
-        return std::vector<uint32_t>{init ? 1u : 0u, hops, payload, kSrc, kDst, 0, 1, 2,
-                                     static_cast<uint32_t>(w.x), static_cast<uint32_t>(w.y)};
+        return std::vector<uint32_t>{init ? 1u : 0u,
+                                     hops,
+                                     payload,
+                                     kSrc,
+                                     kDst,
+                                     0,
+                                     1,
+                                     2,
+                                     static_cast<uint32_t>(w.x),
+                                     static_cast<uint32_t>(w.y)};
     };
     pr.kernel(from, "kernels/fabric/fabric_ping.cpp", args(true), fabric::Direction::forward);
     pr.kernel(to, "kernels/fabric/fabric_ping.cpp", args(false), fabric::Direction::backward);
@@ -97,8 +106,8 @@ Prediction fabric_latency(const Case& c, const Params& p) {
         const double far = round_trip(8, 0, 7, 0), near = round_trip(8, 6, 7, 0);
         out.value = (far - near) / 6 / 2 / ghz;
         out.notes.push_back(fmt::format(
-            "half the slope of the round trip over hops: {:.0f} cycles at 7 hops, {:.0f} at 1",
-            far, near));
+            "half the slope of the round trip over hops: {:.0f} cycles at 7 hops, {:.0f} at 1", far,
+            near));
         return out;
     }
     if (type != "round_trip") throw Skip{fmt::format("fabric latency type '{}'", type)};
@@ -122,17 +131,29 @@ Prediction fabric_bandwidth(const Case& c, const Params& p) {
     const bool ring = test.find("ring") != std::string::npos;
     const bool mcast = test.rfind("mcast", 0) == 0;
     uint32_t start = 1, range = 1;
-    if (test == "unicast_linear") start = n - 1;
-    else if (test == "mcast_linear") range = n - 1;
-    else if (test == "mcast_half_ring") range = n / 2;
-    else throw Skip{fmt::format("fabric test '{}' is not modelled", test)};
+    if (test == "unicast_linear")
+        start = n - 1;
+    else if (test == "mcast_linear")
+        range = n - 1;
+    else if (test == "mcast_half_ring")
+        range = n / 2;
+    else
+        throw Skip{fmt::format("fabric test '{}' is not modelled", test)};
     Chips chips;
     const auto topo = ring ? fabric::Topology::ring : fabric::Topology::line;
     Probe pr(fabric::Fabric::find_chain(chips.all, n, topo, 1), topo);
-    for (auto& prog : pr.programs) tt::tt_metal::CreateSemaphore(prog, CoreRange({0, 0}, {0, 0}), 0);
+    for (auto& prog : pr.programs)
+        tt::tt_metal::CreateSemaphore(prog, CoreRange({0, 0}, {0, 0}), 0);
     const CoreCoord w = pr.fab.device(0)->worker_core_from_logical_core({0, 0});
-    std::vector<uint32_t> a{packets, payload, start, range, kSrc, kDst, 0,
-                            static_cast<uint32_t>(w.x), static_cast<uint32_t>(w.y)};
+    std::vector<uint32_t> a{packets,
+                            payload,
+                            start,
+                            range,
+                            kSrc,
+                            kDst,
+                            0,
+                            static_cast<uint32_t>(w.x),
+                            static_cast<uint32_t>(w.y)};
     pr.kernel(0, "kernels/fabric/fabric_stream.cpp", a, fabric::Direction::forward);
     a[0] = 0;
     for (uint32_t h = start; h < start + range; ++h)
@@ -143,13 +164,15 @@ Prediction fabric_bandwidth(const Case& c, const Params& p) {
     for (size_t i = 0; i < pr.fab.size(); ++i)
         for (const auto& k : tensim::last_program_stats(pr.fab.device(i)).kernels) {
             if (k.kernel.find("fabric_stream") == std::string::npos) continue;
-            if (i == 0) t0 = std::min<uint64_t>(t0, k.start_cycle);
-            else t1 = std::max<uint64_t>(t1, k.end_cycle);
+            if (i == 0)
+                t0 = std::min<uint64_t>(t0, k.start_cycle);
+            else
+                t1 = std::max<uint64_t>(t1, k.end_cycle);
         }
     out.value = double(payload) * packets / double(t1 - t0);
-    out.notes.push_back(fmt::format("{} packets of {} B, {} to {} chip(s) from {} hop(s) on a {} of {}",
-                                    packets, payload, mcast ? "multicast" : "unicast", range, start,
-                                    fabric::topology_name(topo), n));
+    out.notes.push_back(fmt::format(
+        "{} packets of {} B, {} to {} chip(s) from {} hop(s) on a {} of {}", packets, payload,
+        mcast ? "multicast" : "unicast", range, start, fabric::topology_name(topo), n));
     return out;
 }
 
@@ -175,7 +198,8 @@ Prediction predict_fabric(const Case& c) {
         throw Skip{fmt::format("system '{}' has no fabric", c.system)};
     tensim::set_system(c.system);
     if (c.kind == "eth_latency") {
-        if (p.need<std::string>("path") != "fabric_1d") throw Skip{"only the 1D fabric is modelled"};
+        if (p.need<std::string>("path") != "fabric_1d")
+            throw Skip{"only the 1D fabric is modelled"};
         return fabric_latency(c, p);
     }
     if (c.kind == "eth_transfer") return fabric_bandwidth(c, p);

@@ -51,7 +51,8 @@ Fabric::Fabric(std::vector<IDevice*> chain, FabricConfig cfg)
     if (n < 2) throw HostError("a fabric needs at least two chips");
     if (cfg.num_links < 1 || cfg.num_links > 4)
         throw HostError(fmt::format("num_links {} is not in 1..4", cfg.num_links));
-    if (cfg.worker_channels < 1 || cfg.worker_channels + layout::kMaxVcs > layout::kMaxSenderChannels)
+    if (cfg.worker_channels < 1 ||
+        cfg.worker_channels + layout::kMaxVcs > layout::kMaxSenderChannels)
         throw HostError(fmt::format("worker_channels {} is not in 1..{}", cfg.worker_channels,
                                     layout::kMaxSenderChannels - layout::kMaxVcs));
     const EthConfig& eth = eth_of(m_chain[0]);
@@ -64,7 +65,8 @@ Fabric::Fabric(std::vector<IDevice*> chain, FabricConfig cfg)
     // As TT-Metal's builder: fewer slots (halving, receiver first) until the channels fit L1.
     m_sender_slots = cfg.sender_slots;
     m_receiver_slots = cfg.receiver_slots;
-    // A ring needs a second virtual channel (own receiver and forwarding buffers) past its dateline.
+    // A ring needs a second virtual channel (own receiver and forwarding buffers) past its
+    // dateline.
     const uint32_t vcs = cfg.topology == Topology::ring && m_chain.size() > 2 ? 2 : 1;
     auto bytes = [&] {
         return uint64_t(layout::kControlBytes) +
@@ -174,14 +176,15 @@ void Fabric::append_connection_rt_args(size_t pos, Direction dir, uint32_t link,
     if (channel >= m_cfg.worker_channels)
         throw HostError(fmt::format("worker channel {} is not below the fabric's {}", channel,
                                     m_cfg.worker_channels));
-    const CoreCoord xy = m_chain.at(pos)->ethernet_core_from_logical_core(router_core(pos, dir, link));
+    const CoreCoord xy =
+        m_chain.at(pos)->ethernet_core_from_logical_core(router_core(pos, dir, link));
     const uint32_t sem = tt::tt_metal::CreateSemaphore(program, CoreRange(core, core), 0);
     args.insert(args.end(), {static_cast<uint32_t>(xy.x), static_cast<uint32_t>(xy.y), m_base,
                              channel, m_sender_slots, m_slot, sem});
 }
 
-std::vector<IDevice*> Fabric::find_chain(const std::vector<IDevice*>& devices, size_t n,
-                                         Topology t, uint32_t num_links) {
+std::vector<IDevice*> Fabric::find_chain(const std::vector<IDevice*>& devices, size_t n, Topology t,
+                                         uint32_t num_links) {
     if (n < 2 || n > devices.size())
         throw HostError(fmt::format("a chain of {} chips from a system of {}", n, devices.size()));
     // Neighbours with enough links, tried in order of chip id.
@@ -208,7 +211,8 @@ std::vector<IDevice*> Fabric::find_chain(const std::vector<IDevice*>& devices, s
             for (size_t w : adj[v])
                 if (!used[w]) next.push_back(w);
             auto free_of = [&](size_t w) {
-                return std::count_if(adj[w].begin(), adj[w].end(), [&](size_t x) { return !used[x]; });
+                return std::count_if(adj[w].begin(), adj[w].end(),
+                                     [&](size_t x) { return !used[x]; });
             };
             std::stable_sort(next.begin(), next.end(),
                              [&](size_t a, size_t b) { return free_of(a) < free_of(b); });

@@ -33,7 +33,7 @@ struct KernelDef {
     // A persistent kernel (a fabric router) serves the others: the program ends when its other
     // kernels have, and it is then stopped, as TT-Metal's persistent fabric outlives each op.
     bool persistent = false;
-    int risc = 0;          // 0 BRISC, 1 NCRISC
+    int risc = 0;  // 0 BRISC, 1 NCRISC
     std::map<CoreCoord, std::unique_ptr<ArgBlock>> args;
     ArgBlock common_args;
     std::vector<std::shared_ptr<const jit::KernelBinary>> binaries;  // one per RISC it runs on

@@ -1,9 +1,8 @@
 // The simulator side of include/tensim/kernel_api/fabric/tensim_fabric.h.
-#include "tensim/kernel_api/fabric/tensim_fabric.h"
-
 #include <fmt/format.h>
 
 #include "common/error.hpp"
+#include "tensim/kernel_api/fabric/tensim_fabric.h"
 #include "tensix/risc_thread.hpp"
 #include "tensix/tensix_core.hpp"
 

@@ -45,9 +45,8 @@ std::string CclPlan::describe() const {
     return fmt::format(
         "{} on {} chips ({}), {} link(s), {} worker core(s) per chip, {} page(s) of {} B per "
         "packet ({} B payload), router slots {} sender / {} receiver",
-        ccl_op_name(op), num_devices, fabric::topology_name(topology), num_links,
-        workers_per_chip, pages_per_packet, page_bytes, packet_payload_bytes, sender_slots,
-        receiver_slots);
+        ccl_op_name(op), num_devices, fabric::topology_name(topology), num_links, workers_per_chip,
+        pages_per_packet, page_bytes, packet_payload_bytes, sender_slots, receiver_slots);
 }
 
 namespace detail {
@@ -57,10 +56,10 @@ fabric::FabricConfig check_ccl_inputs(const std::vector<Tensor>& in, const CclCo
     if (in.size() < 2)
         throw std::invalid_argument(fmt::format("{}: needs tensors on at least two chips", op));
     for (const Tensor& t : in) {
-        if (!t.is_allocated()) throw std::invalid_argument(fmt::format("{}: unallocated shard", op));
+        if (!t.is_allocated())
+            throw std::invalid_argument(fmt::format("{}: unallocated shard", op));
         if (t.shape() != in[0].shape() || t.dtype() != in[0].dtype())
-            throw std::invalid_argument(
-                fmt::format("{}: shards differ in shape or dtype", op));
+            throw std::invalid_argument(fmt::format("{}: shards differ in shape or dtype", op));
         if (t.memory_config().is_sharded())
             throw std::invalid_argument(
                 fmt::format("{}: shards must be interleaved (DRAM or L1)", op));
@@ -106,8 +105,9 @@ void CclRun::run(const std::string& name, CclPlan& plan) {
 uint32_t pages_per_packet(uint32_t payload_bytes, uint32_t page_bytes) {
     const uint32_t k = payload_bytes / page_bytes;
     if (k == 0)
-        throw std::invalid_argument(fmt::format(
-            "a {} B page does not fit the fabric's {} B packet payload", page_bytes, payload_bytes));
+        throw std::invalid_argument(
+            fmt::format("a {} B page does not fit the fabric's {} B packet payload", page_bytes,
+                        payload_bytes));
     return std::min<uint32_t>(k, 4);  // a scatter write carries at most four chunks
 }
 
@@ -168,8 +168,7 @@ void build_send_op(CclRun& run, const std::vector<Tensor>& in, const std::vector
                                          out[pos].memory_config().is_dram() ? 1u : 0u, page, k,
                                          static_cast<uint32_t>(w.slices.size())};
                 for (const CclSlice& s : w.slices) {
-                    if (s.range && !fabric)
-                        throw InternalError("a CCL slice crosses a chain end");
+                    if (s.range && !fabric) throw InternalError("a CCL slice crosses a chain end");
                     const auto [q0, q1] = share(s.rows * s.cols, L, l);
                     ra.insert(ra.end(), {s.in_off, s.cols, s.in_cols, q0, q1});
                     wa.insert(wa.end(), {s.start, s.range, s.out_off, s.cols, s.out_cols, q0, q1,
@@ -228,18 +227,22 @@ std::vector<Tensor> all_gather(const std::vector<Tensor>& in, const CclConfig& c
     const uint32_t Ct = s.cols_tiles(), R = s.batch * s.rows_tiles();
     if (s.cols % 32) throw std::invalid_argument("all_gather: columns must be whole tiles");
     std::vector<Tensor> out = allocate_outputs(in, {s.batch, s.rows, s.cols * n}, cfg);
-    const uint32_t k = detail::pages_per_packet(run.fab->max_payload_bytes(), tile_bytes(in[0].dtype()));
+    const uint32_t k =
+        detail::pages_per_packet(run.fab->max_payload_bytes(), tile_bytes(in[0].dtype()));
     const bool ring = run.fab->config().topology == Topology::ring;
     detail::build_send_op(run, in, out, k, [&](size_t pos, Direction dir) {
         detail::CclWork w;
         const uint32_t i = static_cast<uint32_t>(pos);
         detail::CclSlice sl{0, 0, 0, i * Ct, Ct, Ct, n * Ct, R};
         uint32_t hops = run.fab->has_router(pos, dir) ? run.fab->hops(pos, dir) : 0;
-        if (ring) hops = dir == Direction::forward ? ring_forward_hops(n) : n - 1 - ring_forward_hops(n);
+        if (ring)
+            hops = dir == Direction::forward ? ring_forward_hops(n) : n - 1 - ring_forward_hops(n);
         // The shard's own copy rides with the forward worker's sends (one read of the input);
         // the backward worker takes it at the line's end, where nothing goes forward.
-        const bool copies = dir == Direction::forward ? hops > 0 || !run.fab->has_router(pos, Direction::backward)
-                                                      : !run.fab->has_router(pos, Direction::forward) || run.fab->hops(pos, Direction::forward) == 0;
+        const bool copies = dir == Direction::forward
+                                ? hops > 0 || !run.fab->has_router(pos, Direction::backward)
+                                : !run.fab->has_router(pos, Direction::forward) ||
+                                      run.fab->hops(pos, Direction::forward) == 0;
         if (hops) {
             sl.start = 1;
             sl.range = hops;
@@ -271,7 +274,8 @@ std::vector<Tensor> all_to_all(const std::vector<Tensor>& in, const CclConfig& c
             fmt::format("all_to_all: columns must be a multiple of {} tiles", n));
     const uint32_t Cs = Ct / n;
     std::vector<Tensor> out = allocate_outputs(in, s, cfg);
-    const uint32_t k = detail::pages_per_packet(run.fab->max_payload_bytes(), tile_bytes(in[0].dtype()));
+    const uint32_t k =
+        detail::pages_per_packet(run.fab->max_payload_bytes(), tile_bytes(in[0].dtype()));
     const bool ring = run.fab->config().topology == Topology::ring;
     detail::build_send_op(run, in, out, k, [&](size_t pos, Direction dir) {
         detail::CclWork w;
@@ -327,8 +331,8 @@ std::vector<std::vector<float>> all_reduce_reference(const std::vector<std::vect
     return std::vector<std::vector<float>>(in.size(), r);
 }
 
-std::vector<std::vector<float>> reduce_scatter_reference(
-    const std::vector<std::vector<float>>& in, const Shape& s) {
+std::vector<std::vector<float>> reduce_scatter_reference(const std::vector<std::vector<float>>& in,
+                                                         const Shape& s) {
     const size_t n = in.size(), rows = size_t(s.batch) * s.rows, c = s.cols, cs = c / n;
     const auto sum = all_reduce_reference(in, s)[0];
     std::vector<std::vector<float>> out(n, std::vector<float>(rows * cs));

@@ -28,7 +28,8 @@ CclBenchResult run_ccl(CclOp op, uint32_t n, uint64_t bytes, DType dtype, const 
     r.bytes = tiles * tb;
 
     std::vector<tt::tt_metal::IDevice*> all;
-    for (size_t i = 0; i < avail; ++i) all.push_back(tt::tt_metal::CreateDevice(static_cast<int>(i)));
+    for (size_t i = 0; i < avail; ++i)
+        all.push_back(tt::tt_metal::CreateDevice(static_cast<int>(i)));
     try {
         const auto chain = fabric::Fabric::find_chain(all, n, cfg.topology, cfg.num_links);
         for (auto* d : chain) r.chips.push_back(d->id());
@@ -50,10 +51,18 @@ CclBenchResult run_ccl(CclOp op, uint32_t n, uint64_t bytes, DType dtype, const 
         }
         std::vector<Tensor> out;
         switch (op) {
-            case CclOp::all_gather: out = all_gather(in, cfg, &r.plan); break;
-            case CclOp::reduce_scatter: out = reduce_scatter(in, cfg, &r.plan); break;
-            case CclOp::all_reduce: out = all_reduce(in, cfg, &r.plan); break;
-            case CclOp::all_to_all: out = all_to_all(in, cfg, &r.plan); break;
+            case CclOp::all_gather:
+                out = all_gather(in, cfg, &r.plan);
+                break;
+            case CclOp::reduce_scatter:
+                out = reduce_scatter(in, cfg, &r.plan);
+                break;
+            case CclOp::all_reduce:
+                out = all_reduce(in, cfg, &r.plan);
+                break;
+            case CclOp::all_to_all:
+                out = all_to_all(in, cfg, &r.plan);
+                break;
         }
         if (check) {
             const auto ref = op == CclOp::all_gather       ? all_gather_reference(host, shape)

@@ -76,7 +76,8 @@ std::vector<Tensor> reduce_scatter(const std::vector<Tensor>& in, const CclConfi
     std::vector<Tensor> out, tmp, inter;
     for (const Tensor& t : in) {
         out.push_back(Tensor::allocate(t.device(), out_shape, dt, mem));
-        tmp.push_back(Tensor::allocate(t.device(), out_shape, dt, MemoryConfig::dram_interleaved()));
+        tmp.push_back(
+            Tensor::allocate(t.device(), out_shape, dt, MemoryConfig::dram_interleaved()));
         inter.push_back(
             Tensor::allocate(t.device(), inter_shape, dt, MemoryConfig::dram_interleaved()));
     }
@@ -92,15 +93,16 @@ std::vector<Tensor> reduce_scatter(const std::vector<Tensor>& in, const CclConfi
             const auto steps = rs_steps(ring, n, i, d);
             if (steps.empty()) continue;
             // A ring's directions split each slice's pages; a line's both carry all of them.
-            const uint32_t lo = ring ? (di == 0 ? 0 : P / 2) : 0, hi = ring ? (di == 0 ? P / 2 : P) : P;
+            const uint32_t lo = ring ? (di == 0 ? 0 : P / 2) : 0,
+                           hi = ring ? (di == 0 ? P / 2 : P) : P;
             for (uint32_t l = 0; l < L; ++l) {
                 const CoreCoord core{l, static_cast<uint32_t>(di)};
                 const CoreCoord self = dev->worker_core_from_logical_core(core);
                 const CoreCoord other = dev->worker_core_from_logical_core({l, 1});
                 CoreRange cr(core, core);
-                for (auto [cb, pages] : {std::pair{tt::CBIndex::c_0, 3 * k},
-                                         std::pair{tt::CBIndex::c_1, 3 * k},
-                                         std::pair{tt::CBIndex::c_2, 3 * k}})
+                for (auto [cb, pages] :
+                     {std::pair{tt::CBIndex::c_0, 3 * k}, std::pair{tt::CBIndex::c_1, 3 * k},
+                      std::pair{tt::CBIndex::c_2, 3 * k}})
                     tt::tt_metal::CreateCircularBuffer(
                         p, cr,
                         tt::tt_metal::CircularBufferConfig(pages * page, {{cb, df}})
@@ -116,11 +118,23 @@ std::vector<Tensor> reduce_scatter(const std::vector<Tensor>& in, const CclConfi
                                         out[i].memory_config().is_dram() ? 1u : 0u,
                                         tmp[i].buffer().address(),
                                         inter[i].buffer().address(),
-                                        page, k, Ct, Cs, W, static_cast<uint32_t>(di), n, q0, q1,
-                                        recv_sem, tmp_sem,
-                                        static_cast<uint32_t>(self.x), static_cast<uint32_t>(self.y),
-                                        static_cast<uint32_t>(other.x), static_cast<uint32_t>(other.y),
-                                        kSyncEvery, static_cast<uint32_t>(steps.size())};
+                                        page,
+                                        k,
+                                        Ct,
+                                        Cs,
+                                        W,
+                                        static_cast<uint32_t>(di),
+                                        n,
+                                        q0,
+                                        q1,
+                                        recv_sem,
+                                        tmp_sem,
+                                        static_cast<uint32_t>(self.x),
+                                        static_cast<uint32_t>(self.y),
+                                        static_cast<uint32_t>(other.x),
+                                        static_cast<uint32_t>(other.y),
+                                        kSyncEvery,
+                                        static_cast<uint32_t>(steps.size())};
                 bool sends = false;
                 for (const Step& st : steps) {
                     a.insert(a.end(), {st.slice, st.own_src, st.recv, st.arrival, st.dst});
@@ -130,15 +144,17 @@ std::vector<Tensor> reduce_scatter(const std::vector<Tensor>& in, const CclConfi
                 wa.push_back(sends ? 1 : 0);
                 if (sends) run.fab->append_connection_rt_args(i, d, l, 0, p, core, wa);
                 using namespace tt::tt_metal;
-                auto kr = CreateKernel(p, "kernels/ccl/rs_reader.cpp", core,
-                                       DataMovementConfig{.processor = DataMovementProcessor::RISCV_1,
-                                                          .noc = NOC::RISCV_1_default});
+                auto kr =
+                    CreateKernel(p, "kernels/ccl/rs_reader.cpp", core,
+                                 DataMovementConfig{.processor = DataMovementProcessor::RISCV_1,
+                                                    .noc = NOC::RISCV_1_default});
                 SetRuntimeArgs(p, kr, core, a);
                 auto kc = CreateKernel(p, "kernels/ccl/rs_reduce.cpp", core, ComputeConfig{});
                 SetRuntimeArgs(p, kc, core, a);
-                auto kw = CreateKernel(p, "kernels/ccl/rs_writer.cpp", core,
-                                       DataMovementConfig{.processor = DataMovementProcessor::RISCV_0,
-                                                          .noc = NOC::RISCV_0_default});
+                auto kw =
+                    CreateKernel(p, "kernels/ccl/rs_writer.cpp", core,
+                                 DataMovementConfig{.processor = DataMovementProcessor::RISCV_0,
+                                                    .noc = NOC::RISCV_0_default});
                 SetRuntimeArgs(p, kw, core, wa);
             }
         }

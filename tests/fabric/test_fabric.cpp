@@ -51,17 +51,25 @@ struct Stream {
         Program& p = programs[pos];
         const CoreCoord core{0, 0};
         CreateSemaphore(p, CoreRange(core, core), 0);
-        CreateCircularBuffer(p, CoreRange(core, core),
-                             CircularBufferConfig(64, {{tt::CBIndex::c_0, tt::DataFormat::Float16_b}})
-                                 .set_page_size(tt::CBIndex::c_0, 64));
+        CreateCircularBuffer(
+            p, CoreRange(core, core),
+            CircularBufferConfig(64, {{tt::CBIndex::c_0, tt::DataFormat::Float16_b}})
+                .set_page_size(tt::CBIndex::c_0, 64));
         if (sender) fab.append_connection_rt_args(pos, Direction::forward, 0, 0, p, core, args);
         auto k = CreateKernel(p, kStream, core, DataMovementConfig{});
         SetRuntimeArgs(p, k, core, args);
     }
     void run(uint32_t packets, uint32_t payload, uint32_t start, uint32_t range) {
         const CoreCoord w = fab.device(0)->worker_core_from_logical_core({0, 0});
-        std::vector<uint32_t> a{packets, payload, start, range, kSrc, kDst, 0,
-                                static_cast<uint32_t>(w.x), static_cast<uint32_t>(w.y)};
+        std::vector<uint32_t> a{packets,
+                                payload,
+                                start,
+                                range,
+                                kSrc,
+                                kDst,
+                                0,
+                                static_cast<uint32_t>(w.x),
+                                static_cast<uint32_t>(w.y)};
         add(0, a, true);
         a[0] = 0;
         for (uint32_t h = start; h < start + range; ++h) add(h, a, false);
@@ -112,8 +120,7 @@ TEST_F(T3000, UnicastWriteCrossesThreeChipsAndLands) {
     std::vector<uint32_t> src(payload / 4);
     std::iota(src.begin(), src.end(), 7u);
     detail::WriteToDeviceL1(chain[0], {0, 0}, kSrc, src);
-    for (size_t i = 1; i < 4; ++i)
-        zero(chain[i], kDst, payload);
+    for (size_t i = 1; i < 4; ++i) zero(chain[i], kDst, payload);
     Stream s(chain, {});
     s.run(3, payload, 3, 1);
     EXPECT_EQ(read(chain[3], kDst, payload), src);
@@ -127,8 +134,7 @@ TEST_F(T3000, MulticastLandsOnEveryChipOfItsRange) {
     std::vector<uint32_t> src(payload / 4);
     std::iota(src.begin(), src.end(), 100u);
     detail::WriteToDeviceL1(chain[0], {0, 0}, kSrc, src);
-    for (size_t i = 1; i < 5; ++i)
-        zero(chain[i], kDst, payload);
+    for (size_t i = 1; i < 5; ++i) zero(chain[i], kDst, payload);
     Stream s(chain, {});
     s.run(2, payload, 2, 2);  // chips 2 and 3
     EXPECT_EQ(read(chain[2], kDst, payload), src);

@@ -27,8 +27,8 @@ protected:
         tensim::set_numerics("faithful");
         tensim::set_system("n150");
     }
-    static CclBenchResult run(CclOp op, uint32_t n, Topology t, uint64_t bytes,
-                              uint32_t links = 1, bool l1 = false) {
+    static CclBenchResult run(CclOp op, uint32_t n, Topology t, uint64_t bytes, uint32_t links = 1,
+                              bool l1 = false) {
         CclConfig cfg;
         cfg.topology = t;
         cfg.num_links = links;

@@ -43,7 +43,8 @@ int run_one(Options& o) {
     });
     const auto t0 = std::chrono::steady_clock::now();
     const ops::CclBenchResult r = ops::run_ccl(op, o.devices, o.bytes, dt, cfg, o.seed);
-    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const double wall =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     nlohmann::ordered_json j = {
         {"op", ops::ccl_op_name(op)},
         {"system", tensim::system_name()},
@@ -69,8 +70,8 @@ int run_one(Options& o) {
     o.common.emit_json(j);
     if (!o.common.json_on_stdout()) {
         std::cout << fmt::format("{} of {} B on {} chips of {} ({}): {}\n", ops::ccl_op_name(op),
-                                 r.bytes, o.devices, tensim::system_name(),
-                                 fmt::join(r.chips, "-"), r.plan.describe());
+                                 r.bytes, o.devices, tensim::system_name(), fmt::join(r.chips, "-"),
+                                 r.plan.describe());
         std::cout << fmt::format("  why: {}\n", r.plan.why);
         std::cout << fmt::format("  device cycles   {}\n", r.plan.device_cycles);
         std::cout << fmt::format("  device time     {:.2f} us\n", r.device_time_us);
@@ -106,7 +107,8 @@ void add(CLI::App& cmd) {
     cmd.add_option("--num-links", o.num_links, "Ethernet links per neighbour pair")
         ->check(CLI::Range(1, 4));
     cmd.add_option("--dtype", o.dtype, "bfloat16, bfloat8_b, bfloat4_b, float32");
-    cmd.add_option("--memory", o.memory, "dram or l1 (tensors)")->check(CLI::IsMember({"dram", "l1"}));
+    cmd.add_option("--memory", o.memory, "dram or l1 (tensors)")
+        ->check(CLI::IsMember({"dram", "l1"}));
     cmd.add_option("--packet-bytes", o.payload, "Fabric packet payload (default 4352)");
     cmd.add_option("--router-cycles", o.router_cycles, "Router firmware cycles per packet");
     cmd.add_option("--seed", o.seed, "Seed of the random inputs");

@@ -69,12 +69,12 @@ std::vector<Tensor> all_to_all(const std::vector<Tensor>& in, const CclConfig& c
 // reference unless numerics are `timing`.
 struct CclBenchResult {
     CclPlan plan;
-    uint64_t bytes = 0;          // as the convention counts them, after rounding to tiles
-    std::vector<int> chips;      // the chain, by chip id
-    double device_time_us = 0;   // the op (all_reduce: both phases)
-    double algbw_gbps = 0;       // bytes / time
-    double busbw_gbps = 0;       // algbw x nccl-tests' factor ((n-1)/n, all_reduce 2(n-1)/n)
-    double link_gbps = 0;        // per link and direction, as TT-Metal's CCL report normalises
+    uint64_t bytes = 0;         // as the convention counts them, after rounding to tiles
+    std::vector<int> chips;     // the chain, by chip id
+    double device_time_us = 0;  // the op (all_reduce: both phases)
+    double algbw_gbps = 0;      // bytes / time
+    double busbw_gbps = 0;      // algbw x nccl-tests' factor ((n-1)/n, all_reduce 2(n-1)/n)
+    double link_gbps = 0;       // per link and direction, as TT-Metal's CCL report normalises
     std::optional<double> max_abs_error;  // against the host reference, when values were checked
 };
 CclBenchResult run_ccl(CclOp op, uint32_t num_devices, uint64_t bytes, DType dtype,
@@ -83,8 +83,8 @@ CclBenchResult run_ccl(CclOp op, uint32_t num_devices, uint64_t bytes, DType dty
 // Host references (fp64 accumulation) on row-major [b][r][c] data, one vector per chip.
 std::vector<std::vector<float>> all_gather_reference(const std::vector<std::vector<float>>& in,
                                                      const Shape& shape);
-std::vector<std::vector<float>> reduce_scatter_reference(
-    const std::vector<std::vector<float>>& in, const Shape& shape);
+std::vector<std::vector<float>> reduce_scatter_reference(const std::vector<std::vector<float>>& in,
+                                                         const Shape& shape);
 std::vector<std::vector<float>> all_reduce_reference(const std::vector<std::vector<float>>& in,
                                                      const Shape& shape);
 std::vector<std::vector<float>> all_to_all_reference(const std::vector<std::vector<float>>& in,

@@ -5,7 +5,8 @@
 // the router reports over the NoC how many packets it has taken, which frees slots (credits).
 // Same names and call order as TT-Metal:
 //
-//   auto c = tt::tt_fabric::WorkerToFabricEdmSender::build_from_args<ProgrammableCoreType::TENSIX>(i);
+//   auto c =
+//   tt::tt_fabric::WorkerToFabricEdmSender::build_from_args<ProgrammableCoreType::TENSIX>(i);
 //   c.open();
 //   c.wait_for_empty_write_slot();
 //   c.send_payload_without_header_non_blocking_from_address(l1_src, bytes);
@@ -36,9 +37,8 @@ struct WorkerToFabricEdmSender {
     uint32_t pending_payload = 0;        // payload bytes written for the packet being built
 
     template <ProgrammableCoreType core_type = ProgrammableCoreType::TENSIX>
-    static WorkerToFabricEdmSender build_from_args(std::size_t& arg_idx,
-                                                   const tensim::kapi::Loc& loc =
-                                                       tensim::kapi::Loc::current()) {
+    static WorkerToFabricEdmSender build_from_args(
+        std::size_t& arg_idx, const tensim::kapi::Loc& loc = tensim::kapi::Loc::current()) {
         WorkerToFabricEdmSender s;
         s.edm_noc_x = get_arg_val<uint32_t>(arg_idx++, loc);
         s.edm_noc_y = get_arg_val<uint32_t>(arg_idx++, loc);
@@ -57,8 +57,8 @@ struct WorkerToFabricEdmSender {
     void open(const tensim::kapi::Loc& loc = tensim::kapi::Loc::current()) {
         const uint32_t info = base + tensim::fabric_layout::producer_info(channel);
         const uint32_t words[3] = {my_x[0], my_y[0],
-                                   tensim::kapi::fabric_l1_offset(static_cast<uint32_t>(
-                                       reinterpret_cast<uintptr_t>(taken)))};
+                                   tensim::kapi::fabric_l1_offset(
+                                       static_cast<uint32_t>(reinterpret_cast<uintptr_t>(taken)))};
         for (uint32_t i = 0; i < 3; ++i)
             noc_inline_dw_write(get_noc_addr(edm_noc_x, edm_noc_y, info + 4 * i), words[i], 0xF,
                                 noc_index, loc);

@@ -116,8 +116,10 @@ struct PacketHeader {
                                                         uint32_t chunks = 2) volatile {
         noc_send_type = NOC_UNICAST_SCATTER_WRITE;
         num_chunks = static_cast<uint8_t>(chunks);
-        for (uint32_t i = 0; i < NOC_SCATTER_WRITE_MAX_CHUNKS; ++i) noc_address[i] = h.noc_address[i];
-        for (uint32_t i = 0; i + 1 < NOC_SCATTER_WRITE_MAX_CHUNKS; ++i) chunk_size[i] = h.chunk_size[i];
+        for (uint32_t i = 0; i < NOC_SCATTER_WRITE_MAX_CHUNKS; ++i)
+            noc_address[i] = h.noc_address[i];
+        for (uint32_t i = 0; i + 1 < NOC_SCATTER_WRITE_MAX_CHUNKS; ++i)
+            chunk_size[i] = h.chunk_size[i];
         payload_size_bytes = static_cast<uint16_t>(payload_size > 0xffff ? 0xffff : payload_size);
         return this;
     }

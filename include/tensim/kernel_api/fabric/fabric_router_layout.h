@@ -18,7 +18,7 @@ constexpr uint32_t kMaxVcs = 2;
 // Per virtual channel v (a ring's packets move to VC 1 when they cross its dateline link, which
 // breaks the ring's cycle of buffers that could otherwise deadlock, as in TT-Metal's ring fabric):
 // written by the peer router over the link:
-constexpr uint32_t rx_packets_sent(uint32_t v) { return 16 * v; }     // in our receiver slots
+constexpr uint32_t rx_packets_sent(uint32_t v) { return 16 * v; }        // in our receiver slots
 constexpr uint32_t tx_packets_freed(uint32_t v) { return 32 + 16 * v; }  // credits for our sends
 // Staging words for counters we send over the link (it copies 16 B words from L1):
 constexpr uint32_t tx_count_stage(uint32_t v) { return 64 + 16 * v; }
@@ -56,8 +56,8 @@ constexpr uint32_t sender_slot(uint32_t base, uint32_t slot_bytes, uint32_t send
     return base + kControlBytes + (c * sender_slots + i) * slot_bytes;
 }
 constexpr uint32_t receiver_slot(uint32_t base, uint32_t slot_bytes, uint32_t sender_slots,
-                                 uint32_t num_sender_channels, uint32_t receiver_slots,
-                                 uint32_t v, uint32_t i) {
+                                 uint32_t num_sender_channels, uint32_t receiver_slots, uint32_t v,
+                                 uint32_t i) {
     return base + kControlBytes +
            (num_sender_channels * sender_slots + v * receiver_slots + i) * slot_bytes;
 }
