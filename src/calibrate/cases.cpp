@@ -104,8 +104,8 @@ std::vector<Case> load_cases(const std::string& file) {
 
 const std::vector<std::string>& simulated_kinds() {
     static const std::vector<std::string> kinds = {
-        "noc_latency",        "noc_transfer", "dram_read",   "dram_write",  "sfpu",
-        "matmul_single_core", "matmul",       "eth_latency", "eth_transfer"};
+        "noc_latency",        "noc_transfer", "dram_read",   "dram_write",   "sfpu",
+        "matmul_single_core", "matmul",       "eth_latency", "eth_transfer", "ccl"};
     return kinds;
 }
 
@@ -136,7 +136,19 @@ Result Runner::run(const Case& c) {
     }
     try {
         if (!(c.measured > 0)) throw Skip{"the measured value is not positive"};
-        const Prediction pred = predict(session(), c, m_opt.include_large);
+        Prediction pred;
+        if (is_fabric_case(c)) {
+            // Multi-chip: the shared single-chip device closes, the case opens its system.
+            m_session.reset();
+            const std::string system = tensim::system_name();
+            struct Restore {
+                std::string s;
+                ~Restore() { tensim::set_system(s); }
+            } restore{system};
+            pred = predict_fabric(c);
+        } else {
+            pred = predict(session(), c, m_opt.include_large);
+        }
         r.predicted = pred.value;
         r.error_pct = (pred.value / c.measured - 1) * 100;
         r.notes = std::move(pred.notes);

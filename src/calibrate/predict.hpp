@@ -79,5 +79,9 @@ struct Prediction {
 Prediction predict(bench::Session& s, const Case& c, bool include_large);
 // eth_latency / eth_transfer on the raw ERISC paths, on an n300 of its own (predict_eth.cpp).
 Prediction predict_eth(const Case& c, const Params& p);
+// Kind ccl and the fabric paths of eth_latency / eth_transfer, on the case's multi-chip system
+// (opened here: no other device may be open) (predict_ccl.cpp).
+bool is_fabric_case(const Case& c);
+Prediction predict_fabric(const Case& c);
 
 }  // namespace tensim::calibrate

@@ -261,6 +261,7 @@ struct ThreadStart {
     const std::string* kernel_name = nullptr;  // owned by `Prepared::kernel_names`
     bool compute = false;
     bool eth = false;          // core is a logical Ethernet core: the kernel runs on its ERISC
+    bool persistent = false;   // stopped once the program's other kernels have ended
     ComputeSettings settings;  // compute kernels
     std::shared_ptr<const jit::KernelBinary> binary;
     std::vector<uint32_t> args, common_args;
@@ -347,8 +348,8 @@ std::unique_ptr<Prepared> prepare(ProgramImpl& p, DeviceImpl& dev) {
                 const auto cbs = out->placement.cbs.find(c);
                 for (size_t i = 0; i < riscs.size(); ++i)
                     out->threads.push_back(
-                        {c, riscs[i], &out->kernel_names[ki], k.compute, k.eth, settings,
-                         k.binaries[i], args, common,
+                        {c, riscs[i], &out->kernel_names[ki], k.compute, k.eth, k.persistent,
+                         settings, k.binaries[i], args, common,
                          cbs == out->placement.cbs.end() || k.eth ? &no_cbs : &cbs->second});
             }
     }
@@ -365,7 +366,9 @@ std::vector<std::unique_ptr<Prepared>>& queued() {
 // thread's end is counted in `state`.
 struct RunState {
     size_t launched = 0, done = 0;
+    size_t persistent = 0, persistent_done = 0;  // kernels that serve the others (fabric routers)
     bool failed = false;
+    bool all_done() const { return done == launched && persistent_done == persistent; }
 };
 
 void start(Prepared& pp, const std::shared_ptr<RunState>& state,
@@ -413,6 +416,17 @@ void start(Prepared& pp, const std::shared_ptr<RunState>& state,
             lc.data_format = static_cast<uint8_t>(cb.format);
         }
         threads.push_back(&t);
+        if (ts.persistent) {
+            state->persistent++;
+            t.launch(std::move(l), [state, &t] {
+                ++state->persistent_done;
+                if (t.error()) {
+                    state->failed = true;
+                    System::stop_run();
+                }
+            });
+            continue;
+        }
         state->launched++;
         t.launch(std::move(l), [state, &t] {
             ++state->done;
@@ -471,13 +485,14 @@ void run_together(std::vector<std::unique_ptr<Prepared>> batch) {
     const Cycle launch = sys.now();
     auto state = std::make_shared<RunState>();
     std::vector<std::vector<RiscThread*>> threads(batch.size());
-    auto all_done = [state] { return state->done == state->launched; };
+    auto all_done = [state] { return state->all_done(); };
+    auto workers_done = [state] { return state->done == state->launched; };
     std::string hang;
     try {
         for (size_t i = 0; i < batch.size(); ++i) start(*batch[i], state, threads[i]);
         std::function<void()> tick;
         if (report::progress_enabled()) tick = [&] { report::progress_tick(sys.now()); };
-        sys.run_until([&] { return all_done() || state->failed; }, cycle_limit(), tick);
+        sys.run_until([&] { return workers_done() || state->failed; }, cycle_limit(), tick);
     } catch (const DeadlockError& e) {
         hang = e.what();
     }
@@ -492,6 +507,15 @@ void run_together(std::vector<std::unique_ptr<Prepared>> batch) {
         for (auto& ts : threads)
             for (RiscThread* t : ts)
                 if (t->error()) std::rethrow_exception(t->error());
+    }
+    if (!state->all_done()) {
+        // The other kernels have ended: stop the persistent ones (they are waiting for traffic)
+        // and drop what they left in flight (credits), so the next program starts clean.
+        for (size_t i = 0; i < batch.size(); ++i)
+            for (size_t j = 0; j < threads[i].size(); ++j)
+                if (batch[i]->threads[j].persistent) threads[i][j]->abort();
+        sys.run_until(all_done, cycle_limit());
+        for (auto& pp : batch) pp->dev->chip().cancel_in_flight();
     }
     for (size_t i = 0; i < batch.size(); ++i)
         batch[i]->dev->finish_program(collect(*batch[i], threads[i], launch));

@@ -30,7 +30,10 @@ struct KernelDef {
         config;
     bool compute = false;  // a compute kernel runs on TRISC0-2, a data-movement one on `risc`
     bool eth = false;      // an Ethernet kernel: `cores` are logical Ethernet cores, its ERISCs
-    int risc = 0;          // 0 BRISC, 1 NCRISC
+    // A persistent kernel (a fabric router) serves the others: the program ends when its other
+    // kernels have, and it is then stopped, as TT-Metal's persistent fabric outlives each op.
+    bool persistent = false;
+    int risc = 0;  // 0 BRISC, 1 NCRISC
     std::map<CoreCoord, std::unique_ptr<ArgBlock>> args;
     ArgBlock common_args;
     std::vector<std::shared_ptr<const jit::KernelBinary>> binaries;  // one per RISC it runs on

@@ -1,0 +1,60 @@
+// Reduce-scatter worker reader (TT-NN's ring_reduce_scatter_minimal_async_reader.cpp role): per
+// step, its own pages of the slice into c_0 and, when the step reduces, the partial that arrived
+// from the previous chip (waiting on the page count the sender's signals raised) into c_1.
+#include <cstdint>
+
+#include "dataflow_api.h"
+#include "rs_args.h"
+
+using namespace ccl_rs;
+
+void kernel_main() {
+    auto arg = [](uint32_t i) { return get_arg_val<uint32_t>(i); };
+    const uint32_t page = arg(Arg::page), k = arg(pages_per_packet);
+    const uint32_t Ct = arg(in_cols), Cs = arg(slice_cols), W = arg(inter_cols);
+    const uint32_t d = arg(dir), n_chips = arg(chips), first = arg(q0), end = arg(q1);
+    const bool dram_in = arg(in_dram) != 0;
+    const InterleavedAddrGen<true> in_d = {.bank_base_address = arg(in_addr), .page_size = page};
+    const InterleavedAddrGen<false> in_l = {.bank_base_address = arg(in_addr), .page_size = page};
+    const InterleavedAddrGen<true> tmp = {.bank_base_address = arg(tmp_addr), .page_size = page};
+    const InterleavedAddrGen<true> inter = {.bank_base_address = arg(inter_addr),
+                                            .page_size = page};
+    auto* recv = reinterpret_cast<volatile uint32_t*>(get_semaphore(arg(recv_sem)));
+    auto* tmp_ready = reinterpret_cast<volatile uint32_t*>(get_semaphore(arg(tmp_sem)));
+    const uint32_t per_slice = end - first;
+    uint32_t tmp_read = 0;
+    for (uint32_t s = 0; s < arg(num_steps); ++s) {
+        const uint32_t b = steps + step_words * s;
+        const uint32_t j = arg(b + s_slice);
+        const bool from_tmp = arg(b + s_own_src) != 0, reduce = arg(b + s_recv) != 0;
+        const uint32_t arrived_before = arg(b + s_arrival) * per_slice;
+        for (uint32_t q = first; q < end; q += k) {
+            const uint32_t n = end - q < k ? end - q : k;
+            // Whole packets of k pages move through the CBs (a short last one is padded), so a
+            // packet never wraps round a CB's end.
+            cb_reserve_back(tt::CBIndex::c_0, k);
+            uint32_t dst = get_write_ptr(tt::CBIndex::c_0);
+            if (from_tmp) noc_semaphore_wait_min(tmp_ready, tmp_read += n);
+            for (uint32_t i = 0; i < n; ++i, dst += page) {
+                const uint32_t row = (q + i) / Cs, col = (q + i) % Cs;
+                const uint64_t src = from_tmp  ? tmp.get_noc_addr(row * Cs + col)
+                                     : dram_in ? in_d.get_noc_addr(row * Ct + j * Cs + col)
+                                               : in_l.get_noc_addr(row * Ct + j * Cs + col);
+                noc_async_read(src, dst, page);
+            }
+            noc_async_read_barrier();
+            cb_push_back(tt::CBIndex::c_0, k);
+            if (!reduce) continue;
+            noc_semaphore_wait_min(recv, arrived_before + (q - first) + n);
+            cb_reserve_back(tt::CBIndex::c_1, k);
+            dst = get_write_ptr(tt::CBIndex::c_1);
+            for (uint32_t i = 0; i < n; ++i, dst += page) {
+                const uint32_t row = (q + i) / Cs, col = (q + i) % Cs;
+                noc_async_read(inter.get_noc_addr(row * W + (d * n_chips + j) * Cs + col), dst,
+                               page);
+            }
+            noc_async_read_barrier();
+            cb_push_back(tt::CBIndex::c_1, k);
+        }
+    }
+}
