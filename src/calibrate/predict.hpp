@@ -77,5 +77,7 @@ struct Prediction {
 // Simulates one case of a simulated kind on the session's device: its value in the case's metric
 // and the notes. Throws Skip (or HostError) when the case cannot be expressed.
 Prediction predict(bench::Session& s, const Case& c, bool include_large);
+// The LLM kinds, llm_e2e, llm_op and model_device (predict_llm.cpp).
+Prediction predict_llm(bench::Session& s, const Case& c);
 
 }  // namespace tensim::calibrate

@@ -23,6 +23,10 @@ namespace calibrate_cmd {
 void add(CLI::App& cmd);
 int run(CLI::App& cmd);
 }  // namespace calibrate_cmd
+namespace llm_cmd {
+void add(CLI::App& cmd);
+int run(CLI::App& cmd);
+}  // namespace llm_cmd
 namespace matmul_cmd {
 void add(CLI::App& cmd);
 int run(CLI::App& cmd);
@@ -79,6 +83,8 @@ const std::vector<Subcommand>& subcommands() {
          bench_cmd::run, true, true},
         {"calibrate", "Simulate the measured cases of calibration files and compare with silicon",
          calibrate_cmd::add, calibrate_cmd::run, false, true},
+        {"llm", "One LLM decode step or prefill: per-op table, t/s/u, TTFT", llm_cmd::add,
+         llm_cmd::run, true, true},
         {"matmul", "One matmul through the op layer: device time, TFLOP/s, FPU use, PCC",
          matmul_cmd::add, matmul_cmd::run, true, true},
         {"sweep", "Run a command over the product of architecture overrides, one CSV row per point",
