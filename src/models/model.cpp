@@ -104,6 +104,8 @@ ModelRun run_model(tt::tt_metal::IDevice* device, const ModelConfig& model,
         detail::LayerBuilder b(device, lo, head_run);
         run_head(b, model, options);
     }
+    for (auto& op : head_run.ops)
+        op.share = head_run.device_us > 0 ? op.device_us / head_run.device_us : 0.0;
     r.head = head_run.ops;
     r.head_us = head_run.device_us;
     r.ops_per_step += head_run.ops.size();

@@ -100,6 +100,7 @@ int run_one(Options& o) {
         {"missing_ops", r.missing},
         {"pcc",
          r.groups.front().run.pcc ? nlohmann::ordered_json(*r.groups.front().run.pcc) : nullptr},
+        {"layer_wall_s", r.groups.front().run.wall_s},
         {"wall_s", r.wall_s}};
     nlohmann::ordered_json ops = nlohmann::ordered_json::array();
     for (const auto& op : r.groups.front().run.ops) ops.push_back(op_json(op));
@@ -117,7 +118,8 @@ int run_one(Options& o) {
                              decode ? mo.shape.kv_len : mo.shape.seq_len, mo.shape.tp, o.numerics);
     std::cout << fmt::format("one layer (layer {}; {}):\n", l.first, l.precision.describe());
     print_ops(l.run.ops);
-    std::cout << fmt::format("  layer device time {:.2f} us\n", l.run.device_us);
+    std::cout << fmt::format("  layer device time {:.2f} us (simulated in {:.1f} s)\n",
+                             l.run.device_us, l.run.wall_s);
     for (const auto& g : r.groups)
         std::cout << fmt::format("layers {}-{}: {:.2f} us each, simulated once, counted {} times\n",
                                  g.first, g.first + g.count - 1, g.run.device_us, g.count);
