@@ -1,4 +1,5 @@
-// The command queue: every command runs to completion when it is enqueued, in order.
+// The command queue: commands run in order; a transfer or a blocking command runs to completion
+// in its Enqueue call, a non-blocking EnqueueProgram when the host next waits.
 #include <fmt/format.h>
 
 #include "common/error.hpp"
@@ -55,10 +56,12 @@ void EnqueueReadSubBuffer(CommandQueue& cq, const BufferRef& buffer, void* dst, 
         .read_buffer(checked(cq, buffer, "EnqueueReadSubBuffer"), dst, offset, size);
 }
 
-void EnqueueProgram(CommandQueue& cq, Program& program, bool) {
-    tensim::host::impl_of(*cq.device()).run_program(program);
+// A non-blocking enqueue queues the program; it launches at the next call that must wait, together
+// with the programs queued on other devices (launch.cpp).
+void EnqueueProgram(CommandQueue& cq, Program& program, bool blocking) {
+    tensim::host::impl_of(*cq.device()).enqueue_program(program, blocking);
 }
 
-void Finish(CommandQueue&) {}  // every command has completed when its Enqueue call returns
+void Finish(CommandQueue&) { tensim::host::flush_programs(); }
 
 }  // namespace tt::tt_metal

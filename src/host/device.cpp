@@ -3,6 +3,7 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <exception>
 #include <fstream>
 #include <map>
 #include <optional>
@@ -155,6 +156,7 @@ void DeviceImpl::for_each_page_piece(const tt::tt_metal::Buffer& b, uint64_t off
 
 void DeviceImpl::write_buffer(const tt::tt_metal::Buffer& b, const void* src, uint64_t offset,
                               uint64_t size) {
+    flush_programs();  // queued programs write before this transfer sees memory
     const uint8_t* s = static_cast<const uint8_t*>(src);
     for_each_page_piece(
         b, offset, size, [&](uint32_t bank, uint64_t addr, uint64_t pos, uint64_t n) {
@@ -167,6 +169,7 @@ void DeviceImpl::write_buffer(const tt::tt_metal::Buffer& b, const void* src, ui
 
 void DeviceImpl::read_buffer(const tt::tt_metal::Buffer& b, void* dst, uint64_t offset,
                              uint64_t size) {
+    flush_programs();  // queued programs write before this transfer sees memory
     uint8_t* d = static_cast<uint8_t*>(dst);
     for_each_page_piece(
         b, offset, size, [&](uint32_t bank, uint64_t addr, uint64_t pos, uint64_t n) {
@@ -178,6 +181,7 @@ void DeviceImpl::read_buffer(const tt::tt_metal::Buffer& b, void* dst, uint64_t 
 }
 
 void DeviceImpl::write_l1(const CoreCoord& lc, uint32_t addr, const void* src, size_t n) {
+    flush_programs();  // queued programs write before this transfer sees memory
     TensixCore& c = chip().worker(static_cast<int>(lc.x), static_cast<int>(lc.y));
     if (uint64_t(addr) + n > c.l1_size())
         throw HostError(fmt::format("L1 write [{}, +{}) beyond L1 of {}", addr, n, c.name()));
@@ -185,6 +189,7 @@ void DeviceImpl::write_l1(const CoreCoord& lc, uint32_t addr, const void* src, s
 }
 
 void DeviceImpl::read_l1(const CoreCoord& lc, uint32_t addr, void* dst, size_t n) {
+    flush_programs();  // queued programs write before this transfer sees memory
     TensixCore& c = chip().worker(static_cast<int>(lc.x), static_cast<int>(lc.y));
     if (uint64_t(addr) + n > c.l1_size())
         throw HostError(fmt::format("L1 read [{}, +{}) beyond L1 of {}", addr, n, c.name()));
@@ -268,9 +273,18 @@ bool CloseDevice(IDevice* device) {
     auto& c = tensim::host::cluster();
     for (auto it = c.devices.begin(); it != c.devices.end(); ++it)
         if (it->second.get() == device) {
+            // Programs still queued run first (closing waits for them, as TT-Metal's does); the
+            // device closes even when one of them fails.
+            std::exception_ptr failed;
+            try {
+                tensim::host::flush_programs();
+            } catch (...) {
+                failed = std::current_exception();
+            }
             c.devices.erase(it);
             if (c.devices.empty()) c.system.reset();
             tensim::write_run_outputs();
+            if (failed) std::rethrow_exception(failed);
             return true;
         }
     return false;
@@ -283,8 +297,8 @@ size_t GetNumAvailableDevices() {
 size_t GetNumPCIeDevices() { return 1; }
 
 namespace detail {
-void LaunchProgram(IDevice* device, Program& program, bool, bool) {
-    tensim::host::impl_of(*device).run_program(program);
+void LaunchProgram(IDevice* device, Program& program, bool wait_until_cores_done, bool) {
+    tensim::host::impl_of(*device).enqueue_program(program, wait_until_cores_done);
 }
 void CompileProgram(IDevice*, Program&, bool) {}
 bool WriteToDeviceL1(IDevice* device, const CoreCoord& core, uint32_t address,

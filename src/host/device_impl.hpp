@@ -12,6 +12,11 @@
 
 namespace tensim::host {
 
+// Launches every program queued on any device (non-blocking EnqueueProgram) at the same cycle and
+// runs them to the end: programs of different chips run concurrently. Host calls that must see
+// their effects (transfers, Finish, stats) call it first (launch.cpp).
+void flush_programs();
+
 class DeviceImpl {
 public:
     DeviceImpl(System& system, int chip_id);
@@ -30,9 +35,17 @@ public:
     void write_l1(const CoreCoord& logical, uint32_t addr, const void* src, size_t n);
     void read_l1(const CoreCoord& logical, uint32_t addr, void* dst, size_t n);
 
-    // Compiles, loads and runs a program to completion (launch.cpp).
-    void run_program(tt::tt_metal::Program& program);
-    const ProgramStats& last_stats() const { return m_last; }
+    // Checks a program, places its CBs, builds its kernels and queues it for this device; a
+    // blocking enqueue then runs every queued program (launch.cpp).
+    void enqueue_program(tt::tt_metal::Program& program, bool blocking);
+    void run_program(tt::tt_metal::Program& program) { enqueue_program(program, true); }
+    // Records the stats of this device's program that just ended (launch.cpp).
+    void finish_program(ProgramStats stats);
+    // The last program's stats (queued programs run first).
+    const ProgramStats& last_stats() {
+        flush_programs();
+        return m_last;
+    }
     nlohmann::json stats_json();  // the stats document of the last program
     const stats::Dump& last_chip_stats() const { return m_last_chip_stats; }
 

@@ -203,169 +203,266 @@ void build_kernels(ProgramImpl& p, const Placement& pl) {
 
 }  // namespace
 
-void DeviceImpl::run_program(tt::tt_metal::Program& program) {
-    ProgramImpl& p = tensim::host::impl_of(program);
-    check_cores(p, *this);
-    Placement pl = place_cbs(p, *this);
-    build_kernels(p, pl);
+// ---- enqueue, launch, collect -----------------------------------------------------------------
+//
+// A program is prepared when it is enqueued (checks, CB placement, kernel builds, and a snapshot of
+// its runtime args, so later SetRuntimeArgs calls do not reach it) and launched when the host
+// must wait: a blocking enqueue, Finish, a buffer transfer, a read of its stats. Programs enqueued
+// without blocking on different devices therefore launch at the same cycle and run concurrently,
+// as on silicon, where each chip's queue runs on its own; two on one device run one after the
+// other.
 
-    Chip& ch = chip();
-    ch.reset_stats();
-    report::outputs();  // outputs asked for by the environment start with this program (its trace)
-    const Cycle launch = ch.clock().now();
+namespace {
 
-    // Firmware state in L1 of every core the program touches.
+// One kernel on one RISC of one core, as it will start.
+struct ThreadStart {
+    CoreCoord core;
+    int risc = 0;
+    const std::string* kernel_name = nullptr;  // owned by `Prepared::kernel_names`
+    bool compute = false;
+    ComputeSettings settings;  // compute kernels
+    std::shared_ptr<const jit::KernelBinary> binary;
+    std::vector<uint32_t> args, common_args;
+    const CoreCbs* cbs = nullptr;  // this core's CBs, owned by `Prepared::placement`
+};
+
+struct SemaphoreInit {
+    CoreCoord core;
+    uint32_t id = 0, value = 0;
+};
+
+// A program ready to launch on one device.
+struct Prepared {
+    DeviceImpl* dev = nullptr;
+    uint64_t serial = 0;
+    std::string name;
+    std::vector<std::string> kernel_names;
+    Placement placement;
+    std::vector<ThreadStart> threads;
     std::set<CoreCoord> touched;
-    for (const auto& k : p.kernels)
-        for (const auto& r : k.cores.ranges())
-            for (const auto& c : r) touched.insert(c);
-    for (const auto& [c, _] : pl.cbs) touched.insert(c);
-    for (const auto& s : p.semaphores)
-        for (const auto& r : s.cores.ranges())
-            for (const auto& c : r) touched.insert(c);
-    for (const auto& c : touched) ch.worker(int(c.x), int(c.y)).clear_firmware_state();
-    for (const auto& s : p.semaphores)
-        for (const auto& r : s.cores.ranges())
-            for (const auto& c : r)
-                ch.worker(int(c.x), int(c.y)).word(l1_map::semaphore(s.id)) = s.initial_value;
+    std::vector<SemaphoreInit> semaphores;
+};
 
-    struct Running {
-        RiscThread* thread;
-        const KernelDef* kernel;
-        CoreCoord core;
-    };
-    // Completion state lives on the heap: a thread's done callback must never see a dead frame.
-    struct State {
-        size_t launched = 0, done = 0;
-        bool failed = false;
-    };
-    auto state = std::make_shared<State>();
-    std::vector<Running> running;
+std::string program_name(const ProgramImpl& p) {
+    if (!p.name.empty()) return p.name;
+    std::string name;
+    std::set<std::string> seen;
     for (const auto& k : p.kernels)
+        if (std::string stem = fs::path(k.name).stem().string(); seen.insert(stem).second)
+            name += (name.empty() ? "" : "+") + stem;
+    return name;
+}
+
+std::unique_ptr<Prepared> prepare(ProgramImpl& p, DeviceImpl& dev) {
+    check_cores(p, dev);
+    auto out = std::make_unique<Prepared>();
+    out->dev = &dev;
+    out->serial = dev.serial();
+    out->name = program_name(p);
+    out->placement = place_cbs(p, dev);
+    build_kernels(p, out->placement);
+    out->kernel_names.reserve(p.kernels.size());  // stable addresses for ThreadStart
+    for (const auto& k : p.kernels) {
+        out->kernel_names.push_back(k.name);
         for (const auto& r : k.cores.ranges())
-            for (const auto& c : r)
-                for (int risc : k.riscs())
-                    if (ch.worker(int(c.x), int(c.y)).thread(static_cast<Risc>(risc)).running())
-                        throw InternalError(fmt::format("core {} {} is still running a kernel",
-                                                        core_str(c),
-                                                        risc_name(static_cast<Risc>(risc))));
-    for (const auto& k : p.kernels)
+            for (const auto& c : r) out->touched.insert(c);
+    }
+    for (const auto& [c, _] : out->placement.cbs) out->touched.insert(c);
+    for (const auto& s : p.semaphores)
+        for (const auto& r : s.cores.ranges())
+            for (const auto& c : r) {
+                out->touched.insert(c);
+                out->semaphores.push_back({c, s.id, s.initial_value});
+            }
+    static const CoreCbs no_cbs;
+    for (size_t ki = 0; ki < p.kernels.size(); ++ki) {
+        const KernelDef& k = p.kernels[ki];
+        ComputeSettings settings;
+        if (k.compute) {
+            const auto& cc = std::get<tt::tt_metal::ComputeConfig>(k.config);
+            settings.fidelity_phases = numerics::fidelity_phases(cc.math_fidelity);
+            settings.fp32_dest_acc = cc.fp32_dest_acc_en;
+            settings.dst_full_sync = cc.dst_full_sync_en;
+            settings.approx = cc.math_approx_mode;
+            settings.numerics = numerics_mode();
+        }
+        const std::vector<uint32_t> common(
+            k.common_args.words.begin(),
+            k.common_args.words.begin() + k.common_args.view.rt_args_count);
+        std::vector<int> riscs = k.riscs();
         for (const auto& r : k.cores.ranges())
             for (const auto& c : r) {
-                TensixCore& core = ch.worker(int(c.x), int(c.y));
-                if (k.compute) {
-                    const auto& cc = std::get<tt::tt_metal::ComputeConfig>(k.config);
-                    ComputeSettings s;
-                    s.fidelity_phases = numerics::fidelity_phases(cc.math_fidelity);
-                    s.fp32_dest_acc = cc.fp32_dest_acc_en;
-                    s.dst_full_sync = cc.dst_full_sync_en;
-                    s.approx = cc.math_approx_mode;
-                    s.numerics = numerics_mode();
-                    core.compute().reset(s);
-                    core.compute().reset_stats();
-                }
                 const auto it = k.args.find(c);
-                uint32_t nargs =
-                    it == k.args.end() ? 0 : static_cast<uint32_t>(it->second->view.rt_args_count);
-                uint32_t ncommon = static_cast<uint32_t>(k.common_args.view.rt_args_count);
-                std::vector<int> riscs = k.riscs();
-                for (size_t i = 0; i < riscs.size(); ++i) {
-                    int risc = riscs[i];
-                    RiscThread& t = core.thread(static_cast<Risc>(risc));
-                    // Each RISC reads its own copy of the args (the TRISCs share one compute
-                    // kernel's).
-                    if (nargs)
-                        std::memcpy(core.l1() + l1_map::rta(risc), it->second->words.data(),
-                                    4 * nargs);
-                    if (ncommon)
-                        std::memcpy(core.l1() + l1_map::crta(risc), k.common_args.words.data(),
-                                    4 * ncommon);
-                    KernelLaunch l;
-                    auto bin = k.binaries[i];
-                    l.entry = [bin] { bin->run(); };
-                    l.kernel_name = k.name;
-                    l.num_runtime_args = nargs;
-                    l.num_common_runtime_args = ncommon;
-                    if (auto cbs = pl.cbs.find(c); cbs != pl.cbs.end())
-                        for (const auto& [idx, cb] : cbs->second) {
-                            LocalCb& lc = l.cbs[idx];
-                            lc.configured = true;
-                            lc.fifo_addr = lc.rd_ptr = lc.wr_ptr = cb.address;
-                            lc.fifo_size = cb.size;
-                            lc.page_size = cb.page_size;
-                            lc.num_pages = cb.size / cb.page_size;
-                            lc.data_format = static_cast<uint8_t>(cb.format);
-                        }
-                    running.push_back({&t, &k, c});
-                    state->launched++;
-                    t.launch(std::move(l), [state, &t] {
-                        ++state->done;
-                        if (t.error()) state->failed = true;
-                        if (state->failed || state->done == state->launched) System::stop_run();
-                    });
-                }
+                std::vector<uint32_t> args;
+                if (it != k.args.end())
+                    args.assign(it->second->words.begin(),
+                                it->second->words.begin() + it->second->view.rt_args_count);
+                const auto cbs = out->placement.cbs.find(c);
+                for (size_t i = 0; i < riscs.size(); ++i)
+                    out->threads.push_back(
+                        {c, riscs[i], &out->kernel_names[ki], k.compute, settings, k.binaries[i],
+                         args, common, cbs == out->placement.cbs.end() ? &no_cbs : &cbs->second});
             }
+    }
+    return out;
+}
 
+// Programs enqueued and not yet launched, in enqueue order, at most one per device.
+std::vector<std::unique_ptr<Prepared>>& queued() {
+    static std::vector<std::unique_ptr<Prepared>> q;
+    return q;
+}
+
+// Writes the firmware state of a prepared program into its cores and starts its threads; each
+// thread's end is counted in `state`.
+struct RunState {
+    size_t launched = 0, done = 0;
+    bool failed = false;
+};
+
+void start(Prepared& pp, const std::shared_ptr<RunState>& state,
+           std::vector<RiscThread*>& threads) {
+    Chip& ch = pp.dev->chip();
+    for (const auto& c : pp.touched) ch.worker(int(c.x), int(c.y)).clear_firmware_state();
+    for (const auto& s : pp.semaphores)
+        ch.worker(int(s.core.x), int(s.core.y)).word(l1_map::semaphore(s.id)) = s.value;
+    for (const auto& ts : pp.threads)
+        if (ch.worker(int(ts.core.x), int(ts.core.y)).thread(static_cast<Risc>(ts.risc)).running())
+            throw InternalError(fmt::format("chip {} core {} {} is still running a kernel", ch.id(),
+                                            core_str(ts.core),
+                                            risc_name(static_cast<Risc>(ts.risc))));
+    std::set<CoreCoord> compute_reset;
+    for (const auto& ts : pp.threads) {
+        TensixCore& core = ch.worker(int(ts.core.x), int(ts.core.y));
+        if (ts.compute && compute_reset.insert(ts.core).second) {
+            core.compute().reset(ts.settings);
+            core.compute().reset_stats();
+        }
+        RiscThread& t = core.thread(static_cast<Risc>(ts.risc));
+        // Each RISC reads its own copy of the args (the TRISCs share one compute kernel's).
+        if (!ts.args.empty())
+            std::memcpy(core.l1() + l1_map::rta(ts.risc), ts.args.data(), 4 * ts.args.size());
+        if (!ts.common_args.empty())
+            std::memcpy(core.l1() + l1_map::crta(ts.risc), ts.common_args.data(),
+                        4 * ts.common_args.size());
+        KernelLaunch l;
+        l.entry = [bin = ts.binary] { bin->run(); };
+        l.kernel_name = *ts.kernel_name;
+        l.num_runtime_args = static_cast<uint32_t>(ts.args.size());
+        l.num_common_runtime_args = static_cast<uint32_t>(ts.common_args.size());
+        for (const auto& [idx, cb] : *ts.cbs) {
+            LocalCb& lc = l.cbs[idx];
+            lc.configured = true;
+            lc.fifo_addr = lc.rd_ptr = lc.wr_ptr = cb.address;
+            lc.fifo_size = cb.size;
+            lc.page_size = cb.page_size;
+            lc.num_pages = cb.size / cb.page_size;
+            lc.data_format = static_cast<uint8_t>(cb.format);
+        }
+        threads.push_back(&t);
+        state->launched++;
+        t.launch(std::move(l), [state, &t] {
+            ++state->done;
+            if (t.error()) state->failed = true;
+            if (state->failed || state->done == state->launched) System::stop_run();
+        });
+    }
+}
+
+// The stats of a program that ran from `launch`: its threads are pp.threads, in order.
+ProgramStats collect(const Prepared& pp, const std::vector<RiscThread*>& threads, Cycle launch) {
+    Chip& ch = pp.dev->chip();
+    ProgramStats st;
+    st.name = pp.name;
+    st.clock_mhz = ch.clock().freq_mhz;
+    st.launch_cycle = launch;
+    Cycle end = launch;
+    for (size_t i = 0; i < threads.size(); ++i) {
+        const RiscThread& t = *threads[i];
+        const ThreadStart& ts = pp.threads[i];
+        end = std::max(end, t.end_cycle());
+        KernelRunStats k{
+            ch.id(),         int(ts.core.x),           int(ts.core.y),         risc_name(t.risc()),
+            *ts.kernel_name, t.start_cycle() - launch, t.end_cycle() - launch, {},
+            t.busy_cycles()};
+        const auto& stalls = t.stall_cycles();
+        for (int w = 1; w < WaitInfo::kinds; ++w)
+            if (stalls[w])
+                k.stall_cycles[wait_kind_name(static_cast<WaitInfo::Kind>(w))] += stalls[w];
+        st.kernels.push_back(std::move(k));
+    }
+    st.device_cycles = end - launch;
+    std::set<CoreCoord> seen;
+    for (const auto& ts : pp.threads)
+        if (ts.compute && seen.insert(ts.core).second) {
+            const auto& e = ch.worker(int(ts.core.x), int(ts.core.y)).compute().stats();
+            double util = st.device_cycles ? double(e.fpu) / double(st.device_cycles) : 0.0;
+            st.compute.push_back(
+                {ch.id(), int(ts.core.x), int(ts.core.y), e.unpack, e.fpu, e.sfpu, e.pack, util});
+        }
+    st.device_time_us = ch.clock().cycles_to_us(st.device_cycles);
+    return st;
+}
+
+// Launches `batch` (one program per device) at the same cycle and runs them all to the end.
+void run_together(std::vector<std::unique_ptr<Prepared>> batch) {
+    if (batch.empty()) return;
+    System& sys = batch.front()->dev->system();
+    for (auto& pp : batch) pp->dev->chip().reset_stats();
+    report::outputs();  // outputs asked for by the environment start with these programs
+    const Cycle launch = sys.now();
+    auto state = std::make_shared<RunState>();
+    std::vector<std::vector<RiscThread*>> threads(batch.size());
     auto all_done = [state] { return state->done == state->launched; };
     std::string hang;
     try {
+        for (size_t i = 0; i < batch.size(); ++i) start(*batch[i], state, threads[i]);
         std::function<void()> tick;
-        if (report::progress_enabled()) tick = [&] { report::progress_tick(ch.clock().now()); };
-        m_system.run_until([&] { return all_done() || state->failed; }, cycle_limit(), tick);
+        if (report::progress_enabled()) tick = [&] { report::progress_tick(sys.now()); };
+        sys.run_until([&] { return all_done() || state->failed; }, cycle_limit(), tick);
     } catch (const DeadlockError& e) {
         hang = e.what();
     }
     report::progress_program_done();
     if (state->failed || !hang.empty()) {
-        // Unwind every kernel still running, drop the program's NoC traffic in flight, report.
-        for (auto& r : running) r.thread->abort();
-        m_system.run_until(all_done, cycle_limit());
-        ch.cancel_in_flight();
+        // Unwind every kernel still running, drop the programs' NoC traffic in flight, report.
+        for (auto& ts : threads)
+            for (RiscThread* t : ts) t->abort();
+        sys.run_until(all_done, cycle_limit());
+        for (auto& pp : batch) pp->dev->chip().cancel_in_flight();
         if (!hang.empty()) throw DeadlockError(hang);
-        for (auto& r : running)
-            if (r.thread->error()) std::rethrow_exception(r.thread->error());
+        for (auto& ts : threads)
+            for (RiscThread* t : ts)
+                if (t->error()) std::rethrow_exception(t->error());
     }
+    for (size_t i = 0; i < batch.size(); ++i)
+        batch[i]->dev->finish_program(collect(*batch[i], threads[i], launch));
+}
 
-    m_last = ProgramStats{};
-    m_last.name = p.name;
-    if (m_last.name.empty()) {
-        std::set<std::string> seen;
-        for (const auto& k : p.kernels)
-            if (std::string stem = fs::path(k.name).stem().string(); seen.insert(stem).second)
-                m_last.name += (m_last.name.empty() ? "" : "+") + stem;
-    }
-    m_last.clock_mhz = ch.clock().freq_mhz;
-    m_last.launch_cycle = launch;
-    Cycle end = launch;
-    for (auto& r : running) {
-        end = std::max(end, r.thread->end_cycle());
-        KernelRunStats k{ch.id(),
-                         int(r.core.x),
-                         int(r.core.y),
-                         risc_name(r.thread->risc()),
-                         r.kernel->name,
-                         r.thread->start_cycle() - launch,
-                         r.thread->end_cycle() - launch,
-                         {},
-                         r.thread->busy_cycles()};
-        const auto& stalls = r.thread->stall_cycles();
-        for (int w = 1; w < WaitInfo::kinds; ++w)
-            if (stalls[w])
-                k.stall_cycles[wait_kind_name(static_cast<WaitInfo::Kind>(w))] += stalls[w];
-        m_last.kernels.push_back(std::move(k));
-    }
-    m_last.device_cycles = end - launch;
-    for (const auto& k : p.kernels)
-        if (k.compute)
-            for (const auto& r : k.cores.ranges())
-                for (const auto& c : r) {
-                    const auto& e = ch.worker(int(c.x), int(c.y)).compute().stats();
-                    double util =
-                        m_last.device_cycles ? double(e.fpu) / double(m_last.device_cycles) : 0.0;
-                    m_last.compute.push_back(
-                        {ch.id(), int(c.x), int(c.y), e.unpack, e.fpu, e.sfpu, e.pack, util});
-                }
-    m_last.device_time_us = ch.clock().cycles_to_us(m_last.device_cycles);
+}  // namespace
+
+void DeviceImpl::enqueue_program(tt::tt_metal::Program& program, bool blocking) {
+    auto pp = prepare(tensim::host::impl_of(program), *this);
+    auto& q = queued();
+    for (const auto& other : q)
+        if (other->serial == m_serial) {  // this device's queue runs programs one at a time
+            flush_programs();
+            break;
+        }
+    q.push_back(std::move(pp));
+    if (blocking) flush_programs();
+}
+
+void flush_programs() {
+    // Taken out first, so that an error leaves nothing queued behind it.
+    std::vector<std::unique_ptr<Prepared>> batch = std::move(queued());
+    queued().clear();
+    run_together(std::move(batch));
+}
+
+void DeviceImpl::finish_program(ProgramStats st) {
+    Chip& ch = chip();
+    m_last = std::move(st);
     m_last_chip_stats = ch.stats().dump(report::program_window(m_last));
     report::ProgramReport r =
         report::make_program_report(m_last, ch.id(), m_last_chip_stats, report::wanted());
@@ -374,6 +471,7 @@ void DeviceImpl::run_program(tt::tt_metal::Program& program) {
 }
 
 nlohmann::json DeviceImpl::stats_json() {
+    flush_programs();
     report::ProgramReport r =
         report::make_program_report(m_last, chip().id(), m_last_chip_stats, true);
     r.config = to_json(m_system.config());

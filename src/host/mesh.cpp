@@ -6,6 +6,7 @@
 #include <functional>
 
 #include "common/error.hpp"
+#include "host/device_impl.hpp"
 
 namespace tt::tt_metal::distributed {
 
@@ -231,12 +232,14 @@ void EnqueueMeshWorkload(MeshCommandQueue& cq, MeshWorkload& workload, bool bloc
                 fmt::format("EnqueueMeshWorkload: program range {}-{} lies outside the {}x{} mesh",
                             str(range.start_coord()), str(range.end_coord()), mesh.num_rows(),
                             mesh.num_cols()));
+        // Queued on every device first, so that the devices' programs launch together.
         for (uint32_t r = range.start_coord()[0]; r <= range.end_coord()[0]; ++r)
             for (uint32_t c = range.start_coord()[1]; c <= range.end_coord()[1]; ++c)
-                EnqueueProgram(mesh.get_device({r, c})->command_queue(), program, blocking);
+                EnqueueProgram(mesh.get_device({r, c})->command_queue(), program, false);
     }
+    if (blocking) tensim::host::flush_programs();
 }
 
-void Finish(MeshCommandQueue&) {}  // every command has completed when its Enqueue call returns
+void Finish(MeshCommandQueue&) { tensim::host::flush_programs(); }
 
 }  // namespace tt::tt_metal::distributed

@@ -1,0 +1,103 @@
+// Host fp64 references of the norm, eltwise and data-movement ops (reference.hpp).
+#include "ops/reference.hpp"
+
+#include <cmath>
+#include <stdexcept>
+
+namespace tensim::ops::reference {
+
+namespace {
+
+std::vector<double> normalise(const std::vector<float>& x, uint32_t cols,
+                              const std::vector<float>& gamma, const std::vector<float>& beta,
+                              double eps, bool centre) {
+    std::vector<double> y(x.size());
+    for (size_t r = 0; r < x.size() / cols; ++r) {
+        const float* row = &x[r * cols];
+        double mean = 0, sq = 0;
+        if (centre)
+            for (uint32_t c = 0; c < cols; ++c) mean += row[c];
+        mean /= cols;
+        for (uint32_t c = 0; c < cols; ++c) sq += (row[c] - mean) * (row[c] - mean);
+        const double rinv = 1.0 / std::sqrt(sq / cols + eps);
+        for (uint32_t c = 0; c < cols; ++c) {
+            double v = (row[c] - mean) * rinv;
+            if (!gamma.empty()) v *= gamma[c];
+            if (!beta.empty()) v += beta[c];
+            y[r * cols + c] = v;
+        }
+    }
+    return y;
+}
+
+}  // namespace
+
+std::vector<double> rms_norm(const std::vector<float>& x, uint32_t cols,
+                             const std::vector<float>& gamma, const std::vector<float>& beta,
+                             double eps) {
+    return normalise(x, cols, gamma, beta, eps, false);
+}
+
+std::vector<double> layer_norm(const std::vector<float>& x, uint32_t cols,
+                               const std::vector<float>& gamma, const std::vector<float>& beta,
+                               double eps) {
+    return normalise(x, cols, gamma, beta, eps, true);
+}
+
+std::vector<double> sum_of_squares(const std::vector<float>& x, uint32_t cols) {
+    std::vector<double> s(x.size() / cols, 0.0);
+    for (size_t i = 0; i < x.size(); ++i) s[i / cols] += double(x[i]) * x[i];
+    return s;
+}
+
+double activation(const std::string& name, double v) {
+    if (name.empty()) return v;
+    if (name == "silu") return v / (1.0 + std::exp(-v));
+    if (name == "relu") return v > 0 ? v : 0;
+    if (name == "sigmoid") return 1.0 / (1.0 + std::exp(-v));
+    if (name == "gelu") return 0.5 * v * (1.0 + std::erf(v / std::sqrt(2.0)));
+    if (name == "exp") return std::exp(v);
+    if (name == "tanh") return std::tanh(v);
+    if (name == "square") return v * v;
+    if (name == "neg") return -v;
+    if (name == "abs") return std::fabs(v);
+    throw std::invalid_argument("reference: unknown activation '" + name + "'");
+}
+
+std::vector<double> binary(const std::vector<float>& a, const std::vector<float>& b,
+                           const std::string& op, const std::string& act_a) {
+    std::vector<double> c(a.size());
+    for (size_t i = 0; i < a.size(); ++i) {
+        const double x = activation(act_a, a[i]), y = b[i];
+        c[i] = op == "add" ? x + y : op == "sub" ? x - y : x * y;
+    }
+    return c;
+}
+
+std::vector<uint32_t> argmax(const std::vector<float>& x, uint32_t cols) {
+    std::vector<uint32_t> out(x.size() / cols, 0);
+    for (size_t r = 0; r < out.size(); ++r)
+        for (uint32_t c = 1; c < cols; ++c)
+            if (x[r * cols + c] > x[r * cols + out[r]]) out[r] = c;
+    return out;
+}
+
+std::vector<double> embedding(const std::vector<uint32_t>& ids, const std::vector<float>& table,
+                              uint32_t cols) {
+    std::vector<double> out(ids.size() * size_t(cols));
+    for (size_t i = 0; i < ids.size(); ++i)
+        for (uint32_t c = 0; c < cols; ++c) out[i * cols + c] = table[size_t(ids[i]) * cols + c];
+    return out;
+}
+
+double pcc(const std::vector<double>& x, const std::vector<float>& y) {
+    if (x.size() != y.size() || x.empty()) return 0.0;
+    double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
+    for (size_t i = 0; i < x.size(); ++i)
+        sx += x[i], sy += y[i], sxx += x[i] * x[i], syy += double(y[i]) * y[i], sxy += x[i] * y[i];
+    const double n = double(x.size());
+    const double den = std::sqrt((sxx - sx * sx / n) * (syy - sy * sy / n));
+    return den > 0 ? (sxy - sx * sy / n) / den : 0.0;
+}
+
+}  // namespace tensim::ops::reference
