@@ -9,6 +9,9 @@
 #include <stdexcept>
 
 #include "models/layer_internal.hpp"
+#include "tensim/ops/data_movement.hpp"
+#include "tensim/ops/eltwise.hpp"
+#include "tensim/ops/norm.hpp"
 
 namespace tensim::models::detail {
 
@@ -65,6 +68,30 @@ Tensor weight_matmul(LayerBuilder& b, const std::string& label, const std::strin
     return b.matmul(label, a, w, cfg);
 }
 
+// The layer's norm (RMSNorm, or LayerNorm for Falcon) with its gamma, onto `out`.
+Tensor norm(LayerBuilder& b, const ModelConfig& m, const std::string& label, const Tensor& x,
+            const Tensor& gamma, const MemoryConfig& out) {
+    ops::NormConfig cfg;
+    cfg.epsilon = float(m.norm_eps);
+    cfg.out_mem = out;
+    const bool rms = m.norm == Norm::rms_norm;
+    return b.run(label, rms ? "rms_norm" : "layer_norm", [&] {
+        return rms ? ops::rms_norm(x, gamma, std::nullopt, cfg)
+                   : ops::layer_norm(x, gamma, std::nullopt, cfg);
+    });
+}
+
+// `x` in `mem` (to_memory_config, recorded as `label`), or `x` itself when it is there already.
+Tensor move(LayerBuilder& b, const std::string& label, const Tensor& x, const MemoryConfig& mem) {
+    if (describe(x.memory_config()) == describe(mem)) return x;
+    return b.run(label, "to_memory_config", [&] { return ops::to_memory_config(x, mem); });
+}
+
+// Residual add of two tensors sharded alike, written onto `mem`.
+Tensor add(LayerBuilder& b, const std::string& label, const Tensor& x, const Tensor& y) {
+    return b.run(label, "add", [&] { return ops::add(x, y); });
+}
+
 }  // namespace
 
 Tensor decode_layer(LayerBuilder& b, const ModelConfig& m, const LayerShape& s,
@@ -81,21 +108,23 @@ Tensor decode_layer(LayerBuilder& b, const ModelConfig& m, const LayerShape& s,
 
     // Norm parameters and the KV cache (a contiguous [users x KV heads, positions, head_dim]
     // cache; tt_transformers pages it, which changes addresses, not bytes).
-    b.keep("norm_0", b.random({1, 1, H}, DType::bfloat16, MemoryConfig::dram_interleaved(), 1.0f));
+    const Tensor g0 = b.random({1, 1, H}, DType::bfloat16, MemoryConfig::dram_interleaved(), 1.0f);
+    b.keep("norm_0", g0);
     const uint32_t cache_len = (s.kv_len + 1 + 31) / 32 * 32;
     const Shape cache{B * m.num_key_value_heads, cache_len, hd};
     b.keep("k_cache", b.random(cache, p.kv_cache, MemoryConfig::dram_interleaved(), 1.0f));
     b.keep("v_cache", b.random(cache, p.kv_cache, MemoryConfig::dram_interleaved(), 1.0f));
 
     // ---- attention ----
-    const Tensor xn = b.missing(norm0, norm_op, kNormStream, {1, B, H}, DType::bfloat16,
-                                matmul_input(b, residual, B, H, qkv_w, p.qkv));
+    (void)norm_op;
+    const Tensor xn = norm(b, m, norm0, x, g0, matmul_input(b, residual, B, H, qkv_w, p.qkv));
     Tensor qkv = weight_matmul(b, "qkv_mm", "wqkv", xn, qkv_w, p.qkv);
     if (m.qkv_bias)
         qkv = b.missing("qkv_bias", "matmul with fused bias", kMmStream, {1, B, qkv_w},
                         DType::bfloat16, qkv.memory_config());
-    const Tensor qkv_i = b.missing("sharded_to_interleaved", "sharded_to_interleaved", kNormStream,
-                                   {1, B, qkv_w}, DType::bfloat16, MemoryConfig::l1_interleaved());
+    const Tensor qkv_i = b.run("sharded_to_interleaved", "sharded_to_interleaved", [&] {
+        return ops::sharded_to_interleaved(qkv, MemoryConfig::l1_interleaved());
+    });
     (void)qkv_i;
     const MemoryConfig hm = heads_mem(dev, B, hd);
     Tensor q = b.missing("createqkvheads", "nlp_create_qkv_heads_decode", kAttnStream,
@@ -110,9 +139,7 @@ Tensor decode_layer(LayerBuilder& b, const ModelConfig& m, const LayerShape& s,
     const Tensor attn =
         b.missing("sdpa", "scaled_dot_product_attention_decode", kAttnStream, {B, nq_pad, hd},
                   DType::bfloat16, MemoryConfig::dram_interleaved());
-    (void)attn;
-    (void)b.missing("reshard_attn", "to_memory_config", kNormStream, {B, nq_pad, hd},
-                    DType::bfloat16, hm);
+    (void)move(b, "reshard_attn", attn, hm);
     const MemoryConfig concat_mem =
         matmul_input(b, width_sharded_l1(dev, B, q_w, kResidualCores), B, q_w, H, p.wo);
     const Tensor heads = b.missing("concatheads", "nlp_concat_heads_decode", kAttnStream,
@@ -122,45 +149,40 @@ Tensor decode_layer(LayerBuilder& b, const ModelConfig& m, const LayerShape& s,
     // ---- MLP ----
     const MemoryConfig mlp_in =
         matmul_input(b, width_sharded_l1(dev, B, H, kMlpCores), B, H, I, p.ff1);
-    Tensor h1;  // the residual after attention (Llama), or the attention output (Falcon)
+    const Tensor o_res = move(b, "reshard_wo", o, residual);
+    Tensor h1;  // the residual after attention (Llama)
     Tensor mlp_x;
     if (!m.parallel_attn) {
-        h1 = b.missing("add_0", "add", kNormStream, {1, B, H}, DType::bfloat16, residual);
-        b.keep("norm_1",
-               b.random({1, 1, H}, DType::bfloat16, MemoryConfig::dram_interleaved(), 1.0f));
-        mlp_x = b.missing(llama ? "rms_1" : "layernorm_1", norm_op, kNormStream, {1, B, H},
-                          DType::bfloat16, mlp_in);
+        h1 = add(b, "add_0", x, o_res);
+        const Tensor g1 =
+            b.random({1, 1, H}, DType::bfloat16, MemoryConfig::dram_interleaved(), 1.0f);
+        b.keep("norm_1", g1);
+        mlp_x = norm(b, m, llama ? "rms_1" : "layernorm_1", h1, g1, mlp_in);
     } else {
         // Falcon: the MLP reads the same normed input as attention (tt's Falcon-7B decoder).
-        mlp_x = b.missing("reshard_mlp", "to_memory_config", kNormStream, {1, B, H},
-                          DType::bfloat16, mlp_in);
-        h1 = o;
+        mlp_x = move(b, "reshard_mlp", xn, mlp_in);
     }
+    const MemoryConfig ff2_in =
+        matmul_input(b, width_sharded_l1(dev, B, I, kMlpCores), B, I, H, p.ff2);
     Tensor ff;
     if (m.gated_mlp) {
         const Tensor a1 = weight_matmul(b, "ff1_mm", "w1", mlp_x, I, p.ff1);
         const Tensor a3 = weight_matmul(b, "ff3_mm", "w3", mlp_x, I, p.ff3);
-        (void)a1, (void)a3;
-        const MemoryConfig ff2_in =
-            matmul_input(b, width_sharded_l1(dev, B, I, kMlpCores), B, I, H, p.ff2);
-        ff = b.missing("binary_mult_silu", "mul (SiLU on input A)", kNormStream, {1, B, I},
-                       p.ff2_input, ff2_in);
+        ops::BinaryConfig silu;
+        silu.input_a_activation = "silu";
+        silu.out_dtype = p.ff2_input;
+        ff = b.run("binary_mult_silu", "mul", [&] { return ops::mul(a1, a3, silu); });
+        ff = move(b, "reshard_ff2_in", ff, ff2_in);
     } else {
         const Tensor a1 = weight_matmul(b, "ff1_mm", "w1", mlp_x, I, p.ff1);
-        const MemoryConfig ff2_in =
-            matmul_input(b, width_sharded_l1(dev, B, I, kMlpCores), B, I, H, p.ff2);
         (void)a1;
         ff = b.missing("ff1_gelu", "matmul with fused GELU", kMmStream, {1, B, I}, p.ff2_input,
                        ff2_in);
     }
     const Tensor down = weight_matmul(b, "ff2_mm", "w2", ff, H, p.ff2);
-    (void)down;
-    (void)b.missing("reshard_ff2", "to_memory_config", kNormStream, {1, B, H}, DType::bfloat16,
-                    residual);
-    if (m.parallel_attn)
-        (void)b.missing("add_0", "add", kNormStream, {1, B, H}, DType::bfloat16, residual);
-    (void)h1;
-    return b.missing("add_1", "add", kNormStream, {1, B, H}, DType::bfloat16, residual);
+    const Tensor down_res = move(b, "reshard_ff2", down, residual);
+    if (m.parallel_attn) return add(b, "add_1", x, add(b, "add_0", o_res, down_res));
+    return add(b, "add_1", h1, down_res);
 }
 
 }  // namespace tensim::models::detail

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <random>
@@ -130,13 +131,19 @@ ops::MemoryConfig width_sharded_l1(tt::tt_metal::IDevice* device, uint32_t rows,
                                    uint32_t max_cores) {
     const uint32_t ct = (cols + 31) / 32, rt = (rows + 31) / 32;
     const CoreCoord g = device->compute_with_storage_grid_size();
-    const uint32_t n = sharded_cores(ct, std::min<uint32_t>(max_cores, uint32_t(g.x * g.y)));
-    const uint32_t gx = uint32_t(g.x), full = n / gx, rest = n % gx;
-    std::vector<CoreRange> ranges;
-    if (full) ranges.emplace_back(CoreCoord{0, 0}, CoreCoord{gx - 1, full - 1});
-    if (rest) ranges.emplace_back(CoreCoord{0, full}, CoreCoord{rest - 1, full});
-    if (n < gx) ranges = {CoreRange(CoreCoord{0, 0}, CoreCoord{n - 1, 0})};
-    return ops::MemoryConfig::l1_sharded(ops::MemLayout::width_sharded, CoreRangeSet(ranges),
+    const uint32_t gx = uint32_t(g.x), gy = uint32_t(g.y);
+    // The most cores that divide the width and form one rectangle of whole grid rows (or part of
+    // one row): sharded ops take a single rectangle.
+    uint32_t n = 1;
+    for (uint32_t c = std::min({ct, max_cores, gx * gy}); c > 1; --c)
+        if (ct % c == 0 && (c <= gx || c % gx == 0)) {
+            n = c;
+            break;
+        }
+    const CoreRange r = n <= gx ? CoreRange(CoreCoord{0, 0}, CoreCoord{n - 1, 0})
+                                : CoreRange(CoreCoord{0, 0}, CoreCoord{gx - 1, n / gx - 1});
+    (void)gy;
+    return ops::MemoryConfig::l1_sharded(ops::MemLayout::width_sharded, CoreRangeSet(r),
                                          {rt, ct / n});
 }
 

@@ -61,8 +61,8 @@ private:
 // The largest core count <= max_cores dividing `tiles` (tt_transformers' find_grid: as many
 // cores as possible with equal shards, at least one tile each).
 uint32_t sharded_cores(uint32_t tiles, uint32_t max_cores);
-// [rows, cols] width-sharded in L1 over sharded_cores(col tiles, max_cores) cores, filling
-// rows of the device grid.
+// [rows, cols] width-sharded in L1 over the most cores (<= max_cores) that divide the column
+// tiles and form one rectangle of the device grid (whole rows, or part of the first).
 ops::MemoryConfig width_sharded_l1(tt::tt_metal::IDevice* device, uint32_t rows, uint32_t cols,
                                    uint32_t max_cores);
 // The 32 cores of the residual stream and the 64 of the MLP (llm_layers.md 1.3 rows 1 and 12).

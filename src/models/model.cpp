@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "models/layer_internal.hpp"
+#include "tensim/ops/norm.hpp"
 
 namespace tensim::models {
 
@@ -35,9 +36,18 @@ void run_head(detail::LayerBuilder& b, const ModelConfig& m, const ModelOptions&
     const MatmulFormat f = lm_head_format(m);
     const auto cfg = detail::matmul_config(f, MemoryConfig::l1_interleaved());
     const MemoryConfig act_mem = detail::width_sharded_l1(dev, rows, H, detail::kResidualCores);
-    const Tensor xn = b.missing(m.norm == Norm::rms_norm ? "rms_final" : "layernorm_final",
-                                m.norm == Norm::rms_norm ? "rms_norm" : "layer_norm",
-                                detail::kNormStream, {1, rows, H}, DType::bfloat16, act_mem);
+    // The last layer's output, normed onto the LM head's input (sharded as the residual).
+    const Tensor x = b.random({1, rows, H}, DType::bfloat16, act_mem, 1.0f);
+    const Tensor gamma =
+        b.random({1, 1, H}, DType::bfloat16, MemoryConfig::dram_interleaved(), 1.0f);
+    ops::NormConfig ncfg;
+    ncfg.epsilon = float(m.norm_eps);
+    const bool rms = m.norm == Norm::rms_norm;
+    const Tensor xn =
+        b.run(rms ? "rms_final" : "layernorm_final", rms ? "rms_norm" : "layer_norm", [&] {
+            return rms ? ops::rms_norm(x, gamma, std::nullopt, ncfg)
+                       : ops::layer_norm(x, gamma, std::nullopt, ncfg);
+        });
     uint32_t splits = (m.vocab_size + kLmHeadColumns - 1) / kLmHeadColumns;
     for (;; splits *= 2) {
         const uint32_t cols = (m.vocab_size + splits - 1) / splits;
