@@ -4,7 +4,8 @@ the second (if any), failed points marked on the x axis.
 
     plot_sweep.py SWEEP.csv OUT.png KEY1 [KEY2] [--y COLUMN] [--title TEXT]
 
-The metric is --y, else device_cycles, else the first column ending in "cycles". Values that are
+The metric is --y, else device_cycles, else tokens_per_s_per_user or ttft_ms (`tensim llm`
+points), else the first column ending in "cycles". Values that are
 all numbers are placed on a numeric axis (log2 when they span 4x or more); others (4x4) are
 categories in the order of the CSV; the metric axis is logarithmic when it spans 8x or more. `tensim sweep --plot OUT.png` runs this. Needs matplotlib
 (Debian: python3-matplotlib); without it the script says so and exits with status 3 so the
@@ -56,7 +57,11 @@ def main(argv):
             return 1
     y = args.y
     if y is None:
-        y = "device_cycles" if "device_cycles" in columns else next(
+        # `tensim llm` points: the serving figure of their mode (a column empty in every row is
+        # the other mode's).
+        filled = [c for c in ("tokens_per_s_per_user", "ttft_ms")
+                  if c in columns and any(r.get(c) for r in rows)]
+        y = "device_cycles" if "device_cycles" in columns else filled[0] if filled else next(
             (c for c in columns if c.endswith("cycles")), None)
     if y is None or y not in columns:
         print(f"plot_sweep.py: no metric column to plot (give --y)", file=sys.stderr)

@@ -1,7 +1,8 @@
 // Calibration (`tensim calibrate`): simulates the measured cases of the calibration set
 // (shared/calibration/*.json, schema in its README.md) and puts each prediction beside the
 // silicon number. Kinds simulated: noc_latency, noc_transfer, dram_read, dram_write, sfpu,
-// matmul_single_core, matmul (through the op layer, tensim::ops::matmul); every other case is
+// matmul_single_core, matmul (through the op layer, tensim::ops::matmul), and the LLM kinds
+// llm_e2e, llm_op and model_device (through tensim::models, docs/llm.md); every other case is
 // reported as skipped with the reason, as is a case whose parameters the simulator cannot express
 // and a matmul whose work is above large_matmul_work() unless Options::include_large is set.
 // Defaults taken for null parameters, and parameters the model ignores, are listed in each

@@ -19,10 +19,13 @@
 
 namespace tensim::sweep {
 
-// One `--over key=v1,v2,...`: an architecture key and its values, in the order given.
+// One `--over key=v1,v2,...`: an architecture key and its values, in the order given; or, when
+// the swept command has an option `--key` (`batch` for `llm --batch`), that option's values
+// (`argument`: each point passes `--key value` instead of `--set key=value`).
 struct Axis {
     std::string key;
     std::vector<std::string> values;
+    bool argument = false;
 };
 // Throws ConfigError for a missing `=`, an empty key or value, or a value given twice.
 Axis parse_axis(const std::string& spec);
@@ -34,8 +37,9 @@ using Point = std::vector<std::string>;
 std::vector<Point> expand(const std::vector<Axis>& axes);
 // "worker_grid=4x4 tensix.l1_size_kib=512"
 std::string describe(const std::vector<Axis>& axes, const Point& p);
-// The arguments after the executable for one point: the command, then `--set key=value` per
-// axis, then `--json` unless the command has it already.
+// The arguments after the executable for one point: the command, then `--key value` per
+// argument axis and `--set key=value` per architecture axis, then `--json` unless the command has
+// it already.
 std::vector<std::string> child_args(const std::vector<std::string>& command,
                                     const std::vector<Axis>& axes, const Point& p);
 

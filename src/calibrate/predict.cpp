@@ -576,6 +576,8 @@ Prediction predict(bench::Session& s, const Case& c, bool include_large) {
     if (c.kind == "sfpu") return predict_sfpu(s, c, p);
     if (c.kind == "matmul_single_core") return predict_matmul_single_core(s, c, p);
     if (c.kind == "eth_latency" || c.kind == "eth_transfer") return predict_eth(c, p);
+    if (c.kind == "llm_e2e" || c.kind == "llm_op" || c.kind == "model_device")
+        return predict_llm(s, c);
     return predict_matmul(s, c, p, include_large);
 }
 

@@ -83,5 +83,7 @@ Prediction predict_eth(const Case& c, const Params& p);
 // (opened here: no other device may be open) (predict_ccl.cpp).
 bool is_fabric_case(const Case& c);
 Prediction predict_fabric(const Case& c);
+// The LLM kinds, llm_e2e, llm_op and model_device (predict_llm.cpp).
+Prediction predict_llm(bench::Session& s, const Case& c);
 
 }  // namespace tensim::calibrate

@@ -47,6 +47,7 @@ public:
         return m_last;
     }
     nlohmann::json stats_json();  // the stats document of the last program
+    const stats::Dump& last_chip_stats() const { return m_last_chip_stats; }
 
 private:
     template <typename Fn>

@@ -64,6 +64,11 @@ std::vector<std::string> child_args(const std::vector<std::string>& command,
                                     const std::vector<Axis>& axes, const Point& p) {
     std::vector<std::string> args = command;
     for (size_t i = 0; i < axes.size(); ++i) {
+        if (axes[i].argument) {
+            args.push_back("--" + axes[i].key);
+            args.push_back(p.at(i));
+            continue;
+        }
         args.push_back("--set");
         args.push_back(axes[i].key + "=" + p.at(i));
     }

@@ -152,6 +152,11 @@ Summary run(const Options& opt, std::ostream& log) {
         throw ConfigError("sweep: give the command to run after `--`, e.g. -- matmul --m 256 ...");
     std::vector<std::string> keys;
     for (const auto& a : opt.axes) keys.push_back(a.key);
+    for (const auto& a : opt.axes)
+        for (const auto& w : opt.command)
+            if (a.argument && (w == "--" + a.key || w.rfind("--" + a.key + "=", 0) == 0))
+                throw ConfigError(
+                    fmt::format("sweep: the command gives {}, which the sweep varies", w));
     for (size_t i = 0; i + 1 < opt.command.size(); ++i)
         if (opt.command[i] == "--set")
             for (const auto& k : keys)

@@ -27,6 +27,10 @@ namespace ccl_cmd {
 void add(CLI::App& cmd);
 int run(CLI::App& cmd);
 }  // namespace ccl_cmd
+namespace llm_cmd {
+void add(CLI::App& cmd);
+int run(CLI::App& cmd);
+}  // namespace llm_cmd
 namespace matmul_cmd {
 void add(CLI::App& cmd);
 int run(CLI::App& cmd);
@@ -85,6 +89,8 @@ const std::vector<Subcommand>& subcommands() {
          calibrate_cmd::add, calibrate_cmd::run, false, true},
         {"ccl", "One collective over chips: device time, bus and per-link bandwidth", ccl_cmd::add,
          ccl_cmd::run, true, true},
+        {"llm", "One LLM decode step or prefill: per-op table, t/s/u, TTFT", llm_cmd::add,
+         llm_cmd::run, true, true},
         {"matmul", "One matmul through the op layer: device time, TFLOP/s, FPU use, PCC",
          matmul_cmd::add, matmul_cmd::run, true, true},
         {"sweep", "Run a command over the product of architecture overrides, one CSV row per point",

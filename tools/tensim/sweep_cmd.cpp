@@ -84,8 +84,8 @@ void add(CLI::App& cmd) {
     CLI::App* c = &cmd;
     o.cmd = c;
     c->add_option("--over", o.over,
-                  "An architecture key and its values: key=v1,v2,... (repeatable; the "
-                  "product of all is run)")
+                  "An architecture key, or an option of the command (batch for llm --batch), and "
+                  "its values: key=v1,v2,... (repeatable; the product of all is run)")
         ->type_name("KEY=V1,V2,...")
         ->allow_extra_args(false);  // one value per --over, so `--over k=v -- cmd` ends at `--`
     c->add_option("-j,--jobs", o.jobs, "Points run at once (default: the number of cores)");
@@ -137,7 +137,11 @@ int run(CLI::App&) {
         cli.command.insert(cli.command.end(), {"--system", cli.common.system});
     for (const auto& kv : cli.common.set) cli.command.insert(cli.command.end(), {"--set", kv});
     Options opt;
-    for (const auto& s : cli.over) opt.axes.push_back(as_usage([&] { return parse_axis(s); }));
+    for (const auto& s : cli.over) {
+        opt.axes.push_back(as_usage([&] { return parse_axis(s); }));
+        // A key the command takes as an option (`batch` of `llm --batch`) varies that option.
+        opt.axes.back().argument = target->get_option_no_throw("--" + opt.axes.back().key);
+    }
     opt.command = cli.command, opt.jobs = cli.jobs, opt.out = cli.out, opt.plot = cli.plot,
     opt.resume = cli.resume;
     const Summary s = as_usage([&] { return tensim::sweep::run(opt, std::cerr); });

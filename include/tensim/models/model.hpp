@@ -1,0 +1,77 @@
+// A whole model step on one device: embedding, the decoder layers, final norm, LM head and
+// sampling, as device ops (tensim/models/layer.hpp), plus the host's dispatch gap between ops.
+//
+// What is modelled: every op's device time, simulated. Layers of the same shape and precision
+// are the same programs on the same sizes, so each distinct layer is simulated once and counted
+// for every layer it stands for (ModelRun::groups says which). The LM head is the DRAM-sharded
+// matmul over the vocabulary in the splits tt_transformers' LMHead uses; sampling is argmax on
+// device. What is abstracted: the host. Decode runs traced, so between two ops the device waits
+// one dispatch gap (ModelOptions::gap_us, default kDefaultGapUs); the time to first token adds
+// the same gaps plus a fixed host time (ModelOptions::host_ms, not modelled by default: 0).
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "tensim/models/config.hpp"
+#include "tensim/models/layer.hpp"
+
+namespace tt::tt_metal {
+class IDevice;
+}
+
+namespace tensim::models {
+
+// Dispatch gap between two traced ops, in us: llm_layers.md section 0 gives "< 6 us" for traced
+// decode (tt-metal tech_reports/LLMs/llms.md 4.5.5) and 0.6-0.9 us measured on Galaxy with
+// sub-devices (section 3.2). n150 has neither sub-devices nor the prefetcher, so we take the
+// middle of the stated range, 3 us, and say so in every report.
+inline constexpr double kDefaultGapUs = 3.0;
+inline constexpr const char* kGapSource =
+    "traced op-to-op gap: llms.md 4.5.5 bounds it below 6 us, a Galaxy test budgets 0.6-0.9 us "
+    "(llm_layers.md 0, 3.2); tensim takes 3 us per op unless --gap-us says otherwise";
+
+struct ModelOptions {
+    LayerShape shape;
+    uint32_t layers = 0;  // layers of the model to count (0: all of them)
+    MissingOps missing = MissingOps::refuse;
+    uint32_t seed = 0;
+    double gap_us = kDefaultGapUs;
+    double host_ms = 0;      // added to the time to first token
+    bool check_pcc = false;  // of each simulated layer
+    // Told before each simulated piece (a layer group, the head): what, index, count.
+    std::function<void(const std::string&, size_t, size_t)> on_progress;
+};
+
+// Layers that are the same programs: simulated once.
+struct LayerGroup {
+    uint32_t first = 0, count = 0;  // layer indices first .. first + count - 1
+    LayerPrecision precision;
+    LayerRun run;
+};
+
+struct ModelRun {
+    ModelConfig model;
+    ModelOptions options;
+    uint32_t layers = 0;               // counted
+    std::vector<LayerGroup> groups;    // the distinct layers simulated
+    std::vector<OpRecord> head;        // embedding, final norm, LM head splits, argmax
+    std::vector<std::string> missing;  // op labels not run (skip mode), with where: "rms_0"
+    double layers_us = 0, head_us = 0, device_us = 0;  // device kernel time of one step
+    uint64_t ops_per_step = 0;                         // device ops dispatched in one step
+    double gaps_us = 0;                                // ops_per_step x gap
+    // Decode: tokens per second per user from device time only, and with the gaps.
+    double device_tokens_per_s_per_user = 0, tokens_per_s_per_user = 0;
+    // Prefill: time to first token (device + gaps + host) and prompt tokens per second.
+    double ttft_ms = 0, prefill_tokens_per_s = 0;
+    double wall_s = 0;
+    bool complete() const { return missing.empty(); }
+};
+
+// Runs one step (a decode step or a prefill) of the model on `device`. Throws what run_layer
+// throws.
+ModelRun run_model(tt::tt_metal::IDevice* device, const ModelConfig& model,
+                   const ModelOptions& options);
+
+}  // namespace tensim::models

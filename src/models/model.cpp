@@ -1,0 +1,138 @@
+// A whole model step (tensim/models/model.hpp): layer groups, the head ops, the figures.
+#include "tensim/models/model.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cmath>
+#include <stdexcept>
+
+#include "models/layer_internal.hpp"
+#include "tensim/ops/norm.hpp"
+
+namespace tensim::models {
+
+namespace {
+
+using ops::DType;
+using ops::MemoryConfig;
+using ops::Tensor;
+
+// tt_transformers' LMHead splits the vocabulary so that each DRAM-sharded matmul fits L1: on one
+// Wormhole it uses pieces of at most 128256 / 4 columns (model_config.py,
+// max_columns_per_device_lm_head). More splits are taken if a piece still does not plan.
+constexpr uint32_t kLmHeadColumns = 128256 / 4;
+
+// The ops after the last layer: final norm, LM head, argmax; and the embedding before the first.
+// Rows: the B users (decode) or the last tile of the prompt (prefill computes logits for its last
+// token only).
+void run_head(detail::LayerBuilder& b, const ModelConfig& m, const ModelOptions& o) {
+    auto* dev = b.device();
+    const bool decode = o.shape.mode == Mode::decode;
+    const uint32_t rows = decode ? o.shape.batch : 32, H = m.hidden_size;
+    const uint32_t tokens = decode ? o.shape.batch : o.shape.seq_len;
+    (void)b.missing("embedding", "embedding", detail::kNormStream, {1, tokens, H}, DType::bfloat16,
+                    MemoryConfig::dram_interleaved());
+    const MatmulFormat f = lm_head_format(m);
+    const auto cfg = detail::matmul_config(f, MemoryConfig::l1_interleaved());
+    const MemoryConfig act_mem = detail::width_sharded_l1(dev, rows, H, detail::kResidualCores);
+    // The last layer's output, normed onto the LM head's input (sharded as the residual).
+    const Tensor x = b.random({1, rows, H}, DType::bfloat16, act_mem, 1.0f);
+    const Tensor gamma =
+        b.random({1, 1, H}, DType::bfloat16, MemoryConfig::dram_interleaved(), 1.0f);
+    ops::NormConfig ncfg;
+    ncfg.epsilon = float(m.norm_eps);
+    const bool rms = m.norm == Norm::rms_norm;
+    const Tensor xn =
+        b.run(rms ? "rms_final" : "layernorm_final", rms ? "rms_norm" : "layer_norm", [&] {
+            return rms ? ops::rms_norm(x, gamma, std::nullopt, ncfg)
+                       : ops::layer_norm(x, gamma, std::nullopt, ncfg);
+        });
+    uint32_t splits = (m.vocab_size + kLmHeadColumns - 1) / kLmHeadColumns;
+    for (;; splits *= 2) {
+        const uint32_t cols = (m.vocab_size + splits - 1) / splits;
+        try {
+            (void)ops::plan_matmul(dev,
+                                   {xn.shape(),
+                                    {1, H, cols},
+                                    xn.dtype(),
+                                    f.weight,
+                                    xn.memory_config(),
+                                    ops::parse_memory_config("dram_sharded"),
+                                    true},
+                                   cfg);
+            break;
+        } catch (const std::invalid_argument&) {
+            if (cols <= 32 * 12) throw;
+        }
+    }
+    for (uint32_t i = 0, done = 0; i < splits; ++i) {
+        const uint32_t cols = std::min((m.vocab_size + splits - 1) / splits, m.vocab_size - done);
+        done += cols;
+        const Tensor w =
+            detail::weight(b, xn, H, cols, f, ops::parse_memory_config("dram_sharded"), cfg);
+        (void)b.matmul(splits > 1 ? fmt::format("lm_head_mm_{}", i) : "lm_head_mm", xn, w, cfg);
+    }
+    (void)b.missing("argmax", "argmax", detail::kNormStream, {1, 1, rows}, DType::bfloat16,
+                    MemoryConfig::l1_interleaved());
+}
+
+}  // namespace
+
+ModelRun run_model(tt::tt_metal::IDevice* device, const ModelConfig& model,
+                   const ModelOptions& options) {
+    const auto t0 = std::chrono::steady_clock::now();
+    ModelRun r{.model = model, .options = options};
+    r.layers = options.layers ? std::min(options.layers, model.num_hidden_layers)
+                              : model.num_hidden_layers;
+    // Consecutive layers with the same precision are the same programs.
+    for (uint32_t i = 0; i < r.layers; ++i) {
+        const LayerPrecision p = performance_precision(model, i);
+        if (!r.groups.empty() && r.groups.back().precision == p)
+            ++r.groups.back().count;
+        else
+            r.groups.push_back({.first = i, .count = 1, .precision = p});
+    }
+    const size_t pieces = r.groups.size() + 1;
+    LayerOptions lo{
+        .missing = options.missing, .seed = options.seed, .check_pcc = options.check_pcc};
+    for (size_t g = 0; g < r.groups.size(); ++g) {
+        LayerGroup& grp = r.groups[g];
+        if (options.on_progress)
+            options.on_progress(fmt::format("layers {}-{}", grp.first, grp.first + grp.count - 1),
+                                g, pieces);
+        grp.run = run_layer(device, model, options.shape, grp.precision, lo);
+        r.layers_us += grp.run.device_us * grp.count;
+        r.ops_per_step += uint64_t(grp.run.ops.size()) * grp.count;
+        for (const auto& m : grp.run.missing)
+            if (std::find(r.missing.begin(), r.missing.end(), m) == r.missing.end())
+                r.missing.push_back(m);
+    }
+    if (options.on_progress) options.on_progress("head", pieces - 1, pieces);
+    LayerRun head_run;
+    {
+        detail::LayerBuilder b(device, lo, head_run);
+        run_head(b, model, options);
+    }
+    for (auto& op : head_run.ops)
+        op.share = head_run.device_us > 0 ? op.device_us / head_run.device_us : 0.0;
+    r.head = head_run.ops;
+    r.head_us = head_run.device_us;
+    r.ops_per_step += head_run.ops.size();
+    for (const auto& m : head_run.missing) r.missing.push_back(m);
+
+    r.device_us = r.layers_us + r.head_us;
+    r.gaps_us = double(r.ops_per_step) * options.gap_us;
+    const double step_us = r.device_us + r.gaps_us;
+    if (options.shape.mode == Mode::decode) {
+        r.device_tokens_per_s_per_user = r.device_us > 0 ? 1e6 / r.device_us : 0.0;
+        r.tokens_per_s_per_user = step_us > 0 ? 1e6 / step_us : 0.0;
+    } else {
+        r.ttft_ms = step_us / 1e3 + options.host_ms;
+        r.prefill_tokens_per_s = step_us > 0 ? options.shape.seq_len / (step_us * 1e-6) : 0.0;
+    }
+    r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return r;
+}
+
+}  // namespace tensim::models

@@ -1,0 +1,111 @@
+// The prefill form of a decoder layer: one user, S tokens, the op sequence of tt_transformers'
+// attention.py forward_prefill / mlp.py (llm_layers.md 1.4). Activations are DRAM-interleaved
+// [1, S, width]; weights DRAM-interleaved, multiplied by the 2D-multicast matmul the op layer
+// chooses for tall inputs. Each op not in tensim::ops yet is one `b.missing(...)` line below:
+// wiring it is replacing that line with the op's call inside `b.run(label, op, [&] { ... })`.
+#include "models/layer_internal.hpp"
+#include "tensim/ops/data_movement.hpp"
+#include "tensim/ops/eltwise.hpp"
+#include "tensim/ops/norm.hpp"
+
+namespace tensim::models::detail {
+
+namespace {
+
+using ops::DType;
+using ops::MemoryConfig;
+using ops::Tensor;
+
+Tensor weight_matmul(LayerBuilder& b, const std::string& label, const std::string& name,
+                     const Tensor& a, uint32_t n, const MatmulFormat& f) {
+    const auto cfg = matmul_config(f, MemoryConfig::dram_interleaved());
+    const Tensor w = weight(b, a, a.shape().cols, n, f, MemoryConfig::dram_interleaved(), cfg);
+    b.keep(name, w);
+    return b.matmul(label, a, w, cfg);
+}
+
+Tensor norm(LayerBuilder& b, const ModelConfig& m, const std::string& label, const Tensor& x,
+            const Tensor& gamma) {
+    ops::NormConfig cfg;
+    cfg.epsilon = float(m.norm_eps);
+    const bool rms = m.norm == Norm::rms_norm;
+    return b.run(label, rms ? "rms_norm" : "layer_norm", [&] {
+        return rms ? ops::rms_norm(x, gamma, std::nullopt, cfg)
+                   : ops::layer_norm(x, gamma, std::nullopt, cfg);
+    });
+}
+
+Tensor add(LayerBuilder& b, const std::string& label, const Tensor& x, const Tensor& y) {
+    return b.run(label, "add", [&] { return ops::add(x, y); });
+}
+
+}  // namespace
+
+Tensor prefill_layer(LayerBuilder& b, const ModelConfig& m, const LayerShape& s,
+                     const LayerPrecision& p, const Tensor& x) {
+    const uint32_t S = s.seq_len, H = m.hidden_size, I = m.intermediate_size, hd = m.head_dim;
+    const uint32_t nq = m.num_attention_heads, nkv = m.num_key_value_heads;
+    const MemoryConfig dram = MemoryConfig::dram_interleaved();
+    const bool llama = m.norm == Norm::rms_norm;
+    const char* norm_op = llama ? "rms_norm" : "layer_norm";
+
+    const Tensor g0 = b.random({1, 1, H}, DType::bfloat16, dram, 1.0f);
+    b.keep("norm_0", g0);
+    b.keep("k_cache", b.random({nkv, S, hd}, p.kv_cache, dram, 1.0f));
+    b.keep("v_cache", b.random({nkv, S, hd}, p.kv_cache, dram, 1.0f));
+
+    // ---- attention ----
+    (void)norm_op;
+    const Tensor xn = norm(b, m, llama ? "rms_0" : "layernorm_0", x, g0);
+    Tensor qkv = weight_matmul(b, "qkv_mm", "wqkv", xn, m.qkv_width(), p.qkv);
+    if (m.qkv_bias)
+        qkv = b.missing("qkv_bias", "matmul with fused bias", kMmStream, {1, S, m.qkv_width()},
+                        DType::bfloat16, dram);
+    (void)qkv;
+    (void)b.missing("createqkvheads", "nlp_create_qkv_heads", kAttnStream, {nq, S, hd},
+                    DType::bfloat16, dram);
+    const Tensor qr = b.missing("rotary_q", "rotary_embedding_llama", kAttnStream, {nq, S, hd},
+                                DType::bfloat16, dram);
+    const Tensor kr = b.missing("rotary_k", "rotary_embedding_llama", kAttnStream, {nkv, S, hd},
+                                DType::bfloat16, dram);
+    (void)qr;
+    const Tensor k8 =
+        b.run("typecast_k", "typecast", [&] { return ops::typecast(kr, p.kv_cache, dram); });
+    // V comes out of the head split as it is; it has the K's shape.
+    const Tensor v8 =
+        b.run("typecast_v", "typecast", [&] { return ops::typecast(kr, p.kv_cache, dram); });
+    (void)k8, (void)v8;
+    (void)b.missing("fillcache_k", "fill_cache", kAttnStream, {1, 32, 32}, DType::bfloat16, dram);
+    (void)b.missing("fillcache_v", "fill_cache", kAttnStream, {1, 32, 32}, DType::bfloat16, dram);
+    (void)b.missing("sdpa", "scaled_dot_product_attention", kAttnStream, {nq, S, hd},
+                    DType::bfloat16, dram);
+    const Tensor heads = b.missing("concatheads", "nlp_concat_heads", kAttnStream,
+                                   {1, S, m.q_width()}, DType::bfloat16, dram);
+    const Tensor o = weight_matmul(b, "wo_mm", "wo", heads, H, p.wo);
+
+    // ---- MLP ----
+    Tensor mlp_x = xn, h1;
+    if (!m.parallel_attn) {
+        h1 = add(b, "add_0", x, o);
+        const Tensor g1 = b.random({1, 1, H}, DType::bfloat16, dram, 1.0f);
+        b.keep("norm_1", g1);
+        mlp_x = norm(b, m, llama ? "rms_1" : "layernorm_1", h1, g1);
+    }
+    Tensor ff;
+    const Tensor a1 = weight_matmul(b, "ff1_mm", "w1", mlp_x, I, p.ff1);
+    if (m.gated_mlp) {
+        const Tensor a3 = weight_matmul(b, "ff3_mm", "w3", mlp_x, I, p.ff3);
+        ops::BinaryConfig silu;
+        silu.input_a_activation = "silu";
+        silu.out_dtype = p.ff2_input;
+        ff = b.run("binary_mult_silu", "mul", [&] { return ops::mul(a1, a3, silu); });
+    } else {
+        ff = b.missing("ff1_gelu", "matmul with fused GELU", kMmStream, {1, S, I}, p.ff2_input,
+                       dram);
+    }
+    const Tensor down = weight_matmul(b, "ff2_mm", "w2", ff, H, p.ff2);
+    if (m.parallel_attn) return add(b, "add_1", x, add(b, "add_0", o, down));
+    return add(b, "add_1", h1, down);
+}
+
+}  // namespace tensim::models::detail
