@@ -10,6 +10,7 @@
 
 #include "chip/arch_loader.hpp"
 #include "common/error.hpp"
+#include "eth/eth_tile.hpp"
 #include "host/device_impl.hpp"
 #include "host/program_impl.hpp"
 #include "tensim/host/mesh.hpp"
@@ -189,17 +190,24 @@ void DeviceImpl::read_buffer(const tt::tt_metal::Buffer& b, void* dst, uint64_t 
         });
 }
 
-void DeviceImpl::write_l1(const CoreCoord& lc, uint32_t addr, const void* src, size_t n) {
+namespace {
+TensixCore& l1_core(Chip& chip, const CoreCoord& lc, bool eth) {
+    return eth ? chip.eth(static_cast<int>(lc.y)).core()
+               : chip.worker(static_cast<int>(lc.x), static_cast<int>(lc.y));
+}
+}  // namespace
+
+void DeviceImpl::write_l1(const CoreCoord& lc, uint32_t addr, const void* src, size_t n, bool eth) {
     flush_programs();  // queued programs write before this transfer sees memory
-    TensixCore& c = chip().worker(static_cast<int>(lc.x), static_cast<int>(lc.y));
+    TensixCore& c = l1_core(chip(), lc, eth);
     if (uint64_t(addr) + n > c.l1_size())
         throw HostError(fmt::format("L1 write [{}, +{}) beyond L1 of {}", addr, n, c.name()));
     std::memcpy(c.l1() + addr, src, n);
 }
 
-void DeviceImpl::read_l1(const CoreCoord& lc, uint32_t addr, void* dst, size_t n) {
+void DeviceImpl::read_l1(const CoreCoord& lc, uint32_t addr, void* dst, size_t n, bool eth) {
     flush_programs();  // queued programs write before this transfer sees memory
-    TensixCore& c = chip().worker(static_cast<int>(lc.x), static_cast<int>(lc.y));
+    TensixCore& c = l1_core(chip(), lc, eth);
     if (uint64_t(addr) + n > c.l1_size())
         throw HostError(fmt::format("L1 read [{}, +{}) beyond L1 of {}", addr, n, c.name()));
     std::memcpy(dst, c.l1() + addr, n);
@@ -313,16 +321,22 @@ void LaunchProgram(IDevice* device, Program& program, bool wait_until_cores_done
     tensim::host::impl_of(*device).enqueue_program(program, wait_until_cores_done);
 }
 void CompileProgram(IDevice*, Program&, bool) {}
+namespace {
+bool is_eth(CoreType t) {
+    return t == CoreType::ETH || t == CoreType::ACTIVE_ETH || t == CoreType::IDLE_ETH;
+}
+}  // namespace
 bool WriteToDeviceL1(IDevice* device, const CoreCoord& core, uint32_t address,
-                     std::vector<uint32_t>& host_buffer) {
+                     std::vector<uint32_t>& host_buffer, CoreType core_type) {
     tensim::host::impl_of(*device).write_l1(core, address, host_buffer.data(),
-                                            host_buffer.size() * 4);
+                                            host_buffer.size() * 4, is_eth(core_type));
     return true;
 }
 bool ReadFromDeviceL1(IDevice* device, const CoreCoord& core, uint32_t address, uint32_t size,
-                      std::vector<uint32_t>& host_buffer) {
+                      std::vector<uint32_t>& host_buffer, CoreType core_type) {
     host_buffer.resize((size + 3) / 4);
-    tensim::host::impl_of(*device).read_l1(core, address, host_buffer.data(), size);
+    tensim::host::impl_of(*device).read_l1(core, address, host_buffer.data(), size,
+                                           is_eth(core_type));
     return true;
 }
 }  // namespace detail

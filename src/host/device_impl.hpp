@@ -32,8 +32,10 @@ public:
     void write_buffer(const tt::tt_metal::Buffer& b, const void* src, uint64_t offset,
                       uint64_t size);
     void read_buffer(const tt::tt_metal::Buffer& b, void* dst, uint64_t offset, uint64_t size);
-    void write_l1(const CoreCoord& logical, uint32_t addr, const void* src, size_t n);
-    void read_l1(const CoreCoord& logical, uint32_t addr, void* dst, size_t n);
+    // A worker's L1, or with `eth` the L1 of Ethernet core (0, channel).
+    void write_l1(const CoreCoord& logical, uint32_t addr, const void* src, size_t n,
+                  bool eth = false);
+    void read_l1(const CoreCoord& logical, uint32_t addr, void* dst, size_t n, bool eth = false);
 
     // Checks a program, places its CBs, builds its kernels and queues it for this device; a
     // blocking enqueue then runs every queued program (launch.cpp).

@@ -147,10 +147,12 @@ void ReadFromBuffer(const std::shared_ptr<Buffer>& buffer, std::vector<T>& host_
 void LaunchProgram(IDevice* device, Program& program, bool wait_until_cores_done = true,
                    bool force_slow_dispatch = false);
 void CompileProgram(IDevice* device, Program& program, bool force_slow_dispatch = false);
+// `core_type` ETH addresses the L1 of Ethernet core (0, channel), as TT-Metal's do.
 bool WriteToDeviceL1(IDevice* device, const CoreCoord& logical_core, uint32_t address,
-                     std::vector<uint32_t>& host_buffer);
+                     std::vector<uint32_t>& host_buffer, CoreType core_type = CoreType::WORKER);
 bool ReadFromDeviceL1(IDevice* device, const CoreCoord& logical_core, uint32_t address,
-                      uint32_t size, std::vector<uint32_t>& host_buffer);
+                      uint32_t size, std::vector<uint32_t>& host_buffer,
+                      CoreType core_type = CoreType::WORKER);
 }  // namespace detail
 
 }  // namespace tt::tt_metal
