@@ -56,6 +56,11 @@ void MAIN {
     constexpr uint32_t out_subblock_num_tiles = get_compile_time_arg_val(12);
     constexpr uint32_t batch = get_compile_time_arg_val(13);
     constexpr uint32_t out_block_num_tiles = get_compile_time_arg_val(14);
+    // Columns of the last in1 subblock that exist: the DRAM-sharded program pads its compute width
+    // (per_core_N 11 computed as two 1x6 subblocks) while in1 blocks hold only the real columns, so
+    // the last subblock's matmul is narrowed to them; the padded Dst lanes are packed but never
+    // written out (TT-NN's last_subblock_w_valid).
+    constexpr uint32_t last_subblock_w_valid = get_compile_time_arg_val(15);
 
     constexpr uint32_t in0_cb_id = tt::CBIndex::c_0;
     constexpr uint32_t in1_cb_id = tt::CBIndex::c_1;
@@ -93,13 +98,16 @@ void MAIN {
 
                             // Accumulate the subblock over this K step: one matmul_block per K
                             // tile.
+                            const uint32_t subblock_w = in1_subblock == in1_num_subblocks - 1
+                                                            ? last_subblock_w_valid
+                                                            : out_subblock_w;
                             uint32_t dst_index = 0;
                             uint32_t in0_index = in0_index_subblock_offset;
                             uint32_t in1_index = in1_index_subblock_offset;
                             for (uint32_t inner_dim_idx = 0; inner_dim_idx < in0_block_w;
                                  ++inner_dim_idx) {
                                 matmul_block(in0_cb_id, in1_cb_id, in0_index, in1_index, dst_index,
-                                             false, out_subblock_w, out_subblock_h, in0_block_w);
+                                             false, subblock_w, out_subblock_h, in0_block_w);
                                 in0_index++;
                                 in1_index += in1_per_core_w;
                             }
