@@ -39,12 +39,35 @@ void kernel_main() {
     [[maybe_unused]] const uint32_t out_shard_noc_x = get_arg_val<uint32_t>(rt++);
     [[maybe_unused]] const uint32_t out_shard_noc_y = get_arg_val<uint32_t>(rt++);
     [[maybe_unused]] const uint32_t out_shard_w = get_arg_val<uint32_t>(rt++);
+#ifdef FUSE_BIAS
+    // Fused bias: the [1, N] bias tensor's first tile row; this core's columns start at
+    // bias_start_tile. Each output block gets its out_block_w bias tiles in CB c_3 (past the
+    // tensor's last column: left as they are, their output columns are never written).
+    const uint32_t bias_addr = get_arg_val<uint32_t>(rt++);
+    const uint32_t bias_start_tile = get_arg_val<uint32_t>(rt++);
+    [[maybe_unused]] constexpr bool bias_is_dram = get_compile_time_arg_val(2) == 1;
+    constexpr uint32_t cb_id_bias = 3;
+    const uint32_t bias_tile_bytes = get_tile_size(cb_id_bias);
+    const InterleavedAddrGenFast<bias_is_dram> sb = {.bank_base_address = bias_addr,
+                                                     .page_size = bias_tile_bytes,
+                                                     .data_format = get_dataformat(cb_id_bias)};
+#endif
 
     constexpr bool out_is_dram = get_compile_time_arg_val(1) == 1;
     constexpr uint32_t cb_id_in1 = 1;
     constexpr uint32_t cb_id_out0 = 4;
     constexpr uint32_t num_slots = 3;  // blocks c_1 holds, and transaction ids 1..3 in use
 
+#ifdef FUSE_BIAS
+    {
+        cb_reserve_back(cb_id_bias, out_num_subblocks_w * out_subblock_w);
+        const uint32_t bias_l1 = get_write_ptr(cb_id_bias);
+        for (uint32_t j = 0; j < core_valid_w; ++j)
+            noc_async_read_tile(bias_start_tile + 0 + j, sb, bias_l1 + j * bias_tile_bytes);
+        noc_async_read_barrier();
+        cb_push_back(cb_id_bias, out_num_subblocks_w * out_subblock_w);
+    }
+#endif
     const uint32_t in1_block_size_bytes = in1_block_num_tiles * get_tile_size(cb_id_in1);
     const uint32_t in1_base = noc_async_read_tile_dram_sharded_set_state<true>(
         in1_tensor_addr, in1_page_size, dram_bank_id, vc);

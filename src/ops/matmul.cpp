@@ -65,6 +65,28 @@ std::string fidelity_name(MathFidelity f) {
     }
 }
 
+std::string activation_name(MatmulActivation a) {
+    switch (a) {
+        case MatmulActivation::relu:
+            return "relu";
+        case MatmulActivation::silu:
+            return "silu";
+        case MatmulActivation::gelu:
+            return "gelu";
+        case MatmulActivation::none:
+            break;
+    }
+    return "none";
+}
+
+MatmulActivation parse_activation(std::string_view name) {
+    for (auto a : {MatmulActivation::none, MatmulActivation::relu, MatmulActivation::silu,
+                   MatmulActivation::gelu})
+        if (name == activation_name(a)) return a;
+    throw std::invalid_argument(
+        fmt::format("unknown activation '{}' (none, relu, silu, gelu)", name));
+}
+
 namespace detail {
 
 // in0 along rows from the left column (or from each K slice's shard core), in1 down columns from
@@ -250,7 +272,6 @@ void Builder::build_1d() {
 // rectangle that are not workers only take part in the handshake.
 }  // namespace detail
 
-
 Tensor matmul(const Tensor& a, const Tensor& b, const MatmulConfig& config, MatmulPlan* plan_out) {
     if (!a.is_allocated() || !b.is_allocated())
         throw std::invalid_argument("matmul: an operand holds no buffer");
@@ -262,7 +283,15 @@ Tensor matmul(const Tensor& a, const Tensor& b, const MatmulConfig& config, Matm
     const MatmulPlan p = plan_matmul(dev, ops, config);
     Tensor out = Tensor::allocate(dev, {a.shape().batch, a.shape().rows, b.shape().cols},
                                   p.out_dtype, p.out_mem);
+    if (p.fuse_bias) {
+        const Tensor& bias = *config.bias;
+        if (!bias.is_allocated() || bias.device() != dev)
+            throw std::invalid_argument("matmul: the bias holds no buffer on the operands' device");
+        if (bias.memory_config().is_sharded())
+            throw std::invalid_argument("matmul: the bias must be interleaved (DRAM or L1)");
+    }
     detail::Builder bld{dev, p, a, b, out};
+    if (p.fuse_bias) bld.bias = &*config.bias;
     switch (p.program) {
         case MatmulProgram::mcast_2d:
             bld.build_2d();

@@ -15,7 +15,6 @@ namespace tensim::ops::detail {
 
 using namespace tt::tt_metal;
 
-
 inline const std::string kDir = "kernels/matmul/";
 constexpr uint32_t kNocMaxBurstBytes = 8192;  // NOC_MAX_BURST_SIZE (TT-Metal dataflow_api.h)
 constexpr uint32_t kNotASender = 0xffffffffu;
@@ -32,6 +31,7 @@ struct Builder {
     const Tensor& out;
     Program program = CreateProgram();
     uint32_t in0_sender_sem = 0, in0_receiver_sem = 0, in1_sender_sem = 0, in1_receiver_sem = 0;
+    const Tensor* bias = nullptr;  // set when the plan fuses a bias
 
     CoreCoord noc(const CoreCoord& logical) const {
         return dev->worker_core_from_logical_core(logical);
@@ -85,6 +85,13 @@ struct Builder {
                                  CircularBufferConfig(out_tiles * ti, {{tt::CBIndex::c_5, fi}})
                                      .set_page_size(tt::CBIndex::c_5, ti));
         }
+        if (p.fuse_bias) {  // one output block's bias row
+            const uint32_t tb = tile_bytes(p.bias_dtype);
+            CreateCircularBuffer(
+                program, workers,
+                CircularBufferConfig(ow() * tb, {{tt::CBIndex::c_3, data_format(p.bias_dtype)}})
+                    .set_page_size(tt::CBIndex::c_3, tb));
+        }
         if (reshard && p.out_mem.is_sharded()) {
             CircularBufferConfig c(uint64_t(ob()) * p.per_core_N * to, {{tt::CBIndex::c_6, fo}});
             c.set_page_size(tt::CBIndex::c_6, to).set_globally_allocated_address(out.buffer());
@@ -124,6 +131,10 @@ struct Builder {
         std::map<std::string, std::string> defines;
         if (p.packer_l1_acc) defines["PACKER_L1_ACC"] = "1";
         if (p.fp32_dest_acc) defines["FP32_DEST_ACC_EN"] = "1";
+        if (p.fuse_bias) defines["FUSE_BIAS"] = "1";
+        if (p.activation == MatmulActivation::relu) defines["ACTIVATION_RELU"] = "1";
+        if (p.activation == MatmulActivation::silu) defines["ACTIVATION_SILU"] = "1";
+        if (p.activation == MatmulActivation::gelu) defines["ACTIVATION_GELU"] = "1";
         CreateKernel(program, kDir + "bmm_large_block_zm_fused_bias_activation.cpp", workers,
                      ComputeConfig{.math_fidelity = p.math_fidelity,
                                    .fp32_dest_acc_en = p.fp32_dest_acc,
@@ -135,11 +146,19 @@ struct Builder {
                           bool writer) const {
         DataMovementConfig c{.processor = proc, .noc = n, .compile_args = std::move(args)};
         if (writer && p.out_mem.is_sharded()) c.defines["OUT_SHARDED"] = "1";
+        if (writer && p.fuse_bias) c.defines["FUSE_BIAS"] = "1";
         return c;
     }
     std::vector<uint32_t> in0_ct() const { return {uint32_t(a.memory_config().is_dram())}; }
     std::vector<uint32_t> in1_ct() const {
-        return {uint32_t(b.memory_config().is_dram()), uint32_t(out.memory_config().is_dram())};
+        return {uint32_t(b.memory_config().is_dram()), uint32_t(out.memory_config().is_dram()),
+                uint32_t(bias && bias->memory_config().is_dram())};
+    }
+    // The in1 reader's trailing bias arguments: the bias address and the core's first column.
+    void push_bias_args(std::vector<uint32_t>& v, uint32_t col0) const {
+        if (!bias) return;
+        v.push_back(bias->buffer().address());
+        v.push_back(col0);
     }
 
     // in0 read from an interleaved tensor (rows starting at row0, this core's share valid_h rows),
@@ -157,7 +176,7 @@ struct Builder {
                 ob(),
                 ob() * bw(),
                 p.Kt / bw(),
-                p.per_core_N / ow(),
+                div_up(p.per_core_N, ow()),
                 p.per_core_M / ob(),
                 valid_h,
                 r[0],
@@ -172,9 +191,10 @@ struct Builder {
     }
     std::vector<uint32_t> in0_receiver_args(const CoreCoord& sender, bool is_worker) const {
         const CoreCoord s = noc(sender);
-        return {ob() * bw(),   p.Kt / bw(),        p.per_core_N / ow(), p.per_core_M / ob(),
-                uint32_t(s.x), uint32_t(s.y),      in0_sender_sem,      in0_receiver_sem,
-                p.batch,       uint32_t(is_worker)};
+        return {ob() * bw(),         p.Kt / bw(),      div_up(p.per_core_N, ow()),
+                p.per_core_M / ob(), uint32_t(s.x),    uint32_t(s.y),
+                in0_sender_sem,      in0_receiver_sem, p.batch,
+                uint32_t(is_worker)};
     }
     // in0 from shards: the group is `rect`, the K slices are held by `senders` in order.
     std::vector<uint32_t> in0_sharded_args(const std::vector<CoreCoord>& senders, uint32_t me,
@@ -236,7 +256,7 @@ struct Builder {
                                    bw(),
                                    bw() * ow(),
                                    p.Kt / bw(),
-                                   p.per_core_N / ow(),
+                                   div_up(p.per_core_N, ow()),
                                    p.per_core_M / ob(),
                                    valid_w,
                                    r[0],
@@ -252,18 +272,21 @@ struct Builder {
         auto w = writer_args(row0, col0);
         v.insert(v.end(), w.begin(), w.end());
         v.push_back(valid_h);
+        push_bias_args(v, col0);
         return v;
     }
     std::vector<uint32_t> in1_receiver_args(const CoreCoord& sender, uint32_t row0, uint32_t col0,
                                             uint32_t valid_h, uint32_t valid_w) const {
         const CoreCoord s = noc(sender);
-        std::vector<uint32_t> v = {bw() * ow(),         p.Kt / bw(),      p.per_core_N / ow(),
-                                   p.per_core_M / ob(), uint32_t(s.x),    uint32_t(s.y),
-                                   in1_sender_sem,      in1_receiver_sem, p.batch};
+        std::vector<uint32_t> v = {
+            bw() * ow(),         p.Kt / bw(),      div_up(p.per_core_N, ow()),
+            p.per_core_M / ob(), uint32_t(s.x),    uint32_t(s.y),
+            in1_sender_sem,      in1_receiver_sem, p.batch};
         auto w = writer_args(row0, col0);
         v.insert(v.end(), w.begin(), w.end());
         v.push_back(valid_h);
         v.push_back(valid_w);
+        push_bias_args(v, col0);
         return v;
     }
 

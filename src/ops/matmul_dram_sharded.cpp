@@ -87,9 +87,9 @@ void Builder::build_dram_sharded() {
         v.push_back(uint32_t(self.x));
         v.push_back(uint32_t(self.y));
         v.push_back(p.per_core_N);
+        push_bias_args(v, col0);
         SetRuntimeArgs(program, k_in1, workers[bank], v);
     }
 }
-
 
 }  // namespace tensim::ops::detail

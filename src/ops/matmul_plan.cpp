@@ -88,10 +88,11 @@ struct Planner {
     uint64_t cb_bytes(uint32_t oh, uint32_t ow, uint32_t bw, uint32_t in1_buffers) const {
         const bool out_on_shard = p.out_mem.is_sharded() && p.out_mem.is_l1() && !m_in1_w;
         const uint32_t in1_w = m_in1_w ? m_in1_w : ow;
-        uint64_t b = 2ull * oh * bw * tb(p.in0_dtype) +
-                     uint64_t(in1_buffers) * bw * in1_w * tb(p.in1_dtype);
+        uint64_t b =
+            2ull * oh * bw * tb(p.in0_dtype) + uint64_t(in1_buffers) * bw * in1_w * tb(p.in1_dtype);
         if (!out_on_shard) b += uint64_t(oh) * ow * tb(p.out_dtype);
         if (p.interm_dtype != p.out_dtype) b += uint64_t(oh) * ow * tb(p.interm_dtype);
+        if (p.fuse_bias) b += uint64_t(ow) * tb(p.bias_dtype);
         return b + 4 * f.l1_alignment;  // each CB starts aligned
     }
     // L1 the tensors take on a core: the output always (it is made after planning), the inputs
@@ -473,6 +474,16 @@ MatmulPlan plan_matmul(tt::tt_metal::IDevice* device, const MatmulOperands& ops,
                      : p.packer_l1_acc ? DType::bfloat16
                                        : p.out_dtype;
     p.a_mem = ops.a_mem, p.b_mem = ops.b_mem, p.out_mem = cfg.out_mem;
+    p.activation = cfg.activation;
+    if (cfg.bias) {
+        const Shape bs = cfg.bias->shape();
+        if (bs.batch != 1 || bs.rows_tiles() != 1 || bs.cols != ops.b.cols)
+            throw std::invalid_argument(
+                fmt::format("matmul: the bias is [{}, {}, {}]; it must be [1, 1..32, {}] (one row "
+                            "per output column)",
+                            bs.batch, bs.rows, bs.cols, ops.b.cols));
+        p.fuse_bias = true, p.bias_dtype = cfg.bias->dtype();
+    }
     pl.gx = cfg.grid_x ? cfg.grid_x : f.grid_x;
     pl.gy = cfg.grid_y ? cfg.grid_y : f.grid_y;
     if (pl.gx > f.grid_x || pl.gy > f.grid_y || pl.gx == 0 || pl.gy == 0)
@@ -560,12 +571,14 @@ std::string MatmulPlan::describe() const {
     return fmt::format(
         "{} on {}x{} cores: per core {}x{} tiles in {}x{} blocks, in0_block_w {} ({} K blocks), "
         "subblock {}x{}; "
-        "{} x {} -> {} ({} partials), {}{}{}",
+        "{} x {} -> {} ({} partials), {}{}{}{}{}",
         program_name(program), cores_x, cores_y, per_core_M, per_core_N, out_block_h, out_block_w,
         in0_block_w, num_k_blocks(), out_subblock_h, out_subblock_w, dtype_name(in0_dtype),
         dtype_name(in1_dtype), dtype_name(out_dtype), dtype_name(interm_dtype),
         fidelity_name(math_fidelity), fp32_dest_acc ? ", fp32 Dst" : "",
-        packer_l1_acc ? ", packer L1 acc" : "");
+        packer_l1_acc ? ", packer L1 acc" : "",
+        fuse_bias ? fmt::format(", + {} bias", dtype_name(bias_dtype)) : "",
+        activation != MatmulActivation::none ? ", " + activation_name(activation) : "");
 }
 
 }  // namespace tensim::ops

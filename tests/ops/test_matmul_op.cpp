@@ -228,16 +228,18 @@ TEST_F(MatmulOp, DramShardedPadsTheComputeWidth) {
     }
 }
 
-// The padded 1x6 subblocks make an 11-tile share cheaper to compute than 1x1 subblocks (the
-// unpacker's per-call cost falls 11 -> 2 calls per K tile), so the op cannot be slower.
+// The padded 1x6 subblocks make an 11-tile share cheaper to compute than 1x1 subblocks (2 instead
+// of 11 unpacker calls per K tile); with 8-tile K steps the op is compute-bound at 1x1, so padding
+// must make it faster.
 TEST_F(MatmulOp, DramShardedPaddedSubblocksAreFaster) {
     TearDown();
     open("timing");
-    Case c{{1, 32, 2048}, {1, 2048, 4224}, DType::bfloat16, DType::bfloat8_b};
-    c.ma = mem("l1_sharded"), c.mb = mem("dram_sharded");
+    Case c{{1, 32, 4096}, {1, 4096, 4224}, DType::bfloat16, DType::bfloat8_b};
+    c.mb = mem("dram_sharded");
     c.cfg.math_fidelity = MathFidelity::HiFi2;
     c.cfg.out_mem = mem("l1_sharded");
     const Result padded = run(c, false);
+    EXPECT_EQ(padded.plan.in0_block_w, 8u);
     EXPECT_EQ(padded.plan.out_subblock_w, 6u);
     EXPECT_EQ(padded.plan.out_block_w, 12u);
     c.cfg.out_subblock_w = 1;  // a given subblock is kept: 1x1 over the 11 real columns
