@@ -44,6 +44,19 @@ void kernel_main() {
     const uint32_t MtNt = get_arg_val<uint32_t>(rt++);
     const uint32_t core_valid_h = get_arg_val<uint32_t>(rt++);
     const uint32_t core_valid_w = get_arg_val<uint32_t>(rt++);
+#ifdef FUSE_BIAS
+    // Fused bias: the [1, N] bias tensor's first tile row; this core's columns start at
+    // bias_start_tile. Each output block gets its out_block_w bias tiles in CB c_3 (past the
+    // tensor's last column: left as they are, their output columns are never written).
+    const uint32_t bias_addr = get_arg_val<uint32_t>(rt++);
+    const uint32_t bias_start_tile = get_arg_val<uint32_t>(rt++);
+    constexpr bool bias_is_dram = get_compile_time_arg_val(2) == 1;
+    constexpr uint32_t cb_id_bias = 3;
+    const uint32_t bias_tile_bytes = get_tile_size(cb_id_bias);
+    const InterleavedAddrGenFast<bias_is_dram> sb = {.bank_base_address = bias_addr,
+                                                     .page_size = bias_tile_bytes,
+                                                     .data_format = get_dataformat(cb_id_bias)};
+#endif
 
     constexpr bool out_is_dram = get_compile_time_arg_val(1) == 1;
     constexpr uint32_t cb_id_in1 = 1;
@@ -72,6 +85,17 @@ void kernel_main() {
             for (uint32_t bw = 0; bw < num_blocks_w_dim; ++bw) {
                 [[maybe_unused]] const uint32_t valid_w =
                     valid_extent(core_valid_w, bw * out_block_w, out_block_w);
+#ifdef FUSE_BIAS
+                {
+                    cb_reserve_back(cb_id_bias, out_block_w);
+                    const uint32_t bias_l1 = get_write_ptr(cb_id_bias);
+                    for (uint32_t j = 0; j < valid_w; ++j)
+                        noc_async_read_tile(bias_start_tile + bw * out_block_w + j, sb,
+                                            bias_l1 + j * bias_tile_bytes);
+                    noc_async_read_barrier();
+                    cb_push_back(cb_id_bias, out_block_w);
+                }
+#endif
                 for (uint32_t block = 0; block < num_blocks_inner_dim; ++block) {
                     cb_reserve_back(cb_id_in1, in1_block_num_tiles);
                     noc_semaphore_set(in1_mcast_receiver_semaphore_addr_ptr, INVALID);

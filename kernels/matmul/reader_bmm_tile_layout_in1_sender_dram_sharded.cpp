@@ -6,7 +6,8 @@
 // page size, VC programmed once). c_1 holds three blocks: block i goes to slot i % 3 tagged with
 // transaction id i % 3 + 1, so up to three blocks are in flight while compute drains the oldest,
 // and each block is pushed once the barrier on its own id returns (not on every read).
-// Writer: as in the 2D program (interleaved output, or OUT_SHARDED: the output CB is the shard).
+// Writer: as in the 2D program for an interleaved output; OUT_SHARDED: the real columns of the
+// output CB (whose width may be padded for compute) are copied into the output shard, CB c_6.
 #include <stdint.h>
 
 #include "dataflow_api.h"
@@ -34,12 +35,39 @@ void kernel_main() {
     const uint32_t out_num_subblocks_h = get_arg_val<uint32_t>(rt++);
     const uint32_t core_valid_h = get_arg_val<uint32_t>(rt++);
     const uint32_t core_valid_w = get_arg_val<uint32_t>(rt++);
+    // re-shard: the output shard's core and width in tiles
+    [[maybe_unused]] const uint32_t out_shard_noc_x = get_arg_val<uint32_t>(rt++);
+    [[maybe_unused]] const uint32_t out_shard_noc_y = get_arg_val<uint32_t>(rt++);
+    [[maybe_unused]] const uint32_t out_shard_w = get_arg_val<uint32_t>(rt++);
+#ifdef FUSE_BIAS
+    // Fused bias: the [1, N] bias tensor's first tile row; this core's columns start at
+    // bias_start_tile. Each output block gets its out_block_w bias tiles in CB c_3 (past the
+    // tensor's last column: left as they are, their output columns are never written).
+    const uint32_t bias_addr = get_arg_val<uint32_t>(rt++);
+    const uint32_t bias_start_tile = get_arg_val<uint32_t>(rt++);
+    [[maybe_unused]] constexpr bool bias_is_dram = get_compile_time_arg_val(2) == 1;
+    constexpr uint32_t cb_id_bias = 3;
+    const uint32_t bias_tile_bytes = get_tile_size(cb_id_bias);
+    const InterleavedAddrGenFast<bias_is_dram> sb = {.bank_base_address = bias_addr,
+                                                     .page_size = bias_tile_bytes,
+                                                     .data_format = get_dataformat(cb_id_bias)};
+#endif
 
     constexpr bool out_is_dram = get_compile_time_arg_val(1) == 1;
     constexpr uint32_t cb_id_in1 = 1;
     constexpr uint32_t cb_id_out0 = 4;
     constexpr uint32_t num_slots = 3;  // blocks c_1 holds, and transaction ids 1..3 in use
 
+#ifdef FUSE_BIAS
+    {
+        cb_reserve_back(cb_id_bias, out_num_subblocks_w * out_subblock_w);
+        const uint32_t bias_l1 = get_write_ptr(cb_id_bias);
+        for (uint32_t j = 0; j < core_valid_w; ++j)
+            noc_async_read_tile(bias_start_tile + 0 + j, sb, bias_l1 + j * bias_tile_bytes);
+        noc_async_read_barrier();
+        cb_push_back(cb_id_bias, out_num_subblocks_w * out_subblock_w);
+    }
+#endif
     const uint32_t in1_block_size_bytes = in1_block_num_tiles * get_tile_size(cb_id_in1);
     const uint32_t in1_base = noc_async_read_tile_dram_sharded_set_state<true>(
         in1_tensor_addr, in1_page_size, dram_bank_id, vc);
@@ -103,7 +131,21 @@ void kernel_main() {
         out_tensor_sbh_start_tile_id += out_tensor_next_subblock_stride_h;
     }
 #else
+    // The output CB holds the (possibly padded) compute block row by row; copy each row's real
+    // tiles into the output shard (CB c_6, the shard's L1), as TT-NN's writer re-shards.
+    constexpr uint32_t cb_id_out_reshard = 6;
+    const uint32_t out_tile_bytes = get_tile_size(cb_id_out0);
+    const uint32_t block_w = out_num_subblocks_w * out_subblock_w;
     cb_wait_front(cb_id_out0, out_num_subblocks_h * out_num_subblocks_w * out_subblock_tile_count);
+    uint32_t l1_read_addr = get_read_ptr(cb_id_out0);
+    uint64_t shard_addr =
+        get_noc_addr(out_shard_noc_x, out_shard_noc_y, get_write_ptr(cb_id_out_reshard));
+    for (uint32_t h = 0; core_valid_w && h < out_num_subblocks_h * out_subblock_h; ++h) {
+        noc_async_write(l1_read_addr, shard_addr, core_valid_w * out_tile_bytes);
+        l1_read_addr += block_w * out_tile_bytes;
+        shard_addr += out_shard_w * out_tile_bytes;
+    }
 #endif
+    (void)core_valid_h;
     noc_async_write_barrier();
 }

@@ -59,6 +59,19 @@ void kernel_main() {
     const uint32_t out_num_subblocks_h = get_arg_val<uint32_t>(rt++);
     const uint32_t MtNt = get_arg_val<uint32_t>(rt++);
     const uint32_t core_valid_h = get_arg_val<uint32_t>(rt++);
+#ifdef FUSE_BIAS
+    // Fused bias: the [1, N] bias tensor's first tile row; this core's columns start at
+    // bias_start_tile. Each output block gets its out_block_w bias tiles in CB c_3 (past the
+    // tensor's last column: left as they are, their output columns are never written).
+    const uint32_t bias_addr = get_arg_val<uint32_t>(rt++);
+    const uint32_t bias_start_tile = get_arg_val<uint32_t>(rt++);
+    constexpr bool bias_is_dram = get_compile_time_arg_val(2) == 1;
+    constexpr uint32_t cb_id_bias = 3;
+    const uint32_t bias_tile_bytes = get_tile_size(cb_id_bias);
+    const InterleavedAddrGenFast<bias_is_dram> sb = {.bank_base_address = bias_addr,
+                                                     .page_size = bias_tile_bytes,
+                                                     .data_format = get_dataformat(cb_id_bias)};
+#endif
 
     constexpr bool in1_is_dram = get_compile_time_arg_val(0) == 1;
     constexpr bool out_is_dram = get_compile_time_arg_val(1) == 1;
@@ -96,6 +109,17 @@ void kernel_main() {
                 out_tensor_current_h_dim_block_tile_id;
             for (uint32_t bw = 0; bw < num_blocks_w_dim; ++bw) {
                 const uint32_t valid_w = valid_extent(core_valid_w, bw * in1_block_w, in1_block_w);
+#ifdef FUSE_BIAS
+                {
+                    cb_reserve_back(cb_id_bias, in1_block_w);
+                    const uint32_t bias_l1 = get_write_ptr(cb_id_bias);
+                    for (uint32_t j = 0; j < valid_w; ++j)
+                        noc_async_read_tile(bias_start_tile + bw * in1_block_w + j, sb,
+                                            bias_l1 + j * bias_tile_bytes);
+                    noc_async_read_barrier();
+                    cb_push_back(cb_id_bias, in1_block_w);
+                }
+#endif
                 uint32_t in1_tensor_current_inner_dim_block_start_tile_id =
                     in1_tensor_current_w_dim_block_tile_id;
                 for (uint32_t block = 0; block < num_blocks_inner_dim; ++block) {

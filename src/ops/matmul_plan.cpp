@@ -83,12 +83,16 @@ struct Planner {
     uint64_t tb(DType d) const { return tile_bytes(d); }
 
     // L1 the CBs of one core take (output CB counted only when it is not the output's shard).
+    // m_in1_w: the in1 block's width when the compute width is padded past it (DRAM-sharded),
+    // whose output CB is then its own CB, not the shard.
     uint64_t cb_bytes(uint32_t oh, uint32_t ow, uint32_t bw, uint32_t in1_buffers) const {
-        const bool out_on_shard = p.out_mem.is_sharded() && p.out_mem.is_l1();
+        const bool out_on_shard = p.out_mem.is_sharded() && p.out_mem.is_l1() && !m_in1_w;
+        const uint32_t in1_w = m_in1_w ? m_in1_w : ow;
         uint64_t b =
-            2ull * oh * bw * tb(p.in0_dtype) + uint64_t(in1_buffers) * bw * ow * tb(p.in1_dtype);
+            2ull * oh * bw * tb(p.in0_dtype) + uint64_t(in1_buffers) * bw * in1_w * tb(p.in1_dtype);
         if (!out_on_shard) b += uint64_t(oh) * ow * tb(p.out_dtype);
         if (p.interm_dtype != p.out_dtype) b += uint64_t(oh) * ow * tb(p.interm_dtype);
+        if (p.fuse_bias) b += uint64_t(ow) * tb(p.bias_dtype);
         return b + 4 * f.l1_alignment;  // each CB starts aligned
     }
     // L1 the tensors take on a core: the output always (it is made after planning), the inputs
@@ -212,6 +216,7 @@ struct Planner {
         p.l1_budget = f.l1_free > m_tensor_bytes ? f.l1_free - m_tensor_bytes : 0;
     }
     uint64_t m_tensor_bytes = 0;  // per core, of the operands and output this op places in L1
+    uint32_t m_in1_w = 0;         // see cb_bytes
 
     void plan_2d(tt::tt_metal::IDevice* dev);
     void plan_1d(tt::tt_metal::IDevice* dev);
@@ -414,12 +419,30 @@ void Planner::plan_dram_sharded(tt::tt_metal::IDevice* dev) {
         "cores around them",
         banks, pcN, rect.grid_size().x, rect.grid_size().y));
     set_budget(dev);
+    choose_subblock(p.Mt, pcN, p.out_mem.is_sharded());
+    // TT-NN's DRAM-sharded factory: a one-row subblock narrower than Dst allows is widened to the
+    // width that needs the fewest subblocks, and the compute width padded to a multiple of it (11
+    // tiles: 1x6 subblocks over 12); the last subblock's matmul covers only the real columns and
+    // the writer copies those into the output. The output block (out_block_w) is the compute width.
+    uint32_t n_compute = pcN;
+    if (p.out_subblock_h == 1 && p.out_subblock_w < dst_tiles() && !cfg.out_subblock_w) {
+        uint32_t w = p.out_subblock_w, count = pcN / w;
+        for (uint32_t c = w + 1; c <= dst_tiles(); ++c)
+            if (div_up(pcN, c) < count) count = div_up(pcN, c), w = c;
+        if (w != p.out_subblock_w) {
+            why.push_back(fmt::format(
+                "subblock 1x{} over a compute width of {} (padded from {}): fewer subblocks than "
+                "1x{}",
+                w, w * count, pcN, p.out_subblock_w));
+            p.out_subblock_w = w, n_compute = w * count;
+        }
+    }
+    m_in1_w = pcN;
     const uint32_t cap = am.is_sharded() ? k_limit : std::min(8u, p.Kt);
-    choose_blocks(p.Mt, pcN, k_limit, cap, false, 3);
+    choose_blocks(p.Mt, n_compute, k_limit, cap, false, 3);
     why.push_back(fmt::format(
         "in0_block_w {}: the largest that fits L1 with three in1 blocks in flight, up to {}",
         p.in0_block_w, cap));
-    choose_subblock(p.out_block_h, p.out_block_w, p.out_mem.is_sharded());
 }
 
 }  // namespace
@@ -451,6 +474,16 @@ MatmulPlan plan_matmul(tt::tt_metal::IDevice* device, const MatmulOperands& ops,
                      : p.packer_l1_acc ? DType::bfloat16
                                        : p.out_dtype;
     p.a_mem = ops.a_mem, p.b_mem = ops.b_mem, p.out_mem = cfg.out_mem;
+    p.activation = cfg.activation;
+    if (cfg.bias) {
+        const Shape bs = cfg.bias->shape();
+        if (bs.batch != 1 || bs.rows_tiles() != 1 || bs.cols != ops.b.cols)
+            throw std::invalid_argument(
+                fmt::format("matmul: the bias is [{}, {}, {}]; it must be [1, 1..32, {}] (one row "
+                            "per output column)",
+                            bs.batch, bs.rows, bs.cols, ops.b.cols));
+        p.fuse_bias = true, p.bias_dtype = cfg.bias->dtype();
+    }
     pl.gx = cfg.grid_x ? cfg.grid_x : f.grid_x;
     pl.gy = cfg.grid_y ? cfg.grid_y : f.grid_y;
     if (pl.gx > f.grid_x || pl.gy > f.grid_y || pl.gx == 0 || pl.gy == 0)
@@ -520,13 +553,15 @@ MatmulPlan plan_matmul(tt::tt_metal::IDevice* device, const MatmulOperands& ops,
         case MatmulProgram::automatic:
             break;
     }
-    if (p.packer_l1_acc && p.num_k_blocks() <= 2) {
-        // TT-NN enables it only with more than two K blocks: with fewer nothing accumulates in L1.
+    // TT-NN's 2D and 1D factories enable it only with more than two K blocks; the DRAM-sharded one
+    // with more than one.
+    const uint32_t acc_min = p.program == MatmulProgram::dram_sharded ? 1 : 2;
+    if (p.packer_l1_acc && p.num_k_blocks() <= acc_min) {
         p.packer_l1_acc = false;
         p.interm_dtype = p.fp32_dest_acc ? DType::float32 : p.out_dtype;
         p.l1_bytes_per_core = pl.cb_bytes(p.out_block_h, p.out_block_w, p.in0_block_w,
                                           p.program == MatmulProgram::dram_sharded ? 3 : 2);
-        pl.why.push_back("packer L1 accumulation off: at most 2 K blocks");
+        pl.why.push_back(fmt::format("packer L1 accumulation off: at most {} K blocks", acc_min));
     }
     for (size_t i = 0; i < pl.why.size(); ++i) p.why += (i ? "; " : "") + pl.why[i];
     return p;
@@ -536,12 +571,14 @@ std::string MatmulPlan::describe() const {
     return fmt::format(
         "{} on {}x{} cores: per core {}x{} tiles in {}x{} blocks, in0_block_w {} ({} K blocks), "
         "subblock {}x{}; "
-        "{} x {} -> {} ({} partials), {}{}{}",
+        "{} x {} -> {} ({} partials), {}{}{}{}{}",
         program_name(program), cores_x, cores_y, per_core_M, per_core_N, out_block_h, out_block_w,
         in0_block_w, num_k_blocks(), out_subblock_h, out_subblock_w, dtype_name(in0_dtype),
         dtype_name(in1_dtype), dtype_name(out_dtype), dtype_name(interm_dtype),
         fidelity_name(math_fidelity), fp32_dest_acc ? ", fp32 Dst" : "",
-        packer_l1_acc ? ", packer L1 acc" : "");
+        packer_l1_acc ? ", packer L1 acc" : "",
+        fuse_bias ? fmt::format(", + {} bias", dtype_name(bias_dtype)) : "",
+        activation != MatmulActivation::none ? ", " + activation_name(activation) : "");
 }
 
 }  // namespace tensim::ops

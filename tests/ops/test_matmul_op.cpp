@@ -210,6 +210,44 @@ TEST_F(MatmulOp, DramShardedWithShardedActivationsAndOutput) {
     EXPECT_GT(r.pcc, 0.99);
 }
 
+// 107 tiles of N over 12 banks: 9 per worker (the last gets 8). A 1x3 subblock would need three;
+// TT-NN's factory widens it to 1x5 over a compute width of 10 and narrows the last subblock's
+// matmul to the 4 real columns. Both output layouts must still hold exactly the real columns.
+TEST_F(MatmulOp, DramShardedPadsTheComputeWidth) {
+    for (const char* out : {"l1_sharded", "dram_interleaved"}) {
+        Case c{{1, 32, 256}, {1, 256, 3400}, DType::bfloat16, DType::bfloat8_b};
+        c.ma = mem("l1_sharded"), c.mb = mem("dram_sharded");
+        c.cfg.math_fidelity = MathFidelity::HiFi2;
+        c.cfg.out_mem = mem(out);
+        Result r = run(c);
+        EXPECT_EQ(r.plan.per_core_N, 9u);
+        EXPECT_EQ(r.plan.out_subblock_h, 1u);
+        EXPECT_EQ(r.plan.out_subblock_w, 5u);
+        EXPECT_EQ(r.plan.out_block_w, 10u);
+        EXPECT_GT(r.pcc, 0.999) << out;
+    }
+}
+
+// The padded 1x6 subblocks make an 11-tile share cheaper to compute than 1x1 subblocks (2 instead
+// of 11 unpacker calls per K tile); with 8-tile K steps the op is compute-bound at 1x1, so padding
+// must make it faster.
+TEST_F(MatmulOp, DramShardedPaddedSubblocksAreFaster) {
+    TearDown();
+    open("timing");
+    Case c{{1, 32, 4096}, {1, 4096, 4224}, DType::bfloat16, DType::bfloat8_b};
+    c.mb = mem("dram_sharded");
+    c.cfg.math_fidelity = MathFidelity::HiFi2;
+    c.cfg.out_mem = mem("l1_sharded");
+    const Result padded = run(c, false);
+    EXPECT_EQ(padded.plan.in0_block_w, 8u);
+    EXPECT_EQ(padded.plan.out_subblock_w, 6u);
+    EXPECT_EQ(padded.plan.out_block_w, 12u);
+    c.cfg.out_subblock_w = 1;  // a given subblock is kept: 1x1 over the 11 real columns
+    const Result narrow = run(c, false);
+    EXPECT_EQ(narrow.plan.out_block_w, 11u);
+    EXPECT_LT(padded.cycles, narrow.cycles);
+}
+
 TEST_F(MatmulOp, MixedFormatsAndBfp8Output) {
     Case c{{1, 128, 256}, {1, 256, 256}, DType::bfloat16, DType::bfloat8_b};
     c.cfg.math_fidelity = MathFidelity::HiFi2;

@@ -26,6 +26,11 @@ MatmulProgram parse_program(std::string_view name);  // throws std::invalid_argu
 MathFidelity parse_fidelity(std::string_view name);  // LoFi, HiFi2, HiFi3, HiFi4
 std::string fidelity_name(MathFidelity f);
 
+// Activation fused into the matmul (TT-NN's `activation=` of ttnn.linear / fused_activation).
+enum class MatmulActivation { none, relu, silu, gelu };
+std::string activation_name(MatmulActivation a);           // "none", "relu", "silu", "gelu"
+MatmulActivation parse_activation(std::string_view name);  // throws std::invalid_argument
+
 struct MatmulConfig {
     MatmulProgram program = MatmulProgram::automatic;
     // Compute grid the program may use; 0 = the device's compute grid (8x8 on n150).
@@ -45,6 +50,11 @@ struct MatmulConfig {
     std::optional<DType> out_dtype;  // unset = in0's dtype
     // Output memory; a sharded request without a grid gets the layout the program produces.
     MemoryConfig out_mem = MemoryConfig::dram_interleaved();
+    // Fused bias (TT-NN's FUSE_BIAS): a [1, N] interleaved tensor whose first row is added to every
+    // output row after the last K step (Qwen2's QKV bias). Fused activation: applied on Dst to the
+    // result (after the bias) before it is packed out.
+    std::optional<Tensor> bias;
+    MatmulActivation activation = MatmulActivation::none;
 };
 
 // What the planner needs to know of the operands, so a caller can plan before creating them.
@@ -76,7 +86,10 @@ struct MatmulPlan {
     MemoryConfig a_mem, b_mem, out_mem;    // complete
     uint64_t l1_bytes_per_core = 0;        // CBs plus the L1 tensors on the busiest core
     uint64_t l1_budget = 0;                // what was free for them
-    std::string why;                       // the chooser's reasons, one clause per choice
+    bool fuse_bias = false;
+    DType bias_dtype = DType::bfloat16;
+    MatmulActivation activation = MatmulActivation::none;
+    std::string why;  // the chooser's reasons, one clause per choice
 
     uint32_t num_k_blocks() const { return in0_block_w ? Kt / in0_block_w : 0; }
     std::string describe() const;  // one line: family, grid, blocks, subblock, formats
