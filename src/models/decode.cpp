@@ -2,8 +2,9 @@
 // tt_transformers' decoder.py / attention.py forward_decode / mlp.py (llm_layers.md 1.3).
 // Activations live in L1, width-sharded (the residual stream on 32 cores, the MLP on 64);
 // weights are DRAM-sharded over the 12 banks and streamed once per token by the DRAM-sharded
-// matmul. Each op not in tensim::ops yet is one `b.missing(...)` line below: wiring it is
-// replacing that line with the op's call inside `b.run(label, op, [&] { return ...; })`.
+// matmul. The attention ops between QKV and WO read and write interleaved tensors (their
+// programs in tensim::ops take interleaved inputs), so the layer moves activations between the
+// sharded matmuls and them with to_memory_config / sharded_to_interleaved.
 #include <fmt/format.h>
 
 #include <stdexcept>
@@ -11,7 +12,11 @@
 #include "models/layer_internal.hpp"
 #include "tensim/ops/data_movement.hpp"
 #include "tensim/ops/eltwise.hpp"
+#include "tensim/ops/kv_cache.hpp"
+#include "tensim/ops/nlp_heads.hpp"
 #include "tensim/ops/norm.hpp"
+#include "tensim/ops/rotary_embedding_llama.hpp"
+#include "tensim/ops/sdpa_decode.hpp"
 
 namespace tensim::models::detail {
 
@@ -21,22 +26,6 @@ using ops::DType;
 using ops::MemoryConfig;
 using ops::Shape;
 using ops::Tensor;
-
-// [users, heads padded to a tile, head_dim], one user per core (nlp_create_qkv_heads_decode's
-// height-sharded output).
-MemoryConfig heads_mem(tt::tt_metal::IDevice* device, uint32_t users, uint32_t head_dim) {
-    const CoreCoord g = device->compute_with_storage_grid_size();
-    const uint32_t gx = uint32_t(g.x), full = users / gx, rest = users % gx;
-    std::vector<CoreRange> r;
-    if (users <= gx) {
-        r.emplace_back(CoreCoord{0, 0}, CoreCoord{users - 1, 0});
-    } else {
-        r.emplace_back(CoreCoord{0, 0}, CoreCoord{gx - 1, full - 1});
-        if (rest) r.emplace_back(CoreCoord{0, full}, CoreCoord{rest - 1, full});
-    }
-    return MemoryConfig::l1_sharded(ops::MemLayout::height_sharded, CoreRangeSet(r),
-                                    {1, (head_dim + 31) / 32});
-}
 
 // The activation config a DRAM-sharded matmul of [rows, k] x [k, n] takes: `want` when the
 // program accepts it, else L1 interleaved (what the op layer can always read).
@@ -92,58 +81,14 @@ Tensor add(LayerBuilder& b, const std::string& label, const Tensor& x, const Ten
     return b.run(label, "add", [&] { return ops::add(x, y); });
 }
 
-}  // namespace
-
-Tensor decode_layer(LayerBuilder& b, const ModelConfig& m, const LayerShape& s,
-                    const LayerPrecision& p, const Tensor& x) {
+// From WO on: the attention output projection, the residual and the MLP.
+Tensor finish_decode(LayerBuilder& b, const ModelConfig& m, const LayerShape& s,
+                     const LayerPrecision& p, const Tensor& x, const Tensor& xn,
+                     const Tensor& heads) {
     auto* dev = b.device();
-    const uint32_t B = s.batch, H = m.hidden_size, I = m.intermediate_size, hd = m.head_dim;
-    const uint32_t qkv_w = m.qkv_width(), q_w = m.q_width();
-    const uint32_t nq_pad = (m.num_attention_heads + 31) / 32 * 32;
-    const uint32_t nkv_pad = (m.num_key_value_heads + 31) / 32 * 32;
+    const uint32_t B = s.batch, H = m.hidden_size, I = m.intermediate_size;
     const MemoryConfig residual = x.memory_config();
     const bool llama = m.norm == Norm::rms_norm;
-    const char* norm_op = llama ? "rms_norm" : "layer_norm";
-    const std::string norm0 = llama ? "rms_0" : "layernorm_0";
-
-    // Norm parameters and the KV cache (a contiguous [users x KV heads, positions, head_dim]
-    // cache; tt_transformers pages it, which changes addresses, not bytes).
-    const Tensor g0 = b.random({1, 1, H}, DType::bfloat16, MemoryConfig::dram_interleaved(), 1.0f);
-    b.keep("norm_0", g0);
-    const uint32_t cache_len = (s.kv_len + 1 + 31) / 32 * 32;
-    const Shape cache{B * m.num_key_value_heads, cache_len, hd};
-    b.keep("k_cache", b.random(cache, p.kv_cache, MemoryConfig::dram_interleaved(), 1.0f));
-    b.keep("v_cache", b.random(cache, p.kv_cache, MemoryConfig::dram_interleaved(), 1.0f));
-
-    // ---- attention ----
-    (void)norm_op;
-    const Tensor xn = norm(b, m, norm0, x, g0, matmul_input(b, residual, B, H, qkv_w, p.qkv));
-    Tensor qkv = weight_matmul(b, "qkv_mm", "wqkv", xn, qkv_w, p.qkv);
-    if (m.qkv_bias)
-        qkv = b.missing("qkv_bias", "matmul with fused bias", kMmStream, {1, B, qkv_w},
-                        DType::bfloat16, qkv.memory_config());
-    const Tensor qkv_i = b.run("sharded_to_interleaved", "sharded_to_interleaved", [&] {
-        return ops::sharded_to_interleaved(qkv, MemoryConfig::l1_interleaved());
-    });
-    (void)qkv_i;
-    const MemoryConfig hm = heads_mem(dev, B, hd);
-    Tensor q = b.missing("createqkvheads", "nlp_create_qkv_heads_decode", kAttnStream,
-                         {B, nq_pad, hd}, DType::bfloat16, hm);
-    Tensor k = ops::Tensor::allocate(dev, {B, nkv_pad, hd}, DType::bfloat16, hm);
-    const Tensor v = ops::Tensor::allocate(dev, {B, nkv_pad, hd}, DType::bfloat16, hm);
-    q = b.missing("rotaryembeddingllamafusedqk", "rotary_embedding_llama_fused_qk", kAttnStream,
-                  {B, nq_pad, hd}, DType::bfloat16, hm);
-    (void)k, (void)v;
-    (void)b.missing("pagedupdatecache", "paged_fused_update_cache", kAttnStream, {1, 32, 32},
-                    DType::bfloat16, MemoryConfig::l1_interleaved());
-    const Tensor attn =
-        b.missing("sdpa", "scaled_dot_product_attention_decode", kAttnStream, {B, nq_pad, hd},
-                  DType::bfloat16, MemoryConfig::dram_interleaved());
-    (void)move(b, "reshard_attn", attn, hm);
-    const MemoryConfig concat_mem =
-        matmul_input(b, width_sharded_l1(dev, B, q_w, kResidualCores), B, q_w, H, p.wo);
-    const Tensor heads = b.missing("concatheads", "nlp_concat_heads_decode", kAttnStream,
-                                   {1, B, q_w}, DType::bfloat16, concat_mem);
     const Tensor o = weight_matmul(b, "wo_mm", "wo", heads, H, p.wo);
 
     // ---- MLP ----
@@ -183,6 +128,92 @@ Tensor decode_layer(LayerBuilder& b, const ModelConfig& m, const LayerShape& s,
     const Tensor down_res = move(b, "reshard_ff2", down, residual);
     if (m.parallel_attn) return add(b, "add_1", x, add(b, "add_0", o_res, down_res));
     return add(b, "add_1", h1, down_res);
+}
+
+}  // namespace
+
+Tensor decode_layer(LayerBuilder& b, const ModelConfig& m, const LayerShape& s,
+                    const LayerPrecision& p, const Tensor& x) {
+    auto* dev = b.device();
+    const uint32_t B = s.batch, H = m.hidden_size, hd = m.head_dim;
+    const uint32_t qkv_w = m.qkv_width(), q_w = m.q_width();
+    const MemoryConfig residual = x.memory_config();
+    const bool llama = m.norm == Norm::rms_norm;
+    const char* norm_op = llama ? "rms_norm" : "layer_norm";
+    const std::string norm0 = llama ? "rms_0" : "layernorm_0";
+
+    // Norm parameters and the KV cache (a contiguous [users x KV heads, positions, head_dim]
+    // cache; tt_transformers pages it, which changes addresses, not bytes).
+    const Tensor g0 = b.random({1, 1, H}, DType::bfloat16, MemoryConfig::dram_interleaved(), 1.0f);
+    b.keep("norm_0", g0);
+    const uint32_t cache_len = (s.kv_len + 1 + 31) / 32 * 32;
+    const Shape cache{B * m.num_key_value_heads, cache_len, hd};
+    b.keep("k_cache", b.random(cache, p.kv_cache, MemoryConfig::dram_interleaved(), 1.0f));
+    b.keep("v_cache", b.random(cache, p.kv_cache, MemoryConfig::dram_interleaved(), 1.0f));
+
+    // ---- attention ----
+    (void)norm_op;
+    const Tensor xn = norm(b, m, norm0, x, g0, matmul_input(b, residual, B, H, qkv_w, p.qkv));
+    Tensor qkv = weight_matmul(b, "qkv_mm", "wqkv", xn, qkv_w, p.qkv);
+    if (m.qkv_bias)
+        qkv = b.missing("qkv_bias", "matmul with fused bias", kMmStream, {1, B, qkv_w},
+                        DType::bfloat16, qkv.memory_config());
+    const Tensor qkv_i = b.run("sharded_to_interleaved", "sharded_to_interleaved", [&] {
+        return ops::sharded_to_interleaved(qkv, MemoryConfig::dram_interleaved());
+    });
+    const MemoryConfig concat_mem =
+        matmul_input(b, width_sharded_l1(dev, B, q_w, kResidualCores), B, q_w, H, p.wo);
+    // More than 32 Q heads (Falcon-7B's 71) do not fit the decode head ops' one tile of heads;
+    // TT-NN runs Falcon's own head split there, not built yet.
+    if (m.num_attention_heads > 32) {
+        for (const char* l :
+             {"createqkvheads", "rotaryembeddingllamafusedqk", "pagedupdatecache", "sdpa"})
+            (void)b.missing(l, "attention with more than 32 Q heads", kAttnStream, {1, 32, 32},
+                            DType::bfloat16, MemoryConfig::dram_interleaved());
+        return finish_decode(b, m, s, p, x, xn,
+                             b.missing("concatheads", "nlp_concat_heads_decode", kAttnStream,
+                                       {1, B, q_w}, DType::bfloat16, concat_mem));
+    }
+    // Heads: Q [users, n_q, hd] and K/V [users, n_kv, hd], the heads on a tile's rows.
+    ops::HeadsConfig hc;
+    hc.n_q_heads = m.num_attention_heads, hc.n_kv_heads = m.num_key_value_heads, hc.head_dim = hd;
+    const ops::QkvHeads heads_in = b.run("createqkvheads", "nlp_create_qkv_heads_decode", [&] {
+        return ops::nlp_create_qkv_heads_decode(qkv_i, hc);
+    });
+    // RoPE at each user's position (the new token sits at kv_len). TT-NN fuses Q and K into one
+    // program; here they are two runs of rotary_embedding_llama's decode program.
+    const std::vector<uint32_t> pos(B, s.kv_len);
+    const Tensor cos = rope_table(b, m, pos, false, {B, 1, hd});
+    const Tensor sin = rope_table(b, m, pos, true, {B, 1, hd});
+    const Tensor trans = rope_transformation(b);
+    ops::RotaryConfig rc;
+    rc.decode = true;
+    const Tensor q = b.run("rotaryembeddingllamafusedqk", "rotary_embedding_llama", [&] {
+        return ops::rotary_embedding_llama(heads_in.q, cos, sin, trans, rc);
+    });
+    const Tensor k = b.run("rotaryembeddingllamafusedqk_k", "rotary_embedding_llama", [&] {
+        return ops::rotary_embedding_llama(heads_in.k, cos, sin, trans, rc);
+    });
+    // The new K and V rows into the cache at kv_len (TT-NN's fused K+V update: two programs).
+    const Tensor& k_cache = b.kept().at("k_cache");
+    const Tensor& v_cache = b.kept().at("v_cache");
+    b.run("pagedupdatecache", "update_cache", [&] {
+        ops::update_cache(k_cache, k, pos);
+        return 0;
+    });
+    b.run("pagedupdatecache_v", "update_cache", [&] {
+        ops::update_cache(v_cache, heads_in.v, pos);
+        return 0;
+    });
+    const Tensor attn = b.run("sdpa", "scaled_dot_product_attention_decode",
+                              [&] { return ops::sdpa_decode(q, k_cache, v_cache, pos); });
+    const Tensor heads_dram = b.run("concatheads", "nlp_concat_heads_decode",
+                                    [&] { return ops::nlp_concat_heads_decode(attn); });
+    // TT-NN reshards SDPA's output to height-sharded heads before the concat, which writes WO's
+    // width-sharded input; here the concat reads and writes interleaved, so the one reshard
+    // comes after it.
+    const Tensor heads = move(b, "reshard_attn", heads_dram, concat_mem);
+    return finish_decode(b, m, s, p, x, xn, heads);
 }
 
 }  // namespace tensim::models::detail

@@ -14,6 +14,7 @@
 #include "host/device_impl.hpp"
 #include "models/layer_internal.hpp"
 #include "models/reference.hpp"
+#include "tensim/ops/rotary_embedding_llama.hpp"
 
 namespace tensim::models {
 
@@ -165,6 +166,28 @@ ops::Tensor weight(LayerBuilder& b, const ops::Tensor& act, uint32_t k, uint32_t
         b.device(), {act.shape(), ws, act.dtype(), f.weight, act.memory_config(), weight_mem, true},
         cfg);
     return b.random(ws, f.weight, plan.b_mem, float(1.0 / std::sqrt(double(k))));
+}
+
+ops::Tensor rope_table(LayerBuilder& b, const ModelConfig& m, const std::vector<uint32_t>& pos,
+                       bool sine, const ops::Shape& shape) {
+    const auto dram = ops::MemoryConfig::dram_interleaved();
+    if (!b.values()) return ops::Tensor::allocate(b.device(), shape, ops::DType::bfloat16, dram);
+    const uint32_t hd = m.head_dim;
+    std::vector<float> v(pos.size() * hd);
+    for (size_t r = 0; r < pos.size(); ++r)
+        for (uint32_t i = 0; i < hd / 2; ++i) {
+            const double a = std::pow(m.rope_theta, -2.0 * i / double(hd)) * pos[r];
+            v[r * hd + 2 * i] = v[r * hd + 2 * i + 1] = float(sine ? std::sin(a) : std::cos(a));
+        }
+    return ops::Tensor::from_host(b.device(), v, shape, ops::DType::bfloat16, dram);
+}
+
+ops::Tensor rope_transformation(LayerBuilder& b) {
+    const auto dram = ops::MemoryConfig::dram_interleaved();
+    if (!b.values())
+        return ops::Tensor::allocate(b.device(), {1, 32, 32}, ops::DType::bfloat16, dram);
+    return ops::Tensor::from_host(b.device(), ops::rotary_transformation_matrix(), {1, 32, 32},
+                                  ops::DType::bfloat16, dram);
 }
 
 }  // namespace detail

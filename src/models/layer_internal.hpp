@@ -78,6 +78,15 @@ ops::Tensor weight(LayerBuilder& b, const ops::Tensor& act, uint32_t k, uint32_t
                    const MatmulFormat& f, const ops::MemoryConfig& weight_mem,
                    const ops::MatmulConfig& cfg);
 
+// The cos (or sin, `sine`) table rotary_embedding_llama reads for these positions, one row each:
+// entries 2i and 2i+1 hold cos/sin(pos * theta^(-2i/head_dim)) (the adjacent-pair layout of its
+// transformation matrix, as tt_transformers' RotarySetup builds it), bfloat16 in DRAM; `shape`
+// is [positions, 1, head_dim] (decode) or [1, positions, head_dim] (prefill).
+ops::Tensor rope_table(LayerBuilder& b, const ModelConfig& m, const std::vector<uint32_t>& pos,
+                       bool sine, const ops::Shape& shape);
+// The one-tile transformation matrix rotary_embedding_llama multiplies by.
+ops::Tensor rope_transformation(LayerBuilder& b);
+
 // ---- the layer forms -------------------------------------------------------------------------
 
 // The op sequence of one layer; `x` is the layer input (the residual stream), the result its

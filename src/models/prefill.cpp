@@ -1,12 +1,15 @@
 // The prefill form of a decoder layer: one user, S tokens, the op sequence of tt_transformers'
 // attention.py forward_prefill / mlp.py (llm_layers.md 1.4). Activations are DRAM-interleaved
 // [1, S, width]; weights DRAM-interleaved, multiplied by the 2D-multicast matmul the op layer
-// chooses for tall inputs. Each op not in tensim::ops yet is one `b.missing(...)` line below:
-// wiring it is replacing that line with the op's call inside `b.run(label, op, [&] { ... })`.
+// chooses for tall inputs. The attention ops read and write DRAM-interleaved tensors as well.
 #include "models/layer_internal.hpp"
 #include "tensim/ops/data_movement.hpp"
 #include "tensim/ops/eltwise.hpp"
+#include "tensim/ops/kv_cache.hpp"
+#include "tensim/ops/nlp_heads.hpp"
 #include "tensim/ops/norm.hpp"
+#include "tensim/ops/rotary_embedding_llama.hpp"
+#include "tensim/ops/sdpa.hpp"
 
 namespace tensim::models::detail {
 
@@ -61,26 +64,41 @@ Tensor prefill_layer(LayerBuilder& b, const ModelConfig& m, const LayerShape& s,
     if (m.qkv_bias)
         qkv = b.missing("qkv_bias", "matmul with fused bias", kMmStream, {1, S, m.qkv_width()},
                         DType::bfloat16, dram);
-    (void)qkv;
-    (void)b.missing("createqkvheads", "nlp_create_qkv_heads", kAttnStream, {nq, S, hd},
-                    DType::bfloat16, dram);
-    const Tensor qr = b.missing("rotary_q", "rotary_embedding_llama", kAttnStream, {nq, S, hd},
-                                DType::bfloat16, dram);
-    const Tensor kr = b.missing("rotary_k", "rotary_embedding_llama", kAttnStream, {nkv, S, hd},
-                                DType::bfloat16, dram);
-    (void)qr;
+    ops::HeadsConfig hc;
+    hc.n_q_heads = nq, hc.n_kv_heads = nkv, hc.head_dim = hd;
+    const ops::QkvHeads heads_in = b.run("createqkvheads", "nlp_create_qkv_heads",
+                                         [&] { return ops::nlp_create_qkv_heads(qkv, hc); });
+    // RoPE: token i at position i; one cos/sin row per position, shared by the heads.
+    std::vector<uint32_t> pos(S);
+    for (uint32_t i = 0; i < S; ++i) pos[i] = i;
+    const Tensor cos = rope_table(b, m, pos, false, {1, S, hd});
+    const Tensor sin = rope_table(b, m, pos, true, {1, S, hd});
+    const Tensor trans = rope_transformation(b);
+    const Tensor qr = b.run("rotary_q", "rotary_embedding_llama", [&] {
+        return ops::rotary_embedding_llama(heads_in.q, cos, sin, trans);
+    });
+    const Tensor kr = b.run("rotary_k", "rotary_embedding_llama", [&] {
+        return ops::rotary_embedding_llama(heads_in.k, cos, sin, trans);
+    });
+    // K and V in the cache's format, written into user 0's cache; attention reads them.
     const Tensor k8 =
         b.run("typecast_k", "typecast", [&] { return ops::typecast(kr, p.kv_cache, dram); });
-    // V comes out of the head split as it is; it has the K's shape.
-    const Tensor v8 =
-        b.run("typecast_v", "typecast", [&] { return ops::typecast(kr, p.kv_cache, dram); });
-    (void)k8, (void)v8;
-    (void)b.missing("fillcache_k", "fill_cache", kAttnStream, {1, 32, 32}, DType::bfloat16, dram);
-    (void)b.missing("fillcache_v", "fill_cache", kAttnStream, {1, 32, 32}, DType::bfloat16, dram);
-    (void)b.missing("sdpa", "scaled_dot_product_attention", kAttnStream, {nq, S, hd},
-                    DType::bfloat16, dram);
-    const Tensor heads = b.missing("concatheads", "nlp_concat_heads", kAttnStream,
-                                   {1, S, m.q_width()}, DType::bfloat16, dram);
+    const Tensor v8 = b.run("typecast_v", "typecast",
+                            [&] { return ops::typecast(heads_in.v, p.kv_cache, dram); });
+    b.run("fillcache_k", "fill_cache", [&] {
+        ops::fill_cache(b.kept().at("k_cache"), k8, 0);
+        return 0;
+    });
+    b.run("fillcache_v", "fill_cache", [&] {
+        ops::fill_cache(b.kept().at("v_cache"), v8, 0);
+        return 0;
+    });
+    ops::SdpaConfig sc;
+    sc.n_q_heads = nq, sc.n_kv_heads = nkv;
+    const Tensor attn =
+        b.run("sdpa", "scaled_dot_product_attention", [&] { return ops::sdpa(qr, k8, v8, sc); });
+    const Tensor heads =
+        b.run("concatheads", "nlp_concat_heads", [&] { return ops::nlp_concat_heads(attn, nq); });
     const Tensor o = weight_matmul(b, "wo_mm", "wo", heads, H, p.wo);
 
     // ---- MLP ----

@@ -152,6 +152,7 @@ TEST(Layer, FaithfulPccOnceEveryOpExists) {
             const LayerRun r =
                 run_layer(d.dev, m, s, performance_precision(m, 0), {.check_pcc = true});
             ASSERT_TRUE(r.pcc.has_value());
+            RecordProperty(mode_name(s.mode) + "_pcc", std::to_string(*r.pcc));
             EXPECT_GE(*r.pcc, 0.99) << mode_name(s.mode);
         } catch (const MissingOpError& e) {
             GTEST_SKIP() << "the layer cannot run yet: " << e.what();
