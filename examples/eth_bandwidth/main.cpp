@@ -61,14 +61,17 @@ int main(int argc, char** argv) {
         ok = ok && got == pattern(s);
     }
     const auto& k = tensim::last_program_stats(devs[0]).kernels.at(0);
-    const double gbps = double(bytes) * packets / double(k.end_cycle - k.start_cycle);  // B/cycle
+    const uint64_t cycles = k.end_cycle - k.start_cycle;
+    const double gbps = double(bytes) * packets / double(cycles);  // B/cycle = GB/s at 1 GHz
     CloseDevice(dev[0]);
     CloseDevice(dev[1]);
     if (!ok) {
         std::printf("FAIL: a slot arrived changed\n");
         return 1;
     }
-    std::printf("PASS: eth_bandwidth %u packets of %u B, %u slots: %.2f GB/s (line rate 12.5)\n",
-                packets, bytes, slots, gbps);
+    std::printf(
+        "PASS: eth_bandwidth %u packets of %u B, %u slots: %llu cycles, %.2f GB/s (line "
+        "rate 12.5)\n",
+        packets, bytes, slots, static_cast<unsigned long long>(cycles), gbps);
     return 0;
 }
