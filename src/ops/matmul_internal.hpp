@@ -22,6 +22,12 @@ struct DeviceFacts {
     uint32_t num_dram_banks = 0;
     std::vector<CoreCoord> bank_workers;  // logical worker next to each DRAM bank, by bank
     uint32_t l1_alignment = 16;
+    // The architecture's compute and NoC rates the chooser's cost estimate reads
+    // (sim/arch/*.json "compute" and "noc" sections; see Planner::share_cost).
+    double unpack_bytes_per_cycle = 64, unpack_combined_bytes_per_cycle = 80;
+    double unpack_setup_cycles_per_face = 2, unpack_call_cycles = 13;
+    double fpu_matmul_cycles_per_phase = 16, fpu_matmul_call_cycles = 13;
+    double niu_absorb_bytes_per_cycle = 32;
 };
 DeviceFacts device_facts(tt::tt_metal::IDevice* device);
 

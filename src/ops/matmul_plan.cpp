@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 #include "host/device_impl.hpp"
@@ -49,6 +50,14 @@ DeviceFacts device_facts(tt::tt_metal::IDevice* device) {
     f.l1_free = lowest > f.l1_cb_base ? lowest - f.l1_cb_base : 0;
     f.num_dram_banks = uint32_t(sys.chip.dram_banks().size());
     f.bank_workers = dram_bank_workers(sys, f.grid_x, f.grid_y);
+    const auto& c = sys.chip.compute;
+    f.unpack_bytes_per_cycle = c.unpack_bytes_per_cycle;
+    f.unpack_combined_bytes_per_cycle = c.unpack_combined_bytes_per_cycle;
+    f.unpack_setup_cycles_per_face = double(c.unpack_setup_cycles_per_face);
+    f.unpack_call_cycles = double(c.unpack_call_cycles);
+    f.fpu_matmul_cycles_per_phase = double(c.fpu_matmul_cycles_per_phase);
+    f.fpu_matmul_call_cycles = double(c.fpu_matmul_call_cycles);
+    f.niu_absorb_bytes_per_cycle = sys.chip.noc.niu_absorb_bytes_per_cycle;
     return f;
 }
 
@@ -124,6 +133,41 @@ struct Planner {
         return given;
     }
 
+    // The largest h x w subblock dividing the block within Dst, ties to the wider.
+    std::pair<uint32_t, uint32_t> subblock_rule(uint32_t oh, uint32_t ow,
+                                                bool out_row_major) const {
+        uint32_t bh = 1, bwid = 1;
+        for (uint32_t h : divisors(oh))
+            for (uint32_t w : divisors(ow)) {
+                if (h * w > dst_tiles() || (out_row_major && h > 1 && w != ow)) continue;
+                if (h * w > bh * bwid || (h * w == bh * bwid && w > bwid)) bh = h, bwid = w;
+            }
+        return {bh, bwid};
+    }
+
+    // Estimated cycles one core spends per K tile on a pcM x pcN share (2D program, the share as
+    // one block): each matmul_block call of an h x w subblock costs the slower of its unpack (h
+    // in0 and w in1 tiles through the two unpackers, their shared L1 port and per-face setup) and
+    // its FPU work (h*w tiles x 16 cycles per fidelity phase), each plus its per-call setup; the
+    // same model and constants as sim/tensix (compute_engine.cpp unpack_cycles, fpu.cpp matmul).
+    // Bounded below by the bytes of in0 and in1 the core must receive per K tile at its NIU's
+    // rate. Packing and the senders' DRAM reads are left out: they do not depend on the split.
+    double share_cost(uint32_t pcM, uint32_t pcN, uint32_t sh, uint32_t sw) const {
+        const double b0 = double(tb(p.in0_dtype)), b1 = double(tb(p.in1_dtype));
+        const double setup = 4 * f.unpack_setup_cycles_per_face;
+        const double ua = sh * (setup + b0 / f.unpack_bytes_per_cycle),
+                     ub = sw * (setup + b1 / f.unpack_bytes_per_cycle),
+                     shared = (sh * b0 + sw * b1) / f.unpack_combined_bytes_per_cycle +
+                              setup * std::max(sh, sw);
+        const double unpack = f.unpack_call_cycles + std::ceil(std::max({ua, ub, shared}));
+        const double phases = std::max(1, int(p.math_fidelity));
+        const double fpu =
+            f.fpu_matmul_call_cycles + double(sh) * sw * f.fpu_matmul_cycles_per_phase * phases;
+        const double calls = double(pcM / sh) * (pcN / sw);
+        const double noc = (pcM * b0 + pcN * b1) / f.niu_absorb_bytes_per_cycle;
+        return std::max(calls * std::max(unpack, fpu), noc);
+    }
+
     void choose_subblock(uint32_t oh, uint32_t ow, bool out_row_major) {
         if (cfg.out_subblock_h || cfg.out_subblock_w) {
             const uint32_t h = cfg.out_subblock_h ? cfg.out_subblock_h : 1,
@@ -138,12 +182,7 @@ struct Planner {
             p.out_subblock_h = h, p.out_subblock_w = w;
             return;
         }
-        uint32_t bh = 1, bwid = 1;
-        for (uint32_t h : divisors(oh))
-            for (uint32_t w : divisors(ow)) {
-                if (h * w > dst_tiles() || (out_row_major && h > 1 && w != ow)) continue;
-                if (h * w > bh * bwid || (h * w == bh * bwid && w > bwid)) bh = h, bwid = w;
-            }
+        const auto [bh, bwid] = subblock_rule(oh, ow, out_row_major);
         p.out_subblock_h = bh, p.out_subblock_w = bwid;
         why.push_back(fmt::format(
             "subblock {}x{}: the largest that divides the block and fits Dst ({} tiles){}", bh,
@@ -219,6 +258,7 @@ struct Planner {
     uint32_t m_in1_w = 0;         // see cb_bytes
 
     void plan_2d(tt::tt_metal::IDevice* dev);
+    void pick_shares_2d(uint32_t& pcM, uint32_t& pcN);
     void plan_1d(tt::tt_metal::IDevice* dev);
     void plan_dram_sharded(tt::tt_metal::IDevice* dev);
 };
@@ -237,8 +277,12 @@ void Planner::plan_2d(tt::tt_metal::IDevice* dev) {
         pcM = am.shard_tiles[0];
         if (!pcN) pcN = div_up(p.Nt, cx);
     } else {
-        if (!pcM) pcM = div_up(p.Mt, gy);
-        if (!pcN) pcN = div_up(p.Nt, gx);
+        if (!pcM && !pcN) {
+            pick_shares_2d(pcM, pcN);
+        } else {
+            if (!pcM) pcM = div_up(p.Mt, gy);
+            if (!pcN) pcN = div_up(p.Nt, gx);
+        }
         cy = div_up(p.Mt, pcM), cx = div_up(p.Nt, pcN);
     }
     if (cx > gx || cy > gy)
@@ -277,6 +321,45 @@ void Planner::plan_2d(tt::tt_metal::IDevice* dev) {
         "Kt/cores_x = {})",
         p.out_block_h, p.out_block_w, p.in0_block_w, p.l1_budget / 1024, cap));
     choose_subblock(p.out_block_h, p.out_block_w, p.out_mem.is_sharded());
+}
+
+// The per-core share of the 2D program. The default spreads the output over the whole grid
+// (ceil(Mt/gy) x ceil(Nt/gx)); when that leaves padding (the share does not divide the output, so
+// the share's sides are whatever the division gave, e.g. 7x13 tiles on 10x10 cores, whose only
+// subblocks are 7x1 or 1x1) larger shares are costed (share_cost)
+// and the cheapest taken if it beats the default by more than 3% (the estimate's own error on the
+// 2048x4096x4096 shapes of docs/ops.md). A share that divides the output is kept: those are the
+// tuned TT-NN configs on the full grid.
+void Planner::pick_shares_2d(uint32_t& pcM, uint32_t& pcN) {
+    pcM = div_up(p.Mt, gy), pcN = div_up(p.Nt, gx);
+    if ((p.Mt % pcM == 0 && p.Nt % pcN == 0) || cfg.out_subblock_h || cfg.out_subblock_w ||
+        p.out_mem.is_sharded())
+        return;
+    auto cost = [&](uint32_t m, uint32_t n) {
+        const auto [h, w] = subblock_rule(m, n, false);
+        return share_cost(m, n, h, w);
+    };
+    const double base = cost(pcM, pcN);
+    double best = base;
+    uint32_t bm = pcM, bn = pcN;
+    // Every share from the default up to twice its sides, padded ones included (8x14 tiles on
+    // 10x8 cores lets a 2048x4096 output use 4x2 subblocks); a share past twice the default
+    // would leave over half the grid idle.
+    for (uint32_t m = pcM; m <= std::min(p.Mt, 2 * pcM); ++m)
+        for (uint32_t n = pcN; n <= std::min(p.Nt, 2 * pcN); ++n) {
+            const double c = cost(m, n);
+            if (c < best * 0.97 || (c < best && (bm != pcM || bn != pcN))) best = c, bm = m, bn = n;
+        }
+    if (bm == pcM && bn == pcN) return;
+    const auto [h0, w0] = subblock_rule(pcM, pcN, false);
+    const auto [h1, w1] = subblock_rule(bm, bn, false);
+    why.push_back(fmt::format(
+        "share {}x{} tiles on {}x{} cores instead of {}x{} on {}x{}: estimated {:.0f} instead "
+        "of {:.0f} cycles per K tile (subblock {}x{} instead of {}x{}; unpack, FPU and NoC "
+        "rates of the architecture)",
+        bm, bn, div_up(p.Nt, bn), div_up(p.Mt, bm), pcM, pcN, div_up(p.Nt, pcN), div_up(p.Mt, pcM),
+        best, base, h1, w1, h0, w0));
+    pcM = bm, pcN = bn;
 }
 
 void Planner::plan_1d(tt::tt_metal::IDevice* dev) {
