@@ -6,7 +6,7 @@
 
 namespace tensim {
 
-Chip::Chip(const SystemConfig& sys, int chip_id)
+Chip::Chip(const SystemConfig& sys, int chip_id, const ChipL1& mem)
     : m_id(chip_id),
       m_cfg(sys.chip),
       m_grid_x(sys.grid_x()),
@@ -15,21 +15,15 @@ Chip::Chip(const SystemConfig& sys, int chip_id)
     m_niu = std::make_unique<NocTransactions>(m_cfg.noc, m_cfg.clock, m_stats.path());
     m_stats.add(m_niu->stats());
 
-    // Tensix cores of the logical worker grid, their L1 in one window below 4 GiB.
-    uint32_t l1_bytes = m_cfg.tensix.l1_size_bytes();
-    uint32_t stride = 1;
-    while (stride < l1_bytes) stride <<= 1;
-    size_t n = static_cast<size_t>(m_grid_x) * m_grid_y;
-    m_l1_memory = std::make_unique<LowMemory>(n * stride);
-    L1Window window{static_cast<uint32_t>(reinterpret_cast<uintptr_t>(m_l1_memory->data())), stride,
-                    static_cast<uint32_t>(n)};
+    // Tensix cores of the logical worker grid, their L1 in the system's window below 4 GiB.
+    const uint32_t stride = mem.tensix_window.stride;
     for (int ly = 0; ly < m_grid_y; ++ly)
         for (int lx = 0; lx < m_grid_x; ++lx) {
             NocXY xy{sys.worker_cols[lx], sys.worker_rows[ly]};
-            uint8_t* l1 = m_l1_memory->data() + m_workers.size() * stride;
+            uint8_t* l1 = mem.tensix + m_workers.size() * stride;
             m_workers.push_back(std::make_unique<TensixCore>(m_cfg.tensix, m_cfg.risc,
                                                              m_cfg.compute, m_cfg.clock, m_id, xy,
-                                                             lx, ly, l1, window));
+                                                             lx, ly, l1, mem.tensix_window));
             m_workers.back()->set_noc_port(this);
             m_by_xy[xy] = m_workers.back().get();
             m_niu->place(xy, &m_workers.back()->l1_endpoint(), true);
@@ -45,21 +39,14 @@ Chip::Chip(const SystemConfig& sys, int chip_id)
         for (auto xy : m_cfg.dram_groups[g]) m_niu->place(xy, m_dram_tiles.back().get(), false);
     }
 
-    // Ethernet tiles: ERISC L1 in its own window below 4 GiB; multicast does not reach them.
-    const uint32_t eth_bytes = m_cfg.eth.l1_size_bytes();
-    uint32_t eth_stride = 1;
-    while (eth_stride < eth_bytes) eth_stride <<= 1;
+    // Ethernet tiles: ERISC L1 in the system's Ethernet window; multicast does not reach them.
     const size_t n_eth = m_cfg.eth_tiles.size();
     if (n_eth) {
-        m_eth_memory = std::make_unique<LowMemory>(n_eth * eth_stride);
-        L1Window eth_window{
-            static_cast<uint32_t>(reinterpret_cast<uintptr_t>(m_eth_memory->data())), eth_stride,
-            static_cast<uint32_t>(n_eth)};
         for (size_t ch = 0; ch < n_eth; ++ch) {
             m_eth.push_back(std::make_unique<EthTile>(
                 m_cfg.eth, m_cfg.tensix, m_cfg.risc, m_cfg.compute, m_cfg.clock, m_id,
-                static_cast<int>(ch), m_cfg.eth_tiles[ch], m_eth_memory->data() + ch * eth_stride,
-                eth_window));
+                static_cast<int>(ch), m_cfg.eth_tiles[ch], mem.eth + ch * mem.eth_window.stride,
+                mem.eth_window));
             m_eth.back()->core().set_noc_port(this);
             m_niu->place(m_cfg.eth_tiles[ch], &m_eth.back()->core().l1_endpoint(), false);
         }

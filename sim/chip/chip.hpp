@@ -11,7 +11,6 @@
 #include <vector>
 
 #include "chip/chip_config.hpp"
-#include "common/low_memory.hpp"
 #include "dram/dram.hpp"
 #include "dram/dram_tile.hpp"
 #include "eth/eth_tile.hpp"
@@ -25,9 +24,19 @@ namespace tensim {
 // Where a NoC address lands: the endpoint, its tile, the offset in it.
 using NocTarget = NocTransactions::Target;
 
+// Where a chip's cores find their L1: its slices of the system's one mapping below 4 GiB
+// (sim/system/system.cpp) and the windows that map kernel addresses back to L1 offsets.
+struct ChipL1 {
+    uint8_t* tensix =
+        nullptr;  // the chip's first worker's L1; workers follow at tensix_window.stride
+    L1Window tensix_window;
+    uint8_t* eth = nullptr;  // E0's L1; the other channels follow at eth_window.stride
+    L1Window eth_window;
+};
+
 class Chip : public NocPort {
 public:
-    Chip(const SystemConfig& sys, int chip_id);
+    Chip(const SystemConfig& sys, int chip_id, const ChipL1& l1);
     ~Chip() override;
 
     int id() const { return m_id; }
@@ -96,13 +105,11 @@ private:
     ChipConfig m_cfg;
     int m_grid_x, m_grid_y;
     stats::Group m_stats;
-    std::unique_ptr<LowMemory> m_l1_memory;
     std::vector<std::unique_ptr<TensixCore>> m_workers;  // logical row-major
     std::map<NocXY, TensixCore*> m_by_xy;
     std::unique_ptr<Dram> m_dram;
     std::vector<std::unique_ptr<DramTile>> m_dram_tiles;  // one per DRAM group
-    std::unique_ptr<LowMemory> m_eth_memory;
-    std::vector<std::unique_ptr<EthTile>> m_eth;  // by channel
+    std::vector<std::unique_ptr<EthTile>> m_eth;          // by channel
     std::vector<DramBank> m_banks;
     // Last, so that it goes first: its pending deliveries refer to the endpoints above.
     std::unique_ptr<NocTransactions> m_niu;

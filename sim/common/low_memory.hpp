@@ -1,18 +1,40 @@
 // Host memory below 4 GiB, so that 32-bit simulated addresses can double as host pointers.
+//
+// A kernel gets L1 addresses from the API (get_write_ptr, get_semaphore, ...) as uint32_t and
+// dereferences them; tensim makes that work by placing every core's L1 at a host address below
+// 4 GiB. A system maps all its cores' L1 as one LowMemory (sim/system/system.cpp), so a 32-chip
+// Galaxy (3.1 GiB of L1) fits in the one contiguous hole the process has there.
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 namespace tensim {
 
+// A range [begin, end) of host addresses.
+struct LowRange {
+    uint64_t begin = 0, end = 0;
+    uint64_t size() const { return end - begin; }
+};
+
+constexpr uint64_t kLowMemoryLimit = 1ull << 32;
+
+// The unmapped ranges of [min_addr, 4 GiB) in this process, lowest first, from /proc/self/maps;
+// empty when that file cannot be read.
+std::vector<LowRange> free_low_ranges(uint64_t min_addr);
+
 class LowMemory {
 public:
-    explicit LowMemory(size_t bytes);  // zero-filled lazily; throws InternalError if none is free
+    // Maps `bytes` (zero-filled lazily, no swap reserved) at the lowest free address in
+    // [min_addr, 4 GiB) aligned to `align` (a power of two, at least the page size). Returns
+    // normally or throws ConfigError saying what was needed and the largest free range.
+    LowMemory(size_t bytes, uint64_t min_addr, uint64_t align);
     ~LowMemory();
     LowMemory(const LowMemory&) = delete;
     LowMemory& operator=(const LowMemory&) = delete;
     uint8_t* data() const { return m_data; }
     size_t size() const { return m_size; }
+    void release() { m_data = nullptr; }  // leave the mapping (objects that point into it leak)
 
 private:
     uint8_t* m_data = nullptr;

@@ -73,11 +73,78 @@ std::string describe(RiscThread& t) {
     }
 }
 
+// ---- L1 below 4 GiB ----
+// Kernels use 32-bit L1 addresses as host pointers (sim/common/low_memory.hpp), so every core's
+// L1 of every chip lives in one mapping below 4 GiB: the Tensix cores of all chips, chip after
+// chip, then the Ethernet tiles'. Windows are the L1 size rounded up to 64 KiB (no power-of-two
+// rounding: a Galaxy's 2048 Tensix windows of 1.5 MiB fill 3 GiB exactly), and the mapping starts
+// above the largest L1 so that a plain offset is never mistaken for a windowed address.
+constexpr uint64_t kWindowAlign = 64 << 10;
+
+uint32_t window_stride(uint32_t l1_bytes) {
+    return static_cast<uint32_t>((uint64_t(l1_bytes) + kWindowAlign - 1) & ~(kWindowAlign - 1));
+}
+
+struct L1Layout {
+    uint64_t tensix_stride, tensix_count, eth_stride, eth_count, min_addr;
+    uint64_t tensix_bytes() const { return tensix_stride * tensix_count; }
+    uint64_t bytes() const { return tensix_bytes() + eth_stride * eth_count; }
+};
+
+L1Layout l1_layout(const SystemConfig& cfg) {
+    const ChipConfig& c = cfg.chip;
+    L1Layout l;
+    l.tensix_stride = window_stride(c.tensix.l1_size_bytes());
+    l.tensix_count = uint64_t(cfg.num_chips) * cfg.grid_x() * cfg.grid_y();
+    l.eth_stride = window_stride(c.eth.l1_size_bytes());
+    l.eth_count = uint64_t(cfg.num_chips) * c.eth_tiles.size();
+    l.min_addr = std::max<uint64_t>({l.tensix_stride, l.eth_stride, 1 << 20});
+    return l;
+}
+
+std::unique_ptr<LowMemory> map_l1(const SystemConfig& cfg) {
+    const L1Layout l = l1_layout(cfg);
+    try {
+        return std::make_unique<LowMemory>(l.bytes(), l.min_addr, kWindowAlign);
+    } catch (const ConfigError& e) {
+        // Say what would fit: the largest Tensix L1 the biggest free range holds.
+        uint64_t largest = 0;
+        for (const LowRange& r : free_low_ranges(l.min_addr)) largest = std::max(largest, r.size());
+        const uint64_t eth = l.eth_stride * l.eth_count;
+        const uint64_t per_core = largest > eth ? (largest - eth) / l.tensix_count : 0;
+        throw ConfigError(fmt::format(
+            "system {} ({} chips x {} Tensix cores with tensix.l1_size_kib={} KiB, {} Ethernet "
+            "tiles x {} KiB) needs {} MiB of L1 mapped below 4 GiB (kernel addresses are 32-bit "
+            "host pointers); {}. At most tensix.l1_size_kib={} fits this many chips",
+            cfg.name, cfg.num_chips, cfg.grid_x() * cfg.grid_y(),
+            cfg.chip.tensix.l1_size_bytes() >> 10, cfg.chip.eth_tiles.size(),
+            cfg.chip.eth.l1_size_bytes() >> 10, l.bytes() >> 20, e.what(),
+            (per_core & ~(kWindowAlign - 1)) >> 10));
+    }
+}
+
 }  // namespace
 
 System::System(const SystemConfig& cfg) : m_cfg(cfg) {
     start_kernel_once();
-    for (int i = 0; i < cfg.num_chips; ++i) m_chips.push_back(std::make_unique<Chip>(cfg, i));
+    m_l1 = map_l1(cfg);
+    const L1Layout l = l1_layout(cfg);
+    const uint64_t base = reinterpret_cast<uintptr_t>(m_l1->data());
+    // One window per kind for the whole system: an address a kernel took on one chip names the
+    // same L1 offset on every other (as on silicon, where every chip has the same layout).
+    const L1Window tensix_window{static_cast<uint32_t>(base),
+                                 static_cast<uint32_t>(l.tensix_stride),
+                                 static_cast<uint32_t>(l.tensix_count)};
+    const L1Window eth_window{static_cast<uint32_t>(base + l.tensix_bytes()),
+                              static_cast<uint32_t>(l.eth_stride),
+                              static_cast<uint32_t>(l.eth_count)};
+    const uint64_t per_chip = l.tensix_count / static_cast<uint64_t>(cfg.num_chips);
+    const uint64_t eth_per_chip = l.eth_count / static_cast<uint64_t>(cfg.num_chips);
+    for (int i = 0; i < cfg.num_chips; ++i) {
+        ChipL1 mem{m_l1->data() + i * per_chip * l.tensix_stride, tensix_window,
+                   m_l1->data() + l.tensix_bytes() + i * eth_per_chip * l.eth_stride, eth_window};
+        m_chips.push_back(std::make_unique<Chip>(cfg, i, mem));
+    }
     // Each link is two independent directions, each owned by its sending port.
     for (const auto& l : cfg.eth_links) {
         const EthConfig link = l.config(cfg.chip.eth);
@@ -105,6 +172,7 @@ System::~System() {
         // Freeing them would leave SystemC resuming into freed memory; leaking is the safe choice.
         log::system().warn("firmware threads did not stop; leaking the system");
         for (auto& c : m_chips) (void)c.release();
+        m_l1->release();
     }
     m_chips.clear();
 }

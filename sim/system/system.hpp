@@ -10,6 +10,7 @@
 
 #include "chip/chip.hpp"
 #include "chip/chip_config.hpp"
+#include "common/low_memory.hpp"
 
 namespace tensim {
 
@@ -35,8 +36,12 @@ public:
     // One line per waiting thread: chip, core, RISC, kernel line, what it waits on, since when.
     std::string waiting_report();
 
+    // The host memory that holds every core's L1 (see system.cpp, "L1 below 4 GiB").
+    const LowMemory& l1_memory() const { return *m_l1; }
+
 private:
     SystemConfig m_cfg;
+    std::unique_ptr<LowMemory> m_l1;  // before the chips: they point into it
     std::vector<std::unique_ptr<Chip>> m_chips;
 };
 

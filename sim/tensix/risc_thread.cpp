@@ -32,14 +32,21 @@ const char* wait_kind_name(WaitInfo::Kind k) {
 }
 
 RiscThread::RiscThread(TensixCore& core, Risc risc, const RiscConfig& cfg)
-    : m_core(core), m_risc(risc), m_cfg(cfg) {
+    : m_core(core), m_risc(risc), m_cfg(cfg) {}
+
+// The firmware process starts at the RISC's first launch, not with the chip: a Galaxy has 10752
+// RISCs and a collective uses a few hundred, and creating (then unmapping) a SystemC stack per
+// RISC cost seconds of every open. The process runs its launch at once, at the cycle it was
+// launched, as a persistent one woken by m_launch_ev does.
+void RiscThread::spawn() {
+    m_spawned = true;
     sc_core::sc_spawn_options opts;
-    opts.set_stack_size(static_cast<int>(cfg.stack_bytes));
+    opts.set_stack_size(static_cast<int>(m_cfg.stack_bytes));
     sc_core::sc_spawn(
         [this] { firmware(); },
-        sc_core::sc_gen_unique_name(
-            fmt::format("c{}_{}_{}_{}", core.chip_id(), core.xy().x, core.xy().y, risc_name(risc))
-                .c_str()),
+        sc_core::sc_gen_unique_name(fmt::format("c{}_{}_{}_{}", m_core.chip_id(), m_core.xy().x,
+                                                m_core.xy().y, risc_name(m_risc))
+                                        .c_str()),
         &opts);
 }
 
@@ -78,6 +85,7 @@ void RiscThread::launch(KernelLaunch launch, std::function<void()> on_done) {
     m_cmd_bufs[0] = m_cmd_bufs[1] = NocCmdBufs{};  // firmware's noc_init at each launch
     m_stall.fill(0);
     m_busy = 0;
+    if (!m_spawned) spawn();
     m_launch_ev.notify(sc_core::SC_ZERO_TIME);
 }
 
@@ -90,6 +98,7 @@ void RiscThread::abort() {
 
 void RiscThread::shutdown() {
     m_shutdown = true;
+    if (!m_spawned) m_finished = true;  // never launched: no process to end
     m_abort = true;
     m_core.notify_changed();
     m_launch_ev.notify(sc_core::SC_ZERO_TIME);

@@ -186,6 +186,7 @@ public:
 
 private:
     void firmware();
+    void spawn();  // starts the firmware process (at the first launch)
 
     TensixCore& m_core;
     Risc m_risc;
@@ -196,6 +197,7 @@ private:
     bool m_abort = false;
     bool m_shutdown = false;
     bool m_finished = false;  // the firmware process has returned
+    bool m_spawned = false;   // the firmware process exists
     KernelLaunch m_launch;
     std::function<void()> m_on_done;
     NocCounters m_noc[2];  // per NoC: barriers wait on their own NoC only

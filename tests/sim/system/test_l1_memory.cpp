@@ -1,0 +1,111 @@
+// Simulated L1 below 4 GiB (sim/common/low_memory, sim/system/system.cpp): mappings land in the
+// low 4 GiB above their floor and aligned, first fit over the holes; a Galaxy's 2048 Tensix and
+// 512 Ethernet windows tile one mapping at exact strides, and an address taken on one chip names
+// the same L1 offset on another; an L1 size that cannot fit is a ConfigError naming the system.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <set>
+#include <string>
+
+#include "chip/arch_loader.hpp"
+#include "common/error.hpp"
+#include "common/low_memory.hpp"
+#include "system/system.hpp"
+
+namespace {
+
+using namespace tensim;
+
+uint64_t addr(const void* p) { return reinterpret_cast<uintptr_t>(p); }
+
+uint64_t largest_hole(uint64_t floor) {
+    uint64_t l = 0;
+    for (const LowRange& r : free_low_ranges(floor)) l = std::max(l, r.size());
+    return l;
+}
+
+TEST(LowMemory, MapsBelow4GiBAlignedAboveItsFloorAndOutOfTheHoles) {
+    const uint64_t floor = 48ull << 20, align = 1ull << 20;
+    LowMemory a(40 << 20, floor, align), b(8 << 20, floor, align);
+    for (const LowMemory* m : {&a, &b}) {
+        EXPECT_GE(addr(m->data()), floor);
+        EXPECT_LE(addr(m->data()) + m->size(), kLowMemoryLimit);
+        EXPECT_EQ(addr(m->data()) % align, 0u);
+        for (const LowRange& r : free_low_ranges(0))  // the map shows it taken
+            EXPECT_TRUE(addr(m->data()) + m->size() <= r.begin || addr(m->data()) >= r.end);
+    }
+    EXPECT_TRUE(addr(a.data()) + a.size() <= addr(b.data()) ||
+                addr(b.data()) + b.size() <= addr(a.data()));
+    a.data()[a.size() - 1] = 7;  // writable to its last byte
+    EXPECT_EQ(a.data()[0], 0);
+}
+
+TEST(LowMemory, MoreThanTheLargestHoleIsAConfigError) {
+    const uint64_t largest = largest_hole(1 << 20);
+    ASSERT_GT(largest, 0u);
+    try {
+        LowMemory m(largest + (1 << 20), 1 << 20, 1 << 16);
+        FAIL() << "mapped more than the largest hole";
+    } catch (const ConfigError& e) {
+        EXPECT_NE(std::string(e.what()).find(std::to_string(largest >> 20) + " MiB"),
+                  std::string::npos)
+            << e.what();
+    }
+}
+
+TEST(SystemL1, GalaxyWindowsTileOneMappingAtExactStrides) {
+    const SystemConfig cfg = load_system("galaxy");
+    System sys(cfg);
+    // Each window is the L1 size rounded up to 64 KiB (Wormhole's 1464 KiB to 1472 KiB)).
+    const uint32_t l1 = cfg.chip.tensix.l1_size_bytes(), eth_l1 = cfg.chip.eth.l1_size_bytes();
+    const uint64_t stride = (l1 + 0xffffu) & ~0xffffu, eth_stride = (eth_l1 + 0xffffu) & ~0xffffu;
+    ASSERT_LT(stride - l1, 1u << 16);
+    const uint64_t base = addr(sys.l1_memory().data());
+    const size_t workers = size_t(cfg.grid_x()) * cfg.grid_y(), eths = cfg.chip.eth_tiles.size();
+    EXPECT_EQ(sys.l1_memory().size(), cfg.num_chips * (workers * stride + eths * eth_stride));
+    EXPECT_GE(base, l1);  // a plain L1 offset is never inside a window
+    std::set<uint64_t> starts;
+    for (int c = 0; c < sys.num_chips(); ++c) {
+        Chip& chip = sys.chip(c);
+        for (size_t i = 0; i < chip.workers().size(); ++i) {
+            const TensixCore& core = *chip.workers()[i];
+            EXPECT_EQ(core.l1_address(0), base + (c * workers + i) * stride);
+            starts.insert(core.l1_address(0));
+        }
+        for (int ch = 0; ch < chip.num_eth(); ++ch) {
+            const TensixCore& core = chip.eth(ch).core();
+            EXPECT_EQ(core.l1_address(0),
+                      base + cfg.num_chips * workers * stride + (c * eths + ch) * eth_stride);
+            starts.insert(core.l1_address(0));
+        }
+    }
+    EXPECT_EQ(starts.size(), size_t(cfg.num_chips) * (workers + eths));
+    // An address a kernel took on chip 0 names the same offset on chip 31 (Tensix and ERISC);
+    // a plain offset stays itself.
+    TensixCore& first = sys.chip(0).worker(0, 0);
+    TensixCore& last = sys.chip(31).worker(7, 7);
+    EXPECT_EQ(last.l1_offset(first.l1_address(0x1234), 4), 0x1234u);
+    EXPECT_EQ(first.l1_offset(last.l1_address(l1 - 4), 4), l1 - 4);
+    EXPECT_EQ(last.l1_offset(0x1234, 4), 0x1234u);
+    EXPECT_FALSE(last.l1_offset(l1 - 2, 4));
+    EXPECT_EQ(sys.chip(31).eth(15).core().l1_offset(sys.chip(0).eth(0).core().l1_address(0x100), 4),
+              0x100u);
+}
+
+TEST(SystemL1, AnL1ThatCannotFitNamesTheSystemChipsAndSizeAndTheNextSystemOpens) {
+    const SystemConfig cfg = load_system("galaxy", {"tensix.l1_size_kib=2048"});
+    try {
+        System sys(cfg);
+        FAIL() << "32 chips x 64 cores x 2 MiB mapped below 4 GiB";
+    } catch (const ConfigError& e) {
+        const std::string m = e.what();
+        for (const char* s : {"system galaxy", "32 chips", "64 Tensix cores", "2048 KiB"})
+            EXPECT_NE(m.find(s), std::string::npos) << s << " missing in: " << m;
+        EXPECT_NE(m.find("At most tensix.l1_size_kib="), std::string::npos) << m;
+    }
+    System n300(load_system("n300"));
+    EXPECT_EQ(n300.num_chips(), 2);
+}
+
+}  // namespace
