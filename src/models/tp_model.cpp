@@ -2,18 +2,22 @@
 // by run_tp_layer, and the head: the fractured residual gathered (all_gather_async), the final
 // norm and the LM head over this chip's vocab / tp columns (tt_transformers' LMHead splits the
 // vocabulary over the devices, then within a device in pieces of at most 128256 / 4 columns,
-// model_config.py), plus the embedding and sampling ops; the figures as run_model's.
+// model_config.py), plus the embedding (its column slice of the table) and argmax; the figures
+// as run_model's.
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <chrono>
+#include <random>
 #include <stdexcept>
 #include <tt-metalium/host_api.hpp>
 
 #include "models/layer_internal.hpp"
 #include "tensim/models/tp.hpp"
+#include "tensim/ops/argmax.hpp"
 #include "tensim/ops/ccl.hpp"
 #include "tensim/ops/data_movement.hpp"
+#include "tensim/ops/embedding.hpp"
 #include "tensim/ops/norm.hpp"
 
 namespace tensim::models {
@@ -37,8 +41,23 @@ void run_tp_head(const std::vector<IDevice*>& chain, const ModelConfig& m, const
     const bool decode = o.shape.mode == Mode::decode;
     const uint32_t rows = decode ? o.shape.batch : 32, H = m.hidden_size;
     const uint32_t tokens = decode ? o.shape.batch : o.shape.seq_len;
-    (void)b.missing("embedding", "embedding", detail::kNormStream, {1, tokens, split.hidden},
-                    DType::bfloat16, MemoryConfig::dram_interleaved());
+    {
+        // The embedding table is split by columns over the chips (each embeds its hidden / tp
+        // slice of the fractured residual), a ROW_MAJOR bf16 table in DRAM as on one chip; the
+        // ids are drawn from the seed (their values do not change the time).
+        const auto table = ops::RowMajorTensor::allocate(dev, m.vocab_size, split.hidden,
+                                                         ops::RowMajorType::bfloat16);
+        const uint32_t padded = (tokens + 31) / 32 * 32;
+        std::vector<uint32_t> ids(padded, 0);
+        std::mt19937 rng(o.seed * 7919u + 17u);
+        for (uint32_t i = 0; i < tokens; ++i) ids[i] = rng() % m.vocab_size;
+        const auto id_tensor = ops::RowMajorTensor::from_ids(dev, ids, 1, padded);
+        const Tensor e =
+            b.run("embedding", "embedding", [&] { return ops::embedding(id_tensor, table); });
+        if (decode)
+            (void)b.run("embedding_to_residual", "to_memory_config",
+                        [&] { return ops::to_memory_config(e, MemoryConfig::l1_interleaved()); });
+    }
     // The last layer's fractured output, gathered for the final norm.
     const MemoryConfig ccl_mem =
         decode ? MemoryConfig::l1_interleaved() : MemoryConfig::dram_interleaved();
@@ -87,15 +106,27 @@ void run_tp_head(const std::vector<IDevice*>& chain, const ModelConfig& m, const
             if (cols <= 32 * 12) throw;
         }
     }
+    std::vector<Tensor> logits;
     for (uint32_t i = 0, done = 0; i < splits; ++i) {
         const uint32_t cols = std::min((vocab + splits - 1) / splits, vocab - done);
         done += cols;
         const Tensor w =
             detail::weight(b, xn, H, cols, f, ops::parse_memory_config("dram_sharded"), cfg);
-        (void)b.matmul(splits > 1 ? fmt::format("lm_head_mm_{}", i) : "lm_head_mm", xn, w, cfg);
+        const std::string sfx = splits > 1 ? fmt::format("_{}", i) : "";
+        Tensor piece = b.matmul("lm_head_mm" + sfx, xn, w, cfg);
+        if (piece.memory_config().is_sharded())
+            piece = b.run("lm_head_s2i" + sfx, "sharded_to_interleaved", [&] {
+                return ops::sharded_to_interleaved(piece, MemoryConfig::l1_interleaved());
+            });
+        logits.push_back(piece);
     }
-    (void)b.missing("argmax", "argmax", detail::kNormStream, {1, 1, rows}, DType::bfloat16,
-                    MemoryConfig::l1_interleaved());
+    // Greedy sampling: argmax over this chip's slice of the vocabulary. Abstracted: combining
+    // the chips' maxima (a gather of one value per row and chip), well under a microsecond of
+    // link time next to the gathers above.
+    b.run("argmax", "argmax", [&] {
+        (void)ops::argmax(logits);
+        return 0;
+    });
 }
 
 }  // namespace
