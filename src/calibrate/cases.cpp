@@ -137,7 +137,7 @@ Result Runner::run(const Case& c) {
     try {
         if (!(c.measured > 0)) throw Skip{"the measured value is not positive"};
         Prediction pred;
-        if (is_fabric_case(c)) {
+        if (is_fabric_case(c) || is_mesh_llm_case(c)) {
             // Multi-chip: the shared single-chip device closes, the case opens its system.
             m_session.reset();
             const std::string system = tensim::system_name();
@@ -145,7 +145,7 @@ Result Runner::run(const Case& c) {
                 std::string s;
                 ~Restore() { tensim::set_system(s); }
             } restore{system};
-            pred = predict_fabric(c);
+            pred = is_fabric_case(c) ? predict_fabric(c) : predict_llm_mesh(c);
         } else {
             pred = predict(session(), c, m_opt.include_large);
         }

@@ -85,5 +85,8 @@ bool is_fabric_case(const Case& c);
 Prediction predict_fabric(const Case& c);
 // The LLM kinds, llm_e2e, llm_op and model_device (predict_llm.cpp).
 Prediction predict_llm(bench::Session& s, const Case& c);
+// The LLM kinds with tp > 1, on the case's multi-chip system (predict_llm_tp.cpp).
+bool is_mesh_llm_case(const Case& c);
+Prediction predict_llm_mesh(const Case& c);
 
 }  // namespace tensim::calibrate

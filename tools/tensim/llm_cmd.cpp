@@ -10,6 +10,7 @@
 #include "tensim/host/device.hpp"
 #include "tensim/host/tensim.hpp"
 #include "tensim/models/model.hpp"
+#include "tensim/models/tp.hpp"
 
 namespace tensim::cli::llm_cmd {
 
@@ -62,15 +63,19 @@ int run_one(Options& o) {
     mo.on_progress = [&](const std::string& what, size_t i, size_t n) {
         if (human) std::cerr << fmt::format("llm: simulating {} ({}/{})\n", what, i + 1, n);
     };
-    tt::tt_metal::IDevice* device = tt::tt_metal::CreateDevice(0);
     models::ModelRun r;
-    try {
-        r = as_usage([&] { return models::run_model(device, cfg, mo); });
-    } catch (...) {
+    if (mo.shape.tp > 1) {  // over a chain of the system's chips (tensim/models/tp.hpp)
+        r = as_usage([&] { return models::run_tp_model_on_system(cfg, mo); });
+    } else {
+        tt::tt_metal::IDevice* device = tt::tt_metal::CreateDevice(0);
+        try {
+            r = as_usage([&] { return models::run_model(device, cfg, mo); });
+        } catch (...) {
+            tt::tt_metal::CloseDevice(device);
+            throw;
+        }
         tt::tt_metal::CloseDevice(device);
-        throw;
     }
-    tt::tt_metal::CloseDevice(device);
 
     nlohmann::ordered_json j = {
         {"model", cfg.name},
@@ -102,6 +107,7 @@ int run_one(Options& o) {
          r.groups.front().run.pcc ? nlohmann::ordered_json(*r.groups.front().run.pcc) : nullptr},
         {"layer_wall_s", r.groups.front().run.wall_s},
         {"wall_s", r.wall_s}};
+    if (mo.shape.tp > 1) j["timing"] = models::kTpTimingNote;
     nlohmann::ordered_json ops = nlohmann::ordered_json::array();
     for (const auto& op : r.groups.front().run.ops) ops.push_back(op_json(op));
     j["ops"] = ops;
@@ -145,6 +151,7 @@ int run_one(Options& o) {
     if (!r.complete())
         std::cout << fmt::format("  PARTIAL: ops not built yet were skipped (0 us): {}\n",
                                  fmt::join(r.missing, ", "));
+    if (mo.shape.tp > 1) std::cout << fmt::format("  timing: {}\n", models::kTpTimingNote);
     std::cout << fmt::format("  wall {:.1f} s\n", r.wall_s);
     return kOk;
 }
@@ -164,7 +171,7 @@ void add(CLI::App& cmd) {
         ->check(CLI::PositiveNumber);
     cmd.add_option("--kv-len", o.kv_len, "Decode: tokens already cached (default: --seq-len)");
     cmd.add_option("--layers", o.layers, "Layers to count (default: all of the model's)");
-    cmd.add_option("--tp", o.tp, "Tensor-parallel chips (only 1 until meshes exist)");
+    cmd.add_option("--tp", o.tp, "Tensor-parallel chips (2: n300, 8: t3000; models/tp.hpp)");
     cmd.add_option("--gap-us", o.gap_us, "Dispatch gap between two ops, us");
     cmd.add_option("--host-ms", o.host_ms, "Host time added to the time to first token, ms");
     cmd.add_option("--seed", o.seed, "Seed of the random weights and inputs");
