@@ -1,6 +1,8 @@
 // Reduce-scatter worker reader (TT-NN's ring_reduce_scatter_minimal_async_reader.cpp role): per
 // step, its own pages of the slice into c_0 and, when the step reduces, the partial that arrived
-// from the previous chip (waiting on the page count the sender's signals raised) into c_1.
+// from the previous chip (waiting on the page count the sender's signals raised) into c_1. A step
+// that only starts a partial (nothing to add yet) reads straight into c_4, which the writer drains,
+// past the compute kernel, as TT-NN's reader does for its first slice (cb_reader_output_id).
 #include <cstdint>
 
 #include "dataflow_api.h"
@@ -32,8 +34,9 @@ void kernel_main() {
             const uint32_t n = end - q < k ? end - q : k;
             // Whole packets of k pages move through the CBs (a short last one is padded), so a
             // packet never wraps round a CB's end.
-            cb_reserve_back(tt::CBIndex::c_0, k);
-            uint32_t dst = get_write_ptr(tt::CBIndex::c_0);
+            const uint32_t own = reduce ? tt::CBIndex::c_0 : tt::CBIndex::c_4;
+            cb_reserve_back(own, k);
+            uint32_t dst = get_write_ptr(own);
             if (from_tmp) noc_semaphore_wait_min(tmp_ready, tmp_read += n);
             for (uint32_t i = 0; i < n; ++i, dst += page) {
                 const uint32_t row = (q + i) / Cs, col = (q + i) % Cs;
@@ -43,7 +46,7 @@ void kernel_main() {
                 noc_async_read(src, dst, page);
             }
             noc_async_read_barrier();
-            cb_push_back(tt::CBIndex::c_0, k);
+            cb_push_back(own, k);
             if (!reduce) continue;
             noc_semaphore_wait_min(recv, arrived_before + (q - first) + n);
             cb_reserve_back(tt::CBIndex::c_1, k);

@@ -102,7 +102,7 @@ std::vector<Tensor> reduce_scatter(const std::vector<Tensor>& in, const CclConfi
                 CoreRange cr(core, core);
                 for (auto [cb, pages] :
                      {std::pair{tt::CBIndex::c_0, 3 * k}, std::pair{tt::CBIndex::c_1, 3 * k},
-                      std::pair{tt::CBIndex::c_2, 3 * k}})
+                      std::pair{tt::CBIndex::c_2, 3 * k}, std::pair{tt::CBIndex::c_4, 3 * k}})
                     tt::tt_metal::CreateCircularBuffer(
                         p, cr,
                         tt::tt_metal::CircularBufferConfig(pages * page, {{cb, df}})
