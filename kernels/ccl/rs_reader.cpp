@@ -35,9 +35,12 @@ void kernel_main() {
             // Whole packets of k pages move through the CBs (a short last one is padded), so a
             // packet never wraps round a CB's end.
             const uint32_t own = reduce ? tt::CBIndex::c_0 : tt::CBIndex::c_4;
+            // A reducing step waits for the partial's pages first, then has both reads in
+            // flight at once behind one barrier (TT-NN's reader does the same).
+            if (reduce) noc_semaphore_wait_min(recv, arrived_before + (q - first) + n);
+            if (from_tmp) noc_semaphore_wait_min(tmp_ready, tmp_read += n);
             cb_reserve_back(own, k);
             uint32_t dst = get_write_ptr(own);
-            if (from_tmp) noc_semaphore_wait_min(tmp_ready, tmp_read += n);
             for (uint32_t i = 0; i < n; ++i, dst += page) {
                 const uint32_t row = (q + i) / Cs, col = (q + i) % Cs;
                 const uint64_t src = from_tmp  ? tmp.get_noc_addr(row * Cs + col)
@@ -45,19 +48,18 @@ void kernel_main() {
                                                : in_l.get_noc_addr(row * Ct + j * Cs + col);
                 noc_async_read(src, dst, page);
             }
-            noc_async_read_barrier();
-            cb_push_back(own, k);
-            if (!reduce) continue;
-            noc_semaphore_wait_min(recv, arrived_before + (q - first) + n);
-            cb_reserve_back(tt::CBIndex::c_1, k);
-            dst = get_write_ptr(tt::CBIndex::c_1);
-            for (uint32_t i = 0; i < n; ++i, dst += page) {
-                const uint32_t row = (q + i) / Cs, col = (q + i) % Cs;
-                noc_async_read(inter.get_noc_addr(row * W + (d * n_chips + j) * Cs + col), dst,
-                               page);
+            if (reduce) {
+                cb_reserve_back(tt::CBIndex::c_1, k);
+                dst = get_write_ptr(tt::CBIndex::c_1);
+                for (uint32_t i = 0; i < n; ++i, dst += page) {
+                    const uint32_t row = (q + i) / Cs, col = (q + i) % Cs;
+                    noc_async_read(inter.get_noc_addr(row * W + (d * n_chips + j) * Cs + col),
+                                   dst, page);
+                }
             }
             noc_async_read_barrier();
-            cb_push_back(tt::CBIndex::c_1, k);
+            cb_push_back(own, k);
+            if (reduce) cb_push_back(tt::CBIndex::c_1, k);
         }
     }
 }
