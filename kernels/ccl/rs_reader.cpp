@@ -1,6 +1,8 @@
 // Reduce-scatter worker reader (TT-NN's ring_reduce_scatter_minimal_async_reader.cpp role): per
 // step, its own pages of the slice into c_0 and, when the step reduces, the partial that arrived
-// from the previous chip (waiting on the page count the sender's signals raised) into c_1.
+// from the previous chip (waiting on the page count the sender's signals raised) into c_1. A step
+// that only starts a partial (nothing to add yet) reads straight into c_4, which the writer drains,
+// past the compute kernel, as TT-NN's reader does for its first slice (cb_reader_output_id).
 #include <cstdint>
 
 #include "dataflow_api.h"
@@ -22,39 +24,54 @@ void kernel_main() {
     auto* recv = reinterpret_cast<volatile uint32_t*>(get_semaphore(arg(recv_sem)));
     auto* tmp_ready = reinterpret_cast<volatile uint32_t*>(get_semaphore(arg(tmp_sem)));
     const uint32_t per_slice = end - first;
+    const uint32_t batch = k < 4 ? 4 : 2;  // packets per read: TT-NN's tile_granularity (4k or 8)
+    // The CBs hold three batches (ccl_reduce.cpp); a batch's packets may wrap round a CB's end,
+    // so their addresses are taken from the FIFO's start (the write pointer before any push).
+    const uint32_t fifo_bytes = 3 * batch * k * page;
+    const uint32_t fifo_c0 = get_write_ptr(tt::CBIndex::c_0),
+                   fifo_c1 = get_write_ptr(tt::CBIndex::c_1),
+                   fifo_c4 = get_write_ptr(tt::CBIndex::c_4);
+    auto at = [&](uint32_t fifo, uint32_t wr, uint32_t off) {
+        return fifo + (wr - fifo + off) % fifo_bytes;
+    };
     uint32_t tmp_read = 0;
     for (uint32_t s = 0; s < arg(num_steps); ++s) {
         const uint32_t b = steps + step_words * s;
         const uint32_t j = arg(b + s_slice);
         const bool from_tmp = arg(b + s_own_src) != 0, reduce = arg(b + s_recv) != 0;
         const uint32_t arrived_before = arg(b + s_arrival) * per_slice;
-        for (uint32_t q = first; q < end; q += k) {
-            const uint32_t n = end - q < k ? end - q : k;
+        // Batches of up to `batch` packets behind one read barrier (TT-NN's tile_granularity).
+        for (uint32_t q = first; q < end; q += batch * k) {
+            const uint32_t qe = end - q < batch * k ? end : q + batch * k;
+            const uint32_t m = (qe - q + k - 1) / k;  // packets in this batch
+            const uint32_t own = reduce ? tt::CBIndex::c_0 : tt::CBIndex::c_4;
+            // A reducing batch waits for the partial's pages first, then has both reads in
+            // flight at once behind one barrier (TT-NN's reader does the same).
+            if (reduce) noc_semaphore_wait_min(recv, arrived_before + (qe - first));
+            if (from_tmp) noc_semaphore_wait_min(tmp_ready, tmp_read += qe - q);
             // Whole packets of k pages move through the CBs (a short last one is padded), so a
             // packet never wraps round a CB's end.
-            cb_reserve_back(tt::CBIndex::c_0, k);
-            uint32_t dst = get_write_ptr(tt::CBIndex::c_0);
-            if (from_tmp) noc_semaphore_wait_min(tmp_ready, tmp_read += n);
-            for (uint32_t i = 0; i < n; ++i, dst += page) {
-                const uint32_t row = (q + i) / Cs, col = (q + i) % Cs;
+            cb_reserve_back(own, m * k);
+            if (reduce) cb_reserve_back(tt::CBIndex::c_1, m * k);
+            const uint32_t own_fifo = reduce ? fifo_c0 : fifo_c4;
+            const uint32_t own_wr = get_write_ptr(own);
+            const uint32_t inter_wr = reduce ? get_write_ptr(tt::CBIndex::c_1) : 0;
+            for (uint32_t x = q; x < qe; ++x) {
+                const uint32_t slot = x - q;  // only the batch's last packet can be short
+                const uint32_t row = x / Cs, col = x % Cs;
                 const uint64_t src = from_tmp  ? tmp.get_noc_addr(row * Cs + col)
                                      : dram_in ? in_d.get_noc_addr(row * Ct + j * Cs + col)
                                                : in_l.get_noc_addr(row * Ct + j * Cs + col);
-                noc_async_read(src, dst, page);
+                noc_async_read(src, at(own_fifo, own_wr, slot * page), page);
+                if (reduce)
+                    noc_async_read(inter.get_noc_addr(row * W + (d * n_chips + j) * Cs + col),
+                                   at(fifo_c1, inter_wr, slot * page), page);
             }
             noc_async_read_barrier();
-            cb_push_back(tt::CBIndex::c_0, k);
-            if (!reduce) continue;
-            noc_semaphore_wait_min(recv, arrived_before + (q - first) + n);
-            cb_reserve_back(tt::CBIndex::c_1, k);
-            dst = get_write_ptr(tt::CBIndex::c_1);
-            for (uint32_t i = 0; i < n; ++i, dst += page) {
-                const uint32_t row = (q + i) / Cs, col = (q + i) % Cs;
-                noc_async_read(inter.get_noc_addr(row * W + (d * n_chips + j) * Cs + col), dst,
-                               page);
+            for (uint32_t i = 0; i < m; ++i) {  // packet by packet: k divides the CB's pages
+                cb_push_back(own, k);
+                if (reduce) cb_push_back(tt::CBIndex::c_1, k);
             }
-            noc_async_read_barrier();
-            cb_push_back(tt::CBIndex::c_1, k);
         }
     }
 }

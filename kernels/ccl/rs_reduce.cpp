@@ -1,5 +1,6 @@
-// Reduce-scatter compute (TT-NN's ring_reduction.cpp role): per step, adds the partial that
-// arrived (c_1) to this chip's own pages (c_0) into c_2, or passes the own pages on.
+// Reduce-scatter compute (TT-NN's ring_reduction.cpp role): per reducing step, adds the partial
+// that arrived (c_1) to this chip's own pages (c_0) into c_2. Steps that only start a partial go
+// from the reader to the writer directly (rs_reader.cpp).
 #include <cstdint>
 
 #include "compute_kernel_api/eltwise_binary.h"
@@ -18,26 +19,20 @@ void MAIN {
     const uint32_t num = get_arg_val<uint32_t>(num_steps);
     binary_op_init_common(own, in, out);
     for (uint32_t s = 0; s < num; ++s) {
-        const bool reduce = get_arg_val<uint32_t>(steps + step_words * s + s_recv) != 0;
-        if (reduce)
-            add_tiles_init(own, in);
-        else
-            copy_tile_to_dst_init_short(own);
+        if (get_arg_val<uint32_t>(steps + step_words * s + s_recv) == 0) continue;
+        add_tiles_init(own, in);
         for (uint32_t p = 0; p < pages; ++p) {
             cb_wait_front(own, 1);
-            if (reduce) cb_wait_front(in, 1);
+            cb_wait_front(in, 1);
             tile_regs_acquire();
-            if (reduce)
-                add_tiles(own, in, 0, 0, 0);
-            else
-                copy_tile(own, 0, 0);
+            add_tiles(own, in, 0, 0, 0);
             tile_regs_commit();
             cb_reserve_back(out, 1);
             tile_regs_wait();
             pack_tile(0, out);
             tile_regs_release();
             cb_pop_front(own, 1);
-            if (reduce) cb_pop_front(in, 1);
+            cb_pop_front(in, 1);
             cb_push_back(out, 1);
         }
     }

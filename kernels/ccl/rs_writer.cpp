@@ -1,6 +1,7 @@
 // Reduce-scatter worker writer (TT-NN's ring_reduce_scatter_minimal_async_writer.cpp role): per
-// step, sends the summed pages (c_2) through the fabric into the next chip's intermediate buffer
-// (slot of the slice, same address on every chip), raising that chip's page count every
+// step, sends the summed pages (c_2; c_4 holds the reader's own pages when nothing was added)
+// through the fabric into the next chip's intermediate buffer (slot of the slice, same address
+// on every chip), raising that chip's page count every
 // sync_every packets with an atomic increment the router lands after the data; or writes them
 // to the output, or to the scratch the other direction's worker reads (line), then counts them
 // on that worker's semaphore.
@@ -49,11 +50,13 @@ void kernel_main() {
     for (uint32_t s = 0; s < num; ++s) {
         const uint32_t b = steps + step_words * s;
         const uint32_t j = arg(b + s_slice), dst = arg(b + s_dst);
+        // A reducing step's pages come from the compute kernel, a starting one's from the reader.
+        const uint32_t src_cb = arg(b + s_recv) != 0 ? tt::CBIndex::c_2 : tt::CBIndex::c_4;
         uint32_t unsignalled = 0, packets = 0;
         for (uint32_t q = first; q < end; q += k) {
             const uint32_t n = end - q < k ? end - q : k;
-            cb_wait_front(tt::CBIndex::c_2, k);  // whole packets, the last one padded
-            const uint32_t src = get_read_ptr(tt::CBIndex::c_2);
+            cb_wait_front(src_cb, k);  // whole packets, the last one padded
+            const uint32_t src = get_read_ptr(src_cb);
             tt::tt_fabric::NocUnicastScatterCommandHeader scatter{};
             for (uint32_t i = 0; i < n; ++i) {
                 const uint32_t row = (q + i) / Cs, col = (q + i) % Cs;
@@ -90,7 +93,7 @@ void kernel_main() {
             } else {
                 noc_async_writes_flushed();
             }
-            cb_pop_front(tt::CBIndex::c_2, k);
+            cb_pop_front(src_cb, k);
         }
         if (unsignalled) signal(unsignalled);
     }

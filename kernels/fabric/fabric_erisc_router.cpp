@@ -6,11 +6,17 @@
 // this chip's NoC when this chip is a destination, and hands it to the partner router when it
 // travels on. Flow control is by packet counters on both sides:
 //   worker -> router:     the worker bumps sender_packets(c) over the NoC; the router writes the
-//                         number it has taken into the worker's semaphore (credits back);
+//                         number of the channel's packets the peer has completed into the
+//                         worker's semaphore (credits back);
 //   router -> peer:       the router sends the slot, then its packet count, over the link; the
-//                         peer sends back how many receiver slots it has freed;
+//                         peer sends back how many receiver slots it has completed (written out
+//                         or handed on), which frees both its receiver slot and our sender slot;
 //   receiver -> partner:  a forwarded packet goes into the partner's channel W like a worker's.
-// A slot is free again once its bytes are on their way (the link and NoC copy data at issue).
+// A sender slot is thus held for a whole round trip over the link: TT-Metal's Wormhole router
+// returns a producer's credits on the receiver's completion, not when the packet leaves
+// (fabric_erisc_router.cpp, run_sender_channel_step: send_credits_to_upstream_workers on
+// completions when first-level acks are off), so one channel sustains at most its slots per
+// round trip and a lone producer cannot fill the link.
 // On a ring, packets that cross the dateline link (the one closing the ring in each direction)
 // continue on virtual channel 1, with their own receiver and forwarding buffers: no cycle of full
 // buffers can form round the ring (TT-Metal's datelines).
@@ -89,9 +95,16 @@ void kernel_main() {
     for (uint32_t off = 0; off < kControlBytes; off += 4) *word(base + off) = 0;
 
     uint32_t taken[kMaxSenderChannels] = {};  // packets taken per sender channel
+    uint32_t done[kMaxSenderChannels] = {};   // of those, completed by the peer (credited back)
     uint32_t tx_sent[kMaxVcs] = {};           // packets sent over the link, per VC
-    uint32_t rx_done[kMaxVcs] = {};           // received packets handled, per VC
-    uint32_t fwd_sent[kMaxVcs] = {};          // packets handed to the partner, per VC
+    uint32_t tx_done[kMaxVcs] = {};           // of those, completions from the peer processed
+    // The sender channel of each packet in flight per VC (at most R), in send order: the peer
+    // completes a VC's packets in order.
+    constexpr uint32_t kMaxInFlight = 64;
+    if (R > kMaxInFlight) tensim::kapi::kernel_fail("fabric receiver channel above 64 slots");
+    uint8_t in_flight[kMaxVcs][kMaxInFlight] = {};
+    uint32_t rx_done[kMaxVcs] = {};   // received packets handled, per VC
+    uint32_t fwd_sent[kMaxVcs] = {};  // packets handed to the partner, per VC
     uint32_t next = 0, next_vc = 0;
     // Counters owed to the peer. They are cumulative, so one send carries every update so far;
     // they follow the data they count on the same TX queue. The router never waits for the queue
@@ -118,6 +131,30 @@ void kernel_main() {
 
     for (;;) {
         bool moved = false;
+        // Completions from the peer: each frees the sender slot its packet came from; the
+        // producer hears of it (a worker's semaphore, or the partner's word).
+        for (uint32_t v = 0; v < vcs; ++v) {
+            const uint32_t freed = *word(base + tx_packets_freed(v));
+            if (freed == tx_done[v]) continue;
+            uint32_t credited = 0;  // channels to credit, one bit each
+            for (; tx_done[v] != freed; ++tx_done[v]) {
+                const uint32_t c = in_flight[v][tx_done[v] % R];
+                ++done[c];
+                credited |= 1u << c;
+            }
+            for (uint32_t c = 0; c < channels; ++c) {
+                if (!(credited & (1u << c))) continue;
+                if (c < W) {
+                    const uint32_t info = base + producer_info(c);
+                    noc_inline_dw_write(get_noc_addr(*word(info), *word(info + 4), *word(info + 8)),
+                                        done[c]);
+                } else {
+                    noc_inline_dw_write(
+                        get_noc_addr(partner_x, partner_y, base + fwd_packets_freed(c - W)),
+                        done[c]);
+                }
+            }
+        }
         if (!eth_txq_is_busy()) moved = send_due();
         // One packet from the next sender channel that has one and whose VC has a free slot at
         // the peer. Packets cross the dateline onto VC 1 and stay there.
@@ -135,18 +172,10 @@ void kernel_main() {
                 0, slot >> 4,
                 receiver_slot(base, slot_bytes, S, channels, R, v, tx_sent[v] % R) >> 4,
                 bytes >> 4);
+            in_flight[v][tx_sent[v] % R] = static_cast<uint8_t>(c);
             ++tx_sent[v];
             tx_count_due[v] = true;
             ++taken[c];
-            // Credits back to the producer: a worker's semaphore, or the partner's word.
-            if (c < W) {
-                const uint32_t info = base + producer_info(c);
-                noc_inline_dw_write(get_noc_addr(*word(info), *word(info + 4), *word(info + 8)),
-                                    taken[c]);
-            } else {
-                noc_inline_dw_write(
-                    get_noc_addr(partner_x, partner_y, base + fwd_packets_freed(c - W)), taken[c]);
-            }
             next = c + 1;
             moved = true;
             break;

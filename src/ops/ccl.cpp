@@ -1,7 +1,7 @@
-// The collectives that only move data (all_gather, all_to_all) and what all four share: input
-// checks, the per-chip programs and their launch, plans and host references. Kernels:
-// kernels/ccl/ccl_reader.cpp, ccl_writer.cpp; routers: kernels/fabric/. Structure after TT-NN's
-// all_gather_async / all_to_all_async on the fabric (docs/ccl.md).
+// all_to_all and what all four collectives share: input checks, the per-chip programs and their
+// launch, plans and host references. Kernels: kernels/ccl/ccl_reader.cpp, ccl_writer.cpp;
+// routers: kernels/fabric/. all_gather is in ccl_gather.cpp, the reductions in ccl_reduce.cpp
+// (docs/ccl.md).
 #include "tensim/ops/ccl.hpp"
 
 #include <fmt/format.h>
@@ -217,50 +217,6 @@ std::vector<Tensor> allocate_outputs(const std::vector<Tensor>& in, Shape shape,
 uint32_t ring_forward_hops(uint32_t n) { return n / 2; }
 
 }  // namespace
-
-std::vector<Tensor> all_gather(const std::vector<Tensor>& in, const CclConfig& cfg,
-                               CclPlan* plan_out) {
-    const auto fc = detail::check_ccl_inputs(in, cfg, "all_gather");
-    detail::CclRun run(in, fc);
-    const uint32_t n = static_cast<uint32_t>(in.size());
-    const Shape s = in[0].shape();
-    const uint32_t Ct = s.cols_tiles(), R = s.batch * s.rows_tiles();
-    if (s.cols % 32) throw std::invalid_argument("all_gather: columns must be whole tiles");
-    std::vector<Tensor> out = allocate_outputs(in, {s.batch, s.rows, s.cols * n}, cfg);
-    const uint32_t k =
-        detail::pages_per_packet(run.fab->max_payload_bytes(), tile_bytes(in[0].dtype()));
-    const bool ring = run.fab->config().topology == Topology::ring;
-    detail::build_send_op(run, in, out, k, [&](size_t pos, Direction dir) {
-        detail::CclWork w;
-        const uint32_t i = static_cast<uint32_t>(pos);
-        detail::CclSlice sl{0, 0, 0, i * Ct, Ct, Ct, n * Ct, R};
-        uint32_t hops = run.fab->has_router(pos, dir) ? run.fab->hops(pos, dir) : 0;
-        if (ring)
-            hops = dir == Direction::forward ? ring_forward_hops(n) : n - 1 - ring_forward_hops(n);
-        // The shard's own copy rides with the forward worker's sends (one read of the input);
-        // the backward worker takes it at the line's end, where nothing goes forward.
-        const bool copies = dir == Direction::forward
-                                ? hops > 0 || !run.fab->has_router(pos, Direction::backward)
-                                : !run.fab->has_router(pos, Direction::forward) ||
-                                      run.fab->hops(pos, Direction::forward) == 0;
-        if (hops) {
-            sl.start = 1;
-            sl.range = hops;
-            sl.local_too = copies;
-            w.slices.push_back(sl);
-            w.signals.push_back({1, hops});
-        } else if (copies) {
-            w.slices.push_back(sl);
-        }
-        return w;
-    });
-    CclPlan plan;
-    detail::fill_plan(plan, CclOp::all_gather, in, run, k, 2 * fc.num_links);
-    plan.why = "each chip multicasts its shard along the chain in both directions";
-    run.run("all_gather_async", plan);
-    if (plan_out) *plan_out = plan;
-    return out;
-}
 
 std::vector<Tensor> all_to_all(const std::vector<Tensor>& in, const CclConfig& cfg,
                                CclPlan* plan_out) {

@@ -72,6 +72,9 @@ std::vector<Tensor> reduce_scatter(const std::vector<Tensor>& in, const CclConfi
     const bool ring = run.fab->config().topology == Topology::ring;
     const uint32_t L = fc.num_links;
     const uint32_t k = detail::pages_per_packet(run.fab->max_payload_bytes(), page);
+    // The reader's batch (TT-NN's tile_granularity: four packets, or 8 pages for 4-page packets,
+    // reduce_scatter_minimal_async program factory); the CBs hold three batches.
+    const uint32_t g = k < 4 ? 4 * k : 8;
     constexpr uint32_t kSyncEvery = 10;  // packets per signal: TT-NN's chunks_per_sync (ccl.py)
     std::vector<Tensor> out, tmp, inter;
     for (const Tensor& t : in) {
@@ -101,8 +104,8 @@ std::vector<Tensor> reduce_scatter(const std::vector<Tensor>& in, const CclConfi
                 const CoreCoord other = dev->worker_core_from_logical_core({l, 1});
                 CoreRange cr(core, core);
                 for (auto [cb, pages] :
-                     {std::pair{tt::CBIndex::c_0, 3 * k}, std::pair{tt::CBIndex::c_1, 3 * k},
-                      std::pair{tt::CBIndex::c_2, 3 * k}})
+                     {std::pair{tt::CBIndex::c_0, 3 * g}, std::pair{tt::CBIndex::c_1, 3 * g},
+                      std::pair{tt::CBIndex::c_2, 3 * g}, std::pair{tt::CBIndex::c_4, 3 * g}})
                     tt::tt_metal::CreateCircularBuffer(
                         p, cr,
                         tt::tt_metal::CircularBufferConfig(pages * page, {{cb, df}})

@@ -9,6 +9,7 @@
 #include <tt-metalium/host_api.hpp>
 #include <vector>
 
+#include "host/device_impl.hpp"
 #include "tensim/error.hpp"
 #include "tensim/fabric.hpp"
 #include "tensim/host/tensim.hpp"
@@ -161,6 +162,25 @@ TEST_F(T3000, OneSlotPerChannelStillDeliversEverything) {
         cycles[tight] = tensim::last_program_stats(chain[2]).device_cycles;
     }
     EXPECT_GT(cycles[1], cycles[0]);
+}
+
+TEST_F(T3000, ASenderSlotIsHeldUntilThePeerCompletesIt) {
+    // The router credits a producer when the peer has completed the packet, a round trip over
+    // the link, not when it leaves: with one sender slot a stream of small packets takes at
+    // least two link latencies per packet.
+    auto chain = Fabric::find_chain(all, 2, Topology::line, 1);
+    const uint32_t payload = 64, packets = 48;
+    std::vector<uint32_t> src(payload / 4, 0x5a5a0101u);
+    detail::WriteToDeviceL1(chain[0], {0, 0}, kSrc, src);
+    zero(chain[1], kDst, payload);
+    FabricConfig cfg;
+    cfg.sender_slots = 1;
+    Stream s(chain, cfg);
+    s.run(packets, payload, 1, 1);
+    EXPECT_EQ(read(chain[1], kDst, payload), src);
+    const auto& eth = tensim::host::impl_of(*chain[0]).system().config().chip.eth;
+    EXPECT_GE(tensim::last_program_stats(chain[1]).device_cycles,
+              uint64_t(packets) * 2 * eth.link_latency_cycles);
 }
 
 TEST_F(T3000, APacketPastTheMaxPayloadIsAKernelError) {
