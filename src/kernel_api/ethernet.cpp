@@ -82,6 +82,8 @@ void eth_wait_word(volatile uint32_t* addr, uint32_t value, EthCond cond, const 
         return cond == EthCond::eq ? v == value : cond == EthCond::ne ? v != value : v >= value;
     };
     t.wait_until(pred, WaitInfo::at(WaitInfo::eth, off, value, loc));
+    // The pass of the polling loop that reads the word and leaves.
+    if (EthTile* e = t.core().eth()) t.advance(e->config().poll_cycles);
 }
 
 void eth_poll(const Loc& loc) {
@@ -90,6 +92,8 @@ void eth_poll(const Loc& loc) {
     const uint64_t seen = core.changes();
     const std::function<bool()> pred = [&core, seen] { return core.changes() != seen; };
     t.wait_until(pred, WaitInfo::at(WaitInfo::eth, 0, 0xffffffffu, loc));
+    // The pass of the polling loop that notices the change.
+    if (EthTile* e = t.core().eth()) t.advance(e->config().poll_cycles);
 }
 
 }  // namespace tensim::kapi
