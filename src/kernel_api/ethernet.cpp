@@ -45,6 +45,15 @@ uint32_t eth_info_addr(const Loc& loc) {
     return t.core().l1_address(eth_l1_map::erisc_info);
 }
 
+uint32_t eth_l1_ptr(uint32_t l1_offset, const Loc& loc) {
+    RiscThread& t = self();
+    tile_of(t, loc, "eth_l1_ptr");
+    if (l1_offset >= t.core().l1_size())
+        throw KernelError(fmt::format("{}: 0x{:x} is outside ERISC L1",
+                                      t.where(loc.file_name(), loc.line()), l1_offset));
+    return t.core().l1_address(l1_offset);
+}
+
 void eth_send(uint32_t src, uint32_t dst, uint32_t bytes, const Loc& loc) {
     RiscThread& t = self();
     EthTile& e = tile_of(t, loc, "eth_send_packet");
