@@ -64,6 +64,7 @@ int main(int argc, char** argv) {
 
     bool ok = true;
     double gbps[2] = {0, 0};
+    uint64_t cycles[2] = {0, 0};
     for (int side = 0; side < (bi ? 2 : 1); ++side) {
         const int to = 1 - side;
         std::vector<uint32_t> result;
@@ -80,7 +81,8 @@ int main(int argc, char** argv) {
             ok = ok && got == want;
         }
         const auto& k = tensim::last_program_stats(devs[side]).kernels.at(0);
-        gbps[side] = double(bytes) * packets / double(k.end_cycle - k.start_cycle);  // B/cycle
+        cycles[side] = k.end_cycle - k.start_cycle;
+        gbps[side] = double(bytes) * packets / double(cycles[side]);  // B/cycle = GB/s at 1 GHz
     }
     CloseDevice(dev[0]);
     CloseDevice(dev[1]);
@@ -88,8 +90,10 @@ int main(int argc, char** argv) {
         std::printf("FAIL: a packet arrived out of order or changed\n");
         return 1;
     }
-    std::printf("PASS: eth_bandwidth %u packets of %u B, %u slots, %s: %.2f GB/s chip0->chip1",
-                packets, bytes, slots, bi ? "both directions" : "one direction", gbps[0]);
+    std::printf(
+        "PASS: eth_bandwidth %u packets of %u B, %u slots, %s: %llu cycles, %.2f GB/s chip0->chip1",
+        packets, bytes, slots, bi ? "both directions" : "one direction",
+        static_cast<unsigned long long>(cycles[0]), gbps[0]);
     if (bi) std::printf(", %.2f GB/s chip1->chip0", gbps[1]);
     std::printf(" (line rate 12.5 per direction)\n");
     return 0;
