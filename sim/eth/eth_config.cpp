@@ -12,6 +12,10 @@ Cycle EthConfig::wire_cycles(uint32_t payload) const {
         std::ceil(double(payload + packet_overhead_bytes) / line_bytes_per_cycle));
 }
 
+Cycle EthConfig::fill_cycles(uint32_t payload) const {
+    return static_cast<Cycle>(std::ceil(double(payload) / tx_fill_bytes_per_cycle));
+}
+
 void EthConfig::load(Params& e) {
     e.constant("line_bytes_per_cycle", "B/cycle", line_bytes_per_cycle,
                "line rate per link per direction");
@@ -21,6 +25,8 @@ void EthConfig::load(Params& e) {
                "largest payload of one wire packet; longer sends are split");
     e.constant("link_latency_cycles", "cycles", link_latency_cycles,
                "one-way latency of a link, added to each packet's delivery");
+    e.constant("tx_fill_bytes_per_cycle", "B/cycle", tx_fill_bytes_per_cycle,
+               "rate the TX path buffers a whole packet before it goes on the wire");
     e.constant("rx_buffer_packets", "packets", rx_buffer_packets,
                "packets the receiving port holds before L1 takes them (credits)");
     e.constant("rx_l1_write_bytes_per_cycle", "B/cycle", rx_l1_write_bytes_per_cycle,
@@ -29,6 +35,8 @@ void EthConfig::load(Params& e) {
     e.constant("rx_queues", "queues", rx_queues, "RX queues per Ethernet port");
     e.constant("cmd_issue_cycles", "cycles", cmd_issue_cycles,
                "ERISC cost of programming one TX queue command");
+    e.constant("poll_cycles", "cycles", poll_cycles,
+               "ERISC cost of the polling pass that finds a handshake word changed");
     e.constant("l1_size_kib", "KiB", l1_size_kib, "ERISC L1 size");
     e.constant("l1_unreserved_base_bytes", "B", l1_unreserved_base_bytes,
                "first ERISC L1 address user kernels may use");
@@ -40,6 +48,7 @@ void EthConfig::load(Params& e) {
     e.constant("fabric_max_payload_bytes", "B", fabric_max_payload_bytes,
                "largest fabric packet payload");
     e.require(line_bytes_per_cycle > 0, "line_bytes_per_cycle", "must be positive");
+    e.require(tx_fill_bytes_per_cycle > 0, "tx_fill_bytes_per_cycle", "must be positive");
     e.require(rx_l1_write_bytes_per_cycle > 0, "rx_l1_write_bytes_per_cycle", "must be positive");
     e.require(max_packet_bytes >= 16, "max_packet_bytes", "must be at least 16 B");
     e.require(rx_buffer_packets >= 1, "rx_buffer_packets", "needs at least one credit");

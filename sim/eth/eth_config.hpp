@@ -29,12 +29,14 @@ struct EthConfig {
     double line_bytes_per_cycle = 12.5;            // B/cycle per direction (100 GbE at 1 GHz)
     uint32_t packet_overhead_bytes = 50;           // B per wire packet: headers, FEC, CRC, gap
     uint32_t max_packet_bytes = 1500;              // B of payload per wire packet (hardware splits)
-    Cycle link_latency_cycles = 550;               // cycles one way, last byte out to last byte in
+    Cycle link_latency_cycles = 380;               // cycles one way, last byte out to last byte in
+    double tx_fill_bytes_per_cycle = 16.0;         // B/cycle a packet is buffered before the wire
     uint32_t rx_buffer_packets = 16;               // wire packets the receiving port buffers
     double rx_l1_write_bytes_per_cycle = 32.0;     // B/cycle the RX port writes into L1
     uint32_t tx_queues = 2;                        // TX queues per port
     uint32_t rx_queues = 2;                        // RX queues per port
-    Cycle cmd_issue_cycles = 16;                   // cycles for an ERISC to program one TX command
+    Cycle cmd_issue_cycles = 30;                   // cycles for an ERISC to program one TX command
+    Cycle poll_cycles = 10;                        // cycles of a polling pass that finds its flag
     uint32_t l1_size_kib = 256;                    // KiB of ERISC L1
     uint32_t l1_unreserved_base_bytes = 98304;     // B: first address user kernels may use
     uint32_t l1_unreserved_end_bytes = 262112;     // B: end of the user region (barrier above)
@@ -45,6 +47,8 @@ struct EthConfig {
     uint32_t l1_size_bytes() const { return l1_size_kib * 1024; }
     // Cycles one wire packet carrying `payload` bytes holds the line.
     Cycle wire_cycles(uint32_t payload) const;
+    // Cycles the TX path takes to buffer a packet of `payload` bytes before it may go on the wire.
+    Cycle fill_cycles(uint32_t payload) const;
     void load(Params& p);
     bool operator==(const EthConfig&) const = default;
 };

@@ -38,17 +38,32 @@ EthLink::~EthLink() { Scheduler::instance().cancel(this); }
 EthLink::SendTiming EthLink::send(Cycle t, std::vector<uint8_t> data, uint64_t dst_offset) {
     auto bytes = std::make_shared<std::vector<uint8_t>>(std::move(data));
     const uint32_t total = static_cast<uint32_t>(bytes->size());
-    SendTiming st{0, 0, t};
+    SendTiming st{0, 0, 0, t};
     uint32_t done = 0;
     do {
         const uint32_t n = std::min(total - done, m_cfg.max_packet_bytes);
-        // The packet leaves when the line is free and the receiver has a buffer slot (a credit).
-        const Cycle line = std::max(t, m_wire_free);
+        // The TX path buffers the whole packet first (store-and-forward), in order, into a TX
+        // buffer of two full packets: a packet fills once the packets ahead of it that are still
+        // waiting for or on the wire leave it room.
+        Cycle fill_start = std::max(t, m_fill_free);
+        const uint32_t cap = 2 * m_cfg.max_packet_bytes;
+        while (!m_tx_buf.empty() &&
+               (m_tx_buf.front().first <= fill_start || m_tx_buf_bytes + n > cap)) {
+            fill_start = std::max(fill_start, m_tx_buf.front().first);
+            m_tx_buf_bytes -= m_tx_buf.front().second;
+            m_tx_buf.pop_front();
+        }
+        m_fill_free = fill_start + m_cfg.fill_cycles(n);
+        // The packet leaves when it is buffered, the line is free and the receiver has a buffer
+        // slot (a credit).
+        const Cycle line = std::max(m_fill_free, m_wire_free);
         const Cycle credit = m_slot_free[m_next_slot];
         const Cycle start = std::max(line, credit);
         if (credit > line) m_credit_stall += credit - line;
         const Cycle wire = m_cfg.wire_cycles(n);
         m_wire_free = start + wire;
+        m_tx_buf.emplace_back(m_wire_free, n);
+        m_tx_buf_bytes += n;
         const Cycle arrive = m_wire_free + m_cfg.link_latency_cycles;
         const Cycle rx_start = std::max(arrive, m_rx_free);
         const Cycle drained =
@@ -56,7 +71,10 @@ EthLink::SendTiming EthLink::send(Cycle t, std::vector<uint8_t> data, uint64_t d
         m_rx_free = drained;
         m_slot_free[m_next_slot] = drained;
         m_next_slot = (m_next_slot + 1) % m_slot_free.size();
-        if (done == 0) st.first_start = start;
+        if (done == 0) {
+            st.first_start = start;
+            st.latched = fill_start;
+        }
         st.last_start = start;
         st.delivered = drained;
         ++m_packets;
@@ -79,7 +97,9 @@ EthLink::SendTiming EthLink::send(Cycle t, std::vector<uint8_t> data, uint64_t d
 
 void EthLink::cancel_in_flight() {
     Scheduler::instance().cancel(this);
-    m_wire_free = m_rx_free = 0;
+    m_wire_free = m_rx_free = m_fill_free = 0;
+    m_tx_buf.clear();
+    m_tx_buf_bytes = 0;
     std::fill(m_slot_free.begin(), m_slot_free.end(), 0);
 }
 

@@ -57,7 +57,9 @@ EthLink::SendTiming EthTile::send(uint32_t src, uint32_t dst, uint32_t bytes, Cy
             bytes));
     std::vector<uint8_t> data(m_core->l1() + *s, m_core->l1() + *s + bytes);
     EthLink::SendTiming st = m_tx->send(t, std::move(data), *d);
-    m_txq_free = st.last_start;
+    // ETH_TXQ_CMD reads busy until the TX path has latched the command (ISA EthernetTxRx.md),
+    // here: until its first packet starts to fill, behind the packets of earlier commands.
+    m_txq_free = st.latched;
     return st;
 }
 

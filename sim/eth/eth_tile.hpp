@@ -2,8 +2,9 @@
 // running Ethernet kernels, and a port to a link. The ERISC is a RiscThread of sim/tensix on a
 // one-RISC TensixCore, so the whole data-movement kernel API (NoC reads/writes, semaphores,
 // runtime args) works from an Ethernet kernel; the ERISC API adds TX commands that copy L1 to the
-// connected tile's L1 over the link (eth_link.hpp). Modelled: one TX command at a time (the
-// queue is busy until the command's last wire packet has started), its issue cost. Abstracted:
+// connected tile's L1 over the link (eth_link.hpp). Modelled: the TX command register, busy
+// until the TX path has latched the last command (its first packet began to fill, behind the
+// packets of earlier commands), and the issue cost. Abstracted:
 // the second TX queue, RX queues as such, and Ethernet registers. Numbers: EthConfig.
 #pragma once
 #include <cstdint>

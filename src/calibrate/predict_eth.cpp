@@ -1,12 +1,18 @@
 // `tensim calibrate` kinds eth_latency and eth_transfer on the raw ERISC paths (erisc_to_erisc,
-// erisc_to_erisc_to_worker): ERISC kernels on the n300's user link (chip0 E9 <-> chip1 E1), in
-// the structure of TT-Metal's ethernet microbenchmarks (test_all_ethernet_links_*): the sender
-// streams packets into `slots` buffer slots of the receiver's L1, each followed by its slot's
-// 16 B handshake word; the receiver (optionally forwarding each packet to a worker's L1 over the
-// NoC first, the slot reusable once the data has left its L1) clears the word and sends it back,
-// which frees the slot. Latency = one packet with one slot, timed on the sender until the handshake
-// returns; bandwidth = bytes / time per direction. Fabric paths belong to the fabric (later work)
-// and are skipped.
+// erisc_to_erisc_to_worker): ERISC kernels on the n300's user link (chip0 E9 <-> chip1 E1) in
+// the structure of TT-Metal's ethernet microbenchmark (test_all_ethernet_links with
+// ethernet_write_worker_latency_ubench_{sender,receiver}.cpp):
+// - `slots` buffer slots, each a message followed by its 16 B sync word (eth_buffer_slot_sync_t);
+//   the sender sets the word's bytes_sent and sends message + word in ONE TX command, so the word
+//   lands last; the slots are a ring that keeps one slot empty (at most slots - 1 in flight);
+// - the receiver finds bytes_sent set, (to a worker: issues the NoC write of the message to a
+//   worker's L1 and acks only once that write has left its L1, the trid "sent" check), clears the
+//   word and sends it back; in latency mode it sends the whole slot back, so the sender-measured
+//   time is a symmetric round trip of two full messages;
+// - bidirectional runs give each ERISC both roles in one loop.
+// Software costs are charged where silicon spends them: eth_send (cmd_issue_cycles), and a polling
+// pass (eth.poll_cycles) for each check that finds work (the pass right after a wake-up is the
+// one eth_poll charged). Fabric paths belong to the fabric and predict_ccl.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -26,67 +32,101 @@ namespace {
 
 using Loc = std::source_location;
 
-constexpr uint32_t kSync = 0x18000;  // per slot: a 16 B handshake word (sender and receiver)
-constexpr uint32_t kData = 0x19000;  // the slots' payload buffers
+constexpr uint32_t kBase = 0x18000;  // first slot (the user region's base)
+constexpr uint32_t kSync = 16;       // the sync word after each message
 
 struct StreamResult {
-    Cycle sender_cycles[2] = {0, 0};  // per direction: first send to last slot freed
+    Cycle sender_cycles[2] = {0, 0};  // per side: main loop, start to last ack
 };
 
-// Streams `packets` packets of `bytes` over `slots` slots on each active direction.
-StreamResult stream(uint32_t bytes, uint32_t packets, uint32_t slots, bool bi, bool to_worker) {
+// Streams `messages` messages of `bytes` over `slots` slots on each active direction.
+StreamResult stream(uint32_t bytes, uint32_t messages, uint32_t slots, bool bi, bool to_worker,
+                    bool latency) {
     System sys(load_system("n300"));
     EthTile* ends[2] = {&sys.chip(0).eth(9), &sys.chip(1).eth(1)};
+    const Cycle poll = ends[0]->config().poll_cycles;
     StreamResult out;
-    const uint32_t padded = (bytes + 15) / 16 * 16;
+    const uint32_t stride = bytes + kSync;
+    // Region 0: side 0's TX slots = side 1's RX slots (same addresses at both ends); region 1
+    // the other direction's.
+    const uint32_t region = slots * stride;
     auto kernel = [&](int side) {
         return [&, side] {
             EthTile& me = *ends[side];
             TensixCore& core = me.core();
+            RiscThread& self = me.erisc();
             const bool sending = side == 0 || bi, receiving = side == 1 || bi;
-            auto word = [&](uint32_t slot) -> uint32_t& { return core.word(kSync + 16 * slot); };
-            // The worker a forwarding receiver writes each packet into: logical (0,0) of its chip.
+            const uint32_t tx = kBase + (side == 0 ? 0 : region);
+            const uint32_t rx = kBase + (side == 0 ? region : 0);
+            auto sync = [&](uint32_t base, uint32_t s) -> uint32_t& {
+                return core.word(base + s * stride + bytes);
+            };
+            for (uint32_t s = 0; s < slots; ++s) {
+                if (sending) sync(tx, s) = 1;  // blocks on the receiver's ack first
+                if (receiving) sync(rx, s) = 0;
+            }
+            // The worker a forwarding receiver writes into: logical (0,0) of its chip.
             TensixCore& worker = sys.chip(me.chip_id()).worker(0, 0);
             const uint64_t worker_addr =
                 NocAddressLayout{}.unicast(worker.xy().x, worker.xy().y, 0x40000);
             const Cycle t0 = kapi::cycle_count();
-            uint32_t sent = 0, freed = 0, received = 0;
-            // In both directions each end keeps its own slots first, the peer's after them.
-            const uint32_t peer_base = bi ? slots : 0;
-            std::vector<bool> in_flight(slots, false);
-            while ((sending && freed < packets) || (receiving && received < packets)) {
+            auto next = [&](uint32_t p) { return (p + 1) % slots; };
+            uint32_t s_wr = 0, s_rd = 0, to_send = sending ? messages : 0, s_acked = 0;
+            uint32_t r_wr = 0, r_rd = 0, r_acked = 0;
+            bool woke = false;
+            // A check that finds work costs a polling pass, unless it is the wake-up's own.
+            auto found = [&] {
+                if (!woke) self.advance(poll);
+                woke = false;
+            };
+            while ((sending && s_acked < messages) || (receiving && r_acked < messages)) {
+                self.sync();
                 bool progressed = false;
-                if (sending && sent < packets && !in_flight[sent % slots]) {
-                    const uint32_t s = sent % slots, d = peer_base + s;
-                    kapi::eth_send(kData + s * padded, kData + d * padded, padded, Loc::current());
-                    word(s) = padded;  // bytes_sent of this slot
-                    kapi::eth_send(kSync + 16 * s, kSync + 16 * d, 16, Loc::current());
-                    in_flight[s] = true;
-                    ++sent;
-                    progressed = true;
-                }
-                // A slot of ours came back cleared: the receiver is done with it.
-                if (sending && freed < sent && in_flight[freed % slots] &&
-                    word(freed % slots) == 0) {
-                    in_flight[freed % slots] = false;
-                    ++freed;
-                    progressed = true;
-                }
-                const uint32_t rbase = peer_base;  // where the peer's packets land here
-                if (receiving && received < packets && word(rbase + received % slots) == padded) {
-                    const uint32_t s = received % slots;
-                    if (to_worker) {
-                        kapi::noc_write(core.l1_address(kData + (rbase + s) * padded), worker_addr,
-                                        padded, 0, 1, Loc::current());
-                        // The slot is free once the data has left this L1 (writes flushed).
-                        kapi::noc_barrier(kapi::Barrier::writes_flushed, 0, Loc::current());
+                if (sending) {
+                    if (next(s_wr) != s_rd && to_send) {
+                        sync(tx, s_wr) = 1;
+                        kapi::eth_send(tx + s_wr * stride, tx + s_wr * stride, stride,
+                                       Loc::current());
+                        s_wr = next(s_wr);
+                        --to_send;
+                        progressed = true;
                     }
-                    word(rbase + s) = 0;
-                    kapi::eth_send(kSync + 16 * (rbase + s), kSync + 16 * s, 16, Loc::current());
-                    ++received;
-                    progressed = true;
+                    if (sync(tx, s_rd) == 0) {  // the receiver's ack
+                        found();
+                        sync(tx, s_rd) = 1;
+                        s_rd = next(s_rd);
+                        ++s_acked;
+                        progressed = true;
+                    }
                 }
-                if (!progressed) kapi::eth_poll(Loc::current());
+                if (receiving) {
+                    if (next(r_wr) != r_rd && sync(rx, r_wr) != 0) {
+                        found();
+                        if (to_worker)
+                            kapi::noc_write(core.l1_address(rx + r_wr * stride), worker_addr, bytes,
+                                            0, kapi::kNocDynamicVc, Loc::current());
+                        r_wr = next(r_wr);
+                        progressed = true;
+                    }
+                    // The oldest unacked slot: acked once its worker write has left this L1.
+                    if (r_rd != r_wr && (!to_worker || self.noc_counters(0).writes_unsent == 0)) {
+                        if (to_worker) found();
+                        sync(rx, r_rd) = 0;
+                        if (latency)  // the whole slot back: a symmetric round trip
+                            kapi::eth_send(rx + r_rd * stride, rx + r_rd * stride, stride,
+                                           Loc::current());
+                        else
+                            kapi::eth_send(rx + r_rd * stride + bytes, rx + r_rd * stride + bytes,
+                                           kSync, Loc::current());
+                        r_rd = next(r_rd);
+                        ++r_acked;
+                        progressed = true;
+                    }
+                }
+                if (!progressed) {
+                    kapi::eth_poll(Loc::current());
+                    woke = true;
+                }
             }
             if (sending) out.sender_cycles[side] = kapi::cycle_count() - t0;
         };
@@ -119,24 +159,31 @@ Prediction predict_eth(const Case& c, const Params& p) {
                         path)};
     const bool to_worker = path == "erisc_to_erisc_to_worker";
     Prediction out;
-    const uint32_t bytes = std::max<uint32_t>(p.need<uint32_t>("packet_bytes"), 16);
+    // Messages are whole 16 B Ethernet words (the benchmark's sizes all are).
+    const uint32_t bytes =
+        (std::max<uint32_t>(p.need<uint32_t>("packet_bytes"), 16) + 15) / 16 * 16;
+    const uint32_t slots = p.get<uint32_t>("num_buffer_slots").value_or(16);
+    if (slots < 2) throw Skip{"the slot ring keeps one slot empty: it needs at least two"};
     if (c.kind == "eth_latency") {
         if (p.need<std::string>("latency_type") != "sender_measured")
             throw Skip{"only sender-measured raw ERISC latency is simulated"};
-        const StreamResult r = stream(bytes, 1, 1, false, to_worker);
+        const StreamResult r = stream(bytes, 1, slots, false, to_worker, true);
         out.value = double(r.sender_cycles[0]);  // cycles at 1 GHz = ns
-        out.notes.push_back(fmt::format("one {} B packet and its handshake, round trip", bytes));
+        out.notes.push_back(
+            fmt::format("one {} B message + 16 B sync word there and back (round trip)", bytes));
         return out;
     }
-    const uint32_t packets = p.get<uint32_t>("num_packets").value_or(256);
-    const uint32_t slots = p.get<uint32_t>("num_buffer_slots").value_or(8);
+    // The benchmark sends num_packets rounds of one message per slot.
+    const uint32_t rounds = p.get<uint32_t>("num_packets").value_or(256);
+    const uint32_t messages = rounds * slots;
     const bool bi = p.need<std::string>("direction") == "bi";
-    if (slots * (bi ? 2 : 1) * ((bytes + 15) / 16 * 16) + kData > 262112)
+    const EthConfig eth = load_system("n300").chip.eth;
+    if (kBase + slots * (bi ? 2 : 1) * (bytes + kSync) > eth.l1_unreserved_end_bytes)
         throw Skip{"the buffer slots do not fit the ERISC user L1"};
-    const StreamResult r = stream(bytes, packets, slots, bi, to_worker);
+    const StreamResult r = stream(bytes, messages, slots, bi, to_worker, false);
     const Cycle cycles = std::max(r.sender_cycles[0], r.sender_cycles[1]);
-    out.value = double(packets) * bytes / double(cycles);  // B/cycle = GB/s at 1 GHz
-    out.notes.push_back(fmt::format("{} packets of {} B over {} slots, {}", packets, bytes, slots,
+    out.value = double(messages) * bytes / double(cycles);  // B/cycle = GB/s at 1 GHz
+    out.notes.push_back(fmt::format("{} messages of {} B over {} slots, {}", messages, bytes, slots,
                                     bi ? "both directions" : "one direction"));
     return out;
 }

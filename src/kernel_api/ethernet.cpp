@@ -45,6 +45,15 @@ uint32_t eth_info_addr(const Loc& loc) {
     return t.core().l1_address(eth_l1_map::erisc_info);
 }
 
+uint32_t eth_l1_ptr(uint32_t l1_offset, const Loc& loc) {
+    RiscThread& t = self();
+    tile_of(t, loc, "eth_l1_ptr");
+    if (l1_offset >= t.core().l1_size())
+        throw KernelError(fmt::format("{}: 0x{:x} is outside ERISC L1",
+                                      t.where(loc.file_name(), loc.line()), l1_offset));
+    return t.core().l1_address(l1_offset);
+}
+
 void eth_send(uint32_t src, uint32_t dst, uint32_t bytes, const Loc& loc) {
     RiscThread& t = self();
     EthTile& e = tile_of(t, loc, "eth_send_packet");
@@ -82,6 +91,8 @@ void eth_wait_word(volatile uint32_t* addr, uint32_t value, EthCond cond, const 
         return cond == EthCond::eq ? v == value : cond == EthCond::ne ? v != value : v >= value;
     };
     t.wait_until(pred, WaitInfo::at(WaitInfo::eth, off, value, loc));
+    // The pass of the polling loop that reads the word and leaves.
+    if (EthTile* e = t.core().eth()) t.advance(e->config().poll_cycles);
 }
 
 void eth_poll(const Loc& loc) {
@@ -90,6 +101,8 @@ void eth_poll(const Loc& loc) {
     const uint64_t seen = core.changes();
     const std::function<bool()> pred = [&core, seen] { return core.changes() != seen; };
     t.wait_until(pred, WaitInfo::at(WaitInfo::eth, 0, 0xffffffffu, loc));
+    // The pass of the polling loop that notices the change.
+    if (EthTile* e = t.core().eth()) t.advance(e->config().poll_cycles);
 }
 
 }  // namespace tensim::kapi

@@ -10,6 +10,9 @@ namespace tensim::kapi {
 
 // The kernel-visible address of this ERISC's channel handshake words (TT-Metal's erisc_info).
 uint32_t eth_info_addr(const Loc& loc = Loc::current());
+// The address a kernel can dereference for this ERISC's L1 offset `l1_offset` (what the host hands
+// out): silicon kernels dereference the plain offset, tensim's L1 lives in a window.
+uint32_t eth_l1_ptr(uint32_t l1_offset, const Loc& loc = Loc::current());
 // One TX command: `bytes` from local L1 `src` to the connected ERISC's L1 `dst` (either a plain
 // L1 offset or a pointer into this core's L1). Waits while the TX queue is busy.
 void eth_send(uint32_t src, uint32_t dst, uint32_t bytes, const Loc& loc);
