@@ -85,7 +85,12 @@ Prediction predict_e2e(bench::Session& s, const Case& c, const Params& p) {
         if (o.shape.mode != models::Mode::decode) throw Skip{"t/s/u of a prefill case"};
         out.value = r.tokens_per_s_per_user;
     } else if (c.metric == "ttft_ms") {
-        out.notes.push_back("TTFT = prefill device time + one gap per op; host time not modelled");
+        out.notes.push_back(fmt::format(
+            "TTFT = one user's prefill with the host in the loop (simple_text_demo.py: "
+            "inference_prefill / batch): device time + one gap per op + the last tile's logits "
+            "read over PCIe ({:.2f} ms); the host's dispatch of untraced prefill ops is not "
+            "modelled",
+            r.readback_us / 1e3));
         out.value = r.ttft_ms;
     } else {
         throw Skip{fmt::format("metric '{}' is not one llm_e2e predicts", c.metric)};

@@ -5,9 +5,13 @@
 
 #include <chrono>
 #include <cmath>
+#include <random>
 #include <stdexcept>
 
 #include "models/layer_internal.hpp"
+#include "tensim/ops/argmax.hpp"
+#include "tensim/ops/data_movement.hpp"
+#include "tensim/ops/embedding.hpp"
 #include "tensim/ops/norm.hpp"
 
 namespace tensim::models {
@@ -31,11 +35,28 @@ void run_head(detail::LayerBuilder& b, const ModelConfig& m, const ModelOptions&
     const bool decode = o.shape.mode == Mode::decode;
     const uint32_t rows = decode ? o.shape.batch : 32, H = m.hidden_size;
     const uint32_t tokens = decode ? o.shape.batch : o.shape.seq_len;
-    (void)b.missing("embedding", "embedding", detail::kNormStream, {1, tokens, H}, DType::bfloat16,
-                    MemoryConfig::dram_interleaved());
+    const MemoryConfig act_mem = detail::width_sharded_l1(dev, rows, H, detail::kResidualCores);
+    {
+        // tt_transformers' Embedding: a ROW_MAJOR bf16 table in DRAM, ttnn.embedding to TILE
+        // layout in DRAM; decode then moves the rows onto the residual's sharded config
+        // (model.py, _transform_decode_inputs_device). The ids are the prompt (prefill, padded to
+        // 32) or one token per user (decode), drawn from the seed; the table's values do not
+        // matter to the time and are not written.
+        const auto table =
+            ops::RowMajorTensor::allocate(dev, m.vocab_size, H, ops::RowMajorType::bfloat16);
+        const uint32_t padded = (tokens + 31) / 32 * 32;
+        std::vector<uint32_t> ids(padded, 0);
+        std::mt19937 rng(o.seed * 7919u + 17u);
+        for (uint32_t i = 0; i < tokens; ++i) ids[i] = rng() % m.vocab_size;
+        const auto id_tensor = ops::RowMajorTensor::from_ids(dev, ids, 1, padded);
+        const Tensor e =
+            b.run("embedding", "embedding", [&] { return ops::embedding(id_tensor, table); });
+        if (decode)
+            (void)b.run("embedding_to_residual", "interleaved_to_sharded",
+                        [&] { return ops::to_memory_config(e, act_mem); });
+    }
     const MatmulFormat f = lm_head_format(m);
     const auto cfg = detail::matmul_config(f, MemoryConfig::l1_interleaved());
-    const MemoryConfig act_mem = detail::width_sharded_l1(dev, rows, H, detail::kResidualCores);
     // The last layer's output, normed onto the LM head's input (sharded as the residual).
     const Tensor x = b.random({1, rows, H}, DType::bfloat16, act_mem, 1.0f);
     const Tensor gamma =
@@ -66,15 +87,28 @@ void run_head(detail::LayerBuilder& b, const ModelConfig& m, const ModelOptions&
             if (cols <= 32 * 12) throw;
         }
     }
+    std::vector<Tensor> logits;
     for (uint32_t i = 0, done = 0; i < splits; ++i) {
         const uint32_t cols = std::min((m.vocab_size + splits - 1) / splits, m.vocab_size - done);
         done += cols;
         const Tensor w =
             detail::weight(b, xn, H, cols, f, ops::parse_memory_config("dram_sharded"), cfg);
-        (void)b.matmul(splits > 1 ? fmt::format("lm_head_mm_{}", i) : "lm_head_mm", xn, w, cfg);
+        const std::string sfx = splits > 1 ? fmt::format("_{}", i) : "";
+        Tensor piece = b.matmul("lm_head_mm" + sfx, xn, w, cfg);
+        // tt_transformers' LMHead moves each sharded piece to L1 interleaved before the concat.
+        if (piece.memory_config().is_sharded())
+            piece = b.run("lm_head_s2i" + sfx, "sharded_to_interleaved", [&] {
+                return ops::sharded_to_interleaved(piece, MemoryConfig::l1_interleaved());
+            });
+        logits.push_back(piece);
     }
-    (void)b.missing("argmax", "argmax", detail::kNormStream, {1, 1, rows}, DType::bfloat16,
-                    MemoryConfig::l1_interleaved());
+    // Greedy sampling on device: argmax over the vocabulary per row, reading the LM head's
+    // pieces in place (tt_transformers concatenates them first; tensim has no concat op yet).
+    // Prefill's rows are the last tile of the prompt; only one of them is the token asked for.
+    b.run("argmax", "argmax", [&] {
+        (void)ops::argmax(logits);
+        return 0;
+    });
 }
 
 }  // namespace
@@ -128,7 +162,8 @@ ModelRun run_model(tt::tt_metal::IDevice* device, const ModelConfig& model,
         r.device_tokens_per_s_per_user = r.device_us > 0 ? 1e6 / r.device_us : 0.0;
         r.tokens_per_s_per_user = step_us > 0 ? 1e6 / step_us : 0.0;
     } else {
-        r.ttft_ms = step_us / 1e3 + options.host_ms;
+        r.readback_us = 32.0 * model.vocab_size * 2 / (kPcieReadGBps * 1e3);
+        r.ttft_ms = (step_us + r.readback_us) / 1e3 + options.host_ms;
         r.prefill_tokens_per_s = step_us > 0 ? options.shape.seq_len / (step_us * 1e-6) : 0.0;
     }
     r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

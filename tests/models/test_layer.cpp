@@ -182,6 +182,8 @@ TEST(Model, LayersSimulatedOnceAndCounted) {
     o.shape = kPrefill, o.host_ms = 5.0, o.layers = 2;
     const ModelRun p = run_model(d.dev, m, o);
     EXPECT_EQ(p.layers, 2u);
-    EXPECT_DOUBLE_EQ(p.ttft_ms, (p.device_us + p.gaps_us) / 1e3 + 5.0);
+    // The last tile's logits (32 x vocabulary bf16) cross PCIe at kPcieReadGBps.
+    EXPECT_DOUBLE_EQ(p.readback_us, 32.0 * m.vocab_size * 2 / (kPcieReadGBps * 1e3));
+    EXPECT_DOUBLE_EQ(p.ttft_ms, (p.device_us + p.gaps_us + p.readback_us) / 1e3 + 5.0);
     EXPECT_DOUBLE_EQ(p.prefill_tokens_per_s, kPrefill.seq_len / ((p.device_us + p.gaps_us) * 1e-6));
 }

@@ -143,9 +143,9 @@ int run_one(Options& o) {
             r.device_tokens_per_s_per_user, r.tokens_per_s_per_user);
     else
         std::cout << fmt::format(
-            "  ttft_ms {:.2f} (host time {:.1f} ms added)\n  "
+            "  ttft_ms {:.2f} (logits read over PCIe {:.2f} ms, host time {:.1f} ms added)\n  "
             "prefill_tokens_per_s {:.1f}\n",
-            r.ttft_ms, mo.host_ms, r.prefill_tokens_per_s);
+            r.ttft_ms, r.readback_us / 1e3, mo.host_ms, r.prefill_tokens_per_s);
     if (l.run.pcc)
         std::cout << fmt::format("  layer PCC {:.5f} vs the fp64 reference\n", *l.run.pcc);
     if (!r.complete())

@@ -6,8 +6,11 @@
 // for every layer it stands for (ModelRun::groups says which). The LM head is the DRAM-sharded
 // matmul over the vocabulary in the splits tt_transformers' LMHead uses; sampling is argmax on
 // device. What is abstracted: the host. Decode runs traced, so between two ops the device waits
-// one dispatch gap (ModelOptions::gap_us, default kDefaultGapUs); the time to first token adds
-// the same gaps plus a fixed host time (ModelOptions::host_ms, not modelled by default: 0).
+// one dispatch gap (ModelOptions::gap_us, default kDefaultGapUs). The time to first token is what
+// tt_transformers' simple_text_demo.py reports: the prefill of one user with the host in the loop
+// (its inference_prefill wall time over the batch). It adds to the prefill ops and gaps the host's
+// read of the last tile's logits over PCIe (ModelRun::readback_us) and a fixed host time
+// (ModelOptions::host_ms, 0 by default); see docs/llm.md for what is left out.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -31,6 +34,11 @@ inline constexpr double kDefaultGapUs = 3.0;
 inline constexpr const char* kGapSource =
     "traced op-to-op gap: llms.md 4.5.5 bounds it below 6 us, a Galaxy test budgets 0.6-0.9 us "
     "(llm_layers.md 0, 3.2); tensim takes 3 us per op unless --gap-us says otherwise";
+
+// Host reads over PCIe: Gen4 x16, 32 GB/s per direction of which 70-85 % is achievable
+// (shared/reference/wormhole_params.md section 9, from the ISA documentation's PCIe tile); the
+// middle of that range, in GB/s (= bytes per ns).
+inline constexpr double kPcieReadGBps = 32.0 * 0.775;
 
 struct ModelOptions {
     LayerShape shape;
@@ -63,7 +71,11 @@ struct ModelRun {
     double gaps_us = 0;                                // ops_per_step x gap
     // Decode: tokens per second per user from device time only, and with the gaps.
     double device_tokens_per_s_per_user = 0, tokens_per_s_per_user = 0;
-    // Prefill: time to first token (device + gaps + host) and prompt tokens per second.
+    // Prefill: the logits of the prompt's last tile (32 rows x vocabulary, bf16) read to the host
+    // (tt_transformers' generator returns only that tile), us.
+    double readback_us = 0;
+    // Prefill: time to first token (device + gaps + readback + host_ms) and prompt tokens per
+    // second.
     double ttft_ms = 0, prefill_tokens_per_s = 0;
     double wall_s = 0;
     bool complete() const { return missing.empty(); }
