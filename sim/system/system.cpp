@@ -98,7 +98,10 @@ L1Layout l1_layout(const SystemConfig& cfg) {
     l.tensix_count = uint64_t(cfg.num_chips) * cfg.grid_x() * cfg.grid_y();
     l.eth_stride = window_stride(c.eth.l1_size_bytes());
     l.eth_count = uint64_t(cfg.num_chips) * c.eth_tiles.size();
-    l.min_addr = std::max<uint64_t>({l.tensix_stride, l.eth_stride, 1 << 20});
+    // Windows start at 256 MiB or above: a kernel's plain L1 offset, or a bad one a little past
+    // the end of L1 (0x200000 on a 1.5 MiB core), must never fall inside a window, where it would
+    // silently name another core's bytes instead of failing as outside L1.
+    l.min_addr = std::max<uint64_t>({l.tensix_stride, l.eth_stride, 256ull << 20});
     return l;
 }
 

@@ -91,7 +91,13 @@ Prediction predict_llm_mesh(const Case& c) {
         std::string n;
         ~Restore() { tensim::set_numerics(n); }
     } restore{prev};
-    const models::ModelRun& r = run_cached(m, o);
+    const models::ModelRun& r = [&]() -> const models::ModelRun& {
+        try {
+            return run_cached(m, o);
+        } catch (const std::invalid_argument& e) {  // the system has fewer chips than tp
+            throw Skip{e.what()};
+        }
+    }();
     out.notes.push_back(models::kTpTimingNote);
     if (c.kind == "llm_op") {
         const std::string op = p.need<std::string>("op");

@@ -196,7 +196,8 @@ ModelRun run_tp_model_on_system(const ModelConfig& model, const ModelOptions& op
     } close{all};
     if (all.size() < split.tp)
         throw std::invalid_argument(
-            fmt::format("tp={} on {} ({} chips)", split.tp, tensim::system_name(), all.size()));
+            fmt::format("tp={} needs {} chips; system {} has {} (n300 has 2, t3000 8)", split.tp,
+                        split.tp, tensim::system_name(), all.size()));
     const auto chain = fabric::Fabric::find_chain(all, split.tp, split.topology, 1);
     return run_tp_model(chain, model, options);
 }
