@@ -2,6 +2,7 @@
 // placement rules (derived the way tt_transformers' model_config.py derives them), and the two
 // layer forms (decode.cpp, prefill.cpp).
 #pragma once
+#include <functional>
 #include <map>
 #include <string>
 #include <utility>
@@ -9,6 +10,7 @@
 
 #include "tensim/host/tensim.hpp"
 #include "tensim/models/layer.hpp"
+#include "tensim/models/model.hpp"
 #include "tensim/ops/matmul.hpp"
 
 namespace tensim::models::detail {
@@ -102,5 +104,19 @@ inline constexpr const char* kAttnStream =
     "the ATTN stream (SDPA, rotary embedding, KV cache, heads)";
 inline constexpr const char* kMmStream = "the MM stream (fused bias / activation)";
 inline constexpr const char* kMeshStream = "the many-chips streams (CCLs over a mesh)";
+
+// The LM head over `vocab` columns of the vocabulary and greedy sampling: tt_transformers' LMHead
+// splits the columns into DRAM-sharded matmuls of at most 128256 / 4 columns
+// (model_config.py, max_columns_per_device_lm_head; more pieces when one still does not plan),
+// moves each piece to L1 interleaved, and argmax reads the pieces (tensim has no concat op).
+void lm_head_and_argmax(LayerBuilder& b, const ops::Tensor& xn, uint32_t vocab,
+                        const MatmulFormat& f);
+
+// A model step from its layers and head: consecutive layers of one precision are the same
+// programs, simulated once and counted `count` times; then the head and the derived figures
+// (t/s/u with the op-to-op gaps, TTFT with the read-back of the last tile's logits).
+ModelRun run_step(const ModelConfig& model, const ModelOptions& options,
+                  const std::function<LayerRun(const LayerPrecision&, const LayerOptions&)>& layer,
+                  const std::function<void(const LayerOptions&, LayerRun&)>& head);
 
 }  // namespace tensim::models::detail

@@ -22,11 +22,6 @@ using ops::DType;
 using ops::MemoryConfig;
 using ops::Tensor;
 
-// tt_transformers' LMHead splits the vocabulary so that each DRAM-sharded matmul fits L1: on one
-// Wormhole it uses pieces of at most 128256 / 4 columns (model_config.py,
-// max_columns_per_device_lm_head). More splits are taken if a piece still does not plan.
-constexpr uint32_t kLmHeadColumns = 128256 / 4;
-
 // The ops after the last layer: final norm, LM head, argmax; and the embedding before the first.
 // Rows: the B users (decode) or the last tile of the prompt (prefill computes logits for its last
 // token only).
@@ -56,7 +51,6 @@ void run_head(detail::LayerBuilder& b, const ModelConfig& m, const ModelOptions&
                         [&] { return ops::to_memory_config(e, act_mem); });
     }
     const MatmulFormat f = lm_head_format(m);
-    const auto cfg = detail::matmul_config(f, MemoryConfig::l1_interleaved());
     // The last layer's output, normed onto the LM head's input (sharded as the residual).
     const Tensor x = b.random({1, rows, H}, DType::bfloat16, act_mem, 1.0f);
     const Tensor gamma =
@@ -69,11 +63,36 @@ void run_head(detail::LayerBuilder& b, const ModelConfig& m, const ModelOptions&
             return rms ? ops::rms_norm(x, gamma, std::nullopt, ncfg)
                        : ops::layer_norm(x, gamma, std::nullopt, ncfg);
         });
-    uint32_t splits = (m.vocab_size + kLmHeadColumns - 1) / kLmHeadColumns;
+    // Prefill's rows are the last tile of the prompt; only one of them is the token asked for.
+    detail::lm_head_and_argmax(b, xn, m.vocab_size, f);
+}
+
+}  // namespace
+
+ModelRun run_model(tt::tt_metal::IDevice* device, const ModelConfig& model,
+                   const ModelOptions& options) {
+    return detail::run_step(
+        model, options,
+        [&](const LayerPrecision& p, const LayerOptions& lo) {
+            return run_layer(device, model, options.shape, p, lo);
+        },
+        [&](const LayerOptions& lo, LayerRun& run) {
+            detail::LayerBuilder b(device, lo, run);
+            run_head(b, model, options);
+        });
+}
+
+namespace detail {
+
+void lm_head_and_argmax(LayerBuilder& b, const Tensor& xn, uint32_t vocab, const MatmulFormat& f) {
+    constexpr uint32_t kLmHeadColumns = 128256 / 4;
+    const uint32_t H = xn.shape().cols;
+    const auto cfg = matmul_config(f, MemoryConfig::l1_interleaved());
+    uint32_t splits = (vocab + kLmHeadColumns - 1) / kLmHeadColumns;
     for (;; splits *= 2) {
-        const uint32_t cols = (m.vocab_size + splits - 1) / splits;
+        const uint32_t cols = (vocab + splits - 1) / splits;
         try {
-            (void)ops::plan_matmul(dev,
+            (void)ops::plan_matmul(b.device(),
                                    {xn.shape(),
                                     {1, H, cols},
                                     xn.dtype(),
@@ -89,37 +108,30 @@ void run_head(detail::LayerBuilder& b, const ModelConfig& m, const ModelOptions&
     }
     std::vector<Tensor> logits;
     for (uint32_t i = 0, done = 0; i < splits; ++i) {
-        const uint32_t cols = std::min((m.vocab_size + splits - 1) / splits, m.vocab_size - done);
+        const uint32_t cols = std::min((vocab + splits - 1) / splits, vocab - done);
         done += cols;
-        const Tensor w =
-            detail::weight(b, xn, H, cols, f, ops::parse_memory_config("dram_sharded"), cfg);
+        const Tensor w = weight(b, xn, H, cols, f, ops::parse_memory_config("dram_sharded"), cfg);
         const std::string sfx = splits > 1 ? fmt::format("_{}", i) : "";
         Tensor piece = b.matmul("lm_head_mm" + sfx, xn, w, cfg);
-        // tt_transformers' LMHead moves each sharded piece to L1 interleaved before the concat.
         if (piece.memory_config().is_sharded())
             piece = b.run("lm_head_s2i" + sfx, "sharded_to_interleaved", [&] {
                 return ops::sharded_to_interleaved(piece, MemoryConfig::l1_interleaved());
             });
         logits.push_back(piece);
     }
-    // Greedy sampling on device: argmax over the vocabulary per row, reading the LM head's
-    // pieces in place (tt_transformers concatenates them first; tensim has no concat op yet).
-    // Prefill's rows are the last tile of the prompt; only one of them is the token asked for.
     b.run("argmax", "argmax", [&] {
         (void)ops::argmax(logits);
         return 0;
     });
 }
 
-}  // namespace
-
-ModelRun run_model(tt::tt_metal::IDevice* device, const ModelConfig& model,
-                   const ModelOptions& options) {
+ModelRun run_step(const ModelConfig& model, const ModelOptions& options,
+                  const std::function<LayerRun(const LayerPrecision&, const LayerOptions&)>& layer,
+                  const std::function<void(const LayerOptions&, LayerRun&)>& head) {
     const auto t0 = std::chrono::steady_clock::now();
     ModelRun r{.model = model, .options = options};
     r.layers = options.layers ? std::min(options.layers, model.num_hidden_layers)
                               : model.num_hidden_layers;
-    // Consecutive layers with the same precision are the same programs.
     for (uint32_t i = 0; i < r.layers; ++i) {
         const LayerPrecision p = performance_precision(model, i);
         if (!r.groups.empty() && r.groups.back().precision == p)
@@ -135,7 +147,7 @@ ModelRun run_model(tt::tt_metal::IDevice* device, const ModelConfig& model,
         if (options.on_progress)
             options.on_progress(fmt::format("layers {}-{}", grp.first, grp.first + grp.count - 1),
                                 g, pieces);
-        grp.run = run_layer(device, model, options.shape, grp.precision, lo);
+        grp.run = layer(grp.precision, lo);
         r.layers_us += grp.run.device_us * grp.count;
         r.ops_per_step += uint64_t(grp.run.ops.size()) * grp.count;
         for (const auto& m : grp.run.missing)
@@ -144,10 +156,7 @@ ModelRun run_model(tt::tt_metal::IDevice* device, const ModelConfig& model,
     }
     if (options.on_progress) options.on_progress("head", pieces - 1, pieces);
     LayerRun head_run;
-    {
-        detail::LayerBuilder b(device, lo, head_run);
-        run_head(b, model, options);
-    }
+    head(lo, head_run);
     for (auto& op : head_run.ops)
         op.share = head_run.device_us > 0 ? op.device_us / head_run.device_us : 0.0;
     r.head = head_run.ops;
@@ -169,5 +178,7 @@ ModelRun run_model(tt::tt_metal::IDevice* device, const ModelConfig& model,
     r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return r;
 }
+
+}  // namespace detail
 
 }  // namespace tensim::models

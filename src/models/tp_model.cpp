@@ -30,8 +30,6 @@ using ops::DType;
 using ops::MemoryConfig;
 using ops::Tensor;
 
-constexpr uint32_t kLmHeadColumns = 128256 / 4;
-
 // The head on chip 0 (symmetric over the chips, as the layer's ops), the gather on all chips.
 void run_tp_head(const std::vector<IDevice*>& chain, const ModelConfig& m, const ModelOptions& o,
                  const LayerOptions& lo, LayerRun& run) {
@@ -85,102 +83,26 @@ void run_tp_head(const std::vector<IDevice*>& chain, const ModelConfig& m, const
     const Tensor xn = b.run("rms_final", "rms_norm",
                             [&] { return ops::rms_norm(xs, gamma, std::nullopt, ncfg); });
     const MatmulFormat f = lm_head_format(m);
-    const auto cfg = detail::matmul_config(f, MemoryConfig::l1_interleaved());
     // This chip's columns of the vocabulary, whole tiles.
     const uint32_t vocab = (m.vocab_size + 32 * split.tp - 1) / (32 * split.tp) * 32;
-    uint32_t splits = (vocab + kLmHeadColumns - 1) / kLmHeadColumns;
-    for (;; splits *= 2) {
-        const uint32_t cols = (vocab + splits - 1) / splits;
-        try {
-            (void)ops::plan_matmul(dev,
-                                   {xn.shape(),
-                                    {1, H, cols},
-                                    xn.dtype(),
-                                    f.weight,
-                                    xn.memory_config(),
-                                    ops::parse_memory_config("dram_sharded"),
-                                    true},
-                                   cfg);
-            break;
-        } catch (const std::invalid_argument&) {
-            if (cols <= 32 * 12) throw;
-        }
-    }
-    std::vector<Tensor> logits;
-    for (uint32_t i = 0, done = 0; i < splits; ++i) {
-        const uint32_t cols = std::min((vocab + splits - 1) / splits, vocab - done);
-        done += cols;
-        const Tensor w =
-            detail::weight(b, xn, H, cols, f, ops::parse_memory_config("dram_sharded"), cfg);
-        const std::string sfx = splits > 1 ? fmt::format("_{}", i) : "";
-        Tensor piece = b.matmul("lm_head_mm" + sfx, xn, w, cfg);
-        if (piece.memory_config().is_sharded())
-            piece = b.run("lm_head_s2i" + sfx, "sharded_to_interleaved", [&] {
-                return ops::sharded_to_interleaved(piece, MemoryConfig::l1_interleaved());
-            });
-        logits.push_back(piece);
-    }
-    // Greedy sampling: argmax over this chip's slice of the vocabulary. Abstracted: combining
-    // the chips' maxima (a gather of one value per row and chip), well under a microsecond of
-    // link time next to the gathers above.
-    b.run("argmax", "argmax", [&] {
-        (void)ops::argmax(logits);
-        return 0;
-    });
+    // Greedy sampling over this chip's slice of the vocabulary. Abstracted: combining the chips'
+    // maxima (a gather of one value per row and chip), well under a microsecond of link time
+    // next to the gathers above.
+    detail::lm_head_and_argmax(b, xn, vocab, f);
 }
 
 }  // namespace
 
 ModelRun run_tp_model(const std::vector<IDevice*>& chain, const ModelConfig& model,
                       const ModelOptions& options) {
-    const auto t0 = std::chrono::steady_clock::now();
-    ModelRun r{.model = model, .options = options};
-    r.layers = options.layers ? std::min(options.layers, model.num_hidden_layers)
-                              : model.num_hidden_layers;
-    for (uint32_t i = 0; i < r.layers; ++i) {
-        const LayerPrecision p = performance_precision(model, i);
-        if (!r.groups.empty() && r.groups.back().precision == p)
-            ++r.groups.back().count;
-        else
-            r.groups.push_back({.first = i, .count = 1, .precision = p});
-    }
-    const size_t pieces = r.groups.size() + 1;
-    LayerOptions lo{
-        .missing = options.missing, .seed = options.seed, .check_pcc = options.check_pcc};
-    for (size_t g = 0; g < r.groups.size(); ++g) {
-        LayerGroup& grp = r.groups[g];
-        if (options.on_progress)
-            options.on_progress(fmt::format("layers {}-{}", grp.first, grp.first + grp.count - 1),
-                                g, pieces);
-        grp.run = run_tp_layer(chain, model, options.shape, grp.precision, lo);
-        r.layers_us += grp.run.device_us * grp.count;
-        r.ops_per_step += uint64_t(grp.run.ops.size()) * grp.count;
-        for (const auto& m : grp.run.missing)
-            if (std::find(r.missing.begin(), r.missing.end(), m) == r.missing.end())
-                r.missing.push_back(m);
-    }
-    if (options.on_progress) options.on_progress("head", pieces - 1, pieces);
-    LayerRun head_run;
-    run_tp_head(chain, model, options, lo, head_run);
-    for (auto& op : head_run.ops)
-        op.share = head_run.device_us > 0 ? op.device_us / head_run.device_us : 0.0;
-    r.head = head_run.ops;
-    r.head_us = head_run.device_us;
-    r.ops_per_step += head_run.ops.size();
-    for (const auto& m : head_run.missing) r.missing.push_back(m);
-
-    r.device_us = r.layers_us + r.head_us;
-    r.gaps_us = double(r.ops_per_step) * options.gap_us;
-    const double step_us = r.device_us + r.gaps_us;
-    if (options.shape.mode == Mode::decode) {
-        r.device_tokens_per_s_per_user = r.device_us > 0 ? 1e6 / r.device_us : 0.0;
-        r.tokens_per_s_per_user = step_us > 0 ? 1e6 / step_us : 0.0;
-    } else {
-        r.ttft_ms = step_us / 1e3 + options.host_ms;
-        r.prefill_tokens_per_s = step_us > 0 ? options.shape.seq_len / (step_us * 1e-6) : 0.0;
-    }
-    r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    return r;
+    return detail::run_step(
+        model, options,
+        [&](const LayerPrecision& p, const LayerOptions& lo) {
+            return run_tp_layer(chain, model, options.shape, p, lo);
+        },
+        [&](const LayerOptions& lo, LayerRun& run) {
+            run_tp_head(chain, model, options, lo, run);
+        });
 }
 
 ModelRun run_tp_model_on_system(const ModelConfig& model, const ModelOptions& options) {
