@@ -49,8 +49,12 @@ MemoryConfig matmul_input(LayerBuilder& b, const MemoryConfig& want, uint32_t ro
 
 // One DRAM-sharded weight matmul: plans, makes the weight where the plan wants it, runs.
 Tensor weight_matmul(LayerBuilder& b, const std::string& label, const std::string& name,
-                     const Tensor& a, uint32_t n, const MatmulFormat& f) {
-    const auto cfg = matmul_config(f, ops::parse_memory_config("l1_width_sharded"));
+                     const Tensor& a, uint32_t n, const MatmulFormat& f,
+                     const std::optional<Tensor>& bias = std::nullopt,
+                     ops::MatmulActivation act = ops::MatmulActivation::none) {
+    auto cfg = matmul_config(f, ops::parse_memory_config("l1_width_sharded"));
+    cfg.bias = bias;
+    cfg.activation = act;
     const Tensor w =
         weight(b, a, a.shape().cols, n, f, ops::parse_memory_config("dram_sharded"), cfg);
     b.keep(name, w);
@@ -119,10 +123,10 @@ Tensor finish_decode(LayerBuilder& b, const ModelConfig& m, const LayerShape& s,
         ff = b.run("binary_mult_silu", "mul", [&] { return ops::mul(a1, a3, silu); });
         ff = move(b, "reshard_ff2_in", ff, ff2_in);
     } else {
-        const Tensor a1 = weight_matmul(b, "ff1_mm", "w1", mlp_x, I, p.ff1);
-        (void)a1;
-        ff = b.missing("ff1_gelu", "matmul with fused GELU", kMmStream, {1, B, I}, p.ff2_input,
-                       ff2_in);
+        // Falcon's dense_h_to_4h with GELU fused into the matmul (TT-NN's fused_activation).
+        ff = weight_matmul(b, "ff1_mm", "w1", mlp_x, I, p.ff1, std::nullopt,
+                           ops::MatmulActivation::gelu);
+        ff = move(b, "reshard_ff2_in", ff, ff2_in);
     }
     const Tensor down = weight_matmul(b, "ff2_mm", "w2", ff, H, p.ff2);
     const Tensor down_res = move(b, "reshard_ff2", down, residual);
@@ -154,10 +158,7 @@ Tensor decode_layer(LayerBuilder& b, const ModelConfig& m, const LayerShape& s,
     // ---- attention ----
     (void)norm_op;
     const Tensor xn = norm(b, m, norm0, x, g0, matmul_input(b, residual, B, H, qkv_w, p.qkv));
-    Tensor qkv = weight_matmul(b, "qkv_mm", "wqkv", xn, qkv_w, p.qkv);
-    if (m.qkv_bias)
-        qkv = b.missing("qkv_bias", "matmul with fused bias", kMmStream, {1, B, qkv_w},
-                        DType::bfloat16, qkv.memory_config());
+    const Tensor qkv = weight_matmul(b, "qkv_mm", "wqkv", xn, qkv_w, p.qkv, qkv_bias(b, m));
     const Tensor qkv_i = b.run("sharded_to_interleaved", "sharded_to_interleaved", [&] {
         return ops::sharded_to_interleaved(qkv, MemoryConfig::dram_interleaved());
     });

@@ -182,6 +182,14 @@ ops::Tensor rope_table(LayerBuilder& b, const ModelConfig& m, const std::vector<
     return ops::Tensor::from_host(b.device(), v, shape, ops::DType::bfloat16, dram);
 }
 
+std::optional<ops::Tensor> qkv_bias(LayerBuilder& b, const ModelConfig& m) {
+    if (!m.qkv_bias) return std::nullopt;
+    const ops::Tensor bias = b.random({1, 1, m.qkv_width()}, ops::DType::bfloat16,
+                                      ops::MemoryConfig::dram_interleaved(), 1.0f);
+    b.keep("bqkv", bias);
+    return bias;
+}
+
 ops::Tensor rope_transformation(LayerBuilder& b) {
     const auto dram = ops::MemoryConfig::dram_interleaved();
     if (!b.values())

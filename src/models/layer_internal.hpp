@@ -4,6 +4,7 @@
 #pragma once
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -104,6 +105,10 @@ inline constexpr const char* kAttnStream =
     "the ATTN stream (SDPA, rotary embedding, KV cache, heads)";
 inline constexpr const char* kMmStream = "the MM stream (fused bias / activation)";
 inline constexpr const char* kMeshStream = "the many-chips streams (CCLs over a mesh)";
+
+// Qwen2's QKV bias ([1, qkv width] bf16 in DRAM, kept as "bqkv" for the reference), fused into
+// the QKV matmul as TT-NN does; none for models without one.
+std::optional<ops::Tensor> qkv_bias(LayerBuilder& b, const ModelConfig& m);
 
 // The LM head over `vocab` columns of the vocabulary and greedy sampling: tt_transformers' LMHead
 // splits the columns into DRAM-sharded matmuls of at most 128256 / 4 columns

@@ -20,8 +20,12 @@ using ops::MemoryConfig;
 using ops::Tensor;
 
 Tensor weight_matmul(LayerBuilder& b, const std::string& label, const std::string& name,
-                     const Tensor& a, uint32_t n, const MatmulFormat& f) {
-    const auto cfg = matmul_config(f, MemoryConfig::dram_interleaved());
+                     const Tensor& a, uint32_t n, const MatmulFormat& f,
+                     const std::optional<Tensor>& bias = std::nullopt,
+                     ops::MatmulActivation act = ops::MatmulActivation::none) {
+    auto cfg = matmul_config(f, MemoryConfig::dram_interleaved());
+    cfg.bias = bias;
+    cfg.activation = act;
     const Tensor w = weight(b, a, a.shape().cols, n, f, MemoryConfig::dram_interleaved(), cfg);
     b.keep(name, w);
     return b.matmul(label, a, w, cfg);
@@ -60,10 +64,7 @@ Tensor prefill_layer(LayerBuilder& b, const ModelConfig& m, const LayerShape& s,
     // ---- attention ----
     (void)norm_op;
     const Tensor xn = norm(b, m, llama ? "rms_0" : "layernorm_0", x, g0);
-    Tensor qkv = weight_matmul(b, "qkv_mm", "wqkv", xn, m.qkv_width(), p.qkv);
-    if (m.qkv_bias)
-        qkv = b.missing("qkv_bias", "matmul with fused bias", kMmStream, {1, S, m.qkv_width()},
-                        DType::bfloat16, dram);
+    const Tensor qkv = weight_matmul(b, "qkv_mm", "wqkv", xn, m.qkv_width(), p.qkv, qkv_bias(b, m));
     ops::HeadsConfig hc;
     hc.n_q_heads = nq, hc.n_kv_heads = nkv, hc.head_dim = hd;
     const ops::QkvHeads heads_in = b.run("createqkvheads", "nlp_create_qkv_heads",
@@ -110,16 +111,16 @@ Tensor prefill_layer(LayerBuilder& b, const ModelConfig& m, const LayerShape& s,
         mlp_x = norm(b, m, llama ? "rms_1" : "layernorm_1", h1, g1);
     }
     Tensor ff;
-    const Tensor a1 = weight_matmul(b, "ff1_mm", "w1", mlp_x, I, p.ff1);
     if (m.gated_mlp) {
+        const Tensor a1 = weight_matmul(b, "ff1_mm", "w1", mlp_x, I, p.ff1);
         const Tensor a3 = weight_matmul(b, "ff3_mm", "w3", mlp_x, I, p.ff3);
         ops::BinaryConfig silu;
         silu.input_a_activation = "silu";
         silu.out_dtype = p.ff2_input;
         ff = b.run("binary_mult_silu", "mul", [&] { return ops::mul(a1, a3, silu); });
-    } else {
-        ff = b.missing("ff1_gelu", "matmul with fused GELU", kMmStream, {1, S, I}, p.ff2_input,
-                       dram);
+    } else {  // Falcon's dense_h_to_4h with GELU fused into the matmul
+        ff = weight_matmul(b, "ff1_mm", "w1", mlp_x, I, p.ff1, std::nullopt,
+                           ops::MatmulActivation::gelu);
     }
     const Tensor down = weight_matmul(b, "ff2_mm", "w2", ff, H, p.ff2);
     if (m.parallel_attn) return add(b, "add_1", x, add(b, "add_0", o, down));

@@ -62,6 +62,9 @@ std::vector<double> reference_layer(const ModelConfig& m, const LayerShape& s,
     const Mat x(xin.begin(), xin.end());
     const Mat xn = norm(m, x, t.at("norm_0"), T);
     Mat qkv = matmul(xn, t.at("wqkv"), T, H, W);
+    if (m.qkv_bias)
+        for (size_t i = 0; i < T; ++i)
+            for (size_t j = 0; j < W; ++j) qkv[i * W + j] += t.at("bqkv")[j];
     // Positions: decode token of each user at kv_len; prefill token i at i.
     for (size_t i = 0; i < T; ++i) {
         const uint32_t pos = decode ? s.kv_len : uint32_t(i);

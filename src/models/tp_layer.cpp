@@ -148,15 +148,19 @@ Tensor move(LayerBuilder& b, const std::string& label, const Tensor& x, const Me
 
 // A weight matmul of chip c: its shard `w_host` ([k, n]) placed where the plan reads it
 // (DRAM-sharded in decode, interleaved in prefill).
+// A fused bias (`bias_host`, [1, n]) is placed in DRAM, as TT-NN keeps Qwen2's QKV bias.
 Tensor weight_matmul(Mesh& M, size_t c, const std::string& label, const Tensor& a,
-                     const std::vector<float>& w_host, uint32_t n, const MatmulFormat& f) {
+                     const std::vector<float>& w_host, uint32_t n, const MatmulFormat& f,
+                     const std::optional<std::vector<float>>& bias_host = std::nullopt) {
     LayerBuilder& b = *M.b[c];
     const uint32_t k = a.shape().cols;
     const MemoryConfig wmem =
         M.decode() ? ops::parse_memory_config("dram_sharded") : MemoryConfig::dram_interleaved();
-    const auto cfg =
-        detail::matmul_config(f, M.decode() ? ops::parse_memory_config("l1_width_sharded")
-                                            : MemoryConfig::dram_interleaved());
+    auto cfg = detail::matmul_config(f, M.decode() ? ops::parse_memory_config("l1_width_sharded")
+                                                   : MemoryConfig::dram_interleaved());
+    if (bias_host)
+        cfg.bias =
+            make(M, c, {1, 1, n}, DType::bfloat16, MemoryConfig::dram_interleaved(), *bias_host);
     const ops::MatmulPlan plan = ops::plan_matmul(
         b.device(), {a.shape(), {1, k, n}, a.dtype(), f.weight, a.memory_config(), wmem, true},
         cfg);
@@ -190,12 +194,14 @@ struct Shards {
         const auto& f = M.host(name, K * n, float(1.0 / std::sqrt(double(K))));
         return std::vector<float>(f.begin() + long(c * k * n), f.begin() + long((c + 1) * k * n));
     }
-    // The fused QKV columns of this chip's heads: its Q heads, then its K and V heads.
-    std::vector<float> qkv() {
+    // The fused QKV columns of this chip's heads: its Q heads, then its K and V heads, of the
+    // [hidden, W] weight or (bias) of Qwen2's [1, W] QKV bias.
+    std::vector<float> qkv(bool bias = false) {
         if (!M.values) return {};
         const ModelConfig& m = M.m;
-        const size_t H = m.hidden_size, W = m.qkv_width(), hd = m.head_dim;
-        const auto& f = M.host("wqkv", H * W, float(1.0 / std::sqrt(double(H))));
+        const size_t H = bias ? 1 : m.hidden_size, W = m.qkv_width(), hd = m.head_dim;
+        const auto& f = bias ? M.host("bqkv", W, 1.0f)
+                             : M.host("wqkv", H * W, float(1.0 / std::sqrt(double(H))));
         const size_t q = M.split.q_heads * hd, kv = M.split.kv_heads * hd;
         const auto a = cols_of(f, H, W, c * q, q);
         const auto k = cols_of(f, H, W, m.q_width() + c * kv, kv);
@@ -233,6 +239,8 @@ Tensor attention(Mesh& M, size_t c, const Tensor& xg) {
     const uint32_t R = M.rows(), H = m.hidden_size, hd = m.head_dim;
     const uint32_t nq = M.split.q_heads, nkv = M.split.kv_heads;
     const uint32_t qkv_w = (nq + 2 * nkv) * hd;
+    const auto qkv_bias =
+        m.qkv_bias ? std::optional<std::vector<float>>(sh.qkv(true)) : std::nullopt;
     const MemoryConfig dram = MemoryConfig::dram_interleaved();
     const Tensor g0 =
         make(M, c, {1, 1, H}, DType::bfloat16, dram, M.values ? M.host("norm_0", H, 1.0f) : kNone);
@@ -249,10 +257,7 @@ Tensor attention(Mesh& M, size_t c, const Tensor& xg) {
         const Tensor xs = move(b, "reshard_ag_0", xg, residual);
         const Tensor xn =
             rms(M, b, "rms_0", xs, g0, sharded_or_l1(b, residual, R, H, qkv_w, p.qkv));
-        Tensor qkv = weight_matmul(M, c, "qkv_mm", xn, sh.qkv(), qkv_w, p.qkv);
-        if (m.qkv_bias)
-            qkv = b.missing("qkv_bias", "matmul with fused bias", detail::kMmStream, {1, R, qkv_w},
-                            DType::bfloat16, qkv.memory_config());
+        const Tensor qkv = weight_matmul(M, c, "qkv_mm", xn, sh.qkv(), qkv_w, p.qkv, qkv_bias);
         const Tensor qkv_i = b.run("sharded_to_interleaved", "sharded_to_interleaved",
                                    [&] { return ops::sharded_to_interleaved(qkv, dram); });
         const ops::QkvHeads h = b.run("createqkvheads", "nlp_create_qkv_heads_decode",
@@ -284,10 +289,7 @@ Tensor attention(Mesh& M, size_t c, const Tensor& xg) {
     const Tensor kc = make(M, c, {nkv, R, hd}, p.kv_cache, dram, sh.cache("k_cache", 1, R));
     const Tensor vc = make(M, c, {nkv, R, hd}, p.kv_cache, dram, sh.cache("v_cache", 1, R));
     const Tensor xn = rms(M, b, "rms_0", xg, g0, std::nullopt);
-    Tensor qkv = weight_matmul(M, c, "qkv_mm", xn, sh.qkv(), qkv_w, p.qkv);
-    if (m.qkv_bias)
-        qkv = b.missing("qkv_bias", "matmul with fused bias", detail::kMmStream, {1, R, qkv_w},
-                        DType::bfloat16, dram);
+    const Tensor qkv = weight_matmul(M, c, "qkv_mm", xn, sh.qkv(), qkv_w, p.qkv, qkv_bias);
     const ops::QkvHeads h = b.run("createqkvheads", "nlp_create_qkv_heads",
                                   [&] { return ops::nlp_create_qkv_heads(qkv, hc); });
     std::vector<uint32_t> pos(R);
@@ -438,6 +440,7 @@ double check(Mesh& M, const std::vector<Tensor>& x, const std::vector<Tensor>& y
     t["norm_0"] = quantised("norm_0", DType::bfloat16);
     t["norm_1"] = quantised("norm_1", DType::bfloat16);
     t["wqkv"] = quantised2("wqkv", H, m.qkv_width(), M.p.qkv.weight);
+    if (m.qkv_bias) t["bqkv"] = quantised("bqkv", DType::bfloat16);
     t["wo"] = quantised2("wo", m.q_width(), H, M.p.wo.weight);
     t["w1"] = quantised2("w1", H, m.intermediate_size, M.p.ff1.weight);
     t["w3"] = quantised2("w3", H, m.intermediate_size, M.p.ff3.weight);

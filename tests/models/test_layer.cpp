@@ -110,9 +110,33 @@ TEST(Layer, FalconAndQwenForms) {
     EXPECT_EQ(std::count(lf.begin(), lf.end(), "ff3_mm"), 0);  // no gate: one up-projection
     EXPECT_EQ(std::count(lf.begin(), lf.end(), "layernorm_0"), 1);
     const ModelConfig q = tiny("qwen2");
-    const auto lq = labels(
-        run_layer(d.dev, q, kPrefill, performance_precision(q, 0), {.missing = MissingOps::skip}));
-    EXPECT_EQ(std::count(lq.begin(), lq.end(), "qkv_bias"), 1);
+    const LayerRun rq =
+        run_layer(d.dev, q, kPrefill, performance_precision(q, 0), {.missing = MissingOps::skip});
+    // Qwen2's QKV bias and Falcon's GELU are fused into their matmuls, not ops of their own.
+    auto program_of = [](const LayerRun& r, const std::string& label) {
+        for (const auto& op : r.ops)
+            if (op.label == label) return op.program;
+        return std::string("(no " + label + ")");
+    };
+    EXPECT_NE(program_of(rq, "qkv_mm").find("bias"), std::string::npos) << program_of(rq, "qkv_mm");
+    const LayerRun rf =
+        run_layer(d.dev, f, kPrefill, performance_precision(f, 0), {.missing = MissingOps::skip});
+    EXPECT_NE(program_of(rf, "ff1_mm").find("gelu"), std::string::npos) << program_of(rf, "ff1_mm");
+    for (const auto* r : {&rq, &rf})
+        for (const auto& l : labels(*r)) EXPECT_TRUE(l != "ff1_gelu" && l != "qkv_bias") << l;
+}
+
+TEST(Layer, FusedBiasAndGeluMatchTheReference) {
+    // Qwen2 (QKV bias) in both modes and Falcon (GELU MLP, parallel attention) in prefill, in
+    // faithful numerics against the fp64 layer reference (which adds the bias and applies GELU).
+    Device d("faithful");
+    const ModelConfig q = tiny("qwen2"), f = tiny("falcon");
+    for (const auto& [m, s] :
+         {std::pair{q, kDecode}, std::pair{q, kPrefill}, std::pair{f, kPrefill}}) {
+        const LayerRun r = run_layer(d.dev, m, s, performance_precision(m, 0), {.check_pcc = true});
+        ASSERT_TRUE(r.pcc.has_value()) << m.model_type << " " << mode_name(s.mode);
+        EXPECT_GE(*r.pcc, 0.99) << m.model_type << " " << mode_name(s.mode);
+    }
 }
 
 TEST(LayerReference, ZeroProjectionsLeaveTheResidual) {

@@ -17,8 +17,8 @@ using tt::tt_metal::IDevice;
 
 namespace {
 
-ModelConfig tiny(uint32_t kv_heads, uint32_t hidden = 512) {
-    nlohmann::json j = {{"model_type", "llama"},    {"hidden_size", hidden},
+ModelConfig tiny(uint32_t kv_heads, uint32_t hidden = 512, const std::string& type = "llama") {
+    nlohmann::json j = {{"model_type", type},       {"hidden_size", hidden},
                         {"num_attention_heads", 8}, {"num_key_value_heads", kv_heads},
                         {"head_dim", 64},           {"num_hidden_layers", 2},
                         {"vocab_size", 2048},       {"intermediate_size", 1024},
@@ -95,6 +95,20 @@ TEST(Tp, N300LayerMatchesTheSingleChipReference) {
         EXPECT_LT(index_of(l, "ff2_mm"), index_of(l, "reducescatter_ff2"));
         EXPECT_LT(index_of(l, "reducescatter_ff2"), index_of(l, "add_1"));
         for (const auto& op : r.ops) EXPECT_GT(op.device_us, 0) << op.label;
+    }
+}
+
+TEST(Tp, QwenBiasShardsWithItsHeads) {
+    // Qwen2's QKV bias is cut with the heads (each chip its Q, K and V columns) and fused into
+    // the chip's QKV matmul; the reference adds the whole bias.
+    const ModelConfig m = tiny(2, 512, "qwen2");
+    Chain c("n300", "faithful", 2, m);
+    for (const LayerShape& s : {kDecode, kPrefill}) {
+        const LayerRun r = run_tp_layer(c.chain, m, s, performance_precision(m, 0),
+                                        {.seed = 5, .check_pcc = true});
+        ASSERT_TRUE(r.pcc.has_value());
+        EXPECT_GE(*r.pcc, 0.99) << mode_name(s.mode);
+        EXPECT_TRUE(r.missing.empty()) << mode_name(s.mode);
     }
 }
 
