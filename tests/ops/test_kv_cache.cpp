@@ -6,8 +6,8 @@
 #include <random>
 #include <vector>
 
+#include "op_test.hpp"
 #include "ops/attention_reference.hpp"
-#include "tensim/host/device.hpp"
 #include "tensim/host/tensim.hpp"
 #include "tensim/ops/kv_cache.hpp"
 
@@ -15,23 +15,8 @@ using namespace tensim::ops;
 
 namespace {
 
-std::vector<float> uniform(size_t n, uint32_t seed) {
-    std::mt19937 g(seed);
-    std::uniform_real_distribution<float> d(-1.0f, 1.0f);
-    std::vector<float> v(n);
-    for (float& x : v) x = d(g);
-    return v;
-}
-
-class KvCacheOp : public ::testing::Test {
-protected:
-    void SetUp() override { dev = tt::tt_metal::CreateDevice(0); }
-    void TearDown() override {
-        tt::tt_metal::CloseDevice(dev);
-        tensim::set_numerics("faithful");
-    }
-    tt::tt_metal::IDevice* dev = nullptr;
-};
+using tensim::test::uniform;
+using KvCacheOp = tensim::test::DeviceTest;
 
 // Users 3, 2 KV heads, 128 rows, head_dim 64; paged: blocks of 32 rows, user u's virtual block b
 // in physical block (u * 4 + b) reversed.

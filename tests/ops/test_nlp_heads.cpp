@@ -6,7 +6,7 @@
 #include <random>
 #include <vector>
 
-#include "tensim/host/device.hpp"
+#include "op_test.hpp"
 #include "tensim/host/tensim.hpp"
 #include "tensim/ops/nlp_heads.hpp"
 
@@ -14,23 +14,8 @@ using namespace tensim::ops;
 
 namespace {
 
-std::vector<float> uniform(size_t n, uint32_t seed) {
-    std::mt19937 g(seed);
-    std::uniform_real_distribution<float> d(-1.0f, 1.0f);
-    std::vector<float> v(n);
-    for (float& x : v) x = d(g);
-    return v;
-}
-
-class HeadsOp : public ::testing::Test {
-protected:
-    void SetUp() override { dev = tt::tt_metal::CreateDevice(0); }
-    void TearDown() override {
-        tt::tt_metal::CloseDevice(dev);
-        tensim::set_numerics("faithful");
-    }
-    tt::tt_metal::IDevice* dev = nullptr;
-};
+using tensim::test::uniform;
+using HeadsOp = tensim::test::DeviceTest;
 
 TEST_F(HeadsOp, PrefillCreateSplitsAndConcatRestores) {
     const uint32_t B = 2, S = 64, nq = 4, nkv = 2, d = 64, W = (nq + 2 * nkv) * d;
