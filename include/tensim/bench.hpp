@@ -156,4 +156,38 @@ struct DramTrafficResult {
     double gbytes_per_s = 0;  // at the architecture's clock
 };
 
+// Ethernet between two chips: ERISC kernels on one user link of the chosen system (it needs two
+// chips; n150 has none), in the structure of TT-Metal's ethernet microbenchmark
+// (test_all_ethernet_links, ethernet_write_worker_latency_ubench_{sender,receiver}.cpp): buffer
+// slots each holding a packet and its 16 B sync word, sent in one TX command; the receiver acks
+// each slot by sending the word back (latency: the whole slot, a symmetric round trip).
+struct EthStreamOptions {
+    uint32_t packet_bytes = 4096;  // rounded up to whole 16 B Ethernet words
+    uint32_t slots = 16;           // a ring that keeps one slot empty (at least 2)
+    uint32_t rounds = 256;         // bandwidth: rounds of one packet per slot
+    bool bidirectional = false;    // both ERISCs send and receive at once
+    bool to_worker = false;        // the receiver NoC-writes each packet to a worker's L1 first
+    std::optional<int> channel;    // chip 0's Ethernet channel; default its first user link
+    std::string system;            // name or file; default the one tensim::set_system chose
+};
+struct EthLink {
+    int chip = 0, channel = 0;            // sender (side 0)
+    int peer_chip = 0, peer_channel = 0;  // receiver (side 1)
+};
+struct EthLatencyResult {
+    EthLink link;
+    uint32_t packet_bytes = 0;
+    uint64_t round_trip_cycles = 0;  // the sender's: send to the returned slot's arrival
+};
+struct EthBandwidthResult {
+    EthLink link;
+    uint32_t packet_bytes = 0;
+    uint64_t packets = 0;        // per direction
+    uint64_t cycles = 0;         // the slower sender's: first send to last ack
+    double bytes_per_cycle = 0;  // per direction
+    double gbytes_per_s = 0;     // at the architecture's clock
+};
+EthLatencyResult eth_latency(const EthStreamOptions& opt = {});
+EthBandwidthResult eth_bandwidth(const EthStreamOptions& opt = {});
+
 }  // namespace tensim::bench

@@ -126,6 +126,17 @@ TEST(Cli, JsonToFileKeepsTheHumanText) {
     EXPECT_GT(j.at("latency_cycles").get<int>(), 0);
 }
 
+// The Ethernet benchmarks default to the n300 (two chips); a system without a link fails the run.
+TEST(Cli, EthBenchmarksRunOnATwoChipSystem) {
+    const Outcome r = tensim("bench eth-bandwidth --rounds 4 --json");
+    ASSERT_EQ(r.status, 0) << r.out;
+    const json j = json::parse(r.out);
+    EXPECT_EQ(j.at("link").at("peer_chip"), 1);
+    EXPECT_EQ(j.at("packets"), 4 * 16);
+    EXPECT_GT(j.at("gbytes_per_s").get<double>(), 0);
+    EXPECT_EQ(tensim("bench eth-latency --system n150").status, 1);
+}
+
 TEST(Cli, SweepWithAFailedPointExitsOne) {
     const fs::path csv = scratch("failing.csv");
     const Outcome r = tensim("sweep -j 2 --over worker_grid=1x1,nonsense --out " + csv.string() +

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 
 #include "cli.hpp"
@@ -132,6 +133,63 @@ int run_shared_link(const CLI::App& cmd) {
     return 0;
 }
 
+EthStreamOptions eth_options(const CLI::App& cmd) {
+    EthStreamOptions opt;
+    opt.packet_bytes = cmd.get_option("--packet-bytes")->as<uint32_t>();
+    opt.slots = cmd.get_option("--slots")->as<uint32_t>();
+    opt.to_worker = cmd.count("--to-worker") > 0;
+    if (cmd.count("--channel")) opt.channel = cmd.get_option("--channel")->as<int>();
+    return opt;
+}
+
+json link_json(const EthLink& l) {
+    return {{"chip", l.chip},
+            {"channel", l.channel},
+            {"peer_chip", l.peer_chip},
+            {"peer_channel", l.peer_channel}};
+}
+
+int run_eth(const CLI::App& cmd, bool latency) {
+    EthStreamOptions opt = eth_options(cmd);
+    const char* path = opt.to_worker ? "erisc_to_erisc_to_worker" : "erisc_to_erisc";
+    auto link_text = [](const EthLink& l) {
+        return fmt::format("chip {} E{} -> chip {} E{}", l.chip, l.channel, l.peer_chip,
+                           l.peer_channel);
+    };
+    if (latency) {
+        const EthLatencyResult r = eth_latency(opt);
+        g_common.emit_json(json{{"benchmark", "eth_latency"},
+                                {"path", path},
+                                {"link", link_json(r.link)},
+                                {"packet_bytes", r.packet_bytes},
+                                {"round_trip_cycles", r.round_trip_cycles}});
+        if (!g_common.json_on_stdout())
+            fmt::print(
+                "eth-latency: {} ({}), {} B packet + 16 B sync word\n  round trip {} cycles, "
+                "{:.0f} one way\n",
+                link_text(r.link), path, r.packet_bytes, r.round_trip_cycles,
+                r.round_trip_cycles / 2.0);
+        return 0;
+    }
+    opt.rounds = cmd.get_option("--rounds")->as<uint32_t>();
+    opt.bidirectional = cmd.count("--bidirectional") > 0;
+    const EthBandwidthResult r = eth_bandwidth(opt);
+    g_common.emit_json(json{{"benchmark", "eth_bandwidth"},
+                            {"path", path},
+                            {"link", link_json(r.link)},
+                            {"bidirectional", opt.bidirectional},
+                            {"packet_bytes", r.packet_bytes},
+                            {"packets", r.packets},
+                            {"cycles", r.cycles},
+                            {"bytes_per_cycle", r.bytes_per_cycle},
+                            {"gbytes_per_s", r.gbytes_per_s}});
+    if (!g_common.json_on_stdout())
+        fmt::print("eth-bandwidth: {} ({}), {} x {} B {}\n  {} cycles: {:.2f} GB/s per direction\n",
+                   link_text(r.link), path, r.packets, r.packet_bytes,
+                   opt.bidirectional ? "each way" : "one way", r.cycles, r.gbytes_per_s);
+    return 0;
+}
+
 }  // namespace
 
 void add(CLI::App& bench) {
@@ -192,12 +250,37 @@ void add(CLI::App& bench) {
         ->default_val(8192)
         ->check(kCount);
     shared->add_option("--transactions", "Reads per reader")->default_val(64)->check(kCount);
+
+    const EthStreamOptions eo;
+    for (bool latency : {true, false}) {
+        auto* e = sub(latency ? "eth-latency" : "eth-bandwidth",
+                      latency ? "One packet there and back over an Ethernet link; cycles"
+                              : "Packets streamed over an Ethernet link; GB/s per direction");
+        e->add_option("--packet-bytes", "Bytes per packet (whole 16 B words)")
+            ->default_val(eo.packet_bytes)
+            ->check(kCount);
+        e->add_option("--slots", "Buffer slots (one stays empty)")
+            ->default_val(eo.slots)
+            ->check(kCount);
+        e->add_option("--channel", "Chip 0's Ethernet channel (default: its first user link)")
+            ->check(kCount);
+        e->add_flag("--to-worker")->description("The receiver forwards each packet to a worker");
+        if (latency) continue;
+        e->add_option("--rounds", "Rounds of one packet per slot")
+            ->default_val(eo.rounds)
+            ->check(kCount);
+        e->add_flag("--bidirectional")->description("Both ends send and receive at once");
+    }
 }
 
 int run(CLI::App& bench) {
     const CLI::App& cmd = *bench.get_subcommands().front();
-    g_common.apply_system();
     const std::string name = cmd.get_name();
+    const bool eth = name.rfind("eth-", 0) == 0;
+    // The Ethernet benchmarks need two chips: n300 unless a system was chosen.
+    if (eth && g_common.system.empty() && !std::getenv("TENSIM_SYSTEM")) g_common.system = "n300";
+    g_common.apply_system();
+    if (eth) return run_eth(cmd, name == "eth-latency");
     if (name == "dram-read") return run_dram_read(cmd);
     if (name == "noc-latency") return run_noc_latency(cmd);
     if (name == "noc-bandwidth") return run_noc_bandwidth(cmd);
