@@ -7,6 +7,8 @@ Writes into OUTDIR, and prints each path written:
   core_utilization.png  FPU utilization per worker core (logical grid, x right, y down)
   noc_links.png         utilization of every used NoC0 / NoC1 link on the physical router grid
   timeline_core_X_Y.png how each RISC thread and compute engine of one core spent the program
+  eth_links.png         (systems of several chips) each Ethernet link's load per direction, chips
+                        at their mesh positions, over all chips' programs launched with the picked one
 
 --program N picks the program with index N (default: the one with the most device cycles);
 --core X,Y picks a core by logical worker coordinates (default: the one with the most stall cycles).
@@ -35,6 +37,7 @@ BUSY_COLOUR, IDLE_COLOUR, NOT_BUSY_COLOUR = "#2ca02c", "#dddddd", "#f2f2f2"
 
 CORE_KEY = re.compile(r"^chip(\d+)\.core_(\d+)_(\d+)\.(\w+)\.(.+)$")
 LINK_KEY = re.compile(r"^chip(\d+)\.noc(\d+)\.link_(\d+)_(\d+)_(east|west|north|south)\.(\w+)$")
+ETH_KEY = re.compile(r"^chip(\d+)\.eth(\d+)\.tx\.(\w+)$")
 STEP = {"east": (1, 0), "west": (-1, 0), "south": (0, 1), "north": (0, -1)}
 
 
@@ -420,6 +423,89 @@ def plot_timeline(plt, ps, core, path):
 
 # ---------------------------------------------------------------------------------------------
 
+def mesh_link_load(data, program):
+    """Per sending port (chip, channel): TX busy cycles, bytes and program cycles, summed over the
+    chips' programs launched together with `program` (one mesh workload: a program per chip)."""
+    load = {}
+    for p in data["programs"]:
+        if p.get("launch_cycle") != program.get("launch_cycle") or p.get("name") != program.get("name"):
+            continue
+        for key, v in (p.get("stats") or {}).items():
+            m = ETH_KEY.match(key)
+            if m and isinstance(v, (int, float)):
+                entry = load.setdefault((int(m.group(1)), int(m.group(2))), {"cycles": 0})
+                entry[m.group(3)] = entry.get(m.group(3), 0) + v
+                if m.group(3) == "busy_cycles":
+                    entry["cycles"] += p.get("device_cycles") or 0
+    return load
+
+
+def plot_eth_links(plt, data, ps, path):
+    """Chips at their mesh (row, column), each link two arrows (one per direction) coloured by the
+    sender's TX utilization and labelled with its GB/s; links reserved for dispatch dashed grey."""
+    import matplotlib.colors as mcolors
+
+    config = data.get("config") or {}
+    coords, links = val(config.get("mesh_coords")), val(config.get("eth_links"))
+    if not isinstance(coords, list) or len(coords) < 2 or not isinstance(links, list):
+        return False
+    load = mesh_link_load(data, ps.program)
+    mhz = val(dig(config, "chip", "clock_mhz")) or 1000
+    cmap, norm = plt.get_cmap("viridis_r"), mcolors.Normalize(0.0, 1.0)
+    rows = max(r for r, _ in coords) + 1
+    cols = max(c for _, c in coords) + 1
+    fig, ax = plt.subplots(figsize=(2.6 * cols + 1.6, 2.4 * rows + 1.2))
+    for chip, (r, c) in enumerate(coords):
+        ax.add_patch(plt.Rectangle((c - 0.22, r - 0.22), 0.44, 0.44, facecolor="#cfe3f5", edgecolor="#5a7fa8"))
+        ax.text(c, r, f"chip {chip}", ha="center", va="center", fontsize=9)
+    pairs = {}
+    for link in links:
+        ports = link.get("ports") if isinstance(link, dict) else [link[0:2], link[2:4]]
+        (ca, pa), (cb, pb) = ports
+        key = tuple(sorted((ca, cb)))
+        pairs.setdefault(key, []).append(((ca, pa), (cb, pb), isinstance(link, dict) and link.get("dispatch")))
+    peak = 0.0
+    for group in pairs.values():
+        for i, (a, b, dispatch) in enumerate(group):
+            (ra, ca_), (rb, cb_) = coords[a[0]], coords[b[0]]
+            dx, dy = cb_ - ca_, rb - ra
+            dist = math.hypot(dx, dy) or 1
+            nx, ny = -dy / dist, dx / dist  # normal: parallel links and the two directions side by side
+            spread = (i - (len(group) - 1) / 2) * 0.12
+            for sign, (src, dst) in ((1, (a, b)), (-1, (b, a))):
+                (r0, c0), (r1, c1) = coords[src[0]], coords[dst[0]]
+                off = spread + sign * 0.03
+                start = (c0 + 0.25 * (c1 - c0) + off * nx, r0 + 0.25 * (r1 - r0) + off * ny)
+                end = (c1 - 0.25 * (c1 - c0) + off * nx, r1 - 0.25 * (r1 - r0) + off * ny)
+                s = load.get(tuple(src), {})
+                u = s["busy_cycles"] / s["cycles"] if s.get("cycles") else 0.0
+                peak = max(peak, u)
+                gbs = s.get("bytes", 0) / s["cycles"] * mhz / 1000 if s.get("cycles") else 0.0
+                idle = dispatch or u <= 0
+                style = dict(arrowstyle="-|>", lw=0.8 if idle else 1.2 + 3.0 * min(u, 1.0), mutation_scale=10,
+                             color="#c8c8c8" if idle else cmap(norm(min(u, 1.0))),
+                             linestyle="--" if dispatch else "-")
+                ax.annotate("", xy=end, xytext=start, arrowprops=style)
+                if u > 0:
+                    ax.text((start[0] + end[0]) / 2 + 0.07 * nx * sign, (start[1] + end[1]) / 2 + 0.07 * ny * sign,
+                            f"E{src[1]} {gbs:.1f}", fontsize=6, ha="center", va="center")
+    ax.set_xlim(-0.5, cols - 0.5)
+    ax.set_ylim(rows - 0.5, -0.5)
+    ax.set_aspect("equal")
+    ax.set_xticks(range(cols))
+    ax.set_yticks(range(rows))
+    ax.set_xlabel("mesh column")
+    ax.set_ylabel("mesh row")
+    ax.set_title(f"{ps.label}: Ethernet link load, peak {peak:.0%} (labels: sending port, GB/s)\n"
+                 "thin grey: idle; dashed: reserved for dispatch", fontsize=9)
+    cb = fig.colorbar(plt.cm.ScalarMappable(norm=norm, cmap=cmap), ax=ax, shrink=0.8)
+    cb.set_label("TX utilization (busy / program cycles)")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return True
+
+
 def parse_core(text):
     m = re.fullmatch(r"\s*(\d+)\s*,\s*(\d+)\s*", text)
     if not m:
@@ -474,6 +560,9 @@ def main(argv):
     else:
         written.append(os.path.join(args.outdir, f"timeline_core_{core[0]}_{core[1]}.png"))
         plot_timeline(plt, ps, core, written[-1])
+    eth_path = os.path.join(args.outdir, "eth_links.png")
+    if plot_eth_links(plt, data, ps, eth_path):
+        written.append(eth_path)
     for p in written:
         print(p)
     return 0

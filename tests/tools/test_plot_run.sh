@@ -59,4 +59,33 @@ for args in "--program 9" "--program 1 --core 3,3" "--core 3x3"; do
     [ "$rc" -eq 2 ] || fail "'$args' exited with $rc, expected 2"
 done
 
+# Several chips: eth_links.png from the chips' programs launched together (a later program with
+# another launch is not summed in), each sending port's load its busy / program cycles.
+"$PY" - "$TMP/mesh.json" <<'PYEOF'
+import json, sys
+def prog(chip, launch, busy):
+    return {"index": 2 * launch + chip, "chip": chip, "name": "all_gather_async", "launch_cycle": launch,
+            "device_cycles": 1000, "stats": {f"chip{chip}.eth9.tx.busy_cycles": busy,
+                                             f"chip{chip}.eth9.tx.bytes": busy * 12,
+                                             f"chip{chip}.core_0_0.brisc.busy_cycles": 1000}}
+config = {"name": "pair", "mesh_coords": {"value": [[0, 0], [0, 1]]},
+          "eth_links": {"value": [{"ports": [[0, 8], [1, 0]], "dispatch": True}, [0, 9, 1, 1]]}}
+json.dump({"tensim_stats": 1, "config": config,
+           "programs": [prog(0, 0, 500), prog(1, 0, 250), prog(0, 5000, 1000)]}, open(sys.argv[1], "w"))
+PYEOF
+"$PY" "$SCRIPT" "$TMP/mesh.json" "$TMP/mesh" --program 0 | grep -qx "$TMP/mesh/eth_links.png" \
+    || fail "eth_links.png not listed for a two-chip run"
+check_png "$TMP/mesh/eth_links.png"
+"$PY" - "$TMP/mesh.json" <<'PYEOF' || fail "link load not summed per mesh workload"
+import json, sys
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, "tools")
+import plot_run
+data = json.load(open(sys.argv[1]))
+load = plot_run.mesh_link_load(data, data["programs"][0])
+assert set(load) == {(0, 9), (1, 9)}, load
+assert load[(0, 9)]["busy_cycles"] / load[(0, 9)]["cycles"] == 0.5, load
+assert load[(1, 9)]["bytes"] == 250 * 12, load
+PYEOF
+
 echo "PASS: plot_run.py"
