@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 # Not python3-matplotlib: pictures (`--plot` of calibrate and sweep) are optional, and tensim says how
 # to get them when it is missing.
 packages=(g++ cmake make pkg-config libsystemc-dev libfmt-dev libspdlog-dev libcli11-dev nlohmann-json3-dev
-          libgtest-dev python3-matplotlib clang-format)  # matplotlib: pictures; clang-format: CI's format check
+          libgtest-dev libopenblas-dev python3-matplotlib clang-format)  # matplotlib: pictures; clang-format: CI's format check
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

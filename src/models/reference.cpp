@@ -5,6 +5,8 @@
 
 #include <cmath>
 
+#include "ops/reference.hpp"
+
 namespace tensim::models {
 
 namespace {
@@ -12,13 +14,7 @@ namespace {
 using Mat = std::vector<double>;  // row-major
 
 Mat matmul(const Mat& a, const std::vector<float>& w, size_t rows, size_t k, size_t n) {
-    Mat c(rows * n, 0.0);
-    for (size_t i = 0; i < rows; ++i)
-        for (size_t kk = 0; kk < k; ++kk) {
-            const double aik = a[i * k + kk];
-            for (size_t j = 0; j < n; ++j) c[i * n + j] += aik * w[kk * n + j];
-        }
-    return c;
+    return ops::reference::matmul(a, Mat(w.begin(), w.end()), rows, k, n);
 }
 
 Mat norm(const ModelConfig& m, const Mat& x, const std::vector<float>& g, size_t rows) {

@@ -1,6 +1,9 @@
 // Host fp64 references of the norm, eltwise and data-movement ops (reference.hpp).
 #include "ops/reference.hpp"
 
+#include <cblas.h>
+#include <fmt/format.h>
+
 #include <cmath>
 #include <stdexcept>
 
@@ -108,3 +111,30 @@ double pcc(const std::vector<double>& x, const std::vector<float>& y) {
 }
 
 }  // namespace tensim::ops::reference
+
+namespace tensim::ops {
+
+namespace reference {
+
+std::vector<double> matmul(const std::vector<double>& a, const std::vector<double>& b, size_t rows,
+                           size_t k, size_t n) {
+    if (a.size() < rows * k || b.size() < k * n)
+        throw std::invalid_argument(
+            fmt::format("matmul reference: [{}x{}] x [{}x{}] needs {} and {} values, got {} and {}",
+                        rows, k, k, n, rows * k, k * n, a.size(), b.size()));
+    std::vector<double> c(rows * n, 0.0);
+    if (rows && n && k)
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, int(rows), int(n), int(k), 1.0,
+                    a.data(), int(k), b.data(), int(n), 0.0, c.data(), int(n));
+    return c;
+}
+
+}  // namespace reference
+
+std::vector<double> matmul_reference(const std::vector<float>& a, const std::vector<float>& b,
+                                     uint32_t rows, uint32_t k, uint32_t n) {
+    return reference::matmul(std::vector<double>(a.begin(), a.end()),
+                             std::vector<double>(b.begin(), b.end()), rows, k, n);
+}
+
+}  // namespace tensim::ops

@@ -35,4 +35,9 @@ std::vector<double> embedding(const std::vector<uint32_t>& ids, const std::vecto
 // equal constants, 0 when the sizes differ.
 double pcc(const std::vector<double>& ref, const std::vector<float>& got);
 
+// C = A x B in fp64 through the BLAS (row-major, A [rows][k], B [k][n]); matmul_reference
+// (tensim/ops/matmul.hpp) on fp32 operands is this.
+std::vector<double> matmul(const std::vector<double>& a, const std::vector<double>& b, size_t rows,
+                           size_t k, size_t n);
+
 }  // namespace tensim::ops::reference

@@ -42,22 +42,6 @@ std::vector<float> random_values(size_t count, std::mt19937& rng) {
     return v;
 }
 
-// C = A x B in fp64, A [batch][m][k], B [k][n] shared by the batches.
-std::vector<double> reference(const std::vector<float>& a, const std::vector<float>& b,
-                              uint32_t rows, uint32_t k, uint32_t n) {
-    std::vector<double> c(size_t(rows) * n, 0.0);
-    std::vector<double> brow(n);
-    for (uint32_t kk = 0; kk < k; ++kk) {
-        for (uint32_t j = 0; j < n; ++j) brow[j] = b[size_t(kk) * n + j];
-        for (uint32_t i = 0; i < rows; ++i) {
-            const double aik = a[size_t(i) * k + kk];
-            double* crow = &c[size_t(i) * n];
-            for (uint32_t j = 0; j < n; ++j) crow[j] += aik * brow[j];
-        }
-    }
-    return c;
-}
-
 double pcc(const std::vector<double>& ref, const std::vector<float>& got) {
     double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
     for (size_t i = 0; i < ref.size(); ++i) {
@@ -178,7 +162,8 @@ int run_one(Options& o) {
 
         std::optional<double> p;
         if (check)
-            p = pcc(reference(a.to_host(), b.to_host(), o.batch * o.m, o.k, o.n), c.to_host());
+            p = pcc(ops::matmul_reference(a.to_host(), b.to_host(), o.batch * o.m, o.k, o.n),
+                    c.to_host());
 
         nlohmann::ordered_json j = {
             {"m", o.m},

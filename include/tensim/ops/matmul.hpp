@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "tensim/host/data_format.hpp"
 #include "tensim/ops/tensor.hpp"
@@ -106,5 +107,11 @@ MatmulPlan plan_matmul(tt::tt_metal::IDevice* device, const MatmulOperands& oper
 // otherwise is an std::invalid_argument. `plan_out`, if given, receives the plan that ran.
 Tensor matmul(const Tensor& a, const Tensor& b, const MatmulConfig& config = {},
               MatmulPlan* plan_out = nullptr);
+
+// The host reference: C = A x B in fp64 (A [rows][k], B [k][n], row-major; a batched A folds its
+// batch into rows) through the BLAS (OpenBLAS's dgemm). Throws std::invalid_argument when a
+// vector is shorter than its shape.
+std::vector<double> matmul_reference(const std::vector<float>& a, const std::vector<float>& b,
+                                     uint32_t rows, uint32_t k, uint32_t n);
 
 }  // namespace tensim::ops
