@@ -12,6 +12,7 @@
 // output. Kernels: kernels/ccl/ag_{reader,writer}.cpp.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "../../kernels/ccl/ag_args.h"
@@ -108,7 +109,9 @@ std::vector<Tensor> all_gather(const std::vector<Tensor>& in, const CclConfig& c
     const uint32_t k = detail::pages_per_packet(run.fab->max_payload_bytes(), page);
     const bool ring = run.fab->config().topology == Topology::ring;
     const uint32_t L = fc.num_links;
-    constexpr uint32_t kSyncEvery = 10;  // packets per signal: TT-NN's chunks_per_sync (ccl.py)
+    // Packets per arrival signal: TT-NN's default for all_gather_async, the worker's whole share
+    // of a slice in packets, at most 160 (HEURISTIC_MAX_CHUNKS_PER_SYNC).
+    const uint32_t kSyncEvery = std::clamp<uint32_t>((P / L + k - 1) / k, 1, 160);
     CoreRangeSet workers(CoreRange({0, 0}, {L - 1, 1}));
     for (uint32_t pos = 0; pos < n; ++pos) {
         Program& p = run.programs[pos];
