@@ -2,8 +2,9 @@
 // A worker (one per chip, direction and link) runs steps; a step moves its pages [q0, q1) of one
 // chip's slice (slice page q: row q / in_cols, column q % in_cols), read from the input (src 0,
 // this chip's own slice) or from this chip's output where the previous chip in the worker's
-// direction wrote it (src 1). The writer sends the pages one hop on (send) and/or writes them to
-// this chip's output (local). A src-1 step reads page range [q, q + n) once the worker's
+// direction wrote it (src 1). The writer sends the pages on to the next `send` chips (0: none,
+// 1: the next chip, more: a multicast the routers forward) and/or writes them to this chip's
+// output (local). A src-1 step reads page range [q, q + n) once the worker's
 // semaphore, which counts the pages that have landed here, reaches arrive + q + n (mod 2^32).
 #pragma once
 #include <cstdint>

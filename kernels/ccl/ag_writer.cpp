@@ -1,9 +1,10 @@
 // All-gather worker writer (TT-NN's all_gather_async minimal_default_writer.cpp role): takes the
-// reader's packets from c_0 and, per step, sends them one hop on through the fabric as scatter
-// writes into the next chip's output (up to four pages per packet; a page's output address is
-// the same on every chip) and/or writes them into this chip's output. Every sync_every packets
-// of a step, and at its end, it raises the next chip's worker semaphore by the pages sent, with
-// an atomic increment the router lands after the data. The local copy waits for its writes
+// reader's packets from c_0 and, per step, sends them through the fabric as scatter writes into
+// the output of the next chip or, multicast, of the next `send` chips (up to four pages per
+// packet; a page's output address is the same on every chip) and/or writes them into this chip's
+// output. Every sync_every packets of a step, and at its end, it raises the same worker's
+// semaphore on those chips by the pages sent, with an atomic increment the routers land after
+// the data. The local copy waits for its writes
 // before the next packet (TT-NN's writer does a write barrier there).
 #include <cstdint>
 
@@ -39,16 +40,25 @@ void kernel_main() {
     cb_reserve_back(tt::CBIndex::c_1, 1);
     const uint32_t header_addr = get_write_ptr(tt::CBIndex::c_1);
     auto* header = reinterpret_cast<volatile PacketHeader*>(header_addr);
-    auto signal = [&](uint32_t pages) {
+    // Route to the next `chips` chips: a unicast one hop on, or a multicast the routers forward.
+    auto route = [&](uint32_t chips) {
+        if (chips == 1)
+            header->to_chip_unicast(1);
+        else
+            header->to_chip_multicast(
+                tt::tt_fabric::MulticastRoutingCommandHeader{1, static_cast<uint8_t>(chips)});
+    };
+    auto signal = [&](uint32_t chips, uint32_t pages) {
         fabric.wait_for_empty_write_slot();
-        header->to_chip_unicast(1);
+        route(chips);
         header->to_noc_unicast_atomic_inc({next_sem, static_cast<uint16_t>(pages)});
         fabric.send_payload_flush_blocking_from_address(header_addr, sizeof(PacketHeader));
     };
     for (uint32_t s = 0; s < num; ++s) {
         const uint32_t b = steps + step_words * s;
         const uint32_t owner = arg(b + s_owner), q0 = arg(b + s_q0), q1 = arg(b + s_q1);
-        const bool send = arg(b + s_send) != 0, local = arg(b + s_local) != 0;
+        const uint32_t send = arg(b + s_send);  // chips the pages go to
+        const bool local = arg(b + s_local) != 0;
         uint32_t unsignalled = 0, packets = 0;
         for (uint32_t q = q0; q < q1; q += k) {
             const uint32_t n = q1 - q < k ? q1 - q : k;
@@ -64,7 +74,7 @@ void kernel_main() {
             if (send) {
                 fabric.wait_for_empty_write_slot();
                 fabric.send_payload_without_header_non_blocking_from_address(src, n * pg);
-                header->to_chip_unicast(1);
+                route(send);
                 if (n == 1)
                     header->to_noc_unicast_write({scatter.noc_address[0]}, pg);
                 else
@@ -72,7 +82,7 @@ void kernel_main() {
                 fabric.send_payload_flush_blocking_from_address(header_addr, sizeof(PacketHeader));
                 unsignalled += n;
                 if (++packets % sync == 0) {
-                    signal(unsignalled);
+                    signal(send, unsignalled);
                     unsignalled = 0;
                 }
             }
@@ -84,7 +94,7 @@ void kernel_main() {
             noc_async_writes_flushed();
             cb_pop_front(cb, k);
         }
-        if (unsignalled) signal(unsignalled);
+        if (unsignalled) signal(send, unsignalled);
     }
     if (has_fabric) fabric.close();
     noc_async_write_barrier();

@@ -1,15 +1,18 @@
 // all_gather (docs/ccl.md), structured as TT-NN's all_gather_async (minimal_default reader and
 // writer, ttnn/cpp/ttnn/operations/experimental/ccl/all_gather_async/device/kernels/): per chip,
-// direction and link one worker core. Each worker sends this chip's slice one hop on, then
-// forwards, hop by hop, the slices that reach it from behind: its reader waits until the
-// previous chip's pages have landed in this chip's output (a semaphore the sender raises every
-// chunks_per_sync packets) and reads them back for its writer to send on. Routers carry packets
-// over one link only; the chips' workers store and forward. The backward worker also writes the
-// chip's own slice into its output. A ring sends half the ring each way; on an even ring the
-// slice of the opposite chip is split, its first half arriving forward and the second backward
-// (TT-NN's split forwarding). Kernels: kernels/ccl/ag_{reader,writer}.cpp.
+// direction and link one worker core. On a line each worker multicasts this chip's slice to every
+// chip ahead in its direction and the routers forward it (TT-Metal's CCL report,
+// tech_reports/CCLs/CCL_bandwidth.md: "On a line it multicasts, and the routers forward"). On a
+// ring each worker sends this chip's slice one hop on, then forwards, hop by hop, the slices that
+// reach it from behind: its reader waits until the previous chip's pages have landed in this
+// chip's output (a semaphore the sender raises every chunks_per_sync packets) and reads them back
+// for its writer to send on; a ring sends half the ring each way, and on an even ring the slice
+// of the opposite chip is split, its first half arriving forward and the second backward
+// (TT-NN's split forwarding). The backward worker also writes the chip's own slice into its
+// output. Kernels: kernels/ccl/ag_{reader,writer}.cpp.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "../../kernels/ccl/ag_args.h"
@@ -58,6 +61,15 @@ AgWork ag_work(bool ring, uint32_t n, uint32_t pos, Direction d, uint32_t a0, ui
         return std::pair{a0, a1};
     };
     AgWork w;
+    // A line: this chip's slice is multicast to every chip ahead in this direction; the slices
+    // of every chip behind land here, forwarded by the routers.
+    if (!ring) {
+        const uint32_t ahead = fwd ? n - 1 - pos : pos;
+        if (fwd && ahead) w.steps.push_back({0, pos, a0, a1, ahead, 0, 0});
+        if (!fwd) w.steps.push_back({0, pos, a0, a1, ahead, 1, 0});
+        w.expect = hops * (a1 - a0);
+        return w;
+    }
     // This chip's slice: the forward worker sends it on; the backward worker writes it into the
     // output (TT-NN's writer does the local copy on the backward worker) and sends it on.
     if (fwd && has_next) w.steps.push_back({0, pos, a0, a1, 1, 0, 0});
@@ -66,7 +78,7 @@ AgWork ag_work(bool ring, uint32_t n, uint32_t pos, Direction d, uint32_t a0, ui
     for (uint32_t k = 1; k <= hops; ++k) {
         const uint32_t owner = fwd ? (pos + n - k) % n : (pos + k) % n;
         const auto [r0, r1] = span(k);
-        const bool onward = ring ? k < hops : has_next;
+        const bool onward = k < hops;
         if (onward) {
             const auto [f0, f1] = span(k + 1);
             w.steps.push_back({1, owner, f0, f1, 1, 0, w.expect - r0});
@@ -97,7 +109,9 @@ std::vector<Tensor> all_gather(const std::vector<Tensor>& in, const CclConfig& c
     const uint32_t k = detail::pages_per_packet(run.fab->max_payload_bytes(), page);
     const bool ring = run.fab->config().topology == Topology::ring;
     const uint32_t L = fc.num_links;
-    constexpr uint32_t kSyncEvery = 10;  // packets per signal: TT-NN's chunks_per_sync (ccl.py)
+    // Packets per arrival signal: TT-NN's default for all_gather_async, the worker's whole share
+    // of a slice in packets, at most 160 (HEURISTIC_MAX_CHUNKS_PER_SYNC).
+    const uint32_t kSyncEvery = std::clamp<uint32_t>((P / L + k - 1) / k, 1, 160);
     CoreRangeSet workers(CoreRange({0, 0}, {L - 1, 1}));
     for (uint32_t pos = 0; pos < n; ++pos) {
         Program& p = run.programs[pos];
@@ -161,7 +175,7 @@ std::vector<Tensor> all_gather(const std::vector<Tensor>& in, const CclConfig& c
     CclPlan plan;
     detail::fill_plan(plan, CclOp::all_gather, in, run, k, 2 * L);
     plan.why = ring ? "each chip sends its slice one hop each way; workers forward half the ring"
-                    : "each chip sends its slice one hop each way; workers forward along the line";
+                    : "each chip multicasts its slice both ways; routers forward along the line";
     run.run("all_gather_async", plan);
     if (plan_out) *plan_out = plan;
     return out;

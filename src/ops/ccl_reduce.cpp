@@ -6,6 +6,7 @@
 // handed to the backward worker for the last add. Kernels: kernels/ccl/rs_{reader,reduce,writer}.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "../../kernels/ccl/rs_args.h"
@@ -75,7 +76,13 @@ std::vector<Tensor> reduce_scatter(const std::vector<Tensor>& in, const CclConfi
     // The reader's batch (TT-NN's tile_granularity: four packets, or 8 pages for 4-page packets,
     // reduce_scatter_minimal_async program factory); the CBs hold three batches.
     const uint32_t g = k < 4 ? 4 * k : 8;
-    constexpr uint32_t kSyncEvery = 10;  // packets per signal: TT-NN's chunks_per_sync (ccl.py)
+    // Packets per arrival signal: TT-NN's default_chunks_per_sync (reduce_scatter_minimal_async
+    // program factory): 20 chunks on a line, 80 on a ring, at most half the chunks a worker's
+    // slice holds and at least one; a chunk is one batch (g pages, g / k packets).
+    auto sync_every = [&](uint32_t worker_pages) {
+        const uint32_t chunks = std::clamp<uint32_t>(worker_pages / g / 2, 1, ring ? 80 : 20);
+        return chunks * (g / k);
+    };
     std::vector<Tensor> out, tmp, inter;
     for (const Tensor& t : in) {
         out.push_back(Tensor::allocate(t.device(), out_shape, dt, mem));
@@ -136,7 +143,7 @@ std::vector<Tensor> reduce_scatter(const std::vector<Tensor>& in, const CclConfi
                                         static_cast<uint32_t>(self.y),
                                         static_cast<uint32_t>(other.x),
                                         static_cast<uint32_t>(other.y),
-                                        kSyncEvery,
+                                        sync_every(q1 - q0),
                                         static_cast<uint32_t>(steps.size())};
                 bool sends = false;
                 for (const Step& st : steps) {

@@ -54,6 +54,7 @@ TEST_F(Ccl, EveryOpMatchesItsReferenceOnLinesAndRings) {
         {CclOp::all_gather, 2, Topology::line, 1, false},
         {CclOp::all_gather, 4, Topology::ring, 2, true},
         {CclOp::all_gather, 3, Topology::line, 1, false},
+        {CclOp::all_gather, 4, Topology::line, 2, false},  // multicasts the routers forward
         {CclOp::all_gather, 8, Topology::ring, 1, false},  // the opposite slice split in halves
         {CclOp::reduce_scatter, 2, Topology::line, 1, false},
         {CclOp::reduce_scatter, 4, Topology::line, 1, true},
