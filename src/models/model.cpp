@@ -166,13 +166,15 @@ ModelRun run_step(const ModelConfig& model, const ModelOptions& options,
 
     r.device_us = r.layers_us + r.head_us;
     r.gaps_us = double(r.ops_per_step) * options.gap_us;
+    const bool traced = options.shape.mode == Mode::decode || options.trace_prefill;
+    r.dispatch_us = traced ? 0.0 : double(r.ops_per_step) * options.host_dispatch_us;
     const double step_us = r.device_us + r.gaps_us;
     if (options.shape.mode == Mode::decode) {
         r.device_tokens_per_s_per_user = r.device_us > 0 ? 1e6 / r.device_us : 0.0;
         r.tokens_per_s_per_user = step_us > 0 ? 1e6 / step_us : 0.0;
     } else {
         r.readback_us = 32.0 * model.vocab_size * 2 / (kPcieReadGBps * 1e3);
-        r.ttft_ms = (step_us + r.readback_us) / 1e3 + options.host_ms;
+        r.ttft_ms = (step_us + r.dispatch_us + r.readback_us) / 1e3 + options.host_ms;
         r.prefill_tokens_per_s = step_us > 0 ? options.shape.seq_len / (step_us * 1e-6) : 0.0;
     }
     r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
