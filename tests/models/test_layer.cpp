@@ -246,7 +246,19 @@ TEST(Model, UntracedStepPaysHostDispatchPerOp) {
     EXPECT_DOUBLE_EQ(traced.dispatch_us, 0.0);
     EXPECT_NEAR(p.ttft_ms - traced.ttft_ms, 11.0 * double(ops) / 1e3, 1e-9);
 
-    o.trace_prefill = false, o.shape = kDecode;
+    // Host running ahead: ops of 10, 40, 5 us (+2 gap) against 11 us of dispatch each. Replay
+    // the step on a host reference: only the waits for the host remain.
+    o.trace_prefill = false, o.host_overlap = true;
+    const ModelRun ahead = detail::run_step(m, o, layer, head);
+    double host = 0, dev = 0;
+    for (uint32_t l = 0; l < m.num_hidden_layers; ++l)
+        for (double us : {10.0, 40.0, 5.0}) host += 11.0, dev = std::max(host, dev) + 2.0 + us;
+    host += 11.0, dev = std::max(host, dev) + 2.0 + 20.0;
+    EXPECT_NEAR(ahead.dispatch_us, dev - p.device_us - 2.0 * double(ops), 1e-9);
+    EXPECT_GT(ahead.dispatch_us, 0.0);
+    EXPECT_LT(ahead.dispatch_us, p.dispatch_us);
+
+    o.host_overlap = false, o.shape = kDecode;
     const ModelRun d = detail::run_step(m, o, layer, head);
     EXPECT_DOUBLE_EQ(d.dispatch_us, 0.0);
     EXPECT_DOUBLE_EQ(d.tokens_per_s_per_user, 1e6 / (d.device_us + 2.0 * double(ops)));

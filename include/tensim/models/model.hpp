@@ -65,8 +65,11 @@ struct ModelOptions {
     // device: the device waits for each op's host dispatch (see docs/llm.md for why in series).
     double host_dispatch_us = kHostDispatchUs;
     bool trace_prefill = false;  // prefill captured in a trace (no host dispatch), as decode
-    double host_ms = 0;          // added to the time to first token
-    bool check_pcc = false;      // of each simulated layer
+    // The alternative: the host runs ahead of the device (an enqueue does not wait for it), so an
+    // op waits only while the host has not issued it yet; only the exposed part is charged.
+    bool host_overlap = false;
+    double host_ms = 0;      // added to the time to first token
+    bool check_pcc = false;  // of each simulated layer
     // Told before each simulated piece (a layer group, the head): what, index, count.
     std::function<void(const std::string&, size_t, size_t)> on_progress;
 };
@@ -88,7 +91,8 @@ struct ModelRun {
     double layers_us = 0, head_us = 0, device_us = 0;  // device kernel time of one step
     uint64_t ops_per_step = 0;                         // device ops dispatched in one step
     double gaps_us = 0;                                // ops_per_step x gap
-    // Host dispatch of the step's untraced ops (ops_per_step x host_dispatch_us; 0 when traced).
+    // Host dispatch of the step's untraced ops (ops_per_step x host_dispatch_us; 0 when traced;
+    // with host_overlap the part the device waits for).
     double dispatch_us = 0;
     // Decode: tokens per second per user from device time only, and with the gaps.
     double device_tokens_per_s_per_user = 0, tokens_per_s_per_user = 0;
