@@ -1,6 +1,7 @@
 // The LLM kinds of `tensim calibrate` (shared/calibration/README.md): llm_e2e (a served model,
-// host in the loop: t/s/u with the dispatch gap, TTFT with the gaps and the host time model of
-// tensim/models/model.hpp), llm_op (one op of a layer, device time) and model_device (a whole
+// host in the loop: t/s/u with the dispatch gap, TTFT with the gaps, the host's dispatch of the
+// untraced prefill ops and the host time model of tensim/models/model.hpp), llm_op (one op of a
+// layer, device time) and model_device (a whole
 // model's device kernel throughput). A model without a preset, tp > 1 (no meshes yet) and an op
 // not built yet are skipped with the reason, never estimated.
 #include <fmt/format.h>
@@ -87,10 +88,10 @@ Prediction predict_e2e(bench::Session& s, const Case& c, const Params& p) {
     } else if (c.metric == "ttft_ms") {
         out.notes.push_back(fmt::format(
             "TTFT = one user's prefill with the host in the loop (simple_text_demo.py: "
-            "inference_prefill / batch): device time + one gap per op + the last tile's logits "
-            "read over PCIe ({:.2f} ms); the host's dispatch of untraced prefill ops is not "
-            "modelled",
-            r.readback_us / 1e3));
+            "inference_prefill / batch): device time + one gap per op + the host's dispatch of "
+            "each untraced op ({:.1f} ms) + the last tile's logits read over PCIe ({:.2f} ms)",
+            r.dispatch_us / 1e3, r.readback_us / 1e3));
+        out.notes.push_back(models::kHostDispatchSource);
         out.value = r.ttft_ms;
     } else {
         throw Skip{fmt::format("metric '{}' is not one llm_e2e predicts", c.metric)};

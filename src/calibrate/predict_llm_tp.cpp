@@ -127,7 +127,11 @@ Prediction predict_llm_mesh(const Case& c) {
     if (c.metric == "tokens_per_s_per_user" && decode) {
         out.value = r.tokens_per_s_per_user;
     } else if (c.metric == "ttft_ms" && !decode) {
-        out.notes.push_back("TTFT = prefill device time + one gap per op; host time not modelled");
+        out.notes.push_back(fmt::format(
+            "TTFT = prefill device time + one gap per op + the host's dispatch of each untraced "
+            "op ({:.1f} ms; one dispatch per op of the mesh) + the logits read back",
+            r.dispatch_us / 1e3));
+        out.notes.push_back(models::kHostDispatchSource);
         out.value = r.ttft_ms;
     } else {
         throw Skip{

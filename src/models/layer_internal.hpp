@@ -120,6 +120,9 @@ void lm_head_and_argmax(LayerBuilder& b, const ops::Tensor& xn, uint32_t vocab,
 // A model step from its layers and head: consecutive layers of one precision are the same
 // programs, simulated once and counted `count` times; then the head and the derived figures
 // (t/s/u with the op-to-op gaps, TTFT with the read-back of the last tile's logits).
+// The host dispatch the device waits for when the host runs ahead (ModelOptions::host_overlap).
+double exposed_dispatch_us(const ModelRun& r, const ModelOptions& o);
+
 ModelRun run_step(const ModelConfig& model, const ModelOptions& options,
                   const std::function<LayerRun(const LayerPrecision&, const LayerOptions&)>& layer,
                   const std::function<void(const LayerOptions&, LayerRun&)>& head);

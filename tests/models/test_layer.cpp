@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
+#include "models/layer_internal.hpp"
 #include "models/reference.hpp"
 #include "tensim/host/device.hpp"
 #include "tensim/host/tensim.hpp"
@@ -208,6 +209,57 @@ TEST(Model, LayersSimulatedOnceAndCounted) {
     EXPECT_EQ(p.layers, 2u);
     // The last tile's logits (32 x vocabulary bf16) cross PCIe at kPcieReadGBps.
     EXPECT_DOUBLE_EQ(p.readback_us, 32.0 * m.vocab_size * 2 / (kPcieReadGBps * 1e3));
-    EXPECT_DOUBLE_EQ(p.ttft_ms, (p.device_us + p.gaps_us + p.readback_us) / 1e3 + 5.0);
+    // Prefill is untraced: every op also pays its host dispatch (kHostDispatchUs by default).
+    EXPECT_DOUBLE_EQ(p.dispatch_us, kHostDispatchUs * double(p.ops_per_step));
+    EXPECT_DOUBLE_EQ(p.ttft_ms,
+                     (p.device_us + p.gaps_us + p.dispatch_us + p.readback_us) / 1e3 + 5.0);
+    EXPECT_DOUBLE_EQ(r.dispatch_us, 0.0);  // decode is traced
     EXPECT_DOUBLE_EQ(p.prefill_tokens_per_s, kPrefill.seq_len / ((p.device_us + p.gaps_us) * 1e-6));
+}
+
+// The host-dispatch mechanism on its own, with made-up op times (no simulation): an untraced
+// prefill pays host_dispatch_us per op in series with the device; a traced prefill and a decode
+// step pay none.
+TEST(Model, UntracedStepPaysHostDispatchPerOp) {
+    const ModelConfig m = tiny();
+    const auto layer = [](const LayerPrecision&, const LayerOptions&) {
+        LayerRun run;
+        for (double us : {10.0, 40.0, 5.0}) run.ops.push_back({.label = "op", .device_us = us});
+        run.device_us = 55.0;
+        return run;
+    };
+    const auto head = [](const LayerOptions&, LayerRun& run) {
+        run.ops.push_back({.label = "lm_head_mm", .device_us = 20.0});
+        run.device_us = 20.0;
+    };
+    ModelOptions o{.shape = kPrefill, .gap_us = 2.0, .host_dispatch_us = 11.0};
+    const ModelRun p = detail::run_step(m, o, layer, head);
+    const uint64_t ops = 3 * uint64_t(m.num_hidden_layers) + 1;
+    ASSERT_EQ(p.ops_per_step, ops);
+    EXPECT_DOUBLE_EQ(p.device_us, 55.0 * m.num_hidden_layers + 20.0);
+    EXPECT_DOUBLE_EQ(p.dispatch_us, 11.0 * double(ops));
+    EXPECT_DOUBLE_EQ(p.ttft_ms,
+                     (p.device_us + 2.0 * double(ops) + 11.0 * double(ops) + p.readback_us) / 1e3);
+
+    o.trace_prefill = true;
+    const ModelRun traced = detail::run_step(m, o, layer, head);
+    EXPECT_DOUBLE_EQ(traced.dispatch_us, 0.0);
+    EXPECT_NEAR(p.ttft_ms - traced.ttft_ms, 11.0 * double(ops) / 1e3, 1e-9);
+
+    // Host running ahead: ops of 10, 40, 5 us (+2 gap) against 11 us of dispatch each. Replay
+    // the step on a host reference: only the waits for the host remain.
+    o.trace_prefill = false, o.host_overlap = true;
+    const ModelRun ahead = detail::run_step(m, o, layer, head);
+    double host = 0, dev = 0;
+    for (uint32_t l = 0; l < m.num_hidden_layers; ++l)
+        for (double us : {10.0, 40.0, 5.0}) host += 11.0, dev = std::max(host, dev) + 2.0 + us;
+    host += 11.0, dev = std::max(host, dev) + 2.0 + 20.0;
+    EXPECT_NEAR(ahead.dispatch_us, dev - p.device_us - 2.0 * double(ops), 1e-9);
+    EXPECT_GT(ahead.dispatch_us, 0.0);
+    EXPECT_LT(ahead.dispatch_us, p.dispatch_us);
+
+    o.host_overlap = false, o.shape = kDecode;
+    const ModelRun d = detail::run_step(m, o, layer, head);
+    EXPECT_DOUBLE_EQ(d.dispatch_us, 0.0);
+    EXPECT_DOUBLE_EQ(d.tokens_per_s_per_user, 1e6 / (d.device_us + 2.0 * double(ops)));
 }

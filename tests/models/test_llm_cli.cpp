@@ -77,6 +77,15 @@ TEST(LlmCli, JsonKeysOfDecodeAndPrefill) {
     EXPECT_GT(jp.at("ttft_ms").get<double>(), 0.0);
     EXPECT_GT(jp.at("prefill_tokens_per_s").get<double>(), 0.0);
     EXPECT_TRUE(jp.at("tokens_per_s_per_user").is_null());
+    // Untraced prefill: each op's host dispatch, in the step and in every op row.
+    const double host = jp.at("host_dispatch_us").get<double>();
+    EXPECT_GT(host, 0.0);
+    EXPECT_DOUBLE_EQ(jp.at("dispatch_us").get<double>(),
+                     host * jp.at("ops_per_step").get<double>());
+    EXPECT_DOUBLE_EQ(jp.at("dispatch_share").get<double>(),
+                     jp.at("dispatch_us").get<double>() / (jp.at("ttft_ms").get<double>() * 1e3));
+    for (const auto& op : jp.at("ops")) EXPECT_DOUBLE_EQ(op.at("host_dispatch_us"), host);
+    EXPECT_DOUBLE_EQ(jd.at("dispatch_us").get<double>(), 0.0);  // decode is traced
 }
 
 TEST(LlmCli, RefusalsAndBadUsage) {

@@ -20,15 +20,24 @@ struct Options {
     std::string model, mode = "decode", numerics = "timing";
     uint32_t batch = 32, seq_len = 128, kv_len = 0, layers = 0, tp = 1, seed = 0;
     double gap_us = models::kDefaultGapUs, host_ms = 0;
-    bool skip_missing = false;
+    double host_dispatch_us = models::kHostDispatchUs;
+    bool skip_missing = false, trace_prefill = false, host_overlap = false;
     Common common;
 };
 Options g_opt;
 
-nlohmann::ordered_json op_json(const models::OpRecord& r) {
-    return {{"op", r.label},          {"ttnn_op", r.op},          {"program", r.program},
-            {"cores", r.cores},       {"device_us", r.device_us}, {"share", r.share},
-            {"fpu_util", r.fpu_util}, {"dram_gbps", r.dram_gbps}, {"bound", r.bound},
+// One op's row; host_us is its host dispatch (0 when the step is traced).
+nlohmann::ordered_json op_json(const models::OpRecord& r, double host_us) {
+    return {{"op", r.label},
+            {"ttnn_op", r.op},
+            {"program", r.program},
+            {"cores", r.cores},
+            {"device_us", r.device_us},
+            {"share", r.share},
+            {"fpu_util", r.fpu_util},
+            {"dram_gbps", r.dram_gbps},
+            {"bound", r.bound},
+            {"host_dispatch_us", host_us},
             {"missing", r.missing}};
 }
 
@@ -57,6 +66,8 @@ int run_one(Options& o) {
     mo.shape.kv_len = o.kv_len ? o.kv_len : o.seq_len;  // decode right after the prompt
     mo.shape.tp = o.tp;
     mo.layers = o.layers, mo.seed = o.seed, mo.gap_us = o.gap_us, mo.host_ms = o.host_ms;
+    mo.host_dispatch_us = o.host_dispatch_us, mo.trace_prefill = o.trace_prefill;
+    mo.host_overlap = o.host_overlap;
     mo.missing = o.skip_missing ? models::MissingOps::skip : models::MissingOps::refuse;
     mo.check_pcc = o.numerics != "timing";
     const bool human = !o.common.json_on_stdout();
@@ -77,6 +88,9 @@ int run_one(Options& o) {
         tt::tt_metal::CloseDevice(device);
     }
 
+    // Host dispatch per op of this step (untraced prefill), and the TTFT it is a share of.
+    const double host_us = decode || mo.trace_prefill ? 0.0 : mo.host_dispatch_us;
+    const double step_us = r.ttft_ms * 1e3;
     nlohmann::ordered_json j = {
         {"model", cfg.name},
         {"system", tensim::system_name()},
@@ -95,6 +109,9 @@ int run_one(Options& o) {
         {"ops_per_step", r.ops_per_step},
         {"gap_us", mo.gap_us},
         {"gaps_us", r.gaps_us},
+        {"host_dispatch_us", host_us},
+        {"dispatch_us", r.dispatch_us},
+        {"dispatch_share", decode ? nullptr : nlohmann::ordered_json(r.dispatch_us / step_us)},
         {"device_tokens_per_s_per_user",
          decode ? nlohmann::ordered_json(r.device_tokens_per_s_per_user) : nullptr},
         {"tokens_per_s_per_user",
@@ -109,10 +126,10 @@ int run_one(Options& o) {
         {"wall_s", r.wall_s}};
     if (mo.shape.tp > 1) j["timing"] = models::kTpTimingNote;
     nlohmann::ordered_json ops = nlohmann::ordered_json::array();
-    for (const auto& op : r.groups.front().run.ops) ops.push_back(op_json(op));
+    for (const auto& op : r.groups.front().run.ops) ops.push_back(op_json(op, host_us));
     j["ops"] = ops;
     nlohmann::ordered_json head = nlohmann::ordered_json::array();
-    for (const auto& op : r.head) head.push_back(op_json(op));
+    for (const auto& op : r.head) head.push_back(op_json(op, host_us));
     j["head_ops"] = head;
     o.common.emit_json(j);
     if (!human) return kOk;
@@ -136,6 +153,13 @@ int run_one(Options& o) {
         "{} ops x {:.2f} us gap = {:.1f} us\n",
         r.layers, r.layers_us, r.head_us, r.device_us, r.ops_per_step, mo.gap_us, r.gaps_us);
     std::cout << fmt::format("  gap model: {}\n", models::kGapSource);
+    if (!decode)
+        std::cout << fmt::format(
+            "  host dispatch: {} ops x {:.2f} us, {:.1f} us {}, {:.1f}% of the TTFT ({})\n",
+            r.ops_per_step, host_us, r.dispatch_us,
+            mo.host_overlap ? "waited for (host runs ahead)" : "in series",
+            100 * r.dispatch_us / step_us,
+            mo.trace_prefill ? "prefill traced: none" : models::kHostDispatchSource);
     if (decode)
         std::cout << fmt::format(
             "  device_tokens_per_s_per_user {:.2f}\n  tokens_per_s_per_user "
@@ -174,6 +198,12 @@ void add(CLI::App& cmd) {
     cmd.add_option("--tp", o.tp, "Tensor-parallel chips (2: n300, 8: t3000; models/tp.hpp)");
     cmd.add_option("--gap-us", o.gap_us, "Dispatch gap between two ops, us");
     cmd.add_option("--host-ms", o.host_ms, "Host time added to the time to first token, ms");
+    cmd.add_option("--host-dispatch-us", o.host_dispatch_us,
+                   "Host dispatch of each untraced (prefill) op, us");
+    cmd.add_flag("--trace-prefill", o.trace_prefill,
+                 "Prefill runs from a trace, as decode: no host dispatch per op");
+    cmd.add_flag("--host-overlap", o.host_overlap,
+                 "The host runs ahead of the device: charge only the dispatch it waits for");
     cmd.add_option("--seed", o.seed, "Seed of the random weights and inputs");
     cmd.add_flag("--skip-missing", o.skip_missing,
                  "Run the ops that exist and list the others (timing numerics; a partial layer)");

@@ -6,11 +6,13 @@
 // for every layer it stands for (ModelRun::groups says which). The LM head is the DRAM-sharded
 // matmul over the vocabulary in the splits tt_transformers' LMHead uses; sampling is argmax on
 // device. What is abstracted: the host. Decode runs traced, so between two ops the device waits
-// one dispatch gap (ModelOptions::gap_us, default kDefaultGapUs). The time to first token is what
-// tt_transformers' simple_text_demo.py reports: the prefill of one user with the host in the loop
-// (its inference_prefill wall time over the batch). It adds to the prefill ops and gaps the host's
-// read of the last tile's logits over PCIe (ModelRun::readback_us) and a fixed host time
-// (ModelOptions::host_ms, 0 by default); see docs/llm.md for what is left out.
+// one dispatch gap (ModelOptions::gap_us, default kDefaultGapUs). Prefill is not traced, so each
+// of its ops also waits for the host to dispatch it (ModelOptions::host_dispatch_us, default
+// kHostDispatchUs; ModelRun::dispatch_us). The time to first token is what tt_transformers'
+// simple_text_demo.py reports: the prefill of one user with the host in the loop (its
+// inference_prefill wall time over the batch). It adds to the prefill ops, gaps and host dispatch
+// the host's read of the last tile's logits over PCIe (ModelRun::readback_us) and a fixed host
+// time (ModelOptions::host_ms, 0 by default); see docs/llm.md for what is left out.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -35,6 +37,19 @@ inline constexpr const char* kGapSource =
     "traced op-to-op gap: llms.md 4.5.5 bounds it below 6 us, a Galaxy test budgets 0.6-0.9 us "
     "(llm_layers.md 0, 3.2); tensim takes 3 us per op unless --gap-us says otherwise";
 
+// Host dispatch of one untraced op, in us: the Python thread's time to issue one TT-NN op with
+// its program cached (argument checks, program-cache lookup, runtime-argument update, enqueue).
+// Source: the median "python mean dispatch time" of the 144 single-program ops (C++ dispatch
+// <= 20 us) in tt-metal tests/ttnn/profiling/reference.txt, TT-NN's host-overhead CI reference
+// (ttnn.add 39 us, ttnn.mul 36, ttnn.matmul 29, ttnn.embedding 33, typecast 24, unary ops 23-28).
+// Decode runs traced and does not pay it; tt_transformers runs prefill untraced
+// (llms.md 4.5: "Tracing is used for decode mode, NOT prefill mode"), so every prefill op does.
+inline constexpr double kHostDispatchUs = 27.0;
+inline constexpr const char* kHostDispatchSource =
+    "untraced host dispatch: 27 us per op, the median Python dispatch time of single-program "
+    "TT-NN ops (tt-metal tests/ttnn/profiling/reference.txt); prefill is untraced in "
+    "tt_transformers (llms.md 4.5), decode traced";
+
 // Host reads over PCIe: Gen4 x16, 32 GB/s per direction of which 70-85 % is achievable
 // (shared/reference/wormhole_params.md section 9, from the ISA documentation's PCIe tile); the
 // middle of that range, in GB/s (= bytes per ns).
@@ -46,6 +61,13 @@ struct ModelOptions {
     MissingOps missing = MissingOps::refuse;
     uint32_t seed = 0;
     double gap_us = kDefaultGapUs;
+    // Host dispatch per op of an untraced step (prefill unless trace_prefill), in series with the
+    // device: the device waits for each op's host dispatch (see docs/llm.md for why in series).
+    double host_dispatch_us = kHostDispatchUs;
+    bool trace_prefill = false;  // prefill captured in a trace (no host dispatch), as decode
+    // The alternative: the host runs ahead of the device (an enqueue does not wait for it), so an
+    // op waits only while the host has not issued it yet; only the exposed part is charged.
+    bool host_overlap = false;
     double host_ms = 0;      // added to the time to first token
     bool check_pcc = false;  // of each simulated layer
     // Told before each simulated piece (a layer group, the head): what, index, count.
@@ -69,13 +91,16 @@ struct ModelRun {
     double layers_us = 0, head_us = 0, device_us = 0;  // device kernel time of one step
     uint64_t ops_per_step = 0;                         // device ops dispatched in one step
     double gaps_us = 0;                                // ops_per_step x gap
+    // Host dispatch of the step's untraced ops (ops_per_step x host_dispatch_us; 0 when traced;
+    // with host_overlap the part the device waits for).
+    double dispatch_us = 0;
     // Decode: tokens per second per user from device time only, and with the gaps.
     double device_tokens_per_s_per_user = 0, tokens_per_s_per_user = 0;
     // Prefill: the logits of the prompt's last tile (32 rows x vocabulary, bf16) read to the host
     // (tt_transformers' generator returns only that tile), us.
     double readback_us = 0;
-    // Prefill: time to first token (device + gaps + readback + host_ms) and prompt tokens per
-    // second.
+    // Prefill: time to first token (device + gaps + host dispatch + readback + host_ms) and
+    // prompt tokens per second (device and gaps only).
     double ttft_ms = 0, prefill_tokens_per_s = 0;
     double wall_s = 0;
     bool complete() const { return missing.empty(); }
