@@ -10,9 +10,7 @@
 # Whole directories are installed, so headers, kernels and files added later need no new rule.
 include(CMakePackageConfigHelpers)
 
-install(TARGETS tensim EXPORT tensimTargets
-  LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
-  INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(TARGETS tensim EXPORT tensimTargets LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/sim/arch/ DESTINATION ${CMAKE_INSTALL_DATADIR}/tensim/arch
   FILES_MATCHING PATTERN "*.json")

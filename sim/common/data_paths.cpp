@@ -30,11 +30,11 @@ DataPaths find_paths() {
     if (marker && std::getline(marker, src) && !src.empty()) {
         const fs::path s(src);
         return {normal(s), normal(s / "sim/arch"), normal(s / "models/presets"),
-                normal(s / "include/tensim/kernel_api")};
+                normal(s / "include/tensim/kernel_api"), normal(s / "include")};
     }
-    const fs::path data = lib / TENSIM_LIB_TO_DATA;
+    const fs::path data = lib / TENSIM_LIB_TO_DATA, include = lib / TENSIM_LIB_TO_INCLUDE;
     return {normal(data), normal(data / "arch"), normal(data / "models/presets"),
-            normal(lib / TENSIM_LIB_TO_INCLUDE / "tensim/kernel_api")};
+            normal(include / "tensim/kernel_api"), normal(include)};
 }
 
 }  // namespace
