@@ -4,10 +4,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Not python3-matplotlib: pictures (`--plot` of calibrate and sweep) are optional, and tensim says how
-# to get them when it is missing.
+# pkg-config: SystemC's only package files, and the installed tensim.pc (tests/install). The -dev
+# packages of fmt, spdlog and nlohmann_json are also what an installed tensim's users need
+# (find_package(tensim) finds them). libopenblas-dev: the fp64 host references (dgemm).
+# python3-matplotlib draws the pictures (`--plot`; tensim runs
+# without it and says how to get it); clang-format is CI's format check.
 packages=(g++ cmake make pkg-config libsystemc-dev libfmt-dev libspdlog-dev libcli11-dev nlohmann-json3-dev
-          libgtest-dev libopenblas-dev python3-matplotlib clang-format)  # matplotlib: pictures; clang-format: CI's format check
+          libgtest-dev libopenblas-dev python3-matplotlib clang-format)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <set>
 
+#include "common/data_paths.hpp"
 #include "common/params.hpp"
 
 namespace tensim {
@@ -17,7 +18,7 @@ namespace fs = std::filesystem;
 
 std::string arch_dir() {
     if (const char* d = std::getenv("TENSIM_ARCH_DIR")) return d;
-    return std::string(TENSIM_SOURCE_DIR) + "/sim/arch";
+    return data_paths().arch;
 }
 
 namespace {

@@ -8,7 +8,8 @@
 
 namespace tensim {
 
-// Directory holding the shipped architecture files ($TENSIM_ARCH_DIR, else the source tree's).
+// Directory holding the shipped architecture files ($TENSIM_ARCH_DIR, else the installed or
+// source tree's; common/data_paths.hpp).
 std::string arch_dir();
 // `name_or_file` is a board name ("n150"), a chip name ("wormhole_b0", giving the full Tensix
 // grid), or a path to a JSON file of either kind. `overrides` are `key=value` settings applied

@@ -15,6 +15,7 @@
 #include <set>
 #include <sstream>
 
+#include "common/data_paths.hpp"
 #include "common/error.hpp"
 
 namespace tensim::jit {
@@ -25,12 +26,10 @@ namespace {
 
 std::string source_root() {
     if (const char* h = std::getenv("TT_METAL_HOME")) return h;
-    return TENSIM_SOURCE_DIR;
+    return data_paths().root;
 }
 
-std::string kernel_api_dir() {
-    return std::string(TENSIM_SOURCE_DIR) + "/include/tensim/kernel_api";
-}
+std::string kernel_api_dir() { return data_paths().kernel_api; }
 
 uint64_t fnv1a(const std::string& s, uint64_t h = 1469598103934665603ull) {
     for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
@@ -124,6 +123,48 @@ std::string first_error(const std::string& out) {
         if (std::regex_match(line, m, re))
             return fmt::format("{}:{}: {}", m[1].str(), m[2].str(), m[5].str());
     return "compiler failed";
+}
+
+// The compiler's diagnostics as the kernel's author reads them: "In file included from" lines
+// naming the generated wrapper are dropped (it is tensim's, not theirs), and a long cascade is cut
+// after kMaxDiagnosticLines with a note of where the full text is kept.
+constexpr size_t kMaxDiagnosticLines = 40;
+
+std::string diagnostics(const std::string& out, const fs::path& wrapper, const fs::path& log) {
+    std::istringstream in(out);
+    std::string line, text;
+    size_t kept = 0, dropped = 0;
+    const std::string wrapper_ref = "In file included from " + wrapper.string() + ":";
+    while (std::getline(in, line)) {
+        if (line.rfind(wrapper_ref, 0) == 0 || line == "compilation terminated.") continue;
+        if (kept == kMaxDiagnosticLines) {
+            ++dropped;
+            continue;
+        }
+        text += line + "\n";
+        ++kept;
+    }
+    if (dropped > 0) {
+        std::ofstream(log) << out;
+        text += fmt::format("... {} more lines of diagnostics in {}\n", dropped, log.string());
+    }
+    return text;
+}
+
+// Throws the kernel's compile failure: headline file:line: message, then the diagnostics.
+[[noreturn]] void compile_failed(const KernelBuildSpec& spec, const std::string& out,
+                                 const fs::path& wrapper) {
+    fs::path log = wrapper;
+    log.replace_extension(".log");
+    throw KernelCompileError(fmt::format("kernel {} failed to compile: {}\n{}", spec.display_name,
+                                         first_error(out), diagnostics(out, wrapper, log)));
+}
+
+std::string read_file(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
 }
 
 // The files a preprocessed text was made from, read off its line markers (# 12 "path" ...).
@@ -255,11 +296,16 @@ std::shared_ptr<const KernelBinary> build(const KernelBuildSpec& spec) {
     const fs::path manifest = dir / "kernels" / fmt::format("{:016x}.manifest", spec_key);
     std::string key = manifest_key(manifest);
     if (key.empty() || !fs::exists(dir / "kernels" / (key + ".so"))) {
-        std::string pre;
         const uint64_t started = now_ns();
-        if (run(fmt::format("{} {} -E {}", cxx, flags, quote(src.string())), pre) != 0)
-            throw KernelCompileError(fmt::format("kernel {} failed to compile: {}\n{}",
-                                                 spec.display_name, first_error(pre), pre));
+        // The preprocessed text goes to a file: the command's output is then the diagnostics only.
+        const fs::path pre_file = src.string() + fmt::format(".{}.i", getpid());
+        std::string out;
+        const int status =
+            run(fmt::format("{} {} -E {} -o {}", cxx, flags, quote(src.string()), quote(pre_file)),
+                out);
+        const std::string pre = status == 0 ? read_file(pre_file) : "";
+        fs::remove(pre_file, ec);
+        if (status != 0) compile_failed(spec, out, src);
         key = fmt::format("{:016x}", fnv1a(cxx, fnv1a(flags, fnv1a(pre))));
         write_manifest(manifest, key, pre, started);
     }
@@ -273,8 +319,7 @@ std::shared_ptr<const KernelBinary> build(const KernelBuildSpec& spec) {
         if (run(fmt::format("{} {} {} -o {}", cxx, flags, quote(src.string()), quote(tmp)), out) !=
             0) {
             fs::remove(tmp, ec);
-            throw KernelCompileError(fmt::format("kernel {} failed to compile: {}\n{}",
-                                                 spec.display_name, first_error(out), out));
+            compile_failed(spec, out, src);
         }
         fs::rename(tmp, so);  // atomic: concurrent builds of the same key agree
     }

@@ -49,7 +49,8 @@ private:
 std::shared_ptr<const KernelBinary> build(const KernelBuildSpec& spec);
 
 // TT-Metal's kernel path lookup: as given (absolute or relative to the working directory), then
-// under the root directory ($TT_METAL_HOME, else tensim's source tree), then under each entry of
+// under the root directory ($TT_METAL_HOME, else tensim's data root: the installed share/tensim,
+// or the source tree in a build tree; see common/data_paths.hpp), then under each entry of
 // $TT_METAL_KERNEL_PATH. Throws HostError naming every place it looked.
 std::string resolve_kernel_path(const std::string& path);
 

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "common/data_paths.hpp"
 #include "common/error.hpp"
 
 namespace tensim::models {
@@ -121,7 +122,7 @@ ModelConfig load_config(const std::string& path) {
 
 std::string presets_dir() {
     if (const char* d = std::getenv("TENSIM_MODELS_DIR")) return d;
-    return std::string(TENSIM_SOURCE_DIR) + "/models/presets";
+    return data_paths().presets;
 }
 
 std::vector<std::string> preset_names() {
