@@ -27,7 +27,7 @@ class Params;
 
 struct RiscConfig {
     Cycle noc_cmd_issue_cycles =
-        26;                         // cycles per NoC packet issued; calibrated (noc_latencies.yaml)
+        24;                         // cycles per NoC packet issued; calibrated (noc_latencies.yaml)
     Cycle noc_barrier_cycles = 35;  // cycles to leave a barrier once counters settle; calibrated
     Cycle cb_api_cycles = 10;       // cycles per CB call; inferred (MMIO >= 7 cycles, ISA)
     Cycle semaphore_api_cycles = 10;  // cycles per semaphore call; inferred (L1 load >= 8, ISA)
