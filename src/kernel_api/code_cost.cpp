@@ -110,7 +110,8 @@ void classify(const Insn& in, bool fused_with_next, CodeCounts& c) {
 }  // namespace
 
 std::vector<std::pair<uint64_t, CodeCounts>> parse_disassembly(
-    const std::string& text, const std::vector<std::string>& own_prefixes) {
+    const std::string& text, const std::vector<std::string>& own_prefixes,
+    std::vector<CallSite>* calls) {
     // Gather instructions with their ownership, and the start of each block (the instruction
     // after each call to the trace-pc hook).
     std::vector<uint64_t> addrs;
@@ -189,6 +190,8 @@ std::vector<std::pair<uint64_t, CodeCounts>> parse_disassembly(
         for (size_t i = b; i < insns.size(); ++i) {
             const Insn& x = insns[i];
             if (x.hook) break;
+            if (calls && starts_with(x.mnemonic, "call") && i + 1 < insns.size())
+                calls->push_back({addrs[i + 1], addrs[b], c});
             const bool fused =
                 (starts_with(x.mnemonic, "cmp") || starts_with(x.mnemonic, "test")) &&
                 i + 1 < insns.size() && is_cond_jump(insns[i + 1].mnemonic);
@@ -209,14 +212,19 @@ void analyse_kernel_code(const std::string& so, const std::vector<std::string>& 
     char buf[1 << 16];
     size_t n;
     while ((n = fread(buf, 1, sizeof buf, p.get())) > 0) text.append(buf, n);
-    auto blocks = parse_disassembly(text, own_prefixes);
+    std::vector<CallSite> calls;
+    auto blocks = parse_disassembly(text, own_prefixes, &calls);
     std::string tmp = out + fmt::format(".tmp{}", getpid());
     {
         std::ofstream f(tmp);
-        f << "tensim-code-cost 1\n";
+        f << "tensim-code-cost 2\n";
         for (const auto& [off, c] : blocks)
-            f << fmt::format("{:x} {} {} {} {} {} {}\n", off, c.plain, c.branch, c.mul, c.div,
+            f << fmt::format("b {:x} 0 {} {} {} {} {} {}\n", off, c.plain, c.branch, c.mul, c.div,
                              c.l1_load, c.l1_store);
+        for (const CallSite& k : calls)
+            f << fmt::format("c {:x} {:x} {} {} {} {} {} {}\n", k.return_offset, k.block_offset,
+                             k.before.plain, k.before.branch, k.before.mul, k.before.div,
+                             k.before.l1_load, k.before.l1_store);
     }
     fs::rename(tmp, out);
 }
@@ -228,7 +236,26 @@ struct KernelCode {
     void* handle;
     uintptr_t base;
     std::unordered_map<uint32_t, CodeCounts> blocks;  // by offset from base
+    // Calls inside blocks, by return offset: the block and its instructions before the call.
+    std::unordered_map<uint32_t, std::pair<uint32_t, CodeCounts>> calls;
 };
+
+Cycle cycles_of(const CodeCounts& c, const RiscConfig& cfg) {
+    return c.plain * cfg.code_plain_cycles + c.branch * cfg.code_branch_cycles +
+           c.mul * cfg.code_mul_cycles + c.div * cfg.code_div_cycles +
+           c.l1_load * cfg.code_l1_load_cycles + c.l1_store * cfg.code_l1_store_cycles;
+}
+
+// The block each RISC entered last and what it was charged.
+struct LastBlock {
+    const KernelCode* code = nullptr;
+    uint32_t offset = 0;
+    Cycle charged = 0;
+};
+std::unordered_map<const RiscThread*, LastBlock>& last_blocks() {
+    static std::unordered_map<const RiscThread*, LastBlock> m;
+    return m;
+}
 std::vector<std::unique_ptr<KernelCode>>& registry() {
     static std::vector<std::unique_ptr<KernelCode>> r;
     return r;
@@ -245,21 +272,41 @@ void register_kernel_code(void* handle, const void* entry, const std::string& co
     code->base = reinterpret_cast<uintptr_t>(info.dli_fbase);
     std::ifstream f(costs);
     std::string head;
-    if (!std::getline(f, head) || head != "tensim-code-cost 1") {
+    if (!std::getline(f, head) || head != "tensim-code-cost 2") {
         log::jit().warn("no code counts for a kernel ({}): its code is not timed", costs);
         return;
     }
-    std::string off;
+    std::string kind, off, block;
     unsigned v[6];
-    while (f >> off >> v[0] >> v[1] >> v[2] >> v[3] >> v[4] >> v[5])
-        code->blocks[static_cast<uint32_t>(std::stoul(off, nullptr, 16))] =
-            CodeCounts{uint16_t(v[0]), uint16_t(v[1]), uint16_t(v[2]),
-                       uint16_t(v[3]), uint16_t(v[4]), uint16_t(v[5])};
+    while (f >> kind >> off >> block >> v[0] >> v[1] >> v[2] >> v[3] >> v[4] >> v[5]) {
+        const CodeCounts c{uint16_t(v[0]), uint16_t(v[1]), uint16_t(v[2]),
+                           uint16_t(v[3]), uint16_t(v[4]), uint16_t(v[5])};
+        const auto at = static_cast<uint32_t>(std::stoul(off, nullptr, 16));
+        if (kind == "b")
+            code->blocks[at] = c;
+        else
+            code->calls[at] = {static_cast<uint32_t>(std::stoul(block, nullptr, 16)), c};
+    }
     registry().push_back(std::move(code));
+}
+
+uint64_t code_time_at_call(RiscThread& t, const void* return_address) {
+    const Cycle now = t.now();
+    auto lb = last_blocks().find(&t);
+    if (lb == last_blocks().end() || !lb->second.code) return now;
+    const KernelCode& code = *lb->second.code;
+    const auto ra = reinterpret_cast<uintptr_t>(return_address);
+    auto it = code.calls.find(static_cast<uint32_t>(ra - code.base));
+    if (ra < code.base || it == code.calls.end() || it->second.first != lb->second.offset)
+        return now;
+    const Cycle after = lb->second.charged - cycles_of(it->second.second, t.config());
+    return now >= after ? now - after : now;
 }
 
 void forget_kernel_code(void* handle) {
     auto& r = registry();
+    for (auto& [thread, lb] : last_blocks())
+        if (lb.code && lb.code->handle == handle) lb = LastBlock{};
     for (auto it = r.begin(); it != r.end(); ++it)
         if ((*it)->handle == handle) {
             if (g_last == it->get()) g_last = nullptr;
@@ -297,9 +344,11 @@ extern "C" void __sanitizer_cov_trace_pc() {
         it = best->blocks.find(static_cast<uint32_t>(ra - best->base));
         if (it == best->blocks.end()) return;
     }
-    const kapi::CodeCounts& c = it->second;
-    const RiscConfig& cfg = t->config();
-    t->advance_code(c.plain * cfg.code_plain_cycles + c.branch * cfg.code_branch_cycles +
-                    c.mul * cfg.code_mul_cycles + c.div * cfg.code_div_cycles +
-                    c.l1_load * cfg.code_l1_load_cycles + c.l1_store * cfg.code_l1_store_cycles);
+    const Cycle cycles = kapi::cycles_of(it->second, t->config());
+    t->advance_code(cycles);
+    // Remembered for code_time_at_call; the last thread's entry is kept at hand.
+    static const RiscThread* last_thread = nullptr;
+    static kapi::LastBlock* last = nullptr;
+    if (t != last_thread) last_thread = t, last = &kapi::last_blocks()[t];
+    *last = {kapi::g_last, it->first, cycles};
 }

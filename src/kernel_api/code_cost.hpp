@@ -43,9 +43,31 @@ void analyse_kernel_code(const std::string& so, const std::vector<std::string>& 
 void register_kernel_code(void* handle, const void* entry, const std::string& costs);
 void forget_kernel_code(void* handle);
 
+// A call inside a block: the block's instructions before it. A block is charged whole when it is
+// entered, so an API call in the middle of one sees the block's later code already charged;
+// code_time_at_call takes that back out for calls that report a time (the profiler's markers).
+struct CallSite {
+    uint64_t return_offset = 0;  // of the instruction after the call
+    uint64_t block_offset = 0;
+    CodeCounts before;
+};
+
 // Per-block counts of a disassembly (objdump -d -l --inlines), by offset of the block's first
-// instruction; exposed for tests.
+// instruction, and the calls inside blocks; exposed for tests.
 std::vector<std::pair<uint64_t, CodeCounts>> parse_disassembly(
-    const std::string& text, const std::vector<std::string>& own_prefixes);
+    const std::string& text, const std::vector<std::string>& own_prefixes,
+    std::vector<CallSite>* calls = nullptr);
+
+}  // namespace tensim::kapi
+
+namespace tensim {
+class RiscThread;
+}
+
+namespace tensim::kapi {
+
+// The cycle at which `t`'s kernel made the call returning to `return_address`: its current time
+// less the code of the current block that follows the call.
+uint64_t code_time_at_call(RiscThread& t, const void* return_address);
 
 }  // namespace tensim::kapi

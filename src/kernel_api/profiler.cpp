@@ -7,6 +7,7 @@
 
 #include "common/error.hpp"
 #include "common/trace.hpp"
+#include "kernel_api/code_cost.hpp"
 #include "tensim/kernel_api/tools/profiler/kernel_profiler.hpp"
 #include "tensix/risc_thread.hpp"
 
@@ -43,7 +44,7 @@ RiscThread& self() {
 
 uint64_t profiler_zone_begin(const char* name, const std::source_location& loc, bool& recorded) {
     RiscThread& t = self();
-    const Cycle now = t.now();
+    const Cycle now = code_time_at_call(t, __builtin_return_address(0));
     recorded = RiscThread::profiling() && take_slots(t, 2);
     if (recorded)
         t.add_marker({ProfilerMarker::zone_start, now, 0, name, loc.file_name(), loc.line()});
@@ -54,7 +55,7 @@ void profiler_zone_end(const char* name, uint64_t begin, bool recorded,
                        const std::source_location& loc) {
     RiscThread* t = RiscThread::current();
     if (!t) return;  // a destructor while the kernel unwinds after its thread ended
-    const Cycle now = t->now();
+    const Cycle now = code_time_at_call(*t, __builtin_return_address(0));
     if (recorded)
         t->add_marker({ProfilerMarker::zone_end, now, 0, name, loc.file_name(), loc.line()});
     if (trace::Sink* sink = trace::sink(); sink && sink->wants(t->track()))
@@ -64,8 +65,9 @@ void profiler_zone_end(const char* name, uint64_t begin, bool recorded,
 void profiler_data(const char* name, uint64_t data, bool event, const std::source_location& loc) {
     RiscThread& t = self();
     if (RiscThread::profiling() && take_slots(t, event ? 1 : 2))
-        t.add_marker({event ? ProfilerMarker::ts_event : ProfilerMarker::ts_data, t.now(), data,
-                      name, loc.file_name(), loc.line()});
+        t.add_marker({event ? ProfilerMarker::ts_event : ProfilerMarker::ts_data,
+                      code_time_at_call(t, __builtin_return_address(0)), data, name,
+                      loc.file_name(), loc.line()});
 }
 
 }  // namespace tensim::kapi

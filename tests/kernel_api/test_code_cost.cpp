@@ -192,7 +192,8 @@ inlined by /k/kernel.cpp:5 (_Z11kernel_mainv)
     114d:	jmp    1040 <__sanitizer_cov_trace_pc@plt>
     1152:	cs nopw 0x0(%rax,%rax,1)
 )";
-    auto blocks = tensim::kapi::parse_disassembly(dis, {"/api/"});
+    std::vector<tensim::kapi::CallSite> calls;
+    auto blocks = tensim::kapi::parse_disassembly(dis, {"/api/"}, &calls);
     ASSERT_EQ(blocks.size(), 1u);
     EXPECT_EQ(blocks[0].first, 0x1135u);
     const auto& c = blocks[0].second;
@@ -202,6 +203,13 @@ inlined by /k/kernel.cpp:5 (_Z11kernel_mainv)
     EXPECT_EQ(c.l1_store, 1);  // mov to 0x8(%rsi)
     EXPECT_EQ(c.branch, 1);    // cmp + jne as one compare-and-branch; the API's call left out
     EXPECT_EQ(c.div, 0);
+    // The API call inside the block, with the block's code before it (all but cmp + jne).
+    ASSERT_EQ(calls.size(), 1u);
+    EXPECT_EQ(calls[0].return_offset, 0x1147u);
+    EXPECT_EQ(calls[0].block_offset, 0x1135u);
+    EXPECT_EQ(calls[0].before.plain, c.plain);
+    EXPECT_EQ(calls[0].before.l1_load, c.l1_load);
+    EXPECT_EQ(calls[0].before.branch, 0);
 }
 
 }  // namespace
