@@ -14,6 +14,7 @@
 #include "common/error.hpp"
 #include "common/log.hpp"
 #include "tensix/risc_thread.hpp"
+#include "tensix/tensix_core.hpp"
 
 namespace tensim::kapi {
 
@@ -322,7 +323,9 @@ void forget_kernel_code(void* handle) {
 extern "C" void __sanitizer_cov_trace_pc() {
     using namespace tensim;
     RiscThread* t = RiscThread::current();
-    if (!t || !t->running()) return;
+    // ERISC kernels' code is not counted: the eth section's fitted command and polling costs
+    // (eth.cmd_issue_cycles, eth.poll_cycles) already include it.
+    if (!t || !t->running() || t->core().is_eth()) return;
     const auto ra = reinterpret_cast<uintptr_t>(__builtin_return_address(0));
     kapi::KernelCode* code = kapi::g_last;
     if (!code || ra < code->base || code->blocks.empty()) {
