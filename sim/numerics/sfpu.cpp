@@ -310,6 +310,16 @@ float op_hardsigmoid(float x, const SfpuArgs&, bool) {
     if (std::isnan(x)) return x;
     return f32(std::clamp(d(x) / 6.0 + 0.5, 0.0, 1.0));
 }
+// softplus(x) = (1/beta) ln(1 + exp(beta x)) where beta x < threshold, else x; beta, 1/beta and
+// the threshold are fp32 bits in param, param1 and param2 (tt-llk's calculate_softplus takes the
+// reciprocal from the caller instead of dividing). Both modes are exact here: silicon evaluates a
+// degree-8 polynomial in |beta x| whose error tensim does not model.
+float op_softplus(float x, const SfpuArgs& a, bool) {
+    const double beta = from_bits(a.param), beta_recip = from_bits(a.param1);
+    const double t = f32(beta * d(x));
+    if (!(t < from_bits(a.param2))) return x;
+    return f32(beta_recip * (t > 0 ? t + std::log1p(std::exp(-t)) : std::log1p(std::exp(t))));
+}
 float op_floor(float x, const SfpuArgs&, bool) { return std::floor(x); }
 float op_ceil(float x, const SfpuArgs&, bool) { return std::ceil(x); }
 
@@ -395,6 +405,7 @@ constexpr OpInfo kOps[] = {
     ROW(hardsigmoid, {C(8), C(8), INF(8)}),
     ROW(floor, {C(9), C(9), INF(9)}),
     ROW(ceil, {C(9), C(9), INF(9)}),
+    ROW(softplus, {C(30), C(30), INF(30) " (beta multiply, |t|, degree-8 Horner, tail, select)"}),
 };
 
 #undef INF
@@ -403,7 +414,8 @@ constexpr OpInfo kOps[] = {
 #undef ROW
 
 constexpr std::size_t kNumOps = std::size(kOps);
-static_assert(kNumOps == static_cast<std::size_t>(SfpuOp::ceil) + 1, "one table row per SfpuOp");
+static_assert(kNumOps == static_cast<std::size_t>(SfpuOp::softplus) + 1,
+              "one table row per SfpuOp");
 
 constexpr bool table_in_enum_order() {
     for (std::size_t i = 0; i < kNumOps; ++i)

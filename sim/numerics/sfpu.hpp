@@ -25,6 +25,7 @@ using SfpuOp = abi::SfpuOp;
 struct SfpuArgs {
     float scalar = 0;
     uint32_t param = 0;
+    uint32_t param1 = 0, param2 = 0;  // softplus: fp32 bits of 1/beta and of the threshold
 };
 
 // Applies `op` to one fp32 lane value as the SFPU would; `approx` selects approximate mode.

@@ -117,6 +117,10 @@ public:
     void dst_commit(RiscThread& t);
     void dst_wait(RiscThread& t);
     void dst_release(RiscThread& t);
+    // Whether math holds its half (acquired, not committed) / pack holds its (waited, not
+    // released).
+    bool math_holds_dst() const { return m_half[m_math_half] == Half::math; }
+    bool pack_holds_dst() const { return m_half[m_pack_half] == Half::pack; }
     // Dst tile `idst` of the half this thread (math or pack) owns; KernelError when not owned or
     // beyond capacity. `written` tracks tiles written since the half was acquired.
     numerics::Tile& dst(RiscThread& t, uint32_t idst, bool& written);

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <bit>
 #include <cmath>
 #include <limits>
 
@@ -45,6 +46,7 @@ bool Sfpu::needs_own_init(abi::SfpuOp op) {
         case O::acos:
         case O::atan:
         case O::elu:
+        case O::softplus:
             return true;
         default:
             return false;
@@ -60,10 +62,11 @@ void Sfpu::reset() {
     m_site = {};
 }
 
-void Sfpu::init(abi::SfpuOp op, const InitSite& site) {
+void Sfpu::init(abi::SfpuOp op, const InitSite& site, uint32_t init_param) {
     m_kind = Kind::unary;
     m_unary = op;
     m_site = site;
+    m_init_param = init_param;
 }
 
 void Sfpu::init_scalar_ops(const InitSite& site) {
@@ -93,6 +96,14 @@ std::string Sfpu::describe() const {
 
 void Sfpu::unary(RiscThread& t, abi::SfpuOp op, uint32_t idst, float scalar, uint32_t param,
                  bool approx, const SrcLoc& loc) {
+    numerics::SfpuArgs args;
+    args.scalar = scalar;
+    args.param = param;
+    unary(t, op, idst, args, approx, loc);
+}
+
+void Sfpu::unary(RiscThread& t, abi::SfpuOp op, uint32_t idst, numerics::SfpuArgs args, bool approx,
+                 const SrcLoc& loc) {
     ComputeEngine& e = m_engine;
     using O = abi::SfpuOp;
     const bool scalar_op = op == O::add_scalar || op == O::sub_scalar || op == O::mul_scalar ||
@@ -112,9 +123,10 @@ void Sfpu::unary(RiscThread& t, abi::SfpuOp op, uint32_t idst, float scalar, uin
         if (!own && needs_own_init(op)) {
             d.fill(std::numeric_limits<float>::quiet_NaN());
         } else {
-            numerics::SfpuArgs args;
-            args.scalar = scalar;
-            args.param = param;
+            if (op == O::exp && args.param == kExpInitScale) {
+                args.scalar = std::bit_cast<float>(m_init_param);
+                args.param = 1;
+            }
             numerics::sfpu_unary_tile(op, d.data(), args, e.faithful() && approx);
             if (e.faithful())
                 for (float& v : d) v = numerics::round_to_dst(v, e.fp32_dst());
@@ -124,7 +136,9 @@ void Sfpu::unary(RiscThread& t, abi::SfpuOp op, uint32_t idst, float scalar, uin
 }
 
 void Sfpu::binary(RiscThread& t, abi::SfpuBinaryOp op, uint32_t idst0, uint32_t idst1,
-                  uint32_t odst, const SrcLoc& loc) {
+                  uint32_t odst, const SrcLoc& loc, int vector_mode) {
+    // VectorMode (tt-metal's llk params helpers): R = faces 0 and 1, C = faces 0 and 2, RC = all.
+    const bool rows_only = vector_mode == 1, cols_only = vector_mode == 2;
     ComputeEngine& e = m_engine;
     const bool own = m_kind == Kind::binary && m_binary == op;
     if (!own && init_check_enabled())
@@ -138,12 +152,16 @@ void Sfpu::binary(RiscThread& t, abi::SfpuBinaryOp op, uint32_t idst0, uint32_t 
     numerics::Tile& o = e.dst(t, odst, wo);
     if (e.computes()) {
         const bool poison = !own && needs_own_init(op);
-        for (uint32_t i = 0; i < 1024; ++i)
+        for (uint32_t i = 0; i < 1024; ++i) {
+            const uint32_t face = i / 256;  // Tile storage is face-major (numerics::tile_index)
+            if ((rows_only && face >= 2) || (cols_only && (face & 1))) continue;
             o[i] = poison ? std::numeric_limits<float>::quiet_NaN()
                           : numerics::round_to_dst(numerics::sfpu_binary(op, x[i], y[i]),
                                                    e.fp32_dst());
+        }
     }
-    e.run(t, ComputeEngine::Unit::sfpu, e.sfpu_binary_cycles(op));
+    const Cycle cycles = e.sfpu_binary_cycles(op);
+    e.run(t, ComputeEngine::Unit::sfpu, rows_only || cols_only ? cycles / 2 : cycles);
 }
 
 }  // namespace tensim

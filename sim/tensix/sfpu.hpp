@@ -8,6 +8,7 @@
 #pragma once
 #include <cstdint>
 
+#include "numerics/sfpu.hpp"
 #include "tensim/kernel_api/tensim_abi.h"
 #include "tensix/init_state.hpp"
 
@@ -22,7 +23,9 @@ public:
     void reset();  // nothing programmed
 
     // ---- init calls (TRISC1) ----
-    void init(abi::SfpuOp op, const InitSite& site);
+    // `init_param`: what the init programs beyond the op (exp: the fp32 bits of the scale that
+    // exp_tile_init<approx, scale> folds into the fast path's constants).
+    void init(abi::SfpuOp op, const InitSite& site, uint32_t init_param = 0x3F800000);
     void init_binary(abi::SfpuBinaryOp op, const InitSite& site);
     // binop_with_scalar_tile_init: one init for the *_unary_tile scalar ops.
     void init_scalar_ops(const InitSite& site);
@@ -32,8 +35,15 @@ public:
     // passes (an exponent, or the fp32 bits of a threshold or slope).
     void unary(RiscThread& t, abi::SfpuOp op, uint32_t idst, float scalar, uint32_t param,
                bool approx, const SrcLoc& loc);
+    // The same with every operand (softplus's three); exp with args.param == kExpInitScale takes
+    // its scale from the init (the fast approximate path) instead of the call.
+    void unary(RiscThread& t, abi::SfpuOp op, uint32_t idst, numerics::SfpuArgs args, bool approx,
+               const SrcLoc& loc);
+    static constexpr uint32_t kExpInitScale = 2;
+    // `vector_mode` (TT-Metalium's VectorMode: R = faces 0-1, C = faces 0 and 2, RC = all) picks
+    // the faces written; the others keep odst's values. Two faces take half the time.
     void binary(RiscThread& t, abi::SfpuBinaryOp op, uint32_t idst0, uint32_t idst1, uint32_t odst,
-                const SrcLoc& loc);
+                const SrcLoc& loc, int vector_mode = 4);
 
     // Whether the op's init programs constants that its kernel depends on (TT-Metal's
     // *_init functions beyond the common SFPU config).
@@ -48,6 +58,7 @@ private:
     abi::SfpuOp m_unary = abi::SfpuOp::exp;
     abi::SfpuBinaryOp m_binary = abi::SfpuBinaryOp::add;
     InitSite m_site;
+    uint32_t m_init_param = 0x3F800000;
 };
 
 }  // namespace tensim

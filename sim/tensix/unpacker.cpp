@@ -197,7 +197,9 @@ void Unpacker::dest_reuse(RiscThread& t, CbTile x, bool into_srca, const SrcLoc&
 
 void Unpacker::matmul(RiscThread& t, std::span<const CbTile> in1, std::span<const CbTile> in0,
                       bool transpose, const char* op, const SrcLoc& loc) {
-    check_mode(t, op, loc, {UnpackMode::matmul, transpose ? 1 : 0, BroadcastType::NONE});
+    // The transpose is the init's (llk_unpack_AB_matmul_init); the op's argument, where the API
+    // still has one, only asks the check to confirm that the init set it.
+    check_mode(t, op, loc, {UnpackMode::matmul, transpose ? 1 : -1, BroadcastType::NONE});
     fill(t, in1, in0, op, loc);
 }
 

@@ -64,6 +64,11 @@ void sfpu_init(abi::SfpuOp op, const char* call, const Loc& loc) {
     engine(t).sfpu().init(op, init_site(call, loc));
 }
 
+void sfpu_init_param(abi::SfpuOp op, uint32_t param, const char* call, const Loc& loc) {
+    RiscThread& t = self();
+    engine(t).sfpu().init(op, init_site(call, loc), param);
+}
+
 void sfpu_init_scalar_ops(const char* call, const Loc& loc) {
     RiscThread& t = self();
     engine(t).sfpu().init_scalar_ops(init_site(call, loc));
@@ -154,10 +159,20 @@ void sfpu_unary(abi::SfpuOp op, uint32_t idst, float scalar, uint32_t param, boo
     engine(t).sfpu().unary(t, op, idst, scalar, param, approx, loc);
 }
 
-void sfpu_binary(abi::SfpuBinaryOp op, uint32_t idst0, uint32_t idst1, uint32_t odst,
+void sfpu_unary3(abi::SfpuOp op, uint32_t idst, uint32_t p0, uint32_t p1, uint32_t p2, bool approx,
                  const Loc& loc) {
     RiscThread& t = self();
-    engine(t).sfpu().binary(t, op, idst0, idst1, odst, loc);
+    numerics::SfpuArgs args;
+    args.param = p0;
+    args.param1 = p1;
+    args.param2 = p2;
+    engine(t).sfpu().unary(t, op, idst, args, approx, loc);
+}
+
+void sfpu_binary(abi::SfpuBinaryOp op, uint32_t idst0, uint32_t idst1, uint32_t odst,
+                 const Loc& loc, int vector_mode) {
+    RiscThread& t = self();
+    engine(t).sfpu().binary(t, op, idst0, idst1, odst, loc, vector_mode);
 }
 
 // The Dst handshake calls are API calls the TRISC issues and then waits on.
@@ -183,6 +198,18 @@ void dst_release(const Loc&) {
     RiscThread& t = self();
     compute_api_call();
     engine(t).dst_release(t);
+}
+
+void dst_section_done(const Loc&) {
+    RiscThread& t = self();
+    compute_api_call();
+    ComputeEngine& e = engine(t);
+    if (t.risc() == Risc::TRISC1 ? e.math_holds_dst() : e.pack_holds_dst()) {
+        if (t.risc() == Risc::TRISC1)
+            e.dst_commit(t);
+        else
+            e.dst_release(t);
+    }
 }
 
 // ---- pack (TRISC2) ------------------------------------------------------------------------------

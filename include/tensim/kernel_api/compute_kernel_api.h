@@ -118,9 +118,11 @@ ALWI void acquire_dst(TENSIM_LOC) {
     MATH((tk::dst_acquire(loc)));
     PACK((tk::dst_wait(loc)));
 }
+// Deprecated on silicon: each thread ends the section it holds; after tile_regs_commit /
+// tile_regs_release it holds none and the call does nothing (silicon accepts that too).
 ALWI void release_dst(TENSIM_LOC) {
-    MATH((tk::dst_commit(loc)));
-    PACK((tk::dst_release(loc)));
+    MATH((tk::dst_section_done(loc)));
+    PACK((tk::dst_section_done(loc)));
 }
 
 // ---- initialisation: each thread's part sets its engine's state ---------------------------------
@@ -178,6 +180,15 @@ ALWI void compute_kernel_hw_startup(uint32_t icb0, uint32_t icb1, uint32_t ocb, 
 ALWI void compute_kernel_hw_startup(uint32_t icb0, uint32_t ocb, TENSIM_LOC) {
     compute_kernel_hw_startup(icb0, icb0, ocb, loc);
 }
+// [N] Reverse: SrcA takes icb1's format and SrcB icb0's, as matmul unpacks them.
+enum class SrcOrder : uint8_t { Default, Reverse };
+template <SrcOrder order>
+ALWI void compute_kernel_hw_startup(uint32_t icb0, uint32_t icb1, uint32_t ocb, TENSIM_LOC) {
+    if constexpr (order == SrcOrder::Reverse)
+        compute_kernel_hw_startup(icb1, icb0, ocb, loc);
+    else
+        compute_kernel_hw_startup(icb0, icb1, ocb, loc);
+}
 ALWI void unary_op_init_common(uint32_t icb, uint32_t ocb = 16, TENSIM_LOC) {
     tk::compute_api_call();
     tensim_unpack_formats(icb, icb, "unary_op_init_common", loc);
@@ -189,43 +200,6 @@ ALWI void init_sfpu(uint32_t icb, uint32_t ocb, TENSIM_LOC) {
     tensim_unpack_formats(icb, icb, "init_sfpu", loc);
     tensim_datacopy_init(false, BroadcastType::NONE, "init_sfpu", loc);
     tensim_pack_format(ocb, "init_sfpu", loc);
-}
-// Matmul unpacks in1 into SrcA and in0 into SrcB.
-ALWI void mm_init(uint32_t in0, uint32_t in1, uint32_t out = 16, uint32_t transpose = 0,
-                  TENSIM_LOC) {
-    tk::compute_api_call();
-    tensim_unpack_formats(in1, in0, "mm_init", loc);
-    tensim_matmul_init(transpose != 0, "mm_init", loc);
-    tensim_pack_format(out, "mm_init", loc);
-}
-ALWI void mm_init_short(uint32_t, uint32_t, uint32_t transpose = 0, TENSIM_LOC) {
-    tk::compute_api_call();
-    tensim_matmul_init(transpose != 0, "mm_init_short", loc);
-}
-ALWI void mm_init_short_with_dt(uint32_t, [[maybe_unused]] uint32_t in1, uint32_t,
-                                uint32_t transpose = 0, TENSIM_LOC) {
-    tk::compute_api_call();
-    UNPACK((tk::unpack_configure(0, in1, "mm_init_short_with_dt", loc)));
-    tensim_matmul_init(transpose != 0, "mm_init_short_with_dt", loc);
-}
-ALWI void mm_block_init(uint32_t in0, uint32_t in1, uint32_t out = 16, uint32_t transpose = 0,
-                        uint32_t = 1, uint32_t = 1, uint32_t = 1, TENSIM_LOC) {
-    tk::compute_api_call();
-    tensim_unpack_formats(in1, in0, "mm_block_init", loc);
-    tensim_matmul_init(transpose != 0, "mm_block_init", loc);
-    tensim_pack_format(out, "mm_block_init", loc);
-}
-ALWI void mm_block_init_short(uint32_t, uint32_t, uint32_t transpose = 0, uint32_t = 1,
-                              uint32_t = 1, uint32_t = 1, TENSIM_LOC) {
-    tk::compute_api_call();
-    tensim_matmul_init(transpose != 0, "mm_block_init_short", loc);
-}
-ALWI void mm_block_init_short_with_dt(uint32_t, [[maybe_unused]] uint32_t in1, uint32_t,
-                                      uint32_t transpose = 0, uint32_t = 1, uint32_t = 1,
-                                      uint32_t = 1, TENSIM_LOC) {
-    tk::compute_api_call();
-    UNPACK((tk::unpack_configure(0, in1, "mm_block_init_short_with_dt", loc)));
-    tensim_matmul_init(transpose != 0, "mm_block_init_short_with_dt", loc);
 }
 ALWI void reconfig_data_format(uint32_t srca_new, uint32_t srcb_new, TENSIM_LOC) {
     tk::compute_api_call();
@@ -263,6 +237,13 @@ ALWI void pack_reconfig_l1_acc([[maybe_unused]] uint32_t l1_acc_en) {
 ALWI void copy_tile_init(uint32_t = 0, TENSIM_LOC) {
     tk::compute_api_call();
     tensim_datacopy_init(false, BroadcastType::NONE, "copy_tile_init", loc);
+}
+// [N] copy_init: SrcA takes the CB's format (llk's state_configure), then the datacopy init.
+ALWI void copy_init([[maybe_unused]] uint32_t cbid, uint32_t transpose = 0, uint32_t = 0,
+                    TENSIM_LOC) {
+    tk::compute_api_call();
+    UNPACK((tk::unpack_configure(0, cbid, "copy_init", loc)));
+    tensim_datacopy_init(transpose != 0, BroadcastType::NONE, "copy_init", loc);
 }
 ALWI void copy_tile_to_dst_init_short(uint32_t = 0, uint32_t transpose = 0, TENSIM_LOC) {
     UNPACK((tk::compute_api_call()));
@@ -363,34 +344,6 @@ ALWI void pack_untilize_init(uint32_t icb, uint32_t ocb, TENSIM_LOC) {
     tensim_pack_format(ocb, "pack_untilize_init", loc);
 }
 ALWI void pack_untilize_uninit(uint32_t = 16) { tk::compute_api_call(); }
-ALWI void tensim_reduce_init([[maybe_unused]] PoolType type, [[maybe_unused]] ReduceDim dim,
-                             const char* call, const tk::Loc& loc) {
-    tensim_unpack_mode(UnpackMode::reduce, false, BroadcastType::NONE, call, loc);
-    MATH((tk::math_init_reduce(type, dim, call, loc)));
-}
-// [L]: a full init (formats too).
-template <bool at_start, PoolType reduce_type = REDUCE_OP, ReduceDim reduce_dim = REDUCE_DIM>
-ALWI void reduce_init(uint32_t icb, uint32_t icb_scaler, uint32_t ocb, TENSIM_LOC) {
-    tk::compute_api_call();
-    tensim_unpack_formats(icb, icb_scaler, "reduce_init", loc);
-    tensim_reduce_init(reduce_type, reduce_dim, "reduce_init", loc);
-    tensim_pack_format(ocb, "reduce_init", loc);
-}
-// [T]/[N]: formats come from compute_kernel_hw_startup.
-template <PoolType reduce_type, ReduceDim reduce_dim, bool enforce_fp32_accumulation = false>
-ALWI void reduce_init(uint32_t, uint32_t, uint32_t, TENSIM_LOC) {
-    tk::compute_api_call();
-    tensim_reduce_init(reduce_type, reduce_dim, "reduce_init", loc);
-}
-template <bool at_start = false, PoolType reduce_type = REDUCE_OP,
-          ReduceDim reduce_dim = REDUCE_DIM>
-ALWI void reduce_init_delta(uint32_t = 16, uint32_t = 0, uint32_t = 2, TENSIM_LOC) {
-    tk::compute_api_call();
-    tensim_reduce_init(reduce_type, reduce_dim, "reduce_init_delta", loc);
-}
-ALWI void reduce_revert_delta(uint32_t = 16) { tk::compute_api_call(); }
-ALWI void reduce_uninit(uint32_t = 0) { tk::compute_api_call(); }
-
 // ---- moving tiles -------------------------------------------------------------------------------
 ALWI void copy_tile(uint32_t in_cb_id, uint32_t in_tile_index, uint32_t dst_tile_index,
                     TENSIM_LOC) {
@@ -517,43 +470,10 @@ ALWI void unary_bcast(uint32_t icb, uint32_t in_tile_index, uint32_t dst_tile_in
     MATH((tk::fpu_datacopy(bcast_type, dst_tile_index, "unary_bcast", loc)));
 }
 
-// ---- matmul: Dst[idst] += in0 x in1 -------------------------------------------------------------
-ALWI void matmul_tiles(uint32_t in0_cb_id, uint32_t in1_cb_id, uint32_t in0_tile_index,
-                       uint32_t in1_tile_index, uint32_t idst, const uint32_t transpose = 0,
-                       TENSIM_LOC) {
-    // in1 goes to SrcA, in0 to SrcB (MVMUL: Dst += SrcB x SrcA).
-    [[maybe_unused]] CbTile a{in1_cb_id, in1_tile_index}, b{in0_cb_id, in0_tile_index};
-    UNPACK((tk::unpack_matmul(&a, 1, &b, 1, transpose != 0, "matmul_tiles", loc)));
-    MATH((tk::fpu_matmul(idst, 1, 1, "matmul_tiles", loc)));
-}
-ALWI void matmul_block(uint32_t in0_cb_id, uint32_t in1_cb_id, uint32_t in0_tile_index,
-                       uint32_t in1_tile_index, uint32_t idst, const uint32_t transpose,
-                       uint32_t ct_dim, uint32_t rt_dim, uint32_t kt_dim, TENSIM_LOC) {
-    // One K step of an rt_dim x ct_dim block: in0 rows stride kt_dim in its CB, in1 columns are
-    // adjacent.
-    if (ct_dim > 16 || rt_dim > 16 || ct_dim * rt_dim == 0)
-        tk::kernel_fail("matmul_block: ct_dim and rt_dim must be 1..16 (the block must fit Dst)",
-                        loc);
-    [[maybe_unused]] CbTile a[16], b[16];
-    for (uint32_t c = 0; c < ct_dim && c < 16; ++c) a[c] = CbTile{in1_cb_id, in1_tile_index + c};
-    for (uint32_t r = 0; r < rt_dim && r < 16; ++r)
-        b[r] = CbTile{in0_cb_id, in0_tile_index + r * kt_dim};
-    UNPACK((tk::unpack_matmul(a, ct_dim, b, rt_dim, transpose != 0, "matmul_block", loc)));
-    MATH((tk::fpu_matmul(idst, rt_dim, ct_dim, "matmul_block", loc)));
-}
-
-// ---- reduce: operand A reduced along a dimension, times the scaler tile's first element ---------
-template <PoolType reduce_type = REDUCE_OP, ReduceDim reduce_dim = REDUCE_DIM,
-          bool enforce_fp32_accumulation = false>
-ALWI void reduce_tile(uint32_t icb, uint32_t icb_scaler, uint32_t itile, uint32_t itile_scaler,
-                      uint32_t idst, TENSIM_LOC) {
-    UNPACK((tk::unpack_reduce(CbTile{icb, itile}, CbTile{icb_scaler, itile_scaler}, loc)));
-    MATH((tk::fpu_reduce(reduce_type, reduce_dim, idst, loc)));
-}
-
 }  // namespace ckernel
 
 #include "compute_layout_api.h"
+#include "compute_matmul_reduce_api.h"
 #include "compute_sfpu_api.h"
 
 using namespace ckernel;

@@ -41,14 +41,31 @@ TENSIM_SFPU(negative_tile, neg)
 TENSIM_SFPU(log1p_tile, log1p)
 TENSIM_SFPU(erf_tile, erf)
 #undef TENSIM_SFPU
-template <bool approx = false>
+// ---- exp: TT-Metalium's exp.h -------------------------------------------------------------------
+// exp_tile<approx, scale_en, input_clamping, iterations>(idst, vector_mode, scale): the input is
+// scaled first (TT-NN's SDPA folds 1/sqrt(d) in this way). Where the scale comes from follows
+// tt-llk: the approximate (fast, LOADMACRO) paths fold exp_tile_init's template `scale` (fp32 bits)
+// into their constant A at the init and ignore the call's; the precise path multiplies by the
+// call's `scale` (bf16 bits, 0x3F80 = 1.0) when scale_en.
+enum class InputClamping : uint8_t { ClampToNegative = 1, None = 0 };
+template <bool approx = false, uint32_t scale = 0x3F800000,
+          InputClamping input_clamping = InputClamping::ClampToNegative>
 ALWI void exp_tile_init(TENSIM_LOC) {
-    tensim_sfpu_init(SfpuOp::exp, "exp_tile_init", loc);
+    tk::compute_api_call();
+    MATH((tk::sfpu_init_param(SfpuOp::exp, scale, "exp_tile_init", loc)));
 }
-// scale_en: the input is multiplied by `scale` (bf16 bits) first (TT-NN's SDPA folds its
-// 1/sqrt(d) in this way).
-template <bool approx = false, bool fast_and_approx = true, bool scale_en = false, bool = false>
-ALWI void exp_tile(uint32_t idst, int = 0, uint16_t scale = 0x3F80, TENSIM_LOC) {
+template <bool approx = false, bool scale_en = false,
+          InputClamping input_clamping = InputClamping::ClampToNegative, int iterations = 8>
+ALWI void exp_tile(uint32_t idst, int = VectorMode::RC, uint16_t scale = 0x3F80, TENSIM_LOC) {
+    [[maybe_unused]] const float s = tensim_bits_to_float(uint32_t(scale) << 16);
+    [[maybe_unused]] constexpr uint32_t how = approx ? 2u : scale_en ? 1u : 0u;
+    MATH((tk::sfpu_unary(SfpuOp::exp, idst, s, how, approx, loc)));
+}
+// The earlier signature exp_tile<approx, fast_and_approx, scale_en, skip_positive_check,
+// iterations>: told apart by its third argument, a bool; the call's scale applies.
+template <bool approx, bool fast_and_approx, bool scale_en, bool skip_positive_check = false,
+          int iterations = 8>
+ALWI void exp_tile(uint32_t idst, int = VectorMode::RC, uint16_t scale = 0x3F80, TENSIM_LOC) {
     [[maybe_unused]] const float s = tensim_bits_to_float(uint32_t(scale) << 16);
     MATH((tk::sfpu_unary(SfpuOp::exp, idst, scale_en ? s : 0.0f, scale_en ? 1u : 0u, approx, loc)));
 }
@@ -145,8 +162,43 @@ TENSIM_SFPU_BINARY(lt_binary_tile, lt)
 TENSIM_SFPU_BINARY(gt_binary_tile, gt)
 TENSIM_SFPU_BINARY(le_binary_tile, le)
 TENSIM_SFPU_BINARY(ge_binary_tile, ge)
-TENSIM_SFPU_BINARY(binary_max_tile, max)
-TENSIM_SFPU_BINARY(binary_min_tile, min)
 #undef TENSIM_SFPU_BINARY
+
+// ---- binary_max_min.h: odst = max/min(idst0, idst1) on the faces vector_mode names ------------
+#define TENSIM_SFPU_MAX_MIN(name, op)                                                    \
+    ALWI void name##_init(TENSIM_LOC) {                                                  \
+        tk::compute_api_call();                                                          \
+        MATH((tk::sfpu_init_binary(SfpuBinaryOp::op, #name "_init", loc)));              \
+    }                                                                                    \
+    ALWI void name(uint32_t idst0, uint32_t idst1, uint32_t odst,                        \
+                   int vector_mode = VectorMode::RC, TENSIM_LOC) {                       \
+        MATH((tk::sfpu_binary(SfpuBinaryOp::op, idst0, idst1, odst, loc, vector_mode))); \
+    }                                                                                    \
+    ALWI void name(uint32_t idst0, uint32_t idst1, TENSIM_LOC) {                         \
+        MATH((tk::sfpu_binary(SfpuBinaryOp::op, idst0, idst1, idst0, loc)));             \
+    }
+TENSIM_SFPU_MAX_MIN(binary_max_tile, max)
+TENSIM_SFPU_MAX_MIN(binary_min_tile, min)
+#undef TENSIM_SFPU_MAX_MIN
+
+// max_tile (compute_kernel_api.h): Dst[idst0] = max(Dst[idst0], Dst[idst0 + 1]). tt-llk's
+// _calculate_max_ reads its second operand one tile further on (dst_reg[32]) and ignores idst1;
+// tensim does the same.
+ALWI void max_tile_init(TENSIM_LOC) {
+    tk::compute_api_call();
+    MATH((tk::sfpu_init_binary(SfpuBinaryOp::max, "max_tile_init", loc)));
+}
+ALWI void max_tile(uint32_t idst0, uint32_t, int vector_mode = VectorMode::RC, TENSIM_LOC) {
+    MATH((tk::sfpu_binary(SfpuBinaryOp::max, idst0, idst0 + 1, idst0, loc, vector_mode)));
+}
+
+// ---- softplus.h: (1/beta) ln(1 + exp(beta x)) below the threshold, x above (fp32 bits each) ---
+ALWI void softplus_tile_init(TENSIM_LOC) {
+    tensim_sfpu_init(SfpuOp::softplus, "softplus_tile_init", loc);
+}
+ALWI void softplus_tile(uint32_t idst, uint32_t beta, uint32_t beta_reciprocal, uint32_t threshold,
+                        TENSIM_LOC) {
+    MATH((tk::sfpu_unary3(SfpuOp::softplus, idst, beta, beta_reciprocal, threshold, APPROX, loc)));
+}
 
 }  // namespace ckernel

@@ -243,7 +243,7 @@ enum class SfpuOp : uint8_t {
     abs, square, power, sign, exp2, expm1, sin, cos, tan,
     ltz, gtz, lez, gez, eqz, nez,
     add_scalar, sub_scalar, mul_scalar, div_scalar, rsub_scalar, fill, neg,
-    log1p, erf, erfc, asin, acos, atan, elu, hardsigmoid, floor, ceil,
+    log1p, erf, erfc, asin, acos, atan, elu, hardsigmoid, floor, ceil, softplus,
 };
 // clang-format on
 

@@ -25,6 +25,9 @@ void math_init_eltwise(abi::EltwiseBinaryType op, abi::BroadcastType bcast, bool
 void math_init_matmul(const char* call, const Loc& loc);
 void math_init_reduce(abi::PoolType pool, abi::ReduceDim dim, const char* call, const Loc& loc);
 void sfpu_init(abi::SfpuOp op, const char* call, const Loc& loc);
+// An init that programs a constant with the op (exp_tile_init<approx, scale>: the scale's fp32
+// bits).
+void sfpu_init_param(abi::SfpuOp op, uint32_t param, const char* call, const Loc& loc);
 void sfpu_init_scalar_ops(const char* call, const Loc& loc);
 void sfpu_init_binary(abi::SfpuBinaryOp op, const char* call, const Loc& loc);
 // Packer (TRISC2).
@@ -53,12 +56,19 @@ void fpu_datacopy(abi::BroadcastType bcast, uint32_t idst, const char* op, const
 void fpu_reduce(abi::PoolType pool, abi::ReduceDim dim, uint32_t idst, const Loc& loc);
 void sfpu_unary(abi::SfpuOp op, uint32_t idst, float scalar, uint32_t param, bool approx,
                 const Loc& loc);
-void sfpu_binary(abi::SfpuBinaryOp op, uint32_t idst0, uint32_t idst1, uint32_t odst,
+// Three uint32 operands (softplus: fp32 bits of beta, 1/beta, threshold).
+void sfpu_unary3(abi::SfpuOp op, uint32_t idst, uint32_t p0, uint32_t p1, uint32_t p2, bool approx,
                  const Loc& loc);
+// vector_mode: TT-Metalium's VectorMode value (R 1, C 2, RC 4).
+void sfpu_binary(abi::SfpuBinaryOp op, uint32_t idst0, uint32_t idst1, uint32_t odst,
+                 const Loc& loc, int vector_mode = 4);
 void dst_acquire(const Loc& loc);
 void dst_commit(const Loc& loc);
 void dst_wait(const Loc& loc);
 void dst_release(const Loc& loc);
+// release_dst (deprecated on silicon): each thread ends the section it holds; a thread holding
+// none (the kernel already ran tile_regs_commit / tile_regs_release) does nothing.
+void dst_section_done(const Loc& loc);
 
 // ---- pack (TRISC2): Dst tiles into a CB ---------------------------------------------------------
 void pack_tile(uint32_t idst, uint32_t cb, uint32_t index, bool out_of_order, const Loc& loc);

@@ -222,7 +222,7 @@ TEST(SfpuUnary, EverySweptOpIsCovered) {
     const std::set<SfpuOp> by_hand = {SfpuOp::relu_max,   SfpuOp::relu_min,   SfpuOp::leaky_relu,
                                       SfpuOp::power,      SfpuOp::add_scalar, SfpuOp::sub_scalar,
                                       SfpuOp::mul_scalar, SfpuOp::div_scalar, SfpuOp::rsub_scalar,
-                                      SfpuOp::fill};
+                                      SfpuOp::fill,       SfpuOp::softplus};
     for (SfpuOp op : all_sfpu_ops())
         EXPECT_TRUE(swept.count(op) || by_hand.count(op)) << sfpu_op_name(op) << " is not tested";
 }
@@ -379,6 +379,14 @@ TEST(SfpuUnary, ParameterisedOps) {
     // fill: the scalar, whatever the input.
     EXPECT_EQ(run(SfpuOp::fill, 123.0f, {-2.5f, 0}), -2.5f);
     EXPECT_EQ(run(SfpuOp::fill, kNaN, {7.0f, 0}), 7.0f);
+    // softplus(x; beta, 1/beta, threshold) = ln(1 + e^(beta x)) / beta below the threshold, x
+    // above it (tt-llk's calculate_softplus; the host passes 1/beta).
+    const SfpuArgs sp{0, bits(2.0f), bits(0.5f), bits(20.0f)};
+    for (float x : {-30.0f, -1.5f, 0.0f, 0.75f, 9.5f})
+        EXPECT_NEAR(run(SfpuOp::softplus, x, sp), std::log1p(std::exp(2.0 * x)) / 2.0,
+                    1e-6 * (1 + std::abs(x)))
+            << x;
+    EXPECT_EQ(run(SfpuOp::softplus, 10.5f, sp), 10.5f);  // beta x = 21 >= 20: the identity
     // None of these change in approximate mode.
     for (SfpuOp op : {SfpuOp::relu_max, SfpuOp::relu_min, SfpuOp::leaky_relu, SfpuOp::power,
                       SfpuOp::add_scalar, SfpuOp::sub_scalar, SfpuOp::mul_scalar,
