@@ -2,3 +2,4 @@
 #pragma once
 
 #include <tensim/host/data_format.hpp>
+#include <tt_stl/assert.hpp>  // TT-Metalium's headers make TT_FATAL / TT_THROW visible

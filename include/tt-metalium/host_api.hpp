@@ -13,3 +13,19 @@
 #include <tensim/host/tensim.hpp>
 #include <tensim/host/tensor_accessor_args.hpp>
 #include <tensim/host/types.hpp>
+// The standard headers TT-Metalium's host_api.hpp brings in through its own includes.
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <numeric>
+#include <optional>
+#include <random>
+#include <string>
+#include <tt-metalium/tt_align.hpp>
+#include <tt_stl/assert.hpp>  // TT-Metalium's headers make TT_FATAL / TT_THROW visible

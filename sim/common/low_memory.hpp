@@ -3,7 +3,8 @@
 // A kernel gets L1 addresses from the API (get_write_ptr, get_semaphore, ...) as uint32_t and
 // dereferences them; tensim makes that work by placing every core's L1 at a host address below
 // 4 GiB. A system maps all its cores' L1 as one LowMemory (sim/system/system.cpp), so a 32-chip
-// Galaxy (3.1 GiB of L1) fits in the one contiguous hole the process has there.
+// Galaxy (3.1 GiB of L1) fits in the one contiguous hole the process has there. The mapping is a
+// shared memfd, so one core's L1 can also be viewed at its plain offsets (sim/tensix/l1_view.hpp).
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -34,11 +35,17 @@ public:
     LowMemory& operator=(const LowMemory&) = delete;
     uint8_t* data() const { return m_data; }
     size_t size() const { return m_size; }
+    int fd() const { return m_fd; }       // the memfd behind the mapping (offset 0 = data())
     void release() { m_data = nullptr; }  // leave the mapping (objects that point into it leak)
 
 private:
     uint8_t* m_data = nullptr;
     size_t m_size = 0;
+    int m_fd = -1;
 };
+
+// The LowMemory holding host address `p` (its memfd and the file offset of `p`); false when none
+// does. Async-signal-safe: the L1 view's fault handler calls it.
+bool low_memory_file_of(const void* p, int* fd, uint64_t* offset);
 
 }  // namespace tensim

@@ -52,7 +52,9 @@ const char* wait_kind_name(WaitInfo::Kind k) {
 }
 
 RiscThread::RiscThread(TensixCore& core, Risc risc, const RiscConfig& cfg)
-    : m_core(core), m_risc(risc), m_cfg(cfg) {}
+    : m_core(core), m_risc(risc), m_cfg(cfg) {
+    l1_view::install();
+}
 
 // The firmware process starts at the RISC's first launch, not with the chip: a Galaxy has 10752
 // RISCs and a collective uses a few hundred, and creating (then unmapping) a SystemC stack per
@@ -96,6 +98,7 @@ uint32_t RiscThread::runtime_arg_offset(uint32_t idx, bool common, const char* f
 void RiscThread::launch(KernelLaunch launch, std::function<void()> on_done) {
     if (m_running) throw InternalError(where() + ": launched while running");
     m_launch = std::move(launch);
+    m_view = {m_core.l1(), m_core.l1_size(), &m_escape};
     m_on_done = std::move(on_done);
     m_launch_pending = true;
     m_running = true;
@@ -132,8 +135,10 @@ void RiscThread::sync() {
     Cycle c = m_local;
     m_local = 0;
     m_busy += c;
+    l1_view::leave();
     sc_core::wait(m_core.clock().to_time(c));
     g_current = this;
+    l1_view::enter(&m_view);
     if (m_abort) throw KernelAbort{};
 }
 
@@ -148,8 +153,10 @@ void RiscThread::wait_until(const std::function<bool()>& pred, const WaitInfo& w
         ~Clear() { t.m_wait_pred = nullptr, t.m_wait = WaitInfo{}; }
     } clear{*this};
     while (!pred()) {
+        l1_view::leave();
         sc_core::wait(m_wake);
         g_current = this;
+        l1_view::enter(&m_view);
         if (m_abort) throw KernelAbort{};
     }
     const Cycle now = m_core.clock().now();
@@ -185,6 +192,17 @@ std::string RiscThread::where(const char* file, uint32_t line) const {
     return s;
 }
 
+// The kernel's entry, with the escape a touch outside its L1 unwinds to (l1_view.hpp). A frame
+// of its own, with no locals, so nothing here can be clobbered by the long jump.
+void RiscThread::run_entry() {
+    if (sigsetjmp(m_escape, 1) != 0)
+        throw KernelError(fmt::format(
+            "{}: kernel dereferenced address 0x{:x}, outside this core's L1 (0x{:x} B; plain L1 "
+            "addresses are pointers into the kernel's own core's L1)",
+            where(), l1_view::fault_address(), m_core.l1_size()));
+    m_launch.entry();
+}
+
 void RiscThread::firmware() {
     for (;;) {
         while (!m_launch_pending && !m_shutdown) sc_core::wait(m_launch_ev);
@@ -194,12 +212,13 @@ void RiscThread::firmware() {
         }
         m_launch_pending = false;
         g_current = this;
+        l1_view::enter(&m_view);
         m_start = m_core.clock().now();
         m_local = m_cfg.kernel_start_cycles;
         Cycle kernel_end = 0;
         try {
             if (m_abort) throw KernelAbort{};
-            m_launch.entry();
+            run_entry();
             kernel_end = now();
             // The program is not over until this kernel's NoC traffic has landed.
             wait_until([this] { return noc_idle(); }, WaitInfo{WaitInfo::other});
@@ -235,6 +254,7 @@ void RiscThread::firmware() {
                        m_launch.kernel_name.substr(m_launch.kernel_name.find_last_of('/') + 1),
                        m_start, m_end, m_launch.kernel_name);
         m_running = false;
+        l1_view::leave();
         if (g_current == this) g_current = nullptr;
         if (m_on_done) m_on_done();
     }

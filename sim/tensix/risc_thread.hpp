@@ -19,6 +19,7 @@
 #include "common/clock.hpp"
 #include "common/trace.hpp"
 #include "tensim/kernel_api/tensim_abi.h"
+#include "tensix/l1_view.hpp"
 
 namespace tensim {
 
@@ -247,6 +248,9 @@ private:
     std::vector<ProfilerMarker> m_markers;
     std::exception_ptr m_error;
     std::string m_dprint;
+    void run_entry();
+    sigjmp_buf m_escape;      // a kernel's touch outside its L1 unwinds here (l1_view.hpp)
+    l1_view::Owner m_view{};  // this core's L1 as the plain-address view maps it
 };
 
 }  // namespace tensim

@@ -111,14 +111,24 @@ std::vector<uint32_t> pack_bfloat16_vec_into_uint32_vec(const std::vector<bfloat
     return out;
 }
 
-std::vector<bfloat16> unpack_uint32_vec_into_bfloat16_vec(const std::vector<uint32_t>& data) {
+std::vector<bfloat16> unpack_uint32_vec_into_bfloat16_vec(
+    const std::vector<uint32_t>& data, const std::function<bfloat16(const bfloat16&)>& transform) {
     std::vector<bfloat16> out;
     out.reserve(data.size() * 2);
     for (uint32_t word : data) {
         auto [lo, hi] = unpack_two_bfloat16_from_uint32(word);
-        out.push_back(lo);
-        out.push_back(hi);
+        out.push_back(transform ? transform(lo) : lo);
+        out.push_back(transform ? transform(hi) : hi);
     }
+    return out;
+}
+
+std::vector<bfloat16> create_identity_matrix(int rows, int cols, int num_ones) {
+    if (rows < 0 || cols < 0 || num_ones < 0 || num_ones > std::min(rows, cols))
+        throw std::invalid_argument("create_identity_matrix: num_ones exceeds the matrix");
+    std::vector<bfloat16> out(static_cast<size_t>(rows) * static_cast<size_t>(cols),
+                              bfloat16(0.0f));
+    for (int i = 0; i < num_ones; ++i) out[static_cast<size_t>(i) * cols + i] = bfloat16(1.0f);
     return out;
 }
 

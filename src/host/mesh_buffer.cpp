@@ -127,7 +127,24 @@ MeshBuffer::MeshBuffer(Token, const MeshBufferConfig& config, const DeviceLocalB
                      .size = m_local_size,
                      .page_size = local.page_size,
                      .buffer_type = local.buffer_type};
-    if (address) {
+    if (const auto& spec = local.sharding_args.shard_spec()) {
+        // Sharded over each chip's cores. Every chip allocates the same way, so the addresses
+        // agree; a chip whose allocator differs is refused rather than given another address.
+        if (address)
+            throw HostError("MeshBuffer::create: an address with sharding_args is not supported");
+        for (IDevice* d : mesh_device->get_devices()) {
+            m_buffers.push_back(CreateBuffer(tt::tt_metal::ShardedBufferConfig{
+                d, m_local_size, local.page_size, local.buffer_type,
+                local.sharding_args.buffer_layout(), *spec}));
+            if (m_buffers.back()->address() != m_buffers.front()->address())
+                throw HostError(fmt::format(
+                    "MeshBuffer::create: the sharded buffer lands at 0x{:x} on chip {} but 0x{:x} "
+                    "on chip {}: the chips' allocators differ",
+                    m_buffers.back()->address(), d->id(), m_buffers.front()->address(),
+                    mesh_device->get_devices().front()->id()));
+        }
+        m_address = m_buffers.front()->address();
+    } else if (address) {
         for (IDevice* d : mesh_device->get_devices()) {
             cfg.device = d;
             m_buffers.push_back(CreateBuffer(cfg, *address));
@@ -310,11 +327,14 @@ void read_chip(MeshCommandQueue& cq, MeshBuffer& b, const MeshCoordinate& c, voi
 void write_mesh_buffer(MeshCommandQueue& cq, const std::shared_ptr<MeshBuffer>& buffer,
                        const void* src, size_t bytes) {
     MeshBuffer& b = checked(cq, buffer, "EnqueueWriteMeshBuffer");
-    if (bytes < b.size())
-        throw HostError(
-            fmt::format("EnqueueWriteMeshBuffer: host data holds {} B but the buffer "
-                        "is {} B",
-                        bytes, b.size()));
+    // TT-Metal (at 9231910) copies the buffer's size from the host pointer whatever the vector
+    // holds, reading past a short vector; tensim copies the vector and zeros the rest.
+    std::vector<uint8_t> padded;
+    if (bytes < b.size()) {
+        padded.assign(b.size(), 0);
+        std::memcpy(padded.data(), src, bytes);
+        src = padded.data();
+    }
     if (b.global_layout() == MeshBufferLayout::REPLICATED) {
         for (const auto& c : MeshCoordinateRange(cq.device()->shape())) write_chip(cq, b, c, src);
         return;

@@ -159,8 +159,8 @@ TEST(MeshBuffer, MisuseIsAHostError) {
     auto mesh = MeshDevice::create_unit_mesh(0);
     MeshCommandQueue& cq = mesh->mesh_command_queue();
     auto buf = make_buffer(mesh.get(), 2 * kTileBytes, kTileBytes, BufferType::DRAM);
-    std::vector<uint32_t> too_small(kTileBytes / 4);
-    EXPECT_THROW(EnqueueWriteMeshBuffer(cq, buf, too_small), HostError);
+    // A host vector shorter than the buffer is not misuse: tt-metal writes from its data()
+    // (tests/host/test_metalium_names.cpp checks what tensim writes).
     EXPECT_THROW(
         WriteShard(cq, buf, std::vector<uint32_t>(2 * kTileBytes / 4), MeshCoordinate(0, 1)),
         HostError);

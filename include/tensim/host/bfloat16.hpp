@@ -194,7 +194,12 @@ uint32_t pack_two_bfloat16_into_uint32(std::pair<bfloat16, bfloat16> two_bfloats
 std::pair<bfloat16, bfloat16> unpack_two_bfloat16_from_uint32(uint32_t uint32_data);
 // Throws std::invalid_argument for an odd number of elements.
 std::vector<uint32_t> pack_bfloat16_vec_into_uint32_vec(const std::vector<bfloat16>& data);
-std::vector<bfloat16> unpack_uint32_vec_into_bfloat16_vec(const std::vector<uint32_t>& data);
+// `transform` is applied to each unpacked value (TT-Metalium's optional second argument).
+std::vector<bfloat16> unpack_uint32_vec_into_bfloat16_vec(
+    const std::vector<uint32_t>& data,
+    const std::function<bfloat16(const bfloat16&)>& transform = {});
+// rows x cols zeros, with ones on the diagonal of the first num_ones rows.
+std::vector<bfloat16> create_identity_matrix(int rows, int cols, int num_ones);
 
 // True when a and b agree to n significant figures: |a - b| is at most half a unit in the n-th
 // significant digit of the larger magnitude.

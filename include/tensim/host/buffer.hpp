@@ -131,4 +131,22 @@ std::shared_ptr<Buffer> CreateBuffer(const InterleavedBufferConfig& config, Devi
 std::shared_ptr<Buffer> CreateBuffer(const ShardedBufferConfig& config);
 void DeallocateBuffer(Buffer& buffer);
 
+// How a device-local buffer is sharded over cores (TT-Metalium BufferShardingArgs); none means
+// interleaved.
+class BufferShardingArgs {
+public:
+    BufferShardingArgs() = default;
+    BufferShardingArgs(std::nullopt_t) {}
+    BufferShardingArgs(const ShardSpecBuffer& spec, TensorMemoryLayout layout)
+        : m_spec(spec), m_layout(layout) {}
+    BufferShardingArgs(const std::optional<ShardSpecBuffer>& spec, TensorMemoryLayout layout)
+        : m_spec(spec), m_layout(layout) {}
+    const std::optional<ShardSpecBuffer>& shard_spec() const { return m_spec; }
+    TensorMemoryLayout buffer_layout() const { return m_layout; }
+
+private:
+    std::optional<ShardSpecBuffer> m_spec;
+    TensorMemoryLayout m_layout = TensorMemoryLayout::INTERLEAVED;
+};
+
 }  // namespace tt::tt_metal

@@ -3,6 +3,8 @@
 // CoreRangeSet, corerange_to_cores, grid_to_cores).
 #pragma once
 
+#include <fmt/format.h>
+
 #include <compare>
 #include <cstddef>
 #include <cstdint>
@@ -179,5 +181,29 @@ struct std::hash<CoreRange> {
     std::size_t operator()(const CoreRange& r) const noexcept {
         const std::hash<tt_xy_pair> h;
         return h(r.start_coord) ^ (h(r.end_coord) * 0xff51afd7ed558ccdull + 0x632be59bd9b4e019ull);
+    }
+};
+
+// fmt::format("{}", core) as TT-Metalium's core_coord.hpp allows (it includes fmt): the same text
+// as str(). Including this header also brings fmt, as TT-Metalium's does.
+template <>
+struct fmt::formatter<tt_xy_pair> : fmt::formatter<std::string_view> {
+    template <typename Context>
+    auto format(const tt_xy_pair& v, Context& ctx) const {
+        return fmt::formatter<std::string_view>::format(v.str(), ctx);
+    }
+};
+template <>
+struct fmt::formatter<CoreRange> : fmt::formatter<std::string_view> {
+    template <typename Context>
+    auto format(const CoreRange& v, Context& ctx) const {
+        return fmt::formatter<std::string_view>::format(v.str(), ctx);
+    }
+};
+template <>
+struct fmt::formatter<CoreRangeSet> : fmt::formatter<std::string_view> {
+    template <typename Context>
+    auto format(const CoreRangeSet& v, Context& ctx) const {
+        return fmt::formatter<std::string_view>::format(v.str(), ctx);
     }
 };

@@ -11,6 +11,7 @@
 #include <variant>
 #include <vector>
 
+#include "tensim/host/allocator.hpp"
 #include "tensim/host/buffer.hpp"
 #include "tensim/host/program.hpp"
 #include "tensim/host/types.hpp"
@@ -60,7 +61,11 @@ public:
     // The chip and logical Ethernet core at the other end of this core's link.
     virtual std::tuple<chip_id_t, CoreCoord> get_connected_ethernet_core(CoreCoord eth_core) const;
 
+    // The device's allocator as TT-Metalium shows it (alignments); made at the first call.
+    const std::unique_ptr<Allocator>& allocator() const;
+
 private:
+    mutable std::unique_ptr<Allocator> m_allocator;
     // tensim's side of the device: reached only inside the library (host, ops and bench through
     // tensim::host::impl_of); programs and tools see the device through the API above.
     friend tensim::host::DeviceImpl& tensim::host::impl_of(IDevice& device);

@@ -174,7 +174,9 @@ private:
 struct DeviceLocalBufferConfig {
     DeviceAddr page_size = 0;
     BufferType buffer_type = BufferType::DRAM;
+    BufferShardingArgs sharding_args;
     std::optional<bool> bottom_up;  // allocation direction; tensim's allocator chooses its own
+    std::optional<SubDeviceId> sub_device_id;  // accepted; tensim has one sub-device
 };
 
 // The same buffer of `size` bytes on every device of the mesh.

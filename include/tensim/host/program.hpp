@@ -44,10 +44,16 @@ public:
     Program(const Program&) = delete;
     Program& operator=(const Program&) = delete;
 
+    // A user tag for the program's runs (TT-Metalium: the device profiler's run id); tensim keeps
+    // it for the caller and the profiler.
+    void set_runtime_id(uint64_t id) { m_runtime_id = id; }
+    uint64_t get_runtime_id() const { return m_runtime_id; }
+
 private:
     // What the program holds until it is launched, reached by the library only.
     friend tensim::host::ProgramImpl& tensim::host::impl_of(const Program& program);
     std::unique_ptr<tensim::host::ProgramImpl> m_impl;
+    uint64_t m_runtime_id = 0;
 };
 
 using CoreSpec = std::variant<CoreCoord, CoreRange, CoreRangeSet>;

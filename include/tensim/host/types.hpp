@@ -1,7 +1,10 @@
 // Small host-side enums and aliases of TT-Metalium (buffer_types.hpp, kernel_types.hpp,
 // base_types.hpp, circular_buffer_constants.h), in the namespaces TT-Metalium puts them.
 #pragma once
+#include <fmt/format.h>
+
 #include <cstdint>
+#include <string_view>
 
 #include "tensim/host/core_coord.hpp"
 #include "tensim/host/data_format.hpp"
@@ -41,6 +44,40 @@ enum class Eth { SENDER = 0, RECEIVER = 1, IDLE = 2 };
 
 struct DispatchCoreConfig {};
 
+// A sub-device of a device's cores (TT-Metalium sub_device_types.hpp); tensim has one, id 0.
+struct SubDeviceId {
+    uint8_t id = 0;
+    bool operator==(const SubDeviceId&) const = default;
+};
+
 }  // namespace tt::tt_metal
 
 // TT-Metalium keeps MathFidelity and UnpackToDestMode global; they come from data_format.hpp.
+
+// fmt::format("{}", layout) prints the enumerator's name, as TT-Metalium's reflection does.
+namespace tensim::host {
+std::string_view enum_name(tt::tt_metal::TensorMemoryLayout v);
+std::string_view enum_name(tt::tt_metal::BufferType v);
+std::string_view enum_name(tt::tt_metal::ShardOrientation v);
+}  // namespace tensim::host
+template <>
+struct fmt::formatter<tt::tt_metal::TensorMemoryLayout> : fmt::formatter<std::string_view> {
+    template <typename Context>
+    auto format(tt::tt_metal::TensorMemoryLayout v, Context& ctx) const {
+        return fmt::formatter<std::string_view>::format(tensim::host::enum_name(v), ctx);
+    }
+};
+template <>
+struct fmt::formatter<tt::tt_metal::BufferType> : fmt::formatter<std::string_view> {
+    template <typename Context>
+    auto format(tt::tt_metal::BufferType v, Context& ctx) const {
+        return fmt::formatter<std::string_view>::format(tensim::host::enum_name(v), ctx);
+    }
+};
+template <>
+struct fmt::formatter<tt::tt_metal::ShardOrientation> : fmt::formatter<std::string_view> {
+    template <typename Context>
+    auto format(tt::tt_metal::ShardOrientation v, Context& ctx) const {
+        return fmt::formatter<std::string_view>::format(tensim::host::enum_name(v), ctx);
+    }
+};

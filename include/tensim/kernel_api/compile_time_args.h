@@ -30,6 +30,10 @@ constexpr uint32_t named_compile_time_arg(std::string_view name) {
 }
 }  // namespace tensim::kapi
 
+// TT-Metal's kernels also index the arguments directly (`kernel_compile_time_args[i]`); with no
+// arguments the array is empty (a GNU extension the kernel build accepts).
+constexpr uint32_t kernel_compile_time_args[] = {KERNEL_COMPILE_TIME_ARGS};
+
 #define get_compile_time_arg_val(i) (::tensim::kapi::compile_time_arg(i))
 // [N]: DataMovementConfig/ComputeConfig named_compile_args.
 constexpr uint32_t get_named_compile_time_arg_val(std::string_view name) {

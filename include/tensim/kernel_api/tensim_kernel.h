@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <source_location>
 
+#include "hostdevcommon/kernel_structs.h"  // tt::CB, tt::CBIndex, as TT-Metal kernels see them
 #include "tensim_abi.h"
 
 #define tt_l1_ptr

@@ -132,3 +132,6 @@ private:
 #else
 #define DPRINT_PACK(x)
 #endif
+
+// Tile slices (TSLICE, SliceRange) come with dprint.h, as in TT-Metal.
+#include "dprint_tile.h"

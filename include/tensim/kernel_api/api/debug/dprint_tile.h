@@ -1,0 +1,3 @@
+// TT-Metalium [N] include path for DPRINT tile slices.
+#pragma once
+#include "../../debug/dprint_tile.h"

@@ -1,0 +1,3 @@
+// Forwarding header: TT-Metalium <tt-metalium/assert.hpp> -> <tt_stl/assert.hpp>.
+#pragma once
+#include <tt_stl/assert.hpp>
