@@ -146,4 +146,8 @@ void Sfpu::binary(RiscThread& t, abi::SfpuBinaryOp op, uint32_t idst0, uint32_t 
     e.run(t, ComputeEngine::Unit::sfpu, e.sfpu_binary_cycles(op));
 }
 
+void Sfpu::sfpi(RiscThread& t, const abi::SfpiCounts& counts) {
+    m_engine.run(t, ComputeEngine::Unit::sfpu, m_engine.config().sfpi.cycles(counts));
+}
+
 }  // namespace tensim

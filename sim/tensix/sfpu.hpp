@@ -9,6 +9,7 @@
 #include <cstdint>
 
 #include "tensim/kernel_api/tensim_abi.h"
+#include "tensim/kernel_api/tensim_sfpi.h"
 #include "tensix/init_state.hpp"
 
 namespace tensim {
@@ -34,6 +35,8 @@ public:
                bool approx, const SrcLoc& loc);
     void binary(RiscThread& t, abi::SfpuBinaryOp op, uint32_t idst0, uint32_t idst1, uint32_t odst,
                 const SrcLoc& loc);
+    // A kernel's own SFPI code (sfpi.h): the instructions it issued, priced per class.
+    void sfpi(RiscThread& t, const abi::SfpiCounts& counts);
 
     // Whether the op's init programs constants that its kernel depends on (TT-Metal's
     // *_init functions beyond the common SFPU config).

@@ -557,3 +557,7 @@ ALWI void reduce_tile(uint32_t icb, uint32_t icb_scaler, uint32_t itile, uint32_
 #include "compute_sfpu_api.h"
 
 using namespace ckernel;
+
+#if defined(TRISC_MATH)
+#include "ckernel_sfpu.h"  // SFPI and the LLK SFPU helpers, as tt-metal's math build sees them
+#endif
