@@ -164,4 +164,8 @@ void Sfpu::binary(RiscThread& t, abi::SfpuBinaryOp op, uint32_t idst0, uint32_t 
     e.run(t, ComputeEngine::Unit::sfpu, rows_only || cols_only ? cycles / 2 : cycles);
 }
 
+void Sfpu::sfpi(RiscThread& t, const abi::SfpiCounts& counts) {
+    m_engine.run(t, ComputeEngine::Unit::sfpu, m_engine.config().sfpi.cycles(counts));
+}
+
 }  // namespace tensim

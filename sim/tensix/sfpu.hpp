@@ -10,6 +10,7 @@
 
 #include "numerics/sfpu.hpp"
 #include "tensim/kernel_api/tensim_abi.h"
+#include "tensim/kernel_api/tensim_sfpi.h"
 #include "tensix/init_state.hpp"
 
 namespace tensim {
@@ -44,6 +45,8 @@ public:
     // the faces written; the others keep odst's values. Two faces take half the time.
     void binary(RiscThread& t, abi::SfpuBinaryOp op, uint32_t idst0, uint32_t idst1, uint32_t odst,
                 const SrcLoc& loc, int vector_mode = 4);
+    // A kernel's own SFPI code (sfpi.h): the instructions it issued, priced per class.
+    void sfpi(RiscThread& t, const abi::SfpiCounts& counts);
 
     // Whether the op's init programs constants that its kernel depends on (TT-Metal's
     // *_init functions beyond the common SFPU config).

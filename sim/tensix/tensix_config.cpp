@@ -95,6 +95,12 @@ void ComputeEngineConfig::load_sfpu(Params& sp) {
     // One key per SFPU operation: cycles per tile {approx, precise}. An operation the file does
     // not list costs numerics::sfpu_default_cost.
     for (const std::string& name : sp.keys()) {
+        if (name == "sfpi") {  // per-instruction costs of kernels' own SFPI code
+            Params s = sp.child("sfpi");
+            sfpi.load(s);
+            s.finish();
+            continue;
+        }
         auto op = numerics::parse_sfpu_op(name);
         sp.require(op.has_value(), "", "unknown SFPU operation '" + name + "'");
         std::array<Cycle, 2> cycles{};

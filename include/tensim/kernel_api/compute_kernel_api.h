@@ -477,3 +477,7 @@ ALWI void unary_bcast(uint32_t icb, uint32_t in_tile_index, uint32_t dst_tile_in
 #include "compute_sfpu_api.h"
 
 using namespace ckernel;
+
+#if defined(TRISC_MATH)
+#include "ckernel_sfpu.h"  // SFPI and the LLK SFPU helpers, as tt-metal's math build sees them
+#endif
