@@ -337,9 +337,12 @@ TEST_F(RunOutputs, TraceKeepsTheChosenCoresAndStopsAtTheCap) {
         if (e["ph"] == "X") {
             const double begin = e["ts"].get<double>() * 1000,
                          end = begin + e["dur"].get<double>() * 1000;
+            ++zones;
+            // A NoC transfer is kept when it overlaps the window; its two markers sit at its
+            // send and arrival, one of which may lie outside.
+            if (e["cat"] == "noc" && e["dur"].get<double>() == 0) continue;
             EXPECT_GE(end + 1, double(o.trace_from_cycle)) << e.dump();
             EXPECT_LE(begin - 1, double(o.trace_to_cycle)) << e.dump();
-            ++zones;
         }
     EXPECT_GT(zones, 0u);
 
