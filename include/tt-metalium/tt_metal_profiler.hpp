@@ -1,3 +1,0 @@
-// Forwarding header: TT-Metalium <tt-metalium/tt_metal_profiler.hpp> -> tensim.
-#pragma once
-#include <tensim/host/profiler.hpp>
