@@ -51,8 +51,8 @@ struct ComputeEngineConfig {
     Cycle pack_l1_acc_cycles_per_write = 2;  // cycles per 16 B written (ISA Packers)
     Cycle trisc_api_cycles = 4;              // cycles per compute API call, inferred
     std::map<numerics::SfpuOp, std::array<Cycle, 2>> sfpu_cycles;  // per op: {approx, precise}
-    SfpiCosts sfpi;  // per SFPI instruction class ("sfpu"."sfpi")
-    void load(Params& compute_section);                            // tensix_config.cpp
+    SfpiCosts sfpi;                      // per SFPI instruction class ("sfpu"."sfpi")
+    void load(Params& compute_section);  // tensix_config.cpp
     void load_sfpu(Params& sfpu_section);
     bool operator==(const ComputeEngineConfig&) const = default;
 };
