@@ -8,6 +8,7 @@
 #include <tensim/host/data_format.hpp>
 #include <tensim/host/device.hpp>
 #include <tensim/host/kernel_config.hpp>
+#include <tensim/host/profiler.hpp>
 #include <tensim/host/program.hpp>
 #include <tensim/host/tensim.hpp>
 #include <tensim/host/tensor_accessor_args.hpp>

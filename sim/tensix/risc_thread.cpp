@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cstdlib>
+
 #include "common/error.hpp"
 #include "tensix/l1_map.hpp"
 #include "tensix/tensix_core.hpp"
@@ -21,6 +23,24 @@ const char* risc_name(Risc r) {
 }
 
 RiscThread* RiscThread::current() { return g_current; }
+
+namespace {
+bool& profiling_flag() {
+    static bool on = [] {
+        const char* e = std::getenv("TT_METAL_DEVICE_PROFILER");
+        return e && *e && std::string(e) != "0";
+    }();
+    return on;
+}
+}  // namespace
+
+bool RiscThread::profiling() { return profiling_flag(); }
+void RiscThread::set_profiling(bool on) { profiling_flag() = on; }
+
+const char* profiler_marker_type_name(ProfilerMarker::Type t) {
+    static const char* names[] = {"ZONE_START", "ZONE_END", "TS_DATA", "TS_EVENT"};
+    return names[t];
+}
 
 const char* wait_kind_name(WaitInfo::Kind k) {
     static const char* names[] = {"none",       "cb_reserve",    "cb_wait",   "semaphore",
@@ -88,6 +108,7 @@ void RiscThread::launch(KernelLaunch launch, std::function<void()> on_done) {
     m_cmd_bufs[0] = m_cmd_bufs[1] = NocCmdBufs{};  // firmware's noc_init at each launch
     m_stall.fill(0);
     m_busy = 0;
+    m_code = 0;
     if (!m_spawned) spawn();
     m_launch_ev.notify(sc_core::SC_ZERO_TIME);
 }
@@ -200,9 +221,11 @@ void RiscThread::firmware() {
         l1_view::enter(&m_view);
         m_start = m_core.clock().now();
         m_local = m_cfg.kernel_start_cycles;
+        Cycle kernel_end = 0;
         try {
             if (m_abort) throw KernelAbort{};
             run_entry();
+            kernel_end = now();
             // The program is not over until this kernel's NoC traffic has landed.
             wait_until([this] { return noc_idle(); }, WaitInfo{WaitInfo::other});
         } catch (const KernelAbort&) {
@@ -220,6 +243,18 @@ void RiscThread::firmware() {
         m_local = 0;
         m_wait = WaitInfo{};
         m_end = m_core.clock().now();
+        if (profiling() && kernel_end) {
+            // The firmware's own zones, as tt-metal's firmware records them around each launch.
+            const std::string risc = m_core.is_eth()          ? "ERISC"
+                                     : m_risc >= Risc::TRISC0 ? "TRISC"
+                                                              : risc_name(m_risc);
+            const Cycle k0 = m_start + m_cfg.kernel_start_cycles;
+            const std::string& f = m_launch.kernel_name;
+            add_marker({ProfilerMarker::zone_start, m_start, 0, risc + "-FW", f, 0});
+            add_marker({ProfilerMarker::zone_start, k0, 0, risc + "-KERNEL", f, 0});
+            add_marker({ProfilerMarker::zone_end, kernel_end, 0, risc + "-KERNEL", f, 0});
+            add_marker({ProfilerMarker::zone_end, m_end, 0, risc + "-FW", f, 0});
+        }
         if (trace::Sink* sink = trace::sink(); sink && sink->wants(track()))
             sink->zone(track(),
                        m_launch.kernel_name.substr(m_launch.kernel_name.find_last_of('/') + 1),

@@ -1,8 +1,10 @@
 // One baby RISC-V of a Tensix core, as a persistent firmware thread: it waits for a launch, runs
 // the kernel's native code, reports done. Modelled: the cost of each kernel-API call (from
-// RiscConfig), blocking on CBs, semaphores and NoC barriers, outstanding NoC transactions.
-// Abstracted: the instructions of the kernel body itself (free, as if the RISC were infinitely
-// fast between API calls). Costs come from sim/arch/*.json "risc".
+// RiscConfig), the kernel's own code between calls (its basic blocks' instructions by class,
+// counted by src/kernel_api/code_cost.cpp and charged here as local time), blocking on CBs,
+// semaphores and NoC barriers, outstanding NoC transactions, the device profiler's markers.
+// Abstracted: branch prediction and load-use scheduling of the kernel's code. Costs come from
+// sim/arch/*.json "risc".
 #pragma once
 #include <array>
 #include <cstdint>
@@ -12,6 +14,7 @@
 #include <source_location>
 #include <string>
 #include <systemc>
+#include <vector>
 
 #include "common/clock.hpp"
 #include "common/trace.hpp"
@@ -25,11 +28,18 @@ class Params;
 
 struct RiscConfig {
     Cycle noc_cmd_issue_cycles =
-        26;                         // cycles per NoC packet issued; calibrated (noc_latencies.yaml)
+        24;                         // cycles per NoC packet issued; calibrated (noc_latencies.yaml)
     Cycle noc_barrier_cycles = 35;  // cycles to leave a barrier once counters settle; calibrated
     Cycle cb_api_cycles = 10;       // cycles per CB call; inferred (MMIO >= 7 cycles, ISA)
     Cycle semaphore_api_cycles = 10;  // cycles per semaphore call; inferred (L1 load >= 8, ISA)
     Cycle kernel_start_cycles = 100;  // cycles from launch to kernel_main; inferred
+    // The kernel's own code, per instruction by class (ISA BabyRISCV/README.md).
+    Cycle code_plain_cycles = 1;      // ALU op, move, local-RAM access: one instruction per cycle
+    Cycle code_branch_cycles = 1;     // a correctly predicted branch, jump, call or return
+    Cycle code_mul_cycles = 2;        // mul: the Integer Unit is held two cycles
+    Cycle code_div_cycles = 20;       // div/rem: 6-33 cycles by the dividend; a mid value
+    Cycle code_l1_load_cycles = 8;    // a load from L1 whose value is used next (latency >= 8)
+    Cycle code_l1_store_cycles = 5;   // a store to L1 (sustained: one per five cycles)
     uint32_t stack_bytes = 1u << 20;  // B per kernel thread (SystemC's 256 KiB overflows silently)
     void load(Params& p);             // tensix_config.cpp
     bool operator==(const RiscConfig&) const = default;
@@ -114,6 +124,19 @@ struct NocCmdBufs {
     uint32_t read_state_vc = 0;    // request VC (not timed: the NoC model has no VCs on reads)
 };
 
+// One entry of the device profiler's buffer (tt-metal's kernel_profiler markers): a zone's start
+// or end, timestamped data, or an event, at a simulated cycle.
+struct ProfilerMarker {
+    enum Type : uint8_t { zone_start, zone_end, ts_data, ts_event };
+    Type type = zone_start;
+    Cycle time = 0;
+    uint64_t data = 0;
+    std::string name;
+    std::string file;
+    uint32_t line = 0;
+};
+const char* profiler_marker_type_name(ProfilerMarker::Type t);  // "ZONE_START", ...
+
 // What one launch of a kernel on this RISC needs.
 struct KernelLaunch {
     std::function<void()> entry;  // the kernel's compiled entry point
@@ -151,6 +174,8 @@ public:
     // Cycles this launch spent working (API calls, engine time, kernel start): every cycle from
     // start to end is either busy or a stall.
     Cycle busy_cycles() const { return m_busy; }
+    // Of those, the cycles of the kernel's own code between API calls.
+    Cycle code_cycles() const { return m_code; }
     trace::Track track() const;  // this thread's timeline track
     Cycle start_cycle() const { return m_start; }
     Cycle end_cycle() const { return m_end; }
@@ -172,6 +197,14 @@ public:
     bool noc_idle() const { return m_noc[0].idle() && m_noc[1].idle(); }
     // Adds private work to local time; sync() makes it visible before anything others observe.
     void advance(Cycle cycles) { m_local += cycles; }
+    // The kernel's own instructions since the last call (the trace-pc hook, code_cost.cpp).
+    void advance_code(Cycle cycles) { m_local += cycles, m_code += cycles; }
+    // Device profiler: markers are kept only while profiling is on ($TT_METAL_DEVICE_PROFILER,
+    // as on tt-metal, or set_profiling); the host drains them (ReadDeviceProfilerResults).
+    static bool profiling();
+    static void set_profiling(bool on);
+    void add_marker(ProfilerMarker m) { m_markers.push_back(std::move(m)); }
+    std::vector<ProfilerMarker> take_markers() { return std::move(m_markers); }
     void sync();
     Cycle now() const;  // simulated cycle including local time
     // Blocks until pred() holds, re-checking whenever this core's state changes. pred runs in
@@ -212,6 +245,8 @@ private:
     sc_core::sc_event m_wake;
     std::array<Cycle, WaitInfo::kinds> m_stall{};
     Cycle m_busy = 0;
+    Cycle m_code = 0;
+    std::vector<ProfilerMarker> m_markers;
     std::exception_ptr m_error;
     std::string m_dprint;
     void run_entry();

@@ -49,6 +49,15 @@ void RiscConfig::load(Params& r) {
     r.constant("cb_api_cycles", "cycles", cb_api_cycles, "one CB call");
     r.constant("semaphore_api_cycles", "cycles", semaphore_api_cycles, "one semaphore call");
     r.constant("kernel_start_cycles", "cycles", kernel_start_cycles, "launch to kernel_main");
+    r.constant("code_plain_cycles", "cycles", code_plain_cycles,
+               "one plain instruction of a kernel's own code");
+    r.constant("code_branch_cycles", "cycles", code_branch_cycles, "one branch, jump or call");
+    r.constant("code_mul_cycles", "cycles", code_mul_cycles, "one integer multiply");
+    r.constant("code_div_cycles", "cycles", code_div_cycles, "one integer divide or remainder");
+    r.constant("code_l1_load_cycles", "cycles", code_l1_load_cycles,
+               "one load through a pointer (L1)");
+    r.constant("code_l1_store_cycles", "cycles", code_l1_store_cycles,
+               "one store through a pointer (L1)");
 }
 
 void ComputeEngineConfig::load(Params& cp) {

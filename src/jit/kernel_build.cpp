@@ -17,6 +17,7 @@
 
 #include "common/data_paths.hpp"
 #include "common/error.hpp"
+#include "kernel_api/code_cost.hpp"
 
 namespace tensim::jit {
 
@@ -108,8 +109,8 @@ std::string wrapper_source(const KernelBuildSpec& s) {
 }
 
 std::string compile_flags(const KernelBuildSpec& s) {
-    return fmt::format("-std=c++20 {} -fPIC -shared -w -I{} -I{}", s.opt_level,
-                       quote(kernel_api_dir()),
+    return fmt::format("-std=c++20 {} -fPIC -shared -w {} -I{} -I{}", s.opt_level,
+                       kapi::code_cost_flags(), quote(kernel_api_dir()),
                        quote(fs::path(s.source_path).parent_path().string()));
 }
 
@@ -243,7 +244,10 @@ void write_manifest(const fs::path& manifest, const std::string& key, const std:
 KernelBinary::KernelBinary(void* handle, void (*entry)(), std::string path)
     : m_handle(handle), m_entry(entry), m_path(std::move(path)) {}
 
-KernelBinary::~KernelBinary() { dlclose(m_handle); }
+KernelBinary::~KernelBinary() {
+    kapi::forget_kernel_code(m_handle);
+    dlclose(m_handle);
+}
 
 std::string cache_dir() {
     if (const char* d = std::getenv("TENSIM_CACHE")) return d;
@@ -323,6 +327,14 @@ std::shared_ptr<const KernelBinary> build(const KernelBuildSpec& spec) {
         }
         fs::rename(tmp, so);  // atomic: concurrent builds of the same key agree
     }
+    // The kernel's own code, block by block, for its cost (kernel_api/code_cost.hpp).
+    const fs::path costs = so.string() + ".cost2";
+    if (!fs::exists(costs))
+        kapi::analyse_kernel_code(so.string(),
+                                  {fs::path(kernel_api_dir()).lexically_normal().string(),
+                                   fs::absolute(dir / "kernels").lexically_normal().string(),
+                                   (dir / "kernels").lexically_normal().string()},
+                                  costs.string());
     void* h = dlopen(so.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (!h)
         throw KernelCompileError(fmt::format("kernel {}: cannot load {}: {}", spec.display_name,
@@ -332,6 +344,7 @@ std::shared_ptr<const KernelBinary> build(const KernelBuildSpec& spec) {
         dlclose(h);
         throw KernelCompileError(fmt::format("kernel {} has no kernel_main", spec.display_name));
     }
+    kapi::register_kernel_code(h, reinterpret_cast<const void*>(entry), costs.string());
     auto bin = std::make_shared<const KernelBinary>(h, entry, spec.source_path);
     loaded[key] = bin;
     return bin;

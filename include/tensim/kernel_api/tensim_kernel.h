@@ -96,3 +96,6 @@ void dprint(const char* text, size_t len);
 uint64_t cycle_count();
 
 }  // namespace tensim::kapi
+
+// Kernels use the device profiler without an include, as tt-metal's firmware build gives it them.
+#include "tools/profiler/kernel_profiler.hpp"

@@ -1,0 +1,357 @@
+#include "kernel_api/code_cost.hpp"
+
+#include <dlfcn.h>
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <unordered_map>
+
+#include "common/error.hpp"
+#include "common/log.hpp"
+#include "tensix/risc_thread.hpp"
+#include "tensix/tensix_core.hpp"
+
+namespace tensim::kapi {
+
+namespace fs = std::filesystem;
+
+std::string code_cost_flags() {
+    // -g1: line tables with the inline chain, enough to tell the kernel's lines from the API's.
+    // No auto-vectorisation: the RISC is RV32IM, so one x86 vector op would stand for many.
+    // DWARF 4: binutils 2.40's objdump misnames the files of GCC 12's DWARF 5 line tables.
+    return "-g1 -gdwarf-4 -fsanitize-coverage=trace-pc -fno-tree-vectorize";
+}
+
+namespace {
+
+bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+
+// "file:line" or "file:line (discriminator n)" -> file, lexically normalised.
+std::string location_file(std::string_view loc) {
+    if (auto d = loc.find(" (discriminator"); d != std::string_view::npos) loc = loc.substr(0, d);
+    auto colon = loc.rfind(':');
+    if (colon == std::string_view::npos) return std::string(loc);
+    return fs::path(loc.substr(0, colon)).lexically_normal().string();
+}
+
+// Splits AT&T operands at top-level commas ("0x8(%rax,%rbx,4),%ecx" -> two).
+std::vector<std::string_view> operands(std::string_view ops) {
+    std::vector<std::string_view> out;
+    int depth = 0;
+    size_t start = 0;
+    for (size_t i = 0; i < ops.size(); ++i) {
+        if (ops[i] == '(') ++depth;
+        if (ops[i] == ')') --depth;
+        if (ops[i] == ',' && depth == 0) out.push_back(ops.substr(start, i - start)), start = i + 1;
+    }
+    if (start < ops.size()) out.push_back(ops.substr(start));
+    return out;
+}
+
+// A memory operand through a pointer: not the stack (%rsp/%rbp, the RISC's local data RAM) and
+// not a global (%rip).
+bool pointer_operand(std::string_view op) {
+    auto p = op.find("(%");
+    if (p == std::string_view::npos) return false;
+    std::string_view base = op.substr(p + 2, 3);
+    return base != "rsp" && base != "rbp" && base != "rip";
+}
+
+struct Insn {
+    std::string mnemonic, ops;
+    bool own = false;   // inlined from tensim's headers or the wrapper
+    bool hook = false;  // the call to the trace-pc hook that starts a block
+};
+
+bool is_cond_jump(const std::string& m) { return m.size() > 1 && m[0] == 'j' && m != "jmp"; }
+
+void classify(const Insn& in, bool fused_with_next, CodeCounts& c) {
+    const std::string& m = in.mnemonic;
+    if (m == "endbr64" || starts_with(m, "nopw") || starts_with(m, "nopl") ||
+        starts_with(m, "data16") || (m == "xchg" && in.ops == "%ax,%ax"))
+        return;                   // padding and CET markers: not executed work on the RISC
+    if (fused_with_next) return;  // cmp/test + jcc is one RISC-V compare-and-branch
+    if (m[0] == 'j' || starts_with(m, "call") || starts_with(m, "ret")) {
+        ++c.branch;
+        return;
+    }
+    if (starts_with(m, "imul") || starts_with(m, "mul")) {
+        ++c.mul;
+        return;
+    }
+    if (starts_with(m, "div") || starts_with(m, "idiv")) {
+        ++c.div;
+        return;
+    }
+    if (starts_with(m, "lea") || starts_with(m, "nop") || starts_with(m, "push") ||
+        starts_with(m, "pop")) {
+        ++c.plain;
+        return;
+    }
+    auto ops = operands(in.ops);
+    bool mem_src = false, mem_dst = false;
+    for (size_t i = 0; i < ops.size(); ++i)
+        if (pointer_operand(ops[i]))
+            (i + 1 == ops.size() && ops.size() > 1 ? mem_dst : mem_src) = true;
+    const bool is_move = starts_with(m, "mov") || starts_with(m, "cmov");
+    const bool no_write = starts_with(m, "cmp") || starts_with(m, "test");
+    if (ops.size() == 1 && pointer_operand(ops[0])) mem_src = mem_dst = !no_write;  // incl, negl
+    if (mem_dst && no_write) mem_src = true, mem_dst = false;
+    if (mem_dst && !is_move) mem_src = true;  // read-modify-write
+    if (mem_src) ++c.l1_load;
+    if (mem_dst) ++c.l1_store;
+    if (!is_move || (!mem_src && !mem_dst)) ++c.plain;  // the operation itself
+}
+
+}  // namespace
+
+std::vector<std::pair<uint64_t, CodeCounts>> parse_disassembly(
+    const std::string& text, const std::vector<std::string>& own_prefixes,
+    std::vector<CallSite>* calls) {
+    // Gather instructions with their ownership, and the start of each block (the instruction
+    // after each call to the trace-pc hook).
+    std::vector<uint64_t> addrs;
+    std::vector<Insn> insns;
+    std::vector<size_t> block_starts;
+    std::vector<bool> ends_region;  // a function starts after this instruction
+    std::map<std::string, bool> own_file;
+    auto is_own = [&](const std::string& file) {
+        auto [it, fresh] = own_file.try_emplace(file, false);
+        if (fresh)
+            for (const auto& p : own_prefixes)
+                if (starts_with(file, p)) it->second = true;
+        return it->second;
+    };
+    std::string inner;               // innermost source location of what follows
+    std::vector<std::string> outer;  // the locations it is inlined into, inside out
+    bool consumed = false;           // an instruction used the chain since it was printed
+    bool after_hook = false;
+    std::istringstream in(text);
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.empty()) continue;
+        if (line[0] == ' ') {  // "    1140:\tcall   1050 <...>"
+            auto colon = line.find(':');
+            auto tab = line.find('\t', colon);
+            if (colon == std::string::npos || tab == std::string::npos) continue;
+            uint64_t addr = std::stoull(line.substr(0, colon), nullptr, 16);
+            std::string body = line.substr(tab + 1);
+            for (std::string_view pfx : {"notrack ", "bnd ", "lock ", "rep ", "repz ", "repnz "})
+                if (starts_with(body, pfx)) body = body.substr(pfx.size());
+            if (starts_with(body, "cs ") || starts_with(body, "ds ")) body = body.substr(3);
+            auto sp = body.find_first_of(" \t");
+            Insn insn;
+            insn.mnemonic = body.substr(0, sp);
+            if (sp != std::string::npos) {
+                auto o = body.find_first_not_of(" \t", sp);
+                if (o != std::string::npos) insn.ops = body.substr(o, body.find(" <", o) - o);
+            }
+            // Whose code: the innermost location outside the system headers.
+            bool own = false;
+            bool found = false;
+            for (size_t i = 0; i <= outer.size() && !found; ++i) {
+                const std::string& f = i == 0 ? inner : outer[i - 1];
+                if (f.empty() || starts_with(f, "/usr/")) continue;
+                own = is_own(f), found = true;
+            }
+            insn.own = own;
+            consumed = true;
+            if (after_hook) block_starts.push_back(insns.size()), after_hook = false;
+            if (starts_with(insn.mnemonic, "call") &&
+                body.find("<__sanitizer_cov_trace_pc") != std::string::npos) {
+                after_hook = true;
+                insn.own = insn.hook = true;  // the hook itself is the simulator's
+            }
+            addrs.push_back(addr);
+            insns.push_back(std::move(insn));
+            ends_region.push_back(false);
+        } else if (starts_with(line, "inlined by ")) {
+            if (consumed) outer.clear(), consumed = false;
+            outer.push_back(location_file(std::string_view(line).substr(11)));
+        } else if (line.back() == ':' && line.find(" <") != std::string::npos) {
+            if (!ends_region.empty()) ends_region.back() = true;  // "0000... <fn>:"
+            after_hook = false;
+        } else if (line.size() > 3 && line.compare(line.size() - 3, 3, "():") == 0) {
+            continue;  // "fn():" precedes the function's first location
+        } else if (line.find(':') != std::string::npos && line[0] == '/') {
+            inner = location_file(line), outer.clear(), consumed = false;
+        }
+    }
+    // A block runs from its start to the next hook call, jump, branch or return, or the end of
+    // its function: the code laid out after those is another block's (which starts with its own
+    // hook call; what the compiler scheduled before that call goes uncounted).
+    std::vector<std::pair<uint64_t, CodeCounts>> out;
+    for (size_t b : block_starts) {
+        CodeCounts c;
+        for (size_t i = b; i < insns.size(); ++i) {
+            const Insn& x = insns[i];
+            if (x.hook) break;
+            if (calls && starts_with(x.mnemonic, "call") && i + 1 < insns.size())
+                calls->push_back({addrs[i + 1], addrs[b], c});
+            const bool fused =
+                (starts_with(x.mnemonic, "cmp") || starts_with(x.mnemonic, "test")) &&
+                i + 1 < insns.size() && is_cond_jump(insns[i + 1].mnemonic);
+            if (!x.own) classify(x, fused, c);
+            if (x.mnemonic[0] == 'j' || starts_with(x.mnemonic, "ret") || ends_region[i]) break;
+        }
+        out.emplace_back(addrs[b], c);  // empty ones too: a lookup that hits is cheap
+    }
+    return out;
+}
+
+void analyse_kernel_code(const std::string& so, const std::vector<std::string>& own_prefixes,
+                         const std::string& out) {
+    std::string cmd = fmt::format("objdump -d -l --inlines --no-show-raw-insn '{}' 2>&1", so);
+    std::unique_ptr<FILE, int (*)(FILE*)> p(popen(cmd.c_str(), "r"), pclose);
+    if (!p) throw InternalError("cannot run objdump to count a kernel's code: " + cmd);
+    std::string text;
+    char buf[1 << 16];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, p.get())) > 0) text.append(buf, n);
+    std::vector<CallSite> calls;
+    auto blocks = parse_disassembly(text, own_prefixes, &calls);
+    std::string tmp = out + fmt::format(".tmp{}", getpid());
+    {
+        std::ofstream f(tmp);
+        f << "tensim-code-cost 2\n";
+        for (const auto& [off, c] : blocks)
+            f << fmt::format("b {:x} 0 {} {} {} {} {} {}\n", off, c.plain, c.branch, c.mul, c.div,
+                             c.l1_load, c.l1_store);
+        for (const CallSite& k : calls)
+            f << fmt::format("c {:x} {:x} {} {} {} {} {} {}\n", k.return_offset, k.block_offset,
+                             k.before.plain, k.before.branch, k.before.mul, k.before.div,
+                             k.before.l1_load, k.before.l1_store);
+    }
+    fs::rename(tmp, out);
+}
+
+namespace {
+
+// The countable blocks of one loaded kernel object.
+struct KernelCode {
+    void* handle;
+    uintptr_t base;
+    std::unordered_map<uint32_t, CodeCounts> blocks;  // by offset from base
+    // Calls inside blocks, by return offset: the block and its instructions before the call.
+    std::unordered_map<uint32_t, std::pair<uint32_t, CodeCounts>> calls;
+};
+
+Cycle cycles_of(const CodeCounts& c, const RiscConfig& cfg) {
+    return c.plain * cfg.code_plain_cycles + c.branch * cfg.code_branch_cycles +
+           c.mul * cfg.code_mul_cycles + c.div * cfg.code_div_cycles +
+           c.l1_load * cfg.code_l1_load_cycles + c.l1_store * cfg.code_l1_store_cycles;
+}
+
+// The block each RISC entered last and what it was charged.
+struct LastBlock {
+    const KernelCode* code = nullptr;
+    uint32_t offset = 0;
+    Cycle charged = 0;
+};
+std::unordered_map<const RiscThread*, LastBlock>& last_blocks() {
+    static std::unordered_map<const RiscThread*, LastBlock> m;
+    return m;
+}
+std::vector<std::unique_ptr<KernelCode>>& registry() {
+    static std::vector<std::unique_ptr<KernelCode>> r;
+    return r;
+}
+KernelCode* g_last = nullptr;  // the object the last hit came from
+
+}  // namespace
+
+void register_kernel_code(void* handle, const void* entry, const std::string& costs) {
+    Dl_info info{};
+    if (!dladdr(entry, &info) || !info.dli_fbase) return;
+    auto code = std::make_unique<KernelCode>();
+    code->handle = handle;
+    code->base = reinterpret_cast<uintptr_t>(info.dli_fbase);
+    std::ifstream f(costs);
+    std::string head;
+    if (!std::getline(f, head) || head != "tensim-code-cost 2") {
+        log::jit().warn("no code counts for a kernel ({}): its code is not timed", costs);
+        return;
+    }
+    std::string kind, off, block;
+    unsigned v[6];
+    while (f >> kind >> off >> block >> v[0] >> v[1] >> v[2] >> v[3] >> v[4] >> v[5]) {
+        const CodeCounts c{uint16_t(v[0]), uint16_t(v[1]), uint16_t(v[2]),
+                           uint16_t(v[3]), uint16_t(v[4]), uint16_t(v[5])};
+        const auto at = static_cast<uint32_t>(std::stoul(off, nullptr, 16));
+        if (kind == "b")
+            code->blocks[at] = c;
+        else
+            code->calls[at] = {static_cast<uint32_t>(std::stoul(block, nullptr, 16)), c};
+    }
+    registry().push_back(std::move(code));
+}
+
+uint64_t code_time_at_call(RiscThread& t, const void* return_address) {
+    const Cycle now = t.now();
+    auto lb = last_blocks().find(&t);
+    if (lb == last_blocks().end() || !lb->second.code) return now;
+    const KernelCode& code = *lb->second.code;
+    const auto ra = reinterpret_cast<uintptr_t>(return_address);
+    auto it = code.calls.find(static_cast<uint32_t>(ra - code.base));
+    if (ra < code.base || it == code.calls.end() || it->second.first != lb->second.offset)
+        return now;
+    const Cycle after = lb->second.charged - cycles_of(it->second.second, t.config());
+    return now >= after ? now - after : now;
+}
+
+void forget_kernel_code(void* handle) {
+    auto& r = registry();
+    for (auto& [thread, lb] : last_blocks())
+        if (lb.code && lb.code->handle == handle) lb = LastBlock{};
+    for (auto it = r.begin(); it != r.end(); ++it)
+        if ((*it)->handle == handle) {
+            if (g_last == it->get()) g_last = nullptr;
+            r.erase(it);
+            return;
+        }
+}
+
+}  // namespace tensim::kapi
+
+// GCC's trace-pc hook, called at the start of every basic block of a kernel: charges the block's
+// instructions to the RISC running it.
+extern "C" void __sanitizer_cov_trace_pc() {
+    using namespace tensim;
+    RiscThread* t = RiscThread::current();
+    // ERISC kernels' code is not counted: the eth section's fitted command and polling costs
+    // (eth.cmd_issue_cycles, eth.poll_cycles) already include it.
+    if (!t || !t->running() || t->core().is_eth()) return;
+    const auto ra = reinterpret_cast<uintptr_t>(__builtin_return_address(0));
+    kapi::KernelCode* code = kapi::g_last;
+    if (!code || ra < code->base || code->blocks.empty()) {
+        code = nullptr;
+        uintptr_t best = 0;
+        for (auto& k : kapi::registry())
+            if (k->base <= ra && k->base >= best) best = k->base, code = k.get();
+        if (!code) return;
+        kapi::g_last = code;
+    }
+    auto it = code->blocks.find(static_cast<uint32_t>(ra - code->base));
+    if (it == code->blocks.end()) {
+        // Maybe another object loaded above this one: look it up properly once.
+        kapi::KernelCode* best = nullptr;
+        for (auto& k : kapi::registry())
+            if (k->base <= ra && (!best || k->base > best->base)) best = k.get();
+        if (!best || best == code) return;
+        kapi::g_last = best;
+        it = best->blocks.find(static_cast<uint32_t>(ra - best->base));
+        if (it == best->blocks.end()) return;
+    }
+    const Cycle cycles = kapi::cycles_of(it->second, t->config());
+    t->advance_code(cycles);
+    // Remembered for code_time_at_call; the last thread's entry is kept at hand.
+    static const RiscThread* last_thread = nullptr;
+    static kapi::LastBlock* last = nullptr;
+    if (t != last_thread) last_thread = t, last = &kapi::last_blocks()[t];
+    *last = {kapi::g_last, it->first, cycles};
+}

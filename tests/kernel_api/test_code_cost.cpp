@@ -1,0 +1,215 @@
+// The cost of a kernel's own code and the device profiler: a loop's cycles grow with its trip
+// count on data-movement and compute RISCs; a DeviceZoneScopedN zone lasts as long as its loop; the
+// device log has tt-metal's columns; zones reach the Perfetto trace; the disassembly classifier
+// counts the kernel's instructions by class and leaves the API's inlined code out.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <tt-metalium/host_api.hpp>
+#include <tt-metalium/tt_metal_profiler.hpp>
+#include <vector>
+
+#include "kernel_api/code_cost.hpp"
+
+using namespace tt;
+using namespace tt::tt_metal;
+
+namespace {
+
+// A loop of `size` nops per iteration: on the RISC, `size` nops, the counter's addi and the
+// branch, one cycle each (the ISA's one instruction per cycle), so iterations cost size + 2.
+const char* kDmLoop = R"(#include "dataflow_api.h"
+void kernel_main() {
+    for (int i = 0; i < LOOP_COUNT; i++) {
+        DeviceZoneScopedN("LOOP-BODY");
+#pragma GCC unroll 65534
+        for (int j = 0; j < LOOP_SIZE; j++) asm volatile("nop");
+    }
+    DeviceTimestampedData("TRIPS", (uint64_t)LOOP_COUNT + ((uint64_t)1 << 32));
+    DeviceRecordEvent(7);
+}
+)";
+const char* kComputeLoop = R"(#include "compute_kernel_api.h"
+namespace NAMESPACE {
+void MAIN {
+    for (int i = 0; i < LOOP_COUNT; i++) {
+#pragma GCC unroll 65534
+        for (int j = 0; j < LOOP_SIZE; j++) asm volatile("nop");
+    }
+}
+}  // namespace NAMESPACE
+)";
+constexpr int kLoopSize = 20;
+
+class CodeCost : public ::testing::Test {
+protected:
+    void SetUp() override { device = CreateDevice(0); }
+    void TearDown() override {
+        CloseDevice(device);
+        tensim::set_device_profiler(false);
+    }
+    // Device cycles of one core running the loop `count` times on BRISC, or on the TRISCs.
+    uint64_t run_loop(int count, bool compute) {
+        Program p = CreateProgram();
+        std::map<std::string, std::string> defines = {{"LOOP_COUNT", std::to_string(count)},
+                                                      {"LOOP_SIZE", std::to_string(kLoopSize)}};
+        if (compute)
+            CreateKernelFromString(p, kComputeLoop, CoreCoord{1, 1},
+                                   ComputeConfig{.defines = defines});
+        else
+            CreateKernelFromString(p, kDmLoop, CoreCoord{1, 1},
+                                   DataMovementConfig{.processor = DataMovementProcessor::RISCV_0,
+                                                      .noc = NOC::RISCV_0_default,
+                                                      .defines = defines});
+        EnqueueProgram(device->command_queue(), p, true);
+        return tensim::last_program_stats(device).device_cycles;
+    }
+    IDevice* device = nullptr;
+};
+
+TEST_F(CodeCost, DataMovementCyclesGrowWithTripCount) {
+    const uint64_t a = run_loop(100, false), b = run_loop(400, false);
+    const double per_iteration = double(b - a) / 300;
+    EXPECT_NEAR(per_iteration, kLoopSize + 2, 0.5) << a << " -> " << b;
+}
+
+TEST_F(CodeCost, ComputeCyclesGrowWithTripCount) {
+    const uint64_t a = run_loop(100, true), b = run_loop(400, true);
+    EXPECT_NEAR(double(b - a) / 300, kLoopSize + 2, 0.5) << a << " -> " << b;
+}
+
+std::vector<std::string> split(const std::string& line) {
+    std::vector<std::string> out;
+    std::stringstream ss(line);
+    std::string f;
+    while (std::getline(ss, f, ',')) {
+        f.erase(0, f.find_first_not_of(' '));
+        out.push_back(f);
+    }
+    if (!line.empty() && line.back() == ',') out.push_back("");
+    return out;
+}
+
+TEST_F(CodeCost, ZonesGoToTheDeviceLogWithTheirLoopsDuration) {
+    const auto dir =
+        std::filesystem::temp_directory_path() / ("tensim_profiler_" + std::to_string(::getpid()));
+    setenv("TT_METAL_PROFILER_DIR", dir.c_str(), 1);
+    tensim::set_device_profiler(true);
+    constexpr int kCount = 50;
+    run_loop(kCount, false);
+    detail::ReadDeviceProfilerResults(device);
+    unsetenv("TT_METAL_PROFILER_DIR");
+
+    std::ifstream in(dir / ".logs" / "profile_log_device.csv");
+    ASSERT_TRUE(in) << dir;
+    std::string line;
+    std::getline(in, line);
+    EXPECT_EQ(line.rfind("ARCH: wormhole_b0, CHIP_FREQ[MHz]: 1000, Max Compute Cores: ", 0), 0u);
+    std::getline(in, line);
+    const std::vector<std::string> columns = {"PCIe slot",   "core_x",
+                                              "core_y",      "RISC processor type",
+                                              "timer_id",    "time[cycles since reset]",
+                                              "data",        "run host ID",
+                                              "trace id",    "trace id counter",
+                                              "zone name",   "type",
+                                              "source line", "source file",
+                                              "meta data"};
+    EXPECT_EQ(split(line), columns);
+
+    std::vector<uint64_t> starts, ends;
+    uint64_t kernel_start = 0, kernel_end = 0;
+    bool data = false, event = false;
+    while (std::getline(in, line)) {
+        auto f = split(line);
+        ASSERT_EQ(f.size(), columns.size()) << line;
+        EXPECT_EQ(f[3], "BRISC") << line;  // only BRISC ran
+        const uint64_t t = std::stoull(f[5]);
+        if (f[10] == "LOOP-BODY") (f[11] == "ZONE_START" ? starts : ends).push_back(t);
+        if (f[10] == "BRISC-KERNEL") (f[11] == "ZONE_START" ? kernel_start : kernel_end) = t;
+        if (f[11] == "TS_DATA")
+            data = f[10] == "TRIPS" && f[6] == std::to_string(kCount + (uint64_t(1) << 32));
+        if (f[11] == "TS_EVENT") event = f[6] == "7";
+    }
+    EXPECT_TRUE(data);
+    EXPECT_TRUE(event);
+    ASSERT_EQ(starts.size(), size_t(kCount));
+    ASSERT_EQ(ends.size(), size_t(kCount));
+    // Each zone holds one iteration's nops; consecutive zones start one iteration apart.
+    for (int i = 0; i < kCount; ++i) EXPECT_NEAR(double(ends[i] - starts[i]), kLoopSize, 2);
+    EXPECT_NEAR(double(starts.back() - starts.front()) / (kCount - 1), kLoopSize + 2, 3);
+    EXPECT_GE(starts.front(), kernel_start);
+    EXPECT_LE(ends.back(), kernel_end);
+    std::filesystem::remove_all(dir);
+}
+
+TEST_F(CodeCost, ZonesAppearInTheTrace) {
+    const auto path = std::filesystem::temp_directory_path() /
+                      ("tensim_zone_trace_" + std::to_string(::getpid()) + ".json");
+    tensim::RunOutputs out;
+    out.trace_path = path.string();
+    tensim::set_run_outputs(out);
+    run_loop(3, false);
+    tensim::write_run_outputs();
+    tensim::set_run_outputs({});
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    size_t n = 0;
+    for (size_t at = text.str().find("\"LOOP-BODY\""); at != std::string::npos;
+         at = text.str().find("\"LOOP-BODY\"", at + 1))
+        ++n;
+    EXPECT_EQ(n, 3u);
+    std::filesystem::remove(path);
+}
+
+// The classifier on a hand-written disassembly: a block of the kernel's code after each hook
+// call, the API header's inlined code left out, cmp+jcc fused, a pointer load and store.
+TEST(CodeCostParse, CountsTheKernelsOwnInstructionsByClass) {
+    const std::string dis = R"(
+0000000000001120 <_Z11kernel_mainv>:
+_Z11kernel_mainv():
+/k/kernel.cpp:3
+    1120:	push   %rbx
+    1130:	call   1040 <__sanitizer_cov_trace_pc@plt>
+    1135:	nop
+    1136:	mov    (%rdi),%eax
+    1138:	imul   %eax,%ecx
+    113a:	mov    %ecx,0x8(%rsi)
+    113c:	add    0x10(%rsp),%ecx
+/api/dataflow_api.h:10
+inlined by /k/kernel.cpp:5 (_Z11kernel_mainv)
+    1140:	mov    %eax,%edi
+inlined by /k/kernel.cpp:5 (_Z11kernel_mainv)
+    1142:	call   1050 <_ZN6tensim4kapi8noc_readEv@plt>
+/k/kernel.cpp:3
+    1147:	cmp    $0x7d0,%ebx
+    114a:	jne    1130 <_Z11kernel_mainv+0x10>
+    114c:	pop    %rbx
+    114d:	jmp    1040 <__sanitizer_cov_trace_pc@plt>
+    1152:	cs nopw 0x0(%rax,%rax,1)
+)";
+    std::vector<tensim::kapi::CallSite> calls;
+    auto blocks = tensim::kapi::parse_disassembly(dis, {"/api/"}, &calls);
+    ASSERT_EQ(blocks.size(), 1u);
+    EXPECT_EQ(blocks[0].first, 0x1135u);
+    const auto& c = blocks[0].second;
+    EXPECT_EQ(c.plain, 2);     // nop, add from the stack (local RAM)
+    EXPECT_EQ(c.mul, 1);       // imul
+    EXPECT_EQ(c.l1_load, 1);   // mov (%rdi)
+    EXPECT_EQ(c.l1_store, 1);  // mov to 0x8(%rsi)
+    EXPECT_EQ(c.branch, 1);    // cmp + jne as one compare-and-branch; the API's call left out
+    EXPECT_EQ(c.div, 0);
+    // The API call inside the block, with the block's code before it (all but cmp + jne).
+    ASSERT_EQ(calls.size(), 1u);
+    EXPECT_EQ(calls[0].return_offset, 0x1147u);
+    EXPECT_EQ(calls[0].block_offset, 0x1135u);
+    EXPECT_EQ(calls[0].before.plain, c.plain);
+    EXPECT_EQ(calls[0].before.l1_load, c.l1_load);
+    EXPECT_EQ(calls[0].before.branch, 0);
+}
+
+}  // namespace
