@@ -71,7 +71,7 @@ void ComputeEngine::run(RiscThread& t, Unit unit, Cycle cost) {
         trace::Track track{m_core.chip_id(), m_core.logical_x(), m_core.logical_y(), lanes[u]};
         if (cost && sink->wants(track)) sink->zone(track, names[u], t.now(), t.now() + cost, {});
     }
-    t.advance(cost);
+    t.advance_engine(cost);
 }
 
 void ComputeEngine::unpack_end(RiscThread& t, Cycle cost) {

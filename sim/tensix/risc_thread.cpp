@@ -108,7 +108,7 @@ void RiscThread::launch(KernelLaunch launch, std::function<void()> on_done) {
     m_cmd_bufs[0] = m_cmd_bufs[1] = NocCmdBufs{};  // firmware's noc_init at each launch
     m_stall.fill(0);
     m_busy = 0;
-    m_code = 0;
+    m_code = m_code_hidden = m_run_ahead = 0;
     if (!m_spawned) spawn();
     m_launch_ev.notify(sc_core::SC_ZERO_TIME);
 }
@@ -165,6 +165,8 @@ void RiscThread::wait_until(const std::function<bool()>& pred, const WaitInfo& w
         l1_view::enter(&m_view);
         if (m_abort) throw KernelAbort{};
     }
+    // The RISC waited past the end of the engine work it had queued: nothing left to run ahead of.
+    m_run_ahead = 0;
     const Cycle now = m_core.clock().now();
     m_stall[what.kind] += now - m_wait_since;
     if (trace::Sink* sink = trace::sink(); sink && now > m_wait_since && sink->wants(track())) {

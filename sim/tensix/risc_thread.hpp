@@ -2,10 +2,14 @@
 // the kernel's native code, reports done. Modelled: the cost of each kernel-API call (from
 // RiscConfig), the kernel's own code between calls (its basic blocks' instructions by class,
 // counted by src/kernel_api/code_cost.cpp and charged here as local time), blocking on CBs,
-// semaphores and NoC barriers, outstanding NoC transactions, the device profiler's markers.
-// Abstracted: branch prediction and load-use scheduling of the kernel's code. Costs come from
+// semaphores and NoC barriers, outstanding NoC transactions, the device profiler's markers. A
+// TRISC's code runs ahead of the engine work it queued (as on silicon, where it only pushes
+// instructions to the coprocessor) and takes time only beyond that work, or after a real wait.
+// Abstracted: branch prediction and load-use scheduling of the kernel's code; the depth of the
+// Tensix instruction queue (run-ahead is bounded only by the thread's waits). Costs come from
 // sim/arch/*.json "risc".
 #pragma once
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <exception>
@@ -174,8 +178,10 @@ public:
     // Cycles this launch spent working (API calls, engine time, kernel start): every cycle from
     // start to end is either busy or a stall.
     Cycle busy_cycles() const { return m_busy; }
-    // Of those, the cycles of the kernel's own code between API calls.
-    Cycle code_cycles() const { return m_code; }
+    // Of those, the cycles of the kernel's own code between API calls (code_hidden of them ran
+    // while engines worked, so took no time of their own).
+    Cycle code_cycles() const { return m_code - m_code_hidden; }
+    Cycle code_hidden_cycles() const { return m_code_hidden; }
     trace::Track track() const;  // this thread's timeline track
     Cycle start_cycle() const { return m_start; }
     Cycle end_cycle() const { return m_end; }
@@ -197,8 +203,20 @@ public:
     bool noc_idle() const { return m_noc[0].idle() && m_noc[1].idle(); }
     // Adds private work to local time; sync() makes it visible before anything others observe.
     void advance(Cycle cycles) { m_local += cycles; }
-    // The kernel's own instructions since the last call (the trace-pc hook, code_cost.cpp).
-    void advance_code(Cycle cycles) { m_local += cycles, m_code += cycles; }
+    // The kernel's own instructions since the last call (the trace-pc hook, code_cost.cpp). A
+    // TRISC runs ahead of the engines it feeds (it only pushes instructions into the Tensix
+    // instruction queue): its code first spends the engine work queued and not yet waited for,
+    // and only the rest takes time.
+    void advance_code(Cycle cycles) {
+        const Cycle hidden = std::min(cycles, m_run_ahead);
+        m_run_ahead -= hidden;
+        m_local += cycles - hidden;
+        m_code += cycles;
+        m_code_hidden += hidden;
+    }
+    // Engine work this thread drives (ComputeEngine::run): takes time as advance() does, and the
+    // thread's later code runs during it.
+    void advance_engine(Cycle cycles) { m_local += cycles, m_run_ahead += cycles; }
     // Device profiler: markers are kept only while profiling is on ($TT_METAL_DEVICE_PROFILER,
     // as on tt-metal, or set_profiling); the host drains them (ReadDeviceProfilerResults).
     static bool profiling();
@@ -246,6 +264,8 @@ private:
     std::array<Cycle, WaitInfo::kinds> m_stall{};
     Cycle m_busy = 0;
     Cycle m_code = 0;
+    Cycle m_code_hidden = 0;
+    Cycle m_run_ahead = 0;  // engine work queued by this TRISC that its code has not yet spent
     std::vector<ProfilerMarker> m_markers;
     std::exception_ptr m_error;
     std::string m_dprint;
