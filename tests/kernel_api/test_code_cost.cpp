@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "kernel_api/code_cost.hpp"
+#include "tensim/host/tensim.hpp"
 
 using namespace tt;
 using namespace tt::tt_metal;
@@ -44,6 +45,24 @@ void MAIN {
 }  // namespace NAMESPACE
 )";
 constexpr int kLoopSize = 20;
+// The math thread queues one SFPU op per iteration and then runs LOOP_SIZE nops: the TRISC runs
+// ahead of the SFPU, so nops that fit in the op's time cost nothing (the other TRISCs run the
+// nops with no engine work; they stay shorter than the math thread).
+const char* kRunAheadLoop = R"(#include "compute_kernel_api.h"
+#include "compute_kernel_api/eltwise_unary/exp.h"
+namespace NAMESPACE {
+void MAIN {
+    exp_tile_init();
+    tile_regs_acquire();
+    for (int i = 0; i < LOOP_COUNT; i++) {
+        exp_tile(0);
+#pragma GCC unroll 65534
+        for (int j = 0; j < LOOP_SIZE; j++) asm volatile("nop");
+    }
+    tile_regs_commit();
+}
+}  // namespace NAMESPACE
+)";
 
 class CodeCost : public ::testing::Test {
 protected:
@@ -53,12 +72,13 @@ protected:
         tensim::set_device_profiler(false);
     }
     // Device cycles of one core running the loop `count` times on BRISC, or on the TRISCs.
-    uint64_t run_loop(int count, bool compute) {
+    uint64_t run_loop(int count, bool compute, const char* compute_src = kComputeLoop,
+                      int size = kLoopSize) {
         Program p = CreateProgram();
         std::map<std::string, std::string> defines = {{"LOOP_COUNT", std::to_string(count)},
-                                                      {"LOOP_SIZE", std::to_string(kLoopSize)}};
+                                                      {"LOOP_SIZE", std::to_string(size)}};
         if (compute)
-            CreateKernelFromString(p, kComputeLoop, CoreCoord{1, 1},
+            CreateKernelFromString(p, compute_src, CoreCoord{1, 1},
                                    ComputeConfig{.defines = defines});
         else
             CreateKernelFromString(p, kDmLoop, CoreCoord{1, 1},
@@ -80,6 +100,19 @@ TEST_F(CodeCost, DataMovementCyclesGrowWithTripCount) {
 TEST_F(CodeCost, ComputeCyclesGrowWithTripCount) {
     const uint64_t a = run_loop(100, true), b = run_loop(400, true);
     EXPECT_NEAR(double(b - a) / 300, kLoopSize + 2, 0.5) << a << " -> " << b;
+}
+
+TEST_F(CodeCost, ComputeCodeHidesBehindTheEngineWorkItQueued) {
+    tensim::set_numerics("timing");  // cycles are the same in every mode (docs/numerics.md)
+    // The exp op's SFPU time per tile, from its per-iteration cost with no code after it.
+    const uint64_t a = run_loop(100, true, kRunAheadLoop, 0);
+    const uint64_t b = run_loop(400, true, kRunAheadLoop, 0);
+    const double op = double(b - a) / 300;
+    ASSERT_GT(op, kLoopSize + 2) << "the test needs an op longer than the loop's code";
+    // The same loop with kLoopSize nops after each op: as long as before on the math thread.
+    const uint64_t c = run_loop(400, true, kRunAheadLoop, kLoopSize);
+    tensim::set_numerics("faithful");
+    EXPECT_NEAR(double(c) / double(b), 1.0, 0.01) << b << " -> " << c;
 }
 
 std::vector<std::string> split(const std::string& line) {
