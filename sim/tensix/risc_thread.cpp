@@ -165,8 +165,13 @@ void RiscThread::wait_until(const std::function<bool()>& pred, const WaitInfo& w
         l1_view::enter(&m_view);
         if (m_abort) throw KernelAbort{};
     }
-    // The RISC waited past the end of the engine work it had queued: nothing left to run ahead of.
-    m_run_ahead = 0;
+    // Src bank and Dst handshakes are waits of the coprocessor (its instructions stall; the TRISC
+    // has only queued them, ISA TensixCoprocessor), so the TRISC's code keeps running during them.
+    // Any other wait is the RISC's own: it ends past the engine work it had queued.
+    const bool coprocessor = what.kind == WaitInfo::src_free || what.kind == WaitInfo::src_full ||
+                             what.kind == WaitInfo::dst_free ||
+                             what.kind == WaitInfo::dst_committed;
+    m_run_ahead = coprocessor ? m_run_ahead + (m_core.clock().now() - m_wait_since) : 0;
     const Cycle now = m_core.clock().now();
     m_stall[what.kind] += now - m_wait_since;
     if (trace::Sink* sink = trace::sink(); sink && now > m_wait_since && sink->wants(track())) {
