@@ -69,8 +69,9 @@ inline constexpr double kPcieReadGBps = 32.0 * 0.775;
 // The read goes through tt-metal's fast-dispatch buffer read (EnqueueReadBuffer via the
 // completion queue), whose rate tt-metal measured on Wormhole with test_rw_buffer (4 KiB pages)
 // as ~6 GB/s on the FD1 path and ~2.5 GB/s on FD2 when FD2 was new (tt-metal issue #8098,
-// May 2024, listing the FD2 fixes, since closed); tensim takes 6 GB/s, the rate the fixed path
-// was brought to. Each input tensor costs one host call to TT-NN, charged as one untraced op's
+// May 2024, which lists FD2's shortfalls as bugs to fix and is closed); tensim takes the FD1
+// figure, 6 GB/s, as the mature path's rate (ModelOptions::d2h_gbps; docs/llm.md shows the cases
+// at 2.5 GB/s too). Each input tensor costs one host call to TT-NN, charged as one untraced op's
 // host dispatch (ModelOptions::host_dispatch_us). The host's torch work (bf16 -> fp32, argmax)
 // has no published figure and is not charged: the step is a lower bound by that much.
 inline constexpr double kD2HReadGBps = 6.0;
