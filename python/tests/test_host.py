@@ -85,3 +85,14 @@ def test_bfloat16_rounds_to_nearest_even():
     x = np.array([1.0, 1 + 2 ** -8, 1 + 3 * 2 ** -8, np.nan], np.float32)
     back = tensim.from_bfloat16(tensim.to_bfloat16(x))
     assert back[0] == 1.0 and back[1] == 1.0 and back[2] == 1 + 2 ** -6 and np.isnan(back[3])
+
+
+def test_python_example_draws_its_plot(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from conftest import REPO
+    out = tmp_path / "grid.png"
+    subprocess.run([sys.executable, os.path.join(REPO, "examples/python/grid_scaling.py"),
+                    "--quick", "--out", str(out)], check=True, capture_output=True, cwd=tmp_path)
+    assert out.stat().st_size > 0
