@@ -96,3 +96,31 @@ def test_python_example_draws_its_plot(tmp_path):
     subprocess.run([sys.executable, os.path.join(REPO, "examples/python/grid_scaling.py"),
                     "--quick", "--out", str(out)], check=True, capture_output=True, cwd=tmp_path)
     assert out.stat().st_size > 0
+
+
+def _one_kernel_program(dev, path, source, cb=True):
+    path.write_text('#include "api/dataflow/dataflow_api.h"\n' + source)
+    prog = dev.program()
+    if cb:
+        prog.cb((0, 0), 0, pages=1, page_size=TILE_BYTES)
+    prog.data_movement(path, (0, 0))
+    return prog
+
+
+def test_kernel_faults_and_deadlocks_arrive_typed(tmp_path):
+    with tensim.open("n150", numerics="timing") as dev:
+        # Pushing more pages than were reserved is a kernel error naming the kernel.
+        prog = _one_kernel_program(dev, tmp_path / "overpush.cpp", """
+void kernel_main() { cb_reserve_back(0, 1); cb_push_back(0, 2); }
+""")
+        with pytest.raises(tensim.KernelError, match="overpush"):
+            dev.run(prog)
+        # Waiting for a page nobody produces: the deadlock report.
+        prog = _one_kernel_program(dev, tmp_path / "starve.cpp", """
+void kernel_main() { cb_wait_front(0, 1); }
+""")
+        with pytest.raises(tensim.DeadlockError, match="starve"):
+            dev.run(prog)
+        # The device still runs programs afterwards.
+        prog = _one_kernel_program(dev, tmp_path / "fine.cpp", "void kernel_main() {}\n", False)
+        assert dev.run(prog).cycles > 0
