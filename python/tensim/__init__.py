@@ -35,6 +35,7 @@ __all__ = ["open", "close", "Device", "Program", "RunRecord", "ops", "llm", "cal
 class _State:
     device = None       # the open Device, if any
     implicit = False    # opened by an op call, not by the user
+    key = None          # the implicit device's (system, overrides)
 
 
 def _overrides(settings):
@@ -75,23 +76,24 @@ def close():
         _State.device.close()
 
 
-def current_device():
-    """The open device, opening the default system's device 0 if none is."""
+def current_device(system=None, set=None):  # noqa: A002
+    """The device tensim.open gave, else a default device: device 0 of `system` with overrides
+    `set` (default: $TENSIM_SYSTEM or n150, no overrides), reopened when another is asked for."""
+    want = (system or os.environ.get("TENSIM_SYSTEM", "n150"), tuple(_overrides(set)))
+    if _State.device is not None and _State.implicit and _State.key != want:
+        close()
     if _State.device is None:
-        _t.set_system(os.environ.get("TENSIM_SYSTEM", "n150"), [])
+        _t.set_system(want[0], list(want[1]))
         _State.device = Device(_t.create_device(0), _on_close)
-        _State.implicit = True
+        _State.implicit, _State.key = True, want
     return _State.device
 
 
-def _system_for_call(system, settings):
-    """A call that names its own system (llm, calibrate) replaces the default device."""
-    if system is None and settings is None:
-        return
-    if _State.device is not None and not _State.implicit:
-        raise HostError("a device is open on another system; close it or drop system=/set=")
-    close()
-    _t.set_system(system or os.environ.get("TENSIM_SYSTEM", "n150"), _overrides(settings))
+def _device_for_call(system, settings, what):
+    """The device a call that may name its own system (llm) runs on."""
+    if (system is not None or settings is not None) and not _State.implicit:
+        _release_default(f"{what} with system= or set=")
+    return current_device(system, settings)
 
 
 def _release_default(what):
@@ -135,14 +137,15 @@ def llm(model, mode="decode", batch=32, seq_len=128, kv_len=0, layers=0, tp=1, g
     """One decode step or prefill of `model` (a preset such as llama-3.1-8b, an alias or a
     config.json), as `tensim llm --json`: a dict with tokens_per_s_per_user (decode) or ttft_ms
     (prefill), device_us, and per-op records in "ops" (one layer) and "head_ops"."""
-    _system_for_call(system, set)
     with _Numerics(numerics):
-        if tp > 1:
+        if tp > 1:  # opens the chips of the system itself
             _release_default("a tensor-parallel llm run")
+            _t.set_system(system or os.environ.get("TENSIM_SYSTEM", "n150"), _overrides(set))
             return _t.llm(None, model, mode, batch, seq_len, kv_len, layers, tp, gap_us,
                           skip_missing, seed)
-        return _t.llm(current_device()._dev, model, mode, batch, seq_len, kv_len, layers, tp,
-                      gap_us, skip_missing, seed)
+        dev = _device_for_call(system, set, "llm")
+        return _t.llm(dev._dev, model, mode, batch, seq_len, kv_len, layers, tp, gap_us,
+                      skip_missing, seed)
 
 
 def calibrate(files, numerics="timing", include_large=False, system=None, set=None):
@@ -153,8 +156,8 @@ def calibrate(files, numerics="timing", include_large=False, system=None, set=No
     paths = []
     for f in [files] if isinstance(files, (str, os.PathLike)) else files:
         paths += sorted(glob.glob(os.fspath(f))) or [os.fspath(f)]
-    _system_for_call(system, set)
     _release_default("calibrate")
+    _t.set_system(system or os.environ.get("TENSIM_SYSTEM", "n150"), _overrides(set))
     return _t.calibrate(paths, numerics, include_large)
 
 

@@ -100,3 +100,16 @@ def test_calibrate_agrees_with_the_cli(tmp_path):
                                     text=True, check=True).stdout)
     assert [c["predicted"] for c in py["cases"]] == [c["predicted"] for c in cli["cases"]]
     assert all(c["predicted"] for c in py["cases"])
+
+
+def test_a_call_naming_its_system_gets_it_and_the_default_comes_back():
+    a = np.zeros((512, 512), np.float32)
+    tensim.set_numerics("timing")
+    default_us = tensim.ops.matmul(a, a).time_us
+    fast = tensim.llm("llama-3.2-1b", batch=1, layers=1)
+    slow = tensim.llm("llama-3.2-1b", batch=1, layers=1, set={"clock_mhz": 500})
+    # Half the clock of n150's 1 GHz: the same cycles take longer (DRAM and links keep their
+    # own rates, so not exactly twice as long).
+    assert slow["device_us"] > fast["device_us"]
+    # The next call that names no system runs on the default system again.
+    assert tensim.ops.matmul(a, a).time_us == default_us
