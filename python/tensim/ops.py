@@ -1,7 +1,12 @@
 """Ops with TT-NN-like calls on numpy arrays (or torch tensors): each stores its inputs as device
 tensors in `dtype` (TILE layout, DRAM interleaved, padded to tiles), runs the op's real program
 (tensim::ops, docs/ops.md) and returns a RunRecord: .output (float32 numpy, the inputs' rank),
-.cycles, .stats, .plan (the program that ran) and .why (the planner's reasons)."""
+.cycles, .stats, .plan (the program that ran) and .why (the planner's reasons).
+
+Every op runs on `device` if given, else on the device tensim.open gave, else on a default device
+of `system` with overrides `set` (e.g. set={"worker_grid": "4x4"}): a sweep is a loop."""
+# `set` is the name tensim.open uses for overrides; it shadows the builtin only in signatures.
+# ruff: noqa: A002
 import numpy as np
 
 from . import _tensim as _t
@@ -15,11 +20,11 @@ def _array(x):
     return np.ascontiguousarray(x, dtype=np.float32)
 
 
-def _device(device):
+def _device(device, system, settings):
     if device is not None:
         return device._check()
-    from . import current_device
-    return current_device()._check()
+    from . import _device_for_call
+    return _device_for_call(system, settings, "an op")._check()
 
 
 def _record(r):
@@ -34,40 +39,48 @@ def _default_fidelity(in1_dtype):
 
 
 def matmul(a, b, program="auto", dtype="bfloat16", fidelity=None, in0_dtype=None,
-           in1_dtype=None, out_dtype=None, fp32_dest_acc=False, device=None):
+           in1_dtype=None, out_dtype=None, fp32_dest_acc=False, device=None, system=None,
+           set=None):
     """C = A x B for A [M, K] (or [batch, M, K]) and B [K, N]. `program`: auto, 2d_mcast,
     1d_mcast or dram_sharded; `dtype` stores both inputs (in0_dtype / in1_dtype override each);
     `fidelity`: LoFi, HiFi2, HiFi3, HiFi4 (default by B's dtype); the output is in A's dtype
     unless out_dtype says otherwise."""
     d0, d1 = in0_dtype or dtype, in1_dtype or dtype
-    return _record(_t.matmul(_device(device), _array(a), _array(b), program, d0, d1,
-                             out_dtype or "", fidelity or _default_fidelity(d1), fp32_dest_acc))
+    dev = _device(device, system, set)
+    return _record(_t.matmul(dev, _array(a), _array(b), program, d0, d1, out_dtype or "",
+                             fidelity or _default_fidelity(d1), fp32_dest_acc))
 
 
-def _binary(op, a, b, dtype, activation, device):
-    return _record(_t.binary(_device(device), _array(a), _array(b), op, dtype, activation or ""))
+def _binary(op, a, b, dtype, activation, device, system, settings):
+    dev = _device(device, system, settings)
+    return _record(_t.binary(dev, _array(a), _array(b), op, dtype, activation or ""))
 
 
-def add(a, b, dtype="bfloat16", activation=None, device=None):
+def add(a, b, dtype="bfloat16", activation=None, device=None, system=None, set=None):
     """a + b (same shapes); `activation` (silu, relu, gelu, ...) is applied to a first."""
-    return _binary("add", a, b, dtype, activation, device)
+    return _binary("add", a, b, dtype, activation, device, system, set)
 
 
-def sub(a, b, dtype="bfloat16", activation=None, device=None):
-    return _binary("sub", a, b, dtype, activation, device)
+def sub(a, b, dtype="bfloat16", activation=None, device=None, system=None, set=None):
+    return _binary("sub", a, b, dtype, activation, device, system, set)
 
 
-def mul(a, b, dtype="bfloat16", activation=None, device=None):
-    return _binary("mul", a, b, dtype, activation, device)
+def mul(a, b, dtype="bfloat16", activation=None, device=None, system=None, set=None):
+    return _binary("mul", a, b, dtype, activation, device, system, set)
 
 
-def rms_norm(x, gamma=None, epsilon=1e-5, dtype="bfloat16", device=None):
+def _norm(kind, x, gamma, epsilon, dtype, device, system, settings):
+    g = None if gamma is None else _array(gamma).reshape(1, -1)
+    return _record(_t.norm(_device(device, system, settings), _array(x), g, kind, dtype,
+                           epsilon))
+
+
+def rms_norm(x, gamma=None, epsilon=1e-5, dtype="bfloat16", device=None, system=None, set=None):
     """x / sqrt(mean(x^2) + eps) * gamma, per row; gamma is [cols] or [1, cols]."""
-    g = None if gamma is None else _array(gamma).reshape(1, -1)
-    return _record(_t.norm(_device(device), _array(x), g, "rms_norm", dtype, epsilon))
+    return _norm("rms_norm", x, gamma, epsilon, dtype, device, system, set)
 
 
-def layer_norm(x, gamma=None, epsilon=1e-5, dtype="bfloat16", device=None):
+def layer_norm(x, gamma=None, epsilon=1e-5, dtype="bfloat16", device=None, system=None,
+               set=None):
     """(x - mean) / sqrt(var + eps) * gamma, per row."""
-    g = None if gamma is None else _array(gamma).reshape(1, -1)
-    return _record(_t.norm(_device(device), _array(x), g, "layer_norm", dtype, epsilon))
+    return _norm("layer_norm", x, gamma, epsilon, dtype, device, system, set)

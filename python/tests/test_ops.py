@@ -113,3 +113,6 @@ def test_a_call_naming_its_system_gets_it_and_the_default_comes_back():
     assert slow["device_us"] > fast["device_us"]
     # The next call that names no system runs on the default system again.
     assert tensim.ops.matmul(a, a).time_us == default_us
+    # An op names its system the same way.
+    assert tensim.ops.matmul(a, a, set={"worker_grid": "2x2"}).cycles > \
+        tensim.ops.matmul(a, a).cycles
