@@ -31,7 +31,7 @@ class Device:
     def buffer(self, size, page_size=None, type="dram"):  # noqa: A002
         """An interleaved buffer of `size` bytes in "dram" or "l1", `page_size` bytes a page
         (default: one page)."""
-        return Buffer(_t.create_buffer(self._check(), int(size), int(page_size or 0), type))
+        return Buffer(_t.create_buffer(self._check(), int(size), int(page_size or 0), type), self)
 
     def program(self, name=None):
         return Program(name)
@@ -66,8 +66,10 @@ class Device:
 
 
 class Buffer:
-    def __init__(self, b):
-        self._b = b
+    """A device buffer; usable while its device is open (afterwards a HostError)."""
+
+    def __init__(self, b, device):
+        self._b, self._device = b, device
 
     address = property(lambda self: self._b.address)
     size = property(lambda self: self._b.size)
@@ -75,10 +77,12 @@ class Buffer:
 
     def write(self, array):
         """Write an array's bytes (its dtype as is, C order) to the front of the buffer."""
+        self._device._check()
         self._b.write(np.ascontiguousarray(array))
 
     def read(self, dtype=np.uint8, count=None):
         """The buffer's contents as `count` elements of `dtype` (default: all of it)."""
+        self._device._check()
         data = self._b.read_bytes().view(np.dtype(dtype))
         return data if count is None else data[:count]
 

@@ -69,6 +69,9 @@ def test_kernel_errors_arrive_typed(tmp_path):
             dev.program().data_movement(tmp_path / "missing.cpp", (0, 0))
         with pytest.raises(tensim.HostError, match="do not fit"):
             dev.buffer(64).write(np.zeros(65, np.uint8))
+        kept = dev.buffer(64)
+    with pytest.raises(tensim.HostError, match="closed"):
+        kept.read()
 
 
 def test_tilize_is_tiles_of_faces_and_untilize_inverts_it():
