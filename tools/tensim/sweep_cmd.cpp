@@ -1,5 +1,6 @@
 // `tensim sweep [--over KEY=V1,V2]... --out FILE.csv -- COMMAND...`: one child process per point
-// of the product (tensim/sweep.hpp), one CSV row each.
+// of the product (tensim/sweep.hpp), one CSV row each; with --mpi, over the ranks of mpirun
+// (tensim::sweep::run_mpi, docs/python.md).
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
