@@ -11,6 +11,8 @@
 // reference path (the dispatcher in fidelity.cpp checks).
 #include <immintrin.h>
 
+#include <bit>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <vector>
@@ -41,8 +43,10 @@ TENSIM_AVX2 void split8(const float* x, uint32_t hi_mask, uint32_t all_mask, dou
     const __m256i u = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x));
     const __m256i exp = _mm256_and_si256(u, _mm256_set1_epi32(0x7f800000));
     const __m256i zero = _mm256_cmpeq_epi32(exp, _mm256_setzero_si256());
-    const __m256i h = _mm256_andnot_si256(zero, _mm256_and_si256(u, _mm256_set1_epi32(int(hi_mask))));
-    const __m256i a = _mm256_andnot_si256(zero, _mm256_and_si256(u, _mm256_set1_epi32(int(all_mask))));
+    const __m256i h =
+        _mm256_andnot_si256(zero, _mm256_and_si256(u, _mm256_set1_epi32(int(hi_mask))));
+    const __m256i a =
+        _mm256_andnot_si256(zero, _mm256_and_si256(u, _mm256_set1_epi32(int(all_mask))));
     const __m256 hf = _mm256_castsi256_ps(h);
     const __m256 lf = _mm256_sub_ps(_mm256_castsi256_ps(a), hf);
     _mm256_store_pd(hi, _mm256_cvtps_pd(_mm256_castps256_ps128(hf)));
@@ -52,77 +56,87 @@ TENSIM_AVX2 void split8(const float* x, uint32_t hi_mask, uint32_t all_mask, dou
 }
 
 // Row r of a tile-order tile, split into row r of the two part arrays.
-TENSIM_AVX2 void split_tile(const float* t, uint32_t hi_mask, uint32_t all_mask,
-                            double (*hi)[32], double (*lo)[32]) {
+TENSIM_AVX2 void split_tile(const float* t, uint32_t hi_mask, uint32_t all_mask, double (*hi)[32],
+                            double (*lo)[32]) {
     for (int r = 0; r < 32; ++r)
         for (int c = 0; c < 32; c += 8)
             split8(t + tile_index(r, c), hi_mask, all_mask, &hi[r][c], &lo[r][c]);
 }
 
-// Four 64-bit compare masks as four 32-bit ones.
-TENSIM_AVX2 __m128i narrow(__m256d mask) {
-    const __m256i idx = _mm256_setr_epi32(0, 2, 4, 6, 0, 2, 4, 6);
-    return _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(_mm256_castpd_si256(mask), idx));
+// The reference's Dst rounding of one exact-as-double sum, lane by lane (fidelity.cpp's
+// dst_round): for bf16, round to float with round-to-odd, then bf16 round-to-nearest-even. Used
+// for lanes outside the fast path's range; returns the rounded value as a double (exact).
+double dst_round_scalar(double x) {
+    float f = static_cast<float>(x);
+    if (std::isfinite(f) && static_cast<double>(f) != x) {
+        if (std::fabs(static_cast<double>(f)) > std::fabs(x)) f = std::nextafter(f, 0.0f);
+        f = std::bit_cast<float>(std::bit_cast<uint32_t>(f) | 1u);
+    }
+    return static_cast<double>(round_to_bf16(f));
 }
 
-// d[0..3] = Dst rounding of (d + s), as dst_round in fidelity.cpp: fp32 rounds once; bf16 rounds
-// to float with round-to-odd (so the second rounding is not a double rounding), then to bf16.
+// D[0..3] = Dst rounding of (D + s). Dst values are kept as doubles (exact) between updates. fp32
+// rounds once. bf16: rounding to float with round-to-odd and then to bf16 with round-to-nearest-
+// even (the reference) equals rounding straight to 8 significant bits with round-to-nearest-even
+// while the result is a float normal (round-to-odd at 24 >= 8 + 2 bits is innocuous), so for
+// 2^-126 <= |x| < 2^127 (and zeros) that is done on the double's bits; other lanes (float
+// denormals, overflow, inf/NaN) take the scalar rule.
 template <bool Fp32>
-TENSIM_AVX2 void update4(float* d, __m256d s) {
-    const __m256d x = _mm256_add_pd(_mm256_cvtps_pd(_mm_loadu_ps(d)), s);
-    const __m128 f = _mm256_cvtpd_ps(x);
+TENSIM_AVX2 void update4(double* D, __m256d s) {
+    const __m256d x = _mm256_add_pd(_mm256_load_pd(D), s);
     if constexpr (Fp32) {
-        _mm_storeu_ps(d, f);
+        _mm256_store_pd(D, _mm256_cvtps_pd(_mm256_cvtpd_ps(x)));
     } else {
-        const __m128i one = _mm_set1_epi32(1);
-        __m128i u = _mm_castps_si128(f);
-        // Finite and inexact: nudge toward zero if rounding went away from it, then set bit 0.
-        const __m128i expall = _mm_set1_epi32(0x7f800000);
-        const __m128i finite =
-            _mm_xor_si128(_mm_cmpeq_epi32(_mm_and_si128(u, expall), expall), _mm_set1_epi32(-1));
-        const __m256d back = _mm256_cvtps_pd(f);
-        const __m128i inexact = narrow(_mm256_cmp_pd(back, x, _CMP_NEQ_UQ));
-        const __m256d absmask = _mm256_castsi256_pd(_mm256_set1_epi64x(0x7fffffffffffffffll));
-        const __m128i away = narrow(_mm256_cmp_pd(_mm256_and_pd(back, absmask),
-                                                  _mm256_and_pd(x, absmask), _CMP_GT_OQ));
-        const __m128i adjust = _mm_and_si128(inexact, finite);
-        const __m128i down = _mm_and_si128(adjust, away);
-        u = _mm_sub_epi32(u, _mm_and_si128(down, one));
-        u = _mm_or_si128(u, _mm_and_si128(adjust, one));
-        // bf16 round-to-nearest-even of the pattern; NaN keeps its top bits, quiet.
-        const __m128i absu = _mm_and_si128(u, _mm_set1_epi32(0x7fffffff));
-        const __m128i nan = _mm_cmpgt_epi32(absu, expall);
-        const __m128i rne = _mm_add_epi32(
-            _mm_add_epi32(u, _mm_set1_epi32(0x7fff)), _mm_and_si128(_mm_srli_epi32(u, 16), one));
-        const __m128i q = _mm_or_si128(u, _mm_set1_epi32(0x00400000));
-        const __m128i r = _mm_blendv_epi8(rne, q, nan);
-        _mm_storeu_ps(d, _mm_castsi128_ps(_mm_slli_epi32(_mm_srli_epi32(r, 16), 16)));
+        const __m256d ax = _mm256_and_pd(x, _mm256_castsi256_pd(_mm256_set1_epi64x(INT64_MAX)));
+        const __m256d ok =
+            _mm256_or_pd(_mm256_and_pd(_mm256_cmp_pd(ax, _mm256_set1_pd(0x1p-126), _CMP_GE_OQ),
+                                       _mm256_cmp_pd(ax, _mm256_set1_pd(0x1p127), _CMP_LT_OQ)),
+                         _mm256_cmp_pd(ax, _mm256_setzero_pd(), _CMP_EQ_OQ));
+        if (__builtin_expect(_mm256_movemask_pd(ok) == 0xf, 1)) {
+            // Keep 1 + 7 mantissa bits: drop 45, ties to even.
+            const __m256i u = _mm256_castpd_si256(x);
+            const __m256i odd = _mm256_and_si256(_mm256_srli_epi64(u, 45), _mm256_set1_epi64x(1));
+            const __m256i r =
+                _mm256_add_epi64(_mm256_add_epi64(u, odd), _mm256_set1_epi64x((1ll << 44) - 1));
+            _mm256_store_pd(D, _mm256_castsi256_pd(
+                                   _mm256_and_si256(r, _mm256_set1_epi64x(~((1ll << 45) - 1)))));
+        } else {
+            alignas(32) double v[4];
+            _mm256_store_pd(v, x);
+            for (int l = 0; l < 4; ++l) D[l] = dst_round_scalar(v[l]);
+        }
     }
 }
 
 // One (m block, n chunk) of Dst through all phases: MR rows x 4*NV columns of 16-term sums in
 // registers per phase and K half.
 template <int MR, int NV, bool Fp32>
-TENSIM_AVX2 void block(const Parts& P, float* dst, int m0, int n0, int phases) {
+TENSIM_AVX2 void block(const Parts& P, double (*D)[32], int m0, int n0, int phases) {
     for (int p = 0; p < phases; ++p) {
         const double(*ap)[32] = P.a[p & 1];
         const double(*bp)[32] = P.b[(p >> 1) & 1];
         for (int kh = 0; kh < 2; ++kh) {
             __m256d s[MR][NV];
+#pragma GCC unroll 8
             for (int i = 0; i < MR; ++i)
+#pragma GCC unroll 8
                 for (int j = 0; j < NV; ++j) s[i][j] = _mm256_setzero_pd();
-#pragma GCC unroll 16
+#pragma GCC unroll 4
             for (int k = kh * 16; k < kh * 16 + 16; ++k) {
                 __m256d a[NV];
+#pragma GCC unroll 8
                 for (int j = 0; j < NV; ++j) a[j] = _mm256_load_pd(&ap[k][n0 + 4 * j]);
+#pragma GCC unroll 8
                 for (int i = 0; i < MR; ++i) {
                     const __m256d b = _mm256_broadcast_sd(&bp[m0 + i][k]);
+#pragma GCC unroll 8
                     for (int j = 0; j < NV; ++j) s[i][j] = _mm256_fmadd_pd(b, a[j], s[i][j]);
                 }
             }
+#pragma GCC unroll 8
             for (int i = 0; i < MR; ++i)
-                for (int j = 0; j < NV; ++j)
-                    update4<Fp32>(dst + tile_index(m0 + i, n0 + 4 * j), s[i][j]);
+#pragma GCC unroll 8
+                for (int j = 0; j < NV; ++j) update4<Fp32>(&D[m0 + i][n0 + 4 * j], s[i][j]);
         }
     }
 }
@@ -140,14 +154,20 @@ TENSIM_AVX2 void matmul_parts(const Tile& in0, const Tile& in1, Tile& dst, int p
         split_tile(in1.data(), kAHiMask, kAAllMask, P.a[0], P.a[1]);
     }
     split_tile(in0.data(), kBHiMask, kBAllMask, P.b[0], P.b[1]);
-    // n chunks of 4*NV columns stay inside one face (16 columns), so Dst rows are contiguous.
+    alignas(64) double D[32][32];  // Dst, row-major; every value a float, exactly
+    for (int r = 0; r < 32; ++r)
+        for (int c = 0; c < 32; c += 4)
+            _mm256_store_pd(&D[r][c], _mm256_cvtps_pd(_mm_loadu_ps(&dst[tile_index(r, c)])));
     for (int m0 = 0; m0 < 32; m0 += MR)
         for (int n0 = 0; n0 < 32; n0 += 4 * NV) {
             if (dst_fp32)
-                block<MR, NV, true>(P, dst.data(), m0, n0, phases);
+                block<MR, NV, true>(P, D, m0, n0, phases);
             else
-                block<MR, NV, false>(P, dst.data(), m0, n0, phases);
+                block<MR, NV, false>(P, D, m0, n0, phases);
         }
+    for (int r = 0; r < 32; ++r)
+        for (int c = 0; c < 32; c += 4)
+            _mm_storeu_ps(&dst[tile_index(r, c)], _mm256_cvtpd_ps(_mm256_load_pd(&D[r][c])));
 }
 
 // AVX2: 16 ymm registers, 2 x 4 accumulators. AVX-512VL: 32, 4 x 4 (same 256-bit FMAs, which is
@@ -156,8 +176,10 @@ __attribute__((target("avx2,fma"))) void matmul_avx2(const Tile& in0, const Tile
                                                      int phases, bool dst_fp32, bool transpose) {
     matmul_parts<2, 4>(in0, in1, dst, phases, dst_fp32, transpose);
 }
-__attribute__((target("avx512f,avx512vl,avx2,fma"))) void matmul_avx512(
-    const Tile& in0, const Tile& in1, Tile& dst, int phases, bool dst_fp32, bool transpose) {
+__attribute__((target("avx512f,avx512vl,avx2,fma"))) void matmul_avx512(const Tile& in0,
+                                                                        const Tile& in1, Tile& dst,
+                                                                        int phases, bool dst_fp32,
+                                                                        bool transpose) {
     matmul_parts<4, 4>(in0, in1, dst, phases, dst_fp32, transpose);
 }
 
