@@ -69,7 +69,12 @@ private:
 
     DramConfig m_cfg;
     int m_index;
-    std::vector<std::unique_ptr<uint8_t[]>> m_chunks;
+    // Contents, allocated 1 MiB at a time on the first non-zero write (calloc: the pages stay
+    // unmapped until touched); a missing chunk reads as zeros.
+    struct FreeChunk {
+        void operator()(uint8_t* p) const;
+    };
+    std::vector<std::unique_ptr<uint8_t[], FreeChunk>> m_chunks;
     uint64_t m_busy_until_sub = 0;
 
     uint64_t m_bytes_read = 0;
