@@ -100,6 +100,12 @@ void DramChannel::read(uint64_t addr, void* dst, size_t n) const {
     }
 }
 
+size_t DramChannel::allocated_chunks() const {
+    size_t n = 0;
+    for (const auto& c : m_chunks) n += c != nullptr;
+    return n;
+}
+
 void DramChannel::FreeChunk::operator()(uint8_t* p) const { std::free(p); }
 
 namespace {

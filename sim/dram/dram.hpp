@@ -55,6 +55,9 @@ public:
     // The cycle the last access has been taken in (its latency not included).
     Cycle busy_until() const { return (m_busy_until_sub + kSubCycles - 1) / kSubCycles; }
 
+    // 1 MiB storage chunks holding data (a chunk is made by the first non-zero write into it).
+    size_t allocated_chunks() const;
+
     stats::Group& stats() { return m_stats; }
     void reset_stats() { m_stats.reset(); }
     void clear_reservations() { m_busy_until_sub = 0; }
@@ -92,6 +95,9 @@ public:
 
     DramChannel& channel(int i);  // throws InternalError for a bad index
     int num_channels() const { return static_cast<int>(m_channels.size()); }
+
+    // 1 MiB storage chunks holding data (a chunk is made by the first non-zero write into it).
+    size_t allocated_chunks() const;
 
     stats::Group& stats() { return m_stats; }
     void reset_stats() { m_stats.reset(); }
