@@ -198,6 +198,8 @@ void compute_defines(const tt::tt_metal::ComputeConfig& cc, std::map<std::string
 
 void build_kernels(ProgramImpl& p, const Placement& pl) {
     static const char* levels[] = {"-O1", "-O2", "-O3", "-O0", "-Os", "-Ofast", "-Os"};
+    // Every binary's spec first, then one parallel build (jit::build_all), handed back in order.
+    std::vector<jit::KernelBuildSpec> specs;
     for (auto& k : p.kernels) {
         jit::KernelBuildSpec spec;
         spec.source_path = k.source_path;
@@ -223,22 +225,26 @@ void build_kernels(ProgramImpl& p, const Placement& pl) {
             compute_defines(std::get<tt::tt_metal::ComputeConfig>(k.config), spec.defines);
             for (const char* trisc : {"trisc0", "trisc1", "trisc2"}) {
                 spec.processor = trisc;
-                k.binaries.push_back(jit::build(spec));
+                specs.push_back(spec);
             }
         } else if (k.eth) {
             const auto& ec = std::get<tt::tt_metal::EthernetConfig>(k.config);
             spec.processor = "erisc";
             spec.noc = static_cast<uint8_t>(ec.noc);
             spec.noc_mode = 0;
-            k.binaries.push_back(jit::build(spec));
+            specs.push_back(spec);
         } else {
             const auto& dm = std::get<DataMovementConfig>(k.config);
             spec.processor = k.risc == 0 ? "brisc" : "ncrisc";
             spec.noc = static_cast<uint8_t>(dm.noc);
             spec.noc_mode = static_cast<uint8_t>(dm.noc_mode);
-            k.binaries.push_back(jit::build(spec));
+            specs.push_back(spec);
         }
     }
+    auto built = jit::build_all(specs);
+    size_t next = 0;
+    for (auto& k : p.kernels)
+        for (size_t n = k.compute ? 3 : 1; n > 0; --n) k.binaries.push_back(built[next++]);
 }
 
 }  // namespace

@@ -195,6 +195,9 @@ std::string file_stamp(const std::string& path) {
     return fmt::format("{} {}", st.st_size, mtime_ns(st));
 }
 
+// Suffix of temporary files: unique per process and thread (build_all compiles in threads).
+std::string tmp_suffix() { return fmt::format("{}.{}", getpid(), gettid()); }
+
 uint64_t now_ns() {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
@@ -232,7 +235,7 @@ void write_manifest(const fs::path& manifest, const std::string& key, const std:
             return;
         text += fmt::format("{} {}\t{}\n", st.st_size, mtime_ns(st), f);
     }
-    std::string tmp = manifest.string() + fmt::format(".{}", getpid());
+    std::string tmp = manifest.string() + "." + tmp_suffix();
     std::ofstream(tmp) << text;
     std::error_code ec;
     fs::rename(tmp, manifest, ec);
@@ -270,9 +273,13 @@ std::string resolve_kernel_path(const std::string& path) {
     throw HostError(fmt::format("Kernel file {} doesn't exist; looked in:{}", path, where));
 }
 
+// Called by build() just before it starts the compiler (a cache miss): build_all's progress line.
+thread_local std::function<void()> t_on_compile;
+
 std::shared_ptr<const KernelBinary> build(const KernelBuildSpec& spec) {
     // In-process cache: the same preprocessed text loads once.
     static std::map<std::string, std::weak_ptr<const KernelBinary>> loaded;
+    static std::mutex loaded_mutex;
     std::string wrapper = wrapper_source(spec);
     std::string flags = compile_flags(spec);
     const char* cxx = std::getenv("TENSIM_CXX") ? std::getenv("TENSIM_CXX") : TENSIM_CXX_COMPILER;
@@ -287,7 +294,7 @@ std::shared_ptr<const KernelBinary> build(const KernelBuildSpec& spec) {
     fs::path src = dir / "kernels" / fmt::format("{:016x}.cpp", spec_key);
     if (!fs::exists(
             src)) {  // its name is the hash of its text; left untouched so manifests stay valid
-        std::string tmp = src.string() + fmt::format(".{}", getpid());
+        std::string tmp = src.string() + "." + tmp_suffix();
         std::ofstream(tmp) << wrapper;
         fs::rename(tmp, src);
     }
@@ -298,7 +305,7 @@ std::shared_ptr<const KernelBinary> build(const KernelBuildSpec& spec) {
     if (key.empty() || !fs::exists(dir / "kernels" / (key + ".so"))) {
         const uint64_t started = now_ns();
         // The preprocessed text goes to a file: the command's output is then the diagnostics only.
-        const fs::path pre_file = src.string() + fmt::format(".{}.i", getpid());
+        const fs::path pre_file = src.string() + "." + tmp_suffix() + ".i";
         std::string out;
         const int status =
             run(fmt::format("{} {} -E {} -o {}", cxx, flags, quote(src.string()), quote(pre_file)),
@@ -309,13 +316,17 @@ std::shared_ptr<const KernelBinary> build(const KernelBuildSpec& spec) {
         key = fmt::format("{:016x}", fnv1a(cxx, fnv1a(flags, fnv1a(pre))));
         write_manifest(manifest, key, pre, started);
     }
-    if (auto it = loaded.find(key); it != loaded.end())
-        if (auto bin = it->second.lock()) return bin;
+    {
+        std::lock_guard<std::mutex> lock(loaded_mutex);
+        if (auto it = loaded.find(key); it != loaded.end())
+            if (auto bin = it->second.lock()) return bin;
+    }
 
     fs::path so = dir / "kernels" / (key + ".so");
     if (!fs::exists(so)) {
-        std::string tmp = so.string() + fmt::format(".tmp{}", getpid());
+        std::string tmp = so.string() + ".tmp" + tmp_suffix();
         std::string out;
+        if (t_on_compile) t_on_compile();
         if (run(fmt::format("{} {} {} -o {}", cxx, flags, quote(src.string()), quote(tmp)), out) !=
             0) {
             fs::remove(tmp, ec);
@@ -333,6 +344,9 @@ std::shared_ptr<const KernelBinary> build(const KernelBuildSpec& spec) {
         throw KernelCompileError(fmt::format("kernel {} has no kernel_main", spec.display_name));
     }
     auto bin = std::make_shared<const KernelBinary>(h, entry, spec.source_path);
+    std::lock_guard<std::mutex> lock(loaded_mutex);
+    if (auto it = loaded.find(key); it != loaded.end())
+        if (auto other = it->second.lock()) return other;  // another thread loaded it meanwhile
     loaded[key] = bin;
     return bin;
 }

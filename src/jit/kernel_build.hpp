@@ -48,6 +48,13 @@ private:
 // compiler's diagnostics, naming the kernel file and line.
 std::shared_ptr<const KernelBinary> build(const KernelBuildSpec& spec);
 
+// build() for every spec, in parallel: identical specs build once, and up to $TENSIM_BUILD_JOBS
+// (default: the machine's hardware threads) compile at the same time. Results are in the order of
+// `specs`; the first failure in that order is rethrown after all have finished. While anything
+// compiles, a line "building N kernels" is shown on stderr if it is a terminal.
+std::vector<std::shared_ptr<const KernelBinary>> build_all(
+    const std::vector<KernelBuildSpec>& specs);
+
 // TT-Metal's kernel path lookup: as given (absolute or relative to the working directory), then
 // under the root directory ($TT_METAL_HOME, else tensim's data root: the installed share/tensim,
 // or the source tree in a build tree; see common/data_paths.hpp), then under each entry of
