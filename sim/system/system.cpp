@@ -217,9 +217,19 @@ void System::run_until(const std::function<bool()>& done, Cycle limit_cycles,
                 fmt::format("time limit of {} cycles reached at cycle {}; still running:\n{}",
                             limit_cycles, now, waiting_report()));
         const Cycle span = tick ? std::min(deadline - now, tick_cycles) : deadline - now;
+        const sc_core::sc_time until = sc_core::sc_time_stamp() + clk.to_time(span);
         sc_core::sc_start(clk.to_time(span), sc_core::SC_EXIT_ON_STARVATION);
         if (tick) tick();
-        if (done() || sc_core::sc_pending_activity()) continue;
+        if (done()) continue;
+        if (sc_core::sc_pending_activity()) {
+            // SC_EXIT_ON_STARVATION leaves time at the last event it ran when the next one lies
+            // beyond the span (a long NoC transfer, a kernel's long local time): move time to the
+            // span's end so the limit and the next tick are reached instead of asking again.
+            const sc_core::sc_time t = sc_core::sc_time_stamp();
+            if (t < until && t + sc_core::sc_time_to_pending_activity() > until)
+                sc_core::sc_start(until - t, sc_core::SC_RUN_TO_TIME);
+            continue;
+        }
         // Nothing is scheduled. A kernel may have changed L1 by a plain store that notified no
         // one: wake every waiter to re-check; if that changes nothing, it is a deadlock.
         std::string state = waiting_report();

@@ -97,6 +97,7 @@ void RiscThread::abort() {
     m_abort = true;
     m_core.notify_changed();
     m_launch_ev.notify(sc_core::SC_ZERO_TIME);
+    m_abort_ev.notify(sc_core::SC_ZERO_TIME);
 }
 
 void RiscThread::shutdown() {
@@ -105,6 +106,7 @@ void RiscThread::shutdown() {
     m_abort = true;
     m_core.notify_changed();
     m_launch_ev.notify(sc_core::SC_ZERO_TIME);
+    m_abort_ev.notify(sc_core::SC_ZERO_TIME);
 }
 
 Cycle RiscThread::now() const { return m_core.clock().now() + m_local; }
@@ -115,7 +117,11 @@ void RiscThread::sync() {
     m_local = 0;
     m_busy += c;
     l1_view::leave();
-    sc_core::wait(m_core.clock().to_time(c));
+    // An abandoned program must end within the cycle limit however far ahead this thread's
+    // local time ran (a runaway loop of kernel code): abort() ends the wait early.
+    const sc_core::sc_time until = sc_core::sc_time_stamp() + m_core.clock().to_time(c);
+    while (!m_abort && sc_core::sc_time_stamp() < until)
+        sc_core::wait(until - sc_core::sc_time_stamp(), m_abort_ev);
     g_current = this;
     l1_view::enter(&m_view);
     if (m_abort) throw KernelAbort{};

@@ -193,6 +193,7 @@ private:
     Risc m_risc;
     RiscConfig m_cfg;
     sc_core::sc_event m_launch_ev;
+    sc_core::sc_event m_abort_ev;  // cuts short a timed wait (sync) when the program is abandoned
     bool m_launch_pending = false;
     bool m_running = false;
     bool m_abort = false;
