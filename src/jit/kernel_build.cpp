@@ -17,6 +17,7 @@
 
 #include "common/data_paths.hpp"
 #include "common/error.hpp"
+#include "tensix/kernel_guard.hpp"
 
 namespace tensim::jit {
 
@@ -241,7 +242,12 @@ void write_manifest(const fs::path& manifest, const std::string& key, const std:
 }  // namespace
 
 KernelBinary::KernelBinary(void* handle, void (*entry)(), std::string path)
-    : m_handle(handle), m_entry(entry), m_path(std::move(path)) {}
+    : m_handle(handle), m_entry(entry), m_path(std::move(path)) {
+    const kernel_guard::CodeRange code =
+        kernel_guard::code_range_of(reinterpret_cast<const void*>(entry));
+    m_code_begin = code.begin;
+    m_code_end = code.end;
+}
 
 KernelBinary::~KernelBinary() { dlclose(m_handle); }
 
