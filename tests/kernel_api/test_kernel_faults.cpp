@@ -163,3 +163,25 @@ void kernel_main() { *(volatile uint32_t*)(400 * 1024) = deep(get_arg_val<uint32
     CloseDevice(device);
 }
 }  // namespace
+
+namespace {
+// An error tensim raises with its own source location names no line of its own sources as the
+// kernel's (RiscThread::where); one raised at a kernel call names the kernel's line.
+TEST(KernelFaults, ErrorsNameTheKernelsLineNotTheLibrarys) {
+    IDevice* device = CreateDevice(0);
+    const std::string lib = kernel_error(device, R"(#include "dataflow_api.h"
+void kernel_main() {
+    *(volatile uint32_t*)(400 * 1024) = get_semaphore(99 + get_arg_val<uint32_t>(0));
+})");
+    EXPECT_NE(lib.find("get_semaphore(99)"), std::string::npos) << lib;
+    EXPECT_EQ(lib.find("(line"), std::string::npos) << lib;
+    EXPECT_EQ(lib.find("dataflow.cpp"), std::string::npos) << lib;
+    const std::string own = kernel_error(device, R"(#include "dataflow_api.h"
+void kernel_main() {
+    get_arg_val<uint32_t>(0);
+    cb_reserve_back(9, 1);
+})");
+    EXPECT_NE(own.find("(line 4)"), std::string::npos) << own;
+    CloseDevice(device);
+}
+}  // namespace
