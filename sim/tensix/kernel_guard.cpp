@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -195,6 +196,10 @@ Fault last_fault() { return {g_sig, g_code, g_addr, g_pc}; }
 
 std::string describe(const Fault& f, const Running& r) {
     const std::string pc = where_pc(f.pc, r);
+    // Sent by raise/kill rather than raised by an instruction: si_addr then holds no address.
+    if (f.sig != kWatchdog && f.code <= 0 && f.sig != SIGABRT)
+        return fmt::format("signal {} ({}) sent by raise or kill, at pc {}", f.sig,
+                           f.sig == SIGBUS ? "SIGBUS" : strsignal(f.sig), pc);
     switch (f.sig) {
         case kWatchdog:
             return fmt::format(

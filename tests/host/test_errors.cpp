@@ -200,6 +200,7 @@ TEST_F(DeviceTest, HostWriteSizeMismatch) {
     testing::internal::CaptureStderr();
     EnqueueWriteBuffer(device->command_queue(), buf, big, true);
     const std::string warning = testing::internal::GetCapturedStderr();
+    RecordProperty("warning", warning);  // in --gtest_output=xml, for docs/robustness.md
     EXPECT_NE(warning.find(std::to_string(big.size() * 4) + " B"), std::string::npos) << warning;
     EXPECT_NE(warning.find("buffer is " + std::to_string(words * 4) + " B"), std::string::npos)
         << warning;
