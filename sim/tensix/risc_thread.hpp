@@ -16,6 +16,7 @@
 #include "common/clock.hpp"
 #include "common/trace.hpp"
 #include "tensim/kernel_api/tensim_abi.h"
+#include "tensix/kernel_guard.hpp"
 #include "tensix/l1_view.hpp"
 
 namespace tensim {
@@ -117,7 +118,10 @@ struct NocCmdBufs {
 // What one launch of a kernel on this RISC needs.
 struct KernelLaunch {
     std::function<void()> entry;  // the kernel's compiled entry point
-    std::string kernel_name;      // path of the kernel source, for messages
+    // [begin, end) of the entry's machine code (kernel_guard::code_range_of): a fault there is
+    // the kernel's own, and the watchdog stops a kernel only there.
+    uint64_t code_begin = 0, code_end = 0;
+    std::string kernel_name;  // path of the kernel source, for messages
     uint32_t num_runtime_args = 0;
     uint32_t num_common_runtime_args = 0;
     std::array<LocalCb, NUM_CIRCULAR_BUFFERS>
@@ -215,8 +219,13 @@ private:
     std::exception_ptr m_error;
     std::string m_dprint;
     void run_entry();
-    sigjmp_buf m_escape;      // a kernel's touch outside its L1 unwinds here (l1_view.hpp)
+    // Marks this thread as the one running kernel code (it starts or resumes), or not.
+    void resumed();
+    void suspended();
+    sigjmp_buf m_escape;      // a kernel's touch outside its L1 or crash unwinds here (l1_view.hpp,
+                              // kernel_guard.hpp)
     l1_view::Owner m_view{};  // this core's L1 as the plain-address view maps it
+    kernel_guard::Running m_guard{};  // this kernel as the crash handlers see it
 };
 
 }  // namespace tensim

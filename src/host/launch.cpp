@@ -409,6 +409,7 @@ void start(Prepared& pp, const std::shared_ptr<RunState>& state,
                         4 * ts.common_args.size());
         KernelLaunch l;
         l.entry = [bin = ts.binary] { bin->run(); };
+        l.code_begin = ts.binary->code_begin(), l.code_end = ts.binary->code_end();
         l.kernel_name = *ts.kernel_name;
         l.num_runtime_args = static_cast<uint32_t>(ts.args.size());
         l.num_common_runtime_args = static_cast<uint32_t>(ts.common_args.size());

@@ -37,11 +37,15 @@ public:
     KernelBinary& operator=(const KernelBinary&) = delete;
     void run() const { m_entry(); }
     const std::string& path() const { return m_path; }
+    // [begin, end) of the object's machine code, for the crash handlers (kernel_guard.hpp).
+    uint64_t code_begin() const { return m_code_begin; }
+    uint64_t code_end() const { return m_code_end; }
 
 private:
     void* m_handle;
     void (*m_entry)();
     std::string m_path;
+    uint64_t m_code_begin = 0, m_code_end = 0;
 };
 
 // Compiles (or finds in the cache) and loads the kernel. Throws KernelCompileError with the

@@ -160,3 +160,31 @@ TEST(Cli, CheckInitIsAcceptedAndValidated) {
     EXPECT_EQ(tensim(kMatmul + " --check init").status, 0);
     EXPECT_EQ(tensim("--check everything " + kMatmul).status, 2);
 }
+
+// Numeric options are checked against their real range, and the message says which it is (not
+// CLI11's 309-digit double bound).
+TEST(Cli, NumericOptionsNameTheirRange) {
+    // stdout and stderr together: the helper discards stderr after its arguments.
+    auto both = [](const std::string& args) {
+        Outcome r;
+        FILE* p = popen((std::string(TENSIM_BIN_DIR) + "/tensim " + args + " 2>&1").c_str(), "r");
+        if (!p) return r;
+        char buf[4096];
+        for (size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) r.out.append(buf, n);
+        const int st = pclose(p);
+        r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+        return r;
+    };
+    for (const char* bad : {"--m 0", "--m -5", "--m 99999999999", "--m 2.5"}) {
+        const Outcome r = both(std::string("matmul ") + bad + " --k 64 --n 64");
+        EXPECT_EQ(r.status, 2) << bad;
+        EXPECT_NE(r.out.find("[1, 4294967295]"), std::string::npos) << bad << "\n" << r.out;
+        EXPECT_LT(r.out.size(), 400u) << r.out;
+    }
+    EXPECT_EQ(tensim(kMatmul + " --batch 0").status, 2);
+    // A misspelt --set key names the one it was probably meant to be.
+    const Outcome typo = both(kMatmul + " --set tensix.l1_size_kb=512");
+    EXPECT_EQ(typo.status, 2);
+    EXPECT_NE(typo.out.find("did you mean 'tensix.l1_size_kib'"), std::string::npos) << typo.out;
+    EXPECT_EQ(tensim(kMatmul + " --set dram.read_latency_cycles=-6").status, 2);
+}

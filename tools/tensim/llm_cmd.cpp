@@ -197,7 +197,7 @@ void add(CLI::App& cmd) {
         ->check(CLI::IsMember({"decode", "prefill"}));
     cmd.add_option("--batch", o.batch, "Decode: users (1-32)")->check(CLI::Range(1, 32));
     cmd.add_option("--seq-len", o.seq_len, "Prompt tokens (prefill: a multiple of 32)")
-        ->check(CLI::PositiveNumber);
+        ->check(whole<uint32_t>());
     cmd.add_option("--kv-len", o.kv_len, "Decode: tokens already cached (default: --seq-len)");
     cmd.add_option("--layers", o.layers, "Layers to count (default: all of the model's)");
     cmd.add_option("--tp", o.tp, "Tensor-parallel chips (2: n300, 8: t3000; models/tp.hpp)");

@@ -216,12 +216,12 @@ void add(CLI::App& cmd) {
     Options& o = g_opt;
     CLI::App* c = &cmd;
     const CLI::TypeValidator<uint32_t> uint("UINT");
-    c->add_option("--m", o.m, "Rows of in0 and the output")->required()->check(CLI::PositiveNumber);
-    c->add_option("--k", o.k, "Inner dimension")->required()->check(CLI::PositiveNumber);
+    c->add_option("--m", o.m, "Rows of in0 and the output")->required()->check(whole<uint32_t>());
+    c->add_option("--k", o.k, "Inner dimension")->required()->check(whole<uint32_t>());
     c->add_option("--n", o.n, "Columns of in1 and the output")
         ->required()
-        ->check(CLI::PositiveNumber);
-    c->add_option("--batch", o.batch, "Batches of in0 (in1 is shared)")->check(CLI::PositiveNumber);
+        ->check(whole<uint32_t>());
+    c->add_option("--batch", o.batch, "Batches of in0 (in1 is shared)")->check(whole<uint32_t>());
     c->add_option("--in0-dtype", o.in0_dtype, "bfloat16, bfloat8_b, bfloat4_b, float32");
     c->add_option("--in1-dtype", o.in1_dtype, "bfloat16, bfloat8_b, bfloat4_b, float32");
     c->add_option("--out-dtype", o.out_dtype, "Output dtype (default: in0's)");
