@@ -189,10 +189,13 @@ void check_cores(ProgramImpl& p, DeviceImpl& dev) {
 }
 
 // What TT-Metal's JIT generates for a compute kernel: its settings as constants (genfiles.cpp).
+// MATH_FIDELITY, APPROX and DST_ACCUM_MODE are constexpr variables there, not macros (kernels
+// test `#if defined(DST_ACCUM_MODE)` for a separate accumulate mode): compute_kernel_api.h makes
+// them from these TENSIM_ macros.
 void compute_defines(const tt::tt_metal::ComputeConfig& cc, std::map<std::string, std::string>& d) {
-    d["MATH_FIDELITY"] = std::to_string(static_cast<int>(cc.math_fidelity));
-    d["APPROX"] = cc.math_approx_mode ? "true" : "false";
-    d["DST_ACCUM_MODE"] = cc.fp32_dest_acc_en ? "true" : "false";
+    d["TENSIM_MATH_FIDELITY"] = std::to_string(static_cast<int>(cc.math_fidelity));
+    d["TENSIM_APPROX"] = cc.math_approx_mode ? "true" : "false";
+    d["TENSIM_DST_ACCUM_MODE"] = cc.fp32_dest_acc_en ? "true" : "false";
     d["DST_SYNC_MODE"] = cc.dst_full_sync_en ? "DstSync::SyncFull" : "DstSync::SyncHalf";
 }
 

@@ -2,6 +2,7 @@
 // sharding; and the errors for shard specs that do not fit.
 #include <gtest/gtest.h>
 
+#include <tt-metalium/distributed.hpp>
 #include <tt-metalium/host_api.hpp>
 #include <vector>
 
@@ -90,7 +91,7 @@ TEST_F(Sharding, SpecsThatDoNotFitAreErrors) {
                            ShardOrientation::ROW_MAJOR, {4, 4}, {4, 4});
     EXPECT_THROW(CreateBuffer(ShardedBufferConfig{d, 16 * 64, 64, BufferType::L1,
                                                   TensorMemoryLayout::HEIGHT_SHARDED, narrow}),
-                 tensim::HostError);  // height shards must span the width
+                 tensim::HostError);  // 8 height shards of 2 pages on 4 cores
     ShardSpecBuffer off_grid(CoreRangeSet(CoreRange({7, 7}, {8, 7})), {8, 16},
                              ShardOrientation::ROW_MAJOR, {4, 4}, {4, 4});
     EXPECT_THROW(CreateBuffer(ShardedBufferConfig{d, 16 * 64, 64, BufferType::L1,
@@ -185,4 +186,41 @@ TEST_F(Sharding, TensorAccessorFindsEveryPageOfEachLayout) {
                 << "shard 1 page " << i << " layout " << int(c.layout);
         }
     }
+}
+
+// TT-Metal's core_to_host_pages: a HEIGHT_SHARDED shard takes the next pages in page order
+// whatever its shape (tt-metal's vecadd_sharding passes a 4-page-tall, 1-page-wide shard of a
+// 4x4-page tensor). The host, the TensorAccessor and a whole-shard read agree on it.
+TEST_F(Sharding, HeightShardsOfAnyShapeTakePagesInOrder) {
+    auto b = make(TensorMemoryLayout::HEIGHT_SHARDED, CoreRangeSet(CoreRange({2, 1}, {3, 2})),
+                  {4, 1}, ShardOrientation::ROW_MAJOR);
+    const CoreCoord order[] = {{2, 1}, {3, 1}, {2, 2}, {3, 2}};
+    for (uint32_t p = 0; p < 16; ++p)
+        EXPECT_EQ(word_at(order[p / 4], b->address() + (p % 4) * 64), p) << p;
+    std::vector<uint32_t> shard1;
+    const std::vector<uint32_t> out = copy_through_accessor(d, b, shard1);
+    ASSERT_EQ(out.size(), 256u);
+    for (uint32_t p = 0; p < 16; ++p) EXPECT_EQ(out[p * 16], p) << "page " << p;
+    for (uint32_t i = 0; i < 4; ++i) EXPECT_EQ(shard1[i * 16], 4 + i) << "shard 1 page " << i;
+}
+
+// A mesh buffer sharded over each chip's cores has a backing buffer, as a replicated one does:
+// tt-metal's vecadd_sharding puts circular buffers on it (set_globally_allocated_address).
+TEST(ShardedMeshBuffer, HasABackingBufferForCircularBuffers) {
+    auto mesh = distributed::MeshDevice::create_unit_mesh(0);
+    ShardSpecBuffer spec(CoreRangeSet(CoreRange({0, 0}, {3, 0})), {4, 16},
+                         ShardOrientation::ROW_MAJOR, {4, 4}, {4, 4});
+    distributed::DeviceLocalBufferConfig local{
+        .page_size = 64,
+        .buffer_type = BufferType::L1,
+        .sharding_args = BufferShardingArgs(spec, TensorMemoryLayout::HEIGHT_SHARDED)};
+    auto b = distributed::MeshBuffer::create(distributed::ReplicatedBufferConfig{16 * 64}, local,
+                                             mesh.get());
+    ASSERT_NE(b->get_backing_buffer(), nullptr);
+    EXPECT_EQ(b->get_backing_buffer()->address(), b->address());
+    CircularBufferConfig cb = CircularBufferConfig(256, {{CBIndex::c_0, DataFormat::Float16_b}})
+                                  .set_page_size(CBIndex::c_0, 64)
+                                  .set_globally_allocated_address(*b->get_backing_buffer());
+    EXPECT_EQ(cb.globally_allocated_address(), std::optional<uint32_t>(b->address()));
+    mesh->close();
 }
