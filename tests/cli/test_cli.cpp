@@ -22,10 +22,10 @@ struct Outcome {
     std::string out;  // stdout
 };
 
-// Runs `env tensim args` with stderr discarded.
-Outcome tensim(const std::string& args, const std::string& env = "") {
+// Runs `env tensim args` with stderr discarded, or kept in the output when `with_stderr`.
+Outcome tensim(const std::string& args, const std::string& env = "", bool with_stderr = false) {
     const std::string cmd = (env.empty() ? "" : "env " + env + " ") + TENSIM_BIN_DIR + "/tensim " +
-                            args + " 2>/dev/null";
+                            args + (with_stderr ? " 2>&1" : " 2>/dev/null");
     Outcome r;
     FILE* p = popen(cmd.c_str(), "r");
     if (!p) return r;
@@ -164,17 +164,7 @@ TEST(Cli, CheckInitIsAcceptedAndValidated) {
 // Numeric options are checked against their real range, and the message says which it is (not
 // CLI11's 309-digit double bound).
 TEST(Cli, NumericOptionsNameTheirRange) {
-    // stdout and stderr together: the helper discards stderr after its arguments.
-    auto both = [](const std::string& args) {
-        Outcome r;
-        FILE* p = popen((std::string(TENSIM_BIN_DIR) + "/tensim " + args + " 2>&1").c_str(), "r");
-        if (!p) return r;
-        char buf[4096];
-        for (size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) r.out.append(buf, n);
-        const int st = pclose(p);
-        r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-        return r;
-    };
+    auto both = [](const std::string& args) { return tensim(args, "", true); };
     for (const char* bad : {"--m 0", "--m -5", "--m 99999999999", "--m 2.5"}) {
         const Outcome r = both(std::string("matmul ") + bad + " --k 64 --n 64");
         EXPECT_EQ(r.status, 2) << bad;
