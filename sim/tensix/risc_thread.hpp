@@ -50,6 +50,10 @@ struct LocalCb {
     uint32_t wr_ptr = 0;       // L1 offset of the back
     uint32_t wr_tile_ptr = 0;  // pages packed since the last push (the packer's next position)
     uint8_t data_format = 0xff;
+    // On an L1 buffer (set_globally_allocated_address): its pages already hold the buffer's data,
+    // so a kernel may read and pop them with no producer's push, as tt-metal's vecadd_sharding
+    // does.
+    bool on_buffer = false;
 };
 
 // What a kernel is doing when it blocks; formatted only when a deadlock report needs it.

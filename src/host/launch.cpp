@@ -31,6 +31,7 @@ namespace {
 struct PlacedCb {
     uint32_t address = 0, size = 0, page_size = 0;
     tt::DataFormat format = tt::DataFormat::Invalid;
+    bool on_buffer = false;  // set_globally_allocated_address: its pages hold the buffer's data
 };
 using CoreCbs = std::map<uint32_t, PlacedCb>;  // index -> placement
 
@@ -94,7 +95,7 @@ Placement place_cbs(ProgramImpl& p, DeviceImpl& dev) {
                         fmt::format("circular buffer index {} is configured twice on core {}", i,
                                     core_str(core)));
                 slot[i] = {static_cast<uint32_t>(addr), c.total_size(), *c.page_sizes()[i],
-                           *c.data_formats()[i]};
+                           *c.data_formats()[i], c.shadow_global_buffer() != nullptr};
             }
         }
         if (!any)
@@ -424,6 +425,7 @@ void start(Prepared& pp, const std::shared_ptr<RunState>& state,
             lc.page_size = cb.page_size;
             lc.num_pages = cb.size / cb.page_size;
             lc.data_format = static_cast<uint8_t>(cb.format);
+            lc.on_buffer = cb.on_buffer;
         }
         threads.push_back(&t);
         if (ts.persistent) {
