@@ -178,3 +178,23 @@ TEST(Cli, NumericOptionsNameTheirRange) {
     EXPECT_NE(typo.out.find("did you mean 'tensix.l1_size_kib'"), std::string::npos) << typo.out;
     EXPECT_EQ(tensim(kMatmul + " --set dram.read_latency_cycles=-6").status, 2);
 }
+
+// --expect-cycles and --min-pcc: exit 0 when met, 1 when missed, 2 when malformed; the expected
+// cycles come from a first run of the same matmul.
+TEST(Cli, ExpectationsFailTheRunWhenMissed) {
+    const std::string mm = "matmul --m 64 --k 64 --n 64 --numerics fast";
+    const Outcome first = tensim(mm + " --json");
+    ASSERT_EQ(first.status, 0) << first.out;
+    const uint64_t c = json::parse(first.out).at("device_cycles").get<uint64_t>();
+    const uint64_t off = c * 11 / 10;  // 10% above what the run takes
+    auto status = [&](const std::string& flags) { return tensim(mm + " " + flags).status; };
+    EXPECT_EQ(status("--expect-cycles " + std::to_string(c)), 0);
+    EXPECT_EQ(status("--expect-cycles " + std::to_string(c + 1)), 1);
+    EXPECT_EQ(status("--expect-cycles " + std::to_string(off) + "+-15%"), 0);
+    EXPECT_EQ(status("--expect-cycles " + std::to_string(off) + "+-5%"), 1);
+    EXPECT_EQ(status("--expect-cycles '" + std::to_string(off) + "±15%'"), 0);
+    EXPECT_EQ(status("--expect-cycles abc"), 2);
+    EXPECT_EQ(status("--min-pcc 0.99"), 0);
+    EXPECT_EQ(status("--min-pcc 1"), 1);  // bf16 outputs never reach the fp64 reference exactly
+    EXPECT_EQ(tensim("matmul --m 64 --k 64 --n 64 --numerics timing --min-pcc 0.5").status, 1);
+}

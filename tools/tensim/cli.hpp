@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <limits>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -99,6 +100,15 @@ struct Common {
     bool json_on_stdout() const { return json_given && json.empty(); }
     // Writes `j` where --json asked (stdout as one line, or FILE indented); nothing without --json.
     void emit_json(const nlohmann::ordered_json& j) const;
+};
+
+// For CI: --expect-cycles N[+-P%] and --min-pcc X on a run subcommand. check() prints what
+// missed to stderr and returns 1 (a failed run), else 0; a malformed value is a UsageError.
+struct Expect {
+    std::string cycles;   // "N", "N+-P%" or "N±P%"; empty: not checked
+    double min_pcc = -2;  // below -1: not checked
+    void add_to(CLI::App& cmd);
+    int check(uint64_t got_cycles, std::optional<double> got_pcc) const;
 };
 
 // The run-output flags (--stats, --trace..., --pictures) of the top level (subcommands pass them
