@@ -14,6 +14,7 @@
 #include <tt-metalium/host_api.hpp>
 #include <vector>
 
+#include "private_cache.hpp"
 #include "tensim/error.hpp"
 
 using namespace tt;
@@ -88,23 +89,12 @@ TEST(KernelCacheConcurrency, EightProcessesBuildTheSameKernel) {
     fs::remove_all(root);
 }
 
-class KernelCache : public ::testing::Test {
+class KernelCache : public PrivateCacheTest {
 protected:
+    KernelCache() : PrivateCacheTest("tensim_cache_test") {}
     void SetUp() override {
-        root = fs::temp_directory_path() / ("tensim_cache_test_" + std::to_string(::getpid()));
-        fs::remove_all(root);
+        PrivateCacheTest::SetUp();
         fs::create_directories(root / "kernel");
-        if (const char* c = std::getenv("TENSIM_CACHE")) saved = c;
-        setenv("TENSIM_CACHE", (root / "cache").c_str(), 1);
-        device = CreateDevice(0);
-    }
-    void TearDown() override {
-        CloseDevice(device);
-        if (saved)
-            setenv("TENSIM_CACHE", saved->c_str(), 1);
-        else
-            unsetenv("TENSIM_CACHE");
-        fs::remove_all(root);
     }
     // Writes a file as if it had been saved a while ago (so its stamp is settled).
     void write_old(const fs::path& p, const std::string& text) {
@@ -117,10 +107,6 @@ protected:
         return {};
     }
     size_t objects() const { return count(root / "cache" / "kernels", ".so"); }
-
-    fs::path root;
-    std::optional<std::string> saved;
-    IDevice* device = nullptr;
 };
 
 TEST_F(KernelCache, UnchangedKernelsAreReusedAndEditedSourcesRebuild) {

@@ -82,12 +82,14 @@ int Expect::check(uint64_t got_cycles, std::optional<double> got_pcc) const {
         });
         const double want = std::stod(m[1].str());
         const double tol = m[2].matched ? std::stod(m[2].str()) / 100.0 : 0.0;
-        const double off = want > 0 ? double(got_cycles) / want - 1.0 : double(got_cycles);
-        if (std::abs(double(got_cycles) - want) > tol * want) {
+        const double diff = double(got_cycles) - want;
+        if (std::abs(diff) > tol * want) {
+            // The share of N only when there is one (N = 0 has none).
+            const std::string share =
+                want > 0 ? fmt::format(", {:+.2f}%", 100.0 * diff / want) : std::string();
             std::cerr << fmt::format(
-                "expectation failed: device cycles {} ({:+.0f} cycles, {:+.2f}% of {}{})\n",
-                got_cycles, double(got_cycles) - want, 100.0 * off, m[1].str(),
-                m[2].matched ? ", tolerance " + m[2].str() + "%" : "");
+                "expectation failed: device cycles {} ({:+.0f} cycles{} of {}{})\n", got_cycles,
+                diff, share, m[1].str(), m[2].matched ? ", tolerance " + m[2].str() + "%" : "");
             rc = 1;
         }
     }
