@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# tensim's speed against the floor: the wall time of `tensim matmul` (2048^3 on the 8x8 grid,
-# fast numerics, which does all the tile math) next to one single-threaded OpenBLAS sgemm of the
-# same shape, and their ratio; then timing numerics, and simulated cycles per wall second.
+# tensim's speed against the floor: the wall time of `tensim matmul` (2048^3 on the 8x8 grid) in
+# each numerics mode (faithful at HiFi4, HiFi2 and LoFi; fast; timing) next to one single-threaded
+# OpenBLAS sgemm of the same shape, as ratios; simulated core-cycles per wall second; the whole
+# `fast` process against its own wall_s; the cold (empty kernel cache) and warm start of the
+# matmul's kernels. Each tensim figure also gives its CPU time (user + sys, children included),
+# the figure to compare on a shared machine.
 # OpenBLAS (Debian libopenblas-dev) is a benchmark-only dependency, installed here when missing.
 #   tools/bench_speed.sh [M K N]
 set -euo pipefail
@@ -20,20 +23,47 @@ cc -O2 -o build/bench/sgemm_bench tools/sgemm_bench.c \
 blas_s=$(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=1 build/bench/sgemm_bench "$M" "$K" "$N")
 
 export SC_COPYRIGHT_MESSAGE=DISABLE
-run() {  # numerics -> "wall_s device_cycles"; the first run also builds the kernels
-  build/bin/tensim matmul --m "$M" --k "$K" --n "$N" --numerics "$1" --json \
-    | python3 -c 'import json,sys; j=json.load(sys.stdin); print(j["wall_s"], j["device_cycles"])'
-}
-run fast > /dev/null  # warm the kernel cache so no run below compiles
-read -r fast_s cycles < <(run fast)
-read -r timing_s _ < <(run timing)
-python3 - "$blas_s" "$fast_s" "$timing_s" "$cycles" "$M" "$K" "$N" <<'PY'
-import sys
-blas, fast, timing, cycles = map(float, sys.argv[1:5])
-m, k, n = sys.argv[5:8]
-print(f"shape {m}x{k}x{n}: {cycles:.0f} simulated cycles")
-print(f"  OpenBLAS sgemm, 1 thread : {blas:8.3f} s")
-print(f"  tensim fast numerics     : {fast:8.3f} s  ({fast / blas:.2f}x the sgemm)")
-print(f"  tensim timing numerics   : {timing:8.3f} s  ({fast / timing:.2f}x faster than fast)")
-print(f"  simulated cycles per wall second: fast {cycles / fast / 1e6:.2f} M, timing {cycles / timing / 1e6:.2f} M")
+python3 - "$blas_s" "$M" "$K" "$N" <<'PY'
+import json, os, resource, shutil, subprocess, sys, time
+blas = float(sys.argv[1])
+m, k, n = sys.argv[2:5]
+
+def run(numerics, fidelity="HiFi4", cache=None):
+    """One `tensim matmul`: (its wall_s, device cycles, process wall, process CPU)."""
+    env = dict(os.environ)
+    if cache:
+        env["TENSIM_CACHE"] = cache
+    cmd = ["build/bin/tensim", "matmul", "--m", m, "--k", k, "--n", n, "--numerics", numerics,
+           "--fidelity", fidelity, "--json"]
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.monotonic()
+    out = subprocess.run(cmd, env=env, check=True, capture_output=True, text=True).stdout
+    wall = time.monotonic() - t0
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
+    j = json.loads(out)
+    return j["wall_s"], j["device_cycles"], wall, cpu
+
+# Cold start: an empty kernel cache, then the same run warm; the difference is the kernel builds.
+cold_dir = "build/bench/cold-cache"
+shutil.rmtree(cold_dir, ignore_errors=True)
+_, _, cold_wall, cold_cpu = run("timing", cache=cold_dir)
+_, _, warm_wall, warm_cpu = run("timing", cache=cold_dir)
+run("fast")  # warms the default cache for the runs below
+fast_s, cycles, fast_proc, fast_cpu = run("fast")
+timing_s, _, _, timing_cpu = run("timing")
+faithful = {f: run("faithful", f) for f in ("HiFi4", "HiFi2", "LoFi")}
+cores = 64  # the 8x8 grid the matmul runs on
+print(f"shape {m}x{k}x{n}: {cycles:.0f} simulated cycles on {cores} cores")
+print(f"  OpenBLAS sgemm, 1 thread   : {blas:8.3f} s  (1x)")
+for f, (w, _, _, cpu) in faithful.items():
+    print(f"  tensim faithful {f:6s}     : {w:8.3f} s  ({w / blas:6.2f}x the sgemm; process CPU {cpu:.2f} s)")
+print(f"  tensim fast numerics       : {fast_s:8.3f} s  ({fast_s / blas:6.2f}x the sgemm; process CPU {fast_cpu:.2f} s)")
+print(f"  tensim timing numerics     : {timing_s:8.3f} s  ({timing_s / blas:6.2f}x the sgemm; process CPU {timing_cpu:.2f} s)")
+print(f"  whole fast process         : {fast_proc:8.3f} s  ({fast_proc / fast_s:.2f}x its wall_s)")
+print(f"  simulated core-cycles per wall second: fast {cycles * cores / fast_s / 1e6:.0f} M, "
+      f"timing {cycles * cores / timing_s / 1e6:.0f} M")
+print(f"  kernel builds, cold start  : {cold_wall - warm_wall:8.3f} s wall, {cold_cpu - warm_cpu:.2f} s CPU "
+      f"(process {cold_wall:.2f} s cold, {warm_wall:.2f} s warm; TENSIM_BUILD_JOBS={os.environ.get('TENSIM_BUILD_JOBS', 'all cores')})")
+print(f"  load average now: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
 PY

@@ -8,9 +8,13 @@ cd "$(dirname "$0")/.."
 # packages of fmt, spdlog and nlohmann_json are also what an installed tensim's users need
 # (find_package(tensim) finds them). libopenblas-dev: the fp64 host references (dgemm).
 # python3-matplotlib draws the pictures (`--plot`; tensim runs
-# without it and says how to get it); clang-format is CI's format check.
+# without it and says how to get it); clang-format is CI's format check. pybind11-dev,
+# python3-pybind11, python3-numpy and python3-pytest: `import tensim` and its tests (python/);
+# openmpi-bin: mpirun, which starts `tensim sweep --mpi`'s ranks (they share work through files,
+# so nothing links the MPI library).
 packages=(g++ cmake make pkg-config libsystemc-dev libfmt-dev libspdlog-dev libcli11-dev nlohmann-json3-dev
-          libgtest-dev libopenblas-dev python3-matplotlib clang-format)
+          libgtest-dev libopenblas-dev python3-matplotlib clang-format pybind11-dev python3-pybind11
+          python3-numpy python3-pytest openmpi-bin)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -33,4 +37,21 @@ if ! cmake --build build -j "$(nproc)" > build/build.log 2>&1; then
   grep -E "error|Error" -A3 build/build.log | head -60
   echo "setup: build failed; full log in build/build.log"
   exit 1
+fi
+
+# `import tensim` from any directory with no environment: a .pth file in the system Python's
+# site-packages (the user site when that is not writable) names build/python, where the build
+# puts the package. The last tree to run setup is the one Python imports.
+if [ -d build/python/tensim ]; then
+  py=/usr/bin/python3
+  site_dir=$($py -c 'import site; print(site.getsitepackages()[0])')
+  if ! { mkdir -p "$site_dir" && [ -w "$site_dir" ]; } 2>/dev/null; then
+    site_dir=$($py -m site --user-site)
+    mkdir -p "$site_dir"
+  fi
+  pth="$site_dir/tensim.pth"
+  if [ "$(cat "$pth" 2>/dev/null)" != "$PWD/build/python" ]; then
+    echo "$PWD/build/python" > "$pth"
+    echo "setup: $py imports tensim from $PWD/build/python ($pth)"
+  fi
 fi

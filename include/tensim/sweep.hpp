@@ -89,9 +89,20 @@ struct Summary {
     size_t skipped = 0;         // already in the CSV (--resume)
     size_t ok = 0, failed = 0;  // of the points run now
     bool interrupted = false;   // SIGINT / SIGTERM: the unfinished points are not in the CSV
+    // run_mpi: this rank wrote the CSV, and the failed rows in it (of every rank).
+    bool merged = false;
+    size_t failed_total = 0;
 };
 // Runs the sweep; progress, one line per finished point, goes to `log`. Throws ConfigError /
 // HostError for a bad sweep (not for a failing point).
 Summary run(const Options& opt, std::ostream& log);
+
+// The same sweep over the ranks mpirun started (`tensim sweep --mpi`), each rank running one point
+// at a time as a child process; the ranks share the work through `<out>.mpi/` beside the CSV (a
+// file system every rank sees), and the last to finish writes the CSV the one-process sweep would
+// write. A rank that dies has its points run again by the others (mpirun must let the job go on:
+// Open MPI's `--enable-recovery`; otherwise rerun with --resume). Throws ConfigError when no
+// MPI rank is in the environment. Each rank calls it; `opt.jobs` is not used.
+Summary run_mpi(const Options& opt, std::ostream& log);
 
 }  // namespace tensim::sweep

@@ -1,4 +1,7 @@
 // Forwarding header: TT-Metalium <tt-metalium/distributed.hpp> -> tensim.
 #pragma once
 #include <tensim/host/mesh.hpp>
-#include <tt_stl/assert.hpp>  // TT-Metalium's headers make TT_FATAL / TT_THROW visible
+// What TT-Metalium's distributed.hpp makes visible through its own includes: host_api.hpp (hence
+// bfloat16, constants, the TT_* assertions) and <thread> (with it std::chrono).
+#include <thread>
+#include <tt-metalium/host_api.hpp>

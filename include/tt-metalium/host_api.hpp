@@ -13,19 +13,48 @@
 #include <tensim/host/tensim.hpp>
 #include <tensim/host/tensor_accessor_args.hpp>
 #include <tensim/host/types.hpp>
-// The standard headers TT-Metalium's host_api.hpp brings in through its own includes.
+// The standard headers TT-Metalium's host_api.hpp brings in through its own includes (their
+// closure at tt-metal 923191064229), and a few tensim added before that list was taken.
 #include <algorithm>
+#include <array>
+#include <atomic>
+#include <bit>
+#include <bitset>
+#include <cassert>
 #include <cmath>
+#include <compare>
+#include <concepts>
+#include <condition_variable>
+#include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <functional>
+#include <initializer_list>
 #include <iostream>
+#include <iterator>
+#include <limits>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <numeric>
 #include <optional>
+#include <ostream>
 #include <random>
+#include <set>
+#include <source_location>
+#include <span>
+#include <sstream>
+#include <stdexcept>
 #include <string>
+#include <string_view>
 #include <tt-metalium/tt_align.hpp>
 #include <tt_stl/assert.hpp>  // TT-Metalium's headers make TT_FATAL / TT_THROW visible
+#include <tuple>
+#include <type_traits>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+#include <variant>
+#include <vector>

@@ -1,4 +1,5 @@
 // Forwarding header: TT-Metalium <tt-metalium/mesh_workload.hpp> -> tensim.
 #pragma once
 #include <tensim/host/mesh.hpp>
-#include <tt_stl/assert.hpp>  // TT-Metalium's headers make TT_FATAL / TT_THROW visible
+// TT-Metalium's mesh_workload.hpp makes host_api.hpp visible (bfloat16, constants, TT_*).
+#include <tt-metalium/host_api.hpp>

@@ -146,8 +146,17 @@ void apply_override(nlohmann::json& board, const std::string& kv) {
         size_t dot = std::min(key.find('.', start), key.size());
         std::string part = key.substr(start, dot - start);
         path += (path.empty() ? "" : ".") + part;
-        if (!node->is_object() || !node->contains(part))
-            throw ConfigError("override " + kv + ": unknown key '" + path + "'");
+        if (!node->is_object() || !node->contains(part)) {
+            std::vector<std::string> keys;
+            if (node->is_object())
+                for (const auto& [k, _] : node->items()) keys.push_back(k);
+            const std::string near = nearest_key(part, keys);
+            throw ConfigError("override " + kv + ": unknown key '" + path + "'" +
+                              (near.empty()
+                                   ? std::string()
+                                   : " (did you mean '" +
+                                         path.substr(0, path.size() - part.size()) + near + "'?)"));
+        }
         node = &(*node)[part];
         start = dot + 1;
     }

@@ -4,11 +4,14 @@
 // A leaf constant is written {"value": v, "unit": "...", "source": "..."}; the unit must match the
 // unit the reader expects. Plain values (strings, lists, objects of data) are read as they are.
 #pragma once
+#include <array>
+#include <limits>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "common/error.hpp"
@@ -21,13 +24,57 @@ inline void require(bool ok, const std::string& where, const std::string& what) 
     if (!ok) throw ConfigError(where + ": " + what);
 }
 
+// The candidate closest to `key` by edit distance, if close enough to be a misspelling of it
+// (at most a third of its letters, at least 2); "" otherwise.
+std::string nearest_key(const std::string& key, const std::vector<std::string>& candidates);
+
+namespace params_detail {
+// Whether every number in `v` fits the integer type T (or the integer elements of an array or
+// vector of them); "" when it does, else what is wrong ("-6 is negative"). Other types: "".
+template <typename T>
+struct Fits {
+    static std::string check(const nlohmann::json& v) {
+        if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+            if (v.is_number_float()) {
+                const double d = v.get<double>();
+                if (d != static_cast<double>(static_cast<long long>(d)))
+                    return "expected a whole number, got " + v.dump();
+            }
+            if (!v.is_number()) return "";
+            if (std::is_unsigned_v<T> && (v.is_number_integer() && !v.is_number_unsigned()) &&
+                v.get<long long>() < 0)
+                return v.dump() + " is negative";
+            if (std::is_unsigned_v<T> && v.is_number_float() && v.get<double>() < 0)
+                return v.dump() + " is negative";
+            const double d = v.get<double>();
+            if (d > static_cast<double>(std::numeric_limits<T>::max()) ||
+                d < static_cast<double>(std::numeric_limits<T>::lowest()))
+                return v.dump() + " is out of range";
+        }
+        return "";
+    }
+};
+template <typename U, size_t N>
+struct Fits<std::array<U, N>> {
+    static std::string check(const nlohmann::json& v) {
+        if (!v.is_array()) return "";
+        for (const auto& e : v)
+            if (std::string w = Fits<U>::check(e); !w.empty()) return w;
+        return "";
+    }
+};
+template <typename U>
+struct Fits<std::vector<U>> : Fits<std::array<U, 0>> {};
+}  // namespace params_detail
+
 class Params {
 public:
     // `path` names this node in messages, e.g. "wormhole_b0.noc".
     Params(nlohmann::json node, std::string path);
 
     // A leaf constant {"value", "unit", "source"}; the unit must equal `unit`. Every constant
-    // must be present: a silent fallback would have no unit or source. A block declares each of
+    // must be present: a silent fallback would have no unit or source (finish() names the first
+    // one missing, after any unknown key that may be its misspelling). A block declares each of
     // its parameters with one call in its load function: key, unit, the field (whose in-class
     // initialiser is the default), and `doc`, one line on what it means (quoted when missing).
     template <typename T>
@@ -39,7 +86,8 @@ public:
     Params child(const char* key);
     std::vector<std::string> keys() const;  // of this node, sorted
     const std::string& path() const { return m_path; }
-    // Throws ConfigError naming the first key that was never read.
+    // Throws ConfigError naming the first key that was never read, with the nearest key that was
+    // (its likely spelling); then the first constant that was missing.
     void finish() const;
     // Throws ConfigError "<path>.<key>: <what>" unless `ok`.
     void require(bool ok, const char* key, const std::string& what) const {
@@ -52,15 +100,21 @@ private:
     nlohmann::json m_node;
     std::string m_path;
     std::set<std::string> m_read;
+    // The first constant that was missing, reported by finish() after any unknown key: a
+    // misspelt key is the cause, the key it then misses the symptom.
+    std::string m_missing;
 };
 
 template <typename T>
 void Params::constant(const char* key, const char* unit, T& out, const char* doc) {
     m_read.insert(key);
     std::string where = m_path + "." + key;
-    if (!m_node.contains(key))
-        throw ConfigError(where + ": missing" +
-                          (doc ? std::string(" (") + unit + ", " + doc + ")" : std::string()));
+    if (!m_node.contains(key)) {
+        if (m_missing.empty())
+            m_missing = where + ": missing" +
+                        (doc ? std::string(" (") + unit + ", " + doc + ")" : std::string());
+        return;  // the field keeps its default (Wormhole's) until finish() throws
+    }
     const auto& leaf = m_node.at(key);
     if (!leaf.is_object() || !leaf.contains("value"))
         throw ConfigError(where + ": expected {\"value\", \"unit\", \"source\"}");
@@ -71,6 +125,10 @@ void Params::constant(const char* key, const char* unit, T& out, const char* doc
     if (got != unit) throw ConfigError(where + ": unit is '" + got + "', expected '" + unit + "'");
     if (!leaf.contains("source") || leaf.at("source").get<std::string>().empty())
         throw ConfigError(where + ": every constant needs a source");
+    // nlohmann converts -6 to an unsigned field as 2^64 - 6: a negative latency would "shorten"
+    // a run. Every integer must fit its field.
+    if (std::string bad = params_detail::Fits<T>::check(leaf.at("value")); !bad.empty())
+        throw ConfigError(where + ": bad value: " + bad + " (" + unit + ")");
     try {
         out = leaf.at("value").get<T>();
     } catch (const nlohmann::json::exception& e) {
@@ -82,6 +140,8 @@ template <typename T>
 void Params::value(const char* key, T& out) {
     m_read.insert(key);
     if (!m_node.contains(key)) return;
+    if (std::string bad = params_detail::Fits<T>::check(m_node.at(key)); !bad.empty())
+        throw ConfigError(m_path + "." + key + ": bad value: " + bad);
     try {
         out = m_node.at(key).get<T>();
     } catch (const nlohmann::json::exception& e) {

@@ -55,6 +55,9 @@ public:
     // The cycle the last access has been taken in (its latency not included).
     Cycle busy_until() const { return (m_busy_until_sub + kSubCycles - 1) / kSubCycles; }
 
+    // 1 MiB storage chunks holding data (a chunk is made by the first non-zero write into it).
+    size_t allocated_chunks() const;
+
     stats::Group& stats() { return m_stats; }
     void reset_stats() { m_stats.reset(); }
     void clear_reservations() { m_busy_until_sub = 0; }
@@ -69,7 +72,12 @@ private:
 
     DramConfig m_cfg;
     int m_index;
-    std::vector<std::unique_ptr<uint8_t[]>> m_chunks;
+    // Contents, allocated 1 MiB at a time on the first non-zero write (calloc: the pages stay
+    // unmapped until touched); a missing chunk reads as zeros.
+    struct FreeChunk {
+        void operator()(uint8_t* p) const;
+    };
+    std::vector<std::unique_ptr<uint8_t[], FreeChunk>> m_chunks;
     uint64_t m_busy_until_sub = 0;
 
     uint64_t m_bytes_read = 0;
@@ -87,6 +95,9 @@ public:
 
     DramChannel& channel(int i);  // throws InternalError for a bad index
     int num_channels() const { return static_cast<int>(m_channels.size()); }
+
+    // 1 MiB storage chunks holding data (a chunk is made by the first non-zero write into it).
+    size_t allocated_chunks() const;
 
     stats::Group& stats() { return m_stats; }
     void reset_stats() { m_stats.reset(); }

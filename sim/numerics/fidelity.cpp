@@ -64,11 +64,12 @@ void check_phases(const char* fn, int phases) {
     }
 }
 
+// An exponent field of all ones (inf/NaN) carries into bit 31 when 2^23 is added to it; the
+// branch-free loop vectorises (it runs on both operands of every faithful matmul_tile).
 bool all_finite(const Tile& t) {
-    for (float x : t) {
-        if (!std::isfinite(x)) return false;
-    }
-    return true;
+    uint32_t carry = 0;
+    for (float x : t) carry |= (std::bit_cast<uint32_t>(x) & 0x7f800000u) + 0x00800000u;
+    return (carry & 0x80000000u) == 0;
 }
 
 }  // namespace
@@ -101,6 +102,16 @@ float fidelity_mul(float a_srcA, float b_srcB, int phases) {
 
 void matmul_tile(const Tile& in0_srcB, const Tile& in1_srcA, Tile& dst, int phases, bool dst_fp32,
                  bool transpose_in1) {
+    check_phases("matmul_tile", phases);
+    static const MatmulTileVariant::Fn fast = matmul_tile_variants().front().fn;
+    if (all_finite(in0_srcB) && all_finite(in1_srcA))
+        fast(in0_srcB, in1_srcA, dst, phases, dst_fp32, transpose_in1);
+    else
+        matmul_tile_reference(in0_srcB, in1_srcA, dst, phases, dst_fp32, transpose_in1);
+}
+
+void matmul_tile_reference(const Tile& in0_srcB, const Tile& in1_srcA, Tile& dst, int phases,
+                           bool dst_fp32, bool transpose_in1) {
     check_phases("matmul_tile", phases);
     // Row-major operand parts: a[k][n] from in1 (SrcA), b[m][k] from in0 (SrcB); 28 KiB of stack.
     // a is kept in double so the inner loop is a plain vectorisable multiply-add; products of

@@ -29,8 +29,24 @@ float fidelity_mul(float a_srcA, float b_srcB, int phases);
 // (transpose_in1: in1 is used transposed). Each MVMUL covers K = 16; the fidelity loop is
 // outermost (as LLK issues it, and as ISA Dst.md advises), so for each phase and each K half the
 // 16-term partial sums are added to Dst, which is rounded to its format after every addition.
+// Runs the fastest build this CPU has (matmul_tile_variants); all give identical bits.
 void matmul_tile(const Tile& in0_srcB, const Tile& in1_srcA, Tile& dst, int phases, bool dst_fp32,
                  bool transpose_in1);
+
+// The portable build of matmul_tile: the reference the vectorised builds are tested against, and
+// the path for tiles holding inf or NaN.
+void matmul_tile_reference(const Tile& in0_srcB, const Tile& in1_srcA, Tile& dst, int phases,
+                           bool dst_fp32, bool transpose_in1);
+
+// The builds of matmul_tile this CPU can run, the fastest first (fidelity_simd.cpp); the last is
+// matmul_tile_reference. Each takes only finite operand tiles.
+struct MatmulTileVariant {
+    using Fn = void (*)(const Tile& in0_srcB, const Tile& in1_srcA, Tile& dst, int phases,
+                        bool dst_fp32, bool transpose_in1);
+    const char* isa;
+    Fn fn;
+};
+std::vector<MatmulTileVariant> matmul_tile_variants();
 
 // `fast` numerics: dst += in0 x in1 in plain fp32 (no fidelity phases, no Dst rounding).
 void matmul_tile_fp32(const Tile& in0, const Tile& in1, Tile& dst, bool transpose_in1);

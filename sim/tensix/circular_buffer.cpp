@@ -89,7 +89,7 @@ void CircularBuffer::wait_front(uint32_t n) {
 void CircularBuffer::pop_front(uint32_t n) {
     m_t.advance(m_t.config().cb_api_cycles);
     m_t.sync();
-    if (n > occupied())
+    if (n > occupied() && !m_cb.on_buffer)
         fail(
             fmt::format("cb_pop_front(cb {}, {}) beyond waited pages: the CB holds only {} pages "
                         "(wait with cb_wait_front first)",
@@ -121,7 +121,7 @@ uint32_t CircularBuffer::fifo_at(uint32_t ptr, uint32_t bytes) const {
 }
 
 uint32_t CircularBuffer::front_tile(uint32_t index) const {
-    if (index >= occupied())
+    if (index >= occupied() && !m_cb.on_buffer)
         fail(fmt::format(
             "tile index {} of CB {} is beyond the {} pages at its front (cb_wait_front first)",
             index, m_index, occupied()));

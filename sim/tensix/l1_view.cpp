@@ -8,6 +8,7 @@
 #include <cstdio>
 
 #include "common/low_memory.hpp"
+#include "tensix/kernel_guard.hpp"
 
 namespace tensim::l1_view {
 
@@ -41,7 +42,8 @@ void reserve(uint64_t len) {
 void on_segv(int sig, siginfo_t* info, void* ctx) {
     const uint64_t a = reinterpret_cast<uint64_t>(info->si_addr);
     const Owner* o = detail::g_owner;
-    if (o && a < g_limit) {
+    // SI_KERNEL: a general-protection fault (a non-canonical address), whose si_addr is 0.
+    if (o && a < g_limit && info->si_code != SI_KERNEL) {
         const uint64_t end = std::min<uint64_t>(o->size, g_limit);
         int fd = -1;
         uint64_t off = 0;
@@ -60,9 +62,10 @@ void on_segv(int sig, siginfo_t* info, void* ctx) {
             siglongjmp(*o->escape, 1);
         }
     }
-    // Not a kernel's L1 access: let the previous handler (or the default, a crash) have it.
+    // Not a kernel's L1 access: a kernel's other bad access is reported as its crash
+    // (kernel_guard); anything else goes to the previous handler (or the default, a crash).
+    if (kernel_guard::escape(sig, info, ctx)) return;
     sigaction(SIGSEGV, &g_previous, nullptr);
-    (void)sig, (void)ctx;
 }
 
 }  // namespace
@@ -93,7 +96,7 @@ bool install() {
             return false;
         struct sigaction sa = {};
         sa.sa_sigaction = on_segv;
-        sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+        sa.sa_flags = SA_SIGINFO | SA_NODEFER | SA_ONSTACK;
         sigemptyset(&sa.sa_mask);
         if (sigaction(SIGSEGV, &sa, &g_previous) != 0) return false;
         g_limit = limit;

@@ -1,6 +1,7 @@
 #include "tensix/risc_thread.hpp"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <cstdlib>
 
@@ -16,6 +17,17 @@ RiscThread* g_current = nullptr;
 // Thrown into a blocked kernel to unwind it when its program is abandoned.
 struct KernelAbort {};
 }  // namespace
+
+// Whether `file` (a std::source_location's) is one of tensim's own sources: this file's path up to
+// sim/ is the source root, as the build (with or without -ffile-prefix-map) spells it.
+bool is_library_source(const std::string& file) {
+    static const std::string root = [] {
+        const std::string self = __FILE__;
+        const size_t at = self.rfind("sim/tensix/risc_thread.cpp");
+        return at == std::string::npos ? std::string("//") : self.substr(0, at);
+    }();
+    return file.rfind(root + "sim/", 0) == 0 || file.rfind(root + "src/", 0) == 0;
+}
 
 const char* risc_name(Risc r) {
     static const char* names[] = {"BRISC", "NCRISC", "TRISC0", "TRISC1", "TRISC2"};
@@ -54,6 +66,18 @@ const char* wait_kind_name(WaitInfo::Kind k) {
 RiscThread::RiscThread(TensixCore& core, Risc risc, const RiscConfig& cfg)
     : m_core(core), m_risc(risc), m_cfg(cfg) {
     l1_view::install();
+    kernel_guard::install();
+}
+
+void RiscThread::resumed() {
+    g_current = this;
+    l1_view::enter(&m_view);
+    kernel_guard::enter(&m_guard);
+}
+
+void RiscThread::suspended() {
+    l1_view::leave();
+    kernel_guard::leave();
 }
 
 // The firmware process starts at the RISC's first launch, not with the chip: a Galaxy has 10752
@@ -99,6 +123,9 @@ void RiscThread::launch(KernelLaunch launch, std::function<void()> on_done) {
     if (m_running) throw InternalError(where() + ": launched while running");
     m_launch = std::move(launch);
     m_view = {m_core.l1(), m_core.l1_size(), &m_escape};
+    // launch() runs on the thread that runs SystemC, where the kernel will run.
+    m_guard = {&m_escape, gettid(), m_launch.code_begin, m_launch.code_end};
+    kernel_guard::arm_watchdog();
     m_on_done = std::move(on_done);
     m_launch_pending = true;
     m_running = true;
@@ -137,14 +164,13 @@ void RiscThread::sync() {
     Cycle c = m_local;
     m_local = 0;
     m_busy += c;
-    l1_view::leave();
+    suspended();
     // An abandoned program must end within the cycle limit however far ahead this thread's
     // local time ran (a runaway loop of kernel code): abort() ends the wait early.
     const sc_core::sc_time until = sc_core::sc_time_stamp() + m_core.clock().to_time(c);
     while (!m_abort && sc_core::sc_time_stamp() < until)
         sc_core::wait(until - sc_core::sc_time_stamp(), m_abort_ev);
-    g_current = this;
-    l1_view::enter(&m_view);
+    resumed();
     if (m_abort) throw KernelAbort{};
 }
 
@@ -159,10 +185,9 @@ void RiscThread::wait_until(const std::function<bool()>& pred, const WaitInfo& w
         ~Clear() { t.m_wait_pred = nullptr, t.m_wait = WaitInfo{}; }
     } clear{*this};
     while (!pred()) {
-        l1_view::leave();
+        suspended();
         sc_core::wait(m_wake);
-        g_current = this;
-        l1_view::enter(&m_view);
+        resumed();
         if (m_abort) throw KernelAbort{};
     }
     // Src bank and Dst handshakes are waits of the coprocessor (its instructions stall; the TRISC
@@ -201,18 +226,34 @@ std::string RiscThread::where(const char* file, uint32_t line) const {
     std::string s =
         fmt::format("{} {}", m_core.name(), m_core.is_eth() ? "ERISC" : risc_name(m_risc));
     if (!m_launch.kernel_name.empty()) s += fmt::format(" kernel {}", m_launch.kernel_name);
-    if (file && line) s += fmt::format(" (line {})", line);
+    if (!file || !line) return s;
+    // A line is the kernel's only when its file is: a check inside tensim that passes its own
+    // std::source_location (dataflow.cpp, line 292) must not be cited as the kernel's line 292.
+    if (m_launch.kernel_name == file) return s + fmt::format(" (line {})", line);
+    if (!is_library_source(file)) s += fmt::format(" ({}:{})", file, line);  // a header it included
     return s;
 }
 
-// The kernel's entry, with the escape a touch outside its L1 unwinds to (l1_view.hpp). A frame
-// of its own, with no locals, so nothing here can be clobbered by the long jump.
+// The kernel's entry, with the escape a touch outside its L1 or a crash unwinds to (l1_view.hpp,
+// kernel_guard.hpp). A frame of its own, with no locals, so nothing here can be clobbered by the
+// long jump. The frames left behind may include tensim's own (a fault in an API call): what they
+// were waiting for is cleared here, and the program is abandoned as for any kernel error.
 void RiscThread::run_entry() {
-    if (sigsetjmp(m_escape, 1) != 0)
-        throw KernelError(fmt::format(
-            "{}: kernel dereferenced address 0x{:x}, outside this core's L1 (0x{:x} B; plain L1 "
-            "addresses are pointers into the kernel's own core's L1)",
-            where(), l1_view::fault_address(), m_core.l1_size()));
+    switch (sigsetjmp(m_escape, 1)) {
+        case 0:
+            break;
+        case 1:
+            throw KernelError(fmt::format(
+                "{}: kernel dereferenced address 0x{:x}, outside this core's L1 (0x{:x} B; plain "
+                "L1 addresses are pointers into the kernel's own core's L1)",
+                where(), l1_view::fault_address(), m_core.l1_size()));
+        default:
+            m_wait_pred = nullptr;
+            m_wait = WaitInfo{};
+            throw KernelError(
+                fmt::format("{}: kernel crashed: {}", where(),
+                            kernel_guard::describe(kernel_guard::last_fault(), m_guard)));
+    }
     m_launch.entry();
 }
 
@@ -224,8 +265,7 @@ void RiscThread::firmware() {
             return;
         }
         m_launch_pending = false;
-        g_current = this;
-        l1_view::enter(&m_view);
+        resumed();
         m_start = m_core.clock().now();
         m_local = m_cfg.kernel_start_cycles;
         Cycle kernel_end = 0;
@@ -267,7 +307,7 @@ void RiscThread::firmware() {
                        m_launch.kernel_name.substr(m_launch.kernel_name.find_last_of('/') + 1),
                        m_start, m_end, m_launch.kernel_name);
         m_running = false;
-        l1_view::leave();
+        suspended();
         if (g_current == this) g_current = nullptr;
         if (m_on_done) m_on_done();
     }

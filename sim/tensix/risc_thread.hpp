@@ -23,6 +23,7 @@
 #include "common/clock.hpp"
 #include "common/trace.hpp"
 #include "tensim/kernel_api/tensim_abi.h"
+#include "tensix/kernel_guard.hpp"
 #include "tensix/l1_view.hpp"
 
 namespace tensim {
@@ -63,6 +64,10 @@ struct LocalCb {
     uint32_t wr_ptr = 0;       // L1 offset of the back
     uint32_t wr_tile_ptr = 0;  // pages packed since the last push (the packer's next position)
     uint8_t data_format = 0xff;
+    // On an L1 buffer (set_globally_allocated_address): its pages already hold the buffer's data,
+    // so a kernel may read and pop them with no producer's push, as tt-metal's vecadd_sharding
+    // does.
+    bool on_buffer = false;
 };
 
 // What a kernel is doing when it blocks; formatted only when a deadlock report needs it.
@@ -144,7 +149,10 @@ const char* profiler_marker_type_name(ProfilerMarker::Type t);  // "ZONE_START",
 // What one launch of a kernel on this RISC needs.
 struct KernelLaunch {
     std::function<void()> entry;  // the kernel's compiled entry point
-    std::string kernel_name;      // path of the kernel source, for messages
+    // [begin, end) of the entry's machine code (kernel_guard::code_range_of): a fault there is
+    // the kernel's own, and the watchdog stops a kernel only there.
+    uint64_t code_begin = 0, code_end = 0;
+    std::string kernel_name;  // path of the kernel source, for messages
     uint32_t num_runtime_args = 0;
     uint32_t num_common_runtime_args = 0;
     std::array<LocalCb, NUM_CIRCULAR_BUFFERS>
@@ -270,8 +278,13 @@ private:
     std::exception_ptr m_error;
     std::string m_dprint;
     void run_entry();
-    sigjmp_buf m_escape;      // a kernel's touch outside its L1 unwinds here (l1_view.hpp)
+    // Marks this thread as the one running kernel code (it starts or resumes), or not.
+    void resumed();
+    void suspended();
+    sigjmp_buf m_escape;      // a kernel's touch outside its L1 or crash unwinds here (l1_view.hpp,
+                              // kernel_guard.hpp)
     l1_view::Owner m_view{};  // this core's L1 as the plain-address view maps it
+    kernel_guard::Running m_guard{};  // this kernel as the crash handlers see it
 };
 
 }  // namespace tensim

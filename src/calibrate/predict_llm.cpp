@@ -84,6 +84,9 @@ Prediction predict_e2e(bench::Session& s, const Case& c, const Params& p) {
     out.notes.push_back(models::kGapSource);
     if (c.metric == "tokens_per_s_per_user") {
         if (o.shape.mode != models::Mode::decode) throw Skip{"t/s/u of a prefill case"};
+        if (r.host_sampling_us > 0)
+            out.notes.push_back(fmt::format("{} ({:.2f} ms per step)", models::kHostSamplingSource,
+                                            r.host_sampling_us / 1e3));
         out.value = r.tokens_per_s_per_user;
     } else if (c.metric == "ttft_ms") {
         out.notes.push_back(fmt::format(

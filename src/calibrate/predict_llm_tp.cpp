@@ -125,6 +125,9 @@ Prediction predict_llm_mesh(const Case& c) {
     }
     out.notes.push_back(models::kGapSource);
     if (c.metric == "tokens_per_s_per_user" && decode) {
+        if (r.host_sampling_us > 0)
+            out.notes.push_back(fmt::format("{} ({:.2f} ms per step)", models::kHostSamplingSource,
+                                            r.host_sampling_us / 1e3));
         out.value = r.tokens_per_s_per_user;
     } else if (c.metric == "ttft_ms" && !decode) {
         out.notes.push_back(fmt::format(

@@ -48,11 +48,12 @@ Buffer::Buffer(Token, const ShardedBufferConfig& cfg)
         throw HostError(
             fmt::format("CreateBuffer: {}x{} pages of {} B do not make the buffer's {} B", th, tw,
                         m_page_size, m_size));
-    if (m_layout == TensorMemoryLayout::HEIGHT_SHARDED && sw != tw)
-        throw HostError("CreateBuffer: a HEIGHT_SHARDED shard must span the full width");
-    if (m_layout == TensorMemoryLayout::WIDTH_SHARDED && sh != th)
-        throw HostError("CreateBuffer: a WIDTH_SHARDED shard must span the full height");
-    uint32_t shards = ((th + sh - 1) / sh) * ((tw + sw - 1) / sw);
+    // As TT-Metal's core_to_host_pages (buffer.cpp): a HEIGHT_SHARDED shard takes the next
+    // sh x sw pages in page order whatever its shape (a full-width shard is the common case);
+    // WIDTH and BLOCK shards are 2-D rectangles of the page grid.
+    uint32_t shards = m_layout == TensorMemoryLayout::HEIGHT_SHARDED
+                          ? static_cast<uint32_t>((uint64_t(th) * tw + sh * sw - 1) / (sh * sw))
+                          : ((th + sh - 1) / sh) * ((tw + sw - 1) / sw);
     // Cores take shards in row-major shard order, enumerated row by row (ROW_MAJOR) or column by
     // column (COL_MAJOR).
     m_shard_cores = corerange_to_cores(sp.grid(), std::nullopt,
@@ -110,14 +111,19 @@ std::pair<uint32_t, DeviceAddr> Buffer::page_location(uint32_t page) const {
     if (!m_shard)
         return {page % m_num_banks, m_address + (page / m_num_banks) * m_aligned_page_size};
     auto [sh, sw] = m_shard->shape_in_pages();
+    auto bank_of = [&](uint32_t shard) {
+        const CoreCoord& c = m_shard_cores.at(shard);
+        return is_dram() ? static_cast<uint32_t>(c.x) : static_cast<uint32_t>(c.y * m_grid_x + c.x);
+    };
+    if (m_layout == TensorMemoryLayout::HEIGHT_SHARDED) {
+        const uint32_t per_shard = sh * sw;
+        return {bank_of(page / per_shard), m_address + (page % per_shard) * m_aligned_page_size};
+    }
     uint32_t tw = m_shard->tensor2d_shape_in_pages[1];
     uint32_t pr = page / tw, pc = page % tw;
     uint32_t shard_cols = (tw + sw - 1) / sw;
     uint32_t shard = (pr / sh) * shard_cols + pc / sw;
-    const CoreCoord& c = m_shard_cores.at(shard);
-    uint32_t bank =
-        is_dram() ? static_cast<uint32_t>(c.x) : static_cast<uint32_t>(c.y * m_grid_x + c.x);
-    return {bank, m_address + ((pr % sh) * sw + pc % sw) * m_aligned_page_size};
+    return {bank_of(shard), m_address + ((pr % sh) * sw + pc % sw) * m_aligned_page_size};
 }
 
 Buffer::~Buffer() { deallocate(); }

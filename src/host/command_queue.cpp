@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "common/error.hpp"
+#include "common/log.hpp"
 #include "host/device_impl.hpp"
 
 namespace tt::tt_metal {
@@ -20,6 +21,13 @@ void check_host_size(const Buffer& b, size_t bytes, const char* call) {
     if (bytes < b.size())
         throw HostError(
             fmt::format("{}: host data holds {} B but the buffer is {} B", call, bytes, b.size()));
+    // tt-metal writes buffer.size() bytes from data() and ignores the rest; so does tensim, but
+    // the rest is usually a mistake (a wrong buffer or shape), so it is said.
+    if (bytes > b.size())
+        tensim::log::host().warn(
+            "{}: host data holds {} B but the buffer is {} B; the last {} B "
+            "are not written",
+            call, bytes, b.size(), bytes - b.size());
 }
 }  // namespace detail_enqueue
 

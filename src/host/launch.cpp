@@ -31,6 +31,7 @@ namespace {
 struct PlacedCb {
     uint32_t address = 0, size = 0, page_size = 0;
     tt::DataFormat format = tt::DataFormat::Invalid;
+    bool on_buffer = false;  // set_globally_allocated_address: its pages hold the buffer's data
 };
 using CoreCbs = std::map<uint32_t, PlacedCb>;  // index -> placement
 
@@ -94,7 +95,7 @@ Placement place_cbs(ProgramImpl& p, DeviceImpl& dev) {
                         fmt::format("circular buffer index {} is configured twice on core {}", i,
                                     core_str(core)));
                 slot[i] = {static_cast<uint32_t>(addr), c.total_size(), *c.page_sizes()[i],
-                           *c.data_formats()[i]};
+                           *c.data_formats()[i], c.shadow_global_buffer() != nullptr};
             }
         }
         if (!any)
@@ -189,15 +190,20 @@ void check_cores(ProgramImpl& p, DeviceImpl& dev) {
 }
 
 // What TT-Metal's JIT generates for a compute kernel: its settings as constants (genfiles.cpp).
+// MATH_FIDELITY, APPROX and DST_ACCUM_MODE are constexpr variables there, not macros (kernels
+// test `#if defined(DST_ACCUM_MODE)` for a separate accumulate mode): compute_kernel_api.h makes
+// them from these TENSIM_ macros.
 void compute_defines(const tt::tt_metal::ComputeConfig& cc, std::map<std::string, std::string>& d) {
-    d["MATH_FIDELITY"] = std::to_string(static_cast<int>(cc.math_fidelity));
-    d["APPROX"] = cc.math_approx_mode ? "true" : "false";
-    d["DST_ACCUM_MODE"] = cc.fp32_dest_acc_en ? "true" : "false";
+    d["TENSIM_MATH_FIDELITY"] = std::to_string(static_cast<int>(cc.math_fidelity));
+    d["TENSIM_APPROX"] = cc.math_approx_mode ? "true" : "false";
+    d["TENSIM_DST_ACCUM_MODE"] = cc.fp32_dest_acc_en ? "true" : "false";
     d["DST_SYNC_MODE"] = cc.dst_full_sync_en ? "DstSync::SyncFull" : "DstSync::SyncHalf";
 }
 
 void build_kernels(ProgramImpl& p, const Placement& pl) {
     static const char* levels[] = {"-O1", "-O2", "-O3", "-O0", "-Os", "-Ofast", "-Os"};
+    // Every binary's spec first, then one parallel build (jit::build_all), handed back in order.
+    std::vector<jit::KernelBuildSpec> specs;
     for (auto& k : p.kernels) {
         jit::KernelBuildSpec spec;
         spec.source_path = k.source_path;
@@ -223,22 +229,26 @@ void build_kernels(ProgramImpl& p, const Placement& pl) {
             compute_defines(std::get<tt::tt_metal::ComputeConfig>(k.config), spec.defines);
             for (const char* trisc : {"trisc0", "trisc1", "trisc2"}) {
                 spec.processor = trisc;
-                k.binaries.push_back(jit::build(spec));
+                specs.push_back(spec);
             }
         } else if (k.eth) {
             const auto& ec = std::get<tt::tt_metal::EthernetConfig>(k.config);
             spec.processor = "erisc";
             spec.noc = static_cast<uint8_t>(ec.noc);
             spec.noc_mode = 0;
-            k.binaries.push_back(jit::build(spec));
+            specs.push_back(spec);
         } else {
             const auto& dm = std::get<DataMovementConfig>(k.config);
             spec.processor = k.risc == 0 ? "brisc" : "ncrisc";
             spec.noc = static_cast<uint8_t>(dm.noc);
             spec.noc_mode = static_cast<uint8_t>(dm.noc_mode);
-            k.binaries.push_back(jit::build(spec));
+            specs.push_back(spec);
         }
     }
+    auto built = jit::build_all(specs);
+    size_t next = 0;
+    for (auto& k : p.kernels)
+        for (size_t n = k.compute ? 3 : 1; n > 0; --n) k.binaries.push_back(built[next++]);
 }
 
 }  // namespace
@@ -403,6 +413,7 @@ void start(Prepared& pp, const std::shared_ptr<RunState>& state,
                         4 * ts.common_args.size());
         KernelLaunch l;
         l.entry = [bin = ts.binary] { bin->run(); };
+        l.code_begin = ts.binary->code_begin(), l.code_end = ts.binary->code_end();
         l.kernel_name = *ts.kernel_name;
         l.num_runtime_args = static_cast<uint32_t>(ts.args.size());
         l.num_common_runtime_args = static_cast<uint32_t>(ts.common_args.size());
@@ -414,6 +425,7 @@ void start(Prepared& pp, const std::shared_ptr<RunState>& state,
             lc.page_size = cb.page_size;
             lc.num_pages = cb.size / cb.page_size;
             lc.data_format = static_cast<uint8_t>(cb.format);
+            lc.on_buffer = cb.on_buffer;
         }
         threads.push_back(&t);
         if (ts.persistent) {

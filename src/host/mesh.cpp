@@ -153,10 +153,9 @@ MeshShape system_mesh_shape() { return system_mesh().shape; }
 
 MeshDevice::MeshDevice(Token, const MeshShape& shape, std::vector<IDevice*> devices,
                        std::shared_ptr<MeshDevice> parent)
-    : m_shape(shape),
-      m_devices(std::move(devices)),
-      m_parent(std::move(parent)),
-      m_cq(std::make_unique<MeshCommandQueue>(*this, 0)) {}
+    : m_shape(shape), m_devices(std::move(devices)), m_parent(std::move(parent)) {
+    m_cqs.push_back(std::make_unique<MeshCommandQueue>(*this, 0));
+}
 
 MeshDevice::~MeshDevice() {
     try {
@@ -191,9 +190,10 @@ std::shared_ptr<MeshDevice> MeshDevice::create(const MeshDeviceConfig& config, s
                                                const DispatchCoreConfig& dispatch_core_config,
                                                std::span<const uint32_t> l1_bank_remap,
                                                size_t worker_l1_size) {
-    // Checked here because CreateDevice takes the count as uint8_t.
-    if (num_command_queues != 1)
-        throw HostError(fmt::format("MeshDevice: {} command queues requested; tensim has one",
+    // TT-Metal opens one or two hardware command queues. Each chip keeps one queue: tensim runs
+    // the mesh queues' commands in issue order (MeshCommandQueue).
+    if (num_command_queues < 1 || num_command_queues > 2)
+        throw HostError(fmt::format("MeshDevice: {} command queues requested; a device has 1 or 2",
                                     num_command_queues));
     const std::vector<int> chips = map_chips(config);
     std::vector<IDevice*> devices;
@@ -206,7 +206,12 @@ std::shared_ptr<MeshDevice> MeshDevice::create(const MeshDeviceConfig& config, s
         for (IDevice* d : devices) CloseDevice(d);  // a refused mesh leaves nothing open
         throw;
     }
-    return std::make_shared<MeshDevice>(Token{}, config.mesh_shape(), std::move(devices), nullptr);
+    auto mesh =
+        std::make_shared<MeshDevice>(Token{}, config.mesh_shape(), std::move(devices), nullptr);
+    for (size_t q = 1; q < num_command_queues; ++q)
+        mesh->m_cqs.push_back(std::make_unique<MeshCommandQueue>(*mesh, static_cast<uint32_t>(q)));
+    mesh->m_trace_region_size = trace_region_size;
+    return mesh;
 }
 
 bool MeshDevice::close() {
@@ -240,10 +245,12 @@ void MeshDevice::check_open() const {
 IDevice& MeshDevice::reference() const { return *get_device(MeshCoordinate(0, 0)); }
 
 MeshCommandQueue& MeshDevice::mesh_command_queue(std::optional<uint8_t> cq_id) const {
-    if (cq_id && *cq_id != 0)
+    if (cq_id && *cq_id >= m_cqs.size())
         throw HostError(
-            fmt::format("mesh_command_queue({}): tensim has one command queue", *cq_id));
-    return *m_cq;
+            fmt::format("mesh_command_queue({}): the mesh was opened with {} "
+                        "command queue(s)",
+                        *cq_id, m_cqs.size()));
+    return *m_cqs[cq_id.value_or(0)];
 }
 
 IDevice* MeshDevice::get_device(const MeshCoordinate& coord) const {
@@ -344,7 +351,7 @@ chip_id_t MeshDevice::id() const { return reference().id(); }
 uint32_t MeshDevice::num_dram_channels() const { return reference().num_dram_channels(); }
 uint32_t MeshDevice::l1_size_per_core() const { return reference().l1_size_per_core(); }
 DeviceAddr MeshDevice::dram_size_per_channel() const { return reference().dram_size_per_channel(); }
-int MeshDevice::num_hw_cqs() const { return reference().num_hw_cqs(); }
+int MeshDevice::num_hw_cqs() const { return static_cast<int>(m_cqs.size()); }
 // So that library code given a MeshDevice as an IDevice reaches chip (0, 0).
 tensim::host::DeviceImpl& MeshDevice::impl() { return tensim::host::impl_of(reference()); }
 

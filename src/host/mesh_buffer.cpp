@@ -144,6 +144,7 @@ MeshBuffer::MeshBuffer(Token, const MeshBufferConfig& config, const DeviceLocalB
                     mesh_device->get_devices().front()->id()));
         }
         m_address = m_buffers.front()->address();
+        m_backing = m_buffers.front();  // owns chip (0, 0)'s shards, as for the lock-step case
     } else if (address) {
         for (IDevice* d : mesh_device->get_devices()) {
             cfg.device = d;
@@ -263,6 +264,10 @@ void AddProgramToMeshWorkload(MeshWorkload& workload, Program&& program,
 void EnqueueMeshWorkload(MeshCommandQueue& cq, MeshWorkload& workload, bool blocking) {
     MeshDevice& mesh = *cq.device();
     mesh.check_open();
+    if (auto trace = mesh.capturing_trace(cq.id())) {  // recorded, run at replay
+        mesh.record_in_trace(*trace, workload);
+        return;
+    }
     const MeshCoordinateRange whole(mesh.shape());
     std::vector<MeshCoordinate> coords;
     for (const auto& [range, program] : workload.get_programs()) {
@@ -309,6 +314,11 @@ MeshBuffer& checked(MeshCommandQueue& cq, const std::shared_ptr<MeshBuffer>& buf
             to_string(buffer->device()->shape()), to_string(cq.device()->shape())));
     if (!buffer->is_allocated())
         throw HostError(fmt::format("{}: the mesh buffer was deallocated", call));
+    if (auto trace = cq.device()->capturing_trace(cq.id()))
+        throw HostError(
+            fmt::format("{}: command queue {} is capturing trace {}; only workloads "
+                        "can be traced (as TT-Metal)",
+                        call, cq.id(), **trace));
     return *buffer;
 }
 
@@ -392,7 +402,7 @@ DeviceAddr size_of(const std::shared_ptr<MeshBuffer>& buffer, bool local, const 
 
 }  // namespace detail_mesh
 
-void Finish(MeshCommandQueue& cq) {
+void Finish(MeshCommandQueue& cq, std::span<const SubDeviceId> /*sub_device_ids*/) {
     if (!cq.device()->is_initialized()) throw HostError("Finish: the mesh was closed");
     tensim::host::flush_programs();
 }

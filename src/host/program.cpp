@@ -1,5 +1,6 @@
 // Program construction: kernels, CBs, semaphores and runtime args (TT-Metalium host_api.hpp).
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -80,7 +81,11 @@ KernelHandle CreateKernelFromString(
     uint64_t h = 1469598103934665603ull;
     for (unsigned char c : kernel_src_code) h = (h ^ c) * 1099511628211ull;
     fs::path file = dir / fmt::format("kernel_{:016x}.cpp", h);
-    if (!fs::exists(file)) std::ofstream(file) << kernel_src_code;
+    if (!fs::exists(file)) {  // whole or not at all: another process may build it at once
+        const fs::path tmp = file.string() + fmt::format(".tmp{}", ::getpid());
+        std::ofstream(tmp) << kernel_src_code;
+        fs::rename(tmp, file);
+    }
     return CreateKernel(program, file.string(), core_spec, config);
 }
 

@@ -18,8 +18,19 @@ TensorAccessorArgs::TensorAccessorArgs(const Buffer& buffer) {
         return;
     }
     const ShardSpecBuffer& spec = *buffer.shard_spec();
-    const auto [sh, sw] = spec.shape_in_pages();
+    auto [sh, sw] = spec.shape_in_pages();
     const auto [th, tw] = spec.tensor2d_shape_in_pages;
+    // A HEIGHT_SHARDED shard holds the next sh x sw pages in page order (Buffer::page_location),
+    // which is a full-width shard of sh * sw / tw page rows.
+    if (buffer.buffer_layout() == TensorMemoryLayout::HEIGHT_SHARDED && sw != tw) {
+        if ((sh * sw) % tw != 0)
+            throw HostError(fmt::format(
+                "TensorAccessorArgs: a HEIGHT_SHARDED shard of {}x{} pages is not whole rows of "
+                "the {}-page-wide tensor",
+                sh, sw, tw));
+        sh = sh * sw / tw;
+        sw = tw;
+    }
     const uint32_t shard_rows = (th + sh - 1) / sh, shard_cols = (tw + sw - 1) / sw;
     m_args = {
         kSharded | (buffer.is_dram() ? kIsDram : 0), page, tw, sh, sw, shard_rows * shard_cols};

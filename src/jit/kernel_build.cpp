@@ -5,8 +5,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -18,6 +20,7 @@
 #include "common/data_paths.hpp"
 #include "common/error.hpp"
 #include "kernel_api/code_cost.hpp"
+#include "tensix/kernel_guard.hpp"
 
 namespace tensim::jit {
 
@@ -196,6 +199,9 @@ std::string file_stamp(const std::string& path) {
     return fmt::format("{} {}", st.st_size, mtime_ns(st));
 }
 
+// Suffix of temporary files: unique per process and thread (build_all compiles in threads).
+std::string tmp_suffix() { return fmt::format("{}.{}", getpid(), gettid()); }
+
 uint64_t now_ns() {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
@@ -233,16 +239,74 @@ void write_manifest(const fs::path& manifest, const std::string& key, const std:
             return;
         text += fmt::format("{} {}\t{}\n", st.st_size, mtime_ns(st), f);
     }
-    std::string tmp = manifest.string() + fmt::format(".{}", getpid());
+    std::string tmp = manifest.string() + "." + tmp_suffix();
     std::ofstream(tmp) << text;
     std::error_code ec;
     fs::rename(tmp, manifest, ec);
 }
 
+// The cache directory, created private to the user (0700). An existing one that another user owns
+// or that others may write is refused: whoever can write it decides what code this process runs.
+void ensure_private_dir(const fs::path& dir) {
+    std::error_code ec;
+    fs::path at;
+    for (const fs::path& part : dir) {
+        at /= part;
+        if (::mkdir(at.c_str(), 0700) != 0 && errno != EEXIST)
+            throw HostError(fmt::format("cannot create the kernel cache {}: {}", dir.string(),
+                                        std::strerror(errno)));
+    }
+    struct stat st;
+    if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+        throw HostError(fmt::format("the kernel cache {} is not a directory", dir.string()));
+    if (st.st_uid != ::getuid() || (st.st_mode & 022))
+        throw HostError(fmt::format(
+            "the kernel cache {} is {} (mode {:o}): kernels loaded from it would be whoever can "
+            "write it; set TENSIM_CACHE to a directory of your own",
+            dir.string(),
+            st.st_uid != ::getuid() ? fmt::format("owned by uid {}", st.st_uid)
+                                    : std::string("writable by others"),
+            st.st_mode & 0777));
+}
+
+// Content hash of a cached object, recorded beside it ("<key>.so.fnv") when it is published: an
+// object whose bytes do not hash to the record (truncated, corrupted, put there by something else)
+// is rebuilt.
+std::string content_hash(const fs::path& file) {
+    const std::string bytes = read_file(file);
+    return fmt::format("{:016x} {}", fnv1a(bytes), bytes.size());
+}
+
+bool verified(const fs::path& so) {
+    std::error_code ec;
+    if (!fs::exists(so, ec)) return false;
+    std::ifstream in(so.string() + ".fnv");
+    std::string recorded;
+    std::getline(in, recorded);
+    return !recorded.empty() && recorded == content_hash(so);
+}
+
+// Writes `text` to `path` through a private temporary and a rename: a reader sees the whole file
+// or none.
+void publish_text(const fs::path& path, const std::string& text) {
+    const std::string tmp = path.string() + ".tmp" + tmp_suffix();
+    {
+        std::ofstream out(tmp, std::ios::binary);
+        out << text;
+    }
+    std::error_code ec;
+    fs::rename(tmp, path, ec);
+    if (ec) fs::remove(tmp, ec);
+}
 }  // namespace
 
 KernelBinary::KernelBinary(void* handle, void (*entry)(), std::string path)
-    : m_handle(handle), m_entry(entry), m_path(std::move(path)) {}
+    : m_handle(handle), m_entry(entry), m_path(std::move(path)) {
+    const kernel_guard::CodeRange code =
+        kernel_guard::code_range_of(reinterpret_cast<const void*>(entry));
+    m_code_begin = code.begin;
+    m_code_end = code.end;
+}
 
 KernelBinary::~KernelBinary() {
     kapi::forget_kernel_code(m_handle);
@@ -250,10 +314,11 @@ KernelBinary::~KernelBinary() {
 }
 
 std::string cache_dir() {
-    if (const char* d = std::getenv("TENSIM_CACHE")) return d;
-    if (const char* x = std::getenv("XDG_CACHE_HOME")) return std::string(x) + "/tensim";
-    if (const char* h = std::getenv("HOME")) return std::string(h) + "/.cache/tensim";
-    return "/tmp/tensim-cache";
+    if (const char* d = std::getenv("TENSIM_CACHE"); d && *d) return d;
+    if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) return std::string(x) + "/tensim";
+    if (const char* h = std::getenv("HOME"); h && *h) return std::string(h) + "/.cache/tensim";
+    // Never a directory shared by every user of /tmp: one per user id, made private below.
+    return fmt::format("/tmp/tensim-cache-{}", ::getuid());
 }
 
 std::string resolve_kernel_path(const std::string& path) {
@@ -274,9 +339,13 @@ std::string resolve_kernel_path(const std::string& path) {
     throw HostError(fmt::format("Kernel file {} doesn't exist; looked in:{}", path, where));
 }
 
+// Called by build() just before it starts the compiler (a cache miss): build_all's progress line.
+thread_local std::function<void()> t_on_compile;
+
 std::shared_ptr<const KernelBinary> build(const KernelBuildSpec& spec) {
     // In-process cache: the same preprocessed text loads once.
     static std::map<std::string, std::weak_ptr<const KernelBinary>> loaded;
+    static std::mutex loaded_mutex;
     std::string wrapper = wrapper_source(spec);
     std::string flags = compile_flags(spec);
     const char* cxx = std::getenv("TENSIM_CXX") ? std::getenv("TENSIM_CXX") : TENSIM_CXX_COMPILER;
@@ -284,25 +353,20 @@ std::shared_ptr<const KernelBinary> build(const KernelBuildSpec& spec) {
 
     fs::path dir = cache_dir();
     std::error_code ec;
-    fs::create_directories(dir / "kernels", ec);
-    if (ec)
-        throw HostError(
-            fmt::format("cannot create the kernel cache {}: {}", dir.string(), ec.message()));
+    ensure_private_dir(dir);
+    ensure_private_dir(dir / "kernels");
     fs::path src = dir / "kernels" / fmt::format("{:016x}.cpp", spec_key);
-    if (!fs::exists(
-            src)) {  // its name is the hash of its text; left untouched so manifests stay valid
-        std::string tmp = src.string() + fmt::format(".{}", getpid());
-        std::ofstream(tmp) << wrapper;
-        fs::rename(tmp, src);
-    }
+    // Its name is the hash of its text: left untouched when it holds that text (so manifests stay
+    // valid), replaced when it does not.
+    if (!fs::exists(src) || read_file(src) != wrapper) publish_text(src, wrapper);
     // The key covers everything the compiler sees: the preprocessed text and the flags. A valid
     // manifest gives it without preprocessing.
     const fs::path manifest = dir / "kernels" / fmt::format("{:016x}.manifest", spec_key);
     std::string key = manifest_key(manifest);
-    if (key.empty() || !fs::exists(dir / "kernels" / (key + ".so"))) {
+    if (key.empty() || !verified(dir / "kernels" / (key + ".so"))) {
         const uint64_t started = now_ns();
         // The preprocessed text goes to a file: the command's output is then the diagnostics only.
-        const fs::path pre_file = src.string() + fmt::format(".{}.i", getpid());
+        const fs::path pre_file = src.string() + "." + tmp_suffix() + ".i";
         std::string out;
         const int status =
             run(fmt::format("{} {} -E {} -o {}", cxx, flags, quote(src.string()), quote(pre_file)),
@@ -313,19 +377,27 @@ std::shared_ptr<const KernelBinary> build(const KernelBuildSpec& spec) {
         key = fmt::format("{:016x}", fnv1a(cxx, fnv1a(flags, fnv1a(pre))));
         write_manifest(manifest, key, pre, started);
     }
-    if (auto it = loaded.find(key); it != loaded.end())
-        if (auto bin = it->second.lock()) return bin;
+    {
+        std::lock_guard<std::mutex> lock(loaded_mutex);
+        if (auto it = loaded.find(key); it != loaded.end())
+            if (auto bin = it->second.lock()) return bin;
+    }
 
     fs::path so = dir / "kernels" / (key + ".so");
-    if (!fs::exists(so)) {
-        std::string tmp = so.string() + fmt::format(".tmp{}", getpid());
+    if (!verified(so)) {
+        // Built under a name of this process's own, then published: the hash record first, the
+        // object by an atomic rename, so a concurrent process (a parallel sweep) either finds no
+        // object or a whole one, and processes building the same key publish the same bytes.
+        std::string tmp = so.string() + ".tmp" + tmp_suffix();
         std::string out;
+        if (t_on_compile) t_on_compile();
         if (run(fmt::format("{} {} {} -o {}", cxx, flags, quote(src.string()), quote(tmp)), out) !=
             0) {
             fs::remove(tmp, ec);
             compile_failed(spec, out, src);
         }
-        fs::rename(tmp, so);  // atomic: concurrent builds of the same key agree
+        publish_text(so.string() + ".fnv", content_hash(tmp));
+        fs::rename(tmp, so);
     }
     // The kernel's own code, block by block, for its cost (kernel_api/code_cost.hpp).
     const fs::path costs = so.string() + ".cost2";
@@ -346,6 +418,9 @@ std::shared_ptr<const KernelBinary> build(const KernelBuildSpec& spec) {
     }
     kapi::register_kernel_code(h, reinterpret_cast<const void*>(entry), costs.string());
     auto bin = std::make_shared<const KernelBinary>(h, entry, spec.source_path);
+    std::lock_guard<std::mutex> lock(loaded_mutex);
+    if (auto it = loaded.find(key); it != loaded.end())
+        if (auto other = it->second.lock()) return other;  // another thread loaded it meanwhile
     loaded[key] = bin;
     return bin;
 }

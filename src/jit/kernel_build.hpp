@@ -37,16 +37,27 @@ public:
     KernelBinary& operator=(const KernelBinary&) = delete;
     void run() const { m_entry(); }
     const std::string& path() const { return m_path; }
+    // [begin, end) of the object's machine code, for the crash handlers (kernel_guard.hpp).
+    uint64_t code_begin() const { return m_code_begin; }
+    uint64_t code_end() const { return m_code_end; }
 
 private:
     void* m_handle;
     void (*m_entry)();
     std::string m_path;
+    uint64_t m_code_begin = 0, m_code_end = 0;
 };
 
 // Compiles (or finds in the cache) and loads the kernel. Throws KernelCompileError with the
 // compiler's diagnostics, naming the kernel file and line.
 std::shared_ptr<const KernelBinary> build(const KernelBuildSpec& spec);
+
+// build() for every spec, in parallel: identical specs build once, and up to $TENSIM_BUILD_JOBS
+// (default: the machine's hardware threads) compile at the same time. Results are in the order of
+// `specs`; the first failure in that order is rethrown after all have finished. While anything
+// compiles, a line "building N kernels" is shown on stderr if it is a terminal.
+std::vector<std::shared_ptr<const KernelBinary>> build_all(
+    const std::vector<KernelBuildSpec>& specs);
 
 // TT-Metal's kernel path lookup: as given (absolute or relative to the working directory), then
 // under the root directory ($TT_METAL_HOME, else tensim's data root: the installed share/tensim,

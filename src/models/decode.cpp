@@ -120,7 +120,13 @@ Tensor finish_decode(LayerBuilder& b, const ModelConfig& m, const LayerShape& s,
         ops::BinaryConfig silu;
         silu.input_a_activation = "silu";
         silu.out_dtype = p.ff2_input;
-        ff = b.run("binary_mult_silu", "mul", [&] { return ops::mul(a1, a3, silu); });
+        // TT-NN runs the SiLU x mul on the MLP's cores, in FF1's output config (mlp.py:
+        // memory_config=w1_out.memory_config(), width-sharded on up to 64 cores; llm_layers.md
+        // 1.3 row 15), where FF2 reads it. tensim's DRAM-sharded matmul leaves its output on the
+        // 12 bank workers, so both products move to FF2's input config first.
+        const Tensor a1m = move(b, "reshard_ff1", a1, ff2_in);
+        const Tensor a3m = move(b, "reshard_ff3", a3, ff2_in);
+        ff = b.run("binary_mult_silu", "mul", [&] { return ops::mul(a1m, a3m, silu); });
         ff = move(b, "reshard_ff2_in", ff, ff2_in);
     } else {
         // Falcon's dense_h_to_4h with GELU fused into the matmul (TT-NN's fused_activation).

@@ -114,8 +114,10 @@ std::optional<ops::Tensor> qkv_bias(LayerBuilder& b, const ModelConfig& m);
 // splits the columns into DRAM-sharded matmuls of at most 128256 / 4 columns
 // (model_config.py, max_columns_per_device_lm_head; more pieces when one still does not plan),
 // moves each piece to L1 interleaved, and argmax reads the pieces (tensim has no concat op).
+// Without `argmax_on_device` (batch > 1: the host samples) the pieces go to DRAM for the host to
+// read instead (model.py's to_memory_config(DRAM_MEMORY_CONFIG)) and no argmax runs.
 void lm_head_and_argmax(LayerBuilder& b, const ops::Tensor& xn, uint32_t vocab,
-                        const MatmulFormat& f);
+                        const MatmulFormat& f, bool argmax_on_device = true);
 
 // A model step from its layers and head: consecutive layers of one precision are the same
 // programs, simulated once and counted `count` times; then the head and the derived figures

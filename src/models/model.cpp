@@ -65,7 +65,7 @@ void run_head(detail::LayerBuilder& b, const ModelConfig& m, const ModelOptions&
                        : ops::layer_norm(x, gamma, std::nullopt, ncfg);
         });
     // Prefill's rows are the last tile of the prompt; only one of them is the token asked for.
-    detail::lm_head_and_argmax(b, xn, m.vocab_size, f);
+    detail::lm_head_and_argmax(b, xn, m.vocab_size, f, !samples_on_host(o.shape));
 }
 
 }  // namespace
@@ -85,7 +85,8 @@ ModelRun run_model(tt::tt_metal::IDevice* device, const ModelConfig& model,
 
 namespace detail {
 
-void lm_head_and_argmax(LayerBuilder& b, const Tensor& xn, uint32_t vocab, const MatmulFormat& f) {
+void lm_head_and_argmax(LayerBuilder& b, const Tensor& xn, uint32_t vocab, const MatmulFormat& f,
+                        bool argmax_on_device) {
     constexpr uint32_t kLmHeadColumns = 128256 / 4;
     const uint32_t H = xn.shape().cols;
     const auto cfg = matmul_config(f, MemoryConfig::l1_interleaved());
@@ -118,8 +119,13 @@ void lm_head_and_argmax(LayerBuilder& b, const Tensor& xn, uint32_t vocab, const
             piece = b.run("lm_head_s2i" + sfx, "sharded_to_interleaved", [&] {
                 return ops::sharded_to_interleaved(piece, MemoryConfig::l1_interleaved());
             });
+        if (!argmax_on_device)  // the host reads them: model.py sends them to DRAM
+            piece = b.run("logits_to_dram" + sfx, "to_memory_config", [&] {
+                return ops::to_memory_config(piece, MemoryConfig::dram_interleaved());
+            });
         logits.push_back(piece);
     }
+    if (!argmax_on_device) return;
     b.run("argmax", "argmax", [&] {
         (void)ops::argmax(logits);
         return 0;
@@ -188,8 +194,16 @@ ModelRun run_step(const ModelConfig& model, const ModelOptions& options,
     if (!traced && options.host_overlap) r.dispatch_us = exposed_dispatch_us(r, options);
     const double step_us = r.device_us + r.gaps_us;
     if (options.shape.mode == Mode::decode) {
+        if (samples_on_host(options.shape)) {
+            // The [32, vocab] bf16 logits (a tile of rows, whatever the batch) back to the host,
+            // then the step's inputs written from it (kHostSamplingSource).
+            const double logits_bytes = 32.0 * ((model.vocab_size + 31) / 32 * 32) * 2;
+            r.host_sampling_us = logits_bytes / (options.d2h_gbps * 1e3) +
+                                 kDecodeHostInputs * options.host_dispatch_us;
+        }
+        const double with_host_us = step_us + r.host_sampling_us;
         r.device_tokens_per_s_per_user = r.device_us > 0 ? 1e6 / r.device_us : 0.0;
-        r.tokens_per_s_per_user = step_us > 0 ? 1e6 / step_us : 0.0;
+        r.tokens_per_s_per_user = with_host_us > 0 ? 1e6 / with_host_us : 0.0;
     } else {
         r.readback_us = 32.0 * model.vocab_size * 2 / (kPcieReadGBps * 1e3);
         r.ttft_ms = (step_us + r.dispatch_us + r.readback_us) / 1e3 + options.host_ms;

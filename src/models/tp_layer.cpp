@@ -371,11 +371,15 @@ Tensor mlp(Mesh& M, size_t c, const Tensor& hg) {
     ops::BinaryConfig silu;
     silu.input_a_activation = "silu";
     silu.out_dtype = p.ff2_input;
-    Tensor ff = b.run("binary_mult_silu", "mul", [&] { return ops::mul(a1, a3, silu); });
+    // Decode: the SiLU x mul on the MLP's cores, in FF2's input config (as decode.cpp).
+    std::optional<MemoryConfig> ff2_in;
     if (M.decode())
-        ff = move(b, "reshard_ff2_in", ff,
-                  sharded_or_l1(b, detail::width_sharded_l1(dev, R, Ic, detail::kMlpCores), R, Ic,
-                                H, p.ff2));
+        ff2_in = sharded_or_l1(b, detail::width_sharded_l1(dev, R, Ic, detail::kMlpCores), R, Ic, H,
+                               p.ff2);
+    const Tensor a1m = ff2_in ? move(b, "reshard_ff1", a1, *ff2_in) : a1;
+    const Tensor a3m = ff2_in ? move(b, "reshard_ff3", a3, *ff2_in) : a3;
+    Tensor ff = b.run("binary_mult_silu", "mul", [&] { return ops::mul(a1m, a3m, silu); });
+    if (ff2_in) ff = move(b, "reshard_ff2_in", ff, *ff2_in);
     const Tensor down = weight_matmul(M, c, "ff2_mm", ff, sh.rows("w2", I, Ic, H), H, p.ff2);
     return M.decode() ? move(b, "reshard_ff2", down, ccl_mem(M)) : down;
 }

@@ -85,10 +85,12 @@ void run_tp_head(const std::vector<IDevice*>& chain, const ModelConfig& m, const
     const MatmulFormat f = lm_head_format(m);
     // This chip's columns of the vocabulary, whole tiles.
     const uint32_t vocab = (m.vocab_size + 32 * split.tp - 1) / (32 * split.tp) * 32;
-    // Greedy sampling over this chip's slice of the vocabulary. Abstracted: combining the chips'
-    // maxima (a gather of one value per row and chip), well under a microsecond of link time
-    // next to the gathers above.
-    detail::lm_head_and_argmax(b, xn, vocab, f);
+    // Greedy sampling over this chip's slice of the vocabulary (batch 1). Abstracted: combining
+    // the chips' maxima (a gather of one value per row and chip), well under a microsecond of
+    // link time next to the gathers above. At batch > 1 the host samples (samples_on_host):
+    // tt_transformers all-gathers the logits and the host reads one chip's copy; the gather of
+    // the logits is not run here, the read is charged in run_step.
+    detail::lm_head_and_argmax(b, xn, vocab, f, !samples_on_host(o.shape));
 }
 
 }  // namespace

@@ -112,6 +112,21 @@ struct Child {
     std::chrono::steady_clock::time_point start;
 };
 
+// "1234567 cycles" from the first field named device_cycles, else ending in "cycles".
+std::string headline(const Row& r) {
+    if (const std::string* c = field(r, "device_cycles"); c && !c->empty()) return *c + " cycles";
+    for (const auto& [k, v] : r.fields)
+        if (k.size() >= 6 && k.compare(k.size() - 6, 6, "cycles") == 0 && !v.empty())
+            return fmt::format("{} {}", k, v);
+    return "ok";
+}
+
+}  // namespace
+
+// ---- shared with the MPI sweep (mpi.cpp) -------------------------------------------------------
+
+namespace detail {
+
 pid_t spawn(const std::string& exe, const std::vector<std::string>& args, const std::string& out,
             const std::string& err) {
     posix_spawn_file_actions_t fa;
@@ -133,20 +148,7 @@ pid_t spawn(const std::string& exe, const std::vector<std::string>& args, const 
     return pid;
 }
 
-// "1234567 cycles" from the first field named device_cycles, else ending in "cycles".
-std::string headline(const Row& r) {
-    if (const std::string* c = field(r, "device_cycles"); c && !c->empty()) return *c + " cycles";
-    for (const auto& [k, v] : r.fields)
-        if (k.size() >= 6 && k.compare(k.size() - 6, 6, "cycles") == 0 && !v.empty())
-            return fmt::format("{} {}", k, v);
-    return "ok";
-}
-
-}  // namespace
-
-// ---- running ---------------------------------------------------------------------------------
-
-Summary run(const Options& opt, std::ostream& log) {
+std::vector<std::string> check(const Options& opt) {
     if (opt.out.empty()) throw ConfigError("sweep: --out FILE.csv is required");
     if (opt.command.empty())
         throw ConfigError("sweep: give the command to run after `--`, e.g. -- matmul --m 256 ...");
@@ -172,6 +174,15 @@ Summary run(const Options& opt, std::ostream& log) {
                                 w));
     // Each point is its own run: none inherits run outputs the environment asks for.
     for (const char* v : {"TENSIM_STATS", "TENSIM_TRACE", "TENSIM_REPORT"}) unsetenv(v);
+    return keys;
+}
+
+}  // namespace detail
+
+// ---- running ---------------------------------------------------------------------------------
+
+Summary run(const Options& opt, std::ostream& log) {
+    const std::vector<std::string> keys = check(opt);
     const std::vector<Point> points = expand(opt.axes);
     const unsigned jobs = opt.jobs ? opt.jobs : std::max(1u, std::thread::hardware_concurrency());
 

@@ -1,6 +1,8 @@
 // Internal to the sweep: small text helpers shared by its CSV (csv.cpp) and its process pool
 // (pool.cpp).
 #pragma once
+#include <sys/types.h>
+
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -9,6 +11,14 @@
 #include "tensim/sweep.hpp"
 
 namespace tensim::sweep::detail {
+
+// The checks every sweep makes before it starts (ConfigError naming the problem); clears the
+// run-output variables of the environment, which every point would otherwise share. Returns the
+// varied keys in axis order.
+std::vector<std::string> check(const Options& opt);
+// Starts `exe args...` with stdin from /dev/null and stdout/stderr into the files given.
+pid_t spawn(const std::string& exe, const std::vector<std::string>& args, const std::string& out,
+            const std::string& err);
 
 inline std::vector<std::string> split(const std::string& s, char sep) {
     std::vector<std::string> out;

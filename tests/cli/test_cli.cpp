@@ -22,10 +22,10 @@ struct Outcome {
     std::string out;  // stdout
 };
 
-// Runs `env tensim args` with stderr discarded.
-Outcome tensim(const std::string& args, const std::string& env = "") {
+// Runs `env tensim args` with stderr discarded, or kept in the output when `with_stderr`.
+Outcome tensim(const std::string& args, const std::string& env = "", bool with_stderr = false) {
     const std::string cmd = (env.empty() ? "" : "env " + env + " ") + TENSIM_BIN_DIR + "/tensim " +
-                            args + " 2>/dev/null";
+                            args + (with_stderr ? " 2>&1" : " 2>/dev/null");
     Outcome r;
     FILE* p = popen(cmd.c_str(), "r");
     if (!p) return r;
@@ -159,4 +159,42 @@ TEST(Cli, CheckInitIsAcceptedAndValidated) {
     EXPECT_EQ(tensim("--check init " + kMatmul).status, 0);
     EXPECT_EQ(tensim(kMatmul + " --check init").status, 0);
     EXPECT_EQ(tensim("--check everything " + kMatmul).status, 2);
+}
+
+// Numeric options are checked against their real range, and the message says which it is (not
+// CLI11's 309-digit double bound).
+TEST(Cli, NumericOptionsNameTheirRange) {
+    auto both = [](const std::string& args) { return tensim(args, "", true); };
+    for (const char* bad : {"--m 0", "--m -5", "--m 99999999999", "--m 2.5"}) {
+        const Outcome r = both(std::string("matmul ") + bad + " --k 64 --n 64");
+        EXPECT_EQ(r.status, 2) << bad;
+        EXPECT_NE(r.out.find("[1, 4294967295]"), std::string::npos) << bad << "\n" << r.out;
+        EXPECT_LT(r.out.size(), 400u) << r.out;
+    }
+    EXPECT_EQ(tensim(kMatmul + " --batch 0").status, 2);
+    // A misspelt --set key names the one it was probably meant to be.
+    const Outcome typo = both(kMatmul + " --set tensix.l1_size_kb=512");
+    EXPECT_EQ(typo.status, 2);
+    EXPECT_NE(typo.out.find("did you mean 'tensix.l1_size_kib'"), std::string::npos) << typo.out;
+    EXPECT_EQ(tensim(kMatmul + " --set dram.read_latency_cycles=-6").status, 2);
+}
+
+// --expect-cycles and --min-pcc: exit 0 when met, 1 when missed, 2 when malformed; the expected
+// cycles come from a first run of the same matmul.
+TEST(Cli, ExpectationsFailTheRunWhenMissed) {
+    const std::string mm = "matmul --m 64 --k 64 --n 64 --numerics fast";
+    const Outcome first = tensim(mm + " --json");
+    ASSERT_EQ(first.status, 0) << first.out;
+    const uint64_t c = json::parse(first.out).at("device_cycles").get<uint64_t>();
+    const uint64_t off = c * 11 / 10;  // 10% above what the run takes
+    auto status = [&](const std::string& flags) { return tensim(mm + " " + flags).status; };
+    EXPECT_EQ(status("--expect-cycles " + std::to_string(c)), 0);
+    EXPECT_EQ(status("--expect-cycles " + std::to_string(c + 1)), 1);
+    EXPECT_EQ(status("--expect-cycles " + std::to_string(off) + "+-15%"), 0);
+    EXPECT_EQ(status("--expect-cycles " + std::to_string(off) + "+-5%"), 1);
+    EXPECT_EQ(status("--expect-cycles '" + std::to_string(off) + "±15%'"), 0);
+    EXPECT_EQ(status("--expect-cycles abc"), 2);
+    EXPECT_EQ(status("--min-pcc 0.99"), 0);
+    EXPECT_EQ(status("--min-pcc 1"), 1);  // bf16 outputs never reach the fp64 reference exactly
+    EXPECT_EQ(tensim("matmul --m 64 --k 64 --n 64 --numerics timing --min-pcc 0.5").status, 1);
 }

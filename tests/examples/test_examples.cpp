@@ -2,8 +2,11 @@
 // take the same cycles in every numerics mode, and pass the init-state check (TENSIM_CHECK=init)
 // with the cycles of an unchecked run. The lists come from the glob in examples/CMakeLists.txt.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -97,6 +100,36 @@ TEST_P(ExampleInitCheck, PassesWithTheSameCycles) {
 
 INSTANTIATE_TEST_SUITE_P(Compute, ExampleInitCheck, ::testing::ValuesIn(kComputeExamples),
                          param_name);
+
+class Determinism : public ::testing::TestWithParam<std::string> {};
+
+// Run twice, an example leaves byte-identical stats (every counter of every block, the resolved
+// configuration): nothing in the simulation depends on wall time, addresses or thread timing.
+// Timing numerics: the values do not matter here, and it keeps the test fast.
+TEST_P(Determinism, TwoRunsGiveIdenticalStats) {
+    namespace fs = std::filesystem;
+    std::string stats[2];
+    for (int i = 0; i < 2; ++i) {
+        const fs::path file =
+            fs::temp_directory_path() / ("tensim-determinism-" + std::to_string(::getpid()) + "-" +
+                                         GetParam() + "-" + std::to_string(i) + ".json");
+        int status = -1;
+        const std::string out =
+            run_example("env TENSIM_NUMERICS=timing TENSIM_STATS=" + file.string() + " " +
+                            TENSIM_BIN_DIR + "/" + GetParam(),
+                        status, false);
+        ASSERT_EQ(status, 0) << out;
+        std::ifstream in(file, std::ios::binary);
+        std::ostringstream text;
+        text << in.rdbuf();
+        stats[i] = text.str();
+        fs::remove(file);
+    }
+    EXPECT_GT(stats[0].size(), 100u) << "no stats written";
+    EXPECT_TRUE(stats[0] == stats[1]) << GetParam() << ": the two runs' stats differ";
+}
+
+INSTANTIATE_TEST_SUITE_P(All, Determinism, ::testing::ValuesIn(kExamples), param_name);
 
 TEST(ExampleOutput, DprintIsTaggedWithCoreThreadAndCycle) {
     int status = -1;

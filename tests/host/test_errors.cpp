@@ -182,6 +182,35 @@ TEST_F(DeviceTest, BufferBeyondCapacity) {
     expect_device_still_works();
 }
 
+// A host vector smaller than the buffer is refused; a larger one is written up to the buffer's size
+// (as tt-metal, which writes size() bytes from data()) with a warning naming both sizes.
+TEST_F(DeviceTest, HostWriteSizeMismatch) {
+    auto buf = CreateBuffer(InterleavedBufferConfig{device, 4 * 2048, 2048, BufferType::DRAM});
+    const uint32_t words = 4 * 2048 / 4;
+    try {
+        EnqueueWriteBuffer(device->command_queue(), buf, std::vector<uint32_t>(words / 2, 1), true);
+        FAIL() << "a short host vector was accepted";
+    } catch (const tensim::HostError& e) {
+        const std::string m = e.what();
+        EXPECT_NE(m.find(std::to_string(words / 2 * 4) + " B"), std::string::npos) << m;
+        EXPECT_NE(m.find(std::to_string(words * 4) + " B"), std::string::npos) << m;
+    }
+    std::vector<uint32_t> big(words * 2);
+    for (uint32_t i = 0; i < big.size(); ++i) big[i] = i;
+    testing::internal::CaptureStderr();
+    EnqueueWriteBuffer(device->command_queue(), buf, big, true);
+    const std::string warning = testing::internal::GetCapturedStderr();
+    RecordProperty("warning", warning);  // in --gtest_output=xml, for docs/robustness.md
+    EXPECT_NE(warning.find(std::to_string(big.size() * 4) + " B"), std::string::npos) << warning;
+    EXPECT_NE(warning.find("buffer is " + std::to_string(words * 4) + " B"), std::string::npos)
+        << warning;
+    std::vector<uint32_t> back;
+    EnqueueReadBuffer(device->command_queue(), buf, back, true);
+    ASSERT_EQ(back.size(), words);
+    for (uint32_t i = 0; i < words; ++i) ASSERT_EQ(back[i], i);
+    expect_device_still_works();
+}
+
 TEST_F(DeviceTest, MissingKernelFile) {
     Program p = CreateProgram();
     try {

@@ -13,6 +13,7 @@
 #include <string>
 #include <tt-metalium/host_api.hpp>
 
+#include "private_cache.hpp"
 #include "tensim/error.hpp"
 
 using namespace tt;
@@ -23,24 +24,9 @@ namespace {
 
 size_t lines(const std::string& s) { return std::count(s.begin(), s.end(), '\n') + 1; }
 
-class KernelDiagnostics : public ::testing::Test {
+class KernelDiagnostics : public PrivateCacheTest {
 protected:
-    void SetUp() override {
-        root = fs::temp_directory_path() / ("tensim_diag_test_" + std::to_string(::getpid()));
-        fs::remove_all(root);
-        fs::create_directories(root);
-        if (const char* c = std::getenv("TENSIM_CACHE")) saved = c;
-        setenv("TENSIM_CACHE", (root / "cache").c_str(), 1);
-        device = CreateDevice(0);
-    }
-    void TearDown() override {
-        CloseDevice(device);
-        if (saved)
-            setenv("TENSIM_CACHE", saved->c_str(), 1);
-        else
-            unsetenv("TENSIM_CACHE");
-        fs::remove_all(root);
-    }
+    KernelDiagnostics() : PrivateCacheTest("tensim_diag_test") {}
     // Builds and runs `text` saved as <root>/<name>; returns the compile error's message.
     std::string error_of(const std::string& name, const std::string& text) {
         const fs::path file = root / name;
@@ -62,10 +48,6 @@ protected:
             EXPECT_FALSE(l.size() > 2 && l[0] == '#' && l[1] == ' ' && std::isdigit(l[2])) << l;
         EXPECT_EQ(msg.find("kernel_main();"), std::string::npos) << "the generated wrapper leaked";
     }
-
-    fs::path root;
-    std::optional<std::string> saved;
-    IDevice* device = nullptr;
 };
 
 TEST_F(KernelDiagnostics, MissingIncludeNamesTheKernelsLine) {

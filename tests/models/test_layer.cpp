@@ -198,11 +198,27 @@ TEST(Model, LayersSimulatedOnceAndCounted) {
     EXPECT_EQ(r.ops_per_step, r.groups[0].run.ops.size() * m.num_hidden_layers + r.head.size());
     EXPECT_DOUBLE_EQ(r.gaps_us, 2.0 * double(r.ops_per_step));
     EXPECT_DOUBLE_EQ(r.device_tokens_per_s_per_user, 1e6 / r.device_us);
-    EXPECT_DOUBLE_EQ(r.tokens_per_s_per_user, 1e6 / (r.device_us + r.gaps_us));
+    // Batch 8: the host samples, so the step adds its host part (checked in HostSampling...).
+    EXPECT_GT(r.host_sampling_us, 0.0);
+    EXPECT_DOUBLE_EQ(r.tokens_per_s_per_user, 1e6 / (r.device_us + r.gaps_us + r.host_sampling_us));
+    const auto has = [](const ModelRun& run, const std::string& label) {
+        return std::any_of(run.head.begin(), run.head.end(),
+                           [&](const OpRecord& op) { return op.label == label; });
+    };
     const auto lm = std::find_if(r.head.begin(), r.head.end(),
                                  [](const OpRecord& op) { return op.label == "lm_head_mm"; });
     ASSERT_NE(lm, r.head.end());
     EXPECT_GT(lm->device_us, 0.0);
+    // The logits go to DRAM for the host; no argmax on device.
+    EXPECT_TRUE(has(r, "logits_to_dram"));
+    EXPECT_FALSE(has(r, "argmax"));
+    ModelOptions one = o;
+    one.shape.batch = 1;
+    const ModelRun r1 = run_model(d.dev, m, one);
+    EXPECT_TRUE(has(r1, "argmax"));
+    EXPECT_FALSE(has(r1, "logits_to_dram"));
+    EXPECT_DOUBLE_EQ(r1.host_sampling_us, 0.0);
+    EXPECT_DOUBLE_EQ(r1.tokens_per_s_per_user, 1e6 / (r1.device_us + r1.gaps_us));
 
     o.shape = kPrefill, o.host_ms = 5.0, o.layers = 2;
     const ModelRun p = run_model(d.dev, m, o);
@@ -261,5 +277,43 @@ TEST(Model, UntracedStepPaysHostDispatchPerOp) {
     o.host_overlap = false, o.shape = kDecode;
     const ModelRun d = detail::run_step(m, o, layer, head);
     EXPECT_DOUBLE_EQ(d.dispatch_us, 0.0);
-    EXPECT_DOUBLE_EQ(d.tokens_per_s_per_user, 1e6 / (d.device_us + 2.0 * double(ops)));
+    EXPECT_DOUBLE_EQ(d.tokens_per_s_per_user,
+                     1e6 / (d.device_us + 2.0 * double(ops) + d.host_sampling_us));
+}
+
+// Host sampling (tt_transformers samples on device at batch 1 only): at batch > 1 each decode
+// step adds the read of the [32, vocab] bf16 logits at d2h_gbps and kDecodeHostInputs input
+// writes at one host dispatch each, in series with the device; batch 1 and prefill add nothing.
+TEST(Model, HostSamplingAtBatchAboveOne) {
+    const ModelConfig m = tiny();  // vocabulary 1024: 32 whole tiles
+    const auto layer = [](const LayerPrecision&, const LayerOptions&) {
+        LayerRun run;
+        run.ops.push_back({.label = "op", .device_us = 30.0});
+        run.device_us = 30.0;
+        return run;
+    };
+    const auto head = [](const LayerOptions&, LayerRun& run) {
+        run.ops.push_back({.label = "lm_head_mm", .device_us = 20.0});
+        run.device_us = 20.0;
+    };
+    ModelOptions o{.shape = kDecode, .gap_us = 1.0, .host_dispatch_us = 10.0, .d2h_gbps = 2.0};
+    ASSERT_TRUE(samples_on_host(o.shape));
+    const ModelRun r = detail::run_step(m, o, layer, head);
+    const double bytes = 32.0 * m.vocab_size * 2;
+    EXPECT_DOUBLE_EQ(r.host_sampling_us, bytes / 2e3 + kDecodeHostInputs * 10.0);
+    EXPECT_DOUBLE_EQ(r.tokens_per_s_per_user, 1e6 / (r.device_us + r.gaps_us + r.host_sampling_us));
+    EXPECT_DOUBLE_EQ(r.device_tokens_per_s_per_user, 1e6 / r.device_us);  // device only
+
+    o.d2h_gbps = 4.0;  // twice the rate: half the read, the same input writes
+    const ModelRun fast = detail::run_step(m, o, layer, head);
+    EXPECT_DOUBLE_EQ(r.host_sampling_us - fast.host_sampling_us, bytes / 4e3);
+
+    o.shape.batch = 1;
+    EXPECT_FALSE(samples_on_host(o.shape));
+    const ModelRun one = detail::run_step(m, o, layer, head);
+    EXPECT_DOUBLE_EQ(one.host_sampling_us, 0.0);
+    EXPECT_DOUBLE_EQ(one.tokens_per_s_per_user, 1e6 / (one.device_us + one.gaps_us));
+
+    o.shape = kPrefill;
+    EXPECT_DOUBLE_EQ(detail::run_step(m, o, layer, head).host_sampling_us, 0.0);
 }

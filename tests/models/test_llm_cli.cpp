@@ -68,6 +68,12 @@ TEST(LlmCli, JsonKeysOfDecodeAndPrefill) {
         if (op.at("op") == "qkv_mm") qkv = op.at("device_us").get<double>() > 0;
     EXPECT_TRUE(qkv);
     EXPECT_EQ(jd.at("complete").get<bool>(), jd.at("missing_ops").empty());
+    // Batch 4: the host samples; t/s/u counts device, gaps and the host's part of the step.
+    EXPECT_GT(jd.at("host_sampling_us").get<double>(), 0.0);
+    EXPECT_NEAR(1e6 / jd.at("tokens_per_s_per_user").get<double>(),
+                jd.at("device_us").get<double>() + jd.at("gaps_us").get<double>() +
+                    jd.at("host_sampling_us").get<double>(),
+                1e-6);
 
     const Outcome p = tensim("llm --model " + model +
                              " --mode prefill --seq-len 64 "
@@ -77,6 +83,7 @@ TEST(LlmCli, JsonKeysOfDecodeAndPrefill) {
     EXPECT_GT(jp.at("ttft_ms").get<double>(), 0.0);
     EXPECT_GT(jp.at("prefill_tokens_per_s").get<double>(), 0.0);
     EXPECT_TRUE(jp.at("tokens_per_s_per_user").is_null());
+    EXPECT_TRUE(jp.at("host_sampling_us").is_null());
     // Untraced prefill: each op's host dispatch, in the step and in every op row.
     const double host = jp.at("host_dispatch_us").get<double>();
     EXPECT_GT(host, 0.0);

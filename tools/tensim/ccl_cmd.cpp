@@ -103,7 +103,7 @@ void add(CLI::App& cmd) {
     cmd.add_option("--bytes", o.bytes,
                    "Size (nccl-tests: all_gather the gathered output, else each chip's buffer)")
         ->required()
-        ->check(CLI::PositiveNumber);
+        ->check(whole<uint64_t>());
     cmd.add_option("--num-links", o.num_links, "Ethernet links per neighbour pair")
         ->check(CLI::Range(1, 4));
     cmd.add_option("--dtype", o.dtype, "bfloat16, bfloat8_b, bfloat4_b, float32");

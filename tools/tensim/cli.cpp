@@ -3,8 +3,10 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <fstream>
 #include <iostream>
+#include <regex>
 
 #include "tensim/host/tensim.hpp"
 
@@ -51,6 +53,58 @@ void Common::emit_json(const nlohmann::ordered_json& j) const {
     std::ofstream f(json);
     f << j.dump(2) << "\n";
     if (!f) throw tensim::HostError(fmt::format("cannot write {}", json));
+}
+
+void Expect::add_to(CLI::App& cmd) {
+    const char* group = "Expectations (CI)";
+    cmd.add_option("--expect-cycles", cycles,
+                   "Fail (exit 1) unless device cycles are N, or within P% of N (N+-P%)")
+        ->type_name("N[+-P%]")
+        ->group(group);
+    cmd.add_option("--min-pcc", min_pcc, "Fail (exit 1) if the PCC is below X")
+        ->check(CLI::Range(-1.0, 1.0))
+        ->type_name("X")
+        ->group(group);
+}
+
+int Expect::check(uint64_t got_cycles, std::optional<double> got_pcc) const {
+    int rc = 0;
+    if (!cycles.empty()) {
+        // N alone, or N then "+-" or "±" then P then "%".
+        const std::smatch m = as_usage([&] {
+            std::smatch r;
+            if (!std::regex_match(
+                    cycles, r,
+                    std::regex(R"(\s*([0-9]+)\s*(?:(?:\+-|±)\s*([0-9]*\.?[0-9]+)\s*%)?\s*)")))
+                throw std::invalid_argument("--expect-cycles: expected N or N+-P%, got '" + cycles +
+                                            "'");
+            return r;
+        });
+        const double want = std::stod(m[1].str());
+        const double tol = m[2].matched ? std::stod(m[2].str()) / 100.0 : 0.0;
+        const double diff = double(got_cycles) - want;
+        if (std::abs(diff) > tol * want) {
+            // The share of N only when there is one (N = 0 has none).
+            const std::string share =
+                want > 0 ? fmt::format(", {:+.2f}%", 100.0 * diff / want) : std::string();
+            std::cerr << fmt::format(
+                "expectation failed: device cycles {} ({:+.0f} cycles{} of {}{})\n", got_cycles,
+                diff, share, m[1].str(), m[2].matched ? ", tolerance " + m[2].str() + "%" : "");
+            rc = 1;
+        }
+    }
+    if (min_pcc >= -1) {
+        if (!got_pcc) {
+            std::cerr << "expectation failed: --min-pcc needs a PCC, and this run has none "
+                         "(timing numerics)\n";
+            rc = 1;
+        } else if (*got_pcc < min_pcc) {
+            std::cerr << fmt::format("expectation failed: PCC {:.6f} below {}\n", *got_pcc,
+                                     min_pcc);
+            rc = 1;
+        }
+    }
+    return rc;
 }
 
 }  // namespace tensim::cli

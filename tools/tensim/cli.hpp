@@ -3,7 +3,11 @@
 // of a machine-readable result.
 #pragma once
 #include <CLI/CLI.hpp>
+#include <cerrno>
+#include <cstdlib>
+#include <limits>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -33,6 +37,37 @@ auto as_usage(Fn&& fn) -> decltype(fn()) {
     } catch (const tensim::ConfigError& e) {
         throw UsageError(e.what());
     }
+}
+
+// A whole number in [lo, hi] (a parse error, exit 2, naming the range): CLI11's PositiveNumber
+// prints its bound as a 309-digit double.
+template <typename T>
+CLI::Validator whole(T lo = 1, T hi = std::numeric_limits<T>::max()) {
+    const std::string range = "[" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
+    return CLI::Validator(
+        [lo, hi, range](std::string& s) -> std::string {
+            errno = 0;
+            char* end = nullptr;
+            const long double v = std::strtold(s.c_str(), &end);
+            if (s.empty() || *end != '\0' || errno != 0 || v != static_cast<long long>(v) ||
+                v < static_cast<long double>(lo) || v > static_cast<long double>(hi))
+                return "must be a whole number in " + range + ", got '" + s + "'";
+            return "";
+        },
+        "INT in " + range);
+}
+
+// A number at least `lo` (exit 2 otherwise).
+inline CLI::Validator at_least(double lo) {
+    return CLI::Validator(
+        [lo](std::string& s) -> std::string {
+            char* end = nullptr;
+            const double v = std::strtod(s.c_str(), &end);
+            if (s.empty() || *end != '\0' || !(v >= lo))
+                return "must be a number >= " + std::to_string(lo) + ", got '" + s + "'";
+            return "";
+        },
+        "NUMBER >= " + std::to_string(lo));
 }
 
 // A subcommand: `add` registers its options (and nested subcommands) on `cmd`; `run` runs it once
@@ -65,6 +100,15 @@ struct Common {
     bool json_on_stdout() const { return json_given && json.empty(); }
     // Writes `j` where --json asked (stdout as one line, or FILE indented); nothing without --json.
     void emit_json(const nlohmann::ordered_json& j) const;
+};
+
+// For CI: --expect-cycles N[+-P%] and --min-pcc X on a run subcommand. check() prints what
+// missed to stderr and returns 1 (a failed run), else 0; a malformed value is a UsageError.
+struct Expect {
+    std::string cycles;   // "N", "N+-P%" or "N±P%"; empty: not checked
+    double min_pcc = -2;  // below -1: not checked
+    void add_to(CLI::App& cmd);
+    int check(uint64_t got_cycles, std::optional<double> got_pcc) const;
 };
 
 // The run-output flags (--stats, --trace..., --pictures) of the top level (subcommands pass them

@@ -21,6 +21,7 @@ struct Options {
     uint32_t batch = 32, seq_len = 128, kv_len = 0, layers = 0, tp = 1, seed = 0;
     double gap_us = models::kDefaultGapUs, host_ms = 0;
     double host_dispatch_us = models::kHostDispatchUs;
+    double d2h_gbps = models::kD2HReadGBps;
     bool skip_missing = false, trace_prefill = false, host_overlap = false;
     Common common;
 };
@@ -67,7 +68,7 @@ int run_one(Options& o) {
     mo.shape.tp = o.tp;
     mo.layers = o.layers, mo.seed = o.seed, mo.gap_us = o.gap_us, mo.host_ms = o.host_ms;
     mo.host_dispatch_us = o.host_dispatch_us, mo.trace_prefill = o.trace_prefill;
-    mo.host_overlap = o.host_overlap;
+    mo.host_overlap = o.host_overlap, mo.d2h_gbps = o.d2h_gbps;
     mo.missing = o.skip_missing ? models::MissingOps::skip : models::MissingOps::refuse;
     mo.check_pcc = o.numerics != "timing";
     const bool human = !o.common.json_on_stdout();
@@ -112,6 +113,7 @@ int run_one(Options& o) {
         {"host_dispatch_us", host_us},
         {"dispatch_us", r.dispatch_us},
         {"dispatch_share", decode ? nullptr : nlohmann::ordered_json(r.dispatch_us / step_us)},
+        {"host_sampling_us", decode ? nlohmann::ordered_json(r.host_sampling_us) : nullptr},
         {"device_tokens_per_s_per_user",
          decode ? nlohmann::ordered_json(r.device_tokens_per_s_per_user) : nullptr},
         {"tokens_per_s_per_user",
@@ -160,6 +162,9 @@ int run_one(Options& o) {
             mo.host_overlap ? "waited for (host runs ahead)" : "in series",
             100 * r.dispatch_us / step_us,
             mo.trace_prefill ? "prefill traced: none" : models::kHostDispatchSource);
+    if (decode && r.host_sampling_us > 0)
+        std::cout << fmt::format("  host sampling: {:.1f} us per step, in series ({})\n",
+                                 r.host_sampling_us, models::kHostSamplingSource);
     if (decode)
         std::cout << fmt::format(
             "  device_tokens_per_s_per_user {:.2f}\n  tokens_per_s_per_user "
@@ -192,7 +197,7 @@ void add(CLI::App& cmd) {
         ->check(CLI::IsMember({"decode", "prefill"}));
     cmd.add_option("--batch", o.batch, "Decode: users (1-32)")->check(CLI::Range(1, 32));
     cmd.add_option("--seq-len", o.seq_len, "Prompt tokens (prefill: a multiple of 32)")
-        ->check(CLI::PositiveNumber);
+        ->check(whole<uint32_t>());
     cmd.add_option("--kv-len", o.kv_len, "Decode: tokens already cached (default: --seq-len)");
     cmd.add_option("--layers", o.layers, "Layers to count (default: all of the model's)");
     cmd.add_option("--tp", o.tp, "Tensor-parallel chips (2: n300, 8: t3000; models/tp.hpp)");
@@ -200,6 +205,9 @@ void add(CLI::App& cmd) {
     cmd.add_option("--host-ms", o.host_ms, "Host time added to the time to first token, ms");
     cmd.add_option("--host-dispatch-us", o.host_dispatch_us,
                    "Host dispatch of each untraced (prefill) op, us");
+    cmd.add_option("--d2h-gbps", o.d2h_gbps,
+                   "Device-to-host read rate of the logits (host sampling, batch > 1), GB/s")
+        ->check(CLI::PositiveNumber);
     cmd.add_flag("--trace-prefill", o.trace_prefill,
                  "Prefill runs from a trace, as decode: no host dispatch per op");
     cmd.add_flag("--host-overlap", o.host_overlap,

@@ -28,6 +28,7 @@ struct Options {
     std::string in0_mem = "dram_interleaved", in1_mem, out_mem = "dram_interleaved";
     std::string arch, numerics = "faithful";
     Common common;  // --system, --set, --json
+    Expect expect;  // --expect-cycles, --min-pcc
     bool fp32_dest_acc = false, no_packer_l1_acc = false;
     uint32_t in0_block_w = 0, per_core_m = 0, per_core_n = 0, out_subblock_h = 0,
              out_subblock_w = 0;
@@ -202,6 +203,7 @@ int run_one(Options& o) {
             std::cout << fmt::format("  wall            {:.2f} s ({} numerics)\n", wall,
                                      o.numerics);
         }
+        rc = o.expect.check(st.device_cycles, p);
     } catch (...) {
         tt::tt_metal::CloseDevice(device);
         throw;
@@ -216,12 +218,12 @@ void add(CLI::App& cmd) {
     Options& o = g_opt;
     CLI::App* c = &cmd;
     const CLI::TypeValidator<uint32_t> uint("UINT");
-    c->add_option("--m", o.m, "Rows of in0 and the output")->required()->check(CLI::PositiveNumber);
-    c->add_option("--k", o.k, "Inner dimension")->required()->check(CLI::PositiveNumber);
+    c->add_option("--m", o.m, "Rows of in0 and the output")->required()->check(whole<uint32_t>());
+    c->add_option("--k", o.k, "Inner dimension")->required()->check(whole<uint32_t>());
     c->add_option("--n", o.n, "Columns of in1 and the output")
         ->required()
-        ->check(CLI::PositiveNumber);
-    c->add_option("--batch", o.batch, "Batches of in0 (in1 is shared)")->check(CLI::PositiveNumber);
+        ->check(whole<uint32_t>());
+    c->add_option("--batch", o.batch, "Batches of in0 (in1 is shared)")->check(whole<uint32_t>());
     c->add_option("--in0-dtype", o.in0_dtype, "bfloat16, bfloat8_b, bfloat4_b, float32");
     c->add_option("--in1-dtype", o.in1_dtype, "bfloat16, bfloat8_b, bfloat4_b, float32");
     c->add_option("--out-dtype", o.out_dtype, "Output dtype (default: in0's)");
@@ -255,6 +257,7 @@ void add(CLI::App& cmd) {
     c->add_option("--seed", o.seed, "Seed of the random inputs");
     c->add_option("--arch", o.arch, "Architecture JSON file (the same as --system FILE)");
     o.common.add_to(*c);
+    o.expect.add_to(*c);
     o.numerics = tensim::numerics_mode_name();  // $TENSIM_NUMERICS, else faithful
     c->add_option("--numerics", o.numerics,
                   "faithful (default), fast, timing (no tile math, no PCC)")

@@ -1,5 +1,6 @@
 // `tensim sweep [--over KEY=V1,V2]... --out FILE.csv -- COMMAND...`: one child process per point
-// of the product (tensim/sweep.hpp), one CSV row each.
+// of the product (tensim/sweep.hpp), one CSV row each; with --mpi, over the ranks of mpirun
+// (tensim::sweep::run_mpi, docs/python.md).
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -21,7 +22,7 @@ struct Cli {
     std::vector<std::string> over, command;
     unsigned jobs = 0;
     std::string out, plot;
-    bool resume = false;
+    bool resume = false, mpi = false;
 };
 Cli g_cli;
 
@@ -48,13 +49,13 @@ void take_trailing_options(Cli& cli, const CLI::App& target) {
         if (const size_t eq = name.find('='); name.rfind("--", 0) == 0 && eq != std::string::npos)
             value = name.substr(eq + 1), name = name.substr(0, eq), inline_value = true;
         const bool ours = name == "--out" || name == "--plot" || name == "--over" ||
-                          name == "--jobs" || name == "-j" || name == "--resume";
+                          name == "--jobs" || name == "-j" || name == "--resume" || name == "--mpi";
         if (!ours || target.get_option_no_throw(name)) {
             rest.push_back(c[i]);
             continue;
         }
-        if (name == "--resume") {
-            cli.resume = true;
+        if (name == "--resume" || name == "--mpi") {
+            (name == "--mpi" ? cli.mpi : cli.resume) = true;
             continue;
         }
         if (!inline_value) {
@@ -96,6 +97,9 @@ void add(CLI::App& cmd) {
                   "Draw device cycles against the varied values (needs python3-matplotlib)")
         ->type_name("FILE.png");
     c->add_flag("--resume", o.resume, "Keep the points already in --out and run only the others");
+    c->add_flag("--mpi", o.mpi,
+                "Spread the points over the ranks of `mpirun -np N --enable-recovery tensim sweep "
+                "--mpi ...` (one point per rank at a time; a dead rank's points run again)");
     c->add_option("command", o.command,
                   "After `--`: the tensim command of every point (it must take --set and "
                   "--json), e.g. -- matmul --m 2048 --k 2048 --n 2048 --numerics timing");
@@ -144,13 +148,21 @@ int run(CLI::App&) {
     }
     opt.command = cli.command, opt.jobs = cli.jobs, opt.out = cli.out, opt.plot = cli.plot,
     opt.resume = cli.resume;
-    const Summary s = as_usage([&] { return tensim::sweep::run(opt, std::cerr); });
+    if (cli.mpi && cli.jobs)
+        throw UsageError("sweep --mpi: each rank runs one point at a time; choose mpirun -np");
+    const Summary s = as_usage([&] {
+        return cli.mpi ? tensim::sweep::run_mpi(opt, std::cerr)
+                       : tensim::sweep::run(opt, std::cerr);
+    });
     cli.common.emit_json({{"points", s.points},
                           {"skipped", s.skipped},
                           {"ok", s.ok},
                           {"failed", s.failed},
                           {"interrupted", s.interrupted},
                           {"out", opt.out}});
+    // Under mpirun a rank's non-zero exit aborts the others: only the rank that wrote the CSV
+    // reports failed points.
+    if (cli.mpi) return s.merged && s.failed_total ? kFailed : kOk;
     return s.interrupted ? 130 : s.failed ? kFailed : kOk;
 }
 

@@ -25,12 +25,22 @@
 #include "tensim/host/tensim.hpp"
 #include "tensim/host/tensor_accessor_args.hpp"
 #include "tensim/host/types.hpp"
+#include "tt-metalium/sub_device.hpp"
 
 namespace tt::tt_metal::distributed {
 class MeshDevice;
 class MeshWorkload;
 class MeshCommandQueue;
+class MeshEvent;
 void EnqueueMeshWorkload(MeshCommandQueue& cq, MeshWorkload& workload, bool blocking);
+
+// A captured trace (TT-Metalium mesh_trace_id.hpp, a strong type there: *id reads the value).
+struct MeshTraceId {
+    uint32_t id = 0;
+    uint32_t operator*() const { return id; }
+    bool operator==(const MeshTraceId&) const = default;
+    auto operator<=>(const MeshTraceId&) const = default;
+};
 }  // namespace tt::tt_metal::distributed
 
 namespace tensim {
@@ -47,11 +57,23 @@ namespace tt::tt_metal::distributed {
 
 // ---- devices (mesh_config.hpp, mesh_device.hpp, mesh_command_queue.hpp) ----
 
+// A mesh command queue. tensim runs every queue's commands in the one order they are issued
+// (docs/compat.md), so a command waits for everything issued before it on any queue: events order
+// nothing that is not already ordered, and a trace replays on its queue like the commands it holds.
 class MeshCommandQueue {
 public:
     MeshCommandQueue(MeshDevice& device, uint32_t id) : m_device(device), m_id(id) {}
     MeshDevice* device() const { return &m_device; }
     uint32_t id() const { return m_id; }
+    // An event after the commands issued so far, on the chips of device_range (default: all).
+    MeshEvent enqueue_record_event(std::span<const SubDeviceId> sub_device_ids = {},
+                                   const std::optional<MeshCoordinateRange>& device_range = {});
+    MeshEvent enqueue_record_event_to_host(
+        std::span<const SubDeviceId> sub_device_ids = {},
+        const std::optional<MeshCoordinateRange>& device_range = {});
+    // Later commands on this queue wait for the event (a HostError for another mesh's event).
+    void enqueue_wait_for_event(const MeshEvent& sync_event);
+    void finish(std::span<const SubDeviceId> sub_device_ids = {});
 
 private:
     MeshDevice& m_device;
@@ -83,8 +105,8 @@ MeshShape system_mesh_shape();
 
 class MeshDevice : public IDevice, public std::enable_shared_from_this<MeshDevice> {
 public:
-    // Opens device `device_id` as a 1x1 mesh. The sizes are accepted for compatibility; as with
-    // CreateDevice, only one command queue exists.
+    // Opens device `device_id` as a 1x1 mesh. The sizes are accepted for compatibility, except
+    // that trace capture needs a trace region; one or two command queues (as TT-Metal).
     static std::shared_ptr<MeshDevice> create_unit_mesh(
         int device_id, size_t l1_small_size = 0, size_t trace_region_size = 0,
         size_t num_command_queues = 1, const DispatchCoreConfig& dispatch_core_config = {},
@@ -132,6 +154,39 @@ public:
     std::vector<std::shared_ptr<MeshDevice>> get_submeshes() const;
     bool is_parent_mesh() const { return m_parent == nullptr; }
 
+    // ---- sub-devices (sub_device.hpp): disjoint core sets of every chip of the mesh ----
+    // A manager of sub-devices (cores inside the worker grid, no core in two) and the L1 size
+    // TT-Metal reserves for their local allocations (accepted; tensim reserves none).
+    SubDeviceManagerId create_sub_device_manager(std::initializer_list<SubDevice> sub_devices,
+                                                 DeviceAddr local_l1_size);
+    SubDeviceManagerId create_sub_device_manager(std::span<const SubDevice> sub_devices,
+                                                 DeviceAddr local_l1_size);
+    void load_sub_device_manager(SubDeviceManagerId id);
+    void remove_sub_device_manager(SubDeviceManagerId id);  // not the loaded one
+    void clear_loaded_sub_device_manager();                 // back to the default (all cores)
+    SubDeviceManagerId get_active_sub_device_manager_id() const { return m_active_manager; }
+    SubDeviceManagerId get_default_sub_device_manager_id() const { return {0}; }
+    const std::vector<SubDeviceId>& get_sub_device_ids() const;
+    uint32_t num_sub_devices() const;
+    CoreRangeSet worker_cores(HalProgrammableCoreType core_type, SubDeviceId sub_device_id) const;
+    uint32_t num_worker_cores(HalProgrammableCoreType core_type, SubDeviceId sub_device_id) const;
+    const std::vector<SubDeviceId>& get_sub_device_stall_group() const;
+    void set_sub_device_stall_group(std::span<const SubDeviceId> sub_device_ids);
+    void reset_sub_device_stall_group();
+
+    // ---- traces (BeginTraceCapture, distributed.hpp) ----
+    // Between begin and end, EnqueueMeshWorkload on that queue records the workload instead of
+    // running it, and buffer transfers on it are errors (as TT-Metal). Replay runs the recorded
+    // workloads in order, with the runtime args they hold then; each must outlive the trace.
+    MeshTraceId begin_mesh_trace(uint8_t cq_id);
+    void begin_mesh_trace(uint8_t cq_id, const MeshTraceId& trace_id);
+    void end_mesh_trace(uint8_t cq_id, const MeshTraceId& trace_id);
+    void replay_mesh_trace(uint8_t cq_id, const MeshTraceId& trace_id, bool blocking);
+    void release_mesh_trace(const MeshTraceId& trace_id);
+    // The trace queue_id is capturing, if any (transfers and workloads ask).
+    std::optional<MeshTraceId> capturing_trace(uint32_t cq_id) const;
+    void record_in_trace(const MeshTraceId& trace_id, MeshWorkload& workload);
+
     // IDevice, answered by the chip at (0, 0): every chip of a mesh is the same architecture.
     // command_queue() exists on unit meshes only (use mesh_command_queue, or a chip's queue).
     CommandQueue& command_queue(size_t cq_id = 0) override;
@@ -164,7 +219,23 @@ private:
     std::shared_ptr<MeshDevice> m_parent;
     std::vector<std::weak_ptr<MeshDevice>> m_submeshes;
     bool m_open = true;
-    std::unique_ptr<MeshCommandQueue> m_cq;
+    std::vector<std::unique_ptr<MeshCommandQueue>> m_cqs;
+    size_t m_trace_region_size = 0;
+    struct Trace {
+        uint8_t cq_id = 0;
+        bool complete = false;
+        std::vector<MeshWorkload*> workloads;
+    };
+    std::map<uint32_t, Trace> m_traces;
+    std::map<uint32_t, uint32_t> m_capturing;  // cq id -> trace id
+    uint32_t m_next_trace = 0;
+    std::map<uint64_t, std::vector<std::vector<CoreRangeSet>>> m_managers;  // per sub-device
+    SubDeviceManagerId m_active_manager{0};
+    uint64_t m_next_manager = 1;
+    std::vector<SubDeviceId> m_sub_device_ids{SubDeviceId{0}};
+    std::vector<SubDeviceId> m_stall_group{SubDeviceId{0}};
+    friend class MeshCommandQueue;
+    uint32_t m_next_event = 0;
     std::vector<MeshCoordinate> m_last_workload;  // chips of the last workload, for its stats
     tensim::ProgramStats m_stats;
 };
@@ -329,6 +400,33 @@ void ReadShard(MeshCommandQueue& cq, std::vector<T>& dst, const std::shared_ptr<
 }
 
 // Runs every queued program (of every chip) to its end.
-void Finish(MeshCommandQueue& cq);
+void Finish(MeshCommandQueue& cq, std::span<const SubDeviceId> sub_device_ids = {});
+
+// ---- events (mesh_event.hpp) and traces ----
+
+class MeshEvent {
+public:
+    MeshEvent(uint32_t id, MeshDevice* device, uint32_t mesh_cq_id,
+              const MeshCoordinateRange& device_range)
+        : m_id(id), m_device(device), m_cq_id(mesh_cq_id), m_range(device_range) {}
+    uint32_t id() const { return m_id; }
+    MeshDevice* device() const { return m_device; }
+    uint32_t mesh_cq_id() const { return m_cq_id; }
+    const MeshCoordinateRange& device_range() const { return m_range; }
+
+private:
+    uint32_t m_id;
+    MeshDevice* m_device;
+    uint32_t m_cq_id;
+    MeshCoordinateRange m_range;
+};
+
+// The host waits until the event's queue has run everything before it (tensim: the queued
+// programs run to their end). EventQuery is then always true.
+void EventSynchronize(const MeshEvent& event);
+bool EventQuery(const MeshEvent& event);
+MeshTraceId BeginTraceCapture(MeshDevice* device, uint8_t cq_id);
+void Synchronize(MeshDevice* device, std::optional<uint8_t> cq_id,
+                 std::span<const SubDeviceId> sub_device_ids = {});
 
 }  // namespace tt::tt_metal::distributed

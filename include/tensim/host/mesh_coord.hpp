@@ -5,6 +5,7 @@
 #pragma once
 #include <array>
 #include <compare>
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -61,6 +62,11 @@ private:
 class MeshCoordinate {
 public:
     MeshCoordinate(uint32_t row, uint32_t col) : m_coords{row, col} {}
+    // Any two integers (TT-Metalium takes uint32_t; programs pass num_rows() - 1, a size_t, in
+    // braces, which only Clang's -Wno-c++11-narrowing lets through to that constructor).
+    template <std::integral R, std::integral C>
+    requires(!std::same_as<R, uint32_t> || !std::same_as<C, uint32_t>) MeshCoordinate(R row, C col)
+        : m_coords{static_cast<uint32_t>(row), static_cast<uint32_t>(col)} {}
     static MeshCoordinate zero_coordinate(size_t /*dims*/ = 2) { return {0, 0}; }
     size_t dims() const { return 2; }
     uint32_t operator[](size_t dim) const { return m_coords.at(dim); }

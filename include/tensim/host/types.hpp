@@ -42,12 +42,37 @@ enum NOC_MODE : uint8_t { DM_DEDICATED_NOC = 0, DM_DYNAMIC_NOC = 1 };
 enum class KernelBuildOptLevel { O1, O2, O3, O0, Os, Ofast, Oz };
 enum class Eth { SENDER = 0, RECEIVER = 1, IDLE = 2 };
 
-struct DispatchCoreConfig {};
+// Where the dispatch firmware runs (TT-Metalium dispatch_core_common.hpp). tensim dispatches from
+// the host model, so the choice takes no cores; it is kept so programs can pass and read it.
+enum class DispatchCoreType : uint32_t { WORKER, ETH, COUNT };
+enum class DispatchCoreAxis { ROW, COL, COUNT };
+class DispatchCoreConfig {
+public:
+    DispatchCoreConfig() = default;
+    DispatchCoreConfig(DispatchCoreType type) : m_type(type) {}
+    DispatchCoreConfig(DispatchCoreType type, DispatchCoreAxis axis) : m_type(type), m_axis(axis) {}
+    DispatchCoreType get_dispatch_core_type() const { return m_type; }
+    void set_dispatch_core_type(DispatchCoreType type) { m_type = type; }
+    DispatchCoreAxis get_dispatch_core_axis() const { return m_axis; }
+    void set_dispatch_core_axis(DispatchCoreAxis axis) { m_axis = axis; }
+    bool operator==(const DispatchCoreConfig&) const = default;
 
-// A sub-device of a device's cores (TT-Metalium sub_device_types.hpp); tensim has one, id 0.
+private:
+    DispatchCoreType m_type = DispatchCoreType::WORKER;
+    DispatchCoreAxis m_axis = DispatchCoreAxis::ROW;
+};
+
+// A sub-device of a device's cores and a set of them (TT-Metalium sub_device_types.hpp, strong
+// types there: *id reads the value). Without a loaded manager a device has one, id 0.
 struct SubDeviceId {
     uint8_t id = 0;
+    uint8_t operator*() const { return id; }
     bool operator==(const SubDeviceId&) const = default;
+};
+struct SubDeviceManagerId {
+    uint64_t id = 0;
+    uint64_t operator*() const { return id; }
+    bool operator==(const SubDeviceManagerId&) const = default;
 };
 
 }  // namespace tt::tt_metal

@@ -28,15 +28,20 @@
 #define PACK(x)
 #endif
 
-#ifndef MATH_FIDELITY
-#define MATH_FIDELITY 4
+// The compute settings as TT-Metal's JIT declares them (constexpr, genfiles.cpp), from the
+// TENSIM_ macros the host passes (src/host/launch.cpp compute_defines).
+#ifndef TENSIM_MATH_FIDELITY
+#define TENSIM_MATH_FIDELITY 4
 #endif
-#ifndef APPROX
-#define APPROX false
+#ifndef TENSIM_APPROX
+#define TENSIM_APPROX false
 #endif
-#ifndef DST_ACCUM_MODE
-#define DST_ACCUM_MODE false
+#ifndef TENSIM_DST_ACCUM_MODE
+#define TENSIM_DST_ACCUM_MODE false
 #endif
+constexpr std::int32_t MATH_FIDELITY = TENSIM_MATH_FIDELITY;
+constexpr bool APPROX = TENSIM_APPROX;
+constexpr bool DST_ACCUM_MODE = TENSIM_DST_ACCUM_MODE;
 
 // The op enums are the kernel ABI's (tensim_abi.h), named where TT-Metal kernels expect them.
 using tensim::abi::AVG;

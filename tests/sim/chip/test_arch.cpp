@@ -203,23 +203,27 @@ TEST(ArchOverrides, SetConstantsAndTheWorkerGrid) {
     EXPECT_EQ(j["chip"]["tensix"]["l1_size_kib"]["source"], "override tensix.l1_size_kib=512");
 }
 
+// The ConfigError message of loading n150 with overrides `o`, or "no error".
+std::string override_error(const std::vector<std::string>& o) {
+    try {
+        tensim::load_system("n150", o);
+    } catch (const tensim::ConfigError& e) {
+        return std::string(e.what());
+    }
+    return std::string("no error");
+}
+
 TEST(ArchOverrides, BadOverridesNameTheKey) {
-    auto error = [](std::vector<std::string> o) {
-        try {
-            tensim::load_system("n150", o);
-        } catch (const tensim::ConfigError& e) {
-            return std::string(e.what());
-        }
-        return std::string("no error");
-    };
-    EXPECT_NE(error({"tensix.l1_size_kb=5"}).find("unknown key 'tensix.l1_size_kb'"),
+    EXPECT_NE(override_error({"tensix.l1_size_kb=5"}).find("unknown key 'tensix.l1_size_kb'"),
               std::string::npos);
-    EXPECT_NE(error({"noc=3"}).find("'noc' is a group, not a constant"), std::string::npos);
-    EXPECT_NE(error({"worker_grid=9x9"}).find("the board has 8x8 workers"), std::string::npos);
-    EXPECT_NE(error({"tensix.l1_size_kib=64"}).find("tensix.l1_size_kib"),
+    EXPECT_NE(override_error({"noc=3"}).find("'noc' is a group, not a constant"),
+              std::string::npos);
+    EXPECT_NE(override_error({"worker_grid=9x9"}).find("the board has 8x8 workers"),
+              std::string::npos);
+    EXPECT_NE(override_error({"tensix.l1_size_kib=64"}).find("tensix.l1_size_kib"),
               std::string::npos);  // below reserved
-    EXPECT_NE(error({"dram.channels=13"}).find("dram.channels"), std::string::npos);
-    EXPECT_NE(error({"clock_mhz"}).find("expected key=value"), std::string::npos);
+    EXPECT_NE(override_error({"dram.channels=13"}).find("dram.channels"), std::string::npos);
+    EXPECT_NE(override_error({"clock_mhz"}).find("expected key=value"), std::string::npos);
 }
 }  // namespace
 
@@ -290,5 +294,41 @@ TEST(ArchFiles, StructuralKeysAreChecked) {
     j = chip_json();
     j["grid"]["pcie"]["value"] = {{1, 1}};  // a Tensix tile
     EXPECT_NE(config_error(j).find("test.grid.pcie"), std::string::npos) << config_error(j);
+}
+}  // namespace
+
+namespace {
+// A misspelt key is named before the key it leaves missing, with the key it was probably meant
+// to be; a key nothing resembles is named alone.
+TEST(ArchFiles, MisspeltKeyIsNamedBeforeTheKeyItMisses) {
+    auto j = chip_json();
+    j["tensix"]["l1_size_kb"] = j["tensix"]["l1_size_kib"];
+    j["tensix"].erase("l1_size_kib");
+    const std::string e = config_error(j);
+    EXPECT_NE(e.find("test.tensix: unknown key 'l1_size_kb' (did you mean 'l1_size_kib'?)"),
+              std::string::npos)
+        << e;
+    EXPECT_EQ(e.find("missing"), std::string::npos) << e;
+    j = chip_json();
+    j["noc"]["zzzz_qqqq"] = {{"value", 1}, {"unit", "x"}, {"source", "x"}};
+    const std::string alone = config_error(j);
+    EXPECT_NE(alone.find("unknown key 'zzzz_qqqq'"), std::string::npos) << alone;
+    EXPECT_EQ(alone.find("did you mean"), std::string::npos) << alone;
+}
+
+// Integers must fit their field: nlohmann would turn -6 into 2^64 - 6 in an unsigned latency.
+TEST(ArchOverrides, NegativeAndOutOfRangeIntegersAreRefused) {
+    for (const char* key : {"dram.read_latency_cycles", "noc.router_hop_cycles",
+                            "tensix.l1_size_kib", "risc.noc_cmd_issue_cycles"}) {
+        const std::string e = override_error({std::string(key) + "=-6"});
+        EXPECT_NE(e.find(key), std::string::npos) << e;
+        EXPECT_NE(e.find("-6 is negative"), std::string::npos) << e;
+    }
+    const std::string big = override_error({"tensix.l1_size_kib=1e12"});
+    EXPECT_NE(big.find("out of range"), std::string::npos) << big;
+    const std::string frac = override_error({"dram.read_latency_cycles=2.5"});
+    EXPECT_NE(frac.find("whole number"), std::string::npos) << frac;
+    const std::string typo = override_error({"tensix.l1_size_kb=5"});
+    EXPECT_NE(typo.find("did you mean 'tensix.l1_size_kib'?"), std::string::npos) << typo;
 }
 }  // namespace

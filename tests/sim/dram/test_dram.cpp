@@ -42,6 +42,25 @@ TEST(DramStorage, UntouchedReadsAreZero) {
     EXPECT_EQ(around, (std::vector<uint8_t>{0, 1, 0}));
 }
 
+TEST(DramStorage, ZerosAllocateNothingAndStillOverwrite) {
+    DramChannel ch(DramConfig{}, 0);
+    const std::vector<uint8_t> zeros(3000, 0);
+    const uint64_t addr = (1ull << 20) - 1000;  // straddles two chunks
+    ch.write(addr, zeros.data(), zeros.size());
+    EXPECT_EQ(ch.allocated_chunks(), 0u);
+    std::vector<uint8_t> back(zeros.size(), 0xff);
+    ch.read(addr, back.data(), back.size());
+    EXPECT_EQ(back, zeros);
+    // Data first, then zeros over it: the zeros land (the first chunk exists now).
+    std::vector<uint8_t> data(3000, 0x5a);
+    ch.write(addr, data.data(), 500);
+    EXPECT_EQ(ch.allocated_chunks(), 1u);
+    ch.write(addr, zeros.data(), zeros.size());
+    ch.read(addr, back.data(), back.size());
+    EXPECT_EQ(back, zeros);
+    EXPECT_EQ(ch.allocated_chunks(), 1u);
+}
+
 TEST(DramStorage, OutOfRangeThrows) {
     DramConfig cfg;
     cfg.channel_size_bytes = 1ull << 21;

@@ -1,0 +1,199 @@
+// Models the same thing as matmul_tile_reference (fidelity.cpp): the FPU's phase-by-phase matmul
+// into a rounded Dst. Abstracts nothing further: this is the same arithmetic, vectorised, and it
+// must give bit-identical results (tests compare the two on random and edge-case tiles). Numbers:
+// none of its own; see fidelity.hpp and docs/numerics.md.
+//
+// Why it is bit-identical: every partial product of operand parts has at most 5 x 7 significant
+// bits, so it is exact in double and a fused multiply-add equals the reference's multiply then add;
+// each 16-term sum starts from +0.0 and adds k in the reference's order; Dst is updated in the
+// reference's (phase, K half) order and rounded with the same rule (double -> float round-to-odd,
+// then bf16 round-to-nearest-even), here on eight lanes at a time. Tiles holding inf/NaN take the
+// reference path (the dispatcher in fidelity.cpp checks).
+#include <immintrin.h>
+
+#include <bit>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+#include "numerics/fidelity.hpp"
+
+namespace tensim::numerics {
+
+namespace {
+
+constexpr uint32_t kAHiMask = 0xfff80000u;   // SrcA: mantissa bits 1-4
+constexpr uint32_t kAAllMask = 0xffffc000u;  // SrcA: bits 1-9
+constexpr uint32_t kBHiMask = 0xfffe0000u;   // SrcB: bits 1-6
+constexpr uint32_t kBAllMask = 0xffffe000u;  // SrcB: bits 1-10
+
+// Operand parts as double, row-major: a[part][k][n] (SrcA = in1), b[part][m][k] (SrcB = in0).
+struct alignas(64) Parts {
+    double a[2][32][32];
+    double b[2][32][32];
+};
+
+#define TENSIM_AVX2 __attribute__((target("avx2,fma"), always_inline)) inline
+
+// hi/lo parts of 8 floats (one mask pair), as the multiplier sees them: denormals and zeros give
+// zero parts; lo = all - hi is exact (same exponent).
+TENSIM_AVX2 void split8(const float* x, uint32_t hi_mask, uint32_t all_mask, double* hi,
+                        double* lo) {
+    const __m256i u = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x));
+    const __m256i exp = _mm256_and_si256(u, _mm256_set1_epi32(0x7f800000));
+    const __m256i zero = _mm256_cmpeq_epi32(exp, _mm256_setzero_si256());
+    const __m256i h =
+        _mm256_andnot_si256(zero, _mm256_and_si256(u, _mm256_set1_epi32(int(hi_mask))));
+    const __m256i a =
+        _mm256_andnot_si256(zero, _mm256_and_si256(u, _mm256_set1_epi32(int(all_mask))));
+    const __m256 hf = _mm256_castsi256_ps(h);
+    const __m256 lf = _mm256_sub_ps(_mm256_castsi256_ps(a), hf);
+    _mm256_store_pd(hi, _mm256_cvtps_pd(_mm256_castps256_ps128(hf)));
+    _mm256_store_pd(hi + 4, _mm256_cvtps_pd(_mm256_extractf128_ps(hf, 1)));
+    _mm256_store_pd(lo, _mm256_cvtps_pd(_mm256_castps256_ps128(lf)));
+    _mm256_store_pd(lo + 4, _mm256_cvtps_pd(_mm256_extractf128_ps(lf, 1)));
+}
+
+// Row r of a tile-order tile, split into row r of the two part arrays.
+TENSIM_AVX2 void split_tile(const float* t, uint32_t hi_mask, uint32_t all_mask, double (*hi)[32],
+                            double (*lo)[32]) {
+    for (int r = 0; r < 32; ++r)
+        for (int c = 0; c < 32; c += 8)
+            split8(t + tile_index(r, c), hi_mask, all_mask, &hi[r][c], &lo[r][c]);
+}
+
+// The reference's Dst rounding of one exact-as-double sum, lane by lane (fidelity.cpp's
+// dst_round): for bf16, round to float with round-to-odd, then bf16 round-to-nearest-even. Used
+// for lanes outside the fast path's range; returns the rounded value as a double (exact).
+double dst_round_scalar(double x) {
+    float f = static_cast<float>(x);
+    if (std::isfinite(f) && static_cast<double>(f) != x) {
+        if (std::fabs(static_cast<double>(f)) > std::fabs(x)) f = std::nextafter(f, 0.0f);
+        f = std::bit_cast<float>(std::bit_cast<uint32_t>(f) | 1u);
+    }
+    return static_cast<double>(round_to_bf16(f));
+}
+
+// D[0..3] = Dst rounding of (D + s). Dst values are kept as doubles (exact) between updates. fp32
+// rounds once. bf16: rounding to float with round-to-odd and then to bf16 with round-to-nearest-
+// even (the reference) equals rounding straight to 8 significant bits with round-to-nearest-even
+// while the result is a float normal (round-to-odd at 24 >= 8 + 2 bits is innocuous), so for
+// 2^-126 <= |x| < 2^127 (and zeros) that is done on the double's bits; other lanes (float
+// denormals, overflow, inf/NaN) take the scalar rule.
+template <bool Fp32>
+TENSIM_AVX2 void update4(double* D, __m256d s) {
+    const __m256d x = _mm256_add_pd(_mm256_load_pd(D), s);
+    if constexpr (Fp32) {
+        _mm256_store_pd(D, _mm256_cvtps_pd(_mm256_cvtpd_ps(x)));
+    } else {
+        const __m256d ax = _mm256_and_pd(x, _mm256_castsi256_pd(_mm256_set1_epi64x(INT64_MAX)));
+        const __m256d ok =
+            _mm256_or_pd(_mm256_and_pd(_mm256_cmp_pd(ax, _mm256_set1_pd(0x1p-126), _CMP_GE_OQ),
+                                       _mm256_cmp_pd(ax, _mm256_set1_pd(0x1p127), _CMP_LT_OQ)),
+                         _mm256_cmp_pd(ax, _mm256_setzero_pd(), _CMP_EQ_OQ));
+        if (__builtin_expect(_mm256_movemask_pd(ok) == 0xf, 1)) {
+            // Keep 1 + 7 mantissa bits: drop 45, ties to even.
+            const __m256i u = _mm256_castpd_si256(x);
+            const __m256i odd = _mm256_and_si256(_mm256_srli_epi64(u, 45), _mm256_set1_epi64x(1));
+            const __m256i r =
+                _mm256_add_epi64(_mm256_add_epi64(u, odd), _mm256_set1_epi64x((1ll << 44) - 1));
+            _mm256_store_pd(D, _mm256_castsi256_pd(
+                                   _mm256_and_si256(r, _mm256_set1_epi64x(~((1ll << 45) - 1)))));
+        } else {
+            alignas(32) double v[4];
+            _mm256_store_pd(v, x);
+            for (int l = 0; l < 4; ++l) D[l] = dst_round_scalar(v[l]);
+        }
+    }
+}
+
+// One (m block, n chunk) of Dst through all phases: MR rows x 4*NV columns of 16-term sums in
+// registers per phase and K half.
+template <int MR, int NV, bool Fp32>
+TENSIM_AVX2 void block(const Parts& P, double (*D)[32], int m0, int n0, int phases) {
+    for (int p = 0; p < phases; ++p) {
+        const double(*ap)[32] = P.a[p & 1];
+        const double(*bp)[32] = P.b[(p >> 1) & 1];
+        for (int kh = 0; kh < 2; ++kh) {
+            __m256d s[MR][NV];
+#pragma GCC unroll 8
+            for (int i = 0; i < MR; ++i)
+#pragma GCC unroll 8
+                for (int j = 0; j < NV; ++j) s[i][j] = _mm256_setzero_pd();
+#pragma GCC unroll 4
+            for (int k = kh * 16; k < kh * 16 + 16; ++k) {
+                __m256d a[NV];
+#pragma GCC unroll 8
+                for (int j = 0; j < NV; ++j) a[j] = _mm256_load_pd(&ap[k][n0 + 4 * j]);
+#pragma GCC unroll 8
+                for (int i = 0; i < MR; ++i) {
+                    const __m256d b = _mm256_broadcast_sd(&bp[m0 + i][k]);
+#pragma GCC unroll 8
+                    for (int j = 0; j < NV; ++j) s[i][j] = _mm256_fmadd_pd(b, a[j], s[i][j]);
+                }
+            }
+#pragma GCC unroll 8
+            for (int i = 0; i < MR; ++i)
+#pragma GCC unroll 8
+                for (int j = 0; j < NV; ++j) update4<Fp32>(&D[m0 + i][n0 + 4 * j], s[i][j]);
+        }
+    }
+}
+
+template <int MR, int NV>
+TENSIM_AVX2 void matmul_parts(const Tile& in0, const Tile& in1, Tile& dst, int phases,
+                              bool dst_fp32, bool transpose_in1) {
+    Parts P;
+    if (transpose_in1) {
+        Tile t;
+        for (int r = 0; r < 32; ++r)
+            for (int c = 0; c < 32; ++c) t[tile_index(c, r)] = in1[tile_index(r, c)];
+        split_tile(t.data(), kAHiMask, kAAllMask, P.a[0], P.a[1]);
+    } else {
+        split_tile(in1.data(), kAHiMask, kAAllMask, P.a[0], P.a[1]);
+    }
+    split_tile(in0.data(), kBHiMask, kBAllMask, P.b[0], P.b[1]);
+    alignas(64) double D[32][32];  // Dst, row-major; every value a float, exactly
+    for (int r = 0; r < 32; ++r)
+        for (int c = 0; c < 32; c += 4)
+            _mm256_store_pd(&D[r][c], _mm256_cvtps_pd(_mm_loadu_ps(&dst[tile_index(r, c)])));
+    for (int m0 = 0; m0 < 32; m0 += MR)
+        for (int n0 = 0; n0 < 32; n0 += 4 * NV) {
+            if (dst_fp32)
+                block<MR, NV, true>(P, D, m0, n0, phases);
+            else
+                block<MR, NV, false>(P, D, m0, n0, phases);
+        }
+    for (int r = 0; r < 32; ++r)
+        for (int c = 0; c < 32; c += 4)
+            _mm_storeu_ps(&dst[tile_index(r, c)], _mm256_cvtpd_ps(_mm256_load_pd(&D[r][c])));
+}
+
+// AVX2: 16 ymm registers, 2 x 4 accumulators. AVX-512VL: 32, 4 x 4 (same 256-bit FMAs, which is
+// what the Zen 4 and most Intel cores execute at full rate).
+__attribute__((target("avx2,fma"))) void matmul_avx2(const Tile& in0, const Tile& in1, Tile& dst,
+                                                     int phases, bool dst_fp32, bool transpose) {
+    matmul_parts<2, 4>(in0, in1, dst, phases, dst_fp32, transpose);
+}
+__attribute__((target("avx512f,avx512vl,avx2,fma"))) void matmul_avx512(const Tile& in0,
+                                                                        const Tile& in1, Tile& dst,
+                                                                        int phases, bool dst_fp32,
+                                                                        bool transpose) {
+    matmul_parts<4, 4>(in0, in1, dst, phases, dst_fp32, transpose);
+}
+
+}  // namespace
+
+std::vector<MatmulTileVariant> matmul_tile_variants() {
+    __builtin_cpu_init();
+    std::vector<MatmulTileVariant> v;
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl"))
+        v.push_back({"avx512", matmul_avx512});
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+        v.push_back({"avx2", matmul_avx2});
+    v.push_back({"reference", matmul_tile_reference});
+    return v;
+}
+
+}  // namespace tensim::numerics
