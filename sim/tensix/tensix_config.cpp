@@ -58,6 +58,9 @@ void RiscConfig::load(Params& r) {
                "one load through a pointer (L1)");
     r.constant("code_l1_store_cycles", "cycles", code_l1_store_cycles,
                "one store through a pointer (L1)");
+    r.constant("code_local_load_cycles", "cycles", code_local_load_cycles,
+               "one load from the RISC's local data RAM");
+    r.constant("code_cost", "flag", code_cost, "whether a kernel's own code takes time");
 }
 
 void ComputeEngineConfig::load(Params& cp) {

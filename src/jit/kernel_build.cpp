@@ -400,7 +400,7 @@ std::shared_ptr<const KernelBinary> build(const KernelBuildSpec& spec) {
         fs::rename(tmp, so);
     }
     // The kernel's own code, block by block, for its cost (kernel_api/code_cost.hpp).
-    const fs::path costs = so.string() + ".cost2";
+    const fs::path costs = so.string() + ".cost4";
     if (!fs::exists(costs))
         kapi::analyse_kernel_code(so.string(),
                                   {fs::path(kernel_api_dir()).lexically_normal().string(),
@@ -416,7 +416,8 @@ std::shared_ptr<const KernelBinary> build(const KernelBuildSpec& spec) {
         dlclose(h);
         throw KernelCompileError(fmt::format("kernel {} has no kernel_main", spec.display_name));
     }
-    kapi::register_kernel_code(h, reinterpret_cast<const void*>(entry), costs.string());
+    kapi::register_kernel_code(h, reinterpret_cast<const void*>(entry), costs.string(),
+                               spec.source_path);
     auto bin = std::make_shared<const KernelBinary>(h, entry, spec.source_path);
     std::lock_guard<std::mutex> lock(loaded_mutex);
     if (auto it = loaded.find(key); it != loaded.end())

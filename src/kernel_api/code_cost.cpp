@@ -3,7 +3,10 @@
 #include <dlfcn.h>
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -70,11 +73,48 @@ struct Insn {
 
 bool is_cond_jump(const std::string& m) { return m.size() > 1 && m[0] == 'j' && m != "jmp"; }
 
+// Padding and CET markers: not executed work on the RISC.
+bool is_padding(const Insn& in) {
+    const std::string& m = in.mnemonic;
+    return m == "endbr64" || starts_with(m, "nopw") || starts_with(m, "nopl") ||
+           starts_with(m, "data16") || (m == "xchg" && in.ops == "%ax,%ax");
+}
+
+// The architectural register an AT&T register name is part of ("%eax", "%al" -> "a"; "%r9d" ->
+// "r9"), "" for others (vector registers, %rip).
+std::string reg_family(std::string_view r) {
+    if (r.empty() || r[0] != '%') return "";
+    r.remove_prefix(1);
+    if (r.size() >= 2 && r[0] == 'r' && r[1] >= '0' && r[1] <= '9') {  // r8..r15 [dwb]
+        size_t n = 1;
+        while (n < r.size() && r[n] >= '0' && r[n] <= '9') ++n;
+        return std::string(r.substr(0, n));
+    }
+    for (std::string_view f : {"si", "di", "bp", "sp"})
+        if (r.find(f) != std::string_view::npos) return std::string(f);
+    for (char f : {'a', 'b', 'c', 'd'})
+        if (r == std::string{f, 'l'} || r == std::string{f, 'h'} || r == std::string{f, 'x'} ||
+            r == std::string{'e', f, 'x'} || r == std::string{'r', f, 'x'})
+            return std::string(1, f);
+    return "";
+}
+
+// Whether an instruction's operands name register family `fam` (as source, destination or
+// address register: any mention counts as a use, which errs towards charging the stall).
+bool mentions(const Insn& in, const std::string& fam) {
+    size_t p = 0;
+    while ((p = in.ops.find('%', p)) != std::string::npos) {
+        size_t e = p + 1;
+        while (e < in.ops.size() && std::isalnum(static_cast<unsigned char>(in.ops[e]))) ++e;
+        if (reg_family(std::string_view(in.ops).substr(p, e - p)) == fam) return true;
+        p = e;
+    }
+    return false;
+}
+
 void classify(const Insn& in, bool fused_with_next, CodeCounts& c) {
     const std::string& m = in.mnemonic;
-    if (m == "endbr64" || starts_with(m, "nopw") || starts_with(m, "nopl") ||
-        starts_with(m, "data16") || (m == "xchg" && in.ops == "%ax,%ax"))
-        return;                   // padding and CET markers: not executed work on the RISC
+    if (is_padding(in)) return;
     if (fused_with_next) return;  // cmp/test + jcc is one RISC-V compare-and-branch
     if (m[0] == 'j' || starts_with(m, "call") || starts_with(m, "ret")) {
         ++c.branch;
@@ -106,6 +146,30 @@ void classify(const Insn& in, bool fused_with_next, CodeCounts& c) {
     if (mem_src) ++c.l1_load;
     if (mem_dst) ++c.l1_store;
     if (!is_move || (!mem_src && !mem_dst)) ++c.plain;  // the operation itself
+}
+
+bool ends_block(const Insn& x) { return x.mnemonic[0] == 'j' || starts_with(x.mnemonic, "ret"); }
+
+// The latency cycles of the L1 load at `i` that the kernel's own independent instructions after
+// it cover, up to kL1LoadCover: a plain load into a register is covered by the instructions before
+// the first one that names the register (or a call, jump or return, or the block's end); a load
+// folded into an operation (x86 memory operand) is used at once.
+uint16_t load_cover(const std::vector<Insn>& insns, const std::vector<bool>& ends_region,
+                    size_t i) {
+    const Insn& ld = insns[i];
+    if (!starts_with(ld.mnemonic, "mov")) return 0;
+    auto ops = operands(ld.ops);
+    if (ops.size() != 2) return 0;
+    const std::string fam = reg_family(ops[1]);
+    if (fam.empty() || ends_region[i]) return 0;
+    uint16_t d = 0;
+    for (size_t j = i + 1; j < insns.size() && d < kL1LoadCover; ++j) {
+        const Insn& x = insns[j];
+        if (x.hook || ends_block(x) || starts_with(x.mnemonic, "call") || mentions(x, fam)) break;
+        if (!x.own && !is_padding(x)) ++d;
+        if (ends_region[j]) break;
+    }
+    return d;
 }
 
 }  // namespace
@@ -196,7 +260,11 @@ std::vector<std::pair<uint64_t, CodeCounts>> parse_disassembly(
             const bool fused =
                 (starts_with(x.mnemonic, "cmp") || starts_with(x.mnemonic, "test")) &&
                 i + 1 < insns.size() && is_cond_jump(insns[i + 1].mnemonic);
-            if (!x.own) classify(x, fused, c);
+            if (!x.own) {
+                const uint16_t loads = c.l1_load;
+                classify(x, fused, c);
+                if (c.l1_load > loads) c.l1_load_covered += load_cover(insns, ends_region, i);
+            }
             if (x.mnemonic[0] == 'j' || starts_with(x.mnemonic, "ret") || ends_region[i]) break;
         }
         out.emplace_back(addrs[b], c);  // empty ones too: a lookup that hits is cheap
@@ -218,14 +286,15 @@ void analyse_kernel_code(const std::string& so, const std::vector<std::string>& 
     std::string tmp = out + fmt::format(".tmp{}", getpid());
     {
         std::ofstream f(tmp);
-        f << "tensim-code-cost 2\n";
+        f << "tensim-code-cost 4\n";
         for (const auto& [off, c] : blocks)
-            f << fmt::format("b {:x} 0 {} {} {} {} {} {}\n", off, c.plain, c.branch, c.mul, c.div,
-                             c.l1_load, c.l1_store);
+            f << fmt::format("b {:x} 0 {} {} {} {} {} {} {} {}\n", off, c.plain, c.branch, c.mul,
+                             c.div, c.l1_load, c.l1_store, c.local_load, c.l1_load_covered);
         for (const CallSite& k : calls)
-            f << fmt::format("c {:x} {:x} {} {} {} {} {} {}\n", k.return_offset, k.block_offset,
-                             k.before.plain, k.before.branch, k.before.mul, k.before.div,
-                             k.before.l1_load, k.before.l1_store);
+            f << fmt::format("c {:x} {:x} {} {} {} {} {} {} {} {}\n", k.return_offset,
+                             k.block_offset, k.before.plain, k.before.branch, k.before.mul,
+                             k.before.div, k.before.l1_load, k.before.l1_store, k.before.local_load,
+                             k.before.l1_load_covered);
     }
     fs::rename(tmp, out);
 }
@@ -235,16 +304,26 @@ namespace {
 // The countable blocks of one loaded kernel object.
 struct KernelCode {
     void* handle;
+    std::string name;  // the kernel's source, for the code profile
     uintptr_t base;
     std::unordered_map<uint32_t, CodeCounts> blocks;  // by offset from base
     // Calls inside blocks, by return offset: the block and its instructions before the call.
     std::unordered_map<uint32_t, std::pair<uint32_t, CodeCounts>> calls;
 };
 
+// An L1 load takes its latency less what independent instructions after it cover (at least one
+// cycle, its own issue); a store one issue cycle, but the block as a whole cannot store to L1
+// faster than one store per code_l1_store_cycles (ISA BabyRISCV/README.md; steady state of a
+// loop, the 4-entry store queue's absorption of a short burst left out).
 Cycle cycles_of(const CodeCounts& c, const RiscConfig& cfg) {
-    return c.plain * cfg.code_plain_cycles + c.branch * cfg.code_branch_cycles +
-           c.mul * cfg.code_mul_cycles + c.div * cfg.code_div_cycles +
-           c.l1_load * cfg.code_l1_load_cycles + c.l1_store * cfg.code_l1_store_cycles;
+    const Cycle load_latency = c.l1_load * cfg.code_l1_load_cycles;
+    const Cycle covered =
+        std::min<Cycle>(c.l1_load_covered, c.l1_load * (cfg.code_l1_load_cycles - 1));
+    const Cycle issue = c.plain * cfg.code_plain_cycles + c.branch * cfg.code_branch_cycles +
+                        c.mul * cfg.code_mul_cycles + c.div * cfg.code_div_cycles +
+                        (load_latency - covered) + c.local_load * cfg.code_local_load_cycles +
+                        c.l1_store * cfg.code_plain_cycles;
+    return std::max<Cycle>(issue, c.l1_store * cfg.code_l1_store_cycles);
 }
 
 // The block each RISC entered last and what it was charged.
@@ -263,25 +342,76 @@ std::vector<std::unique_ptr<KernelCode>>& registry() {
 }
 KernelCode* g_last = nullptr;  // the object the last hit came from
 
+// $TENSIM_CODE_PROFILE=FILE: every block's runs, per RISC, written at exit (one line per block:
+// kernel, offset, RISC, runs, charged cycles, of which hidden by run-ahead, the block's counts).
+// A measuring aid for the cost model (docs/calibration.md "Kernel code"), off by default.
+struct ProfileKey {
+    const KernelCode* code;
+    uint32_t offset;
+    int risc;
+    bool operator==(const ProfileKey&) const = default;
+};
+struct ProfileKeyHash {
+    size_t operator()(const ProfileKey& k) const {
+        return std::hash<const void*>()(k.code) ^ (size_t(k.offset) << 3) ^ size_t(k.risc);
+    }
+};
+struct ProfileEntry {
+    uint64_t runs = 0, cycles = 0, hidden = 0;
+};
+struct CodeProfile {
+    std::string path;
+    std::unordered_map<ProfileKey, ProfileEntry, ProfileKeyHash> entries;
+    std::vector<std::unique_ptr<KernelCode>> unloaded;  // kept for their names and counts
+    ~CodeProfile() {
+        std::ofstream f(path);
+        for (const auto& [k, e] : entries) {
+            auto b = k.code->blocks.find(k.offset);
+            const CodeCounts c = b == k.code->blocks.end() ? CodeCounts{} : b->second;
+            f << fmt::format("{} {:x} {} {} {} {} {} {} {} {} {} {} {} {}\n", k.code->name,
+                             k.offset, k.risc, e.runs, e.cycles, e.hidden, c.plain, c.branch, c.mul,
+                             c.div, c.l1_load, c.l1_store, c.local_load, c.l1_load_covered);
+        }
+    }
+};
+CodeProfile* code_profile() {
+    static std::unique_ptr<CodeProfile> p = [] {
+        const char* path = std::getenv("TENSIM_CODE_PROFILE");
+        std::unique_ptr<CodeProfile> q;
+        if (path && *path) q = std::make_unique<CodeProfile>(), q->path = path;
+        return q;
+    }();
+    return p.get();
+}
+bool code_profile_on() { return code_profile() != nullptr; }
+void code_profile_add(const KernelCode* code, uint32_t offset, Risc risc, Cycle cycles,
+                      Cycle hidden) {
+    ProfileEntry& e = code_profile()->entries[{code, offset, int(risc)}];
+    ++e.runs, e.cycles += cycles, e.hidden += hidden;
+}
+
 }  // namespace
 
-void register_kernel_code(void* handle, const void* entry, const std::string& costs) {
+void register_kernel_code(void* handle, const void* entry, const std::string& costs,
+                          const std::string& name) {
     Dl_info info{};
     if (!dladdr(entry, &info) || !info.dli_fbase) return;
     auto code = std::make_unique<KernelCode>();
     code->handle = handle;
+    code->name = name;
     code->base = reinterpret_cast<uintptr_t>(info.dli_fbase);
     std::ifstream f(costs);
     std::string head;
-    if (!std::getline(f, head) || head != "tensim-code-cost 2") {
+    if (!std::getline(f, head) || head != "tensim-code-cost 4") {
         log::jit().warn("no code counts for a kernel ({}): its code is not timed", costs);
         return;
     }
     std::string kind, off, block;
-    unsigned v[6];
-    while (f >> kind >> off >> block >> v[0] >> v[1] >> v[2] >> v[3] >> v[4] >> v[5]) {
-        const CodeCounts c{uint16_t(v[0]), uint16_t(v[1]), uint16_t(v[2]),
-                           uint16_t(v[3]), uint16_t(v[4]), uint16_t(v[5])};
+    unsigned v[8];
+    while (f >> kind >> off >> block >> v[0] >> v[1] >> v[2] >> v[3] >> v[4] >> v[5] >> v[6] >>
+           v[7]) {
+        const CodeCounts c{uint16_t(v[0]), uint16_t(v[1]), uint16_t(v[2]), uint16_t(v[3]),
+                           uint16_t(v[4]), uint16_t(v[5]), uint16_t(v[6]), uint16_t(v[7])};
         const auto at = static_cast<uint32_t>(std::stoul(off, nullptr, 16));
         if (kind == "b")
             code->blocks[at] = c;
@@ -311,6 +441,7 @@ void forget_kernel_code(void* handle) {
     for (auto it = r.begin(); it != r.end(); ++it)
         if ((*it)->handle == handle) {
             if (g_last == it->get()) g_last = nullptr;
+            if (CodeProfile* p = code_profile()) p->unloaded.push_back(std::move(*it));
             r.erase(it);
             return;
         }
@@ -325,7 +456,7 @@ extern "C" void __sanitizer_cov_trace_pc() {
     RiscThread* t = RiscThread::current();
     // ERISC kernels' code is not counted: the eth section's fitted command and polling costs
     // (eth.cmd_issue_cycles, eth.poll_cycles) already include it.
-    if (!t || !t->running() || t->core().is_eth()) return;
+    if (!t || !t->running() || t->core().is_eth() || !t->config().code_cost) return;
     const auto ra = reinterpret_cast<uintptr_t>(__builtin_return_address(0));
     kapi::KernelCode* code = kapi::g_last;
     if (!code || ra < code->base || code->blocks.empty()) {
@@ -348,7 +479,14 @@ extern "C" void __sanitizer_cov_trace_pc() {
         if (it == best->blocks.end()) return;
     }
     const Cycle cycles = kapi::cycles_of(it->second, t->config());
-    t->advance_code(cycles);
+    if (kapi::code_profile_on()) {
+        const Cycle hidden = t->code_hidden_cycles();
+        t->advance_code(cycles);
+        kapi::code_profile_add(kapi::g_last, it->first, t->risc(), cycles,
+                               t->code_hidden_cycles() - hidden);
+    } else {
+        t->advance_code(cycles);
+    }
     // Remembered for code_time_at_call; the last thread's entry is kept at hand.
     static const RiscThread* last_thread = nullptr;
     static kapi::LastBlock* last = nullptr;

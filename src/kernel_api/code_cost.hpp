@@ -21,14 +21,25 @@ namespace tensim::kapi {
 
 // Instructions of one basic block, by class.
 struct CodeCounts {
-    uint16_t plain = 0;     // ALU, moves, stack accesses: one per cycle
-    uint16_t branch = 0;    // jumps, calls, returns
-    uint16_t mul = 0;       // integer multiplies
-    uint16_t div = 0;       // integer divides and remainders
-    uint16_t l1_load = 0;   // loads through a pointer (L1 on the RISC)
-    uint16_t l1_store = 0;  // stores through a pointer
-    bool empty() const { return !(plain | branch | mul | div | l1_load | l1_store); }
+    uint16_t plain = 0;       // ALU, moves, stack accesses: one per cycle
+    uint16_t branch = 0;      // jumps, calls, returns
+    uint16_t mul = 0;         // integer multiplies
+    uint16_t div = 0;         // integer divides and remainders
+    uint16_t l1_load = 0;     // loads through a pointer (L1 on the RISC)
+    uint16_t l1_store = 0;    // stores through a pointer
+    uint16_t local_load = 0;  // loads of the RISC's local data RAM (struct fields, spills)
+    // Of the L1 loads' latency, the cycles independent instructions after each load cover (at
+    // most kL1LoadCover per load): an in-order RISC stalls only when an instruction uses the value.
+    uint16_t l1_load_covered = 0;
+    bool empty() const {
+        return !(plain | branch | mul | div | l1_load | l1_store | local_load | l1_load_covered);
+    }
 };
+
+// The most latency independent instructions can cover per L1 load: Wormhole's load latency of
+// 8 cycles less the load's own (tt-isa-documentation BabyRISCV/README.md: "N - 1 independent
+// instructions need to follow the load if the latency is to be entirely hidden").
+inline constexpr uint16_t kL1LoadCover = 7;
 
 // Compiler flags that make a kernel countable (added to every kernel build).
 std::string code_cost_flags();
@@ -40,7 +51,8 @@ void analyse_kernel_code(const std::string& so, const std::vector<std::string>& 
 
 // Makes the blocks of a loaded kernel object (`handle`, whose `entry` symbol locates it in
 // memory) countable, from the counts file `costs`; forget_kernel_code when it is unloaded.
-void register_kernel_code(void* handle, const void* entry, const std::string& costs);
+void register_kernel_code(void* handle, const void* entry, const std::string& costs,
+                          const std::string& name = "");
 void forget_kernel_code(void* handle);
 
 // A call inside a block: the block's instructions before it. A block is charged whole when it is

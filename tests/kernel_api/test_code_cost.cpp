@@ -245,4 +245,32 @@ inlined by /k/kernel.cpp:5 (_Z11kernel_mainv)
     EXPECT_EQ(calls[0].before.branch, 0);
 }
 
+// An L1 load's latency is covered by the kernel's independent instructions after it, up to the
+// first one naming its register (tt-isa-documentation BabyRISCV/README.md: N - 1 independent
+// instructions hide a load of latency N); a load folded into an operation covers nothing.
+TEST(CodeCostParse, IndependentInstructionsAfterALoadCoverItsLatency) {
+    const std::string dis = R"(
+0000000000001120 <_Z11kernel_mainv>:
+_Z11kernel_mainv():
+/k/kernel.cpp:3
+    1130:	call   1040 <__sanitizer_cov_trace_pc@plt>
+    1135:	mov    (%rdi),%eax
+    1137:	add    $0x1,%ecx
+    113a:	add    $0x1,%edx
+    113d:	lea    0x4(%rsi),%r8
+    1141:	add    %eax,%ecx
+    1143:	add    0x4(%rdi),%edx
+    1146:	mov    0x8(%rdi),%r9d
+    114a:	add    $0x1,%ecx
+    114d:	ret
+)";
+    auto blocks = tensim::kapi::parse_disassembly(dis, {"/api/"});
+    ASSERT_EQ(blocks.size(), 1u);
+    const auto& c = blocks[0].second;
+    EXPECT_EQ(c.l1_load, 3);
+    // 3 independent instructions after the first load (its value is used by the 4th), none
+    // after the folded one, 1 after the last before the return ends the block.
+    EXPECT_EQ(c.l1_load_covered, 3 + 0 + 1);
+}
+
 }  // namespace
