@@ -11,6 +11,7 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <set>
 #include <sstream>
 #include <unordered_map>
 
@@ -112,7 +113,18 @@ bool mentions(const Insn& in, const std::string& fam) {
     return false;
 }
 
-void classify(const Insn& in, bool fused_with_next, CodeCounts& c) {
+// The register of a memory operand's base ("0x8(%rax,%rbx,4)" -> "a"), "" for none.
+std::string base_family(std::string_view op) {
+    auto p = op.find("(%");
+    if (p == std::string_view::npos) return "";
+    auto e = op.find_first_of(",)", p);
+    return reg_family(op.substr(p + 1, e - p - 1));
+}
+
+// `local`: register families known to point into the RISC's local data RAM (the stack, the
+// kernel's globals); an access through them is a local access, not an L1 one.
+void classify(const Insn& in, bool fused_with_next, CodeCounts& c,
+              const std::set<std::string>& local) {
     const std::string& m = in.mnemonic;
     if (is_padding(in)) return;
     if (fused_with_next) return;  // cmp/test + jcc is one RISC-V compare-and-branch
@@ -134,10 +146,15 @@ void classify(const Insn& in, bool fused_with_next, CodeCounts& c) {
         return;
     }
     auto ops = operands(in.ops);
-    bool mem_src = false, mem_dst = false;
+    bool mem_src = false, mem_dst = false, local_src = false;
     for (size_t i = 0; i < ops.size(); ++i)
-        if (pointer_operand(ops[i]))
+        if (pointer_operand(ops[i])) {
+            if (local.count(base_family(ops[i]))) {  // a struct field or array in local RAM
+                if (i + 1 < ops.size() || ops.size() == 1) ++c.local_load, local_src = true;
+                continue;
+            }
             (i + 1 == ops.size() && ops.size() > 1 ? mem_dst : mem_src) = true;
+        }
     const bool is_move = starts_with(m, "mov") || starts_with(m, "cmov");
     const bool no_write = starts_with(m, "cmp") || starts_with(m, "test");
     if (ops.size() == 1 && pointer_operand(ops[0])) mem_src = mem_dst = !no_write;  // incl, negl
@@ -145,7 +162,7 @@ void classify(const Insn& in, bool fused_with_next, CodeCounts& c) {
     if (mem_dst && !is_move) mem_src = true;  // read-modify-write
     if (mem_src) ++c.l1_load;
     if (mem_dst) ++c.l1_store;
-    if (!is_move || (!mem_src && !mem_dst)) ++c.plain;  // the operation itself
+    if (!is_move || (!mem_src && !mem_dst && !local_src)) ++c.plain;  // the operation itself
 }
 
 bool ends_block(const Insn& x) { return x.mnemonic[0] == 'j' || starts_with(x.mnemonic, "ret"); }
@@ -252,6 +269,7 @@ std::vector<std::pair<uint64_t, CodeCounts>> parse_disassembly(
     std::vector<std::pair<uint64_t, CodeCounts>> out;
     for (size_t b : block_starts) {
         CodeCounts c;
+        std::set<std::string> local;  // registers holding an address in local RAM (see classify)
         for (size_t i = b; i < insns.size(); ++i) {
             const Insn& x = insns[i];
             if (x.hook) break;
@@ -262,9 +280,27 @@ std::vector<std::pair<uint64_t, CodeCounts>> parse_disassembly(
                 i + 1 < insns.size() && is_cond_jump(insns[i + 1].mnemonic);
             if (!x.own) {
                 const uint16_t loads = c.l1_load;
-                classify(x, fused, c);
+                classify(x, fused, c, local);
                 if (c.l1_load > loads) c.l1_load_covered += load_cover(insns, ends_region, i);
             }
+            // Track which registers point at the stack or a global: set by lea/mov from
+            // %rsp, %rbp or %rip; any other write to the register forgets it.
+            if (auto ops = operands(x.ops); !ops.empty()) {
+                const std::string dst = reg_family(ops.back());
+                if (!dst.empty() && ops.size() == 2) {
+                    const bool addr_of_local = starts_with(x.mnemonic, "lea") &&
+                                               (ops[0].find("(%rsp") != std::string_view::npos ||
+                                                ops[0].find("(%rbp") != std::string_view::npos ||
+                                                ops[0].find("(%rip") != std::string_view::npos);
+                    const bool copy_of_sp = starts_with(x.mnemonic, "mov") &&
+                                            (ops[0] == "%rsp" || local.count(reg_family(ops[0])));
+                    if (addr_of_local || copy_of_sp)
+                        local.insert(dst);
+                    else
+                        local.erase(dst);
+                }
+            }
+            if (starts_with(x.mnemonic, "call")) local.clear();  // caller-saved registers
             if (x.mnemonic[0] == 'j' || starts_with(x.mnemonic, "ret") || ends_region[i]) break;
         }
         out.emplace_back(addrs[b], c);  // empty ones too: a lookup that hits is cheap
@@ -286,7 +322,7 @@ void analyse_kernel_code(const std::string& so, const std::vector<std::string>& 
     std::string tmp = out + fmt::format(".tmp{}", getpid());
     {
         std::ofstream f(tmp);
-        f << "tensim-code-cost 4\n";
+        f << "tensim-code-cost 5\n";
         for (const auto& [off, c] : blocks)
             f << fmt::format("b {:x} 0 {} {} {} {} {} {} {} {}\n", off, c.plain, c.branch, c.mul,
                              c.div, c.l1_load, c.l1_store, c.local_load, c.l1_load_covered);
@@ -402,7 +438,7 @@ void register_kernel_code(void* handle, const void* entry, const std::string& co
     code->base = reinterpret_cast<uintptr_t>(info.dli_fbase);
     std::ifstream f(costs);
     std::string head;
-    if (!std::getline(f, head) || head != "tensim-code-cost 4") {
+    if (!std::getline(f, head) || head != "tensim-code-cost 5") {
         log::jit().warn("no code counts for a kernel ({}): its code is not timed", costs);
         return;
     }

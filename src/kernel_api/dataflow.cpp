@@ -301,5 +301,9 @@ void dprint(const char* text, size_t len) {
 }
 
 uint64_t cycle_count() { return self().now(); }
+// riscv_wait (declared in dataflow_api.h): silicon spins on the wall clock; the RISC does nothing
+// else meanwhile.
+void wait_cycles(uint32_t cycles);
+void wait_cycles(uint32_t cycles) { self().advance(cycles); }
 
 }  // namespace tensim::kapi

@@ -66,11 +66,19 @@ void MAIN {
 
 class CodeCost : public ::testing::Test {
 protected:
-    void SetUp() override { device = CreateDevice(0); }
+    // Kernel code is charged only with risc.code_cost on (off in wormhole_b0.json); the NoC
+    // issue cost then leaves the issuing loop's 2 cycles to the code (docs/calibration.md).
+    void SetUp() override {
+        system = tensim::system_name();
+        tensim::set_system(system, {"risc.code_cost=true", "risc.noc_cmd_issue_cycles=24"});
+        device = CreateDevice(0);
+    }
     void TearDown() override {
         CloseDevice(device);
         tensim::set_device_profiler(false);
+        tensim::set_system(system);
     }
+    std::string system;
     // Device cycles of one core running the loop `count` times on BRISC, or on the TRISCs.
     uint64_t run_loop(int count, bool compute, const char* compute_src = kComputeLoop,
                       int size = kLoopSize) {
@@ -95,6 +103,13 @@ TEST_F(CodeCost, DataMovementCyclesGrowWithTripCount) {
     const uint64_t a = run_loop(100, false), b = run_loop(400, false);
     const double per_iteration = double(b - a) / 300;
     EXPECT_NEAR(per_iteration, kLoopSize + 2, 0.5) << a << " -> " << b;
+}
+
+TEST_F(CodeCost, CodeIsFreeWithTheSwitchOff) {
+    CloseDevice(device);
+    tensim::set_system(system, {"risc.code_cost=false"});
+    device = CreateDevice(0);
+    EXPECT_EQ(run_loop(100, false), run_loop(400, false));
 }
 
 TEST_F(CodeCost, ComputeCyclesGrowWithTripCount) {
@@ -271,6 +286,30 @@ _Z11kernel_mainv():
     // 3 independent instructions after the first load (its value is used by the 4th), none
     // after the folded one, 1 after the last before the return ends the block.
     EXPECT_EQ(c.l1_load_covered, 3 + 0 + 1);
+}
+
+// A load through a register that holds the address of a stack object or a global is a load of
+// the RISC's local data RAM, not of L1 (tt-isa-documentation BabyRISCV/README.md: latency 2).
+TEST(CodeCostParse, LoadsThroughAStackAddressAreLocal) {
+    const std::string dis = R"(
+0000000000001120 <_Z11kernel_mainv>:
+_Z11kernel_mainv():
+/k/kernel.cpp:3
+    1130:	call   1040 <__sanitizer_cov_trace_pc@plt>
+    1135:	lea    0x10(%rsp),%rbx
+    113a:	mov    0x4(%rbx),%eax
+    113d:	mov    %eax,0x8(%rbx)
+    1140:	mov    (%rdi),%ecx
+    1142:	mov    %ecx,(%rsi)
+    1144:	ret
+)";
+    auto blocks = tensim::kapi::parse_disassembly(dis, {"/api/"});
+    ASSERT_EQ(blocks.size(), 1u);
+    const auto& c = blocks[0].second;
+    EXPECT_EQ(c.local_load, 1);  // 0x4(%rbx)
+    EXPECT_EQ(c.l1_load, 1);     // (%rdi)
+    EXPECT_EQ(c.l1_store, 1);    // (%rsi); the store to 0x8(%rbx) is a plain local store
+    EXPECT_EQ(c.plain, 2);       // lea, the local store
 }
 
 }  // namespace

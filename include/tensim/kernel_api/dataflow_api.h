@@ -412,3 +412,9 @@ inline void noc_async_write_shard(uint32_t shard_id, const TensorAccessor<Args>&
     tensim::kapi::noc_write(src_local_l1_addr, s.get_shard_noc_addr(shard_id, 0, noc),
                             s.shard_bytes(), noc, NOC_UNICAST_WRITE_VC, loc);
 }
+
+namespace tensim::kapi {
+void wait_cycles(uint32_t cycles);  // dataflow.cpp
+}
+// tt-metal's risc_common.h: spins until `cycles` cycles of the RISC's clock have passed.
+inline void riscv_wait(uint32_t cycles) { tensim::kapi::wait_cycles(cycles); }
