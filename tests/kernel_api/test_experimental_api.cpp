@@ -129,4 +129,52 @@ TEST(ExperimentalApi, NocAndCircularBufferMoveTensorPages) {
     CloseDevice(d);
 }
 
+// experimental/core_local_mem.h and endpoints.h (tt-metal's profiler/test_device_api_debugger uses
+// them): a kernel fills a CoreLocalMem buffer, writes it to another core through a
+// UnicastEndpoint and reads it back into a second buffer; riscv_wait(N) takes N cycles.
+const char* kEndpointKernel = R"(#include "api/dataflow/dataflow_api.h"
+#include "experimental/core_local_mem.h"
+#include "experimental/endpoints.h"
+#include "experimental/noc.h"
+void kernel_main() {
+    experimental::Noc noc;
+    experimental::CoreLocalMem<uint32_t> out(BUF), back(BUF + 256);
+    experimental::UnicastEndpoint other;
+    for (uint32_t i = 0; i < 16; ++i) out[i] = 0x1000 + i;
+    noc.async_write(out, other, 64, {}, {.noc_x = X, .noc_y = Y, .addr = BUF + 512});
+    noc.async_write_barrier();
+    noc.async_read(other, back, 64, {.noc_x = X, .noc_y = Y, .addr = BUF + 512}, {});
+    noc.async_read_barrier();
+    riscv_wait(WAIT);
+})";
+
+uint64_t run_endpoint_kernel(IDevice* d, uint32_t buf, uint32_t wait) {
+    Program p = CreateProgram();
+    const CoreCoord other = d->worker_core_from_logical_core({1, 0});
+    CreateKernelFromString(p, kEndpointKernel, CoreCoord{0, 0},
+                           DataMovementConfig{.processor = DataMovementProcessor::RISCV_0,
+                                              .noc = NOC::RISCV_0_default,
+                                              .defines = {{"BUF", std::to_string(buf)},
+                                                          {"X", std::to_string(other.x)},
+                                                          {"Y", std::to_string(other.y)},
+                                                          {"WAIT", std::to_string(wait)}}});
+    EnqueueProgram(d->command_queue(), p, true);
+    return tensim::last_program_stats(d).device_cycles;
+}
+
+TEST(ExperimentalApi, CoreLocalMemAndUnicastEndpointRoundTrip) {
+    tensim::set_numerics("timing");
+    IDevice* d = CreateDevice(0);
+    const uint32_t buf = 400 * 1024;  // scratch L1 below the buffers, as the host tests use
+    const uint64_t short_wait = run_endpoint_kernel(d, buf, 100);
+    std::vector<uint32_t> back;
+    detail::ReadFromDeviceL1(d, {0, 0}, buf + 256, 64, back);
+    ASSERT_EQ(back.size(), 16u);
+    for (uint32_t i = 0; i < 16; ++i) EXPECT_EQ(back[i], 0x1000 + i) << i;
+    const uint64_t long_wait = run_endpoint_kernel(d, buf, 10100);
+    EXPECT_EQ(long_wait - short_wait, 10000u);
+    CloseDevice(d);
+    tensim::set_numerics("faithful");
+}
+
 }  // namespace
