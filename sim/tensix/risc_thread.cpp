@@ -4,8 +4,11 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <set>
+#include <string>
 
 #include "common/error.hpp"
+#include "common/log.hpp"
 #include "tensix/l1_map.hpp"
 #include "tensix/tensix_core.hpp"
 
@@ -111,10 +114,23 @@ LocalCb& RiscThread::cb(uint32_t index) {
 uint32_t RiscThread::runtime_arg_offset(uint32_t idx, bool common, const char* file,
                                         uint32_t line) const {
     const uint32_t n = common ? m_launch.num_common_runtime_args : m_launch.num_runtime_args;
-    if (idx >= n)
-        throw KernelError(fmt::format("{}: {}runtime arg {} read, but the host set {} ({})",
-                                      where(file, line), common ? "common " : "", idx, n,
-                                      common ? "SetCommonRuntimeArgs" : "SetRuntimeArgs"));
+    // Past the argument block is an error. Inside it, an arg the host did not set reads 0 (the
+    // block is cleared for each program; silicon reads stale L1), with a warning once per call
+    // site: tt-metal's shared kernels read args that some of their hosts never set (e.g.
+    // eltwise_binary.cpp's arg 2, unused without DST_ACCUM_MODE).
+    if (idx >= l1_map::kMaxRuntimeArgs)
+        throw KernelError(fmt::format("{}: {}runtime arg {} read, past the {}-word argument block",
+                                      where(file, line), common ? "common " : "", idx,
+                                      l1_map::kMaxRuntimeArgs));
+    if (idx >= n) {
+        static std::set<std::string> warned;  // call sites, not cores: one line for a grid
+        if (warned.insert(fmt::format("{}:{}:{}:{}", file, line, idx, common)).second)
+            log::tensix().warn(
+                "{}: {}runtime arg {} read, but the host set {} ({}); it reads 0 "
+                "(silicon: whatever L1 holds)",
+                where(file, line), common ? "common " : "", idx, n,
+                common ? "SetCommonRuntimeArgs" : "SetRuntimeArgs");
+    }
     const auto r = static_cast<uint32_t>(m_risc);
     return (common ? l1_map::crta(r) : l1_map::rta(r)) + 4 * idx;
 }

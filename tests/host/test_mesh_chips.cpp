@@ -13,6 +13,7 @@
 #include <tt-metalium/host_api.hpp>
 #include <vector>
 
+#include "host_error.hpp"
 #include "tensim/error.hpp"
 #include "tensim/host/tensim.hpp"
 
@@ -71,15 +72,6 @@ protected:
         tensim::set_numerics("faithful");
     }
 };
-
-std::string error_of(const std::function<void()>& fn) {
-    try {
-        fn();
-    } catch (const HostError& e) {
-        return e.what();
-    }
-    return "";
-}
 
 // ---------------------------------------------------------------------------------------------
 // Devices

@@ -11,6 +11,7 @@
 #include <tt-metalium/sub_device.hpp>
 #include <vector>
 
+#include "host_error.hpp"
 #include "tensim/error.hpp"
 #include "tensim/host/tensim.hpp"
 
@@ -47,15 +48,6 @@ uint32_t word(MeshDevice& mesh) {
 void set_word(MeshDevice& mesh, uint32_t value) {
     std::vector<uint32_t> v{value};
     detail::WriteToDeviceL1(mesh.get_device(MeshCoordinate(0, 0)), kCore, kWord, v);
-}
-
-std::string error_of(const std::function<void()>& fn) {
-    try {
-        fn();
-    } catch (const HostError& e) {
-        return e.what();
-    }
-    return "";
 }
 
 class MeshTrace : public ::testing::Test {

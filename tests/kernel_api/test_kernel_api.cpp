@@ -173,20 +173,48 @@ void kernel_main() {
     EXPECT_EQ(got[0], 709u);
 }
 
-TEST_F(KernelApi, ReadingAnUnsetRuntimeArgIsAnError) {
+TEST_F(KernelApi, AnUnsetRuntimeArgReadsItsSlotWithAWarning) {
+    // Args {out, 2, 77}, then {out, 2}: the unset slot reads 0, not the earlier program's 77.
+    const char* src =
+        "#include \"dataflow_api.h\"\nvoid kernel_main() {\n"
+        "  uint32_t v = get_arg_val<uint32_t>(2);\n"
+        "  *reinterpret_cast<volatile uint32_t*>(get_arg_val<uint32_t>(0)) = v;\n}\n";
+    CoreCoord core{0, 0};
+    const uint32_t out = 200 * 1024;
+    auto read_back = [&] {
+        std::vector<uint32_t> got;
+        detail::ReadFromDeviceL1(device, core, out, 4, got);
+        return got.at(0);
+    };
+    Program first = CreateProgram();
+    KernelHandle k1 = CreateKernelFromString(first, src, core, DataMovementConfig{});
+    SetRuntimeArgs(first, k1, core, {out, 2, 77});
+    run(first);
+    EXPECT_EQ(read_back(), 77u);
+    Program second = CreateProgram();
+    KernelHandle k2 = CreateKernelFromString(second, src, core, DataMovementConfig{});
+    SetRuntimeArgs(second, k2, core, {out, 2});
+    testing::internal::CaptureStderr();
+    run(second);
+    const std::string warning = testing::internal::GetCapturedStderr();
+    EXPECT_EQ(read_back(), 0u) << warning;
+    EXPECT_NE(warning.find("runtime arg 2 read, but the host set 2"), std::string::npos) << warning;
+    EXPECT_NE(warning.find("line 3"), std::string::npos) << warning;
+}
+
+TEST_F(KernelApi, ARuntimeArgPastTheBlockIsAnError) {
     Program p = CreateProgram();
     CoreCoord core{0, 0};
-    KernelHandle k = CreateKernelFromString(
-        p,
-        "#include \"dataflow_api.h\"\nvoid kernel_main() {\n  (void)get_arg_val<uint32_t>(2);\n}\n",
-        core, DataMovementConfig{});
+    KernelHandle k = CreateKernelFromString(p,
+                                            "#include \"dataflow_api.h\"\nvoid kernel_main() {\n  "
+                                            "(void)get_arg_val<uint32_t>(400);\n}\n",
+                                            core, DataMovementConfig{});
     SetRuntimeArgs(p, k, core, {1, 2});
     try {
         run(p);
         FAIL() << "no error";
     } catch (const tensim::KernelError& e) {
-        EXPECT_NE(std::string(e.what()).find("runtime arg 2 read, but the host set 2"),
-                  std::string::npos)
+        EXPECT_NE(std::string(e.what()).find("runtime arg 400 read, past the"), std::string::npos)
             << e.what();
         EXPECT_NE(std::string(e.what()).find("line 3"), std::string::npos) << e.what();
     }
