@@ -3,8 +3,9 @@
 # each numerics mode (faithful at HiFi4, HiFi2 and LoFi; fast; timing) next to one single-threaded
 # OpenBLAS sgemm of the same shape, as ratios; simulated core-cycles per wall second; the whole
 # `fast` process against its own wall_s; the cold (empty kernel cache) and warm start of the
-# matmul's kernels. Each tensim figure also gives its CPU time (user + sys, children included),
-# the figure to compare on a shared machine.
+# matmul's kernels; and faithful HiFi4 once more with its tile math on the simulation thread
+# (TENSIM_MATH_THREADS=0, no MathWorker). Each tensim figure also gives its CPU time (user + sys,
+# children included), the figure to compare on a shared machine.
 # OpenBLAS (Debian libopenblas-dev) is a benchmark-only dependency, installed here when missing.
 #   tools/bench_speed.sh [M K N]
 set -euo pipefail
@@ -28,11 +29,13 @@ import json, os, resource, shutil, subprocess, sys, time
 blas = float(sys.argv[1])
 m, k, n = sys.argv[2:5]
 
-def run(numerics, fidelity="HiFi4", cache=None):
+def run(numerics, fidelity="HiFi4", cache=None, math_threads=None):
     """One `tensim matmul`: (its wall_s, device cycles, process wall, process CPU)."""
     env = dict(os.environ)
     if cache:
         env["TENSIM_CACHE"] = cache
+    if math_threads is not None:
+        env["TENSIM_MATH_THREADS"] = str(math_threads)
     cmd = ["build/bin/tensim", "matmul", "--m", m, "--k", k, "--n", n, "--numerics", numerics,
            "--fidelity", fidelity, "--json"]
     r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -53,11 +56,14 @@ run("fast")  # warms the default cache for the runs below
 fast_s, cycles, fast_proc, fast_cpu = run("fast")
 timing_s, _, _, timing_cpu = run("timing")
 faithful = {f: run("faithful", f) for f in ("HiFi4", "HiFi2", "LoFi")}
+one_thread = run("faithful", "HiFi4", math_threads=0)  # tile math on the simulation thread
 cores = 64  # the 8x8 grid the matmul runs on
 print(f"shape {m}x{k}x{n}: {cycles:.0f} simulated cycles on {cores} cores")
 print(f"  OpenBLAS sgemm, 1 thread   : {blas:8.3f} s  (1x)")
 for f, (w, _, _, cpu) in faithful.items():
     print(f"  tensim faithful {f:6s}     : {w:8.3f} s  ({w / blas:6.2f}x the sgemm; process CPU {cpu:.2f} s)")
+w, _, _, cpu = one_thread
+print(f"  faithful HiFi4, no worker  : {w:8.3f} s  ({w / blas:6.2f}x the sgemm; process CPU {cpu:.2f} s; TENSIM_MATH_THREADS=0)")
 print(f"  tensim fast numerics       : {fast_s:8.3f} s  ({fast_s / blas:6.2f}x the sgemm; process CPU {fast_cpu:.2f} s)")
 print(f"  tensim timing numerics     : {timing_s:8.3f} s  ({timing_s / blas:6.2f}x the sgemm; process CPU {timing_cpu:.2f} s)")
 print(f"  whole fast process         : {fast_proc:8.3f} s  ({fast_proc / fast_s:.2f}x its wall_s)")

@@ -8,6 +8,7 @@
 #include "common/error.hpp"
 #include "numerics/formats.hpp"
 #include "numerics/sfpu.hpp"
+#include "tensix/math_worker.hpp"
 #include "tensix/risc_thread.hpp"
 #include "tensix/tensix_core.hpp"
 
@@ -34,7 +35,14 @@ NumericsMode parse_numerics_mode(const std::string& s) {
 ComputeEngine::ComputeEngine(const ComputeEngineConfig& cfg, TensixCore& core)
     : m_cfg(cfg), m_core(core) {}
 
+ComputeEngine::~ComputeEngine() { math_sync(); }
+
+void ComputeEngine::math_sync() {
+    if (m_math_pending.load(std::memory_order_acquire) != 0) MathWorker::wait_idle(m_math_pending);
+}
+
 void ComputeEngine::reset(const ComputeSettings& s) {
+    math_sync();
     m_set = s;
     for (auto& b : m_banks) b = SrcBank{};
     m_unpack_bank = m_math_bank = 0;
@@ -133,6 +141,7 @@ void ComputeEngine::dst_release(RiscThread& t) {
         throw KernelError(t.where() + ": tile_regs_release without tile_regs_wait");
     t.sync();
     // The packer clears the half it releases, so math starts from zeros.
+    math_sync();
     if (computes())
         for (auto& tile : m_dst[m_pack_half]) tile.fill(0.0f);
     std::fill(m_written[m_pack_half].begin(), m_written[m_pack_half].end(), false);
@@ -142,6 +151,11 @@ void ComputeEngine::dst_release(RiscThread& t) {
 }
 
 numerics::Tile& ComputeEngine::dst(RiscThread& t, uint32_t idst, bool& written) {
+    math_sync();
+    return dst_for_math_job(t, idst, written);
+}
+
+numerics::Tile& ComputeEngine::dst_for_math_job(RiscThread& t, uint32_t idst, bool& written) {
     bool math = t.risc() == Risc::TRISC1;
     int h = math ? m_math_half : m_pack_half;
     Half want = math ? Half::math : Half::pack;

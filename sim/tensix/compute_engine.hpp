@@ -8,6 +8,7 @@
 // MatrixUnit.md, Packers).
 #pragma once
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <span>
@@ -75,6 +76,7 @@ struct ComputeSettings {
 class ComputeEngine {
 public:
     ComputeEngine(const ComputeEngineConfig& cfg, TensixCore& core);
+    ~ComputeEngine();                      // waits for this core's tile math on the MathWorker
     void reset(const ComputeSettings& s);  // at each launch
     const ComputeEngineConfig& config() const { return m_cfg; }
     const ComputeSettings& settings() const { return m_set; }
@@ -126,6 +128,12 @@ public:
     // Dst tile `idst` of the half this thread (math or pack) owns; KernelError when not owned or
     // beyond capacity. `written` tracks tiles written since the half was acquired.
     numerics::Tile& dst(RiscThread& t, uint32_t idst, bool& written);
+    // dst() without waiting for this core's outstanding tile math (math_worker.hpp): for the
+    // matmul that queues more math on the same Dst, in order.
+    numerics::Tile& dst_for_math_job(RiscThread& t, uint32_t idst, bool& written);
+    // Tile math of this core still computing on the MathWorker; math_sync() waits for it.
+    std::atomic<int>& math_pending() { return m_math_pending; }
+    void math_sync();
 
     // ---- costs ----
     // The two unpackers work in parallel (0 -> SrcA, 1 -> SrcB) within their shared L1 bandwidth.
@@ -158,6 +166,7 @@ private:
     std::array<std::vector<numerics::Tile>, 2> m_dst;
     std::array<std::vector<bool>, 2> m_written;
     Stats m_stats;
+    std::atomic<int> m_math_pending{0};
     Unpacker m_unpacker{*this};
     Fpu m_fpu{*this};
     Sfpu m_sfpu{*this};

@@ -9,6 +9,7 @@
 #include "numerics/fidelity.hpp"
 #include "numerics/formats.hpp"
 #include "tensix/compute_engine.hpp"
+#include "tensix/math_worker.hpp"
 #include "tensix/risc_thread.hpp"
 
 namespace tensim {
@@ -141,15 +142,42 @@ void Fpu::matmul(RiscThread& t, uint32_t idst, uint32_t rt, uint32_t ct, const c
     auto& bank = e.math_begin(t);
     check_bank(t, bank, ct, rt, loc);
     bool written = false;
-    for (uint32_t r = 0; r < rt; ++r)
-        for (uint32_t col = 0; col < ct; ++col) {
-            Tile& d = e.dst(t, idst + r * ct + col, written);
-            if (!e.computes()) continue;
-            if (e.faithful())
-                numerics::matmul_tile(bank.b[r], bank.a[col], d, e.phases(), e.fp32_dst(), false);
-            else
-                numerics::matmul_tile_fp32(bank.b[r], bank.a[col], d, false);
+    std::array<Tile*, 16> d{};  // rt * ct <= Dst's 16 tiles, checked by dst_for_math_job
+    for (uint32_t i = 0; i < rt * ct; ++i) {
+        Tile& tile = e.dst_for_math_job(t, idst + i, written);
+        if (i < d.size()) d[i] = &tile;
+    }
+    if (e.computes() && rt * ct <= d.size()) {
+        // The tile products go to the MathWorker (math_worker.hpp) unless its backlog is full; a
+        // core with math outstanding there queues behind it, so its Dst sees the calls in order.
+        MathWorker* worker = MathWorker::get();
+        if (worker && e.math_pending().load(std::memory_order_relaxed) == 0 &&
+            worker->backlog() >= MathWorker::max_backlog())
+            worker = nullptr;
+        if (worker) {
+            MathWorker::Job* job = worker->take();
+            // The job takes the bank's tiles by swapping storage: the unpacker overwrites every
+            // tile it holds next, so the storage it gets back needs no contents.
+            std::swap(job->a, bank.a);
+            std::swap(job->b, bank.b);
+            job->dst = d;
+            job->rt = rt, job->ct = ct;
+            job->phases = e.phases(), job->faithful = e.faithful(), job->fp32_dst = e.fp32_dst();
+            job->pending = &e.math_pending();
+            worker->submit(job);
+        } else {
+            MathWorker::Job inline_job;
+            std::swap(inline_job.a, bank.a);
+            std::swap(inline_job.b, bank.b);
+            inline_job.dst = d;
+            inline_job.rt = rt, inline_job.ct = ct;
+            inline_job.phases = e.phases(), inline_job.faithful = e.faithful();
+            inline_job.fp32_dst = e.fp32_dst();
+            MathWorker::compute(inline_job);
+            std::swap(inline_job.a, bank.a);
+            std::swap(inline_job.b, bank.b);
         }
+    }
     const auto& cfg = e.config();
     e.math_end(t, cfg.fpu_matmul_call_cycles + static_cast<Cycle>(rt) * ct *
                                                    cfg.fpu_matmul_cycles_per_phase *

@@ -1,0 +1,101 @@
+// The MathWorker (tile math off the simulation thread): a matmul gives the same output bits and
+// the same device cycles with the worker off, with every call sent to it, and with most calls
+// computed inline (its backlog limit at 1), in faithful and fast numerics, with Dst accumulating
+// over K blocks, packer L1 accumulation, an fp32 Dst, and a fused bias + SiLU (the SFPU reads Dst
+// right after the matmul, so it must wait for the worker). The reference is the worker-off run.
+#include <gtest/gtest.h>
+
+#include <bit>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "tensim/host/device.hpp"
+#include "tensim/host/tensim.hpp"
+#include "tensim/ops/matmul.hpp"
+#include "tensix/math_worker.hpp"
+
+using namespace tensim::ops;
+
+namespace {
+
+struct Run {
+    std::vector<uint32_t> bits;
+    uint64_t cycles = 0;
+};
+
+std::vector<float> uniform(size_t n, uint32_t seed, float scale = 1.0f) {
+    std::mt19937 g(seed);
+    std::uniform_real_distribution<float> d(-scale, scale);
+    std::vector<float> v(n);
+    for (float& x : v) x = d(g);
+    return v;
+}
+
+Run run(const char* numerics, MatmulConfig cfg, bool fused) {
+    tensim::set_numerics(numerics);
+    auto* dev = tt::tt_metal::CreateDevice(0);
+    const uint32_t m = 128, k = 512, n = 256;
+    const Shape sa{1, m, k}, sb{1, k, n};
+    std::optional<Tensor> bias;
+    if (fused) {
+        bias = Tensor::from_host(dev, uniform(n, 3, 4.0f), {1, 1, n}, DType::bfloat16);
+        cfg.bias = bias;
+        cfg.activation = MatmulActivation::silu;
+    }
+    const MatmulPlan plan =
+        plan_matmul(dev,
+                    {sa, sb, DType::bfloat16, DType::bfloat16, MemoryConfig::dram_interleaved(),
+                     MemoryConfig::dram_interleaved(), false},
+                    cfg);
+    const Tensor a =
+        Tensor::from_host(dev, uniform(size_t(m) * k, 1), sa, DType::bfloat16, plan.a_mem);
+    const Tensor b =
+        Tensor::from_host(dev, uniform(size_t(k) * n, 2), sb, DType::bfloat16, plan.b_mem);
+    Run r;
+    const Tensor out = matmul(a, b, cfg);
+    r.cycles = tensim::last_program_stats(dev).device_cycles;
+    for (float x : out.to_host()) r.bits.push_back(std::bit_cast<uint32_t>(x));
+    tt::tt_metal::CloseDevice(dev);
+    tensim::set_numerics("faithful");
+    return r;
+}
+
+void expect_same_with_and_without_worker(const char* numerics, const MatmulConfig& cfg, bool fused,
+                                         const std::string& what) {
+    tensim::MathWorker::set_for_testing(false, 32);
+    const Run off = run(numerics, cfg, fused);
+    for (int backlog : {1 << 20, 1}) {
+        tensim::MathWorker::set_for_testing(true, backlog);
+        const Run on = run(numerics, cfg, fused);
+        const std::string tag =
+            what + " (" + numerics + ", backlog limit " + std::to_string(backlog) + ")";
+        EXPECT_EQ(on.cycles, off.cycles) << tag;
+        ASSERT_EQ(on.bits.size(), off.bits.size()) << tag;
+        size_t differ = 0;
+        for (size_t i = 0; i < on.bits.size(); ++i) differ += on.bits[i] != off.bits[i];
+        EXPECT_EQ(differ, 0u) << tag << ": values differ from the inline run";
+    }
+    tensim::MathWorker::set_for_testing(true, 32);
+}
+
+TEST(MathWorker, SameBitsAndCyclesAsInline) {
+    MatmulConfig cfg;
+    cfg.program = MatmulProgram::mcast_2d;
+    cfg.grid_x = 4, cfg.grid_y = 2;
+    cfg.in0_block_w = 4;  // K in 4 blocks: partials through Dst reloads or L1 accumulation
+    for (const char* numerics : {"faithful", "fast"}) {
+        expect_same_with_and_without_worker(numerics, cfg, false, "packer L1 accumulation");
+        MatmulConfig reload = cfg;
+        reload.packer_l1_acc = false;
+        expect_same_with_and_without_worker(numerics, reload, false, "partials reloaded");
+    }
+    MatmulConfig fp32 = cfg;
+    fp32.fp32_dest_acc = true;
+    fp32.math_fidelity = MathFidelity::HiFi2;
+    expect_same_with_and_without_worker("faithful", fp32, false, "fp32 Dst, HiFi2");
+    expect_same_with_and_without_worker("faithful", cfg, true, "fused bias + SiLU");
+}
+
+}  // namespace
