@@ -111,7 +111,7 @@ void check_alignment(NocInitiator& from, uint64_t a, uint64_t b, uint32_t align,
 // no copy at all (nullptr: zeros), which store_payload writes as zeros; `timing` numerics leaves
 // tile data zero, so most of its traffic carries no bytes and faults in no pages.
 std::shared_ptr<uint8_t[]> NocTransactions::take_payload(const Endpoint& src, uint64_t offset,
-                                                        uint32_t size) {
+                                                         uint32_t size) {
     if (src.reads_zero(offset, size)) return nullptr;
     std::shared_ptr<uint8_t[]> data(new uint8_t[size]);  // filled below, so not zeroed first
     src.read_bytes(offset, data.get(), size);
@@ -203,8 +203,8 @@ void NocTransactions::trace_transfer(const Target& from, Cycle sent, const Targe
 }
 
 void NocTransactions::send_write(NocInitiator& from, int noc, NocVc vc, Target dst, Cycle arrive,
-                                 std::shared_ptr<uint8_t[]> data, uint32_t off,
-                                 uint32_t bytes, std::function<void(Cycle)> acked) {
+                                 std::shared_ptr<uint8_t[]> data, uint32_t off, uint32_t bytes,
+                                 std::function<void(Cycle)> acked) {
     // At the target: commit the data, then the ack goes back to the writer.
     const Cycle at = arrive + dst.ep->write_commit_delay();
     deliver(at, [this, &from, noc, vc, dst, data, off, bytes, at, acked = std::move(acked)] {

@@ -71,8 +71,7 @@ private:
     static std::shared_ptr<uint8_t[]> take_payload(const Endpoint& src, uint64_t offset,
                                                    uint32_t size);
     static void store_payload(Endpoint& dst, uint64_t offset,
-                              const std::shared_ptr<uint8_t[]>& data, uint32_t off,
-                              uint32_t bytes);
+                              const std::shared_ptr<uint8_t[]>& data, uint32_t off, uint32_t bytes);
     template <typename Fn>
     void for_each_packet(NocInitiator& from, uint32_t size, Cycle t0, Fn&& fn) const;
     uint64_t local_or_throw(NocInitiator& from, uint32_t addr, uint32_t size,

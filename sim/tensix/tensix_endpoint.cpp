@@ -37,7 +37,9 @@ bool L1Endpoint::reads_zero(uint64_t offset, size_t n) const {
     return low_memory_untouched(m_core.l1() + offset, n);
 }
 
-void L1Endpoint::write_zeros(uint64_t offset, size_t n) { low_memory_zero(m_core.l1() + offset, n); }
+void L1Endpoint::write_zeros(uint64_t offset, size_t n) {
+    low_memory_zero(m_core.l1() + offset, n);
+}
 
 uint32_t* L1Endpoint::word(uint64_t offset) { return &m_core.word(static_cast<uint32_t>(offset)); }
 
