@@ -5,8 +5,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cinttypes>
 #include <cstdio>
+#include <cstring>
 
 #include "common/error.hpp"
 
@@ -16,12 +18,18 @@ namespace {
 
 uint64_t align_up(uint64_t v, uint64_t a) { return (v + a - 1) & ~(a - 1); }
 
+size_t page_size() {
+    static const size_t s = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+    return s;
+}
+
 // The live LowMemory mappings, for low_memory_file_of. A fixed table of plain words, so a signal
 // handler may read it; a process holds one System (rarely two) at a time.
 struct Registered {
     const uint8_t* data;
     size_t size;
     int fd;
+    uint64_t* known_data;  // LowMemory::m_known_data
 };
 constexpr int kMaxRegistered = 8;
 Registered g_registered[kMaxRegistered] = {};
@@ -109,9 +117,10 @@ LowMemory::LowMemory(size_t bytes, uint64_t min_addr, uint64_t align) : m_size(b
             "MiB",
             bytes >> 20, largest >> 20));
     }
+    m_known_data.assign((bytes / page_size() + 64) / 64, 0);
     for (Registered& r : g_registered)
         if (!r.data) {
-            r = {m_data, m_size, m_fd};
+            r = {m_data, m_size, m_fd, m_known_data.data()};
             break;
         }
 }
@@ -121,6 +130,123 @@ LowMemory::~LowMemory() {
         if (r.fd == m_fd) r = {};  // also after release(): the fd is closed below
     if (m_data) munmap(m_data, m_size);
     close(m_fd);
+}
+
+}  // namespace tensim
+
+namespace tensim {
+
+namespace {
+
+const Registered* registered_of(const uint8_t* p, size_t n) {
+    for (const Registered& r : g_registered)
+        if (r.data && p >= r.data && n <= r.size &&
+            p - r.data <= static_cast<ptrdiff_t>(r.size - n))
+            return &r;
+    return nullptr;
+}
+
+bool all_zero(const void* p, size_t n) {
+    // 64-byte steps, so non-zero data (every mode but `timing`) is rejected at its first block.
+    const auto* b = static_cast<const uint8_t*>(p);
+    size_t i = 0;
+    for (; i + 64 <= n; i += 64) {
+        uint64_t w[8];
+        std::memcpy(w, b + i, sizeof w);
+        if (w[0] | w[1] | w[2] | w[3] | w[4] | w[5] | w[6] | w[7]) return false;
+    }
+    uint8_t any = 0;
+    for (; i < n; ++i) any |= b[i];
+    return any == 0;
+}
+
+bool known(const Registered& r, uint64_t page) {
+    return r.known_data[page / 64] >> (page % 64) & 1;
+}
+void set_known(const Registered& r, uint64_t page) {
+    r.known_data[page / 64] |= 1ull << (page % 64);
+}
+
+// Splits [off, off + n) of r's file into consecutive data and hole segments: fn(off, len, hole).
+// A range lseek cannot classify is data (copied as usual).
+template <typename Fn>
+void for_each_segment(const Registered& r, uint64_t off, size_t n, Fn&& fn) {
+    const uint64_t ps = page_size(), end = off + n;
+    for (uint64_t pos = off; pos < end;) {
+        const uint64_t page = pos / ps, page_end = std::min(end, (page + 1) * ps);
+        if (known(r, page)) {
+            fn(pos, page_end - pos, false);
+            pos = page_end;
+            continue;
+        }
+        const off_t d = lseek(r.fd, static_cast<off_t>(pos), SEEK_DATA);
+        if (d < 0) {  // ENXIO: no data at or after pos
+            fn(pos, end - pos, errno == ENXIO);
+            return;
+        }
+        if (static_cast<uint64_t>(d) > pos) {  // a hole up to d
+            const uint64_t hole_end = std::min(end, static_cast<uint64_t>(d));
+            fn(pos, hole_end - pos, true);
+            pos = hole_end;
+            continue;
+        }
+        set_known(r, page);
+        fn(pos, page_end - pos, false);
+        pos = page_end;
+    }
+}
+
+}  // namespace
+
+void low_memory_write(uint8_t* dst, const void* src, size_t n) {
+    const Registered* r = n ? registered_of(dst, n) : nullptr;
+    if (!r || !all_zero(src, n)) {
+        std::memcpy(dst, src, n);
+        if (r) {  // those pages hold data now
+            const uint64_t ps = page_size(), off = static_cast<uint64_t>(dst - r->data);
+            for (uint64_t p = off / ps; p <= (off + n - 1) / ps; ++p) set_known(*r, p);
+        }
+        return;
+    }
+    low_memory_zero(dst, n);
+}
+
+void low_memory_zero(uint8_t* p, size_t n) {
+    const Registered* r = n ? registered_of(p, n) : nullptr;
+    if (!r) {
+        std::memset(p, 0, n);
+        return;
+    }
+    for_each_segment(*r, static_cast<uint64_t>(p - r->data), n,
+                     [&](uint64_t off, uint64_t len, bool hole) {
+                         if (!hole) std::memset(const_cast<uint8_t*>(r->data) + off, 0, len);
+                     });
+}
+
+bool low_memory_untouched(const uint8_t* p, size_t n) {
+    const Registered* r = n ? registered_of(p, n) : nullptr;
+    if (!r) return false;
+    const uint64_t ps = page_size(), off = static_cast<uint64_t>(p - r->data);
+    for (uint64_t page = off / ps; page <= (off + n - 1) / ps; ++page)
+        if (known(*r, page)) return false;
+    const off_t d = lseek(r->fd, static_cast<off_t>(off), SEEK_DATA);
+    return d < 0 ? errno == ENXIO : static_cast<uint64_t>(d) >= off + n;
+}
+
+void low_memory_read(void* dst, const uint8_t* src, size_t n) {
+    const Registered* r = n ? registered_of(src, n) : nullptr;
+    if (!r) {
+        std::memcpy(dst, src, n);
+        return;
+    }
+    auto* out = static_cast<uint8_t*>(dst);
+    const uint64_t base = static_cast<uint64_t>(src - r->data);
+    for_each_segment(*r, base, n, [&](uint64_t off, uint64_t len, bool hole) {
+        if (hole)
+            std::memset(out + (off - base), 0, len);
+        else
+            std::memcpy(out + (off - base), r->data + off, len);
+    });
 }
 
 }  // namespace tensim

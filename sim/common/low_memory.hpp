@@ -42,7 +42,23 @@ private:
     uint8_t* m_data = nullptr;
     size_t m_size = 0;
     int m_fd = -1;
+    std::vector<uint64_t> m_known_data;  // one bit per page: seen holding data (never cleared)
 };
+
+// Copies that leave untouched pages untouched. A page of the memfd nothing has touched is a hole:
+// it reads as zeros, and touching it costs a page fault (a zeroed page, its page-table entry).
+// Writing zeros into a hole changes nothing a later read returns, so low_memory_write skips the
+// parts of `dst` that are holes where `src` is all zeros; low_memory_read returns zeros for holes
+// without faulting them in. Holes are found with lseek(SEEK_DATA) on the memfd (shmem counts a
+// swapped-out page as data), and pages once seen holding data are remembered, so copies into
+// live pages cost no system call. Exact for every reader: a kernel's pointer, the L1 view and the
+// NoC all see the same bytes. Outside any LowMemory both are plain memcpy.
+void low_memory_write(uint8_t* dst, const void* src, size_t n);
+void low_memory_read(void* dst, const uint8_t* src, size_t n);
+// Stores n zeros at p, skipping holes.
+void low_memory_zero(uint8_t* p, size_t n);
+// True when [p, p + n) lies in a LowMemory and is all holes (so reads as zeros).
+bool low_memory_untouched(const uint8_t* p, size_t n);
 
 // The LowMemory holding host address `p` (its memfd and the file offset of `p`); false when none
 // does. Async-signal-safe: the L1 view's fault handler calls it.

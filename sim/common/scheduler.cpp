@@ -1,5 +1,7 @@
 #include "common/scheduler.hpp"
 
+#include <algorithm>
+
 namespace tensim {
 
 Scheduler& Scheduler::instance() {
@@ -17,34 +19,47 @@ Scheduler::Scheduler() : m_head_event("tensim_scheduler_head") {
 }
 
 void Scheduler::schedule(const ClockDomain& clock, Cycle at, const void* owner, Callback fn) {
-    uint64_t now_ps = sc_core::sc_time_stamp().value();
-    uint64_t t_ps = std::max<uint64_t>(at * clock.period_ps(), now_ps);
-    m_queue.emplace(Key{t_ps, m_seq++}, Entry{owner, std::move(fn)});
-    renotify();
+    const uint64_t now_ps = sc_core::sc_time_stamp().value();
+    const uint64_t t_ps = std::max<uint64_t>(at * clock.period_ps(), now_ps);
+    m_queue.push_back(Entry{t_ps, m_seq++, owner, std::move(fn)});
+    std::push_heap(m_queue.begin(), m_queue.end(), later);
+    // A pending notification for an earlier (or the same) time already covers this entry.
+    if (t_ps < m_notified_ps) notify_at(t_ps);
 }
 
 void Scheduler::cancel(const void* owner) {
-    for (auto it = m_queue.begin(); it != m_queue.end();)
-        it = it->second.owner == owner ? m_queue.erase(it) : std::next(it);
+    const auto gone = std::remove_if(m_queue.begin(), m_queue.end(),
+                                     [owner](const Entry& e) { return e.owner == owner; });
+    if (gone == m_queue.end()) return;
+    m_queue.erase(gone, m_queue.end());
+    std::make_heap(m_queue.begin(), m_queue.end(), later);
     renotify();
 }
 
 void Scheduler::run_due() {
-    uint64_t now_ps = sc_core::sc_time_stamp().value();
-    while (!m_queue.empty() && m_queue.begin()->first.time_ps <= now_ps) {
-        auto node = m_queue.extract(m_queue.begin());
-        node.mapped().fn();  // may schedule more entries
+    m_notified_ps = kNone;  // the event fired
+    const uint64_t now_ps = sc_core::sc_time_stamp().value();
+    while (!m_queue.empty() && m_queue.front().time_ps <= now_ps) {
+        std::pop_heap(m_queue.begin(), m_queue.end(), later);
+        Callback fn = std::move(m_queue.back().fn);
+        m_queue.pop_back();
+        fn();  // may schedule more entries
     }
     renotify();
 }
 
 void Scheduler::renotify() {
     m_head_event.cancel();
-    if (m_queue.empty()) return;
-    uint64_t now_ps = sc_core::sc_time_stamp().value();
-    uint64_t head = m_queue.begin()->first.time_ps;
+    m_notified_ps = kNone;
+    if (!m_queue.empty()) notify_at(m_queue.front().time_ps);
+}
+
+void Scheduler::notify_at(uint64_t t_ps) {
+    // An earlier notification overrides a pending later one (IEEE 1666 sc_event::notify).
+    const uint64_t now_ps = sc_core::sc_time_stamp().value();
     m_head_event.notify(
-        sc_core::sc_time(static_cast<double>(head > now_ps ? head - now_ps : 0), sc_core::SC_PS));
+        sc_core::sc_time(static_cast<double>(t_ps > now_ps ? t_ps - now_ps : 0), sc_core::SC_PS));
+    m_notified_ps = std::max(t_ps, now_ps);
 }
 
 }  // namespace tensim

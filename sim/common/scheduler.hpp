@@ -1,13 +1,15 @@
-// A time-ordered queue of callbacks, driven by one SystemC method and one event re-notified for
-// its head (gem5's txQueue idea). NoC deliveries, DRAM responses and acks are callbacks here,
-// so a transaction costs one queue entry, not a process. Ties break by (cycle, sequence number),
+// A time-ordered queue of callbacks, driven by one SystemC method and one event notified for its
+// head (gem5's txQueue idea). NoC deliveries, DRAM responses and acks are callbacks here, so a
+// transaction costs one queue entry, not a process. Ties break by (cycle, sequence number),
 // never by process order. One scheduler serves the whole process; owners cancel their entries.
+// The queue is a binary heap in one vector (no node per entry), and the event is notified again
+// only when a new entry comes before the time it is already notified for.
 #pragma once
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <systemc>
 #include <utility>
+#include <vector>
 
 #include "common/clock.hpp"
 
@@ -30,20 +32,23 @@ private:
     void run_due();
     void renotify();
 
-    struct Key {
+    struct Entry {
         uint64_t time_ps;
         uint64_t seq;
-        bool operator<(const Key& o) const {
-            return time_ps != o.time_ps ? time_ps < o.time_ps : seq < o.seq;
-        }
-    };
-    struct Entry {
         const void* owner;
         Callback fn;
     };
-    std::map<Key, Entry> m_queue;
+    // Heap order: the earliest (time, seq) on top.
+    static bool later(const Entry& a, const Entry& b) {
+        return a.time_ps != b.time_ps ? a.time_ps > b.time_ps : a.seq > b.seq;
+    }
+    void notify_at(uint64_t t_ps);
+
+    std::vector<Entry> m_queue;
     uint64_t m_seq = 0;
     sc_core::sc_event m_head_event;
+    static constexpr uint64_t kNone = ~uint64_t{0};
+    uint64_t m_notified_ps = kNone;  // the time m_head_event is pending for (kNone: not pending)
 };
 
 }  // namespace tensim

@@ -100,6 +100,24 @@ void DramChannel::read(uint64_t addr, void* dst, size_t n) const {
     }
 }
 
+bool DramChannel::untouched(uint64_t addr, size_t n) const {
+    check_range(addr, n);
+    for (uint64_t c = addr / kChunkBytes; n && c <= (addr + n - 1) / kChunkBytes; ++c)
+        if (m_chunks[c]) return false;
+    return true;
+}
+
+void DramChannel::zero(uint64_t addr, size_t n) {
+    check_range(addr, n);
+    while (n > 0) {
+        const uint64_t off = addr % kChunkBytes;
+        const size_t len = static_cast<size_t>(std::min<uint64_t>(n, kChunkBytes - off));
+        if (auto& chunk = m_chunks[addr / kChunkBytes]) std::memset(chunk.get() + off, 0, len);
+        addr += len;
+        n -= len;
+    }
+}
+
 size_t DramChannel::allocated_chunks() const {
     size_t n = 0;
     for (const auto& c : m_chunks) n += c != nullptr;

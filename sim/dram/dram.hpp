@@ -47,6 +47,10 @@ public:
     // Throws InternalError if [addr, addr + n) leaves the channel.
     void read(uint64_t addr, void* dst, size_t n) const;
     void write(uint64_t addr, const void* src, size_t n);
+    // True when no chunk under [addr, addr + n) exists (the range reads as zeros).
+    bool untouched(uint64_t addr, size_t n) const;
+    // Stores zeros: clears the chunks that exist, allocates none.
+    void zero(uint64_t addr, size_t n);
 
     // Serves `bytes` arriving at t_arrive after all earlier arrivals, at the channel's bandwidth or
     // at `feed_bytes_per_cycle` when that is lower (0: no limit); returns the cycle the data is

@@ -45,6 +45,14 @@ void DramTile::write_bytes(uint64_t offset, const void* src, size_t n) {
     channel_of(offset).write(channel_address(offset), src, n);
 }
 
+bool DramTile::reads_zero(uint64_t offset, size_t n) const {
+    return channel_of(offset).untouched(channel_address(offset), n);
+}
+
+void DramTile::write_zeros(uint64_t offset, size_t n) {
+    channel_of(offset).zero(channel_address(offset), n);
+}
+
 std::string DramTile::describe() const {
     return fmt::format("DRAM group {} ({} channels of {} MiB)", m_group, m_cfg.channels_per_tile,
                        m_cfg.channel_size_bytes >> 20);

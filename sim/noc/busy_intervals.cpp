@@ -32,6 +32,8 @@ Cycle BusyIntervals::reserve(Cycle t, Cycle len) {
 }
 
 void BusyIntervals::prune(Cycle horizon) {
+    // Called before every reservation: most calls have nothing to forget.
+    if (m_spans.empty() || m_spans.front().end > horizon) return;
     auto it = std::upper_bound(m_spans.begin(), m_spans.end(), horizon,
                                [](Cycle v, const Span& s) { return v < s.end; });
     m_spans.erase(m_spans.begin(), it);

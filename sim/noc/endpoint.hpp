@@ -48,6 +48,15 @@ public:
     // ---- the bytes ----
     virtual void read_bytes(uint64_t offset, void* dst, size_t n) const = 0;
     virtual void write_bytes(uint64_t offset, const void* src, size_t n) = 0;
+    // True only when [offset, offset + n) is known, without touching it, to read as zeros (memory
+    // nothing was written to); the NoC then carries no payload copy (`timing` numerics moves
+    // zeros almost everywhere). False is always a correct answer.
+    virtual bool reads_zero(uint64_t offset, size_t n) const {
+        (void)offset, (void)n;
+        return false;
+    }
+    // Stores n zeros at `offset`; memory that already reads as zeros may be left untouched.
+    virtual void write_zeros(uint64_t offset, size_t n);
     // The 32-bit word an atomic or inline write updates; nullptr when the endpoint takes none.
     virtual uint32_t* word(uint64_t offset) {
         (void)offset;

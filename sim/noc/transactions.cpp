@@ -12,6 +12,12 @@ namespace tensim {
 
 using Counter = NocInitiator::Counter;
 
+void Endpoint::write_zeros(uint64_t offset, size_t n) {
+    static const uint8_t zeros[4096] = {};
+    for (size_t done = 0; done < n; done += sizeof zeros)
+        write_bytes(offset + done, zeros, std::min(sizeof zeros, n - done));
+}
+
 NocTransactions::NocTransactions(const NocConfig& cfg, const ClockDomain& clock,
                                  const std::string& name)
     : m_cfg(cfg), m_clock(clock), m_stats(name + ".niu") {
@@ -101,6 +107,26 @@ void check_alignment(NocInitiator& from, uint64_t a, uint64_t b, uint32_t align,
 }
 }  // namespace
 
+// A transaction's payload, taken from its source at issue. Memory nothing was written to gives
+// no copy at all (nullptr: zeros), which store_payload writes as zeros; `timing` numerics leaves
+// tile data zero, so most of its traffic carries no bytes and faults in no pages.
+std::shared_ptr<uint8_t[]> NocTransactions::take_payload(const Endpoint& src, uint64_t offset,
+                                                         uint32_t size) {
+    if (src.reads_zero(offset, size)) return nullptr;
+    std::shared_ptr<uint8_t[]> data(new uint8_t[size]);  // filled below, so not zeroed first
+    src.read_bytes(offset, data.get(), size);
+    return data;
+}
+
+void NocTransactions::store_payload(Endpoint& dst, uint64_t offset,
+                                    const std::shared_ptr<uint8_t[]>& data, uint32_t off,
+                                    uint32_t bytes) {
+    if (data)
+        dst.write_bytes(offset, data.get() + off, bytes);
+    else
+        dst.write_zeros(offset, bytes);
+}
+
 void NocTransactions::arbitrate(NocInitiator& from, std::function<void()> reserve) {
     m_pending.push_back({from.order(), m_pending_seq++, std::move(reserve)});
     if (m_pending.size() == 1) deliver(m_clock.now(), [this] { run_pending(); });
@@ -136,8 +162,7 @@ uint32_t NocTransactions::read(NocInitiator& from, int noc, uint64_t src_addr, u
     const Target src = decode(noc, src_addr, size, from.where());
     check_alignment(from, src.offset, dst_off, m_cfg.l1_alignment_bytes, "NoC read");
     // The data is taken now and lands at the requester when its response arrives.
-    std::shared_ptr<uint8_t[]> data(new uint8_t[size]);  // filled below, so not zeroed first
-    src.ep->read_bytes(src.offset, data.get(), size);
+    const std::shared_ptr<uint8_t[]> data = take_payload(*src.ep, src.offset, size);
     const uint32_t trid = from.trid(noc, Counter::reads);
     from.count_trid(noc, Counter::reads, trid, static_cast<int>(packets_for(size)));
     from.count(noc, Counter::reads, static_cast<int>(packets_for(size)));
@@ -159,7 +184,7 @@ uint32_t NocTransactions::read(NocInitiator& from, int noc, uint64_t src_addr, u
                 trace_transfer(src, depart, Target{&from.local(), me, dst_off}, arrive, noc_id,
                                bytes);
                 deliver(arrive, [&from, data, dst_off, off, bytes, noc_id, trid] {
-                    from.local().write_bytes(dst_off + off, data.get() + off, bytes);
+                    store_payload(from.local(), dst_off + off, data, off, bytes);
                     from.count_trid(noc_id, Counter::reads, trid, -1);
                     from.count(noc_id, Counter::reads, -1);
                 });
@@ -178,12 +203,12 @@ void NocTransactions::trace_transfer(const Target& from, Cycle sent, const Targe
 }
 
 void NocTransactions::send_write(NocInitiator& from, int noc, NocVc vc, Target dst, Cycle arrive,
-                                 std::shared_ptr<std::vector<uint8_t>> data, uint32_t off,
-                                 uint32_t bytes, std::function<void(Cycle)> acked) {
+                                 std::shared_ptr<uint8_t[]> data, uint32_t off, uint32_t bytes,
+                                 std::function<void(Cycle)> acked) {
     // At the target: commit the data, then the ack goes back to the writer.
     const Cycle at = arrive + dst.ep->write_commit_delay();
     deliver(at, [this, &from, noc, vc, dst, data, off, bytes, at, acked = std::move(acked)] {
-        dst.ep->write_bytes(dst.offset + off, data->data() + off, bytes);
+        store_payload(*dst.ep, dst.offset + off, data, off, bytes);
         Noc& n = *m_nocs[static_cast<size_t>(noc)];
         const Cycle ack_from =
             dst.ep->commit_write(dst.offset + off, bytes, at,
@@ -208,8 +233,7 @@ uint32_t NocTransactions::write(NocInitiator& from, int noc, uint32_t src_local,
     const uint64_t src_off = local_or_throw(from, src_local, size, "write source");
     const Target dst = decode(noc, dst_addr, size, from.where());
     check_alignment(from, src_off, dst.offset, m_cfg.l1_alignment_bytes, "NoC write");
-    auto data = std::make_shared<std::vector<uint8_t>>(size);
-    from.local().read_bytes(src_off, data->data(), size);
+    const std::shared_ptr<uint8_t[]> data = take_payload(from.local(), src_off, size);
     const uint32_t trid = from.trid(noc, Counter::writes_unacked);
     from.count(noc, Counter::writes_unsent, static_cast<int>(packets_for(size)));
     from.count_trid(noc, Counter::writes_unacked, trid, static_cast<int>(packets_for(size)));
@@ -261,8 +285,7 @@ uint32_t NocTransactions::multicast(NocInitiator& from, int noc, uint32_t src_lo
                                       from.where(), local, size));
     check_alignment(from, src_off, *dst_off, m_cfg.l1_alignment_bytes, "NoC multicast");
     for (Target& d : dests) d.offset = *dst_off;
-    auto data = std::make_shared<std::vector<uint8_t>>(size);
-    from.local().read_bytes(src_off, data->data(), size);
+    const std::shared_ptr<uint8_t[]> data = take_payload(from.local(), src_off, size);
     const uint32_t trid = from.trid(noc, Counter::writes_unacked);
     from.count(noc, Counter::writes_unsent, static_cast<int>(packets_for(size)));
     from.count_trid(noc, Counter::writes_unacked, trid, static_cast<int>(packets_for(size)));

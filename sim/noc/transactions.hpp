@@ -68,12 +68,16 @@ private:
     void arbitrate(NocInitiator& from, std::function<void()> reserve);
     void run_pending();
     uint32_t packets_for(uint32_t size) const;
+    static std::shared_ptr<uint8_t[]> take_payload(const Endpoint& src, uint64_t offset,
+                                                   uint32_t size);
+    static void store_payload(Endpoint& dst, uint64_t offset,
+                              const std::shared_ptr<uint8_t[]>& data, uint32_t off, uint32_t bytes);
     template <typename Fn>
     void for_each_packet(NocInitiator& from, uint32_t size, Cycle t0, Fn&& fn) const;
     uint64_t local_or_throw(NocInitiator& from, uint32_t addr, uint32_t size,
                             const char* what) const;
     void send_write(NocInitiator& from, int noc, NocVc vc, Target dst, Cycle arrive,
-                    std::shared_ptr<std::vector<uint8_t>> data, uint32_t off, uint32_t bytes,
+                    std::shared_ptr<uint8_t[]> data, uint32_t off, uint32_t bytes,
                     std::function<void(Cycle)> acked);
     void trace_transfer(const Target& from, Cycle sent, const Target& to, Cycle arrived, int noc,
                         uint32_t bytes) const;

@@ -2,8 +2,7 @@
 
 #include <fmt/format.h>
 
-#include <cstring>
-
+#include "common/low_memory.hpp"
 #include "tensix/tensix_core.hpp"
 
 namespace tensim {
@@ -24,12 +23,22 @@ Cycle L1Endpoint::commit_write(uint64_t, uint32_t, Cycle t, RouterPort) {
     return t;  // L1 takes a packet at link rate: nothing waits in the router buffer
 }
 
+// L1 pages nothing has touched stay untouched (no page faults) when zeros land on them or are
+// read from them (low_memory.hpp); the bytes every reader sees are the same.
 void L1Endpoint::read_bytes(uint64_t offset, void* dst, size_t n) const {
-    std::memcpy(dst, m_core.l1() + offset, n);
+    low_memory_read(dst, m_core.l1() + offset, n);
 }
 
 void L1Endpoint::write_bytes(uint64_t offset, const void* src, size_t n) {
-    std::memcpy(m_core.l1() + offset, src, n);
+    low_memory_write(m_core.l1() + offset, src, n);
+}
+
+bool L1Endpoint::reads_zero(uint64_t offset, size_t n) const {
+    return low_memory_untouched(m_core.l1() + offset, n);
+}
+
+void L1Endpoint::write_zeros(uint64_t offset, size_t n) {
+    low_memory_zero(m_core.l1() + offset, n);
 }
 
 uint32_t* L1Endpoint::word(uint64_t offset) { return &m_core.word(static_cast<uint32_t>(offset)); }

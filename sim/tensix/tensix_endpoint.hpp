@@ -20,6 +20,8 @@ public:
     Cycle commit_write(uint64_t offset, uint32_t bytes, Cycle t, RouterPort port) override;
     void read_bytes(uint64_t offset, void* dst, size_t n) const override;
     void write_bytes(uint64_t offset, const void* src, size_t n) override;
+    bool reads_zero(uint64_t offset, size_t n) const override;
+    void write_zeros(uint64_t offset, size_t n) override;
     uint32_t* word(uint64_t offset) override;
     void changed() override;
     std::string describe() const override;

@@ -61,6 +61,25 @@ TEST(DramStorage, ZerosAllocateNothingAndStillOverwrite) {
     EXPECT_EQ(ch.allocated_chunks(), 1u);
 }
 
+TEST(DramStorage, UntouchedAndZeroKeepTheBytesAndAllocateNothing) {
+    // The NoC's zero payloads (noc/transactions.cpp): an untouched range is reported as such, a
+    // zero store clears existing chunks and makes none.
+    DramChannel ch(DramConfig{}, 0);
+    const uint64_t addr = (1ull << 20) - 1000;  // straddles two chunks
+    EXPECT_TRUE(ch.untouched(addr, 3000));
+    ch.zero(addr, 3000);
+    EXPECT_EQ(ch.allocated_chunks(), 0u);
+    const std::vector<uint8_t> data(3000, 0x5a);
+    ch.write(addr + 2000, data.data(), 1000);  // second chunk only
+    EXPECT_TRUE(ch.untouched(addr, 1000));
+    EXPECT_FALSE(ch.untouched(addr, 3000));
+    ch.zero(addr + 1500, 1000);  // clears the first 500 bytes of the data
+    std::vector<uint8_t> back(1000, 0xff);
+    ch.read(addr + 2000, back.data(), back.size());
+    for (size_t i = 0; i < back.size(); ++i) ASSERT_EQ(back[i], i < 500 ? 0 : 0x5a) << i;
+    EXPECT_EQ(ch.allocated_chunks(), 1u);
+}
+
 TEST(DramStorage, OutOfRangeThrows) {
     DramConfig cfg;
     cfg.channel_size_bytes = 1ull << 21;

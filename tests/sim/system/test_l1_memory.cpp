@@ -3,10 +3,12 @@
 // 512 Ethernet windows tile one mapping at exact strides, and an address taken on one chip names
 // the same L1 offset on another; an L1 size that cannot fit is a ConfigError naming the system.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "chip/arch_loader.hpp"
 #include "common/error.hpp"
@@ -52,6 +54,67 @@ TEST(LowMemory, MoreThanTheLargestHoleIsAConfigError) {
                   std::string::npos)
             << e.what();
     }
+}
+
+// Hole-aware copies (low_memory_write/read/zero/untouched): zeros never fault an untouched page
+// in, and every reader sees exactly the bytes a plain memcpy would have left. Pages are checked
+// with lseek(SEEK_DATA) on the memfd, the same test the copies use, so the test counts on the
+// kernel reporting holes; the values are checked regardless.
+bool is_hole(const LowMemory& m, const uint8_t* p, size_t n) {
+    const off_t off = static_cast<off_t>(p - m.data());
+    const off_t d = lseek(m.fd(), off, SEEK_DATA);
+    return d < 0 || d >= off + static_cast<off_t>(n);
+}
+
+TEST(LowMemory, ZeroCopiesLeaveUntouchedPagesUntouchedAndKeepEveryValue) {
+    const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+    LowMemory m(64 * page, 48ull << 20, 1 << 16);
+    uint8_t* a = m.data() + 3 * page + 100;  // straddles pages 3..5
+    const size_t n = 2 * page;
+    std::vector<uint8_t> zeros(n, 0), data(n), back(n, 0xff);
+    for (size_t i = 0; i < n; ++i) data[i] = static_cast<uint8_t>(i * 7 + 1);
+
+    EXPECT_TRUE(low_memory_untouched(a, n));
+    low_memory_write(a, zeros.data(), n);  // zeros into holes: nothing touched
+    low_memory_zero(a, n);
+    low_memory_read(back.data(), a, n);  // a read of holes gives zeros, touches nothing
+    EXPECT_EQ(back, zeros);
+    EXPECT_TRUE(is_hole(m, m.data() + 3 * page, 3 * page));
+    EXPECT_TRUE(low_memory_untouched(a, n));
+
+    // Data lands, is read back, and zeros written over it clear it (its pages are live now).
+    low_memory_write(a, data.data(), n);
+    EXPECT_FALSE(low_memory_untouched(a, n));
+    low_memory_read(back.data(), a, n);
+    EXPECT_EQ(back, data);
+    low_memory_write(a + 10, zeros.data(), 100);
+    EXPECT_EQ(a[9], data[9]);
+    EXPECT_EQ(a[10], 0);
+    EXPECT_EQ(a[109], 0);
+    EXPECT_EQ(a[110], data[110]);
+
+    // A store through a plain pointer (as a kernel makes) is never missed: the page is data to
+    // lseek, so zeros written over it land and reads see it.
+    uint8_t* b = m.data() + 20 * page;
+    b[page + 5] = 42;  // page 21 only
+    EXPECT_FALSE(low_memory_untouched(b, 2 * page));
+    EXPECT_TRUE(low_memory_untouched(b, page));
+    std::vector<uint8_t> two(2 * page, 0xff);
+    low_memory_read(two.data(), b, two.size());
+    EXPECT_EQ(two[page + 5], 42);
+    EXPECT_EQ(two[0], 0);
+    low_memory_zero(b, 2 * page);
+    EXPECT_EQ(b[page + 5], 0);
+    EXPECT_TRUE(is_hole(m, b, page));  // page 20 was a hole and stays one
+    b[page + 6] = 9;
+    low_memory_write(b + page, zeros.data(), 100);
+    EXPECT_EQ(b[page + 6], 0);
+
+    // Outside any LowMemory the copies are plain.
+    std::vector<uint8_t> plain(n, 0xee);
+    low_memory_write(plain.data(), zeros.data(), n);
+    EXPECT_EQ(plain, zeros);
+    EXPECT_FALSE(low_memory_untouched(plain.data(), n));
 }
 
 TEST(SystemL1, GalaxyWindowsTileOneMappingAtExactStrides) {
