@@ -37,11 +37,13 @@ Outcome run(const std::string& prefix, const std::string& args) {
 
 const std::string kMpirun = "mpirun -np 2 --oversubscribe --allow-run-as-root ";
 
+// A build without MPI, or a machine without mpirun, skips (the build says so at configure).
 bool have_mpi() {
-    if (std::system("command -v mpirun >/dev/null 2>&1") != 0) return false;
-    // A build without MPI refuses --mpi with a usage error.
-    const Outcome o = run(kMpirun, "ccl --op all_gather --devices 2 --bytes 65536 --mpi");
-    return o.status != 2;
+#ifdef TENSIM_HAVE_MPI
+    return std::system("command -v mpirun >/dev/null 2>&1") == 0;
+#else
+    return false;
+#endif
 }
 
 }  // namespace
