@@ -2,6 +2,7 @@
 // program; each simulates its block of chips, and Ethernet packets that cross ranks travel as
 // messages with their timestamps. Cycles are those of the one-process run.
 #pragma once
+#include <cstdint>
 
 namespace tensim::scaleout {
 
@@ -12,6 +13,10 @@ void init_mpi();
 bool active();
 int rank();
 int ranks();
+// Synchronisation rounds this process ran and the wall seconds it spent exchanging (waiting for
+// the other ranks included), over all runs so far.
+uint64_t sync_rounds();
+double sync_seconds();
 // Whether the library was built with MPI (the TENSIM_MPI CMake option and an MPI found).
 bool available();
 

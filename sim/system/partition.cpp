@@ -3,12 +3,14 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstring>
 #include <limits>
 #include <systemc>
 
 #include "common/error.hpp"
 #include "common/scheduler.hpp"
+#include "system/sync_stats.hpp"
 #include "system/system.hpp"
 
 namespace tensim {
@@ -19,6 +21,8 @@ std::shared_ptr<Transport>& transport_slot() {
     static std::shared_ptr<Transport> t;
     return t;
 }
+
+SyncStats g_stats;
 
 constexpr uint64_t kNever = std::numeric_limits<uint64_t>::max();
 
@@ -83,6 +87,7 @@ struct Reader {
 
 void set_transport(std::shared_ptr<Transport> t) { transport_slot() = std::move(t); }
 Transport* transport() { return transport_slot().get(); }
+SyncStats sync_stats() { return g_stats; }
 
 // What each rank tells the others at the end of a window.
 struct Partition::Header {
@@ -137,7 +142,11 @@ std::vector<Partition::Header> Partition::exchange(const Header& mine) {
         w.bytes(d.bytes);
     }
     m_outbox.clear();
+    const auto t0 = std::chrono::steady_clock::now();
     const auto all = m_t.allgather(out);
+    g_stats.exchange_s +=
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    ++g_stats.rounds;
     std::vector<Header> hs;
     for (const auto& blob : all) {
         Reader r{blob};

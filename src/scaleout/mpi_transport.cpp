@@ -6,6 +6,7 @@
 
 #include "common/error.hpp"
 #include "system/partition.hpp"
+#include "system/sync_stats.hpp"
 #include "tensim/scaleout.hpp"
 
 #ifdef TENSIM_HAVE_MPI
@@ -76,6 +77,8 @@ void init_mpi() {
 }
 
 bool active() { return g_active; }
+uint64_t sync_rounds() { return sync_stats().rounds; }
+double sync_seconds() { return sync_stats().exchange_s; }
 int rank() { return g_rank; }
 int ranks() { return g_ranks; }
 

@@ -69,6 +69,8 @@ int run_one(Options& o) {
         {"packet_payload_bytes", r.plan.packet_payload_bytes},
         {"wall_s", wall},
         {"ranks", scaleout::ranks()},
+        {"sync_rounds", scaleout::sync_rounds()},
+        {"sync_s", scaleout::sync_seconds()},
         {"plan", r.plan.describe()},
         {"why", r.plan.why}};
     o.common.emit_json(j);
