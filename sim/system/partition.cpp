@@ -113,8 +113,8 @@ void Partition::send(RemoteDelivery d, Cycle now) {
     // The lookahead is what lets the receiver run a window without waiting: it must hold.
     if (d.drained < now + m_lookahead)
         throw InternalError(fmt::format(
-            "an Ethernet delivery sent at cycle {} drains at {}, inside the {}-cycle lookahead", now,
-            d.drained, m_lookahead));
+            "an Ethernet delivery sent at cycle {} drains at {}, inside the {}-cycle lookahead",
+            now, d.drained, m_lookahead));
     m_outbox.push_back(std::move(d));
 }
 
@@ -191,8 +191,8 @@ void Partition::run_until(const std::function<bool()>& done, const std::function
         for (size_t r = 0; r < all.size(); ++r)
             if (all[r].failed) {
                 if (h.failed) return;
-                throw Error(fmt::format("rank {} of {}: a kernel failed on rank {}", rank(),
-                                        ranks(), r));
+                throw Error(
+                    fmt::format("rank {} of {}: a kernel failed on rank {}", rank(), ranks(), r));
             }
         for (const Header& o : all) {
             earliest = std::min(earliest, o.next);

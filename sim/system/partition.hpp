@@ -31,8 +31,8 @@ public:
 void set_transport(std::shared_ptr<Transport> t);
 Transport* transport();
 
-// One Ethernet delivery crossing ranks: `bytes` land at L1 `offset` of chip `chip`'s tile E<channel>
-// when cycle `drained` begins.
+// One Ethernet delivery crossing ranks: `bytes` land at L1 `offset` of chip `chip`'s tile
+// E<channel> when cycle `drained` begins.
 struct RemoteDelivery {
     Cycle drained = 0;
     int32_t chip = 0, channel = 0;

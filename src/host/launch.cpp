@@ -535,7 +535,8 @@ void run_together(std::vector<std::unique_ptr<Prepared>> batch) {
         for (auto& pp : batch) pp->dev->chip().cancel_in_flight();
     }
     std::vector<ProgramStats> stats;
-    for (size_t i = 0; i < batch.size(); ++i) stats.push_back(collect(*batch[i], threads[i], launch));
+    for (size_t i = 0; i < batch.size(); ++i)
+        stats.push_back(collect(*batch[i], threads[i], launch));
     if (Partition* part = sys.partition()) {
         // Every rank leaves at the same cycle; a program's device time is its chip's, which
         // only the rank that ran it knows.
