@@ -27,7 +27,7 @@ struct Options {
 Options g_opt;
 
 int run_one(Options& o) {
-    o.mpi.start(o.common);
+    o.mpi.start(o.common, o.numerics);
     if (o.common.system_name() == "n150" && o.common.system.empty()) o.common.system = "t3000";
     o.common.apply_system();
     tensim::set_numerics(o.numerics);

@@ -112,11 +112,13 @@ struct Expect {
 };
 
 // --mpi on a simulation subcommand: the system's chips split over the ranks mpirun started
-// (tensim/scaleout.hpp). start() joins MPI; ranks other than 0 print and write nothing.
+// (tensim/scaleout.hpp). start() joins MPI; ranks other than 0 print and write nothing. Values
+// are not compared there: a chip another rank simulates holds no values here, so --mpi wants
+// `timing` numerics (a UsageError otherwise).
 struct Mpi {
     bool on = false;
     void add_to(CLI::App& cmd);
-    void start(Common& common) const;
+    void start(Common& common, const std::string& numerics) const;
 };
 
 // The run-output flags (--stats, --trace..., --pictures) of the top level (subcommands pass them

@@ -55,7 +55,7 @@ void print_ops(const std::vector<models::OpRecord>& ops) {
 }
 
 int run_one(Options& o) {
-    o.mpi.start(o.common);
+    o.mpi.start(o.common, o.numerics);
     o.common.apply_system();
     tensim::set_numerics(o.numerics);
     models::ModelConfig cfg;
