@@ -85,3 +85,11 @@ TEST(ScaleOut, TensorParallelLayerOverTwoRanksMatchesOneProcess) {
         EXPECT_EQ(two.out["ops"][i]["device_us"], one.out["ops"][i]["device_us"])
             << one.out["ops"][i]["op"];
 }
+
+// Rank 0 holds no values of the chips other ranks simulate, so --mpi refuses value checks
+// (a usage error, before any MPI is started).
+TEST(ScaleOut, MpiRefusesValueNumerics) {
+    const Outcome o =
+        run("", "ccl --op all_gather --devices 2 --bytes 65536 --numerics fast --mpi");
+    EXPECT_EQ(o.status, 2);
+}
