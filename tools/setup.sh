@@ -10,11 +10,12 @@ cd "$(dirname "$0")/.."
 # python3-matplotlib draws the pictures (`--plot`; tensim runs
 # without it and says how to get it); clang-format is CI's format check. pybind11-dev,
 # python3-pybind11, python3-numpy and python3-pytest: `import tensim` and its tests (python/);
-# openmpi-bin: mpirun, which starts `tensim sweep --mpi`'s ranks (they share work through files,
-# so nothing links the MPI library).
+# openmpi-bin: mpirun, which starts `tensim sweep --mpi`'s ranks (they share work through files);
+# libopenmpi-dev: the MPI library a system split over ranks links (`tensim ccl/llm --mpi`,
+# docs/scale-out.md).
 packages=(g++ cmake make pkg-config libsystemc-dev libfmt-dev libspdlog-dev libcli11-dev nlohmann-json3-dev
           libgtest-dev libopenblas-dev python3-matplotlib clang-format pybind11-dev python3-pybind11
-          python3-numpy python3-pytest openmpi-bin)
+          python3-numpy python3-pytest openmpi-bin libopenmpi-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

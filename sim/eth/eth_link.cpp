@@ -80,10 +80,15 @@ EthLink::SendTiming EthLink::send(Cycle t, std::vector<uint8_t> data, uint64_t d
         ++m_packets;
         m_bytes += n;
         m_busy += wire;
-        Scheduler::instance().schedule(m_clock, drained, this, [this, bytes, done, n, dst_offset] {
-            if (n) m_dst.write_bytes(dst_offset + done, bytes->data() + done, n);
-            m_dst.changed();
-        });
+        if (m_remote)
+            m_remote(drained, dst_offset + done,
+                     std::vector<uint8_t>(bytes->begin() + done, bytes->begin() + done + n));
+        else
+            Scheduler::instance().schedule(
+                m_clock, drained, this, [this, bytes, done, n, dst_offset] {
+                    if (n) m_dst.write_bytes(dst_offset + done, bytes->data() + done, n);
+                    m_dst.changed();
+                });
         done += n;
     } while (done < total);
     if (trace::Sink* sink = trace::sink()) {

@@ -16,6 +16,7 @@
 #pragma once
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -50,6 +51,11 @@ public:
 
     const EthConfig& config() const { return m_cfg; }
     stats::Group& stats() { return m_stats; }
+    // When the receiver is simulated by another rank (sim/system/partition.hpp), each wire
+    // packet's bytes go to `remote` with the cycle they drain, instead of into `dst` here. The
+    // timing above is the sender's own arithmetic either way, so nothing else changes.
+    using RemoteSend = std::function<void(Cycle drained, uint64_t offset, std::vector<uint8_t>)>;
+    void set_remote(RemoteSend remote) { m_remote = std::move(remote); }
     // Drops deliveries still in flight and forgets reservations (after an aborted program).
     void cancel_in_flight();
 
@@ -57,6 +63,7 @@ private:
     EthConfig m_cfg;
     ClockDomain m_clock;
     Endpoint& m_dst;
+    RemoteSend m_remote;
     int m_chip, m_channel;
     Cycle m_fill_free = 0;  // the TX fill engine is busy until here
     // Packets in the TX buffer, in order: when each leaves the wire, and its payload bytes.

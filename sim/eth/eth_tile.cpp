@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "common/error.hpp"
+#include "common/scheduler.hpp"
 
 namespace tensim {
 
@@ -65,6 +66,7 @@ EthLink::SendTiming EthTile::send(uint32_t src, uint32_t dst, uint32_t bytes, Cy
 
 void EthTile::cancel_in_flight() {
     if (m_tx) m_tx->cancel_in_flight();
+    Scheduler::instance().cancel(this);  // deliveries from a sender on another rank
     m_txq_free = 0;
 }
 

@@ -148,19 +148,30 @@ System::System(const SystemConfig& cfg) : m_cfg(cfg) {
                    m_l1->data() + l.tensix_bytes() + i * eth_per_chip * l.eth_stride, eth_window};
         m_chips.push_back(std::make_unique<Chip>(cfg, i, mem));
     }
+    if (Transport* t = transport(); t && t->size() > 1)
+        m_part = std::make_unique<Partition>(*this, *t);
     // Each link is two independent directions, each owned by its sending port.
     for (const auto& l : cfg.eth_links) {
         const EthConfig link = l.config(cfg.chip.eth);
         for (int side = 0; side < 2; ++side) {
             Chip& from = chip(l.chips[side]);
             EthTile& tx = from.eth(l.channels[side]);
-            tx.connect(chip(l.chips[1 - side]).eth(l.channels[1 - side]), link, l.dispatch);
+            const int to_chip = l.chips[1 - side], to_channel = l.channels[1 - side];
+            tx.connect(chip(to_chip).eth(to_channel), link, l.dispatch);
             from.stats().add(tx.tx()->stats());
+            // A link that crosses ranks: the sender's rank times the packets, the receiver's
+            // rank lands them (sim/system/partition.hpp).
+            if (m_part && is_local(from.id()) && !is_local(to_chip))
+                tx.tx()->set_remote([this, to_chip, to_channel](Cycle drained, uint64_t offset,
+                                                                std::vector<uint8_t> bytes) {
+                    m_part->send({drained, to_chip, to_channel, offset, std::move(bytes)}, now());
+                });
         }
     }
 }
 
 System::~System() {
+    m_part.reset();
     for (auto& c : m_chips) c->shutdown_threads();
     // Let every firmware process observe the shutdown and return before its objects go away. A
     // thread in a timed wait needs simulated time to pass first.

@@ -11,6 +11,7 @@
 #include "chip/chip.hpp"
 #include "chip/chip_config.hpp"
 #include "common/low_memory.hpp"
+#include "system/partition.hpp"
 
 namespace tensim {
 
@@ -39,10 +40,16 @@ public:
     // The host memory that holds every core's L1 (see system.cpp, "L1 below 4 GiB").
     const LowMemory& l1_memory() const { return *m_l1; }
 
+    // Split over ranks (a Transport was set when the system was built): which rank simulates
+    // which chip, and the synchronised run. nullptr in one process.
+    Partition* partition() { return m_part.get(); }
+    bool is_local(int chip) const { return !m_part || m_part->local(chip); }
+
 private:
     SystemConfig m_cfg;
     std::unique_ptr<LowMemory> m_l1;  // before the chips: they point into it
     std::vector<std::unique_ptr<Chip>> m_chips;
+    std::unique_ptr<Partition> m_part;
 };
 
 }  // namespace tensim

@@ -384,6 +384,7 @@ struct RunState {
 void start(Prepared& pp, const std::shared_ptr<RunState>& state,
            std::vector<RiscThread*>& threads) {
     Chip& ch = pp.dev->chip();
+    if (!pp.dev->system().is_local(ch.id())) return;  // another rank runs it (partition.hpp)
     for (const auto& c : pp.touched) ch.worker(int(c.x), int(c.y)).clear_firmware_state();
     for (const auto& c : pp.eth_touched) {
         TensixCore& e = ch.eth(static_cast<int>(c.y)).core();
@@ -504,7 +505,11 @@ void run_together(std::vector<std::unique_ptr<Prepared>> batch) {
         for (size_t i = 0; i < batch.size(); ++i) start(*batch[i], state, threads[i]);
         std::function<void()> tick;
         if (report::progress_enabled()) tick = [&] { report::progress_tick(sys.now()); };
-        sys.run_until([&] { return workers_done() || state->failed; }, cycle_limit(), tick);
+        if (Partition* part = sys.partition())
+            part->run_until([&] { return workers_done() || state->failed; },
+                            [&] { return state->failed; }, cycle_limit());
+        else
+            sys.run_until([&] { return workers_done() || state->failed; }, cycle_limit(), tick);
     } catch (const DeadlockError& e) {
         hang = e.what();
     }
@@ -529,8 +534,22 @@ void run_together(std::vector<std::unique_ptr<Prepared>> batch) {
         sys.run_until(all_done, cycle_limit());
         for (auto& pp : batch) pp->dev->chip().cancel_in_flight();
     }
+    std::vector<ProgramStats> stats;
     for (size_t i = 0; i < batch.size(); ++i)
-        batch[i]->dev->finish_program(collect(*batch[i], threads[i], launch));
+        stats.push_back(collect(*batch[i], threads[i], launch));
+    if (Partition* part = sys.partition()) {
+        // Every rank leaves at the same cycle; a program's device time is its chip's, which
+        // only the rank that ran it knows.
+        part->align_time();
+        std::vector<uint64_t> cycles;
+        for (const ProgramStats& st : stats) cycles.push_back(st.device_cycles);
+        cycles = part->max_over_ranks(std::move(cycles));
+        for (size_t i = 0; i < batch.size(); ++i) {
+            stats[i].device_cycles = cycles[i];
+            stats[i].device_time_us = batch[i]->dev->chip().clock().cycles_to_us(cycles[i]);
+        }
+    }
+    for (size_t i = 0; i < batch.size(); ++i) batch[i]->dev->finish_program(std::move(stats[i]));
 }
 
 }  // namespace

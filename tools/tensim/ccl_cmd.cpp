@@ -11,6 +11,7 @@
 #include "cli.hpp"
 #include "tensim/host/tensim.hpp"
 #include "tensim/ops/ccl.hpp"
+#include "tensim/scaleout.hpp"
 
 namespace tensim::cli::ccl_cmd {
 
@@ -21,10 +22,12 @@ struct Options {
     uint32_t devices = 0, num_links = 1, payload = 0, seed = 0, router_cycles = 0;
     uint64_t bytes = 0;
     Common common;
+    Mpi mpi;
 };
 Options g_opt;
 
 int run_one(Options& o) {
+    o.mpi.start(o.common, o.numerics);
     if (o.common.system_name() == "n150" && o.common.system.empty()) o.common.system = "t3000";
     o.common.apply_system();
     tensim::set_numerics(o.numerics);
@@ -65,6 +68,9 @@ int run_one(Options& o) {
                                           : nlohmann::ordered_json(nullptr)},
         {"packet_payload_bytes", r.plan.packet_payload_bytes},
         {"wall_s", wall},
+        {"ranks", scaleout::ranks()},
+        {"sync_rounds", scaleout::sync_rounds()},
+        {"sync_s", scaleout::sync_seconds()},
         {"plan", r.plan.describe()},
         {"why", r.plan.why}};
     o.common.emit_json(j);
@@ -113,6 +119,7 @@ void add(CLI::App& cmd) {
     cmd.add_option("--router-cycles", o.router_cycles, "Router firmware cycles per packet");
     cmd.add_option("--seed", o.seed, "Seed of the random inputs");
     o.common.add_to(cmd);
+    o.mpi.add_to(cmd);
     cmd.add_option("--numerics", o.numerics, "timing (default: values not checked), fast, faithful")
         ->check(CLI::IsMember({"faithful", "fast", "timing"}));
 }

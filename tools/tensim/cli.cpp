@@ -9,6 +9,7 @@
 #include <regex>
 
 #include "tensim/host/tensim.hpp"
+#include "tensim/scaleout.hpp"
 
 namespace tensim::cli {
 
@@ -105,6 +106,24 @@ int Expect::check(uint64_t got_cycles, std::optional<double> got_pcc) const {
         }
     }
     return rc;
+}
+
+void Mpi::add_to(CLI::App& cmd) {
+    cmd.add_flag("--mpi", on,
+                 "Split the system's chips over the MPI ranks mpirun started (docs/scale-out.md)");
+}
+
+void Mpi::start(Common& common, const std::string& numerics) const {
+    if (!on) return;
+    if (numerics != "timing")
+        throw UsageError(
+            "--mpi runs with --numerics timing: a chip another rank simulates holds no values on "
+            "rank 0, so results cannot be checked against the host reference");
+    scaleout::init_mpi();
+    if (scaleout::rank() == 0) return;
+    static std::ostream null_out(nullptr);  // a stream with no buffer drops what it is given
+    std::cout.rdbuf(null_out.rdbuf());
+    common.json_given = false;
 }
 
 }  // namespace tensim::cli

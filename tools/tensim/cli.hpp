@@ -111,6 +111,16 @@ struct Expect {
     int check(uint64_t got_cycles, std::optional<double> got_pcc) const;
 };
 
+// --mpi on a simulation subcommand: the system's chips split over the ranks mpirun started
+// (tensim/scaleout.hpp). start() joins MPI; ranks other than 0 print and write nothing. Values
+// are not compared there: a chip another rank simulates holds no values here, so --mpi wants
+// `timing` numerics (a UsageError otherwise).
+struct Mpi {
+    bool on = false;
+    void add_to(CLI::App& cmd);
+    void start(Common& common, const std::string& numerics) const;
+};
+
 // The run-output flags (--stats, --trace..., --pictures) of the top level (subcommands pass them
 // up).
 void add_run_output_flags(CLI::App& app);

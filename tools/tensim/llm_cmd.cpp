@@ -11,6 +11,7 @@
 #include "tensim/host/tensim.hpp"
 #include "tensim/models/model.hpp"
 #include "tensim/models/tp.hpp"
+#include "tensim/scaleout.hpp"
 
 namespace tensim::cli::llm_cmd {
 
@@ -24,6 +25,7 @@ struct Options {
     double d2h_gbps = models::kD2HReadGBps;
     bool skip_missing = false, trace_prefill = false, host_overlap = false;
     Common common;
+    Mpi mpi;
 };
 Options g_opt;
 
@@ -53,6 +55,7 @@ void print_ops(const std::vector<models::OpRecord>& ops) {
 }
 
 int run_one(Options& o) {
+    o.mpi.start(o.common, o.numerics);
     o.common.apply_system();
     tensim::set_numerics(o.numerics);
     models::ModelConfig cfg;
@@ -219,6 +222,7 @@ void add(CLI::App& cmd) {
                    "timing (default), faithful or fast (then each layer's PCC is checked)")
         ->check(CLI::IsMember({"faithful", "fast", "timing"}));
     o.common.add_to(cmd);
+    o.mpi.add_to(cmd);
 }
 
 int run(CLI::App&) { return run_one(g_opt); }

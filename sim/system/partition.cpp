@@ -1,0 +1,257 @@
+#include "system/partition.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <limits>
+#include <systemc>
+
+#include "common/error.hpp"
+#include "common/scheduler.hpp"
+#include "system/sync_stats.hpp"
+#include "system/system.hpp"
+
+namespace tensim {
+
+namespace {
+
+std::shared_ptr<Transport>& transport_slot() {
+    static std::shared_ptr<Transport> t;
+    return t;
+}
+
+SyncStats g_stats;
+
+constexpr uint64_t kNever = std::numeric_limits<uint64_t>::max();
+
+uint64_t now_ps() { return sc_core::sc_time_stamp().value(); }
+
+// When this rank's kernel next has something to do (kNever: nothing at all).
+uint64_t next_event_ps() {
+    if (sc_core::sc_pending_activity_at_current_time()) return now_ps();
+    if (!sc_core::sc_pending_activity()) return kNever;
+    return now_ps() + sc_core::sc_time_to_pending_activity().value();
+}
+
+void run_to(uint64_t ps) {
+    if (ps > now_ps())
+        sc_core::sc_start(sc_core::sc_time(static_cast<double>(ps - now_ps()), sc_core::SC_PS),
+                          sc_core::SC_RUN_TO_TIME);
+}
+
+uint64_t sat_add(uint64_t a, uint64_t b) { return a > kNever - b ? kNever : a + b; }
+uint64_t sat_mul(uint64_t a, uint64_t b) { return b && a > kNever / b ? kNever : a * b; }
+
+// Plain little-endian packing of what crosses ranks (every rank is this same binary).
+struct Writer {
+    std::vector<uint8_t>& out;
+    template <class T>
+    void put(T v) {
+        raw(&v, sizeof(T));
+    }
+    void bytes(const std::vector<uint8_t>& b) {
+        put<uint64_t>(b.size());
+        raw(b.data(), b.size());
+    }
+    // resize + memcpy: GCC 12 warns (falsely) on vector::insert of a few bytes (bug 105329 kin).
+    void raw(const void* p, size_t n) {
+        if (n == 0) return;
+        const size_t at = out.size();
+        out.resize(at + n);
+        std::memcpy(out.data() + at, p, n);
+    }
+};
+struct Reader {
+    const std::vector<uint8_t>& in;
+    size_t pos = 0;
+    template <class T>
+    T get() {
+        if (pos + sizeof(T) > in.size()) throw InternalError("partition: truncated message");
+        T v;
+        std::memcpy(&v, in.data() + pos, sizeof(T));
+        pos += sizeof(T);
+        return v;
+    }
+    std::vector<uint8_t> bytes() {
+        const auto n = get<uint64_t>();
+        if (pos + n > in.size()) throw InternalError("partition: truncated message");
+        std::vector<uint8_t> b(in.begin() + long(pos), in.begin() + long(pos + n));
+        pos += n;
+        return b;
+    }
+};
+
+}  // namespace
+
+void set_transport(std::shared_ptr<Transport> t) { transport_slot() = std::move(t); }
+Transport* transport() { return transport_slot().get(); }
+SyncStats sync_stats() { return g_stats; }
+
+// What each rank tells the others at the end of a window.
+struct Partition::Header {
+    uint64_t now = 0;   // its simulated time (ps)
+    uint64_t next = 0;  // its earliest pending event or queued delivery (ps), kNever if none
+    uint64_t end = 0;   // when done() first held (ps)
+    uint8_t done = 0, failed = 0;
+};
+
+Partition::Partition(System& sys, Transport& t) : m_sys(sys), m_t(t) {
+    const SystemConfig& cfg = sys.config();
+    const int n = cfg.num_chips, r = t.size();
+    for (int c = 0; c < n; ++c) m_owner.push_back(static_cast<int>(int64_t(c) * r / n));
+    m_lookahead = std::numeric_limits<Cycle>::max();
+    for (const auto& l : cfg.eth_links)
+        if (owner(l.chips[0]) != owner(l.chips[1]))
+            m_lookahead = std::min<Cycle>(m_lookahead, l.config(cfg.chip.eth).link_latency_cycles);
+    if (m_lookahead == 0)
+        throw ConfigError("a link that crosses ranks has no latency: ranks cannot run ahead");
+}
+
+void Partition::send(RemoteDelivery d, Cycle now) {
+    // The lookahead is what lets the receiver run a window without waiting: it must hold.
+    if (d.drained < now + m_lookahead)
+        throw InternalError(fmt::format(
+            "an Ethernet delivery sent at cycle {} drains at {}, inside the {}-cycle lookahead",
+            now, d.drained, m_lookahead));
+    m_outbox.push_back(std::move(d));
+}
+
+void Partition::deliver(const RemoteDelivery& d) {
+    EthTile& tile = m_sys.chip(d.chip).eth(d.channel);
+    Endpoint& ep = tile.core().l1_endpoint();
+    auto data = std::make_shared<std::vector<uint8_t>>(d.bytes);
+    // The receiving tile owns the entry: its cancel_in_flight drops it, as the sending link's
+    // does in one process.
+    Scheduler::instance().schedule(m_sys.config().chip.clock, d.drained, &tile,
+                                   [&ep, data, off = d.offset] {
+                                       if (!data->empty())
+                                           ep.write_bytes(off, data->data(), data->size());
+                                       ep.changed();
+                                   });
+}
+
+std::vector<Partition::Header> Partition::exchange(const Header& mine) {
+    std::vector<uint8_t> out;
+    Writer w{out};
+    w.put(mine.now), w.put(mine.next), w.put(mine.end), w.put(mine.done), w.put(mine.failed);
+    w.put<uint64_t>(m_outbox.size());
+    for (const RemoteDelivery& d : m_outbox) {
+        w.put(d.drained), w.put(d.chip), w.put(d.channel), w.put(d.offset);
+        w.bytes(d.bytes);
+    }
+    m_outbox.clear();
+    const auto t0 = std::chrono::steady_clock::now();
+    const auto all = m_t.allgather(out);
+    g_stats.exchange_s +=
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    ++g_stats.rounds;
+    std::vector<Header> hs;
+    for (const auto& blob : all) {
+        Reader r{blob};
+        Header h;
+        h.now = r.get<uint64_t>(), h.next = r.get<uint64_t>(), h.end = r.get<uint64_t>();
+        h.done = r.get<uint8_t>(), h.failed = r.get<uint8_t>();
+        const auto n = r.get<uint64_t>();
+        for (uint64_t i = 0; i < n; ++i) {
+            RemoteDelivery d;
+            d.drained = r.get<Cycle>(), d.chip = r.get<int32_t>(), d.channel = r.get<int32_t>();
+            d.offset = r.get<uint64_t>();
+            d.bytes = r.bytes();
+            if (local(d.chip)) deliver(d);
+        }
+        hs.push_back(h);
+    }
+    return hs;
+}
+
+void Partition::run_until(const std::function<bool()>& done, const std::function<bool()>& failed,
+                          Cycle limit_cycles) {
+    const uint64_t period = m_sys.config().chip.clock.period_ps();
+    const uint64_t deadline = sat_add(now_ps(), sat_mul(limit_cycles, period));
+    const uint64_t window = sat_mul(m_lookahead, period);
+    bool ended = false;
+    uint64_t my_end = 0;
+    int pokes = 0;
+    for (;;) {
+        ++m_windows;
+        Header h;
+        h.now = now_ps();
+        h.done = done();
+        h.failed = failed();
+        if (h.done && !ended) ended = true, my_end = h.now;
+        h.end = my_end;
+        h.next = next_event_ps();
+        for (const RemoteDelivery& d : m_outbox) h.next = std::min(h.next, d.drained * period);
+        const std::vector<Header> all = exchange(h);
+        // The earliest moment anything can happen anywhere (after this exchange's deliveries).
+        uint64_t earliest = kNever, end = 0, busy_now = kNever;
+        bool all_done = true;
+        for (size_t r = 0; r < all.size(); ++r)
+            if (all[r].failed) {
+                if (h.failed) return;
+                throw Error(
+                    fmt::format("rank {} of {}: a kernel failed on rank {}", rank(), ranks(), r));
+            }
+        for (const Header& o : all) {
+            earliest = std::min(earliest, o.next);
+            end = std::max(end, o.end);
+            all_done = all_done && o.done;
+            if (!o.done) busy_now = std::min(busy_now, o.now);
+        }
+        if (all_done) {
+            // As in one process: the run ends when the last kernel anywhere has; every rank
+            // stops there, with what lies beyond still pending.
+            run_to(end);
+            return;
+        }
+        if (earliest == kNever) {
+            // Nothing is scheduled on any rank. A kernel may have changed L1 by a plain store
+            // that notified no one: wake every waiter once; if that changes nothing, it is a
+            // deadlock (this rank reports its own waiting threads).
+            if (++pokes > 1)
+                throw DeadlockError(fmt::format(
+                    "deadlock at cycle {} (rank {} of {}): no thread can make progress:\n{}",
+                    m_sys.now(), rank(), ranks(), m_sys.waiting_report()));
+            for (int c = 0; c < m_sys.num_chips(); ++c)
+                if (local(c))
+                    for (TensixCore* core : m_sys.chip(c).cores()) core->notify_changed();
+            sc_core::sc_start(sc_core::SC_ZERO_TIME);
+            continue;
+        }
+        pokes = 0;
+        if (earliest >= deadline)
+            throw DeadlockError(fmt::format(
+                "time limit of {} cycles reached at cycle {} (rank {} of {}); still running:\n{}",
+                limit_cycles, deadline / period, rank(), ranks(), m_sys.waiting_report()));
+        // Nothing sent from now on drains before earliest + lookahead: run up to just before it.
+        uint64_t bound = std::min(sat_add(earliest, window) - 1, deadline);
+        // A rank whose kernels have ended never passes a rank still running: the end of the run
+        // is the latest end, which every rank must reach and none may have passed.
+        if (h.done) bound = std::min(bound, busy_now);
+        run_to(bound);
+    }
+}
+
+void Partition::align_time() {
+    Header h;
+    h.now = now_ps();
+    h.next = kNever;
+    uint64_t latest = 0;
+    for (const Header& o : exchange(h)) latest = std::max(latest, o.now);
+    run_to(latest);
+}
+
+std::vector<uint64_t> Partition::max_over_ranks(std::vector<uint64_t> v) {
+    std::vector<uint8_t> out;
+    Writer w{out};
+    for (uint64_t x : v) w.put(x);
+    for (const auto& blob : m_t.allgather(out)) {
+        Reader r{blob};
+        for (uint64_t& x : v) x = std::max(x, r.get<uint64_t>());
+    }
+    return v;
+}
+
+}  // namespace tensim
