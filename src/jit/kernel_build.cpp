@@ -112,9 +112,12 @@ std::string wrapper_source(const KernelBuildSpec& s) {
 }
 
 std::string compile_flags(const KernelBuildSpec& s) {
-    return fmt::format("-std=c++20 {} -fPIC -shared -w {} -I{} -I{}", s.opt_level,
-                       kapi::code_cost_flags(), quote(kernel_api_dir()),
-                       quote(fs::path(s.source_path).parent_path().string()));
+    // A sanitizer build of tensim (cmake/sanitizers.cmake) builds its kernels sanitized too.
+    return fmt::format(
+        "-std=c++20 {}{} -fPIC -shared -w {} -I{} -I{}", s.opt_level,
+        sizeof(TENSIM_KERNEL_SANITIZE_FLAGS) > 1 ? " " TENSIM_KERNEL_SANITIZE_FLAGS : "",
+        kapi::code_cost_flags(), quote(kernel_api_dir()),
+        quote(fs::path(s.source_path).parent_path().string()));
 }
 
 // First "file:line:col: error: msg" of the compiler output, for the exception's headline.

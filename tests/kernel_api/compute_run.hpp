@@ -41,9 +41,10 @@ inline std::vector<float> run(const std::string& compute, const std::vector<floa
         CircularBufferConfig(nout * 4096, {{CBIndex::c_16, tt::DataFormat::Float32}})
             .set_page_size(CBIndex::c_16, 4096));
     auto put = [&](const std::vector<float>& v, uint32_t addr) {
+        if (v.empty()) return;  // memcpy's pointers must be valid even for 0 bytes (UBSan)
         std::vector<uint32_t> w(v.size());
         std::memcpy(w.data(), v.data(), 4 * v.size());
-        if (!w.empty()) detail::WriteToDeviceL1(d, core, addr, w);
+        detail::WriteToDeviceL1(d, core, addr, w);
     };
     put(in0, kBase);
     put(in1, kBase + n0 * 4096);

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The whole test suite under AddressSanitizer + UndefinedBehaviorSanitizer, in its own build
+# directory (default build-asan; TENSIM_SANITIZE_DIR sets it), kernels JIT-compiled with the same
+# flags into that directory's own kernel cache. Run by .ci/run after the Release suite; arguments go
+# to ctest. Why -O1 -g1, and how SystemC's coroutine stacks are handled: docs/robustness.md
+# ("Sanitizers").
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dir=${TENSIM_SANITIZE_DIR:-build-asan}
+t0=$(date +%s)
+if [ ! -f "$dir/CMakeCache.txt" ]; then
+  # -O1: ASan's documented setting (reasonable speed, exact reports); -g1: line tables only, enough
+  # for file:line in every report at a fraction of -g's compile and link time.
+  cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" \
+    -DTENSIM_SANITIZE=address,undefined > "$dir.configure.log" 2>&1 \
+    || { cat "$dir.configure.log"; exit 1; }
+  rm -f "$dir.configure.log"
+fi
+t1=$(date +%s)
+if ! cmake --build "$dir" -j "$(nproc)" > "$dir/build.log" 2>&1; then
+  grep -E "error|Error" -A3 "$dir/build.log" | head -60
+  echo "sanitize: build failed; full log in $dir/build.log"
+  exit 1
+fi
+t2=$(date +%s)
+export TENSIM_CACHE="$PWD/$dir/kernel-cache"
+# The sanitizers' defaults: ASan ends the process at its first report (exit 1, never a signal that
+# tensim's kernel-fault handler would turn into a KernelError), leak checking on; UBSan's findings
+# are fatal through -fno-sanitize-recover, with a stack trace.
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1}"
+status=0
+(cd "$dir" && ctest --output-on-failure -j "$(nproc)" "$@") || status=$?
+t3=$(date +%s)
+echo "sanitize: configure $((t1 - t0)) s, build $((t2 - t1)) s, suite $((t3 - t2)) s"
+exit $status
