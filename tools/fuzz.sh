@@ -14,11 +14,20 @@ targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(arch_file set_override calibration_case)
 case "$secs" in '' | *[!0-9]*) echo "fuzz.sh: N must be a whole number of seconds" >&2; exit 2 ;; esac
 
-cxx=$(command -v clang++-14 || command -v clang++ || true)
-if [ -z "$cxx" ] || ! ls /usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a > /dev/null 2>&1; then
-  echo "fuzz.sh: needs clang 14 and libFuzzer (Debian: clang-14 libclang-rt-14-dev lld-14; tools/setup.sh --fuzz)" >&2
-  exit 2
+# clang 14, its libFuzzer runtime and lld, from Debian (installed here when missing: the main
+# build needs none of them).
+missing=()
+for p in clang-14 libclang-rt-14-dev lld-14; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "fuzz.sh: installing ${missing[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" > /dev/null
 fi
+cxx=$(command -v clang++-14)
 launcher=()
 command -v ccache > /dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 if [ ! -f build-fuzz/CMakeCache.txt ]; then
