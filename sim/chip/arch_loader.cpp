@@ -166,6 +166,16 @@ void apply_override(nlohmann::json& board, const std::string& kv) {
     (*node)["source"] = "override " + kv;
 }
 
+// A number of a link entry as T: a value that does not fit T (a fraction, a negative count,
+// 1e99) is a ConfigError, never a conversion (float to int beyond its range is undefined).
+template <typename T>
+T link_number(const nlohmann::json& v, const std::string& at) {
+    require(v.is_number(), at, "expected a number, got " + v.dump());
+    const std::string bad = params_detail::Fits<T>::check(v);
+    require(bad.empty(), at, bad);
+    return v.get<T>();
+}
+
 // One link: [chip, port, chip, port], or {"ports": [[chip, port], [chip, port]], "dispatch": bool,
 // "line_bytes_per_cycle": B/cycle, "link_latency_cycles": cycles} (docs/systems.md).
 std::vector<EthLinkSpec> parse_links(const nlohmann::json& v, const std::string& where,
@@ -180,8 +190,8 @@ std::vector<EthLinkSpec> parse_links(const nlohmann::json& v, const std::string&
         try {
             if (l.is_array()) {
                 require(l.size() == 4, at, "expected [chip, port, chip, port]");
-                spec.chips = {l[0].get<int>(), l[2].get<int>()};
-                spec.channels = {l[1].get<int>(), l[3].get<int>()};
+                spec.chips = {link_number<int>(l[0], at), link_number<int>(l[2], at)};
+                spec.channels = {link_number<int>(l[1], at), link_number<int>(l[3], at)};
             } else {
                 require(l.is_object() && l.contains("ports"), at,
                         "expected [chip, port, chip, port] or an object with \"ports\"");
@@ -192,13 +202,13 @@ std::vector<EthLinkSpec> parse_links(const nlohmann::json& v, const std::string&
                 const auto& p = l.at("ports");
                 require(p.is_array() && p.size() == 2 && p[0].size() == 2 && p[1].size() == 2, at,
                         "\"ports\" is [[chip, port], [chip, port]]");
-                spec.chips = {p[0][0].get<int>(), p[1][0].get<int>()};
-                spec.channels = {p[0][1].get<int>(), p[1][1].get<int>()};
+                spec.chips = {link_number<int>(p[0][0], at), link_number<int>(p[1][0], at)};
+                spec.channels = {link_number<int>(p[0][1], at), link_number<int>(p[1][1], at)};
                 spec.dispatch = l.value("dispatch", false);
                 if (l.contains("line_bytes_per_cycle"))
-                    spec.line_bytes_per_cycle = l["line_bytes_per_cycle"].get<double>();
+                    spec.line_bytes_per_cycle = link_number<double>(l["line_bytes_per_cycle"], at);
                 if (l.contains("link_latency_cycles"))
-                    spec.link_latency_cycles = l["link_latency_cycles"].get<Cycle>();
+                    spec.link_latency_cycles = link_number<Cycle>(l["link_latency_cycles"], at);
             }
         } catch (const nlohmann::json::exception& e) {
             throw ConfigError(at + ": bad value: " + e.what());
@@ -233,9 +243,25 @@ nlohmann::json links_json(const std::vector<EthLinkSpec>& links) {
 
 }  // namespace
 
+namespace {
+SystemConfig load_resolved(const std::string& file, const std::vector<std::string>& overrides);
+}  // namespace
+
 SystemConfig load_system(const std::string& name_or_file,
                          const std::vector<std::string>& overrides) {
-    std::string file = resolve(name_or_file);
+    const std::string file = resolve(name_or_file);
+    // The readers name the key they refuse; a JSON value of an unexpected type that slips past
+    // them (found by fuzz/arch_file) is still the file's fault, never an untyped exception.
+    try {
+        return load_resolved(file, overrides);
+    } catch (const nlohmann::json::exception& e) {
+        throw ConfigError(file + ": malformed: " + e.what());
+    }
+}
+
+namespace {
+
+SystemConfig load_resolved(const std::string& file, const std::vector<std::string>& overrides) {
     nlohmann::json j = board_with_inline_chip(read_json(file), file);
     for (const auto& o : overrides) apply_override(j, o);
     SystemConfig s;
@@ -272,6 +298,8 @@ SystemConfig load_system(const std::string& name_or_file,
     s.eth_links = parse_links(links, file + ".eth_links", s);
     return s;
 }
+
+}  // namespace
 
 nlohmann::json to_json(const SystemConfig& s) {
     // A board file with its chip inline: load_system reads it back to the same configuration.

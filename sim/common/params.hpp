@@ -5,6 +5,8 @@
 // unit the reader expects. Plain values (strings, lists, objects of data) are read as they are.
 #pragma once
 #include <array>
+#include <cmath>
+#include <cstdint>
 #include <limits>
 #include <map>
 #include <memory>
@@ -12,6 +14,7 @@
 #include <set>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "common/error.hpp"
@@ -37,7 +40,7 @@ struct Fits {
         if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
             if (v.is_number_float()) {
                 const double d = v.get<double>();
-                if (d != static_cast<double>(static_cast<long long>(d)))
+                if (d != std::trunc(d))  // not via an integer: 1e99 fits none
                     return "expected a whole number, got " + v.dump();
             }
             if (!v.is_number()) return "";
@@ -46,10 +49,19 @@ struct Fits {
                 return v.dump() + " is negative";
             if (std::is_unsigned_v<T> && v.is_number_float() && v.get<double>() < 0)
                 return v.dump() + " is negative";
-            const double d = v.get<double>();
-            if (d > static_cast<double>(std::numeric_limits<T>::max()) ||
-                d < static_cast<double>(std::numeric_limits<T>::lowest()))
-                return v.dump() + " is out of range";
+            // Exactly: 2^63 as a double passes `d > double(INT64_MAX)` (the max rounds up to
+            // 2^63) and would then convert out of range, which is undefined behaviour.
+            bool fits = true;
+            if (v.is_number_float()) {
+                const double d = v.get<double>();
+                fits = d < std::ldexp(1.0, std::numeric_limits<T>::digits) &&
+                       d >= static_cast<double>(std::numeric_limits<T>::lowest());
+            } else if (v.is_number_unsigned()) {
+                fits = std::in_range<T>(v.get<uint64_t>());
+            } else {
+                fits = std::in_range<T>(v.get<int64_t>());
+            }
+            if (!fits) return v.dump() + " is out of range";
         }
         return "";
     }
@@ -121,10 +133,13 @@ void Params::constant(const char* key, const char* unit, T& out, const char* doc
     for (const auto& [k, _] : leaf.items())
         if (k != "value" && k != "unit" && k != "source")
             throw ConfigError(where + ": unknown key '" + k + "'");
+    if (leaf.contains("unit") && !leaf.at("unit").is_string())
+        throw ConfigError(where + ": unit is " + leaf.at("unit").dump() + ", not a string");
     std::string got = leaf.value("unit", "");
     if (got != unit) throw ConfigError(where + ": unit is '" + got + "', expected '" + unit + "'");
-    if (!leaf.contains("source") || leaf.at("source").get<std::string>().empty())
-        throw ConfigError(where + ": every constant needs a source");
+    if (!leaf.contains("source") || !leaf.at("source").is_string() ||
+        leaf.at("source").get<std::string>().empty())
+        throw ConfigError(where + ": every constant needs a source (a non-empty string)");
     // nlohmann converts -6 to an unsigned field as 2^64 - 6: a negative latency would "shorten"
     // a run. Every integer must fit its field.
     if (std::string bad = params_detail::Fits<T>::check(leaf.at("value")); !bad.empty())

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <fstream>
 #include <iostream>
+#include <map>
+#include <memory>
 #include <regex>
 
 #include "tensim/host/tensim.hpp"
@@ -45,7 +47,15 @@ void Common::apply_system() const {
     as_usage([&] { tensim::set_system(system_name(), set); });
 }
 
+namespace {
+nlohmann::ordered_json g_last_result;
+std::map<const CLI::App*, std::unique_ptr<Expect>> g_expectations;
+}  // namespace
+
+const nlohmann::ordered_json& last_result() { return g_last_result; }
+
 void Common::emit_json(const nlohmann::ordered_json& j) const {
+    g_last_result = j;
     if (!json_given) return;
     if (json.empty()) {
         std::cout << j.dump() << "\n";
@@ -124,6 +134,48 @@ void Mpi::start(Common& common, const std::string& numerics) const {
     static std::ostream null_out(nullptr);  // a stream with no buffer drops what it is given
     std::cout.rdbuf(null_out.rdbuf());
     common.json_given = false;
+}
+
+int Expect::check(const nlohmann::ordered_json& result) const {
+    std::optional<uint64_t> got;
+    std::string name;
+    if (result.is_object()) {
+        for (const auto& [k, v] : result.items()) {
+            const bool count = v.is_number_unsigned() || v.is_number_integer();
+            if (count && (k == "device_cycles" ||
+                          (!got && k.size() >= 6 && k.compare(k.size() - 6, 6, "cycles") == 0)))
+                got = v.get<uint64_t>(), name = k;
+            if (k == "device_cycles" && count) break;
+        }
+    }
+    if (!cycles.empty() && !got)
+        throw UsageError("--expect-cycles: this run reports no cycle count");
+    std::optional<double> pcc;
+    if (result.is_object() && result.contains("pcc") && result.at("pcc").is_number())
+        pcc = result.at("pcc").get<double>();
+    Expect e = *this;
+    if (!got) e.cycles.clear();
+    return e.check(got.value_or(0), pcc);
+}
+
+void add_expectations(CLI::App& cmd) {
+    const auto subs = cmd.get_subcommands([](CLI::App*) { return true; });
+    if (!subs.empty()) {
+        for (CLI::App* s : subs) add_expectations(*s);
+        return;
+    }
+    if (cmd.get_option_no_throw("--expect-cycles")) return;
+    auto& e = g_expectations[&cmd];
+    e = std::make_unique<Expect>();
+    e->add_to(cmd);
+}
+
+int check_expectations(CLI::App& cmd) {
+    for (CLI::App* s : cmd.get_subcommands([](CLI::App*) { return true; }))
+        if (s->parsed()) return check_expectations(*s);
+    const auto it = g_expectations.find(&cmd);
+    if (it == g_expectations.end() || !it->second->given()) return kOk;
+    return it->second->check(last_result());
 }
 
 }  // namespace tensim::cli

@@ -4,6 +4,7 @@
 #pragma once
 #include <CLI/CLI.hpp>
 #include <cerrno>
+#include <cmath>
 #include <cstdlib>
 #include <limits>
 #include <nlohmann/json.hpp>
@@ -49,8 +50,9 @@ CLI::Validator whole(T lo = 1, T hi = std::numeric_limits<T>::max()) {
             errno = 0;
             char* end = nullptr;
             const long double v = std::strtold(s.c_str(), &end);
-            if (s.empty() || *end != '\0' || errno != 0 || v != static_cast<long long>(v) ||
-                v < static_cast<long double>(lo) || v > static_cast<long double>(hi))
+            // The range before the whole-number test: casting 1e30 to an integer is undefined.
+            if (s.empty() || *end != '\0' || errno != 0 || !(v >= static_cast<long double>(lo)) ||
+                v > static_cast<long double>(hi) || v != std::trunc(v))
                 return "must be a whole number in " + range + ", got '" + s + "'";
             return "";
         },
@@ -109,7 +111,20 @@ struct Expect {
     double min_pcc = -2;  // below -1: not checked
     void add_to(CLI::App& cmd);
     int check(uint64_t got_cycles, std::optional<double> got_pcc) const;
+    // The same on a subcommand's JSON result: its "device_cycles", else its first top-level
+    // count whose name ends in "cycles" (a benchmark's kernel_cycles, latency_cycles, ...), and
+    // its "pcc". A result with no cycle count fails --expect-cycles as a usage error.
+    int check(const nlohmann::ordered_json& result) const;
+    bool given() const { return !cycles.empty() || min_pcc >= -1; }
 };
+// The last result a subcommand passed to Common::emit_json (null before any), for the checks
+// main.cpp runs after it.
+const nlohmann::ordered_json& last_result();
+// Adds --expect-cycles and --min-pcc to `cmd`, or to each leaf subcommand under it, unless it
+// declares them itself (matmul checks its own); check_expectations runs the parsed leaf's on
+// last_result() (0 when none were given).
+void add_expectations(CLI::App& cmd);
+int check_expectations(CLI::App& cmd);
 
 // --mpi on a simulation subcommand: the system's chips split over the ranks mpirun started
 // (tensim/scaleout.hpp). start() joins MPI; ranks other than 0 print and write nothing. Values

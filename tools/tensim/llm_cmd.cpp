@@ -3,6 +3,7 @@
 // figures, or one JSON object with them (so `tensim sweep` can vary batch and context).
 #include <fmt/format.h>
 
+#include <cmath>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -79,12 +80,14 @@ int run_one(Options& o) {
         if (human) std::cerr << fmt::format("llm: simulating {} ({}/{})\n", what, i + 1, n);
     };
     models::ModelRun r;
+    double clock_mhz = 0;   // of the chip, for device_cycles (one chip only)
     if (mo.shape.tp > 1) {  // over a chain of the system's chips (tensim/models/tp.hpp)
         r = as_usage([&] { return models::run_tp_model_on_system(cfg, mo); });
     } else {
         tt::tt_metal::IDevice* device = tt::tt_metal::CreateDevice(0);
         try {
             r = as_usage([&] { return models::run_model(device, cfg, mo); });
+            clock_mhz = tensim::last_program_stats(device).clock_mhz;
         } catch (...) {
             tt::tt_metal::CloseDevice(device);
             throw;
@@ -110,6 +113,9 @@ int run_one(Options& o) {
         {"layers_us", r.layers_us},
         {"head_us", r.head_us},
         {"device_us", r.device_us},
+        // The step's device time in chip cycles (--expect-cycles); none over several chips.
+        {"device_cycles",
+         clock_mhz > 0 ? nlohmann::ordered_json(std::llround(r.device_us * clock_mhz)) : nullptr},
         {"ops_per_step", r.ops_per_step},
         {"gap_us", mo.gap_us},
         {"gaps_us", r.gaps_us},

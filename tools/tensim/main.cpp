@@ -15,6 +15,10 @@ namespace arch_cmd {
 void add(CLI::App& cmd);
 int run(CLI::App& cmd);
 }  // namespace arch_cmd
+namespace baseline_cmd {
+void add(CLI::App& cmd);
+int run(CLI::App& cmd);
+}  // namespace baseline_cmd
 namespace bench_cmd {
 void add(CLI::App& cmd);
 int run(CLI::App& cmd);
@@ -83,6 +87,8 @@ Exit status: 0 ok; 1 the run failed (a simulated program failed, a sweep point f
 const std::vector<Subcommand>& subcommands() {
     static const std::vector<Subcommand> table = {
         {"arch", "Inspect architecture files", arch_cmd::add, arch_cmd::run},
+        {"baseline", "Keep the figures of a set of runs, or compare new runs with them (CI)",
+         baseline_cmd::add, baseline_cmd::run},
         {"bench", "Data-movement microbenchmarks on the simulated board", bench_cmd::add,
          bench_cmd::run, true, true},
         {"calibrate", "Simulate the measured cases of calibration files and compare with silicon",
@@ -126,6 +132,7 @@ int main(int argc, char** argv) {
     for (const Subcommand& s : subcommands()) {
         CLI::App* cmd = app.add_subcommand(s.name, s.description);
         s.add(*cmd);
+        if (s.sweepable) add_expectations(*cmd);  // the run subcommands: --expect-cycles, ...
         commands.emplace_back(&s, cmd);
     }
 
@@ -155,8 +162,9 @@ int main(int argc, char** argv) {
                 return s->run(*cmd);
             }
             apply_run_outputs();
-            const int rc = s->run(*cmd);
+            int rc = s->run(*cmd);
             finish_run_outputs();
+            if (rc == kOk && s->sweepable) rc = check_expectations(*cmd);
             return rc;
         }
         return kUsage;

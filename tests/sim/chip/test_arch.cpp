@@ -331,4 +331,20 @@ TEST(ArchOverrides, NegativeAndOutOfRangeIntegersAreRefused) {
     const std::string typo = override_error({"tensix.l1_size_kb=5"});
     EXPECT_NE(typo.find("did you mean 'tensix.l1_size_kib'?"), std::string::npos) << typo;
 }
+
+// Found by fuzz/ (docs/robustness.md "Fuzzing"): numbers no integer holds were converted before
+// they were checked (undefined behaviour: a fuzzer's UBSan report, a garbage value elsewhere).
+// 2^64 as a float passed the range check of a 64-bit field, whose maximum rounds up to it.
+TEST(ArchOverrides, NumbersNoIntegerHoldsAreRefused) {
+    for (const char* o :
+         {"dram.read_latency_cycles=1e99", "dram.read_latency_cycles=1.8446744073709552e19",
+          "tensix.l1_size_kib=1e99", "num_chips=-1e300"})
+        EXPECT_NE(override_error({o}).find("out of range"), std::string::npos) << o;
+    const std::string link = override_error({"eth_links=[[0, 0, 6.6e98, 1]]"});
+    EXPECT_NE(link.find("eth_links[0]"), std::string::npos) << link;
+    EXPECT_NE(link.find("out of range"), std::string::npos) << link;
+    const std::string lat =
+        override_error({"eth_links=[{\"ports\": [[0, 0], [0, 1]], \"link_latency_cycles\": -1}]"});
+    EXPECT_NE(lat.find("negative"), std::string::npos) << lat;
+}
 }  // namespace
