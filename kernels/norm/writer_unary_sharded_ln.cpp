@@ -8,25 +8,8 @@
 #include <cstdint>
 
 #include "api/dataflow/dataflow_api.h"
+#include "scaler_tiles.h"
 
-FORCE_INLINE void fill_scaler(uint32_t cb, uint32_t bits) {
-    cb_reserve_back(cb, 1);
-    volatile tt_l1_ptr uint32_t* p =
-        reinterpret_cast<volatile tt_l1_ptr uint32_t*>(get_write_ptr(cb));
-    for (uint32_t i = 0; i < 512; ++i) p[i] = 0;
-    for (uint32_t face = 0; face < 4; ++face)
-        for (uint32_t j = 0; j < 8; ++j) p[face * 128 + j] = bits;
-    cb_push_back(cb, 1);
-}
-FORCE_INLINE void fill_col0(uint32_t cb, uint32_t bits) {
-    cb_reserve_back(cb, 1);
-    volatile tt_l1_ptr uint32_t* p =
-        reinterpret_cast<volatile tt_l1_ptr uint32_t*>(get_write_ptr(cb));
-    for (uint32_t i = 0; i < 512; ++i) p[i] = 0;
-    for (uint32_t face = 0; face < 4; face += 2)
-        for (uint32_t r = 0; r < 16; ++r) p[face * 128 + r * 8] = bits & 0xffff;
-    cb_push_back(cb, 1);
-}
 FORCE_INLINE void read_row0(uint32_t cb, uint32_t addr, uint32_t tile0, uint32_t n,
                             uint32_t datum_bytes) {
     const InterleavedAddrGenFast<true> s = {.bank_base_address = addr,

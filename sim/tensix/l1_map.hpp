@@ -23,7 +23,10 @@ constexpr uint32_t semaphore_bytes = 16;
 // Runtime args, unique per RISC, then common per RISC.
 constexpr uint32_t runtime_args = semaphores + kMaxSemaphores * semaphore_bytes;
 constexpr uint32_t common_runtime_args = runtime_args + kNumRiscs * kArgBlockBytes;
-constexpr uint32_t end = common_runtime_args + kNumRiscs * kArgBlockBytes;
+// The zero region kernels read tiles of zeros from (MEM_ZEROS_BASE in the kernel ABI).
+constexpr uint32_t zeros = common_runtime_args + kNumRiscs * kArgBlockBytes;
+static_assert(zeros == MEM_ZEROS_BASE, "MEM_ZEROS_BASE must follow the argument blocks");
+constexpr uint32_t end = zeros + MEM_ZEROS_SIZE;
 
 constexpr uint32_t cb_received(uint32_t cb) { return cb_counters + cb * cb_counter_bytes; }
 constexpr uint32_t cb_acked(uint32_t cb) { return cb_counters + cb * cb_counter_bytes + 4; }

@@ -75,7 +75,7 @@ public:
     // L1 offset of a kernel/host address (windowed or plain); nullopt when outside L1.
     std::optional<uint32_t> l1_offset(uint64_t addr, uint32_t size) const;
     uint32_t& word(uint32_t off) { return *reinterpret_cast<uint32_t*>(m_l1 + off); }
-    void clear_firmware_state();  // zeroes CB counters, semaphores, args (before each launch)
+    void clear_firmware_state();  // zeroes CB counters, semaphores, args, the zero region
 
     // Reserves the L1 read port feeding the NoC: returns when `bytes` have been read out.
     Cycle l1_noc_read(Cycle t, uint32_t bytes);

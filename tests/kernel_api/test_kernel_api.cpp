@@ -2,6 +2,7 @@
 // placement for odd page sizes, NoC1 multicast, CB placement, named args, runtime-arg checks.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <numeric>
 #include <string>
 #include <tt-metalium/host_api.hpp>
@@ -200,6 +201,39 @@ TEST_F(KernelApi, AnUnsetRuntimeArgReadsItsSlotWithAWarning) {
     EXPECT_EQ(read_back(), 0u) << warning;
     EXPECT_NE(warning.find("runtime arg 2 read, but the host set 2"), std::string::npos) << warning;
     EXPECT_NE(warning.find("line 3"), std::string::npos) << warning;
+}
+
+TEST_F(KernelApi, TheZeroRegionReadsZerosInEveryProgram) {
+    // A kernel may scribble over MEM_ZEROS_BASE (silicon does not stop it); the next program's
+    // NoC reads of it still give zeros, as tt-metal's generate_reduce_scaler expects.
+    CoreCoord core{0, 0};
+    const uint32_t out = 200 * 1024;
+    Program scribble = CreateProgram();
+    CreateKernelFromString(scribble, R"(#include "dataflow_api.h"
+void kernel_main() {
+    auto* z = reinterpret_cast<volatile uint32_t*>(MEM_ZEROS_BASE);
+    for (uint32_t i = 0; i < MEM_ZEROS_SIZE / 4; ++i) z[i] = 0xdeadbeef;
+}
+)",
+                           core, DataMovementConfig{});
+    run(scribble);
+    std::vector<uint32_t> sevens(256, 7);
+    detail::WriteToDeviceL1(device, core, out, sevens);
+    Program fill = CreateProgram();
+    KernelHandle k = CreateKernelFromString(fill, R"(#include "dataflow_api.h"
+void kernel_main() {
+    const uint32_t out = get_arg_val<uint32_t>(0);
+    for (uint32_t off = 0; off < 1024; off += MEM_ZEROS_SIZE)
+        noc_async_read(get_noc_addr(MEM_ZEROS_BASE), out + off, MEM_ZEROS_SIZE);
+    noc_async_read_barrier();
+}
+)",
+                                            core, DataMovementConfig{});
+    SetRuntimeArgs(fill, k, core, {out});
+    run(fill);
+    std::vector<uint32_t> got;
+    detail::ReadFromDeviceL1(device, core, out, 1024, got);
+    EXPECT_EQ(std::count(got.begin(), got.end(), 0u), 256);
 }
 
 TEST_F(KernelApi, ARuntimeArgPastTheBlockIsAnError) {

@@ -7,6 +7,12 @@
 #pragma once
 #include <cstdint>
 
+// The firmware's region of zeros in L1 that kernels fill tiles from over the NoC (TT-Metal
+// dev_mem_map.h: MEM_ZEROS_BASE, MEM_ZEROS_SIZE 512 on Wormhole). Its place is tensim's own
+// (sim/tensix/l1_map.hpp, in the reserved bottom of L1; zeroed for each program).
+#define MEM_ZEROS_SIZE 512
+#define MEM_ZEROS_BASE 0x138C0
+
 namespace tt {
 
 // Tile data formats. Values are the hardware encodings of the unpacker/packer config registers.
