@@ -39,12 +39,12 @@ struct RiscConfig {
     Cycle semaphore_api_cycles = 10;  // cycles per semaphore call; inferred (L1 load >= 8, ISA)
     Cycle kernel_start_cycles = 100;  // cycles from launch to kernel_main; inferred
     // The kernel's own code, per instruction by class (ISA BabyRISCV/README.md).
-    Cycle code_plain_cycles = 1;      // ALU op, move, local-RAM access: one instruction per cycle
-    Cycle code_branch_cycles = 1;     // a correctly predicted branch, jump, call or return
-    Cycle code_mul_cycles = 2;        // mul: the Integer Unit is held two cycles
-    Cycle code_div_cycles = 20;       // div/rem: 6-33 cycles by the dividend; a mid value
-    Cycle code_l1_load_cycles = 8;    // a load from L1 whose value is used next (latency >= 8)
-    Cycle code_l1_store_cycles = 5;   // a store to L1 (sustained: one per five cycles)
+    Cycle code_plain_cycles = 1;       // ALU op, move, local-RAM access: one instruction per cycle
+    Cycle code_branch_cycles = 1;      // a correctly predicted branch, jump, call or return
+    Cycle code_mul_cycles = 2;         // mul: the Integer Unit is held two cycles
+    Cycle code_div_cycles = 20;        // div/rem: 6-33 cycles by the dividend; a mid value
+    Cycle code_l1_load_cycles = 8;     // a load from L1 whose value is used next (latency >= 8)
+    Cycle code_l1_store_cycles = 5;    // a store to L1 (sustained: one per five cycles)
     Cycle code_local_load_cycles = 2;  // a load from the RISC's local data RAM (latency 2)
     bool code_cost = true;  // whether a kernel's own code takes time (off: only API costs)
     uint32_t stack_bytes = 1u << 20;  // B per kernel thread (SystemC's 256 KiB overflows silently)
