@@ -11,12 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 M=${1:-2048}; K=${2:-2048}; N=${3:-2048}
-./tools/setup.sh
-if ! dpkg-query -W -f='${Status}' libopenblas-dev 2>/dev/null | grep -q "install ok installed"; then
-  echo "bench_speed: installing libopenblas-dev"
-  sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq libopenblas-dev > /dev/null
-fi
+./tools/setup.sh  # installs libopenblas-dev too (the sgemm below)
 mkdir -p build/bench
 cc -O2 -o build/bench/sgemm_bench tools/sgemm_bench.c \
   -I"/usr/include/$(dpkg-architecture -qDEB_HOST_MULTIARCH)/openblas-pthread" -lopenblas -lm

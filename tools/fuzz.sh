@@ -16,17 +16,7 @@ case "$secs" in '' | *[!0-9]*) echo "fuzz.sh: N must be a whole number of second
 
 # clang 14, its libFuzzer runtime and lld, from Debian (installed here when missing: the main
 # build needs none of them).
-missing=()
-for p in clang-14 libclang-rt-14-dev lld-14; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "fuzz.sh: installing ${missing[*]}"
-  sudo_cmd=""
-  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
-  $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" > /dev/null
-fi
+./tools/install_packages.sh fuzz.sh clang-14 libclang-rt-14-dev lld-14
 cxx=$(command -v clang++-14)
 launcher=()
 command -v ccache > /dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)

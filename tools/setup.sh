@@ -16,17 +16,7 @@ cd "$(dirname "$0")/.."
 packages=(g++ cmake make pkg-config libsystemc-dev libfmt-dev libspdlog-dev libcli11-dev nlohmann-json3-dev
           libgtest-dev libopenblas-dev python3-matplotlib clang-format pybind11-dev python3-pybind11
           python3-numpy python3-pytest openmpi-bin libopenmpi-dev)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "setup: installing ${missing[*]}"
-  sudo_cmd=""
-  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
-  $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" > /dev/null
-fi
+./tools/install_packages.sh setup "${packages[@]}"
 
 if [ ! -f build/CMakeCache.txt ]; then
   cmake -S . -B build -DCMAKE_BUILD_TYPE=Release > build-configure.log 2>&1 \

@@ -63,6 +63,19 @@ TENSIM_AVX2 void split_tile(const float* t, uint32_t hi_mask, uint32_t all_mask,
             split8(t + tile_index(r, c), hi_mask, all_mask, &hi[r][c], &lo[r][c]);
 }
 
+// Both operands into their parts: in1 (transposed first when asked) feeds A, in0 feeds B.
+TENSIM_AVX2 void split_operands(const Tile& in0, const Tile& in1, bool transpose_in1, Parts& P) {
+    if (transpose_in1) {
+        Tile t;
+        for (int r = 0; r < 32; ++r)
+            for (int c = 0; c < 32; ++c) t[tile_index(c, r)] = in1[tile_index(r, c)];
+        split_tile(t.data(), kAHiMask, kAAllMask, P.a[0], P.a[1]);
+    } else {
+        split_tile(in1.data(), kAHiMask, kAAllMask, P.a[0], P.a[1]);
+    }
+    split_tile(in0.data(), kBHiMask, kBAllMask, P.b[0], P.b[1]);
+}
+
 // The reference's Dst rounding of one exact-as-double sum, lane by lane (fidelity.cpp's
 // dst_round): for bf16, round to float with round-to-odd, then bf16 round-to-nearest-even. Used
 // for lanes outside the fast path's range; returns the rounded value as a double (exact).
@@ -145,15 +158,7 @@ template <int MR, int NV>
 TENSIM_AVX2 void matmul_parts(const Tile& in0, const Tile& in1, Tile& dst, int phases,
                               bool dst_fp32, bool transpose_in1) {
     Parts P;
-    if (transpose_in1) {
-        Tile t;
-        for (int r = 0; r < 32; ++r)
-            for (int c = 0; c < 32; ++c) t[tile_index(c, r)] = in1[tile_index(r, c)];
-        split_tile(t.data(), kAHiMask, kAAllMask, P.a[0], P.a[1]);
-    } else {
-        split_tile(in1.data(), kAHiMask, kAAllMask, P.a[0], P.a[1]);
-    }
-    split_tile(in0.data(), kBHiMask, kBAllMask, P.b[0], P.b[1]);
+    split_operands(in0, in1, transpose_in1, P);
     alignas(64) double D[32][32];  // Dst, row-major; every value a float, exactly
     for (int r = 0; r < 32; ++r)
         for (int c = 0; c < 32; c += 4)
@@ -243,15 +248,7 @@ template <int MR>
 TENSIM_AVX512 void matmul_parts512(const Tile& in0, const Tile& in1, Tile& dst, int phases,
                                    bool dst_fp32, bool transpose_in1) {
     Parts P;
-    if (transpose_in1) {
-        Tile t;
-        for (int r = 0; r < 32; ++r)
-            for (int c = 0; c < 32; ++c) t[tile_index(c, r)] = in1[tile_index(r, c)];
-        split_tile(t.data(), kAHiMask, kAAllMask, P.a[0], P.a[1]);
-    } else {
-        split_tile(in1.data(), kAHiMask, kAAllMask, P.a[0], P.a[1]);
-    }
-    split_tile(in0.data(), kBHiMask, kBAllMask, P.b[0], P.b[1]);
+    split_operands(in0, in1, transpose_in1, P);
     alignas(64) double D[32][32];
     for (int r = 0; r < 32; ++r)
         for (int c = 0; c < 32; c += 8)
