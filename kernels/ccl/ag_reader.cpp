@@ -7,6 +7,7 @@
 
 #include "ag_args.h"
 #include "dataflow_api.h"
+#include "page_walk.h"
 
 using namespace ccl_ag;
 
@@ -26,6 +27,7 @@ void kernel_main() {
         const bool from_out = arg(b + s_src) != 0;
         const uint32_t owner = arg(b + s_owner), q0 = arg(b + s_q0), q1 = arg(b + s_q1);
         const uint32_t arrive = arg(b + s_arrive);
+        PageWalk w(Ct, q0);
         for (uint32_t q = q0; q < q1; q += k) {
             const uint32_t n = q1 - q < k ? q1 - q : k;
             if (from_out) noc_semaphore_wait_min(landed, arrive + q + n);
@@ -33,8 +35,8 @@ void kernel_main() {
             // packet never wraps round the CB's end.
             cb_reserve_back(cb, k);
             uint32_t dst = get_write_ptr(cb);
-            for (uint32_t j = 0; j < n; ++j, dst += pg) {
-                const uint32_t row = (q + j) / Ct, col = (q + j) % Ct;
+            for (uint32_t j = 0; j < n; ++j, dst += pg, w.next()) {
+                const uint32_t row = w.row, col = w.col;
                 uint64_t src;
                 if (from_out) {
                     const uint32_t p = row * Co + owner * Ct + col;

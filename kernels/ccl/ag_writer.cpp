@@ -11,6 +11,7 @@
 #include "ag_args.h"
 #include "dataflow_api.h"
 #include "fabric/edm_fabric_worker_adapters.hpp"
+#include "page_walk.h"
 
 using namespace ccl_ag;
 using tt::tt_fabric::PacketHeader;
@@ -60,14 +61,14 @@ void kernel_main() {
         const uint32_t send = arg(b + s_send);  // chips the pages go to
         const bool local = arg(b + s_local) != 0;
         uint32_t unsignalled = 0, packets = 0;
+        PageWalk w(Ct, q0);
         for (uint32_t q = q0; q < q1; q += k) {
             const uint32_t n = q1 - q < k ? q1 - q : k;
             cb_wait_front(cb, k);  // whole packets, the last one padded (reader)
             const uint32_t src = get_read_ptr(cb);
             tt::tt_fabric::NocUnicastScatterCommandHeader scatter{};
-            for (uint32_t j = 0; j < n; ++j) {
-                const uint32_t row = (q + j) / Ct, col = (q + j) % Ct;
-                scatter.noc_address[j] = out_noc(row * Co + owner * Ct + col);
+            for (uint32_t j = 0; j < n; ++j, w.next()) {
+                scatter.noc_address[j] = out_noc(w.row * Co + owner * Ct + w.col);
                 if (j + 1 < tt::tt_fabric::NOC_SCATTER_WRITE_MAX_CHUNKS)
                     scatter.chunk_size[j] = static_cast<uint16_t>(pg);
             }

@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "dataflow_api.h"
+#include "page_walk.h"
 
 void kernel_main() {
     uint32_t a = 0;
@@ -22,14 +23,15 @@ void kernel_main() {
         const uint32_t off = get_arg_val<uint32_t>(a++), cols = get_arg_val<uint32_t>(a++);
         const uint32_t in_cols = get_arg_val<uint32_t>(a++);
         const uint32_t q0 = get_arg_val<uint32_t>(a++), q1 = get_arg_val<uint32_t>(a++);
+        PageWalk w(cols, q0);
         for (uint32_t q = q0; q < q1; q += k) {
             const uint32_t n = q1 - q < k ? q1 - q : k;
             // Whole packets of k pages move through the CB (a short last one is padded), so a
             // packet never wraps round the CB's end.
             cb_reserve_back(cb, k);
             uint32_t dst = get_write_ptr(cb);
-            for (uint32_t j = 0; j < n; ++j, dst += page) {
-                const uint32_t p = (q + j) / cols * in_cols + off + (q + j) % cols;
+            for (uint32_t j = 0; j < n; ++j, dst += page, w.next()) {
+                const uint32_t p = w.row * in_cols + off + w.col;
                 noc_async_read(in_dram ? dram.get_noc_addr(p) : l1.get_noc_addr(p), dst, page);
             }
             noc_async_read_barrier();

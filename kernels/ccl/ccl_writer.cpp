@@ -14,6 +14,7 @@
 
 #include "dataflow_api.h"
 #include "fabric/edm_fabric_worker_adapters.hpp"
+#include "page_walk.h"
 
 using tt::tt_fabric::MulticastRoutingCommandHeader;
 using tt::tt_fabric::PacketHeader;
@@ -56,13 +57,14 @@ void kernel_main() {
         const uint32_t out_cols = get_arg_val<uint32_t>(b++);
         const uint32_t q0 = get_arg_val<uint32_t>(b++), q1 = get_arg_val<uint32_t>(b++);
         const bool local = range == 0 || get_arg_val<uint32_t>(b++) != 0;
+        PageWalk w(cols, q0);
         for (uint32_t q = q0; q < q1; q += k) {
             const uint32_t n = q1 - q < k ? q1 - q : k;
             cb_wait_front(cb, k);  // whole packets, the last one padded (reader)
             const uint32_t src = get_read_ptr(cb);
             tt::tt_fabric::NocUnicastScatterCommandHeader scatter{};
-            for (uint32_t j = 0; j < n; ++j) {
-                const uint32_t p = (q + j) / cols * out_cols + off + (q + j) % cols;
+            for (uint32_t j = 0; j < n; ++j, w.next()) {
+                const uint32_t p = w.row * out_cols + off + w.col;
                 scatter.noc_address[j] = out_noc(p);
                 if (j + 1 < tt::tt_fabric::NOC_SCATTER_WRITE_MAX_CHUNKS)
                     scatter.chunk_size[j] = static_cast<uint16_t>(page);

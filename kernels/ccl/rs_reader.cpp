@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "dataflow_api.h"
+#include "page_walk.h"
 #include "rs_args.h"
 
 using namespace ccl_rs;
@@ -31,8 +32,10 @@ void kernel_main() {
     const uint32_t fifo_c0 = get_write_ptr(tt::CBIndex::c_0),
                    fifo_c1 = get_write_ptr(tt::CBIndex::c_1),
                    fifo_c4 = get_write_ptr(tt::CBIndex::c_4);
+    // wr - fifo and off are each under fifo_bytes: one compare instead of a divide.
     auto at = [&](uint32_t fifo, uint32_t wr, uint32_t off) {
-        return fifo + (wr - fifo + off) % fifo_bytes;
+        const uint32_t x = wr - fifo + off;
+        return fifo + (x >= fifo_bytes ? x - fifo_bytes : x);
     };
     uint32_t tmp_read = 0;
     for (uint32_t s = 0; s < arg(num_steps); ++s) {
@@ -41,6 +44,7 @@ void kernel_main() {
         const bool from_tmp = arg(b + s_own_src) != 0, reduce = arg(b + s_recv) != 0;
         const uint32_t arrived_before = arg(b + s_arrival) * per_slice;
         // Batches of up to `batch` packets behind one read barrier (TT-NN's tile_granularity).
+        PageWalk w(Cs, first);
         for (uint32_t q = first; q < end; q += batch * k) {
             const uint32_t qe = end - q < batch * k ? end : q + batch * k;
             const uint32_t m = (qe - q + k - 1) / k;  // packets in this batch
@@ -56,9 +60,9 @@ void kernel_main() {
             const uint32_t own_fifo = reduce ? fifo_c0 : fifo_c4;
             const uint32_t own_wr = get_write_ptr(own);
             const uint32_t inter_wr = reduce ? get_write_ptr(tt::CBIndex::c_1) : 0;
-            for (uint32_t x = q; x < qe; ++x) {
+            for (uint32_t x = q; x < qe; ++x, w.next()) {
                 const uint32_t slot = x - q;  // only the batch's last packet can be short
-                const uint32_t row = x / Cs, col = x % Cs;
+                const uint32_t row = w.row, col = w.col;
                 const uint64_t src = from_tmp  ? tmp.get_noc_addr(row * Cs + col)
                                      : dram_in ? in_d.get_noc_addr(row * Ct + j * Cs + col)
                                                : in_l.get_noc_addr(row * Ct + j * Cs + col);

@@ -9,6 +9,7 @@
 
 #include "dataflow_api.h"
 #include "fabric/edm_fabric_worker_adapters.hpp"
+#include "page_walk.h"
 #include "rs_args.h"
 
 using namespace ccl_rs;
@@ -53,13 +54,14 @@ void kernel_main() {
         // A reducing step's pages come from the compute kernel, a starting one's from the reader.
         const uint32_t src_cb = arg(b + s_recv) != 0 ? tt::CBIndex::c_2 : tt::CBIndex::c_4;
         uint32_t unsignalled = 0, packets = 0;
+        PageWalk w(Cs, first);
         for (uint32_t q = first; q < end; q += k) {
             const uint32_t n = end - q < k ? end - q : k;
             cb_wait_front(src_cb, k);  // whole packets, the last one padded
             const uint32_t src = get_read_ptr(src_cb);
             tt::tt_fabric::NocUnicastScatterCommandHeader scatter{};
-            for (uint32_t i = 0; i < n; ++i) {
-                const uint32_t row = (q + i) / Cs, col = (q + i) % Cs;
+            for (uint32_t i = 0; i < n; ++i, w.next()) {
+                const uint32_t row = w.row, col = w.col;
                 if (dst == to_next) {
                     scatter.noc_address[i] =
                         inter.get_noc_addr(row * W + (d * n_chips + j) * Cs + col);

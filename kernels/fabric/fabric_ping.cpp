@@ -28,7 +28,9 @@ void kernel_main() {
     auto* header = reinterpret_cast<volatile PacketHeader*>(header_addr);
     // Addresses a router writes for us are plain L1 offsets.
     const uint64_t peer_sem = get_noc_addr(peer_x, peer_y, tensim::kapi::fabric_l1_offset(ping));
-    auto send = [&] {
+    // Inlined into both call sites, as TT-Metal's kernels force (FORCE_INLINE): called out of
+    // line, every capture would be a load through the closure.
+    auto send = [&]() __attribute__((always_inline)) {
         fabric.wait_for_empty_write_slot();
         header->to_chip_unicast(static_cast<uint8_t>(hops));
         if (payload) {

@@ -11,7 +11,6 @@
 #include <fstream>
 #include <map>
 #include <memory>
-#include <set>
 #include <sstream>
 #include <unordered_map>
 
@@ -121,10 +120,100 @@ std::string base_family(std::string_view op) {
     return reg_family(op.substr(p + 1, e - p - 1));
 }
 
+// Register families as bits of a mask (0 for none).
+uint32_t reg_bit(const std::string& fam) {
+    static const char* const names[] = {"a",  "b",  "c",   "d",   "si",  "di",  "bp",  "sp",
+                                        "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15"};
+    for (uint32_t i = 0; i < 16; ++i)
+        if (fam == names[i]) return 1u << i;
+    return 0;
+}
+
+// Which registers hold the address of a stack object or a global (the RISC's local data RAM)
+// after `x`, given those before it: set by lea of a %rsp/%rbp/%rip address or a move from such
+// a register, forgotten on any other write; a call keeps only the callee-saved ones.
+uint32_t local_after(const Insn& x, uint32_t in) {
+    const std::string& m = x.mnemonic;
+    if (starts_with(m, "call"))  // callee-saved: b, bp, sp, r12-r15
+        return in & (0xf000u | reg_bit("b") | reg_bit("bp") | reg_bit("sp"));
+    // Implicit writes: %rax/%rdx of divides, one-operand multiplies and sign extensions;
+    // string instructions' %rsi/%rdi/%rcx.
+    auto ops = operands(x.ops);
+    if (starts_with(m, "div") || starts_with(m, "idiv") || starts_with(m, "mul") ||
+        (starts_with(m, "imul") && ops.size() == 1) || m == "cltq" || m == "cqto" || m == "cltd" ||
+        m == "cwtl" || starts_with(m, "cmpxchg"))
+        in &= ~(reg_bit("a") | reg_bit("d"));
+    if (starts_with(m, "stos") || starts_with(m, "movs") || starts_with(m, "lods") ||
+        starts_with(m, "scas") || starts_with(m, "cmps"))
+        in &= ~(reg_bit("si") | reg_bit("di") | reg_bit("c"));
+    if (ops.empty() || m[0] == 'j' || starts_with(m, "cmp") || starts_with(m, "test") ||
+        starts_with(m, "push") || starts_with(m, "bt"))
+        return in;
+    if (starts_with(m, "xchg") || starts_with(m, "xadd"))
+        for (auto op : ops) in &= ~reg_bit(reg_family(op));
+    const uint32_t dst = reg_bit(reg_family(ops.back()));
+    if (!dst) return in;  // a memory or vector destination
+    if (ops.size() == 2) {
+        const bool addr_of_local =
+            starts_with(m, "lea") && (ops[0].find("(%rsp") != std::string_view::npos ||
+                                      ops[0].find("(%rbp") != std::string_view::npos ||
+                                      ops[0].find("(%rip") != std::string_view::npos);
+        const bool copy_of_local = starts_with(m, "mov") && !starts_with(m, "movz") &&
+                                   !starts_with(m, "movs") &&
+                                   (ops[0] == "%rsp" || (in & reg_bit(reg_family(ops[0]))));
+        if (addr_of_local || copy_of_local) return in | dst;
+    }
+    return in & ~dst;
+}
+
+// The registers holding a local-RAM address on entry to each instruction, on every path that
+// reaches it (a must-analysis over each function's control flow: fall-through and direct jumps;
+// an indirect jump may go to any block start of its function). The compiler keeps a stack array's
+// address in a callee-saved register across the blocks of a loop; on the RISC those accesses
+// are sp-relative loads and stores of local data RAM.
+std::vector<uint32_t> local_at(const std::vector<Insn>& insns, const std::vector<uint64_t>& addrs,
+                               const std::vector<bool>& ends_region) {
+    const size_t n = insns.size();
+    std::vector<uint32_t> func(n);
+    for (size_t i = 1; i < n; ++i) func[i] = func[i - 1] + (ends_region[i - 1] ? 1 : 0);
+    std::vector<std::vector<size_t>> preds(n);
+    std::vector<bool> entry(n, false);
+    for (size_t i = 0; i < n; ++i) {
+        const std::string& m = insns[i].mnemonic;
+        if (i == 0 || ends_region[i - 1]) entry[i] = true;
+        const bool uncond = m == "jmp" || starts_with(m, "ret") || starts_with(m, "ud2");
+        if (!uncond && !ends_region[i] && i + 1 < n) preds[i + 1].push_back(i);
+        if (m[0] != 'j') continue;
+        if (insns[i].ops.find('*') != std::string::npos) {  // indirect: any block start
+            for (size_t j = 0; j < n; ++j)
+                if (func[j] == func[i] && insns[j].hook) preds[j].push_back(i);
+            continue;
+        }
+        char* end = nullptr;
+        const uint64_t target = std::strtoull(insns[i].ops.c_str(), &end, 16);
+        if (end == insns[i].ops.c_str()) continue;
+        auto t = std::lower_bound(addrs.begin(), addrs.end(), target);
+        if (t != addrs.end() && *t == target) {
+            const size_t j = static_cast<size_t>(t - addrs.begin());
+            if (func[j] == func[i]) preds[j].push_back(i);
+        }
+    }
+    std::vector<uint32_t> in(n, ~0u), out(n, ~0u);
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (size_t i = 0; i < n; ++i) {
+            uint32_t v = entry[i] || preds[i].empty() ? 0 : ~0u;
+            for (size_t p : preds[i]) v &= out[p];
+            const uint32_t o = local_after(insns[i], v);
+            if (v != in[i] || o != out[i]) in[i] = v, out[i] = o, changed = true;
+        }
+    }
+    return in;
+}
+
 // `local`: register families known to point into the RISC's local data RAM (the stack, the
 // kernel's globals); an access through them is a local access, not an L1 one.
-void classify(const Insn& in, bool fused_with_next, CodeCounts& c,
-              const std::set<std::string>& local) {
+void classify(const Insn& in, bool fused_with_next, CodeCounts& c, uint32_t local) {
     const std::string& m = in.mnemonic;
     if (is_padding(in)) return;
     if (fused_with_next) return;  // cmp/test + jcc is one RISC-V compare-and-branch
@@ -149,7 +238,7 @@ void classify(const Insn& in, bool fused_with_next, CodeCounts& c,
     bool mem_src = false, mem_dst = false, local_src = false;
     for (size_t i = 0; i < ops.size(); ++i)
         if (pointer_operand(ops[i])) {
-            if (local.count(base_family(ops[i]))) {  // a struct field or array in local RAM
+            if (local & reg_bit(base_family(ops[i]))) {  // a struct field or array in local RAM
                 if (i + 1 < ops.size() || ops.size() == 1) ++c.local_load, local_src = true;
                 continue;
             }
@@ -267,9 +356,9 @@ std::vector<std::pair<uint64_t, CodeCounts>> parse_disassembly(
     // its function: the code laid out after those is another block's (which starts with its own
     // hook call; what the compiler scheduled before that call goes uncounted).
     std::vector<std::pair<uint64_t, CodeCounts>> out;
+    const std::vector<uint32_t> local = local_at(insns, addrs, ends_region);
     for (size_t b : block_starts) {
         CodeCounts c;
-        std::set<std::string> local;  // registers holding an address in local RAM (see classify)
         for (size_t i = b; i < insns.size(); ++i) {
             const Insn& x = insns[i];
             if (x.hook) break;
@@ -280,27 +369,9 @@ std::vector<std::pair<uint64_t, CodeCounts>> parse_disassembly(
                 i + 1 < insns.size() && is_cond_jump(insns[i + 1].mnemonic);
             if (!x.own) {
                 const uint16_t loads = c.l1_load;
-                classify(x, fused, c, local);
+                classify(x, fused, c, local[i]);
                 if (c.l1_load > loads) c.l1_load_covered += load_cover(insns, ends_region, i);
             }
-            // Track which registers point at the stack or a global: set by lea/mov from
-            // %rsp, %rbp or %rip; any other write to the register forgets it.
-            if (auto ops = operands(x.ops); !ops.empty()) {
-                const std::string dst = reg_family(ops.back());
-                if (!dst.empty() && ops.size() == 2) {
-                    const bool addr_of_local = starts_with(x.mnemonic, "lea") &&
-                                               (ops[0].find("(%rsp") != std::string_view::npos ||
-                                                ops[0].find("(%rbp") != std::string_view::npos ||
-                                                ops[0].find("(%rip") != std::string_view::npos);
-                    const bool copy_of_sp = starts_with(x.mnemonic, "mov") &&
-                                            (ops[0] == "%rsp" || local.count(reg_family(ops[0])));
-                    if (addr_of_local || copy_of_sp)
-                        local.insert(dst);
-                    else
-                        local.erase(dst);
-                }
-            }
-            if (starts_with(x.mnemonic, "call")) local.clear();  // caller-saved registers
             if (x.mnemonic[0] == 'j' || starts_with(x.mnemonic, "ret") || ends_region[i]) break;
         }
         out.emplace_back(addrs[b], c);  // empty ones too: a lookup that hits is cheap
@@ -322,7 +393,7 @@ void analyse_kernel_code(const std::string& so, const std::vector<std::string>& 
     std::string tmp = out + fmt::format(".tmp{}", getpid());
     {
         std::ofstream f(tmp);
-        f << "tensim-code-cost 5\n";
+        f << "tensim-code-cost 6\n";
         for (const auto& [off, c] : blocks)
             f << fmt::format("b {:x} 0 {} {} {} {} {} {} {} {}\n", off, c.plain, c.branch, c.mul,
                              c.div, c.l1_load, c.l1_store, c.local_load, c.l1_load_covered);
@@ -438,7 +509,7 @@ void register_kernel_code(void* handle, const void* entry, const std::string& co
     code->base = reinterpret_cast<uintptr_t>(info.dli_fbase);
     std::ifstream f(costs);
     std::string head;
-    if (!std::getline(f, head) || head != "tensim-code-cost 5") {
+    if (!std::getline(f, head) || head != "tensim-code-cost 6") {
         log::jit().warn("no code counts for a kernel ({}): its code is not timed", costs);
         return;
     }

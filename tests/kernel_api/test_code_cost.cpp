@@ -312,4 +312,44 @@ _Z11kernel_mainv():
     EXPECT_EQ(c.plain, 2);       // lea, the local store
 }
 
+// A stack array's address the compiler keeps in a callee-saved register across blocks (set in one
+// block, used in a loop's next ones, surviving calls) is still local RAM; a register that holds
+// an L1 pointer on any path into a block is not.
+TEST(CodeCostParse, StackAddressesCarryAcrossBlocks) {
+    const std::string dis = R"(
+0000000000001120 <_Z11kernel_mainv>:
+_Z11kernel_mainv():
+/k/kernel.cpp:3
+    1130:	call   1040 <__sanitizer_cov_trace_pc@plt>
+    1135:	lea    0x10(%rsp),%r15
+    113a:	mov    (%rdi),%r12
+    113d:	test   %esi,%esi
+    113f:	je     1150 <_Z11kernel_mainv+0x30>
+    1141:	call   1040 <__sanitizer_cov_trace_pc@plt>
+    1146:	mov    %r12,%r15
+    1149:	nop
+    1150:	call   1040 <__sanitizer_cov_trace_pc@plt>
+    1155:	mov    %rbx,0x8(%r15)
+    1159:	mov    %rbx,0x8(%r12)
+    115d:	call   1040 <__sanitizer_cov_trace_pc@plt>
+    1162:	lea    0x20(%rsp),%r14
+    1167:	call   1050 <_ZN6tensim4kapi8noc_readEv@plt>
+    116c:	call   1040 <__sanitizer_cov_trace_pc@plt>
+    1171:	mov    %rbx,0x8(%r14)
+    1175:	add    $0x1,%ebx
+    1178:	cmp    $0x10,%ebx
+    117b:	jne    116c <_Z11kernel_mainv+0x4c>
+    117d:	ret
+)";
+    auto blocks = tensim::kapi::parse_disassembly(dis, {"/api/"});
+    ASSERT_EQ(blocks.size(), 5u);
+    // Block at 1150: %r15 is the stack array on one path, the loaded pointer on the other.
+    EXPECT_EQ(blocks[2].first, 0x1155u);
+    EXPECT_EQ(blocks[2].second.l1_store, 2);
+    // Block at 116c: %r14 was set before the call and the loop, on every path into it.
+    EXPECT_EQ(blocks[4].first, 0x1171u);
+    EXPECT_EQ(blocks[4].second.l1_store, 0);
+    EXPECT_EQ(blocks[4].second.plain, 2);  // the local store, add
+}
+
 }  // namespace

@@ -141,8 +141,12 @@ inline uint64_t get_noc_addr_from_bank_id(uint32_t bank_id, uint32_t bank_addres
 
 namespace tensim::kapi {
 // Interleaved placement: page id lives in bank id % banks, at base + (id / banks) * aligned page.
-inline uint64_t interleaved_addr(bool dram, uint32_t base, uint32_t page_size, uint32_t id,
-                                 uint32_t offset, uint8_t noc) {
+// Not inlined: the API's own arithmetic (divides by the bank count, a constant on silicon) must
+// not be scheduled into the kernel's lines, where the code cost would charge it
+// (kernel_api/code_cost.hpp).
+__attribute__((noinline)) inline uint64_t interleaved_addr(bool dram, uint32_t base,
+                                                           uint32_t page_size, uint32_t id,
+                                                           uint32_t offset, uint8_t noc) {
     uint32_t banks = num_banks(dram);
     uint32_t align = bank_page_alignment(dram);  // must match the host allocator's stride
     uint32_t stride = (page_size + align - 1) / align * align;
