@@ -403,7 +403,7 @@ std::shared_ptr<const KernelBinary> build(const KernelBuildSpec& spec) {
         fs::rename(tmp, so);
     }
     // The kernel's own code, block by block, for its cost (kernel_api/code_cost.hpp).
-    const fs::path costs = so.string() + ".cost6";
+    const fs::path costs = so.string() + ".cost7";
     if (!fs::exists(costs))
         kapi::analyse_kernel_code(so.string(),
                                   {fs::path(kernel_api_dir()).lexically_normal().string(),

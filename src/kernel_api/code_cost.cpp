@@ -129,15 +129,13 @@ uint32_t reg_bit(const std::string& fam) {
     return 0;
 }
 
-// Which registers hold the address of a stack object or a global (the RISC's local data RAM)
-// after `x`, given those before it: set by lea of a %rsp/%rbp/%rip address or a move from such
-// a register, forgotten on any other write; a call keeps only the callee-saved ones.
+// The registers holding a stack or global address (local data RAM) after `x`, given those before
+// it: set by lea of a %rsp/%rbp/%rip address or a move from one; lost on any other write or call.
 uint32_t local_after(const Insn& x, uint32_t in) {
     const std::string& m = x.mnemonic;
-    if (starts_with(m, "call"))  // callee-saved: b, bp, sp, r12-r15
+    if (starts_with(m, "call"))  // callee-saved registers survive: b, bp, sp, r12-r15
         return in & (0xf000u | reg_bit("b") | reg_bit("bp") | reg_bit("sp"));
-    // Implicit writes: %rax/%rdx of divides, one-operand multiplies and sign extensions;
-    // string instructions' %rsi/%rdi/%rcx.
+    // Implicit writes: divides', one-operand multiplies', sign extensions', string operations'.
     auto ops = operands(x.ops);
     if (starts_with(m, "div") || starts_with(m, "idiv") || starts_with(m, "mul") ||
         (starts_with(m, "imul") && ops.size() == 1) || m == "cltq" || m == "cqto" || m == "cltd" ||
@@ -166,11 +164,10 @@ uint32_t local_after(const Insn& x, uint32_t in) {
     return in & ~dst;
 }
 
-// The registers holding a local-RAM address on entry to each instruction, on every path that
-// reaches it (a must-analysis over each function's control flow: fall-through and direct jumps;
-// an indirect jump may go to any block start of its function). The compiler keeps a stack array's
-// address in a callee-saved register across the blocks of a loop; on the RISC those accesses
-// are sp-relative loads and stores of local data RAM.
+// The registers holding a local-RAM address on entry to each instruction on every path to it (a
+// must-analysis over each function: fall-through, direct jumps, an indirect jump to any block
+// start). The compiler keeps a stack array's address in a callee-saved register across a loop's
+// blocks; on the RISC those are sp-relative accesses of local data RAM.
 std::vector<uint32_t> local_at(const std::vector<Insn>& insns, const std::vector<uint64_t>& addrs,
                                const std::vector<bool>& ends_region) {
     const size_t n = insns.size();
@@ -202,7 +199,8 @@ std::vector<uint32_t> local_at(const std::vector<Insn>& insns, const std::vector
     for (bool changed = true; changed;) {
         changed = false;
         for (size_t i = 0; i < n; ++i) {
-            uint32_t v = entry[i] || preds[i].empty() ? 0 : ~0u;
+            // No way in: an entry or landing pad knows nothing; padding is never run.
+            uint32_t v = entry[i] ? 0 : preds[i].empty() ? (is_padding(insns[i]) ? ~0u : 0) : ~0u;
             for (size_t p : preds[i]) v &= out[p];
             const uint32_t o = local_after(insns[i], v);
             if (v != in[i] || o != out[i]) in[i] = v, out[i] = o, changed = true;
@@ -393,7 +391,7 @@ void analyse_kernel_code(const std::string& so, const std::vector<std::string>& 
     std::string tmp = out + fmt::format(".tmp{}", getpid());
     {
         std::ofstream f(tmp);
-        f << "tensim-code-cost 6\n";
+        f << "tensim-code-cost 7\n";
         for (const auto& [off, c] : blocks)
             f << fmt::format("b {:x} 0 {} {} {} {} {} {} {} {}\n", off, c.plain, c.branch, c.mul,
                              c.div, c.l1_load, c.l1_store, c.local_load, c.l1_load_covered);
@@ -509,7 +507,7 @@ void register_kernel_code(void* handle, const void* entry, const std::string& co
     code->base = reinterpret_cast<uintptr_t>(info.dli_fbase);
     std::ifstream f(costs);
     std::string head;
-    if (!std::getline(f, head) || head != "tensim-code-cost 6") {
+    if (!std::getline(f, head) || head != "tensim-code-cost 7") {
         log::jit().warn("no code counts for a kernel ({}): its code is not timed", costs);
         return;
     }

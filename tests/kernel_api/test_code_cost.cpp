@@ -313,8 +313,8 @@ _Z11kernel_mainv():
 }
 
 // A stack array's address the compiler keeps in a callee-saved register across blocks (set in one
-// block, used in a loop's next ones, surviving calls) is still local RAM; a register that holds
-// an L1 pointer on any path into a block is not.
+// block, used in a loop's next ones, past calls and padding no path runs) is still local RAM; a
+// register that holds an L1 pointer on any path into a block is not.
 TEST(CodeCostParse, StackAddressesCarryAcrossBlocks) {
     const std::string dis = R"(
 0000000000001120 <_Z11kernel_mainv>:
@@ -333,7 +333,9 @@ _Z11kernel_mainv():
     1159:	mov    %rbx,0x8(%r12)
     115d:	call   1040 <__sanitizer_cov_trace_pc@plt>
     1162:	lea    0x20(%rsp),%r14
-    1167:	call   1050 <_ZN6tensim4kapi8noc_readEv@plt>
+    1165:	call   1050 <_ZN6tensim4kapi8noc_readEv@plt>
+    1167:	jmp    116c <_Z11kernel_mainv+0x4c>
+    1169:	nopl   0x0(%rax)
     116c:	call   1040 <__sanitizer_cov_trace_pc@plt>
     1171:	mov    %rbx,0x8(%r14)
     1175:	add    $0x1,%ebx
