@@ -7,8 +7,9 @@
 // (value bits, index) per row into its slot of the reducer's c_3 and increments the reducer's
 // semaphore. The reducer waits for all slots, combines them in core order (a larger value wins;
 // an equal value with a smaller index wins, TT-NN's process_core_data) and writes the ids.
-// The scalar loops run on the data-movement RISC-V; tensim does not time scalar code, so the op's
-// time is its reads, the partials' NoC writes and the semaphore handshake.
+// The scalar loops run on the data-movement RISC-V: their cost is the kernel's own code when
+// risc.code_cost is on (docs/calibration.md "Kernel code"); else the op's time is its reads, the
+// partials' NoC writes and the semaphore handshake.
 #include <cstdint>
 #include <cstring>
 
@@ -81,13 +82,23 @@ void kernel_main() {
             noc_async_read_barrier();
             const volatile tt_l1_ptr uint16_t* v =
                 reinterpret_cast<const volatile tt_l1_ptr uint16_t*>(l1_in);
+            // Row r of a tile is 16 contiguous datums in each of two faces (0/1 for r < 16, 2/3
+            // after): walked as two runs, no index arithmetic per datum (TT-NN's argmax reads
+            // row-major data in a plain loop).
+            const uint32_t cols = logical_cols > lt * 32 ? logical_cols - lt * 32 : 0;
+            const uint32_t ncols = cols < 32 ? cols : 32;
             for (uint32_t r = 0; r < valid_rows; ++r)
-                for (uint32_t c = 0; c < 32 && lt * 32 + c < logical_cols; ++c) {
-                    const uint32_t pos = ((r / 16) * 2 + c / 16) * 256 + (r % 16) * 16 + c % 16;
-                    const float x = bf16_value(v[pos]);
-                    // TT-NN's process_value_comparison: larger replaces, equal keeps the smaller
-                    // index (the running one, as columns rise).
-                    if (x > best[r]) best[r] = x, idx[r] = first_col + lt * 32 + c;
+                for (uint32_t half = 0; half * 16 < ncols; ++half) {
+                    const volatile tt_l1_ptr uint16_t* row =
+                        v + ((r >> 4) * 2 + half) * 256 + (r & 15) * 16;
+                    const uint32_t n = ncols - half * 16 < 16 ? ncols - half * 16 : 16;
+                    const uint32_t col = first_col + lt * 32 + half * 16;
+                    for (uint32_t c = 0; c < n; ++c) {
+                        const float x = bf16_value(row[c]);
+                        // TT-NN's process_value_comparison: larger replaces, equal keeps the
+                        // smaller index (the running one, as columns rise).
+                        if (x > best[r]) best[r] = x, idx[r] = col + c;
+                    }
                 }
         }
         for (uint32_t r = 0; r < 32; ++r) {
