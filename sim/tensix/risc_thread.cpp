@@ -72,6 +72,11 @@ RiscThread::RiscThread(TensixCore& core, Risc risc, const RiscConfig& cfg)
     kernel_guard::install();
 }
 
+Cycle RiscThread::noc_issue_cycles() const {
+    const bool code_counted = m_cfg.code_cost && !m_core.is_eth();  // as code_cost.cpp's hook
+    return m_cfg.noc_cmd_issue_cycles + (code_counted ? 0 : m_cfg.noc_cmd_loop_code_cycles);
+}
+
 void RiscThread::resumed() {
     g_current = this;
     l1_view::enter(&m_view);

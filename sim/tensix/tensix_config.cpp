@@ -44,6 +44,8 @@ void TensixConfig::load(Params& t) {
 void RiscConfig::load(Params& r) {
     r.constant("noc_cmd_issue_cycles", "cycles", noc_cmd_issue_cycles,
                "a RISC programming one NoC packet");
+    r.constant("noc_cmd_loop_code_cycles", "cycles", noc_cmd_loop_code_cycles,
+               "the issuing loop's own code, where kernel code is not charged");
     r.constant("noc_barrier_cycles", "cycles", noc_barrier_cycles,
                "leaving a NoC barrier once counters settle");
     r.constant("cb_api_cycles", "cycles", cb_api_cycles, "one CB call");

@@ -64,7 +64,7 @@ std::tuple<int, int, int> RiscInitiator::order() const {
     return {m_t.core().logical_y(), m_t.core().logical_x(), static_cast<int>(m_t.risc())};
 }
 
-Cycle RiscInitiator::issue_cycles() const { return m_t.config().noc_cmd_issue_cycles; }
+Cycle RiscInitiator::issue_cycles() const { return m_t.noc_issue_cycles(); }
 
 void RiscInitiator::count(int noc, Counter c, int delta) {
     NocCounters& n = m_t.noc_counters(noc);

@@ -36,7 +36,7 @@ template <typename Issue>
 void issue(RiscThread& t, Issue&& fn) {
     t.sync();
     uint32_t packets = fn(t.core().clock().now());
-    t.advance(static_cast<Cycle>(packets) * t.config().noc_cmd_issue_cycles);
+    t.advance(static_cast<Cycle>(packets) * t.noc_issue_cycles());
 }
 
 }  // namespace
@@ -221,7 +221,7 @@ uint32_t noc_read_set_state(uint32_t bank_base, uint32_t page_size, uint32_t ban
     }
     b.read_state_size = page_size;
     b.read_state_vc = vc;
-    t.advance(t.config().noc_cmd_issue_cycles);
+    t.advance(t.noc_issue_cycles());
     return bank_base;
 }
 
