@@ -1,6 +1,7 @@
 // The MathWorker (tile math off the simulation thread): a matmul gives the same output bits and
 // the same device cycles with the worker off, with every call sent to it, and with most calls
-// computed inline (its backlog limit at 1), in faithful and fast numerics, with Dst accumulating
+// computed inline (its backlog limit at 1), in faithful and fast numerics (fast never uses the
+// worker: its runs check that the setting changes nothing), with Dst accumulating
 // over K blocks, packer L1 accumulation, an fp32 Dst, and a fused bias + SiLU (the SFPU reads Dst
 // right after the matmul, so it must wait for the worker). The reference is the worker-off run.
 #include <gtest/gtest.h>
