@@ -150,7 +150,9 @@ void Fpu::matmul(RiscThread& t, uint32_t idst, uint32_t rt, uint32_t ct, const c
     if (e.computes() && rt * ct <= d.size()) {
         // The tile products go to the MathWorker (math_worker.hpp) unless its backlog is full; a
         // core with math outstanding there queues behind it, so its Dst sees the calls in order.
-        MathWorker* worker = MathWorker::get();
+        // `fast` numerics compute inline: its fp32 tile product (~0.3 us) costs less than handing
+        // the call to another thread and waking it.
+        MathWorker* worker = e.faithful() ? MathWorker::get() : nullptr;
         if (worker && e.math_pending().load(std::memory_order_relaxed) == 0 &&
             worker->backlog() >= MathWorker::max_backlog())
             worker = nullptr;

@@ -265,6 +265,7 @@ std::vector<float> Tensor::to_host() const {
     std::vector<float> tiled = decode(words, m_dtype);
     tiled.resize(size_t(m_shape.batch) * rp * cp);
     std::vector<float> padded = untilize_nfaces(tiled, m_shape.batch * rp, cp);
+    if (rp == m_shape.rows && cp == m_shape.cols) return padded;  // no padding to crop
     std::vector<float> out(size_t(m_shape.batch) * m_shape.rows * m_shape.cols);
     for (uint32_t b = 0; b < m_shape.batch; ++b)
         for (uint32_t r = 0; r < m_shape.rows; ++r)

@@ -433,3 +433,36 @@ TEST(MatmulReference, MatchesTheDefinition) {
     EXPECT_THROW(matmul_reference(std::vector<float>(5), std::vector<float>(6), 2, 3, 2),
                  std::invalid_argument);
 }
+
+// matmul_pcc (row panels of 256, no fp64 product held) gives the PCC of the whole fp64 product:
+// on more rows than one panel, against a result with noise, an exact result and a constant one.
+TEST(MatmulReference, PccInPanelsMatchesTheWholeProduct) {
+    const uint32_t m = 300, k = 40, n = 24;  // 300 rows: a full panel and a partial one
+    std::mt19937 rng(11);
+    std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+    std::vector<float> a(size_t(m) * k), b(size_t(k) * n);
+    for (float& v : a) v = dist(rng);
+    for (float& v : b) v = dist(rng);
+    const std::vector<double> ref = matmul_reference(a, b, m, k, n);
+    std::vector<float> noisy(ref.size()), exact(ref.size());
+    for (size_t i = 0; i < ref.size(); ++i) {
+        exact[i] = float(ref[i]);
+        noisy[i] = float(ref[i] + 0.5 * dist(rng));
+    }
+    // The definition, in two passes over the whole product.
+    double mx = 0, my = 0, sxx = 0, syy = 0, sxy = 0;
+    for (size_t i = 0; i < ref.size(); ++i) mx += ref[i], my += noisy[i];
+    mx /= double(ref.size()), my /= double(ref.size());
+    for (size_t i = 0; i < ref.size(); ++i) {
+        const double x = ref[i] - mx, y = noisy[i] - my;
+        sxx += x * x, syy += y * y, sxy += x * y;
+    }
+    EXPECT_NEAR(matmul_pcc(a, b, noisy, m, k, n), sxy / std::sqrt(sxx * syy), 1e-9);
+    EXPECT_NEAR(matmul_pcc(a, b, exact, m, k, n), 1.0, 1e-9);
+    EXPECT_LT(matmul_pcc(a, b, noisy, m, k, n), matmul_pcc(a, b, exact, m, k, n));
+    // All-zero operands and result: two equal constants.
+    EXPECT_EQ(
+        matmul_pcc(std::vector<float>(size_t(m) * k), b, std::vector<float>(ref.size()), m, k, n),
+        1.0);
+    EXPECT_THROW(matmul_pcc(a, b, std::vector<float>(5), m, k, n), std::invalid_argument);
+}

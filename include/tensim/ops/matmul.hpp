@@ -114,4 +114,10 @@ Tensor matmul(const Tensor& a, const Tensor& b, const MatmulConfig& config = {},
 std::vector<double> matmul_reference(const std::vector<float>& a, const std::vector<float>& b,
                                      uint32_t rows, uint32_t k, uint32_t n);
 
+// The PCC of `got` (rows x n, row-major) against matmul_reference(a, b, rows, k, n), computed in
+// row panels without holding the fp64 product (one pass: sums of x, y, x^2, y^2, xy; 1 for two
+// equal constants). Throws std::invalid_argument when a vector is shorter than its shape.
+double matmul_pcc(const std::vector<float>& a, const std::vector<float>& b,
+                  const std::vector<float>& got, uint32_t rows, uint32_t k, uint32_t n);
+
 }  // namespace tensim::ops

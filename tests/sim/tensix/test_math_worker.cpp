@@ -1,16 +1,22 @@
 // The MathWorker (tile math off the simulation thread): a matmul gives the same output bits and
 // the same device cycles with the worker off, with every call sent to it, and with most calls
-// computed inline (its backlog limit at 1), in faithful and fast numerics, with Dst accumulating
+// computed inline (its backlog limit at 1), in faithful and fast numerics (fast never uses the
+// worker: its runs check that the setting changes nothing), with Dst accumulating
 // over K blocks, packer L1 accumulation, an fp32 Dst, and a fused bias + SiLU (the SFPU reads Dst
 // right after the matmul, so it must wait for the worker). The reference is the worker-off run.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <bit>
+#include <chrono>
+#include <cstring>
 #include <optional>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "numerics/fidelity.hpp"
 #include "tensim/host/device.hpp"
 #include "tensim/host/tensim.hpp"
 #include "tensim/ops/matmul.hpp"
@@ -96,6 +102,41 @@ TEST(MathWorker, SameBitsAndCyclesAsInline) {
     fp32.math_fidelity = MathFidelity::HiFi2;
     expect_same_with_and_without_worker("faithful", fp32, false, "fp32 Dst, HiFi2");
     expect_same_with_and_without_worker("faithful", cfg, true, "fused bias + SiLU");
+}
+
+// The worker spins briefly when its queue runs dry, then sleeps: a job submitted while it spins,
+// and one submitted long after it went to sleep (submit must wake it), both complete with the
+// bits of the same job computed inline.
+TEST(MathWorker, JobsCompleteWhetherTheWorkerSpinsOrSleeps) {
+    tensim::MathWorker::set_for_testing(true, 32);
+    tensim::MathWorker* w = tensim::MathWorker::get();
+    ASSERT_NE(w, nullptr);
+    std::mt19937 g(5);
+    std::uniform_real_distribution<float> d(-1.0f, 1.0f);
+    auto tile = [&] {
+        tensim::numerics::Tile t;
+        for (float& x : t) x = d(g);
+        return t;
+    };
+    std::atomic<int> pending{0};
+    for (int pause_us : {0, 5, 20000}) {
+        std::this_thread::sleep_for(std::chrono::microseconds(pause_us));
+        tensim::MathWorker::Job* j = w->take();
+        j->a.assign(1, tile());
+        j->b.assign(1, tile());
+        tensim::numerics::Tile got{}, want{};
+        j->dst = {};
+        j->dst[0] = &got;
+        j->rt = 1, j->ct = 1, j->phases = 2, j->faithful = true, j->fp32_dst = false;
+        j->pending = &pending;
+        tensim::MathWorker::Job inline_job = *j;
+        inline_job.dst[0] = &want;
+        w->submit(j);
+        tensim::MathWorker::compute(inline_job);
+        tensim::MathWorker::wait_idle(pending);
+        EXPECT_EQ(0, std::memcmp(got.data(), want.data(), sizeof got))
+            << "job submitted " << pause_us << " us after the previous one";
+    }
 }
 
 }  // namespace
