@@ -21,15 +21,31 @@ Scheduler::Scheduler() : m_head_event("tensim_scheduler_head") {
 void Scheduler::schedule(const ClockDomain& clock, Cycle at, const void* owner, Callback fn) {
     const uint64_t now_ps = sc_core::sc_time_stamp().value();
     const uint64_t t_ps = std::max<uint64_t>(at * clock.period_ps(), now_ps);
-    m_queue.push_back(Entry{t_ps, m_seq++, owner, std::move(fn)});
+    uint32_t slot;
+    if (m_free.empty()) {
+        slot = static_cast<uint32_t>(m_slots.size());
+        m_slots.emplace_back();
+    } else {
+        slot = m_free.back();
+        m_free.pop_back();
+    }
+    m_slots[slot].owner = owner;
+    m_slots[slot].fn = std::move(fn);
+    m_queue.push_back(Key{t_ps, m_seq++, slot});
     std::push_heap(m_queue.begin(), m_queue.end(), later);
     // A pending notification for an earlier (or the same) time already covers this entry.
     if (t_ps < m_notified_ps) notify_at(t_ps);
 }
 
 void Scheduler::cancel(const void* owner) {
-    const auto gone = std::remove_if(m_queue.begin(), m_queue.end(),
-                                     [owner](const Entry& e) { return e.owner == owner; });
+    const auto gone = std::remove_if(m_queue.begin(), m_queue.end(), [&](const Key& k) {
+        Slot& s = m_slots[k.slot];
+        if (s.owner != owner) return false;
+        s.fn.reset();
+        s.owner = nullptr;
+        m_free.push_back(k.slot);
+        return true;
+    });
     if (gone == m_queue.end()) return;
     m_queue.erase(gone, m_queue.end());
     std::make_heap(m_queue.begin(), m_queue.end(), later);
@@ -41,8 +57,13 @@ void Scheduler::run_due() {
     const uint64_t now_ps = sc_core::sc_time_stamp().value();
     while (!m_queue.empty() && m_queue.front().time_ps <= now_ps) {
         std::pop_heap(m_queue.begin(), m_queue.end(), later);
-        Callback fn = std::move(m_queue.back().fn);
+        const uint32_t slot = m_queue.back().slot;
         m_queue.pop_back();
+        // Out of the slot before the call: the callback may schedule (and so reuse the slot or
+        // grow the slot vector).
+        Callback fn = std::move(m_slots[slot].fn);
+        m_slots[slot].owner = nullptr;
+        m_free.push_back(slot);
         fn();  // may schedule more entries
     }
     renotify();

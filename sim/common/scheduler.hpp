@@ -2,22 +2,23 @@
 // head (gem5's txQueue idea). NoC deliveries, DRAM responses and acks are callbacks here, so a
 // transaction costs one queue entry, not a process. Ties break by (cycle, sequence number),
 // never by process order. One scheduler serves the whole process; owners cancel their entries.
-// The queue is a binary heap in one vector (no node per entry), and the event is notified again
-// only when a new entry comes before the time it is already notified for.
+// The queue is a binary heap of small keys in one vector; the callbacks sit in reused slots
+// (InlineCallback: no allocation per entry), and the event is notified again only when a new
+// entry comes before the time it is already notified for.
 #pragma once
 #include <cstdint>
-#include <functional>
 #include <systemc>
 #include <utility>
 #include <vector>
 
 #include "common/clock.hpp"
+#include "common/inline_callback.hpp"
 
 namespace tensim {
 
 class Scheduler {
 public:
-    using Callback = std::function<void()>;
+    using Callback = InlineCallback;
 
     // The process-wide scheduler, created (and its SystemC method spawned) on first use.
     static Scheduler& instance();
@@ -32,19 +33,24 @@ private:
     void run_due();
     void renotify();
 
-    struct Entry {
+    struct Key {
         uint64_t time_ps;
         uint64_t seq;
-        const void* owner;
-        Callback fn;
+        uint32_t slot;  // index into m_slots
+    };
+    struct Slot {
+        const void* owner = nullptr;
+        Callback fn;  // empty: the slot is free
     };
     // Heap order: the earliest (time, seq) on top.
-    static bool later(const Entry& a, const Entry& b) {
+    static bool later(const Key& a, const Key& b) {
         return a.time_ps != b.time_ps ? a.time_ps > b.time_ps : a.seq > b.seq;
     }
     void notify_at(uint64_t t_ps);
 
-    std::vector<Entry> m_queue;
+    std::vector<Key> m_queue;
+    std::vector<Slot> m_slots;
+    std::vector<uint32_t> m_free;  // free slots
     uint64_t m_seq = 0;
     sc_core::sc_event m_head_event;
     static constexpr uint64_t kNone = ~uint64_t{0};

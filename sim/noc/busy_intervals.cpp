@@ -7,8 +7,9 @@ namespace tensim {
 
 Cycle BusyIntervals::reserve(Cycle t, Cycle len) {
     if (len == 0) return t;
-    auto it = std::upper_bound(m_spans.begin(), m_spans.end(), t,
-                               [](Cycle v, const Span& s) { return v < s.end; });
+    const auto first = m_spans.begin() + static_cast<std::ptrdiff_t>(m_head);
+    auto it =
+        std::upper_bound(first, m_spans.end(), t, [](Cycle v, const Span& s) { return v < s.end; });
     Cycle start = t;
     while (it != m_spans.end() && it->start < start + len) {
         start = std::max(start, it->end);
@@ -16,7 +17,7 @@ Cycle BusyIntervals::reserve(Cycle t, Cycle len) {
     }
     const Cycle end = start + len;
     // Merge with touching neighbours so a saturated link keeps one interval, not thousands.
-    const bool join_prev = it != m_spans.begin() && std::prev(it)->end == start;
+    const bool join_prev = it != first && std::prev(it)->end == start;
     const bool join_next = it != m_spans.end() && it->start == end;
     if (join_prev && join_next) {
         std::prev(it)->end = it->end;
@@ -33,10 +34,16 @@ Cycle BusyIntervals::reserve(Cycle t, Cycle len) {
 
 void BusyIntervals::prune(Cycle horizon) {
     // Called before every reservation: most calls have nothing to forget.
-    if (m_spans.empty() || m_spans.front().end > horizon) return;
-    auto it = std::upper_bound(m_spans.begin(), m_spans.end(), horizon,
-                               [](Cycle v, const Span& s) { return v < s.end; });
-    m_spans.erase(m_spans.begin(), it);
+    if (m_head == m_spans.size() || m_spans[m_head].end > horizon) return;
+    const auto it =
+        std::upper_bound(m_spans.begin() + static_cast<std::ptrdiff_t>(m_head), m_spans.end(),
+                         horizon, [](Cycle v, const Span& s) { return v < s.end; });
+    m_head = static_cast<size_t>(it - m_spans.begin());
+    // Erase the pruned front only once it is as long as what is left: amortised O(1) per span.
+    if (m_head >= 64 && 2 * m_head >= m_spans.size()) {
+        m_spans.erase(m_spans.begin(), it);
+        m_head = 0;
+    }
 }
 
 }  // namespace tensim

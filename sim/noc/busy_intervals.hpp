@@ -15,16 +15,20 @@ public:
     Cycle reserve(Cycle t, Cycle len);
     // Forgets intervals that ended at or before `horizon`.
     void prune(Cycle horizon);
-    void clear() { m_spans.clear(); }
+    void clear() { m_spans.clear(), m_head = 0; }
     // Number of stored intervals (adjacent reservations are merged into one).
-    size_t size() const { return m_spans.size(); }
+    size_t size() const { return m_spans.size() - m_head; }
 
 private:
     struct Span {
         Cycle start;
         Cycle end;  // exclusive
     };
-    std::vector<Span> m_spans;  // sorted by start; disjoint, so also sorted by end
+    // Sorted by start; disjoint, so also sorted by end. The first m_head entries are pruned ones
+    // not yet erased: pruning happens before every reservation, and erasing the front of a
+    // vector each time moved the whole list (a busy link keeps thousands of intervals).
+    std::vector<Span> m_spans;
+    size_t m_head = 0;
 };
 
 }  // namespace tensim

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 #include <utility>
 
 #include "common/error.hpp"
@@ -153,8 +152,16 @@ Cycle Noc::absorb(int r, const Packet& p, Front at) {
     return std::max(s + p.ser_absorb, at.tail) + m_cfg.niu_latency_cycles;
 }
 
+const std::vector<int>& Noc::cached_route(NocXY src, NocXY dst) {
+    const uint64_t key =
+        static_cast<uint64_t>(router(src)) << 32 | static_cast<uint32_t>(router(dst));
+    auto it = m_routes.find(key);
+    if (it == m_routes.end()) it = m_routes.emplace(key, m_routing->route(m_topo, src, dst)).first;
+    return it->second;
+}
+
 Cycle Noc::send(NocXY src, NocXY dst, uint32_t payload_bytes, Cycle t_inject) {
-    const std::vector<int> links = route(src, dst);
+    const std::vector<int>& links = cached_route(src, dst);
     const Packet p = make_packet(payload_bytes);
     note_time(t_inject);
     Front at = inject(router(src), p, t_inject);
@@ -166,31 +173,38 @@ std::vector<Cycle> Noc::multicast(NocXY src, const std::vector<NocXY>& dsts, uin
                                   Cycle t_inject) {
     std::vector<Cycle> done(dsts.size());
     if (dsts.empty()) return done;
-    std::vector<std::vector<int>> routes;
-    for (const NocXY& d : dsts) routes.push_back(route(src, d));  // validates before reserving
+    std::vector<const std::vector<int>*> routes;
+    routes.reserve(dsts.size());
+    for (const NocXY& d : dsts) routes.push_back(&cached_route(src, d));  // validates first
     const Packet p = make_packet(payload_bytes);
     note_time(t_inject);
 
     // Dimension-order routes from one source form a tree: every router is entered by one link.
-    std::vector<Front> front(m_inject.size());
-    std::vector<bool> reached(m_inject.size(), false);
+    if (m_mcast_front.empty()) {
+        m_mcast_front.resize(m_inject.size());
+        m_mcast_absorbed.resize(m_inject.size());
+        m_mcast_reached.assign(m_inject.size(), 0);
+        m_mcast_absorbed_at.assign(m_inject.size(), 0);
+    }
+    const uint64_t stamp = ++m_mcast_stamp;
     const int rs = router(src);
-    front[rs] = inject(rs, p, t_inject);
-    reached[rs] = true;
-    std::map<int, Cycle> absorbed;  // by router, as dsts may repeat
+    m_mcast_front[rs] = inject(rs, p, t_inject);
+    m_mcast_reached[rs] = stamp;
     for (size_t i = 0; i < dsts.size(); ++i) {
         int from = rs;
-        for (int link : routes[i]) {
+        for (int link : *routes[i]) {
             const int to = link_target(link);
-            if (!reached[to]) {
-                front[to] = cross(link, p, front[from]);
-                reached[to] = true;
+            if (m_mcast_reached[to] != stamp) {
+                m_mcast_front[to] = cross(link, p, m_mcast_front[from]);
+                m_mcast_reached[to] = stamp;
             }
             from = to;
         }
-        auto [it, fresh] = absorbed.try_emplace(from, 0);
-        if (fresh) it->second = absorb(from, p, front[from]);
-        done[i] = it->second;
+        if (m_mcast_absorbed_at[from] != stamp) {  // dsts may repeat: absorbed once per router
+            m_mcast_absorbed[from] = absorb(from, p, m_mcast_front[from]);
+            m_mcast_absorbed_at[from] = stamp;
+        }
+        done[i] = m_mcast_absorbed[from];
     }
     return done;
 }

@@ -8,6 +8,7 @@
 #include <deque>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "common/clock.hpp"
@@ -125,6 +126,9 @@ private:
     };
 
     int router(NocXY p) const;  // throws InternalError outside the grid
+    // route() between two routers, computed once per pair: a policy's route is a function of the
+    // topology and the two ends only, and building the vector was an allocation per packet.
+    const std::vector<int>& cached_route(NocXY src, NocXY dst);
     NocXY router_xy(int r) const { return {r % m_cfg.grid_x, r / m_cfg.grid_x}; }
     int link_target(int link) const;  // router a link leads to
     Packet make_packet(uint32_t payload_bytes) const;
@@ -145,6 +149,13 @@ private:
     std::vector<Resource> m_absorb;              // index router
     std::vector<PortBuffer> m_endpoint_buffers;  // index router
     Cycle m_latest_inject = 0;
+    std::unordered_map<uint64_t, std::vector<int>> m_routes;  // by src router << 32 | dst router
+    // Multicast scratch, one entry per router, reused by every multicast: the front reaching a
+    // router and the cycle it was absorbed, valid where the stamp equals m_mcast_stamp.
+    std::vector<Front> m_mcast_front;
+    std::vector<Cycle> m_mcast_absorbed;
+    std::vector<uint64_t> m_mcast_reached, m_mcast_absorbed_at;
+    uint64_t m_mcast_stamp = 0;
     stats::Group m_stats;
     std::deque<stats::Group>
         m_resource_stats;  // one per link, port and buffer; a deque keeps them put

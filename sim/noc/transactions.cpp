@@ -60,7 +60,7 @@ void NocTransactions::cancel_in_flight() {
     for (auto& [xy, ep] : m_endpoints) ep->clear_reservations();
 }
 
-void NocTransactions::deliver(Cycle at, std::function<void()> fn) {
+void NocTransactions::deliver(Cycle at, Scheduler::Callback fn) {
     Scheduler::instance().schedule(m_clock, at, this, std::move(fn));
 }
 
@@ -127,7 +127,7 @@ void NocTransactions::store_payload(Endpoint& dst, uint64_t offset,
         dst.write_zeros(offset, bytes);
 }
 
-void NocTransactions::arbitrate(NocInitiator& from, std::function<void()> reserve) {
+void NocTransactions::arbitrate(NocInitiator& from, Scheduler::Callback reserve) {
     m_pending.push_back({from.order(), m_pending_seq++, std::move(reserve)});
     if (m_pending.size() == 1) deliver(m_clock.now(), [this] { run_pending(); });
 }
@@ -202,9 +202,10 @@ void NocTransactions::trace_transfer(const Target& from, Cycle sent, const Targe
     if (sink->wants(a) || sink->wants(b)) sink->transfer(a, sent, b, arrived, noc, bytes);
 }
 
+template <typename Acked>
 void NocTransactions::send_write(NocInitiator& from, int noc, NocVc vc, Target dst, Cycle arrive,
                                  std::shared_ptr<uint8_t[]> data, uint32_t off, uint32_t bytes,
-                                 std::function<void(Cycle)> acked) {
+                                 Acked acked) {
     // At the target: commit the data, then the ack goes back to the writer.
     const Cycle at = arrive + dst.ep->write_commit_delay();
     deliver(at, [this, &from, noc, vc, dst, data, off, bytes, at, acked = std::move(acked)] {

@@ -14,6 +14,7 @@
 #include <tuple>
 #include <vector>
 
+#include "common/scheduler.hpp"
 #include "noc/endpoint.hpp"
 #include "noc/noc.hpp"
 
@@ -63,9 +64,9 @@ public:
     void reset_stats() { m_stats.reset(); }
 
 private:
-    void deliver(Cycle at, std::function<void()> fn);
+    void deliver(Cycle at, Scheduler::Callback fn);
     // Defers the timing of a request issued now to a same-cycle arbitration step (run_pending).
-    void arbitrate(NocInitiator& from, std::function<void()> reserve);
+    void arbitrate(NocInitiator& from, Scheduler::Callback reserve);
     void run_pending();
     uint32_t packets_for(uint32_t size) const;
     static std::shared_ptr<uint8_t[]> take_payload(const Endpoint& src, uint64_t offset,
@@ -76,9 +77,10 @@ private:
     void for_each_packet(NocInitiator& from, uint32_t size, Cycle t0, Fn&& fn) const;
     uint64_t local_or_throw(NocInitiator& from, uint32_t addr, uint32_t size,
                             const char* what) const;
+    // `acked(cycle)` runs when the write's ack is back (a template: no allocation per packet).
+    template <typename Acked>
     void send_write(NocInitiator& from, int noc, NocVc vc, Target dst, Cycle arrive,
-                    std::shared_ptr<uint8_t[]> data, uint32_t off, uint32_t bytes,
-                    std::function<void(Cycle)> acked);
+                    std::shared_ptr<uint8_t[]> data, uint32_t off, uint32_t bytes, Acked acked);
     void trace_transfer(const Target& from, Cycle sent, const Target& to, Cycle arrived, int noc,
                         uint32_t bytes) const;
     // Completion of a write's packet: sent (data left the core) and/or acked, under `trid`.
@@ -99,7 +101,7 @@ private:
     struct PendingIssue {
         std::tuple<int, int, int> order;
         uint64_t seq;
-        std::function<void()> reserve;
+        Scheduler::Callback reserve;
     };
     std::vector<PendingIssue> m_pending;
     uint64_t m_pending_seq = 0;

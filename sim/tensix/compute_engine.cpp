@@ -44,7 +44,10 @@ void ComputeEngine::math_sync() {
 void ComputeEngine::reset(const ComputeSettings& s) {
     math_sync();
     m_set = s;
-    for (auto& b : m_banks) b = SrcBank{};
+    for (auto& b : m_banks) {
+        b = SrcBank{};
+        b.keeps_tiles = computes();
+    }
     m_unpack_bank = m_math_bank = 0;
     m_half = {Half::free, Half::free};
     m_math_half = m_pack_half = 0;
@@ -54,7 +57,11 @@ void ComputeEngine::reset(const ComputeSettings& s) {
     m_sfpu.reset();
     m_packer.reset();
     for (int h = 0; h < 2; ++h) {
-        m_dst[h].assign(dst_capacity(), numerics::Tile{});
+        // Timing numerics never reads or writes Dst's values (timing_dst below): no storage.
+        if (computes())
+            m_dst[h].assign(dst_capacity(), numerics::Tile{});
+        else
+            m_dst[h] = {};
         m_written[h].assign(dst_capacity(), false);
     }
 }
@@ -171,6 +178,12 @@ numerics::Tile& ComputeEngine::dst_for_math_job(RiscThread& t, uint32_t idst, bo
     auto ref = m_written[h][idst];
     written = ref;
     ref = true;
+    if (!computes()) {
+        // Every engine leaves Dst's values alone in timing numerics, so all its tiles can be one
+        // scratch tile (per host thread: simulations may run on several).
+        thread_local numerics::Tile timing_dst{};
+        return timing_dst;
+    }
     return m_dst[h][idst];
 }
 

@@ -2,6 +2,9 @@
 // through busy intervals (including gap filling), multicast trees and NIU port limits.
 #include <gtest/gtest.h>
 
+#include <iterator>
+#include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -224,6 +227,34 @@ TEST(BusyIntervals, FillsGapsMergesAndPrunes) {
     EXPECT_EQ(b.size(), 1u);  // [170, 171) remains
     b.prune(171);
     EXPECT_EQ(b.size(), 0u);
+}
+
+// The pruned front is erased lazily (busy_intervals.cpp); results and size() must be those of a
+// list that forgets expired intervals at once. A plain model: busy cycles in a set.
+TEST(BusyIntervals, LazyPruneMatchesAPlainModel) {
+    BusyIntervals b;
+    std::set<Cycle> busy;  // every reserved cycle not yet forgotten
+    std::mt19937 rng(7);
+    Cycle horizon = 0;
+    for (int i = 0; i < 4000; ++i) {
+        const Cycle t = horizon + rng() % 400, len = 1 + rng() % 12;
+        Cycle start = t;  // the plain model: the first free run of len cycles at or after t
+        for (Cycle c = start; c < start + len; ++c)
+            if (busy.count(c)) start = c + 1;
+        for (Cycle c = start; c < start + len; ++c) busy.insert(c);
+        ASSERT_EQ(b.reserve(t, len), start) << i;
+        if (i % 7 == 0) {
+            horizon += rng() % 150;
+            b.prune(horizon);
+            // An interval is kept until its end has passed: a merged run survives while any
+            // cycle of it is at or after the horizon, so compare only what lies after it.
+            busy.erase(busy.begin(), busy.lower_bound(horizon));
+        }
+    }
+    size_t runs = 0;  // maximal runs of busy cycles = merged intervals
+    for (auto it = busy.begin(); it != busy.end(); ++it)
+        if (it == busy.begin() || *std::prev(it) + 1 != *it) ++runs;
+    EXPECT_EQ(b.size(), runs);
 }
 
 TEST(NocTiming, LongRunsKeepResultsWhilePruning) {
