@@ -119,9 +119,10 @@ std::unique_ptr<LowMemory> map_l1(const SystemConfig& cfg, int chips) {
         const uint64_t per_core = largest > eth ? (largest - eth) / l.tensix_count : 0;
         throw ConfigError(fmt::format(
             "system {} ({} chips mapped x {} Tensix cores with tensix.l1_size_kib={} KiB, {} "
-            "Ethernet "
-            "tiles x {} KiB) needs {} MiB of L1 mapped below 4 GiB (kernel addresses are 32-bit "
-            "host pointers); {}. At most tensix.l1_size_kib={} fits this many chips",
+            "Ethernet tiles x {} KiB) needs {} MiB of L1 mapped below 4 GiB (kernel addresses are "
+            "32-bit host pointers); {}. At most tensix.l1_size_kib={} fits this many chips; or "
+            "split the system over MPI ranks (--mpi, docs/scale-out.md): a rank maps only its own "
+            "chips",
             cfg.name, chips, cfg.grid_x() * cfg.grid_y(), cfg.chip.tensix.l1_size_bytes() >> 10,
             cfg.chip.eth_tiles.size(), cfg.chip.eth.l1_size_bytes() >> 10, l.bytes() >> 20,
             e.what(), (per_core & ~(kWindowAlign - 1)) >> 10));
