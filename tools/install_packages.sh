@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages named as arguments that are not installed yet (quiet when none are
 # missing); the first argument is the caller's name for the progress line. Used by setup.sh and
-# fuzz.sh.
+# fuzz.sh. APT_OPTS (e.g. --no-install-recommends) is passed to apt-get install.
 set -euo pipefail
 who=$1
 shift
@@ -14,4 +14,4 @@ echo "$who: installing ${missing[*]}"
 sudo_cmd=""
 [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
 $sudo_cmd apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" > /dev/null
+DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq ${APT_OPTS:-} "${missing[@]}" > /dev/null

@@ -17,6 +17,13 @@ packages=(g++ cmake make pkg-config libsystemc-dev libfmt-dev libspdlog-dev libc
           libgtest-dev libopenblas-dev python3-matplotlib clang-format pybind11-dev python3-pybind11
           python3-numpy python3-pytest openmpi-bin libopenmpi-dev)
 ./tools/install_packages.sh setup "${packages[@]}"
+# python3-torch: torch tensors into tensim.ops and the host API's buffers (docs/python.md). Without
+# recommends (they add OpenCV, Qt and codecs that torch does not need): 162 packages, 727 MiB on
+# disk, 4 min 42 s to install on this 2-core machine under load (December 2026). TENSIM_NO_TORCH=1
+# skips it; the torch tests then skip themselves.
+if [ "${TENSIM_NO_TORCH:-0}" != 1 ]; then
+  APT_OPTS=--no-install-recommends ./tools/install_packages.sh setup python3-torch
+fi
 
 if [ ! -f build/CMakeCache.txt ]; then
   cmake -S . -B build -DCMAKE_BUILD_TYPE=Release > build-configure.log 2>&1 \

@@ -17,6 +17,8 @@ int ranks();
 // the other ranks included), over all runs so far.
 uint64_t sync_rounds();
 double sync_seconds();
+// Bytes of Ethernet deliveries this process sent to other ranks (point to point), over all runs.
+uint64_t sync_bytes();
 // Whether the library was built with MPI (the TENSIM_MPI CMake option and an MPI found).
 bool available();
 

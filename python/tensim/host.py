@@ -76,15 +76,36 @@ class Buffer:
     page_size = property(lambda self: self._b.page_size)
 
     def write(self, array):
-        """Write an array's bytes (its dtype as is, C order) to the front of the buffer."""
+        """Write an array's bytes (its dtype as is, C order) to the front of the buffer: a numpy
+        array, or a torch tensor (any dtype, torch.bfloat16 included: its 2-byte patterns)."""
         self._device._check()
-        self._b.write(np.ascontiguousarray(array))
+        self._b.write(_bytes_of(array))
 
     def read(self, dtype=np.uint8, count=None):
-        """The buffer's contents as `count` elements of `dtype` (default: all of it)."""
+        """The buffer's contents as `count` elements of `dtype` (default: all of it): a numpy
+        dtype gives a numpy array, a torch dtype (e.g. torch.bfloat16) a torch tensor."""
         self._device._check()
-        data = self._b.read_bytes().view(np.dtype(dtype))
+        raw = self._b.read_bytes()
+        if _is_torch_dtype(dtype):
+            import torch
+            t = torch.from_numpy(raw.copy()).view(dtype)
+            return t if count is None else t[:count]
+        data = raw.view(np.dtype(dtype))
         return data if count is None else data[:count]
+
+
+def _is_torch_dtype(dtype):
+    return type(dtype).__module__.startswith("torch")
+
+
+def _bytes_of(array):
+    """A C-ordered numpy array holding `array`'s bytes. torch tensors go through a uint8 view:
+    numpy has no bfloat16, and the bytes are what the device stores."""
+    if type(array).__module__.startswith("torch") and hasattr(array, "detach"):
+        import torch
+        t = array.detach().cpu().contiguous()
+        return t.reshape(-1).view(torch.uint8).numpy()
+    return np.ascontiguousarray(array)
 
 
 class Program:

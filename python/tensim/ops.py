@@ -1,7 +1,10 @@
 """Ops with TT-NN-like calls on numpy arrays (or torch tensors): each stores its inputs as device
 tensors in `dtype` (TILE layout, DRAM interleaved, padded to tiles), runs the op's real program
-(tensim::ops, docs/ops.md) and returns a RunRecord: .output (float32 numpy, the inputs' rank),
-.cycles, .stats, .plan (the program that ran) and .why (the planner's reasons).
+(tensim::ops, docs/ops.md) and returns a RunRecord: .output (the inputs' rank), .cycles, .stats,
+.plan (the program that ran) and .why (the planner's reasons). The output is float32 numpy for
+numpy (or list) inputs; when the first tensor input is a torch tensor it is a CPU torch tensor of
+that input's dtype (a torch.bfloat16 input gives torch.bfloat16, as ttnn.to_torch of a bfloat16
+TT-NN tensor does), so the result compares directly with a torch reference.
 
 Every op runs on `device` if given, else on the device tensim.open gave, else on a default device
 of `system` with overrides `set` (e.g. set={"worker_grid": "4x4"}): a sweep is a loop."""
@@ -13,9 +16,15 @@ from . import _tensim as _t
 from .record import RunRecord
 
 
+def _is_torch(x):
+    # torch is optional: recognise its tensors without importing it.
+    return type(x).__module__.startswith("torch") and hasattr(x, "detach")
+
+
 def _array(x):
-    """numpy float32 from a numpy array, a nested list or a torch tensor."""
-    if hasattr(x, "detach"):  # torch, without importing it
+    """numpy float32 from a numpy array, a nested list or a torch tensor (any float dtype,
+    bfloat16 included, on any device)."""
+    if _is_torch(x):
         x = x.detach().cpu().float().numpy()
     return np.ascontiguousarray(x, dtype=np.float32)
 
@@ -27,8 +36,15 @@ def _device(device, system, settings):
     return _device_for_call(system, settings, "an op")._check()
 
 
-def _record(r):
-    return RunRecord(r["output"], r["stats"], r["plan"], r["why"])
+def _record(r, like=None):
+    """The RunRecord of a run; `like` is the op's first tensor input, whose kind (numpy or
+    torch) and torch dtype the output takes."""
+    out = r["output"]
+    if like is not None and _is_torch(like):
+        import torch
+        out = torch.from_numpy(out).to(like.dtype if like.dtype.is_floating_point else
+                                       torch.float32)
+    return RunRecord(out, r["stats"], r["plan"], r["why"])
 
 
 def _default_fidelity(in1_dtype):
@@ -48,12 +64,12 @@ def matmul(a, b, program="auto", dtype="bfloat16", fidelity=None, in0_dtype=None
     d0, d1 = in0_dtype or dtype, in1_dtype or dtype
     dev = _device(device, system, set)
     return _record(_t.matmul(dev, _array(a), _array(b), program, d0, d1, out_dtype or "",
-                             fidelity or _default_fidelity(d1), fp32_dest_acc))
+                             fidelity or _default_fidelity(d1), fp32_dest_acc), a)
 
 
 def _binary(op, a, b, dtype, activation, device, system, settings):
     dev = _device(device, system, settings)
-    return _record(_t.binary(dev, _array(a), _array(b), op, dtype, activation or ""))
+    return _record(_t.binary(dev, _array(a), _array(b), op, dtype, activation or ""), a)
 
 
 def add(a, b, dtype="bfloat16", activation=None, device=None, system=None, set=None):
@@ -72,7 +88,7 @@ def mul(a, b, dtype="bfloat16", activation=None, device=None, system=None, set=N
 def _norm(kind, x, gamma, epsilon, dtype, device, system, settings):
     g = None if gamma is None else _array(gamma).reshape(1, -1)
     return _record(_t.norm(_device(device, system, settings), _array(x), g, kind, dtype,
-                           epsilon))
+                           epsilon), x)
 
 
 def rms_norm(x, gamma=None, epsilon=1e-5, dtype="bfloat16", device=None, system=None, set=None):

@@ -89,6 +89,39 @@ void set_transport(std::shared_ptr<Transport> t) { transport_slot() = std::move(
 Transport* transport() { return transport_slot().get(); }
 SyncStats sync_stats() { return g_stats; }
 
+// The default collectives, built on the all-gather (a Transport may do better: MPI does).
+std::vector<uint64_t> Transport::min_over_ranks(std::vector<uint64_t> v) {
+    std::vector<uint8_t> out;
+    Writer w{out};
+    for (uint64_t x : v) w.put(x);
+    for (const auto& blob : allgather(out)) {
+        Reader r{blob};
+        for (uint64_t& x : v) x = std::min(x, r.get<uint64_t>());
+    }
+    return v;
+}
+
+std::vector<std::vector<uint8_t>> Transport::exchange_with(
+    const std::vector<int>& peers, const std::vector<std::vector<uint8_t>>& out) {
+    std::vector<uint8_t> mine;
+    Writer w{mine};
+    w.put<uint64_t>(peers.size());
+    for (size_t i = 0; i < peers.size(); ++i) w.put<int32_t>(peers[i]), w.bytes(out[i]);
+    const auto all = allgather(mine);
+    std::vector<std::vector<uint8_t>> in;
+    for (int p : peers) {
+        Reader r{all.at(static_cast<size_t>(p))};
+        std::vector<uint8_t> got;
+        for (uint64_t n = r.get<uint64_t>(); n > 0; --n) {
+            const auto to = r.get<int32_t>();
+            auto b = r.bytes();
+            if (to == rank()) got = std::move(b);
+        }
+        in.push_back(std::move(got));
+    }
+    return in;
+}
+
 // What each rank tells the others at the end of a window.
 struct Partition::Header {
     uint64_t now = 0;   // its simulated time (ps)
@@ -97,14 +130,30 @@ struct Partition::Header {
     uint8_t done = 0, failed = 0;
 };
 
+// What every rank learns from all the headers of a round (one reduction, every field a minimum).
+struct Partition::Summary {
+    uint64_t earliest = kNever;     // the earliest pending event anywhere, deliveries included
+    uint64_t end = 0;               // the latest end of a rank whose kernels have ended
+    uint64_t busy_now = kNever;     // the earliest time of a rank whose kernels still run
+    uint64_t latest_now = 0;        // the latest rank's time
+    uint64_t failed_rank = kNever;  // the lowest rank that failed, if any
+    bool all_done = false;
+};
+
 Partition::Partition(System& sys, Transport& t) : m_sys(sys), m_t(t) {
     const SystemConfig& cfg = sys.config();
     const int n = cfg.num_chips, r = t.size();
     for (int c = 0; c < n; ++c) m_owner.push_back(static_cast<int>(int64_t(c) * r / n));
     m_lookahead = std::numeric_limits<Cycle>::max();
-    for (const auto& l : cfg.eth_links)
-        if (owner(l.chips[0]) != owner(l.chips[1]))
-            m_lookahead = std::min<Cycle>(m_lookahead, l.config(cfg.chip.eth).link_latency_cycles);
+    for (const auto& l : cfg.eth_links) {
+        const int a = owner(l.chips[0]), b = owner(l.chips[1]);
+        if (a == b) continue;
+        m_lookahead = std::min<Cycle>(m_lookahead, l.config(cfg.chip.eth).link_latency_cycles);
+        if (a == rank() || b == rank()) m_peers.push_back(a == rank() ? b : a);
+    }
+    // Ascending, as the all-gather delivered them: same-cycle deliveries keep their order.
+    std::sort(m_peers.begin(), m_peers.end());
+    m_peers.erase(std::unique(m_peers.begin(), m_peers.end()), m_peers.end());
     if (m_lookahead == 0)
         throw ConfigError("a link that crosses ranks has no latency: ranks cannot run ahead");
 }
@@ -132,38 +181,48 @@ void Partition::deliver(const RemoteDelivery& d) {
                                    });
 }
 
-std::vector<Partition::Header> Partition::exchange(const Header& mine) {
-    std::vector<uint8_t> out;
-    Writer w{out};
-    w.put(mine.now), w.put(mine.next), w.put(mine.end), w.put(mine.done), w.put(mine.failed);
-    w.put<uint64_t>(m_outbox.size());
+// One round's exchange: the deliveries go point to point to the ranks that own their chips (a
+// rank's link neighbours, each sent a message every round so that it knows it has them all),
+// then one reduction of the headers gives every rank the same summary.
+Partition::Summary Partition::exchange(const Header& mine) {
+    std::vector<std::vector<uint8_t>> out(m_peers.size());
     for (const RemoteDelivery& d : m_outbox) {
+        const auto it = std::lower_bound(m_peers.begin(), m_peers.end(), owner(d.chip));
+        if (it == m_peers.end() || *it != owner(d.chip))
+            throw InternalError(
+                fmt::format("partition: a delivery to chip {} (rank {}) has no link "
+                            "from rank {}",
+                            d.chip, owner(d.chip), rank()));
+        Writer w{out[static_cast<size_t>(it - m_peers.begin())]};
         w.put(d.drained), w.put(d.chip), w.put(d.channel), w.put(d.offset);
         w.bytes(d.bytes);
     }
     m_outbox.clear();
+    for (const auto& o : out) g_stats.bytes_sent += o.size();
     const auto t0 = std::chrono::steady_clock::now();
-    const auto all = m_t.allgather(out);
-    g_stats.exchange_s +=
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    ++g_stats.rounds;
-    std::vector<Header> hs;
-    for (const auto& blob : all) {
+    for (const auto& blob : m_t.exchange_with(m_peers, out)) {
         Reader r{blob};
-        Header h;
-        h.now = r.get<uint64_t>(), h.next = r.get<uint64_t>(), h.end = r.get<uint64_t>();
-        h.done = r.get<uint8_t>(), h.failed = r.get<uint8_t>();
-        const auto n = r.get<uint64_t>();
-        for (uint64_t i = 0; i < n; ++i) {
+        while (r.pos < blob.size()) {
             RemoteDelivery d;
             d.drained = r.get<Cycle>(), d.chip = r.get<int32_t>(), d.channel = r.get<int32_t>();
             d.offset = r.get<uint64_t>();
             d.bytes = r.bytes();
-            if (local(d.chip)) deliver(d);
+            if (!local(d.chip))
+                throw InternalError(
+                    fmt::format("partition: rank {} got a delivery for chip {}", rank(), d.chip));
+            deliver(d);
         }
-        hs.push_back(h);
     }
-    return hs;
+    const auto v = m_t.min_over_ranks({mine.next, kNever - mine.end, mine.done ? 1u : 0u,
+                                       mine.failed ? static_cast<uint64_t>(rank()) : kNever,
+                                       mine.done ? kNever : mine.now, kNever - mine.now});
+    g_stats.exchange_s +=
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    ++g_stats.rounds;
+    Summary sum;
+    sum.earliest = v[0], sum.end = kNever - v[1], sum.all_done = v[2] == 1;
+    sum.failed_rank = v[3], sum.busy_now = v[4], sum.latest_now = kNever - v[5];
+    return sum;
 }
 
 void Partition::run_until(const std::function<bool()>& done, const std::function<bool()>& failed,
@@ -184,28 +243,20 @@ void Partition::run_until(const std::function<bool()>& done, const std::function
         h.end = my_end;
         h.next = next_event_ps();
         for (const RemoteDelivery& d : m_outbox) h.next = std::min(h.next, d.drained * period);
-        const std::vector<Header> all = exchange(h);
-        // The earliest moment anything can happen anywhere (after this exchange's deliveries).
-        uint64_t earliest = kNever, end = 0, busy_now = kNever;
-        bool all_done = true;
-        for (size_t r = 0; r < all.size(); ++r)
-            if (all[r].failed) {
-                if (h.failed) return;
-                throw Error(
-                    fmt::format("rank {} of {}: a kernel failed on rank {}", rank(), ranks(), r));
-            }
-        for (const Header& o : all) {
-            earliest = std::min(earliest, o.next);
-            end = std::max(end, o.end);
-            all_done = all_done && o.done;
-            if (!o.done) busy_now = std::min(busy_now, o.now);
+        const Summary all = exchange(h);
+        if (all.failed_rank != kNever) {
+            if (h.failed) return;  // this rank's own error is the one to report
+            throw Error(fmt::format("rank {} of {}: a kernel failed on rank {}", rank(), ranks(),
+                                    all.failed_rank));
         }
-        if (all_done) {
+        if (all.all_done) {
             // As in one process: the run ends when the last kernel anywhere has; every rank
             // stops there, with what lies beyond still pending.
-            run_to(end);
+            run_to(all.end);
             return;
         }
+        // The earliest moment anything can happen anywhere (after this exchange's deliveries).
+        const uint64_t earliest = all.earliest, busy_now = all.busy_now;
         if (earliest == kNever) {
             // Nothing is scheduled on any rank. A kernel may have changed L1 by a plain store
             // that notified no one: wake every waiter once; if that changes nothing, it is a
@@ -238,9 +289,7 @@ void Partition::align_time() {
     Header h;
     h.now = now_ps();
     h.next = kNever;
-    uint64_t latest = 0;
-    for (const Header& o : exchange(h)) latest = std::max(latest, o.now);
-    run_to(latest);
+    run_to(exchange(h).latest_now);
 }
 
 std::vector<uint64_t> Partition::max_over_ranks(std::vector<uint64_t> v) {
@@ -252,6 +301,18 @@ std::vector<uint64_t> Partition::max_over_ranks(std::vector<uint64_t> v) {
         for (uint64_t& x : v) x = std::max(x, r.get<uint64_t>());
     }
     return v;
+}
+
+std::vector<uint8_t> Partition::from_owner(int chip, std::vector<uint8_t> mine) {
+    const size_t n = mine.size();
+    if (!local(chip)) mine.clear();  // the others' copies hold nothing worth sending
+    auto all = m_t.allgather(mine);
+    std::vector<uint8_t>& got = all.at(static_cast<size_t>(owner(chip)));
+    if (got.size() != n)
+        throw InternalError(
+            fmt::format("partition: chip {}'s owner read {} B, rank {} asked for {}", chip,
+                        got.size(), rank(), n));
+    return std::move(got);
 }
 
 }  // namespace tensim

@@ -4,8 +4,8 @@
 // cycle they drain into its L1; windows bounded by the lookahead, the smallest one-way latency of
 // a link that crosses ranks (a packet sent at T drains at T + latency or later, as SST's
 // conservative sync assumes); the end of a run as the latest end over ranks, which every rank then
-// reaches. Abstracted: how bytes travel between ranks (a Transport: MPI in src/scaleout, or
-// anything that can all-gather), and a failure on one rank ends the run everywhere.
+// reaches. Abstracted: how bytes travel between ranks (a Transport: MPI in src/scaleout), and a
+// failure on one rank ends the run everywhere.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -17,7 +17,8 @@
 
 namespace tensim {
 
-// What a partition needs from the ranks: who we are and one collective.
+// What a partition needs from the ranks: who we are, an all-gather, and (by default built on it)
+// a reduction and a point-to-point exchange between neighbours.
 class Transport {
 public:
     virtual ~Transport() = default;
@@ -25,6 +26,12 @@ public:
     virtual int size() const = 0;
     // Every rank passes its bytes and receives every rank's, indexed by rank.
     virtual std::vector<std::vector<uint8_t>> allgather(const std::vector<uint8_t>& mine) = 0;
+    // The per-element minimum over ranks (every rank passes as many).
+    virtual std::vector<uint64_t> min_over_ranks(std::vector<uint64_t> v);
+    // Sends out[i] to peers[i] and returns what each peer sent here, in the same order. Peers
+    // are symmetric (a rank that names r is named by r) and each pair exchanges every call.
+    virtual std::vector<std::vector<uint8_t>> exchange_with(
+        const std::vector<int>& peers, const std::vector<std::vector<uint8_t>>& out);
 };
 
 // The transport every System built from now on splits its chips over (nullptr: one process).
@@ -67,19 +74,27 @@ public:
     void align_time();
     // The per-element maximum over ranks.
     std::vector<uint64_t> max_over_ranks(std::vector<uint64_t> v);
+    // Host reads: `mine` as read here from chip `chip`'s memory, replaced by the owner's bytes
+    // (only the owner simulates the chip). Every rank calls it at the same point of the host
+    // program (SPMD), as every rank runs the same host program; the owner's bytes reach all.
+    std::vector<uint8_t> from_owner(int chip, std::vector<uint8_t> mine);
 
     // Rounds (windows) run so far, for the report in docs/scale-out.md.
     uint64_t windows() const { return m_windows; }
+    // The ranks this one shares an Ethernet link with: the only ones deliveries go to or come from.
+    const std::vector<int>& peers() const { return m_peers; }
 
 private:
     struct Header;
-    std::vector<Header> exchange(const Header& mine);
+    struct Summary;
+    Summary exchange(const Header& mine);
     void deliver(const RemoteDelivery& d);
 
     System& m_sys;
     Transport& m_t;
     std::vector<int> m_owner;
     Cycle m_lookahead = 0;
+    std::vector<int> m_peers;
     std::vector<RemoteDelivery> m_outbox;
     uint64_t m_windows = 0;
 };

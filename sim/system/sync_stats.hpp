@@ -9,6 +9,7 @@ namespace tensim {
 struct SyncStats {
     uint64_t rounds = 0;
     double exchange_s = 0;
+    uint64_t bytes_sent = 0;  // deliveries' messages this rank sent (headers and framing included)
 };
 SyncStats sync_stats();
 

@@ -91,13 +91,15 @@ struct L1Layout {
     uint64_t bytes() const { return tensix_bytes() + eth_stride * eth_count; }
 };
 
-L1Layout l1_layout(const SystemConfig& cfg) {
+// `chips`: how many chips' L1 the mapping holds (all of them in one process; split over ranks, the
+// rank's own and one shell, see System::System).
+L1Layout l1_layout(const SystemConfig& cfg, int chips) {
     const ChipConfig& c = cfg.chip;
     L1Layout l;
     l.tensix_stride = window_stride(c.tensix.l1_size_bytes());
-    l.tensix_count = uint64_t(cfg.num_chips) * cfg.grid_x() * cfg.grid_y();
+    l.tensix_count = uint64_t(chips) * cfg.grid_x() * cfg.grid_y();
     l.eth_stride = window_stride(c.eth.l1_size_bytes());
-    l.eth_count = uint64_t(cfg.num_chips) * c.eth_tiles.size();
+    l.eth_count = uint64_t(chips) * c.eth_tiles.size();
     // Windows start at 256 MiB or above: a kernel's plain L1 offset, or a bad one a little past
     // the end of L1 (0x200000 on a 1.5 MiB core), must never fall inside a window, where it would
     // silently name another core's bytes instead of failing as outside L1.
@@ -105,8 +107,8 @@ L1Layout l1_layout(const SystemConfig& cfg) {
     return l;
 }
 
-std::unique_ptr<LowMemory> map_l1(const SystemConfig& cfg) {
-    const L1Layout l = l1_layout(cfg);
+std::unique_ptr<LowMemory> map_l1(const SystemConfig& cfg, int chips) {
+    const L1Layout l = l1_layout(cfg, chips);
     try {
         return std::make_unique<LowMemory>(l.bytes(), l.min_addr, kWindowAlign);
     } catch (const ConfigError& e) {
@@ -116,13 +118,14 @@ std::unique_ptr<LowMemory> map_l1(const SystemConfig& cfg) {
         const uint64_t eth = l.eth_stride * l.eth_count;
         const uint64_t per_core = largest > eth ? (largest - eth) / l.tensix_count : 0;
         throw ConfigError(fmt::format(
-            "system {} ({} chips x {} Tensix cores with tensix.l1_size_kib={} KiB, {} Ethernet "
-            "tiles x {} KiB) needs {} MiB of L1 mapped below 4 GiB (kernel addresses are 32-bit "
-            "host pointers); {}. At most tensix.l1_size_kib={} fits this many chips",
-            cfg.name, cfg.num_chips, cfg.grid_x() * cfg.grid_y(),
-            cfg.chip.tensix.l1_size_bytes() >> 10, cfg.chip.eth_tiles.size(),
-            cfg.chip.eth.l1_size_bytes() >> 10, l.bytes() >> 20, e.what(),
-            (per_core & ~(kWindowAlign - 1)) >> 10));
+            "system {} ({} chips mapped x {} Tensix cores with tensix.l1_size_kib={} KiB, {} "
+            "Ethernet tiles x {} KiB) needs {} MiB of L1 mapped below 4 GiB (kernel addresses are "
+            "32-bit host pointers); {}. At most tensix.l1_size_kib={} fits this many chips; or "
+            "split the system over MPI ranks (--mpi, docs/scale-out.md): a rank maps only its own "
+            "chips",
+            cfg.name, chips, cfg.grid_x() * cfg.grid_y(), cfg.chip.tensix.l1_size_bytes() >> 10,
+            cfg.chip.eth_tiles.size(), cfg.chip.eth.l1_size_bytes() >> 10, l.bytes() >> 20,
+            e.what(), (per_core & ~(kWindowAlign - 1)) >> 10));
     }
 }
 
@@ -130,8 +133,22 @@ std::unique_ptr<LowMemory> map_l1(const SystemConfig& cfg) {
 
 System::System(const SystemConfig& cfg) : m_cfg(cfg) {
     start_kernel_once();
-    m_l1 = map_l1(cfg);
-    const L1Layout l = l1_layout(cfg);
+    if (Transport* t = transport(); t && t->size() > 1)
+        m_part = std::make_unique<Partition>(*this, *t);
+    // Split over ranks, a rank maps the L1 of its own chips and of one shell that every other
+    // chip shares: those chips exist for the host program (buffers, planning) but only their
+    // owners simulate them, and host writes to them are dropped (src/host/device.cpp), so their
+    // bytes are never read here. This is what lets 128 chips over four ranks fit a rank's 4 GiB.
+    std::vector<int> slot(static_cast<size_t>(cfg.num_chips));
+    int mapped = 0;
+    for (int i = 0; i < cfg.num_chips; ++i)
+        if (is_local(i)) slot[static_cast<size_t>(i)] = mapped++;
+    const int shell = mapped;
+    if (m_part) ++mapped;
+    for (int i = 0; i < cfg.num_chips; ++i)
+        if (!is_local(i)) slot[static_cast<size_t>(i)] = shell;
+    m_l1 = map_l1(cfg, mapped);
+    const L1Layout l = l1_layout(cfg, mapped);
     const uint64_t base = reinterpret_cast<uintptr_t>(m_l1->data());
     // One window per kind for the whole system: an address a kernel took on one chip names the
     // same L1 offset on every other (as on silicon, where every chip has the same layout).
@@ -141,15 +158,14 @@ System::System(const SystemConfig& cfg) : m_cfg(cfg) {
     const L1Window eth_window{static_cast<uint32_t>(base + l.tensix_bytes()),
                               static_cast<uint32_t>(l.eth_stride),
                               static_cast<uint32_t>(l.eth_count)};
-    const uint64_t per_chip = l.tensix_count / static_cast<uint64_t>(cfg.num_chips);
-    const uint64_t eth_per_chip = l.eth_count / static_cast<uint64_t>(cfg.num_chips);
+    const uint64_t per_chip = l.tensix_count / static_cast<uint64_t>(mapped);
+    const uint64_t eth_per_chip = l.eth_count / static_cast<uint64_t>(mapped);
     for (int i = 0; i < cfg.num_chips; ++i) {
-        ChipL1 mem{m_l1->data() + i * per_chip * l.tensix_stride, tensix_window,
-                   m_l1->data() + l.tensix_bytes() + i * eth_per_chip * l.eth_stride, eth_window};
+        const uint64_t at = static_cast<uint64_t>(slot[static_cast<size_t>(i)]);
+        ChipL1 mem{m_l1->data() + at * per_chip * l.tensix_stride, tensix_window,
+                   m_l1->data() + l.tensix_bytes() + at * eth_per_chip * l.eth_stride, eth_window};
         m_chips.push_back(std::make_unique<Chip>(cfg, i, mem));
     }
-    if (Transport* t = transport(); t && t->size() > 1)
-        m_part = std::make_unique<Partition>(*this, *t);
     // Each link is two independent directions, each owned by its sending port.
     for (const auto& l : cfg.eth_links) {
         const EthConfig link = l.config(cfg.chip.eth);

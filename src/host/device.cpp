@@ -167,6 +167,7 @@ void DeviceImpl::for_each_page_piece(const tt::tt_metal::Buffer& b, uint64_t off
 void DeviceImpl::write_buffer(const tt::tt_metal::Buffer& b, const void* src, uint64_t offset,
                               uint64_t size) {
     flush_programs();  // queued programs write before this transfer sees memory
+    if (!m_system.is_local(m_chip_id)) return;  // its owner keeps its bytes (partition.hpp)
     const uint8_t* s = static_cast<const uint8_t*>(src);
     for_each_page_piece(
         b, offset, size, [&](uint32_t bank, uint64_t addr, uint64_t pos, uint64_t n) {
@@ -188,6 +189,7 @@ void DeviceImpl::read_buffer(const tt::tt_metal::Buffer& b, void* dst, uint64_t 
             else
                 std::memcpy(d + pos, chip().workers()[bank]->l1() + addr, n);
         });
+    from_owner(d, size);
 }
 
 namespace {
@@ -202,6 +204,7 @@ void DeviceImpl::write_l1(const CoreCoord& lc, uint32_t addr, const void* src, s
     TensixCore& c = l1_core(chip(), lc, eth);
     if (uint64_t(addr) + n > c.l1_size())
         throw HostError(fmt::format("L1 write [{}, +{}) beyond L1 of {}", addr, n, c.name()));
+    if (!m_system.is_local(m_chip_id)) return;  // its owner keeps its bytes (partition.hpp)
     std::memcpy(c.l1() + addr, src, n);
 }
 
@@ -211,6 +214,15 @@ void DeviceImpl::read_l1(const CoreCoord& lc, uint32_t addr, void* dst, size_t n
     if (uint64_t(addr) + n > c.l1_size())
         throw HostError(fmt::format("L1 read [{}, +{}) beyond L1 of {}", addr, n, c.name()));
     std::memcpy(dst, c.l1() + addr, n);
+    from_owner(static_cast<uint8_t*>(dst), n);
+}
+
+void DeviceImpl::from_owner(uint8_t* dst, uint64_t n) {
+    // Split over ranks, only the chip's owner simulates it: its bytes replace this rank's.
+    Partition* part = m_system.partition();
+    if (!part) return;
+    const auto got = part->from_owner(m_chip_id, std::vector<uint8_t>(dst, dst + n));
+    if (n) std::memcpy(dst, got.data(), n);
 }
 
 }  // namespace tensim::host

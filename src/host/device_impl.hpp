@@ -52,6 +52,9 @@ public:
     const stats::Dump& last_chip_stats() const { return m_last_chip_stats; }
 
 private:
+    // A partitioned system: the n bytes at dst, read here, become the chip's owner's
+    // (partition.hpp).
+    void from_owner(uint8_t* dst, uint64_t n);
     template <typename Fn>
     void for_each_page_piece(const tt::tt_metal::Buffer& b, uint64_t offset, uint64_t size,
                              Fn&& fn);

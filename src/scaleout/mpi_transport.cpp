@@ -1,5 +1,7 @@
-// The MPI transport of a partitioned system (sim/system/partition.hpp): MPI_COMM_WORLD, and the
-// one collective a partition needs as MPI_Allgather of the sizes then MPI_Allgatherv of the bytes.
+// The MPI transport of a partitioned system (sim/system/partition.hpp) on MPI_COMM_WORLD: the
+// all-gather as MPI_Allgather of the sizes then MPI_Allgatherv of the bytes; the reduction of a
+// round's headers as one MPI_Allreduce (MIN); the deliveries point to point between link
+// neighbours (MPI_Isend, then MPI_Probe for the size and MPI_Recv).
 // Built against Open MPI when CMake finds it (option TENSIM_MPI); otherwise init_mpi says so.
 #include <cstdlib>
 #include <memory>
@@ -37,6 +39,30 @@ public:
         for (size_t r = 0; r < sizes.size(); ++r)
             out.emplace_back(all.begin() + displs[r], all.begin() + displs[r] + sizes[r]);
         return out;
+    }
+    std::vector<uint64_t> min_over_ranks(std::vector<uint64_t> v) override {
+        MPI_Allreduce(MPI_IN_PLACE, v.data(), static_cast<int>(v.size()), MPI_UINT64_T, MPI_MIN,
+                      MPI_COMM_WORLD);
+        return v;
+    }
+    std::vector<std::vector<uint8_t>> exchange_with(
+        const std::vector<int>& peers, const std::vector<std::vector<uint8_t>>& out) override {
+        constexpr int kTag = 7;  // MPI keeps messages between a pair with one tag in order
+        std::vector<MPI_Request> sends(peers.size());
+        for (size_t i = 0; i < peers.size(); ++i)
+            MPI_Isend(out[i].data(), static_cast<int>(out[i].size()), MPI_BYTE, peers[i], kTag,
+                      MPI_COMM_WORLD, &sends[i]);
+        std::vector<std::vector<uint8_t>> in(peers.size());
+        for (size_t i = 0; i < peers.size(); ++i) {
+            MPI_Status st;
+            MPI_Probe(peers[i], kTag, MPI_COMM_WORLD, &st);
+            int n = 0;
+            MPI_Get_count(&st, MPI_BYTE, &n);
+            in[i].resize(static_cast<size_t>(n));
+            MPI_Recv(in[i].data(), n, MPI_BYTE, peers[i], kTag, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+        }
+        MPI_Waitall(static_cast<int>(sends.size()), sends.data(), MPI_STATUSES_IGNORE);
+        return in;
     }
 };
 
@@ -79,6 +105,7 @@ void init_mpi() {
 bool active() { return g_active; }
 uint64_t sync_rounds() { return sync_stats().rounds; }
 double sync_seconds() { return sync_stats().exchange_s; }
+uint64_t sync_bytes() { return sync_stats().bytes_sent; }
 int rank() { return g_rank; }
 int ranks() { return g_ranks; }
 

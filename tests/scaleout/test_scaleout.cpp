@@ -2,11 +2,13 @@
 // one process: the same device cycles for an all-gather over the T3000's eight chips, and the same
 // per-op times for one tensor-parallel LLM layer. Each case runs `tensim` once alone and once under
 // `mpirun -np 2`, and compares what both print; the expected values are the one-process run's.
+// Also: values read back across ranks, and 128 chips over four ranks.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -86,10 +88,64 @@ TEST(ScaleOut, TensorParallelLayerOverTwoRanksMatchesOneProcess) {
             << one.out["ops"][i]["op"];
 }
 
-// Rank 0 holds no values of the chips other ranks simulate, so --mpi refuses value checks
-// (a usage error, before any MPI is started).
-TEST(ScaleOut, MpiRefusesValueNumerics) {
-    const Outcome o =
-        run("", "ccl --op all_gather --devices 2 --bytes 65536 --numerics fast --mpi");
-    EXPECT_EQ(o.status, 2);
+// Values, not only cycles: a host read of a chip another rank simulates returns its owner's
+// bytes, so the all-gather's check against the host reference (max_abs_error, fast numerics) is
+// the one-process run's; without the owner's bytes rank 0 would compare zeros (its writes to
+// other ranks' chips are dropped) and the error would be the data's size.
+TEST(ScaleOut, ValuesReadOnRankZeroAreTheOwnersOnes) {
+    if (!have_mpi()) GTEST_SKIP() << "no mpirun, or tensim built without MPI";
+    const std::string args =
+        "ccl --op all_gather --system t3000 --devices 8 --topology ring --bytes 65536 "
+        "--numerics fast";
+    const Outcome one = run("", args);
+    ASSERT_EQ(one.status, 0);
+    ASSERT_TRUE(one.out["max_abs_error"].is_number());
+    const Outcome two = run(kMpirun, args + " --mpi");
+    ASSERT_EQ(two.status, 0);
+    ASSERT_TRUE(two.out["max_abs_error"].is_number());
+    EXPECT_EQ(two.out["max_abs_error"], one.out["max_abs_error"]);
+    EXPECT_EQ(two.out["device_cycles"], one.out["device_cycles"]);
+    // Point to point: deliveries went only to the link neighbour (the ring crosses twice).
+    EXPECT_GT(two.out["sync_bytes"].get<uint64_t>(), 0u);
+}
+
+// 128 chips (four Galaxies stacked into a 16x8 mesh, written here from galaxy.json's link
+// pattern) cannot be mapped by one process (L1 below 4 GiB); over four ranks each maps its own
+// 32 chips and a shell. An all-gather on chips 0-7 then takes the cycles it takes on one Galaxy in
+// one process (the same chips, links and ids).
+TEST(ScaleOut, FourGalaxiesOpenOverFourRanks) {
+    if (!have_mpi()) GTEST_SKIP() << "no mpirun, or tensim built without MPI";
+    std::ifstream in(std::string(TENSIM_SOURCE_DIR) + "/sim/arch/galaxy.json");
+    json g = json::parse(in);
+    constexpr int kRows = 16, kCols = 8;
+    g["name"] = "galaxy_x4";
+    g["num_chips"]["value"] = kRows * kCols;
+    g["mesh_shape"]["value"] = {kRows, kCols};
+    json coords = json::array(), links = json::array();
+    for (int r = 0; r < kRows; ++r)
+        for (int c = 0; c < kCols; ++c) {
+            const int id = r * kCols + c;
+            coords.push_back({r, c});
+            // galaxy.json's channels: east E0-E3 to west E4-E7, south E12-E15 to north E8-E11.
+            for (int k = 0; k < 4; ++k) {
+                if (c + 1 < kCols) links.push_back({id, k, id + 1, 4 + k});
+                if (r + 1 < kRows) links.push_back({id, 12 + k, id + kCols, 8 + k});
+            }
+        }
+    g["mesh_coords"]["value"] = coords;
+    g["eth_links"]["value"] = links;
+    const std::string file = ::testing::TempDir() + "galaxy_x4.json";
+    std::ofstream(file) << g.dump();
+
+    const std::string args = " --devices 8 --topology ring --bytes 65536";
+    const Outcome galaxy = run("", "ccl --op all_gather --system galaxy" + args);
+    ASSERT_EQ(galaxy.status, 0);
+    EXPECT_NE(run("", "ccl --op all_gather --system " + file + args).status, 0)
+        << "one process maps every chip's L1: 128 chips do not fit below 4 GiB";
+    const Outcome four = run("mpirun -np 4 --oversubscribe --allow-run-as-root ",
+                             "ccl --op all_gather --system " + file + args + " --mpi");
+    ASSERT_EQ(four.status, 0);
+    EXPECT_EQ(four.out["ranks"], 4);
+    EXPECT_EQ(four.out["chips"], galaxy.out["chips"]);
+    EXPECT_EQ(four.out["device_cycles"], galaxy.out["device_cycles"]);
 }

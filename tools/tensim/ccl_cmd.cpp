@@ -71,6 +71,7 @@ int run_one(Options& o) {
         {"ranks", scaleout::ranks()},
         {"sync_rounds", scaleout::sync_rounds()},
         {"sync_s", scaleout::sync_seconds()},
+        {"sync_bytes", scaleout::sync_bytes()},
         {"plan", r.plan.describe()},
         {"why", r.plan.why}};
     o.common.emit_json(j);
