@@ -89,7 +89,8 @@ protected:
                                           const std::string& kernel = kKernel) {
         std::vector<uint8_t> l1(5 * kRegion, uint8_t(kSentinel));
         for (uint32_t i = 0; i < kRegion; ++i) l1[i] = pattern(i);
-        detail::WriteToDeviceL1(device, core, kBase, words_of(l1));
+        std::vector<uint32_t> init = words_of(l1);
+        detail::WriteToDeviceL1(device, core, kBase, init);
         Program p = CreateProgram();
         KernelHandle k = CreateKernelFromString(p, kernel, core, DataMovementConfig{});
         SetRuntimeArgs(p, k, core, {kBase, uint32_t(dram->address()), s_off, d_off});
