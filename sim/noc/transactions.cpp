@@ -99,21 +99,24 @@ NocTransactions::Target NocTransactions::decode(int noc, uint64_t addr, uint32_t
     return {ep, xy, *off};
 }
 
-// Alignment. Wormhole's NoC moves data in aligned words: 16 B when it comes from L1, 32 B when
-// it comes from DRAM; source and destination must agree modulo that (tt-isa-documentation,
-// WormholeB0/NoC/Alignment.md: "C16" from L1, "C32" from other addresses into L1; a violation is
-// undefined behaviour there, and tt-metal's watcher stops it). Silicon still moves the data, and
-// each byte keeps its place within its word: on tt-metal PR #22061 a read from DRAM offset 16
-// into an aligned L1 buffer returned the bytes of offset 0. Modelled so: the source sends the
-// words holding [src, src + size), and destination byte x of [dst, dst + size) takes the source
-// byte at the same distance from the start of its word run, align_down(src) + (x -
-// align_down(dst)). When dst's offset in its word is past src's, the last bytes have no word sent
-// for them; they are not written (what silicon leaves there is not documented). A warning names
-// the kernel line, once per line. Timing is that of the transfer's size either way.
+// Alignment. Wormhole's NoC moves data in aligned words; source and destination must agree
+// modulo the word (tt-isa-documentation, WormholeB0/NoC/Alignment.md: "C16" for data from L1;
+// a violation is undefined behaviour there, and tt-metal's watcher stops it). Silicon still moves
+// the data, and each byte keeps its place within its word (tt-metal PR #22061). Modelled so: the
+// source sends the words holding [src, src + size), and destination byte x of [dst, dst + size)
+// takes the source byte at the same distance from the start of its word run, align_down(src) +
+// (x - align_down(dst)). When dst's offset in its word is past src's, the last bytes have no word
+// sent for them; they are not written (what silicon leaves there is not documented). A warning
+// names the kernel line, once per line. Timing is that of the transfer's size either way.
+// The word is l1_alignment_bytes (16 B) for every source. The ISA document gives 32 B ("C32")
+// for data from DRAM into L1, but tensim's L1 allocator places buffers at 16 B, and with 32 B
+// words tt-metal's add_2_integers_in_riscv (DRAM at 0 mod 32 into L1 at 16 mod 32), which passes
+// on silicon, would read shifted data: where silicon's allocator puts those buffers is not
+// established, so DRAM's 32 B word is not modelled.
 NocTransactions::Placement NocTransactions::place_words(NocInitiator& from, const Endpoint& src_ep,
                                                         uint64_t src, uint64_t dst, uint32_t size,
                                                         const char* what) const {
-    const uint64_t word = src_ep.holds_l1() ? m_cfg.l1_alignment_bytes : m_cfg.dram_alignment_bytes;
+    const uint64_t word = m_cfg.l1_alignment_bytes;
     if (src % word == dst % word) return {src, size};
     const uint64_t first = src - src % word;                     // the first word sent
     const uint64_t end = (src + size + word - 1) / word * word;  // past the last word sent
@@ -126,10 +129,9 @@ NocTransactions::Placement NocTransactions::place_words(NocInitiator& from, cons
     if (warned.insert(site).second)
         log::noc().warn(
             "{}: misaligned {}: source offset 0x{:x} and destination 0x{:x} differ modulo {} B "
-            "(the NoC's word from {}); silicon moves whole words, so the destination gets the "
-            "{} bytes from source offset 0x{:x} (tt-metal's watcher stops this transfer)",
-            from.where_called(), what, src, dst, word, src_ep.holds_l1() ? "L1" : "DRAM", p.bytes,
-            p.src);
+            "(the NoC's word); silicon moves whole words, so the destination gets the {} bytes "
+            "from source offset 0x{:x} (tt-metal's watcher stops this transfer)",
+            from.where_called(), what, src, dst, word, p.bytes, p.src);
     return p;
 }
 
