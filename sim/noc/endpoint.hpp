@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <source_location>
 #include <string>
 #include <tuple>
 
@@ -57,6 +58,9 @@ public:
     }
     // Stores n zeros at `offset`; memory that already reads as zeros may be left untouched.
     virtual void write_zeros(uint64_t offset, size_t n);
+    // True for L1 (Tensix and Ethernet tiles), false for DRAM: the NoC's word size for data taken
+    // from it differs (transactions.cpp, place_words).
+    virtual bool holds_l1() const { return false; }
     // The 32-bit word an atomic or inline write updates; nullptr when the endpoint takes none.
     virtual uint32_t* word(uint64_t offset) {
         (void)offset;
@@ -96,6 +100,11 @@ public:
     virtual void count_trid(int noc, Counter c, uint32_t trid, int delta) {}
     // "core (x,y) BRISC kernel k.cpp": where a transaction error happened.
     virtual std::string where() const = 0;
+    // The kernel line whose command is being issued, set by the kernel API for the command's
+    // duration (null otherwise): warnings about a command name it, once per line.
+    const std::source_location* call_site = nullptr;
+    // where(), with the kernel line of call_site when there is one.
+    virtual std::string where_called() const { return where(); }
 };
 
 }  // namespace tensim

@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <cstring>
+#include <set>
 
 #include "common/error.hpp"
+#include "common/log.hpp"
 #include "common/scheduler.hpp"
 
 namespace tensim {
@@ -97,15 +99,41 @@ NocTransactions::Target NocTransactions::decode(int noc, uint64_t addr, uint32_t
     return {ep, xy, *off};
 }
 
-namespace {
-void check_alignment(NocInitiator& from, uint64_t a, uint64_t b, uint32_t align, const char* what) {
-    // The NoC moves aligned L1 words: source and destination must sit at the same offset in them.
-    if (a % align != b % align)
-        throw KernelError(
-            fmt::format("{}: misaligned {}: addresses 0x{:x} and 0x{:x} differ modulo {} B",
-                        from.where(), what, a, b, align));
+// Alignment. Wormhole's NoC moves data in aligned words; source and destination must agree
+// modulo the word (tt-isa-documentation, WormholeB0/NoC/Alignment.md: "C16" for data from L1;
+// a violation is undefined behaviour there, and tt-metal's watcher stops it). Silicon still moves
+// the data, and each byte keeps its place within its word (tt-metal PR #22061). Modelled so: the
+// source sends the words holding [src, src + size), and destination byte x of [dst, dst + size)
+// takes the source byte at the same distance from the start of its word run, align_down(src) +
+// (x - align_down(dst)). When dst's offset in its word is past src's, the last bytes have no word
+// sent for them; they are not written (what silicon leaves there is not documented). A warning
+// names the kernel line, once per line. Timing is that of the transfer's size either way.
+// The word is l1_alignment_bytes (16 B) for every source. The ISA document gives 32 B ("C32")
+// for data from DRAM into L1, but tensim's L1 allocator places buffers at 16 B, and with 32 B
+// words tt-metal's add_2_integers_in_riscv (DRAM at 0 mod 32 into L1 at 16 mod 32), which passes
+// on silicon, would read shifted data: where silicon's allocator puts those buffers is not
+// established, so DRAM's 32 B word is not modelled.
+NocTransactions::Placement NocTransactions::place_words(NocInitiator& from, const Endpoint& src_ep,
+                                                        uint64_t src, uint64_t dst, uint32_t size,
+                                                        const char* what) const {
+    const uint64_t word = m_cfg.l1_alignment_bytes;
+    if (src % word == dst % word) return {src, size};
+    const uint64_t first = src - src % word;                     // the first word sent
+    const uint64_t end = (src + size + word - 1) / word * word;  // past the last word sent
+    const Placement p{first + dst % word,
+                      static_cast<uint32_t>(std::min<uint64_t>(size, end - (first + dst % word)))};
+    static std::set<std::string> warned;  // call sites, not cores: one line for a grid
+    const std::string site =
+        from.call_site ? fmt::format("{}:{}", from.call_site->file_name(), from.call_site->line())
+                       : from.where();
+    if (warned.insert(site).second)
+        log::noc().warn(
+            "{}: misaligned {}: source offset 0x{:x} and destination 0x{:x} differ modulo {} B "
+            "(the NoC's word); silicon moves whole words, so the destination gets the {} bytes "
+            "from source offset 0x{:x} (tt-metal's watcher stops this transfer)",
+            from.where_called(), what, src, dst, word, p.bytes, p.src);
+    return p;
 }
-}  // namespace
 
 // A transaction's payload, taken from its source at issue. Memory nothing was written to gives
 // no copy at all (nullptr: zeros), which store_payload writes as zeros; `timing` numerics leaves
@@ -121,6 +149,7 @@ std::shared_ptr<uint8_t[]> NocTransactions::take_payload(const Endpoint& src, ui
 void NocTransactions::store_payload(Endpoint& dst, uint64_t offset,
                                     const std::shared_ptr<uint8_t[]>& data, uint32_t off,
                                     uint32_t bytes) {
+    if (!bytes) return;
     if (data)
         dst.write_bytes(offset, data.get() + off, bytes);
     else
@@ -160,21 +189,22 @@ uint32_t NocTransactions::read(NocInitiator& from, int noc, uint64_t src_addr, u
                                uint32_t size, Cycle t0) {
     const uint64_t dst_off = local_or_throw(from, dst_local, size, "read destination");
     const Target src = decode(noc, src_addr, size, from.where());
-    check_alignment(from, src.offset, dst_off, m_cfg.l1_alignment_bytes, "NoC read");
+    const Placement placed = place_words(from, *src.ep, src.offset, dst_off, size, "NoC read");
     // The data is taken now and lands at the requester when its response arrives.
-    const std::shared_ptr<uint8_t[]> data = take_payload(*src.ep, src.offset, size);
+    const std::shared_ptr<uint8_t[]> data = take_payload(*src.ep, placed.src, placed.bytes);
     const uint32_t trid = from.trid(noc, Counter::reads);
     from.count_trid(noc, Counter::reads, trid, static_cast<int>(packets_for(size)));
     from.count(noc, Counter::reads, static_cast<int>(packets_for(size)));
     m_bytes_read += size;
-    arbitrate(from, [this, &from, noc, src, dst_off, size, t0, data, trid] {
+    const uint32_t stored = placed.bytes;
+    arbitrate(from, [this, &from, noc, src, dst_off, size, stored, t0, data, trid] {
         Noc& n = *m_nocs[static_cast<size_t>(noc)];
         const NocXY me = from.xy();
         for_each_packet(from, size, t0, [&](uint32_t bytes, uint32_t off, Cycle inject) {
             Cycle req_arrive = n.send(me, src.xy, 0, inject);
             // The target serves requests in the order they arrive: decide its timing then.
-            deliver(req_arrive, [this, &from, &n, me, src, dst_off, data, bytes, off, req_arrive,
-                                 trid] {
+            deliver(req_arrive, [this, &from, &n, me, src, dst_off, data, bytes, off, stored,
+                                 req_arrive, trid] {
                 const Endpoint::ReadTiming rt = src.ep->serve_read(src.offset, bytes, req_arrive);
                 // Data streams out as it is read: the response leaves when its tail can follow.
                 const Cycle ser = n.link_cycles(bytes, Framing::header_and_payload);
@@ -183,8 +213,9 @@ uint32_t NocTransactions::read(NocInitiator& from, int noc, uint64_t src_addr, u
                 const int noc_id = n.id();
                 trace_transfer(src, depart, Target{&from.local(), me, dst_off}, arrive, noc_id,
                                bytes);
-                deliver(arrive, [&from, data, dst_off, off, bytes, noc_id, trid] {
-                    store_payload(from.local(), dst_off + off, data, off, bytes);
+                deliver(arrive, [&from, data, dst_off, off, bytes, stored, noc_id, trid] {
+                    store_payload(from.local(), dst_off + off, data, off,
+                                  stored_bytes(stored, off, bytes));
                     from.count_trid(noc_id, Counter::reads, trid, -1);
                     from.count(noc_id, Counter::reads, -1);
                 });
@@ -205,18 +236,19 @@ void NocTransactions::trace_transfer(const Target& from, Cycle sent, const Targe
 template <typename Acked>
 void NocTransactions::send_write(NocInitiator& from, int noc, NocVc vc, Target dst, Cycle arrive,
                                  std::shared_ptr<uint8_t[]> data, uint32_t off, uint32_t bytes,
-                                 Acked acked) {
+                                 uint32_t stored, Acked acked) {
     // At the target: commit the data, then the ack goes back to the writer.
     const Cycle at = arrive + dst.ep->write_commit_delay();
-    deliver(at, [this, &from, noc, vc, dst, data, off, bytes, at, acked = std::move(acked)] {
-        store_payload(*dst.ep, dst.offset + off, data, off, bytes);
-        Noc& n = *m_nocs[static_cast<size_t>(noc)];
-        const Cycle ack_from =
-            dst.ep->commit_write(dst.offset + off, bytes, at,
-                                 RouterPort{n.endpoint_buffer(dst.xy), n.buffer_vc(from.xy(), vc)});
-        dst.ep->changed();
-        acked(n.send(dst.xy, from.xy(), 0, ack_from));
-    });
+    deliver(
+        at, [this, &from, noc, vc, dst, data, off, bytes, stored, at, acked = std::move(acked)] {
+            store_payload(*dst.ep, dst.offset + off, data, off, stored_bytes(stored, off, bytes));
+            Noc& n = *m_nocs[static_cast<size_t>(noc)];
+            const Cycle ack_from = dst.ep->commit_write(
+                dst.offset + off, bytes, at,
+                RouterPort{n.endpoint_buffer(dst.xy), n.buffer_vc(from.xy(), vc)});
+            dst.ep->changed();
+            acked(n.send(dst.xy, from.xy(), 0, ack_from));
+        });
 }
 
 void NocTransactions::count_write_done(NocInitiator& from, int noc, Cycle sent, Cycle acked,
@@ -233,14 +265,16 @@ uint32_t NocTransactions::write(NocInitiator& from, int noc, uint32_t src_local,
                                 uint32_t size, NocVc vc, Cycle t0) {
     const uint64_t src_off = local_or_throw(from, src_local, size, "write source");
     const Target dst = decode(noc, dst_addr, size, from.where());
-    check_alignment(from, src_off, dst.offset, m_cfg.l1_alignment_bytes, "NoC write");
-    const std::shared_ptr<uint8_t[]> data = take_payload(from.local(), src_off, size);
+    const Placement placed =
+        place_words(from, from.local(), src_off, dst.offset, size, "NoC write");
+    const std::shared_ptr<uint8_t[]> data = take_payload(from.local(), placed.src, placed.bytes);
+    const uint32_t stored = placed.bytes;
     const uint32_t trid = from.trid(noc, Counter::writes_unacked);
     from.count(noc, Counter::writes_unsent, static_cast<int>(packets_for(size)));
     from.count_trid(noc, Counter::writes_unacked, trid, static_cast<int>(packets_for(size)));
     from.count(noc, Counter::writes_unacked, static_cast<int>(packets_for(size)));
     m_bytes_written += size;
-    arbitrate(from, [this, &from, noc, vc, dst, src_off, size, t0, data, trid] {
+    arbitrate(from, [this, &from, noc, vc, dst, src_off, size, stored, t0, data, trid] {
         Noc& n = *m_nocs[static_cast<size_t>(noc)];
         const Target me{&from.local(), from.xy(), src_off};
         for_each_packet(from, size, t0, [&](uint32_t bytes, uint32_t off, Cycle inject) {
@@ -248,7 +282,7 @@ uint32_t NocTransactions::write(NocInitiator& from, int noc, uint32_t src_local,
             trace_transfer(me, inject, dst, arrive, noc, bytes);
             count_write_done(from, noc,
                              inject + n.inject_cycles(bytes, Framing::header_and_payload), 0);
-            send_write(from, noc, vc, dst, arrive, data, off, bytes,
+            send_write(from, noc, vc, dst, arrive, data, off, bytes, stored,
                        [this, &from, noc, trid](Cycle acked) {
                            count_write_done(from, noc, 0, acked, trid);
                        });
@@ -284,15 +318,17 @@ uint32_t NocTransactions::multicast(NocInitiator& from, int noc, uint32_t src_lo
     if (!dst_off)
         throw KernelError(fmt::format("{}: multicast destination 0x{:x} (+{} B) is outside L1",
                                       from.where(), local, size));
-    check_alignment(from, src_off, *dst_off, m_cfg.l1_alignment_bytes, "NoC multicast");
+    const Placement placed =
+        place_words(from, from.local(), src_off, *dst_off, size, "NoC multicast");
     for (Target& d : dests) d.offset = *dst_off;
-    const std::shared_ptr<uint8_t[]> data = take_payload(from.local(), src_off, size);
+    const std::shared_ptr<uint8_t[]> data = take_payload(from.local(), placed.src, placed.bytes);
+    const uint32_t stored = placed.bytes;
     const uint32_t trid = from.trid(noc, Counter::writes_unacked);
     from.count(noc, Counter::writes_unsent, static_cast<int>(packets_for(size)));
     from.count_trid(noc, Counter::writes_unacked, trid, static_cast<int>(packets_for(size)));
     from.count(noc, Counter::writes_unacked, static_cast<int>(packets_for(size)));
     m_bytes_written += static_cast<uint64_t>(size) * dests.size();
-    arbitrate(from, [this, &from, noc, dests, src_off, size, t0, data, trid] {
+    arbitrate(from, [this, &from, noc, dests, src_off, size, stored, t0, data, trid] {
         Noc& n = *m_nocs[static_cast<size_t>(noc)];
         const Target me{&from.local(), from.xy(), src_off};
         std::vector<NocXY> xys;
@@ -306,7 +342,7 @@ uint32_t NocTransactions::multicast(NocInitiator& from, int noc, uint32_t src_lo
             for (size_t i = 0; i < dests.size(); ++i) {
                 trace_transfer(me, inject, dests[i], arrivals[i], noc, bytes);
                 send_write(from, noc, NocVc{}, dests[i],
-                           in_order(from, noc, dests[i].xy, arrivals[i]), data, off, bytes,
+                           in_order(from, noc, dests[i].xy, arrivals[i]), data, off, bytes, stored,
                            [this, &from, noc, acks, cnt = dests.size(), trid](Cycle acked) {
                                acks->second = std::max(acks->second, acked);
                                if (++acks->first == cnt)

@@ -7,6 +7,7 @@
 // is tagged with, and completes under it (NocInitiator::trid / count_trid).
 // Abstracted: the NIU's command buffers and credits. Numbers: NocConfig and the endpoints' own.
 #pragma once
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <memory>
@@ -77,10 +78,24 @@ private:
     void for_each_packet(NocInitiator& from, uint32_t size, Cycle t0, Fn&& fn) const;
     uint64_t local_or_throw(NocInitiator& from, uint32_t addr, uint32_t size,
                             const char* what) const;
+    // Where the bytes a transfer stores come from: `src` for `bytes` (fewer than the transfer's
+    // size when the source's words run out first). See place_words in transactions.cpp.
+    struct Placement {
+        uint64_t src = 0;
+        uint32_t bytes = 0;
+    };
+    Placement place_words(NocInitiator& from, const Endpoint& src_ep, uint64_t src, uint64_t dst,
+                          uint32_t size, const char* what) const;
+    // A packet carrying [off, off + bytes) of a transfer whose first `stored` bytes land stores
+    // `stored_bytes` of them (send_write's argument).
+    static uint32_t stored_bytes(uint32_t stored, uint32_t off, uint32_t bytes) {
+        return off >= stored ? 0 : std::min(bytes, stored - off);
+    }
     // `acked(cycle)` runs when the write's ack is back (a template: no allocation per packet).
     template <typename Acked>
     void send_write(NocInitiator& from, int noc, NocVc vc, Target dst, Cycle arrive,
-                    std::shared_ptr<uint8_t[]> data, uint32_t off, uint32_t bytes, Acked acked);
+                    std::shared_ptr<uint8_t[]> data, uint32_t off, uint32_t bytes, uint32_t stored,
+                    Acked acked);
     void trace_transfer(const Target& from, Cycle sent, const Target& to, Cycle arrived, int noc,
                         uint32_t bytes) const;
     // Completion of a write's packet: sent (data left the core) and/or acked, under `trid`.

@@ -91,4 +91,8 @@ void RiscInitiator::count_trid(int noc, Counter c, uint32_t trid, int delta) {
 
 std::string RiscInitiator::where() const { return m_t.where(); }
 
+std::string RiscInitiator::where_called() const {
+    return call_site ? m_t.where(call_site->file_name(), call_site->line()) : m_t.where();
+}
+
 }  // namespace tensim

@@ -21,6 +21,7 @@ public:
     void read_bytes(uint64_t offset, void* dst, size_t n) const override;
     void write_bytes(uint64_t offset, const void* src, size_t n) override;
     bool reads_zero(uint64_t offset, size_t n) const override;
+    bool holds_l1() const override { return true; }
     void write_zeros(uint64_t offset, size_t n) override;
     uint32_t* word(uint64_t offset) override;
     void changed() override;
@@ -43,6 +44,7 @@ public:
     uint32_t trid(int noc, Counter c) const override;
     void count_trid(int noc, Counter c, uint32_t trid, int delta) override;
     std::string where() const override;
+    std::string where_called() const override;
 
 private:
     RiscThread& m_t;

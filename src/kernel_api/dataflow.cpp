@@ -31,10 +31,17 @@ void check_noc(RiscThread& t, uint8_t noc, const Loc& loc) {
     if (noc > 1) misuse(t, loc, fmt::format("NoC index {} does not exist (0 or 1)", noc));
 }
 
-// Charges the issue cost of `packets` NoC commands after issuing them at the current cycle.
+// Charges the issue cost of `packets` NoC commands after issuing them at the current cycle. The
+// NoC sees the kernel line `loc` while it takes the command (its warnings name it).
 template <typename Issue>
-void issue(RiscThread& t, Issue&& fn) {
+void issue(RiscThread& t, const Loc& loc, Issue&& fn) {
     t.sync();
+    NocInitiator& ini = t.core().initiator(t.risc());
+    struct Site {
+        NocInitiator& ini;
+        ~Site() { ini.call_site = nullptr; }
+    } site{ini};
+    ini.call_site = &loc;
     uint32_t packets = fn(t.core().clock().now());
     t.advance(static_cast<Cycle>(packets) * t.noc_issue_cycles());
 }
@@ -108,7 +115,8 @@ DataFormat cb_data_format(uint32_t cb) {
 void noc_read(uint64_t src, uint32_t dst_l1, uint32_t size, uint8_t noc, const Loc& loc) {
     RiscThread& t = self();
     check_noc(t, noc, loc);
-    issue(t, [&](Cycle now) { return t.core().noc_port().read(t, noc, src, dst_l1, size, now); });
+    issue(t, loc,
+          [&](Cycle now) { return t.core().noc_port().read(t, noc, src, dst_l1, size, now); });
 }
 
 void noc_write(uint32_t src_l1, uint64_t dst, uint32_t size, uint8_t noc, uint32_t vc,
@@ -120,7 +128,7 @@ void noc_write(uint32_t src_l1, uint64_t dst, uint32_t size, uint8_t noc, uint32
                fmt::format("noc_async_write: VC {} out of range (0..15, or NOC_DYNAMIC_VC)", vc));
     const NocVc v{.dynamic = vc == kNocDynamicVc,
                   .number = static_cast<uint8_t>(vc == kNocDynamicVc ? 0 : vc)};
-    issue(t,
+    issue(t, loc,
           [&](Cycle now) { return t.core().noc_port().write(t, noc, src_l1, dst, size, v, now); });
 }
 
@@ -128,7 +136,7 @@ void noc_write_multicast(uint32_t src_l1, uint64_t dst, uint32_t size, uint32_t 
                          bool loopback_src, uint8_t noc, const Loc& loc) {
     RiscThread& t = self();
     check_noc(t, noc, loc);
-    issue(t, [&](Cycle now) {
+    issue(t, loc, [&](Cycle now) {
         return t.core().noc_port().multicast(t, noc, src_l1, dst, size, num_dests, loopback_src,
                                              now);
     });
@@ -137,7 +145,7 @@ void noc_write_multicast(uint32_t src_l1, uint64_t dst, uint32_t size, uint32_t 
 void noc_atomic_inc(uint64_t addr, uint32_t incr, uint8_t noc, const Loc& loc) {
     RiscThread& t = self();
     check_noc(t, noc, loc);
-    issue(t, [&](Cycle now) {
+    issue(t, loc, [&](Cycle now) {
         t.core().noc_port().atomic_inc(t, noc, addr, incr, now);
         return 1u;
     });
@@ -146,7 +154,7 @@ void noc_atomic_inc(uint64_t addr, uint32_t incr, uint8_t noc, const Loc& loc) {
 void noc_inline_write(uint64_t addr, uint32_t value, uint8_t noc, const Loc& loc) {
     RiscThread& t = self();
     check_noc(t, noc, loc);
-    issue(t, [&](Cycle now) {
+    issue(t, loc, [&](Cycle now) {
         t.core().noc_port().inline_write(t, noc, addr, value, now);
         return 1u;
     });
@@ -235,7 +243,7 @@ void noc_read_with_state(uint32_t src_base, uint32_t src_offset, uint32_t dst_l1
                "noc_async_read_tile_dram_sharded_with_state before "
                "noc_async_read_tile_dram_sharded_set_state on this NoC");
     const uint64_t src = b.read_state_addr + src_base + src_offset;
-    issue(t, [&](Cycle now) {
+    issue(t, loc, [&](Cycle now) {
         return t.core().noc_port().read(t, noc, src, dst_l1, b.read_state_size, now);
     });
 }

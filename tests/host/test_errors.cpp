@@ -114,14 +114,6 @@ void kernel_main() { noc_async_read(get_noc_addr(2, 2, 0x200000), get_write_ptr(
     expect_device_still_works();
 }
 
-TEST_F(DeviceTest, MisalignedTransfer) {
-    Program p = program_with(R"(#include "dataflow_api.h"
-void kernel_main() { noc_async_read(get_noc_addr(2, 2, 0x20004), get_write_ptr(0), 64); noc_async_read_barrier(); })");
-    std::string msg = error_of<tensim::KernelError>(p);
-    EXPECT_NE(msg.find("misaligned"), std::string::npos) << msg;
-    expect_device_still_works();
-}
-
 TEST_F(DeviceTest, MulticastDestinationCountMismatch) {
     Program p = program_with(R"(#include "dataflow_api.h"
 void kernel_main() {

@@ -56,18 +56,20 @@ public:
               typename Src, typename Dst>
     void async_read(const Src& src, const Dst& dst, uint32_t size_bytes,
                     const src_args_t<Src>& src_args, const dst_args_t<Dst>& dst_args,
-                    uint32_t = NOC_UNICAST_WRITE_VC, uint32_t = INVALID_TXN_ID) const {
+                    uint32_t = NOC_UNICAST_WRITE_VC, uint32_t = INVALID_TXN_ID,
+                    const tensim::kapi::Loc& loc = tensim::kapi::Loc::current()) const {
         noc_async_read(get_src_ptr<AddressType::NOC>(src, src_args),
-                       get_dst_ptr<AddressType::LOCAL_L1>(dst, dst_args), size_bytes, m_noc);
+                       get_dst_ptr<AddressType::LOCAL_L1>(dst, dst_args), size_bytes, m_noc, loc);
     }
     // src (local L1) -> dst (a NoC address).
     template <TxnIdMode = TxnIdMode::DISABLED, ResponseMode = ResponseMode::NON_POSTED,
               uint32_t = NOC_MAX_BURST_SIZE + 1, bool = true, typename Src, typename Dst>
     void async_write(const Src& src, const Dst& dst, uint32_t size_bytes,
                      const src_args_t<Src>& src_args, const dst_args_t<Dst>& dst_args,
-                     uint32_t vc = NOC_UNICAST_WRITE_VC, uint32_t = INVALID_TXN_ID) const {
+                     uint32_t vc = NOC_UNICAST_WRITE_VC, uint32_t = INVALID_TXN_ID,
+                     const tensim::kapi::Loc& loc = tensim::kapi::Loc::current()) const {
         noc_async_write(get_src_ptr<AddressType::LOCAL_L1>(src, src_args),
-                        get_dst_ptr<AddressType::NOC>(dst, dst_args), size_bytes, m_noc, vc);
+                        get_dst_ptr<AddressType::NOC>(dst, dst_args), size_bytes, m_noc, vc, loc);
     }
     // src (local L1) -> the rectangle of cores named by dst's multicast arguments.
     template <McastMode mode = McastMode::EXCLUDE_SRC, TxnIdMode = TxnIdMode::DISABLED,
@@ -76,13 +78,15 @@ public:
     void async_write_multicast(const Src& src, const Dst& dst, uint32_t size_bytes,
                                uint32_t num_dsts, const src_args_t<Src>& src_args,
                                const dst_args_mcast_t<Dst>& dst_args, bool linked = false,
-                               uint32_t = INVALID_TXN_ID) const {
+                               uint32_t = INVALID_TXN_ID,
+                               const tensim::kapi::Loc& loc = tensim::kapi::Loc::current()) const {
         const uint32_t from = get_src_ptr<AddressType::LOCAL_L1>(src, src_args);
         const uint64_t to = get_dst_ptr_mcast<AddressType::NOC>(dst, dst_args);
         if constexpr (mode == McastMode::INCLUDE_SRC)
-            noc_async_write_multicast_loopback_src(from, to, size_bytes, num_dsts, linked, m_noc);
+            noc_async_write_multicast_loopback_src(from, to, size_bytes, num_dsts, linked, m_noc,
+                                                   loc);
         else
-            noc_async_write_multicast(from, to, size_bytes, num_dsts, linked, m_noc);
+            noc_async_write_multicast(from, to, size_bytes, num_dsts, linked, m_noc, loc);
     }
 
     template <BarrierMode = BarrierMode::FULL>
