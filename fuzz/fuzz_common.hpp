@@ -20,13 +20,21 @@ namespace tensim_fuzz {
 // to an installed copy.
 inline void use_tree_arch_dir() { ::setenv("TENSIM_ARCH_DIR", FUZZ_ARCH_DIR, 1); }
 
-// The input written to a file of this process's own (rewritten on every call).
+// The input written to a file of this process's own (rewritten on every call, removed at exit).
 inline const std::string& as_file(const uint8_t* data, size_t size, const char* suffix) {
     static const std::string path = [&] {
         const char* tmp = std::getenv("TMPDIR");
         return std::string(tmp && *tmp ? tmp : "/tmp") + "/tensim-fuzz-" +
                std::to_string(::getpid()) + suffix;
     }();
+    // Removed when libFuzzer ends the run (-max_total_time, -runs: exit()); registered after the
+    // path exists, so it runs before the path's destructor. A crash leaves it: libFuzzer keeps the
+    // input in its artifact anyway.
+    static const bool removed_at_exit = [] {
+        std::atexit([] { std::remove(path.c_str()); });
+        return true;
+    }();
+    (void)removed_at_exit;
     std::FILE* f = std::fopen(path.c_str(), "wb");
     if (!f) std::abort();  // not the input's fault: the harness cannot run
     if (size && std::fwrite(data, 1, size, f) != size) std::abort();
