@@ -70,7 +70,7 @@ protected:
     // issue cost then leaves the issuing loop's 2 cycles to the code (docs/calibration.md).
     void SetUp() override {
         system = tensim::system_name();
-        tensim::set_system(system, {"risc.code_cost=true", "risc.noc_cmd_issue_cycles=24"});
+        tensim::set_system(system, {"risc.code_cost=true"});
         device = CreateDevice(0);
     }
     void TearDown() override {
