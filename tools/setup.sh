@@ -52,4 +52,15 @@ if [ -d build/python/tensim ]; then
     echo "$PWD/build/python" > "$pth"
     echo "setup: $py imports tensim from $PWD/build/python ($pth)"
   fi
+  # The first python3 on PATH may be another interpreter of the same version (pyenv's on these
+  # machines, without numpy; PyPI is out of reach): it gets the package and Debian's modules
+  # (numpy, torch, matplotlib; same CPython ABI), appended after its own.
+  other=$(command -v python3 || true)
+  if [ -n "$other" ] && [ "$(readlink -f "$other")" != "$(readlink -f $py)" ]; then
+    ver() { "$1" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null; }
+    other_site=$("$other" -c 'import site; print(site.getsitepackages()[0])' 2>/dev/null || true)
+    if [ "$(ver "$other")" = "$(ver $py)" ] && [ -n "$other_site" ] && [ -w "$other_site" ]; then
+      printf '%s\n%s\n' "$PWD/build/python" /usr/lib/python3/dist-packages > "$other_site/tensim.pth"
+    fi
+  fi
 fi

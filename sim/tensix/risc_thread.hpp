@@ -49,7 +49,7 @@ struct RiscConfig {
     Cycle code_l1_load_cycles = 8;     // a load from L1 whose value is used next (latency >= 8)
     Cycle code_l1_store_cycles = 5;    // a store to L1 (sustained: one per five cycles)
     Cycle code_local_load_cycles = 2;  // a load from the RISC's local data RAM (latency 2)
-    bool code_cost = false;  // whether a kernel's own code takes time (off: only API costs)
+    bool code_cost = true;  // whether a kernel's own code takes time (off: only API costs)
     uint32_t stack_bytes = 1u << 20;  // B per kernel thread (SystemC's 256 KiB overflows silently)
     void load(Params& p);             // tensix_config.cpp
     bool operator==(const RiscConfig&) const = default;
