@@ -3,13 +3,14 @@
 # the compute examples (each checking its own result against the host), a matmul that is
 # FPU-bound and one that is unpack-bound with the stall counters that say why, the multi-core
 # matmuls, a DRAM bandwidth microbenchmark, a 1024^3 matmul on 64 cores that leaves its stats,
-# trace, per-op report and pictures in build/demo/, and a sweep over the worker grid.
+# trace, per-op report and pictures in build/demo/, a sweep over the worker grid, and the same
+# question asked from Python.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./tools/setup.sh
 export SC_COPYRIGHT_MESSAGE=DISABLE
-# Every example (examples/*/), the matmuls after the others with more to say.
-examples=$(ls -d examples/*/ | xargs -n1 basename)
+# Every C++ example (examples/*/ but python/), the matmuls after the others with more to say.
+examples=$(ls -d examples/*/ | xargs -n1 basename | grep -v '^python$')
 for ex in $(echo "$examples" | grep -v '^matmul_\|^vecadd_'); do
   echo "== $ex"
   ./build/bin/$ex | tail -3
@@ -34,4 +35,6 @@ echo "== tensim sweep over the worker grid (2048^3, timing numerics)"
 ./build/bin/tensim sweep --over worker_grid=2x2,4x4,8x8 --out "$out/sweep.csv" --plot "$out/sweep.png" \
   -- matmul --m 2048 --k 2048 --n 2048 --numerics timing
 cut -d, -f1-7 "$out/sweep.csv"
+echo "== examples/python/grid_scaling.py (a Python sweep: cores a matmul uses well, with a plot)"
+/usr/bin/python3 examples/python/grid_scaling.py --out "$out/grid_scaling.png" | tail -3
 echo "PASS"
