@@ -152,24 +152,29 @@ void Unpacker::fill(RiscThread& t, std::span<const CbTile> a, std::span<const Cb
     bank.hold(static_cast<uint32_t>(a.size()), static_cast<uint32_t>(b.size()));
     // The broadcast applies to SrcA in unary mode (unary_bcast), to SrcB otherwise.
     const bool bcast_a = m_mode == UnpackMode::unary;
-    auto decode = [&](abi::DataFormat f, CbTile x, Tile& out) {
+    // The CB is checked in every mode; the bank's tiles exist only when values are computed
+    // (timing numerics keeps none, so `tiles[i]` is not formed there).
+    auto decode = [&](abi::DataFormat f, CbTile x, auto& tiles, size_t i) -> Tile* {
         CircularBuffer c(t, x.cb, loc);
         const uint8_t* src = t.core().l1() + c.front_tile(x.index);
-        if (!e.computes()) return false;
+        if (!e.computes()) return nullptr;
+        Tile& out = tiles[i];
         numerics::decode_tile(f, src, out);
         // Src registers hold TF32 at most: an fp32 operand loses its low 13 mantissa bits.
         if (e.faithful() && f == abi::DataFormat::Float32)
             for (float& v : out) v = numerics::round_to_tf32(v);
-        return true;
+        return &out;
     };
     for (size_t i = 0; i < a.size(); ++i) {
-        if (!decode(a_fmt[i], a[i], bank.a[i])) continue;
-        if (m_transpose) transpose(bank.a[i]);
-        if (bcast_a && m_bcast != BroadcastType::NONE) broadcast(bank.a[i], m_bcast);
+        Tile* tile = decode(a_fmt[i], a[i], bank.a, i);
+        if (!tile) continue;
+        if (m_transpose) transpose(*tile);
+        if (bcast_a && m_bcast != BroadcastType::NONE) broadcast(*tile, m_bcast);
     }
     for (size_t i = 0; i < b.size(); ++i) {
-        if (!decode(b_fmt[i], b[i], bank.b[i])) continue;
-        if (!bcast_a && m_bcast != BroadcastType::NONE) broadcast(bank.b[i], m_bcast);
+        Tile* tile = decode(b_fmt[i], b[i], bank.b, i);
+        if (!tile) continue;
+        if (!bcast_a && m_bcast != BroadcastType::NONE) broadcast(*tile, m_bcast);
     }
     e.unpack_end(t, cost);
 }

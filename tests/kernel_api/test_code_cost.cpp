@@ -66,8 +66,9 @@ void MAIN {
 
 class CodeCost : public ::testing::Test {
 protected:
-    // Kernel code is charged only with risc.code_cost on (off in wormhole_b0.json); the NoC
-    // issue cost then leaves the issuing loop's 2 cycles to the code (docs/calibration.md).
+    // Kernel code is charged with risc.code_cost on (wormhole_b0.json's default, set here in
+    // case the system was loaded with overrides); the NoC issue cost then leaves the issuing
+    // loop's 2 cycles to the code (docs/calibration.md).
     void SetUp() override {
         system = tensim::system_name();
         tensim::set_system(system, {"risc.code_cost=true"});
