@@ -58,9 +58,6 @@ public:
     }
     // Stores n zeros at `offset`; memory that already reads as zeros may be left untouched.
     virtual void write_zeros(uint64_t offset, size_t n);
-    // True for L1 (Tensix and Ethernet tiles), false for DRAM: the NoC's word size for data taken
-    // from it differs (transactions.cpp, place_words).
-    virtual bool holds_l1() const { return false; }
     // The 32-bit word an atomic or inline write updates; nullptr when the endpoint takes none.
     virtual uint32_t* word(uint64_t offset) {
         (void)offset;

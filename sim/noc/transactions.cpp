@@ -113,8 +113,8 @@ NocTransactions::Target NocTransactions::decode(int noc, uint64_t addr, uint32_t
 // words tt-metal's add_2_integers_in_riscv (DRAM at 0 mod 32 into L1 at 16 mod 32), which passes
 // on silicon, would read shifted data: where silicon's allocator puts those buffers is not
 // established, so DRAM's 32 B word is not modelled.
-NocTransactions::Placement NocTransactions::place_words(NocInitiator& from, const Endpoint& src_ep,
-                                                        uint64_t src, uint64_t dst, uint32_t size,
+NocTransactions::Placement NocTransactions::place_words(NocInitiator& from, uint64_t src,
+                                                        uint64_t dst, uint32_t size,
                                                         const char* what) const {
     const uint64_t word = m_cfg.l1_alignment_bytes;
     if (src % word == dst % word) return {src, size};
@@ -189,7 +189,7 @@ uint32_t NocTransactions::read(NocInitiator& from, int noc, uint64_t src_addr, u
                                uint32_t size, Cycle t0) {
     const uint64_t dst_off = local_or_throw(from, dst_local, size, "read destination");
     const Target src = decode(noc, src_addr, size, from.where());
-    const Placement placed = place_words(from, *src.ep, src.offset, dst_off, size, "NoC read");
+    const Placement placed = place_words(from, src.offset, dst_off, size, "NoC read");
     // The data is taken now and lands at the requester when its response arrives.
     const std::shared_ptr<uint8_t[]> data = take_payload(*src.ep, placed.src, placed.bytes);
     const uint32_t trid = from.trid(noc, Counter::reads);
@@ -265,8 +265,7 @@ uint32_t NocTransactions::write(NocInitiator& from, int noc, uint32_t src_local,
                                 uint32_t size, NocVc vc, Cycle t0) {
     const uint64_t src_off = local_or_throw(from, src_local, size, "write source");
     const Target dst = decode(noc, dst_addr, size, from.where());
-    const Placement placed =
-        place_words(from, from.local(), src_off, dst.offset, size, "NoC write");
+    const Placement placed = place_words(from, src_off, dst.offset, size, "NoC write");
     const std::shared_ptr<uint8_t[]> data = take_payload(from.local(), placed.src, placed.bytes);
     const uint32_t stored = placed.bytes;
     const uint32_t trid = from.trid(noc, Counter::writes_unacked);
@@ -318,8 +317,7 @@ uint32_t NocTransactions::multicast(NocInitiator& from, int noc, uint32_t src_lo
     if (!dst_off)
         throw KernelError(fmt::format("{}: multicast destination 0x{:x} (+{} B) is outside L1",
                                       from.where(), local, size));
-    const Placement placed =
-        place_words(from, from.local(), src_off, *dst_off, size, "NoC multicast");
+    const Placement placed = place_words(from, src_off, *dst_off, size, "NoC multicast");
     for (Target& d : dests) d.offset = *dst_off;
     const std::shared_ptr<uint8_t[]> data = take_payload(from.local(), placed.src, placed.bytes);
     const uint32_t stored = placed.bytes;

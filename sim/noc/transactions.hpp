@@ -84,8 +84,8 @@ private:
         uint64_t src = 0;
         uint32_t bytes = 0;
     };
-    Placement place_words(NocInitiator& from, const Endpoint& src_ep, uint64_t src, uint64_t dst,
-                          uint32_t size, const char* what) const;
+    Placement place_words(NocInitiator& from, uint64_t src, uint64_t dst, uint32_t size,
+                          const char* what) const;
     // A packet carrying [off, off + bytes) of a transfer whose first `stored` bytes land stores
     // `stored_bytes` of them (send_write's argument).
     static uint32_t stored_bytes(uint32_t stored, uint32_t off, uint32_t bytes) {

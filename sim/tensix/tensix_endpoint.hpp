@@ -21,7 +21,6 @@ public:
     void read_bytes(uint64_t offset, void* dst, size_t n) const override;
     void write_bytes(uint64_t offset, const void* src, size_t n) override;
     bool reads_zero(uint64_t offset, size_t n) const override;
-    bool holds_l1() const override { return true; }
     void write_zeros(uint64_t offset, size_t n) override;
     uint32_t* word(uint64_t offset) override;
     void changed() override;
