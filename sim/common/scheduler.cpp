@@ -19,6 +19,7 @@ Scheduler::Scheduler() : m_head_event("tensim_scheduler_head") {
 }
 
 void Scheduler::schedule(const ClockDomain& clock, Cycle at, const void* owner, Callback fn) {
+    const auto by_time = [](const Key& a, const Key& b) { return later(a, b); };  // inlined
     const uint64_t now_ps = sc_core::sc_time_stamp().value();
     const uint64_t t_ps = std::max<uint64_t>(at * clock.period_ps(), now_ps);
     uint32_t slot;
@@ -32,12 +33,13 @@ void Scheduler::schedule(const ClockDomain& clock, Cycle at, const void* owner, 
     m_slots[slot].owner = owner;
     m_slots[slot].fn = std::move(fn);
     m_queue.push_back(Key{t_ps, m_seq++, slot});
-    std::push_heap(m_queue.begin(), m_queue.end(), later);
+    std::push_heap(m_queue.begin(), m_queue.end(), by_time);
     // A pending notification for an earlier (or the same) time already covers this entry.
     if (t_ps < m_notified_ps) notify_at(t_ps);
 }
 
 void Scheduler::cancel(const void* owner) {
+    const auto by_time = [](const Key& a, const Key& b) { return later(a, b); };  // inlined
     const auto gone = std::remove_if(m_queue.begin(), m_queue.end(), [&](const Key& k) {
         Slot& s = m_slots[k.slot];
         if (s.owner != owner) return false;
@@ -48,15 +50,16 @@ void Scheduler::cancel(const void* owner) {
     });
     if (gone == m_queue.end()) return;
     m_queue.erase(gone, m_queue.end());
-    std::make_heap(m_queue.begin(), m_queue.end(), later);
+    std::make_heap(m_queue.begin(), m_queue.end(), by_time);
     renotify();
 }
 
 void Scheduler::run_due() {
-    m_notified_ps = kNone;  // the event fired
+    const auto by_time = [](const Key& a, const Key& b) { return later(a, b); };  // inlined
+    m_notified_ps = kNone;                                                        // the event fired
     const uint64_t now_ps = sc_core::sc_time_stamp().value();
     while (!m_queue.empty() && m_queue.front().time_ps <= now_ps) {
-        std::pop_heap(m_queue.begin(), m_queue.end(), later);
+        std::pop_heap(m_queue.begin(), m_queue.end(), by_time);
         const uint32_t slot = m_queue.back().slot;
         m_queue.pop_back();
         // Out of the slot before the call: the callback may schedule (and so reuse the slot or

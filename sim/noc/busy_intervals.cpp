@@ -8,8 +8,18 @@ namespace tensim {
 Cycle BusyIntervals::reserve(Cycle t, Cycle len) {
     if (len == 0) return t;
     const auto first = m_spans.begin() + static_cast<std::ptrdiff_t>(m_head);
-    auto it =
-        std::upper_bound(first, m_spans.end(), t, [](Cycle v, const Span& s) { return v < s.end; });
+    // The first span ending after t. Requests mostly land at or near the end of a long list, so
+    // look there first; the answer is the same as a binary search of the whole list.
+    const auto ends_after_t = [](Cycle v, const Span& s) { return v < s.end; };
+    auto it = m_spans.end();
+    constexpr std::ptrdiff_t kNearEnd = 8;
+    if (it != first && t < std::prev(it)->end) {
+        const auto near = m_spans.end() - std::min(kNearEnd, m_spans.end() - first);
+        if (near == first || t >= std::prev(near)->end)
+            it = std::upper_bound(near, m_spans.end(), t, ends_after_t);
+        else
+            it = std::upper_bound(first, near, t, ends_after_t);
+    }
     Cycle start = t;
     while (it != m_spans.end() && it->start < start + len) {
         start = std::max(start, it->end);

@@ -81,22 +81,35 @@ uint64_t NocTransactions::local_or_throw(NocInitiator& from, uint32_t addr, uint
     return *off;
 }
 
-NocTransactions::Target NocTransactions::decode(int noc, uint64_t addr, uint32_t size,
-                                                const std::string& who) const {
-    const NocXY xy = m_cfg.to_noc(noc, m_cfg.address.xy(addr));
-    const uint64_t local = m_cfg.address.local(addr);
-    Endpoint* ep = endpoint_at(xy);
+namespace {
+
+// NocTransactions::decode, with the caller's description made only for an error message: it is
+// formatted text, and building it for every transaction cost more than the rest of the decode.
+template <typename Who>
+NocTransactions::Target decode_target(const NocTransactions& niu, int noc, uint64_t addr,
+                                      uint32_t size, const Who& who) {
+    const NocConfig& cfg = niu.config();
+    const NocXY xy = cfg.to_noc(noc, cfg.address.xy(addr));
+    const uint64_t local = cfg.address.local(addr);
+    Endpoint* ep = niu.endpoint_at(xy);
     if (!ep)
         throw KernelError(
             fmt::format("{}: NoC address 0x{:x} on noc{} targets tile {}-{}, which has no memory "
                         "tensim models (not a worker core or DRAM endpoint)",
-                        who, local, noc, xy.x, xy.y));
+                        who(), local, noc, xy.x, xy.y));
     auto off = ep->resolve(local, size);
     if (!off)
         throw KernelError(
-            fmt::format("{}: NoC address 0x{:x} on noc{} (tile {}-{}, +{} B) is outside {}", who,
+            fmt::format("{}: NoC address 0x{:x} on noc{} (tile {}-{}, +{} B) is outside {}", who(),
                         local, noc, xy.x, xy.y, size, ep->describe()));
     return {ep, xy, *off};
+}
+
+}  // namespace
+
+NocTransactions::Target NocTransactions::decode(int noc, uint64_t addr, uint32_t size,
+                                                const std::string& who) const {
+    return decode_target(*this, noc, addr, size, [&] { return who; });
 }
 
 // Alignment. Wormhole's NoC moves data in aligned words; source and destination must agree
@@ -188,7 +201,7 @@ uint32_t NocTransactions::packets_for(uint32_t size) const {
 uint32_t NocTransactions::read(NocInitiator& from, int noc, uint64_t src_addr, uint32_t dst_local,
                                uint32_t size, Cycle t0) {
     const uint64_t dst_off = local_or_throw(from, dst_local, size, "read destination");
-    const Target src = decode(noc, src_addr, size, from.where());
+    const Target src = decode_target(*this, noc, src_addr, size, [&] { return from.where(); });
     const Placement placed = place_words(from, src.offset, dst_off, size, "NoC read");
     // The data is taken now and lands at the requester when its response arrives.
     const std::shared_ptr<uint8_t[]> data = take_payload(*src.ep, placed.src, placed.bytes);
@@ -264,7 +277,7 @@ void NocTransactions::count_write_done(NocInitiator& from, int noc, Cycle sent, 
 uint32_t NocTransactions::write(NocInitiator& from, int noc, uint32_t src_local, uint64_t dst_addr,
                                 uint32_t size, NocVc vc, Cycle t0) {
     const uint64_t src_off = local_or_throw(from, src_local, size, "write source");
-    const Target dst = decode(noc, dst_addr, size, from.where());
+    const Target dst = decode_target(*this, noc, dst_addr, size, [&] { return from.where(); });
     const Placement placed = place_words(from, src_off, dst.offset, size, "NoC write");
     const std::shared_ptr<uint8_t[]> data = take_payload(from.local(), placed.src, placed.bytes);
     const uint32_t stored = placed.bytes;
@@ -354,7 +367,7 @@ uint32_t NocTransactions::multicast(NocInitiator& from, int noc, uint32_t src_lo
 
 void NocTransactions::word_op(NocInitiator& from, int noc, uint64_t addr, const char* what,
                               Counter counter, std::function<void(uint32_t&)> apply, Cycle t0) {
-    const Target dst = decode(noc, addr, 4, from.where());
+    const Target dst = decode_target(*this, noc, addr, 4, [&] { return from.where(); });
     if (!dst.ep->word(dst.offset))
         throw KernelError(fmt::format("{}: NoC {} targets {}; it works on Tensix L1 only",
                                       from.where(), what, dst.ep->describe()));

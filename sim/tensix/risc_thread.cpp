@@ -19,6 +19,15 @@ RiscThread* g_current = nullptr;
 
 // Thrown into a blocked kernel to unwind it when its program is abandoned.
 struct KernelAbort {};
+
+// SystemC time of `ps` picoseconds, as ClockDomain::to_time gives it: with SystemC's default
+// resolution of 1 ps (tensim never sets another) that is the raw value, without the conversion
+// from a double and a unit that sc_time's constructor does on every timed wait.
+sc_core::sc_time time_of(uint64_t ps) {
+    static const bool ps_resolution = sc_core::sc_time(1, sc_core::SC_PS).value() == 1;
+    return ps_resolution ? sc_core::sc_time::from_value(ps)
+                         : sc_core::sc_time(static_cast<double>(ps), sc_core::SC_PS);
+}
 }  // namespace
 
 // Whether `file` (a std::source_location's) is one of tensim's own sources: this file's path up to
@@ -188,7 +197,9 @@ void RiscThread::sync() {
     suspended();
     // An abandoned program must end within the cycle limit however far ahead this thread's
     // local time ran (a runaway loop of kernel code): abort() ends the wait early.
-    const sc_core::sc_time until = sc_core::sc_time_stamp() + m_core.clock().to_time(c);
+    const sc_core::sc_time delay = time_of(c * m_core.clock().period_ps());
+    const sc_core::sc_time until = sc_core::sc_time_stamp() + delay;
+    if (!m_abort) sc_core::wait(delay, m_abort_ev);
     while (!m_abort && sc_core::sc_time_stamp() < until)
         sc_core::wait(until - sc_core::sc_time_stamp(), m_abort_ev);
     resumed();
