@@ -78,10 +78,16 @@ uint64_t Noc::buffer_vc(NocXY src, NocVc vc) const {
     return 256 + static_cast<uint64_t>(router(src));  // above every static VC number
 }
 
+namespace {
+// Out of line, so that the check it follows is small enough to inline (a few calls per packet).
+[[noreturn, gnu::cold, gnu::noinline]] void outside_grid(const std::string& noc, NocXY p) {
+    throw InternalError(noc + ": tile " + std::to_string(p.x) + "-" + std::to_string(p.y) +
+                        " is outside the grid");
+}
+}  // namespace
+
 int Noc::router(NocXY p) const {
-    if (p.x < 0 || p.x >= m_cfg.grid_x || p.y < 0 || p.y >= m_cfg.grid_y)
-        throw InternalError(m_name + ": tile " + std::to_string(p.x) + "-" + std::to_string(p.y) +
-                            " is outside the grid");
+    if (p.x < 0 || p.x >= m_cfg.grid_x || p.y < 0 || p.y >= m_cfg.grid_y) outside_grid(m_name, p);
     return p.y * m_cfg.grid_x + p.x;
 }
 
