@@ -257,6 +257,27 @@ TEST(BusyIntervals, LazyPruneMatchesAPlainModel) {
     EXPECT_EQ(b.size(), runs);
 }
 
+// reserve looks at the end of a long list first (busy_intervals.cpp): requests anywhere in a list
+// of many separate intervals (after the end, among the last few, far before them) must get the
+// first gap a scan of the plain model finds.
+TEST(BusyIntervals, SearchNearTheEndMatchesAPlainModel) {
+    BusyIntervals b;
+    std::set<Cycle> busy;
+    auto plain = [&](Cycle t, Cycle len) {
+        Cycle start = t;
+        for (Cycle c = start; c < start + len; ++c)
+            if (busy.count(c)) start = c + 1;
+        for (Cycle c = start; c < start + len; ++c) busy.insert(c);
+        return start;
+    };
+    for (Cycle i = 0; i < 200; ++i) ASSERT_EQ(b.reserve(10 * i, 4), plain(10 * i, 4));  // 200 runs
+    std::mt19937 rng(11);
+    for (int i = 0; i < 3000; ++i) {
+        const Cycle t = rng() % 2100, len = 1 + rng() % 9;
+        ASSERT_EQ(b.reserve(t, len), plain(t, len)) << i;
+    }
+}
+
 TEST(NocTiming, LongRunsKeepResultsWhilePruning) {
     Noc noc(NocConfig{}, 0, "noc0");
     const Cycle alone = kFixed + 9 + kSerBig;
