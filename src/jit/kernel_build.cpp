@@ -345,6 +345,14 @@ std::string compile(const KernelBuildSpec& spec, const std::string& cxx, const s
                     const fs::path& src, const fs::path& manifest) {
     const uint64_t started = now_ns();
     const pch::Found* pre = find_pch(spec);
+    // It was checked once in this process; a file of it edited since makes it stale for this
+    // compile.
+    if (pre)
+        for (const auto& [f, digest] : pre->files)
+            if (file_digest(f) != digest) {
+                pre = nullptr;
+                break;
+            }
     // Built under a name of this process's own, then published: the hash record first, the object
     // by an atomic rename, so a concurrent process (a parallel sweep) either finds no object or a
     // whole one, and processes building the same key publish the same bytes.
