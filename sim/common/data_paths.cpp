@@ -29,12 +29,20 @@ DataPaths find_paths() {
     std::string src;
     if (marker && std::getline(marker, src) && !src.empty()) {
         const fs::path s(src);
-        return {normal(s), normal(s / "sim/arch"), normal(s / "models/presets"),
-                normal(s / "include/tensim/kernel_api"), normal(s / "include")};
+        return {normal(s),
+                normal(s / "sim/arch"),
+                normal(s / "models/presets"),
+                normal(s / "include/tensim/kernel_api"),
+                normal(s / "include"),
+                normal(lib / "tensim-kernel-pch")};
     }
     const fs::path data = lib / TENSIM_LIB_TO_DATA, include = lib / TENSIM_LIB_TO_INCLUDE;
-    return {normal(data), normal(data / "arch"), normal(data / "models/presets"),
-            normal(include / "tensim/kernel_api"), normal(include)};
+    return {normal(data),
+            normal(data / "arch"),
+            normal(data / "models/presets"),
+            normal(include / "tensim/kernel_api"),
+            normal(include),
+            normal(lib / "tensim-kernel-pch")};
 }
 
 }  // namespace

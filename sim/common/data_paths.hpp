@@ -14,11 +14,12 @@ struct DataPaths {
     std::string presets;     // model presets (<name>/config.json)
     std::string kernel_api;  // the include root of kernels (dataflow_api.h, api/, ...)
     std::string include;     // the host headers' root (tt-metalium/, tensim/)
+    std::string kernel_pch;  // precompiled kernel headers (src/jit/kernel_pch.hpp)
 };
 
 // Installed: <libdir>/../share/tensim/{., arch, models/presets} and <libdir>/../include{/tensim/
 // kernel_api,}. Build tree: <source>/{., sim/arch, models/presets, include/tensim/kernel_api,
-// include}.
+// include}. Either way the precompiled kernel headers are built ones: <libdir>/tensim-kernel-pch.
 // Environment overrides (TT_METAL_HOME, TENSIM_ARCH_DIR, TENSIM_MODELS_DIR) are applied by the
 // users of each path, not here.
 const DataPaths& data_paths();

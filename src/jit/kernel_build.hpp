@@ -1,7 +1,9 @@
 // Kernel build: a kernel source becomes a shared object compiled by the host C++ compiler, with
 // compile-time args, defines and the per-CB data formats baked in, as TT-Metal's JIT does. Builds
-// are cached on disk by a hash of the preprocessed source and the flags; a manifest of the files
-// that text came from (sizes and modification times) lets a later run skip preprocessing too.
+// are cached on disk by a hash of the flags and of every file the compile read (GCC's -MD list,
+// with their contents); a manifest of those files (sizes and modification times) lets a later run
+// find the object without compiling. The kernel API's macro-free part is precompiled
+// (kernel_pch.hpp).
 #pragma once
 #include <array>
 #include <cstdint>
@@ -64,6 +66,16 @@ std::vector<std::shared_ptr<const KernelBinary>> build_all(
 // or the source tree in a build tree; see common/data_paths.hpp), then under each entry of
 // $TT_METAL_KERNEL_PATH. Throws HostError naming every place it looked.
 std::string resolve_kernel_path(const std::string& path);
+
+// Precompiles the kernel headers (kernel_pch.hpp) into `root` for kernels built against the kernel
+// API headers at `kernel_api`, at each kind's default optimisation level (data movement -O2,
+// compute -O3, Ethernet -Os; kernel_config.hpp). Kernels at other levels parse the headers.
+// Run at build and install time (tensim-kernel-pch).
+void build_kernel_pchs(const std::string& root, const std::string& kernel_api);
+
+// The directory of the precompiled header a build of `spec` would use, or "" when it would parse
+// the headers (none for its flags, out of date, or TENSIM_KERNEL_PCH=0).
+std::string kernel_pch_dir(const KernelBuildSpec& spec);
 
 // Where built kernels are kept: $TENSIM_CACHE, else $XDG_CACHE_HOME/tensim, else ~/.cache/tensim.
 std::string cache_dir();

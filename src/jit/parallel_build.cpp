@@ -36,6 +36,8 @@ std::string spec_identity(const KernelBuildSpec& s) {
     return id;
 }
 
+bool is_compute(const KernelBuildSpec& s) { return s.processor.rfind("trisc", 0) == 0; }
+
 unsigned build_jobs(size_t work) {
     unsigned jobs = std::thread::hardware_concurrency();
     if (const char* e = std::getenv("TENSIM_BUILD_JOBS"); e && std::atoi(e) > 0)
@@ -92,13 +94,21 @@ std::vector<std::shared_ptr<const KernelBinary>> build_all(
         if (fresh) unique.push_back(i);
         unique_of[i] = it->second;
     }
+    // Compute kernels' builds first: they take longest (-O3, three per kernel), and a long build
+    // left for last would run alone on one core at the end of the batch.
+    std::vector<size_t> order(unique.size());
+    for (size_t u = 0; u < order.size(); ++u) order[u] = u;
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+        return is_compute(specs[unique[a]]) && !is_compute(specs[unique[b]]);
+    });
     std::vector<std::shared_ptr<const KernelBinary>> built(unique.size());
     std::vector<std::exception_ptr> errors(unique.size());
     ProgressLine progress(unique.size());
     std::atomic<size_t> next{0};
     auto worker = [&] {
         t_on_compile = [&progress] { progress.compiling(); };
-        for (size_t u; (u = next.fetch_add(1)) < unique.size();) {
+        for (size_t i; (i = next.fetch_add(1)) < order.size();) {
+            const size_t u = order[i];
             try {
                 built[u] = build(specs[unique[u]]);
             } catch (...) {

@@ -29,6 +29,12 @@ endfunction()
 file(REMOVE_RECURSE ${WORK})
 # Installed into one prefix, then moved: every path the package uses must be relative.
 step("install" COMMAND ${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${WORK}/staged)
+# The kernel API headers precompiled for the installed headers (cmake/kernel_pch.cmake).
+file(GLOB pch_stamps ${WORK}/staged/${LIBDIR}/tensim-kernel-pch/*/stamp)
+list(LENGTH pch_stamps n_pch)
+if(n_pch LESS 4)
+  message(FATAL_ERROR "the install precompiled ${n_pch} kernel headers, not 4: ${pch_stamps}")
+endif()
 file(RENAME ${WORK}/staged ${WORK}/prefix)
 set(P ${WORK}/prefix)
 foreach(f ${P}/${LIBDIR}/cmake/tensim/tensimTargets.cmake ${P}/${LIBDIR}/pkgconfig/tensim.pc)

@@ -1,5 +1,5 @@
-// The kernel cache: a second build of an unchanged kernel compiles nothing and does not even
-// preprocess (its manifest is left as it was); editing a header the kernel includes, or the
+// The kernel cache: a second build of an unchanged kernel compiles nothing (its manifest is left
+// as it was); editing a header the kernel includes, or the
 // kernel, rebuilds it, also within one process and also when the edit keeps the file's size.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -124,15 +124,14 @@ TEST_F(KernelCache, UnchangedKernelsAreReusedAndEditedSourcesRebuild) {
 
     EXPECT_EQ(run_kernel(device, kernel), 11u);
     EXPECT_EQ(objects(), 1u);
-    EXPECT_EQ(fs::last_write_time(manifest()), stamp)
-        << "an unchanged kernel was preprocessed again";
+    EXPECT_EQ(fs::last_write_time(manifest()), stamp) << "an unchanged kernel was compiled again";
 
     // A header edited just now, to the same size: rebuilt, also within this process.
     std::ofstream(header) << "#define VALUE 12u\n";
     EXPECT_EQ(run_kernel(device, kernel), 12u);
     EXPECT_EQ(objects(), 2u);
     // Edited so recently that another edit could keep its stamp: no manifest vouches for it yet,
-    // so the next build preprocesses again (and finds the object it already has).
+    // so the next build compiles again (and finds the object it already has).
     std::ofstream(header) << "#define VALUE 13u\n";
     EXPECT_EQ(run_kernel(device, kernel), 13u);
     EXPECT_EQ(objects(), 3u);

@@ -1,0 +1,27 @@
+// Small helpers the kernel build (kernel_build.cpp) and its precompiled headers (kernel_pch.cpp)
+// share: hashing, shell quoting, running the compiler, atomic file writes.
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+namespace tensim::jit {
+
+uint64_t fnv1a(const std::string& s, uint64_t h = 1469598103934665603ull);
+
+// `s` quoted for the shell.
+std::string quote(const std::string& s);
+
+// Runs a shell command, returning its exit status and combined output.
+int run(const std::string& cmd, std::string& output);
+
+std::string read_file(const std::filesystem::path& p);
+
+// Suffix of temporary files: unique per process and thread (build_all compiles in threads).
+std::string tmp_suffix();
+
+// Writes `text` to `path` through a private temporary and a rename: a reader sees the whole file
+// or none.
+void publish_text(const std::filesystem::path& path, const std::string& text);
+
+}  // namespace tensim::jit
