@@ -20,7 +20,15 @@ if(TENSIM_SANITIZE)
   # Whatever links the library must link the sanitizer runtimes too: the link option travels with
   # the exported target (find_package) and into tensim.pc (TENSIM_PC_LIBS_EXTRA).
   add_link_options(-fsanitize=${TENSIM_SANITIZE})
-  string(REPLACE ";" " " TENSIM_KERNEL_SANITIZE_FLAGS "${TENSIM_SANITIZE_FLAGS}")
+  # Kernels without ASan's use-after-return frames: that check must stay off here (SystemC's
+  # stack switches pass no fake-stack slot, docs/robustness.md), and the frame pointer loaded from
+  # the runtime would make the kernel's stack variables look like L1 to the code cost
+  # (src/kernel_api/code_cost.cpp).
+  set(kernel_flags ${TENSIM_SANITIZE_FLAGS})
+  if(TENSIM_SANITIZE MATCHES "address")
+    list(APPEND kernel_flags --param=asan-use-after-return=0)
+  endif()
+  string(REPLACE ";" " " TENSIM_KERNEL_SANITIZE_FLAGS "${kernel_flags}")
 endif()
 
 # GCC 12 at -O1 with ASan warns that std::regex's internal std::function "may be used

@@ -67,8 +67,10 @@ bool pointer_operand(std::string_view op) {
 
 struct Insn {
     std::string mnemonic, ops;
-    bool own = false;   // inlined from tensim's headers or the wrapper
-    bool hook = false;  // the call to the trace-pc hook that starts a block
+    std::string callee;  // a call's target symbol ("__asan_report_load8@plt")
+    bool own = false;    // inlined from tensim's headers or the wrapper
+    bool hook = false;   // the call to the trace-pc hook that starts a block
+    bool san = false;    // a sanitizer's check or bookkeeping, not the kernel's code
 };
 
 bool is_cond_jump(const std::string& m) { return m.size() > 1 && m[0] == 'j' && m != "jmp"; }
@@ -269,6 +271,10 @@ uint16_t load_cover(const std::vector<Insn>& insns, const std::vector<bool>& end
     uint16_t d = 0;
     for (size_t j = i + 1; j < insns.size() && d < kL1LoadCover; ++j) {
         const Insn& x = insns[j];
+        if (x.san) {
+            if (ends_region[j]) break;
+            continue;
+        }
         if (x.hook || ends_block(x) || starts_with(x.mnemonic, "call") || mentions(x, fam)) break;
         if (!x.own && !is_padding(x)) ++d;
         if (ends_region[j]) break;
@@ -276,6 +282,237 @@ uint16_t load_cover(const std::vector<Insn>& insns, const std::vector<bool>& end
     return d;
 }
 
+// Sanitizer instrumentation (a kernel built by a sanitizer build of tensim, cmake/sanitizers.cmake)
+// is not the kernel's code: the sanitized kernel should cost what its plain build costs. ASan
+// checks each access inline (shift the address, compare its shadow byte at 0x7fff8000, GCC's
+// x86-64 shadow offset, branch to a report call) and poisons stack red zones; UBSan branches to a
+// handler. The checks' branches fall inside one trace-pc block, which would otherwise end there
+// and leave the rest of the block uncounted. Marked `san`: instructions addressing the shadow,
+// calls into the sanitizer runtimes, branches to a report, the compares deciding those branches,
+// and instructions whose result only such instructions use or whose inputs only they made. An
+// object that calls no sanitizer runtime is left alone, so a plain kernel's counts never change.
+// What stays counted in a sanitized kernel: register moves and spills the checks forced on the
+// compiler, and a block's UBSan branches to a handler block (one compare-and-branch each).
+bool is_sanitizer_callee(const std::string& callee) {
+    return starts_with(callee, "__asan_") || starts_with(callee, "__ubsan_");
+}
+
+// An operand in ASan's shadow: 0x7fff8000 plus a small offset, off a register.
+bool shadow_operand(const std::string& ops) {
+    for (size_t p = ops.find("0x7fff8"); p != std::string::npos; p = ops.find("0x7fff8", p + 1))
+        if (p + 10 < ops.size() && ops[p + 10] == '(' &&
+            std::all_of(ops.begin() + p + 7, ops.begin() + p + 10,
+                        [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); }))
+            return true;
+    return false;
+}
+
+bool reads_flags(const std::string& m) {
+    return m[0] == 'j' ? m != "jmp"
+                       : starts_with(m, "set") || starts_with(m, "cmov") || starts_with(m, "adc") ||
+                             starts_with(m, "sbb");
+}
+
+// Instructions that leave the flags alone (of those the compiler emits around a check).
+bool keeps_flags(const std::string& m) {
+    return m[0] == 'j' || starts_with(m, "mov") || starts_with(m, "lea") || starts_with(m, "nop") ||
+           starts_with(m, "set") || starts_with(m, "cmov") || starts_with(m, "push") ||
+           starts_with(m, "pop") || starts_with(m, "call") || starts_with(m, "not") ||
+           starts_with(m, "bswap") || starts_with(m, "xchg") || m == "cltq" || m == "cqto" ||
+           m == "cltd" || m == "cwtl";
+}
+
+// The general-purpose registers an instruction reads and writes (as reg_bit masks), or false
+// when it has implicit operands or transfers control (then: reads everything).
+struct RegUse {
+    uint32_t reads = 0, writes = 0;
+    bool mem_read = false, mem_write = false;
+};
+bool reg_use(const Insn& x, RegUse& u) {
+    const std::string& m = x.mnemonic;
+    const uint32_t sp = reg_bit("sp");
+    if (starts_with(m, "push") || starts_with(m, "pop")) {
+        if (x.ops.find('(') != std::string::npos) return false;
+        const uint32_t r = reg_bit(reg_family(x.ops));
+        u.reads = sp | (m[1] == 'u' ? r : 0), u.writes = sp | (m[1] == 'o' ? r : 0);
+        u.mem_read = m[1] == 'o', u.mem_write = m[1] == 'u';
+        return true;
+    }
+    if (starts_with(m, "nop") || m == "endbr64") return true;
+    if (starts_with(m, "ret")) {
+        // The return value's registers are not counted as read: a value the sanitizer's code
+        // used is a shadow address or byte, never what a function returns.
+        u.reads = sp, u.writes = sp, u.mem_read = true;
+        return true;
+    }
+    for (const char* p : {"call",  "j",     "div",     "idiv",  "mul",   "cltq", "cqto", "cltd",
+                          "cwtl",  "xchg",  "cmpxchg", "xadd",  "stos",  "lods", "scas", "cmps",
+                          "leave", "enter", "syscall", "cpuid", "rdtsc", "ud2"})
+        if (starts_with(m, p)) return false;
+    if (x.ops.find("%es:") != std::string::npos) return false;  // string moves
+    auto ops = operands(x.ops);
+    if (ops.empty() || (starts_with(m, "imul") && ops.size() == 1)) return false;
+    auto regs_in = [](std::string_view op) {  // every register an operand names
+        uint32_t r = 0;
+        for (size_t p = op.find('%'); p != std::string_view::npos; p = op.find('%', p + 1)) {
+            size_t e = p + 1;
+            while (e < op.size() && std::isalnum(static_cast<unsigned char>(op[e]))) ++e;
+            r |= reg_bit(reg_family(op.substr(p, e - p)));
+        }
+        return r;
+    };
+    const bool compare = starts_with(m, "cmp") || starts_with(m, "test") || starts_with(m, "bt");
+    const bool lea = starts_with(m, "lea");
+    const bool pure_write = lea || starts_with(m, "mov");
+    for (size_t i = 0; i + 1 < ops.size(); ++i) {
+        u.reads |= regs_in(ops[i]);
+        if (ops[i].find('(') != std::string_view::npos && !lea) u.mem_read = true;
+    }
+    std::string_view dst = ops.back();
+    if (dst.find('(') != std::string_view::npos) {
+        u.reads |= regs_in(dst);
+        u.mem_read = u.mem_read || compare || !pure_write;
+        u.mem_write = !compare;
+    } else {
+        // A write of the low 8 or 16 bits keeps the rest: it reads the register too.
+        const bool full = starts_with(dst, "%e") ||
+                          (starts_with(dst, "%r") && dst.back() != 'w' && dst.back() != 'b');
+        const uint32_t r = regs_in(dst);
+        if (compare || !pure_write || !full || ops.size() == 1) u.reads |= r;
+        if (!compare) u.writes = r;
+    }
+    return true;
+}
+
+void mark_sanitizer_code(std::vector<Insn>& insns, const std::vector<uint64_t>& addrs,
+                         const std::vector<bool>& ends_region) {
+    const size_t n = insns.size();
+    auto index_of = [&](const std::string& ops) -> size_t {
+        char* end = nullptr;
+        const uint64_t target = std::strtoull(ops.c_str(), &end, 16);
+        if (end == ops.c_str()) return n;
+        auto t = std::lower_bound(addrs.begin(), addrs.end(), target);
+        return t != addrs.end() && *t == target ? size_t(t - addrs.begin()) : n;
+    };
+    // Seeds: the shadow, the runtimes, and branches to a report (the argument set-up and the
+    // report call, after the trace-pc hook that starts UBSan's handler block).
+    // Only in objects that call a sanitizer runtime (a plain kernel is left exactly as it is).
+    if (std::none_of(insns.begin(), insns.end(),
+                     [](const Insn& x) { return is_sanitizer_callee(x.callee); }))
+        return;
+    for (Insn& x : insns)
+        if (shadow_operand(x.ops) || is_sanitizer_callee(x.callee)) x.san = true;
+    for (size_t i = 0; i < n; ++i) {
+        if (insns[i].mnemonic[0] != 'j' || insns[i].ops.find('*') != std::string::npos) continue;
+        for (size_t j = index_of(insns[i].ops), k = 0; j < n && k < 8; ++j, ++k) {
+            const Insn& y = insns[j];
+            if (is_sanitizer_callee(y.callee) &&
+                !starts_with(y.callee, "__asan_handle_no_return")) {
+                insns[i].san = true;
+                break;
+            }
+            if (y.hook || starts_with(y.callee, "__asan_handle_no_return")) continue;
+            if (!starts_with(y.mnemonic, "mov") && !starts_with(y.mnemonic, "lea") &&
+                !starts_with(y.mnemonic, "xor"))
+                break;
+            if (ends_region[j]) break;
+        }
+    }
+    // Where a jump other than a report's lands: values there may come from elsewhere.
+    std::vector<bool> target(n, false);
+    for (size_t i = 0; i < n; ++i)
+        if (insns[i].mnemonic[0] == 'j' && !insns[i].san)
+            if (size_t t = index_of(insns[i].ops); t < n) target[t] = true;
+    const uint32_t callee_saved = reg_bit("b") | reg_bit("bp") | reg_bit("sp") | reg_bit("r12") |
+                                  reg_bit("r13") | reg_bit("r14") | reg_bit("r15");
+    // Whether every use of what instruction i computes (`live` registers up to their next write,
+    // the flags up to the next instruction that sets them) is the sanitizer's, and there is one.
+    auto no_fall_through = [&](size_t j) {  // nothing runs after instruction j
+        const std::string& m = insns[j].mnemonic;
+        return ends_region[j] || m == "jmp" || starts_with(m, "ret") || starts_with(m, "ud2");
+    };
+    auto only_sanitizer_uses = [&](size_t i, uint32_t live, bool flags) {
+        bool used = false;
+        for (size_t j = i + 1; j < n && (live || flags); ++j) {
+            if (no_fall_through(j - 1)) break;
+            const Insn& y = insns[j];
+            if (y.hook) return used && !(live & callee_saved);  // the call clobbers the others
+            if (y.mnemonic[0] == 'j') {
+                if (flags && reads_flags(y.mnemonic)) {
+                    if (!y.san) return false;
+                    used = true;
+                }
+                if (y.san) continue;  // to a report, or further down this same path
+                return used && !live;
+            }
+            RegUse v;
+            if (!reg_use(y, v)) {  // a call, or implicit operands
+                if (!y.san) return used && !live && starts_with(y.mnemonic, "call");
+                if (live) used = true;  // a runtime call's arguments
+                if (y.callee.find("handle_no_return") == std::string::npos) return used;
+                live &= callee_saved;
+                continue;
+            }
+            if ((v.reads & live) || (flags && reads_flags(y.mnemonic))) {
+                if (!y.san) return false;
+                used = true;
+            }
+            live &= ~(v.writes & ~v.reads);
+            if (!keeps_flags(y.mnemonic)) flags = false;
+        }
+        return used;
+    };
+    // The instruction that last wrote register r on the straight path to instruction i (n: none
+    // known).
+    auto last_writer = [&](size_t i, uint32_t r) {
+        for (size_t j = i; j-- > 0;) {
+            if (no_fall_through(j) || target[j + 1]) return n;
+            const Insn& y = insns[j];
+            if (y.hook || (y.mnemonic[0] == 'j' && !y.san)) return n;
+            if (y.mnemonic[0] == 'j') continue;
+            RegUse v;
+            if (!reg_use(y, v)) return n;
+            if (v.writes & r) return j;
+        }
+        return n;
+    };
+    // Whether instruction i works on what the sanitizer's code made: every register it reads was
+    // last written by that code, or one holds a shadow byte (which only a check ever reads).
+    auto sanitizer_inputs = [&](size_t i, uint32_t reads) {
+        bool all = true;
+        for (uint32_t r = 1; r; r <<= 1) {
+            if (!(reads & r)) continue;
+            const size_t w = last_writer(i, r);
+            if (w < n && insns[w].san && shadow_operand(insns[w].ops)) return true;
+            if (w == n || !insns[w].san) all = false;
+        }
+        return all;
+    };
+    // The rest, to a fixed point: an instruction whose results only the sanitizer's code uses, or
+    // whose inputs only the sanitizer's code made; a conditional branch on such a compare.
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (size_t i = n; i-- > 0;) {
+            Insn& x = insns[i];
+            if (x.san || x.hook) continue;
+            const std::string& m = x.mnemonic;
+            bool san = false;
+            if (reads_flags(m) && m[0] == 'j') {
+                for (size_t j = i; j-- > 0 && !ends_region[j];) {
+                    if (insns[j].hook || (insns[j].mnemonic[0] == 'j' && !insns[j].san)) break;
+                    if (keeps_flags(insns[j].mnemonic)) continue;
+                    san = insns[j].san;
+                    break;
+                }
+            } else if (RegUse u; reg_use(x, u) && !u.mem_write) {
+                san = only_sanitizer_uses(i, u.writes, !keeps_flags(m)) ||
+                      (u.reads && !u.mem_read && !(u.reads & reg_bit("sp")) &&
+                       sanitizer_inputs(i, u.reads));
+            }
+            if (san) x.san = changed = true;
+        }
+    }
+}
 }  // namespace
 
 std::vector<std::pair<uint64_t, CodeCounts>> parse_disassembly(
@@ -319,6 +556,9 @@ std::vector<std::pair<uint64_t, CodeCounts>> parse_disassembly(
                 auto o = body.find_first_not_of(" \t", sp);
                 if (o != std::string::npos) insn.ops = body.substr(o, body.find(" <", o) - o);
             }
+            if (starts_with(insn.mnemonic, "call"))
+                if (auto lt = body.find(" <"); lt != std::string::npos)
+                    insn.callee = body.substr(lt + 2, body.find_first_of("+>", lt) - lt - 2);
             // Whose code: the innermost location outside the system headers.
             bool own = false;
             bool found = false;
@@ -354,17 +594,24 @@ std::vector<std::pair<uint64_t, CodeCounts>> parse_disassembly(
     // its function: the code laid out after those is another block's (which starts with its own
     // hook call; what the compiler scheduled before that call goes uncounted).
     std::vector<std::pair<uint64_t, CodeCounts>> out;
+    mark_sanitizer_code(insns, addrs, ends_region);
     const std::vector<uint32_t> local = local_at(insns, addrs, ends_region);
     for (size_t b : block_starts) {
         CodeCounts c;
         for (size_t i = b; i < insns.size(); ++i) {
             const Insn& x = insns[i];
             if (x.hook) break;
+            if (x.san) {  // not counted; a sanitizer's branch to its report does not end the block
+                if (ends_region[i]) break;
+                continue;
+            }
             if (calls && starts_with(x.mnemonic, "call") && i + 1 < insns.size())
                 calls->push_back({addrs[i + 1], addrs[b], c});
+            size_t next = i + 1;
+            while (next < insns.size() && insns[next].san && !ends_region[next - 1]) ++next;
             const bool fused =
                 (starts_with(x.mnemonic, "cmp") || starts_with(x.mnemonic, "test")) &&
-                i + 1 < insns.size() && is_cond_jump(insns[i + 1].mnemonic);
+                next < insns.size() && is_cond_jump(insns[next].mnemonic);
             if (!x.own) {
                 const uint16_t loads = c.l1_load;
                 classify(x, fused, c, local[i]);

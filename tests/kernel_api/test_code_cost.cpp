@@ -289,6 +289,64 @@ _Z11kernel_mainv():
     EXPECT_EQ(c.l1_load_covered, 3 + 0 + 1);
 }
 
+// A kernel built by a sanitizer build (cmake/sanitizers.cmake) costs what its plain build costs:
+// ASan's inline checks (the shadow byte at 0x7fff8000, the branch to the report) are neither
+// counted nor the end of the block, though they fall inside it.
+TEST(CodeCostParse, SanitizerChecksAreNotTheKernelsCode) {
+    const std::string plain = R"(
+0000000000001120 <_Z11kernel_mainv>:
+_Z11kernel_mainv():
+/k/kernel.cpp:3
+    1130:	call   1040 <__sanitizer_cov_trace_pc@plt>
+    1135:	mov    (%rdi),%ecx
+    1137:	add    $0x1,%ecx
+    113a:	mov    %ecx,(%rsi)
+    113c:	ret
+)";
+    const std::string sanitized = R"(
+0000000000001120 <_Z11kernel_mainv>:
+_Z11kernel_mainv():
+/k/kernel.cpp:3
+    1130:	call   1040 <__sanitizer_cov_trace_pc@plt>
+    1135:	mov    %rdi,%rax
+    1138:	shr    $0x3,%rax
+    113c:	movzbl 0x7fff8000(%rax),%eax
+    1143:	test   %al,%al
+    1145:	je     1154 <_Z11kernel_mainv+0x34>
+    1147:	mov    %rdi,%rdx
+    114a:	and    $0x7,%edx
+    114d:	add    $0x3,%edx
+    1150:	cmp    %al,%dl
+    1152:	jge    1178 <_Z11kernel_mainv+0x58>
+    1154:	mov    (%rdi),%ecx
+    1156:	mov    %rsi,%rax
+    1159:	shr    $0x3,%rax
+    115d:	add    $0x1,%ecx
+    1160:	cmpb   $0x0,0x7fff8000(%rax)
+    1167:	jne    1180 <_Z11kernel_mainv+0x60>
+    1169:	mov    %ecx,(%rsi)
+    116b:	ret
+    1178:	call   1050 <__asan_report_load4@plt>
+    1180:	mov    %rsi,%rdi
+    1183:	call   1060 <__asan_report_store4@plt>
+)";
+    auto a = tensim::kapi::parse_disassembly(plain, {"/api/"});
+    auto b = tensim::kapi::parse_disassembly(sanitized, {"/api/"});
+    ASSERT_EQ(a.size(), 1u);
+    ASSERT_EQ(b.size(), 1u);
+    const auto &p = a[0].second, &s = b[0].second;
+    EXPECT_EQ(p.l1_load, 1);
+    EXPECT_EQ(p.l1_store, 1);
+    EXPECT_EQ(p.plain, 1);  // add
+    EXPECT_EQ(p.branch, 1);
+    EXPECT_EQ(s.plain, p.plain);
+    EXPECT_EQ(s.branch, p.branch);
+    EXPECT_EQ(s.l1_load, p.l1_load);
+    EXPECT_EQ(s.l1_store, p.l1_store);
+    EXPECT_EQ(s.local_load, p.local_load);
+    EXPECT_EQ(s.l1_load_covered, p.l1_load_covered);
+}
+
 // A load through a register that holds the address of a stack object or a global is a load of
 // the RISC's local data RAM, not of L1 (tt-isa-documentation BabyRISCV/README.md: latency 2).
 TEST(CodeCostParse, LoadsThroughAStackAddressAreLocal) {

@@ -125,7 +125,14 @@ TEST(ExperimentalApi, NocAndCircularBufferMoveTensorPages) {
             EXPECT_EQ(out[((page + kShift) % kPages) * words + w], input[page * words + w])
                 << "page " << page;
     EXPECT_EQ(out, classic);
+#ifndef __SANITIZE_ADDRESS__
     EXPECT_EQ(cycles, classic_cycles);
+#else
+    // Under ASan (tools/sanitize.sh) the experimental API's objects stay in memory between red
+    // zones, where the plain build keeps them in registers: its kernels' code differs from the
+    // classic API's (the same code in the plain build), by about 1% of the copy here.
+    EXPECT_NEAR(double(cycles) / double(classic_cycles), 1.0, 0.03);
+#endif
     CloseDevice(d);
 }
 
