@@ -210,14 +210,47 @@ TENSIM_AVX512 void update8(double* D, __m512d s) {
     }
 }
 
+// update8's bf16 rounding without its per-vector range check: every lane is rounded on the
+// double's bits, and the lanes' magnitudes are folded into `lo` / `hi` (each |x| as its bit
+// pattern shifted left by one, dropping the sign; zero as 2^64 - 1 in `lo`). in_range() tells
+// afterwards whether every lane was zero or in [2^-126, 2^127), where that rounding is the
+// reference's; if any was not, the caller computes the tile again with update8. Four integer
+// operations per vector instead of three compares, mask logic and a branch.
+struct Range {
+    __m512i lo, hi;
+};
+TENSIM_AVX512 void update8_tracked(double* D, __m512d s, Range& range) {
+    const __m512d x = _mm512_add_pd(_mm512_load_pd(D), s);
+    const __m512i u = _mm512_castpd_si512(x);
+    const __m512i t = _mm512_slli_epi64(u, 1);
+    range.lo = _mm512_min_epu64(range.lo, _mm512_sub_epi64(t, _mm512_set1_epi64(1)));
+    range.hi = _mm512_max_epu64(range.hi, t);
+    const __m512i odd = _mm512_and_si512(_mm512_srli_epi64(u, 45), _mm512_set1_epi64(1));
+    const __m512i r =
+        _mm512_add_epi64(_mm512_add_epi64(u, odd), _mm512_set1_epi64((1ll << 44) - 1));
+    _mm512_store_pd(
+        D, _mm512_castsi512_pd(_mm512_and_si512(r, _mm512_set1_epi64(~((1ll << 45) - 1)))));
+}
+TENSIM_AVX512 bool in_range(const Range& range) {
+    const uint64_t lo = std::bit_cast<uint64_t>(0x1p-126) << 1,
+                   hi = std::bit_cast<uint64_t>(0x1p127) << 1;
+    return _mm512_cmp_epu64_mask(range.lo, _mm512_set1_epi64(int64_t(lo - 1)), _MM_CMPINT_LT) ==
+               0 &&
+           _mm512_cmp_epu64_mask(range.hi, _mm512_set1_epi64(int64_t(hi)), _MM_CMPINT_NLT) == 0;
+}
+
 // block() with 8-double vectors: MR rows x all 32 columns (4 zmm) of 16-term sums per phase and
 // K half. On cores with a full-width 512-bit FMA (Zen 5, Intel server cores) this is twice the
 // multiply-adds per instruction of the 256-bit build.
-template <int MR, bool Fp32>
-TENSIM_AVX512 void block512(const Parts& P, double (*D)[32], int m0, int phases) {
+// Kinds of Dst update: fp32, bf16 checked per vector (update8), bf16 tracked (update8_tracked).
+enum class Dst { fp32, bf16, bf16_tracked };
+
+template <int MR, Dst Mode>
+TENSIM_AVX512 void block512(const double (*A)[32][32], const double (*B)[32][32], double (*D)[32],
+                            int m0, int phases, Range& range) {
     for (int p = 0; p < phases; ++p) {
-        const double(*ap)[32] = P.a[p & 1];
-        const double(*bp)[32] = P.b[(p >> 1) & 1];
+        const double(*ap)[32] = A[p & 1];
+        const double(*bp)[32] = B[(p >> 1) & 1];
         for (int kh = 0; kh < 2; ++kh) {
             __m512d s[MR][4];
 #pragma GCC unroll 8
@@ -239,9 +272,46 @@ TENSIM_AVX512 void block512(const Parts& P, double (*D)[32], int m0, int phases)
 #pragma GCC unroll 8
             for (int i = 0; i < MR; ++i)
 #pragma GCC unroll 4
-                for (int j = 0; j < 4; ++j) update8<Fp32>(&D[m0 + i][8 * j], s[i][j]);
+                for (int j = 0; j < 4; ++j) {
+                    if constexpr (Mode == Dst::fp32)
+                        update8<true>(&D[m0 + i][8 * j], s[i][j]);
+                    else if constexpr (Mode == Dst::bf16)
+                        update8<false>(&D[m0 + i][8 * j], s[i][j]);
+                    else
+                        update8_tracked(&D[m0 + i][8 * j], s[i][j], range);
+                }
         }
     }
+}
+
+TENSIM_AVX512 void load_dst512(const Tile& dst, double (*D)[32]) {
+    for (int r = 0; r < 32; ++r)
+        for (int c = 0; c < 32; c += 8)
+            _mm512_store_pd(&D[r][c], _mm512_cvtps_pd(_mm256_loadu_ps(&dst[tile_index(r, c)])));
+}
+
+// dst += the product of two split operands (A: in1's parts, B: in0's), all phases. A bf16 Dst is
+// updated with the tracked rounding first and, if a lane left its range, again from the original
+// Dst with the checked one.
+template <int MR>
+TENSIM_AVX512 void product512(const double (*A)[32][32], const double (*B)[32][32], Tile& dst,
+                              int phases, bool dst_fp32) {
+    alignas(64) double D[32][32];
+    load_dst512(dst, D);
+    Range range{_mm512_set1_epi64(-1), _mm512_setzero_si512()};
+    if (dst_fp32) {
+        for (int m0 = 0; m0 < 32; m0 += MR) block512<MR, Dst::fp32>(A, B, D, m0, phases, range);
+    } else {
+        for (int m0 = 0; m0 < 32; m0 += MR)
+            block512<MR, Dst::bf16_tracked>(A, B, D, m0, phases, range);
+        if (!in_range(range)) {
+            load_dst512(dst, D);
+            for (int m0 = 0; m0 < 32; m0 += MR) block512<MR, Dst::bf16>(A, B, D, m0, phases, range);
+        }
+    }
+    for (int r = 0; r < 32; ++r)
+        for (int c = 0; c < 32; c += 8)
+            _mm256_storeu_ps(&dst[tile_index(r, c)], _mm512_cvtpd_ps(_mm512_load_pd(&D[r][c])));
 }
 
 template <int MR>
@@ -249,19 +319,39 @@ TENSIM_AVX512 void matmul_parts512(const Tile& in0, const Tile& in1, Tile& dst, 
                                    bool dst_fp32, bool transpose_in1) {
     Parts P;
     split_operands(in0, in1, transpose_in1, P);
-    alignas(64) double D[32][32];
-    for (int r = 0; r < 32; ++r)
-        for (int c = 0; c < 32; c += 8)
-            _mm512_store_pd(&D[r][c], _mm512_cvtps_pd(_mm256_loadu_ps(&dst[tile_index(r, c)])));
-    for (int m0 = 0; m0 < 32; m0 += MR) {
-        if (dst_fp32)
-            block512<MR, true>(P, D, m0, phases);
-        else
-            block512<MR, false>(P, D, m0, phases);
+    product512<MR>(P.a, P.b, dst, phases, dst_fp32);
+}
+
+// dst[r * ct + c] += in0[r] x in1[c]: each operand tile split once for all its products (the
+// split is a fifth of a LoFi product). Pairs with an inf or NaN operand take the reference.
+template <int MR>
+TENSIM_AVX512 void matmul_many512(const Tile* in0, uint32_t rt, const Tile* in1, uint32_t ct,
+                                  Tile* const* dst, int phases, bool dst_fp32) {
+    struct alignas(64) Split {
+        double v[2][32][32];
+    };
+    // The SrcB parts of every row (up to Dst's 16 tiles); this runs on the simulation thread's
+    // SystemC stacks too, so they are not on the stack.
+    thread_local std::vector<Split> b_parts;
+    thread_local std::vector<char> b_finite;
+    if (b_parts.size() < rt) b_parts.resize(rt), b_finite.resize(rt);
+    for (uint32_t r = 0; r < rt; ++r) {
+        b_finite[r] = all_finite(in0[r]);
+        if (b_finite[r])
+            split_tile(in0[r].data(), kBHiMask, kBAllMask, b_parts[r].v[0], b_parts[r].v[1]);
     }
-    for (int r = 0; r < 32; ++r)
-        for (int c = 0; c < 32; c += 8)
-            _mm256_storeu_ps(&dst[tile_index(r, c)], _mm512_cvtpd_ps(_mm512_load_pd(&D[r][c])));
+    Split a;
+    for (uint32_t c = 0; c < ct; ++c) {
+        const bool a_finite = all_finite(in1[c]);
+        if (a_finite) split_tile(in1[c].data(), kAHiMask, kAAllMask, a.v[0], a.v[1]);
+        for (uint32_t r = 0; r < rt; ++r) {
+            Tile& d = *dst[r * ct + c];
+            if (a_finite && b_finite[r])
+                product512<MR>(a.v, b_parts[r].v, d, phases, dst_fp32);
+            else
+                matmul_tile_reference(in0[r], in1[c], d, phases, dst_fp32, false);
+        }
+    }
 }
 
 // AVX2: 16 ymm registers, 2 x 4 accumulators. AVX-512VL: 32, 4 x 4 (same 256-bit FMAs, which is
@@ -280,7 +370,26 @@ __attribute__((target("avx512f,avx512vl,avx512dq,avx2,fma"))) void matmul_zmm(
     const Tile& in0, const Tile& in1, Tile& dst, int phases, bool dst_fp32, bool transpose) {
     matmul_parts512<4>(in0, in1, dst, phases, dst_fp32, transpose);
 }
+__attribute__((target("avx512f,avx512vl,avx512dq,avx2,fma"))) void matmul_many_zmm(
+    const Tile* in0, uint32_t rt, const Tile* in1, uint32_t ct, Tile* const* dst, int phases,
+    bool dst_fp32) {
+    matmul_many512<4>(in0, rt, in1, ct, dst, phases, dst_fp32);
+}
 #pragma GCC diagnostic pop
+
+// matmul_tiles as matmul_tile on each pair, for builds without a multi-tile kernel of their own.
+template <MatmulTileVariant::Fn F>
+void per_pair(const Tile* in0, uint32_t rt, const Tile* in1, uint32_t ct, Tile* const* dst,
+              int phases, bool dst_fp32) {
+    for (uint32_t r = 0; r < rt; ++r)
+        for (uint32_t c = 0; c < ct; ++c) {
+            Tile& d = *dst[r * ct + c];
+            if (all_finite(in0[r]) && all_finite(in1[c]))
+                F(in0[r], in1[c], d, phases, dst_fp32, false);
+            else
+                matmul_tile_reference(in0[r], in1[c], d, phases, dst_fp32, false);
+        }
+}
 
 }  // namespace
 
@@ -289,12 +398,12 @@ std::vector<MatmulTileVariant> matmul_tile_variants() {
     std::vector<MatmulTileVariant> v;
     if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
         __builtin_cpu_supports("avx512dq"))
-        v.push_back({"avx512-zmm", matmul_zmm});
+        v.push_back({"avx512-zmm", matmul_zmm, matmul_many_zmm});
     if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl"))
-        v.push_back({"avx512", matmul_avx512});
+        v.push_back({"avx512", matmul_avx512, per_pair<matmul_avx512>});
     if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
-        v.push_back({"avx2", matmul_avx2});
-    v.push_back({"reference", matmul_tile_reference});
+        v.push_back({"avx2", matmul_avx2, per_pair<matmul_avx2>});
+    v.push_back({"reference", matmul_tile_reference, per_pair<matmul_tile_reference>});
     return v;
 }
 

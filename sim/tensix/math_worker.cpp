@@ -201,14 +201,14 @@ void MathWorker::wait(Lane& lane) {
 }
 
 void MathWorker::compute(const Job& j) {
+    if (j.faithful) {
+        numerics::matmul_tiles(j.b.data(), j.rt, j.a.data(), j.ct, j.dst.data(), j.phases,
+                               j.fp32_dst);
+        return;
+    }
     for (uint32_t r = 0; r < j.rt; ++r)
-        for (uint32_t col = 0; col < j.ct; ++col) {
-            numerics::Tile& d = *j.dst[r * j.ct + col];
-            if (j.faithful)
-                numerics::matmul_tile(j.b[r], j.a[col], d, j.phases, j.fp32_dst, false);
-            else
-                numerics::matmul_tile_fp32(j.b[r], j.a[col], d, false);
-        }
+        for (uint32_t col = 0; col < j.ct; ++col)
+            numerics::matmul_tile_fp32(j.b[r], j.a[col], *j.dst[r * j.ct + col], false);
 }
 
 }  // namespace tensim
