@@ -20,11 +20,12 @@ namespace {
 // computes inline (a job submitted there would never finish).
 std::atomic<bool> g_forked{false};
 
-// TENSIM_MATH_THREADS workers, else one per hardware thread beyond the simulation's.
+// TENSIM_MATH_THREADS workers, else one per hardware thread beyond the simulation's, at most 4
+// (measured: one, on this project's 2-core machine; each idle worker polls for kSpin).
 int threads_wanted() {
     if (const char* s = std::getenv("TENSIM_MATH_THREADS"); s && *s)
         return std::max(0, std::atoi(s));
-    return static_cast<int>(std::thread::hardware_concurrency()) - 1;
+    return std::min(4, static_cast<int>(std::thread::hardware_concurrency()) - 1);
 }
 
 std::atomic<int> g_max_backlog{32};
