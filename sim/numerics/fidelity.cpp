@@ -64,6 +64,8 @@ void check_phases(const char* fn, int phases) {
     }
 }
 
+}  // namespace
+
 // An exponent field of all ones (inf/NaN) carries into bit 31 when 2^23 is added to it; the
 // branch-free loop vectorises (it runs on both operands of every faithful matmul_tile).
 bool all_finite(const Tile& t) {
@@ -71,8 +73,6 @@ bool all_finite(const Tile& t) {
     for (float x : t) carry |= (std::bit_cast<uint32_t>(x) & 0x7f800000u) + 0x00800000u;
     return (carry & 0x80000000u) == 0;
 }
-
-}  // namespace
 
 int fidelity_phases(MathFidelity fidelity) {
     switch (fidelity) {
@@ -108,6 +108,14 @@ void matmul_tile(const Tile& in0_srcB, const Tile& in1_srcA, Tile& dst, int phas
         fast(in0_srcB, in1_srcA, dst, phases, dst_fp32, transpose_in1);
     else
         matmul_tile_reference(in0_srcB, in1_srcA, dst, phases, dst_fp32, transpose_in1);
+}
+
+void matmul_tiles(const Tile* in0_srcB, uint32_t rt, const Tile* in1_srcA, uint32_t ct,
+                  Tile* const* dst, int phases, bool dst_fp32) {
+    check_phases("matmul_tiles", phases);
+    if (rt > 16) throw std::invalid_argument("matmul_tiles: more than 16 rows");
+    static const MatmulTileVariant::ManyFn fast = matmul_tile_variants().front().many;
+    fast(in0_srcB, rt, in1_srcA, ct, dst, phases, dst_fp32);
 }
 
 void matmul_tile_reference(const Tile& in0_srcB, const Tile& in1_srcA, Tile& dst, int phases,

@@ -38,14 +38,27 @@ void matmul_tile(const Tile& in0_srcB, const Tile& in1_srcA, Tile& dst, int phas
 void matmul_tile_reference(const Tile& in0_srcB, const Tile& in1_srcA, Tile& dst, int phases,
                            bool dst_fp32, bool transpose_in1);
 
+// dst[r * ct + c] += in0[r] x in1[c] for r < rt, c < ct (at most 16 rows): matmul_tile on each
+// pair, without transpose, bit for bit; the fastest build splits each operand tile into its parts
+// once for all its products.
+void matmul_tiles(const Tile* in0_srcB, uint32_t rt, const Tile* in1_srcA, uint32_t ct,
+                  Tile* const* dst, int phases, bool dst_fp32);
+
 // The builds of matmul_tile this CPU can run, the fastest first (fidelity_simd.cpp); the last is
-// matmul_tile_reference. Each takes only finite operand tiles.
+// matmul_tile_reference. Each `fn` takes only finite operand tiles; `many` is its matmul_tiles
+// (any operands: pairs holding inf or NaN take the reference).
 struct MatmulTileVariant {
     using Fn = void (*)(const Tile& in0_srcB, const Tile& in1_srcA, Tile& dst, int phases,
                         bool dst_fp32, bool transpose_in1);
+    using ManyFn = void (*)(const Tile* in0_srcB, uint32_t rt, const Tile* in1_srcA, uint32_t ct,
+                            Tile* const* dst, int phases, bool dst_fp32);
     const char* isa;
     Fn fn;
+    ManyFn many;
 };
+
+// Whether no element of the tile is inf or NaN.
+bool all_finite(const Tile& t);
 std::vector<MatmulTileVariant> matmul_tile_variants();
 
 // `fast` numerics: dst += in0 x in1 in plain fp32 (no fidelity phases, no Dst rounding).

@@ -11,10 +11,12 @@
 // reference path (the dispatcher in fidelity.cpp checks).
 #include <immintrin.h>
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <utility>
 #include <vector>
 
 #include "numerics/fidelity.hpp"
@@ -36,13 +38,38 @@ struct alignas(64) Parts {
 
 #define TENSIM_AVX2 __attribute__((target("avx2,fma"), always_inline)) inline
 
+// The exponents of a tile's elements: the smallest of a normal element and the largest of any
+// (128: inf or NaN), unbiased; an all-zero tile has emin 128 and emax -127.
+struct Span {
+    int emin = 128, emax = -127;
+    bool finite() const { return emax < 128; }
+};
+
+// Exponent fields folded by split8: `lo` the smallest of normal elements (zeros and denormals
+// count as 0xff, i.e. not at all: their parts are zero), `hi` the largest.
+struct SpanAcc {
+    __m256i lo, hi;
+};
+TENSIM_AVX2 SpanAcc span_begin() { return {_mm256_set1_epi32(0x7f800000), _mm256_setzero_si256()}; }
+TENSIM_AVX2 Span span_end(const SpanAcc& acc) {
+    alignas(32) uint32_t lo[8], hi[8];
+    _mm256_store_si256(reinterpret_cast<__m256i*>(lo), acc.lo);
+    _mm256_store_si256(reinterpret_cast<__m256i*>(hi), acc.hi);
+    uint32_t l = lo[0], h = hi[0];
+    for (int i = 1; i < 8; ++i) l = std::min(l, lo[i]), h = std::max(h, hi[i]);
+    return {static_cast<int>(l >> 23) - 127, static_cast<int>(h >> 23) - 127};
+}
+
 // hi/lo parts of 8 floats (one mask pair), as the multiplier sees them: denormals and zeros give
 // zero parts; lo = all - hi is exact (same exponent).
-TENSIM_AVX2 void split8(const float* x, uint32_t hi_mask, uint32_t all_mask, double* hi,
-                        double* lo) {
+TENSIM_AVX2 void split8(const float* x, uint32_t hi_mask, uint32_t all_mask, double* hi, double* lo,
+                        SpanAcc& span) {
     const __m256i u = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x));
     const __m256i exp = _mm256_and_si256(u, _mm256_set1_epi32(0x7f800000));
     const __m256i zero = _mm256_cmpeq_epi32(exp, _mm256_setzero_si256());
+    span.lo = _mm256_min_epu32(
+        span.lo, _mm256_or_si256(exp, _mm256_and_si256(zero, _mm256_set1_epi32(0x7f800000))));
+    span.hi = _mm256_max_epu32(span.hi, exp);
     const __m256i h =
         _mm256_andnot_si256(zero, _mm256_and_si256(u, _mm256_set1_epi32(int(hi_mask))));
     const __m256i a =
@@ -55,25 +82,43 @@ TENSIM_AVX2 void split8(const float* x, uint32_t hi_mask, uint32_t all_mask, dou
     _mm256_store_pd(lo + 4, _mm256_cvtps_pd(_mm256_extractf128_ps(lf, 1)));
 }
 
-// Row r of a tile-order tile, split into row r of the two part arrays.
-TENSIM_AVX2 void split_tile(const float* t, uint32_t hi_mask, uint32_t all_mask, double (*hi)[32],
+// Row r of a tile-order tile, split into row r of the two part arrays; returns the tile's Span.
+TENSIM_AVX2 Span split_tile(const float* t, uint32_t hi_mask, uint32_t all_mask, double (*hi)[32],
                             double (*lo)[32]) {
+    SpanAcc span = span_begin();
     for (int r = 0; r < 32; ++r)
         for (int c = 0; c < 32; c += 8)
-            split8(t + tile_index(r, c), hi_mask, all_mask, &hi[r][c], &lo[r][c]);
+            split8(t + tile_index(r, c), hi_mask, all_mask, &hi[r][c], &lo[r][c], span);
+    return span_end(span);
 }
 
-// Both operands into their parts: in1 (transposed first when asked) feeds A, in0 feeds B.
-TENSIM_AVX2 void split_operands(const Tile& in0, const Tile& in1, bool transpose_in1, Parts& P) {
+// Both operands into their parts: in1 (transposed first when asked) feeds A, in0 feeds B. Returns
+// the Spans of in1 and in0.
+TENSIM_AVX2 std::pair<Span, Span> split_operands(const Tile& in0, const Tile& in1,
+                                                 bool transpose_in1, Parts& P) {
+    Span a;
     if (transpose_in1) {
         Tile t;
         for (int r = 0; r < 32; ++r)
             for (int c = 0; c < 32; ++c) t[tile_index(c, r)] = in1[tile_index(r, c)];
-        split_tile(t.data(), kAHiMask, kAAllMask, P.a[0], P.a[1]);
+        a = split_tile(t.data(), kAHiMask, kAAllMask, P.a[0], P.a[1]);
     } else {
-        split_tile(in1.data(), kAHiMask, kAAllMask, P.a[0], P.a[1]);
+        a = split_tile(in1.data(), kAHiMask, kAAllMask, P.a[0], P.a[1]);
     }
-    split_tile(in0.data(), kBHiMask, kBAllMask, P.b[0], P.b[1]);
+    return {a, split_tile(in0.data(), kBHiMask, kBAllMask, P.b[0], P.b[1])};
+}
+
+// Whether every sum the bf16 Dst rounds, Dst + a 16-term sum of part products, is zero or has a
+// magnitude in [2^-126, 2^127) (the fast rounding's range), for operands and a starting Dst of
+// these Spans (Dst's emin counts its denormals, -127). Low end: a SrcA part is a multiple of
+// 2^(e - 9) (mantissa bits down to 9), a SrcB part of 2^(e - 10), a float Dst value of
+// 2^(e - 23); sums of multiples of 2^G, their rounding to double and to bf16 are multiples of
+// 2^G, so nonzero results are at least 2^G. High end: a sum has 16 products below
+// 2^(ea + 1) * 2^(eb + 1); eight updates (4 phases x 2 K halves), each rounding up by at most
+// 2^-8, stay below 1.04 * (2^(ed + 1) + 2^(ea + eb + 9)) < 2^126 when both terms are at most 2^124.
+bool bf16_sums_in_range(const Span& a, const Span& b, const Span& d) {
+    const int g = std::min(a.emin + b.emin - 19, d.emin - 23);
+    return g >= -126 && d.emax + 1 <= 124 && a.emax + b.emax + 9 <= 124;
 }
 
 // The reference's Dst rounding of one exact-as-double sum, lane by lane (fidelity.cpp's
@@ -210,14 +255,28 @@ TENSIM_AVX512 void update8(double* D, __m512d s) {
     }
 }
 
+// update8's bf16 rounding without its range check, for tiles bf16_sums_in_range() clears.
+TENSIM_AVX512 void update8_in_range(double* D, __m512d s) {
+    const __m512i u = _mm512_castpd_si512(_mm512_add_pd(_mm512_load_pd(D), s));
+    const __m512i odd = _mm512_and_si512(_mm512_srli_epi64(u, 45), _mm512_set1_epi64(1));
+    const __m512i r =
+        _mm512_add_epi64(_mm512_add_epi64(u, odd), _mm512_set1_epi64((1ll << 44) - 1));
+    _mm512_store_pd(
+        D, _mm512_castsi512_pd(_mm512_and_si512(r, _mm512_set1_epi64(~((1ll << 45) - 1)))));
+}
+
 // block() with 8-double vectors: MR rows x all 32 columns (4 zmm) of 16-term sums per phase and
 // K half. On cores with a full-width 512-bit FMA (Zen 5, Intel server cores) this is twice the
 // multiply-adds per instruction of the 256-bit build.
-template <int MR, bool Fp32>
-TENSIM_AVX512 void block512(const Parts& P, double (*D)[32], int m0, int phases) {
+// Kinds of Dst update: fp32, bf16 checked per vector (update8), bf16 in range (update8_in_range).
+enum class Dst { fp32, bf16, bf16_in_range };
+
+template <int MR, Dst Mode>
+TENSIM_AVX512 void block512(const double (*A)[32][32], const double (*B)[32][32], double (*D)[32],
+                            int m0, int phases) {
     for (int p = 0; p < phases; ++p) {
-        const double(*ap)[32] = P.a[p & 1];
-        const double(*bp)[32] = P.b[(p >> 1) & 1];
+        const double(*ap)[32] = A[p & 1];
+        const double(*bp)[32] = B[(p >> 1) & 1];
         for (int kh = 0; kh < 2; ++kh) {
             __m512d s[MR][4];
 #pragma GCC unroll 8
@@ -239,29 +298,91 @@ TENSIM_AVX512 void block512(const Parts& P, double (*D)[32], int m0, int phases)
 #pragma GCC unroll 8
             for (int i = 0; i < MR; ++i)
 #pragma GCC unroll 4
-                for (int j = 0; j < 4; ++j) update8<Fp32>(&D[m0 + i][8 * j], s[i][j]);
+                for (int j = 0; j < 4; ++j) {
+                    if constexpr (Mode == Dst::fp32)
+                        update8<true>(&D[m0 + i][8 * j], s[i][j]);
+                    else if constexpr (Mode == Dst::bf16)
+                        update8<false>(&D[m0 + i][8 * j], s[i][j]);
+                    else
+                        update8_in_range(&D[m0 + i][8 * j], s[i][j]);
+                }
         }
     }
+}
+
+// Dst into doubles; returns its Span (denormals as exponent -127).
+TENSIM_AVX512 Span load_dst512(const Tile& dst, double (*D)[32]) {
+    SpanAcc span = span_begin();
+    for (int r = 0; r < 32; ++r)
+        for (int c = 0; c < 32; c += 8) {
+            const float* x = &dst[tile_index(r, c)];
+            const __m256i u = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x));
+            const __m256i mag = _mm256_and_si256(u, _mm256_set1_epi32(0x7fffffff));
+            const __m256i exp = _mm256_and_si256(u, _mm256_set1_epi32(0x7f800000));
+            const __m256i zero = _mm256_cmpeq_epi32(mag, _mm256_setzero_si256());
+            span.lo = _mm256_min_epu32(
+                span.lo,
+                _mm256_or_si256(exp, _mm256_and_si256(zero, _mm256_set1_epi32(0x7f800000))));
+            span.hi = _mm256_max_epu32(span.hi, exp);
+            _mm512_store_pd(&D[r][c], _mm512_cvtps_pd(_mm256_castsi256_ps(u)));
+        }
+    return span_end(span);
+}
+
+// dst += the product of two split operands (A: in1's parts, B: in0's, of Spans sa and sb), all
+// phases; a bf16 Dst skips the range check when bf16_sums_in_range() allows.
+template <int MR>
+TENSIM_AVX512 void product512(const double (*A)[32][32], const double (*B)[32][32], const Span& sa,
+                              const Span& sb, Tile& dst, int phases, bool dst_fp32) {
+    alignas(64) double D[32][32];
+    const Span sd = load_dst512(dst, D);
+    if (dst_fp32) {
+        for (int m0 = 0; m0 < 32; m0 += MR) block512<MR, Dst::fp32>(A, B, D, m0, phases);
+    } else if (bf16_sums_in_range(sa, sb, sd)) {
+        for (int m0 = 0; m0 < 32; m0 += MR) block512<MR, Dst::bf16_in_range>(A, B, D, m0, phases);
+    } else {
+        for (int m0 = 0; m0 < 32; m0 += MR) block512<MR, Dst::bf16>(A, B, D, m0, phases);
+    }
+    for (int r = 0; r < 32; ++r)
+        for (int c = 0; c < 32; c += 8)
+            _mm256_storeu_ps(&dst[tile_index(r, c)], _mm512_cvtpd_ps(_mm512_load_pd(&D[r][c])));
 }
 
 template <int MR>
 TENSIM_AVX512 void matmul_parts512(const Tile& in0, const Tile& in1, Tile& dst, int phases,
                                    bool dst_fp32, bool transpose_in1) {
     Parts P;
-    split_operands(in0, in1, transpose_in1, P);
-    alignas(64) double D[32][32];
-    for (int r = 0; r < 32; ++r)
-        for (int c = 0; c < 32; c += 8)
-            _mm512_store_pd(&D[r][c], _mm512_cvtps_pd(_mm256_loadu_ps(&dst[tile_index(r, c)])));
-    for (int m0 = 0; m0 < 32; m0 += MR) {
-        if (dst_fp32)
-            block512<MR, true>(P, D, m0, phases);
-        else
-            block512<MR, false>(P, D, m0, phases);
+    const auto [sa, sb] = split_operands(in0, in1, transpose_in1, P);
+    product512<MR>(P.a, P.b, sa, sb, dst, phases, dst_fp32);
+}
+
+// dst[r * ct + c] += in0[r] x in1[c]: each operand tile split once for all its products (the
+// split is a fifth of a LoFi product). Pairs with an inf or NaN operand take the reference.
+template <int MR>
+TENSIM_AVX512 void matmul_many512(const Tile* in0, uint32_t rt, const Tile* in1, uint32_t ct,
+                                  Tile* const* dst, int phases, bool dst_fp32) {
+    struct alignas(64) Split {
+        double v[2][32][32];
+    };
+    // The SrcB parts of every row (up to Dst's 16 tiles); this runs on the simulation thread's
+    // SystemC stacks too, so they are not on the stack.
+    thread_local std::vector<Split> b_parts;
+    thread_local std::vector<Span> b_span;
+    if (b_parts.size() < rt) b_parts.resize(rt), b_span.resize(rt);
+    for (uint32_t r = 0; r < rt; ++r)
+        b_span[r] =
+            split_tile(in0[r].data(), kBHiMask, kBAllMask, b_parts[r].v[0], b_parts[r].v[1]);
+    Split a;
+    for (uint32_t c = 0; c < ct; ++c) {
+        const Span a_span = split_tile(in1[c].data(), kAHiMask, kAAllMask, a.v[0], a.v[1]);
+        for (uint32_t r = 0; r < rt; ++r) {
+            Tile& d = *dst[r * ct + c];
+            if (a_span.finite() && b_span[r].finite())
+                product512<MR>(a.v, b_parts[r].v, a_span, b_span[r], d, phases, dst_fp32);
+            else
+                matmul_tile_reference(in0[r], in1[c], d, phases, dst_fp32, false);
+        }
     }
-    for (int r = 0; r < 32; ++r)
-        for (int c = 0; c < 32; c += 8)
-            _mm256_storeu_ps(&dst[tile_index(r, c)], _mm512_cvtpd_ps(_mm512_load_pd(&D[r][c])));
 }
 
 // AVX2: 16 ymm registers, 2 x 4 accumulators. AVX-512VL: 32, 4 x 4 (same 256-bit FMAs, which is
@@ -280,7 +401,26 @@ __attribute__((target("avx512f,avx512vl,avx512dq,avx2,fma"))) void matmul_zmm(
     const Tile& in0, const Tile& in1, Tile& dst, int phases, bool dst_fp32, bool transpose) {
     matmul_parts512<4>(in0, in1, dst, phases, dst_fp32, transpose);
 }
+__attribute__((target("avx512f,avx512vl,avx512dq,avx2,fma"))) void matmul_many_zmm(
+    const Tile* in0, uint32_t rt, const Tile* in1, uint32_t ct, Tile* const* dst, int phases,
+    bool dst_fp32) {
+    matmul_many512<4>(in0, rt, in1, ct, dst, phases, dst_fp32);
+}
 #pragma GCC diagnostic pop
+
+// matmul_tiles as matmul_tile on each pair, for builds without a multi-tile kernel of their own.
+template <MatmulTileVariant::Fn F>
+void per_pair(const Tile* in0, uint32_t rt, const Tile* in1, uint32_t ct, Tile* const* dst,
+              int phases, bool dst_fp32) {
+    for (uint32_t r = 0; r < rt; ++r)
+        for (uint32_t c = 0; c < ct; ++c) {
+            Tile& d = *dst[r * ct + c];
+            if (all_finite(in0[r]) && all_finite(in1[c]))
+                F(in0[r], in1[c], d, phases, dst_fp32, false);
+            else
+                matmul_tile_reference(in0[r], in1[c], d, phases, dst_fp32, false);
+        }
+}
 
 }  // namespace
 
@@ -289,12 +429,12 @@ std::vector<MatmulTileVariant> matmul_tile_variants() {
     std::vector<MatmulTileVariant> v;
     if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
         __builtin_cpu_supports("avx512dq"))
-        v.push_back({"avx512-zmm", matmul_zmm});
+        v.push_back({"avx512-zmm", matmul_zmm, matmul_many_zmm});
     if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl"))
-        v.push_back({"avx512", matmul_avx512});
+        v.push_back({"avx512", matmul_avx512, per_pair<matmul_avx512>});
     if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
-        v.push_back({"avx2", matmul_avx2});
-    v.push_back({"reference", matmul_tile_reference});
+        v.push_back({"avx2", matmul_avx2, per_pair<matmul_avx2>});
+    v.push_back({"reference", matmul_tile_reference, per_pair<matmul_tile_reference>});
     return v;
 }
 

@@ -38,7 +38,41 @@ ComputeEngine::ComputeEngine(const ComputeEngineConfig& cfg, TensixCore& core)
 ComputeEngine::~ComputeEngine() { math_sync(); }
 
 void ComputeEngine::math_sync() {
-    if (m_math_pending.load(std::memory_order_acquire) != 0) MathWorker::wait_idle(m_math_pending);
+    if (m_math.pending.load(std::memory_order_acquire) != 0) m_math.owner->wait(m_math);
+}
+
+void ComputeEngine::matmul_tiles(SrcBank& bank, const std::array<numerics::Tile*, 16>& dst,
+                                 uint32_t rt, uint32_t ct) {
+    // `fast` numerics computes inline: its fp32 tile product (~0.3 us) costs less than handing
+    // the call to another thread. A core with jobs outstanding queues behind them, so its Dst
+    // sees the calls in order. When the worker is behind (max_backlog), the simulation thread
+    // computes: this call inline if it can, else the oldest job it may take.
+    MathWorker* worker = faithful() ? MathWorker::get() : nullptr;
+    const bool behind = worker && worker->backlog() >= MathWorker::max_backlog();
+    if (behind && m_math.pending.load(std::memory_order_relaxed) == 0) worker = nullptr;
+    if (worker) {
+        MathWorker::Job* job = worker->take();
+        // The job takes the bank's tiles by swapping storage: the unpacker overwrites every
+        // tile it holds next, so the storage it gets back needs no contents.
+        std::swap(job->a, bank.a);
+        std::swap(job->b, bank.b);
+        job->dst = dst;
+        job->rt = rt, job->ct = ct;
+        job->phases = phases(), job->faithful = faithful(), job->fp32_dst = fp32_dst();
+        job->lane = &m_math;
+        worker->submit(job);
+        if (behind) worker->help();
+        return;
+    }
+    MathWorker::Job job;
+    std::swap(job.a, bank.a);
+    std::swap(job.b, bank.b);
+    job.dst = dst;
+    job.rt = rt, job.ct = ct;
+    job.phases = phases(), job.faithful = faithful(), job.fp32_dst = fp32_dst();
+    MathWorker::compute(job);
+    std::swap(job.a, bank.a);
+    std::swap(job.b, bank.b);
 }
 
 void ComputeEngine::reset(const ComputeSettings& s) {

@@ -18,6 +18,7 @@
 #include "common/clock.hpp"
 #include "tensim/kernel_api/tensim_abi.h"
 #include "tensix/fpu.hpp"
+#include "tensix/math_worker.hpp"
 #include "tensix/packer.hpp"
 #include "tensix/sfpi_cost.hpp"
 #include "tensix/sfpu.hpp"
@@ -133,8 +134,11 @@ public:
     // dst() without waiting for this core's outstanding tile math (math_worker.hpp): for the
     // matmul that queues more math on the same Dst, in order.
     numerics::Tile& dst_for_math_job(RiscThread& t, uint32_t idst, bool& written);
-    // Tile math of this core still computing on the MathWorker; math_sync() waits for it.
-    std::atomic<int>& math_pending() { return m_math_pending; }
+    // dst[r * ct + col] += b[r] x a[col] (b: the bank's SrcB tiles, a: its SrcA tiles), the tile
+    // products of one matmul call: a job for the MathWorker in faithful numerics, else inline.
+    void matmul_tiles(SrcBank& bank, const std::array<numerics::Tile*, 16>& dst, uint32_t rt,
+                      uint32_t ct);
+    // Waits for this core's tile math on the MathWorker (computing queued jobs meanwhile).
     void math_sync();
 
     // ---- costs ----
@@ -168,7 +172,7 @@ private:
     std::array<std::vector<numerics::Tile>, 2> m_dst;
     std::array<std::vector<bool>, 2> m_written;
     Stats m_stats;
-    std::atomic<int> m_math_pending{0};
+    MathWorker::Lane m_math;  // this core's tile math jobs
     Unpacker m_unpacker{*this};
     Fpu m_fpu{*this};
     Sfpu m_sfpu{*this};

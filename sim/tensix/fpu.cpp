@@ -9,7 +9,6 @@
 #include "numerics/fidelity.hpp"
 #include "numerics/formats.hpp"
 #include "tensix/compute_engine.hpp"
-#include "tensix/math_worker.hpp"
 #include "tensix/risc_thread.hpp"
 
 namespace tensim {
@@ -147,39 +146,7 @@ void Fpu::matmul(RiscThread& t, uint32_t idst, uint32_t rt, uint32_t ct, const c
         Tile& tile = e.dst_for_math_job(t, idst + i, written);
         if (i < d.size()) d[i] = &tile;
     }
-    if (e.computes() && rt * ct <= d.size()) {
-        // The tile products go to the MathWorker (math_worker.hpp) unless its backlog is full; a
-        // core with math outstanding there queues behind it, so its Dst sees the calls in order.
-        // `fast` numerics compute inline: its fp32 tile product (~0.3 us) costs less than handing
-        // the call to another thread and waking it.
-        MathWorker* worker = e.faithful() ? MathWorker::get() : nullptr;
-        if (worker && e.math_pending().load(std::memory_order_relaxed) == 0 &&
-            worker->backlog() >= MathWorker::max_backlog())
-            worker = nullptr;
-        if (worker) {
-            MathWorker::Job* job = worker->take();
-            // The job takes the bank's tiles by swapping storage: the unpacker overwrites every
-            // tile it holds next, so the storage it gets back needs no contents.
-            std::swap(job->a, bank.a);
-            std::swap(job->b, bank.b);
-            job->dst = d;
-            job->rt = rt, job->ct = ct;
-            job->phases = e.phases(), job->faithful = e.faithful(), job->fp32_dst = e.fp32_dst();
-            job->pending = &e.math_pending();
-            worker->submit(job);
-        } else {
-            MathWorker::Job inline_job;
-            std::swap(inline_job.a, bank.a);
-            std::swap(inline_job.b, bank.b);
-            inline_job.dst = d;
-            inline_job.rt = rt, inline_job.ct = ct;
-            inline_job.phases = e.phases(), inline_job.faithful = e.faithful();
-            inline_job.fp32_dst = e.fp32_dst();
-            MathWorker::compute(inline_job);
-            std::swap(inline_job.a, bank.a);
-            std::swap(inline_job.b, bank.b);
-        }
-    }
+    if (e.computes() && rt * ct <= d.size()) e.matmul_tiles(bank, d, rt, ct);
     const auto& cfg = e.config();
     e.math_end(t, cfg.fpu_matmul_call_cycles + static_cast<Cycle>(rt) * ct *
                                                    cfg.fpu_matmul_cycles_per_phase *

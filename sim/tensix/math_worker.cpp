@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <cstdlib>
@@ -15,36 +16,60 @@
 namespace tensim {
 
 namespace {
-// Set in a child forked after the worker started: the child has no worker thread, so it computes
-// inline (a job submitted there would never finish).
+// Set in a child forked after the workers started: the child has no worker threads, so it
+// computes inline (a job submitted there would never finish).
 std::atomic<bool> g_forked{false};
 
+// TENSIM_MATH_THREADS workers, else one per hardware thread beyond the simulation's, at most 4
+// (measured: one, on this project's 2-core machine; each idle worker polls for kSpin).
 int threads_wanted() {
-    if (const char* s = std::getenv("TENSIM_MATH_THREADS"); s && *s) return std::atoi(s) > 0;
-    return std::thread::hardware_concurrency() >= 2 ? 1 : 0;
+    if (const char* s = std::getenv("TENSIM_MATH_THREADS"); s && *s)
+        return std::max(0, std::atoi(s));
+    return std::min(4, static_cast<int>(std::thread::hardware_concurrency()) - 1);
 }
 
 std::atomic<int> g_max_backlog{32};
 std::atomic<int> g_enabled{-1};  // -1: as threads_wanted() says; 0 off; 1 on
+
+// How long a thread with nothing to take polls before sleeping (or yielding): a futex wake-up
+// per job costs more than a LoFi or HiFi2 job's math on a virtual machine, and the next job
+// usually comes within microseconds.
+constexpr auto kSpin = std::chrono::microseconds(50);
 
 }  // namespace
 
 struct MathWorker::Impl {
     std::mutex mu;
     std::condition_variable cv;
-    std::deque<Job*> queue;
+    std::deque<Job*> queue;  // submission order
     std::vector<Job*> free;
     bool stop = false;
-    bool sleeping = false;  // the worker waits on cv: submit must notify it
-    std::thread thread;
+    int sleeping = 0;  // workers waiting on cv: submit and a freed lane must notify them
+    std::vector<std::thread> threads;
+
+    // Takes the job at `it` off the queue and computes it with the lock released; the lock is
+    // held again on return.
+    void run(MathWorker& w, std::unique_lock<std::mutex>& lock, std::deque<Job*>::iterator it);
+
+    // The first queued job whose lane has no job running: that lane's oldest, so a lane's jobs
+    // run in order and one at a time. With `only`, that lane's job or none.
+    std::deque<Job*>::iterator runnable(const Lane* only) {
+        for (auto it = queue.begin(); it != queue.end(); ++it) {
+            const Lane* l = (*it)->lane;
+            if (only && l != only) continue;
+            if (!l->running) return it;
+            if (only) break;
+        }
+        return queue.end();
+    }
 };
 
 MathWorker* MathWorker::get() {
-    static const bool wanted = threads_wanted() > 0;
+    static const int wanted = threads_wanted();
     const int on = g_enabled.load(std::memory_order_relaxed);
-    if (g_forked.load(std::memory_order_relaxed) || !(on < 0 ? wanted : on > 0)) return nullptr;
+    if (g_forked.load(std::memory_order_relaxed) || !(on < 0 ? wanted > 0 : on > 0)) return nullptr;
     static MathWorker* const w = [] {
-        static MathWorker worker;
+        static MathWorker worker(std::max(1, wanted));
         pthread_atfork(nullptr, nullptr, [] { g_forked.store(true); });
         return &worker;
     }();
@@ -58,37 +83,59 @@ void MathWorker::set_for_testing(bool enabled, int max_backlog) {
     g_max_backlog.store(max_backlog);
 }
 
-MathWorker::MathWorker() : m_impl(new Impl) {
-    m_impl->thread = std::thread([this] {
-        Impl& s = *m_impl;
-        std::unique_lock lock(s.mu);
-        for (;;) {
-            if (s.queue.empty() && !s.stop) {
-                // Spin a little before sleeping: a futex wake-up per job costs more than a
-                // LoFi or HiFi2 job's math on a virtual machine, and the next job usually comes
-                // within microseconds.
+namespace {
+// Polls until `done` holds or `gen` moves off `seen`, for at most kSpin; true if either happened.
+template <class Done>
+bool spin(const std::atomic<uint64_t>& gen, uint64_t seen, Done done) {
+    const auto until = std::chrono::steady_clock::now() + kSpin;
+    for (int i = 0;; ++i) {
+        if (done() || gen.load(std::memory_order_acquire) != seen) return true;
+        if ((i & 63) == 63 && std::chrono::steady_clock::now() >= until) return false;
+        __builtin_ia32_pause();
+    }
+}
+}  // namespace
+
+void MathWorker::Impl::run(MathWorker& w, std::unique_lock<std::mutex>& lock,
+                           std::deque<Job*>::iterator it) {
+    Job* j = *it;
+    queue.erase(it);
+    Lane* lane = j->lane;
+    lane->running = true;
+    lock.unlock();
+    compute(*j);
+    lock.lock();
+    lane->running = false;
+    free.push_back(j);
+    w.m_backlog.fetch_sub(1, std::memory_order_relaxed);
+    w.m_generation.fetch_add(1, std::memory_order_release);
+    // The lane's next job may now run: a sleeping worker may take it.
+    if (sleeping > 0 && !queue.empty()) cv.notify_one();
+    // Last: once pending is zero the lane's owner may go on and destroy it.
+    lane->pending.fetch_sub(1, std::memory_order_release);
+}
+
+MathWorker::MathWorker(int threads) : m_impl(new Impl) {
+    for (int t = 0; t < threads; ++t)
+        m_impl->threads.emplace_back([this] {
+            Impl& s = *m_impl;
+            std::unique_lock lock(s.mu);
+            for (;;) {
+                if (auto it = s.runnable(nullptr); it != s.queue.end()) {
+                    s.run(*this, lock, it);
+                    continue;
+                }
+                if (s.stop && s.queue.empty()) return;
+                const uint64_t seen = m_generation.load(std::memory_order_acquire);
                 lock.unlock();
-                const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(50);
-                while (m_backlog.load(std::memory_order_acquire) == 0 &&
-                       std::chrono::steady_clock::now() < until)
-                    __builtin_ia32_pause();
+                const bool moved = spin(m_generation, seen, [] { return false; });
                 lock.lock();
-                s.sleeping = true;
-                s.cv.wait(lock, [&] { return s.stop || !s.queue.empty(); });
-                s.sleeping = false;
+                if (moved) continue;
+                ++s.sleeping;
+                s.cv.wait(lock, [&] { return s.stop || s.runnable(nullptr) != s.queue.end(); });
+                --s.sleeping;
             }
-            if (s.queue.empty()) return;  // stopping, nothing left
-            Job* j = s.queue.front();
-            s.queue.pop_front();
-            lock.unlock();
-            compute(*j);
-            std::atomic<int>* pending = j->pending;
-            lock.lock();
-            s.free.push_back(j);
-            m_backlog.fetch_sub(1, std::memory_order_relaxed);
-            pending->fetch_sub(1, std::memory_order_release);
-        }
-    });
+        });
 }
 
 MathWorker::~MathWorker() {
@@ -96,8 +143,8 @@ MathWorker::~MathWorker() {
         std::lock_guard lock(m_impl->mu);
         m_impl->stop = true;
     }
-    m_impl->cv.notify_one();
-    if (m_impl->thread.joinable()) m_impl->thread.join();
+    m_impl->cv.notify_all();
+    for (std::thread& t : m_impl->threads) t.join();
     for (Job* j : m_impl->free) delete j;
     delete m_impl;
 }
@@ -111,36 +158,58 @@ MathWorker::Job* MathWorker::take() {
 }
 
 void MathWorker::submit(Job* j) {
-    j->pending->fetch_add(1, std::memory_order_relaxed);
+    j->lane->owner = this;
+    j->lane->pending.fetch_add(1, std::memory_order_relaxed);
     m_backlog.fetch_add(1, std::memory_order_relaxed);
     bool wake = false;
     {
         std::lock_guard lock(m_impl->mu);
         m_impl->queue.push_back(j);
-        wake = m_impl->sleeping;
+        m_generation.fetch_add(1, std::memory_order_release);
+        wake = m_impl->sleeping > 0;
     }
     if (wake) m_impl->cv.notify_one();
 }
 
-void MathWorker::compute(const Job& j) {
-    for (uint32_t r = 0; r < j.rt; ++r)
-        for (uint32_t col = 0; col < j.ct; ++col) {
-            numerics::Tile& d = *j.dst[r * j.ct + col];
-            if (j.faithful)
-                numerics::matmul_tile(j.b[r], j.a[col], d, j.phases, j.fp32_dst, false);
-            else
-                numerics::matmul_tile_fp32(j.b[r], j.a[col], d, false);
-        }
+bool MathWorker::help() {
+    std::unique_lock lock(m_impl->mu);
+    auto it = m_impl->runnable(nullptr);
+    if (it == m_impl->queue.end()) return false;
+    m_impl->run(*this, lock, it);
+    return true;
 }
 
-void MathWorker::wait_idle(const std::atomic<int>& pending) {
-    // Jobs take microseconds: spin briefly, then give the core away.
-    for (int i = 0; pending.load(std::memory_order_acquire) != 0; ++i) {
-        if (i < 256)
-            __builtin_ia32_pause();
-        else
+void MathWorker::wait(Lane& lane) {
+    Impl& s = *m_impl;
+    while (lane.pending.load(std::memory_order_acquire) != 0) {
+        uint64_t seen;
+        {
+            std::unique_lock lock(s.mu);
+            // The lane's own next job, else (its running job being on another thread) anyone's.
+            auto it = s.runnable(&lane);
+            if (it == s.queue.end() && lane.running) it = s.runnable(nullptr);
+            if (it != s.queue.end()) {
+                s.run(*this, lock, it);
+                continue;
+            }
+            seen = m_generation.load(std::memory_order_acquire);
+        }
+        // Nothing to take: the lane's last job runs elsewhere. Poll, then give the core away.
+        if (!spin(m_generation, seen,
+                  [&] { return lane.pending.load(std::memory_order_acquire) == 0; }))
             std::this_thread::yield();
     }
+}
+
+void MathWorker::compute(const Job& j) {
+    if (j.faithful) {
+        numerics::matmul_tiles(j.b.data(), j.rt, j.a.data(), j.ct, j.dst.data(), j.phases,
+                               j.fp32_dst);
+        return;
+    }
+    for (uint32_t r = 0; r < j.rt; ++r)
+        for (uint32_t col = 0; col < j.ct; ++col)
+            numerics::matmul_tile_fp32(j.b[r], j.a[col], *j.dst[r * j.ct + col], false);
 }
 
 }  // namespace tensim

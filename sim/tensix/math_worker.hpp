@@ -1,12 +1,13 @@
 // Tile math of the FPU off the simulation thread. Modelled: nothing; this is how the simulator
-// uses the host's second core. A matmul call's tile products (values only: its cycles are charged
-// on the simulation thread as before) become a job that one worker thread computes while the
-// simulation goes on with other cores' events; every other reader or writer of that core's Dst
-// (packer, SFPU, eltwise, the next launch) first waits for the core's jobs to finish. Values are
-// bit-identical to computing inline: the same functions run on the same inputs, and the jobs of
-// one core run in issue order (one worker, a FIFO; a core with jobs outstanding never computes
-// inline). The simulation thread still computes a call inline when the worker's backlog is full,
-// so neither side idles while the other is overloaded.
+// uses the host's other cores. A matmul call's tile products (values only: its cycles are charged
+// on the simulation thread as before) become a job in a queue that worker threads compute while
+// the simulation goes on with other cores' events; every other reader or writer of that core's Dst
+// (packer, SFPU, eltwise, the next launch) first waits for the core's jobs to finish, and while
+// it waits the simulation thread computes queued jobs itself (the core's own first), so no host
+// core idles while math is behind. Values are bit-identical to computing inline: the same
+// functions run on the same inputs, and the jobs of one core (a Lane) run one at a time in issue
+// order, whichever thread takes them: a thread takes the first queued job whose lane has no job
+// running. Jobs of different cores run concurrently.
 #pragma once
 #include <array>
 #include <atomic>
@@ -21,6 +22,13 @@ using Tile = std::array<float, 1024>;
 
 class MathWorker {
 public:
+    // The jobs of one core: they run one at a time, in the order submitted.
+    struct Lane {
+        std::atomic<int> pending{0};  // submitted and not finished
+        bool running = false;         // a thread computes one of them (guarded by the queue's lock)
+        MathWorker* owner = nullptr;  // where they were submitted
+    };
+
     // dst[r * ct + col] += b[r] x a[col] for r < rt, col < ct (Fpu::matmul's loop).
     struct Job {
         std::vector<numerics::Tile> a, b;  // operands: the Src bank's storage, swapped in
@@ -28,38 +36,49 @@ public:
         uint32_t rt = 0, ct = 0;
         int phases = 4;
         bool faithful = true, fp32_dst = false;
-        std::atomic<int>* pending = nullptr;  // the core's count of outstanding jobs
+        Lane* lane = nullptr;
     };
 
-    // The process's worker, or nullptr when tile math runs inline: one hardware thread, or
-    // TENSIM_MATH_THREADS=0, or in a child forked after the worker started.
+    // The process's workers, or nullptr when tile math runs inline: one hardware thread, or
+    // TENSIM_MATH_THREADS=0, or in a child forked after the workers started.
     static MathWorker* get();
 
-    // Jobs waiting or running; the caller computes inline at max_backlog() (32 calls: about a
-    // millisecond of faithful math, enough to keep the worker busy between two Dst reads).
+    // `threads` worker threads of their own (tests; get() gives the process's).
+    explicit MathWorker(int threads);
+    ~MathWorker();
+    MathWorker(const MathWorker&) = delete;
+    MathWorker& operator=(const MathWorker&) = delete;
+
+    // Jobs waiting or running. At max_backlog() (32 calls: about a millisecond of faithful math)
+    // the simulation thread computes calls itself: inline when the core has none outstanding,
+    // else the oldest job it may take.
     int backlog() const { return m_backlog.load(std::memory_order_relaxed); }
     static int max_backlog();
 
-    // Tests: force the worker on or off (whatever the CPU count and the environment say) and
+    // Tests: force the workers on or off (whatever the CPU count and the environment say) and
     // set the backlog at which calls run inline (1: nearly every call inline; large: none).
     static void set_for_testing(bool enabled, int max_backlog);
 
     Job* take();          // a job object to fill (recycled: its vectors keep their storage)
-    void submit(Job* j);  // increments *j->pending; the worker decrements it when done
+    void submit(Job* j);  // queues it behind its lane's jobs; j->lane->pending counts it
+
+    // Computes the oldest job this thread may take (none of its lane's jobs running) on the
+    // calling thread; false when there is none.
+    bool help();
+
+    // Returns once `lane` has no job outstanding. Meanwhile the calling thread computes the
+    // lane's queued jobs (in order) and, while its running job is on another thread, other
+    // lanes' jobs; it spins only when there is nothing it may take.
+    void wait(Lane& lane);
 
     // Computes a job's tile products on the calling thread.
     static void compute(const Job& j);
 
-    // Waits until *pending is zero (the caller's core has no job outstanding).
-    static void wait_idle(const std::atomic<int>& pending);
-
-    ~MathWorker();
-
 private:
-    MathWorker();
     struct Impl;
     Impl* m_impl;
     std::atomic<int> m_backlog{0};
+    std::atomic<uint64_t> m_generation{0};  // bumped when a job is queued or a lane frees up
 };
 
 }  // namespace tensim

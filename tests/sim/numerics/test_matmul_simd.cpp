@@ -10,6 +10,8 @@
 #include <limits>
 #include <random>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "numerics/fidelity.hpp"
 #include "numerics/formats.hpp"
@@ -121,6 +123,52 @@ TEST(MatmulSimd, InfAndNaNOperandsTakeTheReference) {
     in0[17] = std::numeric_limits<float>::infinity();
     in1[900] = std::numeric_limits<float>::quiet_NaN();
     compare_all(in0, in1, d, "inf/NaN operands", false);
+}
+
+// matmul_tiles (each operand split once for all its products) against matmul_tile_reference on
+// each pair: rt x ct calls of every shape a Dst half allows, operands of every kind (one SrcA and
+// one SrcB tile holding inf or NaN, so some pairs take the reference and the others not), Dst
+// values that overflow and sums in the float denormal range (the bf16 rounding's range check
+// and its recomputation), every fidelity and both Dst formats; every build's `many` too.
+TEST(MatmulSimd, MultiTileCallsMatchTheReferencePerPair) {
+    std::mt19937 gen(14);
+    const std::pair<uint32_t, uint32_t> shapes[] = {{1, 8}, {8, 1}, {2, 4}, {4, 2}, {1, 1}, {4, 4}};
+    for (auto [rt, ct] : shapes)
+        for (int kind = 0; kind < 5; ++kind) {
+            std::vector<Tile> in0(rt), in1(ct), dst0(rt * ct);
+            for (Tile& t : in0) t = random_tile(gen, kind % 4);
+            for (Tile& t : in1) t = random_tile(gen, kind % 4);
+            for (Tile& t : dst0) t = random_tile(gen, kind % 4);
+            if (kind == 4) {  // non-finite operands, overflow, tiny sums
+                in0[0][5] = std::numeric_limits<float>::infinity();
+                in1[ct - 1][77] = std::numeric_limits<float>::quiet_NaN();
+                for (float& x : in0[rt - 1]) x *= 0x1p100f;
+                for (float& x : in1[0]) x *= 0x1p-120f;
+                dst0[0].fill(std::numeric_limits<float>::max());
+            }
+            for (int phases = 1; phases <= 4; ++phases)
+                for (bool fp32 : {true, false}) {
+                    std::vector<Tile> want = dst0;
+                    for (uint32_t r = 0; r < rt; ++r)
+                        for (uint32_t c = 0; c < ct; ++c)
+                            matmul_tile_reference(in0[r], in1[c], want[r * ct + c], phases, fp32,
+                                                  false);
+                    auto check = [&](MatmulTileVariant::ManyFn fn, const std::string& isa) {
+                        std::vector<Tile> got = dst0;
+                        std::vector<Tile*> d;
+                        for (Tile& t : got) d.push_back(&t);
+                        fn(in0.data(), rt, in1.data(), ct, d.data(), phases, fp32);
+                        for (size_t i = 0; i < got.size(); ++i)
+                            expect_same(got[i], want[i],
+                                        std::to_string(rt) + "x" + std::to_string(ct) + " kind " +
+                                            std::to_string(kind) + " phases " +
+                                            std::to_string(phases) + (fp32 ? " fp32 " : " bf16 ") +
+                                            isa + " tile " + std::to_string(i));
+                    };
+                    check(matmul_tiles, "matmul_tiles");
+                    for (const MatmulTileVariant& v : matmul_tile_variants()) check(v.many, v.isa);
+                }
+        }
 }
 
 }  // namespace

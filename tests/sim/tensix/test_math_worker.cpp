@@ -9,6 +9,7 @@
 #include <atomic>
 #include <bit>
 #include <chrono>
+#include <cmath>
 #include <cstring>
 #include <optional>
 #include <random>
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include "numerics/fidelity.hpp"
+#include "numerics/formats.hpp"
 #include "tensim/host/device.hpp"
 #include "tensim/host/tensim.hpp"
 #include "tensim/ops/matmul.hpp"
@@ -118,7 +120,7 @@ TEST(MathWorker, JobsCompleteWhetherTheWorkerSpinsOrSleeps) {
         for (float& x : t) x = d(g);
         return t;
     };
-    std::atomic<int> pending{0};
+    tensim::MathWorker::Lane lane;
     for (int pause_us : {0, 5, 20000}) {
         std::this_thread::sleep_for(std::chrono::microseconds(pause_us));
         tensim::MathWorker::Job* j = w->take();
@@ -128,15 +130,79 @@ TEST(MathWorker, JobsCompleteWhetherTheWorkerSpinsOrSleeps) {
         j->dst = {};
         j->dst[0] = &got;
         j->rt = 1, j->ct = 1, j->phases = 2, j->faithful = true, j->fp32_dst = false;
-        j->pending = &pending;
+        j->lane = &lane;
         tensim::MathWorker::Job inline_job = *j;
         inline_job.dst[0] = &want;
         w->submit(j);
         tensim::MathWorker::compute(inline_job);
-        tensim::MathWorker::wait_idle(pending);
+        // Waits without taking the job (MathWorker::wait would compute it here): the worker must
+        // run it, awake or woken by submit; if it never does, ctest's timeout fails the test.
+        while (lane.pending.load(std::memory_order_acquire) != 0) std::this_thread::yield();
         EXPECT_EQ(0, std::memcmp(got.data(), want.data(), sizeof got))
             << "job submitted " << pause_us << " us after the previous one";
     }
+}
+
+// Work sharing keeps each lane's jobs in order and one at a time: eight lanes, each a chain of
+// jobs accumulating into the lane's bf16 Dst tiles with operands of very different magnitudes
+// (Dst is rounded after every product, so another order or two jobs of a lane racing gives other
+// bits), submitted interleaved to three workers of a test-owned MathWorker while this thread
+// takes jobs too (help, and wait on one lane while others queue), against each chain computed
+// inline. The queue holds jobs of several lanes, so a thread that took a lane's later job, or a
+// second job of a running lane, would change that lane's result.
+TEST(MathWorker, LanesKeepTheirOrderWhenThreadsShareTheJobs) {
+    constexpr int kLanes = 8, kJobs = 60;
+    std::mt19937 g(11);
+    std::uniform_real_distribution<float> d(-1.0f, 1.0f);
+    std::uniform_int_distribution<int> scale(-12, 12);
+    auto tile = [&](int e) {
+        tensim::numerics::Tile t;
+        for (float& x : t) x = tensim::numerics::round_to_bf16(std::ldexp(d(g), e));
+        return t;
+    };
+    struct Step {
+        std::vector<tensim::numerics::Tile> a, b;
+        int phases;
+    };
+    std::vector<std::vector<Step>> steps(kLanes);
+    for (auto& lane_steps : steps)
+        for (int j = 0; j < kJobs; ++j) {
+            const int e = scale(g);
+            lane_steps.push_back({{tile(e), tile(0)}, {tile(-e)}, 1 + j % 4});
+        }
+    // Inline: each lane's chain in order on this thread.
+    std::vector<std::array<tensim::numerics::Tile, 2>> want(kLanes), got(kLanes);
+    for (int l = 0; l < kLanes; ++l) {
+        want[l][0].fill(0.0f), want[l][1].fill(0.0f);
+        got[l] = want[l];
+        for (const Step& st : steps[l]) {
+            tensim::MathWorker::Job j;
+            j.a = st.a, j.b = st.b, j.rt = 1, j.ct = 2, j.phases = st.phases;
+            j.dst[0] = &want[l][0], j.dst[1] = &want[l][1];
+            tensim::MathWorker::compute(j);
+        }
+    }
+    tensim::MathWorker w(3);
+    std::vector<tensim::MathWorker::Lane> lanes(kLanes);
+    for (int j = 0; j < kJobs; ++j)
+        for (int l = 0; l < kLanes; ++l) {
+            tensim::MathWorker::Job* job = w.take();
+            job->a = steps[l][j].a, job->b = steps[l][j].b;
+            job->rt = 1, job->ct = 2, job->phases = steps[l][j].phases;
+            job->faithful = true, job->fp32_dst = false;
+            job->dst = {};
+            job->dst[0] = &got[l][0], job->dst[1] = &got[l][1];
+            job->lane = &lanes[l];
+            w.submit(job);
+            if ((j + l) % 3 == 0) w.help();
+            if ((j * kLanes + l) % 17 == 0) w.wait(lanes[(l + 3) % kLanes]);
+        }
+    for (auto& lane : lanes) w.wait(lane);
+    EXPECT_EQ(w.backlog(), 0);
+    for (int l = 0; l < kLanes; ++l)
+        for (int t = 0; t < 2; ++t)
+            EXPECT_EQ(0, std::memcmp(got[l][t].data(), want[l][t].data(), sizeof got[l][t]))
+                << "lane " << l << " Dst tile " << t << " differs from its chain computed inline";
 }
 
 }  // namespace
