@@ -133,40 +133,89 @@ std::vector<double> matmul(const std::vector<double>& a, const std::vector<doubl
 
 }  // namespace reference
 
+namespace {
+
+void check_sizes(const char* fn, size_t a, size_t b, size_t got, size_t m, size_t k, size_t n) {
+    if (a < m * k || b < k * n || got < m * n)
+        throw std::invalid_argument(
+            fmt::format("{}: [{}x{}] x [{}x{}] needs {}, {} and {} values, got {}, {} and {}", fn,
+                        m, k, k, n, m * k, k * n, m * n, a, b, got));
+}
+
+// The fp64 product in row panels of up to 256 rows: fn(r0, rows, c) for each panel of C, written
+// to `out` (the whole product, row-major) when given, else to a panel buffer reused for the next.
+// The fp64 A of one panel is reused too, so the host touches 256 rows of fp64 A instead of the
+// whole matrix (fresh pages cost more than the dgemm's own work on a virtual machine). Each
+// element's dgemm sum does not depend on the panel (the BLAS blocks K, not M), so the panels give
+// the whole product's values.
+template <typename Fn>
+void product_panels(const std::vector<float>& a, const std::vector<float>& b, size_t m, size_t k,
+                    size_t n, double* out, Fn&& fn) {
+    constexpr size_t panel = 256;
+    if (!m || !n || !k) return;
+    const std::vector<double> bd(b.begin(), b.begin() + ptrdiff_t(k * n));
+    std::vector<double> ad(std::min(panel, m) * k), cd(out ? 0 : std::min(panel, m) * n);
+    for (size_t r0 = 0; r0 < m; r0 += panel) {
+        const size_t pr = std::min(panel, m - r0);
+        double* c = out ? out + r0 * n : cd.data();
+        std::copy_n(a.begin() + ptrdiff_t(r0 * k), pr * k, ad.begin());
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, int(pr), int(n), int(k), 1.0,
+                    ad.data(), int(k), bd.data(), int(n), 0.0, c, int(n));
+        fn(r0, pr, static_cast<const double*>(c));
+    }
+}
+
+// The PCC's sums, accumulated in row-major order over C whichever way C is produced.
+struct PccSums {
+    double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0, count = 0;
+    void add(const double* x, const float* y, size_t len) {
+        for (size_t i = 0; i < len; ++i) {
+            const double xi = x[i], v = y[i];
+            sx += xi, sy += v, sxx += xi * xi, syy += v * v, sxy += xi * v;
+        }
+        count += double(len);
+    }
+    double pcc() const {
+        const double den = std::sqrt((sxx - sx * sx / count) * (syy - sy * sy / count));
+        return den > 0 ? (sxy - sx * sy / count) / den : (sxx == syy ? 1.0 : 0.0);
+    }
+};
+
+}  // namespace
+
 std::vector<double> matmul_reference(const std::vector<float>& a, const std::vector<float>& b,
-                                     uint32_t rows, uint32_t k, uint32_t n) {
-    return reference::matmul(std::vector<double>(a.begin(), a.end()),
-                             std::vector<double>(b.begin(), b.end()), rows, k, n);
+                                     uint32_t rows, uint32_t k, uint32_t n, bool one_thread) {
+    if (a.size() < size_t(rows) * k || b.size() < size_t(k) * n)
+        throw std::invalid_argument(
+            fmt::format("matmul reference: [{}x{}] x [{}x{}] needs {} and {} values, got {} and {}",
+                        rows, k, k, n, size_t(rows) * k, size_t(k) * n, a.size(), b.size()));
+    // One BLAS thread: the caller runs this beside other work (the simulation) on its own core.
+    // The threads split C's rows and columns, not K, so the values do not depend on the count.
+    const int threads = openblas_get_num_threads();
+    if (one_thread) openblas_set_num_threads(1);
+    std::vector<double> c(size_t(rows) * n);
+    product_panels(a, b, rows, k, n, c.data(), [](size_t, size_t, const double*) {});
+    if (one_thread) openblas_set_num_threads(threads);
+    return c;
 }
 
 double matmul_pcc(const std::vector<float>& a, const std::vector<float>& b,
                   const std::vector<float>& got, uint32_t rows, uint32_t k, uint32_t n) {
-    const size_t m = rows;
-    if (a.size() < m * k || b.size() < size_t(k) * n || got.size() < m * n)
+    check_sizes("matmul_pcc", a.size(), b.size(), got.size(), rows, k, n);
+    PccSums s;
+    product_panels(a, b, rows, k, n, nullptr, [&](size_t r0, size_t pr, const double* cd) {
+        s.add(cd, got.data() + r0 * n, pr * n);
+    });
+    return s.pcc();
+}
+
+double matmul_pcc(const std::vector<double>& ref, const std::vector<float>& got) {
+    if (ref.size() != got.size() || ref.empty())
         throw std::invalid_argument(fmt::format(
-            "matmul_pcc: [{}x{}] x [{}x{}] needs {}, {} and {} values, got {}, {} and {}", rows, k,
-            k, n, m * k, size_t(k) * n, m * n, a.size(), b.size(), got.size()));
-    // Row panels: the fp64 A and C of one panel are reused for the next, so the host touches
-    // 2 x 256 rows of doubles instead of two whole fp64 matrices (fresh pages cost more than the
-    // dgemm's own work on a virtual machine). The sums run in row-major order, as over a whole C.
-    constexpr size_t panel = 256;
-    const std::vector<double> bd(b.begin(), b.begin() + ptrdiff_t(size_t(k) * n));
-    std::vector<double> ad(std::min(panel, m) * k), cd(std::min(panel, m) * n);
-    double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
-    for (size_t r0 = 0; r0 < m && n && k; r0 += panel) {
-        const size_t pr = std::min(panel, m - r0);
-        std::copy_n(a.begin() + ptrdiff_t(r0 * k), pr * k, ad.begin());
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, int(pr), int(n), int(k), 1.0,
-                    ad.data(), int(k), bd.data(), int(n), 0.0, cd.data(), int(n));
-        const float* y = got.data() + r0 * n;
-        for (size_t i = 0; i < pr * n; ++i) {
-            const double x = cd[i], v = y[i];
-            sx += x, sy += v, sxx += x * x, syy += v * v, sxy += x * v;
-        }
-    }
-    const double cnt = double(m * n);
-    const double den = std::sqrt((sxx - sx * sx / cnt) * (syy - sy * sy / cnt));
-    return den > 0 ? (sxy - sx * sy / cnt) / den : (sxx == syy ? 1.0 : 0.0);
+            "matmul_pcc: a reference of {} values for {} results", ref.size(), got.size()));
+    PccSums s;
+    s.add(ref.data(), got.data(), ref.size());
+    return s.pcc();
 }
 
 }  // namespace tensim::ops

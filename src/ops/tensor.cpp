@@ -9,10 +9,8 @@
 #include <cstring>
 #include <stdexcept>
 
-#include "tensim/host/bfloat16.hpp"
 #include "tensim/host/bfp.hpp"
 #include "tensim/host/device.hpp"
-#include "tensim/host/tilize.hpp"
 
 namespace tensim::ops {
 
@@ -40,58 +38,108 @@ TensorMemoryLayout buffer_layout(MemLayout l) {
     }
 }
 
-// Tile-padded, tilized (face order) copy of row-major [batch][rows][cols] data. Batches stack
-// vertically, which is exactly the (batch, tile row, tile column) page order.
-std::vector<float> tilize_padded(const std::vector<float>& data, const Shape& s) {
-    const uint32_t rp = s.rows_tiles() * 32, cp = s.cols_tiles() * 32;
-    std::vector<float> padded(size_t(s.batch) * rp * cp, 0.0f);
+// The tile-padded matrix in tilized (face) order, as runs of 16 values: fn(run, pos) gets 16
+// row-major values of one face row (zeros in the padding) and the tilized index of the first.
+// Batches stack vertically, which is exactly the (batch, tile row, tile column) page order.
+// One pass over the data, with no padded or tilized copy of it.
+template <typename Fn>
+void for_each_face_row(const float* data, const Shape& s, Fn&& fn) {
+    const uint32_t rt = s.rows_tiles(), ct = s.cols_tiles(), cp = ct * 32;
+    std::vector<float> scratch;  // a padded row: short rows and the rows past the end
     for (uint32_t b = 0; b < s.batch; ++b)
-        for (uint32_t r = 0; r < s.rows; ++r)
-            std::copy_n(&data[(size_t(b) * s.rows + r) * s.cols], s.cols,
-                        &padded[(size_t(b) * rp + r) * cp]);
-    return tilize_nfaces(padded, s.batch * rp, cp);
+        for (uint32_t r = 0; r < rt * 32; ++r) {
+            const float* row = data + (size_t(b) * s.rows + r) * s.cols;
+            if (r >= s.rows || s.cols != cp) {
+                scratch.assign(cp, 0.0f);
+                if (r < s.rows) std::copy_n(row, s.cols, scratch.data());
+                row = scratch.data();
+            }
+            const size_t base =
+                (size_t(b) * rt + r / 32) * ct * 1024 + ((r % 32) / 16) * 512 + (r % 16) * 16;
+            for (uint32_t tc = 0; tc < ct; ++tc) {
+                fn(row + tc * 32, base + size_t(tc) * 1024);
+                fn(row + tc * 32 + 16, base + size_t(tc) * 1024 + 256);
+            }
+        }
 }
 
-std::vector<uint32_t> encode(const std::vector<float>& tiled, DType d) {
-    switch (d) {
-        case DType::bfloat8_b:
-            return pack_fp32_vec_as_bfp8_tiles(tiled, false, false);
-        case DType::bfloat4_b:
-            return pack_fp32_vec_as_bfp4_tiles(tiled, false, false);
-        case DType::float32: {
-            std::vector<uint32_t> out(tiled.size());
-            for (size_t i = 0; i < tiled.size(); ++i) out[i] = std::bit_cast<uint32_t>(tiled[i]);
-            return out;
+// The inverse: fn(pos, out, n) writes the n <= 16 values from tilized index pos to `out`, for
+// every face row of `out` ([batch][rows][cols], the padding dropped).
+template <typename Fn>
+void for_each_output_run(const Shape& s, float* out, Fn&& fn) {
+    const uint32_t rt = s.rows_tiles(), ct = s.cols_tiles();
+    for (uint32_t b = 0; b < s.batch; ++b)
+        for (uint32_t r = 0; r < s.rows; ++r) {
+            float* row = out + (size_t(b) * s.rows + r) * s.cols;
+            const size_t base =
+                (size_t(b) * rt + r / 32) * ct * 1024 + ((r % 32) / 16) * 512 + (r % 16) * 16;
+            for (uint32_t c = 0; c < s.cols; c += 16) {
+                const size_t pos = base + size_t(c / 32) * 1024 + ((c / 16) % 2) * 256;
+                fn(pos, row + c, std::min(16u, s.cols - c));
+            }
         }
-        case DType::bfloat16:
-            break;
-    }
-    std::vector<uint32_t> out(tiled.size() / 2);
-    for (size_t i = 0; i < out.size(); ++i)  // little-endian: element 2i in the low half
-        out[i] = uint32_t(bfloat16(tiled[2 * i]).to_uint16()) |
-                 (uint32_t(bfloat16(tiled[2 * i + 1]).to_uint16()) << 16);
-    return out;
 }
 
-std::vector<float> decode(const std::vector<uint32_t>& words, DType d) {
-    switch (d) {
-        case DType::bfloat8_b:
-            return unpack_bfp8_tiles_into_float_vec(words, false, false);
-        case DType::bfloat4_b:
-            return unpack_bfp4_tiles_into_float_vec(words, false, false);
-        case DType::float32: {
-            std::vector<float> out(words.size());
-            for (size_t i = 0; i < words.size(); ++i) out[i] = std::bit_cast<float>(words[i]);
-            return out;
-        }
-        case DType::bfloat16:
-            break;
+// Round-to-nearest-even to bf16 (bfloat16::round_from_float) without a branch, so it vectorises.
+inline uint32_t bf16_bits(float x) {
+    const uint32_t u = std::bit_cast<uint32_t>(x);
+    const uint32_t rounded = (u + 0x7fffu + ((u >> 16) & 1u)) >> 16;
+    const uint32_t nan = (u >> 16) | 0x0040u;  // NaN: keep sign and payload, force quiet
+    return (u & 0x7fffffffu) > 0x7f800000u ? nan : rounded & 0xffffu;
+}
+
+std::vector<uint32_t> encode(const std::vector<float>& data, const Shape& s, DType d) {
+    const size_t values = size_t(s.batch) * s.rows_tiles() * s.cols_tiles() * 1024;
+    if (d == DType::bfloat16) {
+        std::vector<uint32_t> out(values / 2);  // little-endian: element 2i in the low half
+        for_each_face_row(data.data(), s, [&](const float* run, size_t pos) {
+            uint32_t* w = out.data() + pos / 2;
+            for (int i = 0; i < 8; ++i)
+                w[i] = bf16_bits(run[2 * i]) | (bf16_bits(run[2 * i + 1]) << 16);
+        });
+        return out;
     }
-    std::vector<float> out(words.size() * 2);
-    for (size_t i = 0; i < words.size(); ++i) {
-        out[2 * i] = std::bit_cast<float>(words[i] << 16);
-        out[2 * i + 1] = std::bit_cast<float>(words[i] & 0xffff0000u);
+    if (d == DType::float32) {
+        std::vector<uint32_t> out(values);
+        for_each_face_row(data.data(), s, [&](const float* run, size_t pos) {
+            std::memcpy(out.data() + pos, run, 16 * sizeof(float));
+        });
+        return out;
     }
+    std::vector<float> tiled(values);
+    for_each_face_row(data.data(), s, [&](const float* run, size_t pos) {
+        std::copy_n(run, 16, tiled.data() + pos);
+    });
+    return d == DType::bfloat8_b ? pack_fp32_vec_as_bfp8_tiles(tiled, false, false)
+                                 : pack_fp32_vec_as_bfp4_tiles(tiled, false, false);
+}
+
+std::vector<float> decode(const std::vector<uint32_t>& words, const Shape& s, DType d) {
+    std::vector<float> out(size_t(s.batch) * s.rows * s.cols);
+    if (d == DType::bfloat16) {
+        for_each_output_run(s, out.data(), [&](size_t pos, float* o, uint32_t n) {
+            const uint32_t* w = words.data() + pos / 2;
+            float run[16];
+            for (int i = 0; i < 8; ++i) {
+                run[2 * i] = std::bit_cast<float>(w[i] << 16);
+                run[2 * i + 1] = std::bit_cast<float>(w[i] & 0xffff0000u);
+            }
+            std::copy_n(run, n, o);
+        });
+        return out;
+    }
+    if (d == DType::float32) {
+        for_each_output_run(s, out.data(), [&](size_t pos, float* o, uint32_t n) {
+            std::memcpy(o, words.data() + pos, n * sizeof(float));
+        });
+        return out;
+    }
+    const std::vector<float> tiled = d == DType::bfloat8_b
+                                         ? unpack_bfp8_tiles_into_float_vec(words, false, false)
+                                         : unpack_bfp4_tiles_into_float_vec(words, false, false);
+    for_each_output_run(s, out.data(), [&](size_t pos, float* o, uint32_t n) {
+        std::copy_n(tiled.data() + pos, n, o);
+    });
     return out;
 }
 
@@ -252,7 +300,7 @@ Tensor Tensor::from_host(tt::tt_metal::IDevice* device, const std::vector<float>
             fmt::format("Tensor::from_host: {} values given for shape [{}, {}, {}]", data.size(),
                         shape.batch, shape.rows, shape.cols));
     Tensor t = allocate(device, shape, dtype, mem);
-    std::vector<uint32_t> words = encode(tilize_padded(data, shape), dtype);
+    const std::vector<uint32_t> words = encode(data, shape, dtype);
     tt::tt_metal::EnqueueWriteBuffer(device->command_queue(), t.m_buffer, words, true);
     return t;
 }
@@ -261,17 +309,7 @@ std::vector<float> Tensor::to_host() const {
     if (!m_buffer) throw std::invalid_argument("Tensor::to_host: the tensor holds no buffer");
     std::vector<uint32_t> words;
     tt::tt_metal::EnqueueReadBuffer(m_device->command_queue(), m_buffer, words, true);
-    const uint32_t rp = m_shape.rows_tiles() * 32, cp = m_shape.cols_tiles() * 32;
-    std::vector<float> tiled = decode(words, m_dtype);
-    tiled.resize(size_t(m_shape.batch) * rp * cp);
-    std::vector<float> padded = untilize_nfaces(tiled, m_shape.batch * rp, cp);
-    if (rp == m_shape.rows && cp == m_shape.cols) return padded;  // no padding to crop
-    std::vector<float> out(size_t(m_shape.batch) * m_shape.rows * m_shape.cols);
-    for (uint32_t b = 0; b < m_shape.batch; ++b)
-        for (uint32_t r = 0; r < m_shape.rows; ++r)
-            std::copy_n(&padded[(size_t(b) * rp + r) * cp], m_shape.cols,
-                        &out[(size_t(b) * m_shape.rows + r) * m_shape.cols]);
-    return out;
+    return decode(words, m_shape, m_dtype);
 }
 
 void Tensor::deallocate() {

@@ -465,4 +465,10 @@ TEST(MatmulReference, PccInPanelsMatchesTheWholeProduct) {
         matmul_pcc(std::vector<float>(size_t(m) * k), b, std::vector<float>(ref.size()), m, k, n),
         1.0);
     EXPECT_THROW(matmul_pcc(a, b, std::vector<float>(5), m, k, n), std::invalid_argument);
+    // A product computed beforehand (on one BLAS thread, as `tensim matmul --numerics fast` does
+    // beside the simulation) gives the very same values and PCC.
+    const std::vector<double> one = matmul_reference(a, b, m, k, n, true);
+    EXPECT_EQ(one, ref);
+    EXPECT_EQ(matmul_pcc(one, noisy), matmul_pcc(a, b, noisy, m, k, n));
+    EXPECT_THROW(matmul_pcc(one, std::vector<float>(5)), std::invalid_argument);
 }

@@ -109,15 +109,20 @@ Tensor matmul(const Tensor& a, const Tensor& b, const MatmulConfig& config = {},
               MatmulPlan* plan_out = nullptr);
 
 // The host reference: C = A x B in fp64 (A [rows][k], B [k][n], row-major; a batched A folds its
-// batch into rows) through the BLAS (OpenBLAS's dgemm). Throws std::invalid_argument when a
-// vector is shorter than its shape.
+// batch into rows) through the BLAS (OpenBLAS's dgemm). `one_thread`: the BLAS uses the calling
+// thread only (for a reference computed beside other work; same values). Throws
+// std::invalid_argument when a vector is shorter than its shape.
 std::vector<double> matmul_reference(const std::vector<float>& a, const std::vector<float>& b,
-                                     uint32_t rows, uint32_t k, uint32_t n);
+                                     uint32_t rows, uint32_t k, uint32_t n,
+                                     bool one_thread = false);
 
 // The PCC of `got` (rows x n, row-major) against matmul_reference(a, b, rows, k, n), computed in
 // row panels without holding the fp64 product (one pass: sums of x, y, x^2, y^2, xy; 1 for two
 // equal constants). Throws std::invalid_argument when a vector is shorter than its shape.
 double matmul_pcc(const std::vector<float>& a, const std::vector<float>& b,
                   const std::vector<float>& got, uint32_t rows, uint32_t k, uint32_t n);
+// The same PCC against a product computed beforehand by matmul_reference (the same sums in the
+// same order, so the same value). Throws std::invalid_argument when the sizes differ.
+double matmul_pcc(const std::vector<double>& ref, const std::vector<float>& got);
 
 }  // namespace tensim::ops
