@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "common/error.hpp"
 #include "numerics/formats.hpp"
@@ -35,10 +36,20 @@ NumericsMode parse_numerics_mode(const std::string& s) {
 ComputeEngine::ComputeEngine(const ComputeEngineConfig& cfg, TensixCore& core)
     : m_cfg(cfg), m_core(core) {}
 
-ComputeEngine::~ComputeEngine() { math_sync(); }
+// A job's error surfaces at the core's next Dst access; one left when the core is torn down
+// belongs to a run that has already ended or failed.
+ComputeEngine::~ComputeEngine() {
+    try {
+        math_sync();
+    } catch (...) {
+    }
+}
 
 void ComputeEngine::math_sync() {
-    if (m_math.pending.load(std::memory_order_acquire) != 0) m_math.owner->wait(m_math);
+    if (m_math.pending.load(std::memory_order_acquire) != 0)
+        m_math.owner->wait(m_math);  // rethrows a job's error
+    else if (m_math.error)
+        std::rethrow_exception(std::exchange(m_math.error, nullptr));
 }
 
 void ComputeEngine::matmul_tiles(SrcBank& bank, const std::array<numerics::Tile*, 16>& dst,
@@ -50,26 +61,26 @@ void ComputeEngine::matmul_tiles(SrcBank& bank, const std::array<numerics::Tile*
     MathWorker* worker = faithful() ? MathWorker::get() : nullptr;
     const bool behind = worker && worker->backlog() >= MathWorker::max_backlog();
     if (behind && m_math.pending.load(std::memory_order_relaxed) == 0) worker = nullptr;
+    // The job takes the bank's tiles by swapping storage: the unpacker overwrites every tile it
+    // holds next, so the storage it gets back needs no contents.
+    auto fill = [&](MathWorker::Job& job) {
+        std::swap(job.a, bank.a);
+        std::swap(job.b, bank.b);
+        job.dst = dst;
+        job.rt = rt, job.ct = ct;
+        job.phases = phases(), job.faithful = faithful(), job.fp32_dst = fp32_dst();
+    };
     if (worker) {
         MathWorker::Job* job = worker->take();
-        // The job takes the bank's tiles by swapping storage: the unpacker overwrites every
-        // tile it holds next, so the storage it gets back needs no contents.
-        std::swap(job->a, bank.a);
-        std::swap(job->b, bank.b);
-        job->dst = dst;
-        job->rt = rt, job->ct = ct;
-        job->phases = phases(), job->faithful = faithful(), job->fp32_dst = fp32_dst();
+        fill(*job);
         job->lane = &m_math;
         worker->submit(job);
         if (behind) worker->help();
         return;
     }
+    math_sync();  // jobs queued before the worker was turned off come first
     MathWorker::Job job;
-    std::swap(job.a, bank.a);
-    std::swap(job.b, bank.b);
-    job.dst = dst;
-    job.rt = rt, job.ct = ct;
-    job.phases = phases(), job.faithful = faithful(), job.fp32_dst = fp32_dst();
+    fill(job);
     MathWorker::compute(job);
     std::swap(job.a, bank.a);
     std::swap(job.b, bank.b);

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <utility>
 
 #include "numerics/fidelity.hpp"
 
@@ -24,7 +25,7 @@ std::atomic<bool> g_forked{false};
 // (measured: one, on this project's 2-core machine; each idle worker polls for kSpin).
 int threads_wanted() {
     if (const char* s = std::getenv("TENSIM_MATH_THREADS"); s && *s)
-        return std::max(0, std::atoi(s));
+        return std::clamp(std::atoi(s), 0, 64);
     return std::min(4, static_cast<int>(std::thread::hardware_concurrency()) - 1);
 }
 
@@ -103,7 +104,11 @@ void MathWorker::Impl::run(MathWorker& w, std::unique_lock<std::mutex>& lock,
     Lane* lane = j->lane;
     lane->running = true;
     lock.unlock();
-    compute(*j);
+    try {
+        compute(*j);
+    } catch (...) {
+        if (!lane->error) lane->error = std::current_exception();  // read after pending drops
+    }
     lock.lock();
     lane->running = false;
     free.push_back(j);
@@ -116,6 +121,16 @@ void MathWorker::Impl::run(MathWorker& w, std::unique_lock<std::mutex>& lock,
 }
 
 MathWorker::MathWorker(int threads) : m_impl(new Impl) {
+    try {
+        start_threads(threads);
+    } catch (...) {  // a thread could not start: stop the ones that did
+        stop_threads();
+        delete m_impl;
+        throw;
+    }
+}
+
+void MathWorker::start_threads(int threads) {
     for (int t = 0; t < threads; ++t)
         m_impl->threads.emplace_back([this] {
             Impl& s = *m_impl;
@@ -139,14 +154,18 @@ MathWorker::MathWorker(int threads) : m_impl(new Impl) {
 }
 
 MathWorker::~MathWorker() {
+    stop_threads();
+    for (Job* j : m_impl->free) delete j;
+    delete m_impl;
+}
+
+void MathWorker::stop_threads() {
     {
         std::lock_guard lock(m_impl->mu);
         m_impl->stop = true;
     }
     m_impl->cv.notify_all();
     for (std::thread& t : m_impl->threads) t.join();
-    for (Job* j : m_impl->free) delete j;
-    delete m_impl;
 }
 
 MathWorker::Job* MathWorker::take() {
@@ -199,6 +218,7 @@ void MathWorker::wait(Lane& lane) {
                   [&] { return lane.pending.load(std::memory_order_acquire) == 0; }))
             std::this_thread::yield();
     }
+    if (lane.error) std::rethrow_exception(std::exchange(lane.error, nullptr));
 }
 
 void MathWorker::compute(const Job& j) {

@@ -12,6 +12,7 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <exception>
 #include <vector>
 
 namespace tensim {
@@ -27,6 +28,9 @@ public:
         std::atomic<int> pending{0};  // submitted and not finished
         bool running = false;         // a thread computes one of them (guarded by the queue's lock)
         MathWorker* owner = nullptr;  // where they were submitted
+        // A job's exception (a bad phase count, no memory), kept for wait() to rethrow on the
+        // lane's own core: the thread that ran the job may be another core's or a worker.
+        std::exception_ptr error;
     };
 
     // dst[r * ct + col] += b[r] x a[col] for r < rt, col < ct (Fpu::matmul's loop).
@@ -68,13 +72,16 @@ public:
 
     // Returns once `lane` has no job outstanding. Meanwhile the calling thread computes the
     // lane's queued jobs (in order) and, while its running job is on another thread, other
-    // lanes' jobs; it spins only when there is nothing it may take.
+    // lanes' jobs; it spins only when there is nothing it may take. Rethrows the first exception
+    // one of the lane's jobs raised.
     void wait(Lane& lane);
 
     // Computes a job's tile products on the calling thread.
     static void compute(const Job& j);
 
 private:
+    void start_threads(int threads);
+    void stop_threads();  // after the queue drains
     struct Impl;
     Impl* m_impl;
     std::atomic<int> m_backlog{0};

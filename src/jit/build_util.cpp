@@ -1,10 +1,12 @@
 #include "jit/build_util.hpp"
 
 #include <fmt/format.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <sstream>
 
@@ -51,6 +53,18 @@ void publish_text(const std::filesystem::path& path, const std::string& text) {
     std::error_code ec;
     std::filesystem::rename(tmp, path, ec);
     if (ec) std::filesystem::remove(tmp, ec);
+}
+
+uint64_t now_ns() {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return uint64_t(ts.tv_sec) * 1000000000ull + ts.tv_nsec;
+}
+
+bool modified_since(const std::string& path, uint64_t started) {
+    struct stat st;
+    return stat(path.c_str(), &st) == 0 &&
+           uint64_t(st.st_mtim.tv_sec) * 1000000000ull + st.st_mtim.tv_nsec + 5000000ull >= started;
 }
 
 }  // namespace tensim::jit

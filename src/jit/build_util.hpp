@@ -24,4 +24,11 @@ std::string tmp_suffix();
 // or none.
 void publish_text(const std::filesystem::path& path, const std::string& text);
 
+// Nanoseconds since the epoch (CLOCK_REALTIME, the clock of file times).
+uint64_t now_ns();
+
+// Whether `path` was modified at or after `started` (now_ns()), less 5 ms: file times come from the
+// kernel's coarse clock, which can lag. A compile that read such a file may have read its old text.
+bool modified_since(const std::string& path, uint64_t started);
+
 }  // namespace tensim::jit

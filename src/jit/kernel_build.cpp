@@ -182,12 +182,6 @@ std::string file_stamp(const std::string& path) {
     return fmt::format("{} {}", st.st_size, mtime_ns(st));
 }
 
-uint64_t now_ns() {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return uint64_t(ts.tv_sec) * 1000000000ull + ts.tv_nsec;
-}
-
 // A manifest maps a build spec to the key of its object, valid while every file its compile read
 // keeps its size and modification time (ccache's "direct mode"): a second run then does not
 // compile. Format: the key, then "stamp\tpath" per file.
@@ -223,6 +217,17 @@ void write_manifest(const fs::path& manifest, const std::string& key,
     std::ofstream(tmp) << text;
     std::error_code ec;
     fs::rename(tmp, manifest, ec);
+}
+
+// Whether a file outside the cache (whose files are named by their content) was modified since
+// `started`.
+bool written_since(const std::map<std::string, std::string>& files, uint64_t started) {
+    const std::string cache = fs::absolute(cache_dir()).lexically_normal().string();
+    for (const auto& [f, digest] : files)
+        if (modified_since(f, started) &&
+            fs::absolute(f).lexically_normal().string().rfind(cache, 0) != 0)
+            return true;
+    return false;
 }
 
 // The cache directory, created private to the user (0700). An existing one that another user owns
@@ -343,61 +348,70 @@ namespace {
 // `manifest` for the next run.
 std::string compile(const KernelBuildSpec& spec, const std::string& cxx, const std::string& flags,
                     const fs::path& src, const fs::path& manifest) {
-    const uint64_t started = now_ns();
-    const pch::Found* pre = find_pch(spec);
-    // It was checked once in this process; a file of it edited since makes it stale for this
-    // compile.
-    if (pre)
-        for (const auto& [f, digest] : pre->files)
-            if (file_digest(f) != digest) {
-                pre = nullptr;
-                break;
-            }
-    // Built under a name of this process's own, then published: the hash record first, the object
-    // by an atomic rename, so a concurrent process (a parallel sweep) either finds no object or a
-    // whole one, and processes building the same key publish the same bytes.
-    const std::string tmp = src.string() + ".so.tmp" + tmp_suffix();
-    const std::string deps = src.string() + ".d.tmp" + tmp_suffix();
-    std::error_code ec;
+    // A file the compile read that was written after it began may have been read with its old text,
+    // which the key (hashed after the compile) does not describe: compile again (twice at most; an
+    // edit that keeps coming is then taken as it is).
     if (t_on_compile) t_on_compile();
-    auto compile_with = [&](const pch::Found* p, std::string& out) {
-        return run(fmt::format("{} {}{} {} -MD -MF {} -MT kernel -o {}", cxx,
-                               p ? "-I" + quote(p->include_dir) + " " : "", flags,
-                               quote(src.string()), quote(deps), quote(tmp)),
-                   out);
-    };
-    std::string out;
-    int status = compile_with(pre, out);
-    // GCC skips a precompiled header it finds invalid, but one damaged past its checks (cut
-    // short) is a fatal error ("cannot read PCH file"): then the headers are parsed.
-    if (status != 0 && pre &&
-        (out.find("PCH") != std::string::npos || out.find(".gch") != std::string::npos ||
-         out.find("precompiled header") != std::string::npos)) {
-        pre = nullptr;
-        out.clear();
-        status = compile_with(pre, out);
+    for (int attempt = 0;; ++attempt) {
+        const uint64_t started = now_ns();
+        const pch::Found* pre = find_pch(spec);
+        // It was checked once in this process; a file of it edited since makes it stale for this
+        // compile.
+        if (pre)
+            for (const auto& [f, digest] : pre->files)
+                if (file_digest(f) != digest) {
+                    pre = nullptr;
+                    break;
+                }
+        // Built under a name of this process's own, then published: the hash record first, the
+        // object by an atomic rename, so a concurrent process (a parallel sweep) either finds no
+        // object or a whole one, and processes building the same key publish the same bytes.
+        const std::string tmp = src.string() + ".so.tmp" + tmp_suffix();
+        const std::string deps = src.string() + ".d.tmp" + tmp_suffix();
+        std::error_code ec;
+        auto compile_with = [&](const pch::Found* p, std::string& out) {
+            return run(fmt::format("{} {}{} {} -MD -MF {} -MT kernel -o {}", cxx,
+                                   p ? "-I" + quote(p->include_dir) + " " : "", flags,
+                                   quote(src.string()), quote(deps), quote(tmp)),
+                       out);
+        };
+        std::string out;
+        int status = compile_with(pre, out);
+        // GCC skips a precompiled header it finds invalid, but one damaged past its checks (cut
+        // short) is a fatal error ("cannot read PCH file"): then the headers are parsed.
+        if (status != 0 && pre &&
+            (out.find("PCH") != std::string::npos || out.find(".gch") != std::string::npos ||
+             out.find("precompiled header") != std::string::npos)) {
+            pre = nullptr;
+            out.clear();
+            status = compile_with(pre, out);
+        }
+        const std::string dep_text = status == 0 ? read_file(deps) : "";
+        fs::remove(deps, ec);
+        if (status != 0) {
+            fs::remove(tmp, ec);
+            compile_failed(spec, out, src);
+        }
+        std::map<std::string, std::string> files =
+            pre ? pre->files : std::map<std::string, std::string>{};
+        for (const std::string& f : dependency_files(dep_text)) files[f] = file_digest(f);
+        std::string inputs;
+        for (const auto& [f, digest] : files) inputs += f + '\t' + digest + '\n';
+        const std::string key = fmt::format("{:016x}", fnv1a(cxx, fnv1a(flags, fnv1a(inputs))));
+        if (attempt < 2 && written_since(files, started)) {
+            fs::remove(tmp, ec);
+            continue;
+        }
+        const fs::path so = fs::path(src).replace_filename(key + ".so");
+        if (verified(so)) {
+            fs::remove(tmp, ec);  // built meanwhile by a concurrent process, or its manifest lost
+        } else {
+            publish_text(so.string() + ".fnv", content_hash(tmp));
+            fs::rename(tmp, so);
+        }
+        write_manifest(manifest, key, files, started);
+        return key;
     }
-    const std::string dep_text = status == 0 ? read_file(deps) : "";
-    fs::remove(deps, ec);
-    if (status != 0) {
-        fs::remove(tmp, ec);
-        compile_failed(spec, out, src);
-    }
-    std::map<std::string, std::string> files =
-        pre ? pre->files : std::map<std::string, std::string>{};
-    for (const std::string& f : dependency_files(dep_text)) files[f] = file_digest(f);
-    std::string inputs;
-    for (const auto& [f, digest] : files) inputs += f + '\t' + digest + '\n';
-    const std::string key = fmt::format("{:016x}", fnv1a(cxx, fnv1a(flags, fnv1a(inputs))));
-    const fs::path so = fs::path(src).replace_filename(key + ".so");
-    if (verified(so)) {
-        fs::remove(tmp, ec);  // the same inputs were built for another spec
-    } else {
-        publish_text(so.string() + ".fnv", content_hash(tmp));
-        fs::rename(tmp, so);
-    }
-    write_manifest(manifest, key, files, started);
-    return key;
 }
 
 }  // namespace

@@ -136,18 +136,28 @@ void build(const std::string& root, const std::string& cxx, const std::string& f
     fs::create_directories(dir);
     const fs::path gch = dir / (header + ".gch"), deps = dir / "deps";
     const std::string tmp = gch.string() + ".tmp" + tmp_suffix();
-    std::string out;
-    if (run(fmt::format("{} {} -x c++-header {} -MD -MF {} -MT pch -o {}", cxx, flags,
-                        quote((fs::path(kernel_api) / header).string()), quote(deps.string()),
-                        quote(tmp)),
-            out) != 0) {
-        std::error_code ec;
-        fs::remove(tmp, ec);
-        throw InternalError(fmt::format("cannot precompile {}:\n{}", header, out));
+    std::string stamp;
+    // A header written while it was precompiled may have been read with its old text: again
+    // (twice at most).
+    for (int attempt = 0;; ++attempt) {
+        const uint64_t started = now_ns();
+        std::string out;
+        if (run(fmt::format("{} {} -x c++-header {} -MD -MF {} -MT pch -o {}", cxx, flags,
+                            quote((fs::path(kernel_api) / header).string()), quote(deps.string()),
+                            quote(tmp)),
+                out) != 0) {
+            std::error_code ec;
+            fs::remove(tmp, ec);
+            throw InternalError(fmt::format("cannot precompile {}:\n{}", header, out));
+        }
+        stamp = stamp_head(cxx, flags, header);
+        bool written = false;
+        for (const std::string& f : dependency_files(read_file(deps))) {
+            stamp += fmt::format("{}\t{}\n", file_digest(f), f);
+            written = written || modified_since(f, started);
+        }
+        if (!written || attempt == 2) break;
     }
-    std::string stamp = stamp_head(cxx, flags, header);
-    for (const std::string& f : dependency_files(read_file(deps)))
-        stamp += fmt::format("{}\t{}\n", file_digest(f), f);
     fs::remove(deps);
     // The old stamp goes first: a reader never pairs a new header with the old stamp.
     fs::remove(dir / "stamp");

@@ -191,11 +191,16 @@ std::vector<double> matmul_reference(const std::vector<float>& a, const std::vec
                         rows, k, k, n, size_t(rows) * k, size_t(k) * n, a.size(), b.size()));
     // One BLAS thread: the caller runs this beside other work (the simulation) on its own core.
     // The threads split C's rows and columns, not K, so the values do not depend on the count.
-    const int threads = openblas_get_num_threads();
-    if (one_thread) openblas_set_num_threads(1);
+    // OpenBLAS's thread count is process-wide: restored on every exit.
+    struct BlasThreads {
+        int saved = openblas_get_num_threads();
+        explicit BlasThreads(bool one) {
+            if (one) openblas_set_num_threads(1);
+        }
+        ~BlasThreads() { openblas_set_num_threads(saved); }
+    } blas_threads(one_thread);
     std::vector<double> c(size_t(rows) * n);
     product_panels(a, b, rows, k, n, c.data(), [](size_t, size_t, const double*) {});
-    if (one_thread) openblas_set_num_threads(threads);
     return c;
 }
 

@@ -42,20 +42,26 @@ TensorMemoryLayout buffer_layout(MemLayout l) {
 // row-major values of one face row (zeros in the padding) and the tilized index of the first.
 // Batches stack vertically, which is exactly the (batch, tile row, tile column) page order.
 // One pass over the data, with no padded or tilized copy of it.
+// The tilized index of face row r % 32's first value in tile (b, r / 32, 0).
+inline size_t face_row_base(const Shape& s, uint32_t b, uint32_t r) {
+    return (size_t(b) * s.rows_tiles() + r / 32) * s.cols_tiles() * 1024 + ((r % 32) / 16) * 512 +
+           (r % 16) * 16;
+}
+
 template <typename Fn>
 void for_each_face_row(const float* data, const Shape& s, Fn&& fn) {
     const uint32_t rt = s.rows_tiles(), ct = s.cols_tiles(), cp = ct * 32;
     std::vector<float> scratch;  // a padded row: short rows and the rows past the end
     for (uint32_t b = 0; b < s.batch; ++b)
         for (uint32_t r = 0; r < rt * 32; ++r) {
-            const float* row = data + (size_t(b) * s.rows + r) * s.cols;
-            if (r >= s.rows || s.cols != cp) {
+            // Rows past the end are padding: no pointer into the data is formed for them.
+            const float* row = r < s.rows ? data + (size_t(b) * s.rows + r) * s.cols : nullptr;
+            if (!row || s.cols != cp) {
                 scratch.assign(cp, 0.0f);
-                if (r < s.rows) std::copy_n(row, s.cols, scratch.data());
+                if (row) std::copy_n(row, s.cols, scratch.data());
                 row = scratch.data();
             }
-            const size_t base =
-                (size_t(b) * rt + r / 32) * ct * 1024 + ((r % 32) / 16) * 512 + (r % 16) * 16;
+            const size_t base = face_row_base(s, b, r);
             for (uint32_t tc = 0; tc < ct; ++tc) {
                 fn(row + tc * 32, base + size_t(tc) * 1024);
                 fn(row + tc * 32 + 16, base + size_t(tc) * 1024 + 256);
@@ -67,12 +73,10 @@ void for_each_face_row(const float* data, const Shape& s, Fn&& fn) {
 // every face row of `out` ([batch][rows][cols], the padding dropped).
 template <typename Fn>
 void for_each_output_run(const Shape& s, float* out, Fn&& fn) {
-    const uint32_t rt = s.rows_tiles(), ct = s.cols_tiles();
     for (uint32_t b = 0; b < s.batch; ++b)
         for (uint32_t r = 0; r < s.rows; ++r) {
             float* row = out + (size_t(b) * s.rows + r) * s.cols;
-            const size_t base =
-                (size_t(b) * rt + r / 32) * ct * 1024 + ((r % 32) / 16) * 512 + (r % 16) * 16;
+            const size_t base = face_row_base(s, b, r);
             for (uint32_t c = 0; c < s.cols; c += 16) {
                 const size_t pos = base + size_t(c / 32) * 1024 + ((c / 16) % 2) * 256;
                 fn(pos, row + c, std::min(16u, s.cols - c));

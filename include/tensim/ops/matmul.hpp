@@ -109,8 +109,9 @@ Tensor matmul(const Tensor& a, const Tensor& b, const MatmulConfig& config = {},
               MatmulPlan* plan_out = nullptr);
 
 // The host reference: C = A x B in fp64 (A [rows][k], B [k][n], row-major; a batched A folds its
-// batch into rows) through the BLAS (OpenBLAS's dgemm). `one_thread`: the BLAS uses the calling
-// thread only (for a reference computed beside other work; same values). Throws
+// batch into rows) through the BLAS (OpenBLAS's dgemm). `one_thread`: OpenBLAS runs one thread
+// (a process-wide setting, restored on return; for a reference computed beside other work; same
+// values). Throws
 // std::invalid_argument when a vector is shorter than its shape.
 std::vector<double> matmul_reference(const std::vector<float>& a, const std::vector<float>& b,
                                      uint32_t rows, uint32_t k, uint32_t n,

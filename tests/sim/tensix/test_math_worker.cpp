@@ -13,6 +13,7 @@
 #include <cstring>
 #include <optional>
 #include <random>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -141,6 +142,34 @@ TEST(MathWorker, JobsCompleteWhetherTheWorkerSpinsOrSleeps) {
         EXPECT_EQ(0, std::memcmp(got.data(), want.data(), sizeof got))
             << "job submitted " << pause_us << " us after the previous one";
     }
+}
+
+// A job that throws (here a phase count the FPU does not have) is reported by wait() on its own
+// lane, whichever thread ran it, and leaves the lane and the worker usable: the next job of the
+// lane completes and the other lane sees no error.
+TEST(MathWorker, AJobsErrorReachesItsLaneAndTheNextJobRuns) {
+    tensim::MathWorker w(1);
+    tensim::MathWorker::Lane bad, good;
+    tensim::numerics::Tile dst{}, other{};
+    auto submit = [&](tensim::MathWorker::Lane& lane, tensim::numerics::Tile& d, int phases) {
+        tensim::MathWorker::Job* j = w.take();
+        j->a.assign(1, tensim::numerics::Tile{});
+        j->b.assign(1, tensim::numerics::Tile{});
+        j->a[0][0] = 2.0f, j->b[0][0] = 3.0f;
+        j->dst = {};
+        j->dst[0] = &d;
+        j->rt = 1, j->ct = 1, j->phases = phases, j->faithful = true, j->fp32_dst = true;
+        j->lane = &lane;
+        w.submit(j);
+    };
+    submit(bad, dst, 7);
+    submit(good, other, 4);
+    EXPECT_THROW(w.wait(bad), std::invalid_argument);
+    EXPECT_NO_THROW(w.wait(good));
+    EXPECT_EQ(other[0], 6.0f);
+    submit(bad, dst, 4);
+    EXPECT_NO_THROW(w.wait(bad));
+    EXPECT_EQ(dst[0], 6.0f);
 }
 
 // Work sharing keeps each lane's jobs in order and one at a time: eight lanes, each a chain of
