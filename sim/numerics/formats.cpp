@@ -8,6 +8,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "numerics/bf16_round.hpp"
+
 namespace tensim::numerics {
 
 namespace {
@@ -210,23 +212,17 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) void decode_bf16(co
 
 __attribute__((target_clones("avx512f", "avx2", "default"))) void encode_bf16(const float* in,
                                                                               uint8_t* dst) {
-    for (int i = 0; i < 1024; ++i) {  // bf16_rne without its branch
+    for (int i = 0; i < 1024; ++i) {
         uint32_t u;
         std::memcpy(&u, &in[i], 4);
-        const uint32_t nan = (u >> 16) | 0x0040u;
-        const uint32_t rounded = (u + 0x7fffu + ((u >> 16) & 1u)) >> 16;
-        const uint16_t h = static_cast<uint16_t>((u & 0x7fffffffu) > 0x7f800000u ? nan : rounded);
+        const uint16_t h = bf16_rne_bits(u);
         std::memcpy(dst + 2 * i, &h, 2);
     }
 }
 
 }  // namespace
 
-uint16_t bf16_rne(float x) {
-    const uint32_t u = bits_of(x);
-    if ((u & 0x7fffffffu) > 0x7f800000u) return static_cast<uint16_t>((u >> 16) | 0x0040u);
-    return static_cast<uint16_t>((u + 0x7fffu + ((u >> 16) & 1u)) >> 16);
-}
+uint16_t bf16_rne(float x) { return bf16_rne_bits(bits_of(x)); }
 
 float bf16_to_float(uint16_t bits) { return float_of(static_cast<uint32_t>(bits) << 16); }
 

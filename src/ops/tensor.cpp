@@ -9,6 +9,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "numerics/bf16_round.hpp"
 #include "tensim/host/bfp.hpp"
 #include "tensim/host/device.hpp"
 
@@ -85,12 +86,7 @@ void for_each_output_run(const Shape& s, float* out, Fn&& fn) {
 }
 
 // Round-to-nearest-even to bf16 (bfloat16::round_from_float) without a branch, so it vectorises.
-inline uint32_t bf16_bits(float x) {
-    const uint32_t u = std::bit_cast<uint32_t>(x);
-    const uint32_t rounded = (u + 0x7fffu + ((u >> 16) & 1u)) >> 16;
-    const uint32_t nan = (u >> 16) | 0x0040u;  // NaN: keep sign and payload, force quiet
-    return (u & 0x7fffffffu) > 0x7f800000u ? nan : rounded & 0xffffu;
-}
+inline uint32_t bf16_bits(float x) { return numerics::bf16_rne_bits(std::bit_cast<uint32_t>(x)); }
 
 std::vector<uint32_t> encode(const std::vector<float>& data, const Shape& s, DType d) {
     const size_t values = size_t(s.batch) * s.rows_tiles() * s.cols_tiles() * 1024;
