@@ -20,6 +20,7 @@
 
 #include "common/data_paths.hpp"
 #include "common/error.hpp"
+#include "common/log.hpp"
 #include "jit/build_util.hpp"
 #include "jit/kernel_pch.hpp"
 #include "kernel_api/code_cost.hpp"
@@ -386,6 +387,11 @@ std::string compile(const KernelBuildSpec& spec, const std::string& cxx, const s
             out.clear();
             status = compile_with(pre, out);
         }
+        // Which precompiled header served the compile (TENSIM_LOG=jit=debug): an install or a
+        // custom TENSIM_CXX can check that its kernels use one.
+        log::jit().debug("{} ({}): compiled {}", spec.display_name, spec.processor,
+                         pre ? "with the precompiled headers in " + pre->include_dir
+                             : std::string("without precompiled headers"));
         const std::string dep_text = status == 0 ? read_file(deps) : "";
         fs::remove(deps, ec);
         if (status != 0) {

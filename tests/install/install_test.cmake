@@ -35,6 +35,15 @@ list(LENGTH pch_stamps n_pch)
 if(n_pch LESS 4)
   message(FATAL_ERROR "the install precompiled ${n_pch} kernel headers, not 4: ${pch_stamps}")
 endif()
+# Kernels compiled by the installed CLI use them (the jit logger names the precompiled headers of
+# each compile at debug level). Only where installed: moved, the package parses the headers.
+step("tensim matmul, installed" COMMAND ${CLEAN_ENV} TENSIM_LOG=jit=debug
+  ${WORK}/staged/bin/tensim matmul --m 32 --k 32 --n 32 WORKING_DIRECTORY ${WORK})
+string(FIND "${step_output}" "with the precompiled headers in ${WORK}/staged/${LIBDIR}/tensim-kernel-pch/" at)
+if(at EQUAL -1)
+  message(FATAL_ERROR "no kernel was compiled with the installed precompiled headers:\n${step_output}")
+endif()
+file(REMOVE_RECURSE ${WORK}/kernel-cache)
 file(RENAME ${WORK}/staged ${WORK}/prefix)
 set(P ${WORK}/prefix)
 foreach(f ${P}/${LIBDIR}/cmake/tensim/tensimTargets.cmake ${P}/${LIBDIR}/pkgconfig/tensim.pc)

@@ -472,3 +472,16 @@ TEST(MatmulReference, PccInPanelsMatchesTheWholeProduct) {
     EXPECT_EQ(matmul_pcc(one, noisy), matmul_pcc(a, b, noisy, m, k, n));
     EXPECT_THROW(matmul_pcc(one, std::vector<float>(5)), std::invalid_argument);
 }
+
+// The fp64 reference on one BLAS thread equals the threaded one: OpenBLAS splits C's rows and
+// columns among its threads, never K, so each value's sum runs in one order. 512^3 is large
+// enough for OpenBLAS to use every thread it has (the small shape above is computed on one).
+TEST(MatmulReference, OneThreadEqualsAllThreadsOnALargeProduct) {
+    const uint32_t m = 512, k = 512, n = 512;
+    std::mt19937 rng(5);
+    std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+    std::vector<float> a(size_t(m) * k), b(size_t(k) * n);
+    for (float& v : a) v = dist(rng);
+    for (float& v : b) v = dist(rng);
+    EXPECT_EQ(matmul_reference(a, b, m, k, n, true), matmul_reference(a, b, m, k, n));
+}
