@@ -5,9 +5,21 @@
 
 namespace tensim {
 
-Cycle BusyIntervals::reserve(Cycle t, Cycle len) {
+Cycle BusyIntervals::reserve_search(Cycle t, Cycle len) {
     if (len == 0) return t;
     const auto first = m_spans.begin() + static_cast<std::ptrdiff_t>(m_head);
+    // A busy resource's usual case: t falls in the last interval, or in the gap before it but
+    // that gap is too short, so the request queues behind the last interval and extends it
+    // (what the search, the loop and the merge below would do, without them).
+    if (first != m_spans.end()) {
+        Span& last = m_spans.back();
+        if (t < last.end && last.start < t + len &&
+            (m_spans.end() - first == 1 || t >= std::prev(m_spans.end(), 2)->end)) {
+            const Cycle start = last.end;
+            last.end += len;
+            return start;
+        }
+    }
     // The first span ending after t. Requests mostly land at or near the end of a long list, so
     // look there first; the answer is the same as a binary search of the whole list.
     const auto ends_after_t = [](Cycle v, const Span& s) { return v < s.end; };
@@ -42,9 +54,7 @@ Cycle BusyIntervals::reserve(Cycle t, Cycle len) {
     return start;
 }
 
-void BusyIntervals::prune(Cycle horizon) {
-    // Called before every reservation: most calls have nothing to forget.
-    if (m_head == m_spans.size() || m_spans[m_head].end > horizon) return;
+void BusyIntervals::prune_expired(Cycle horizon) {
     const auto it =
         std::upper_bound(m_spans.begin() + static_cast<std::ptrdiff_t>(m_head), m_spans.end(),
                          horizon, [](Cycle v, const Span& s) { return v < s.end; });

@@ -12,14 +12,32 @@ namespace tensim {
 class BusyIntervals {
 public:
     // Reserves the first free gap of `len` cycles starting at or after `t`; returns its start.
-    Cycle reserve(Cycle t, Cycle len);
+    Cycle reserve(Cycle t, Cycle len) {
+        // Inline the common case, a request at or after the last interval's end: the same answer
+        // and the same merge as reserve_search would make, without a call (several per packet).
+        if (len != 0 && m_head < m_spans.size() && t >= m_spans.back().end) {
+            if (m_spans.back().end == t)
+                m_spans.back().end = t + len;
+            else
+                m_spans.push_back(Span{t, t + len});
+            return t;
+        }
+        return reserve_search(t, len);
+    }
     // Forgets intervals that ended at or before `horizon`.
-    void prune(Cycle horizon);
+    void prune(Cycle horizon) {
+        // Called before every reservation: most calls have nothing to forget.
+        if (m_head == m_spans.size() || m_spans[m_head].end > horizon) return;
+        prune_expired(horizon);
+    }
     void clear() { m_spans.clear(), m_head = 0; }
     // Number of stored intervals (adjacent reservations are merged into one).
     size_t size() const { return m_spans.size() - m_head; }
 
 private:
+    Cycle reserve_search(Cycle t, Cycle len);
+    void prune_expired(Cycle horizon);
+
     struct Span {
         Cycle start;
         Cycle end;  // exclusive

@@ -116,14 +116,17 @@ std::string Noc::link_name(int link) const {
     return m_name + ".link_" + std::to_string(p.x) + "_" + std::to_string(p.y) + "_" + dir;
 }
 
-Noc::Packet Noc::make_packet(uint32_t payload_bytes) const {
+Noc::Packet Noc::make_packet(uint32_t payload_bytes) {
+    if (payload_bytes == m_last_payload) return m_last_packet;
     if (payload_bytes > m_cfg.max_packet_payload_bytes)
         throw InternalError(m_name + ": packet payload " + std::to_string(payload_bytes) +
                             " B exceeds " + std::to_string(m_cfg.max_packet_payload_bytes) + " B");
     const uint64_t bytes = framed_bytes(payload_bytes, m_cfg.flit_bytes, Framing::whole_flits);
-    return {bytes, serialisation_cycles(bytes, m_cfg.niu_inject_bytes_per_cycle),
-            serialisation_cycles(bytes, m_cfg.link_bytes_per_cycle),
-            serialisation_cycles(bytes, m_cfg.niu_absorb_bytes_per_cycle)};
+    m_last_packet = {bytes, serialisation_cycles(bytes, m_cfg.niu_inject_bytes_per_cycle),
+                     serialisation_cycles(bytes, m_cfg.link_bytes_per_cycle),
+                     serialisation_cycles(bytes, m_cfg.niu_absorb_bytes_per_cycle)};
+    m_last_payload = payload_bytes;
+    return m_last_packet;
 }
 
 void Noc::note_time(Cycle t_inject) { m_latest_inject = std::max(m_latest_inject, t_inject); }
@@ -158,20 +161,31 @@ Cycle Noc::absorb(int r, const Packet& p, Front at) {
     return std::max(s + p.ser_absorb, at.tail) + m_cfg.niu_latency_cycles;
 }
 
-const std::vector<int>& Noc::cached_route(NocXY src, NocXY dst) {
-    const uint64_t key =
-        static_cast<uint64_t>(router(src)) << 32 | static_cast<uint32_t>(router(dst));
-    auto it = m_routes.find(key);
-    if (it == m_routes.end()) it = m_routes.emplace(key, m_routing->route(m_topo, src, dst)).first;
-    return it->second;
+uint32_t Noc::cached_route(NocXY src, NocXY dst) {
+    const size_t routers = m_inject.size();
+    const size_t key =
+        static_cast<size_t>(router(src)) * routers + static_cast<size_t>(router(dst));
+    if (m_route_at.empty()) {
+        m_route_at.assign(routers * routers, 0);
+        m_route_links.assign(1, 0);  // offset 0 means "not computed"
+    }
+    uint32_t at = m_route_at[key];
+    if (at == 0) {
+        const std::vector<int> links = m_routing->route(m_topo, src, dst);
+        at = static_cast<uint32_t>(m_route_links.size());
+        m_route_links.push_back(static_cast<int>(links.size()));
+        m_route_links.insert(m_route_links.end(), links.begin(), links.end());
+        m_route_at[key] = at;
+    }
+    return at;
 }
 
 Cycle Noc::send(NocXY src, NocXY dst, uint32_t payload_bytes, Cycle t_inject) {
-    const std::vector<int>& links = cached_route(src, dst);
+    const uint32_t route = cached_route(src, dst);
     const Packet p = make_packet(payload_bytes);
     note_time(t_inject);
     Front at = inject(router(src), p, t_inject);
-    for (int link : links) at = cross(link, p, at);
+    for (int link : route_links(route)) at = cross(link, p, at);
     return absorb(router(dst), p, at);
 }
 
@@ -179,9 +193,10 @@ std::vector<Cycle> Noc::multicast(NocXY src, const std::vector<NocXY>& dsts, uin
                                   Cycle t_inject) {
     std::vector<Cycle> done(dsts.size());
     if (dsts.empty()) return done;
-    std::vector<const std::vector<int>*> routes;
+    // Where each route starts (offsets stay valid while later routes are added).
+    std::vector<uint32_t> routes;
     routes.reserve(dsts.size());
-    for (const NocXY& d : dsts) routes.push_back(&cached_route(src, d));  // validates first
+    for (const NocXY& d : dsts) routes.push_back(cached_route(src, d));  // validates first
     const Packet p = make_packet(payload_bytes);
     note_time(t_inject);
 
@@ -198,7 +213,7 @@ std::vector<Cycle> Noc::multicast(NocXY src, const std::vector<NocXY>& dsts, uin
     m_mcast_reached[rs] = stamp;
     for (size_t i = 0; i < dsts.size(); ++i) {
         int from = rs;
-        for (int link : *routes[i]) {
+        for (int link : route_links(routes[i])) {
             const int to = link_target(link);
             if (m_mcast_reached[to] != stamp) {
                 m_mcast_front[to] = cross(link, p, m_mcast_front[from]);

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -128,10 +129,14 @@ private:
     int router(NocXY p) const;  // throws InternalError outside the grid
     // route() between two routers, computed once per pair: a policy's route is a function of the
     // topology and the two ends only, and building the vector was an allocation per packet.
-    const std::vector<int>& cached_route(NocXY src, NocXY dst);
+    // Returns where it starts in m_route_links; valid until the next route is computed.
+    uint32_t cached_route(NocXY src, NocXY dst);
+    std::span<const int> route_links(uint32_t at) const {
+        return {m_route_links.data() + at + 1, static_cast<size_t>(m_route_links[at])};
+    }
     NocXY router_xy(int r) const { return {r % m_cfg.grid_x, r / m_cfg.grid_x}; }
     int link_target(int link) const;  // router a link leads to
-    Packet make_packet(uint32_t payload_bytes) const;
+    Packet make_packet(uint32_t payload_bytes);
     void note_time(Cycle t_inject);
     Cycle occupy(Resource& res, Cycle t_head, Cycle ser, uint64_t bytes);
     Front inject(int r, const Packet& p, Cycle t_inject);
@@ -149,7 +154,15 @@ private:
     std::vector<Resource> m_absorb;              // index router
     std::vector<PortBuffer> m_endpoint_buffers;  // index router
     Cycle m_latest_inject = 0;
-    std::unordered_map<uint64_t, std::vector<int>> m_routes;  // by src router << 32 | dst router
+    // Cached routes, each its link count then its links, back to back (entry 0 unused), and per
+    // src router * routers + dst router where its route starts there (0: not computed yet). An
+    // array: the hash lookup it replaced missed the cache on most packets.
+    std::vector<int> m_route_links;
+    std::vector<uint32_t> m_route_at;
+    // The last packet shape made: a NoC's packets mostly have one or two payload sizes, and each
+    // shape is three floating-point divisions.
+    uint32_t m_last_payload = UINT32_MAX;
+    Packet m_last_packet{};
     // Multicast scratch, one entry per router, reused by every multicast: the front reaching a
     // router and the cycle it was absorbed, valid where the stamp equals m_mcast_stamp.
     std::vector<Front> m_mcast_front;

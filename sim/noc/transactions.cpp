@@ -183,6 +183,9 @@ void NocTransactions::run_pending() {
         return std::tie(a.order, a.seq) < std::tie(b.order, b.seq);
     });
     for (auto& p : batch) p.reserve();
+    // Hand the storage back when no request came in meanwhile: an allocation per batch otherwise.
+    batch.clear();
+    if (m_pending.empty()) m_pending.swap(batch);
 }
 
 template <typename Fn>
