@@ -45,12 +45,18 @@ struct Span {
     bool finite() const { return emax < 128; }
 };
 
-// Exponent fields folded by split8: `lo` the smallest of normal elements (zeros and denormals
+// Exponent fields folded by span_add: `lo` the smallest of normal elements (zeros and denormals
 // count as 0xff, i.e. not at all: their parts are zero), `hi` the largest.
 struct SpanAcc {
     __m256i lo, hi;
 };
 TENSIM_AVX2 SpanAcc span_begin() { return {_mm256_set1_epi32(0x7f800000), _mm256_setzero_si256()}; }
+// Folds 8 exponent fields into a Span: lanes set in `skip` (zeros) stay out of the smallest.
+TENSIM_AVX2 void span_add(SpanAcc& acc, __m256i exp, __m256i skip) {
+    acc.lo = _mm256_min_epu32(
+        acc.lo, _mm256_or_si256(exp, _mm256_and_si256(skip, _mm256_set1_epi32(0x7f800000))));
+    acc.hi = _mm256_max_epu32(acc.hi, exp);
+}
 TENSIM_AVX2 Span span_end(const SpanAcc& acc) {
     alignas(32) uint32_t lo[8], hi[8];
     _mm256_store_si256(reinterpret_cast<__m256i*>(lo), acc.lo);
@@ -67,9 +73,7 @@ TENSIM_AVX2 void split8(const float* x, uint32_t hi_mask, uint32_t all_mask, dou
     const __m256i u = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x));
     const __m256i exp = _mm256_and_si256(u, _mm256_set1_epi32(0x7f800000));
     const __m256i zero = _mm256_cmpeq_epi32(exp, _mm256_setzero_si256());
-    span.lo = _mm256_min_epu32(
-        span.lo, _mm256_or_si256(exp, _mm256_and_si256(zero, _mm256_set1_epi32(0x7f800000))));
-    span.hi = _mm256_max_epu32(span.hi, exp);
+    span_add(span, exp, zero);
     const __m256i h =
         _mm256_andnot_si256(zero, _mm256_and_si256(u, _mm256_set1_epi32(int(hi_mask))));
     const __m256i a =
@@ -319,11 +323,7 @@ TENSIM_AVX512 Span load_dst512(const Tile& dst, double (*D)[32]) {
             const __m256i u = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x));
             const __m256i mag = _mm256_and_si256(u, _mm256_set1_epi32(0x7fffffff));
             const __m256i exp = _mm256_and_si256(u, _mm256_set1_epi32(0x7f800000));
-            const __m256i zero = _mm256_cmpeq_epi32(mag, _mm256_setzero_si256());
-            span.lo = _mm256_min_epu32(
-                span.lo,
-                _mm256_or_si256(exp, _mm256_and_si256(zero, _mm256_set1_epi32(0x7f800000))));
-            span.hi = _mm256_max_epu32(span.hi, exp);
+            span_add(span, exp, _mm256_cmpeq_epi32(mag, _mm256_setzero_si256()));
             _mm512_store_pd(&D[r][c], _mm512_cvtps_pd(_mm256_castsi256_ps(u)));
         }
     return span_end(span);
@@ -356,6 +356,10 @@ TENSIM_AVX512 void matmul_parts512(const Tile& in0, const Tile& in1, Tile& dst, 
     product512<MR>(P.a, P.b, sa, sb, dst, phases, dst_fp32);
 }
 
+inline void prefetch_tile(const Tile& t) {
+    for (size_t i = 0; i < t.size(); i += 64 / sizeof(float)) _mm_prefetch(&t[i], _MM_HINT_T0);
+}
+
 // dst[r * ct + c] += in0[r] x in1[c]: each operand tile split once for all its products (the
 // split is a fifth of a LoFi product). Pairs with an inf or NaN operand take the reference.
 template <int MR>
@@ -375,6 +379,12 @@ TENSIM_AVX512 void matmul_many512(const Tile* in0, uint32_t rt, const Tile* in1,
     Split a;
     for (uint32_t c = 0; c < ct; ++c) {
         const Span a_span = split_tile(in1[c].data(), kAHiMask, kAAllMask, a.v[0], a.v[1]);
+        // The next column's operand and Dst tiles were last written on another thread (the
+        // unpacker, the packer's clear): fetch them while this column computes.
+        if (c + 1 < ct) {
+            prefetch_tile(in1[c + 1]);
+            for (uint32_t r = 0; r < rt; ++r) prefetch_tile(*dst[r * ct + c + 1]);
+        }
         for (uint32_t r = 0; r < rt; ++r) {
             Tile& d = *dst[r * ct + c];
             if (a_span.finite() && b_span[r].finite())
