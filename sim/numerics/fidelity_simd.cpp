@@ -373,6 +373,8 @@ TENSIM_AVX512 void matmul_many512(const Tile* in0, uint32_t rt, const Tile* in1,
     thread_local std::vector<Split> b_parts;
     thread_local std::vector<Span> b_span;
     if (b_parts.size() < rt) b_parts.resize(rt), b_span.resize(rt);
+    prefetch_tile(in1[0]);  // fetched while the SrcB tiles split
+    prefetch_tile(*dst[0]);
     for (uint32_t r = 0; r < rt; ++r)
         b_span[r] =
             split_tile(in0[r].data(), kBHiMask, kBAllMask, b_parts[r].v[0], b_parts[r].v[1]);
