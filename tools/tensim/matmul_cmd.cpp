@@ -231,8 +231,8 @@ int run_one(Options& o) {
             {"bound", st.bound},
             {"pcc", p ? nlohmann::ordered_json(*p) : nlohmann::ordered_json(nullptr)},
             {"wall_s", wall},
-            {"cpu_s", process_cpu},
-            {"sim_thread_cpu_s", thread_cpu},
+            {"wall_cpu_s", process_cpu},
+            {"wall_sim_thread_cpu_s", thread_cpu},
             {"config", plan_json(ran)}};
         o.common.emit_json(j);
         if (!o.common.json_on_stdout()) {
