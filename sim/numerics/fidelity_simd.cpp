@@ -45,12 +45,18 @@ struct Span {
     bool finite() const { return emax < 128; }
 };
 
-// Exponent fields folded by split8: `lo` the smallest of normal elements (zeros and denormals
+// Exponent fields folded by span_add: `lo` the smallest of normal elements (zeros and denormals
 // count as 0xff, i.e. not at all: their parts are zero), `hi` the largest.
 struct SpanAcc {
     __m256i lo, hi;
 };
 TENSIM_AVX2 SpanAcc span_begin() { return {_mm256_set1_epi32(0x7f800000), _mm256_setzero_si256()}; }
+// Folds 8 exponent fields into a Span: lanes set in `skip` (zeros) stay out of the smallest.
+TENSIM_AVX2 void span_add(SpanAcc& acc, __m256i exp, __m256i skip) {
+    acc.lo = _mm256_min_epu32(
+        acc.lo, _mm256_or_si256(exp, _mm256_and_si256(skip, _mm256_set1_epi32(0x7f800000))));
+    acc.hi = _mm256_max_epu32(acc.hi, exp);
+}
 TENSIM_AVX2 Span span_end(const SpanAcc& acc) {
     alignas(32) uint32_t lo[8], hi[8];
     _mm256_store_si256(reinterpret_cast<__m256i*>(lo), acc.lo);
@@ -61,15 +67,14 @@ TENSIM_AVX2 Span span_end(const SpanAcc& acc) {
 }
 
 // hi/lo parts of 8 floats (one mask pair), as the multiplier sees them: denormals and zeros give
-// zero parts; lo = all - hi is exact (same exponent).
+// zero parts; lo = all - hi is exact (same exponent). Without `want_lo` (fidelities whose phases
+// never use the lo part) only hi is written.
 TENSIM_AVX2 void split8(const float* x, uint32_t hi_mask, uint32_t all_mask, double* hi, double* lo,
-                        SpanAcc& span) {
+                        SpanAcc& span, bool want_lo = true) {
     const __m256i u = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x));
     const __m256i exp = _mm256_and_si256(u, _mm256_set1_epi32(0x7f800000));
     const __m256i zero = _mm256_cmpeq_epi32(exp, _mm256_setzero_si256());
-    span.lo = _mm256_min_epu32(
-        span.lo, _mm256_or_si256(exp, _mm256_and_si256(zero, _mm256_set1_epi32(0x7f800000))));
-    span.hi = _mm256_max_epu32(span.hi, exp);
+    span_add(span, exp, zero);
     const __m256i h =
         _mm256_andnot_si256(zero, _mm256_and_si256(u, _mm256_set1_epi32(int(hi_mask))));
     const __m256i a =
@@ -78,17 +83,18 @@ TENSIM_AVX2 void split8(const float* x, uint32_t hi_mask, uint32_t all_mask, dou
     const __m256 lf = _mm256_sub_ps(_mm256_castsi256_ps(a), hf);
     _mm256_store_pd(hi, _mm256_cvtps_pd(_mm256_castps256_ps128(hf)));
     _mm256_store_pd(hi + 4, _mm256_cvtps_pd(_mm256_extractf128_ps(hf, 1)));
+    if (!want_lo) return;
     _mm256_store_pd(lo, _mm256_cvtps_pd(_mm256_castps256_ps128(lf)));
     _mm256_store_pd(lo + 4, _mm256_cvtps_pd(_mm256_extractf128_ps(lf, 1)));
 }
 
 // Row r of a tile-order tile, split into row r of the two part arrays; returns the tile's Span.
 TENSIM_AVX2 Span split_tile(const float* t, uint32_t hi_mask, uint32_t all_mask, double (*hi)[32],
-                            double (*lo)[32]) {
+                            double (*lo)[32], bool want_lo = true) {
     SpanAcc span = span_begin();
     for (int r = 0; r < 32; ++r)
         for (int c = 0; c < 32; c += 8)
-            split8(t + tile_index(r, c), hi_mask, all_mask, &hi[r][c], &lo[r][c], span);
+            split8(t + tile_index(r, c), hi_mask, all_mask, &hi[r][c], &lo[r][c], span, want_lo);
     return span_end(span);
 }
 
@@ -319,11 +325,7 @@ TENSIM_AVX512 Span load_dst512(const Tile& dst, double (*D)[32]) {
             const __m256i u = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x));
             const __m256i mag = _mm256_and_si256(u, _mm256_set1_epi32(0x7fffffff));
             const __m256i exp = _mm256_and_si256(u, _mm256_set1_epi32(0x7f800000));
-            const __m256i zero = _mm256_cmpeq_epi32(mag, _mm256_setzero_si256());
-            span.lo = _mm256_min_epu32(
-                span.lo,
-                _mm256_or_si256(exp, _mm256_and_si256(zero, _mm256_set1_epi32(0x7f800000))));
-            span.hi = _mm256_max_epu32(span.hi, exp);
+            span_add(span, exp, _mm256_cmpeq_epi32(mag, _mm256_setzero_si256()));
             _mm512_store_pd(&D[r][c], _mm512_cvtps_pd(_mm256_castsi256_ps(u)));
         }
     return span_end(span);
@@ -356,6 +358,10 @@ TENSIM_AVX512 void matmul_parts512(const Tile& in0, const Tile& in1, Tile& dst, 
     product512<MR>(P.a, P.b, sa, sb, dst, phases, dst_fp32);
 }
 
+inline void prefetch_tile(const Tile& t) {
+    for (size_t i = 0; i < t.size(); i += 64 / sizeof(float)) _mm_prefetch(&t[i], _MM_HINT_T0);
+}
+
 // dst[r * ct + c] += in0[r] x in1[c]: each operand tile split once for all its products (the
 // split is a fifth of a LoFi product). Pairs with an inf or NaN operand take the reference.
 template <int MR>
@@ -369,12 +375,22 @@ TENSIM_AVX512 void matmul_many512(const Tile* in0, uint32_t rt, const Tile* in1,
     thread_local std::vector<Split> b_parts;
     thread_local std::vector<Span> b_span;
     if (b_parts.size() < rt) b_parts.resize(rt), b_span.resize(rt);
+    prefetch_tile(in1[0]);  // fetched while the SrcB tiles split
+    prefetch_tile(*dst[0]);
+    // Phase p uses A part p & 1 and B part (p >> 1) & 1: LoFi needs no lo part, HiFi2 A's only.
+    const bool a_lo = phases > 1, b_lo = phases > 2;
     for (uint32_t r = 0; r < rt; ++r)
         b_span[r] =
-            split_tile(in0[r].data(), kBHiMask, kBAllMask, b_parts[r].v[0], b_parts[r].v[1]);
+            split_tile(in0[r].data(), kBHiMask, kBAllMask, b_parts[r].v[0], b_parts[r].v[1], b_lo);
     Split a;
     for (uint32_t c = 0; c < ct; ++c) {
-        const Span a_span = split_tile(in1[c].data(), kAHiMask, kAAllMask, a.v[0], a.v[1]);
+        const Span a_span = split_tile(in1[c].data(), kAHiMask, kAAllMask, a.v[0], a.v[1], a_lo);
+        // The next column's operand and Dst tiles were last written on another thread (the
+        // unpacker, the packer's clear): fetch them while this column computes.
+        if (c + 1 < ct) {
+            prefetch_tile(in1[c + 1]);
+            for (uint32_t r = 0; r < rt; ++r) prefetch_tile(*dst[r * ct + c + 1]);
+        }
         for (uint32_t r = 0; r < rt; ++r) {
             Tile& d = *dst[r * ct + c];
             if (a_span.finite() && b_span[r].finite())

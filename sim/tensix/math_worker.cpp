@@ -227,9 +227,16 @@ void MathWorker::compute(const Job& j) {
                                j.fp32_dst);
         return;
     }
-    for (uint32_t r = 0; r < j.rt; ++r)
-        for (uint32_t col = 0; col < j.ct; ++col)
-            numerics::matmul_tile_fp32(j.b[r], j.a[col], *j.dst[r * j.ct + col], false);
+    // Each Dst tile was last touched by this core's packer, with every other core's work since:
+    // the next one is fetched while this product computes (a cold tile cost more than the math).
+    const uint32_t n = j.rt * j.ct;
+    for (uint32_t i = 0; i < n; ++i) {
+        if (i + 1 < n) {
+            const float* next = j.dst[i + 1]->data();
+            for (size_t f = 0; f < 1024; f += 16) __builtin_prefetch(next + f, 1);
+        }
+        numerics::matmul_tile_fp32(j.b[i / j.ct], j.a[i % j.ct], *j.dst[i], false);
+    }
 }
 
 }  // namespace tensim

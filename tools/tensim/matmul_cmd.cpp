@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <malloc.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -127,6 +128,14 @@ void huge_page_heap(size_t bytes) {
     if (b > a) madvise(reinterpret_cast<void*>(a), b - a, MADV_HUGEPAGE);
 }
 
+// User + system CPU seconds of the process (RUSAGE_SELF) or of the calling thread (RUSAGE_THREAD).
+double cpu_seconds(int who) {
+    rusage u{};
+    getrusage(who, &u);
+    auto sec = [](const timeval& t) { return double(t.tv_sec) + 1e-6 * double(t.tv_usec); };
+    return sec(u.ru_utime) + sec(u.ru_stime);
+}
+
 int run_one(Options& o) {
     // The host vectors of a large matmul (inputs, their encoded copies, read-backs) are tens of
     // MB each: glibc maps each one fresh and unmaps it on free, so every one faults its pages in
@@ -184,10 +193,15 @@ int run_one(Options& o) {
             });
         }
         ops::MatmulPlan ran;
+        // CPU seconds over wall_s's span: the process's (MathWorker and reference threads
+        // included) and this thread's (the simulation and the tile math it computes itself).
+        const double process0 = cpu_seconds(RUSAGE_SELF), thread0 = cpu_seconds(RUSAGE_THREAD);
         const auto t0 = std::chrono::steady_clock::now();
         const ops::Tensor c = ops::matmul(a, b, cfg, &ran);
         const double wall =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        const double process_cpu = cpu_seconds(RUSAGE_SELF) - process0;
+        const double thread_cpu = cpu_seconds(RUSAGE_THREAD) - thread0;
         const ProgramStats& st = tensim::last_program_stats(device);
         double fpu = 0;
         for (const auto& cs : st.compute) fpu += cs.fpu_utilization;
@@ -217,6 +231,8 @@ int run_one(Options& o) {
             {"bound", st.bound},
             {"pcc", p ? nlohmann::ordered_json(*p) : nlohmann::ordered_json(nullptr)},
             {"wall_s", wall},
+            {"wall_cpu_s", process_cpu},
+            {"wall_sim_thread_cpu_s", thread_cpu},
             {"config", plan_json(ran)}};
         o.common.emit_json(j);
         if (!o.common.json_on_stdout()) {

@@ -171,4 +171,28 @@ TEST(MatmulSimd, MultiTileCallsMatchTheReferencePerPair) {
         }
 }
 
+// Lower fidelities split only the operand parts their phases use (LoFi: no lo part, HiFi2: no
+// SrcB lo part), and the SrcB parts are kept per thread between calls: calls of every fidelity
+// in turn on one thread, each with new operands, must still match the reference.
+TEST(MatmulSimd, FidelitiesInTurnOnOneThreadMatchTheReference) {
+    std::mt19937 gen(15);
+    for (int phases : {4, 1, 3, 2, 1, 4, 2, 3}) {
+        std::vector<Tile> in0(2), in1(4), dst0(8);
+        for (Tile& t : in0) t = random_tile(gen, 0);
+        for (Tile& t : in1) t = random_tile(gen, 0);
+        for (Tile& t : dst0) t = random_tile(gen, 0);
+        std::vector<Tile> want = dst0, got = dst0;
+        std::vector<Tile*> d;
+        for (uint32_t r = 0; r < 2; ++r)
+            for (uint32_t c = 0; c < 4; ++c) {
+                matmul_tile_reference(in0[r], in1[c], want[r * 4 + c], phases, false, false);
+                d.push_back(&got[r * 4 + c]);
+            }
+        matmul_tiles(in0.data(), 2, in1.data(), 4, d.data(), phases, false);
+        for (size_t i = 0; i < got.size(); ++i)
+            expect_same(got[i], want[i],
+                        "phases " + std::to_string(phases) + " tile " + std::to_string(i));
+    }
+}
+
 }  // namespace
