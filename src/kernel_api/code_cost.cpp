@@ -658,6 +658,7 @@ struct KernelCode {
     void* handle;
     std::string name;  // the kernel's source, for the code profile
     uintptr_t base;
+    uintptr_t end;  // one past the last block's start: [base, end) holds no other object's code
     std::unordered_map<uint32_t, CodeCounts> blocks;  // by offset from base
     // Calls inside blocks, by return offset: the block and its instructions before the call.
     std::unordered_map<uint32_t, std::pair<uint32_t, CodeCounts>> calls;
@@ -692,7 +693,12 @@ std::vector<std::unique_ptr<KernelCode>>& registry() {
     static std::vector<std::unique_ptr<KernelCode>> r;
     return r;
 }
-KernelCode* g_last = nullptr;  // the object the last hit came from
+// The registered object whose code holds `ra`, or nullptr.
+const KernelCode* code_at(uintptr_t ra) {
+    for (const auto& k : registry())
+        if (k->base <= ra && ra < k->end) return k.get();
+    return nullptr;
+}
 
 // $TENSIM_CODE_PROFILE=FILE: every block's runs, per RISC, written at exit (one line per block:
 // kernel, offset, RISC, runs, charged cycles, of which hidden by run-ahead, the block's counts).
@@ -770,6 +776,9 @@ void register_kernel_code(void* handle, const void* entry, const std::string& co
         else
             code->calls[at] = {static_cast<uint32_t>(std::stoul(block, nullptr, 16)), c};
     }
+    uint32_t last = 0;
+    for (const auto& [at, c] : code->blocks) last = std::max(last, at);
+    code->end = code->base + last + 1;
     registry().push_back(std::move(code));
 }
 
@@ -792,7 +801,6 @@ void forget_kernel_code(void* handle) {
         if (lb.code && lb.code->handle == handle) lb = LastBlock{};
     for (auto it = r.begin(); it != r.end(); ++it)
         if ((*it)->handle == handle) {
-            if (g_last == it->get()) g_last = nullptr;
             if (CodeProfile* p = code_profile()) p->unloaded.push_back(std::move(*it));
             r.erase(it);
             return;
@@ -809,39 +817,25 @@ extern "C" void __sanitizer_cov_trace_pc() {
     // ERISC kernels' code is not counted: the eth section's fitted command and polling costs
     // (eth.cmd_issue_cycles, eth.poll_cycles) already include it.
     if (!t || !t->running() || t->core().is_eth() || !t->config().code_cost) return;
+    // The thread's last block, kept at hand for the last thread: its object is almost always
+    // the one this block is in (a RISC runs one kernel object at a time).
+    static const RiscThread* last_thread = nullptr;
+    static kapi::LastBlock* last = nullptr;
+    if (t != last_thread) last_thread = t, last = &kapi::last_blocks()[t];
     const auto ra = reinterpret_cast<uintptr_t>(__builtin_return_address(0));
-    kapi::KernelCode* code = kapi::g_last;
-    if (!code || ra < code->base || code->blocks.empty()) {
-        code = nullptr;
-        uintptr_t best = 0;
-        for (auto& k : kapi::registry())
-            if (k->base <= ra && k->base >= best) best = k->base, code = k.get();
-        if (!code) return;
-        kapi::g_last = code;
-    }
-    auto it = code->blocks.find(static_cast<uint32_t>(ra - code->base));
-    if (it == code->blocks.end()) {
-        // Maybe another object loaded above this one: look it up properly once.
-        kapi::KernelCode* best = nullptr;
-        for (auto& k : kapi::registry())
-            if (k->base <= ra && (!best || k->base > best->base)) best = k.get();
-        if (!best || best == code) return;
-        kapi::g_last = best;
-        it = best->blocks.find(static_cast<uint32_t>(ra - best->base));
-        if (it == best->blocks.end()) return;
-    }
+    const kapi::KernelCode* code = last->code;
+    if (!code || ra < code->base || ra >= code->end) code = kapi::code_at(ra);
+    if (!code) return;
+    const auto it = code->blocks.find(static_cast<uint32_t>(ra - code->base));
+    if (it == code->blocks.end()) return;
     const Cycle cycles = kapi::cycles_of(it->second, t->config());
     if (kapi::code_profile_on()) {
         const Cycle hidden = t->code_hidden_cycles();
         t->advance_code(cycles);
-        kapi::code_profile_add(kapi::g_last, it->first, t->risc(), cycles,
+        kapi::code_profile_add(code, it->first, t->risc(), cycles,
                                t->code_hidden_cycles() - hidden);
     } else {
         t->advance_code(cycles);
     }
-    // Remembered for code_time_at_call; the last thread's entry is kept at hand.
-    static const RiscThread* last_thread = nullptr;
-    static kapi::LastBlock* last = nullptr;
-    if (t != last_thread) last_thread = t, last = &kapi::last_blocks()[t];
-    *last = {kapi::g_last, it->first, cycles};
+    *last = {code, it->first, cycles};  // for code_time_at_call
 }
