@@ -8,13 +8,20 @@ namespace tensim {
 
 using Cycle = uint64_t;
 
+// SystemC time of `ps` picoseconds. With SystemC's default resolution of 1 ps (tensim never sets
+// another) that is the raw value, without the conversion from a double and a unit that sc_time's
+// constructor does (a cost on every timed wait and notification).
+inline sc_core::sc_time ps_to_time(uint64_t ps) {
+    static const bool ps_resolution = sc_core::sc_time(1, sc_core::SC_PS).value() == 1;
+    return ps_resolution ? sc_core::sc_time::from_value(ps)
+                         : sc_core::sc_time(static_cast<double>(ps), sc_core::SC_PS);
+}
+
 struct ClockDomain {
     double freq_mhz = 1000.0;  // MHz
 
     uint64_t period_ps() const { return static_cast<uint64_t>(1e6 / freq_mhz + 0.5); }
-    sc_core::sc_time to_time(Cycle c) const {
-        return sc_core::sc_time(static_cast<double>(c * period_ps()), sc_core::SC_PS);
-    }
+    sc_core::sc_time to_time(Cycle c) const { return ps_to_time(c * period_ps()); }
     // Cycles elapsed at SystemC time t (rounded down).
     Cycle to_cycles(const sc_core::sc_time& t) const {
         return static_cast<Cycle>(t.value() / period_ps());

@@ -19,7 +19,6 @@ Scheduler::Scheduler() : m_head_event("tensim_scheduler_head") {
 }
 
 void Scheduler::schedule(const ClockDomain& clock, Cycle at, const void* owner, Callback fn) {
-    const auto by_time = [](const Key& a, const Key& b) { return later(a, b); };  // inlined
     const uint64_t now_ps = sc_core::sc_time_stamp().value();
     const uint64_t t_ps = std::max<uint64_t>(at * clock.period_ps(), now_ps);
     uint32_t slot;
@@ -33,13 +32,12 @@ void Scheduler::schedule(const ClockDomain& clock, Cycle at, const void* owner, 
     m_slots[slot].owner = owner;
     m_slots[slot].fn = std::move(fn);
     m_queue.push_back(Key{t_ps, m_seq++, slot});
-    std::push_heap(m_queue.begin(), m_queue.end(), by_time);
+    std::push_heap(m_queue.begin(), m_queue.end(), Later{});
     // A pending notification for an earlier (or the same) time already covers this entry.
     if (t_ps < m_notified_ps) notify_at(t_ps);
 }
 
 void Scheduler::cancel(const void* owner) {
-    const auto by_time = [](const Key& a, const Key& b) { return later(a, b); };  // inlined
     const auto gone = std::remove_if(m_queue.begin(), m_queue.end(), [&](const Key& k) {
         Slot& s = m_slots[k.slot];
         if (s.owner != owner) return false;
@@ -50,16 +48,15 @@ void Scheduler::cancel(const void* owner) {
     });
     if (gone == m_queue.end()) return;
     m_queue.erase(gone, m_queue.end());
-    std::make_heap(m_queue.begin(), m_queue.end(), by_time);
+    std::make_heap(m_queue.begin(), m_queue.end(), Later{});
     renotify();
 }
 
 void Scheduler::run_due() {
-    const auto by_time = [](const Key& a, const Key& b) { return later(a, b); };  // inlined
-    m_notified_ps = kNone;                                                        // the event fired
+    m_notified_ps = kNone;  // the event fired
     const uint64_t now_ps = sc_core::sc_time_stamp().value();
     while (!m_queue.empty() && m_queue.front().time_ps <= now_ps) {
-        std::pop_heap(m_queue.begin(), m_queue.end(), by_time);
+        std::pop_heap(m_queue.begin(), m_queue.end(), Later{});
         const uint32_t slot = m_queue.back().slot;
         m_queue.pop_back();
         // Out of the slot before the call: the callback may schedule (and so reuse the slot or
@@ -81,8 +78,7 @@ void Scheduler::renotify() {
 void Scheduler::notify_at(uint64_t t_ps) {
     // An earlier notification overrides a pending later one (IEEE 1666 sc_event::notify).
     const uint64_t now_ps = sc_core::sc_time_stamp().value();
-    m_head_event.notify(
-        sc_core::sc_time(static_cast<double>(t_ps > now_ps ? t_ps - now_ps : 0), sc_core::SC_PS));
+    m_head_event.notify(ps_to_time(t_ps > now_ps ? t_ps - now_ps : 0));
     m_notified_ps = std::max(t_ps, now_ps);
 }
 

@@ -42,10 +42,13 @@ private:
         const void* owner = nullptr;
         Callback fn;  // empty: the slot is free
     };
-    // Heap order: the earliest (time, seq) on top.
-    static bool later(const Key& a, const Key& b) {
-        return a.time_ps != b.time_ps ? a.time_ps > b.time_ps : a.seq > b.seq;
-    }
+    // Heap order: the earliest (time, seq) on top. A function object, so the heap algorithms
+    // inline it (a function pointer costs a call per comparison).
+    struct Later {
+        bool operator()(const Key& a, const Key& b) const {
+            return a.time_ps != b.time_ps ? a.time_ps > b.time_ps : a.seq > b.seq;
+        }
+    };
     void notify_at(uint64_t t_ps);
 
     std::vector<Key> m_queue;

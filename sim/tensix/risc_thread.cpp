@@ -19,15 +19,6 @@ RiscThread* g_current = nullptr;
 
 // Thrown into a blocked kernel to unwind it when its program is abandoned.
 struct KernelAbort {};
-
-// SystemC time of `ps` picoseconds, as ClockDomain::to_time gives it: with SystemC's default
-// resolution of 1 ps (tensim never sets another) that is the raw value, without the conversion
-// from a double and a unit that sc_time's constructor does on every timed wait.
-sc_core::sc_time time_of(uint64_t ps) {
-    static const bool ps_resolution = sc_core::sc_time(1, sc_core::SC_PS).value() == 1;
-    return ps_resolution ? sc_core::sc_time::from_value(ps)
-                         : sc_core::sc_time(static_cast<double>(ps), sc_core::SC_PS);
-}
 }  // namespace
 
 // Whether `file` (a std::source_location's) is one of tensim's own sources: this file's path up to
@@ -197,7 +188,7 @@ void RiscThread::sync() {
     suspended();
     // An abandoned program must end within the cycle limit however far ahead this thread's
     // local time ran (a runaway loop of kernel code): abort() ends the wait early.
-    const sc_core::sc_time delay = time_of(c * m_core.clock().period_ps());
+    const sc_core::sc_time delay = m_core.clock().to_time(c);
     const sc_core::sc_time until = sc_core::sc_time_stamp() + delay;
     if (!m_abort) sc_core::wait(delay, m_abort_ev);
     while (!m_abort && sc_core::sc_time_stamp() < until)
@@ -212,9 +203,13 @@ void RiscThread::wait_until(const std::function<bool()>& pred, const WaitInfo& w
     m_wait = what;
     m_wait_since = m_core.clock().now();
     m_wait_pred = &pred;
+    m_core.set_waiting(m_risc, true);
     struct Clear {  // also when SystemC unwinds this process
         RiscThread& t;
-        ~Clear() { t.m_wait_pred = nullptr, t.m_wait = WaitInfo{}; }
+        ~Clear() {
+            t.m_wait_pred = nullptr, t.m_wait = WaitInfo{};
+            t.m_core.set_waiting(t.m_risc, false);
+        }
     } clear{*this};
     while (!pred()) {
         suspended();
@@ -282,6 +277,7 @@ void RiscThread::run_entry() {
         default:
             m_wait_pred = nullptr;
             m_wait = WaitInfo{};
+            m_core.set_waiting(m_risc, false);
             throw KernelError(
                 fmt::format("{}: kernel crashed: {}", where(),
                             kernel_guard::describe(kernel_guard::last_fault(), m_guard)));

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 
 #include "noc/serialisation.hpp"
@@ -33,8 +34,9 @@ TensixCore::TensixCore(const TensixConfig& cfg, const RiscConfig& risc_cfg,
 
 void TensixCore::notify_changed() {
     ++m_changes;
-    for (auto& t : m_threads)
-        if (t) t->wake_if_ready();
+    // The waiting threads in RISC order, as a loop over all five visited them.
+    for (unsigned m = m_waiting; m != 0; m &= m - 1)
+        m_threads[std::countr_zero(m)]->wake_if_ready();
 }
 
 std::string TensixCore::name() const {

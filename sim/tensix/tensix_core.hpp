@@ -100,6 +100,11 @@ public:
     // Any change a waiting thread may care about (CB counter, semaphore, NoC delivery/ack), made
     // before the call: wakes the threads of this core whose wait condition now holds.
     void notify_changed();
+    // Whether thread `r` is blocked in wait_until: notify_changed looks at those threads only.
+    void set_waiting(Risc r, bool waiting) {
+        const auto bit = static_cast<uint8_t>(1u << static_cast<int>(r));
+        m_waiting = waiting ? (m_waiting | bit) : (m_waiting & ~bit);
+    }
     // Counts notify_changed calls: a kernel polling L1 in a loop waits for the next change.
     uint64_t changes() const { return m_changes; }
 
@@ -122,6 +127,7 @@ private:
     EthTile* m_eth = nullptr;
     int m_eth_channel = -1;
     uint64_t m_changes = 0;
+    uint8_t m_waiting = 0;  // bit r: thread r is blocked in wait_until
 };
 
 }  // namespace tensim
