@@ -72,18 +72,27 @@ void finish_pending_switch() {
     __sanitizer_finish_switch_fiber(nullptr, nullptr, nullptr);
 }
 
-// The main thread's stack as ASan itself computes it at start-up (the [stack] mapping, sized by the
-// stack rlimit), written into the main coroutine while it is switched out.
-void describe_main_stack(QtCoroutine* main) {
-    pthread_attr_t attr;
+// The stack sc_main runs on, as ASan itself computes it at start-up (the [stack] mapping, sized by
+// the stack rlimit). Read once per thread: for the main thread pthread_getattr_np reads
+// /proc/self/maps, whose length grows with every L1 and kernel mapping, and a switch back to the
+// main coroutine happens at every delta cycle.
+struct MainStack {
     void* bottom = nullptr;
     std::size_t size = 0;
-    if (pthread_getattr_np(pthread_self(), &attr) == 0) {
-        pthread_attr_getstack(&attr, &bottom, &size);
-        pthread_attr_destroy(&attr);
+    MainStack() {
+        pthread_attr_t attr;
+        if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+            pthread_attr_getstack(&attr, &bottom, &size);
+            pthread_attr_destroy(&attr);
+        }
     }
-    main->stack = bottom;
-    main->stack_size = size;
+};
+
+// Written into the main coroutine while it is switched out.
+void describe_main_stack(QtCoroutine* main) {
+    thread_local const MainStack s;
+    main->stack = s.bottom;
+    main->stack_size = s.size;
 }
 
 void forget_main_stack(QtCoroutine* main) {
