@@ -9,7 +9,13 @@ cd "$(dirname "$0")/.."
 dir=${TENSIM_SANITIZE_DIR:-build-asan}
 # CPU seconds (user + sys) of every finished child so far: the stage's cost without the machine's
 # load, which inflates the wall times on a shared machine.
-cpu() { times | tail -1 | awk '{ s = 0; for (i = 1; i <= 2; i++) { split($i, a, "m"); sub("s", "", a[2]); s += a[1] * 60 + a[2] } printf "%d", s }'; }
+# Sets cpu_s. `times` must run in this shell: in a pipe or $(...) it reports a subshell's children.
+times_file=$(mktemp)
+trap 'rm -f "$times_file"' EXIT
+cpu() {
+  times > "$times_file"
+  cpu_s=$(tail -1 "$times_file" | awk '{ s = 0; for (i = 1; i <= 2; i++) { split($i, a, "m"); sub("s", "", a[2]); s += a[1] * 60 + a[2] } printf "%d", s }')
+}
 t0=$(date +%s)
 if [ ! -f "$dir/CMakeCache.txt" ]; then
   # -O1: ASan's documented setting (reasonable speed, exact reports); -g1: line tables only, enough
@@ -25,7 +31,9 @@ if ! cmake --build "$dir" -j "$(nproc)" > "$dir/build.log" 2>&1; then
   echo "sanitize: build failed; full log in $dir/build.log"
   exit 1
 fi
-t2=$(date +%s) c2=$(cpu)
+t2=$(date +%s)
+cpu
+c2=$cpu_s
 export TENSIM_CACHE="$PWD/$dir/kernel-cache"
 # The sanitizers' defaults: ASan ends the process at its first report (exit 1, never a signal that
 # tensim's kernel-fault handler would turn into a KernelError), leak checking on; UBSan's findings
@@ -34,7 +42,8 @@ export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1}"
 status=0
 (cd "$dir" && ctest --output-on-failure -j "$(nproc)" "$@") || status=$?
 t3=$(date +%s)
-c3=$(cpu)
+cpu
+c3=$cpu_s
 echo "sanitize: configure $((t1 - t0)) s, build $((t2 - t1)) s, suite $((t3 - t2)) s (wall);" \
   "configure + build $c2 CPU-s, suite $((c3 - c2)) CPU-s; load $(cut -d' ' -f1-3 /proc/loadavg)"
 exit $status

@@ -37,7 +37,16 @@ Outcome run(const std::string& prefix, const std::string& args) {
     return r;
 }
 
-const std::string kMpirun = "mpirun -np 2 --oversubscribe --allow-run-as-root ";
+#if defined(__SANITIZE_ADDRESS__)
+// The ranks run without LeakSanitizer: Open MPI's components leak at MPI_Finalize and are unloaded
+// before it reports, so no suppression can name them ("<unknown module>"); the same tensim code is
+// leak-checked in the one-process runs.
+const std::string kMpiOptions =
+    "--oversubscribe --allow-run-as-root -x ASAN_OPTIONS=detect_leaks=0 ";
+#else
+const std::string kMpiOptions = "--oversubscribe --allow-run-as-root ";
+#endif
+const std::string kMpirun = "mpirun -np 2 " + kMpiOptions;
 
 // A build without MPI, or a machine without mpirun, skips (the build says so at configure).
 bool have_mpi() {
@@ -115,6 +124,11 @@ TEST(ScaleOut, ValuesReadOnRankZeroAreTheOwnersOnes) {
 // one process (the same chips, links and ids).
 TEST(ScaleOut, FourGalaxiesOpenOverFourRanks) {
     if (!have_mpi()) GTEST_SKIP() << "no mpirun, or tensim built without MPI";
+#if defined(__SANITIZE_ADDRESS__)
+    // A rank maps one Galaxy's L1 (2.9 GiB) below 4 GiB, where ASan's shadow leaves 2 GiB
+    // (docs/robustness.md, "Sanitizers"), as the one-process Galaxy tests skip.
+    GTEST_SKIP() << "a Galaxy's L1 does not fit below ASan's shadow memory";
+#endif
     std::ifstream in(std::string(TENSIM_SOURCE_DIR) + "/sim/arch/galaxy.json");
     json g = json::parse(in);
     constexpr int kRows = 16, kCols = 8;
@@ -142,7 +156,7 @@ TEST(ScaleOut, FourGalaxiesOpenOverFourRanks) {
     ASSERT_EQ(galaxy.status, 0);
     EXPECT_NE(run("", "ccl --op all_gather --system " + file + args).status, 0)
         << "one process maps every chip's L1: 128 chips do not fit below 4 GiB";
-    const Outcome four = run("mpirun -np 4 --oversubscribe --allow-run-as-root ",
+    const Outcome four = run("mpirun -np 4 " + kMpiOptions,
                              "ccl --op all_gather --system " + file + args + " --mpi");
     ASSERT_EQ(four.status, 0);
     EXPECT_EQ(four.out["ranks"], 4);
