@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -19,12 +20,14 @@ namespace {
 struct Outcome {
     int status = -1;
     json out;
+    std::string err;  // what the run printed on stderr, shown when it fails
 };
 
 // Runs `prefix tensim args --json` and parses what it prints on stdout (rank 0's alone).
 Outcome run(const std::string& prefix, const std::string& args) {
+    const std::string err_file = ::testing::TempDir() + "scaleout_stderr.txt";
     const std::string cmd =
-        prefix + std::string(TENSIM_BIN_DIR) + "/tensim " + args + " --json 2>/dev/null";
+        prefix + std::string(TENSIM_BIN_DIR) + "/tensim " + args + " --json 2>" + err_file;
     Outcome r;
     FILE* p = popen(cmd.c_str(), "r");
     if (!p) return r;
@@ -33,6 +36,8 @@ Outcome run(const std::string& prefix, const std::string& args) {
     for (size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) text.append(buf, n);
     const int st = pclose(p);
     r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    std::ifstream e(err_file);
+    r.err.assign(std::istreambuf_iterator<char>(e), {});
     r.out = json::parse(text, nullptr, false);
     return r;
 }
@@ -64,10 +69,10 @@ TEST(ScaleOut, AllGatherOverTwoRanksMatchesOneProcess) {
     const std::string args =
         "ccl --op all_gather --system t3000 --devices 8 --topology ring --bytes 262144";
     const Outcome one = run("", args);
-    ASSERT_EQ(one.status, 0);
+    ASSERT_EQ(one.status, 0) << one.err;
     ASSERT_FALSE(one.out.is_discarded());
     const Outcome two = run(kMpirun, args + " --mpi");
-    ASSERT_EQ(two.status, 0);
+    ASSERT_EQ(two.status, 0) << two.err;
     ASSERT_FALSE(two.out.is_discarded());
     EXPECT_EQ(one.out["ranks"], 1);
     EXPECT_EQ(two.out["ranks"], 2);
@@ -82,10 +87,10 @@ TEST(ScaleOut, TensorParallelLayerOverTwoRanksMatchesOneProcess) {
         "llm --model llama-3.2-1b --tp 8 --system t3000 --layers 1 --batch 1 --seq-len 32 "
         "--numerics timing";
     const Outcome one = run("", args);
-    ASSERT_EQ(one.status, 0);
+    ASSERT_EQ(one.status, 0) << one.err;
     ASSERT_FALSE(one.out.is_discarded());
     const Outcome two = run(kMpirun, args + " --mpi");
-    ASSERT_EQ(two.status, 0);
+    ASSERT_EQ(two.status, 0) << two.err;
     ASSERT_FALSE(two.out.is_discarded());
     EXPECT_GT(one.out["layer_us"].get<double>(), 0.0);
     EXPECT_EQ(two.out["layer_us"], one.out["layer_us"]);
@@ -107,10 +112,10 @@ TEST(ScaleOut, ValuesReadOnRankZeroAreTheOwnersOnes) {
         "ccl --op all_gather --system t3000 --devices 8 --topology ring --bytes 65536 "
         "--numerics fast";
     const Outcome one = run("", args);
-    ASSERT_EQ(one.status, 0);
+    ASSERT_EQ(one.status, 0) << one.err;
     ASSERT_TRUE(one.out["max_abs_error"].is_number());
     const Outcome two = run(kMpirun, args + " --mpi");
-    ASSERT_EQ(two.status, 0);
+    ASSERT_EQ(two.status, 0) << two.err;
     ASSERT_TRUE(two.out["max_abs_error"].is_number());
     EXPECT_EQ(two.out["max_abs_error"], one.out["max_abs_error"]);
     EXPECT_EQ(two.out["device_cycles"], one.out["device_cycles"]);
@@ -153,12 +158,12 @@ TEST(ScaleOut, FourGalaxiesOpenOverFourRanks) {
 
     const std::string args = " --devices 8 --topology ring --bytes 65536";
     const Outcome galaxy = run("", "ccl --op all_gather --system galaxy" + args);
-    ASSERT_EQ(galaxy.status, 0);
+    ASSERT_EQ(galaxy.status, 0) << galaxy.err;
     EXPECT_NE(run("", "ccl --op all_gather --system " + file + args).status, 0)
         << "one process maps every chip's L1: 128 chips do not fit below 4 GiB";
     const Outcome four = run("mpirun -np 4 " + kMpiOptions,
                              "ccl --op all_gather --system " + file + args + " --mpi");
-    ASSERT_EQ(four.status, 0);
+    ASSERT_EQ(four.status, 0) << four.err;
     EXPECT_EQ(four.out["ranks"], 4);
     EXPECT_EQ(four.out["chips"], galaxy.out["chips"]);
     EXPECT_EQ(four.out["device_cycles"], galaxy.out["device_cycles"]);
