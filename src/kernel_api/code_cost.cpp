@@ -11,6 +11,7 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <sstream>
 #include <unordered_map>
 
@@ -693,6 +694,12 @@ std::vector<std::unique_ptr<KernelCode>>& registry() {
     static std::vector<std::unique_ptr<KernelCode>> r;
     return r;
 }
+// Kernels are loaded and unloaded by the parallel build's threads (jit::build_all); the hook reads
+// the registry on the simulation thread, which builds nothing while a program runs.
+std::mutex& registry_mutex() {
+    static std::mutex m;
+    return m;
+}
 // The registered object whose code holds `ra`, or nullptr.
 const KernelCode* code_at(uintptr_t ra) {
     for (const auto& k : registry())
@@ -779,6 +786,7 @@ void register_kernel_code(void* handle, const void* entry, const std::string& co
     uint32_t last = 0;
     for (const auto& [at, c] : code->blocks) last = std::max(last, at);
     code->end = code->base + last + 1;
+    std::lock_guard<std::mutex> lock(registry_mutex());
     registry().push_back(std::move(code));
 }
 
@@ -796,6 +804,7 @@ uint64_t code_time_at_call(RiscThread& t, const void* return_address) {
 }
 
 void forget_kernel_code(void* handle) {
+    std::lock_guard<std::mutex> lock(registry_mutex());
     auto& r = registry();
     for (auto& [thread, lb] : last_blocks())
         if (lb.code && lb.code->handle == handle) lb = LastBlock{};
