@@ -387,17 +387,17 @@ std::string compile(const KernelBuildSpec& spec, const std::string& cxx, const s
             out.clear();
             status = compile_with(pre, out);
         }
-        // Which precompiled header served the compile (TENSIM_LOG=jit=debug): an install or a
-        // custom TENSIM_CXX can check that its kernels use one.
-        log::jit().debug("{} ({}): compiled {}", spec.display_name, spec.processor,
-                         pre ? "with the precompiled headers in " + pre->include_dir
-                             : std::string("without precompiled headers"));
         const std::string dep_text = status == 0 ? read_file(deps) : "";
         fs::remove(deps, ec);
         if (status != 0) {
             fs::remove(tmp, ec);
             compile_failed(spec, out, src);
         }
+        // Which precompiled header served the compile (TENSIM_LOG=jit=debug): an install or a
+        // custom TENSIM_CXX can check that its kernels use one.
+        log::jit().debug("{} ({}): compiled {}", spec.display_name, spec.processor,
+                         pre ? "with the precompiled headers in " + pre->include_dir
+                             : std::string("without precompiled headers"));
         std::map<std::string, std::string> files =
             pre ? pre->files : std::map<std::string, std::string>{};
         for (const std::string& f : dependency_files(dep_text)) files[f] = file_digest(f);

@@ -39,16 +39,16 @@ TensorMemoryLayout buffer_layout(MemLayout l) {
     }
 }
 
-// The tile-padded matrix in tilized (face) order, as runs of 16 values: fn(run, pos) gets 16
-// row-major values of one face row (zeros in the padding) and the tilized index of the first.
-// Batches stack vertically, which is exactly the (batch, tile row, tile column) page order.
-// One pass over the data, with no padded or tilized copy of it.
 // The tilized index of face row r % 32's first value in tile (b, r / 32, 0).
 inline size_t face_row_base(const Shape& s, uint32_t b, uint32_t r) {
     return (size_t(b) * s.rows_tiles() + r / 32) * s.cols_tiles() * 1024 + ((r % 32) / 16) * 512 +
            (r % 16) * 16;
 }
 
+// The tile-padded matrix in tilized (face) order, as runs of 16 values: fn(run, pos) gets 16
+// row-major values of one face row (zeros in the padding) and the tilized index of the first.
+// Batches stack vertically, which is exactly the (batch, tile row, tile column) page order.
+// One pass over the data, with no padded or tilized copy of it.
 template <typename Fn>
 void for_each_face_row(const float* data, const Shape& s, Fn&& fn) {
     const uint32_t rt = s.rows_tiles(), ct = s.cols_tiles(), cp = ct * 32;
