@@ -8,37 +8,23 @@
 
 namespace tensim {
 
-namespace {
-
-LocalCb& checked(RiscThread& t, uint32_t cb, const std::source_location& loc, const char* call) {
-    auto fail = [&](const std::string& what) {
-        throw KernelError(fmt::format("{}: {}", t.where(loc.file_name(), loc.line()), what));
-    };
+void CircularBuffer::unusable(RiscThread& t, uint32_t cb, const std::source_location& loc,
+                              const char* call) {
+    std::string what;
     if (cb >= l1_map::kMaxCbs)
-        fail(call ? fmt::format("{}: CB index {} out of range (0..{})", call, cb,
-                                l1_map::kMaxCbs - 1)
-                  : fmt::format("CB index {} out of range (0..{})", cb, l1_map::kMaxCbs - 1));
-    LocalCb& c = t.cb(cb);
-    if (!c.configured)
-        fail(call ? fmt::format("{}: CB {} is not configured on this core (CreateCircularBuffer)",
-                                call, cb)
-                  : fmt::format("CB {} is not configured on this core", cb));
-    return c;
+        what = call ? fmt::format("{}: CB index {} out of range (0..{})", call, cb,
+                                  l1_map::kMaxCbs - 1)
+                    : fmt::format("CB index {} out of range (0..{})", cb, l1_map::kMaxCbs - 1);
+    else
+        what = call ? fmt::format("{}: CB {} is not configured on this core (CreateCircularBuffer)",
+                                  call, cb)
+                    : fmt::format("CB {} is not configured on this core", cb);
+    throw KernelError(fmt::format("{}: {}", t.where(loc.file_name(), loc.line()), what));
 }
-
-}  // namespace
-
-CircularBuffer::CircularBuffer(RiscThread& t, uint32_t index, const std::source_location& loc,
-                               const char* call)
-    : m_t(t), m_index(index), m_loc(loc), m_cb(checked(t, index, loc, call)) {}
 
 void CircularBuffer::fail(const std::string& what) const {
     throw KernelError(fmt::format("{}: {}", m_t.where(m_loc.file_name(), m_loc.line()), what));
 }
-
-uint32_t& CircularBuffer::received() const { return m_t.core().word(l1_map::cb_received(m_index)); }
-uint32_t& CircularBuffer::acked() const { return m_t.core().word(l1_map::cb_acked(m_index)); }
-uint32_t CircularBuffer::occupied() const { return received() - acked(); }
 
 void CircularBuffer::check_pages(uint32_t n, const char* call) const {
     if (n > m_cb.num_pages)
@@ -111,21 +97,14 @@ bool CircularBuffer::pages_available_at_front(uint32_t n) {
     return occupied() >= n;
 }
 
-uint32_t CircularBuffer::page_at(uint32_t ptr, uint32_t index) const {
-    uint32_t off = ptr - m_cb.fifo_addr + index * m_cb.page_size;
-    return m_cb.fifo_addr + off % m_cb.fifo_size;
-}
-
 uint32_t CircularBuffer::fifo_at(uint32_t ptr, uint32_t bytes) const {
     return m_cb.fifo_addr + (ptr - m_cb.fifo_addr + bytes) % m_cb.fifo_size;
 }
 
-uint32_t CircularBuffer::front_tile(uint32_t index) const {
-    if (index >= occupied() && !m_cb.on_buffer)
-        fail(fmt::format(
-            "tile index {} of CB {} is beyond the {} pages at its front (cb_wait_front first)",
-            index, m_index, occupied()));
-    return page_at(m_cb.rd_ptr, index);
+void CircularBuffer::not_waited(uint32_t index) const {
+    fail(fmt::format(
+        "tile index {} of CB {} is beyond the {} pages at its front (cb_wait_front first)", index,
+        m_index, occupied()));
 }
 
 }  // namespace tensim

@@ -208,34 +208,52 @@ numerics::Tile& ComputeEngine::dst(RiscThread& t, uint32_t idst, bool& written) 
 }
 
 numerics::Tile& ComputeEngine::dst_for_math_job(RiscThread& t, uint32_t idst, bool& written) {
-    bool math = t.risc() == Risc::TRISC1;
-    int h = math ? m_math_half : m_pack_half;
-    Half want = math ? Half::math : Half::pack;
-    if (m_half[h] != want)
-        throw KernelError(
-            fmt::format("{}: Dst used without {}", t.where(),
-                        math ? "tile_regs_acquire (or acquire_dst)" : "tile_regs_wait"));
-    if (idst >= dst_capacity())
-        throw KernelError(
-            fmt::format("{}: Dst index {} beyond capacity: {} tiles with {} Dst in {} mode",
-                        t.where(), idst, dst_capacity(), m_set.fp32_dest_acc ? "fp32" : "16-bit",
-                        m_set.dst_full_sync ? "full-sync" : "half-sync"));
+    const bool math = t.risc() == Risc::TRISC1;
+    const int h = math ? m_math_half : m_pack_half;
+    if (m_half[h] != (math ? Half::math : Half::pack) || idst >= dst_capacity())
+        dst_misuse(t, idst, math);
     auto ref = m_written[h][idst];
     written = ref;
     ref = true;
-    if (!computes()) {
-        // Every engine leaves Dst's values alone in timing numerics, so all its tiles can be one
-        // scratch tile (per host thread: simulations may run on several).
-        thread_local numerics::Tile timing_dst{};
-        return timing_dst;
-    }
+    // Every engine leaves Dst's values alone in timing numerics, so all its tiles can be one
+    // scratch tile.
+    if (!computes()) return m_timing_dst;
     return m_dst[h][idst];
+}
+
+// Out of line, so that the checks' messages cost dst_for_math_job no stack frame per call.
+void ComputeEngine::dst_misuse(RiscThread& t, uint32_t idst, bool math) const {
+    if (m_half[math ? m_math_half : m_pack_half] != (math ? Half::math : Half::pack))
+        throw KernelError(
+            fmt::format("{}: Dst used without {}", t.where(),
+                        math ? "tile_regs_acquire (or acquire_dst)" : "tile_regs_wait"));
+    throw KernelError(
+        fmt::format("{}: Dst index {} beyond capacity: {} tiles with {} Dst in {} mode", t.where(),
+                    idst, dst_capacity(), m_set.fp32_dest_acc ? "fp32" : "16-bit",
+                    m_set.dst_full_sync ? "full-sync" : "half-sync"));
 }
 
 // ---- costs --------------------------------------------------------------------------------------
 
+namespace {
+// numerics::tile_bytes without a call per tile; formats without L1 storage still throw there.
+uint32_t bytes_of(abi::DataFormat f) {
+    if (uint32_t n = abi::tile_bytes(f)) return n;
+    return numerics::tile_bytes(f);
+}
+}  // namespace
+
 Cycle ComputeEngine::unpack_cycles(std::span<const abi::DataFormat> a_formats,
                                    std::span<const abi::DataFormat> b_formats) const {
+    // An unpack almost always has the formats of the one before (a kernel's loop over tiles of
+    // the same CBs): its cost is that call's.
+    UnpackMemo& m = m_unpack_memo;
+    const size_t na = a_formats.size(), nb = b_formats.size();
+    const bool fits = na + nb <= m.formats.size();
+    if (fits && m.na == na && m.nb == nb &&
+        std::equal(a_formats.begin(), a_formats.end(), m.formats.begin()) &&
+        std::equal(b_formats.begin(), b_formats.end(), m.formats.begin() + na))
+        return m.cost;
     // Each unpacker: per tile, an address setup per face, then its L1 fetch at x4 (x1 for BFP2).
     double bytes = 0;
     auto one = [&](std::span<const abi::DataFormat> formats) {
@@ -243,25 +261,31 @@ Cycle ComputeEngine::unpack_cycles(std::span<const abi::DataFormat> a_formats,
         for (abi::DataFormat f : formats) {
             bool slow = f == tt::DataFormat::Bfp2_b || f == tt::DataFormat::Bfp2;
             cycles += 4.0 * m_cfg.unpack_setup_cycles_per_face +
-                      numerics::tile_bytes(f) /
+                      bytes_of(f) /
                           (slow ? m_cfg.unpack_slow_bytes_per_cycle : m_cfg.unpack_bytes_per_cycle);
-            bytes += numerics::tile_bytes(f);
+            bytes += bytes_of(f);
         }
         return cycles;
     };
     double a = one(a_formats), b = one(b_formats);
-    size_t tiles = std::max(a_formats.size(), b_formats.size());
+    size_t tiles = std::max(na, nb);
     double shared = bytes / m_cfg.unpack_combined_bytes_per_cycle +
                     4.0 * m_cfg.unpack_setup_cycles_per_face * tiles;
-    return m_cfg.unpack_call_cycles + static_cast<Cycle>(std::ceil(std::max({a, b, shared})));
+    const Cycle cost =
+        m_cfg.unpack_call_cycles + static_cast<Cycle>(std::ceil(std::max({a, b, shared})));
+    if (fits) {
+        std::copy(a_formats.begin(), a_formats.end(), m.formats.begin());
+        std::copy(b_formats.begin(), b_formats.end(), m.formats.begin() + na);
+        m.na = na, m.nb = nb, m.cost = cost;
+    }
+    return cost;
 }
 
 Cycle ComputeEngine::pack_cycles(abi::DataFormat f, bool l1_acc) const {
     // Accumulating into L1 makes each packer's 16 B write take pack_l1_acc_cycles_per_write cycles.
     double rate = l1_acc ? m_cfg.pack_bytes_per_cycle / m_cfg.pack_l1_acc_cycles_per_write
                          : m_cfg.pack_bytes_per_cycle;
-    return 4 * m_cfg.pack_setup_cycles_per_face +
-           static_cast<Cycle>(std::ceil(numerics::tile_bytes(f) / rate));
+    return 4 * m_cfg.pack_setup_cycles_per_face + static_cast<Cycle>(std::ceil(bytes_of(f) / rate));
 }
 
 Cycle ComputeEngine::sfpu_binary_cycles(numerics::SfpuBinaryOp op) const {

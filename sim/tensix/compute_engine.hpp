@@ -162,6 +162,14 @@ public:
 
 private:
     enum class Half { free, math, committed, pack };
+    [[noreturn]] void dst_misuse(RiscThread& t, uint32_t idst, bool math) const;
+    // unpack_cycles' last formats (SrcA's, then SrcB's) and cost.
+    struct UnpackMemo {
+        std::array<abi::DataFormat, 32> formats{};
+        size_t na = ~size_t{0}, nb = 0;
+        Cycle cost = 0;
+    };
+    mutable UnpackMemo m_unpack_memo;
     ComputeEngineConfig m_cfg;
     TensixCore& m_core;
     ComputeSettings m_set;
@@ -171,6 +179,7 @@ private:
     int m_math_half = 0, m_pack_half = 0;
     std::array<std::vector<numerics::Tile>, 2> m_dst;
     std::array<std::vector<bool>, 2> m_written;
+    numerics::Tile m_timing_dst{};  // every Dst tile in timing numerics, which never touches it
     Stats m_stats;
     MathWorker::Lane m_math;  // this core's tile math jobs
     Unpacker m_unpacker{*this};
