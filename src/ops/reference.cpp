@@ -9,6 +9,17 @@
 #include <cstddef>
 #include <stdexcept>
 
+// OpenBLAS (pthread build) starts its worker threads when the library loads, and each spins in
+// sched_yield until 2^28 TSC ticks (~0.1 s) pass before it sleeps: ~0.1 CPU-s of every tensim
+// process, most of which never call a threaded BLAS routine. The pool is stopped at load;
+// OpenBLAS starts it again on its first threaded call (as it does after a fork). Weak: other
+// BLAS builds may not have it.
+extern "C" int blas_thread_shutdown_(void) __attribute__((weak));
+
+namespace {
+const bool g_blas_pool_stopped = blas_thread_shutdown_ && (blas_thread_shutdown_(), true);
+}  // namespace
+
 namespace tensim::ops::reference {
 
 namespace {
