@@ -47,8 +47,12 @@ public:
     // L1 offset of the tile `index` pages from the front, as the unpacker reads it; a KernelError
     // if the kernel has not waited for it.
     uint32_t front_tile(uint32_t index) const {
-        if (index >= occupied() && !m_cb.on_buffer) not_waited(index);
+        check_front(index);
         return page_at(m_cb.rd_ptr, index);
+    }
+    // front_tile's check alone.
+    void check_front(uint32_t index) const {
+        if (index >= occupied() && !m_cb.on_buffer) not_waited(index);
     }
     [[noreturn]] void fail(const std::string& what) const;
 

@@ -221,6 +221,20 @@ numerics::Tile& ComputeEngine::dst_for_math_job(RiscThread& t, uint32_t idst, bo
     return m_dst[h][idst];
 }
 
+void ComputeEngine::dst_tiles_for_math_job(RiscThread& t, uint32_t idst, uint32_t n,
+                                           std::array<numerics::Tile*, 16>& out) {
+    const bool math = t.risc() == Risc::TRISC1;
+    const int h = math ? m_math_half : m_pack_half;
+    if (m_half[h] != (math ? Half::math : Half::pack)) dst_misuse(t, idst, math);
+    const uint32_t capacity = dst_capacity();
+    std::vector<bool>& written = m_written[h];
+    for (uint32_t i = 0; i < n; ++i) {
+        if (idst + i >= capacity) dst_misuse(t, idst + i, math);
+        written[idst + i] = true;
+        out[i] = computes() ? &m_dst[h][idst + i] : &m_timing_dst;  // i < capacity <= 16
+    }
+}
+
 // Out of line, so that the checks' messages cost dst_for_math_job no stack frame per call.
 void ComputeEngine::dst_misuse(RiscThread& t, uint32_t idst, bool math) const {
     if (m_half[math ? m_math_half : m_pack_half] != (math ? Half::math : Half::pack))
@@ -282,10 +296,15 @@ Cycle ComputeEngine::unpack_cycles(std::span<const abi::DataFormat> a_formats,
 }
 
 Cycle ComputeEngine::pack_cycles(abi::DataFormat f, bool l1_acc) const {
+    PackMemo& m = m_pack_memo;  // a kernel packs tiles of one format
+    if (m.set && m.format == f && m.l1_acc == l1_acc) return m.cost;
     // Accumulating into L1 makes each packer's 16 B write take pack_l1_acc_cycles_per_write cycles.
     double rate = l1_acc ? m_cfg.pack_bytes_per_cycle / m_cfg.pack_l1_acc_cycles_per_write
                          : m_cfg.pack_bytes_per_cycle;
-    return 4 * m_cfg.pack_setup_cycles_per_face + static_cast<Cycle>(std::ceil(bytes_of(f) / rate));
+    const Cycle cost =
+        4 * m_cfg.pack_setup_cycles_per_face + static_cast<Cycle>(std::ceil(bytes_of(f) / rate));
+    m = {f, l1_acc, true, cost};
+    return cost;
 }
 
 Cycle ComputeEngine::sfpu_binary_cycles(numerics::SfpuBinaryOp op) const {

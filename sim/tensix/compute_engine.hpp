@@ -134,6 +134,9 @@ public:
     // dst() without waiting for this core's outstanding tile math (math_worker.hpp): for the
     // matmul that queues more math on the same Dst, in order.
     numerics::Tile& dst_for_math_job(RiscThread& t, uint32_t idst, bool& written);
+    // The same for `n` tiles from `idst` (marked written) into out[0..n): one matmul call's.
+    void dst_tiles_for_math_job(RiscThread& t, uint32_t idst, uint32_t n,
+                                std::array<numerics::Tile*, 16>& out);
     // dst[r * ct + col] += b[r] x a[col] (b: the bank's SrcB tiles, a: its SrcA tiles), the tile
     // products of one matmul call: a job for the MathWorker in faithful numerics, else inline.
     void matmul_tiles(SrcBank& bank, const std::array<numerics::Tile*, 16>& dst, uint32_t rt,
@@ -170,6 +173,13 @@ private:
         Cycle cost = 0;
     };
     mutable UnpackMemo m_unpack_memo;
+    // pack_cycles' last arguments and cost.
+    struct PackMemo {
+        abi::DataFormat format = abi::DataFormat::Invalid;
+        bool l1_acc = false, set = false;
+        Cycle cost = 0;
+    };
+    mutable PackMemo m_pack_memo;
     ComputeEngineConfig m_cfg;
     TensixCore& m_core;
     ComputeSettings m_set;

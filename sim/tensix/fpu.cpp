@@ -140,12 +140,8 @@ void Fpu::matmul(RiscThread& t, uint32_t idst, uint32_t rt, uint32_t ct, const c
     check(t, op, loc, Config{.mode = MathMode::matmul});
     auto& bank = e.math_begin(t);
     check_bank(t, bank, ct, rt, loc);
-    bool written = false;
-    std::array<Tile*, 16> d{};  // rt * ct <= Dst's 16 tiles, checked by dst_for_math_job
-    for (uint32_t i = 0; i < rt * ct; ++i) {
-        Tile& tile = e.dst_for_math_job(t, idst + i, written);
-        if (i < d.size()) d[i] = &tile;
-    }
+    std::array<Tile*, 16> d{};  // rt * ct <= Dst's 16 tiles, checked by dst_tiles_for_math_job
+    e.dst_tiles_for_math_job(t, idst, rt * ct, d);
     if (e.computes() && rt * ct <= d.size()) e.matmul_tiles(bank, d, rt, ct);
     const auto& cfg = e.config();
     e.math_end(t, cfg.fpu_matmul_call_cycles + static_cast<Cycle>(rt) * ct *

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cstring>
+#include <optional>
 
 #include "common/error.hpp"
 #include "numerics/formats.hpp"
@@ -115,22 +116,26 @@ void Unpacker::check_mode(const RiscThread& t, const char* op, const SrcLoc& loc
 }
 
 abi::DataFormat Unpacker::format_for(RiscThread& t, int operand, uint32_t cb, const char* op,
-                                     const SrcLoc& loc) const {
+                                     const SrcLoc& loc, bool check) const {
     CircularBuffer c(t, cb, loc);
     auto own = static_cast<abi::DataFormat>(c.local().data_format);
-    abi::DataFormat configured = m_format[operand];
-    if (init_check_enabled() && configured != own)
-        init_mismatch(t, op, loc,
-                      fmt::format("Src{} reading CB {} in its format {}", operand ? 'B' : 'A', cb,
-                                  format_name(own)),
-                      m_format_site[operand].set()
-                          ? fmt::format("Src{} configured for {}", operand ? 'B' : 'A',
-                                        format_name(configured))
-                          : fmt::format("Src{} with no format configured", operand ? 'B' : 'A'),
-                      m_format_site[operand]);
+    if (check && m_format[operand] != own) format_mismatch(t, operand, cb, own, op, loc);
     // On silicon the unpacker reads the format it was configured for; with none configured since
     // the launch, tensim takes the CB's own (silicon would hold whatever ran before).
-    return m_format_site[operand].set() ? configured : own;
+    return m_format_site[operand].set() ? m_format[operand] : own;
+}
+
+void Unpacker::format_mismatch(RiscThread& t, int operand, uint32_t cb, abi::DataFormat own,
+                               const char* op, const SrcLoc& loc) const {
+    const abi::DataFormat configured = m_format[operand];
+    init_mismatch(
+        t, op, loc,
+        fmt::format("Src{} reading CB {} in its format {}", operand ? 'B' : 'A', cb,
+                    format_name(own)),
+        m_format_site[operand].set()
+            ? fmt::format("Src{} configured for {}", operand ? 'B' : 'A', format_name(configured))
+            : fmt::format("Src{} with no format configured", operand ? 'B' : 'A'),
+        m_format_site[operand]);
 }
 
 // Calls that feed an engine charge no TRISC issue cost: the TRISC issues the next instruction while
@@ -145,37 +150,42 @@ void Unpacker::fill(RiscThread& t, std::span<const CbTile> a, std::span<const Cb
         throw KernelError(
             fmt::format("{}: one unpack of {} SrcA and {} SrcB tiles; at most {} each fit",
                         t.where(loc.file_name(), loc.line()), a.size(), b.size(), a_fmt.size()));
-    for (size_t i = 0; i < a.size(); ++i) a_fmt[i] = format_for(t, 0, a[i].cb, op, loc);
-    for (size_t i = 0; i < b.size(); ++i) b_fmt[i] = format_for(t, 1, b[i].cb, op, loc);
+    const bool check = init_check_enabled();
+    auto formats = [&](int operand, std::span<const CbTile> tiles, auto& out) {
+        for (size_t i = 0; i < tiles.size(); ++i)
+            // A block's tiles come from one CB: the format (and its check) is the previous one's.
+            out[i] = i && tiles[i].cb == tiles[i - 1].cb
+                         ? out[i - 1]
+                         : format_for(t, operand, tiles[i].cb, op, loc, check);
+    };
+    formats(0, a, a_fmt);
+    formats(1, b, b_fmt);
     Cycle cost = e.unpack_cycles({a_fmt.data(), a.size()}, {b_fmt.data(), b.size()});
     auto& bank = e.unpack_begin(t);
     bank.hold(static_cast<uint32_t>(a.size()), static_cast<uint32_t>(b.size()));
     // The broadcast applies to SrcA in unary mode (unary_bcast), to SrcB otherwise.
     const bool bcast_a = m_mode == UnpackMode::unary;
-    // The CB is checked in every mode; the bank's tiles exist only when values are computed
-    // (timing numerics keeps none, so `tiles[i]` is not formed there).
-    auto decode = [&](abi::DataFormat f, CbTile x, auto& tiles, size_t i) -> Tile* {
-        CircularBuffer c(t, x.cb, loc);
-        const uint8_t* src = t.core().l1() + c.front_tile(x.index);
-        if (!e.computes()) return nullptr;
-        Tile& out = tiles[i];
-        numerics::decode_tile(f, src, out);
-        // Src registers hold TF32 at most: an fp32 operand loses its low 13 mantissa bits.
-        if (e.faithful() && f == abi::DataFormat::Float32)
-            for (float& v : out) v = numerics::round_to_tf32(v);
-        return &out;
+    // Each tile must be at its CB's front, checked in every mode; the bank's tiles exist only when
+    // values are computed (timing numerics keeps none, so `tiles[i]` is not formed there).
+    auto load = [&](std::span<const CbTile> xs, const auto& fmts, auto& tiles, bool srca) {
+        std::optional<CircularBuffer> c;  // the CB of the tiles before, usually all of them
+        for (size_t i = 0; i < xs.size(); ++i) {
+            if (!c || c->index() != xs[i].cb) c.emplace(t, xs[i].cb, loc);
+            c->check_front(xs[i].index);
+            if (!e.computes()) continue;
+            Tile& out = tiles[i];
+            const abi::DataFormat f = fmts[i];
+            numerics::decode_tile(f, t.core().l1() + c->page_at(c->local().rd_ptr, xs[i].index),
+                                  out);
+            // Src registers hold TF32 at most: an fp32 operand loses its low 13 mantissa bits.
+            if (e.faithful() && f == abi::DataFormat::Float32)
+                for (float& v : out) v = numerics::round_to_tf32(v);
+            if (srca && m_transpose) transpose(out);
+            if (srca == bcast_a && m_bcast != BroadcastType::NONE) broadcast(out, m_bcast);
+        }
     };
-    for (size_t i = 0; i < a.size(); ++i) {
-        Tile* tile = decode(a_fmt[i], a[i], bank.a, i);
-        if (!tile) continue;
-        if (m_transpose) transpose(*tile);
-        if (bcast_a && m_bcast != BroadcastType::NONE) broadcast(*tile, m_bcast);
-    }
-    for (size_t i = 0; i < b.size(); ++i) {
-        Tile* tile = decode(b_fmt[i], b[i], bank.b, i);
-        if (!tile) continue;
-        if (!bcast_a && m_bcast != BroadcastType::NONE) broadcast(*tile, m_bcast);
-    }
+    load(a, a_fmt, bank.a, true);
+    load(b, b_fmt, bank.b, false);
     e.unpack_end(t, cost);
 }
 
@@ -219,7 +229,7 @@ void Unpacker::tilize(RiscThread& t, uint32_t cb, uint32_t block_tiles, uint32_t
     ComputeEngine& e = m_engine;
     check_mode(t, op, loc, {UnpackMode::tilize, -1, BroadcastType::NONE});
     CircularBuffer c(t, cb, loc);
-    const abi::DataFormat fmt = format_for(t, 0, cb, op, loc);
+    const abi::DataFormat fmt = format_for(t, 0, cb, op, loc, init_check_enabled());
     const uint32_t datum = abi::datum_bytes(fmt);
     if (datum == 0)
         c.fail(fmt::format("tilize_block of CB {} in {}, which has no whole-byte datum", cb,

@@ -57,9 +57,11 @@ private:
     };
     void check_mode(const RiscThread& t, const char* op, const SrcLoc& loc, const Need& need) const;
     // The format `operand` reads `cb` as: the configured one (stale or not), the CB's own when no
-    // init call configured it. Check mode: they must agree.
+    // init call configured it. Check mode (`check`: init_check_enabled()): they must agree.
     abi::DataFormat format_for(RiscThread& t, int operand, uint32_t cb, const char* op,
-                               const SrcLoc& loc) const;
+                               const SrcLoc& loc, bool check) const;
+    [[noreturn]] void format_mismatch(RiscThread& t, int operand, uint32_t cb, abi::DataFormat own,
+                                      const char* op, const SrcLoc& loc) const;
     void fill(RiscThread& t, std::span<const CbTile> a, std::span<const CbTile> b, const char* op,
               const SrcLoc& loc);
 
