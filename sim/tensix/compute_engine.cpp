@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <utility>
 
 #include "common/error.hpp"
@@ -264,9 +265,13 @@ Cycle ComputeEngine::unpack_cycles(std::span<const abi::DataFormat> a_formats,
     UnpackMemo& m = m_unpack_memo;
     const size_t na = a_formats.size(), nb = b_formats.size();
     const bool fits = na + nb <= m.formats.size();
-    if (fits && m.na == na && m.nb == nb &&
-        std::equal(a_formats.begin(), a_formats.end(), m.formats.begin()) &&
-        std::equal(b_formats.begin(), b_formats.end(), m.formats.begin() + na))
+    // Formats are bytes: memcmp (a byte loop per format otherwise).
+    static_assert(sizeof(abi::DataFormat) == 1);
+    auto same = [](std::span<const abi::DataFormat> x, const abi::DataFormat* y) {
+        return x.empty() || std::memcmp(x.data(), y, x.size()) == 0;
+    };
+    if (fits && m.na == na && m.nb == nb && same(a_formats, m.formats.data()) &&
+        same(b_formats, m.formats.data() + na))
         return m.cost;
     // Each unpacker: per tile, an address setup per face, then its L1 fetch at x4 (x1 for BFP2).
     double bytes = 0;
