@@ -19,8 +19,12 @@ Scheduler::Scheduler() : m_head_event("tensim_scheduler_head") {
 }
 
 void Scheduler::schedule(const ClockDomain& clock, Cycle at, const void* owner, Callback fn) {
+    schedule_ps(at * clock.period_ps(), owner, std::move(fn));
+}
+
+void Scheduler::schedule_ps(uint64_t at_ps, const void* owner, Callback fn) {
     const uint64_t now_ps = sc_core::sc_time_stamp().value();
-    const uint64_t t_ps = std::max<uint64_t>(at * clock.period_ps(), now_ps);
+    const uint64_t t_ps = std::max<uint64_t>(at_ps, now_ps);
     uint32_t slot;
     if (m_free.empty()) {
         slot = static_cast<uint32_t>(m_slots.size());
@@ -33,8 +37,9 @@ void Scheduler::schedule(const ClockDomain& clock, Cycle at, const void* owner, 
     m_slots[slot].fn = std::move(fn);
     m_queue.push_back(Key{t_ps, m_seq++, slot});
     std::push_heap(m_queue.begin(), m_queue.end(), Later{});
-    // A pending notification for an earlier (or the same) time already covers this entry.
-    if (t_ps < m_notified_ps) notify_at(t_ps);
+    // A pending notification for an earlier (or the same) time already covers this entry, and
+    // run_due notifies for the head when it returns.
+    if (!m_running && t_ps < m_notified_ps) notify_at(t_ps);
 }
 
 void Scheduler::cancel(const void* owner) {
@@ -49,12 +54,20 @@ void Scheduler::cancel(const void* owner) {
     if (gone == m_queue.end()) return;
     m_queue.erase(gone, m_queue.end());
     std::make_heap(m_queue.begin(), m_queue.end(), Later{});
-    renotify();
+    if (!m_running) renotify();
 }
 
 void Scheduler::run_due() {
     m_notified_ps = kNone;  // the event fired
     const uint64_t now_ps = sc_core::sc_time_stamp().value();
+    struct Running {  // notifies for the head at the end, also when a callback throws
+        Scheduler& s;
+        explicit Running(Scheduler& s) : s(s) { s.m_running = true; }
+        ~Running() {
+            s.m_running = false;
+            s.renotify();
+        }
+    } running{*this};
     while (!m_queue.empty() && m_queue.front().time_ps <= now_ps) {
         std::pop_heap(m_queue.begin(), m_queue.end(), Later{});
         const uint32_t slot = m_queue.back().slot;
@@ -66,7 +79,6 @@ void Scheduler::run_due() {
         m_free.push_back(slot);
         fn();  // may schedule more entries
     }
-    renotify();
 }
 
 void Scheduler::renotify() {

@@ -4,7 +4,9 @@
 // never by process order. One scheduler serves the whole process; owners cancel their entries.
 // The queue is a binary heap of small keys in one vector; the callbacks sit in reused slots
 // (InlineCallback: no allocation per entry), and the event is notified again only when a new
-// entry comes before the time it is already notified for.
+// entry comes before the time it is already notified for, and never while run_due runs (it
+// notifies once for the head when it returns). The RISC threads' fibers are resumed from here
+// too (risc_thread.cpp), so SystemC runs this one method and no thread.
 #pragma once
 #include <cstdint>
 #include <systemc>
@@ -26,6 +28,8 @@ public:
     // Runs `fn` at absolute cycle `at` of `clock` (not before now). `owner` tags the entry so a
     // closing device can cancel what it left behind.
     void schedule(const ClockDomain& clock, Cycle at, const void* owner, Callback fn);
+    // The same at absolute time `t_ps` in picoseconds (not before now).
+    void schedule_ps(uint64_t t_ps, const void* owner, Callback fn);
     void cancel(const void* owner);
 
 private:
@@ -58,6 +62,7 @@ private:
     sc_core::sc_event m_head_event;
     static constexpr uint64_t kNone = ~uint64_t{0};
     uint64_t m_notified_ps = kNone;  // the time m_head_event is pending for (kNone: not pending)
+    bool m_running = false;          // run_due is running: it notifies for the head at its end
 };
 
 }  // namespace tensim
