@@ -71,7 +71,7 @@ struct RiscThread::Fiber {
     Fiber(const Fiber&) = delete;
     Fiber& operator=(const Fiber&) = delete;
     ~Fiber() {
-        if (pending) Scheduler::instance().cancel(this);
+        if (pending) scheduler.cancel(this);
         // A firmware that has not returned is unwound here by Boost (forced_unwind).
     }
 
@@ -79,22 +79,24 @@ struct RiscThread::Fiber {
     // one already queued stands (the firmware re-checks and queues again if it must); a later one
     // is replaced.
     void resume_at(uint64_t t_ps) {
-        Scheduler& s = Scheduler::instance();
         if (pending) {
             if (pending_ps <= t_ps) return;
-            s.cancel(this);
+            scheduler.cancel(this);
         }
         pending = true;
         pending_ps = t_ps;
-        s.schedule_ps(t_ps, this, [this] {
-            pending = false;
-            if (self) self = std::move(self).resume();  // returns when the firmware blocks
-        });
+        scheduler.schedule_call(t_ps, this, &Fiber::resume, this);
     }
-    void resume_now() { resume_at(sc_core::sc_time_stamp().value()); }
+    void resume_now() { resume_at(scheduler.now_ps()); }
+    static void resume(void* fiber) {  // a Scheduler entry
+        Fiber& f = *static_cast<Fiber*>(fiber);
+        f.pending = false;
+        if (f.self) f.self = std::move(f.self).resume();  // returns when the firmware blocks
+    }
     // On the firmware's stack: back to the Scheduler until a resume.
     void block() { caller = std::move(caller).resume(); }
 
+    Scheduler& scheduler = Scheduler::instance();
     boost::context::fiber self;    // the firmware while it is blocked (empty: it returned)
     boost::context::fiber caller;  // the Scheduler while the firmware runs
     bool pending = false;          // a resume is queued, at pending_ps
@@ -243,8 +245,9 @@ void RiscThread::sync() {
     suspended();
     // An abandoned program must end within the cycle limit however far ahead this thread's
     // local time ran (a runaway loop of kernel code): abort() resumes it early.
-    const uint64_t until = sc_core::sc_time_stamp().value() + c * m_core.clock().period_ps();
-    while (!m_abort && sc_core::sc_time_stamp().value() < until) {
+    const Scheduler& s = m_fiber->scheduler;
+    const uint64_t until = s.now_ps() + c * m_core.clock().period_ps();
+    while (!m_abort && s.now_ps() < until) {
         m_fiber->resume_at(until);
         m_fiber->block();
     }
