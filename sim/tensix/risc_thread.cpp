@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <boost/context/fiber.hpp>
+#include <boost/context/preallocated.hpp>
 #include <boost/context/protected_fixedsize_stack.hpp>
 #include <cstdlib>
 #include <set>
@@ -14,6 +15,10 @@
 #include "common/scheduler.hpp"
 #include "tensix/l1_map.hpp"
 #include "tensix/tensix_core.hpp"
+
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/common_interface_defs.h>
+#endif
 
 namespace tensim {
 
@@ -42,32 +47,29 @@ const char* risc_name(Risc r) {
 
 RiscThread* RiscThread::current() { return g_current; }
 
-#if defined(BOOST_USE_UCONTEXT)
-// Sanitizer builds use Boost.Context's ucontext variant (it tells ASan of each switch), whose
-// per-thread record of the running context Debian's library (built for fcontext) does not define.
-namespace boost::context::detail {
-fiber_activation_record*& fiber_activation_record::current() noexcept {
-    thread_local fiber_activation_record main_record;  // this OS thread's own context
-    thread_local fiber_activation_record* rec = &main_record;
-    return rec;
-}
-}  // namespace boost::context::detail
-#endif
-
 // The firmware runs on a fiber of its own (Boost.Context), not a SystemC thread: the Scheduler's
 // method resumes it from a queue entry, and it switches back when it blocks. A SystemC thread cost
 // a process activation and an entry in SystemC's timed queue per wake (round 10, performance.md).
 // Only the Scheduler's run_due resumes a fiber, so fibers never nest; a resume that finds the
-// firmware's condition still false just blocks again.
+// firmware's condition still false just blocks again. Under ASan every switch is announced
+// (which stack runs next, as SystemC does for its coroutines; docs/robustness.md): Boost.Context
+// does that only in its ucontext variant, whose swapcontext ASan warns about.
 struct RiscThread::Fiber {
-    explicit Fiber(RiscThread& t)
-        : self(std::allocator_arg,
-               boost::context::protected_fixedsize_stack(t.m_cfg.stack_bytes),  // a guard page
-               [this, &t](boost::context::fiber&& from) {
-                   caller = std::move(from);
-                   t.firmware();
-                   return std::move(caller);
-               }) {}
+    explicit Fiber(RiscThread& t) {
+        boost::context::protected_fixedsize_stack alloc(t.m_cfg.stack_bytes);  // a guard page
+        const boost::context::stack_context stack = alloc.allocate();
+        stack_bottom = static_cast<char*>(stack.sp) - stack.size;
+        stack_size = stack.size;
+        self = boost::context::fiber(std::allocator_arg,
+                                     boost::context::preallocated(stack.sp, stack.size, stack),
+                                     alloc, [this, &t](boost::context::fiber&& from) {
+                                         switched_in();
+                                         caller = std::move(from);
+                                         t.firmware();
+                                         switching_out(nullptr);  // this stack ends
+                                         return std::move(caller);
+                                     });
+    }
     Fiber(const Fiber&) = delete;
     Fiber& operator=(const Fiber&) = delete;
     ~Fiber() {
@@ -91,12 +93,41 @@ struct RiscThread::Fiber {
     static void resume(void* fiber) {  // a Scheduler entry
         Fiber& f = *static_cast<Fiber*>(fiber);
         f.pending = false;
-        if (f.self) f.self = std::move(f.self).resume();  // returns when the firmware blocks
+        if (!f.self) return;
+#if defined(__SANITIZE_ADDRESS__)
+        void* fake = nullptr;
+        __sanitizer_start_switch_fiber(&fake, f.stack_bottom, f.stack_size);
+#endif
+        f.self = std::move(f.self).resume();  // returns when the firmware blocks or returns
+#if defined(__SANITIZE_ADDRESS__)
+        __sanitizer_finish_switch_fiber(fake, nullptr, nullptr);
+#endif
     }
     // On the firmware's stack: back to the Scheduler until a resume.
-    void block() { caller = std::move(caller).resume(); }
+    void block() {
+        void* fake = nullptr;
+        switching_out(&fake);
+        caller = std::move(caller).resume();
+        switched_in(fake);
+    }
+    // ASan's half of a switch on the firmware's side (no-ops in other builds): `fake` null when
+    // the stack is left for good.
+    void switching_out([[maybe_unused]] void** fake) {
+#if defined(__SANITIZE_ADDRESS__)
+        __sanitizer_start_switch_fiber(fake, caller_bottom, caller_size);
+#endif
+    }
+    void switched_in([[maybe_unused]] void* fake = nullptr) {
+#if defined(__SANITIZE_ADDRESS__)
+        __sanitizer_finish_switch_fiber(fake, &caller_bottom, &caller_size);
+#endif
+    }
 
     Scheduler& scheduler = Scheduler::instance();
+    const void* stack_bottom = nullptr;  // the firmware's stack
+    size_t stack_size = 0;
+    const void* caller_bottom = nullptr;  // the Scheduler's stack, as ASan reported it
+    size_t caller_size = 0;
     boost::context::fiber self;    // the firmware while it is blocked (empty: it returned)
     boost::context::fiber caller;  // the Scheduler while the firmware runs
     bool pending = false;          // a resume is queued, at pending_ps
