@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 # pkg-config: SystemC's only package files, and the installed tensim.pc (tests/install). The -dev
 # packages of fmt, spdlog and nlohmann_json are also what an installed tensim's users need
 # (find_package(tensim) finds them). libopenblas-dev: the fp64 host references (dgemm).
+# libboost-context-dev: the fibers the RISC threads' firmware runs on.
 # python3-matplotlib draws the pictures (`--plot`; tensim runs
 # without it and says how to get it); clang-format is CI's format check. pybind11-dev,
 # python3-pybind11, python3-numpy and python3-pytest: `import tensim` and its tests (python/);
@@ -14,7 +15,7 @@ cd "$(dirname "$0")/.."
 # libopenmpi-dev: the MPI library a system split over ranks links (`tensim ccl/llm --mpi`,
 # docs/scale-out.md).
 packages=(g++ cmake make pkg-config libsystemc-dev libfmt-dev libspdlog-dev libcli11-dev nlohmann-json3-dev
-          libgtest-dev libopenblas-dev python3-matplotlib clang-format pybind11-dev python3-pybind11
+          libgtest-dev libopenblas-dev libboost-context-dev python3-matplotlib clang-format pybind11-dev python3-pybind11
           python3-numpy python3-pytest openmpi-bin libopenmpi-dev)
 ./tools/install_packages.sh setup "${packages[@]}"
 # python3-torch: torch tensors into tensim.ops and the host API's buffers (docs/python.md). Without

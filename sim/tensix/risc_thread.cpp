@@ -3,14 +3,22 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <boost/context/fiber.hpp>
+#include <boost/context/preallocated.hpp>
+#include <boost/context/protected_fixedsize_stack.hpp>
 #include <cstdlib>
 #include <set>
 #include <string>
 
 #include "common/error.hpp"
 #include "common/log.hpp"
+#include "common/scheduler.hpp"
 #include "tensix/l1_map.hpp"
 #include "tensix/tensix_core.hpp"
+
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/common_interface_defs.h>
+#endif
 
 namespace tensim {
 
@@ -38,6 +46,93 @@ const char* risc_name(Risc r) {
 }
 
 RiscThread* RiscThread::current() { return g_current; }
+
+// The firmware runs on a fiber of its own (Boost.Context), not a SystemC thread: the Scheduler's
+// method resumes it from a queue entry, and it switches back when it blocks. A SystemC thread cost
+// a process activation and an entry in SystemC's timed queue per wake (round 10, performance.md).
+// Only the Scheduler's run_due resumes a fiber, so fibers never nest; a resume that finds the
+// firmware's condition still false just blocks again. Under ASan every switch is announced
+// (which stack runs next, as SystemC does for its coroutines; docs/robustness.md): Boost.Context
+// does that only in its ucontext variant, whose swapcontext ASan warns about.
+struct RiscThread::Fiber {
+    explicit Fiber(RiscThread& t) {
+        boost::context::protected_fixedsize_stack alloc(t.m_cfg.stack_bytes);  // a guard page
+        const boost::context::stack_context stack = alloc.allocate();
+        stack_bottom = static_cast<char*>(stack.sp) - stack.size;
+        stack_size = stack.size;
+        self = boost::context::fiber(std::allocator_arg,
+                                     boost::context::preallocated(stack.sp, stack.size, stack),
+                                     alloc, [this, &t](boost::context::fiber&& from) {
+                                         switched_in();
+                                         caller = std::move(from);
+                                         t.firmware();
+                                         switching_out(nullptr);  // this stack ends
+                                         return std::move(caller);
+                                     });
+    }
+    Fiber(const Fiber&) = delete;
+    Fiber& operator=(const Fiber&) = delete;
+    ~Fiber() {
+        if (pending) scheduler.cancel(this);
+        // A firmware that has not returned is unwound here by Boost (forced_unwind).
+    }
+
+    // Resumes the firmware at `t_ps` (not before now). One resume is queued at a time: an earlier
+    // one already queued stands (the firmware re-checks and queues again if it must); a later one
+    // is replaced.
+    void resume_at(uint64_t t_ps) {
+        if (pending) {
+            if (pending_ps <= t_ps) return;
+            scheduler.cancel(this);
+        }
+        pending = true;
+        pending_ps = t_ps;
+        scheduler.schedule_call(t_ps, this, &Fiber::resume, this);
+    }
+    void resume_now() { resume_at(scheduler.now_ps()); }
+    static void resume(void* fiber) {  // a Scheduler entry
+        Fiber& f = *static_cast<Fiber*>(fiber);
+        f.pending = false;
+        if (!f.self) return;
+#if defined(__SANITIZE_ADDRESS__)
+        void* fake = nullptr;
+        __sanitizer_start_switch_fiber(&fake, f.stack_bottom, f.stack_size);
+#endif
+        f.self = std::move(f.self).resume();  // returns when the firmware blocks or returns
+#if defined(__SANITIZE_ADDRESS__)
+        __sanitizer_finish_switch_fiber(fake, nullptr, nullptr);
+#endif
+    }
+    // On the firmware's stack: back to the Scheduler until a resume.
+    void block() {
+        void* fake = nullptr;
+        switching_out(&fake);
+        caller = std::move(caller).resume();
+        switched_in(fake);
+    }
+    // ASan's half of a switch on the firmware's side (no-ops in other builds): `fake` null when
+    // the stack is left for good.
+    void switching_out([[maybe_unused]] void** fake) {
+#if defined(__SANITIZE_ADDRESS__)
+        __sanitizer_start_switch_fiber(fake, caller_bottom, caller_size);
+#endif
+    }
+    void switched_in([[maybe_unused]] void* fake = nullptr) {
+#if defined(__SANITIZE_ADDRESS__)
+        __sanitizer_finish_switch_fiber(fake, &caller_bottom, &caller_size);
+#endif
+    }
+
+    Scheduler& scheduler = Scheduler::instance();
+    const void* stack_bottom = nullptr;  // the firmware's stack
+    size_t stack_size = 0;
+    const void* caller_bottom = nullptr;  // the Scheduler's stack, as ASan reported it
+    size_t caller_size = 0;
+    boost::context::fiber self;    // the firmware while it is blocked (empty: it returned)
+    boost::context::fiber caller;  // the Scheduler while the firmware runs
+    bool pending = false;          // a resume is queued, at pending_ps
+    uint64_t pending_ps = 0;
+};
 
 namespace {
 bool& profiling_flag() {
@@ -88,25 +183,20 @@ void RiscThread::suspended() {
     kernel_guard::leave();
 }
 
-// The firmware process starts at the RISC's first launch, not with the chip: a Galaxy has 10752
-// RISCs and a collective uses a few hundred, and creating (then unmapping) a SystemC stack per
-// RISC cost seconds of every open. The process runs its launch at once, at the cycle it was
-// launched, as a persistent one woken by m_launch_ev does.
+// The firmware's fiber starts at the RISC's first launch, not with the chip: a Galaxy has 10752
+// RISCs and a collective uses a few hundred, and creating (then unmapping) a stack per RISC cost
+// seconds of every open. Its stack is mapped, not touched: pages are committed as the kernel uses
+// them.
 void RiscThread::spawn() {
     m_spawned = true;
-    sc_core::sc_spawn_options opts;
-    opts.set_stack_size(static_cast<int>(m_cfg.stack_bytes));
-    sc_core::sc_spawn(
-        [this] { firmware(); },
-        sc_core::sc_gen_unique_name(fmt::format("c{}_{}_{}_{}", m_core.chip_id(), m_core.xy().x,
-                                                m_core.xy().y, risc_name(m_risc))
-                                        .c_str()),
-        &opts);
+    m_fiber = std::make_unique<Fiber>(*this);
 }
 
 RiscThread::~RiscThread() {
-    // The owner (the chip) shuts threads down and lets their processes return before deleting
-    // them; see Chip::~Chip. Nothing can wake this thread after this point.
+    // The owner (the chip) shuts threads down and lets their firmware return before deleting
+    // them; see System::~System. Nothing can wake this thread after this point. A fiber still
+    // running is unwound here, while the members its frames use still exist.
+    m_fiber.reset();
     if (g_current == this) g_current = nullptr;
 }
 
@@ -158,15 +248,14 @@ void RiscThread::launch(KernelLaunch launch, std::function<void()> on_done) {
     m_busy = 0;
     m_code = m_code_hidden = m_run_ahead = 0;
     if (!m_spawned) spawn();
-    m_launch_ev.notify(sc_core::SC_ZERO_TIME);
+    m_fiber->resume_now();
 }
 
 void RiscThread::abort() {
     if (!m_running) return;
     m_abort = true;
     m_core.notify_changed();
-    m_launch_ev.notify(sc_core::SC_ZERO_TIME);
-    m_abort_ev.notify(sc_core::SC_ZERO_TIME);
+    if (m_fiber) m_fiber->resume_now();  // also out of a timed wait (sync)
 }
 
 void RiscThread::shutdown() {
@@ -174,8 +263,7 @@ void RiscThread::shutdown() {
     if (!m_spawned) m_finished = true;  // never launched: no process to end
     m_abort = true;
     m_core.notify_changed();
-    m_launch_ev.notify(sc_core::SC_ZERO_TIME);
-    m_abort_ev.notify(sc_core::SC_ZERO_TIME);
+    if (m_fiber) m_fiber->resume_now();
 }
 
 Cycle RiscThread::now() const { return m_core.clock().now() + m_local; }
@@ -187,12 +275,13 @@ void RiscThread::sync() {
     m_busy += c;
     suspended();
     // An abandoned program must end within the cycle limit however far ahead this thread's
-    // local time ran (a runaway loop of kernel code): abort() ends the wait early.
-    const sc_core::sc_time delay = m_core.clock().to_time(c);
-    const sc_core::sc_time until = sc_core::sc_time_stamp() + delay;
-    if (!m_abort) sc_core::wait(delay, m_abort_ev);
-    while (!m_abort && sc_core::sc_time_stamp() < until)
-        sc_core::wait(until - sc_core::sc_time_stamp(), m_abort_ev);
+    // local time ran (a runaway loop of kernel code): abort() resumes it early.
+    const Scheduler& s = m_fiber->scheduler;
+    const uint64_t until = s.now_ps() + c * m_core.clock().period_ps();
+    while (!m_abort && s.now_ps() < until) {
+        m_fiber->resume_at(until);
+        m_fiber->block();
+    }
     resumed();
     if (m_abort) throw KernelAbort{};
 }
@@ -204,7 +293,7 @@ void RiscThread::wait_until(const std::function<bool()>& pred, const WaitInfo& w
     m_wait_since = m_core.clock().now();
     m_wait_pred = &pred;
     m_core.set_waiting(m_risc, true);
-    struct Clear {  // also when SystemC unwinds this process
+    struct Clear {  // also when the fiber is unwound
         RiscThread& t;
         ~Clear() {
             t.m_wait_pred = nullptr, t.m_wait = WaitInfo{};
@@ -213,7 +302,7 @@ void RiscThread::wait_until(const std::function<bool()>& pred, const WaitInfo& w
     } clear{*this};
     while (!pred()) {
         suspended();
-        sc_core::wait(m_wake);
+        m_fiber->block();
         resumed();
         if (m_abort) throw KernelAbort{};
     }
@@ -246,7 +335,7 @@ trace::Track RiscThread::track() const {
 }
 
 void RiscThread::wake_if_ready() {
-    if (m_wait_pred && (m_abort || (*m_wait_pred)())) m_wake.notify(sc_core::SC_ZERO_TIME);
+    if (m_wait_pred && (m_abort || (*m_wait_pred)())) m_fiber->resume_now();
 }
 
 std::string RiscThread::where(const char* file, uint32_t line) const {
@@ -287,7 +376,7 @@ void RiscThread::run_entry() {
 
 void RiscThread::firmware() {
     for (;;) {
-        while (!m_launch_pending && !m_shutdown) sc_core::wait(m_launch_ev);
+        while (!m_launch_pending && !m_shutdown) m_fiber->block();
         if (m_shutdown) {
             m_finished = true;
             return;
@@ -304,8 +393,8 @@ void RiscThread::firmware() {
             // The program is not over until this kernel's NoC traffic has landed.
             wait_until([this] { return noc_idle(); }, WaitInfo{WaitInfo::other});
         } catch (const KernelAbort&) {
-        } catch (const sc_core::sc_unwind_exception&) {
-            throw;  // SystemC is killing this process; let it.
+        } catch (const boost::context::detail::forced_unwind&) {
+            throw;  // Boost is unwinding this fiber (it is being freed); let it.
         } catch (const Error&) {
             m_error = std::current_exception();  // tensim's own errors already say where
         } catch (const std::exception& e) {

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <exception>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <source_location>
 #include <string>
@@ -244,9 +245,10 @@ public:
     // Blocks until pred() holds, re-checking whenever this core's state changes. pred runs in
     // whichever context changed the state, so it may only read state, never wait.
     void wait_until(const std::function<bool()>& pred, const WaitInfo& what);
-    // Called on every change of this core's state: resumes the thread (next delta) if it waits
-    // and its condition holds or it was aborted. Waking only those spares a context switch per
-    // waiter and change (most waiters of a core wait for something else).
+    // Called on every change of this core's state: resumes the thread (at the current time, after
+    // what is already due) if it waits and its condition holds or it was aborted. Waking only those
+    // spares a context switch per waiter and change (most waiters of a core wait for something
+    // else).
     void wake_if_ready();
     std::string& dprint_buffer() { return m_dprint; }  // text of the DPRINT line being built
     // "core (x,y) BRISC kernel k.cpp:42": where a kernel error happened.
@@ -255,12 +257,13 @@ public:
 private:
     void firmware();
     void spawn();  // starts the firmware process (at the first launch)
+    // The firmware's own stack and context, resumed by the Scheduler (risc_thread.cpp).
+    struct Fiber;
+    std::unique_ptr<Fiber> m_fiber;
 
     TensixCore& m_core;
     Risc m_risc;
     RiscConfig m_cfg;
-    sc_core::sc_event m_launch_ev;
-    sc_core::sc_event m_abort_ev;  // cuts short a timed wait (sync) when the program is abandoned
     bool m_launch_pending = false;
     bool m_running = false;
     bool m_abort = false;
@@ -276,7 +279,6 @@ private:
     WaitInfo m_wait;
     Cycle m_wait_since = 0;
     const std::function<bool()>* m_wait_pred = nullptr;  // while blocked in wait_until
-    sc_core::sc_event m_wake;
     std::array<Cycle, WaitInfo::kinds> m_stall{};
     Cycle m_busy = 0;
     Cycle m_code = 0;

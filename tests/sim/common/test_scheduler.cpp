@@ -69,5 +69,32 @@ TEST(Scheduler, RunsInTimeThenIssueOrderAndCancelsByOwner) {
     EXPECT_EQ(order, (std::vector<int>{1, 2, 3, 4}));
 }
 
+// run_due notifies SystemC once, for the head, when it returns: entries a callback adds (for now,
+// the past, or before the head already queued; closures or plain calls) or cancels are still run
+// at their times in issue order, or not at all.
+TEST(Scheduler, EntriesAddedOrCancelledByACallbackRunAtTheirTimes) {
+    Scheduler& s = Scheduler::instance();
+    const ClockDomain clock{1000.0};
+    const Cycle base = clock.now() + 10;
+    std::vector<std::pair<int, Cycle>> runs;  // (entry, cycle it ran at)
+    int keep = 0, drop = 0;
+    auto record = [&](int id) { runs.emplace_back(id, clock.now() - base); };
+    s.schedule(clock, base + 8, &keep, [&] { record(4); });
+    s.schedule(clock, base + 6, &drop, [&] { record(-1); });
+    s.schedule(clock, base + 1, &keep, [&, base] {
+        record(1);
+        Scheduler& q = Scheduler::instance();
+        q.schedule(clock, base + 1, &keep, [&] { record(2); });  // now: in this same step
+        q.schedule_call(
+            0, &keep, [](void* r) { (*static_cast<decltype(record)*>(r))(5); },
+            &record);  // the past: now, after entry 2
+        q.schedule_ps((base + 3) * clock.period_ps(), &keep,
+                      [&] { record(3); });  // before the head
+        q.cancel(&drop);
+    });
+    sc_core::sc_start(sc_core::sc_time(100, sc_core::SC_NS));
+    EXPECT_EQ(runs, (std::vector<std::pair<int, Cycle>>{{1, 1}, {2, 1}, {5, 1}, {3, 3}, {4, 8}}));
+}
+
 }  // namespace
 }  // namespace tensim
