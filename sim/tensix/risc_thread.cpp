@@ -17,6 +17,7 @@
 #include "tensix/tensix_core.hpp"
 
 #if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
 #include <sanitizer/common_interface_defs.h>
 #endif
 
@@ -47,6 +48,20 @@ const char* risc_name(Risc r) {
 
 RiscThread* RiscThread::current() { return g_current; }
 
+// A fiber's stack: mapped with a guard page below it. Under ASan its shadow is cleared when it is
+// unmapped: frames that were live on it leave their redzones poisoned, and whatever is mapped there
+// next (a kernel's shared object) would read as a stack overflow.
+struct FiberStack {
+    boost::context::protected_fixedsize_stack pages;
+    boost::context::stack_context allocate() { return pages.allocate(); }
+    void deallocate(boost::context::stack_context& stack) noexcept {
+#if defined(__SANITIZE_ADDRESS__)
+        __asan_unpoison_memory_region(static_cast<char*>(stack.sp) - stack.size, stack.size);
+#endif
+        pages.deallocate(stack);
+    }
+};
+
 // The firmware runs on a fiber of its own (Boost.Context), not a SystemC thread: the Scheduler's
 // method resumes it from a queue entry, and it switches back when it blocks. A SystemC thread cost
 // a process activation and an entry in SystemC's timed queue per wake (round 10, performance.md).
@@ -56,7 +71,7 @@ RiscThread* RiscThread::current() { return g_current; }
 // does that only in its ucontext variant, whose swapcontext ASan warns about.
 struct RiscThread::Fiber {
     explicit Fiber(RiscThread& t) {
-        boost::context::protected_fixedsize_stack alloc(t.m_cfg.stack_bytes);  // a guard page
+        FiberStack alloc{boost::context::protected_fixedsize_stack(t.m_cfg.stack_bytes)};
         const boost::context::stack_context stack = alloc.allocate();
         stack_bottom = static_cast<char*>(stack.sp) - stack.size;
         stack_size = stack.size;
