@@ -205,10 +205,6 @@ void ComputeEngine::dst_release(RiscThread& t) {
 
 numerics::Tile& ComputeEngine::dst(RiscThread& t, uint32_t idst, bool& written) {
     math_sync();
-    return dst_for_math_job(t, idst, written);
-}
-
-numerics::Tile& ComputeEngine::dst_for_math_job(RiscThread& t, uint32_t idst, bool& written) {
     const bool math = t.risc() == Risc::TRISC1;
     const int h = math ? m_math_half : m_pack_half;
     if (m_half[h] != (math ? Half::math : Half::pack) || idst >= dst_capacity())
@@ -236,7 +232,7 @@ void ComputeEngine::dst_tiles_for_math_job(RiscThread& t, uint32_t idst, uint32_
     }
 }
 
-// Out of line, so that the checks' messages cost dst_for_math_job no stack frame per call.
+// Out of line, so that the checks' messages cost dst() and dst_tiles_for_math_job no stack frame.
 void ComputeEngine::dst_misuse(RiscThread& t, uint32_t idst, bool math) const {
     if (m_half[math ? m_math_half : m_pack_half] != (math ? Half::math : Half::pack))
         throw KernelError(

@@ -131,10 +131,9 @@ public:
     // Dst tile `idst` of the half this thread (math or pack) owns; KernelError when not owned or
     // beyond capacity. `written` tracks tiles written since the half was acquired.
     numerics::Tile& dst(RiscThread& t, uint32_t idst, bool& written);
-    // dst() without waiting for this core's outstanding tile math (math_worker.hpp): for the
-    // matmul that queues more math on the same Dst, in order.
-    numerics::Tile& dst_for_math_job(RiscThread& t, uint32_t idst, bool& written);
-    // The same for `n` tiles from `idst` (marked written) into out[0..n): one matmul call's.
+    // dst() for the `n` tiles from `idst` (marked written) into out[0..n), without waiting for
+    // this core's outstanding tile math (math_worker.hpp): one matmul call's, which queues more
+    // math on the same Dst, in order.
     void dst_tiles_for_math_job(RiscThread& t, uint32_t idst, uint32_t n,
                                 std::array<numerics::Tile*, 16>& out);
     // dst[r * ct + col] += b[r] x a[col] (b: the bank's SrcB tiles, a: its SrcA tiles), the tile
