@@ -17,6 +17,10 @@ inline sc_core::sc_time ps_to_time(uint64_t ps) {
                          : sc_core::sc_time(static_cast<double>(ps), sc_core::SC_PS);
 }
 
+// The simulated time in picoseconds: the Scheduler's (scheduler.hpp), which runs ahead of
+// SystemC's within an activation of its method.
+uint64_t sim_now_ps();
+
 struct ClockDomain {
     double freq_mhz = 1000.0;  // MHz
 
@@ -26,7 +30,7 @@ struct ClockDomain {
     Cycle to_cycles(const sc_core::sc_time& t) const {
         return static_cast<Cycle>(t.value() / period_ps());
     }
-    Cycle now() const { return to_cycles(sc_core::sc_time_stamp()); }
+    Cycle now() const { return sim_now_ps() / period_ps(); }
     double cycles_to_us(Cycle c) const { return static_cast<double>(c) / freq_mhz; }
 };
 

@@ -6,7 +6,6 @@
 #include <chrono>
 #include <cstring>
 #include <limits>
-#include <systemc>
 
 #include "common/error.hpp"
 #include "common/scheduler.hpp"
@@ -26,19 +25,13 @@ SyncStats g_stats;
 
 constexpr uint64_t kNever = std::numeric_limits<uint64_t>::max();
 
-uint64_t now_ps() { return sc_core::sc_time_stamp().value(); }
+uint64_t now_ps() { return Scheduler::instance().now_ps(); }
 
-// When this rank's kernel next has something to do (kNever: nothing at all).
-uint64_t next_event_ps() {
-    if (sc_core::sc_pending_activity_at_current_time()) return now_ps();
-    if (!sc_core::sc_pending_activity()) return kNever;
-    return now_ps() + sc_core::sc_time_to_pending_activity().value();
-}
+// When this rank's Scheduler next has something to do (kNever: nothing at all).
+uint64_t next_event_ps() { return Scheduler::instance().next_ps(); }
 
 void run_to(uint64_t ps) {
-    if (ps > now_ps())
-        sc_core::sc_start(sc_core::sc_time(static_cast<double>(ps - now_ps()), sc_core::SC_PS),
-                          sc_core::SC_RUN_TO_TIME);
+    if (ps > now_ps()) Scheduler::instance().run_to(ps, true);
 }
 
 uint64_t sat_add(uint64_t a, uint64_t b) { return a > kNever - b ? kNever : a + b; }
@@ -268,7 +261,7 @@ void Partition::run_until(const std::function<bool()>& done, const std::function
             for (int c = 0; c < m_sys.num_chips(); ++c)
                 if (local(c))
                     for (TensixCore* core : m_sys.chip(c).cores()) core->notify_changed();
-            sc_core::sc_start(sc_core::SC_ZERO_TIME);
+            Scheduler::instance().run_to(now_ps(), false);  // one delta cycle, as before
             continue;
         }
         pokes = 0;

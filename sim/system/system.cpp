@@ -196,8 +196,9 @@ System::~System() {
             if (!c->threads_finished()) return false;
         return true;
     };
+    Scheduler& s = Scheduler::instance();
     for (int i = 0; i < 1000 && !all_finished(); ++i)
-        sc_core::sc_start(sc_core::sc_time(1, sc_core::SC_US), sc_core::SC_EXIT_ON_STARVATION);
+        s.run_to(s.now_ps() + 1'000'000, false);  // 1 us at a time
     if (!all_finished()) {
         // Freeing them would leave SystemC resuming into freed memory; leaking is the safe choice.
         log::system().warn("firmware threads did not stop; leaking the system");
@@ -207,9 +208,7 @@ System::~System() {
     m_chips.clear();
 }
 
-void System::stop_run() {
-    if (sc_core::sc_is_running()) sc_core::sc_pause();
-}
+void System::stop_run() { Scheduler::instance().stop(); }
 
 std::string System::waiting_report() {
     std::string r;
@@ -235,6 +234,7 @@ std::string System::waiting_report() {
 void System::run_until(const std::function<bool()>& done, Cycle limit_cycles,
                        const std::function<void()>& tick, Cycle tick_cycles) {
     const ClockDomain& clk = m_cfg.chip.clock;
+    Scheduler& s = Scheduler::instance();
     Cycle deadline = clk.now() + limit_cycles;
     std::string poked_state;  // the waiting report when every waiter was last woken
     while (!done()) {
@@ -244,17 +244,15 @@ void System::run_until(const std::function<bool()>& done, Cycle limit_cycles,
                 fmt::format("time limit of {} cycles reached at cycle {}; still running:\n{}",
                             limit_cycles, now, waiting_report()));
         const Cycle span = tick ? std::min(deadline - now, tick_cycles) : deadline - now;
-        const sc_core::sc_time until = sc_core::sc_time_stamp() + clk.to_time(span);
-        sc_core::sc_start(clk.to_time(span), sc_core::SC_EXIT_ON_STARVATION);
+        const uint64_t until = s.now_ps() + span * clk.period_ps();
+        s.run_to(until, false);
         if (tick) tick();
         if (done()) continue;
-        if (sc_core::sc_pending_activity()) {
-            // SC_EXIT_ON_STARVATION leaves time at the last event it ran when the next one lies
-            // beyond the span (a long NoC transfer, a kernel's long local time): move time to the
-            // span's end so the limit and the next tick are reached instead of asking again.
-            const sc_core::sc_time t = sc_core::sc_time_stamp();
-            if (t < until && t + sc_core::sc_time_to_pending_activity() > until)
-                sc_core::sc_start(until - t, sc_core::SC_RUN_TO_TIME);
+        if (s.next_ps() != Scheduler::kNever) {
+            // Time stays at the last step run when the next one lies beyond the span (a long NoC
+            // transfer, a kernel's long local time): move it to the span's end so the limit and
+            // the next tick are reached instead of asking again.
+            if (s.now_ps() < until && s.next_ps() > until) s.run_to(until, true);
             continue;
         }
         // Nothing is scheduled. A kernel may have changed L1 by a plain store that notified no

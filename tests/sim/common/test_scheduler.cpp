@@ -96,5 +96,40 @@ TEST(Scheduler, EntriesAddedOrCancelledByACallbackRunAtTheirTimes) {
     EXPECT_EQ(runs, (std::vector<std::pair<int, Cycle>>{{1, 1}, {2, 1}, {5, 1}, {3, 3}, {4, 8}}));
 }
 
+// run_to runs every time step of its span in one activation of the Scheduler's method, with the
+// time read from the Scheduler advancing step by step; stop() ends it after the step being run,
+// and time then stays there (or moves to the span's end when asked to).
+TEST(Scheduler, RunToRunsTheStepsOfItsSpanAndStopsWhenAsked) {
+    Scheduler& s = Scheduler::instance();
+    const ClockDomain clock{1000.0};
+    const Cycle base = clock.now() + 10;
+    const uint64_t period = clock.period_ps();
+    std::vector<std::pair<int, Cycle>> runs;  // (entry, cycle it ran at)
+    int keep = 0;
+    auto record = [&](int id) { runs.emplace_back(id, clock.now() - base); };
+    s.schedule(clock, base + 1, &keep, [&] { record(1); });
+    s.schedule(clock, base + 2, &keep, [&] {
+        record(2);
+        Scheduler::instance().stop();
+        Scheduler::instance().schedule(clock, base + 2, &keep, [&] { record(3); });  // same step
+    });
+    s.schedule(clock, base + 4, &keep, [&] { record(4); });
+    s.schedule(clock, base + 30, &keep, [&] { record(5); });
+    s.run_to((base + 20) * period, false);
+    EXPECT_EQ(runs, (std::vector<std::pair<int, Cycle>>{{1, 1}, {2, 2}, {3, 2}}));
+    EXPECT_EQ(clock.now(), base + 2);
+    EXPECT_EQ(sc_core::sc_time_stamp().value(), (base + 2) * period);  // SystemC agrees
+    EXPECT_EQ(s.next_ps(), (base + 4) * period);
+    s.run_to((base + 20) * period, false);
+    EXPECT_EQ(runs.back(), (std::pair<int, Cycle>{4, 4}));
+    EXPECT_EQ(clock.now(), base + 4);  // the last step run: entry 5 lies beyond the span
+    s.run_to((base + 20) * period, true);
+    EXPECT_EQ(clock.now(), base + 20);
+    EXPECT_EQ(sc_core::sc_time_stamp().value(), (base + 20) * period);
+    s.run_to((base + 40) * period, false);
+    EXPECT_EQ(runs.back(), (std::pair<int, Cycle>{5, 30}));
+    EXPECT_EQ(s.next_ps(), Scheduler::kNever);
+}
+
 }  // namespace
 }  // namespace tensim
