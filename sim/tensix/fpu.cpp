@@ -164,9 +164,12 @@ void Fpu::eltwise_math(RiscThread& t, abi::EltwiseBinaryType op, int dst_operand
     if (e.computes()) {
         // Dest reuse: Dst itself is one operand (1: as SrcA, 2: as SrcB), moved into a Src
         // register that holds at most TF32.
-        Tile dst_copy = d;
-        if (e.faithful())
-            for (float& v : dst_copy) v = numerics::round_to_tf32(v);
+        Tile dst_copy;  // only for dest reuse: a plain eltwise reads Dst only to accumulate
+        if (dst_operand != 0) {
+            dst_copy = d;
+            if (e.faithful())
+                for (float& v : dst_copy) v = numerics::round_to_tf32(v);
+        }
         const Tile& x = dst_operand == 1 ? dst_copy : bank.a[0];
         const Tile& y = dst_operand == 2 ? dst_copy : bank.b[0];
         const bool acc = configured && m_cfg.acc_to_dest && dst_operand == 0;
@@ -213,9 +216,13 @@ void Fpu::datacopy(RiscThread& t, BroadcastType bcast, uint32_t idst, const char
     check_bank(t, bank, 1, 0, loc);
     bool written = false;
     Tile& d = e.dst(t, idst, written);
-    if (e.computes())
-        for (uint32_t i = 0; i < 1024; ++i)
-            d[i] = numerics::round_to_dst(bank.a[0][i], e.fp32_dst());
+    if (e.computes()) {
+        // round_to_dst on each value, a tile at a time: an fp32 Dst takes Src's values as they
+        // are, a 16-bit one their bf16 rounding (the vectorised encode and decode).
+        d = bank.a[0];
+        if (!e.fp32_dst())
+            numerics::quantize_tile(abi::DataFormat::Float16_b, d, numerics::Rounding::host);
+    }
     e.math_end(t, e.config().fpu_datacopy_cycles);
 }
 

@@ -614,6 +614,22 @@ TEST(Dst, RoundToDst) {
     EXPECT_EQ(round_to_dst(from_bits(0x3F818000), true), from_bits(0x3F818000));
 }
 
+// Fpu::datacopy rounds a tile for a 16-bit Dst with quantize_tile: bit for bit round_to_dst.
+TEST(Dst, TileBf16RoundTripIsRoundToDst) {
+    Tile t;
+    std::mt19937 gen(7);
+    for (float& x : t) x = from_bits(uint32_t(gen()));
+    const uint32_t edges[] = {0x3F808000, 0x3F818000, 0xBF808000, 0x3F807FFF, 0x7F7FFFFF,
+                              0x7FC00000, 0x7F800001, 0xFF800001, 0x7F800000, 0xFF800000,
+                              0x00000001, 0x80000000, 0x7FFFFFFF, 0x007F8000, 0x7F7F8000};
+    for (size_t i = 0; i < std::size(edges); ++i) t[i] = from_bits(edges[i]);
+    Tile q = t;
+    quantize_tile(DataFormat::Float16_b, q, Rounding::host);
+    for (int i = 0; i < 1024; ++i)
+        ASSERT_EQ(bits(q[i]), bits(round_to_dst(t[i], false)))
+            << "datum " << i << " bits " << std::hex << bits(t[i]);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Host helpers
 
