@@ -19,6 +19,28 @@ Cycle BusyIntervals::reserve_search(Cycle t, Cycle len) {
             last.end += len;
             return start;
         }
+        // The next most usual: the request fits the gap just before the last interval (a packet
+        // reserving a link ahead of one that reserved it later). The search below would find the
+        // last interval as the first ending after t and place the request at t; merged the same.
+        const bool single = m_spans.end() - first == 1;
+        if (t + len <= last.start && (single || t >= std::prev(m_spans.end(), 2)->end)) {
+            const Cycle end = t + len;
+            const bool join_prev = !single && std::prev(m_spans.end(), 2)->end == t;
+            const bool join_next = last.start == end;
+            if (join_prev && join_next) {
+                std::prev(m_spans.end(), 2)->end = last.end;
+                m_spans.pop_back();
+            } else if (join_prev) {
+                std::prev(m_spans.end(), 2)->end = end;
+            } else if (join_next) {
+                last.start = t;
+            } else {
+                const Span moved = last;
+                last = Span{t, end};
+                m_spans.push_back(moved);
+            }
+            return t;
+        }
     }
     // The first span ending after t. Requests mostly land at or near the end of a long list, so
     // look there first; the answer is the same as a binary search of the whole list.

@@ -2,8 +2,10 @@
 
 #include <dlfcn.h>
 #include <fmt/format.h>
+#include <link.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
@@ -654,17 +656,6 @@ void analyse_kernel_code(const std::string& so, const std::vector<std::string>& 
 
 namespace {
 
-// The countable blocks of one loaded kernel object.
-struct KernelCode {
-    void* handle;
-    std::string name;  // the kernel's source, for the code profile
-    uintptr_t base;
-    uintptr_t end;  // one past the last block's start: [base, end) holds no other object's code
-    std::unordered_map<uint32_t, CodeCounts> blocks;  // by offset from base
-    // Calls inside blocks, by return offset: the block and its instructions before the call.
-    std::unordered_map<uint32_t, std::pair<uint32_t, CodeCounts>> calls;
-};
-
 // An L1 load takes its latency less what independent instructions after it cover (at least one
 // cycle, its own issue); a store one issue cycle, but the block as a whole cannot store to L1
 // faster than one store per code_l1_store_cycles (ISA BabyRISCV/README.md; steady state of a
@@ -680,14 +671,99 @@ Cycle cycles_of(const CodeCounts& c, const RiscConfig& cfg) {
     return std::max<Cycle>(issue, c.l1_store * cfg.code_l1_store_cycles);
 }
 
+// The RiscConfig fields cycles_of reads: blocks' cycles are computed once per object and value.
+struct CostKey {
+    Cycle plain, branch, mul, div, l1_load, l1_store, local_load;
+    explicit CostKey(const RiscConfig& c)
+        : plain(c.code_plain_cycles),
+          branch(c.code_branch_cycles),
+          mul(c.code_mul_cycles),
+          div(c.code_div_cycles),
+          l1_load(c.code_l1_load_cycles),
+          l1_store(c.code_l1_store_cycles),
+          local_load(c.code_local_load_cycles) {}
+    bool operator==(const CostKey&) const = default;
+};
+
+// Every block's cycles under one CostKey, open-addressed by offset (the hook's lookup: one or
+// two probes of a small array instead of a node-based hash map and cycles_of per call).
+struct CycleTable {
+    static constexpr uint32_t kEmpty = ~0u;  // no block starts at the end of a 4 GiB object
+    struct Slot {
+        uint32_t offset = kEmpty;
+        Cycle cycles = 0;
+    };
+    CostKey key;
+    std::vector<Slot> slots;  // a power of two, at most half full
+    uint32_t mask = 0;        // slots.size() - 1
+    uint32_t shift = 32;      // 32 - log2(slots.size())
+
+    static uint32_t hash(uint32_t offset, uint32_t shift) {
+        return static_cast<uint32_t>((uint64_t(offset) * 0x9E3779B97F4A7C15ull) >> 32) >> shift;
+    }
+    // The slot of `offset`, or nullptr if no block starts there.
+    const Slot* find(uint32_t offset) const {
+        const Slot* const data = slots.data();
+        for (uint32_t i = hash(offset, shift);; i = (i + 1) & mask) {
+            const Slot& s = data[i];
+            if (s.offset == offset) return &s;
+            if (s.offset == kEmpty) return nullptr;
+        }
+    }
+};
+
+// The countable blocks of one loaded kernel object.
+struct KernelCode {
+    void* handle;
+    std::string name;  // the kernel's source, for the code profile
+    uintptr_t base;
+    uintptr_t end;  // one past the last block's start: [base, end) holds no other object's code
+    // The first block of tensim_kernel_entry (every launch of the object starts with it), or
+    // kEmpty if not found: see ThreadCode.
+    uint32_t entry_block = CycleTable::kEmpty;
+    std::unordered_map<uint32_t, CodeCounts> blocks;  // by offset from base
+    // Calls inside blocks, by return offset: the block and its instructions before the call.
+    std::unordered_map<uint32_t, std::pair<uint32_t, CodeCounts>> calls;
+    // The blocks' cycles per configuration met, made by the hook (on the simulation thread).
+    std::vector<std::unique_ptr<CycleTable>> tables;
+
+    const CycleTable& table(const RiscConfig& cfg) {
+        const CostKey key(cfg);
+        for (const auto& t : tables)
+            if (t->key == key) return *t;
+        auto t = std::make_unique<CycleTable>(CycleTable{key, {}, 0, 32});
+        size_t size = 2;
+        while (size < 2 * blocks.size()) size *= 2;
+        t->slots.resize(size);
+        t->mask = static_cast<uint32_t>(size - 1);
+        while ((size_t(1) << (32 - t->shift)) < size) --t->shift;
+        for (const auto& [at, c] : blocks) {
+            uint32_t i = CycleTable::hash(at, t->shift);
+            while (t->slots[i].offset != CycleTable::kEmpty) i = (i + 1) & t->mask;
+            t->slots[i] = {at, cycles_of(c, cfg)};
+        }
+        tables.push_back(std::move(t));
+        return *tables.back();
+    }
+};
+
 // The block each RISC entered last and what it was charged.
 struct LastBlock {
     const KernelCode* code = nullptr;
     uint32_t offset = 0;
     Cycle charged = 0;
 };
-std::unordered_map<const RiscThread*, LastBlock>& last_blocks() {
-    static std::unordered_map<const RiscThread*, LastBlock> m;
+// What the hook keeps per RISC thread: its last block, and the object and cycle table its blocks
+// were last charged from. A RISC's config never changes, but a thread made later at the same
+// address may have another: the table is looked up again whenever the object changes or a launch
+// enters the object's entry block (before any other block of it).
+struct ThreadCode {
+    LastBlock last;
+    KernelCode* code = nullptr;
+    const CycleTable* table = nullptr;
+};
+std::unordered_map<const RiscThread*, ThreadCode>& thread_codes() {
+    static std::unordered_map<const RiscThread*, ThreadCode> m;
     return m;
 }
 std::vector<std::unique_ptr<KernelCode>>& registry() {
@@ -701,7 +777,7 @@ std::mutex& registry_mutex() {
     return m;
 }
 // The registered object whose code holds `ra`, or nullptr.
-const KernelCode* code_at(uintptr_t ra) {
+KernelCode* code_at(uintptr_t ra) {
     for (const auto& k : registry())
         if (k->base <= ra && ra < k->end) return k.get();
     return nullptr;
@@ -748,7 +824,6 @@ CodeProfile* code_profile() {
     }();
     return p.get();
 }
-bool code_profile_on() { return code_profile() != nullptr; }
 void code_profile_add(const KernelCode* code, uint32_t offset, Risc risc, Cycle cycles,
                       Cycle hidden) {
     ProfileEntry& e = code_profile()->entries[{code, offset, int(risc)}];
@@ -760,7 +835,9 @@ void code_profile_add(const KernelCode* code, uint32_t offset, Risc risc, Cycle 
 void register_kernel_code(void* handle, const void* entry, const std::string& costs,
                           const std::string& name) {
     Dl_info info{};
-    if (!dladdr(entry, &info) || !info.dli_fbase) return;
+    ElfW(Sym)* sym = nullptr;
+    if (!dladdr1(entry, &info, reinterpret_cast<void**>(&sym), RTLD_DL_SYMENT) || !info.dli_fbase)
+        return;
     auto code = std::make_unique<KernelCode>();
     code->handle = handle;
     code->name = name;
@@ -786,28 +863,38 @@ void register_kernel_code(void* handle, const void* entry, const std::string& co
     uint32_t last = 0;
     for (const auto& [at, c] : code->blocks) last = std::max(last, at);
     code->end = code->base + last + 1;
+    // The entry's first block: the first block starting inside the entry function (its first
+    // hook call is in the function's entry basic block, laid out at the symbol).
+    const uintptr_t entry_at = reinterpret_cast<uintptr_t>(entry);
+    if (sym && entry_at >= code->base) {
+        const uintptr_t from = entry_at - code->base, to = from + sym->st_size;
+        for (const auto& [at, c] : code->blocks)
+            if (at > from && at < to && at < code->entry_block) code->entry_block = at;
+    }
     std::lock_guard<std::mutex> lock(registry_mutex());
     registry().push_back(std::move(code));
 }
 
 uint64_t code_time_at_call(RiscThread& t, const void* return_address) {
     const Cycle now = t.now();
-    auto lb = last_blocks().find(&t);
-    if (lb == last_blocks().end() || !lb->second.code) return now;
-    const KernelCode& code = *lb->second.code;
+    auto tc = thread_codes().find(&t);
+    if (tc == thread_codes().end() || !tc->second.last.code) return now;
+    const LastBlock& lb = tc->second.last;
+    const KernelCode& code = *lb.code;
     const auto ra = reinterpret_cast<uintptr_t>(return_address);
     auto it = code.calls.find(static_cast<uint32_t>(ra - code.base));
-    if (ra < code.base || it == code.calls.end() || it->second.first != lb->second.offset)
-        return now;
-    const Cycle after = lb->second.charged - cycles_of(it->second.second, t.config());
+    if (ra < code.base || it == code.calls.end() || it->second.first != lb.offset) return now;
+    const Cycle after = lb.charged - cycles_of(it->second.second, t.config());
     return now >= after ? now - after : now;
 }
 
 void forget_kernel_code(void* handle) {
     std::lock_guard<std::mutex> lock(registry_mutex());
     auto& r = registry();
-    for (auto& [thread, lb] : last_blocks())
-        if (lb.code && lb.code->handle == handle) lb = LastBlock{};
+    for (auto& [thread, tc] : thread_codes()) {
+        if (tc.last.code && tc.last.code->handle == handle) tc.last = LastBlock{};
+        if (tc.code && tc.code->handle == handle) tc.code = nullptr, tc.table = nullptr;
+    }
     for (auto it = r.begin(); it != r.end(); ++it)
         if ((*it)->handle == handle) {
             if (CodeProfile* p = code_profile()) p->unloaded.push_back(std::move(*it));
@@ -816,35 +903,112 @@ void forget_kernel_code(void* handle) {
         }
 }
 
+namespace {
+
+// The threads' states by address, open-addressed for the hook (which changes thread at about
+// every other block: each API call can switch to another RISC); at most half full.
+struct ThreadSlot {
+    const RiscThread* thread = nullptr;
+    ThreadCode* code = nullptr;
+};
+struct ThreadSlots {
+    std::vector<ThreadSlot> slots = std::vector<ThreadSlot>(1024);
+    uint64_t mask = 1023;
+    uint32_t shift = 54;  // 64 - log2(slots.size())
+    size_t used = 0;
+    size_t index(const RiscThread* t) const {
+        return (reinterpret_cast<uintptr_t>(t) * 0x9E3779B97F4A7C15ull) >> shift;
+    }
+    // The state of `t`, or nullptr if it has none yet.
+    ThreadCode* find(const RiscThread* t) const {
+        for (size_t i = index(t);; i = (i + 1) & mask) {
+            const ThreadSlot& s = slots[i];
+            if (s.thread == t) return s.code;
+            if (!s.thread) return nullptr;
+        }
+    }
+    void insert(const RiscThread* t, ThreadCode* code) {
+        size_t i = index(t);
+        while (slots[i].thread) i = (i + 1) & mask;
+        slots[i] = {t, code};
+        ++used;
+    }
+    // The state of `t`, made if it has none (from the map, whose nodes never move).
+    ThreadCode& get(const RiscThread* t) {
+        if (ThreadCode* c = find(t)) return *c;
+        if (2 * (used + 1) > slots.size()) {
+            slots.assign(2 * slots.size(), ThreadSlot{});
+            mask = slots.size() - 1, --shift, used = 0;
+            for (auto& [thread, code] : thread_codes()) insert(thread, &code);
+        }
+        ThreadCode& c = thread_codes()[t];
+        insert(t, &c);
+        return c;
+    }
+};
+ThreadSlots g_threads;
+
+// Charges `cycles` of the block at `offset` of `code` to `t`.
+CodeProfile* const g_profile = code_profile();
+void charge(RiscThread& t, ThreadCode& tc, const KernelCode* code, uint32_t offset, Cycle cycles) {
+    if (g_profile) {
+        const Cycle hidden = t.code_hidden_cycles();
+        t.advance_code(cycles);
+        code_profile_add(code, offset, t.risc(), cycles, t.code_hidden_cycles() - hidden);
+    } else {
+        t.advance_code(cycles);
+    }
+    tc.last = {code, offset, cycles};  // for code_time_at_call
+}
+
+// The hook's way when the thread's object or table may have changed: whether `t`'s code is
+// counted at all, the object holding `ra`, and its cycle table for `t`'s config; then charges
+// the block as the hook does.
+[[gnu::noinline]] void charge_looked_up(RiscThread& t, uintptr_t ra) {
+    ThreadCode& tc = g_threads.get(&t);
+    tc.code = nullptr, tc.table = nullptr;
+    // ERISC kernels' code is not counted: the eth section's fitted command and polling costs
+    // (eth.cmd_issue_cycles, eth.poll_cycles) already include it.
+    if (t.core().is_eth() || !t.config().code_cost) return;
+    KernelCode* code = code_at(ra);
+    if (!code) return;
+    const CycleTable& table = code->table(t.config());
+    // Without a known entry block a new thread at this address could not be told apart: such an
+    // object takes this way on every block.
+    if (code->entry_block != CycleTable::kEmpty) tc.code = code, tc.table = &table;
+    const auto offset = static_cast<uint32_t>(ra - code->base);
+    if (const CycleTable::Slot* block = table.find(offset))
+        charge(t, tc, code, offset, block->cycles);
+}
+
+}  // namespace
+
 }  // namespace tensim::kapi
 
 // GCC's trace-pc hook, called at the start of every basic block of a kernel: charges the block's
-// instructions to the RISC running it.
+// instructions to the RISC running it. Its common way is kept short, with no calls but tail
+// calls (the rest is out of line): a known thread, the object of its last block, one probe of
+// the object's cycle table.
 extern "C" void __sanitizer_cov_trace_pc() {
     using namespace tensim;
     RiscThread* t = RiscThread::current();
-    // ERISC kernels' code is not counted: the eth section's fitted command and polling costs
-    // (eth.cmd_issue_cycles, eth.poll_cycles) already include it.
-    if (!t || !t->running() || t->core().is_eth() || !t->config().code_cost) return;
-    // The thread's last block, kept at hand for the last thread: its object is almost always
-    // the one this block is in (a RISC runs one kernel object at a time).
-    static const RiscThread* last_thread = nullptr;
-    static kapi::LastBlock* last = nullptr;
-    if (t != last_thread) last_thread = t, last = &kapi::last_blocks()[t];
+    if (!t || !t->running()) return;
     const auto ra = reinterpret_cast<uintptr_t>(__builtin_return_address(0));
-    const kapi::KernelCode* code = last->code;
-    if (!code || ra < code->base || ra >= code->end) code = kapi::code_at(ra);
-    if (!code) return;
-    const auto it = code->blocks.find(static_cast<uint32_t>(ra - code->base));
-    if (it == code->blocks.end()) return;
-    const Cycle cycles = kapi::cycles_of(it->second, t->config());
-    if (kapi::code_profile_on()) {
-        const Cycle hidden = t->code_hidden_cycles();
-        t->advance_code(cycles);
-        kapi::code_profile_add(code, it->first, t->risc(), cycles,
-                               t->code_hidden_cycles() - hidden);
-    } else {
-        t->advance_code(cycles);
+    // The last thread's state kept at hand: about half the blocks follow one of the same thread.
+    static const RiscThread* last_thread = nullptr;
+    static kapi::ThreadCode* tc = nullptr;
+    if (t != last_thread) {
+        tc = kapi::g_threads.find(t);
+        last_thread = tc ? t : nullptr;
     }
-    *last = {code, it->first, cycles};  // for code_time_at_call
+    const kapi::KernelCode* code = tc ? tc->code : nullptr;
+    if (!code || ra < code->base || ra >= code->end ||
+        static_cast<uint32_t>(ra - code->base) == code->entry_block)
+        return kapi::charge_looked_up(*t, ra);
+    const auto offset = static_cast<uint32_t>(ra - code->base);
+    const kapi::CycleTable::Slot* block = tc->table->find(offset);
+    if (!block) return;
+    if (kapi::g_profile) return kapi::charge(*t, *tc, code, offset, block->cycles);
+    t->advance_code(block->cycles);
+    tc->last = {code, offset, block->cycles};  // for code_time_at_call
 }

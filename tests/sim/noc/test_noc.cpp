@@ -278,6 +278,40 @@ TEST(BusyIntervals, SearchNearTheEndMatchesAPlainModel) {
     }
 }
 
+// Most requests that cannot go after the end land just before the last interval (packets
+// reserving a link ahead of ones that reserved it later; busy_intervals.cpp): there, with and
+// without touching either neighbour, results and merged intervals are those of the plain model.
+TEST(BusyIntervals, GapBeforeTheLastMatchesAPlainModel) {
+    BusyIntervals b;
+    std::set<Cycle> busy;
+    auto plain = [&](Cycle t, Cycle len) {
+        Cycle start = t;
+        for (Cycle c = start; c < start + len; ++c)
+            if (busy.count(c)) start = c + 1;
+        for (Cycle c = start; c < start + len; ++c) busy.insert(c);
+        return start;
+    };
+    auto runs = [&] {
+        size_t n = 0;
+        for (auto it = busy.begin(); it != busy.end(); ++it)
+            if (it == busy.begin() || *std::prev(it) + 1 != *it) ++n;
+        return n;
+    };
+    std::mt19937 rng(13);
+    Cycle top = 0;  // past every reservation
+    for (int i = 0; i < 3000; ++i) {
+        const Cycle len = 1 + rng() % 6;
+        const Cycle t = i % 3 == 0 ? top + rng() % 20 : (top > 30 ? top - 30 : 0) + rng() % 30;
+        const Cycle got = b.reserve(t, len);
+        ASSERT_EQ(got, plain(t, len)) << i;
+        top = std::max(top, got + len);
+        if (i % 50 == 0) {
+            ASSERT_EQ(b.size(), runs()) << i;
+        }
+    }
+    EXPECT_EQ(b.size(), runs());
+}
+
 TEST(NocTiming, LongRunsKeepResultsWhilePruning) {
     Noc noc(NocConfig{}, 0, "noc0");
     const Cycle alone = kFixed + 9 + kSerBig;
