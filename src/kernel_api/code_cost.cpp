@@ -817,6 +817,8 @@ struct CodeProfile {
 };
 CodeProfile* code_profile() {
     static std::unique_ptr<CodeProfile> p = [] {
+        // The registry first, so it outlives the profile, whose destructor reads its objects.
+        (void)registry();
         const char* path = std::getenv("TENSIM_CODE_PROFILE");
         std::unique_ptr<CodeProfile> q;
         if (path && *path) q = std::make_unique<CodeProfile>(), q->path = path;
@@ -967,17 +969,19 @@ void charge(RiscThread& t, ThreadCode& tc, const KernelCode* code, uint32_t offs
 [[gnu::noinline]] void charge_looked_up(RiscThread& t, uintptr_t ra) {
     ThreadCode& tc = g_threads.get(&t);
     tc.code = nullptr, tc.table = nullptr;
-    // ERISC kernels' code is not counted: the eth section's fitted command and polling costs
-    // (eth.cmd_issue_cycles, eth.poll_cycles) already include it.
-    if (t.core().is_eth() || !t.config().code_cost) return;
     KernelCode* code = code_at(ra);
     if (!code) return;
-    const CycleTable& table = code->table(t.config());
+    // ERISC kernels' code is not counted: the eth section's fitted command and polling costs
+    // (eth.cmd_issue_cycles, eth.poll_cycles) already include it. Such a thread keeps its object
+    // with no table, so the hook returns at once on its next blocks (eth kernels poll in loops).
+    const bool counted = !t.core().is_eth() && t.config().code_cost;
+    const CycleTable* table = counted ? &code->table(t.config()) : nullptr;
     // Without a known entry block a new thread at this address could not be told apart: such an
     // object takes this way on every block.
-    if (code->entry_block != CycleTable::kEmpty) tc.code = code, tc.table = &table;
+    if (code->entry_block != CycleTable::kEmpty) tc.code = code, tc.table = table;
+    if (!table) return;
     const auto offset = static_cast<uint32_t>(ra - code->base);
-    if (const CycleTable::Slot* block = table.find(offset))
+    if (const CycleTable::Slot* block = table->find(offset))
         charge(t, tc, code, offset, block->cycles);
 }
 
@@ -986,8 +990,8 @@ void charge(RiscThread& t, ThreadCode& tc, const KernelCode* code, uint32_t offs
 }  // namespace tensim::kapi
 
 // GCC's trace-pc hook, called at the start of every basic block of a kernel: charges the block's
-// instructions to the RISC running it. Its common way is kept short, with no calls but tail
-// calls (the rest is out of line): a known thread, the object of its last block, one probe of
+// instructions to the RISC running it. Its common way is kept short (one call, for the running
+// thread; the rest is out of line): a known thread, the object of its last block, one probe of
 // the object's cycle table.
 extern "C" void __sanitizer_cov_trace_pc() {
     using namespace tensim;
@@ -1005,6 +1009,7 @@ extern "C" void __sanitizer_cov_trace_pc() {
     if (!code || ra < code->base || ra >= code->end ||
         static_cast<uint32_t>(ra - code->base) == code->entry_block)
         return kapi::charge_looked_up(*t, ra);
+    if (!tc->table) return;  // not counted (ERISC, or code_cost off)
     const auto offset = static_cast<uint32_t>(ra - code->base);
     const kapi::CycleTable::Slot* block = tc->table->find(offset);
     if (!block) return;

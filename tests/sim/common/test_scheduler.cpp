@@ -129,6 +129,22 @@ TEST(Scheduler, RunToRunsTheStepsOfItsSpanAndStopsWhenAsked) {
     s.run_to((base + 40) * period, false);
     EXPECT_EQ(runs.back(), (std::pair<int, Cycle>{5, 30}));
     EXPECT_EQ(s.next_ps(), Scheduler::kNever);
+    s.cancel(&keep);  // entries left by a failure above must not run in later tests
+}
+
+// The point of run_to: SystemC sees one activation (one delta cycle) for a span of many time
+// steps, not one per step.
+TEST(Scheduler, RunToIsOneSystemcActivationForManySteps) {
+    Scheduler& s = Scheduler::instance();
+    const ClockDomain clock{1000.0};
+    const Cycle base = clock.now() + 10;
+    int owner = 0, ran = 0;
+    for (Cycle c = 1; c <= 50; ++c) s.schedule(clock, base + c, &owner, [&] { ++ran; });
+    const auto deltas = sc_core::sc_delta_count();
+    s.run_to((base + 100) * clock.period_ps(), true);
+    EXPECT_EQ(ran, 50);
+    EXPECT_LE(sc_core::sc_delta_count() - deltas, 2u);
+    s.cancel(&owner);
 }
 
 }  // namespace
