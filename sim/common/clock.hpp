@@ -1,5 +1,6 @@
-// Clock domains: a period used to convert integer cycles to SystemC time at one boundary.
-// Internals speak cycles of a named domain; nothing here ticks.
+// Clock domains: a period that turns integer cycles into the Scheduler's picoseconds (and those
+// into SystemC time where the Scheduler drives sc_start). Internals speak cycles of a named
+// domain; nothing here ticks.
 #pragma once
 #include <cstdint>
 #include <systemc>
@@ -25,11 +26,7 @@ struct ClockDomain {
     double freq_mhz = 1000.0;  // MHz
 
     uint64_t period_ps() const { return static_cast<uint64_t>(1e6 / freq_mhz + 0.5); }
-    sc_core::sc_time to_time(Cycle c) const { return ps_to_time(c * period_ps()); }
-    // Cycles elapsed at SystemC time t (rounded down).
-    Cycle to_cycles(const sc_core::sc_time& t) const {
-        return static_cast<Cycle>(t.value() / period_ps());
-    }
+    // Cycles elapsed at the Scheduler's time (rounded down).
     Cycle now() const { return sim_now_ps() / period_ps(); }
     double cycles_to_us(Cycle c) const { return static_cast<double>(c) / freq_mhz; }
 };

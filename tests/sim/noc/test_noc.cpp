@@ -229,32 +229,45 @@ TEST(BusyIntervals, FillsGapsMergesAndPrunes) {
     EXPECT_EQ(b.size(), 0u);
 }
 
+// What BusyIntervals must agree with: every busy cycle in a set.
+struct PlainBusy {
+    std::set<Cycle> busy;  // every reserved cycle not yet forgotten
+    // The first free run of len cycles at or after t, now reserved.
+    Cycle reserve(Cycle t, Cycle len) {
+        Cycle start = t;
+        for (Cycle c = start; c < start + len; ++c)
+            if (busy.count(c)) start = c + 1;
+        for (Cycle c = start; c < start + len; ++c) busy.insert(c);
+        return start;
+    }
+    // Maximal runs of busy cycles: the merged intervals.
+    size_t runs() const {
+        size_t n = 0;
+        for (auto it = busy.begin(); it != busy.end(); ++it)
+            if (it == busy.begin() || *std::prev(it) + 1 != *it) ++n;
+        return n;
+    }
+};
+
 // The pruned front is erased lazily (busy_intervals.cpp); results and size() must be those of a
-// list that forgets expired intervals at once. A plain model: busy cycles in a set.
+// list that forgets expired intervals at once.
 TEST(BusyIntervals, LazyPruneMatchesAPlainModel) {
     BusyIntervals b;
-    std::set<Cycle> busy;  // every reserved cycle not yet forgotten
+    PlainBusy plain;
     std::mt19937 rng(7);
     Cycle horizon = 0;
     for (int i = 0; i < 4000; ++i) {
         const Cycle t = horizon + rng() % 400, len = 1 + rng() % 12;
-        Cycle start = t;  // the plain model: the first free run of len cycles at or after t
-        for (Cycle c = start; c < start + len; ++c)
-            if (busy.count(c)) start = c + 1;
-        for (Cycle c = start; c < start + len; ++c) busy.insert(c);
-        ASSERT_EQ(b.reserve(t, len), start) << i;
+        ASSERT_EQ(b.reserve(t, len), plain.reserve(t, len)) << i;
         if (i % 7 == 0) {
             horizon += rng() % 150;
             b.prune(horizon);
             // An interval is kept until its end has passed: a merged run survives while any
             // cycle of it is at or after the horizon, so compare only what lies after it.
-            busy.erase(busy.begin(), busy.lower_bound(horizon));
+            plain.busy.erase(plain.busy.begin(), plain.busy.lower_bound(horizon));
         }
     }
-    size_t runs = 0;  // maximal runs of busy cycles = merged intervals
-    for (auto it = busy.begin(); it != busy.end(); ++it)
-        if (it == busy.begin() || *std::prev(it) + 1 != *it) ++runs;
-    EXPECT_EQ(b.size(), runs);
+    EXPECT_EQ(b.size(), plain.runs());
 }
 
 // reserve looks at the end of a long list first (busy_intervals.cpp): requests anywhere in a list
@@ -262,19 +275,13 @@ TEST(BusyIntervals, LazyPruneMatchesAPlainModel) {
 // first gap a scan of the plain model finds.
 TEST(BusyIntervals, SearchNearTheEndMatchesAPlainModel) {
     BusyIntervals b;
-    std::set<Cycle> busy;
-    auto plain = [&](Cycle t, Cycle len) {
-        Cycle start = t;
-        for (Cycle c = start; c < start + len; ++c)
-            if (busy.count(c)) start = c + 1;
-        for (Cycle c = start; c < start + len; ++c) busy.insert(c);
-        return start;
-    };
-    for (Cycle i = 0; i < 200; ++i) ASSERT_EQ(b.reserve(10 * i, 4), plain(10 * i, 4));  // 200 runs
+    PlainBusy plain;
+    for (Cycle i = 0; i < 200; ++i)
+        ASSERT_EQ(b.reserve(10 * i, 4), plain.reserve(10 * i, 4));  // 200 runs
     std::mt19937 rng(11);
     for (int i = 0; i < 3000; ++i) {
         const Cycle t = rng() % 2100, len = 1 + rng() % 9;
-        ASSERT_EQ(b.reserve(t, len), plain(t, len)) << i;
+        ASSERT_EQ(b.reserve(t, len), plain.reserve(t, len)) << i;
     }
 }
 
@@ -283,33 +290,20 @@ TEST(BusyIntervals, SearchNearTheEndMatchesAPlainModel) {
 // without touching either neighbour, results and merged intervals are those of the plain model.
 TEST(BusyIntervals, GapBeforeTheLastMatchesAPlainModel) {
     BusyIntervals b;
-    std::set<Cycle> busy;
-    auto plain = [&](Cycle t, Cycle len) {
-        Cycle start = t;
-        for (Cycle c = start; c < start + len; ++c)
-            if (busy.count(c)) start = c + 1;
-        for (Cycle c = start; c < start + len; ++c) busy.insert(c);
-        return start;
-    };
-    auto runs = [&] {
-        size_t n = 0;
-        for (auto it = busy.begin(); it != busy.end(); ++it)
-            if (it == busy.begin() || *std::prev(it) + 1 != *it) ++n;
-        return n;
-    };
+    PlainBusy plain;
     std::mt19937 rng(13);
     Cycle top = 0;  // past every reservation
     for (int i = 0; i < 3000; ++i) {
         const Cycle len = 1 + rng() % 6;
         const Cycle t = i % 3 == 0 ? top + rng() % 20 : (top > 30 ? top - 30 : 0) + rng() % 30;
         const Cycle got = b.reserve(t, len);
-        ASSERT_EQ(got, plain(t, len)) << i;
+        ASSERT_EQ(got, plain.reserve(t, len)) << i;
         top = std::max(top, got + len);
         if (i % 50 == 0) {
-            ASSERT_EQ(b.size(), runs()) << i;
+            ASSERT_EQ(b.size(), plain.runs()) << i;
         }
     }
-    EXPECT_EQ(b.size(), runs());
+    EXPECT_EQ(b.size(), plain.runs());
 }
 
 TEST(NocTiming, LongRunsKeepResultsWhilePruning) {
