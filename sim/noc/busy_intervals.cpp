@@ -13,8 +13,10 @@ Cycle BusyIntervals::reserve_search(Cycle t, Cycle len) {
     // (what the search, the loop and the merge below would do, without them).
     if (first != m_spans.end()) {
         Span& last = m_spans.back();
-        if (t < last.end && last.start < t + len &&
-            (m_spans.end() - first == 1 || t >= std::prev(m_spans.end(), 2)->end)) {
+        const bool single = m_spans.end() - first == 1;
+        // t lies past every interval but the last.
+        const bool past_prev = single || t >= std::prev(m_spans.end(), 2)->end;
+        if (t < last.end && last.start < t + len && past_prev) {
             const Cycle start = last.end;
             last.end += len;
             return start;
@@ -22,8 +24,7 @@ Cycle BusyIntervals::reserve_search(Cycle t, Cycle len) {
         // The next most usual: the request fits the gap just before the last interval (a packet
         // reserving a link ahead of one that reserved it later). The search below would find the
         // last interval as the first ending after t and place the request at t; merged the same.
-        const bool single = m_spans.end() - first == 1;
-        if (t + len <= last.start && (single || t >= std::prev(m_spans.end(), 2)->end)) {
+        if (t + len <= last.start && past_prev) {
             const Cycle end = t + len;
             const bool join_prev = !single && std::prev(m_spans.end(), 2)->end == t;
             const bool join_next = last.start == end;

@@ -116,27 +116,21 @@ std::string Noc::link_name(int link) const {
     return m_name + ".link_" + std::to_string(p.x) + "_" + std::to_string(p.y) + "_" + dir;
 }
 
-namespace {
 // make_packet's work when the shape changes (three divisions), out of line so the common case
-// inlines. (A template: Noc::Packet is private to Noc.)
-template <class Packet>
-[[gnu::noinline]] void new_packet_shape(const NocConfig& cfg, const std::string& noc,
-                                        uint32_t payload_bytes, uint32_t& last_payload,
-                                        Packet& last_packet) {
-    if (payload_bytes > cfg.max_packet_payload_bytes)
-        throw InternalError(noc + ": packet payload " + std::to_string(payload_bytes) +
-                            " B exceeds " + std::to_string(cfg.max_packet_payload_bytes) + " B");
-    const uint64_t bytes = framed_bytes(payload_bytes, cfg.flit_bytes, Framing::whole_flits);
-    last_packet = {bytes, serialisation_cycles(bytes, cfg.niu_inject_bytes_per_cycle),
-                   serialisation_cycles(bytes, cfg.link_bytes_per_cycle),
-                   serialisation_cycles(bytes, cfg.niu_absorb_bytes_per_cycle)};
-    last_payload = payload_bytes;
+// inlines.
+[[gnu::noinline]] void Noc::new_packet_shape(uint32_t payload_bytes) {
+    if (payload_bytes > m_cfg.max_packet_payload_bytes)
+        throw InternalError(m_name + ": packet payload " + std::to_string(payload_bytes) +
+                            " B exceeds " + std::to_string(m_cfg.max_packet_payload_bytes) + " B");
+    const uint64_t bytes = framed_bytes(payload_bytes, m_cfg.flit_bytes, Framing::whole_flits);
+    m_last_packet = {bytes, serialisation_cycles(bytes, m_cfg.niu_inject_bytes_per_cycle),
+                     serialisation_cycles(bytes, m_cfg.link_bytes_per_cycle),
+                     serialisation_cycles(bytes, m_cfg.niu_absorb_bytes_per_cycle)};
+    m_last_payload = payload_bytes;
 }
-}  // namespace
 
 inline Noc::Packet Noc::make_packet(uint32_t payload_bytes) {
-    if (payload_bytes != m_last_payload)
-        new_packet_shape(m_cfg, m_name, payload_bytes, m_last_payload, m_last_packet);
+    if (payload_bytes != m_last_payload) new_packet_shape(payload_bytes);
     return m_last_packet;
 }
 
@@ -175,36 +169,31 @@ inline Cycle Noc::absorb(int r, const Packet& p, Front at) {
     return std::max(s + p.ser_absorb, at.tail) + m_cfg.niu_latency_cycles;
 }
 
-namespace {
 // cached_route's work for a pair not routed yet (and the table's first use), out of line so the
 // lookup inlines.
-[[gnu::noinline]] uint32_t add_route(const RoutingPolicy& routing, const NocTopology& topo,
-                                     NocXY src, NocXY dst, size_t key, size_t routers,
-                                     std::vector<int>& route_links,
-                                     std::vector<uint32_t>& route_at) {
-    if (route_at.empty()) {
-        route_at.assign(routers * routers, 0);
-        route_links.assign(1, 0);  // offset 0 means "not computed"
+[[gnu::noinline]] uint32_t Noc::add_route(NocXY src, NocXY dst, size_t key) {
+    if (m_route_at.empty()) {
+        const size_t routers = m_inject.size();
+        m_route_at.assign(routers * routers, 0);
+        m_route_links.assign(1, 0);  // offset 0 means "not computed"
     }
-    uint32_t at = route_at[key];
+    uint32_t at = m_route_at[key];
     if (at == 0) {
-        const std::vector<int> links = routing.route(topo, src, dst);
-        at = static_cast<uint32_t>(route_links.size());
-        route_links.push_back(static_cast<int>(links.size()));
-        route_links.insert(route_links.end(), links.begin(), links.end());
-        route_at[key] = at;
+        const std::vector<int> links = m_routing->route(m_topo, src, dst);
+        at = static_cast<uint32_t>(m_route_links.size());
+        m_route_links.push_back(static_cast<int>(links.size()));
+        m_route_links.insert(m_route_links.end(), links.begin(), links.end());
+        m_route_at[key] = at;
     }
     return at;
 }
-}  // namespace
 
 inline uint32_t Noc::cached_route(NocXY src, NocXY dst) {
-    const size_t routers = static_cast<size_t>(m_cfg.grid_x) * static_cast<size_t>(m_cfg.grid_y);
     const size_t key =
-        static_cast<size_t>(router(src)) * routers + static_cast<size_t>(router(dst));
+        static_cast<size_t>(router(src)) * m_inject.size() + static_cast<size_t>(router(dst));
     if (key < m_route_at.size())
         if (const uint32_t at = m_route_at[key]) return at;
-    return add_route(*m_routing, m_topo, src, dst, key, routers, m_route_links, m_route_at);
+    return add_route(src, dst, key);
 }
 
 Cycle Noc::send(NocXY src, NocXY dst, uint32_t payload_bytes, Cycle t_inject) {
@@ -221,8 +210,7 @@ std::vector<Cycle> Noc::multicast(NocXY src, const std::vector<NocXY>& dsts, uin
     std::vector<Cycle> done(dsts.size());
     if (dsts.empty()) return done;
     // Where each route starts (offsets stay valid while later routes are added).
-    // Scratch reused by every multicast of this thread: a vector per call was an allocation.
-    thread_local std::vector<uint32_t> routes;
+    std::vector<uint32_t>& routes = m_mcast_routes;
     routes.clear();
     for (const NocXY& d : dsts) routes.push_back(cached_route(src, d));  // validates first
     const Packet p = make_packet(payload_bytes);

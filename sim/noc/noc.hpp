@@ -131,12 +131,14 @@ private:
     // topology and the two ends only, and building the vector was an allocation per packet.
     // Returns where it starts in m_route_links; valid until the next route is computed.
     uint32_t cached_route(NocXY src, NocXY dst);
+    uint32_t add_route(NocXY src, NocXY dst, size_t key);  // cached_route's miss, out of line
     std::span<const int> route_links(uint32_t at) const {
         return {m_route_links.data() + at + 1, static_cast<size_t>(m_route_links[at])};
     }
     NocXY router_xy(int r) const { return {r % m_cfg.grid_x, r / m_cfg.grid_x}; }
     int link_target(int link) const;  // router a link leads to
     Packet make_packet(uint32_t payload_bytes);
+    void new_packet_shape(uint32_t payload_bytes);  // make_packet's miss, out of line
     void note_time(Cycle t_inject);
     Cycle occupy(Resource& res, Cycle t_head, Cycle ser, uint64_t bytes);
     Front inject(int r, const Packet& p, Cycle t_inject);
@@ -168,6 +170,7 @@ private:
     std::vector<Front> m_mcast_front;
     std::vector<Cycle> m_mcast_absorbed;
     std::vector<uint64_t> m_mcast_reached, m_mcast_absorbed_at;
+    std::vector<uint32_t> m_mcast_routes;  // where each destination's route starts
     uint64_t m_mcast_stamp = 0;
     stats::Group m_stats;
     std::deque<stats::Group>
