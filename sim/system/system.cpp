@@ -8,6 +8,7 @@
 #include "common/error.hpp"
 #include "common/log.hpp"
 #include "common/scheduler.hpp"
+#include "tensim/host/tensim.hpp"
 #include "tensix/l1_map.hpp"
 
 namespace tensim {
@@ -148,6 +149,9 @@ System::System(const SystemConfig& cfg) : m_cfg(cfg) {
     for (int i = 0; i < cfg.num_chips; ++i)
         if (!is_local(i)) slot[static_cast<size_t>(i)] = shell;
     m_l1 = map_l1(cfg, mapped);
+    // Room for what a run grows (NoC link intervals, queued callbacks, payloads: ~6 MiB in the
+    // 2048^3 matmul on one chip) on huge pages, so its first touches are not one fault per 4 KiB.
+    reserve_host_heap((size_t{32} << 20) * static_cast<size_t>(mapped));
     const L1Layout l = l1_layout(cfg, mapped);
     const uint64_t base = reinterpret_cast<uintptr_t>(m_l1->data());
     // One window per kind for the whole system: an address a kernel took on one chip names the

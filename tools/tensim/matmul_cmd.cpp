@@ -2,8 +2,6 @@
 // its device time, throughput, FPU utilization and (unless numerics are `timing`) its PCC against
 // an fp64 reference computed from the inputs as the device holds them (after quantization).
 #include <fmt/format.h>
-#include <malloc.h>
-#include <sys/mman.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -112,22 +110,6 @@ void configure(const Options& o, ops::MatmulConfig& cfg, ops::DType& d0, ops::DT
     (void)ops::parse_memory_config(in1_mem);
 }
 
-// Grows the heap by `bytes` now and gives that range transparent huge pages: first touches of
-// the host vectors that come from it fault 2 MiB at a time instead of 4 KiB (~11 us of CPU per
-// 4 KiB page on this virtual machine; a 64 MiB buffer 0.17-0.19 s in 4 KiB pages, 0.005-0.10 s
-// with MADV_HUGEPAGE). A heap that cannot grow in place (or a kernel without THP) is left as is.
-void huge_page_heap(size_t bytes) {
-    constexpr uintptr_t huge = 2 << 20;
-    const auto lo = reinterpret_cast<uintptr_t>(sbrk(0));
-    mallopt(M_TOP_PAD, int(bytes));
-    void* volatile grow = malloc(1 << 20);  // grows the heap, with the pad (volatile: kept)
-    free(grow);
-    mallopt(M_TOP_PAD, 128 << 10);  // glibc's default
-    const auto hi = reinterpret_cast<uintptr_t>(sbrk(0));
-    const uintptr_t a = (lo + huge - 1) & ~(huge - 1), b = hi & ~(huge - 1);
-    if (b > a) madvise(reinterpret_cast<void*>(a), b - a, MADV_HUGEPAGE);
-}
-
 // User + system CPU seconds of the process (RUSAGE_SELF) or of the calling thread (RUSAGE_THREAD).
 double cpu_seconds(int who) {
     rusage u{};
@@ -141,14 +123,12 @@ int run_one(Options& o) {
     // MB each: glibc maps each one fresh and unmaps it on free, so every one faults its pages in
     // again, which on a virtual machine costs more than the work done on them. Freed blocks stay
     // in the heap for the next vector, and the heap has huge pages.
-    mallopt(M_MMAP_THRESHOLD, 32 << 20);  // glibc's largest
-    mallopt(M_TRIM_THRESHOLD, 1 << 30);
     if (o.numerics != "timing") {
         // Room for the inputs, read-backs and the simulated DRAM's storage of A, B and C: three
         // bf16 or fp32 matrices in host floats and in device words.
         const size_t values =
             size_t(o.batch) * o.m * o.k + size_t(o.k) * o.n + size_t(o.batch) * o.m * o.n;
-        huge_page_heap(std::min<size_t>(values * 12, size_t(1) << 30));
+        tensim::reserve_host_heap(values * 12);
     }
     if (!o.arch.empty()) o.common.system = o.arch;
     o.common.apply_system();

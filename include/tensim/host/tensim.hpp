@@ -1,6 +1,7 @@
 // tensim's own host calls, beside the TT-Metalium API: choosing the simulated system, and what
 // a program run measured.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -63,6 +64,15 @@ std::string numerics_mode_name();
 // Simulated cycles a program may run before it is stopped with a report (default 2e9, or
 // $TENSIM_CYCLE_LIMIT).
 void set_cycle_limit(uint64_t cycles);
+
+// Grows the host process's heap by `bytes` (at most 512 MiB) now, on transparent huge pages
+// where the system grants them on request, unless its free top already has that much; and keeps
+// freed memory in the heap from then on (blocks up to 32 MiB; the heap's top is returned to the
+// system only past twice the most any call asked for). First touches of memory taken from that
+// range then fault 2 MiB at a time instead of 4 KiB. CreateDevice asks for room for the
+// simulator's own growth; a host program about to allocate large vectors may ask for more.
+// Changes glibc's settings for the whole process (mallopt); does nothing under another malloc.
+void reserve_host_heap(size_t bytes);
 
 // Init-state check for compute kernels: an op (add_tiles, matmul_tiles, pack_tile, exp_tile, ...)
 // that runs under engine state an init call set for a different op, or that no init call set
