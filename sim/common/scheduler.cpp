@@ -48,17 +48,15 @@ void Scheduler::schedule(const ClockDomain& clock, Cycle at, const void* owner, 
 }
 
 inline uint32_t Scheduler::take_slot() {
-    if (m_free.empty()) {
-        // A new slot, out of line: the common way (a freed slot) stays short enough to inline.
-        return [this]() __attribute__((noinline)) {
-            if (m_slot_count == kMaxSlots)
-                throw InternalError("scheduler: more entries queued than a slot can number");
-            constexpr uint32_t kChunk = uint32_t{1} << kChunkBits;
-            if (m_slot_count % kChunk == 0) m_chunks.push_back(std::make_unique<Slot[]>(kChunk));
-            return m_slot_count++;
-        }
-        ();
-    }
+    // A new slot is made out of line, so the common way (a freed slot) stays short and inlined.
+    auto make_slot = [this]() __attribute__((noinline)) {
+        if (m_slot_count == kMaxSlots)
+            throw InternalError("scheduler: more entries queued than a slot can number");
+        constexpr uint32_t kChunk = uint32_t{1} << kChunkBits;
+        if (m_slot_count % kChunk == 0) m_chunks.push_back(std::make_unique<Slot[]>(kChunk));
+        return m_slot_count++;
+    };
+    if (m_free.empty()) return make_slot();
     const uint32_t slot = m_free.back();
     m_free.pop_back();
     return slot;
