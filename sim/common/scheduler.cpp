@@ -27,92 +27,147 @@ uint64_t Scheduler::idle_now_ps() const {
 }
 
 uint64_t Scheduler::next_ps() const {
-    if (m_queue.empty()) return kNever;
-    return std::max(m_queue.front().time_ps, now_ps());
+    const uint64_t head = head_ps();
+    return head == kNever ? kNever : std::max(head, now_ps());
 }
 
-void Scheduler::schedule(const ClockDomain& clock, Cycle at, const void* owner, Callback fn) {
+uint64_t Scheduler::min_ps(unsigned bucket) const {
+    uint64_t t = kNever;
+    for (const Entry& e : m_buckets[bucket]) t = e.time_ps < t ? e.time_ps : t;
+    return t;
+}
+
+uint64_t Scheduler::head_ps() const {
+    if (m_due_next < m_buckets[0].size()) return m_last_ps;
+    if (m_occupied == 0) return kNever;
+    return min_ps(static_cast<unsigned>(__builtin_ctzll(m_occupied)) + 1);
+}
+
+void Scheduler::schedule(const ClockDomain& clock, Cycle at, const void* owner, Callback&& fn) {
     schedule_ps(at * clock.period_ps(), owner, std::move(fn));
 }
 
-uint32_t Scheduler::take_slot() {
-    if (m_free.empty()) {
-        if (m_slots.size() > kSlotMask)
-            throw InternalError("scheduler: more entries queued than a key can number");
-        m_slots.emplace_back();
-        return static_cast<uint32_t>(m_slots.size() - 1);
-    }
+inline uint32_t Scheduler::take_slot() {
+    // A new slot is made out of line, so the common way (a freed slot) stays short and inlined.
+    auto make_slot = [this]() __attribute__((noinline)) {
+        if (m_slot_count == kMaxSlots)
+            throw InternalError("scheduler: more entries queued than a slot can number");
+        constexpr uint32_t kChunk = uint32_t{1} << kChunkBits;
+        if (m_slot_count % kChunk == 0) m_chunks.push_back(std::make_unique<Slot[]>(kChunk));
+        return m_slot_count++;
+    };
+    if (m_free.empty()) return make_slot();
     const uint32_t slot = m_free.back();
     m_free.pop_back();
     return slot;
 }
 
-void Scheduler::free_slot(uint32_t slot) {
-    Slot& s = m_slots[slot];
+void Scheduler::free_slot(uint32_t i) {
+    Slot& s = slot(i);
     s.fn.reset();
     s.call = nullptr;
     s.owner = nullptr;
-    m_free.push_back(slot);
+    m_free.push_back(i);
 }
 
-void Scheduler::heap_push(Key k) {
-    m_queue.push_back(k);
-    std::push_heap(m_queue.begin(), m_queue.end(), Later{});
-}
-
-uint32_t Scheduler::heap_pop() {
-    std::pop_heap(m_queue.begin(), m_queue.end(), Later{});
-    const uint32_t slot = m_queue.back().slot();
-    m_queue.pop_back();
-    return slot;
-}
-
-void Scheduler::push(uint64_t at_ps, uint32_t slot) {
-    const uint64_t now_ps = this->now_ps();
-    if (m_running && at_ps <= now_ps) {
-        m_now.push_back(slot);  // issued after every queued entry of this time: a FIFO keeps order
+inline void Scheduler::enqueue(Entry e) {
+    if (e.time_ps == m_last_ps) {
+        m_buckets[0].push_back(e);
         return;
     }
-    const uint64_t t_ps = std::max<uint64_t>(at_ps, now_ps);
-    m_seq += uint64_t{1} << kSlotBits;
-    if (m_seq == 0) throw InternalError("scheduler: sequence numbers exhausted");
-    heap_push(Key{t_ps, m_seq | slot});
+    const unsigned b = 64 - static_cast<unsigned>(__builtin_clzll(e.time_ps ^ m_last_ps));
+    m_buckets[b].push_back(e);
+    m_occupied |= uint64_t{1} << (b - 1);
+}
+
+// Every bucket below `bucket` is empty and `t_ps` is its earliest time: time moves to t_ps and the
+// bucket's entries go, in their order, to lower buckets (t_ps's to bucket 0, after any left there).
+void Scheduler::take_bucket(unsigned bucket, uint64_t t_ps) {
+    m_last_ps = t_ps;
+    // Locals: the compiler cannot tell that the pushes below leave them alone. Every entry goes
+    // to a lower bucket, so `from` itself does not change while it is read.
+    uint64_t occupied = m_occupied & ~(uint64_t{1} << (bucket - 1));
+    std::vector<Entry>& from = m_buckets[bucket];
+    for (const Entry *e = from.data(), *end = e + from.size(); e != end; ++e) {
+        const uint64_t diff = e->time_ps ^ t_ps;
+        if (diff == 0) {
+            m_buckets[0].push_back(*e);
+            continue;
+        }
+        const unsigned b = 64 - static_cast<unsigned>(__builtin_clzll(diff));
+        m_buckets[b].push_back(*e);
+        occupied |= uint64_t{1} << (b - 1);
+    }
+    from.clear();
+    m_occupied = occupied;
+}
+
+inline void Scheduler::push(uint64_t at_ps, uint32_t slot) {
+    // Never before now (so never before m_last_ps): an entry issued at now while run_due runs
+    // comes after every queued entry of this time, as its issue order says.
+    const uint64_t t_ps = std::max<uint64_t>(at_ps, now_ps());
+    enqueue(Entry{t_ps, slot});
     // A pending notification for an earlier (or the same) time already covers this entry, and
     // run_due notifies for the head when it returns.
     if (!m_running && t_ps < m_notified_ps) notify_at(t_ps);
 }
 
-void Scheduler::schedule_ps(uint64_t at_ps, const void* owner, Callback fn) {
-    const uint32_t slot = take_slot();
-    m_slots[slot].owner = owner;
-    m_slots[slot].fn = std::move(fn);
-    push(at_ps, slot);
+void Scheduler::schedule_ps(uint64_t at_ps, const void* owner, Callback&& fn) {
+    const uint32_t i = take_slot();
+    Slot& s = slot(i);
+    s.owner = owner;
+    s.fn = std::move(fn);
+    push(at_ps, i);
 }
 
 void Scheduler::schedule_call(uint64_t at_ps, const void* owner, void (*fn)(void*), void* arg) {
-    const uint32_t slot = take_slot();
-    Slot& s = m_slots[slot];
+    const uint32_t i = take_slot();
+    Slot& s = slot(i);
     s.owner = owner;
     s.call = fn;
     s.arg = arg;
-    push(at_ps, slot);
+    push(at_ps, i);
 }
 
 void Scheduler::cancel(const void* owner) {
-    auto mine_slot = [&](uint32_t slot) {
-        if (m_slots[slot].owner != owner) return false;
-        free_slot(slot);
+    bool removed = false;
+    auto mine = [&](const Entry& e) {
+        if (slot(e.slot).owner != owner) return false;
+        free_slot(e.slot);
+        removed = true;
         return true;
     };
-    auto mine = [&](const Key& k) { return mine_slot(k.slot()); };
-    m_now.erase(
-        std::remove_if(m_now.begin() + static_cast<ptrdiff_t>(m_now_next), m_now.end(), mine_slot),
-        m_now.end());
-    const auto gone = std::remove_if(m_queue.begin(), m_queue.end(), mine);
-    if (gone == m_queue.end()) return;
-    m_queue.erase(gone, m_queue.end());
-    std::make_heap(m_queue.begin(), m_queue.end(), Later{});
-    if (!m_running) renotify();
+    std::vector<Entry>& due = m_buckets[0];
+    due.erase(std::remove_if(due.begin() + static_cast<ptrdiff_t>(m_due_next), due.end(), mine),
+              due.end());
+    for (uint64_t occupied = m_occupied; occupied != 0; occupied &= occupied - 1) {
+        const unsigned b = static_cast<unsigned>(__builtin_ctzll(occupied)) + 1;
+        std::vector<Entry>& v = m_buckets[b];
+        v.erase(std::remove_if(v.begin(), v.end(), mine), v.end());
+        if (v.empty()) m_occupied &= ~(uint64_t{1} << (b - 1));
+    }
+    if (removed && !m_running) renotify();
+}
+
+inline void Scheduler::run_slot(uint32_t i) {
+    Slot& s = slot(i);
+    if (s.call) {
+        void (*call)(void*) = s.call;
+        void* arg = s.arg;
+        s.call = nullptr;
+        s.owner = nullptr;
+        m_free.push_back(i);
+        call(arg);  // may schedule more entries
+        return;
+    }
+    // The closure runs in its slot (slots never move); the slot is freed after it, also when it
+    // throws. It is in no bucket meanwhile, so a cancel cannot reach it.
+    struct Release {
+        Scheduler& q;
+        uint32_t i;
+        ~Release() { q.free_slot(i); }
+    } release{*this, i};
+    s.fn();  // may schedule more entries
 }
 
 void Scheduler::run_due() {
@@ -124,48 +179,27 @@ void Scheduler::run_due() {
         explicit Running(Scheduler& s) : s(s) { s.m_running = true; }
         ~Running() {
             s.m_running = false;
-            // Entries of this time left by a throw stay due (at the head of the queue, in order:
-            // each gets a sequence number after every queued one's).
-            for (size_t i = s.m_now_next; i < s.m_now.size(); ++i) {
-                s.m_seq += uint64_t{1} << kSlotBits;
-                s.heap_push(Key{s.m_now_ps, s.m_seq | s.m_now[i]});
-            }
-            s.m_now.clear();
-            s.m_now_next = 0;
-            s.renotify();
+            s.renotify();  // entries left by a throw stay due, in order, in bucket 0
         }
     } running{*this};
+    std::vector<Entry>& due = m_buckets[0];
     for (;;) {
-        uint32_t slot;
-        if (!m_queue.empty() && m_queue.front().time_ps <= m_now_ps) {  // issued before m_now's
-            slot = heap_pop();
-        } else if (m_now_next < m_now.size()) {
-            slot = m_now[m_now_next++];
-        } else {
+        if (m_due_next < due.size()) {
+            run_slot(due[m_due_next++].slot);
+            continue;
+        }
+        due.clear();
+        m_due_next = 0;
+        if (m_occupied == 0) break;
+        const unsigned b = static_cast<unsigned>(__builtin_ctzll(m_occupied)) + 1;
+        const uint64_t t_ps = min_ps(b);
+        if (t_ps > m_now_ps) {
             // This time step is done. The next one, if the span reaches it and nobody asked to
             // stop, runs in this same activation: no other SystemC process can see the difference.
-            m_now.clear();
-            m_now_next = 0;
-            if (m_stop || m_queue.empty() || m_queue.front().time_ps > m_horizon_ps) break;
-            m_now_ps = m_queue.front().time_ps;
-            continue;
+            if (m_stop || t_ps > m_horizon_ps) break;
+            m_now_ps = t_ps;
         }
-        // Out of the slot before the call: the callback may schedule (and so reuse the slot or
-        // grow the slot vector).
-        Slot& s = m_slots[slot];
-        if (s.call) {
-            void (*call)(void*) = s.call;
-            void* arg = s.arg;
-            s.call = nullptr;
-            s.owner = nullptr;
-            m_free.push_back(slot);
-            call(arg);  // may schedule more entries
-            continue;
-        }
-        Callback fn = std::move(s.fn);
-        s.owner = nullptr;
-        m_free.push_back(slot);
-        fn();  // may schedule more entries
+        take_bucket(b, t_ps);
     }
 }
 
@@ -205,7 +239,8 @@ bool Scheduler::sync_systemc() {
 void Scheduler::renotify() {
     m_head_event.cancel();
     m_notified_ps = kNone;
-    if (!m_queue.empty()) notify_at(m_queue.front().time_ps);
+    const uint64_t head = head_ps();
+    if (head != kNever) notify_at(head);
 }
 
 void Scheduler::notify_at(uint64_t t_ps) {

@@ -1,12 +1,15 @@
 // A time-ordered queue of callbacks, driven by one SystemC method and one event notified for its
 // head (gem5's txQueue idea). NoC deliveries, DRAM responses and acks are callbacks here, so a
-// transaction costs one queue entry, not a process. Ties break by (cycle, sequence number),
-// never by process order. One scheduler serves the whole process; owners cancel their entries.
-// The queue is a heap of 16-byte keys in one vector; the callbacks sit in reused slots
-// (InlineCallback: no allocation per entry), and the event is notified again only when a new
-// entry comes before the time it is already notified for, and never while run_due runs (it
-// notifies once for the head when it returns). The RISC threads' fibers are resumed from here
-// too (risc_thread.cpp), so SystemC runs this one method and no thread.
+// transaction costs one queue entry, not a process. Ties break by issue order, never by
+// process order. One scheduler serves the whole process; owners cancel their entries.
+// The queue is a radix heap of (time, slot) entries: time never goes back, so an entry can sit in
+// the bucket of the highest bit in which its time differs from the last time taken, and entries
+// of one time, always in one bucket, stay in issue order without a sequence number. The
+// callbacks sit in reused slots that never move (InlineCallback: no allocation per entry; a
+// callback runs where it sits), and the event is notified again only when a new entry comes
+// before the time it is already notified for, and never while run_due runs (it notifies once for
+// the head when it returns). The RISC threads' fibers are resumed from here too
+// (risc_thread.cpp), so SystemC runs this one method and no thread.
 //
 // The Scheduler owns simulated time. One activation of its method runs every entry due up to the
 // horizon of the current run_to (the end of the span asked for), advancing its own time step by
@@ -15,6 +18,7 @@
 // SystemC, and advance it with run_to, never with sc_start.
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <systemc>
 #include <utility>
 #include <vector>
@@ -33,9 +37,9 @@ public:
 
     // Runs `fn` at absolute cycle `at` of `clock` (not before now). `owner` tags the entry so a
     // closing device can cancel what it left behind.
-    void schedule(const ClockDomain& clock, Cycle at, const void* owner, Callback fn);
+    void schedule(const ClockDomain& clock, Cycle at, const void* owner, Callback&& fn);
     // The same at absolute time `t_ps` in picoseconds (not before now).
-    void schedule_ps(uint64_t t_ps, const void* owner, Callback fn);
+    void schedule_ps(uint64_t t_ps, const void* owner, Callback&& fn);
     // Calls fn(arg) at `t_ps`: an entry with no closure to store and move (a RISC thread's resume).
     void schedule_call(uint64_t t_ps, const void* owner, void (*fn)(void*), void* arg);
     void cancel(const void* owner);
@@ -64,45 +68,47 @@ private:
     // True if what ran called stop().
     bool sync_systemc();
 
-    // (time, sequence << kSlotBits | slot): the sequence orders equal times, the slot rides along.
-    struct Key {
+    struct Entry {
         uint64_t time_ps;
-        uint64_t order;
-        uint32_t slot() const { return static_cast<uint32_t>(order & kSlotMask); }
+        uint32_t slot;
     };
-    static constexpr unsigned kSlotBits = 24;
-    static constexpr uint64_t kSlotMask = (uint64_t{1} << kSlotBits) - 1;
     struct Slot {
         const void* owner = nullptr;
         Callback fn;                    // empty (and call null): the slot is free
         void (*call)(void*) = nullptr;  // a plain entry: call(arg)
         void* arg = nullptr;
     };
-    // Heap order: the earliest (time, seq) on top. A function object, so the heap algorithms
-    // inline it (a function pointer costs a call per comparison).
-    struct Later {
-        bool operator()(const Key& a, const Key& b) const {
-            return a.time_ps != b.time_ps ? a.time_ps > b.time_ps : a.order > b.order;
-        }
-    };
-    void notify_at(uint64_t t_ps);
+    // Slots live in fixed chunks, so a callback can run in its slot while it schedules more.
+    static constexpr unsigned kChunkBits = 6;
+    static constexpr uint32_t kMaxSlots = uint32_t{1} << 24;
+    Slot& slot(uint32_t i) {
+        return m_chunks[i >> kChunkBits][i & ((uint32_t{1} << kChunkBits) - 1)];
+    }
     uint32_t take_slot();
-    void push(uint64_t t_ps, uint32_t slot);
     void free_slot(uint32_t slot);
-    void heap_push(Key k);
-    uint32_t heap_pop();  // removes the head, returns its slot
+    void run_slot(uint32_t slot);
+    void notify_at(uint64_t t_ps);
+    void push(uint64_t at_ps, uint32_t slot);
+    void enqueue(Entry e);
+    uint64_t head_ps() const;  // the earliest queued time (kNever: none)
+    uint64_t min_ps(unsigned bucket) const;
+    void take_bucket(unsigned bucket, uint64_t t_ps);
 
-    std::vector<Key> m_queue;
-    // Entries added while run_due runs for the time it runs at, in issue order: they come after
-    // every queued entry of that time (those were issued earlier), so a FIFO keeps the (time,
-    // seq) order without a heap operation. Consumed from m_now_next.
-    std::vector<uint32_t> m_now;  // slots
-    size_t m_now_next = 0;
+    // Bucket b >= 1 holds the entries whose time first differs from m_last_ps in bit b - 1;
+    // bucket 0 those at m_last_ps, in issue order, consumed from m_due_next. Taking the earliest
+    // time t of the lowest non-empty bucket (every lower one is empty) spreads that bucket, in its
+    // order, over lower ones relative to t; other buckets keep their index. Entries of one time
+    // share a bucket all along and keep their issue order.
+    static constexpr unsigned kBuckets = 65;
+    std::vector<Entry> m_buckets[kBuckets];
+    uint64_t m_last_ps = 0;   // every queued time is at or after it (<= m_now_ps)
+    uint64_t m_occupied = 0;  // bit b - 1: bucket b >= 1 holds entries
+    size_t m_due_next = 0;
     uint64_t m_now_ps = 0;      // the time step run last (or being run)
     uint64_t m_horizon_ps = 0;  // run_due advances to steps up to this time (run_to's end)
-    std::vector<Slot> m_slots;
+    std::vector<std::unique_ptr<Slot[]>> m_chunks;
+    uint32_t m_slot_count = 0;     // slots made
     std::vector<uint32_t> m_free;  // free slots
-    uint64_t m_seq = 0;            // the last sequence number issued, shifted by kSlotBits
     sc_core::sc_event m_head_event;
     static constexpr uint64_t kNone = kNever;
     uint64_t m_notified_ps = kNone;  // the time m_head_event is pending for (kNone: not pending)
