@@ -316,12 +316,16 @@ uint32_t NocTransactions::multicast(NocInitiator& from, int noc, uint32_t src_lo
     const int x0 = std::min(p.x, q.x), x1 = std::max(p.x, q.x), y0 = std::min(p.y, q.y),
               y1 = std::max(p.y, q.y);
     const uint64_t local = m_cfg.address.local(mcast_addr);
-    std::vector<Target> dests;
-    for (const auto& [xy, ep] : m_multicast_targets) {
-        if (xy.x < x0 || xy.x > x1 || xy.y < y0 || xy.y > y1) continue;
-        if (ep == &from.local() && !loopback_src) continue;
-        dests.push_back({ep, xy, 0});
-    }
+    auto reached = [&](const NocXY& xy, const Endpoint* ep) {
+        return xy.x >= x0 && xy.x <= x1 && xy.y >= y0 && xy.y <= y1 &&
+               (ep != &from.local() || loopback_src);
+    };
+    std::vector<Target> dests;  // one allocation, moved into the issue below
+    dests.reserve(static_cast<size_t>(
+        std::count_if(m_multicast_targets.begin(), m_multicast_targets.end(),
+                      [&](const auto& t) { return reached(t.first, t.second); })));
+    for (const auto& [xy, ep] : m_multicast_targets)
+        if (reached(xy, ep)) dests.push_back({ep, xy, 0});
     // On silicon a wrong count either ends the barrier early or hangs it.
     if (dests.empty() || num_dests != dests.size())
         throw KernelError(
@@ -342,10 +346,12 @@ uint32_t NocTransactions::multicast(NocInitiator& from, int noc, uint32_t src_lo
     from.count_trid(noc, Counter::writes_unacked, trid, static_cast<int>(packets_for(size)));
     from.count(noc, Counter::writes_unacked, static_cast<int>(packets_for(size)));
     m_bytes_written += static_cast<uint64_t>(size) * dests.size();
-    arbitrate(from, [this, &from, noc, dests, src_off, size, stored, t0, data, trid] {
+    arbitrate(from, [this, &from, noc, dests = std::move(dests), src_off, size, stored, t0, data,
+                     trid] {
         Noc& n = *m_nocs[static_cast<size_t>(noc)];
         const Target me{&from.local(), from.xy(), src_off};
         std::vector<NocXY> xys;
+        xys.reserve(dests.size());
         for (const Target& d : dests) xys.push_back(d.xy);
         for_each_packet(from, size, t0, [&](uint32_t bytes, uint32_t off, Cycle inject) {
             count_write_done(from, noc,

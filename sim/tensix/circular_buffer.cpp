@@ -47,7 +47,10 @@ uint32_t CircularBuffer::advance_ptr(uint32_t ptr, uint32_t n, const char* call)
 void CircularBuffer::reserve_back(uint32_t n) {
     check_pages(n, "cb_reserve_back");
     m_t.advance(m_t.config().cb_api_cycles);
-    m_t.wait_until([&] { return free_pages() >= n; },
+    // free_pages() >= n, on the counter words themselves (num_pages is this thread's, unchanged
+    // while it waits).
+    m_t.wait_until([recv = &received(), acked = &acked(), pages = m_cb.num_pages,
+                    n] { return pages - (*recv - *acked) >= n; },
                    WaitInfo::at(WaitInfo::cb_reserve, m_index, n, m_loc));
 }
 
@@ -62,13 +65,13 @@ void CircularBuffer::push_back(uint32_t n) {
     m_cb.wr_ptr = advance_ptr(m_cb.wr_ptr, n, "cb_push_back");
     m_cb.wr_tile_ptr = 0;
     received() += n;
-    m_t.core().notify_changed();
+    m_t.core().notify_l1_changed();
 }
 
 void CircularBuffer::wait_front(uint32_t n) {
     check_pages(n, "cb_wait_front");
     m_t.advance(m_t.config().cb_api_cycles);
-    m_t.wait_until([&] { return occupied() >= n; },
+    m_t.wait_until([recv = &received(), acked = &acked(), n] { return *recv - *acked >= n; },
                    WaitInfo::at(WaitInfo::cb_wait, m_index, n, m_loc));
 }
 
@@ -82,7 +85,7 @@ void CircularBuffer::pop_front(uint32_t n) {
                         m_index, n, occupied()));
     m_cb.rd_ptr = advance_ptr(m_cb.rd_ptr, n, "cb_pop_front");
     acked() += n;
-    m_t.core().notify_changed();
+    m_t.core().notify_l1_changed();
 }
 
 bool CircularBuffer::pages_reservable_at_back(uint32_t n) {

@@ -116,7 +116,8 @@ void ComputeEngine::reset(const ComputeSettings& s) {
 
 ComputeEngine::SrcBank& ComputeEngine::unpack_begin(RiscThread& t) {
     SrcBank& b = m_banks[m_unpack_bank];
-    t.wait_until([&] { return !b.full; }, WaitInfo{WaitInfo::src_free});
+    t.wait_until([bank = &b] { return !bank->full; }, WaitInfo{WaitInfo::src_free},
+                 WaitsOn::engine);
     b.hold(0, 0);
     return b;
 }
@@ -140,12 +141,12 @@ void ComputeEngine::unpack_end(RiscThread& t, Cycle cost) {
     t.sync();
     m_banks[m_unpack_bank].full = true;
     m_unpack_bank ^= 1;
-    m_core.notify_changed();
+    m_core.notify_engine_changed();
 }
 
 ComputeEngine::SrcBank& ComputeEngine::math_begin(RiscThread& t) {
     SrcBank& b = m_banks[m_math_bank];
-    t.wait_until([&] { return b.full; }, WaitInfo{WaitInfo::src_full});
+    t.wait_until([bank = &b] { return bank->full; }, WaitInfo{WaitInfo::src_full}, WaitsOn::engine);
     return b;
 }
 
@@ -154,7 +155,7 @@ void ComputeEngine::math_end(RiscThread& t, Cycle cost) {
     t.sync();
     m_banks[m_math_bank].full = false;
     m_math_bank ^= 1;
-    m_core.notify_changed();
+    m_core.notify_engine_changed();
 }
 
 // ---- Dst ----------------------------------------------------------------------------------------
@@ -168,7 +169,8 @@ uint32_t ComputeEngine::dst_capacity() const {
 void ComputeEngine::dst_acquire(RiscThread& t) {
     if (m_half[m_math_half] == Half::math)
         throw KernelError(t.where() + ": tile_regs_acquire twice without tile_regs_commit");
-    t.wait_until([&] { return m_half[m_math_half] == Half::free; }, WaitInfo{WaitInfo::dst_free});
+    t.wait_until([this] { return m_half[m_math_half] == Half::free; }, WaitInfo{WaitInfo::dst_free},
+                 WaitsOn::engine);
     m_half[m_math_half] = Half::math;
 }
 
@@ -178,14 +180,14 @@ void ComputeEngine::dst_commit(RiscThread& t) {
     t.sync();
     m_half[m_math_half] = Half::committed;
     if (!m_set.dst_full_sync) m_math_half ^= 1;
-    m_core.notify_changed();
+    m_core.notify_engine_changed();
 }
 
 void ComputeEngine::dst_wait(RiscThread& t) {
     if (m_half[m_pack_half] == Half::pack)
         throw KernelError(t.where() + ": tile_regs_wait twice without tile_regs_release");
-    t.wait_until([&] { return m_half[m_pack_half] == Half::committed; },
-                 WaitInfo{WaitInfo::dst_committed});
+    t.wait_until([this] { return m_half[m_pack_half] == Half::committed; },
+                 WaitInfo{WaitInfo::dst_committed}, WaitsOn::engine);
     m_half[m_pack_half] = Half::pack;
 }
 
@@ -200,7 +202,7 @@ void ComputeEngine::dst_release(RiscThread& t) {
     std::fill(m_written[m_pack_half].begin(), m_written[m_pack_half].end(), false);
     m_half[m_pack_half] = Half::free;
     if (!m_set.dst_full_sync) m_pack_half ^= 1;
-    m_core.notify_changed();
+    m_core.notify_engine_changed();
 }
 
 numerics::Tile& ComputeEngine::dst(RiscThread& t, uint32_t idst, bool& written) {

@@ -269,7 +269,7 @@ void RiscThread::launch(KernelLaunch launch, std::function<void()> on_done) {
 void RiscThread::abort() {
     if (!m_running) return;
     m_abort = true;
-    m_core.notify_changed();
+    m_core.notify_aborted(m_risc);
     if (m_fiber) m_fiber->resume_now();  // also out of a timed wait (sync)
 }
 
@@ -277,14 +277,13 @@ void RiscThread::shutdown() {
     m_shutdown = true;
     if (!m_spawned) m_finished = true;  // never launched: no process to end
     m_abort = true;
-    m_core.notify_changed();
+    m_core.notify_aborted(m_risc);
     if (m_fiber) m_fiber->resume_now();
 }
 
 Cycle RiscThread::now() const { return m_core.clock().now() + m_local; }
 
-void RiscThread::sync() {
-    if (m_local == 0) return;
+void RiscThread::sleep_local() {
     Cycle c = m_local;
     m_local = 0;
     m_busy += c;
@@ -301,26 +300,25 @@ void RiscThread::sync() {
     if (m_abort) throw KernelAbort{};
 }
 
-void RiscThread::wait_until(const std::function<bool()>& pred, const WaitInfo& what) {
+void RiscThread::wait_until(WaitCondition pred, const WaitInfo& what, WaitsOn on) {
     sync();
     if (pred()) return;
     m_wait = what;
     m_wait_since = m_core.clock().now();
-    m_wait_pred = &pred;
-    m_core.set_waiting(m_risc, true);
+    m_core.begin_wait(m_risc, pred, on);
     struct Clear {  // also when the fiber is unwound
         RiscThread& t;
         ~Clear() {
-            t.m_wait_pred = nullptr, t.m_wait = WaitInfo{};
-            t.m_core.set_waiting(t.m_risc, false);
+            t.m_wait = WaitInfo{};
+            t.m_core.end_wait(t.m_risc);
         }
     } clear{*this};
-    while (!pred()) {
+    do {  // pred() is false here, as just checked
         suspended();
         m_fiber->block();
         resumed();
         if (m_abort) throw KernelAbort{};
-    }
+    } while (!pred());
     // Src bank and Dst handshakes are waits of the coprocessor (its instructions stall; the TRISC
     // has only queued them, ISA TensixCoprocessor), so the TRISC's code keeps running during them.
     // Any other wait is the RISC's own: it ends past the engine work it had queued.
@@ -349,9 +347,7 @@ trace::Track RiscThread::track() const {
             static_cast<trace::Lane>(m_risc)};
 }
 
-void RiscThread::wake_if_ready() {
-    if (m_wait_pred && (m_abort || (*m_wait_pred)())) m_fiber->resume_now();
-}
+void RiscThread::wake() { m_fiber->resume_now(); }
 
 std::string RiscThread::where(const char* file, uint32_t line) const {
     std::string s =
@@ -379,9 +375,8 @@ void RiscThread::run_entry() {
                 "L1 addresses are pointers into the kernel's own core's L1)",
                 where(), l1_view::fault_address(), m_core.l1_size()));
         default:
-            m_wait_pred = nullptr;
             m_wait = WaitInfo{};
-            m_core.set_waiting(m_risc, false);
+            m_core.end_wait(m_risc);
             throw KernelError(
                 fmt::format("{}: kernel crashed: {}", where(),
                             kernel_guard::describe(kernel_guard::last_fault(), m_guard)));
@@ -406,7 +401,8 @@ void RiscThread::firmware() {
             run_entry();
             kernel_end = now();
             // The program is not over until this kernel's NoC traffic has landed.
-            wait_until([this] { return noc_idle(); }, WaitInfo{WaitInfo::other});
+            wait_until([this] { return noc_idle(); }, WaitInfo{WaitInfo::other},
+                       WaitsOn::noc_counters);
         } catch (const KernelAbort&) {
         } catch (const boost::context::detail::forced_unwind&) {
             throw;  // Boost is unwinding this fiber (it is being freed); let it.

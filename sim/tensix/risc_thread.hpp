@@ -12,13 +12,16 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <exception>
 #include <functional>
 #include <memory>
+#include <new>
 #include <optional>
 #include <source_location>
 #include <string>
 #include <systemc>
+#include <type_traits>
 #include <vector>
 
 #include "common/clock.hpp"
@@ -110,6 +113,47 @@ struct WaitInfo {
 
 // Short name of what a wait is for ("cb_wait", "src_full", ...), for stall statistics.
 const char* wait_kind_name(WaitInfo::Kind k);
+
+// The condition a RISC waits for (RiscThread::wait_until): a plain function and the few words it
+// reads, kept by the core while the thread is blocked, so that the checks made on each change of
+// the core (TensixCore::notify_changed) read the state itself, not the blocked thread's stack, and
+// a wait builds no std::function. A callable that is trivially copyable and fits is copied (write
+// wait sites' lambdas to capture the state's address and the values compared, not [&]); any other
+// is referred to, which is safe because wait_until returns only when the wait has ended.
+class WaitCondition {
+public:
+    template <typename F,
+              typename = std::enable_if_t<!std::is_same_v<std::decay_t<F>, WaitCondition>>>
+    WaitCondition(const F& f) {  // NOLINT: implicit, so that wait_until takes a lambda
+        if constexpr (sizeof(F) <= kBytes && alignof(F) <= alignof(void*) &&
+                      std::is_trivially_copyable_v<F>) {
+            ::new (static_cast<void*>(m_data)) F(f);
+            m_test = [](const void* d) { return static_cast<bool>((*static_cast<const F*>(d))()); };
+        } else {
+            const F* p = &f;
+            std::memcpy(m_data, &p, sizeof p);
+            m_test = [](const void* d) {
+                const F* q;
+                std::memcpy(&q, d, sizeof q);
+                return static_cast<bool>((*q)());
+            };
+        }
+    }
+    WaitCondition() = default;
+    bool operator()() const { return m_test(m_data); }
+
+private:
+    static constexpr size_t kBytes = 24;
+    bool (*m_test)(const void*) = [](const void*) { return false; };
+    alignas(void*) unsigned char m_data[kBytes]{};
+};
+
+// Which changes of a core can make a wait's condition true. Conditions on L1 words (CB counters,
+// semaphores) are checked on every change: kernels also store to L1 directly, unseen. The others
+// read state that only tensim changes, each change followed by its notification: the compute
+// engine's Src/Dst handshakes (TensixCore::notify_engine_changed), and the RISC's NoC counters
+// (decremented only by a NoC completion, which notifies every waiter).
+enum class WaitsOn : uint8_t { anything, engine, noc_counters };
 
 // NoC transaction ids per NoC (NOC_MAX_TRANSACTION_ID = 0xF, TT-Metal noc_parameters.h).
 constexpr uint32_t kNocTrids = 16;
@@ -240,21 +284,26 @@ public:
     static void set_profiling(bool on);
     void add_marker(ProfilerMarker m) { m_markers.push_back(std::move(m)); }
     std::vector<ProfilerMarker> take_markers() { return std::move(m_markers); }
-    void sync();
+    // Makes local time simulated time: returns at now() (at once when there is none).
+    void sync() {
+        if (m_local != 0) sleep_local();
+    }
     Cycle now() const;  // simulated cycle including local time
-    // Blocks until pred() holds, re-checking whenever this core's state changes. pred runs in
-    // whichever context changed the state, so it may only read state, never wait.
-    void wait_until(const std::function<bool()>& pred, const WaitInfo& what);
-    // Called on every change of this core's state: resumes the thread (at the current time, after
-    // what is already due) if it waits and its condition holds or it was aborted. Waking only those
-    // spares a context switch per waiter and change (most waiters of a core wait for something
-    // else).
-    void wake_if_ready();
+    // Blocks until pred() holds, re-checking whenever this core's state changes (those changes
+    // `on` names). pred runs in whichever context changed the state, so it may only read state,
+    // never wait.
+    void wait_until(WaitCondition pred, const WaitInfo& what, WaitsOn on = WaitsOn::anything);
+    // Resumes the thread blocked in wait_until (at the current time, after what is already due):
+    // its core calls it when the thread's condition holds or the thread was aborted. Waking only
+    // those spares a context switch per waiter and change (most waiters of a core wait for
+    // something else).
+    void wake();
     std::string& dprint_buffer() { return m_dprint; }  // text of the DPRINT line being built
     // "core (x,y) BRISC kernel k.cpp:42": where a kernel error happened.
     std::string where(const char* file = nullptr, uint32_t line = 0) const;
 
 private:
+    void sleep_local();  // sync()'s work: switches out until the local time has passed
     void firmware();
     void spawn();  // starts the firmware process (at the first launch)
     // The firmware's own stack and context, resumed by the Scheduler (risc_thread.cpp).
@@ -278,7 +327,6 @@ private:
     Cycle m_start = 0, m_end = 0;
     WaitInfo m_wait;
     Cycle m_wait_since = 0;
-    const std::function<bool()>* m_wait_pred = nullptr;  // while blocked in wait_until
     std::array<Cycle, WaitInfo::kinds> m_stall{};
     Cycle m_busy = 0;
     Cycle m_code = 0;

@@ -38,16 +38,15 @@ void set(RiscThread& t, uint32_t addr, uint32_t value, const std::source_locatio
     t.advance(t.config().semaphore_api_cycles);
     t.sync();
     t.core().word(off) = value;
-    t.core().notify_changed();
+    t.core().notify_l1_changed();
 }
 
 void wait(RiscThread& t, uint32_t addr, uint32_t value, bool at_least,
           const std::source_location& loc) {
     const uint32_t off = word_offset(t, addr, loc, "noc_semaphore_wait");
     t.advance(t.config().semaphore_api_cycles);
-    uint32_t& w = t.core().word(off);
     t.wait_until(
-        [&] { return at_least ? w >= value : w == value; },
+        [w = &t.core().word(off), value, at_least] { return at_least ? *w >= value : *w == value; },
         WaitInfo::at(at_least ? WaitInfo::semaphore_min : WaitInfo::semaphore_eq, off, value, loc));
 }
 

@@ -32,11 +32,14 @@ TensixCore::TensixCore(const TensixConfig& cfg, const RiscConfig& risc_cfg,
     }
 }
 
-void TensixCore::notify_changed() {
+void TensixCore::notify(unsigned threads, unsigned ready) {
     ++m_changes;
-    // The waiting threads in RISC order, as a loop over all five visited them.
-    for (unsigned m = m_waiting; m != 0; m &= m - 1)
-        m_threads[std::countr_zero(m)]->wake_if_ready();
+    // The waiting threads in RISC order, as a loop over all five visited them. A condition is
+    // checked here, from the core's copy, without touching its thread unless it wakes.
+    for (unsigned m = threads; m != 0; m &= m - 1) {
+        const int r = std::countr_zero(m);
+        if (((ready >> r) & 1u) || m_conditions[static_cast<size_t>(r)]()) m_threads[r]->wake();
+    }
 }
 
 std::string TensixCore::name() const {

@@ -97,15 +97,30 @@ public:
 
     // ---- threads and wake-ups ----
     RiscThread& thread(Risc r) { return *m_threads[static_cast<int>(r)]; }
-    // Any change a waiting thread may care about (CB counter, semaphore, NoC delivery/ack), made
-    // before the call: wakes the threads of this core whose wait condition now holds.
-    void notify_changed();
-    // Whether thread `r` is blocked in wait_until: notify_changed looks at those threads only.
-    void set_waiting(Risc r, bool waiting) {
-        const auto bit = static_cast<uint8_t>(1u << static_cast<int>(r));
-        m_waiting = waiting ? (m_waiting | bit) : (m_waiting & ~bit);
+    // A change a waiting thread may care about, made before the call: wakes the threads of this
+    // core whose wait condition now holds, in RISC order. notify_changed: any change (a NoC
+    // delivery or completion, the host); the others skip the waits that change cannot end
+    // (WaitsOn): notify_l1_changed for a kernel call's store to L1 (CB counters, semaphores),
+    // notify_engine_changed for the compute engine's Src/Dst handshakes.
+    void notify_changed() { notify(m_waiting); }
+    void notify_l1_changed() { notify(m_waiting & m_waits_on_anything); }
+    void notify_engine_changed() { notify(m_waiting & ~m_waits_on_counters); }
+    // notify_changed after thread `r` was aborted: it is woken whatever its condition.
+    void notify_aborted(Risc r) { notify(m_waiting, 1u << static_cast<int>(r)); }
+    // Thread `r` blocks in wait_until on `c` (a copy is kept) until end_wait: the notifications
+    // check it, and those only.
+    void begin_wait(Risc r, const WaitCondition& c, WaitsOn on) {
+        const int i = static_cast<int>(r);
+        const auto bit = static_cast<uint8_t>(1u << i);
+        m_conditions[i] = c;
+        m_waiting |= bit;
+        m_waits_on_anything =
+            on == WaitsOn::anything ? (m_waits_on_anything | bit) : (m_waits_on_anything & ~bit);
+        m_waits_on_counters = on == WaitsOn::noc_counters ? (m_waits_on_counters | bit)
+                                                          : (m_waits_on_counters & ~bit);
     }
-    // Counts notify_changed calls: a kernel polling L1 in a loop waits for the next change.
+    void end_wait(Risc r) { m_waiting &= static_cast<uint8_t>(~(1u << static_cast<int>(r))); }
+    // Counts notifications: a kernel polling L1 in a loop waits for the next change.
     uint64_t changes() const { return m_changes; }
 
 private:
@@ -120,14 +135,20 @@ private:
     Cycle m_l1_read_free = 0;
     NocPort* m_port = nullptr;
     uint8_t m_my_x[2] = {0, 0}, m_my_y[2] = {0, 0};
+    // The waits of the threads, before them (a thread's last frames, unwound when it is destroyed,
+    // end their wait here). Bit r of a mask: thread r.
+    std::array<WaitCondition, 5> m_conditions{};
+    uint8_t m_waiting = 0;            // blocked in wait_until
+    uint8_t m_waits_on_anything = 0;  // of those, on WaitsOn::anything
+    uint8_t m_waits_on_counters = 0;  // of those, on WaitsOn::noc_counters
+    uint64_t m_changes = 0;
+    void notify(unsigned threads, unsigned ready = 0);  // wakes those of `threads` whose wait ends
     std::array<std::unique_ptr<RiscThread>, 5> m_threads;
     ComputeEngine m_compute;
     L1Endpoint m_l1_endpoint{*this};
     std::array<std::unique_ptr<RiscInitiator>, 5> m_initiators;
     EthTile* m_eth = nullptr;
     int m_eth_channel = -1;
-    uint64_t m_changes = 0;
-    uint8_t m_waiting = 0;  // bit r: thread r is blocked in wait_until
 };
 
 }  // namespace tensim

@@ -167,24 +167,26 @@ void noc_barrier(Barrier which, uint8_t noc, const Loc& loc) {
     // The RISC polls its NoC's counter registers; leaving the loop costs noc_barrier_cycles.
     switch (which) {
         case Barrier::reads:
-            t.wait_until([&] { return c.reads == 0; },
-                         WaitInfo::at(WaitInfo::read_barrier, noc, 0, loc));
+            t.wait_until([n = &c] { return n->reads == 0; },
+                         WaitInfo::at(WaitInfo::read_barrier, noc, 0, loc), WaitsOn::noc_counters);
             break;
         case Barrier::writes:
-            t.wait_until([&] { return c.writes_unacked == 0; },
-                         WaitInfo::at(WaitInfo::write_barrier, noc, 0, loc));
+            t.wait_until([n = &c] { return n->writes_unacked == 0; },
+                         WaitInfo::at(WaitInfo::write_barrier, noc, 0, loc), WaitsOn::noc_counters);
             break;
         case Barrier::writes_flushed:
-            t.wait_until([&] { return c.writes_unsent == 0; },
-                         WaitInfo::at(WaitInfo::writes_flushed, noc, 0, loc));
+            t.wait_until([n = &c] { return n->writes_unsent == 0; },
+                         WaitInfo::at(WaitInfo::writes_flushed, noc, 0, loc),
+                         WaitsOn::noc_counters);
             break;
         case Barrier::atomics:
-            t.wait_until([&] { return c.atomics == 0; },
-                         WaitInfo::at(WaitInfo::atomic_barrier, noc, 0, loc));
+            t.wait_until([n = &c] { return n->atomics == 0; },
+                         WaitInfo::at(WaitInfo::atomic_barrier, noc, 0, loc),
+                         WaitsOn::noc_counters);
             break;
         case Barrier::all:
-            t.wait_until([&] { return c.idle(); },
-                         WaitInfo::at(WaitInfo::full_barrier, noc, 0, loc));
+            t.wait_until([n = &c] { return n->idle(); },
+                         WaitInfo::at(WaitInfo::full_barrier, noc, 0, loc), WaitsOn::noc_counters);
             break;
     }
     t.advance(t.config().noc_barrier_cycles);
@@ -207,11 +209,11 @@ void noc_barrier_trid(Barrier which, uint32_t trid, uint8_t noc, const Loc& loc)
     NocCounters& c = t.noc_counters(noc);
     // The RISC polls the NIU's per-id counter (NIU_MST_REQS_OUTSTANDING_ID / write acks by id).
     if (which == Barrier::reads)
-        t.wait_until([&] { return c.reads_by_trid[trid] == 0; },
-                     WaitInfo::at(WaitInfo::read_barrier, noc, trid, loc));
+        t.wait_until([n = &c, trid] { return n->reads_by_trid[trid] == 0; },
+                     WaitInfo::at(WaitInfo::read_barrier, noc, trid, loc), WaitsOn::noc_counters);
     else
-        t.wait_until([&] { return c.writes_unacked_by_trid[trid] == 0; },
-                     WaitInfo::at(WaitInfo::write_barrier, noc, trid, loc));
+        t.wait_until([n = &c, trid] { return n->writes_unacked_by_trid[trid] == 0; },
+                     WaitInfo::at(WaitInfo::write_barrier, noc, trid, loc), WaitsOn::noc_counters);
     t.advance(t.config().noc_barrier_cycles);
 }
 

@@ -85,9 +85,8 @@ bool eth_txq_busy(const Loc& loc) {
 void eth_wait_word(volatile uint32_t* addr, uint32_t value, EthCond cond, const Loc& loc) {
     RiscThread& t = self();
     const uint32_t off = offset_of(t, addr, loc);
-    TensixCore& core = t.core();
-    const std::function<bool()> pred = [&core, off, value, cond] {
-        const uint32_t v = core.word(off);
+    const auto pred = [w = &t.core().word(off), value, cond] {
+        const uint32_t v = *w;
         return cond == EthCond::eq ? v == value : cond == EthCond::ne ? v != value : v >= value;
     };
     t.wait_until(pred, WaitInfo::at(WaitInfo::eth, off, value, loc));
@@ -99,7 +98,7 @@ void eth_poll(const Loc& loc) {
     RiscThread& t = self();
     TensixCore& core = t.core();
     const uint64_t seen = core.changes();
-    const std::function<bool()> pred = [&core, seen] { return core.changes() != seen; };
+    const auto pred = [c = &core, seen] { return c->changes() != seen; };
     t.wait_until(pred, WaitInfo::at(WaitInfo::eth, 0, 0xffffffffu, loc));
     // The pass of the polling loop that notices the change.
     if (EthTile* e = t.core().eth()) t.advance(e->config().poll_cycles);
