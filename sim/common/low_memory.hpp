@@ -43,6 +43,7 @@ private:
     size_t m_size = 0;
     int m_fd = -1;
     std::vector<uint64_t> m_known_data;  // one bit per page: seen holding data (never cleared)
+    std::vector<uint64_t> m_known_zero;  // one bit per page: a hole, mapped read-only (below)
 };
 
 // Copies that leave untouched pages untouched. A page of the memfd nothing has touched is a hole:
@@ -53,6 +54,17 @@ private:
 // swapped-out page as data), and pages once seen holding data are remembered, so copies into
 // live pages cost no system call. Exact for every reader: a kernel's pointer, the L1 view and the
 // NoC all see the same bytes. Outside any LowMemory both are plain memcpy.
+//
+// Known-zero pages: a hole lseek found is remembered without trusting it (a kernel's plain store,
+// the packer, the host may write it without telling low_memory): its whole pages are mapped
+// read-only (one mprotect per hole run), so the first store into one faults, and the SIGSEGV
+// handler of the L1 view (sim/tensix/l1_view.cpp) calls low_memory_write_fault, which forgets
+// the page and maps it writable again before the store retries. Later copies over known-zero
+// pages need no system call. Writers low_memory knows unprotect explicitly. Only once a handler
+// that calls low_memory_write_fault is installed (low_memory_enable_write_faults), and at most
+// a bounded number of read-only runs (each is a VMA of its own; vm.max_map_count): past it, and
+// for a core's L1 while the L1 view maps it a second time (stores there do not fault), holes
+// are found with lseek as before.
 void low_memory_write(uint8_t* dst, const void* src, size_t n);
 void low_memory_read(void* dst, const uint8_t* src, size_t n);
 // Stores n zeros at p, skipping holes.
@@ -63,5 +75,31 @@ bool low_memory_untouched(const uint8_t* p, size_t n);
 // The LowMemory holding host address `p` (its memfd and the file offset of `p`); false when none
 // does. Async-signal-safe: the L1 view's fault handler calls it.
 bool low_memory_file_of(const void* p, int* fd, uint64_t* offset);
+
+// Makes [p, p + n) writable ahead of a direct store into it (no fault): for writers that take a
+// pointer into L1, such as the NoC's atomics and inline writes.
+void low_memory_writable(uint8_t* p, size_t n);
+// Async-signal-safe, for a SIGSEGV handler: when `addr` lies in a known-zero page of a
+// LowMemory, forgets that page and maps it writable; true then (the faulting store retries).
+bool low_memory_write_fault(const void* addr);
+// Called once a SIGSEGV handler that calls low_memory_write_fault first is installed: from then
+// on known-zero pages are kept (not before: a store into one would crash).
+void low_memory_enable_write_faults();
+// Async-signal-safe. [p, p + n) of a LowMemory is (or stops being, p = null) mapped a second
+// time where stores do not fault: its known-zero pages are forgotten and none are kept there
+// until low_memory_view(nullptr, 0). One such range at a time.
+void low_memory_view(const void* p, size_t n);
+// Known-zero bookkeeping, for tests and measurements.
+struct LowMemoryStats {
+    uint64_t protect_calls = 0;    // mprotect(PROT_READ) of hole runs
+    uint64_t unprotect_calls = 0;  // mprotect(PROT_READ | PROT_WRITE), faults included
+    uint64_t write_faults = 0;     // stores that faulted on a known-zero page
+    uint64_t lseeks = 0;           // lseek(SEEK_DATA) calls
+    uint64_t capped = 0;           // holes left unprotected: the run cap was reached
+    int64_t runs = 0;              // read-only runs now, over every LowMemory
+};
+LowMemoryStats low_memory_stats();
+// The most read-only runs kept per LowMemory (default: a sixteenth of vm.max_map_count).
+void low_memory_set_run_cap(int64_t runs);
 
 }  // namespace tensim

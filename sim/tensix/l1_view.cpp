@@ -40,6 +40,8 @@ void reserve(uint64_t len) {
 
 // Async-signal-safe: reads plain globals, calls mmap and siglongjmp only.
 void on_segv(int sig, siginfo_t* info, void* ctx) {
+    // A store into an L1 page low_memory keeps read-only as known zeros: it forgets the page.
+    if (low_memory_write_fault(info->si_addr)) return;
     const uint64_t a = reinterpret_cast<uint64_t>(info->si_addr);
     const Owner* o = detail::g_owner;
     // SI_KERNEL: a general-protection fault (a non-canonical address), whose si_addr is 0.
@@ -54,7 +56,8 @@ void on_segv(int sig, siginfo_t* info, void* ctx) {
                        off + g_low) != MAP_FAILED) {
                 detail::g_mapped = o;
                 g_mapped_len = len;
-                return;  // the access retries and lands in the core's L1
+                low_memory_view(o->l1, o->size);  // stores here do not fault
+                return;                           // the access retries and lands in the core's L1
             }
         }
         if (o->escape) {
@@ -73,6 +76,7 @@ void on_segv(int sig, siginfo_t* info, void* ctx) {
 void detail::unmap() {
     reserve(g_mapped_len);
     g_mapped = nullptr;
+    low_memory_view(nullptr, 0);
 }
 
 bool install() {
@@ -100,6 +104,7 @@ bool install() {
         sigemptyset(&sa.sa_mask);
         if (sigaction(SIGSEGV, &sa, &g_previous) != 0) return false;
         g_limit = limit;
+        low_memory_enable_write_faults();  // on_segv passes it the stores into known-zero pages
         return true;
     }();
     return ok;

@@ -41,7 +41,12 @@ void L1Endpoint::write_zeros(uint64_t offset, size_t n) {
     low_memory_zero(m_core.l1() + offset, n);
 }
 
-uint32_t* L1Endpoint::word(uint64_t offset) { return &m_core.word(static_cast<uint32_t>(offset)); }
+// The caller stores through the pointer (an atomic, an inline write): a known-zero page is made
+// writable here rather than by a fault.
+uint32_t* L1Endpoint::word(uint64_t offset) {
+    low_memory_writable(m_core.l1() + offset, 4);
+    return &m_core.word(static_cast<uint32_t>(offset));
+}
 
 void L1Endpoint::changed() { m_core.notify_changed(); }
 

@@ -122,4 +122,56 @@ __attribute__((no_sanitize("address", "undefined"))) void kernel_main() {
     CloseDevice(device);
 }
 
+// Known-zero L1 pages (sim/common/low_memory.hpp): pages the NoC found to be holes are kept
+// read-only, and a kernel's plain store into one - through a CB's address (the core's window) or
+// through a plain L1 address (the L1 view, a second mapping) - is seen by later NoC reads and
+// by the host.
+TEST(L1Pointers, StoresIntoPagesFoundToBeHolesAreSeen) {
+    IDevice* device = CreateDevice(0);
+    const CoreCoord core{1, 2};
+    const uint32_t plain = 600 * 1024, result = 700 * 1024;
+    Program p1 = CreateProgram();
+    CreateCircularBuffer(p1, core,
+                         CircularBufferConfig(16384, {{CBIndex::c_0, tt::DataFormat::UInt8}})
+                             .set_page_size(CBIndex::c_0, 16384));
+    KernelHandle k1 = CreateKernelFromString(p1, R"(#include "dataflow_api.h"
+void kernel_main() {
+    const uint32_t plain = get_arg_val<uint32_t>(0), result = get_arg_val<uint32_t>(1);
+    const uint32_t w = get_write_ptr(0), x = my_x[noc_index], y = my_y[noc_index];
+    // Zeros from untouched pages into untouched pages: both become known zero.
+    noc_async_read(get_noc_addr(x, y, w + 8192), w, 8192);
+    noc_async_read(get_noc_addr(x, y, plain + 8192), plain, 8192);
+    noc_async_read_barrier();
+    *(volatile uint32_t*)(w + 4100) = 0x5eed;  // through the window
+    noc_async_read(get_noc_addr(x, y, w), w + 8192, 8192);
+    noc_async_read_barrier();
+    noc_async_write(w + 8192, get_noc_addr(x, y, result), 8192);
+    noc_async_write_barrier();
+})",
+                                             core, DataMovementConfig{});
+    SetRuntimeArgs(p1, k1, core, {plain, result});
+    EnqueueProgram(device->command_queue(), p1, true);
+    std::vector<uint32_t> words;
+    detail::ReadFromDeviceL1(device, core, result, 8192, words);
+    for (size_t i = 0; i < words.size(); ++i)
+        ASSERT_EQ(words[i], i == 4100 / 4 ? 0x5eedu : 0u) << "word " << i;
+
+    // The plain pages the first program read are known zero; the view maps them a second time.
+    Program p2 = CreateProgram();
+    KernelHandle k2 = CreateKernelFromString(p2, R"(#include "dataflow_api.h"
+void kernel_main() {
+    const uint32_t plain = get_arg_val<uint32_t>(0), x = my_x[noc_index], y = my_y[noc_index];
+    *(volatile uint32_t*)(plain + 4100) = 77;  // through the L1 view
+    noc_async_read(get_noc_addr(x, y, plain), plain + 8192, 8192);
+    noc_async_read_barrier();
+})",
+                                             core, DataMovementConfig{});
+    SetRuntimeArgs(p2, k2, core, {plain});
+    EnqueueProgram(device->command_queue(), p2, true);
+    detail::ReadFromDeviceL1(device, core, plain + 8192, 8192, words);
+    for (size_t i = 0; i < words.size(); ++i)
+        ASSERT_EQ(words[i], i == 4100 / 4 ? 77u : 0u) << "word " << i;
+    CloseDevice(device);
+}
+
 }  // namespace

@@ -3,6 +3,7 @@
 // 512 Ethernet windows tile one mapping at exact strides, and an address taken on one chip names
 // the same L1 offset on another; an L1 size that cannot fit is a ConfigError naming the system.
 #include <gtest/gtest.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -14,6 +15,7 @@
 #include "common/error.hpp"
 #include "common/low_memory.hpp"
 #include "system/system.hpp"
+#include "tensix/l1_view.hpp"
 
 namespace {
 
@@ -115,6 +117,107 @@ TEST(LowMemory, ZeroCopiesLeaveUntouchedPagesUntouchedAndKeepEveryValue) {
     low_memory_write(plain.data(), zeros.data(), n);
     EXPECT_EQ(plain, zeros);
     EXPECT_FALSE(low_memory_untouched(plain.data(), n));
+}
+
+// Known-zero pages: a hole lseek found is kept read-only, so later copies over it need no lseek,
+// and a store through a plain pointer (a kernel's) faults once into low_memory_write_fault, which
+// makes the page writable; every reader then sees the stored bytes.
+TEST(LowMemory, KnownZeroPagesCostNoSystemCallAndStoresIntoThemAreSeen) {
+    if (!l1_view::install()) GTEST_SKIP() << "no SIGSEGV handler passes faults to low_memory";
+    const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+    LowMemory m(64 * page, 48ull << 20, 1 << 16);
+    uint8_t* a = m.data() + 8 * page;
+    std::vector<uint8_t> back(2 * page, 0xff), zeros(2 * page, 0);
+
+    const LowMemoryStats s0 = low_memory_stats();
+    EXPECT_TRUE(low_memory_untouched(a, 2 * page));  // one lseek: the rest of the file is a hole
+    const LowMemoryStats s1 = low_memory_stats();
+    EXPECT_EQ(s1.lseeks, s0.lseeks + 1);
+    EXPECT_EQ(s1.protect_calls, s0.protect_calls + 1);
+    EXPECT_EQ(s1.runs, s0.runs + 1);
+    low_memory_read(back.data(), a, 2 * page);
+    low_memory_zero(a + 100, page);
+    low_memory_write(a, zeros.data(), 2 * page);
+    EXPECT_TRUE(low_memory_untouched(a + page, page));
+    EXPECT_EQ(back, zeros);
+    EXPECT_EQ(low_memory_stats().lseeks, s1.lseeks);  // all known zero: no system call
+    EXPECT_TRUE(is_hole(m, a, 2 * page));
+
+    // A plain store into a known-zero page: one fault, then the page is data to every reader.
+    a[page + 5] = 42;
+    const LowMemoryStats s2 = low_memory_stats();
+    EXPECT_EQ(s2.write_faults, s1.write_faults + 1);
+    EXPECT_EQ(s2.runs, s1.runs + 1);  // the run is split in two
+    EXPECT_FALSE(low_memory_untouched(a, 2 * page));
+    EXPECT_TRUE(low_memory_untouched(a, page));
+    low_memory_read(back.data(), a, 2 * page);
+    EXPECT_EQ(back[page + 5], 42);
+    EXPECT_EQ(back[page + 4], 0);
+    a[page + 6] = 43;  // writable now: no second fault
+    EXPECT_EQ(low_memory_stats().write_faults, s2.write_faults);
+    low_memory_zero(a, 2 * page);  // lands on the data page
+    EXPECT_EQ(a[page + 5], 0);
+
+    // A known writer unprotects without a fault.
+    uint8_t* c = m.data() + 30 * page;
+    EXPECT_TRUE(low_memory_untouched(c, page));
+    std::vector<uint8_t> data(page + 10);
+    for (size_t i = 0; i < data.size(); ++i) data[i] = static_cast<uint8_t>(i * 13 + 1);
+    const LowMemoryStats s3 = low_memory_stats();
+    low_memory_write(c + 7, data.data(), data.size());  // pages 30 and 31
+    EXPECT_EQ(low_memory_stats().write_faults, s3.write_faults);
+    EXPECT_EQ(low_memory_stats().unprotect_calls, s3.unprotect_calls + 1);
+    low_memory_read(back.data(), c + 7, data.size());
+    EXPECT_TRUE(std::equal(data.begin(), data.end(), back.begin()));
+
+    // The fault entry, directly: a known-zero page is made writable once; nothing else is its.
+    uint8_t* d = m.data() + 40 * page;
+    EXPECT_TRUE(low_memory_untouched(d, page));
+    EXPECT_TRUE(low_memory_write_fault(d + 3));
+    EXPECT_FALSE(low_memory_write_fault(d + 3));
+    d[3] = 1;                                           // no fault: writable
+    EXPECT_FALSE(low_memory_write_fault(c));            // a data page
+    EXPECT_FALSE(low_memory_write_fault(back.data()));  // outside any LowMemory
+    EXPECT_FALSE(low_memory_untouched(d, page));
+
+    // A second mapping of the same pages (as the L1 view makes): while it is registered no page
+    // in it is kept known-zero, so a store through it is seen.
+    uint8_t* e = m.data() + 50 * page;
+    EXPECT_TRUE(low_memory_untouched(e, 4 * page));
+    auto* alias = static_cast<uint8_t*>(mmap(nullptr, 4 * page, PROT_READ | PROT_WRITE, MAP_SHARED,
+                                             m.fd(), static_cast<off_t>(50 * page)));
+    ASSERT_NE(alias, MAP_FAILED);
+    low_memory_view(e, 4 * page);
+    const LowMemoryStats s4 = low_memory_stats();
+    EXPECT_TRUE(low_memory_untouched(e, page));
+    EXPECT_TRUE(low_memory_untouched(e, page));
+    EXPECT_EQ(low_memory_stats().lseeks, s4.lseeks + 2);  // not kept while viewed
+    alias[page + 9] = 5;
+    EXPECT_FALSE(low_memory_untouched(e, 4 * page));
+    low_memory_read(back.data(), e, 2 * page);
+    EXPECT_EQ(back[page + 9], 5);
+    low_memory_view(nullptr, 0);
+    munmap(alias, 4 * page);
+    e[page + 9] = 6;  // writable, no fault
+    EXPECT_EQ(e[page + 9], 6);
+
+    // The cap: past it holes are not kept (each copy asks lseek again), values the same.
+    LowMemory m2(8 * page, 48ull << 20, 1 << 16);
+    low_memory_write(m2.data() + 4 * page, data.data(), 10);  // page 4 is data
+    low_memory_set_run_cap(0);
+    uint8_t* f = m2.data() + 2 * page;
+    const LowMemoryStats s5 = low_memory_stats();
+    low_memory_read(back.data(), f, page);
+    low_memory_read(back.data(), f, page);
+    const LowMemoryStats s6 = low_memory_stats();
+    EXPECT_EQ(s6.lseeks, s5.lseeks + 2);
+    EXPECT_EQ(s6.capped, s5.capped + 2);
+    EXPECT_EQ(s6.runs, s5.runs);
+    f[10] = 3;  // writable: never protected
+    low_memory_read(back.data(), f, page);
+    EXPECT_EQ(back[10], 3);
+    EXPECT_EQ(low_memory_stats().write_faults, s5.write_faults);
+    low_memory_set_run_cap(1 << 20);
 }
 
 TEST(SystemL1, GalaxyWindowsTileOneMappingAtExactStrides) {
