@@ -15,7 +15,7 @@ namespace tensim {
 // intervals, the Scheduler's slots, payload buffers) grow through thousands of them. glibc's own
 // `glibc.malloc.hugetlb=1` tunable does the same, but only when set before the process starts.
 void reserve_host_heap(size_t bytes) {
-    constexpr uintptr_t kHuge = 2 << 20;       // x86-64's transparent huge page
+    constexpr uintptr_t kHuge = 2 << 20;           // x86-64's transparent huge page
     constexpr size_t kMaxBytes = size_t(1) << 29;  // the trim threshold below is an int
     static std::mutex mutex;
     static size_t kept = 0;  // the most any call asked to keep: thresholds are only raised
