@@ -28,11 +28,16 @@ void reserve_host_heap(size_t bytes) {
         mallopt(M_MMAP_THRESHOLD, 32 << 20);
         mallopt(M_TRIM_THRESHOLD, static_cast<int>(2 * kept));
     }
+    const size_t top = mallinfo2().keepcost;  // the heap's free top
+    if (top >= bytes) return;
     const auto lo = reinterpret_cast<uintptr_t>(sbrk(0));
+    // A block one byte larger than the top grows the heap by the pad; it must not be mmapped.
+    mallopt(M_MMAP_MAX, 0);
     mallopt(M_TOP_PAD, static_cast<int>(bytes));
-    void* volatile grow = malloc(1 << 20);  // grows the heap by the pad unless its top has room
+    void* volatile grow = malloc(top + 1);  // volatile: kept
     free(grow);
-    mallopt(M_TOP_PAD, 128 << 10);  // glibc's default
+    mallopt(M_TOP_PAD, 128 << 10);  // glibc's defaults
+    mallopt(M_MMAP_MAX, 65536);
     const auto hi = reinterpret_cast<uintptr_t>(sbrk(0));
     const uintptr_t a = (lo + kHuge - 1) & ~(kHuge - 1), b = hi & ~(kHuge - 1);
     if (b > a) madvise(reinterpret_cast<void*>(a), b - a, MADV_HUGEPAGE);

@@ -9,6 +9,7 @@
 #include <cinttypes>
 #include <cstdio>
 #include <cstring>
+#include <utility>
 
 #include "common/error.hpp"
 
@@ -270,7 +271,8 @@ void protect_holes(Registered& r, uint64_t a, uint64_t b) {
         ++g_stats.capped;
         return;
     }
-    if (mprotect(page_addr(r, a), (b - a) * page_size(), PROT_READ) != 0) return;
+    // A failure may have changed part of the range: every page writable again, none kept.
+    if (mprotect(page_addr(r, a), (b - a) * page_size(), PROT_READ) != 0) return give_up(r);
     ++g_stats.protect_calls;
     set_zero_bits(r, a, b, true);
 }
@@ -404,7 +406,9 @@ void low_memory_enable_write_faults() {
             if (std::fscanf(f, "%lld", &v) == 1 && v > 0) max_maps = v;
             std::fclose(f);
         }
-        g_run_cap = max_maps / 16;
+        // A read-only run and the writable gap after it are two VMAs, the handler's unprotects
+        // split runs further, and up to eight LowMemories share the limit: a 32nd of it.
+        g_run_cap = max_maps / 32;
     }
     g_write_faults = true;
 }
@@ -423,6 +427,6 @@ void low_memory_view(const void* p, size_t n) {
 
 LowMemoryStats low_memory_stats() { return g_stats; }
 
-void low_memory_set_run_cap(int64_t runs) { g_run_cap = runs; }
+int64_t low_memory_set_run_cap(int64_t runs) { return std::exchange(g_run_cap, runs); }
 
 }  // namespace tensim

@@ -62,9 +62,11 @@ private:
 // the page and maps it writable again before the store retries. Later copies over known-zero
 // pages need no system call. Writers low_memory knows unprotect explicitly. Only once a handler
 // that calls low_memory_write_fault is installed (low_memory_enable_write_faults), and at most
-// a bounded number of read-only runs (each is a VMA of its own; vm.max_map_count): past it, and
+// a bounded number of read-only runs (each splits a VMA; vm.max_map_count): past it, and
 // for a core's L1 while the L1 view maps it a second time (stores there do not fault), holes
-// are found with lseek as before.
+// are found with lseek as before. The bookkeeping is plain words: every store into L1 (kernels'
+// fibers, the packer, the NoC, the host) comes from the simulation thread; the MathWorker's
+// threads never touch L1.
 void low_memory_write(uint8_t* dst, const void* src, size_t n);
 void low_memory_read(void* dst, const uint8_t* src, size_t n);
 // Stores n zeros at p, skipping holes.
@@ -99,7 +101,7 @@ struct LowMemoryStats {
     int64_t runs = 0;              // read-only runs now, over every LowMemory
 };
 LowMemoryStats low_memory_stats();
-// The most read-only runs kept per LowMemory (default: a sixteenth of vm.max_map_count).
-void low_memory_set_run_cap(int64_t runs);
+// The most read-only runs kept per LowMemory (default: a 32nd of vm.max_map_count).
+int64_t low_memory_set_run_cap(int64_t runs);  // returns the cap it replaces
 
 }  // namespace tensim

@@ -81,7 +81,7 @@ inline void Scheduler::enqueue(Entry e) {
 }
 
 // Every bucket below `bucket` is empty and `t_ps` is its earliest time: time moves to t_ps and the
-// bucket's entries go, in their order, to lower buckets (t_ps's to bucket 0, after any left there).
+// bucket's entries go, in their order, to lower buckets (t_ps's to bucket 0).
 void Scheduler::take_bucket(unsigned bucket, uint64_t t_ps) {
     m_last_ps = t_ps;
     // Locals: the compiler cannot tell that the pushes below leave them alone. Every entry goes

@@ -80,6 +80,8 @@ private:
     };
     // Slots live in fixed chunks, so a callback can run in its slot while it schedules more.
     static constexpr unsigned kChunkBits = 6;
+    // Entries queued at once: past this a runaway producer is an InternalError, not exhausted
+    // memory (the 2048^3 matmul peaks at 1,635).
     static constexpr uint32_t kMaxSlots = uint32_t{1} << 24;
     Slot& slot(uint32_t i) {
         return m_chunks[i >> kChunkBits][i & ((uint32_t{1} << kChunkBits) - 1)];

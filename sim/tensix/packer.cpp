@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "common/low_memory.hpp"
 #include "numerics/formats.hpp"
 #include "tensix/circular_buffer.hpp"
 #include "tensix/compute_engine.hpp"
@@ -55,6 +56,7 @@ void Packer::pack_tile(RiscThread& t, uint32_t idst, uint32_t cb, uint32_t index
     const numerics::Tile& d = e.dst(t, idst, written);
     uint8_t* dst = t.core().l1() + c.page_at(lc.wr_ptr, pos);
     if (e.computes()) {
+        low_memory_writable(dst, numerics::tile_bytes(fmt));  // a known-zero page: no fault
         auto rounding = e.faithful() ? numerics::Rounding::packer : numerics::Rounding::host;
         if (m_l1_acc) {
             numerics::Tile sum;
@@ -95,7 +97,7 @@ void Packer::pack_untilize(RiscThread& t, uint32_t idst, uint32_t cb, uint32_t r
         const uint32_t wr = c.local().wr_ptr;
         for (uint32_t r = 0; r < 32; ++r) {
             uint32_t off = ((row * 32 + r) * row_tiles * 32 + col * 32) * datum;
-            std::memcpy(t.core().l1() + c.fifo_at(wr, off), raw + r * 32 * datum, 32 * datum);
+            low_memory_write(t.core().l1() + c.fifo_at(wr, off), raw + r * 32 * datum, 32 * datum);
         }
     }
     e.run(t, ComputeEngine::Unit::pack, e.pack_cycles(fmt, m_l1_acc));

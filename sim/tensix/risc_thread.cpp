@@ -303,6 +303,7 @@ void RiscThread::sleep_local() {
 void RiscThread::wait_until(WaitCondition pred, const WaitInfo& what, WaitsOn on) {
     sync();
     if (pred()) return;
+    if (m_abort) throw KernelAbort{};  // notify_aborted has run already: nothing would wake it
     m_wait = what;
     m_wait_since = m_core.clock().now();
     m_core.begin_wait(m_risc, pred, on);

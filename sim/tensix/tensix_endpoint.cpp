@@ -86,6 +86,7 @@ uint32_t RiscInitiator::trid(int noc, Counter c) const {
     return c == Counter::reads ? b.read_trid : c == Counter::writes_unacked ? b.write_trid : 0;
 }
 
+// No notify: every decrement here comes with count's for the same packet, which notifies.
 void RiscInitiator::count_trid(int noc, Counter c, uint32_t trid, int delta) {
     NocCounters& n = m_t.noc_counters(noc);
     if (c == Counter::reads)

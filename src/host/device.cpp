@@ -10,6 +10,7 @@
 
 #include "chip/arch_loader.hpp"
 #include "common/error.hpp"
+#include "common/low_memory.hpp"
 #include "eth/eth_tile.hpp"
 #include "host/device_impl.hpp"
 #include "host/program_impl.hpp"
@@ -174,7 +175,7 @@ void DeviceImpl::write_buffer(const tt::tt_metal::Buffer& b, const void* src, ui
             if (b.is_dram())
                 chip().dram().channel(chip().dram_banks()[bank].channel).write(addr, s + pos, n);
             else
-                std::memcpy(chip().workers()[bank]->l1() + addr, s + pos, n);
+                low_memory_write(chip().workers()[bank]->l1() + addr, s + pos, n);
         });
 }
 
@@ -205,7 +206,7 @@ void DeviceImpl::write_l1(const CoreCoord& lc, uint32_t addr, const void* src, s
     if (uint64_t(addr) + n > c.l1_size())
         throw HostError(fmt::format("L1 write [{}, +{}) beyond L1 of {}", addr, n, c.name()));
     if (!m_system.is_local(m_chip_id)) return;  // its owner keeps its bytes (partition.hpp)
-    std::memcpy(c.l1() + addr, src, n);
+    low_memory_write(c.l1() + addr, src, n);
 }
 
 void DeviceImpl::read_l1(const CoreCoord& lc, uint32_t addr, void* dst, size_t n, bool eth) {

@@ -13,6 +13,7 @@
 
 #include "chip/arch_loader.hpp"
 #include "common/error.hpp"
+#include "common/low_memory.hpp"
 #include "host/device_impl.hpp"
 #include "host/program_impl.hpp"
 #include "numerics/fidelity.hpp"
@@ -389,7 +390,8 @@ void start(Prepared& pp, const std::shared_ptr<RunState>& state,
     for (const auto& c : pp.eth_touched) {
         TensixCore& e = ch.eth(static_cast<int>(c.y)).core();
         e.clear_firmware_state();
-        std::memset(e.l1() + eth_l1_map::erisc_info, 0, eth_l1_map::erisc_info_bytes);
+        // Zeros on pages that read as zeros already cost nothing (no fault, no page).
+        low_memory_zero(e.l1() + eth_l1_map::erisc_info, eth_l1_map::erisc_info_bytes);
     }
     for (const auto& s : pp.semaphores)
         ch.worker(int(s.core.x), int(s.core.y)).word(l1_map::semaphore(s.id)) = s.value;
@@ -408,10 +410,10 @@ void start(Prepared& pp, const std::shared_ptr<RunState>& state,
         RiscThread& t = core.thread(static_cast<Risc>(ts.risc));
         // Each RISC reads its own copy of the args (the TRISCs share one compute kernel's).
         if (!ts.args.empty())
-            std::memcpy(core.l1() + l1_map::rta(ts.risc), ts.args.data(), 4 * ts.args.size());
+            low_memory_write(core.l1() + l1_map::rta(ts.risc), ts.args.data(), 4 * ts.args.size());
         if (!ts.common_args.empty())
-            std::memcpy(core.l1() + l1_map::crta(ts.risc), ts.common_args.data(),
-                        4 * ts.common_args.size());
+            low_memory_write(core.l1() + l1_map::crta(ts.risc), ts.common_args.data(),
+                             4 * ts.common_args.size());
         KernelLaunch l;
         l.entry = [bin = ts.binary] { bin->run(); };
         l.code_begin = ts.binary->code_begin(), l.code_end = ts.binary->code_end();

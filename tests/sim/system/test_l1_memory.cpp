@@ -204,7 +204,10 @@ TEST(LowMemory, KnownZeroPagesCostNoSystemCallAndStoresIntoThemAreSeen) {
     // The cap: past it holes are not kept (each copy asks lseek again), values the same.
     LowMemory m2(8 * page, 48ull << 20, 1 << 16);
     low_memory_write(m2.data() + 4 * page, data.data(), 10);  // page 4 is data
-    low_memory_set_run_cap(0);
+    struct RestoreCap {
+        int64_t cap;
+        ~RestoreCap() { low_memory_set_run_cap(cap); }
+    } restore{low_memory_set_run_cap(0)};
     uint8_t* f = m2.data() + 2 * page;
     const LowMemoryStats s5 = low_memory_stats();
     low_memory_read(back.data(), f, page);
@@ -217,7 +220,6 @@ TEST(LowMemory, KnownZeroPagesCostNoSystemCallAndStoresIntoThemAreSeen) {
     low_memory_read(back.data(), f, page);
     EXPECT_EQ(back[10], 3);
     EXPECT_EQ(low_memory_stats().write_faults, s5.write_faults);
-    low_memory_set_run_cap(1 << 20);
 }
 
 TEST(SystemL1, GalaxyWindowsTileOneMappingAtExactStrides) {
