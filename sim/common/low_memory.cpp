@@ -163,6 +163,7 @@ namespace tensim {
 
 namespace {
 
+// The LowMemory holding all of [p, p + n), n >= 1. Async-signal-safe (plain words).
 Registered* registered_of(const uint8_t* p, size_t n) {
     for (Registered& r : g_registered)
         if (r.data && p >= r.data && n <= r.size &&
@@ -387,15 +388,13 @@ void low_memory_writable(uint8_t* p, size_t n) {
 
 bool low_memory_write_fault(const void* addr) {
     const auto* b = static_cast<const uint8_t*>(addr);
-    for (Registered& r : g_registered)
-        if (r.data && b >= r.data && b < r.data + r.size) {
-            const uint64_t page = static_cast<uint64_t>(b - r.data) / page_size();
-            if (!known_zero(r, page)) return false;
-            ++g_stats.write_faults;
-            unprotect(r, page, page + 1);
-            return true;
-        }
-    return false;
+    Registered* r = registered_of(b, 1);
+    if (!r) return false;
+    const uint64_t page = static_cast<uint64_t>(b - r->data) / page_size();
+    if (!known_zero(*r, page)) return false;
+    ++g_stats.write_faults;
+    unprotect(*r, page, page + 1);
+    return true;
 }
 
 void low_memory_enable_write_faults() {
@@ -416,13 +415,12 @@ void low_memory_enable_write_faults() {
 void low_memory_view(const void* p, size_t n) {
     for (Registered& r : g_registered) r.view_begin = r.view_end = 0;
     const auto* b = static_cast<const uint8_t*>(p);
-    for (Registered& r : g_registered)
-        if (p && r.data && b >= r.data && b < r.data + r.size) {
-            const uint64_t ps = page_size(), off = static_cast<uint64_t>(b - r.data);
-            r.view_begin = off / ps;
-            r.view_end = std::min(r.pages, (off + n + ps - 1) / ps);
-            unprotect(r, r.view_begin, r.view_end);
-        }
+    if (Registered* r = b ? registered_of(b, 1) : nullptr) {
+        const uint64_t ps = page_size(), off = static_cast<uint64_t>(b - r->data);
+        r->view_begin = off / ps;
+        r->view_end = std::min(r->pages, (off + n + ps - 1) / ps);
+        unprotect(*r, r->view_begin, r->view_end);
+    }
 }
 
 LowMemoryStats low_memory_stats() { return g_stats; }
