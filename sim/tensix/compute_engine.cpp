@@ -55,11 +55,11 @@ void ComputeEngine::math_sync() {
 
 void ComputeEngine::matmul_tiles(SrcBank& bank, const std::array<numerics::Tile*, 16>& dst,
                                  uint32_t rt, uint32_t ct) {
-    // `fast` numerics computes inline: its fp32 tile product (~0.3 us) costs less than handing
-    // the call to another thread. A core with jobs outstanding queues behind them, so its Dst
-    // sees the calls in order. When the worker is behind (max_backlog), the simulation thread
-    // computes: this call inline if it can, else the oldest job it may take.
-    MathWorker* worker = faithful() ? MathWorker::get() : nullptr;
+    // Both numerics hand the call to the MathWorker (TENSIM_MATH_THREADS=0: inline). A core with
+    // jobs outstanding queues behind them, so its Dst sees the calls in order. When the worker is
+    // behind (max_backlog), the simulation thread computes: this call inline if it can, else the
+    // oldest job it may take.
+    MathWorker* worker = MathWorker::get();
     const bool behind = worker && worker->backlog() >= MathWorker::max_backlog();
     if (behind && m_math.pending.load(std::memory_order_relaxed) == 0) worker = nullptr;
     // The job takes the bank's tiles by swapping storage: the unpacker overwrites every tile it
@@ -67,6 +67,9 @@ void ComputeEngine::matmul_tiles(SrcBank& bank, const std::array<numerics::Tile*
     auto fill = [&](MathWorker::Job& job) {
         std::swap(job.a, bank.a);
         std::swap(job.b, bank.b);
+        std::swap(job.raw_a_tiles, bank.raw_a_tiles);
+        std::swap(job.raw_b_tiles, bank.raw_b_tiles);
+        job.raw_a = bank.raw_a, job.raw_b = bank.raw_b;
         job.dst = dst;
         job.rt = rt, job.ct = ct;
         job.phases = phases(), job.faithful = faithful(), job.fp32_dst = fp32_dst();
@@ -85,6 +88,8 @@ void ComputeEngine::matmul_tiles(SrcBank& bank, const std::array<numerics::Tile*
     MathWorker::compute(job);
     std::swap(job.a, bank.a);
     std::swap(job.b, bank.b);
+    std::swap(job.raw_a_tiles, bank.raw_a_tiles);
+    std::swap(job.raw_b_tiles, bank.raw_b_tiles);
 }
 
 void ComputeEngine::reset(const ComputeSettings& s) {
@@ -144,10 +149,17 @@ void ComputeEngine::unpack_end(RiscThread& t, Cycle cost) {
     m_core.notify_engine_changed();
 }
 
-ComputeEngine::SrcBank& ComputeEngine::math_begin(RiscThread& t) {
+ComputeEngine::SrcBank& ComputeEngine::math_begin(RiscThread& t, bool raw_ok) {
     SrcBank& b = m_banks[m_math_bank];
     t.wait_until([bank = &b] { return bank->full; }, WaitInfo{WaitInfo::src_full}, WaitsOn::engine);
+    if (!raw_ok) b.decode_raw();
     return b;
+}
+
+void ComputeEngine::SrcBank::decode_raw() {
+    if (raw_a) MathWorker::decode_raw(raw_a_tiles, a, na);
+    if (raw_b) MathWorker::decode_raw(raw_b_tiles, b, nb);
+    raw_a = raw_b = false;
 }
 
 void ComputeEngine::math_end(RiscThread& t, Cycle cost) {

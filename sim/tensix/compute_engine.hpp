@@ -101,7 +101,11 @@ public:
     struct SrcBank {
         std::vector<numerics::Tile> a,
             b;  // operands for SrcA and SrcB; only the first na / nb are held
+        // Matmul operands the unpacker left as bf16 bytes for the tile math to decode
+        // (raw_a: a's first na tiles are in raw_a_tiles; raw_b likewise).
+        std::vector<RawBf16Tile> raw_a_tiles, raw_b_tiles;
         uint32_t na = 0, nb = 0;
+        bool raw_a = false, raw_b = false;
         bool full = false;
         bool keeps_tiles = true;  // false in timing numerics: nothing reads or writes the tiles
         // Holds na SrcA and nb SrcB tiles from now on. Storage only grows, so the per-call cost
@@ -111,12 +115,16 @@ public:
             if (keeps_tiles && a.size() < a_tiles) a.resize(a_tiles);
             if (keeps_tiles && b.size() < b_tiles) b.resize(b_tiles);
             na = a_tiles, nb = b_tiles;
+            raw_a = raw_b = false;
         }
+        void decode_raw();  // decodes raw operands into a and b
     };
     SrcBank& unpack_begin(RiscThread& t);        // waits for a free bank; the caller fills it
     void unpack_end(RiscThread& t, Cycle cost);  // the unpacker's time, then the bank is full
-    SrcBank& math_begin(RiscThread& t);          // waits for a full bank
-    void math_end(RiscThread& t, Cycle cost);    // the FPU's time, then the bank is free
+    // Waits for a full bank. Only a matmul (`raw_ok`) takes raw operands: for the others they
+    // are decoded here.
+    SrcBank& math_begin(RiscThread& t, bool raw_ok = false);
+    void math_end(RiscThread& t, Cycle cost);  // the FPU's time, then the bank is free
 
     // ---- Dst: math and pack own halves in turn (tile_regs_acquire/commit/wait/release) ----
     uint32_t dst_capacity() const;  // tiles per half (or whole Dst in full-sync mode)
@@ -137,7 +145,7 @@ public:
     void dst_tiles_for_math_job(RiscThread& t, uint32_t idst, uint32_t n,
                                 std::array<numerics::Tile*, 16>& out);
     // dst[r * ct + col] += b[r] x a[col] (b: the bank's SrcB tiles, a: its SrcA tiles), the tile
-    // products of one matmul call: a job for the MathWorker in faithful numerics, else inline.
+    // products of one matmul call: a job for the MathWorker (inline with TENSIM_MATH_THREADS=0).
     void matmul_tiles(SrcBank& bank, const std::array<numerics::Tile*, 16>& dst, uint32_t rt,
                       uint32_t ct);
     // Waits for this core's tile math on the MathWorker (computing queued jobs meanwhile).

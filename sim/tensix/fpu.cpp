@@ -138,7 +138,7 @@ void Fpu::matmul(RiscThread& t, uint32_t idst, uint32_t rt, uint32_t ct, const c
                  const SrcLoc& loc) {
     ComputeEngine& e = m_engine;
     check(t, op, loc, Config{.mode = MathMode::matmul});
-    auto& bank = e.math_begin(t);
+    auto& bank = e.math_begin(t, /*raw_ok=*/true);  // the tile math decodes raw operands
     check_bank(t, bank, ct, rt, loc);
     std::array<Tile*, 16> d{};  // rt * ct <= Dst's 16 tiles, checked by dst_tiles_for_math_job
     e.dst_tiles_for_math_job(t, idst, rt * ct, d);

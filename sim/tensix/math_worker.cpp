@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "numerics/fidelity.hpp"
+#include "numerics/formats.hpp"
 
 namespace tensim {
 
@@ -221,7 +222,18 @@ void MathWorker::wait(Lane& lane) {
     if (lane.error) std::rethrow_exception(std::exchange(lane.error, nullptr));
 }
 
-void MathWorker::compute(const Job& j) {
+void MathWorker::decode_raw(const std::vector<RawBf16Tile>& raw, std::vector<numerics::Tile>& out,
+                            uint32_t n) {
+    if (out.size() < n) out.resize(n);
+    for (uint32_t i = 0; i < n; ++i)
+        numerics::decode_tile(tt::DataFormat::Float16_b,
+                              reinterpret_cast<const uint8_t*>(raw[i].data()), out[i]);
+}
+
+void MathWorker::compute(Job& j) {
+    // The bf16 decode the unpacker left to the job: the same function on the same bytes.
+    if (j.raw_a) decode_raw(j.raw_a_tiles, j.a, j.ct);
+    if (j.raw_b) decode_raw(j.raw_b_tiles, j.b, j.rt);
     if (j.faithful) {
         numerics::matmul_tiles(j.b.data(), j.rt, j.a.data(), j.ct, j.dst.data(), j.phases,
                                j.fp32_dst);

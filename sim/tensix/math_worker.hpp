@@ -20,6 +20,8 @@ namespace tensim {
 namespace numerics {
 using Tile = std::array<float, 1024>;
 }
+// A bf16 tile as L1 holds it (the top halves of its fp32 values), not yet decoded.
+using RawBf16Tile = std::array<uint16_t, 1024>;
 
 class MathWorker {
 public:
@@ -36,6 +38,10 @@ public:
     // dst[r * ct + col] += b[r] x a[col] for r < rt, col < ct (Fpu::matmul's loop).
     struct Job {
         std::vector<numerics::Tile> a, b;  // operands: the Src bank's storage, swapped in
+        // With raw_a (raw_b), the operand is still bf16 bytes in raw_a_tiles (raw_b_tiles): the
+        // job decodes it into a (b) first, off the simulation thread.
+        std::vector<RawBf16Tile> raw_a_tiles, raw_b_tiles;
+        bool raw_a = false, raw_b = false;
         std::array<numerics::Tile*, 16> dst{};
         uint32_t rt = 0, ct = 0;
         int phases = 4;
@@ -76,8 +82,11 @@ public:
     // one of the lane's jobs raised.
     void wait(Lane& lane);
 
-    // Computes a job's tile products on the calling thread.
-    static void compute(const Job& j);
+    // Computes a job's tile products on the calling thread (decoding its raw operands first).
+    static void compute(Job& j);
+    // out[i] = raw[i] decoded (numerics::decode_tile of bf16) for i < n; out grows to n tiles.
+    static void decode_raw(const std::vector<RawBf16Tile>& raw, std::vector<numerics::Tile>& out,
+                           uint32_t n);
 
 private:
     void start_threads(int threads);

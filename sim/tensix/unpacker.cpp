@@ -167,12 +167,28 @@ void Unpacker::fill(RiscThread& t, std::span<const CbTile> a, std::span<const Cb
     const bool bcast_a = m_mode == UnpackMode::unary;
     // Each tile must be at its CB's front, checked in every mode; the bank's tiles exist only when
     // values are computed (timing numerics keeps none, so `tiles[i]` is not formed there).
+    // A matmul's bf16 operands, neither transposed nor broadcast, go to the MathWorker's job as
+    // they are in L1 (2 KiB a tile): the job decodes them off the simulation thread. Inline tile
+    // math (no worker) decodes here, as copying first would only add work.
+    const bool raw_ok = m_mode == UnpackMode::matmul && e.computes() && MathWorker::get();
     auto load = [&](std::span<const CbTile> xs, const auto& fmts, auto& tiles, bool srca) {
+        bool& raw = srca ? bank.raw_a : bank.raw_b;
+        raw =
+            raw_ok && !(srca && m_transpose) && (srca != bcast_a || m_bcast == BroadcastType::NONE);
+        for (size_t i = 0; raw && i < xs.size(); ++i) raw = fmts[i] == abi::DataFormat::Float16_b;
+        std::vector<RawBf16Tile>& raw_tiles = srca ? bank.raw_a_tiles : bank.raw_b_tiles;
+        if (raw && raw_tiles.size() < xs.size()) raw_tiles.resize(xs.size());
         std::optional<CircularBuffer> c;  // the CB of the tiles before, usually all of them
         for (size_t i = 0; i < xs.size(); ++i) {
             if (!c || c->index() != xs[i].cb) c.emplace(t, xs[i].cb, loc);
             c->check_front(xs[i].index);
             if (!e.computes()) continue;
+            if (raw) {
+                std::memcpy(raw_tiles[i].data(),
+                            t.core().l1() + c->page_at(c->local().rd_ptr, xs[i].index),
+                            sizeof(RawBf16Tile));
+                continue;
+            }
             Tile& out = tiles[i];
             const abi::DataFormat f = fmts[i];
             numerics::decode_tile(f, t.core().l1() + c->page_at(c->local().rd_ptr, xs[i].index),

@@ -1,7 +1,7 @@
 // The MathWorker (tile math off the simulation thread): a matmul gives the same output bits and
 // the same device cycles with the worker off, with every call sent to it, and with most calls
-// computed inline (its backlog limit at 1), in faithful and fast numerics (fast never uses the
-// worker: its runs check that the setting changes nothing), with Dst accumulating
+// computed inline (its backlog limit at 1), in faithful and fast numerics (with the worker on, the
+// unpacker leaves bf16 matmul operands undecoded for the job to decode), with Dst accumulating
 // over K blocks, packer L1 accumulation, an fp32 Dst, and a fused bias + SiLU (the SFPU reads Dst
 // right after the matmul, so it must wait for the worker). The reference is the worker-off run.
 #include <gtest/gtest.h>
@@ -105,6 +105,49 @@ TEST(MathWorker, SameBitsAndCyclesAsInline) {
     fp32.math_fidelity = MathFidelity::HiFi2;
     expect_same_with_and_without_worker("faithful", fp32, false, "fp32 Dst, HiFi2");
     expect_same_with_and_without_worker("faithful", cfg, true, "fused bias + SiLU");
+}
+
+// A job whose operands are bf16 bytes (as the unpacker leaves them for a matmul) gives the bits of
+// the same job with the operands decoded, on random patterns and the edges (zeros, subnormals,
+// infinities, NaNs, the largest finite), in fast and faithful numerics, with two SrcB rows and
+// three SrcA columns.
+TEST(MathWorker, RawBf16OperandsGiveTheBitsOfDecodedOnes) {
+    std::mt19937 g(7);
+    const uint16_t edges[] = {0x0000, 0x8000, 0x0001, 0x807f, 0x7f80, 0xff80,
+                              0x7fc0, 0xffc1, 0x7f7f, 0xff7f, 0x3f80, 0x0080};
+    auto raw_tile = [&](bool edge) {
+        tensim::RawBf16Tile t;
+        for (uint16_t& h : t) h = edge && g() % 4 == 0 ? edges[g() % 12] : uint16_t(g());
+        return t;
+    };
+    for (bool faithful : {true, false})
+        for (bool edge : {false, true}) {
+            tensim::MathWorker::Job raw, decoded;
+            for (int i = 0; i < 3; ++i) raw.raw_a_tiles.push_back(raw_tile(edge));
+            for (int i = 0; i < 2; ++i) raw.raw_b_tiles.push_back(raw_tile(edge));
+            raw.raw_a = raw.raw_b = true;
+            tensim::MathWorker::decode_raw(raw.raw_a_tiles, decoded.a, 3);
+            tensim::MathWorker::decode_raw(raw.raw_b_tiles, decoded.b, 2);
+            for (size_t i = 0; i < decoded.a[0].size(); ++i)  // decode_raw is bf16's decode
+                ASSERT_EQ(std::bit_cast<uint32_t>(decoded.a[0][i]), uint32_t(raw.raw_a_tiles[0][i])
+                                                                        << 16);
+            std::vector<tensim::numerics::Tile> want(6), got(6);
+            for (int i = 0; i < 6; ++i) {
+                for (int e = 0; e < 1024; ++e)  // Dst starts from values already there
+                    want[i][e] = got[i][e] =
+                        tensim::numerics::round_to_bf16(float(int(g() % 7) - 3));
+                raw.dst[i] = &got[i];
+                decoded.dst[i] = &want[i];
+            }
+            for (auto* j : {&raw, &decoded}) {
+                j->rt = 2, j->ct = 3, j->phases = 4, j->faithful = faithful, j->fp32_dst = false;
+                tensim::MathWorker::compute(*j);
+            }
+            for (int i = 0; i < 6; ++i)
+                EXPECT_EQ(0, std::memcmp(got[i].data(), want[i].data(), sizeof got[i]))
+                    << (faithful ? "faithful" : "fast") << (edge ? ", edge patterns" : "")
+                    << ", Dst tile " << i;
+        }
 }
 
 // The worker spins briefly when its queue runs dry, then sleeps: a job submitted while it spins,
