@@ -5,6 +5,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -14,6 +15,7 @@
 #include <random>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "cli.hpp"
@@ -134,11 +136,14 @@ int run_one(Options& o) {
     if (!o.arch.empty()) o.common.system = o.arch;
     o.common.apply_system();
     tensim::set_numerics(o.numerics);
-    // A spare host core serves one helper: in fast numerics the fp64 reference computed beside
-    // the simulation (below), else the MathWorker. Both beside the simulation oversubscribe a
-    // 2-core host (docs/performance.md, round 13). TENSIM_MATH_THREADS, when set, decides.
-    if (o.numerics == "fast" && !o.reference_after && !std::getenv("TENSIM_MATH_THREADS"))
-        setenv("TENSIM_MATH_THREADS", "0", 0);
+    // In fast numerics the fp64 reference computed beside the simulation (below) takes a host
+    // core, so the MathWorker gets one fewer than its default (none on a 2-core host, where both
+    // beside the simulation oversubscribe it: docs/performance.md, round 13). TENSIM_MATH_THREADS,
+    // when set, decides.
+    if (o.numerics == "fast" && !o.reference_after && !std::getenv("TENSIM_MATH_THREADS")) {
+        const int spare = static_cast<int>(std::thread::hardware_concurrency()) - 2;
+        setenv("TENSIM_MATH_THREADS", std::to_string(std::clamp(spare, 0, 4)).c_str(), 0);
+    }
     // Everything below up to the device is read from the options: a bad value is bad usage.
     ops::MatmulConfig cfg;
     ops::DType d0{}, d1{};
