@@ -1,14 +1,19 @@
 #include "jit/build_util.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 #include "common/error.hpp"
 
@@ -25,13 +30,73 @@ std::string quote(const std::string& s) {
     return q + "'";
 }
 
+std::vector<std::string> split_words(const std::string& cmd) {
+    std::vector<std::string> words;
+    std::string word;
+    bool in_word = false;
+    for (size_t i = 0; i < cmd.size(); ++i) {
+        const char c = cmd[i];
+        if (c == ' ' || c == '\t' || c == '\n') {
+            if (in_word) words.push_back(word);
+            word.clear();
+            in_word = false;
+            continue;
+        }
+        in_word = true;
+        if (c == '\'') {
+            const size_t end = cmd.find('\'', i + 1);
+            if (end == std::string::npos) throw InternalError("unterminated quote in: " + cmd);
+            word += cmd.substr(i + 1, end - i - 1);
+            i = end;
+        } else if (c == '"') {
+            for (++i; i < cmd.size() && cmd[i] != '"'; ++i) {
+                if (cmd[i] == '\\' && i + 1 < cmd.size() &&
+                    std::strchr("\"\\$`", cmd[i + 1]) != nullptr)
+                    ++i;
+                word += cmd[i];
+            }
+            if (i == cmd.size()) throw InternalError("unterminated quote in: " + cmd);
+        } else if (c == '\\' && i + 1 < cmd.size()) {
+            word += cmd[++i];
+        } else {
+            word += c;
+        }
+    }
+    if (in_word) words.push_back(word);
+    return words;
+}
+
 int run(const std::string& cmd, std::string& output) {
-    FILE* p = popen((cmd + " 2>&1").c_str(), "r");
-    if (!p) throw InternalError("cannot run the compiler: " + cmd);
+    // No shell: a cold start runs one compiler per kernel binary, and a `sh -c` in front of each
+    // cost ~10 ms of CPU.
+    std::vector<std::string> words = split_words(cmd);
+    if (words.empty()) throw InternalError("empty command");
+    std::vector<char*> argv;
+    for (std::string& w : words) argv.push_back(w.data());
+    argv.push_back(nullptr);
+    int out[2];
+    if (pipe2(out, O_CLOEXEC) != 0) throw InternalError("cannot run the compiler: " + cmd);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
+    posix_spawn_file_actions_adddup2(&actions, out[1], STDERR_FILENO);
+    pid_t pid;
+    const int err = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    close(out[1]);
+    if (err != 0) {
+        close(out[0]);
+        output += fmt::format("cannot run {}: {}\n", argv[0], std::strerror(err));
+        return 127;  // as the shell reports a command it cannot run
+    }
     char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, p)) > 0) output.append(buf, n);
-    int status = pclose(p);
+    ssize_t n;
+    while ((n = read(out[0], buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
+        if (n > 0) output.append(buf, size_t(n));
+    close(out[0]);
+    int status;
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR) return -1;
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 

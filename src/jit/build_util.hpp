@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace tensim::jit {
 
@@ -12,7 +13,11 @@ uint64_t fnv1a(const std::string& s, uint64_t h = 1469598103934665603ull);
 // `s` quoted for the shell.
 std::string quote(const std::string& s);
 
-// Runs a shell command, returning its exit status and combined output.
+// The words of a command line as the shell splits them: blanks separate, '...' and "..." quote,
+// a backslash escapes. Nothing is expanded.
+std::vector<std::string> split_words(const std::string& cmd);
+
+// Runs a command line (split_words, no shell), returning its exit status and combined output.
 int run(const std::string& cmd, std::string& output);
 
 std::string read_file(const std::filesystem::path& p);

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "jit/build_util.hpp"
 #include "jit/kernel_build.hpp"
 #include "tensim/error.hpp"
 
@@ -74,6 +75,46 @@ TEST_F(ParallelBuild, FirstFailureInSpecOrderIsReported) {
         EXPECT_NE(what.find("broken_first"), std::string::npos) << what;
         EXPECT_EQ(what.find("broken_second"), std::string::npos) << what;
     }
+}
+
+// Kernels link without the default libraries (-nodefaultlibs): what they call of libc, libm and
+// libstdc++ is bound when tensim loads them (RTLD_NOW: a name left unbound fails the load).
+TEST_F(ParallelBuild, CallsIntoTheStandardLibrariesResolveAtLoad) {
+    const fs::path p = root / "libs.cpp";
+    std::ofstream(p) << "#include <cmath>\n#include <string>\n"
+                        "volatile double x = 2.0;\nvolatile int n = 3;\n"
+                        "void kernel_main() {\n"
+                        "    char buf[32];\n"
+                        "    std::snprintf(buf, sizeof buf, \"%f\", std::sqrt(x) + std::exp(x));\n"
+                        "    std::string s(size_t(n) * 20, 'a');\n"
+                        "    x = double(std::strlen(buf) + s.size()) + std::pow(x, n);\n"
+                        "    int* q = new int[n];\n"
+                        "    delete[] q;\n"
+                        "}\n";
+    KernelBuildSpec s;
+    s.source_path = p.string();
+    s.display_name = "libs";
+    s.processor = "brisc";
+    s.cb_formats.fill(0xff);
+    EXPECT_NE(tensim::jit::build(s), nullptr);
+}
+
+// The compiler runs without a shell: its command line is split into words as the shell would,
+// quote() round-trips any path, and a program that cannot start reports 127 like the shell.
+TEST(BuildCommand, WordsQuotesAndAMissingProgram) {
+    using tensim::jit::quote;
+    using tensim::jit::split_words;
+    const std::string odd = "/tmp/a dir/it's \"here\"\\";
+    EXPECT_EQ(split_words("c++  -O2\t-I" + quote(odd) + " x.cpp"),
+              (std::vector<std::string>{"c++", "-O2", "-I" + odd, "x.cpp"}));
+    EXPECT_EQ(split_words("a \"b c\" d\\ e"), (std::vector<std::string>{"a", "b c", "d e"}));
+    std::string out;
+    EXPECT_EQ(tensim::jit::run("sh -c " + quote("echo to-out; echo to-err >&2; exit 3"), out), 3);
+    EXPECT_NE(out.find("to-out"), std::string::npos) << out;
+    EXPECT_NE(out.find("to-err"), std::string::npos) << out;
+    out.clear();
+    EXPECT_EQ(tensim::jit::run("/nonexistent/tensim-cxx -c x.cpp", out), 127);
+    EXPECT_NE(out.find("/nonexistent/tensim-cxx"), std::string::npos) << out;
 }
 
 }  // namespace
