@@ -1,6 +1,7 @@
 // Compile-time arguments, baked in by the kernel build (-DKERNEL_COMPILE_TIME_ARGS=a,b,...).
 #pragma once
 #include <cstdint>
+#include <string_view>
 
 #ifndef KERNEL_COMPILE_TIME_ARGS
 #define KERNEL_COMPILE_TIME_ARGS
@@ -17,21 +18,14 @@ constexpr uint32_t compile_time_arg(uint32_t i) {
     return i < num_compile_time_args ? compile_time_args[i]
                                      : throw "compile-time arg index out of range";
 }
-// Names as C strings, not std::string_view: <string_view> (C++20: ranges, hashing) was two thirds
-// of the precompiled kernel header every kernel build loads (16.7 -> 5.8 MB; docs/performance.md,
-// "Round 13").
 struct NamedArg {
-    const char* name;
+    std::string_view name;
     uint32_t value;
 };
-constexpr bool same_name(const char* a, const char* b) {
-    while (*a != 0 && *a == *b) ++a, ++b;
-    return *a == *b;
-}
 constexpr NamedArg named_compile_time_args[] = {KERNEL_COMPILE_TIME_ARG_MAP{"", 0}};
-constexpr uint32_t named_compile_time_arg(const char* name) {
+constexpr uint32_t named_compile_time_arg(std::string_view name) {
     for (const auto& a : named_compile_time_args)
-        if (a.name[0] != 0 && same_name(a.name, name)) return a.value;
+        if (!a.name.empty() && a.name == name) return a.value;
     return throw "no named compile-time arg of that name", 0u;
 }
 }  // namespace tensim::kapi
@@ -42,6 +36,6 @@ constexpr uint32_t kernel_compile_time_args[] = {KERNEL_COMPILE_TIME_ARGS};
 
 #define get_compile_time_arg_val(i) (::tensim::kapi::compile_time_arg(i))
 // [N]: DataMovementConfig/ComputeConfig named_compile_args.
-constexpr uint32_t get_named_compile_time_arg_val(const char* name) {
+constexpr uint32_t get_named_compile_time_arg_val(std::string_view name) {
     return ::tensim::kapi::named_compile_time_arg(name);
 }

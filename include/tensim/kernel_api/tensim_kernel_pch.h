@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstring>
 #include <source_location>
+#include <string_view>
 #include <type_traits>
 
 #include "hostdevcommon/kernel_structs.h"
