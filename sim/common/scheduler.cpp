@@ -31,16 +31,19 @@ uint64_t Scheduler::next_ps() const {
     return head == kNever ? kNever : std::max(head, now_ps());
 }
 
-uint64_t Scheduler::min_ps(unsigned bucket) const {
-    uint64_t t = kNever;
-    for (const Entry& e : m_buckets[bucket]) t = e.time_ps < t ? e.time_ps : t;
-    return t;
+std::pair<uint64_t, uint64_t> Scheduler::span_ps(unsigned bucket) const {
+    uint64_t lo = kNever, hi = 0;
+    for (const Entry& e : m_buckets[bucket]) {
+        lo = e.time_ps < lo ? e.time_ps : lo;
+        hi = e.time_ps > hi ? e.time_ps : hi;
+    }
+    return {lo, hi};
 }
 
 uint64_t Scheduler::head_ps() const {
-    if (m_due_next < m_buckets[0].size()) return m_last_ps;
-    if (m_occupied == 0) return kNever;
-    return min_ps(static_cast<unsigned>(__builtin_ctzll(m_occupied)) + 1);
+    if (m_due_next < m_due.size()) return m_last_ps;
+    if (m_occupied_words == 0) return kNever;
+    return span_ps(first_bucket()).first;
 }
 
 void Scheduler::schedule(const ClockDomain& clock, Cycle at, const void* owner, Callback&& fn) {
@@ -72,34 +75,40 @@ void Scheduler::free_slot(uint32_t i) {
 
 inline void Scheduler::enqueue(Entry e) {
     if (e.time_ps == m_last_ps) {
-        m_buckets[0].push_back(e);
+        m_due.push_back(e);
         return;
     }
-    const unsigned b = 64 - static_cast<unsigned>(__builtin_clzll(e.time_ps ^ m_last_ps));
+    const unsigned b = bucket_of(e.time_ps, m_last_ps);
     m_buckets[b].push_back(e);
-    m_occupied |= uint64_t{1} << (b - 1);
+    occupy(b);
 }
 
-// Every bucket below `bucket` is empty and `t_ps` is its earliest time: time moves to t_ps and the
-// bucket's entries go, in their order, to lower buckets (t_ps's to bucket 0).
-void Scheduler::take_bucket(unsigned bucket, uint64_t t_ps) {
+// Every bucket below `bucket` is empty, m_due is empty, and `t_ps` and `latest_ps` are the
+// bucket's earliest and latest times: time moves to t_ps and the bucket's entries go, in their
+// order, to lower buckets (t_ps's to m_due). Inline: most takes are of one time and move nothing.
+inline void Scheduler::take_bucket(unsigned bucket, uint64_t t_ps, uint64_t latest_ps) {
     m_last_ps = t_ps;
-    // Locals: the compiler cannot tell that the pushes below leave them alone. Every entry goes
-    // to a lower bucket, so `from` itself does not change while it is read.
-    uint64_t occupied = m_occupied & ~(uint64_t{1} << (bucket - 1));
+    m_occupied[bucket / 64] &= ~(uint64_t{1} << (bucket % 64));
+    if (m_occupied[bucket / 64] == 0) m_occupied_words &= ~(uint32_t{1} << (bucket / 64));
     std::vector<Entry>& from = m_buckets[bucket];
-    for (const Entry *e = from.data(), *end = e + from.size(); e != end; ++e) {
-        const uint64_t diff = e->time_ps ^ t_ps;
-        if (diff == 0) {
-            m_buckets[0].push_back(*e);
-            continue;
-        }
-        const unsigned b = 64 - static_cast<unsigned>(__builtin_clzll(diff));
-        m_buckets[b].push_back(*e);
-        occupied |= uint64_t{1} << (b - 1);
+    if (latest_ps == t_ps) {  // all due now, in their order: no moves
+        m_due.swap(from);
+        return;
     }
-    from.clear();
-    m_occupied = occupied;
+    // Every entry goes to m_due or a lower bucket, so `from` does not change while it is read.
+    auto spread = [&]() __attribute__((noinline)) {
+        for (const Entry *e = from.data(), *end = e + from.size(); e != end; ++e) {
+            if (e->time_ps == t_ps) {
+                m_due.push_back(*e);
+                continue;
+            }
+            const unsigned b = bucket_of(e->time_ps, t_ps);
+            m_buckets[b].push_back(*e);
+            occupy(b);
+        }
+        from.clear();
+    };
+    spread();
 }
 
 inline void Scheduler::push(uint64_t at_ps, uint32_t slot) {
@@ -137,14 +146,18 @@ void Scheduler::cancel(const void* owner) {
         removed = true;
         return true;
     };
-    std::vector<Entry>& due = m_buckets[0];
-    due.erase(std::remove_if(due.begin() + static_cast<ptrdiff_t>(m_due_next), due.end(), mine),
-              due.end());
-    for (uint64_t occupied = m_occupied; occupied != 0; occupied &= occupied - 1) {
-        const unsigned b = static_cast<unsigned>(__builtin_ctzll(occupied)) + 1;
-        std::vector<Entry>& v = m_buckets[b];
-        v.erase(std::remove_if(v.begin(), v.end(), mine), v.end());
-        if (v.empty()) m_occupied &= ~(uint64_t{1} << (b - 1));
+    m_due.erase(
+        std::remove_if(m_due.begin() + static_cast<ptrdiff_t>(m_due_next), m_due.end(), mine),
+        m_due.end());
+    for (uint32_t words = m_occupied_words; words != 0; words &= words - 1) {
+        const unsigned w = static_cast<unsigned>(__builtin_ctz(words));
+        for (uint64_t occupied = m_occupied[w]; occupied != 0; occupied &= occupied - 1) {
+            const unsigned b = w * 64 + static_cast<unsigned>(__builtin_ctzll(occupied));
+            std::vector<Entry>& v = m_buckets[b];
+            v.erase(std::remove_if(v.begin(), v.end(), mine), v.end());
+            if (v.empty()) m_occupied[w] &= ~(uint64_t{1} << (b % 64));
+        }
+        if (m_occupied[w] == 0) m_occupied_words &= ~(uint32_t{1} << w);
     }
     if (removed && !m_running) renotify();
 }
@@ -179,27 +192,26 @@ void Scheduler::run_due() {
         explicit Running(Scheduler& s) : s(s) { s.m_running = true; }
         ~Running() {
             s.m_running = false;
-            s.renotify();  // entries left by a throw stay due, in order, in bucket 0
+            s.renotify();  // entries left by a throw stay due, in order, in m_due
         }
     } running{*this};
-    std::vector<Entry>& due = m_buckets[0];
     for (;;) {
-        if (m_due_next < due.size()) {
-            run_slot(due[m_due_next++].slot);
+        if (m_due_next < m_due.size()) {
+            run_slot(m_due[m_due_next++].slot);
             continue;
         }
-        due.clear();
+        m_due.clear();
         m_due_next = 0;
-        if (m_occupied == 0) break;
-        const unsigned b = static_cast<unsigned>(__builtin_ctzll(m_occupied)) + 1;
-        const uint64_t t_ps = min_ps(b);
+        if (m_occupied_words == 0) break;
+        const unsigned b = first_bucket();
+        const auto [t_ps, latest_ps] = span_ps(b);
         if (t_ps > m_now_ps) {
             // This time step is done. The next one, if the span reaches it and nobody asked to
             // stop, runs in this same activation: no other SystemC process can see the difference.
             if (m_stop || t_ps > m_horizon_ps) break;
             m_now_ps = t_ps;
         }
-        take_bucket(b, t_ps);
+        take_bucket(b, t_ps, latest_ps);
     }
 }
 

@@ -43,17 +43,16 @@ Cycle BusyIntervals::reserve_search(Cycle t, Cycle len) {
             return t;
         }
     }
-    // The first span ending after t. Requests mostly land at or near the end of a long list, so
-    // look there first; the answer is the same as a binary search of the whole list.
+    // The first span ending after t. Requests mostly land a few spans before the end of a long
+    // list, so walk back from the end over up to eight spans, then search the rest; the answer is
+    // the same as a binary search of the whole list.
     const auto ends_after_t = [](Cycle v, const Span& s) { return v < s.end; };
     auto it = m_spans.end();
-    constexpr std::ptrdiff_t kNearEnd = 8;
     if (it != first && t < std::prev(it)->end) {
-        const auto near = m_spans.end() - std::min(kNearEnd, m_spans.end() - first);
-        if (near == first || t >= std::prev(near)->end)
-            it = std::upper_bound(near, m_spans.end(), t, ends_after_t);
-        else
-            it = std::upper_bound(first, near, t, ends_after_t);
+        --it;  // it->end > t
+        for (int steps = 8; steps > 0 && it != first && t < std::prev(it)->end; --steps) --it;
+        if (it != first && t < std::prev(it)->end)
+            it = std::upper_bound(first, it, t, ends_after_t);
     }
     Cycle start = t;
     while (it != m_spans.end() && it->start < start + len) {

@@ -35,8 +35,10 @@ Noc::Noc(const NocConfig& cfg, int noc_id, std::string name)
     m_topo = {cfg.grid_x, cfg.grid_y, o.step_x, o.step_y};
     m_routing = make_routing(cfg.routing, cfg, noc_id);
 
-    for (size_t i = 0; i < m_links.size(); ++i)
+    for (size_t i = 0; i < m_links.size(); ++i) {
         register_stats(m_links[i], link_name(static_cast<int>(i)));
+        m_link_target.push_back(link_target(static_cast<int>(i)));
+    }
     for (size_t r = 0; r < routers; ++r) {
         const NocXY p = router_xy(static_cast<int>(r));
         const std::string niu = m_name + ".niu_" + std::to_string(p.x) + "_" + std::to_string(p.y);
@@ -230,7 +232,7 @@ std::vector<Cycle> Noc::multicast(NocXY src, const std::vector<NocXY>& dsts, uin
     for (size_t i = 0; i < dsts.size(); ++i) {
         int from = rs;
         for (int link : route_links(routes[i])) {
-            const int to = link_target(link);
+            const int to = m_link_target[static_cast<size_t>(link)];
             if (m_mcast_reached[to] != stamp) {
                 m_mcast_front[to] = cross(link, p, m_mcast_front[from]);
                 m_mcast_reached[to] = stamp;

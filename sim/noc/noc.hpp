@@ -136,7 +136,7 @@ private:
         return {m_route_links.data() + at + 1, static_cast<size_t>(m_route_links[at])};
     }
     NocXY router_xy(int r) const { return {r % m_cfg.grid_x, r / m_cfg.grid_x}; }
-    int link_target(int link) const;  // router a link leads to
+    int link_target(int link) const;  // router a link leads to (kept in m_link_target)
     Packet make_packet(uint32_t payload_bytes);
     void new_packet_shape(uint32_t payload_bytes);  // make_packet's miss, out of line
     void note_time(Cycle t_inject);
@@ -154,6 +154,7 @@ private:
     std::vector<Resource> m_links;               // index router * 2 + (0: x link, 1: y link)
     std::vector<Resource> m_inject;              // index router
     std::vector<Resource> m_absorb;              // index router
+    std::vector<int> m_link_target;              // index link: link_target(link)
     std::vector<PortBuffer> m_endpoint_buffers;  // index router
     Cycle m_latest_inject = 0;
     // Cached routes, each its link count then its links, back to back (entry 0 unused), and per
