@@ -55,11 +55,11 @@ void ComputeEngine::math_sync() {
 
 void ComputeEngine::matmul_tiles(SrcBank& bank, const std::array<numerics::Tile*, 16>& dst,
                                  uint32_t rt, uint32_t ct) {
-    // Both numerics hand the call to the MathWorker (TENSIM_MATH_THREADS=0: inline). A core with
-    // jobs outstanding queues behind them, so its Dst sees the calls in order. When the worker is
+    // The call goes to the MathWorker when there is one (math_worker()). A core with jobs
+    // outstanding queues behind them, so its Dst sees the calls in order. When the worker is
     // behind (max_backlog), the simulation thread computes: this call inline if it can, else the
     // oldest job it may take.
-    MathWorker* worker = MathWorker::get();
+    MathWorker* worker = math_worker();
     const bool behind = worker && worker->backlog() >= MathWorker::max_backlog();
     if (behind && m_math.pending.load(std::memory_order_relaxed) == 0) worker = nullptr;
     // The job takes the bank's tiles by swapping storage: the unpacker overwrites every tile it

@@ -83,6 +83,11 @@ public:
     const ComputeSettings& settings() const { return m_set; }
     bool computes() const { return m_set.numerics != NumericsMode::timing; }
     bool faithful() const { return m_set.numerics == NumericsMode::faithful; }
+    // Where matmul calls go: the MathWorker (faithful numerics; fast when asked), else nullptr
+    // (inline on the simulation thread).
+    MathWorker* math_worker() const {
+        return faithful() ? MathWorker::get() : MathWorker::for_fast();
+    }
     bool fp32_dst() const {
         return m_set.fp32_dest_acc || !faithful();
     }  // Dst precision of the math

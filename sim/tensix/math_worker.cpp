@@ -78,6 +78,14 @@ MathWorker* MathWorker::get() {
     return w;
 }
 
+MathWorker* MathWorker::for_fast() {
+    static const bool asked = [] {
+        const char* s = std::getenv("TENSIM_MATH_THREADS");
+        return s && *s;
+    }();
+    return asked || g_enabled.load(std::memory_order_relaxed) == 1 ? get() : nullptr;
+}
+
 int MathWorker::max_backlog() { return g_max_backlog.load(std::memory_order_relaxed); }
 
 void MathWorker::set_for_testing(bool enabled, int max_backlog) {

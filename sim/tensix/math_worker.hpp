@@ -52,6 +52,11 @@ public:
     // The process's workers, or nullptr when tile math runs inline: one hardware thread, or
     // TENSIM_MATH_THREADS=0, or in a child forked after the workers started.
     static MathWorker* get();
+    // What `fast` numerics hands its calls to: get() when workers were asked for
+    // (TENSIM_MATH_THREADS set, or set_for_testing), else nullptr. Its products are cheap
+    // (~0.4 us): on this project's 2-core host the hand-off gained no wall time and cost ~50% more
+    // CPU (docs/performance.md, round 13), so by default they stay on the simulation thread.
+    static MathWorker* for_fast();
 
     // `threads` worker threads of their own (tests; get() gives the process's).
     explicit MathWorker(int threads);

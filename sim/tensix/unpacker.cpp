@@ -170,7 +170,7 @@ void Unpacker::fill(RiscThread& t, std::span<const CbTile> a, std::span<const Cb
     // A matmul's bf16 operands, neither transposed nor broadcast, go to the MathWorker's job as
     // they are in L1 (2 KiB a tile): the job decodes them off the simulation thread. Inline tile
     // math (no worker) decodes here, as copying first would only add work.
-    const bool raw_ok = m_mode == UnpackMode::matmul && e.computes() && MathWorker::get();
+    const bool raw_ok = m_mode == UnpackMode::matmul && e.computes() && e.math_worker();
     auto load = [&](std::span<const CbTile> xs, const auto& fmts, auto& tiles, bool srca) {
         bool& raw = srca ? bank.raw_a : bank.raw_b;
         raw =

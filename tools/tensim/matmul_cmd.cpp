@@ -5,17 +5,14 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <cstdlib>
 #include <future>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <stdexcept>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "cli.hpp"
@@ -136,14 +133,6 @@ int run_one(Options& o) {
     if (!o.arch.empty()) o.common.system = o.arch;
     o.common.apply_system();
     tensim::set_numerics(o.numerics);
-    // In fast numerics the fp64 reference computed beside the simulation (below) takes a host
-    // core, so the MathWorker gets one fewer than its default (none on a 2-core host, where both
-    // beside the simulation oversubscribe it: docs/performance.md, round 13). TENSIM_MATH_THREADS,
-    // when set, decides.
-    if (o.numerics == "fast" && !o.reference_after && !std::getenv("TENSIM_MATH_THREADS")) {
-        const int spare = static_cast<int>(std::thread::hardware_concurrency()) - 2;
-        setenv("TENSIM_MATH_THREADS", std::to_string(std::clamp(spare, 0, 4)).c_str(), 0);
-    }
     // Everything below up to the device is read from the options: a bad value is bad usage.
     ops::MatmulConfig cfg;
     ops::DType d0{}, d1{};
@@ -170,10 +159,11 @@ int run_one(Options& o) {
         const ops::Tensor a = make(sa, d0, plan.a_mem);
         const ops::Tensor b = make(sb, d1, plan.b_mem);
         // The fp64 reference of the inputs as the device holds them (host reads take no device
-        // time). In `fast` numerics the reference runs on a second thread during the matmul, with
-        // one BLAS thread, and the tile math stays on the simulation thread (above); faithful
-        // numerics, and fast with --reference-after, give the second core to the MathWorker, so
-        // there it runs after the simulation. wall_s times the simulation either way.
+        // time). `fast` numerics simulate on one host thread (tile math inline unless
+        // TENSIM_MATH_THREADS asks for workers), so the reference runs on a second thread during
+        // the matmul, with one BLAS thread; faithful numerics give
+        // the second core to the MathWorker, so there it runs after the simulation (as it does
+        // with --reference-after). wall_s times the simulation either way.
         const uint32_t rows = o.batch * o.m;
         std::vector<float> host_a, host_b;
         std::future<std::vector<double>> reference;
@@ -287,10 +277,8 @@ void add(CLI::App& cmd) {
     c->add_flag("--fp32-dest-acc", o.fp32_dest_acc, "Accumulate in fp32 in Dst");
     c->add_flag("--no-packer-l1-acc", o.no_packer_l1_acc,
                 "Reload partial sums instead of accumulating them in L1");
-    c->add_flag(
-        "--reference-after", o.reference_after,
-        "Compute the fp64 reference after the simulation, not beside it (fast numerics; the "
-        "tile math then goes to the MathWorker)");
+    c->add_flag("--reference-after", o.reference_after,
+                "Compute the fp64 reference after the simulation, not beside it (fast numerics)");
     c->add_option("--in0-block-w", o.in0_block_w, "K step in tiles (default: chosen)")->check(uint);
     c->add_option("--per-core-m", o.per_core_m, "Output tile rows per core (default: chosen)")
         ->check(uint);
