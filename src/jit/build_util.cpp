@@ -45,7 +45,9 @@ std::vector<std::string> split_words(const std::string& cmd) {
         in_word = true;
         if (c == '\'') {
             const size_t end = cmd.find('\'', i + 1);
-            if (end == std::string::npos) throw InternalError("unterminated quote in: " + cmd);
+            if (end == std::string::npos)
+                throw ConfigError("unterminated quote in the compiler command (TENSIM_CXX?): " +
+                                  cmd);
             word += cmd.substr(i + 1, end - i - 1);
             i = end;
         } else if (c == '"') {
@@ -55,7 +57,9 @@ std::vector<std::string> split_words(const std::string& cmd) {
                     ++i;
                 word += cmd[i];
             }
-            if (i == cmd.size()) throw InternalError("unterminated quote in: " + cmd);
+            if (i == cmd.size())
+                throw ConfigError("unterminated quote in the compiler command (TENSIM_CXX?): " +
+                                  cmd);
         } else if (c == '\\' && i + 1 < cmd.size()) {
             word += cmd[++i];
         } else {
@@ -75,9 +79,11 @@ int run(const std::string& cmd, std::string& output) {
     for (std::string& w : words) argv.push_back(w.data());
     argv.push_back(nullptr);
     int out[2];
-    if (pipe2(out, O_CLOEXEC) != 0) throw InternalError("cannot run the compiler: " + cmd);
+    if (pipe2(out, O_CLOEXEC) != 0)
+        throw InternalError(fmt::format("cannot run {}: pipe2: {}", argv[0], std::strerror(errno)));
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
     posix_spawn_file_actions_adddup2(&actions, out[1], STDERR_FILENO);
     pid_t pid;

@@ -247,12 +247,13 @@ struct RealQueue {
 
 TEST(Scheduler, RandomSchedulesRunInTheReferenceOrder) {
     Scheduler& s = Scheduler::instance();
-    for (uint64_t seed = 0; seed < 6; ++seed) {
+    for (uint64_t seed = 0; seed < 8; ++seed) {
         ReferenceQueue ref;
         RealQueue real;
-        // A base just below a power of two, so early entries straddle a high bucket boundary.
+        // A base just below a power of two, so early entries straddle a high bucket boundary;
+        // the last two at 2^62 and 2^63, where the radix heap's top digits change.
         const uint64_t now = s.now_ps();
-        real.base = ((now >> 40) + 1 + seed) << 40;
+        real.base = seed < 6 ? ((now >> 40) + 1 + seed) << 40 : uint64_t{1} << (56 + seed);
         real.base -= 1000 * seed + 7;
         for (int i = 0; i < 300; ++i) {
             const uint64_t r = Script::mix(seed * 1000 + static_cast<uint64_t>(i));

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <optional>
 #include <random>
 #include <stdexcept>
@@ -123,6 +124,12 @@ TEST(MathWorker, RawBf16OperandsGiveTheBitsOfDecodedOnes) {
     for (bool faithful : {true, false})
         for (bool edge : {false, true}) {
             tensim::MathWorker::Job raw, decoded;
+            // The bank's storage a job gets holds some earlier tiles: NaNs here, so a raw operand
+            // left undecoded shows in the result.
+            raw.a.assign(3, tensim::numerics::Tile{});
+            raw.b.assign(2, tensim::numerics::Tile{});
+            for (auto* v : {&raw.a, &raw.b})
+                for (auto& t : *v) t.fill(std::numeric_limits<float>::quiet_NaN());
             for (int i = 0; i < 3; ++i) raw.raw_a_tiles.push_back(raw_tile(edge));
             for (int i = 0; i < 2; ++i) raw.raw_b_tiles.push_back(raw_tile(edge));
             raw.raw_a = raw.raw_b = true;
