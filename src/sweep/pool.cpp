@@ -10,11 +10,13 @@
 #include <cerrno>
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <map>
 #include <set>
+#include <string>
 #include <thread>
 
 #include "common/error.hpp"
@@ -185,6 +187,13 @@ Summary run(const Options& opt, std::ostream& log) {
     const std::vector<std::string> keys = check(opt);
     const std::vector<Point> points = expand(opt.axes);
     const unsigned jobs = opt.jobs ? opt.jobs : std::max(1u, std::thread::hardware_concurrency());
+    // Points run side by side already use the host's cores: each point's MathWorker gets the
+    // cores left per point beyond its simulation thread (none when every core runs a point),
+    // unless the user chose.
+    if (const char* s = std::getenv("TENSIM_MATH_THREADS"); !(s && *s)) {
+        const unsigned per_point = std::max(1u, std::thread::hardware_concurrency() / jobs);
+        setenv("TENSIM_MATH_THREADS", std::to_string(std::min(per_point - 1, 4u)).c_str(), 1);
+    }
 
     Summary sum{.points = points.size()};
     CsvFile csv(opt.out, keys, points);
