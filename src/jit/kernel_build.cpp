@@ -104,15 +104,21 @@ std::string common_flags(const std::string& opt_level, const std::string& kernel
         kapi::code_cost_flags(), quote(kernel_api));
 }
 
-// common_flags, the kernel's own directory and the link's. -nodefaultlibs: the link reads no
-// libstdc++, libm, libc or libgcc_s (the matmul's objects need none of them: as-needed left no
-// DT_NEEDED); what a kernel calls of them stays undefined and dlopen binds it in tensim's process,
-// which has them all loaded. Reading libstdc++'s symbols was ~30 of a link's ~70 ms of CPU. Not in
-// a sanitizer build, whose driver adds its runtimes with the default libraries.
+// common_flags and the kernel's own directory.
 std::string compile_flags(const KernelBuildSpec& s) {
     return common_flags(s.opt_level, kernel_api_dir()) + " -I" +
-           quote(fs::path(s.source_path).parent_path().string()) +
-           (sizeof(TENSIM_KERNEL_SANITIZE_FLAGS) > 1 ? "" : " -nodefaultlibs");
+           quote(fs::path(s.source_path).parent_path().string());
+}
+
+// The link's libraries, after the source (a library only serves objects before it). -nodefaultlibs:
+// the link reads no libstdc++, libc or libgcc_s (the matmul's objects need none of them: as-needed
+// left no DT_NEEDED); what a kernel calls of them stays undefined and dlopen binds it in tensim's
+// process, which has them all loaded. Reading libstdc++'s symbols was ~30 of a link's ~70 ms of
+// CPU. libm is linked (~5 ms): an unversioned reference binds to a symbol's oldest version, and
+// exp, log, pow and their kin have newer defaults (GLIBC_2.29) than their compatibility wrappers.
+// Not in a sanitizer build, whose driver adds its runtimes with the default libraries.
+std::string link_libs() {
+    return sizeof(TENSIM_KERNEL_SANITIZE_FLAGS) > 1 ? "" : "-nodefaultlibs -l:libm.so.6";
 }
 
 const char* compiler() {
@@ -376,9 +382,9 @@ std::string compile(const KernelBuildSpec& spec, const std::string& cxx, const s
         const std::string deps = src.string() + ".d.tmp" + tmp_suffix();
         std::error_code ec;
         auto compile_with = [&](const pch::Found* p, std::string& out) {
-            return run(fmt::format("{} {}{} {} -MD -MF {} -MT kernel -o {}", cxx,
+            return run(fmt::format("{} {}{} {} {} -MD -MF {} -MT kernel -o {}", cxx,
                                    p ? "-I" + quote(p->include_dir) + " " : "", flags,
-                                   quote(src.string()), quote(deps), quote(tmp)),
+                                   quote(src.string()), link_libs(), quote(deps), quote(tmp)),
                        out);
         };
         std::string out;
@@ -434,7 +440,7 @@ std::shared_ptr<const KernelBinary> build(const KernelBuildSpec& spec) {
     std::string wrapper = wrapper_source(spec);
     std::string flags = compile_flags(spec);
     const std::string cxx = compiler();
-    uint64_t spec_key = fnv1a(cxx, fnv1a(flags, fnv1a(wrapper)));
+    uint64_t spec_key = fnv1a(cxx, fnv1a(flags + link_libs(), fnv1a(wrapper)));
 
     fs::path dir = cache_dir();
     ensure_private_dir(dir);

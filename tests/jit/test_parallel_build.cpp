@@ -97,6 +97,15 @@ TEST_F(ParallelBuild, CallsIntoTheStandardLibrariesResolveAtLoad) {
     s.processor = "brisc";
     s.cb_formats.fill(0xff);
     EXPECT_NE(tensim::jit::build(s), nullptr);
+    // libm's calls carry their versions (an unversioned exp or pow binds to the oldest one, a
+    // compatibility wrapper): the object's dynamic symbols, as readelf lists them.
+    std::string syms;
+    for (const auto& e : fs::directory_iterator(root / "cache" / "kernels"))
+        if (e.path().extension() == ".so")
+            tensim::jit::run("readelf -W --dyn-syms " + tensim::jit::quote(e.path().string()),
+                             syms);
+    EXPECT_NE(syms.find(" exp@GLIBC"), std::string::npos) << syms;
+    EXPECT_NE(syms.find(" pow@GLIBC"), std::string::npos) << syms;
 }
 
 // The compiler runs without a shell: its command line is split into words as the shell would,
