@@ -48,4 +48,28 @@ TEST(HostHeap, ReserveLeavesRoomAtTheTopOnHugePages) {
     EXPECT_NE(flags.find(" hg"), std::string::npos) << flags;
 }
 
+// A top already as large as the request (a large block freed before the call) is advised too,
+// not left to fault in 4 KiB pages.
+TEST(HostHeap, ReserveAdvisesATopThatIsAlreadyLarge) {
+#if defined(__SANITIZE_ADDRESS__)
+    GTEST_SKIP() << "ASan's allocator is not glibc's heap";
+#endif
+    if (access("/sys/kernel/mm/transparent_hugepage/enabled", R_OK) != 0)
+        GTEST_SKIP() << "this kernel has no transparent huge pages";
+    // Grow the heap's top by 64 MiB without advice, as a freed block would leave it.
+    mallopt(M_MMAP_MAX, 0);
+    mallopt(M_TOP_PAD, 64 << 20);
+    void* volatile grow = malloc(mallinfo2().keepcost + 1);
+    free(grow);
+    mallopt(M_TOP_PAD, 128 << 10);
+    mallopt(M_MMAP_MAX, 65536);
+    ASSERT_GE(mallinfo2().keepcost, size_t(32) << 20);
+    const uintptr_t probe = reinterpret_cast<uintptr_t>(sbrk(0)) - (3 << 20);
+    if (vm_flags_of(probe).find(" hg") != std::string::npos)
+        GTEST_SKIP() << "the heap's top was advised already (an earlier test in this process)";
+    tensim::reserve_host_heap(24 << 20);
+    const std::string flags = vm_flags_of(probe);
+    EXPECT_NE(flags.find(" hg"), std::string::npos) << flags;
+}
+
 }  // namespace
