@@ -150,7 +150,7 @@ public:
     void dst_tiles_for_math_job(RiscThread& t, uint32_t idst, uint32_t n,
                                 std::array<numerics::Tile*, 16>& out);
     // dst[r * ct + col] += b[r] x a[col] (b: the bank's SrcB tiles, a: its SrcA tiles), the tile
-    // products of one matmul call: a job for the MathWorker (inline with TENSIM_MATH_THREADS=0).
+    // products of one matmul call: a job for math_worker() when there is one, else inline.
     void matmul_tiles(SrcBank& bank, const std::array<numerics::Tile*, 16>& dst, uint32_t rt,
                       uint32_t ct);
     // Waits for this core's tile math on the MathWorker (computing queued jobs meanwhile).
