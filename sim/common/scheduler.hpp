@@ -4,13 +4,13 @@
 // process order. One scheduler serves the whole process; owners cancel their entries.
 // The queue is a radix heap of (time, slot) entries: time never goes back, so an entry can sit in
 // a bucket named by the highest 8-bit digit in which its time differs from the last time taken
-// and its value there, and entries of one time, always in one bucket, stay in issue order without
-// a sequence number. The callbacks sit in reused slots that never move
-// (InlineCallback: no allocation per entry; a callback runs where it sits),
-// and the event is notified again only when a new entry comes before the
-// time it is already notified for, and never while run_due runs (it
-// notifies once for the head when it returns). The RISC threads' fibers are
-// resumed from here too (risc_thread.cpp), so SystemC runs this one method and no thread.
+// and its value there, and entries of one time, always in one bucket, stay in issue order
+// without a sequence number.
+// The callbacks sit in reused slots that never move (InlineCallback: no allocation per entry;
+// a callback runs where it sits), and the event is notified again only when a new entry comes
+// before the time it is already notified for, and never while run_due runs (it notifies once
+// for the head when it returns). The RISC threads' fibers are resumed from here too
+// (risc_thread.cpp), so SystemC runs this one method and no thread.
 //
 // The Scheduler owns simulated time. One activation of its method runs every entry due up to the
 // horizon of the current run_to (the end of the span asked for), advancing its own time step by

@@ -161,9 +161,9 @@ int run_one(Options& o) {
         // The fp64 reference of the inputs as the device holds them (host reads take no device
         // time). `fast` numerics simulate on one host thread (tile math inline unless
         // TENSIM_MATH_THREADS asks for workers), so the reference runs on a second thread during
-        // the matmul, with one BLAS thread; faithful numerics give
-        // the second core to the MathWorker, so there it runs after the simulation (as it does
-        // with --reference-after). wall_s times the simulation either way.
+        // the matmul, with one BLAS thread; faithful numerics give the second core to the
+        // MathWorker, so there it runs after the simulation (as it does with --reference-after).
+        // wall_s times the simulation either way.
         const uint32_t rows = o.batch * o.m;
         std::vector<float> host_a, host_b;
         std::future<std::vector<double>> reference;
