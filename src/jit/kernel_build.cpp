@@ -111,14 +111,17 @@ std::string compile_flags(const KernelBuildSpec& s) {
 }
 
 // The link's libraries, after the source (a library only serves objects before it). -nodefaultlibs:
-// the link reads no libstdc++, libc or libgcc_s (the matmul's objects need none of them: as-needed
-// left no DT_NEEDED); what a kernel calls of them stays undefined and dlopen binds it in tensim's
-// process, which has them all loaded. Reading libstdc++'s symbols was ~30 of a link's ~70 ms of
-// CPU. libm is linked (~5 ms): an unversioned reference binds to a symbol's oldest version, and
-// exp, log, pow and their kin have newer defaults (GLIBC_2.29) than their compatibility wrappers.
-// Not in a sanitizer build, whose driver adds its runtimes with the default libraries.
+// the link reads no libstdc++ or libgcc_s (reading libstdc++'s symbols was ~30 of a link's ~70 ms
+// of CPU); what a kernel calls of them stays undefined and dlopen binds it in tensim's process,
+// which has them loaded. libc and libm are linked (~5 ms each): an unversioned reference binds to
+// a symbol's oldest version, and libc and libm have several with newer defaults than their
+// compatibility versions (memcpy, pthread_cond_*, exp, pow: GLIBC_2.2.5 against 2.14, 2.3.2, 2.29).
+// libstdc++'s few such symbols (the old COW string's internals, istream::ignore,
+// fstream::is_open) bind to GLIBCXX_3.4, which behaves alike. Not in a sanitizer build, whose
+// driver adds its runtimes with the default libraries.
 std::string link_libs() {
-    return sizeof(TENSIM_KERNEL_SANITIZE_FLAGS) > 1 ? "" : "-nodefaultlibs -l:libm.so.6";
+    return sizeof(TENSIM_KERNEL_SANITIZE_FLAGS) > 1 ? ""
+                                                    : "-nodefaultlibs -l:libm.so.6 -l:libc.so.6";
 }
 
 const char* compiler() {
