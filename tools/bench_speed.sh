@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # tensim's speed against the floor: the wall time of `tensim matmul` (2048^3 on the 8x8 grid) in
 # each numerics mode (faithful at HiFi4, HiFi2 and LoFi; fast; timing) next to one single-threaded
-# OpenBLAS sgemm of the same shape, as ratios; simulated core-cycles per wall second; the whole
-# `fast` process against its own wall_s; the cold (empty kernel cache) and warm start of the
-# matmul's kernels; and faithful HiFi4 once more with its tile math on the simulation thread
-# (TENSIM_MATH_THREADS=0, no MathWorker). Each tensim figure also gives its CPU time (user + sys,
-# children included), the figure to compare on a shared machine.
+# OpenBLAS sgemm of the same shape, as ratios, and the dgemm the fp64 PCC reference costs at least;
+# simulated core-cycles per wall second; the whole `fast` process against its own wall_s; the cold
+# (empty kernel cache) and warm start of the matmul's kernels; and faithful HiFi4 once more with
+# its tile math on the simulation thread (TENSIM_MATH_THREADS=0, no MathWorker). Each tensim
+# figure also gives its CPU time (user + sys, children included), the figure to compare on a
+# shared machine.
 # OpenBLAS (Debian libopenblas-dev) is a benchmark-only dependency, installed here when missing.
 #   tools/bench_speed.sh [M K N]
 set -euo pipefail
@@ -13,16 +14,20 @@ cd "$(dirname "$0")/.."
 M=${1:-2048}; K=${2:-2048}; N=${3:-2048}
 ./tools/setup.sh  # installs libopenblas-dev too (the sgemm below)
 mkdir -p build/bench
-cc -O2 -o build/bench/sgemm_bench tools/sgemm_bench.c \
-  -I"/usr/include/$(dpkg-architecture -qDEB_HOST_MULTIARCH)/openblas-pthread" -lopenblas -lm
+blas_inc="/usr/include/$(dpkg-architecture -qDEB_HOST_MULTIARCH)/openblas-pthread"
+cc -O2 -o build/bench/sgemm_bench tools/sgemm_bench.c -I"$blas_inc" -lopenblas -lm
+cc -O2 -DGEMM_DOUBLE -o build/bench/dgemm_bench tools/sgemm_bench.c -I"$blas_inc" -lopenblas -lm
 # One thread, and OpenBLAS's own choice of kernel for this CPU (see the env notes on CORETYPE).
-blas_s=$(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=1 build/bench/sgemm_bench "$M" "$K" "$N")
+gemm() { env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=1 "$@" "$M" "$K" "$N"; }
+blas_s=$(gemm build/bench/sgemm_bench)
+# The same in fp64: what `tensim matmul`'s PCC reference costs at least (fast runs it beside).
+dgemm_s=$(gemm build/bench/dgemm_bench)
 
 export SC_COPYRIGHT_MESSAGE=DISABLE
-python3 - "$blas_s" "$M" "$K" "$N" <<'PY'
+python3 - "$blas_s" "$dgemm_s" "$M" "$K" "$N" <<'PY'
 import json, os, resource, shutil, subprocess, sys, time
-blas = float(sys.argv[1])
-m, k, n = sys.argv[2:5]
+blas, dgemm = float(sys.argv[1]), float(sys.argv[2])
+m, k, n = sys.argv[3:6]
 
 def run(numerics, fidelity="HiFi4", cache=None, math_threads=None):
     """One `tensim matmul`: (its wall_s, device cycles, process wall, process CPU)."""
@@ -55,6 +60,7 @@ one_thread = run("faithful", "HiFi4", math_threads=0)  # tile math on the simula
 cores = 64  # the 8x8 grid the matmul runs on
 print(f"shape {m}x{k}x{n}: {cycles:.0f} simulated cycles on {cores} cores")
 print(f"  OpenBLAS sgemm, 1 thread   : {blas:8.3f} s  (1x)")
+print(f"  OpenBLAS dgemm, 1 thread   : {dgemm:8.3f} s  ({dgemm / blas:6.2f}x; the fp64 reference's floor)")
 for f, (w, _, _, cpu) in faithful.items():
     print(f"  tensim faithful {f:6s}     : {w:8.3f} s  ({w / blas:6.2f}x the sgemm; process CPU {cpu:.2f} s)")
 w, _, _, cpu = one_thread
