@@ -53,15 +53,28 @@ std::vector<char*> pointers(std::vector<std::string>& words) {
     return p;
 }
 
+// posix_spawn's list of what the child does to its descriptors before exec.
+struct FileActions {
+    posix_spawn_file_actions_t fa;
+    FileActions() { posix_spawn_file_actions_init(&fa); }
+    ~FileActions() { posix_spawn_file_actions_destroy(&fa); }
+    FileActions(const FileActions&) = delete;
+    FileActions& operator=(const FileActions&) = delete;
+};
+
 // Starts `c`; `capture_fd` is the write end of the capture pipe, if any stream is captured.
 pid_t start_with(const Command& c, int capture_fd) {
     if (c.argv.empty()) throw InternalError("process::start: an empty command");
     const std::string& prog = c.program.empty() ? c.argv.front() : c.program;
+    std::vector<std::string> argv_words = c.argv;
+    std::vector<std::string> env_words =
+        c.env.empty() ? std::vector<std::string>{} : environment(c.env);
+    const std::vector<char*> argv = pointers(argv_words);
+    const std::vector<char*> env = pointers(env_words);
     // Streams are opened here, not in the child (addopen), so that a failure names the file.
     // O_CLOEXEC: a child another thread starts meanwhile does not inherit them.
     Fds opened;
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
+    FileActions actions;
     const Stream* streams[3] = {&c.in, &c.out, &c.err};
     for (int target = 0; target < 3; ++target) {
         const Stream& s = *streams[target];
@@ -77,36 +90,25 @@ pid_t start_with(const Command& c, int capture_fd) {
                             : ::open(s.path.c_str(), O_RDONLY | O_CLOEXEC);
                 break;
             case Stream::Kind::capture:
-                if (target == 0 || capture_fd < 0) {
-                    posix_spawn_file_actions_destroy(&fa);
+                if (target == 0 || capture_fd < 0)
                     throw InternalError(
                         fmt::format("process::start {}: only run() captures stdout/stderr", prog));
-                }
                 fd = capture_fd;
                 break;
         }
         if (fd < 0) {
-            const int e = errno;
-            posix_spawn_file_actions_destroy(&fa);
+            const char* why = std::strerror(errno);
+            const char* names[3] = {"stdin", "stdout", "stderr"};
             throw HostError(fmt::format("cannot start {}: cannot open {} for its {}: {}", prog,
                                         s.kind == Stream::Kind::null ? "/dev/null" : s.path,
-                                        target == 0   ? "stdin"
-                                        : target == 1 ? "stdout"
-                                                      : "stderr",
-                                        std::strerror(e)));
+                                        names[target], why));
         }
         if (fd != capture_fd) opened.add(fd);
-        posix_spawn_file_actions_adddup2(&fa, fd, target);
+        posix_spawn_file_actions_adddup2(&actions.fa, fd, target);
     }
-    std::vector<std::string> argv_words = c.argv;
-    std::vector<std::string> env_words =
-        c.env.empty() ? std::vector<std::string>{} : environment(c.env);
-    const std::vector<char*> argv = pointers(argv_words);
-    const std::vector<char*> env = pointers(env_words);
     pid_t pid = 0;
-    const int rc = posix_spawnp(&pid, prog.c_str(), &fa, nullptr, argv.data(),
+    const int rc = posix_spawnp(&pid, prog.c_str(), &actions.fa, nullptr, argv.data(),
                                 c.env.empty() ? environ : env.data());
-    posix_spawn_file_actions_destroy(&fa);
     if (rc != 0) throw HostError(fmt::format("cannot start {}: {}", prog, std::strerror(rc)));
     return pid;
 }
