@@ -93,6 +93,11 @@ struct Summary {
     bool merged = false;
     size_t failed_total = 0;
 };
+// The TENSIM_MATH_THREADS each point gets when the user has not set it: points run side by side
+// already use the host's cores, so a point's MathWorker gets the hardware threads left per point
+// beyond its simulation thread (none when every thread runs a point), at most 4.
+unsigned math_threads_per_point(unsigned jobs, unsigned hardware_threads);
+
 // Runs the sweep; progress, one line per finished point, goes to `log`. Throws ConfigError /
 // HostError for a bad sweep (not for a failing point).
 Summary run(const Options& opt, std::ostream& log);

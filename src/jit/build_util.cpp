@@ -1,13 +1,9 @@
 #include "jit/build_util.hpp"
 
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <spawn.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
@@ -16,6 +12,7 @@
 #include <vector>
 
 #include "common/error.hpp"
+#include "tensim/process.hpp"
 
 namespace tensim::jit {
 
@@ -73,37 +70,17 @@ std::vector<std::string> split_words(const std::string& cmd) {
 int run(const std::string& cmd, std::string& output) {
     // No shell: a cold start runs one compiler per kernel binary, and a `sh -c` in front of each
     // cost ~10 ms of CPU.
-    std::vector<std::string> words = split_words(cmd);
-    if (words.empty()) throw InternalError("empty command");
-    std::vector<char*> argv;
-    for (std::string& w : words) argv.push_back(w.data());
-    argv.push_back(nullptr);
-    int out[2];
-    if (pipe2(out, O_CLOEXEC) != 0)
-        throw InternalError(fmt::format("cannot run {}: pipe2: {}", argv[0], std::strerror(errno)));
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
-    posix_spawn_file_actions_adddup2(&actions, out[1], STDERR_FILENO);
-    pid_t pid;
-    const int err = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    close(out[1]);
-    if (err != 0) {
-        close(out[0]);
-        output += fmt::format("cannot run {}: {}\n", argv[0], std::strerror(err));
+    process::Command c{.argv = split_words(cmd)};
+    if (c.argv.empty()) throw InternalError("empty command");
+    c.out = c.err = process::Stream::capture();
+    try {
+        process::Result r = process::run(c);
+        output += r.output;
+        return r.exit.code();
+    } catch (const HostError& e) {
+        output += std::string(e.what()) + "\n";
         return 127;  // as the shell reports a command it cannot run
     }
-    char buf[4096];
-    ssize_t n;
-    while ((n = read(out[0], buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
-        if (n > 0) output.append(buf, size_t(n));
-    close(out[0]);
-    int status;
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR) return -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 std::string read_file(const std::filesystem::path& p) {

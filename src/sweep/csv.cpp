@@ -1,7 +1,6 @@
 // The sweep's points and its CSV (see tensim/sweep.hpp): axes and their product, a child's
 // outcome as a row, and the file's columns, quoting and reading back for --resume.
 #include <fmt/format.h>
-#include <sys/wait.h>
 
 #include <algorithm>
 #include <map>
@@ -9,6 +8,7 @@
 
 #include "common/error.hpp"
 #include "sweep/util.hpp"
+#include "tensim/process.hpp"
 
 namespace tensim::sweep {
 
@@ -87,7 +87,8 @@ std::vector<std::pair<std::string, std::string>> flatten(const nlohmann::ordered
 
 Row outcome(const Point& p, int wait_status, const std::string& out, const std::string& err) {
     Row r{.point = p};
-    const bool exited_ok = WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0;
+    const process::Exit end{wait_status};
+    const bool exited_ok = end.ok();
     if (exited_ok) {
         const auto lines = lines_of(out);
         for (auto it = lines.rbegin(); it != lines.rend(); ++it) {
@@ -112,15 +113,8 @@ Row outcome(const Point& p, int wait_status, const std::string& out, const std::
                 msg = line;
                 break;
             }
-    std::string how;
-    if (WIFSIGNALED(wait_status))
-        how = fmt::format("killed by signal {} ({})", WTERMSIG(wait_status),
-                          strsignal(WTERMSIG(wait_status)));
-    else if (!exited_ok)
-        how = fmt::format("exit status {}", WEXITSTATUS(wait_status));
-    else
-        how = "no JSON object on stdout";
-    r.error = msg.empty() ? how : WIFSIGNALED(wait_status) || exited_ok ? how + ": " + msg : msg;
+    const std::string how = exited_ok ? "no JSON object on stdout" : end.describe();
+    r.error = msg.empty() ? how : end.signal() || exited_ok ? how + ": " + msg : msg;
     return r;
 }
 

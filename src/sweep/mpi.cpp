@@ -16,12 +16,12 @@
 // of earlier jobs' directories (a job mpirun aborted), matched by their values.
 #include <fcntl.h>
 #include <fmt/format.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -32,6 +32,7 @@
 #include "common/error.hpp"
 #include "sweep/util.hpp"
 #include "tensim/plot.hpp"
+#include "tensim/process.hpp"
 
 namespace tensim::sweep {
 
@@ -192,10 +193,10 @@ private:
         auto beat = start;
         int status = 0;
         while (true) {
-            const pid_t r = waitpid(pid, &status, WNOHANG);
-            if (r == pid) break;
-            if (r < 0 && errno != EINTR)
-                throw HostError(fmt::format("sweep --mpi: waitpid: {}", std::strerror(errno)));
+            if (const auto end = process::poll(pid)) {
+                status = end->status;
+                break;
+            }
             if (Clock::now() - beat > kHeartbeat) {
                 std::error_code ec;
                 fs::last_write_time(claim_path(i), fs::file_time_type::clock::now(), ec);

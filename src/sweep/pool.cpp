@@ -1,20 +1,17 @@
 // The sweep's process pool (see tensim/sweep.hpp): one `tensim` child per point, N at a time,
 // rows appended to the CSV as points finish, SIGINT/SIGTERM ending it with the finished rows kept.
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -22,8 +19,7 @@
 #include "common/error.hpp"
 #include "sweep/util.hpp"
 #include "tensim/plot.hpp"
-
-extern char** environ;
+#include "tensim/process.hpp"
 
 namespace tensim::sweep {
 
@@ -130,24 +126,20 @@ std::string headline(const Row& r) {
 namespace detail {
 
 pid_t spawn(const std::string& exe, const std::vector<std::string>& args, const std::string& out,
-            const std::string& err) {
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&fa, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+            const std::string& err, const std::vector<std::string>& env) {
     std::error_code ec;
     const fs::path real = exe == "/proc/self/exe" ? fs::read_symlink(exe, ec) : fs::path(exe);
-    std::vector<std::string> argv_s = {ec ? exe : real.string()};  // what ps shows
-    argv_s.insert(argv_s.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& a : argv_s) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    pid_t pid = 0;
-    const int rc = posix_spawn(&pid, exe.c_str(), &fa, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&fa);
-    if (rc != 0) throw HostError(fmt::format("sweep: cannot start {}: {}", exe, std::strerror(rc)));
-    return pid;
+    process::Command c{.argv = {ec ? exe : real.string()},  // what ps shows
+                       .program = exe,
+                       .env = env,
+                       .out = process::Stream::file(out),
+                       .err = process::Stream::file(err)};
+    c.argv.insert(c.argv.end(), args.begin(), args.end());
+    try {
+        return process::start(c);
+    } catch (const HostError& e) {
+        throw HostError(fmt::format("sweep: {}", e.what()));
+    }
 }
 
 std::vector<std::string> check(const Options& opt) {
@@ -181,19 +173,23 @@ std::vector<std::string> check(const Options& opt) {
 
 }  // namespace detail
 
+unsigned math_threads_per_point(unsigned jobs, unsigned hardware_threads) {
+    const unsigned per_point = std::max(1u, hardware_threads / std::max(1u, jobs));
+    return std::min(per_point - 1, 4u);
+}
+
 // ---- running ---------------------------------------------------------------------------------
 
 Summary run(const Options& opt, std::ostream& log) {
     const std::vector<std::string> keys = check(opt);
     const std::vector<Point> points = expand(opt.axes);
     const unsigned jobs = opt.jobs ? opt.jobs : std::max(1u, std::thread::hardware_concurrency());
-    // Points run side by side already use the host's cores: each point's MathWorker gets the
-    // cores left per point beyond its simulation thread (none when every core runs a point),
-    // unless the user chose.
-    if (const char* s = std::getenv("TENSIM_MATH_THREADS"); !(s && *s)) {
-        const unsigned per_point = std::max(1u, std::thread::hardware_concurrency() / jobs);
-        setenv("TENSIM_MATH_THREADS", std::to_string(std::min(per_point - 1, 4u)).c_str(), 1);
-    }
+    // The points' environment: TENSIM_MATH_THREADS unless the user chose (math_threads_per_point).
+    std::vector<std::string> env;
+    if (const char* s = std::getenv("TENSIM_MATH_THREADS"); !(s && *s))
+        env.push_back(
+            fmt::format("TENSIM_MATH_THREADS={}",
+                        math_threads_per_point(jobs, std::thread::hardware_concurrency())));
 
     Summary sum{.points = points.size()};
     CsvFile csv(opt.out, keys, points);
@@ -249,34 +245,25 @@ Summary run(const Options& opt, std::ostream& log) {
                         .err = (tmp / fmt::format("{}.err", next)).string(),
                         .start = std::chrono::steady_clock::now()};
                 c.pid = spawn(opt.exe, child_args(opt.command, opt.axes, points[todo[next]]), c.out,
-                              c.err);
+                              c.err, env);
                 running.push_back(c);
                 ++next;
             }
             if (running.empty()) break;
             bool any = false;
             for (auto it = running.begin(); it != running.end();) {
-                int status = 0;
-                const pid_t r = waitpid(it->pid, &status, WNOHANG);
-                if (r == 0 || (r < 0 && errno == EINTR)) {
+                const std::optional<process::Exit> end = process::poll(it->pid);
+                if (!end) {
                     ++it;
                     continue;
                 }
-                if (r < 0)
-                    throw HostError(
-                        fmt::format("sweep: waitpid {}: {}", it->pid, std::strerror(errno)));
-                reap(*it, status);
+                reap(*it, end->status);
                 it = running.erase(it);
                 any = true;
             }
             if (g_stop) {
                 for (auto& c : running) kill(c.pid, SIGTERM);
-                for (auto& c : running) {
-                    int status = 0;
-                    while (waitpid(c.pid, &status, 0) < 0 && errno == EINTR) {
-                    }
-                    reap(c, status);
-                }
+                for (auto& c : running) reap(c, process::wait(c.pid).status);
                 running.clear();
                 break;
             }

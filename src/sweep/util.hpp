@@ -16,9 +16,10 @@ namespace tensim::sweep::detail {
 // run-output variables of the environment, which every point would otherwise share. Returns the
 // varied keys in axis order.
 std::vector<std::string> check(const Options& opt);
-// Starts `exe args...` with stdin from /dev/null and stdout/stderr into the files given.
+// Starts `exe args...` with stdin from /dev/null, stdout/stderr into the files given and `env`
+// ("NAME=value") added to its environment.
 pid_t spawn(const std::string& exe, const std::vector<std::string>& args, const std::string& out,
-            const std::string& err);
+            const std::string& err, const std::vector<std::string>& env = {});
 
 inline std::vector<std::string> split(const std::string& s, char sep) {
     std::vector<std::string> out;

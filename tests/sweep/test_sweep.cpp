@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -116,6 +117,19 @@ TEST(SweepPoints, ChildArgumentsSetEachKeyAndAskForJson) {
                                               "--set", "clock_mhz=1200", "--json"}));
     const auto again = child_args({"bench", "dram-read", "--json"}, axes, {"2x2", "1200"});
     EXPECT_EQ(std::count(again.begin(), again.end(), "--json"), 1);
+}
+
+// The TENSIM_MATH_THREADS a point gets by default: the hardware threads per point less its
+// simulation thread, at most 4.
+TEST(SweepPoints, MathThreadsPerPoint) {
+    EXPECT_EQ(math_threads_per_point(1, 2), 1u);
+    EXPECT_EQ(math_threads_per_point(2, 2), 0u);   // every thread runs a point
+    EXPECT_EQ(math_threads_per_point(3, 2), 0u);   // more points than threads
+    EXPECT_EQ(math_threads_per_point(4, 16), 3u);  // 4 threads a point
+    EXPECT_EQ(math_threads_per_point(5, 16), 2u);  // 3 (rounded down)
+    EXPECT_EQ(math_threads_per_point(1, 64), 4u);  // at most 4
+    EXPECT_EQ(math_threads_per_point(1, 1), 0u);
+    EXPECT_EQ(math_threads_per_point(1, 0), 0u);  // hardware_concurrency() unknown
 }
 
 TEST(SweepRows, OutcomeOfAChild) {
@@ -263,6 +277,45 @@ TEST(SweepRun, ResumeRunsOnlyTheMissingPoints) {
     Options other = matmul_sweep(out, {parse_axis("clock_mhz=900")});
     other.resume = true;
     EXPECT_THROW(run(other, log2), tensim::ConfigError);
+}
+
+// Each point's environment has TENSIM_MATH_THREADS: math_threads_per_point by default, the
+// user's value when set. The points are a shell printing what it sees as the JSON object a tensim
+// run prints; the sweep's own environment is left as it was.
+TEST(SweepRun, PointsGetMathThreadsUnlessTheUserChose) {
+    const char* saved = std::getenv("TENSIM_MATH_THREADS");
+    const std::string user = saved ? saved : "";
+    auto math_threads_seen = [](unsigned jobs) {
+        const fs::path out = scratch("math_threads.csv");
+        fs::remove(out);
+        Options o;
+        o.axes = {parse_axis("x=1,2,3")};
+        o.exe = "/bin/sh";
+        o.command = {"-c", R"(printf '{"math_threads": "%s"}\n' "${TENSIM_MATH_THREADS-unset}")",
+                     "point"};
+        o.jobs = jobs;
+        o.out = out.string();
+        std::ostringstream log;
+        const Summary s = run(o, log);
+        EXPECT_EQ(s.ok, 3u) << log.str();
+        std::set<std::string> seen;
+        for (const auto& r : table(out)) seen.insert(r.at("math_threads"));
+        EXPECT_EQ(seen.size(), 1u);
+        return seen.empty() ? "none" : *seen.begin();
+    };
+    unsetenv("TENSIM_MATH_THREADS");
+    const unsigned hw = std::thread::hardware_concurrency();
+    for (unsigned jobs : {1u, 2u, 3u})
+        EXPECT_EQ(math_threads_seen(jobs), std::to_string(math_threads_per_point(jobs, hw)))
+            << jobs << " jobs on " << hw << " hardware threads";
+    EXPECT_EQ(std::getenv("TENSIM_MATH_THREADS"), nullptr);
+    setenv("TENSIM_MATH_THREADS", "7", 1);
+    EXPECT_EQ(math_threads_seen(1), "7");
+    EXPECT_EQ(math_threads_seen(3), "7");
+    if (saved)
+        setenv("TENSIM_MATH_THREADS", user.c_str(), 1);
+    else
+        unsetenv("TENSIM_MATH_THREADS");
 }
 
 TEST(SweepCli, BenchTakesSetAndTrailingSweepOptions) {

@@ -2,9 +2,6 @@
 // process (a tensim run subcommand with --json, or a host program with $TENSIM_REPORT), keeps
 // their figures in FILE (tensim/baseline.hpp), or compares them with FILE: a table of what moved
 // beyond the tolerance, JUnit XML with --junit, exit 1 when anything moved (docs/ci.md).
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -15,8 +12,7 @@
 
 #include "cli.hpp"
 #include "tensim/baseline.hpp"
-
-extern char** environ;
+#include "tensim/process.hpp"
 
 namespace tensim::cli::baseline_cmd {
 
@@ -61,37 +57,6 @@ bool is_run_subcommand(const std::string& word) {
     return false;
 }
 
-// Spawns `argv` with stdout into `out` (stderr stays the user's), `env` added to the
-// environment; the wait status, or -1 when it could not start.
-int spawn(const std::vector<std::string>& argv, const std::string& out,
-          const std::vector<std::string>& env) {
-    std::vector<std::string> env_words;
-    for (char** e = environ; *e; ++e) {
-        const std::string kv = *e;
-        bool replaced = false;
-        for (const auto& add : env)
-            replaced |= kv.compare(0, add.find('=') + 1, add, 0, add.find('=') + 1) == 0;
-        if (!replaced) env_words.push_back(kv);
-    }
-    env_words.insert(env_words.end(), env.begin(), env.end());
-    std::vector<char*> a, e;
-    for (const auto& w : argv) a.push_back(const_cast<char*>(w.c_str()));
-    for (const auto& w : env_words) e.push_back(const_cast<char*>(w.c_str()));
-    a.push_back(nullptr), e.push_back(nullptr);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    pid_t pid = 0;
-    const int rc = posix_spawnp(&pid, a[0], &fa, nullptr, a.data(), e.data());
-    posix_spawn_file_actions_destroy(&fa);
-    if (rc != 0) return -1;
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR) return -1;
-    return status;
-}
-
 std::string slurp(const fs::path& p) {
     std::ifstream in(p);
     std::stringstream s;
@@ -117,13 +82,16 @@ Run measure(const std::vector<std::string>& command, const fs::path& dir) {
         env.push_back("TENSIM_REPORT=" + report.string());
     }
     std::cerr << "baseline: running " << command_text(command) << "\n";
-    const int st = spawn(argv, out.string(), env);
-    if (st == -1) {
-        run.error = "could not start " + command.front();
-    } else if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-        run.error = WIFEXITED(st) ? "exit status " + std::to_string(WEXITSTATUS(st))
-                                  : "killed by signal " + std::to_string(WTERMSIG(st));
-    } else {
+    try {
+        // stdout into a file; stderr stays the user's.
+        const process::Exit end =
+            process::run({.argv = argv, .env = env, .out = process::Stream::file(out.string())})
+                .exit;
+        if (!end.ok()) run.error = end.describe();  // "exit status 2", "killed by signal ..."
+    } catch (const HostError& e) {
+        run.error = e.what();  // "cannot start PROGRAM: No such file or directory"
+    }
+    if (run.ok()) {
         try {
             if (sub) {
                 // The JSON object is the last line of stdout that is one.
