@@ -239,6 +239,13 @@ void MathWorker::decode_raw(const std::vector<RawBf16Tile>& raw, std::vector<num
 }
 
 void MathWorker::compute(Job& j) {
+    // Faithful math on two raw operands splits their bf16 bits into parts directly: no decode
+    // pass (a tenth of a HiFi4 job's time went to it), the same bits (matmul_tiles_bf16).
+    if (j.faithful && j.raw_a && j.raw_b) {
+        numerics::matmul_tiles_bf16(j.raw_b_tiles.data(), j.rt, j.raw_a_tiles.data(), j.ct,
+                                    j.dst.data(), j.phases, j.fp32_dst);
+        return;
+    }
     // The bf16 decode the unpacker left to the job: the same function on the same bytes.
     if (j.raw_a) decode_raw(j.raw_a_tiles, j.a, j.ct);
     if (j.raw_b) decode_raw(j.raw_b_tiles, j.b, j.rt);
