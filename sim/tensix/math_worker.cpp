@@ -31,8 +31,8 @@ int threads_wanted() {
 }
 
 // 128 calls (~3 ms of HiFi4 math): the queue takes in a burst of calls for the worker to compute
-// while the simulation thread goes on with events that make none. At 32, the worker idled (polled)
-// ~15% of a 2048^3 HiFi4 run while the simulation thread computed half the calls itself
+// while the simulation thread goes on with events that make none. At 32, the worker polled for
+// 15-30% of a 2048^3 HiFi4 run while the simulation thread computed half the calls itself
 // (docs/performance.md, round 14).
 std::atomic<int> g_max_backlog{128};
 std::atomic<int> g_enabled{-1};  // -1: as threads_wanted() says; 0 off; 1 on
