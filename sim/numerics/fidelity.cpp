@@ -118,6 +118,14 @@ void matmul_tiles(const Tile* in0_srcB, uint32_t rt, const Tile* in1_srcA, uint3
     fast(in0_srcB, rt, in1_srcA, ct, dst, phases, dst_fp32);
 }
 
+void matmul_tiles_bf16(const Bf16Tile* in0_srcB, uint32_t rt, const Bf16Tile* in1_srcA, uint32_t ct,
+                       Tile* const* dst, int phases, bool dst_fp32) {
+    check_phases("matmul_tiles_bf16", phases);
+    if (rt > 16) throw std::invalid_argument("matmul_tiles_bf16: more than 16 rows");
+    static const MatmulTileVariant::ManyBf16Fn fast = matmul_tile_variants().front().many_bf16;
+    fast(in0_srcB, rt, in1_srcA, ct, dst, phases, dst_fp32);
+}
+
 void matmul_tile_reference(const Tile& in0_srcB, const Tile& in1_srcA, Tile& dst, int phases,
                            bool dst_fp32, bool transpose_in1) {
     check_phases("matmul_tile", phases);

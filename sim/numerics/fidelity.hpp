@@ -3,6 +3,8 @@
 // internal precision of the 16-term dot products (taken as exact). Numbers: wormhole_params.md
 // section 4 (ISA SrcASrcB.md, MVMUL.md, Dst.md); worked example in docs/numerics.md.
 #pragma once
+#include <array>
+#include <cstdint>
 #include <vector>
 
 #include "numerics/formats.hpp"
@@ -44,6 +46,14 @@ void matmul_tile_reference(const Tile& in0_srcB, const Tile& in1_srcA, Tile& dst
 void matmul_tiles(const Tile* in0_srcB, uint32_t rt, const Tile* in1_srcA, uint32_t ct,
                   Tile* const* dst, int phases, bool dst_fp32);
 
+// A bf16 tile as L1 holds it: the top halves of its fp32 values, in tile order.
+using Bf16Tile = std::array<uint16_t, 1024>;
+
+// matmul_tiles on bf16 operands (decode_tile of Float16_b gives their float tiles), bit for bit;
+// the fastest build splits their bits into parts with no decode pass of its own.
+void matmul_tiles_bf16(const Bf16Tile* in0_srcB, uint32_t rt, const Bf16Tile* in1_srcA, uint32_t ct,
+                       Tile* const* dst, int phases, bool dst_fp32);
+
 // The builds of matmul_tile this CPU can run, the fastest first (fidelity_simd.cpp); the last is
 // matmul_tile_reference. Each `fn` takes only finite operand tiles; `many` is its matmul_tiles
 // (any operands: pairs holding inf or NaN take the reference).
@@ -52,9 +62,12 @@ struct MatmulTileVariant {
                         bool dst_fp32, bool transpose_in1);
     using ManyFn = void (*)(const Tile* in0_srcB, uint32_t rt, const Tile* in1_srcA, uint32_t ct,
                             Tile* const* dst, int phases, bool dst_fp32);
+    using ManyBf16Fn = void (*)(const Bf16Tile* in0_srcB, uint32_t rt, const Bf16Tile* in1_srcA,
+                                uint32_t ct, Tile* const* dst, int phases, bool dst_fp32);
     const char* isa;
     Fn fn;
     ManyFn many;
+    ManyBf16Fn many_bf16;  // matmul_tiles_bf16
 };
 
 // Whether no element of the tile is inf or NaN.

@@ -12,6 +12,7 @@
 #include <immintrin.h>
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cmath>
 #include <cstdint>
@@ -66,12 +67,23 @@ TENSIM_AVX2 Span span_end(const SpanAcc& acc) {
     return {static_cast<int>(l >> 23) - 127, static_cast<int>(h >> 23) - 127};
 }
 
+// 8 operand elements as fp32 bit patterns: from a float tile, or from bf16 bits as L1 holds them
+// (decode_tile's shift into the top half, done here instead of in a pass of its own).
+TENSIM_AVX2 __m256i load8(const float* x) {
+    return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x));
+}
+TENSIM_AVX2 __m256i load8(const uint16_t* x) {
+    return _mm256_slli_epi32(
+        _mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(x))), 16);
+}
+
 // hi/lo parts of 8 floats (one mask pair), as the multiplier sees them: denormals and zeros give
 // zero parts; lo = all - hi is exact (same exponent). Without `want_lo` (fidelities whose phases
 // never use the lo part) only hi is written.
-TENSIM_AVX2 void split8(const float* x, uint32_t hi_mask, uint32_t all_mask, double* hi, double* lo,
+template <class T>
+TENSIM_AVX2 void split8(const T* x, uint32_t hi_mask, uint32_t all_mask, double* hi, double* lo,
                         SpanAcc& span, bool want_lo = true) {
-    const __m256i u = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x));
+    const __m256i u = load8(x);
     const __m256i exp = _mm256_and_si256(u, _mm256_set1_epi32(0x7f800000));
     const __m256i zero = _mm256_cmpeq_epi32(exp, _mm256_setzero_si256());
     span_add(span, exp, zero);
@@ -89,7 +101,8 @@ TENSIM_AVX2 void split8(const float* x, uint32_t hi_mask, uint32_t all_mask, dou
 }
 
 // Row r of a tile-order tile, split into row r of the two part arrays; returns the tile's Span.
-TENSIM_AVX2 Span split_tile(const float* t, uint32_t hi_mask, uint32_t all_mask, double (*hi)[32],
+template <class T>
+TENSIM_AVX2 Span split_tile(const T* t, uint32_t hi_mask, uint32_t all_mask, double (*hi)[32],
                             double (*lo)[32], bool want_lo = true) {
     SpanAcc span = span_begin();
     for (int r = 0; r < 32; ++r)
@@ -358,14 +371,24 @@ TENSIM_AVX512 void matmul_parts512(const Tile& in0, const Tile& in1, Tile& dst, 
     product512<MR>(P.a, P.b, sa, sb, dst, phases, dst_fp32);
 }
 
-inline void prefetch_tile(const Tile& t) {
-    for (size_t i = 0; i < t.size(); i += 64 / sizeof(float)) _mm_prefetch(&t[i], _MM_HINT_T0);
+template <class T, size_t N>
+inline void prefetch_tile(const std::array<T, N>& t) {
+    for (size_t i = 0; i < N; i += 64 / sizeof(T)) _mm_prefetch(&t[i], _MM_HINT_T0);
+}
+
+// An operand as matmul_tile_reference takes it: a float tile as it is, bf16 bits decoded.
+inline const Tile& as_tile(const Tile& t, Tile&) { return t; }
+inline const Tile& as_tile(const Bf16Tile& t, Tile& scratch) {
+    decode_tile(tt::DataFormat::Float16_b, reinterpret_cast<const uint8_t*>(t.data()), scratch);
+    return scratch;
 }
 
 // dst[r * ct + c] += in0[r] x in1[c]: each operand tile split once for all its products (the
 // split is a fifth of a LoFi product). Pairs with an inf or NaN operand take the reference.
-template <int MR>
-TENSIM_AVX512 void matmul_many512(const Tile* in0, uint32_t rt, const Tile* in1, uint32_t ct,
+// Operands are float tiles or bf16 tiles (OT: Tile or Bf16Tile), which split straight from
+// their bits.
+template <int MR, class OT>
+TENSIM_AVX512 void matmul_many512(const OT* in0, uint32_t rt, const OT* in1, uint32_t ct,
                                   Tile* const* dst, int phases, bool dst_fp32) {
     struct alignas(64) Split {
         double v[2][32][32];
@@ -393,10 +416,13 @@ TENSIM_AVX512 void matmul_many512(const Tile* in0, uint32_t rt, const Tile* in1,
         }
         for (uint32_t r = 0; r < rt; ++r) {
             Tile& d = *dst[r * ct + c];
-            if (a_span.finite() && b_span[r].finite())
+            if (a_span.finite() && b_span[r].finite()) {
                 product512<MR>(a.v, b_parts[r].v, a_span, b_span[r], d, phases, dst_fp32);
-            else
-                matmul_tile_reference(in0[r], in1[c], d, phases, dst_fp32, false);
+            } else {
+                Tile t0, t1;
+                matmul_tile_reference(as_tile(in0[r], t0), as_tile(in1[c], t1), d, phases, dst_fp32,
+                                      false);
+            }
         }
     }
 }
@@ -422,7 +448,22 @@ __attribute__((target("avx512f,avx512vl,avx512dq,avx2,fma"))) void matmul_many_z
     bool dst_fp32) {
     matmul_many512<4>(in0, rt, in1, ct, dst, phases, dst_fp32);
 }
+__attribute__((target("avx512f,avx512vl,avx512dq,avx2,fma"))) void matmul_many_bf16_zmm(
+    const Bf16Tile* in0, uint32_t rt, const Bf16Tile* in1, uint32_t ct, Tile* const* dst,
+    int phases, bool dst_fp32) {
+    matmul_many512<4>(in0, rt, in1, ct, dst, phases, dst_fp32);
+}
 #pragma GCC diagnostic pop
+
+// matmul_tiles_bf16 for builds without a bf16 kernel of their own: decode, then F.
+template <MatmulTileVariant::ManyFn F>
+void decoded(const Bf16Tile* in0, uint32_t rt, const Bf16Tile* in1, uint32_t ct, Tile* const* dst,
+             int phases, bool dst_fp32) {
+    std::vector<Tile> t0(rt), t1(ct);
+    for (uint32_t r = 0; r < rt; ++r) as_tile(in0[r], t0[r]);
+    for (uint32_t c = 0; c < ct; ++c) as_tile(in1[c], t1[c]);
+    F(t0.data(), rt, t1.data(), ct, dst, phases, dst_fp32);
+}
 
 // matmul_tiles as matmul_tile on each pair, for builds without a multi-tile kernel of their own.
 template <MatmulTileVariant::Fn F>
@@ -445,12 +486,14 @@ std::vector<MatmulTileVariant> matmul_tile_variants() {
     std::vector<MatmulTileVariant> v;
     if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
         __builtin_cpu_supports("avx512dq"))
-        v.push_back({"avx512-zmm", matmul_zmm, matmul_many_zmm});
+        v.push_back({"avx512-zmm", matmul_zmm, matmul_many_zmm, matmul_many_bf16_zmm});
     if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl"))
-        v.push_back({"avx512", matmul_avx512, per_pair<matmul_avx512>});
+        v.push_back(
+            {"avx512", matmul_avx512, per_pair<matmul_avx512>, decoded<per_pair<matmul_avx512>>});
     if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
-        v.push_back({"avx2", matmul_avx2, per_pair<matmul_avx2>});
-    v.push_back({"reference", matmul_tile_reference, per_pair<matmul_tile_reference>});
+        v.push_back({"avx2", matmul_avx2, per_pair<matmul_avx2>, decoded<per_pair<matmul_avx2>>});
+    v.push_back({"reference", matmul_tile_reference, per_pair<matmul_tile_reference>,
+                 decoded<per_pair<matmul_tile_reference>>});
     return v;
 }
 

@@ -30,7 +30,11 @@ int threads_wanted() {
     return std::min(4, static_cast<int>(std::thread::hardware_concurrency()) - 1);
 }
 
-std::atomic<int> g_max_backlog{32};
+// 128 calls (~3 ms of HiFi4 math): the queue takes in a burst of calls for the worker to compute
+// while the simulation thread goes on with events that make none. At 32, the worker polled for
+// 15-30% of a 2048^3 HiFi4 run while the simulation thread computed half the calls itself
+// (docs/performance.md, round 14).
+std::atomic<int> g_max_backlog{128};
 std::atomic<int> g_enabled{-1};  // -1: as threads_wanted() says; 0 off; 1 on
 
 // How long a thread with nothing to take polls before sleeping (or yielding): a futex wake-up
@@ -239,6 +243,13 @@ void MathWorker::decode_raw(const std::vector<RawBf16Tile>& raw, std::vector<num
 }
 
 void MathWorker::compute(Job& j) {
+    // Faithful math on two raw operands splits their bf16 bits into parts directly: no decode
+    // pass (a tenth of a HiFi4 job's time went to it), the same bits (matmul_tiles_bf16).
+    if (j.faithful && j.raw_a && j.raw_b) {
+        numerics::matmul_tiles_bf16(j.raw_b_tiles.data(), j.rt, j.raw_a_tiles.data(), j.ct,
+                                    j.dst.data(), j.phases, j.fp32_dst);
+        return;
+    }
     // The bf16 decode the unpacker left to the job: the same function on the same bytes.
     if (j.raw_a) decode_raw(j.raw_a_tiles, j.a, j.ct);
     if (j.raw_b) decode_raw(j.raw_b_tiles, j.b, j.rt);

@@ -39,7 +39,8 @@ public:
     struct Job {
         std::vector<numerics::Tile> a, b;  // operands: the Src bank's storage, swapped in
         // With raw_a (raw_b), the operand is still bf16 bytes in raw_a_tiles (raw_b_tiles): the
-        // job decodes it into a (b) first, off the simulation thread.
+        // job decodes it into a (b) first, off the simulation thread, or, faithful with both raw,
+        // splits the bytes into parts directly (numerics::matmul_tiles_bf16).
         std::vector<RawBf16Tile> raw_a_tiles, raw_b_tiles;
         bool raw_a = false, raw_b = false;
         std::array<numerics::Tile*, 16> dst{};
@@ -64,7 +65,7 @@ public:
     MathWorker(const MathWorker&) = delete;
     MathWorker& operator=(const MathWorker&) = delete;
 
-    // Jobs waiting or running. At max_backlog() (32 calls: about a millisecond of faithful math)
+    // Jobs waiting or running. At max_backlog() (128 calls: ~3 ms of HiFi4 math)
     // the simulation thread computes calls itself: inline when the core has none outstanding,
     // else the oldest job it may take.
     int backlog() const { return m_backlog.load(std::memory_order_relaxed); }
@@ -87,7 +88,8 @@ public:
     // one of the lane's jobs raised.
     void wait(Lane& lane);
 
-    // Computes a job's tile products on the calling thread (decoding its raw operands first).
+    // Computes a job's tile products on the calling thread (its raw operands decoded first, or
+    // split from their bits).
     static void compute(Job& j);
     // out[i] = raw[i] decoded (numerics::decode_tile of bf16) for i < n; out grows to n tiles.
     static void decode_raw(const std::vector<RawBf16Tile>& raw, std::vector<numerics::Tile>& out,

@@ -171,6 +171,68 @@ TEST(MatmulSimd, MultiTileCallsMatchTheReferencePerPair) {
         }
 }
 
+// matmul_tiles_bf16 (operands as L1's bf16 bits, split with no decode pass) against the reference
+// on the decoded tiles: every kind of value a bf16 holds (random bits: denormals, zeros of both
+// signs, inf, NaN, huge and tiny exponents; ordinary values), every fidelity, both Dst formats,
+// the shapes a Dst half allows; every build's many_bf16 too.
+TEST(MatmulSimd, Bf16OperandsMatchTheReferenceOnTheirDecodedTiles) {
+    std::mt19937 gen(16);
+    std::uniform_int_distribution<uint32_t> any;
+    auto bf16_tile = [&](int kind) {
+        Bf16Tile t;
+        const Tile f = random_tile(gen, kind % 4);
+        for (int i = 0; i < 1024; ++i) {
+            // kind 4: random bit patterns; otherwise the top half of a random tile's value.
+            const uint32_t u = kind == 4 && i % 3 == 0 ? any(gen) : bits(f[i]);
+            t[i] = static_cast<uint16_t>(u >> 16);
+        }
+        return t;
+    };
+    auto decoded = [](const Bf16Tile& t) {
+        Tile f;
+        for (int i = 0; i < 1024; ++i) f[i] = std::bit_cast<float>(uint32_t(t[i]) << 16);
+        return f;
+    };
+    const std::pair<uint32_t, uint32_t> shapes[] = {{1, 8}, {2, 4}, {8, 1}, {1, 1}, {4, 4}};
+    for (auto [rt, ct] : shapes)
+        for (int kind = 0; kind < 6; ++kind) {
+            std::vector<Bf16Tile> in0(rt), in1(ct);
+            std::vector<Tile> f0, f1, dst0(rt * ct);
+            for (Bf16Tile& t : in0) t = bf16_tile(kind);
+            for (Bf16Tile& t : in1) t = bf16_tile(kind);
+            if (kind == 5) {  // a finite SrcB row with a non-finite SrcA column, and tiny sums
+                in1[ct - 1][300] = 0x7f80;  // +inf
+                for (uint16_t& h : in0[0]) h = static_cast<uint16_t>((h & 0x807f) | 0x0100);
+            }
+            for (const Bf16Tile& t : in0) f0.push_back(decoded(t));
+            for (const Bf16Tile& t : in1) f1.push_back(decoded(t));
+            for (Tile& t : dst0) t = random_tile(gen, kind % 4);
+            for (int phases = 1; phases <= 4; ++phases)
+                for (bool fp32 : {true, false}) {
+                    std::vector<Tile> want = dst0;
+                    for (uint32_t r = 0; r < rt; ++r)
+                        for (uint32_t c = 0; c < ct; ++c)
+                            matmul_tile_reference(f0[r], f1[c], want[r * ct + c], phases, fp32,
+                                                  false);
+                    auto check = [&](MatmulTileVariant::ManyBf16Fn fn, const std::string& isa) {
+                        std::vector<Tile> got = dst0;
+                        std::vector<Tile*> d;
+                        for (Tile& t : got) d.push_back(&t);
+                        fn(in0.data(), rt, in1.data(), ct, d.data(), phases, fp32);
+                        for (size_t i = 0; i < got.size(); ++i)
+                            expect_same(got[i], want[i],
+                                        std::to_string(rt) + "x" + std::to_string(ct) + " kind " +
+                                            std::to_string(kind) + " phases " +
+                                            std::to_string(phases) + (fp32 ? " fp32 " : " bf16 ") +
+                                            isa + " tile " + std::to_string(i));
+                    };
+                    check(matmul_tiles_bf16, "matmul_tiles_bf16");
+                    for (const MatmulTileVariant& v : matmul_tile_variants())
+                        check(v.many_bf16, v.isa);
+                }
+        }
+}
+
 // Lower fidelities split only the operand parts their phases use (LoFi: no lo part, HiFi2: no
 // SrcB lo part), and the SrcB parts are kept per thread between calls: calls of every fidelity
 // in turn on one thread, each with new operands, must still match the reference.
