@@ -361,6 +361,19 @@ TEST(ArchOverrides, ZeroAlignmentsAndRatesAreRefusedByKey) {
               std::string::npos);
 }
 
+// Round 14 probe: `true` was read as 1 into a number (`"flit_bytes": {"value": true}` passed
+// validation), and type errors quoted nlohmann's "[json.exception.type_error.302]" tag.
+TEST(ArchOverrides, BooleansAreNotNumbersAndTypeErrorsReadPlainly) {
+    const std::string b = override_error({"noc.flit_bytes=true"});
+    EXPECT_NE(b.find("noc.flit_bytes: bad value: expected a number, got true"), std::string::npos)
+        << b;
+    const std::string t = override_error({"tensix.l1_size_kib=\"abc\""});
+    EXPECT_NE(t.find("tensix.l1_size_kib: bad value: type must be number, but is string"),
+              std::string::npos)
+        << t;
+    EXPECT_EQ(t.find("json.exception"), std::string::npos) << t;
+}
+
 // Found by fuzz/ (docs/robustness.md "Fuzzing"): numbers no integer holds were converted before
 // they were checked (undefined behaviour: a fuzzer's UBSan report, a garbage value elsewhere).
 // 2^64 as a float passed the range check of a 64-bit field, whose maximum rounds up to it.
