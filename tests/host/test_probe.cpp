@@ -70,8 +70,8 @@ protected:
         for (const char* part : parts) EXPECT_NE(what.find(part), std::string::npos) << what;
     }
     void report(const std::string& what) {
-        std::printf("PROBE %s: %s\n", ::testing::UnitTest::GetInstance()->current_test_info()->name(),
-                    what.c_str());
+        std::printf("PROBE %s: %s\n",
+                    ::testing::UnitTest::GetInstance()->current_test_info()->name(), what.c_str());
         RecordProperty("outcome", what);
     }
     void still_works() {
@@ -374,73 +374,89 @@ void MAIN {
 
 TEST_F(Probe, H01_KernelPathIsADirectory) {
     Program p = CreateProgram();
-    check(outcome([&] { CreateKernel(p, ::testing::TempDir(), core, DataMovementConfig{}); }), "HostError", {"doesn't exist"});
+    check(outcome([&] { CreateKernel(p, ::testing::TempDir(), core, DataMovementConfig{}); }),
+          "HostError", {"doesn't exist"});
     still_works();
 }
 
 TEST_F(Probe, H02_CbPageSizeNotDividingTotal) {
     Program p = CreateProgram();
     check(outcome([&] {
-        CreateCircularBuffer(p, core,
-                             CircularBufferConfig(5000, {{CBIndex::c_0, tt::DataFormat::Float16_b}})
-                                 .set_page_size(CBIndex::c_0, 2048));
-        CreateKernelFromString(p, "#include \"dataflow_api.h\"\nvoid kernel_main() {}\n", core,
-                               DataMovementConfig{});
-        EnqueueProgram(device->command_queue(), p, true);
-    }), "HostError", {"5000 B", "2048 B"});
+              CreateCircularBuffer(
+                  p, core,
+                  CircularBufferConfig(5000, {{CBIndex::c_0, tt::DataFormat::Float16_b}})
+                      .set_page_size(CBIndex::c_0, 2048));
+              CreateKernelFromString(p, "#include \"dataflow_api.h\"\nvoid kernel_main() {}\n",
+                                     core, DataMovementConfig{});
+              EnqueueProgram(device->command_queue(), p, true);
+          }),
+          "HostError", {"5000 B", "2048 B"});
     still_works();
 }
 
 TEST_F(Probe, H03_CbPageSizeZero) {
     Program p = CreateProgram();
     check(outcome([&] {
-        CreateCircularBuffer(p, core,
-                             CircularBufferConfig(4096, {{CBIndex::c_0, tt::DataFormat::Float16_b}})
-                                 .set_page_size(CBIndex::c_0, 0));
-        CreateKernelFromString(p, "#include \"dataflow_api.h\"\nvoid kernel_main() {}\n", core,
-                               DataMovementConfig{});
-        EnqueueProgram(device->command_queue(), p, true);
-    }), "HostError", {"page size 0 B"});
+              CreateCircularBuffer(
+                  p, core,
+                  CircularBufferConfig(4096, {{CBIndex::c_0, tt::DataFormat::Float16_b}})
+                      .set_page_size(CBIndex::c_0, 0));
+              CreateKernelFromString(p, "#include \"dataflow_api.h\"\nvoid kernel_main() {}\n",
+                                     core, DataMovementConfig{});
+              EnqueueProgram(device->command_queue(), p, true);
+          }),
+          "HostError", {"page size 0 B"});
     still_works();
 }
 
 TEST_F(Probe, H04_CbIndexPast32InConfig) {
     Program p = CreateProgram();
     check(outcome([&] {
-        CreateCircularBuffer(p, core,
-                             CircularBufferConfig(4096, {{40, tt::DataFormat::Float16_b}})
-                                 .set_page_size(40, 2048));
-        CreateKernelFromString(p, "#include \"dataflow_api.h\"\nvoid kernel_main() {}\n", core,
-                               DataMovementConfig{});
-        EnqueueProgram(device->command_queue(), p, true);
-    }), "HostError", {"CB index 40 out of range"});
+              CreateCircularBuffer(p, core,
+                                   CircularBufferConfig(4096, {{40, tt::DataFormat::Float16_b}})
+                                       .set_page_size(40, 2048));
+              CreateKernelFromString(p, "#include \"dataflow_api.h\"\nvoid kernel_main() {}\n",
+                                     core, DataMovementConfig{});
+              EnqueueProgram(device->command_queue(), p, true);
+          }),
+          "HostError", {"CB index 40 out of range"});
     still_works();
 }
 
 TEST_F(Probe, H05_SameCbIndexTwiceOnACore) {
     Program p = CreateProgram();
     check(outcome([&] {
-        cb(p, 0);
-        cb(p, 0);
-        CreateKernelFromString(p, "#include \"dataflow_api.h\"\nvoid kernel_main() {}\n", core,
-                               DataMovementConfig{});
-        EnqueueProgram(device->command_queue(), p, true);
-    }), "HostError", {"index 0 is configured twice on core (0,0)"});
+              cb(p, 0);
+              cb(p, 0);
+              CreateKernelFromString(p, "#include \"dataflow_api.h\"\nvoid kernel_main() {}\n",
+                                     core, DataMovementConfig{});
+              EnqueueProgram(device->command_queue(), p, true);
+          }),
+          "HostError", {"index 0 is configured twice on core (0,0)"});
     still_works();
 }
 
 TEST_F(Probe, H06_BufferOfSizeZero) {
-    check(outcome([&] { CreateBuffer(InterleavedBufferConfig{device, 0, 2048, BufferType::DRAM}); }), "HostError", {"size 0 B"});
+    check(outcome([&] {
+              CreateBuffer(InterleavedBufferConfig{device, 0, 2048, BufferType::DRAM});
+          }),
+          "HostError", {"size 0 B"});
     still_works();
 }
 
 TEST_F(Probe, H07_BufferPageSizeZero) {
-    check(outcome([&] { CreateBuffer(InterleavedBufferConfig{device, 4096, 0, BufferType::DRAM}); }), "HostError", {"page_size 0 B"});
+    check(outcome([&] {
+              CreateBuffer(InterleavedBufferConfig{device, 4096, 0, BufferType::DRAM});
+          }),
+          "HostError", {"page_size 0 B"});
     still_works();
 }
 
 TEST_F(Probe, H08_BufferPageSizeNotDividingSize) {
-    check(outcome([&] { CreateBuffer(InterleavedBufferConfig{device, 5000, 2048, BufferType::DRAM}); }), "HostError", {"size 5000 B"});
+    check(outcome([&] {
+              CreateBuffer(InterleavedBufferConfig{device, 5000, 2048, BufferType::DRAM});
+          }),
+          "HostError", {"size 5000 B"});
     still_works();
 }
 
@@ -448,8 +464,9 @@ TEST_F(Probe, H09_ReadSubBufferPastTheEnd) {
     auto buf = CreateBuffer(InterleavedBufferConfig{device, 4 * 2048, 2048, BufferType::DRAM});
     std::vector<uint8_t> host(8192);
     check(outcome([&] {
-        EnqueueReadSubBuffer(device->command_queue(), buf, host.data(), 6144, 4096, true);
-    }), "HostError", {"[6144, 10240) beyond its 8192 B"});
+              EnqueueReadSubBuffer(device->command_queue(), buf, host.data(), 6144, 4096, true);
+          }),
+          "HostError", {"[6144, 10240) beyond its 8192 B"});
     still_works();
 }
 
@@ -460,9 +477,10 @@ TEST_F(Probe, H10_TooManyRuntimeArgs) {
         p, "#include \"dataflow_api.h\"\nvoid kernel_main() {}\n", core, DataMovementConfig{});
     std::vector<uint32_t> args(400, 1);
     check(outcome([&] {
-        SetRuntimeArgs(p, k, core, args);
-        EnqueueProgram(device->command_queue(), p, true);
-    }), "HostError", {"400 args", "at most 341"});
+              SetRuntimeArgs(p, k, core, args);
+              EnqueueProgram(device->command_queue(), p, true);
+          }),
+          "HostError", {"400 args", "at most 341"});
     still_works();
 }
 
@@ -478,9 +496,10 @@ TEST_F(Probe, H12_RuntimeArgsOnACoreWithoutTheKernel) {
     KernelHandle k = CreateKernelFromString(
         p, "#include \"dataflow_api.h\"\nvoid kernel_main() {}\n", core, DataMovementConfig{});
     check(outcome([&] {
-        SetRuntimeArgs(p, k, CoreCoord{3, 3}, {1, 2});
-        EnqueueProgram(device->command_queue(), p, true);
-    }), "HostError", {"does not run on core (x=3,y=3)"});
+              SetRuntimeArgs(p, k, CoreCoord{3, 3}, {1, 2});
+              EnqueueProgram(device->command_queue(), p, true);
+          }),
+          "HostError", {"does not run on core (x=3,y=3)"});
     still_works();
 }
 
@@ -517,9 +536,11 @@ TEST_F(Probe, H15_BufferUsedAfterItsDeviceClosed) {
     std::string d = outcome([&] { buf.reset(); });
     report("write: " + w + " | read: " + r + " | release: " + d);
     EXPECT_NE(w.find("HostError: EnqueueWriteBuffer: buffer belongs to another device"),
-              std::string::npos) << w;
+              std::string::npos)
+        << w;
     EXPECT_NE(r.find("HostError: EnqueueReadBuffer: buffer belongs to another device"),
-              std::string::npos) << r;
+              std::string::npos)
+        << r;
     EXPECT_EQ(d, "ok");
     still_works();
 }
@@ -534,36 +555,56 @@ TEST_F(Probe, H15b_BufferReleasedAfterItsDeviceClosed) {
     still_works();
 }
 
+// detail::WriteToBuffer / ReadFromBuffer took the queue from Buffer::device(), a deleted device
+// once it was closed: a segfault in the caller's code.
+TEST_F(Probe, H15c_WriteToBufferAfterItsDeviceClosed) {
+    auto buf = CreateBuffer(InterleavedBufferConfig{device, 4 * 2048, 2048, BufferType::DRAM});
+    CloseDevice(device);
+    device = CreateDevice(0);
+    std::vector<uint32_t> v(2048, 1);
+    check(outcome([&] { detail::WriteToBuffer(buf, v); }), "HostError",
+          {"WriteToBuffer: the buffer's device was closed"});
+    check(outcome([&] { detail::ReadFromBuffer(buf, v); }), "HostError",
+          {"ReadFromBuffer: the buffer's device was closed"});
+    buf.reset();
+    still_works();
+}
+
 TEST_F(Probe, H16_SemaphoreOnCoresOutsideTheGrid) {
     Program p = CreateProgram();
     check(outcome([&] {
-        CreateSemaphore(p, CoreRange({0, 0}, {9, 9}), 0);
-        CreateKernelFromString(p, "#include \"dataflow_api.h\"\nvoid kernel_main() {}\n", core,
-                               DataMovementConfig{});
-        EnqueueProgram(device->command_queue(), p, true);
-    }), "HostError", {"outside the 8x8 worker grid"});
+              CreateSemaphore(p, CoreRange({0, 0}, {9, 9}), 0);
+              CreateKernelFromString(p, "#include \"dataflow_api.h\"\nvoid kernel_main() {}\n",
+                                     core, DataMovementConfig{});
+              EnqueueProgram(device->command_queue(), p, true);
+          }),
+          "HostError", {"outside the 8x8 worker grid"});
     still_works();
 }
 
 TEST_F(Probe, H17_CoreRangeStartAfterEnd) {
     Program p = CreateProgram();
     check(outcome([&] {
-        CreateKernelFromString(p, "#include \"dataflow_api.h\"\nvoid kernel_main() {}\n",
-                               CoreRange({3, 3}, {1, 1}), DataMovementConfig{});
-        EnqueueProgram(device->command_queue(), p, true);
-    }), "UNTYPED std::exception", {"precedes start"});
+              CreateKernelFromString(p, "#include \"dataflow_api.h\"\nvoid kernel_main() {}\n",
+                                     CoreRange({3, 3}, {1, 1}), DataMovementConfig{});
+              EnqueueProgram(device->command_queue(), p, true);
+          }),
+          "UNTYPED std::exception", {"precedes start"});
     still_works();
 }
 
 TEST_F(Probe, H18_TwoComputeKernelsOnOneCore) {
     Program p = CreateProgram();
     check(outcome([&] {
-        CreateKernelFromString(p, "#include \"compute_kernel_api.h\"\nnamespace NAMESPACE { void MAIN {} }\n",
-                               core, ComputeConfig{});
-        CreateKernelFromString(p, "#include \"compute_kernel_api.h\"\nnamespace NAMESPACE { void MAIN { } }\n",
-                               core, ComputeConfig{});
-        EnqueueProgram(device->command_queue(), p, true);
-    }), "HostError", {"two kernels on the TRISCs"});
+              CreateKernelFromString(
+                  p, "#include \"compute_kernel_api.h\"\nnamespace NAMESPACE { void MAIN {} }\n",
+                  core, ComputeConfig{});
+              CreateKernelFromString(
+                  p, "#include \"compute_kernel_api.h\"\nnamespace NAMESPACE { void MAIN { } }\n",
+                  core, ComputeConfig{});
+              EnqueueProgram(device->command_queue(), p, true);
+          }),
+          "HostError", {"two kernels on the TRISCs"});
     still_works();
 }
 
@@ -580,10 +621,11 @@ TEST_F(Probe, H20_GetRuntimeArgsOnACoreWithNone) {
     KernelHandle k = CreateKernelFromString(
         p, "#include \"dataflow_api.h\"\nvoid kernel_main() {}\n", core, DataMovementConfig{});
     check(outcome([&] {
-        RuntimeArgsData& a = GetRuntimeArgs(p, k, CoreCoord{5, 5});
-        std::printf("size %zu\n", a.size());
-        (void)a[3];
-    }), "HostError", {"no runtime args set"});
+              RuntimeArgsData& a = GetRuntimeArgs(p, k, CoreCoord{5, 5});
+              std::printf("size %zu\n", a.size());
+              (void)a[3];
+          }),
+          "HostError", {"no runtime args set"});
     still_works();
 }
 
@@ -602,7 +644,8 @@ TEST_F(Probe, H23_ReadIntoVoidPtrOfBufferOnAnotherDevicesQueue) {
     // A shared_ptr<Buffer> that is null.
     std::shared_ptr<Buffer> none;
     std::vector<uint32_t> v;
-    check(outcome([&] { EnqueueReadBuffer(device->command_queue(), none, v, true); }), "HostError", {"null buffer"});
+    check(outcome([&] { EnqueueReadBuffer(device->command_queue(), none, v, true); }), "HostError",
+          {"null buffer"});
     still_works();
 }
 
@@ -610,13 +653,15 @@ TEST_F(Probe, H24_CbAtAnL1BufferSmallerThanTheCb) {
     auto l1 = CreateBuffer(InterleavedBufferConfig{device, 64 * 2048, 2048, BufferType::L1});
     Program p = CreateProgram();
     check(outcome([&] {
-        CreateCircularBuffer(p, core,
-                             CircularBufferConfig(8 * 2048, {{CBIndex::c_0, tt::DataFormat::Float16_b}}, *l1)
-                                 .set_page_size(CBIndex::c_0, 2048));
-        CreateKernelFromString(p, "#include \"dataflow_api.h\"\nvoid kernel_main() {}\n", core,
-                               DataMovementConfig{});
-        EnqueueProgram(device->command_queue(), p, true);
-    }), "HostError", {"16384 B but its buffer holds 2048 B"});
+              CreateCircularBuffer(
+                  p, core,
+                  CircularBufferConfig(8 * 2048, {{CBIndex::c_0, tt::DataFormat::Float16_b}}, *l1)
+                      .set_page_size(CBIndex::c_0, 2048));
+              CreateKernelFromString(p, "#include \"dataflow_api.h\"\nvoid kernel_main() {}\n",
+                                     core, DataMovementConfig{});
+              EnqueueProgram(device->command_queue(), p, true);
+          }),
+          "HostError", {"16384 B but its buffer holds 2048 B"});
     still_works();
 }
 
