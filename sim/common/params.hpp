@@ -37,6 +37,9 @@ namespace params_detail {
 template <typename T>
 struct Fits {
     static std::string check(const nlohmann::json& v) {
+        // nlohmann reads true as 1 into a number: `"flit_bytes": {"value": true}` was accepted.
+        if constexpr (std::is_arithmetic_v<T> && !std::is_same_v<T, bool>)
+            if (v.is_boolean()) return "expected a number, got " + v.dump();
         if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
             if (v.is_number_float()) {
                 const double d = v.get<double>();
@@ -77,6 +80,12 @@ struct Fits<std::array<U, N>> {
 };
 template <typename U>
 struct Fits<std::vector<U>> : Fits<std::array<U, 0>> {};
+// A JSON type error without nlohmann's "[json.exception.type_error.302] " prefix.
+inline std::string json_error(const nlohmann::json::exception& e) {
+    const std::string w = e.what();
+    const size_t end = w.find("] ");
+    return w.rfind("[json.exception.", 0) == 0 && end != std::string::npos ? w.substr(end + 2) : w;
+}
 }  // namespace params_detail
 
 class Params {
@@ -147,7 +156,7 @@ void Params::constant(const char* key, const char* unit, T& out, const char* doc
     try {
         out = leaf.at("value").get<T>();
     } catch (const nlohmann::json::exception& e) {
-        throw ConfigError(where + ": bad value: " + e.what());
+        throw ConfigError(where + ": bad value: " + params_detail::json_error(e));
     }
 }
 
@@ -160,7 +169,7 @@ void Params::value(const char* key, T& out) {
     try {
         out = m_node.at(key).get<T>();
     } catch (const nlohmann::json::exception& e) {
-        throw ConfigError(m_path + "." + key + ": bad value: " + e.what());
+        throw ConfigError(m_path + "." + key + ": bad value: " + params_detail::json_error(e));
     }
 }
 

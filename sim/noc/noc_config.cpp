@@ -85,9 +85,16 @@ void NocConfig::load(Params& n) {
     n.constant("address_node_bits", "bits", address.node_bits,
                "bits of each node id (x, y) above them");
 
-    n.require(flit_bytes > 0 && link_bytes_per_cycle > 0 && niu_inject_bytes_per_cycle > 0 &&
-                  niu_absorb_bytes_per_cycle > 0,
-              "", "sizes and bandwidths must be positive");
+    n.require(flit_bytes > 0, "flit_bytes", "must be positive");
+    n.require(link_bytes_per_cycle > 0, "link_bytes_per_cycle", "must be positive");
+    n.require(niu_inject_bytes_per_cycle > 0, "niu_inject_bytes_per_cycle", "must be positive");
+    n.require(niu_absorb_bytes_per_cycle > 0, "niu_absorb_bytes_per_cycle", "must be positive");
+    // Addresses are rounded and checked modulo these: 0 divided by zero (SIGFPE).
+    const auto power_of_two = [](uint64_t v) { return v > 0 && (v & (v - 1)) == 0; };
+    n.require(power_of_two(l1_alignment_bytes), "l1_alignment_bytes",
+              fmt::format("must be a power of two, got {}", l1_alignment_bytes));
+    n.require(power_of_two(dram_alignment_bytes), "dram_alignment_bytes",
+              fmt::format("must be a power of two, got {}", dram_alignment_bytes));
     n.require(max_packet_payload_bytes >= flit_bytes, "max_packet_payload_bytes",
               "must hold at least one flit");
     // The kernel API gives kernels noc_index 0 or 1 and my_x[2] / my_y[2], as TT-Metal does.

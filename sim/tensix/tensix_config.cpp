@@ -91,9 +91,11 @@ void ComputeEngineConfig::load(Params& cp) {
     cp.constant("pack_l1_acc_cycles_per_write", "cycles", pack_l1_acc_cycles_per_write,
                 "per 16 B write with L1 accumulation");
     cp.constant("trisc_api_cycles", "cycles", trisc_api_cycles, "one compute API call on a TRISC");
-    cp.require(
-        unpack_bytes_per_cycle > 0 && unpack_slow_bytes_per_cycle > 0 && pack_bytes_per_cycle > 0,
-        "", "bandwidths must be positive");
+    cp.require(unpack_bytes_per_cycle > 0, "unpack_bytes_per_cycle", "must be positive");
+    cp.require(unpack_slow_bytes_per_cycle > 0, "unpack_slow_bytes_per_cycle", "must be positive");
+    cp.require(unpack_combined_bytes_per_cycle > 0, "unpack_combined_bytes_per_cycle",
+               "must be positive");
+    cp.require(pack_bytes_per_cycle > 0, "pack_bytes_per_cycle", "must be positive");
 }
 
 void ComputeEngineConfig::load_sfpu(Params& sp) {

@@ -323,6 +323,14 @@ bool CloseDevice(IDevice* device) {
     return false;
 }
 
+namespace detail_enqueue {
+CommandQueue& queue_of(const Buffer& b, const char* call) {
+    for (auto& [id, d] : tensim::host::cluster().devices)
+        if (tensim::host::impl_of(*d).serial() == b.device_serial()) return d->command_queue(0);
+    throw HostError(fmt::format("{}: the buffer's device was closed", call));
+}
+}  // namespace detail_enqueue
+
 size_t GetNumAvailableDevices() {
     const auto& c = tensim::host::cluster();
     return static_cast<size_t>(tensim::load_system(c.requested, c.overrides).num_chips);

@@ -219,7 +219,12 @@ RuntimeArgsData& GetCommonRuntimeArgs(const Program& program, KernelHandle kerne
 
 namespace tensim::host {
 
-ProgramImpl& impl_of(const tt::tt_metal::Program& program) { return *program.m_impl; }
+ProgramImpl& impl_of(const tt::tt_metal::Program& program) {
+    // A moved-from Program holds nothing: every call on it used to dereference null.
+    if (!program.m_impl)
+        throw HostError("Program: used after it was moved from (std::move leaves it empty)");
+    return *program.m_impl;
+}
 
 KernelDef& ProgramImpl::kernel(tt::tt_metal::KernelHandle h, const char* call) {
     if (h >= kernels.size())

@@ -179,6 +179,22 @@ TEST(Cli, NumericOptionsNameTheirRange) {
     EXPECT_EQ(tensim(kMatmul + " --set dram.read_latency_cycles=-6").status, 2);
 }
 
+// Round 14 probe: a malformed --expect-cycles was read only after the run it judged (the matmul
+// ran, printed its table, then exit 2); negative or NaN host times made llm's totals wrong.
+TEST(Cli, MalformedValuesAreRefusedBeforeTheRun) {
+    const Outcome e = tensim(kMatmul + " --expect-cycles abc", "", true);
+    EXPECT_EQ(e.status, 2) << e.out;
+    EXPECT_NE(e.out.find("expected N or N+-P%"), std::string::npos) << e.out;
+    EXPECT_EQ(e.out.find("device cycles"), std::string::npos) << e.out;
+    for (const char* bad :
+         {"--gap-us -5", "--gap-us nan", "--host-ms -1", "--host-dispatch-us -1", "--d2h-gbps 0"}) {
+        const Outcome r = tensim(std::string("llm --model llama-3.2-1b ") + bad, "", true);
+        EXPECT_EQ(r.status, 2) << bad << "\n" << r.out;
+        EXPECT_EQ(r.out.find("simulating"), std::string::npos) << bad << "\n" << r.out;
+        EXPECT_LT(r.out.size(), 400u) << r.out;  // no 309-digit bound
+    }
+}
+
 // --expect-cycles and --min-pcc: exit 0 when met, 1 when missed, 2 when malformed; the expected
 // cycles come from a first run of the same matmul.
 TEST(Cli, ExpectationsFailTheRunWhenMissed) {

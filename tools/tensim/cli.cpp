@@ -66,11 +66,28 @@ void Common::emit_json(const nlohmann::ordered_json& j) const {
     if (!f) throw tensim::HostError(fmt::format("cannot write {}", json));
 }
 
+namespace {
+// --expect-cycles: N alone, or N then "+-" or "±" then P then "%".
+const std::regex& expect_cycles_form() {
+    static const std::regex form(R"(\s*([0-9]+)\s*(?:(?:\+-|±)\s*([0-9]*\.?[0-9]+)\s*%)?\s*)");
+    return form;
+}
+}  // namespace
+
 void Expect::add_to(CLI::App& cmd) {
     const char* group = "Expectations (CI)";
     cmd.add_option("--expect-cycles", cycles,
                    "Fail (exit 1) unless device cycles are N, or within P% of N (N+-P%)")
         ->type_name("N[+-P%]")
+        ->check(CLI::Validator(
+            [](std::string& s) -> std::string {
+                // Refused before the run, not after it (it used to be read only then).
+                std::smatch r;
+                return std::regex_match(s, r, expect_cycles_form())
+                           ? ""
+                           : "expected N or N+-P%, got '" + s + "'";
+            },
+            ""))
         ->group(group);
     cmd.add_option("--min-pcc", min_pcc, "Fail (exit 1) if the PCC is below X")
         ->check(CLI::Range(-1.0, 1.0))
@@ -84,9 +101,7 @@ int Expect::check(uint64_t got_cycles, std::optional<double> got_pcc) const {
         // N alone, or N then "+-" or "±" then P then "%".
         const std::smatch m = as_usage([&] {
             std::smatch r;
-            if (!std::regex_match(
-                    cycles, r,
-                    std::regex(R"(\s*([0-9]+)\s*(?:(?:\+-|±)\s*([0-9]*\.?[0-9]+)\s*%)?\s*)")))
+            if (!std::regex_match(cycles, r, expect_cycles_form()))
                 throw std::invalid_argument("--expect-cycles: expected N or N+-P%, got '" + cycles +
                                             "'");
             return r;

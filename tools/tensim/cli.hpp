@@ -72,6 +72,19 @@ inline CLI::Validator at_least(double lo) {
         "NUMBER >= " + std::to_string(lo));
 }
 
+// A number above `lo` (exit 2 otherwise): for rates a run divides by.
+inline CLI::Validator above(double lo) {
+    return CLI::Validator(
+        [lo](std::string& s) -> std::string {
+            char* end = nullptr;
+            const double v = std::strtod(s.c_str(), &end);
+            if (s.empty() || *end != '\0' || !(v > lo) || !std::isfinite(v))
+                return "must be a number > " + std::to_string(lo) + ", got '" + s + "'";
+            return "";
+        },
+        "NUMBER > " + std::to_string(lo));
+}
+
 // A subcommand: `add` registers its options (and nested subcommands) on `cmd`; `run` runs it once
 // parsed. `sweepable`: prints one JSON object under --json, so `tensim sweep` can run it per point.
 // `run_outputs`: its runs honour --stats/--trace/--report/--pictures.

@@ -102,6 +102,9 @@ void EnqueueReadSubBuffer(CommandQueue& cq, const BufferRef& buffer, void* dst, 
 namespace detail_enqueue {
 Buffer& deref(const BufferRef& b);
 void check_host_size(const Buffer& b, size_t bytes, const char* call);
+// The queue of the open device that holds `b`; a HostError naming `call` once it was closed
+// (Buffer::device() then points at a deleted device).
+CommandQueue& queue_of(const Buffer& b, const char* call);
 }  // namespace detail_enqueue
 
 template <typename T>
@@ -135,7 +138,8 @@ void Finish(CommandQueue& cq);
 namespace detail {
 template <typename T>
 void WriteToBuffer(Buffer& buffer, const std::vector<T>& host_buffer) {
-    EnqueueWriteBuffer(buffer.device()->command_queue(), std::ref(buffer), host_buffer, true);
+    EnqueueWriteBuffer(detail_enqueue::queue_of(buffer, "WriteToBuffer"), std::ref(buffer),
+                       host_buffer, true);
 }
 template <typename T>
 void WriteToBuffer(const std::shared_ptr<Buffer>& buffer, const std::vector<T>& host_buffer) {
@@ -143,7 +147,8 @@ void WriteToBuffer(const std::shared_ptr<Buffer>& buffer, const std::vector<T>& 
 }
 template <typename T>
 void ReadFromBuffer(Buffer& buffer, std::vector<T>& host_buffer) {
-    EnqueueReadBuffer(buffer.device()->command_queue(), std::ref(buffer), host_buffer, true);
+    EnqueueReadBuffer(detail_enqueue::queue_of(buffer, "ReadFromBuffer"), std::ref(buffer),
+                      host_buffer, true);
 }
 template <typename T>
 void ReadFromBuffer(const std::shared_ptr<Buffer>& buffer, std::vector<T>& host_buffer) {

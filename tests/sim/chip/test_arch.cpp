@@ -338,6 +338,42 @@ TEST(ArchOverrides, NegativeAndOutOfRangeIntegersAreRefused) {
     EXPECT_NE(typo.find("did you mean 'tensix.l1_size_kib'?"), std::string::npos) << typo;
 }
 
+// Round 14 probe (docs/robustness.md): an alignment of 0 divided by zero at the first buffer
+// (SIGFPE, exit 136), a non-positive combined unpack rate was accepted and divided by, and the
+// grouped checks named their section, not the key.
+TEST(ArchOverrides, ZeroAlignmentsAndRatesAreRefusedByKey) {
+    for (const char* key : {"noc.l1_alignment_bytes", "noc.dram_alignment_bytes"}) {
+        for (const char* v : {"=0", "=24"}) {
+            const std::string e = override_error({std::string(key) + v});
+            EXPECT_NE(e.find(key), std::string::npos) << e;
+            EXPECT_NE(e.find("power of two"), std::string::npos) << e;
+        }
+    }
+    for (const char* key :
+         {"noc.flit_bytes", "noc.link_bytes_per_cycle", "noc.niu_inject_bytes_per_cycle",
+          "noc.niu_absorb_bytes_per_cycle", "compute.unpack_bytes_per_cycle",
+          "compute.unpack_slow_bytes_per_cycle", "compute.unpack_combined_bytes_per_cycle",
+          "compute.pack_bytes_per_cycle"}) {
+        const std::string e = override_error({std::string(key) + "=0"});
+        EXPECT_NE(e.find(std::string(key) + ": must be positive"), std::string::npos) << e;
+    }
+    EXPECT_NE(override_error({"compute.unpack_combined_bytes_per_cycle=-1"}).find("positive"),
+              std::string::npos);
+}
+
+// Round 14 probe: `true` was read as 1 into a number (`"flit_bytes": {"value": true}` passed
+// validation), and type errors quoted nlohmann's "[json.exception.type_error.302]" tag.
+TEST(ArchOverrides, BooleansAreNotNumbersAndTypeErrorsReadPlainly) {
+    const std::string b = override_error({"noc.flit_bytes=true"});
+    EXPECT_NE(b.find("noc.flit_bytes: bad value: expected a number, got true"), std::string::npos)
+        << b;
+    const std::string t = override_error({"tensix.l1_size_kib=\"abc\""});
+    EXPECT_NE(t.find("tensix.l1_size_kib: bad value: type must be number, but is string"),
+              std::string::npos)
+        << t;
+    EXPECT_EQ(t.find("json.exception"), std::string::npos) << t;
+}
+
 // Found by fuzz/ (docs/robustness.md "Fuzzing"): numbers no integer holds were converted before
 // they were checked (undefined behaviour: a fuzzer's UBSan report, a garbage value elsewhere).
 // 2^64 as a float passed the range check of a 64-bit field, whose maximum rounds up to it.

@@ -1,6 +1,7 @@
 // DPRINT for kernels: `DPRINT << "x=" << x << ENDL();`. Text is collected per RISC thread and
 // printed at ENDL, tagged with chip, core, RISC and cycle.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -82,7 +83,7 @@ public:
         char b[64];
         int n = m_fixed ? std::snprintf(b, sizeof b, "%*.*f", m_width, m_precision, d)
                         : std::snprintf(b, sizeof b, "%*.*g", m_width, m_precision, d);
-        return put(b, size_t(n));
+        return put(b, clamp(n, sizeof b));
     }
     template <typename T>
     requires(std::is_integral_v<T> && !std::is_same_v<T, char>) DebugPrinter& operator<<(T v) {
@@ -91,10 +92,13 @@ public:
                           : m_base == 8 ? "%*llo"
                                         : (std::is_signed_v<T> ? "%*lld" : "%*llu");
         int n = std::snprintf(b, sizeof b, fmt, m_width, (long long)v);
-        return put(b, size_t(n));
+        return put(b, clamp(n, sizeof b));
     }
 
 private:
+    // What snprintf wrote into a buffer of `size`: it returns the length it wanted, which for a
+    // SETW or SETPRECISION wider than the buffer used to send bytes past its end.
+    static size_t clamp(int n, size_t size) { return n < 0 ? 0 : std::min(size_t(n), size - 1); }
     DebugPrinter& put(const char* s, size_t n) {
         dprint(s, n);
         return *this;

@@ -31,24 +31,29 @@ struct TileSlice {
     bool write_ptr;
     bool endl_rows;
     bool untilized;
+    tensim::kapi::Loc loc;  // the kernel line, named if the slice is refused
     TileSlice(uint8_t cb_, int tile_, const SliceRange& r, TSliceCbType = TSLICE_INPUT_CB,
-              TSlicePtrType ptr = TSLICE_RD_PTR, bool endl = true, bool untilize = true)
+              TSlicePtrType ptr = TSLICE_RD_PTR, bool endl = true, bool untilize = true,
+              const tensim::kapi::Loc& l = tensim::kapi::Loc::current())
         : cb(cb_),
           tile_idx(tile_),
           range(r),
           write_ptr(ptr == TSLICE_WR_PTR),
           endl_rows(endl),
-          untilized(untilize) {}
+          untilized(untilize),
+          loc(l) {}
     // TT-Metal's older form TileSlice(cb, tile, range, endl_rows, print_untilized).
-    TileSlice(uint8_t cb_, int tile_, const SliceRange& r, bool endl, bool untilize)
-        : TileSlice(cb_, tile_, r, TSLICE_INPUT_CB, TSLICE_RD_PTR, endl, untilize) {}
+    TileSlice(uint8_t cb_, int tile_, const SliceRange& r, bool endl, bool untilize,
+              const tensim::kapi::Loc& l = tensim::kapi::Loc::current())
+        : TileSlice(cb_, tile_, r, TSLICE_INPUT_CB, TSLICE_RD_PTR, endl, untilize, l) {}
 };
 
 inline TileSlice TSLICE(uint8_t cb, int tile_idx, const SliceRange& r,
                         TSliceCbType cb_type = TSLICE_INPUT_CB,
                         TSlicePtrType ptr_type = TSLICE_RD_PTR, bool endl_rows = true,
-                        bool print_untilized = true) {
-    return TileSlice(cb, tile_idx, r, cb_type, ptr_type, endl_rows, print_untilized);
+                        bool print_untilized = true,
+                        const tensim::kapi::Loc& loc = tensim::kapi::Loc::current()) {
+    return TileSlice(cb, tile_idx, r, cb_type, ptr_type, endl_rows, print_untilized, loc);
 }
 
 namespace tensim::kapi {
@@ -60,6 +65,12 @@ inline uint32_t tile_storage_index(uint32_t r, uint32_t c, bool untilized) {
 }
 
 inline DebugPrinter& operator<<(DebugPrinter& p, const TileSlice& s) {
+    // Rows or columns past 32 (or a negative tile) would print whatever L1 holds beyond the tile.
+    if (s.range.h1 > 32 || s.range.w1 > 32 || s.tile_idx < 0)
+        kernel_fail(
+            "DPRINT TSLICE: the slice leaves the 32x32 tile (rows and columns end at "
+            "32 at most, tile index >= 0)",
+            s.loc);
     const uint32_t base = (s.write_ptr ? cb_write_ptr(s.cb) : cb_read_ptr(s.cb)) +
                           uint32_t(s.tile_idx) * cb_page_size(s.cb);
     const DataFormat f = cb_data_format(s.cb);
