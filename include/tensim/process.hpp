@@ -8,7 +8,15 @@
 #include <string>
 #include <vector>
 
+#include "tensim/error.hpp"
+
 namespace tensim::process {
+
+// The child never ran: its program, a stream's file or the capture pipe could not be set up.
+class CannotStart : public HostError {
+public:
+    using HostError::HostError;
+};
 
 // Where one standard stream of a child goes.
 struct Stream {
@@ -37,7 +45,8 @@ struct Command {
     // "NAME=value" entries set in the child's environment, replacing inherited values of the same
     // NAME; the rest of this process's environment is inherited.
     std::vector<std::string> env;
-    Stream in = Stream::null(), out, err;
+    Stream in = Stream::null();  // stdin: /dev/null unless asked
+    Stream out, err;             // stdout, stderr: this process's unless asked
 };
 
 // How a child ended, decoded from its wait status.
@@ -52,7 +61,7 @@ struct Exit {
 };
 
 // Starts the command and returns the child's pid, to be waited for with wait() or poll(). Throws
-// HostError naming the program (or the file a stream could not open) and errno's text:
+// CannotStart naming the program (or the file a stream could not open) and errno's text:
 // "cannot start /x/cc: No such file or directory". Capture streams need run().
 pid_t start(const Command& c);
 

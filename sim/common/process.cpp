@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -28,21 +29,25 @@ struct Fds {
     int add(int fd) { return fds.push_back(fd), fd; }
 };
 
-// This process's environment with `add`'s entries set.
+// This process's environment with `add`'s entries set (of a NAME given twice, the last).
 std::vector<std::string> environment(const std::vector<std::string>& add) {
+    std::vector<std::string> set;  // `add`'s entries, one per NAME
+    auto name = [](const std::string& kv) { return kv.substr(0, kv.find('=') + 1); };  // with '='
+    for (const auto& a : add) {
+        const size_t eq = a.find('=');
+        if (eq == std::string::npos || eq == 0)
+            throw InternalError("process: environment entry '" + a + "' is not NAME=value");
+        std::erase_if(set, [&](const std::string& kv) { return name(kv) == name(a); });
+        set.push_back(a);
+    }
     std::vector<std::string> out;
     for (char** e = environ; *e; ++e) {
         const std::string kv = *e;
-        bool replaced = false;
-        for (const auto& a : add) {
-            const size_t eq = a.find('=');
-            if (eq == std::string::npos || eq == 0)
-                throw InternalError("process: environment entry '" + a + "' is not NAME=value");
-            replaced |= kv.compare(0, eq + 1, a, 0, eq + 1) == 0;  // the name with its '='
-        }
-        if (!replaced) out.push_back(kv);
+        if (std::none_of(set.begin(), set.end(),
+                         [&](const std::string& a) { return name(a) == name(kv); }))
+            out.push_back(kv);
     }
-    out.insert(out.end(), add.begin(), add.end());
+    out.insert(out.end(), set.begin(), set.end());
     return out;
 }
 
@@ -99,9 +104,9 @@ pid_t start_with(const Command& c, int capture_fd) {
         if (fd < 0) {
             const char* why = std::strerror(errno);
             const char* names[3] = {"stdin", "stdout", "stderr"};
-            throw HostError(fmt::format("cannot start {}: cannot open {} for its {}: {}", prog,
-                                        s.kind == Stream::Kind::null ? "/dev/null" : s.path,
-                                        names[target], why));
+            throw CannotStart(fmt::format("cannot start {}: cannot open {} for its {}: {}", prog,
+                                          s.kind == Stream::Kind::null ? "/dev/null" : s.path,
+                                          names[target], why));
         }
         if (fd != capture_fd) opened.add(fd);
         posix_spawn_file_actions_adddup2(&actions.fa, fd, target);
@@ -109,7 +114,7 @@ pid_t start_with(const Command& c, int capture_fd) {
     pid_t pid = 0;
     const int rc = posix_spawnp(&pid, prog.c_str(), &actions.fa, nullptr, argv.data(),
                                 c.env.empty() ? environ : env.data());
-    if (rc != 0) throw HostError(fmt::format("cannot start {}: {}", prog, std::strerror(rc)));
+    if (rc != 0) throw CannotStart(fmt::format("cannot start {}: {}", prog, std::strerror(rc)));
     return pid;
 }
 
@@ -153,8 +158,8 @@ Result run(const Command& c) {
     // O_CLOEXEC: a child another thread starts meanwhile must not hold the write end, or the
     // read below would wait for that child too.
     if (capture && ::pipe2(pipe_fds, O_CLOEXEC) != 0)
-        throw HostError(fmt::format("cannot start {}: pipe2: {}", c.argv.empty() ? "" : c.argv[0],
-                                    std::strerror(errno)));
+        throw CannotStart(fmt::format("cannot start {}: pipe2: {}", c.argv.empty() ? "" : c.argv[0],
+                                      std::strerror(errno)));
     Fds read_end;
     if (capture) read_end.add(pipe_fds[0]);
     pid_t pid = 0;

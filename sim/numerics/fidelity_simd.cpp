@@ -459,7 +459,10 @@ __attribute__((target("avx512f,avx512vl,avx512dq,avx2,fma"))) void matmul_many_b
 template <MatmulTileVariant::ManyFn F>
 void decoded(const Bf16Tile* in0, uint32_t rt, const Bf16Tile* in1, uint32_t ct, Tile* const* dst,
              int phases, bool dst_fp32) {
-    std::vector<Tile> t0(rt), t1(ct);
+    // Grown, never shrunk: a job's tiles are decoded into storage kept from earlier jobs.
+    thread_local std::vector<Tile> t0, t1;
+    if (t0.size() < rt) t0.resize(rt);
+    if (t1.size() < ct) t1.resize(ct);
     for (uint32_t r = 0; r < rt; ++r) as_tile(in0[r], t0[r]);
     for (uint32_t c = 0; c < ct; ++c) as_tile(in1[c], t1[c]);
     F(t0.data(), rt, t1.data(), ct, dst, phases, dst_fp32);

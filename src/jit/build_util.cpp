@@ -77,7 +77,7 @@ int run(const std::string& cmd, std::string& output) {
         process::Result r = process::run(c);
         output += r.output;
         return r.exit.code();
-    } catch (const HostError& e) {
+    } catch (const process::CannotStart& e) {
         output += std::string(e.what()) + "\n";
         return 127;  // as the shell reports a command it cannot run
     }

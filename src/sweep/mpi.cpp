@@ -26,6 +26,7 @@
 #include <cstring>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <ostream>
 #include <thread>
 
@@ -193,7 +194,13 @@ private:
         auto beat = start;
         int status = 0;
         while (true) {
-            if (const auto end = process::poll(pid)) {
+            std::optional<process::Exit> end;
+            try {
+                end = process::poll(pid);
+            } catch (const HostError& e) {
+                throw HostError(fmt::format("sweep --mpi: {}", e.what()));
+            }
+            if (end) {
                 status = end->status;
                 break;
             }

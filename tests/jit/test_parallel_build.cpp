@@ -81,7 +81,8 @@ TEST_F(ParallelBuild, FirstFailureInSpecOrderIsReported) {
 // libstdc++ is bound when tensim loads them (RTLD_NOW: a name left unbound fails the load).
 TEST_F(ParallelBuild, CallsIntoTheStandardLibrariesResolveAtLoad) {
     const fs::path p = root / "libs.cpp";
-    std::ofstream(p) << "#include <cmath>\n#include <cstring>\n#include <string>\n"
+    std::ofstream(p) << "#include <pthread.h>\n#include <cmath>\n#include <cstring>\n"
+                        "#include <string>\n"
                         "volatile double x = 2.0;\nvolatile int n = 3;\nchar from[64], to[64];\n"
                         "void kernel_main() {\n"
                         "    char buf[32];\n"
@@ -91,6 +92,8 @@ TEST_F(ParallelBuild, CallsIntoTheStandardLibrariesResolveAtLoad) {
                         "    int* q = new int[n];\n"
                         "    delete[] q;\n"
                         "    std::memcpy(to, from, size_t(n) * 8);\n"
+                        "    pthread_cond_t cv = PTHREAD_COND_INITIALIZER;\n"
+                        "    pthread_cond_signal(&cv);\n"
                         "}\n";
     KernelBuildSpec s;
     s.source_path = p.string();
@@ -98,8 +101,9 @@ TEST_F(ParallelBuild, CallsIntoTheStandardLibrariesResolveAtLoad) {
     s.processor = "brisc";
     s.cb_formats.fill(0xff);
     EXPECT_NE(tensim::jit::build(s), nullptr);
-    // libc's and libm's calls carry their versions (an unversioned memcpy, exp or pow binds to the
-    // oldest one, a compatibility version): the object's dynamic symbols, as readelf lists them.
+    // libc's and libm's calls carry their versions (an unversioned memcpy, pthread_cond_signal, exp
+    // or pow binds to the oldest one, a compatibility version; pthread_cond_signal@GLIBC_2.2.5
+    // expects the old condition variable layout): the object's dynamic symbols, as readelf lists.
     std::string syms;
     for (const auto& e : fs::directory_iterator(root / "cache" / "kernels"))
         if (e.path().extension() == ".so")
@@ -108,6 +112,7 @@ TEST_F(ParallelBuild, CallsIntoTheStandardLibrariesResolveAtLoad) {
     EXPECT_NE(syms.find(" exp@GLIBC"), std::string::npos) << syms;
     EXPECT_NE(syms.find(" pow@GLIBC"), std::string::npos) << syms;
     EXPECT_NE(syms.find(" memcpy@GLIBC"), std::string::npos) << syms;
+    EXPECT_NE(syms.find(" pthread_cond_signal@GLIBC_2.3.2"), std::string::npos) << syms;
 }
 
 // The compiler runs without a shell: its command line is split into words as the shell would,

@@ -89,10 +89,12 @@ TEST(Process, EnvironmentAddsAndReplaces) {
     ASSERT_EQ(setenv("TENSIM_TEST_PROCESS_SET", "old", 1), 0);
     Command c =
         sh("echo \"$TENSIM_TEST_PROCESS_KEPT $TENSIM_TEST_PROCESS_SET $TENSIM_TEST_PROCESS_NEW\"; "
-           "env | grep -c '^TENSIM_TEST_PROCESS_SET='");
-    c.env = {"TENSIM_TEST_PROCESS_SET=new", "TENSIM_TEST_PROCESS_NEW=x=y"};
+           "env | grep -c '^TENSIM_TEST_PROCESS_SET='; env | grep -c '^TENSIM_TEST_PROCESS_NEW='");
+    // A NAME given twice: the child gets it once, the last value.
+    c.env = {"TENSIM_TEST_PROCESS_SET=new", "TENSIM_TEST_PROCESS_NEW=first",
+             "TENSIM_TEST_PROCESS_NEW=x=y"};
     c.out = Stream::capture();
-    EXPECT_EQ(run(c).output, "kept new x=y\n1\n");
+    EXPECT_EQ(run(c).output, "kept new x=y\n1\n1\n");
     // This process's own environment is left as it was.
     EXPECT_STREQ(std::getenv("TENSIM_TEST_PROCESS_SET"), "old");
     EXPECT_EQ(std::getenv("TENSIM_TEST_PROCESS_NEW"), nullptr);
