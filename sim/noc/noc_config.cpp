@@ -89,12 +89,19 @@ void NocConfig::load(Params& n) {
     n.require(link_bytes_per_cycle > 0, "link_bytes_per_cycle", "must be positive");
     n.require(niu_inject_bytes_per_cycle > 0, "niu_inject_bytes_per_cycle", "must be positive");
     n.require(niu_absorb_bytes_per_cycle > 0, "niu_absorb_bytes_per_cycle", "must be positive");
-    // Addresses are rounded and checked modulo these: 0 divided by zero (SIGFPE).
+    // Addresses are rounded and checked modulo these (0: SIGFPE). The NoC moves words of
+    // l1_alignment_bytes (transactions.cpp place_words): pages land word-aligned only if the word
+    // divides the page sizes (tiles of 2048, 1088, 576 B) and DRAM's alignment. Powers of two, as
+    // Wormhole's 16 and 32 B are (TTM noc_parameters.h), do; with 24 B a 256^3 matmul's pages
+    // were shifted (misaligned-transfer warnings).
     const auto power_of_two = [](uint64_t v) { return v > 0 && (v & (v - 1)) == 0; };
     n.require(power_of_two(l1_alignment_bytes), "l1_alignment_bytes",
               fmt::format("must be a power of two, got {}", l1_alignment_bytes));
     n.require(power_of_two(dram_alignment_bytes), "dram_alignment_bytes",
               fmt::format("must be a power of two, got {}", dram_alignment_bytes));
+    n.require(dram_alignment_bytes >= l1_alignment_bytes, "dram_alignment_bytes",
+              fmt::format("must be at least l1_alignment_bytes ({}): DRAM pages start on NoC words",
+                          l1_alignment_bytes));
     n.require(max_packet_payload_bytes >= flit_bytes, "max_packet_payload_bytes",
               "must hold at least one flit");
     // The kernel API gives kernels noc_index 0 or 1 and my_x[2] / my_y[2], as TT-Metal does.

@@ -110,6 +110,24 @@ DataFormat cb_data_format(uint32_t cb) {
         CircularBuffer(self(), cb, Loc::current(), "get_dataformat").local().data_format);
 }
 
+uint32_t cb_tile_address(uint32_t cb, bool write_ptr, int32_t tile, const Loc& loc) {
+    RiscThread& t = self();
+    CircularBuffer c(t, cb, loc, "DPRINT TSLICE");
+    const LocalCb& l = c.local();
+    const uint32_t ptr = write_ptr ? l.wr_ptr : l.rd_ptr;
+    // TT-Metal reads the tile at ptr + tile * page size without wrapping; past the FIFO's end
+    // that is another CB's (or buffer's) memory, or past L1.
+    if (tile < 0 || uint32_t(tile) >= l.num_pages ||
+        uint64_t(ptr) + (uint64_t(tile) + 1) * l.page_size > uint64_t(l.fifo_addr) + l.fifo_size)
+        c.fail(fmt::format(
+            "DPRINT TSLICE(cb {}, tile {}): the tile is not in the CB ({} pages; the {} pointer is "
+            "at page {}, so tiles 0..{} lie before the CB's end)",
+            cb, tile, l.num_pages, write_ptr ? "write" : "read",
+            l.page_size ? (ptr - l.fifo_addr) / l.page_size : 0,
+            l.page_size ? int64_t((l.fifo_addr + l.fifo_size - ptr) / l.page_size) - 1 : -1));
+    return t.core().l1_address(ptr + uint32_t(tile) * l.page_size);
+}
+
 // ---- NoC ----------------------------------------------------------------------------------------
 
 void noc_read(uint64_t src, uint32_t dst_l1, uint32_t size, uint8_t noc, const Loc& loc) {

@@ -187,7 +187,8 @@ TEST(Cli, MalformedValuesAreRefusedBeforeTheRun) {
     EXPECT_NE(e.out.find("expected N or N+-P%"), std::string::npos) << e.out;
     EXPECT_EQ(e.out.find("device cycles"), std::string::npos) << e.out;
     for (const char* bad :
-         {"--gap-us -5", "--gap-us nan", "--host-ms -1", "--host-dispatch-us -1", "--d2h-gbps 0"}) {
+         {"--gap-us -5", "--gap-us nan", "--gap-us inf", "--host-ms -1", "--host-ms inf",
+          "--host-dispatch-us -1", "--host-dispatch-us 1e999", "--d2h-gbps 0", "--d2h-gbps inf"}) {
         const Outcome r = tensim(std::string("llm --model llama-3.2-1b ") + bad, "", true);
         EXPECT_EQ(r.status, 2) << bad << "\n" << r.out;
         EXPECT_EQ(r.out.find("simulating"), std::string::npos) << bad << "\n" << r.out;

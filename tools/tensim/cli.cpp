@@ -82,8 +82,7 @@ void Expect::add_to(CLI::App& cmd) {
         ->check(CLI::Validator(
             [](std::string& s) -> std::string {
                 // Refused before the run, not after it (it used to be read only then).
-                std::smatch r;
-                return std::regex_match(s, r, expect_cycles_form())
+                return std::regex_match(s, expect_cycles_form())
                            ? ""
                            : "expected N or N+-P%, got '" + s + "'";
             },

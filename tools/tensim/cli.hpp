@@ -59,30 +59,18 @@ CLI::Validator whole(T lo = 1, T hi = std::numeric_limits<T>::max()) {
         "INT in " + range);
 }
 
-// A number at least `lo` (exit 2 otherwise).
-inline CLI::Validator at_least(double lo) {
+// A finite number >= `lo`, or > `lo` if `strict` (for rates a run divides by); exit 2 otherwise.
+inline CLI::Validator number_from(double lo, bool strict = false) {
+    const std::string bound = (strict ? "> " : ">= ") + std::to_string(lo);
     return CLI::Validator(
-        [lo](std::string& s) -> std::string {
+        [lo, strict, bound](std::string& s) -> std::string {
             char* end = nullptr;
             const double v = std::strtod(s.c_str(), &end);
-            if (s.empty() || *end != '\0' || !(v >= lo))
-                return "must be a number >= " + std::to_string(lo) + ", got '" + s + "'";
+            if (s.empty() || *end != '\0' || !std::isfinite(v) || (strict ? !(v > lo) : !(v >= lo)))
+                return "must be a finite number " + bound + ", got '" + s + "'";
             return "";
         },
-        "NUMBER >= " + std::to_string(lo));
-}
-
-// A number above `lo` (exit 2 otherwise): for rates a run divides by.
-inline CLI::Validator above(double lo) {
-    return CLI::Validator(
-        [lo](std::string& s) -> std::string {
-            char* end = nullptr;
-            const double v = std::strtod(s.c_str(), &end);
-            if (s.empty() || *end != '\0' || !(v > lo) || !std::isfinite(v))
-                return "must be a number > " + std::to_string(lo) + ", got '" + s + "'";
-            return "";
-        },
-        "NUMBER > " + std::to_string(lo));
+        "NUMBER " + bound);
 }
 
 // A subcommand: `add` registers its options (and nested subcommands) on `cmd`; `run` runs it once

@@ -210,15 +210,15 @@ void add(CLI::App& cmd) {
     cmd.add_option("--kv-len", o.kv_len, "Decode: tokens already cached (default: --seq-len)");
     cmd.add_option("--layers", o.layers, "Layers to count (default: all of the model's)");
     cmd.add_option("--tp", o.tp, "Tensor-parallel chips (2: n300, 8: t3000; models/tp.hpp)");
-    cmd.add_option("--gap-us", o.gap_us, "Dispatch gap between two ops, us")->check(at_least(0));
+    cmd.add_option("--gap-us", o.gap_us, "Dispatch gap between two ops, us")->check(number_from(0));
     cmd.add_option("--host-ms", o.host_ms, "Host time added to the time to first token, ms")
-        ->check(at_least(0));
+        ->check(number_from(0));
     cmd.add_option("--host-dispatch-us", o.host_dispatch_us,
                    "Host dispatch of each untraced (prefill) op, us")
-        ->check(at_least(0));
+        ->check(number_from(0));
     cmd.add_option("--d2h-gbps", o.d2h_gbps,
                    "Device-to-host read rate of the logits (host sampling, batch > 1), GB/s")
-        ->check(above(0));
+        ->check(number_from(0, true));
     cmd.add_flag("--trace-prefill", o.trace_prefill,
                  "Prefill runs from a trace, as decode: no host dispatch per op");
     cmd.add_flag("--host-overlap", o.host_overlap,

@@ -57,6 +57,9 @@ uint32_t cb_write_ptr(uint32_t cb);
 uint32_t cb_read_ptr(uint32_t cb);
 uint32_t cb_page_size(uint32_t cb);
 DataFormat cb_data_format(uint32_t cb);
+// Address of the page `tile` pages after CB `cb`'s read (or write) pointer, as DPRINT's TSLICE
+// reads it; a KernelError at `loc` unless 0 <= tile < the CB's pages and the page ends in the CB.
+uint32_t cb_tile_address(uint32_t cb, bool write_ptr, int32_t tile, const Loc& loc);
 
 // NoC.
 enum class Barrier { reads, writes, writes_flushed, atomics, all };

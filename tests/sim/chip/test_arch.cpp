@@ -349,6 +349,12 @@ TEST(ArchOverrides, ZeroAlignmentsAndRatesAreRefusedByKey) {
             EXPECT_NE(e.find("power of two"), std::string::npos) << e;
         }
     }
+    // The NoC's word is the L1 alignment: DRAM pages must start on one.
+    const std::string d = override_error({"noc.dram_alignment_bytes=8"});
+    EXPECT_NE(d.find("dram_alignment_bytes: must be at least l1_alignment_bytes (16)"),
+              std::string::npos)
+        << d;
+    EXPECT_EQ(override_error({"noc.dram_alignment_bytes=64"}), "no error");
     for (const char* key :
          {"noc.flit_bytes", "noc.link_bytes_per_cycle", "noc.niu_inject_bytes_per_cycle",
           "noc.niu_absorb_bytes_per_cycle", "compute.unpack_bytes_per_cycle",

@@ -80,25 +80,45 @@ public:
     DebugPrinter& operator<<(U32 u) { return *this << u.v; }
     DebugPrinter& operator<<(float f) { return *this << double(f); }
     DebugPrinter& operator<<(double d) {
-        char b[64];
-        int n = m_fixed ? std::snprintf(b, sizeof b, "%*.*f", m_width, m_precision, d)
-                        : std::snprintf(b, sizeof b, "%*.*g", m_width, m_precision, d);
-        return put(b, clamp(n, sizeof b));
+        // At most kMaxPrecision places: 400 shows 17 significant digits of the smallest subnormal
+        // (4.9e-324, first digit at place 324), and the buffer then holds any double in full.
+        char b[1 + 309 + 1 + kMaxPrecision + 1];
+        const int prec = m_precision > kMaxPrecision ? kMaxPrecision : m_precision;
+        int n = std::snprintf(b, sizeof b, m_fixed ? "%.*f" : "%.*g", prec, d);
+        return field(b, clamp(n, sizeof b));
     }
     template <typename T>
     requires(std::is_integral_v<T> && !std::is_same_v<T, char>) DebugPrinter& operator<<(T v) {
-        char b[64];
-        const char* fmt = m_base == 16  ? "%*llx"
-                          : m_base == 8 ? "%*llo"
-                                        : (std::is_signed_v<T> ? "%*lld" : "%*llu");
-        int n = std::snprintf(b, sizeof b, fmt, m_width, (long long)v);
-        return put(b, clamp(n, sizeof b));
+        char b[32];  // 22 octal digits of 64 bits, or a sign and 19 decimal digits
+        const char* fmt = m_base == 16  ? "%llx"
+                          : m_base == 8 ? "%llo"
+                                        : (std::is_signed_v<T> ? "%lld" : "%llu");
+        int n = std::snprintf(b, sizeof b, fmt, (long long)v);
+        return field(b, clamp(n, sizeof b));
     }
 
+    static constexpr int kMaxPrecision = 400;
+    // SETW beyond this pads to it: a line is held in memory until ENDL.
+    static constexpr int64_t kMaxWidth = 4096;
+
 private:
-    // What snprintf wrote into a buffer of `size`: it returns the length it wanted, which for a
-    // SETW or SETPRECISION wider than the buffer used to send bytes past its end.
+    // What snprintf wrote into a buffer of `size` (it returns the length it wanted).
     static size_t clamp(int n, size_t size) { return n < 0 ? 0 : std::min(size_t(n), size - 1); }
+    // The value, padded with spaces to the SETW width: before it, or after it for a negative
+    // width (printf's "%*" rule). The value is formatted alone, so a wide field never cuts it.
+    DebugPrinter& field(const char* s, size_t n) {
+        const bool left = m_width < 0;
+        const int64_t w = std::min(left ? -int64_t(m_width) : int64_t(m_width), kMaxWidth);
+        const size_t pad = size_t(w) > n ? size_t(w) - n : 0;
+        if (!left) spaces(pad);
+        put(s, n);
+        if (left) spaces(pad);
+        return *this;
+    }
+    void spaces(size_t n) {
+        static constexpr char blank[] = "                                ";  // 32
+        for (size_t k; n > 0; n -= k) put(blank, k = std::min(n, sizeof blank - 1));
+    }
     DebugPrinter& put(const char* s, size_t n) {
         dprint(s, n);
         return *this;

@@ -65,14 +65,13 @@ inline uint32_t tile_storage_index(uint32_t r, uint32_t c, bool untilized) {
 }
 
 inline DebugPrinter& operator<<(DebugPrinter& p, const TileSlice& s) {
-    // Rows or columns past 32 (or a negative tile) would print whatever L1 holds beyond the tile.
-    if (s.range.h1 > 32 || s.range.w1 > 32 || s.tile_idx < 0)
+    // Rows or columns past 32 would print whatever L1 holds beyond the tile.
+    if (s.range.h1 > 32 || s.range.w1 > 32)
         kernel_fail(
-            "DPRINT TSLICE: the slice leaves the 32x32 tile (rows and columns end at "
-            "32 at most, tile index >= 0)",
+            "DPRINT TSLICE: the slice leaves the 32x32 tile (rows and columns end at 32 at most)",
             s.loc);
-    const uint32_t base = (s.write_ptr ? cb_write_ptr(s.cb) : cb_read_ptr(s.cb)) +
-                          uint32_t(s.tile_idx) * cb_page_size(s.cb);
+    // A KernelError naming s.loc unless the tile lies in the CB.
+    const uint32_t base = cb_tile_address(s.cb, s.write_ptr, s.tile_idx, s.loc);
     const DataFormat f = cb_data_format(s.cb);
     const auto* bytes = reinterpret_cast<const uint8_t*>(uintptr_t(base));
     const SliceRange& r = s.range;
