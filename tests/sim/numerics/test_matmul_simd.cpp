@@ -84,6 +84,28 @@ void compare_all(const Tile& in0, const Tile& in1, const Tile& dst0, const std::
             }
 }
 
+// A multi-tile call `fn` (operands of type Op: fp32 tiles or bf16 bits) against the reference on
+// each pair of the fp32 operands f0 x f1 (the same values), starting from Dst `dst0`.
+template <class Op, class Fn>
+void expect_many_matches(Fn fn, const std::vector<Op>& in0, const std::vector<Op>& in1,
+                         const std::vector<Tile>& f0, const std::vector<Tile>& f1,
+                         const std::vector<Tile>& dst0, int phases, bool fp32,
+                         const std::string& what) {
+    const uint32_t rt = uint32_t(in0.size()), ct = uint32_t(in1.size());
+    std::vector<Tile> want = dst0, got = dst0;
+    for (uint32_t r = 0; r < rt; ++r)
+        for (uint32_t c = 0; c < ct; ++c)
+            matmul_tile_reference(f0[r], f1[c], want[r * ct + c], phases, fp32, false);
+    std::vector<Tile*> d;
+    for (Tile& t : got) d.push_back(&t);
+    fn(in0.data(), rt, in1.data(), ct, d.data(), phases, fp32);
+    for (size_t i = 0; i < got.size(); ++i)
+        expect_same(got[i], want[i],
+                    std::to_string(rt) + "x" + std::to_string(ct) + " " + what +
+                        (fp32 ? " fp32 " : " bf16 ") + std::to_string(phases) + " phases, tile " +
+                        std::to_string(i));
+}
+
 TEST(MatmulSimd, ListsTheReferenceLast) {
     const auto v = matmul_tile_variants();
     ASSERT_FALSE(v.empty());
@@ -148,25 +170,12 @@ TEST(MatmulSimd, MultiTileCallsMatchTheReferencePerPair) {
             }
             for (int phases = 1; phases <= 4; ++phases)
                 for (bool fp32 : {true, false}) {
-                    std::vector<Tile> want = dst0;
-                    for (uint32_t r = 0; r < rt; ++r)
-                        for (uint32_t c = 0; c < ct; ++c)
-                            matmul_tile_reference(in0[r], in1[c], want[r * ct + c], phases, fp32,
-                                                  false);
-                    auto check = [&](MatmulTileVariant::ManyFn fn, const std::string& isa) {
-                        std::vector<Tile> got = dst0;
-                        std::vector<Tile*> d;
-                        for (Tile& t : got) d.push_back(&t);
-                        fn(in0.data(), rt, in1.data(), ct, d.data(), phases, fp32);
-                        for (size_t i = 0; i < got.size(); ++i)
-                            expect_same(got[i], want[i],
-                                        std::to_string(rt) + "x" + std::to_string(ct) + " kind " +
-                                            std::to_string(kind) + " phases " +
-                                            std::to_string(phases) + (fp32 ? " fp32 " : " bf16 ") +
-                                            isa + " tile " + std::to_string(i));
-                    };
-                    check(matmul_tiles, "matmul_tiles");
-                    for (const MatmulTileVariant& v : matmul_tile_variants()) check(v.many, v.isa);
+                    const std::string what = "kind " + std::to_string(kind);
+                    expect_many_matches(matmul_tiles, in0, in1, in0, in1, dst0, phases, fp32,
+                                        what + " matmul_tiles");
+                    for (const MatmulTileVariant& v : matmul_tile_variants())
+                        expect_many_matches(v.many, in0, in1, in0, in1, dst0, phases, fp32,
+                                            what + " " + v.isa);
                 }
         }
 }
@@ -209,26 +218,12 @@ TEST(MatmulSimd, Bf16OperandsMatchTheReferenceOnTheirDecodedTiles) {
             for (Tile& t : dst0) t = random_tile(gen, kind % 4);
             for (int phases = 1; phases <= 4; ++phases)
                 for (bool fp32 : {true, false}) {
-                    std::vector<Tile> want = dst0;
-                    for (uint32_t r = 0; r < rt; ++r)
-                        for (uint32_t c = 0; c < ct; ++c)
-                            matmul_tile_reference(f0[r], f1[c], want[r * ct + c], phases, fp32,
-                                                  false);
-                    auto check = [&](MatmulTileVariant::ManyBf16Fn fn, const std::string& isa) {
-                        std::vector<Tile> got = dst0;
-                        std::vector<Tile*> d;
-                        for (Tile& t : got) d.push_back(&t);
-                        fn(in0.data(), rt, in1.data(), ct, d.data(), phases, fp32);
-                        for (size_t i = 0; i < got.size(); ++i)
-                            expect_same(got[i], want[i],
-                                        std::to_string(rt) + "x" + std::to_string(ct) + " kind " +
-                                            std::to_string(kind) + " phases " +
-                                            std::to_string(phases) + (fp32 ? " fp32 " : " bf16 ") +
-                                            isa + " tile " + std::to_string(i));
-                    };
-                    check(matmul_tiles_bf16, "matmul_tiles_bf16");
+                    const std::string what = "kind " + std::to_string(kind);
+                    expect_many_matches(matmul_tiles_bf16, in0, in1, f0, f1, dst0, phases, fp32,
+                                        what + " matmul_tiles_bf16");
                     for (const MatmulTileVariant& v : matmul_tile_variants())
-                        check(v.many_bf16, v.isa);
+                        expect_many_matches(v.many_bf16, in0, in1, f0, f1, dst0, phases, fp32,
+                                            what + " " + v.isa);
                 }
         }
 }
