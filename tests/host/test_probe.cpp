@@ -283,6 +283,10 @@ void kernel_main() {
 }
 
 TEST_F(Probe, K17_DprintNullString) {
+#if defined(__SANITIZE_ADDRESS__)
+    // A sanitized kernel (tools/sanitize.sh) stops at UBSan's report of strlen(nullptr) first.
+    GTEST_SKIP() << "UBSan reports the null string before the kernel touches address 0";
+#endif
     Program p = dm(R"(#include "dataflow_api.h"
 #include "debug/dprint.h"
 void kernel_main() { const char* volatile s = nullptr; DPRINT << s << ENDL(); })");
