@@ -1,7 +1,6 @@
 // DPRINT for kernels: `DPRINT << "x=" << x << ENDL();`. Text is collected per RISC thread and
 // printed at ENDL, tagged with chip, core, RISC and cycle.
 #pragma once
-#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -103,12 +102,15 @@ public:
 
 private:
     // What snprintf wrote into a buffer of `size` (it returns the length it wanted).
-    static size_t clamp(int n, size_t size) { return n < 0 ? 0 : std::min(size_t(n), size - 1); }
+    static size_t clamp(int n, size_t size) {
+        return n < 0 ? 0 : size_t(n) < size ? size_t(n) : size - 1;
+    }
     // The value, padded with spaces to the SETW width: before it, or after it for a negative
     // width (printf's "%*" rule). The value is formatted alone, so a wide field never cuts it.
     DebugPrinter& field(const char* s, size_t n) {
         const bool left = m_width < 0;
-        const int64_t w = std::min(left ? -int64_t(m_width) : int64_t(m_width), kMaxWidth);
+        const int64_t asked = left ? -int64_t(m_width) : int64_t(m_width);
+        const int64_t w = asked < kMaxWidth ? asked : kMaxWidth;
         const size_t pad = size_t(w) > n ? size_t(w) - n : 0;
         if (!left) spaces(pad);
         put(s, n);
@@ -117,7 +119,7 @@ private:
     }
     void spaces(size_t n) {
         static constexpr char blank[] = "                                ";  // 32
-        for (size_t k; n > 0; n -= k) put(blank, k = std::min(n, sizeof blank - 1));
+        for (size_t k; n > 0; n -= k) put(blank, k = n < sizeof blank - 1 ? n : sizeof blank - 1);
     }
     DebugPrinter& put(const char* s, size_t n) {
         dprint(s, n);
